@@ -1,0 +1,24 @@
+/* Fp12 = Fp6[w]/(w^2 - v).  Constant time unless the name ends in _vartime. */
+#ifndef ROAM_BLS12381_FP12_H
+#define ROAM_BLS12381_FP12_H
+
+#include "fp6.h"
+
+typedef struct { fp6_t c0, c1; } fp12_t; /* c0 + c1*w */
+
+extern const fp12_t FP12_ONE;
+
+void fp12_mul(fp12_t *r, const fp12_t *a, const fp12_t *b);
+void fp12_sqr(fp12_t *r, const fp12_t *a);
+void fp12_inv(fp12_t *r, const fp12_t *a);
+void fp12_conj(fp12_t *r, const fp12_t *a);  /* a^(p^6); the inverse on the cyclotomic subgroup */
+void fp12_frobenius(fp12_t *r, const fp12_t *a, unsigned power); /* a^(p^power), any power */
+/* Sparse product with a line value whose only non-zero coefficients are
+ * c0.c0 = o0, c0.c1 = o1, c1.c1 = o4 (coefficients of 1, v and v*w: the
+ * "014" shape of lines on BLS12-381's M-type twist). */
+void fp12_mul_by_014(fp12_t *r, const fp12_t *a, const fp2_t *o0, const fp2_t *o1, const fp2_t *o4);
+uint64_t fp12_is_one(const fp12_t *a);
+uint64_t fp12_equal(const fp12_t *a, const fp12_t *b);
+void fp12_cmov(fp12_t *r, const fp12_t *a, uint64_t cond);
+
+#endif
