@@ -1,0 +1,273 @@
+/* Optimal ate Miller loop of BLS12-381, single, multi and with prepared G2.
+ *
+ * The loop runs over the bits of |x| = 0xd201000000010000 with T = [k]Q kept
+ * in homogeneous projective coordinates on the twist E': y^2 = x^3 + 4(1+u)
+ * (doubling and mixed addition after Costello-Lange-Naehrig, without
+ * inversions).  E is mapped into E'(Fp12) by (x, y) -> (x w^2, y w^3), so a
+ * line c2*Y + c1*X + c0 through points of E' evaluated at P is
+ *     c0 + (c1 xP) w^2 + (c2 yP) w^3 = c0 + (c1 xP) v + (c2 yP) v w,
+ * the sparse "014" shape consumed by fp12_mul_by_014.  Lines are scaled by
+ * Fp2 factors wherever that saves work: the final exponentiation kills every
+ * element of a proper subfield.  The accumulator is conjugated at the end
+ * because x < 0 (f_{-a} = 1/f_a up to such factors, and 1/f = conj(f) after
+ * the easy part).
+ *
+ * Everything is constant time in the points: the loop's shape depends only
+ * on the public x and the public pair count; identity inputs are handled by
+ * substituting the generator and replacing each of that pair's lines by 1
+ * with conditional moves. */
+#include "pairing.h"
+#include "pairing_internal.h"
+
+/* Pairs processed together; larger products are split into chunks so that
+ * no heap and no VLA is needed (each chunk costs 63 extra squarings). */
+#define MILLER_CHUNK 16
+
+/* Line coefficients (c0, c1, c2) of c2*Y + c1*X + c0 on the twist. */
+typedef fp2_t line_t[3];
+
+/* 0 or 1 from any word: 1 iff w != 0, without branching. */
+static uint64_t nonzero_mask(uint64_t w)
+{
+    return (w | (0 - w)) >> 63;
+}
+
+/* T := 2T; c := tangent line at T (scaled by -2YZ).  With b' = 4(1+u):
+ *   X3 = 2XY (Y^2 - 9b'Z^2), Y3 = (Y^2 + 9b'Z^2)^2 - 108 b'^2 Z^4,
+ *   Z3 = 8 Y^3 Z   (the usual formulas times 4, which avoids halvings);
+ *   line: (3b'Z^2 - Y^2) + 3X^2 * X - 2YZ * Y. */
+static void dbl_step(line_t c, g2_t *t)
+{
+    fp2_t xy, b, cc, e, f, h, e2, tmp;
+
+    fp2_mul(&xy, &t->x, &t->y);
+    fp2_dbl(&xy, &xy);                    /* 2XY */
+    fp2_sqr(&b, &t->y);                   /* Y^2 */
+    fp2_sqr(&cc, &t->z);                  /* Z^2 */
+    fp2_mul_by_nonresidue(&e, &cc);       /* (1+u) Z^2 */
+    fp2_dbl(&e, &e);
+    fp2_dbl(&e, &e);                      /* 4(1+u) Z^2 */
+    fp2_dbl(&tmp, &e);
+    fp2_add(&e, &e, &tmp);                /* E = 3b'Z^2 = 12(1+u) Z^2 */
+    fp2_dbl(&f, &e);
+    fp2_add(&f, &f, &e);                  /* F = 3E */
+    fp2_add(&h, &t->y, &t->z);
+    fp2_sqr(&h, &h);
+    fp2_sub(&h, &h, &b);
+    fp2_sub(&h, &h, &cc);                 /* H = 2YZ */
+
+    /* line, before T is overwritten */
+    fp2_sub(&c[0], &e, &b);
+    fp2_sqr(&tmp, &t->x);
+    fp2_dbl(&c[1], &tmp);
+    fp2_add(&c[1], &c[1], &tmp);          /* 3X^2 */
+    fp2_neg(&c[2], &h);
+
+    fp2_sub(&tmp, &b, &f);
+    fp2_mul(&t->x, &xy, &tmp);            /* X3 = 2XY (B - F) */
+    fp2_add(&tmp, &b, &f);
+    fp2_sqr(&tmp, &tmp);                  /* (B + F)^2 */
+    fp2_sqr(&e2, &e);
+    fp2_dbl(&e2, &e2);
+    fp2_dbl(&e2, &e2);                    /* 4E^2 */
+    fp2_sub(&tmp, &tmp, &e2);
+    fp2_sub(&tmp, &tmp, &e2);
+    fp2_sub(&t->y, &tmp, &e2);            /* Y3 = (B + F)^2 - 12E^2 */
+    fp2_mul(&t->z, &b, &h);
+    fp2_dbl(&t->z, &t->z);
+    fp2_dbl(&t->z, &t->z);                /* Z3 = 4 B H */
+}
+
+/* T := T + Q (Q affine, T != +-Q, both non-zero); c := line through them
+ * scaled by (X - xQ Z):
+ *   theta = Y - yQ Z, lambda = X - xQ Z,
+ *   line: (theta xQ - lambda yQ) - theta * X + lambda * Y. */
+static void add_step(line_t c, g2_t *t, const g2_affine_t *q)
+{
+    fp2_t theta, lambda, cc, d, e, f, g, h, tmp;
+
+    fp2_mul(&tmp, &q->y, &t->z);
+    fp2_sub(&theta, &t->y, &tmp);
+    fp2_mul(&tmp, &q->x, &t->z);
+    fp2_sub(&lambda, &t->x, &tmp);
+
+    fp2_mul(&c[0], &theta, &q->x);
+    fp2_mul(&tmp, &lambda, &q->y);
+    fp2_sub(&c[0], &c[0], &tmp);
+    fp2_neg(&c[1], &theta);
+    c[2] = lambda;
+
+    fp2_sqr(&cc, &theta);
+    fp2_sqr(&d, &lambda);
+    fp2_mul(&e, &lambda, &d);             /* lambda^3 */
+    fp2_mul(&f, &t->z, &cc);
+    fp2_mul(&g, &t->x, &d);
+    fp2_add(&h, &e, &f);
+    fp2_sub(&h, &h, &g);
+    fp2_sub(&h, &h, &g);                  /* H = E + F - 2G */
+    fp2_mul(&t->x, &lambda, &h);
+    fp2_sub(&tmp, &g, &h);
+    fp2_mul(&tmp, &theta, &tmp);
+    fp2_mul(&t->y, &t->y, &e);
+    fp2_sub(&t->y, &tmp, &t->y);          /* theta (G - H) - Y E */
+    fp2_mul(&t->z, &t->z, &e);
+}
+
+/* f := f * line(P); identity pairs (is_id = 1) multiply by 1 instead. */
+static void mul_line(fp12_t *f, const line_t c, const fp_t *xp, const fp_t *yp, uint64_t is_id)
+{
+    fp2_t o0 = c[0], o1, o4;
+    fp12_t t;
+
+    fp2_mul_fp(&o1, &c[1], xp);
+    fp2_mul_fp(&o4, &c[2], yp);
+    fp2_cmov(&o0, &FP2_ONE, is_id);
+    fp2_cmov(&o1, &FP2_ZERO, is_id);
+    fp2_cmov(&o4, &FP2_ZERO, is_id);
+    fp12_mul_by_014(&t, f, &o0, &o1, &o4);
+    *f = t;
+}
+
+/* Where the lines come from: computed on the fly from T and Q, or read from
+ * prepared tables.  One loop body serves both. */
+typedef struct {
+    g2_t t[MILLER_CHUNK];
+    g2_affine_t q[MILLER_CHUNK];
+    const g2_prepared_t *prep;            /* NULL: compute on the fly */
+    size_t line;                          /* index into the prepared tables */
+} line_source_t;
+
+static void next_line(line_t c, line_source_t *s, size_t i, int is_add)
+{
+    if (s->prep != NULL) {
+        const fp2_t *l = s->prep[i].c[s->line];
+        c[0] = l[0];
+        c[1] = l[1];
+        c[2] = l[2];
+    } else if (is_add) {
+        add_step(c, &s->t[i], &s->q[i]);
+    } else {
+        dbl_step(c, &s->t[i]);
+    }
+}
+
+/* The Miller loop proper for n <= MILLER_CHUNK pairs whose P coordinates
+ * and identity flags are given; f is the un-conjugated product. */
+static void miller_core(fp12_t *f, line_source_t *s, const g1_affine_t *p,
+                        const uint64_t *is_id, size_t n)
+{
+    line_t c;
+    size_t i;
+    int bit;
+
+    *f = FP12_ONE;
+    s->line = 0;
+    for (bit = 62; bit >= 0; bit--) {
+        if (bit != 62) {
+            fp12_t t;
+            fp12_sqr(&t, f);
+            *f = t;
+        }
+        for (i = 0; i < n; i++) {
+            next_line(c, s, i, 0);
+            mul_line(f, c, &p[i].x, &p[i].y, is_id[i]);
+        }
+        s->line++;
+        if ((BLS_X_ABS >> bit) & 1) {
+            for (i = 0; i < n; i++) {
+                next_line(c, s, i, 1);
+                mul_line(f, c, &p[i].x, &p[i].y, is_id[i]);
+            }
+            s->line++;
+        }
+    }
+}
+
+/* Q, or the generator when Q is the identity (its lines are then discarded). */
+static void substitute_identity(g2_affine_t *r, const g2_affine_t *q, uint64_t is_id)
+{
+    *r = *q;
+    fp2_cmov(&r->x, &G2_GENERATOR_AFFINE.x, is_id);
+    fp2_cmov(&r->y, &G2_GENERATOR_AFFINE.y, is_id);
+    r->infinity = 0;
+}
+
+void bls_miller_loop_multi(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n)
+{
+    line_source_t s;
+    uint64_t is_id[MILLER_CHUNK];
+    fp12_t acc = FP12_ONE, f;
+    size_t done, m, i;
+
+    for (done = 0; done < n; done += m) {
+        m = n - done < MILLER_CHUNK ? n - done : MILLER_CHUNK;
+        for (i = 0; i < m; i++) {
+            is_id[i] = nonzero_mask(p[done + i].infinity) | nonzero_mask(q[done + i].infinity);
+            substitute_identity(&s.q[i], &q[done + i], is_id[i]);
+            g2_from_affine(&s.t[i], &s.q[i]);
+        }
+        s.prep = NULL;
+        miller_core(&f, &s, p + done, is_id, m);
+        if (done == 0)
+            acc = f;
+        else
+            fp12_mul_safe(&acc, &acc, &f);
+    }
+    fp12_conj(r, &acc);
+}
+
+void bls_miller_loop(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q)
+{
+    bls_miller_loop_multi(r, p, q, 1);
+}
+
+void g2_prepare(g2_prepared_t *r, const g2_affine_t *q)
+{
+    g2_affine_t qq;
+    g2_t t;
+    size_t k = 0;
+    int bit;
+
+    r->infinity = nonzero_mask(q->infinity);
+    substitute_identity(&qq, q, r->infinity);
+    g2_from_affine(&t, &qq);
+    for (bit = 62; bit >= 0; bit--) {
+        dbl_step(r->c[k++], &t);
+        if ((BLS_X_ABS >> bit) & 1)
+            add_step(r->c[k++], &t, &qq);
+    }
+}
+
+void bls_miller_loop_prepared(fp12_t *r, const g1_affine_t *p, const g2_prepared_t *q, size_t n)
+{
+    line_source_t s; /* only prep and line are used; t[] and q[] stay unread */
+    uint64_t is_id[MILLER_CHUNK];
+    fp12_t acc = FP12_ONE, f;
+    size_t done, m, i;
+
+    for (done = 0; done < n; done += m) {
+        m = n - done < MILLER_CHUNK ? n - done : MILLER_CHUNK;
+        for (i = 0; i < m; i++)
+            is_id[i] = nonzero_mask(p[done + i].infinity) | q[done + i].infinity;
+        s.prep = q + done;
+        miller_core(&f, &s, p + done, is_id, m);
+        if (done == 0)
+            acc = f;
+        else
+            fp12_mul_safe(&acc, &acc, &f);
+    }
+    fp12_conj(r, &acc);
+}
+
+void bls_pairing(gt_t *r, const g1_affine_t *p, const g2_affine_t *q)
+{
+    bls_pairing_multi(r, p, q, 1);
+}
+
+void bls_pairing_multi(gt_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n)
+{
+    fp12_t f;
+
+    bls_miller_loop_multi(&f, p, q, n);
+    bls_final_exp(r, &f);
+}
