@@ -16,6 +16,9 @@ typedef struct { uint64_t l[FP_LIMBS]; } fp_t; /* little-endian limbs, Montgomer
 
 extern const fp_t FP_ZERO;
 extern const fp_t FP_ONE; /* R mod p */
+/* Initializer of FP_ONE's limbs, for static constants built from it (fp2..fp12). */
+#define FP_ONE_INIT {{0x760900000002fffdULL, 0xebf4000bc40c0002ULL, 0x5f48985753c758baULL, \
+                      0x77ce585370525745ULL, 0x5c071a97a256ec6dULL, 0x15f65ec3fa80e493ULL}}
 
 void fp_add(fp_t *r, const fp_t *a, const fp_t *b);
 void fp_sub(fp_t *r, const fp_t *a, const fp_t *b);

@@ -1,0 +1,141 @@
+/* Fp, the BLS12-381 base field: the mont.h template instantiated with
+ * 6 limbs and p, plus the Fp-specific square root, Legendre symbol and
+ * encodings.  Constant time except the _vartime functions. */
+#include "fp.h"
+
+#include "errors.h"
+#include "mont.h"
+
+/* p = 0x1a0111ea...ffffaaab, little-endian limbs. */
+static const uint64_t P[FP_LIMBS] = {
+    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
+    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
+/* -p^(-1) mod 2^64, the Montgomery reduction factor. */
+#define P_N0 0x89f3fffcfffcfffdULL
+/* R^2 mod p with R = 2^384: fp_mul(x, R^2) moves x into Montgomery form. */
+static const uint64_t P_R2[FP_LIMBS] = {
+    0xf4df1f341c341746ULL, 0x0a76e6a609d104f1ULL, 0x8de5476c4c95b6d5ULL,
+    0x67eb88a9939d83c0ULL, 0x9a793e85b519952dULL, 0x11988fe592cae3aaULL};
+/* 2^64 * R mod p: the Montgomery form of 2^64, for Horner reduction. */
+static const uint64_t P_TWO64[FP_LIMBS] = {
+    0x42b7fde37dba9366ULL, 0x7784894e27525bc3ULL, 0xb2b91b9dc1f5b1e9ULL,
+    0x206f497dfcafb872ULL, 0x594137cc89a9b0bbULL, 0x0411cd9d20d7e399ULL};
+/* Public exponents: p - 2 (Fermat inverse), (p - 1) / 2 (Euler's
+ * criterion), (p + 1) / 4 (square root, valid because p = 3 mod 4). */
+static const uint64_t P_MINUS_2[FP_LIMBS] = {
+    0xb9feffffffffaaa9ULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
+    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
+static const uint64_t P_HALF[FP_LIMBS] = { /* (p - 1) / 2 */
+    0xdcff7fffffffd555ULL, 0x0f55ffff58a9ffffULL, 0xb39869507b587b12ULL,
+    0xb23ba5c279c2895fULL, 0x258dd3db21a5d66bULL, 0x0d0088f51cbff34dULL};
+static const uint64_t P_PLUS1_DIV4[FP_LIMBS] = {
+    0xee7fbfffffffeaabULL, 0x07aaffffac54ffffULL, 0xd9cc34a83dac3d89ULL,
+    0xd91dd2e13ce144afULL, 0x92c6e9ed90d2eb35ULL, 0x0680447a8e5ff9a6ULL};
+
+const fp_t FP_ZERO = {{0}};
+const fp_t FP_ONE = FP_ONE_INIT; /* R mod p */
+
+void fp_add(fp_t *r, const fp_t *a, const fp_t *b) { mont_add(r->l, a->l, b->l, P, FP_LIMBS); }
+void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) { mont_sub(r->l, a->l, b->l, P, FP_LIMBS); }
+void fp_dbl(fp_t *r, const fp_t *a) { mont_add(r->l, a->l, a->l, P, FP_LIMBS); }
+void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
+void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) { mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS); }
+void fp_sqr(fp_t *r, const fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS); }
+
+void fp_pow_vartime(fp_t *r, const fp_t *a, const uint64_t *e, size_t limbs)
+{
+    mont_pow(r->l, a->l, e, limbs, FP_ONE.l, P, P_N0, FP_LIMBS);
+}
+
+/* Fermat: a^(p-2) = 1/a, and 0^(p-2) = 0 as the API wants.  The exponent is
+ * fixed, so the operation sequence is independent of a. */
+void fp_inv(fp_t *r, const fp_t *a)
+{
+    fp_pow_vartime(r, a, P_MINUS_2, FP_LIMBS);
+}
+
+void fp_inv_vartime(fp_t *r, const fp_t *a)
+{
+    fp_inv(r, a);
+}
+
+/* p = 3 mod 4, so a^((p+1)/4) squares to a whenever a is a square. */
+int fp_sqrt(fp_t *r, const fp_t *a)
+{
+    fp_t s, c;
+    fp_pow_vartime(&s, a, P_PLUS1_DIV4, FP_LIMBS);
+    fp_sqr(&c, &s);
+    *r = s;
+    return (int)fp_equal(&c, a);
+}
+
+/* Euler's criterion: a^((p-1)/2) is 1 for non-zero squares, 0 for 0. */
+int fp_is_square(const fp_t *a)
+{
+    fp_t t;
+    fp_pow_vartime(&t, a, P_HALF, FP_LIMBS);
+    return (int)(fp_is_one(&t) | fp_is_zero(&t));
+}
+
+uint64_t fp_is_zero(const fp_t *a) { return mont_is_zero(a->l, FP_LIMBS); }
+uint64_t fp_is_one(const fp_t *a) { return mont_equal(a->l, FP_ONE.l, FP_LIMBS); }
+uint64_t fp_equal(const fp_t *a, const fp_t *b) { return mont_equal(a->l, b->l, FP_LIMBS); }
+void fp_cmov(fp_t *r, const fp_t *a, uint64_t cond) { mont_cmov(r->l, a->l, cond, FP_LIMBS); }
+void fp_cswap(fp_t *a, fp_t *b, uint64_t cond) { mont_cswap(a->l, b->l, cond, FP_LIMBS); }
+
+void fp_from_canonical(fp_t *r, const uint64_t limbs[FP_LIMBS])
+{
+    /* limbs * R^2 / R = limbs * R; mont_mul accepts any second operand. */
+    mont_mul(r->l, P_R2, limbs, P, P_N0, FP_LIMBS);
+}
+
+void fp_to_canonical(uint64_t limbs[FP_LIMBS], const fp_t *a)
+{
+    static const uint64_t one[FP_LIMBS] = {1};
+    mont_mul(limbs, a->l, one, P, P_N0, FP_LIMBS);
+}
+
+uint64_t fp_sgn0(const fp_t *a)
+{
+    uint64_t c[FP_LIMBS];
+    fp_to_canonical(c, a);
+    return c[0] & 1;
+}
+
+uint64_t fp_is_lexically_largest(const fp_t *a)
+{
+    uint64_t c[FP_LIMBS];
+    fp_to_canonical(c, a);
+    return mont_greater(c, P_HALF, FP_LIMBS);
+}
+
+void fp_from_u64(fp_t *r, uint64_t v)
+{
+    uint64_t c[FP_LIMBS] = {v};
+    fp_from_canonical(r, c);
+}
+
+/* Rejects values >= p; the verdict is computed without branching and r is
+ * zeroed on failure, so callers that only branch on the return leak nothing
+ * more than validity. */
+int fp_from_bytes(fp_t *r, const uint8_t in[FP_BYTES])
+{
+    uint64_t c[FP_LIMBS];
+    mont_limbs_from_be(c, in, FP_LIMBS);
+    uint64_t ok = mont_is_canonical(c, P, FP_LIMBS);
+    fp_from_canonical(r, c);
+    fp_cmov(r, &FP_ZERO, ok ^ 1);
+    return (int)BLS_ERR_NONCANONICAL * (int)(ok ^ 1);
+}
+
+void fp_to_bytes(uint8_t out[FP_BYTES], const fp_t *a)
+{
+    uint64_t c[FP_LIMBS];
+    fp_to_canonical(c, a);
+    mont_limbs_to_be(out, c, FP_LIMBS);
+}
+
+void fp_from_bytes_reduce(fp_t *r, const uint8_t *in, size_t len)
+{
+    mont_from_be_reduce(r->l, in, len, P, P_N0, P_TWO64, P_R2, FP_LIMBS);
+}

@@ -1,0 +1,363 @@
+/* Internal: generic multi-limb Montgomery arithmetic shared by fp.c (6 limbs)
+ * and fr.c (4 limbs), so the two prime fields are one template instantiated
+ * twice rather than copy-paste twins.
+ *
+ * Every function takes the limb count n and the modulus m as arguments; they
+ * are always inlined and always called with a compile-time n and a static
+ * const modulus, so the compiler fully unrolls the loops and folds the modulus
+ * limbs into immediates.  Nothing here branches on, or indexes memory by, a
+ * limb value: conditional steps use all-ones / all-zero masks derived from a
+ * borrow.  Only exponents passed to mont_pow are allowed to steer control flow
+ * (they are public constants such as p - 2).
+ *
+ * Both moduli leave the top bit of their top limb clear (p < 2^381,
+ * r < 2^255), so: a + b of two reduced values never carries out of n limbs,
+ * and Montgomery multiplication can use the "no-carry" CIOS variant, whose
+ * running value stays below 2m and never needs an (n+1)-th limb. */
+#ifndef ROAM_BLS12381_MONT_H
+#define ROAM_BLS12381_MONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MONT_MAX_LIMBS 6
+#define MONT_INLINE static inline __attribute__((always_inline))
+
+typedef unsigned __int128 mont_u128;
+
+/* Loops over limbs must be fully unrolled so the limbs live in registers and
+ * the modulus folds into immediates; -O3 alone leaves the outer loops rolled. */
+#if defined(__clang__)
+#define MONT_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define MONT_UNROLL _Pragma("GCC unroll 16")
+#else
+#define MONT_UNROLL
+#endif
+
+/* Add/subtract with carry.  On x86-64 the intrinsics compile to adc/sbb
+ * chains; the 128-bit fallback is correct everywhere but gcc turns it into
+ * much longer code. */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+MONT_INLINE uint64_t mont_adc(uint64_t a, uint64_t b, uint64_t *carry)
+{
+    unsigned long long r;
+    *carry = _addcarry_u64((unsigned char)*carry, a, b, &r);
+    return r;
+}
+MONT_INLINE uint64_t mont_sbb(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+    unsigned long long r;
+    *borrow = _subborrow_u64((unsigned char)*borrow, a, b, &r);
+    return r;
+}
+#else
+MONT_INLINE uint64_t mont_adc(uint64_t a, uint64_t b, uint64_t *carry)
+{
+    mont_u128 s = (mont_u128)a + b + *carry;
+    *carry = (uint64_t)(s >> 64);
+    return (uint64_t)s;
+}
+MONT_INLINE uint64_t mont_sbb(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+    mont_u128 d = (mont_u128)a - b - *borrow;
+    *borrow = (uint64_t)(d >> 64) & 1;
+    return (uint64_t)d;
+}
+#endif
+
+/* All-ones if bit is 1, zero if 0 (bit must be 0 or 1). */
+MONT_INLINE uint64_t mont_mask(uint64_t bit) { return (uint64_t)0 - bit; }
+
+/* 1 if x == 0 else 0, without a comparison the compiler could turn into a branch. */
+MONT_INLINE uint64_t mont_word_is_zero(uint64_t x)
+{
+    return ((x | ((uint64_t)0 - x)) >> 63) ^ 1;
+}
+
+/* r := a - b over n limbs; returns the final borrow (1 if a < b). */
+MONT_INLINE uint64_t mont_sub_raw(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t borrow = 0;
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        r[i] = mont_sbb(a[i], b[i], &borrow);
+    return borrow;
+}
+
+/* r := a + b over n limbs; returns the carry out. */
+MONT_INLINE uint64_t mont_add_raw(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t carry = 0;
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        r[i] = mont_adc(a[i], b[i], &carry);
+    return carry;
+}
+
+/* r := t - m if t >= m, else t.  Requires t < 2m.  r may alias t. */
+MONT_INLINE void mont_csub(uint64_t *r, const uint64_t *t, const uint64_t *m, size_t n)
+{
+    uint64_t d[MONT_MAX_LIMBS];
+    uint64_t keep = mont_mask(mont_sub_raw(d, t, m, n)); /* borrow: t < m, keep t */
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        r[i] = (t[i] & keep) | (d[i] & ~keep);
+}
+
+MONT_INLINE void mont_add(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                          const uint64_t *m, size_t n)
+{
+    uint64_t t[MONT_MAX_LIMBS];
+    (void)mont_add_raw(t, a, b, n); /* < 2m < 2^(64n): no carry out */
+    mont_csub(r, t, m, n);
+}
+
+MONT_INLINE void mont_sub(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                          const uint64_t *m, size_t n)
+{
+    uint64_t t[MONT_MAX_LIMBS], mm[MONT_MAX_LIMBS];
+    uint64_t wrap = mont_mask(mont_sub_raw(t, a, b, n)); /* a < b: add m back */
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        mm[i] = m[i] & wrap;
+    (void)mont_add_raw(r, t, mm, n);
+}
+
+/* r := -a; m - 0 would be m, not reduced, so the result is masked to 0 then. */
+MONT_INLINE void mont_neg(uint64_t *r, const uint64_t *a, const uint64_t *m, size_t n)
+{
+    uint64_t acc = 0, t[MONT_MAX_LIMBS];
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        acc |= a[i];
+    uint64_t nz = ~mont_mask(mont_word_is_zero(acc));
+    (void)mont_sub_raw(t, m, a, n);
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        r[i] = t[i] & nz;
+}
+
+/* r := a * b * 2^(-64n) mod m (CIOS, "no-carry" variant).
+ *
+ * Each outer step adds a*b[i] and a multiple of m chosen to clear the low
+ * limb, then shifts down one limb.  Because m's top limb is < 2^63 - 1 and
+ * a, b < m, the running sum stays < 2m, so the carries A (from a*b[i]) and C
+ * (from mm*m) of the last column together fit in one limb.  Requires a < m;
+ * b may be any n-limb value (it is only consumed a limb at a time).  r may
+ * alias a or b. */
+MONT_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                          const uint64_t *m, uint64_t n0, size_t n)
+{
+    uint64_t t[MONT_MAX_LIMBS] = {0};
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        mont_u128 z = (mont_u128)a[0] * b[i] + t[0];
+        uint64_t A = (uint64_t)(z >> 64);
+        uint64_t lo = (uint64_t)z;
+        uint64_t q = lo * n0;
+        z = (mont_u128)q * m[0] + lo;
+        uint64_t C = (uint64_t)(z >> 64);
+        MONT_UNROLL
+        for (size_t j = 1; j < n; j++) {
+            z = (mont_u128)a[j] * b[i] + t[j] + A;
+            A = (uint64_t)(z >> 64);
+            z = (mont_u128)q * m[j] + (uint64_t)z + C;
+            C = (uint64_t)(z >> 64);
+            t[j - 1] = (uint64_t)z;
+        }
+        t[n - 1] = C + A;
+    }
+    mont_csub(r, t, m, n);
+}
+
+/* r := a^2 * 2^(-64n) mod m.  Computes the double-width square once (each
+ * cross product a[i]*a[j], i < j, is formed once and doubled), then
+ * Montgomery-reduces it limb by limb (SOS).  The 2n-limb square is < m^2, so
+ * the reduction's result is < 2m and one conditional subtraction suffices. */
+MONT_INLINE void mont_sqr(uint64_t *r, const uint64_t *a,
+                          const uint64_t *m, uint64_t n0, size_t n)
+{
+    uint64_t t[2 * MONT_MAX_LIMBS + 1] = {0};
+    /* Cross products. */
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        uint64_t c = 0;
+        MONT_UNROLL
+        for (size_t j = i + 1; j < n; j++) {
+            mont_u128 z = (mont_u128)a[i] * a[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)z;
+            c = (uint64_t)(z >> 64);
+        }
+        t[i + n] = c;
+    }
+    /* Double them (the top bit shifted out is 0: a < 2^(64n-1)). */
+    MONT_UNROLL
+    for (size_t i = 2 * n - 1; i > 0; i--)
+        t[i] = (t[i] << 1) | (t[i - 1] >> 63);
+    t[0] <<= 1;
+    /* Add the diagonal squares a[i]^2 at position 2i. */
+    uint64_t c = 0;
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        mont_u128 z = (mont_u128)a[i] * a[i] + t[2 * i] + c;
+        t[2 * i] = (uint64_t)z;
+        z = (mont_u128)t[2 * i + 1] + (uint64_t)(z >> 64);
+        t[2 * i + 1] = (uint64_t)z;
+        c = (uint64_t)(z >> 64);
+    }
+    /* Reduce: clear one low limb per step, carrying into the upper half. */
+    uint64_t hi = 0; /* carry into t[i + n + 1] accumulated across steps */
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        uint64_t q = t[i] * n0;
+        uint64_t k = 0;
+        MONT_UNROLL
+        for (size_t j = 0; j < n; j++) {
+            mont_u128 z = (mont_u128)q * m[j] + t[i + j] + k;
+            t[i + j] = (uint64_t)z;
+            k = (uint64_t)(z >> 64);
+        }
+        mont_u128 z = (mont_u128)t[i + n] + k + hi;
+        t[i + n] = (uint64_t)z;
+        hi = (uint64_t)(z >> 64);
+    }
+    /* Result t[n..2n) plus hi*2^(64n); hi is 0 because the result is < 2m. */
+    mont_csub(r, t + n, m, n);
+}
+
+MONT_INLINE uint64_t mont_is_zero(const uint64_t *a, size_t n)
+{
+    uint64_t acc = 0;
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        acc |= a[i];
+    return mont_word_is_zero(acc);
+}
+
+MONT_INLINE uint64_t mont_equal(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t acc = 0;
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        acc |= a[i] ^ b[i];
+    return mont_word_is_zero(acc);
+}
+
+MONT_INLINE void mont_cmov(uint64_t *r, const uint64_t *a, uint64_t cond, size_t n)
+{
+    uint64_t mk = mont_mask(cond);
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        r[i] ^= (r[i] ^ a[i]) & mk;
+}
+
+MONT_INLINE void mont_cswap(uint64_t *a, uint64_t *b, uint64_t cond, size_t n)
+{
+    uint64_t mk = mont_mask(cond);
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = (a[i] ^ b[i]) & mk;
+        a[i] ^= x;
+        b[i] ^= x;
+    }
+}
+
+/* Big-endian bytes (8n of them) <-> little-endian limbs. */
+MONT_INLINE void mont_limbs_from_be(uint64_t *r, const uint8_t *in, size_t n)
+{
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        uint64_t w = 0;
+        MONT_UNROLL
+        for (size_t k = 0; k < 8; k++)
+            w = (w << 8) | in[8 * (n - 1 - i) + k];
+        r[i] = w;
+    }
+}
+
+MONT_INLINE void mont_limbs_to_be(uint8_t *out, const uint64_t *a, size_t n)
+{
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++)
+        MONT_UNROLL
+        for (size_t k = 0; k < 8; k++)
+            out[8 * (n - 1 - i) + k] = (uint8_t)(a[i] >> (56 - 8 * k));
+}
+
+/* 1 if the n-limb value a is < m (a canonical residue). */
+MONT_INLINE uint64_t mont_is_canonical(const uint64_t *a, const uint64_t *m, size_t n)
+{
+    uint64_t d[MONT_MAX_LIMBS];
+    return mont_sub_raw(d, a, m, n);
+}
+
+/* 1 if a > h (h public, e.g. (m-1)/2). */
+MONT_INLINE uint64_t mont_greater(const uint64_t *a, const uint64_t *h, size_t n)
+{
+    uint64_t d[MONT_MAX_LIMBS];
+    return mont_sub_raw(d, h, a, n);
+}
+
+/* Reduce a big-endian string of any length into Montgomery form.  Horner's
+ * rule one 64-bit word at a time: acc := acc * 2^64 + w, where each word is
+ * < 2^64 < m and so already a residue.  two64_mont is 2^64 * R mod m and
+ * r2 is R^2 mod m, R = 2^(64n).  The loop runs over the (public) length. */
+MONT_INLINE void mont_from_be_reduce(uint64_t *r, const uint8_t *in, size_t len,
+                                     const uint64_t *m, uint64_t n0,
+                                     const uint64_t *two64_mont, const uint64_t *r2, size_t n)
+{
+    uint64_t acc[MONT_MAX_LIMBS] = {0}, w[MONT_MAX_LIMBS];
+    size_t first = len % 8 ? len % 8 : 8; /* leading partial word */
+    size_t pos = 0;
+    while (pos < len) {
+        size_t take = pos == 0 ? first : 8;
+        uint64_t word = 0;
+        for (size_t k = 0; k < take; k++)
+            word = (word << 8) | in[pos + k];
+        pos += take;
+        for (size_t i = 0; i < n; i++)
+            w[i] = 0;
+        w[0] = word;
+        mont_mul(w, r2, w, m, n0, n);          /* word * R */
+        mont_mul(acc, two64_mont, acc, m, n0, n); /* acc * 2^64 (Montgomery) */
+        mont_add(acc, acc, w, m, n);
+    }
+    for (size_t i = 0; i < n; i++)
+        r[i] = acc[i];
+}
+
+/* r := a^e (Montgomery in, Montgomery out) for a public exponent e of el
+ * little-endian limbs.  Fixed 4-bit windows: the sequence of operations
+ * depends only on e, never on a.  one is R mod m. */
+MONT_INLINE void mont_pow(uint64_t *r, const uint64_t *a, const uint64_t *e, size_t el,
+                          const uint64_t *one, const uint64_t *m, uint64_t n0, size_t n)
+{
+    uint64_t tab[16][MONT_MAX_LIMBS], acc[MONT_MAX_LIMBS];
+    for (size_t i = 0; i < n; i++) {
+        tab[0][i] = one[i];
+        tab[1][i] = a[i];
+        acc[i] = one[i];
+    }
+    for (size_t k = 2; k < 16; k++)
+        mont_mul(tab[k], tab[k - 1], a, m, n0, n);
+    int started = 0;
+    for (size_t w = el * 16; w-- > 0;) {
+        unsigned nib = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15;
+        if (started) {
+            for (int s = 0; s < 4; s++)
+                mont_sqr(acc, acc, m, n0, n);
+            if (nib)
+                mont_mul(acc, acc, tab[nib], m, n0, n);
+        } else if (nib) {
+            for (size_t i = 0; i < n; i++)
+                acc[i] = tab[nib][i];
+            started = 1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        r[i] = acc[i];
+}
+
+#endif
