@@ -1,0 +1,68 @@
+/* TLS 1.3 channels for roam (OpenSSL 3): contexts for the daemon (server,
+ * optionally demanding client certificates: mutual TLS between daemons) and
+ * for clients (server verified against a CA bundle and an expected name or
+ * IP), and connections with deadlines on every step.
+ *
+ * No state outside the objects returned, besides OpenSSL's own.  A process
+ * using these must ignore SIGPIPE (OpenSSL writes with write(2), so a peer
+ * that vanished would otherwise kill it). */
+#ifndef ROAM_PROTO_TLS_H
+#define ROAM_PROTO_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stream.h"
+
+#define ROAM_TLS_EXPORTER_LABEL "EXPORTER-roam-transcript"
+#define ROAM_TLS_EXPORTER_LEN 32
+#define ROAM_TLS_FINGERPRINT_HEX 65   /* SHA-256 as 64 hex digits + NUL */
+
+typedef struct roam_tls_ctx roam_tls_ctx;
+typedef struct roam_tls_conn roam_tls_conn;
+
+/* Server context: certificate chain and key (PEM files).  client_ca_file
+ * non-NULL demands a client certificate issued by one of those CAs (mutual
+ * TLS); NULL asks for none.  NULL return with err filled on failure. */
+roam_tls_ctx *roam_tls_server_ctx(const char *cert_file, const char *key_file,
+                                  const char *client_ca_file, char *err, size_t errlen);
+
+/* Client context: trust only the CAs in ca_file (never the system store).
+ * cert_file/key_file, both or neither, present a client certificate. */
+roam_tls_ctx *roam_tls_client_ctx(const char *ca_file, const char *cert_file,
+                                  const char *key_file, char *err, size_t errlen);
+
+void roam_tls_ctx_free(roam_tls_ctx *ctx);
+
+/* Run the handshake on a connected socket within timeout_ms (< 0: none).
+ * The connection takes ownership of fd in every case: on failure fd is
+ * closed.  peer_name (connect only) is the DNS name or IP literal (no
+ * brackets) the server certificate must carry. */
+roam_tls_conn *roam_tls_accept(roam_tls_ctx *ctx, int fd, int timeout_ms,
+                               char *err, size_t errlen);
+roam_tls_conn *roam_tls_connect(roam_tls_ctx *ctx, int fd, const char *peer_name,
+                                int timeout_ms, char *err, size_t errlen);
+
+/* The connection as a stream for frame.h / msg.h.  Valid until close. */
+roam_stream roam_tls_stream(roam_tls_conn *c);
+
+/* The RFC 8446 §7.5 exporter with label ROAM_TLS_EXPORTER_LABEL and no
+ * context: both ends get the same 32 bytes, unique to this connection. */
+int roam_tls_exporter(roam_tls_conn *c, uint8_t out[ROAM_TLS_EXPORTER_LEN],
+                      char *err, size_t errlen);
+
+/* The peer certificate's subject (RFC 2253 form) and SHA-256 fingerprint
+ * (lowercase hex), for logs and the audit trail.  -1 if the peer sent none. */
+int roam_tls_peer_subject(roam_tls_conn *c, char *buf, size_t len);
+int roam_tls_peer_fingerprint(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX]);
+
+/* 0 if the peer certificate names `name` (DNS name or IP literal): lets a
+ * daemon check that a mutual-TLS client is the peer daemon it expects. */
+int roam_tls_peer_has_name(roam_tls_conn *c, const char *name);
+
+/* Send close_notify (waiting at most timeout_ms), free, close the fd.
+ * Returns 0 if close_notify went out, -1 otherwise; c is gone either way.
+ * NULL is accepted. */
+int roam_tls_close(roam_tls_conn *c, int timeout_ms);
+
+#endif

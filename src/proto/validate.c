@@ -1,0 +1,188 @@
+/* Protocol rules for a decoded Envelope (roam_msg_validate, msg.h).
+ *
+ * protobuf-c accepts anything that parses: unknown fields, unknown enum
+ * numbers, byte strings of any size.  A generic walk over the descriptors
+ * refuses those everywhere, then a small table adds per-field bounds, and a
+ * few checks tie fields together ("error set iff not ok"). */
+#include <stdint.h>
+#include <string.h>
+
+#include "errbuf.h"
+#include "wire_limits.h"
+#include "msg.h"
+
+/* Bounds for one field: a length for string/bytes, a value for enums. */
+struct rule {
+    const ProtobufCMessageDescriptor *msg;
+    const char *field;
+    size_t min, max;
+};
+
+static const struct rule rules[] = {
+    { &roam__v1__authenticate__descriptor, "role", 1, 2 },
+    { &roam__v1__authenticate__descriptor, "vm", 1, ROAM_NAME_MAX },
+    { &roam__v1__authenticate__descriptor, "src", 1, ROAM_NAME_MAX },
+    { &roam__v1__authenticate__descriptor, "dst", 1, ROAM_NAME_MAX },
+    { &roam__v1__authenticate__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__challenge__descriptor, "ciphertext", 1, ROAM_CIPHERTEXT_MAX },
+    { &roam__v1__challenge__descriptor, "policy", 1, ROAM_POLICY_MAX },
+    { &roam__v1__challenge__descriptor, "nonce", ROAM_NONCE_LEN, ROAM_NONCE_LEN },
+    { &roam__v1__response__descriptor, "mac", ROAM_MAC_LEN, ROAM_MAC_LEN },
+    { &roam__v1__error__descriptor, "phase", 1, SIZE_MAX },
+    { &roam__v1__error__descriptor, "message", 1, ROAM_MESSAGE_MAX },
+    { &roam__v1__admission_query__descriptor, "vm", 1, ROAM_NAME_MAX },
+    { &roam__v1__admission_query__descriptor, "src", 1, ROAM_NAME_MAX },
+    { &roam__v1__admission_query__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__ra_fetch__descriptor, "vm", 1, ROAM_NAME_MAX },
+    { &roam__v1__ra_fetch__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__ra_answer__descriptor, "ra", 0, ROAM_RA_MAX },
+};
+
+/* Nesting in roam.proto is at most 3 deep; anything deeper is hostile. */
+#define MAX_DEPTH 8
+
+static const struct rule *rule_for(const ProtobufCMessageDescriptor *d,
+                                   const ProtobufCFieldDescriptor *f)
+{
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (rules[i].msg == d && strcmp(rules[i].field, f->name) == 0)
+            return &rules[i];
+    return NULL;
+}
+
+static int check_range(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f,
+                       size_t v, const char *what, char *err, size_t errlen)
+{
+    const struct rule *r = rule_for(d, f);
+    if (!r || (v >= r->min && v <= r->max))
+        return 0;
+    if (r->min == r->max)
+        return roam_errf(err, errlen, "%s.%s: %s %zu, must be exactly %zu",
+                         d->short_name, f->name, what, v, r->min);
+    if (v < r->min && r->min == 1)
+        return roam_errf(err, errlen, "%s.%s: missing", d->short_name, f->name);
+    return roam_errf(err, errlen, "%s.%s: %s %zu, allowed %zu..%zu",
+                     d->short_name, f->name, what, v, r->min, r->max);
+}
+
+/* Peer text ends up in logs and terminals: no control characters besides
+ * tab and newline. */
+static int check_text(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f,
+                      const char *s, char *err, size_t errlen)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+            return roam_errf(err, errlen, "%s.%s: control character 0x%02x",
+                             d->short_name, f->name, *p);
+    return 0;
+}
+
+static int walk(const ProtobufCMessage *m, int depth, char *err, size_t errlen);
+
+static int check_field(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
+                       const void *p, int depth, char *err, size_t errlen)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_MESSAGE: {
+        const ProtobufCMessage *sub = *(ProtobufCMessage *const *)p;
+        return sub ? walk(sub, depth + 1, err, errlen) : 0;
+    }
+    case PROTOBUF_C_TYPE_ENUM: {
+        int v = *(const int *)p;
+        if (!protobuf_c_enum_descriptor_get_value(f->descriptor, v))
+            return roam_errf(err, errlen, "%s.%s: unknown value %d", d->short_name, f->name, v);
+        return check_range(d, f, v < 0 ? 0 : (size_t)v, "value", err, errlen);
+    }
+    case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *(char *const *)p;
+        if (!s)
+            s = "";
+        if (check_range(d, f, strlen(s), "length", err, errlen) < 0)
+            return -1;
+        return check_text(d, f, s, err, errlen);
+    }
+    case PROTOBUF_C_TYPE_BYTES:
+        return check_range(d, f, ((const ProtobufCBinaryData *)p)->len, "length", err, errlen);
+    default:
+        return 0;   /* scalars: every value is meaningful */
+    }
+}
+
+static int walk(const ProtobufCMessage *m, int depth, char *err, size_t errlen)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    if (depth > MAX_DEPTH)
+        return roam_errf(err, errlen, "%s: nested too deeply", d->short_name);
+    if (m->n_unknown_fields > 0)
+        return roam_errf(err, errlen, "%s: unknown field number %u (sent by a newer or foreign peer)",
+                         d->short_name, m->unknown_fields[0].tag);
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *base = (const char *)m;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+            /* Only the oneof member actually set is meaningful. */
+            if (*(const uint32_t *)(base + f->quantifier_offset) != f->id)
+                continue;
+        }
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)(base + f->quantifier_offset);
+            const char *arr = *(char *const *)(base + f->offset);
+            size_t esz = f->type == PROTOBUF_C_TYPE_MESSAGE ? sizeof(void *)
+                       : f->type == PROTOBUF_C_TYPE_STRING ? sizeof(char *)
+                       : f->type == PROTOBUF_C_TYPE_BYTES ? sizeof(ProtobufCBinaryData)
+                       : f->type == PROTOBUF_C_TYPE_ENUM ? sizeof(int) : 0;
+            for (size_t k = 0; esz && k < n; k++)
+                if (check_field(m, f, arr + k * esz, depth, err, errlen) < 0)
+                    return -1;
+            continue;
+        }
+        if (check_field(m, f, base + f->offset, depth, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* "error set iff not ok" for the three answers that carry both. */
+static int check_outcome(const char *name, int ok, const Roam__V1__Error *e,
+                         char *err, size_t errlen)
+{
+    if (ok && e)
+        return roam_errf(err, errlen, "%s: success must not carry an error", name);
+    if (!ok && !e)
+        return roam_errf(err, errlen, "%s: failure without an error", name);
+    return 0;
+}
+
+int roam_msg_validate(const roam_envelope *env, char *err, size_t errlen)
+{
+    if (env->version != ROAM_PROTO_VERSION)
+        return roam_errf(err, errlen, "protocol version mismatch: peer speaks %u, we speak %u",
+                         env->version, ROAM_PROTO_VERSION);
+    if (env->body_case == ROAM__V1__ENVELOPE__BODY__NOT_SET)
+        return roam_errf(err, errlen, "envelope carries no message");
+    if (!protobuf_c_message_descriptor_get_field(&roam__v1__envelope__descriptor, env->body_case))
+        return roam_errf(err, errlen, "envelope carries unknown message %d", (int)env->body_case);
+    /* Every body member is a message pointer; a NULL one is malformed. */
+    if (!env->authenticate)
+        return roam_errf(err, errlen, "envelope body %s is empty",
+                         roam_msg_body_name(env->body_case));
+    if (walk(&env->base, 0, err, errlen) < 0)
+        return -1;
+
+    switch (env->body_case) {
+    case ROAM__V1__ENVELOPE__BODY_RESULT:
+        return check_outcome("Result", env->result->ok, env->result->error, err, errlen);
+    case ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE:
+        return check_outcome("MigrateDone", env->migrate_done->ok, env->migrate_done->error,
+                             err, errlen);
+    case ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER:
+        return check_outcome("AdmissionAnswer", env->admission_answer->granted,
+                             env->admission_answer->error, err, errlen);
+    case ROAM__V1__ENVELOPE__BODY_RA_ANSWER:
+        return check_outcome("RaAnswer", env->ra_answer->ra.len > 0, env->ra_answer->error,
+                             err, errlen);
+    default:
+        return 0;
+    }
+}

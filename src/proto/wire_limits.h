@@ -1,0 +1,16 @@
+/* Bounds on every variable-length protocol field.  Both sides enforce them
+ * (roam_msg_validate), so no field can grow past what a frame allows and
+ * logs never receive unbounded peer text. */
+#ifndef ROAM_PROTO_WIRE_LIMITS_H
+#define ROAM_PROTO_WIRE_LIMITS_H
+
+#define ROAM_QUERY_ID_LEN 16        /* 128-bit query id */
+#define ROAM_NONCE_LEN 32           /* server nonce */
+#define ROAM_MAC_LEN 32             /* HMAC-SHA256 */
+#define ROAM_NAME_MAX 255           /* vm, src, dst: DNS name / libvirt name */
+#define ROAM_POLICY_MAX 65536       /* policy text */
+#define ROAM_CIPHERTEXT_MAX 262144  /* CCA-KEM ciphertext */
+#define ROAM_MESSAGE_MAX 1024       /* human-readable error text */
+#define ROAM_RA_MAX 65535           /* an ICMPv6 RA fits one IPv6 packet */
+
+#endif
