@@ -1,0 +1,242 @@
+/* RFC 9380 expand_message_xmd (SHA-256 through OpenSSL EVP), hash_to_field
+ * for Fp, Fp2 and Fr, and the hash_to_curve / encode_to_curve entry points.
+ * The curve maps themselves live in sswu_g1.c and sswu_g2.c. */
+#include "hash_to_curve.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define XMD_B_BYTES 32 /* SHA-256 output */
+#define XMD_S_BYTES 64 /* SHA-256 input block: the Z_pad length */
+
+/* expand_message_xmd produced block by block, so hash_to_field can consume
+ * its L-byte slices without a buffer for the whole output. */
+typedef struct {
+    EVP_MD_CTX *ctx;
+    const EVP_MD *md;
+    const uint8_t *dst;
+    uint8_t dst_len;
+    uint8_t b0[XMD_B_BYTES];
+    uint8_t bi[XMD_B_BYTES];
+    unsigned i;   /* index of the block held in bi */
+    size_t used;  /* bytes of bi already handed out */
+} xmd_t;
+
+static int args_ok(const void *out, const uint8_t *msg, size_t msg_len,
+                   const uint8_t *dst, size_t dst_len)
+{
+    return out != NULL && (msg != NULL || msg_len == 0) && dst != NULL &&
+           dst_len >= 1 && dst_len <= H2C_MAX_DST_BYTES;
+}
+
+/* Appends I2OSP(byte, 1) || DST_prime to the digest in progress and
+ * finishes it. */
+static int xmd_finish(xmd_t *x, uint8_t out[XMD_B_BYTES], uint8_t byte)
+{
+    return EVP_DigestUpdate(x->ctx, &byte, 1) == 1 &&
+           EVP_DigestUpdate(x->ctx, x->dst, x->dst_len) == 1 &&
+           EVP_DigestUpdate(x->ctx, &x->dst_len, 1) == 1 &&
+           EVP_DigestFinal_ex(x->ctx, out, NULL) == 1;
+}
+
+/* out := SHA-256(a || I2OSP(byte, 1) || DST_prime): the blocks b_1, b_2, ... */
+static int xmd_block(xmd_t *x, uint8_t out[XMD_B_BYTES], const uint8_t a[XMD_B_BYTES],
+                     uint8_t byte)
+{
+    return EVP_DigestInit_ex2(x->ctx, x->md, NULL) == 1 &&
+           EVP_DigestUpdate(x->ctx, a, XMD_B_BYTES) == 1 && xmd_finish(x, out, byte);
+}
+
+static void xmd_free(xmd_t *x)
+{
+    EVP_MD_CTX_free(x->ctx);
+    /* The blocks are derived from the message, which may be secret. */
+    OPENSSL_cleanse(x, sizeof *x);
+}
+
+/* Computes b_0 and b_1 for an output of len bytes; arguments already checked. */
+static int xmd_init(xmd_t *x, size_t len, const uint8_t *msg, size_t msg_len,
+                    const uint8_t *dst, size_t dst_len)
+{
+    static const uint8_t z_pad[XMD_S_BYTES];
+    /* l_i_b_str = I2OSP(len_in_bytes, 2); xmd_finish appends I2OSP(0, 1). */
+    const uint8_t lib[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+
+    memset(x, 0, sizeof *x);
+    x->dst = dst;
+    x->dst_len = (uint8_t)dst_len;
+    x->md = EVP_sha256();
+    x->ctx = EVP_MD_CTX_new();
+    if (x->ctx == NULL || x->md == NULL)
+        return 0;
+    if (EVP_DigestInit_ex2(x->ctx, x->md, NULL) != 1 ||
+        EVP_DigestUpdate(x->ctx, z_pad, sizeof z_pad) != 1 ||
+        (msg_len != 0 && EVP_DigestUpdate(x->ctx, msg, msg_len) != 1) ||
+        EVP_DigestUpdate(x->ctx, lib, sizeof lib) != 1)
+        return 0;
+    /* Finish msg_prime = Z_pad || msg || l_i_b_str || 0x00 || DST_prime. */
+    if (!xmd_finish(x, x->b0, 0) || !xmd_block(x, x->bi, x->b0, 1))
+        return 0;
+    x->i = 1;
+    return 1;
+}
+
+/* Next n output bytes; the caller never asks for more than len in total. */
+static int xmd_read(xmd_t *x, uint8_t *out, size_t n)
+{
+    while (n > 0) {
+        if (x->used == XMD_B_BYTES) {
+            uint8_t t[XMD_B_BYTES];
+            for (size_t j = 0; j < XMD_B_BYTES; j++)
+                t[j] = x->b0[j] ^ x->bi[j];
+            if (!xmd_block(x, x->bi, t, (uint8_t)(x->i + 1)))
+                return 0;
+            x->i++;
+            x->used = 0;
+        }
+        size_t take = XMD_B_BYTES - x->used;
+        if (take > n)
+            take = n;
+        memcpy(out, x->bi + x->used, take);
+        x->used += take;
+        out += take;
+        n -= take;
+    }
+    return 1;
+}
+
+int expand_message_xmd(uint8_t *out, size_t len, const uint8_t *msg, size_t msg_len,
+                       const uint8_t *dst, size_t dst_len)
+{
+    xmd_t x;
+    int ok;
+
+    if (!args_ok(out, msg, msg_len, dst, dst_len) || len == 0 || len > H2C_XMD_MAX_BYTES)
+        return BLS_ERR_ARGUMENT;
+    ok = xmd_init(&x, len, msg, msg_len, dst, dst_len) && xmd_read(&x, out, len);
+    xmd_free(&x);
+    return ok ? BLS_OK : BLS_ERR_ARGUMENT;
+}
+
+/* Stores the i-th L-byte slice of uniform_bytes, reduced, into out. */
+typedef void (*reduce_fn)(void *out, size_t i, const uint8_t *bytes, size_t len);
+
+/* RFC 9380 §5.2 for n = count * m field components of L bytes each. */
+static int hash_to_field(void *out, size_t count, size_t m, size_t L, reduce_fn reduce,
+                         const uint8_t *msg, size_t msg_len,
+                         const uint8_t *dst, size_t dst_len)
+{
+    uint8_t slice[64];
+    xmd_t x;
+    int ok;
+
+    if (!args_ok(out, msg, msg_len, dst, dst_len) || count == 0 ||
+        count > H2C_XMD_MAX_BYTES / (m * L))
+        return BLS_ERR_ARGUMENT;
+    ok = xmd_init(&x, count * m * L, msg, msg_len, dst, dst_len);
+    for (size_t i = 0; ok && i < count * m; i++) {
+        ok = xmd_read(&x, slice, L);
+        if (ok)
+            reduce(out, i, slice, L);
+    }
+    xmd_free(&x);
+    OPENSSL_cleanse(slice, sizeof slice);
+    return ok ? BLS_OK : BLS_ERR_ARGUMENT;
+}
+
+static void reduce_fp(void *out, size_t i, const uint8_t *bytes, size_t len)
+{
+    fp_from_bytes_reduce((fp_t *)out + i, bytes, len);
+}
+
+/* Components come in the order e_0 = c0, e_1 = c1 (RFC 9380 §5.2 step 6). */
+static void reduce_fp2(void *out, size_t i, const uint8_t *bytes, size_t len)
+{
+    fp2_t *e = (fp2_t *)out + i / 2;
+    fp_from_bytes_reduce(i % 2 ? &e->c1 : &e->c0, bytes, len);
+}
+
+static void reduce_fr(void *out, size_t i, const uint8_t *bytes, size_t len)
+{
+    fr_from_bytes_reduce((fr_t *)out + i, bytes, len);
+}
+
+int fp_hash_to_field(fp_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+                     const uint8_t *dst, size_t dst_len)
+{
+    return hash_to_field(out, count, 1, 64, reduce_fp, msg, msg_len, dst, dst_len);
+}
+
+int fp2_hash_to_field(fp2_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+                      const uint8_t *dst, size_t dst_len)
+{
+    return hash_to_field(out, count, 2, 64, reduce_fp2, msg, msg_len, dst, dst_len);
+}
+
+int fr_hash_to_field(fr_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+                     const uint8_t *dst, size_t dst_len)
+{
+    return hash_to_field(out, count, 1, 48, reduce_fr, msg, msg_len, dst, dst_len);
+}
+
+/* RFC 9380 §3: hash_to_curve maps two field elements and adds the images;
+ * encode_to_curve maps one.  Both then clear the cofactor. */
+int g1_hash_to_curve(g1_t *out, const uint8_t *msg, size_t msg_len,
+                     const uint8_t *dst, size_t dst_len)
+{
+    fp_t u[2];
+    g1_t q1;
+    int err = fp_hash_to_field(u, 2, msg, msg_len, dst, dst_len);
+
+    if (err != BLS_OK)
+        return err;
+    g1_map_to_curve(out, &u[0]);
+    g1_map_to_curve(&q1, &u[1]);
+    g1_add(out, out, &q1);
+    g1_clear_cofactor(out, out);
+    return BLS_OK;
+}
+
+int g1_encode_to_curve(g1_t *out, const uint8_t *msg, size_t msg_len,
+                       const uint8_t *dst, size_t dst_len)
+{
+    fp_t u;
+    int err = fp_hash_to_field(&u, 1, msg, msg_len, dst, dst_len);
+
+    if (err != BLS_OK)
+        return err;
+    g1_map_to_curve(out, &u);
+    g1_clear_cofactor(out, out);
+    return BLS_OK;
+}
+
+int g2_hash_to_curve(g2_t *out, const uint8_t *msg, size_t msg_len,
+                     const uint8_t *dst, size_t dst_len)
+{
+    fp2_t u[2];
+    g2_t q1;
+    int err = fp2_hash_to_field(u, 2, msg, msg_len, dst, dst_len);
+
+    if (err != BLS_OK)
+        return err;
+    g2_map_to_curve(out, &u[0]);
+    g2_map_to_curve(&q1, &u[1]);
+    g2_add(out, out, &q1);
+    g2_clear_cofactor(out, out);
+    return BLS_OK;
+}
+
+int g2_encode_to_curve(g2_t *out, const uint8_t *msg, size_t msg_len,
+                       const uint8_t *dst, size_t dst_len)
+{
+    fp2_t u;
+    int err = fp2_hash_to_field(&u, 1, msg, msg_len, dst, dst_len);
+
+    if (err != BLS_OK)
+        return err;
+    g2_map_to_curve(out, &u);
+    g2_clear_cofactor(out, out);
+    return BLS_OK;
+}
