@@ -20,5 +20,7 @@ void fp12_mul_by_014(fp12_t *r, const fp12_t *a, const fp2_t *o0, const fp2_t *o
 uint64_t fp12_is_one(const fp12_t *a);
 uint64_t fp12_equal(const fp12_t *a, const fp12_t *b);
 void fp12_cmov(fp12_t *r, const fp12_t *a, uint64_t cond);
+/* r := a^e for a public exponent of `limbs` little-endian 64-bit limbs. */
+void fp12_pow_vartime(fp12_t *r, const fp12_t *a, const uint64_t *e, size_t limbs);
 
 #endif
