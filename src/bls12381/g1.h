@@ -55,4 +55,19 @@ void g1_fixed_base_mul_vartime(g1_t *r, const g1_fixed_base_t *t, const fr_t *k)
  * n is bounded by G1_MSM_MAX; returns BLS_OK or BLS_ERR_ARGUMENT. */
 int g1_msm_vartime(g1_t *r, const g1_affine_t *p, const fr_t *k, size_t n);
 
+/* Fixed-base table: signed 5-bit digits of the 255-bit scalar, 52 digit
+ * positions; row i holds [e * 32^i]B, e = 1..16, in affine form.  A
+ * multiplication is 52 mixed additions (no doublings); the constant-time
+ * variant reads all 16 entries of every row.  Size: 86 KB. */
+#define G1_FIXED_BASE_WINDOW 5
+#define G1_FIXED_BASE_DIGITS 52
+struct g1_fixed_base {
+    g1_affine_t t[G1_FIXED_BASE_DIGITS][1 << (G1_FIXED_BASE_WINDOW - 1)];
+};
+
+/* Largest n accepted by g1_msm_vartime.  Up to 16 pairs use Straus with the
+ * endomorphism split; beyond that, Pippenger with signed bucket windows of at
+ * most 9 bits.  Everything lives on the stack (about 75 KB at the maximum). */
+#define G1_MSM_MAX 1024
+
 #endif

@@ -1,0 +1,19 @@
+/* Internal: what msm.c needs from g1.c and g2.c beyond the public API. */
+#ifndef ROAM_BLS12381_GROUP_INTERNAL_H
+#define ROAM_BLS12381_GROUP_INTERNAL_H
+
+#include "g1.h"
+#include "g2.h"
+
+/* Endomorphism split dimension: G1 splits k in 2 halves (phi, base x^2),
+ * G2 in 4 quarters (psi, base |x|). */
+#define G1_ENDO_DIM 2
+#define G2_ENDO_DIM 4
+/* Short scalars one Straus call handles (its wNAF tables live on the stack). */
+#define STRAUS_MAX_TERMS 32
+
+/* sum_i [k_i]P_i for n <= STRAUS_MAX_TERMS / G*_ENDO_DIM public pairs. */
+void g1_straus_vartime(g1_t *r, const g1_t *p, const fr_t *k, size_t n);
+void g2_straus_vartime(g2_t *r, const g2_t *p, const fr_t *k, size_t n);
+
+#endif
