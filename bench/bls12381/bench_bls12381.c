@@ -1,0 +1,240 @@
+/* bench-bls12381: per-operation timings of roam's BLS12-381 library.
+ *
+ * Each row is calibrated so that one batch takes about 60 ms, then timed for
+ * REPS batches (about 0.3 s per row); the median batch gives ns/op.  Output:
+ * an aligned table, then CSV "op,ns_per_op,iterations" (iterations = all
+ * timed operations of the row).  Usage: bench-bls12381 [filter-substring]. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "encoding.h"
+#include "hash_to_curve.h"
+#include "pairing.h"
+
+#define REPS 5
+#define BATCH_NS 60000000.0 /* 60 ms */
+#define MSM_N 64
+#define MAX_PAIRS 10
+
+typedef struct {
+    fp_t fa, fb;
+    fr_t k[MSM_N];
+    g1_t p1;
+    g2_t p2;
+    g1_affine_t a1[MSM_N];
+    g2_affine_t a2[MSM_N];
+    g1_fixed_base_t *fb1;
+    g2_fixed_base_t *fb2;
+    uint8_t enc1[G1_COMPRESSED_BYTES], enc2[G2_COMPRESSED_BYTES];
+    fp12_t f;
+    gt_t e;
+    gt_fixed_base_t *fbt;
+    g2_prepared_t *prep;
+    uint64_t sink;
+} state_t;
+
+typedef void (*op_fn)(state_t *s);
+
+typedef struct {
+    const char *name;
+    double ns;
+    unsigned long long iters;
+} row_t;
+
+static row_t rows[64];
+static size_t n_rows;
+
+static double now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void bench(const char *filter, const char *name, op_fn fn, state_t *s)
+{
+    double t[REPS], t0, dt;
+    unsigned long long n = 1, i;
+    int r;
+
+    if (filter != NULL && strstr(name, filter) == NULL)
+        return;
+    for (;;) { /* calibrate: double n until a batch reaches ~1/4 of the target */
+        t0 = now_ns();
+        for (i = 0; i < n; i++)
+            fn(s);
+        dt = now_ns() - t0;
+        if (dt >= BATCH_NS / 4)
+            break;
+        n *= 2;
+    }
+    n = (unsigned long long)((double)n * BATCH_NS / dt) + 1;
+    for (r = 0; r < REPS; r++) {
+        t0 = now_ns();
+        for (i = 0; i < n; i++)
+            fn(s);
+        t[r] = (now_ns() - t0) / (double)n;
+    }
+    qsort(t, REPS, sizeof t[0], cmp_double);
+    rows[n_rows].name = name;
+    rows[n_rows].ns = t[REPS / 2];
+    rows[n_rows].iters = n * REPS;
+    n_rows++;
+    fprintf(stderr, "%-36s %12.0f ns\n", name, t[REPS / 2]);
+}
+
+/* ---- the operations: each feeds its output back into its input so that
+ * nothing can be hoisted out of the loop ---------------------------------- */
+static void op_fp_mul(state_t *s) { fp_mul(&s->fa, &s->fa, &s->fb); }
+static void op_fp_inv(state_t *s) { fp_inv(&s->fa, &s->fa); fp_add(&s->fa, &s->fa, &s->fb); }
+static void op_g1_mul(state_t *s) { g1_t r; g1_mul(&r, &s->p1, &s->k[0]); s->p1 = r; }
+static void op_g1_mul_vt(state_t *s) { g1_t r; g1_mul_vartime(&r, &s->p1, &s->k[0]); s->p1 = r; }
+static void op_g1_fixed(state_t *s) { g1_fixed_base_mul(&s->p1, s->fb1, &s->k[0]); s->k[0].l[0] ^= s->p1.x.l[0] & 1; }
+static void op_g1_fixed_vt(state_t *s) { g1_fixed_base_mul_vartime(&s->p1, s->fb1, &s->k[0]); s->k[0].l[0] ^= s->p1.x.l[0] & 1; }
+static void op_g2_mul(state_t *s) { g2_t r; g2_mul(&r, &s->p2, &s->k[0]); s->p2 = r; }
+static void op_g2_mul_vt(state_t *s) { g2_t r; g2_mul_vartime(&r, &s->p2, &s->k[0]); s->p2 = r; }
+static void op_g2_fixed(state_t *s) { g2_fixed_base_mul(&s->p2, s->fb2, &s->k[0]); s->k[0].l[0] ^= s->p2.x.c0.l[0] & 1; }
+static void op_g2_fixed_vt(state_t *s) { g2_fixed_base_mul_vartime(&s->p2, s->fb2, &s->k[0]); s->k[0].l[0] ^= s->p2.x.c0.l[0] & 1; }
+static void op_g1_msm(state_t *s) { s->sink += (uint64_t)g1_msm_vartime(&s->p1, s->a1, s->k, MSM_N); }
+static void op_g2_msm(state_t *s) { s->sink += (uint64_t)g2_msm_vartime(&s->p2, s->a2, s->k, MSM_N); }
+
+static const uint8_t DST1[] = "QUUX-V01-CS02-with-BLS12381G1_XMD:SHA-256_SSWU_RO_";
+static const uint8_t DST2[] = "QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_";
+static void op_h2g1(state_t *s)
+{
+    uint8_t msg[32] = { 0 };
+    memcpy(msg, &s->sink, sizeof s->sink);
+    g1_hash_to_curve(&s->p1, msg, sizeof msg, DST1, sizeof DST1 - 1);
+    s->sink += s->p1.x.l[0];
+}
+static void op_h2g2(state_t *s)
+{
+    uint8_t msg[32] = { 0 };
+    memcpy(msg, &s->sink, sizeof s->sink);
+    g2_hash_to_curve(&s->p2, msg, sizeof msg, DST2, sizeof DST2 - 1);
+    s->sink += s->p2.x.c0.l[0];
+}
+static void op_g1_decode(state_t *s) { s->sink += (uint64_t)g1_from_bytes(&s->a1[1], s->enc1, sizeof s->enc1, 0); }
+static void op_g2_decode(state_t *s) { s->sink += (uint64_t)g2_from_bytes(&s->a2[1], s->enc2, sizeof s->enc2, 0); }
+
+static void op_miller(state_t *s) { bls_miller_loop(&s->f, &s->a1[0], &s->a2[0]); s->sink += s->f.c0.c0.c0.l[0]; }
+static void op_final_exp(state_t *s) { bls_final_exp(&s->e, &s->f); s->f = s->e.v; }
+static void op_pairing(state_t *s) { bls_pairing(&s->e, &s->a1[0], &s->a2[0]); s->sink += s->e.v.c0.c0.c0.l[0]; }
+static void op_pairing_prep(state_t *s)
+{
+    bls_miller_loop_prepared(&s->f, &s->a1[0], s->prep, 1);
+    bls_final_exp(&s->e, &s->f);
+}
+static void op_multi6(state_t *s) { bls_pairing_multi(&s->e, s->a1, s->a2, 6); s->sink += s->e.v.c0.c0.c0.l[0]; }
+static void op_multi10(state_t *s) { bls_pairing_multi(&s->e, s->a1, s->a2, 10); s->sink += s->e.v.c0.c0.c0.l[0]; }
+static void op_multi3_prep(state_t *s)
+{
+    bls_miller_loop_prepared(&s->f, s->a1, s->prep, 3);
+    bls_final_exp(&s->e, &s->f);
+}
+static void op_gt_pow(state_t *s) { gt_pow(&s->e, &s->e, &s->k[0]); }
+static void op_gt_pow_vt(state_t *s) { gt_pow_vartime(&s->e, &s->e, &s->k[0]); }
+static void op_gt_fixed(state_t *s) { gt_fixed_base_pow(&s->e, s->fbt, &s->k[0]); s->k[0].l[0] ^= s->e.v.c0.c0.c0.l[0] & 1; }
+static void op_gt_decode(state_t *s)
+{
+    uint8_t b[GT_BYTES];
+    gt_to_bytes(b, &s->e);
+    s->sink += (uint64_t)gt_from_bytes(&s->e, b, sizeof b);
+}
+
+int main(int argc, char **argv)
+{
+    static state_t s;
+    const char *filter = argc > 1 ? argv[1] : NULL;
+    g1_t g1, t1[MSM_N];
+    g2_t g2, t2[MSM_N];
+    size_t i;
+
+    s.fb1 = malloc(sizeof *s.fb1);
+    s.fb2 = malloc(sizeof *s.fb2);
+    s.fbt = malloc(sizeof *s.fbt);
+    s.prep = malloc(MAX_PAIRS * sizeof *s.prep);
+    if (!s.fb1 || !s.fb2 || !s.fbt || !s.prep)
+        return 1;
+    fp_from_u64(&s.fa, 0x1234567);
+    fp_from_u64(&s.fb, 0x89abcdef);
+    g1_generator(&g1);
+    g2_generator(&g2);
+    for (i = 0; i < MSM_N; i++) {
+        fr_random(&s.k[i]);
+        g1_mul_vartime(&t1[i], &g1, &s.k[i]);
+        g2_mul_vartime(&t2[i], &g2, &s.k[i]);
+    }
+    g1_batch_to_affine_vartime(s.a1, t1, MSM_N);
+    g2_batch_to_affine_vartime(s.a2, t2, MSM_N);
+    for (i = 0; i < MAX_PAIRS; i++)
+        g2_prepare(&s.prep[i], &s.a2[i]);
+    s.p1 = t1[0];
+    s.p2 = t2[0];
+    g1_fixed_base_init(s.fb1, &g1);
+    g2_fixed_base_init(s.fb2, &g2);
+    g1_to_compressed(s.enc1, &s.a1[0]);
+    g2_to_compressed(s.enc2, &s.a2[0]);
+    bls_pairing(&s.e, &s.a1[0], &s.a2[0]);
+    gt_fixed_base_init(s.fbt, &s.e);
+    bls_miller_loop(&s.f, &s.a1[0], &s.a2[0]);
+
+    bench(filter, "fp_mul", op_fp_mul, &s);
+    bench(filter, "fp_inv (constant time)", op_fp_inv, &s);
+    bench(filter, "g1_mul (constant time)", op_g1_mul, &s);
+    bench(filter, "g1_mul_vartime", op_g1_mul_vt, &s);
+    bench(filter, "g1_fixed_base_mul (constant time)", op_g1_fixed, &s);
+    bench(filter, "g1_fixed_base_mul_vartime", op_g1_fixed_vt, &s);
+    bench(filter, "g2_mul (constant time)", op_g2_mul, &s);
+    bench(filter, "g2_mul_vartime", op_g2_mul_vt, &s);
+    bench(filter, "g2_fixed_base_mul (constant time)", op_g2_fixed, &s);
+    bench(filter, "g2_fixed_base_mul_vartime", op_g2_fixed_vt, &s);
+    bench(filter, "g1_msm_vartime (64 points)", op_g1_msm, &s);
+    bench(filter, "g2_msm_vartime (64 points)", op_g2_msm, &s);
+    bench(filter, "g1_hash_to_curve", op_h2g1, &s);
+    bench(filter, "g2_hash_to_curve", op_h2g2, &s);
+    bench(filter, "g1_from_bytes (decompress+subgroup)", op_g1_decode, &s);
+    bench(filter, "g2_from_bytes (decompress+subgroup)", op_g2_decode, &s);
+    bench(filter, "miller_loop", op_miller, &s);
+    bench(filter, "final_exp", op_final_exp, &s);
+    bench(filter, "pairing", op_pairing, &s);
+    bench(filter, "pairing (prepared G2)", op_pairing_prep, &s);
+    bench(filter, "multi_pairing (6 pairs)", op_multi6, &s);
+    bench(filter, "multi_pairing (10 pairs)", op_multi10, &s);
+    bench(filter, "multi_pairing (3 pairs, prepared G2)", op_multi3_prep, &s);
+    bench(filter, "gt_pow (constant time)", op_gt_pow, &s);
+    bench(filter, "gt_pow_vartime", op_gt_pow_vt, &s);
+    bench(filter, "gt_fixed_base_pow (constant time)", op_gt_fixed, &s);
+    bench(filter, "gt_from_bytes (with subgroup check)", op_gt_decode, &s);
+
+    printf("%-38s %14s %12s\n", "operation", "time", "iterations");
+    for (i = 0; i < n_rows; i++) {
+        double ns = rows[i].ns;
+        if (ns >= 1e5)
+            printf("%-38s %11.3f ms %12llu\n", rows[i].name, ns / 1e6, rows[i].iters);
+        else if (ns >= 1e3)
+            printf("%-38s %11.2f us %12llu\n", rows[i].name, ns / 1e3, rows[i].iters);
+        else
+            printf("%-38s %11.1f ns %12llu\n", rows[i].name, ns, rows[i].iters);
+    }
+    printf("\nop,ns_per_op,iterations\n");
+    for (i = 0; i < n_rows; i++)
+        printf("\"%s\",%.1f,%llu\n", rows[i].name, rows[i].ns, rows[i].iters);
+    if (s.sink == 42)
+        printf("# sink\n"); /* keeps the outputs observable */
+    free(s.fb1);
+    free(s.fb2);
+    free(s.fbt);
+    free(s.prep);
+    return 0;
+}
