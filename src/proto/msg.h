@@ -11,6 +11,7 @@
 #include "roam.pb-c.h"
 #include "status.h"
 #include "stream.h"
+#include "wire_limits.h"
 
 /* The protocol version this build speaks (roam.proto, Envelope.version). */
 #define ROAM_PROTO_VERSION 1u
