@@ -1,0 +1,86 @@
+# lab/lib/libvirt.sh: one privileged libvirtd per provider host, each in the
+# host's network namespace and a private mount + UTS namespace whose libvirt
+# directories are bind-mounted from the lab state dir.  DESIGN.md §6 explains
+# why this is the combination that live-migrates on these machines.
+
+virsh_h() { local h=$1; shift; virsh -q -c "$(host_uri "$h")" "$@"; }
+
+# Config files for host H, written fresh each run.  The /var/cache part is
+# kept across runs (QEMU capability cache: the first start probes ~17 s).
+libvirt_conf() {
+    local h=$1 d uuid; d=$(host_dir "$h")
+    mkdir -p "$d"/{etc,run,lib,log/qemu} "$STATE/libvirt-cache/${h,,}"
+    [ "$h" = A ] && uuid=00000000-0000-4000-8000-00000000000a || uuid=00000000-0000-4000-8000-00000000000b
+    cat >"$d/etc/libvirtd.conf" <<CONF
+# lab only: unauthenticated TCP on the lab address inside the namespace
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$(host_addr "$h")"
+auth_tcp = "none"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+host_uuid = "$uuid"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+CONF
+    cat >"$d/etc/qemu.conf" <<CONF
+migration_address = "$(host_addr "$h")"
+migration_host = "$(host_addr "$h")"
+security_driver = "none"
+cgroup_controllers = [ ]
+namespaces = [ ]
+stdio_handler = "file"
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+CONF
+}
+
+# Runs inside the new mount namespace: a private /run (so /run/libvirt needs
+# no directory in the real /run), then the libvirt directories.
+LIBVIRTD_INNER='
+set -e
+d=$1 cache=$2 name=$3
+mount --make-rprivate /
+mount -t tmpfs -o mode=755 lab-run /run
+mkdir /run/libvirt
+mount --bind "$d/run" /run/libvirt
+mount --bind "$d/etc" /etc/libvirt
+mount --bind "$d/lib" /var/lib/libvirt
+mount --bind "$d/log" /var/log/libvirt
+mount --bind "$cache" /var/cache/libvirt
+hostname "$name"
+exec libvirtd --daemon --listen --pid-file "$d/libvirtd.pid" --config /etc/libvirt/libvirtd.conf
+'
+
+libvirtd_start() {
+    local h=$1 d; d=$(host_dir "$h")
+    libvirt_conf "$h"
+    ip netns exec "$(host_ns "$h")" unshare --mount --uts --propagation private \
+        bash -c "$LIBVIRTD_INNER" inner "$d" "$STATE/libvirt-cache/${h,,}" "lab-host-${h,,}" \
+        </dev/null >>"$d/libvirtd.out" 2>&1 || die "libvirtd $h failed to start (see $d/libvirtd.out)"
+}
+
+libvirtd_wait() {
+    wait_for 90 virsh_h "$1" version || die "libvirtd $1 not answering (see $(host_dir "$1")/log/libvirtd.log)"
+}
+
+# Stop QEMU and libvirtd of host H by their pid files.
+libvirtd_stop() {
+    local d pidf pid; d=$(host_dir "$1")
+    for pidf in "$d"/run/qemu/*.pid "$d/libvirtd.pid"; do
+        [ -s "$pidf" ] || continue
+        pid=$(cat "$pidf")
+        kill "$pid" 2>/dev/null && wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null
+    done
+}
+
+# Which host runs the VM (prints A or B; fails if none).
+vm_host() {
+    local h
+    for h in A B; do
+        [ -S "$(host_dir "$h")/run/libvirt-sock" ] || continue
+        [ "$(virsh_h "$h" domstate "$VM" 2>/dev/null)" = running ] && { echo "$h"; return 0; }
+    done
+    return 1
+}
