@@ -1,0 +1,53 @@
+/* Live migration through libvirt and the statistics of its job.
+ *
+ * roam migrates peer-to-peer (the source libvirtd talks to the destination
+ * libvirtd), live, persistent on the destination and undefined on the
+ * source: the VM moves, it is not copied.  roam_virt_migrate blocks until
+ * the job ends; poll roam_virt_job_stats from another thread meanwhile
+ * (libvirt connections are thread-safe). */
+#ifndef ROAM_VIRT_MIGRATE_H
+#define ROAM_VIRT_MIGRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libvirt/libvirt.h>
+
+struct roam_migrate_opts {
+    const char *dest_uri;     /* destination libvirtd, e.g. "qemu+tls://dst/system" */
+    const char *migrate_uri;  /* optional data channel, e.g. "tcp://[2001:db8::2]" */
+    const char *dest_name;    /* optional new name on the destination */
+    uint64_t bandwidth_mibs;  /* optional cap in MiB/s; 0 = libvirt's default */
+};
+
+/* The flags roam always migrates with. */
+#define ROAM_VIRT_MIGRATE_FLAGS \
+    (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
+     VIR_MIGRATE_UNDEFINE_SOURCE)
+
+/* Migrate dom; 0 when it runs on the destination, -1 with libvirt's reason. */
+int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
+                      char *err, size_t errlen);
+
+/* A migration job's progress.  has_* tell which fields libvirt reported. */
+struct roam_job_stats {
+    int type;                        /* virDomainJobType: NONE, UNBOUNDED, COMPLETED, ... */
+    uint64_t data_total, data_processed, data_remaining;   /* bytes */
+    uint64_t throughput_bps;         /* memory_bps: bytes/second */
+    uint64_t downtime_ms;            /* expected while running, real when completed */
+    uint64_t elapsed_ms;
+    uint64_t memory_iteration;       /* pass number over guest RAM */
+    int has_data, has_throughput, has_downtime, has_elapsed, has_iteration;
+};
+
+/* The running job's stats on the source; completed = 1 reads the last
+ * completed job instead (on the destination after an incoming migration),
+ * keeping it so it can be read again.  type NONE means no job. */
+int roam_virt_job_stats(virDomainPtr dom, int completed, struct roam_job_stats *st,
+                        char *err, size_t errlen);
+
+/* Fill st from virDomainGetJobStats output (exposed for tests). */
+void roam_virt_job_stats_parse(int type, virTypedParameterPtr params, int n,
+                               struct roam_job_stats *st);
+
+#endif
