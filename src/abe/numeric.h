@@ -1,0 +1,56 @@
+/* Numeric comparisons as monotone trees over bit attributes ("bag of bits",
+ * FAME.md section 7), and the matching key-side expansion.  Both sides live
+ * here so that they cannot drift apart.
+ *
+ * A numeric attribute of width w (64 when undeclared, 22 for dates) holding
+ * v is issued as: its equality string `=v`, its w bit strings `bI=B`, and
+ * w-1 magnitude markers: `>=2^K` if v >= 2^K, else `<2^K`, K = 1..w-1.
+ * The markers let a comparison with a small constant c test only the
+ * bitlen(c) low bits plus one marker instead of all w bits
+ * (docs/policy.md, "Numeric encoding"). */
+#ifndef ROAM_ABE_NUMERIC_H
+#define ROAM_ABE_NUMERIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attr_string.h"
+#include "policy.h"
+
+struct attr_set;
+
+typedef enum { CMP_EQ, CMP_LT, CMP_GT, CMP_LE, CMP_GE } cmp_op;
+
+typedef enum { NUM_RANGE = 0, NUM_ALWAYS_TRUE = 1, NUM_ALWAYS_FALSE = 2 } num_trivial;
+
+#define NUM_DATE_BITS 22   /* 9999-12-31 is day 2932896 < 2^22 */
+
+/* The type for kind (width is used only for NUM_WIDTH, 1..64). */
+num_type_t num_type_make(num_kind kind, unsigned width);
+
+/* Largest value of the type: 2^w - 1, or day number of 9999-12-31. */
+uint64_t num_max(num_type_t t);
+
+/* Days since 1970-01-01 of a real calendar date in years 1970..9999.
+ * Returns 0, or -1 if the date does not exist or is out of range. */
+int num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days);
+
+/* `c op x` is `x cmp_reverse(op) c`. */
+cmp_op cmp_reverse(cmp_op op);
+
+/* The set of values v (0 <= v <= num_max) with `v op c`, as [lo, hi].
+ * Returns NUM_ALWAYS_TRUE or NUM_ALWAYS_FALSE when the set is everything
+ * or empty; c must be <= num_max(t). */
+num_trivial num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint64_t *hi);
+
+/* Adds the tree for `lo <= name <= hi` to p, where [lo, hi] is a single
+ * value, or has lo = 0 or hi = num_max (what num_interval returns).
+ * Returns POL_OK or POL_ERR_LIMIT (too many leaves). */
+int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
+                uint64_t lo, uint64_t hi, uint16_t *node);
+
+/* Adds the strings of a key's `name = v` to s (v <= num_max(t)). */
+int num_key_expand(struct attr_set *s, const uint8_t *name, size_t name_len,
+                   num_type_t t, uint64_t v);
+
+#endif
