@@ -60,8 +60,11 @@ static void send_raw_env(const roam_envelope *env, const uint8_t *extra, size_t 
 {
     size_t n = roam__v1__envelope__get_packed_size(env);
     uint8_t *buf = malloc(n + extra_len);
+    if (!buf)
+        exit(2);
     roam__v1__envelope__pack(env, buf);
-    memcpy(buf + n, extra, extra_len);
+    if (extra_len)
+        memcpy(buf + n, extra, extra_len);
     if (roam_frame_write(&a, buf, n + extra_len, 1000, err, sizeof err) != ROAM_OK)
         tap_diag("raw send failed: %s", err);
     free(buf);
