@@ -60,6 +60,28 @@ roam_status roam_msg_send(const roam_stream *s, roam_envelope *env, int timeout_
     return st;
 }
 
+/* Accept only the encoding we would produce ourselves: re-encoding must
+ * give back the very bytes received.  This rules out what protobuf-c would
+ * otherwise silently accept and reinterpret: strings with an embedded NUL
+ * (cut short as C strings), repeated fields where the last one wins,
+ * overlong varints, explicitly encoded defaults.  One message, one meaning,
+ * so the MAC'd transcript and the logs see what the peer sent. */
+static int canonical(const roam_envelope *env, const uint8_t *buf, size_t len,
+                     char *err, size_t errlen)
+{
+    if (roam__v1__envelope__get_packed_size(env) != len)
+        return roam_errf(err, errlen, "non-canonical encoding (embedded NUL, duplicate "
+                         "or default-valued fields)");
+    uint8_t *again = malloc(len);
+    if (!again)
+        return roam_errf(err, errlen, "out of memory");
+    int same = roam__v1__envelope__pack(env, again) == len && memcmp(again, buf, len) == 0;
+    free(again);
+    if (!same)
+        return roam_errf(err, errlen, "non-canonical encoding (fields out of order)");
+    return 0;
+}
+
 roam_status roam_msg_decode(const uint8_t *buf, size_t len, roam_envelope **out,
                             char *err, size_t errlen)
 {
@@ -78,7 +100,7 @@ roam_status roam_msg_decode(const uint8_t *buf, size_t len, roam_envelope **out,
         return ROAM_EVERSION;
     }
     char why[ROAM_ERR_MAX];
-    if (roam_msg_validate(env, why, sizeof why) < 0) {
+    if (roam_msg_validate(env, why, sizeof why) < 0 || canonical(env, buf, len, why, sizeof why) < 0) {
         roam_errf(err, errlen, "invalid %s message: %s",
                   roam_msg_body_name(env->body_case), why);
         roam_msg_free(env);

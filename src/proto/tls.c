@@ -14,6 +14,9 @@
 
 #include "deadline.h"
 #include "errbuf.h"
+#include "transcript.h"
+
+_Static_assert(ROAM_TLS_EXPORTER_LEN == ROAM_EXPORTER_LEN, "exporter length");
 
 struct roam_tls_ctx {
     SSL_CTX *ssl;
@@ -22,6 +25,7 @@ struct roam_tls_ctx {
 struct roam_tls_conn {
     SSL *ssl;
     int fd;
+    int broken;   /* a fatal TLS error happened: no close_notify then */
 };
 
 /* Settings shared by both sides: TLS 1.3 only, no resumption (each
@@ -162,6 +166,8 @@ static int wait_for(roam_tls_conn *c, int sslerr, int64_t deadline, const char *
  * OpenSSL's queue, else errno. */
 static void describe(roam_tls_conn *c, int sslerr, const char *what, char *err, size_t errlen)
 {
+    /* OpenSSL forbids SSL_shutdown after SSL_ERROR_SSL / SSL_ERROR_SYSCALL. */
+    c->broken = 1;
     long v = SSL_get_verify_result(c->ssl);
     if (v != X509_V_OK && ERR_peek_error() != 0) {
         roam_errf(err, errlen, "TLS %s: peer certificate rejected: %s", what,
@@ -376,7 +382,7 @@ int roam_tls_close(roam_tls_conn *c, int timeout_ms)
         return 0;
     int64_t deadline = roam_deadline(timeout_ms);
     int rc = -1;
-    for (;;) {
+    while (!c->broken) {
         ERR_clear_error();
         int r = SSL_shutdown(c->ssl);
         if (r >= 0) {   /* 0: ours sent, theirs not awaited; 1: both */

@@ -34,6 +34,14 @@ int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
     return 0;
 }
 
+int roam_virt_abort_job(virDomainPtr dom, char *err, size_t errlen)
+{
+    const char *name = virDomainGetName(dom);
+    if (virDomainAbortJob(dom) < 0)
+        return roam_virt_errf(err, errlen, "cannot abort the job of VM %s", name);
+    return 0;
+}
+
 void roam_virt_job_stats_parse(int type, virTypedParameterPtr params, int n,
                                struct roam_job_stats *st)
 {

@@ -29,6 +29,10 @@ struct roam_migrate_opts {
 int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
                       char *err, size_t errlen);
 
+/* Abort dom's running job (a migration being rolled back).  0, or -1 with
+ * libvirt's reason (also when no job runs). */
+int roam_virt_abort_job(virDomainPtr dom, char *err, size_t errlen);
+
 /* A migration job's progress.  has_* tell which fields libvirt reported. */
 struct roam_job_stats {
     int type;                        /* virDomainJobType: NONE, UNBOUNDED, COMPLETED, ... */

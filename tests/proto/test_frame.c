@@ -275,6 +275,40 @@ static void test_bad_messages(void)
     tap_ok(recv_status() == ROAM_EINVALID && strstr(err, "control"),
            "control characters in a name refused (%s)", err);
 
+    fill_auth(&env, &au);
+    env.version = ROAM_PROTO_VERSION;
+    au.vm = "caf\xc3";   /* a truncated two-byte sequence */
+    send_raw_env(&env, NULL, 0);
+    tap_ok(recv_status() == ROAM_EINVALID && strstr(err, "UTF-8"),
+           "invalid UTF-8 refused (%s)", err);
+    au.vm = "caf\xc3\xa9 \xe2\x82\xac";   /* "café €" */
+    send_raw_env(&env, NULL, 0);
+    roam_envelope *okenv = NULL;
+    tap_ok(roam_msg_recv(&b, &okenv, 1000, err, sizeof err) == ROAM_OK &&
+           strcmp(okenv->authenticate->vm, au.vm) == 0, "valid UTF-8 accepted");
+    roam_msg_free(okenv);
+
+    /* Encodings protobuf-c would accept and silently reinterpret. */
+    fill_auth(&env, &au);
+    env.version = ROAM_PROTO_VERSION;
+    au.vm = "vmXevil";
+    size_t n = roam__v1__envelope__get_packed_size(&env);
+    uint8_t *buf = malloc(n);
+    roam__v1__envelope__pack(&env, buf);
+    uint8_t *x = memchr(buf, 'X', n);
+    if (x)
+        *x = 0;
+    roam_frame_write(&a, buf, n, 1000, err, sizeof err);
+    free(buf);
+    tap_ok(x && recv_status() == ROAM_EINVALID && strstr(err, "non-canonical"),
+           "string with an embedded NUL refused (%s)", err);
+    fill_auth(&env, &au);
+    env.version = ROAM_PROTO_VERSION;
+    static const uint8_t dup_version[] = { 0x08, 0x01 };   /* version = 1, again */
+    send_raw_env(&env, dup_version, sizeof dup_version);
+    tap_ok(recv_status() == ROAM_EINVALID && strstr(err, "non-canonical"),
+           "duplicated field refused (%s)", err);
+
     /* Result that says ok and carries an error. */
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     e.phase = ROAM__V1__PHASE__PHASE_DEST_AUTH;

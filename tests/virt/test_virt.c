@@ -233,6 +233,9 @@ static void test_jobs(virDomainPtr d)
     r = roam_virt_migrate(d, &o, err, sizeof err);
     tap_ok(r < 0 && strstr(err, "roam-t1") && strstr(err, "p2p"),
            "test driver cannot migrate peer-to-peer; libvirt's reason passed on (%s)", err);
+    r = roam_virt_abort_job(d, err, sizeof err);
+    tap_ok(r < 0 && strstr(err, "roam-t1") && strlen(err) > 40,
+           "aborting without a job fails with libvirt's reason (%s)", err);
     struct roam_migrate_opts none = { 0 };
     r = roam_virt_migrate(d, &none, err, sizeof err);
     tap_ok(r < 0 && strstr(err, "no destination"), "migration without destination refused (%s)", err);
