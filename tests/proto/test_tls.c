@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include "auth.h"
 #include "certs.h"
 #include "deadline.h"
 #include "errbuf.h"
@@ -75,14 +76,8 @@ static void serve_auth(struct server *s, roam_tls_conn *c)
         roam_msg_free(in);
         return;
     }
-    struct roam_transcript t = {
-        .role = (enum roam_role)in->authenticate->role,
-        .vm = in->authenticate->vm, .src = in->authenticate->src, .dst = in->authenticate->dst,
-    };
-    memcpy(t.query_id, in->authenticate->query_id.data, ROAM_QUERY_ID_LEN);
-    memcpy(t.nonce, nonce, sizeof nonce);
-    int ok = roam_sha256(ct, sizeof ct, t.ciphertext_hash, s->err, sizeof s->err) == 0 &&
-             roam_tls_exporter(c, t.exporter, s->err, sizeof s->err) == 0 &&
+    struct roam_transcript t;
+    int ok = roam_auth_transcript(in->authenticate, &ch, c, &t, s->err, sizeof s->err) == 0 &&
              roam_transcript_verify(kem_key, sizeof kem_key, &t, resp->response->mac.data,
                                     resp->response->mac.len, s->err, sizeof s->err) == 0;
     s->auth_ok = ok;
@@ -178,14 +173,10 @@ static int client_auth(roam_tls_conn *c, const uint8_t *exporter_override)
         roam_msg_expect(&st, ROAM__V1__ENVELOPE__BODY_CHALLENGE, &ch, 2000, err,
                         sizeof err) != ROAM_OK)
         return -1;
-    struct roam_transcript t = { .role = ROAM_ROLE_ACCEPT, .vm = au.vm, .src = au.src,
-                                 .dst = au.dst };
-    memcpy(t.query_id, qid, sizeof qid);
-    memcpy(t.nonce, ch->challenge->nonce.data, ROAM_NONCE_LEN);
-    int rc = roam_sha256(ch->challenge->ciphertext.data, ch->challenge->ciphertext.len,
-                         t.ciphertext_hash, err, sizeof err);
-    roam_msg_free(ch);
-    if (rc < 0 || roam_tls_exporter(c, t.exporter, err, sizeof err) < 0)
+    struct roam_transcript t;
+    int rc = roam_auth_transcript(&au, ch->challenge, c, &t, err, sizeof err);
+    roam_msg_free(ch);   /* t points into au, not into ch */
+    if (rc < 0)
         return -1;
     if (exporter_override)
         memcpy(t.exporter, exporter_override, ROAM_TLS_EXPORTER_LEN);

@@ -1,0 +1,27 @@
+/* Transcript from protocol messages (see auth.h). */
+#include "auth.h"
+
+#include <string.h>
+
+#include "errbuf.h"
+
+int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
+                         roam_tls_conn *conn, struct roam_transcript *t,
+                         char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    /* Re-check what validation guarantees: this copies fixed sizes. */
+    if (au->query_id.len != ROAM_QUERY_ID_LEN || ch->nonce.len != ROAM_NONCE_LEN)
+        return roam_errf(err, errlen, "transcript: query id or nonce of the wrong size");
+    if (au->role != ROAM__V1__ROLE__ROLE_ACCEPT && au->role != ROAM__V1__ROLE__ROLE_MIGRATE)
+        return roam_errf(err, errlen, "transcript: unknown role %d", (int)au->role);
+    t->role = au->role == ROAM__V1__ROLE__ROLE_ACCEPT ? ROAM_ROLE_ACCEPT : ROAM_ROLE_MIGRATE;
+    t->vm = au->vm;
+    t->src = au->src;
+    t->dst = au->dst;
+    memcpy(t->query_id, au->query_id.data, ROAM_QUERY_ID_LEN);
+    memcpy(t->nonce, ch->nonce.data, ROAM_NONCE_LEN);
+    if (roam_sha256(ch->ciphertext.data, ch->ciphertext.len, t->ciphertext_hash, err, errlen) < 0)
+        return -1;
+    return roam_tls_exporter(conn, t->exporter, err, errlen);
+}

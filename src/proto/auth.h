@@ -1,0 +1,20 @@
+/* The glue between messages and the transcript: both roam (client) and
+ * roamd (daemon) build the transcript of one authentication from the same
+ * Authenticate and Challenge messages and their TLS connection, so they
+ * cannot disagree on how. */
+#ifndef ROAM_PROTO_AUTH_H
+#define ROAM_PROTO_AUTH_H
+
+#include <stddef.h>
+
+#include "msg.h"
+#include "tls.h"
+#include "transcript.h"
+
+/* Fill *t from a (validated) Authenticate and Challenge and conn's exporter.
+ * t->vm/src/dst point into `au`: keep it alive while t is used.  0 or -1. */
+int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
+                         roam_tls_conn *conn, struct roam_transcript *t,
+                         char *err, size_t errlen);
+
+#endif
