@@ -50,14 +50,10 @@ typedef struct {
     uint16_t remaining;  /* children still to read */
 } open_gate;
 
-int policy_decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
+static int decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
 {
     open_gate stack[POL_MAX_TREE_DEPTH];
     size_t depth = 0, i = 0;
-    pol_error_clear(err);
-    if (p == NULL || (in == NULL && len > 0))
-        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
-    pt_init(p);
     if (len == 0)
         return pol_fail(err, POL_ERR_DECODE, 0, "empty policy encoding");
     do {
@@ -130,4 +126,16 @@ int policy_decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
     /* Nodes were created in preorder; pt_finish re-derives k and n and the
      * leaf count the same way policy_parse does. */
     return pt_finish(p, 0, err);
+}
+
+int policy_decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
+{
+    pol_error_clear(err);
+    if (p == NULL || (in == NULL && len > 0))
+        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
+    pt_init(p);
+    int rc = decode(p, in, len, err);
+    if (rc != POL_OK)
+        pt_init(p);   /* never leave a half-built tree behind */
+    return rc;
 }

@@ -301,6 +301,8 @@ static int parse_or(parser_t *ps, uint16_t *out)
 int policy_parse(policy_t *p, const char *text, size_t len, pol_error_t *err)
 {
     pol_error_clear(err);
+    if (p != NULL)
+        pt_init(p);
     if (p == NULL || (text == NULL && len > 0))
         return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
     if (len > POL_MAX_TEXT)
