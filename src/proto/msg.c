@@ -6,6 +6,7 @@
 
 #include "errbuf.h"
 #include "frame.h"
+#include "text.h"
 #include "wire_limits.h"
 
 const char *roam_msg_body_name(roam_body body)
@@ -154,14 +155,9 @@ roam_status roam_msg_send_error(const roam_stream *s, Roam__V1__Phase phase,
                                 char *err, size_t errlen)
 {
     /* Bound and sanitize our own text too: the peer validates it the same
-     * way and would refuse an overlong or control-laden message. */
+     * way and would refuse an overlong, control-laden or non-UTF-8 message. */
     char text[ROAM_MESSAGE_MAX + 1];
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)message; *p && n < ROAM_MESSAGE_MAX; p++)
-        text[n++] = (*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f ? '?' : (char)*p;
-    if (n == 0)
-        text[n++] = '?';
-    text[n] = '\0';
+    roam_text_clean(text, sizeof text, message ? message : "");
 
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     e.phase = phase;

@@ -9,6 +9,7 @@
 
 #include "errbuf.h"
 #include "msg.h"
+#include "text.h"
 #include "transcript.h"
 #include "wire_limits.h"
 
@@ -70,38 +71,13 @@ static int check_range(const ProtobufCMessageDescriptor *d, const ProtobufCField
                      d->short_name, f->name, what, v, r->min, r->max);
 }
 
-/* Length of the well-formed UTF-8 sequence at p (no overlong forms, no
- * surrogates, at most U+10FFFF), or 0 if there is none. */
-static size_t utf8_seq(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
-             : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-        (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-        return 0;
-    return n;
-}
-
-/* proto3 strings are UTF-8, and peer text ends up in logs and terminals:
- * no control characters besides tab and newline. */
 static int check_text(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f,
                       const char *s, char *err, size_t errlen)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-            return roam_errf(err, errlen, "%s.%s: control character 0x%02x",
-                             d->short_name, f->name, *p);
-        size_t n = utf8_seq(p);
-        if (n == 0)
-            return roam_errf(err, errlen, "%s.%s: not valid UTF-8", d->short_name, f->name);
-        p += n;
-    }
+    const char *why;
+    size_t at = roam_text_check(s, &why);
+    if (at != (size_t)-1)
+        return roam_errf(err, errlen, "%s.%s: %s at byte %zu", d->short_name, f->name, why, at);
     return 0;
 }
 

@@ -343,6 +343,25 @@ static void test_expect(void)
     tap_ok(st == ROAM_EPEER && strstr(err, "source authentication") &&
            strstr(err, "policy not satisfied?"), "peer error surfaces with its phase (%s)", err);
 
+    /* Our own text is made acceptable before sending: bad bytes become '?',
+     * and long text is cut at a character boundary within the limit. */
+    char longmsg[3000];
+    memset(longmsg, 'a', sizeof longmsg - 1);
+    longmsg[sizeof longmsg - 1] = '\0';
+    memcpy(longmsg, "bad \xff utf8 \xe2\x82", 12);
+    longmsg[ROAM_MESSAGE_MAX - 1] = '\xe2';   /* a 3-byte char straddling the limit */
+    longmsg[ROAM_MESSAGE_MAX] = '\x82';
+    longmsg[ROAM_MESSAGE_MAX + 1] = '\xac';
+    st = roam_msg_send_error(&a, ROAM__V1__PHASE__PHASE_MIGRATION, longmsg, 1000, err, sizeof err);
+    roam_envelope *e1 = NULL;
+    roam_status st2 = roam_msg_recv(&b, &e1, 1000, err, sizeof err);
+    tap_ok(st == ROAM_OK && st2 == ROAM_OK &&
+           strncmp(e1->error->message, "bad ? utf8 ?", 12) == 0 &&
+           strlen(e1->error->message) == ROAM_MESSAGE_MAX - 1,
+           "outgoing error text sanitized and cut at a character boundary (%s)",
+           st2 ? err : "ok");
+    roam_msg_free(e1);
+
     Roam__V1__Response resp = ROAM__V1__RESPONSE__INIT;
     uint8_t mac[ROAM_MAC_LEN] = { 0 };
     resp.mac.data = mac;
