@@ -128,19 +128,21 @@ static void mul_line(fp12_t *f, const line_t c, const fp_t *xp, const fp_t *yp, 
     *f = t;
 }
 
-/* Where the lines come from: computed on the fly from T and Q, or read from
- * prepared tables.  One loop body serves both. */
+/* The pairs of one chunk.  Pair i's lines come either from prep[i] (a
+ * prepared Q) or, when prep[i] is NULL, from stepping t[i] along q[i]. */
 typedef struct {
     g2_t t[MILLER_CHUNK];
     g2_affine_t q[MILLER_CHUNK];
-    const g2_prepared_t *prep;            /* NULL: compute on the fly */
-    size_t line;                          /* index into the prepared tables */
-} line_source_t;
+    const g2_prepared_t *prep[MILLER_CHUNK];
+    g1_affine_t p[MILLER_CHUNK];
+    uint64_t is_id[MILLER_CHUNK];
+    size_t n;
+} chunk_t;
 
-static void next_line(line_t c, line_source_t *s, size_t i, int is_add)
+static void next_line(line_t c, chunk_t *s, size_t i, size_t line, int is_add)
 {
-    if (s->prep != NULL) {
-        const fp2_t *l = s->prep[i].c[s->line];
+    if (s->prep[i] != NULL) {
+        const fp2_t *l = s->prep[i]->c[line];
         c[0] = l[0];
         c[1] = l[1];
         c[2] = l[2];
@@ -151,34 +153,31 @@ static void next_line(line_t c, line_source_t *s, size_t i, int is_add)
     }
 }
 
-/* The Miller loop proper for n <= MILLER_CHUNK pairs whose P coordinates
- * and identity flags are given; f is the un-conjugated product. */
-static void miller_core(fp12_t *f, line_source_t *s, const g1_affine_t *p,
-                        const uint64_t *is_id, size_t n)
+/* The Miller loop proper over one chunk; f is the un-conjugated product. */
+static void miller_core(fp12_t *f, chunk_t *s)
 {
     line_t c;
-    size_t i;
+    size_t i, line = 0;
     int bit;
 
     *f = FP12_ONE;
-    s->line = 0;
     for (bit = 62; bit >= 0; bit--) {
         if (bit != 62) {
             fp12_t t;
             fp12_sqr(&t, f);
             *f = t;
         }
-        for (i = 0; i < n; i++) {
-            next_line(c, s, i, 0);
-            mul_line(f, c, &p[i].x, &p[i].y, is_id[i]);
+        for (i = 0; i < s->n; i++) {
+            next_line(c, s, i, line, 0);
+            mul_line(f, c, &s->p[i].x, &s->p[i].y, s->is_id[i]);
         }
-        s->line++;
+        line++;
         if ((BLS_X_ABS >> bit) & 1) {
-            for (i = 0; i < n; i++) {
-                next_line(c, s, i, 1);
-                mul_line(f, c, &p[i].x, &p[i].y, is_id[i]);
+            for (i = 0; i < s->n; i++) {
+                next_line(c, s, i, line, 1);
+                mul_line(f, c, &s->p[i].x, &s->p[i].y, s->is_id[i]);
             }
-            s->line++;
+            line++;
         }
     }
 }
@@ -192,33 +191,55 @@ static void substitute_identity(g2_affine_t *r, const g2_affine_t *q, uint64_t i
     r->infinity = 0;
 }
 
-void bls_miller_loop_multi(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n)
+void bls_miller_loop_mixed(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n,
+                           const g1_affine_t *pp, const g2_prepared_t *qp, size_t m)
 {
-    line_source_t s;
-    uint64_t is_id[MILLER_CHUNK];
+    chunk_t s;
     fp12_t acc = FP12_ONE, f;
-    size_t done, m, i;
+    size_t k, first = 1;
 
-    for (done = 0; done < n; done += m) {
-        m = n - done < MILLER_CHUNK ? n - done : MILLER_CHUNK;
-        for (i = 0; i < m; i++) {
-            is_id[i] = nonzero_mask(p[done + i].infinity) | nonzero_mask(q[done + i].infinity);
-            substitute_identity(&s.q[i], &q[done + i], is_id[i]);
+    /* Pairs 0..n-1 are (p, q), pairs n..n+m-1 are (pp, qp). */
+    s.n = 0;
+    for (k = 0; k < n + m; k++) {
+        size_t i = s.n++;
+
+        if (k < n) {
+            s.p[i] = p[k];
+            s.prep[i] = NULL;
+            s.is_id[i] = nonzero_mask(p[k].infinity) | nonzero_mask(q[k].infinity);
+            substitute_identity(&s.q[i], &q[k], s.is_id[i]);
             g2_from_affine(&s.t[i], &s.q[i]);
+        } else {
+            s.p[i] = pp[k - n];
+            s.prep[i] = &qp[k - n];
+            s.is_id[i] = nonzero_mask(pp[k - n].infinity) | qp[k - n].infinity;
         }
-        s.prep = NULL;
-        miller_core(&f, &s, p + done, is_id, m);
-        if (done == 0)
-            acc = f;
-        else
-            fp12_mul_safe(&acc, &acc, &f);
+        if (s.n == MILLER_CHUNK || k + 1 == n + m) {
+            miller_core(&f, &s);
+            if (first)
+                acc = f;
+            else
+                fp12_mul_safe(&acc, &acc, &f);
+            first = 0;
+            s.n = 0;
+        }
     }
     fp12_conj(r, &acc);
 }
 
+void bls_miller_loop_multi(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n)
+{
+    bls_miller_loop_mixed(r, p, q, n, NULL, NULL, 0);
+}
+
 void bls_miller_loop(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q)
 {
-    bls_miller_loop_multi(r, p, q, 1);
+    bls_miller_loop_mixed(r, p, q, 1, NULL, NULL, 0);
+}
+
+void bls_miller_loop_prepared(fp12_t *r, const g1_affine_t *p, const g2_prepared_t *q, size_t n)
+{
+    bls_miller_loop_mixed(r, NULL, NULL, 0, p, q, n);
 }
 
 void g2_prepare(g2_prepared_t *r, const g2_affine_t *q)
@@ -236,27 +257,6 @@ void g2_prepare(g2_prepared_t *r, const g2_affine_t *q)
         if ((BLS_X_ABS >> bit) & 1)
             add_step(r->c[k++], &t, &qq);
     }
-}
-
-void bls_miller_loop_prepared(fp12_t *r, const g1_affine_t *p, const g2_prepared_t *q, size_t n)
-{
-    line_source_t s; /* only prep and line are used; t[] and q[] stay unread */
-    uint64_t is_id[MILLER_CHUNK];
-    fp12_t acc = FP12_ONE, f;
-    size_t done, m, i;
-
-    for (done = 0; done < n; done += m) {
-        m = n - done < MILLER_CHUNK ? n - done : MILLER_CHUNK;
-        for (i = 0; i < m; i++)
-            is_id[i] = nonzero_mask(p[done + i].infinity) | q[done + i].infinity;
-        s.prep = q + done;
-        miller_core(&f, &s, p + done, is_id, m);
-        if (done == 0)
-            acc = f;
-        else
-            fp12_mul_safe(&acc, &acc, &f);
-    }
-    fp12_conj(r, &acc);
 }
 
 void bls_pairing(gt_t *r, const g1_affine_t *p, const g2_affine_t *q)

@@ -53,6 +53,11 @@ typedef struct {
 void g2_prepare(g2_prepared_t *r, const g2_affine_t *q);
 /* Like bls_miller_loop_multi, with prepared Q_i. */
 void bls_miller_loop_prepared(fp12_t *r, const g1_affine_t *p, const g2_prepared_t *q, size_t n);
+/* prod_i f(P_i, Q_i) * prod_j f(PP_j, QP_j) for n plain and m prepared pairs
+ * in one loop (shared squarings), e.g. ciphertext G2 elements next to a
+ * user key's prepared G2 element.  Either list may be empty (NULL, 0). */
+void bls_miller_loop_mixed(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n,
+                           const g1_affine_t *pp, const g2_prepared_t *qp, size_t m);
 
 /* ---- GT ----------------------------------------------------------------- */
 

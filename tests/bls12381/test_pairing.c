@@ -151,6 +151,9 @@ static void test_multi(void)
         bls_miller_loop_prepared(&f, p, prep, n);
         bls_final_exp(&e, &f);
         tap_ok(gt_equal(&e, &prod), "prepared multi-pairing of %zu = product", n);
+        bls_miller_loop_mixed(&f, p, q, n / 2, p + n / 2, prep + n / 2, n - n / 2);
+        bls_final_exp(&e, &f);
+        tap_ok(gt_equal(&e, &prod), "mixed plain/prepared multi-pairing of %zu = product", n);
     }
     bls_miller_loop(&f, &p[0], &q[0]);
     bls_miller_loop_multi(&f1, &p[0], &q[0], 1);
