@@ -6,6 +6,11 @@
 #include "errors.h"
 #include "mont.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#define FP_HAVE_ADX_ASM 1
+#endif
+
 /* p = 0x1a0111ea...ffffaaab, little-endian limbs. */
 static const uint64_t P[FP_LIMBS] = {
     0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
@@ -39,8 +44,139 @@ void fp_add(fp_t *r, const fp_t *a, const fp_t *b) { mont_add(r->l, a->l, b->l, 
 void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) { mont_sub(r->l, a->l, b->l, P, FP_LIMBS); }
 void fp_dbl(fp_t *r, const fp_t *a) { mont_add(r->l, a->l, a->l, P, FP_LIMBS); }
 void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
+#ifdef FP_HAVE_ADX_ASM
+/* x86-64 fast path for the pairing's hot spot: Montgomery multiplication
+ * with BMI2 mulx and the two independent ADX carry chains (adcx uses CF,
+ * adox uses OF), so the low and high halves of each row of partial products
+ * are accumulated in parallel.  Same no-carry CIOS as mont_mul: the running
+ * value t0..t6 stays below 2p * 2^64, so nothing spills past t6 and the
+ * carry flags left at the end of a row are provably zero.  The closing
+ * conditional subtraction uses sbb + cmov: no branch, no secret index.
+ *
+ * Register roles: rdi = r, rsi = a, rcx = b, rdx = multiplier (mulx's
+ * implicit operand), r13/r14 = product low/high halves; the accumulator
+ * t0..t6 lives in rax, rbx, r8..r12 and rotates by one register per row
+ * instead of being shifted.  p and n0 are read from P_ADX in memory. */
+static const uint64_t P_ADX[FP_LIMBS + 1] = {
+    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
+    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL, P_N0};
+
+/* t[j] += lo(a[j] * rdx) on the OF chain, t[j+1] += hi(...) on the CF chain. */
+#define ADX_MAC(j, tj, tj1)                       \
+    "mulxq " #j "*8(%%rsi), %%r13, %%r14\n\t"    \
+    "adoxq %%r13, %%" #tj "\n\t"                 \
+    "adcxq %%r14, %%" #tj1 "\n\t"
+/* t[j] += lo(p[j] * m) on CF, t[j+1] += hi(...) on OF. */
+#define ADX_RED(j, tj, tj1)                       \
+    "mulxq " #j "*8+%[p], %%r13, %%r14\n\t"      \
+    "adcxq %%r13, %%" #tj "\n\t"                 \
+    "adoxq %%r14, %%" #tj1 "\n\t"
+/* One CIOS step: t += a * b[i]; m = t0 * n0; t = (t + m p) / 2^64. */
+#define ADX_ROW(i, t0, t1, t2, t3, t4, t5, t6)                            \
+    "movq " #i "*8(%%rcx), %%rdx\n\t"                                    \
+    "xorq %%" #t6 ", %%" #t6 "\n\t" /* t6 = 0, CF = OF = 0 */         \
+    ADX_MAC(0, t0, t1) ADX_MAC(1, t1, t2) ADX_MAC(2, t2, t3)              \
+    ADX_MAC(3, t3, t4) ADX_MAC(4, t4, t5) ADX_MAC(5, t5, t6)              \
+    "movl $0, %%r13d\n\t" /* mov keeps the flags */                      \
+    "adoxq %%r13, %%" #t6 "\n\t"                                         \
+    "movq %%" #t0 ", %%rdx\n\t"                                          \
+    "imulq 6*8+%[p], %%rdx\n\t"                                          \
+    "xorl %%r13d, %%r13d\n\t"                                            \
+    ADX_RED(0, t0, t1) ADX_RED(1, t1, t2) ADX_RED(2, t2, t3)              \
+    ADX_RED(3, t3, t4) ADX_RED(4, t4, t5) ADX_RED(5, t5, t6)              \
+    "movl $0, %%r13d\n\t"                                                \
+    "adcxq %%r13, %%" #t6 "\n\t"
+
+static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+{
+    /* After six rows t0..t5 sit in r12, rax, rbx, r8, r9, r10. */
+    __asm__ volatile(
+        "xorl %%eax, %%eax\n\t"
+        "xorl %%ebx, %%ebx\n\t"
+        "xorl %%r8d, %%r8d\n\t"
+        "xorl %%r9d, %%r9d\n\t"
+        "xorl %%r10d, %%r10d\n\t"
+        "xorl %%r11d, %%r11d\n\t"
+        ADX_ROW(0, rax, rbx, r8, r9, r10, r11, r12)
+        ADX_ROW(1, rbx, r8, r9, r10, r11, r12, rax)
+        ADX_ROW(2, r8, r9, r10, r11, r12, rax, rbx)
+        ADX_ROW(3, r9, r10, r11, r12, rax, rbx, r8)
+        ADX_ROW(4, r10, r11, r12, rax, rbx, r8, r9)
+        ADX_ROW(5, r11, r12, rax, rbx, r8, r9, r10)
+        /* t < 2p: d = t - p; keep t if that borrowed. */
+        "movq %%r12, %%rdx\n\t"
+        "movq %%rax, %%rsi\n\t"
+        "movq %%rbx, %%rcx\n\t"
+        "movq %%r8, %%r11\n\t"
+        "movq %%r9, %%r13\n\t"
+        "movq %%r10, %%r14\n\t"
+        "subq 0*8+%[p], %%rdx\n\t"
+        "sbbq 1*8+%[p], %%rsi\n\t"
+        "sbbq 2*8+%[p], %%rcx\n\t"
+        "sbbq 3*8+%[p], %%r11\n\t"
+        "sbbq 4*8+%[p], %%r13\n\t"
+        "sbbq 5*8+%[p], %%r14\n\t"
+        "cmovncq %%rdx, %%r12\n\t"
+        "cmovncq %%rsi, %%rax\n\t"
+        "cmovncq %%rcx, %%rbx\n\t"
+        "cmovncq %%r11, %%r8\n\t"
+        "cmovncq %%r13, %%r9\n\t"
+        "cmovncq %%r14, %%r10\n\t"
+        "movq %%r12, 0*8(%%rdi)\n\t"
+        "movq %%rax, 1*8(%%rdi)\n\t"
+        "movq %%rbx, 2*8(%%rdi)\n\t"
+        "movq %%r8, 3*8(%%rdi)\n\t"
+        "movq %%r9, 4*8(%%rdi)\n\t"
+        "movq %%r10, 5*8(%%rdi)\n\t"
+        : "+D"(r), "+S"(a), "+c"(b)
+        : [p] "m"(P_ADX)
+        : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
+}
+
+/* Chosen once at load time from CPUID (leaf 7: EBX bit 8 = BMI2, bit 19 =
+ * ADX).  The flag is public, so branching on it is constant time. */
+static int fp_use_adx;
+
+__attribute__((constructor)) static void fp_detect_cpu(void)
+{
+    unsigned eax, ebx, ecx, edx;
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+        fp_use_adx = ((ebx >> 8) & 1) && ((ebx >> 19) & 1);
+}
+
+int fp_force_portable(int on)
+{
+    unsigned eax, ebx, ecx, edx;
+    int have = __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && ((ebx >> 8) & 1) && ((ebx >> 19) & 1);
+    fp_use_adx = have && !on;
+    return have;
+}
+
+void fp_mul(fp_t *r, const fp_t *a, const fp_t *b)
+{
+    if (fp_use_adx)
+        fp_mul_adx(r->l, a->l, b->l);
+    else
+        mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS);
+}
+
+void fp_sqr(fp_t *r, const fp_t *a)
+{
+    if (fp_use_adx)
+        fp_mul_adx(r->l, a->l, a->l);
+    else
+        mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS);
+}
+#else
+int fp_force_portable(int on)
+{
+    (void)on;
+    return 0;
+}
+
 void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) { mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS); }
 void fp_sqr(fp_t *r, const fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS); }
+#endif
 
 void fp_pow_vartime(fp_t *r, const fp_t *a, const uint64_t *e, size_t limbs)
 {

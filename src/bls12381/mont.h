@@ -20,6 +20,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* GCC otherwise vectorizes the masked selects below into SSE code whose
+ * register transfers cost more than the arithmetic (fp_add was 3x slower).
+ * This header is only included by fp.c and fr.c, which are all arithmetic. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-vectorize")
+#endif
+
 #define MONT_MAX_LIMBS 6
 #define MONT_INLINE static inline __attribute__((always_inline))
 

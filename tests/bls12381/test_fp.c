@@ -392,8 +392,16 @@ static void test_identities(void)
 
 int main(void)
 {
-    test_kat();
-    test_edges();
-    test_identities();
+    /* Everything twice when the CPU has the BMI2/ADX multiplication: once on
+     * that path and once on the portable C path. */
+    int have_asm = fp_force_portable(0);
+    for (int portable = 0; portable <= have_asm; portable++) {
+        fp_force_portable(portable);
+        tap_diag("fp_mul path: %s", have_asm && !portable ? "x86-64 ADX assembly" : "portable C");
+        test_kat();
+        test_edges();
+        test_identities();
+    }
+    fp_force_portable(0);
     return tap_done();
 }
