@@ -61,98 +61,178 @@ static void ct_lookup(fp12_t *r, const gt_t *tab, size_t n, uint64_t idx)
         fp12_cmov(r, &tab[j].v, index_eq(j, idx));
 }
 
-/* Fixed 4-bit windows over all 256 bits of the canonical exponent: the same
- * 252 squarings and 64 multiplications for every k. */
+/* Exponent splitting.  On GT, a^p = a^x (p = x mod r), so with B = |x| = -x
+ *   a^(B^i) = conj^i(frob^i(a)),   i = 0..3,
+ * and writing k = d0 + d1 B + d2 B^2 + d3 B^3 (0 <= d_i < B < 2^64, possible
+ * because k < r = B^4 - B^2 + 1 < B^4) turns a^k into a 4-way
+ * multi-exponentiation with 64-bit exponents: a quarter of the squarings. */
+static void split_bases(gt_t g[4], const gt_t *a)
+{
+    fp12_t t;
+    unsigned i;
+
+    g[0] = *a;
+    for (i = 1; i < 4; i++) {
+        fp12_frobenius(&t, &a->v, i);
+        if (i & 1)
+            fp12_conj(&g[i].v, &t);
+        else
+            g[i].v = t;
+    }
+}
+
+/* q := n / B, returns n mod B, for a 256-bit n: restoring division one bit
+ * at a time with masks, so it is constant time in n. */
+static uint64_t divmod_x(uint64_t q[FR_LIMBS], const uint64_t n[FR_LIMBS])
+{
+    unsigned __int128 rem = 0, t, mask;
+    uint64_t ge;
+    int i;
+
+    for (i = 0; i < FR_LIMBS; i++)
+        q[i] = 0;
+    for (i = FR_LIMBS * 64 - 1; i >= 0; i--) {
+        rem = (rem << 1) | ((n[i / 64] >> (i % 64)) & 1);
+        t = rem - BLS_X_ABS;
+        ge = 1 ^ (uint64_t)(t >> 127);               /* rem >= B */
+        mask = (unsigned __int128)0 - ge;
+        rem = (t & mask) | (rem & ~mask);
+        q[i / 64] |= ge << (i % 64);
+    }
+    return (uint64_t)rem;
+}
+
+static void split_exponent(uint64_t d[4], const fr_t *k)
+{
+    uint64_t n[FR_LIMBS], q[FR_LIMBS];
+    int i, j;
+
+    fr_to_canonical(n, k);
+    for (i = 0; i < 3; i++) {
+        d[i] = divmod_x(q, n);
+        for (j = 0; j < FR_LIMBS; j++)
+            n[j] = q[j];
+    }
+    d[3] = n[0]; /* < B: the higher limbs are zero */
+    for (j = 0; j < FR_LIMBS; j++)
+        n[j] = q[j] = 0;
+}
+
+/* Constant time: a joint table of the 16 products of subsets of the four
+ * bases, then for each of the 64 bit positions one cyclotomic squaring and
+ * one multiplication by the entry the four exponent bits select (read by a
+ * full scan). */
 void gt_pow(gt_t *r, const gt_t *a, const fr_t *k)
 {
-    uint64_t e[FR_LIMBS];
-    gt_t tab[16];
+    uint64_t d[4];
+    gt_t g[4], tab[16];
     fp12_t acc, t;
-    int w, i;
+    int bit, i;
 
-    fr_to_canonical(e, k);
+    split_exponent(d, k);
+    split_bases(g, a);
     gt_one(&tab[0]);
-    tab[1] = *a;
-    for (i = 2; i < 16; i++) {
-        if (i % 2 == 0)
-            gt_sqr(&tab[i], &tab[i / 2]);
-        else
-            gt_mul(&tab[i], &tab[i - 1], a);
-    }
-    for (w = 63; w >= 0; w--) {
-        uint64_t d = (e[w / 16] >> (4 * (w % 16))) & 15;
+    for (i = 1; i < 16; i++)
+        gt_mul(&tab[i], &tab[i & (i - 1)], &g[__builtin_ctz((unsigned)i)]);
+    for (bit = 63; bit >= 0; bit--) {
+        uint64_t u = 0;
 
-        ct_lookup(&t, tab, 16, d);
-        if (w == 63) {
+        for (i = 0; i < 4; i++)
+            u |= ((d[i] >> bit) & 1) << i;
+        ct_lookup(&t, tab, 16, u);
+        if (bit == 63) {
             acc = t;
             continue;
         }
-        for (i = 0; i < 4; i++)
-            fp12_cyclotomic_sqr(&acc, &acc);
+        fp12_cyclotomic_sqr(&acc, &acc);
         fp12_mul_safe(&acc, &acc, &t);
     }
     r->v = acc;
-    for (i = 0; i < FR_LIMBS; i++)
-        e[i] = 0;
+    for (i = 0; i < 4; i++)
+        d[i] = 0;
 }
 
-/* Width-5 NAF: digits in {0, +-1, +-3, ..., +-15}, at most one non-zero in
- * any 5 consecutive positions; negative digits cost nothing extra because
- * inversion is conjugation. */
+/* Width-5 NAF of a multi-limb non-negative integer e (destroyed; one spare
+ * high limb must be zero): digits in {0, +-1, +-3, ..., +-15}, at most one
+ * non-zero in any 5 consecutive positions.  Returns the digit count. */
 #define WNAF_W 5
-void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k)
+static int wnaf(int8_t *naf, uint64_t *e, int limbs)
 {
-    uint64_t e[FR_LIMBS + 1] = { 0 };
-    int8_t naf[FR_LIMBS * 64 + 2];
-    gt_t odd[1 << (WNAF_W - 2)], a2;
-    fp12_t acc = FP12_ONE, t;
-    int len = 0, started = 0, i, j;
+    int len = 0, j;
 
-    fr_to_canonical(e, k);
-    while (e[0] | e[1] | e[2] | e[3] | e[4]) {
+    for (;;) {
+        uint64_t any = 0;
         int d = 0;
 
+        for (j = 0; j < limbs; j++)
+            any |= e[j];
+        if (!any)
+            return len;
         if (e[0] & 1) {
             d = (int)(e[0] & ((1u << WNAF_W) - 1));
             if (d >= 1 << (WNAF_W - 1))
                 d -= 1 << WNAF_W;
-            /* e -= d (e stays non-negative: d <= e mod 2^W or d < 0) */
             if (d > 0) {
-                uint64_t borrow = (uint64_t)d;
-                for (j = 0; j <= FR_LIMBS && borrow; j++) {
-                    uint64_t old = e[j];
-                    e[j] = old - borrow;
-                    borrow = old < borrow;
-                }
+                e[0] -= (uint64_t)d;                 /* clears the low bits */
             } else {
                 uint64_t carry = (uint64_t)(-d);
-                for (j = 0; j <= FR_LIMBS && carry; j++) {
+                for (j = 0; j < limbs && carry; j++) {
                     e[j] += carry;
                     carry = e[j] < carry;
                 }
             }
         }
         naf[len++] = (int8_t)d;
-        for (j = 0; j < FR_LIMBS; j++)
+        for (j = 0; j + 1 < limbs; j++)
             e[j] = (e[j] >> 1) | (e[j + 1] << 63);
-        e[FR_LIMBS] >>= 1;
+        e[limbs - 1] >>= 1;
+    }
+}
+
+/* Variable time: the same split, one width-5 NAF per 64-bit exponent, and
+ * the odd powers of the other bases obtained from those of a by Frobenius;
+ * negative digits cost nothing because inversion is conjugation. */
+void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k)
+{
+    uint64_t d[4], e[2];
+    int8_t naf[4][66];
+    int len[4], top = 0, started = 0, pos, i, j;
+    gt_t odd[4][1 << (WNAF_W - 2)], a2, t;
+    fp12_t acc = FP12_ONE;
+
+    split_exponent(d, k);
+    for (i = 0; i < 4; i++) {
+        e[0] = d[i];
+        e[1] = 0;
+        len[i] = wnaf(naf[i], e, 2);
+        if (len[i] > top)
+            top = len[i];
+    }
+    odd[0][0] = *a;
+    gt_sqr(&a2, a);
+    for (j = 1; j < 1 << (WNAF_W - 2); j++)
+        gt_mul(&odd[0][j], &odd[0][j - 1], &a2);
+    for (j = 0; j < 1 << (WNAF_W - 2); j++) {
+        gt_t g[4];
+        split_bases(g, &odd[0][j]);
+        for (i = 1; i < 4; i++)
+            odd[i][j] = g[i];
     }
 
-    odd[0] = *a;
-    gt_sqr(&a2, a);
-    for (i = 1; i < 1 << (WNAF_W - 2); i++)
-        gt_mul(&odd[i], &odd[i - 1], &a2);
-
-    for (i = len - 1; i >= 0; i--) {
+    for (pos = top - 1; pos >= 0; pos--) {
         if (started)
             fp12_cyclotomic_sqr(&acc, &acc);
-        if (naf[i] > 0) {
-            fp12_mul_safe(&acc, &acc, &odd[naf[i] / 2].v);
-            started = 1;
-        } else if (naf[i] < 0) {
-            fp12_conj(&t, &odd[-naf[i] / 2].v);
-            fp12_mul_safe(&acc, &acc, &t);
-            started = 1;
+        for (i = 0; i < 4; i++) {
+            int dg = pos < len[i] ? naf[i][pos] : 0;
+
+            if (dg > 0) {
+                fp12_mul_safe(&acc, &acc, &odd[i][dg / 2].v);
+                started = 1;
+            } else if (dg < 0) {
+                gt_inv(&t, &odd[i][-dg / 2]);
+                fp12_mul_safe(&acc, &acc, &t.v);
+                started = 1;
+            }
         }
     }
     r->v = acc;
