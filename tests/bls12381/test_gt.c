@@ -52,6 +52,27 @@ static void test_pow(const gt_t *base)
     gt_mul(&w, &w, base);
     tap_ok(gt_is_one(&w), "a^r = 1");
 
+    {
+        /* exponents at the edges of the base-|x| split: B, B^2, B^3, B^3 - 1 */
+        fr_t special[4], one;
+        const char *names[4] = { "|x|", "x^2", "|x|^3", "|x|^3 - 1" };
+        fr_from_u64(&special[0], BLS_X_ABS);
+        fr_mul(&special[1], &special[0], &special[0]);
+        fr_mul(&special[2], &special[1], &special[0]);
+        fr_from_u64(&one, 1);
+        fr_sub(&special[3], &special[2], &one);
+        for (i = 0; i < 4; i++) {
+            gt_pow(&x, base, &special[i]);
+            gt_pow_vartime(&y, base, &special[i]);
+            gt_fixed_base_pow(&z, &table, &special[i]);
+            tap_ok(gt_equal(&x, &z) && gt_equal(&y, &z), "a^(%s): ct = vartime = fixed base", names[i]);
+        }
+        fp12_frobenius(&w.v, &base->v, 1);
+        gt_inv(&w, &w);
+        gt_pow(&x, base, &special[0]);
+        tap_ok(gt_equal(&x, &w), "a^|x| = conj(a^p) on GT");
+    }
+
     for (i = 0; i < 8; i++) {
         fr_random(&k);
         gt_pow(&x, base, &k);
