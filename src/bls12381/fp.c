@@ -178,9 +178,18 @@ void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) { mont_mul(r->l, a->l, b->l, 
 void fp_sqr(fp_t *r, const fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS); }
 #endif
 
+static void fp_mul_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+    /* Squarings arrive as a == b: use the dedicated squaring then. */
+    if (a == b)
+        fp_sqr((fp_t *)r, (const fp_t *)a);
+    else
+        fp_mul((fp_t *)r, (const fp_t *)a, (const fp_t *)b);
+}
+
 void fp_pow_vartime(fp_t *r, const fp_t *a, const uint64_t *e, size_t limbs)
 {
-    mont_pow(r->l, a->l, e, limbs, FP_ONE.l, P, P_N0, FP_LIMBS);
+    mont_pow(r->l, a->l, e, limbs, FP_ONE.l, FP_LIMBS, fp_mul_limbs);
 }
 
 /* Fermat: a^(p-2) = 1/a, and 0^(p-2) = 0 as the API wants.  The exponent is

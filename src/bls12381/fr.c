@@ -33,10 +33,18 @@ void fr_neg(fr_t *r, const fr_t *a) { mont_neg(r->l, a->l, R_MOD, FR_LIMBS); }
 void fr_mul(fr_t *r, const fr_t *a, const fr_t *b) { mont_mul(r->l, a->l, b->l, R_MOD, R_N0, FR_LIMBS); }
 void fr_sqr(fr_t *r, const fr_t *a) { mont_sqr(r->l, a->l, R_MOD, R_N0, FR_LIMBS); }
 
+static void fr_mul_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+    if (a == b) /* pointer comparison: which operation, not which value */
+        mont_sqr(r, a, R_MOD, R_N0, FR_LIMBS);
+    else
+        mont_mul(r, a, b, R_MOD, R_N0, FR_LIMBS);
+}
+
 /* Fermat a^(r-2); fixed public exponent, so constant time; 0 maps to 0. */
 void fr_inv(fr_t *r, const fr_t *a)
 {
-    mont_pow(r->l, a->l, R_MINUS_2, FR_LIMBS, FR_ONE.l, R_MOD, R_N0, FR_LIMBS);
+    mont_pow(r->l, a->l, R_MINUS_2, FR_LIMBS, FR_ONE.l, FR_LIMBS, fr_mul_limbs);
 }
 
 void fr_inv_vartime(fr_t *r, const fr_t *a) { fr_inv(r, a); }

@@ -335,11 +335,15 @@ MONT_INLINE void mont_from_be_reduce(uint64_t *r, const uint8_t *in, size_t len,
         r[i] = acc[i];
 }
 
+/* Multiplication callback for mont_pow: r := a * b (Montgomery), r may alias. */
+typedef void (*mont_mul_fn)(uint64_t *r, const uint64_t *a, const uint64_t *b);
+
 /* r := a^e (Montgomery in, Montgomery out) for a public exponent e of el
- * little-endian limbs.  Fixed 4-bit windows: the sequence of operations
+ * little-endian limbs, with the field's fastest multiplication passed in
+ * (squaring is mul(x, x)).  Fixed 4-bit windows: the sequence of operations
  * depends only on e, never on a.  one is R mod m. */
 MONT_INLINE void mont_pow(uint64_t *r, const uint64_t *a, const uint64_t *e, size_t el,
-                          const uint64_t *one, const uint64_t *m, uint64_t n0, size_t n)
+                          const uint64_t *one, size_t n, mont_mul_fn mul)
 {
     uint64_t tab[16][MONT_MAX_LIMBS], acc[MONT_MAX_LIMBS];
     for (size_t i = 0; i < n; i++) {
@@ -348,15 +352,15 @@ MONT_INLINE void mont_pow(uint64_t *r, const uint64_t *a, const uint64_t *e, siz
         acc[i] = one[i];
     }
     for (size_t k = 2; k < 16; k++)
-        mont_mul(tab[k], tab[k - 1], a, m, n0, n);
+        mul(tab[k], tab[k - 1], a);
     int started = 0;
     for (size_t w = el * 16; w-- > 0;) {
         unsigned nib = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15;
         if (started) {
             for (int s = 0; s < 4; s++)
-                mont_sqr(acc, acc, m, n0, n);
+                mul(acc, acc, acc);
             if (nib)
-                mont_mul(acc, acc, tab[nib], m, n0, n);
+                mul(acc, acc, tab[nib]);
         } else if (nib) {
             for (size_t i = 0; i < n; i++)
                 acc[i] = tab[nib][i];
