@@ -106,6 +106,13 @@ static void ct_pairing(void)
     gt_to_bytes(out, &e);
     PUBLIC(out, sizeof out);
     tap_ok(memcmp(out, want_bytes, GT_BYTES) == 0, "prepared pairing of secret P and Q");
+
+    /* plain (O, Q) next to prepared (P, Q), all secret */
+    bls_miller_loop_mixed(&f, &p[1], &q[1], 1, &p[0], &prep, 1);
+    bls_final_exp(&e, &f);
+    gt_to_bytes(out, &e);
+    PUBLIC(out, sizeof out);
+    tap_ok(memcmp(out, want_bytes, GT_BYTES) == 0, "mixed plain/prepared Miller loop with secret inputs");
 }
 
 int main(void)
