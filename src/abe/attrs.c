@@ -167,6 +167,8 @@ int attr_set_add_list(attr_set_t *s, const char *text, size_t len, char sep,
     pol_error_clear(err);
     if (s == NULL || (text == NULL && len > 0))
         return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
+    if (len == 0)
+        return POL_OK;   /* a key with no attributes; "A||B" is still an error */
     size_t start = 0;
     int quoted = 0;
     for (size_t i = 0; i <= len; i++) {

@@ -132,6 +132,11 @@ int main(void)
     tap_ok(rc == POL_ERR_RANGE && err.offset == 8 && strncmp(err.msg, "column 9:", 9) == 0,
            "list error at column 9: %s", err.msg);
     attr_set_init(S);
+    tap_ok(attr_set_add_list(S, "", 0, '|', &err) == POL_OK && attr_set_count(S) == 0,
+           "empty list is an empty set");
+    rc = attr_set_add_list(S, "A||B", 4, '|', &err);
+    tap_ok(rc == POL_ERR_SYNTAX && err.offset == 2, "empty element refused at column 3");
+    attr_set_init(S);
     const char *q = "\"a|b\"|C";
     rc = attr_set_add_list(S, q, strlen(q), '|', &err);
     tap_ok(rc == POL_OK && attr_set_count(S) == 2 && attr_set_contains(S, (const uint8_t *)"a|b", 3),
