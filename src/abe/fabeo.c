@@ -1,0 +1,175 @@
+/* FABEO Encrypt (deterministic given its coins) and Decrypt (one
+ * multi-pairing of 2 + tau pairs, one final exponentiation), FABEO.md
+ * section 2.  Secret values (coins, shares, key components, P_t) only meet
+ * constant-time operations; branches depend on the policy, the key's
+ * attribute set and the public coefficients gamma only. */
+#include "fabeo.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "ct_affine.h"
+
+int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
+                       const gt_t *m, const fr_t *v, const fr_t *sp)
+{
+    const fabeo_params_t *par = fabeo_params();
+    if (ct == NULL || mpk == NULL || pp == NULL || m == NULL || v == NULL || sp == NULL)
+        return FABEO_ERR_ARGUMENT;
+    if (par == NULL)
+        return FABEO_ERR_INTERNAL;
+    if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
+        return FABEO_ERR_ARGUMENT;
+    ct->n1 = pp->n1;
+    ct->tau = pp->tau;
+    g2_fixed_base_mul(&ct->ct1, &par->h_table, &v[0]);
+    for (unsigned t = 0; t < pp->tau; t++)
+        g2_fixed_base_mul(&ct->ct2[t], &par->h_table, &sp[t]);
+
+    fr_t lambda;
+    g1_t hs, bl, base;
+    int rc = FABEO_OK;
+    for (size_t i = 0; i < pp->n1; i++) {
+        const fr_t *s_occ = &sp[lsss_occ(&pp->lsss, i) - 1];
+        unsigned j = pp->row_attr[i];
+        if (lsss_share(&pp->lsss, i, v, &lambda) != POL_OK) {
+            rc = FABEO_ERR_POLICY;
+            break;
+        }
+        if (pp->tables != NULL) {
+            g1_fixed_base_mul(&hs, &pp->tables[j], s_occ);
+        } else {
+            g1_from_affine(&base, &pp->h[j]);
+            g1_mul(&hs, &base, s_occ);
+        }
+        g1_fixed_base_mul(&bl, &par->b_table, &lambda);
+        g1_add(&ct->ct3[i], &hs, &bl);
+    }
+    gt_t as;
+    gt_fixed_base_pow(&as, &mpk->a_table, &v[0]);
+    gt_mul(&ct->ctp, &as, m);
+    OPENSSL_cleanse(&lambda, sizeof lambda);
+    OPENSSL_cleanse(&hs, sizeof hs);
+    OPENSSL_cleanse(&bl, sizeof bl);
+    OPENSSL_cleanse(&as, sizeof as);
+    return rc;
+}
+
+int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
+                  const gt_t *m, const fr_t *v, const fr_t *sp)
+{
+    static __thread fabeo_ct_proj_t proj;
+    if (ct == NULL)
+        return FABEO_ERR_ARGUMENT;
+    int rc = fabeo_encrypt_proj(&proj, mpk, pp, m, v, sp);
+    if (rc != FABEO_OK)
+        return rc;
+    /* The ciphertext is public: variable-time conversion is fine. */
+    ct->n1 = proj.n1;
+    ct->tau = proj.tau;
+    g2_to_affine(&ct->ct1, &proj.ct1);
+    g2_batch_to_affine_vartime(ct->ct2, proj.ct2, proj.tau);
+    g1_batch_to_affine_vartime(ct->ct3, proj.ct3, proj.n1);
+    ct->ctp = proj.ctp;
+    return FABEO_OK;
+}
+
+/* C = prod_{i in I} ct3_i^gamma_i (public inputs). */
+static int combine_rows(g1_t *c, const fabeo_ct_t *ct, const fr_t *gamma, size_t n1)
+{
+    g1_affine_t pts[POL_MAX_LEAVES];
+    fr_t sc[POL_MAX_LEAVES];
+    size_t k = 0;
+    int all_one = 1;
+    for (size_t i = 0; i < n1; i++) {
+        if (fr_is_zero(&gamma[i]))
+            continue;
+        if (!fr_equal(&gamma[i], &FR_ONE))
+            all_one = 0;
+        pts[k] = ct->ct3[i];
+        sc[k++] = gamma[i];
+    }
+    if (all_one) {
+        /* Pure AND/OR policies: coefficients are 0 or 1, additions only. */
+        g1_set_identity(c);
+        for (size_t i = 0; i < k; i++)
+            g1_add_affine(c, c, &pts[i]);
+        return FABEO_OK;
+    }
+    return g1_msm_vartime(c, pts, sc, k) == BLS_OK ? FABEO_OK : FABEO_ERR_INTERNAL;
+}
+
+int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
+                  const fabeo_ct_t *ct)
+{
+    if (m == NULL || key == NULL || pp == NULL || ct == NULL)
+        return FABEO_ERR_ARGUMENT;
+    if (ct->n1 != pp->n1 || ct->tau != pp->tau || pp->tau > POL_MAX_OCC)
+        return FABEO_ERR_ARGUMENT;
+    fr_t gamma[POL_MAX_LEAVES];
+    if (lsss_coefficients(&pp->lsss, &key->attrs, gamma) != POL_OK)
+        return FABEO_ERR_NOT_SATISFIED;
+
+    /* P_t = prod_{i in I, occ(i) = t} sk2_{rho(i)}^gamma_i: the bases are
+     * secret, gamma is public.  Slot tau holds C^-1. */
+    g1_t acc[POL_MAX_OCC + 1], tmp, base;
+    int used[POL_MAX_OCC] = {0};
+    int rc = FABEO_OK;
+    for (unsigned t = 0; t <= pp->tau; t++)
+        g1_set_identity(&acc[t]);
+    for (size_t i = 0; i < pp->n1; i++) {
+        if (fr_is_zero(&gamma[i]))
+            continue;
+        size_t len;
+        const uint8_t *x = lsss_rho(&pp->lsss, i, &len);
+        long idx = fabeo_key_find(key, x, len);
+        unsigned t = lsss_occ(&pp->lsss, i) - 1;
+        if (idx < 0 || t >= pp->tau) {
+            rc = FABEO_ERR_INTERNAL;   /* gamma_i != 0 only for held attributes */
+            goto out;
+        }
+        if (fr_equal(&gamma[i], &FR_ONE)) {
+            g1_add_affine(&acc[t], &acc[t], &key->sk2[idx]);
+        } else {
+            g1_from_affine(&base, &key->sk2[idx]);
+            g1_mul(&tmp, &base, &gamma[i]);
+            g1_add(&acc[t], &acc[t], &tmp);
+        }
+        used[t] = 1;
+    }
+    if ((rc = combine_rows(&tmp, ct, gamma, pp->n1)) != FABEO_OK)
+        goto out;
+    g1_neg(&acc[pp->tau], &tmp);
+
+    g1_affine_t aff[POL_MAX_OCC + 1], p[POL_MAX_OCC + 1];
+    g2_affine_t q[POL_MAX_OCC + 1];
+    if (ct_g1_batch_to_affine(aff, acc, pp->tau + 1u) != 0) {
+        rc = FABEO_ERR_INTERNAL;
+        goto out;
+    }
+    size_t n = 0;
+    p[n] = key->sk1;
+    q[n++] = ct->ct1;
+    for (unsigned t = 0; t < pp->tau; t++) {
+        if (!used[t])
+            continue;   /* P_t = 1 contributes nothing (public: depends on gamma) */
+        p[n] = aff[t];
+        q[n++] = ct->ct2[t];
+    }
+    fp12_t f;
+    gt_t z;
+    bls_miller_loop_mixed(&f, p, q, n, &aff[pp->tau], &key->sk3_prep, 1);
+    bls_final_exp(&z, &f);
+    gt_inv(&z, &z);
+    gt_mul(m, &ct->ctp, &z);
+    OPENSSL_cleanse(aff, sizeof aff);
+    OPENSSL_cleanse(p, sizeof p);
+    OPENSSL_cleanse(&f, sizeof f);
+    OPENSSL_cleanse(&z, sizeof z);
+out:
+    OPENSSL_cleanse(acc, sizeof acc);
+    OPENSSL_cleanse(&tmp, sizeof tmp);
+    OPENSSL_cleanse(&base, sizeof base);
+    return rc;
+}

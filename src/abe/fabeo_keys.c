@@ -1,0 +1,180 @@
+/* FABEO Setup and KeyGen (FABEO.md section 2), the MPK object, and key
+ * bookkeeping.  Secret scalars (alpha, r) only meet constant-time
+ * operations: fixed-base tables with secret scalars, g1_mul, gt fixed-base
+ * exponentiation, and the constant-time batch affine conversion. */
+#include "fabeo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "ct_affine.h"
+
+int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a)
+{
+    uint8_t ser[GT_BYTES];
+    unsigned md_len = 0;
+    if (mpk == NULL || a == NULL || gt_is_one(a))
+        return FABEO_ERR_ARGUMENT;
+    mpk->a = *a;
+    gt_to_bytes(ser, a);
+    if (EVP_Digest(ser, sizeof ser, mpk->id, &md_len, EVP_sha256(), NULL) != 1 ||
+        md_len != FABEO_ID_BYTES)
+        return FABEO_ERR_INTERNAL;
+    gt_fixed_base_init(&mpk->a_table, a);
+    return FABEO_OK;
+}
+
+int fabeo_setup(fabeo_mpk_t *mpk, fabeo_msk_t *msk)
+{
+    const fabeo_params_t *pp = fabeo_params();
+    gt_t a;
+    if (mpk == NULL || msk == NULL)
+        return FABEO_ERR_ARGUMENT;
+    if (pp == NULL)
+        return FABEO_ERR_INTERNAL;
+    if (fr_random_nonzero(&msk->alpha) != 0)
+        return FABEO_ERR_RNG;
+    gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
+    int rc = fabeo_mpk_init(mpk, &a);
+    if (rc != FABEO_OK)
+        fabeo_msk_clear(msk);
+    return rc;
+}
+
+int fabeo_msk_matches(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk)
+{
+    const fabeo_params_t *pp = fabeo_params();
+    gt_t a;
+    if (msk == NULL || mpk == NULL || pp == NULL)
+        return 0;
+    gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
+    int eq = (int)gt_equal(&a, &mpk->a);
+    OPENSSL_cleanse(&a, sizeof a);
+    return eq;
+}
+
+int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
+                        pol_error_t *err)
+{
+    if (key == NULL || (texts == NULL && n > 0))
+        return FABEO_ERR_ARGUMENT;
+    memset(key->mpk_id, 0, sizeof key->mpk_id);
+    key->n_user = 0;
+    attr_set_init(&key->attrs);
+    if (n > FABEO_MAX_USER_ATTRS) {
+        pol_fail(err, POL_ERR_LIMIT, POL_NO_POS, "more than %d attributes",
+                 FABEO_MAX_USER_ATTRS);
+        return FABEO_ERR_LIMIT;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(texts[i]);
+        if (len > FABEO_MAX_USER_POOL - used) {
+            pol_fail(err, POL_ERR_LIMIT, POL_NO_POS, "attribute texts longer than %d bytes",
+                     FABEO_MAX_USER_POOL);
+            return FABEO_ERR_LIMIT;
+        }
+        if (attr_set_add(&key->attrs, texts[i], len, err) != POL_OK)
+            return FABEO_ERR_POLICY;
+        memcpy(key->user_pool + used, texts[i], len);
+        key->user_off[i] = (uint16_t)used;
+        key->user_len[i] = (uint16_t)len;
+        used += len;
+        key->n_user = i + 1;
+    }
+    if (attr_set_count(&key->attrs) == 0) {
+        pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "a key needs at least one attribute");
+        return FABEO_ERR_ARGUMENT;
+    }
+    return FABEO_OK;
+}
+
+void fabeo_key_finish(fabeo_key_t *key)
+{
+    g2_prepare(&key->sk3_prep, &key->sk3);
+}
+
+int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
+{
+    const fabeo_params_t *pp = fabeo_params();
+    if (key == NULL || mpk == NULL || msk == NULL)
+        return FABEO_ERR_ARGUMENT;
+    if (pp == NULL)
+        return FABEO_ERR_INTERNAL;
+    size_t n = attr_set_count(&key->attrs);
+    if (n == 0 || n > ATTRS_MAX)
+        return FABEO_ERR_ARGUMENT;
+    /* Points n..: sk2 for each attribute, then sk1 last. */
+    g1_t *pts = malloc((n + 1) * sizeof *pts);
+    g1_affine_t *aff = malloc((n + 1) * sizeof *aff);
+    if (pts == NULL || aff == NULL) {
+        free(pts);
+        free(aff);
+        return FABEO_ERR_INTERNAL;
+    }
+    int rc = FABEO_OK;
+    fr_t r;
+    g1_t t, hy;
+    g2_t sk3;
+    if (fr_random_nonzero(&r) != 0) {
+        rc = FABEO_ERR_RNG;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const uint8_t *y = attr_set_get(&key->attrs, i, &len);
+        if ((rc = fabeo_hash_attr(&hy, y, len)) != FABEO_OK)
+            goto out;
+        g1_mul(&pts[i], &hy, &r);
+    }
+    g1_fixed_base_mul(&pts[n], &pp->g_table, &msk->alpha);
+    g1_fixed_base_mul(&t, &pp->b_table, &r);
+    g1_add(&pts[n], &pts[n], &t);
+    if (ct_g1_batch_to_affine(aff, pts, n + 1) != 0) {
+        rc = FABEO_ERR_INTERNAL;
+        goto out;
+    }
+    memcpy(key->sk2, aff, n * sizeof *aff);
+    key->sk1 = aff[n];
+    g2_fixed_base_mul(&sk3, &pp->h_table, &r);
+    g2_to_affine(&key->sk3, &sk3);
+    fabeo_key_finish(key);
+    memcpy(key->mpk_id, mpk->id, sizeof key->mpk_id);
+out:
+    OPENSSL_cleanse(pts, (n + 1) * sizeof *pts);
+    OPENSSL_cleanse(aff, (n + 1) * sizeof *aff);
+    free(pts);
+    free(aff);
+    OPENSSL_cleanse(&r, sizeof r);
+    OPENSSL_cleanse(&t, sizeof t);
+    OPENSSL_cleanse(&sk3, sizeof sk3);
+    return rc;
+}
+
+long fabeo_key_find(const fabeo_key_t *key, const uint8_t *x, size_t len)
+{
+    /* Which attributes a key holds is known to its holder: plain search. */
+    size_t n = attr_set_count(&key->attrs);
+    for (size_t i = 0; i < n; i++) {
+        size_t l;
+        const uint8_t *s = attr_set_get(&key->attrs, i, &l);
+        if (l == len && memcmp(s, x, len) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+void fabeo_msk_clear(fabeo_msk_t *msk)
+{
+    if (msk != NULL)
+        OPENSSL_cleanse(msk, sizeof *msk);
+}
+
+void fabeo_key_clear(fabeo_key_t *key)
+{
+    if (key != NULL)
+        OPENSSL_cleanse(key, sizeof *key);
+}

@@ -1,0 +1,92 @@
+/* Prepared policies (fabeo.h): compile once, hash each distinct attribute
+ * string once, and optionally build its fixed-base table, so a daemon that
+ * encapsulates under the same policy again and again pays this set-up once.
+ * All inputs here are public. */
+#include "fabeo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *err)
+{
+    g1_t pts[POL_MAX_LEAVES];
+    if (lsss_compile(&pp->lsss, &pp->pol, err) != POL_OK)
+        return FABEO_ERR_POLICY;
+    if (policy_encode(&pp->pol, pp->enc, sizeof pp->enc, &pp->enc_len) != POL_OK)
+        return FABEO_ERR_POLICY;
+    pp->n1 = pp->lsss.rows;
+    pp->n2 = pp->lsss.cols;
+    pp->tau = pp->lsss.tau;
+    if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
+        return FABEO_ERR_POLICY;
+    /* Distinct strings: the parser interns equal strings, but comparing
+     * bytes does not depend on that. */
+    pp->n_distinct = 0;
+    for (size_t i = 0; i < pp->n1; i++) {
+        size_t len, l2;
+        const uint8_t *x = lsss_rho(&pp->lsss, i, &len);
+        unsigned j;
+        for (j = 0; j < pp->n_distinct; j++) {
+            const uint8_t *y = lsss_rho(&pp->lsss, pp->distinct_row[j], &l2);
+            if (l2 == len && memcmp(x, y, len) == 0)
+                break;
+        }
+        if (j == pp->n_distinct) {
+            pp->distinct_row[j] = (uint16_t)i;
+            if (fabeo_hash_attr(&pts[j], x, len) != FABEO_OK)
+                return FABEO_ERR_INTERNAL;
+            pp->n_distinct++;
+        }
+        pp->row_attr[i] = (uint16_t)j;
+    }
+    g1_batch_to_affine_vartime(pp->h, pts, pp->n_distinct);
+    if (with_tables) {
+        pp->tables = malloc(pp->n_distinct * sizeof *pp->tables);
+        if (pp->tables == NULL)
+            return FABEO_ERR_INTERNAL;
+        for (unsigned j = 0; j < pp->n_distinct; j++)
+            g1_fixed_base_init(&pp->tables[j], &pts[j]);
+    }
+    return FABEO_OK;
+}
+
+int fabeo_policy_prepare_text(fabeo_policy_t *pp, const char *text, size_t len,
+                              int with_tables, pol_error_t *err)
+{
+    if (pp == NULL || text == NULL)
+        return FABEO_ERR_ARGUMENT;
+    pp->tables = NULL;
+    if (policy_parse(&pp->pol, text, len, err) != POL_OK)
+        return FABEO_ERR_POLICY;
+    int rc = prepare_compiled(pp, with_tables, err);
+    if (rc != FABEO_OK)
+        fabeo_policy_clear(pp);
+    return rc;
+}
+
+int fabeo_policy_prepare_encoded(fabeo_policy_t *pp, const uint8_t *enc, size_t len,
+                                 int with_tables, pol_error_t *err)
+{
+    if (pp == NULL || enc == NULL)
+        return FABEO_ERR_ARGUMENT;
+    pp->tables = NULL;
+    if (policy_decode(&pp->pol, enc, len, err) != POL_OK)
+        return FABEO_ERR_POLICY;
+    int rc = prepare_compiled(pp, with_tables, err);
+    /* The decoder is strict, so re-encoding must give the same bytes. */
+    if (rc == FABEO_OK && (pp->enc_len != len || memcmp(pp->enc, enc, len) != 0))
+        rc = FABEO_ERR_POLICY;
+    if (rc != FABEO_OK)
+        fabeo_policy_clear(pp);
+    return rc;
+}
+
+void fabeo_policy_clear(fabeo_policy_t *pp)
+{
+    if (pp == NULL)
+        return;
+    free(pp->tables);
+    pp->tables = NULL;
+    pp->n1 = pp->n2 = pp->tau = pp->n_distinct = 0;
+    pp->enc_len = 0;
+}

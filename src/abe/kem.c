@@ -1,0 +1,219 @@
+/* The FABEO CCA KEM (kem.h, FABEO.md section 4): coin derivation, HKDF key
+ * derivation, Encaps, and Decaps with a full constant-time re-encryption
+ * check.  Every secret (u, R, coins, shares, R', K candidates) is cleansed
+ * on every path. */
+#include "kem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
+#include "hash_to_curve.h"
+
+/* (v_1..v_n2, s'_1..s'_tau) = hash_to_field(ser_GT(R) || mpk_id ||
+ * I2OSP(len(pol), 4) || pol, count = n2 + tau). */
+static int derive_coins(fr_t *coins, const gt_t *r, const fabeo_mpk_t *mpk,
+                        const fabeo_policy_t *pp)
+{
+    static const uint8_t dst[] = KEM_DST_COINS;
+    size_t count = (size_t)pp->n2 + pp->tau;
+    if (count == 0 || count > KEM_MAX_COINS)
+        return KEM_ERR_LIMIT;
+    size_t len = GT_BYTES + FABEO_ID_BYTES + 4 + pp->enc_len;
+    uint8_t *msg = malloc(len);
+    if (msg == NULL)
+        return KEM_ERR_INTERNAL;
+    uint8_t *p = msg;
+    gt_to_bytes(p, r);
+    p += GT_BYTES;
+    memcpy(p, mpk->id, FABEO_ID_BYTES);
+    p += FABEO_ID_BYTES;
+    *p++ = (uint8_t)(pp->enc_len >> 24);
+    *p++ = (uint8_t)(pp->enc_len >> 16);
+    *p++ = (uint8_t)(pp->enc_len >> 8);
+    *p++ = (uint8_t)pp->enc_len;
+    memcpy(p, pp->enc, pp->enc_len);
+    int rc = fr_hash_to_field(coins, count, msg, len, dst, sizeof dst - 1) == BLS_OK
+                 ? KEM_OK : KEM_ERR_INTERNAL;
+    OPENSSL_cleanse(msg, GT_BYTES);
+    free(msg);
+    return rc;
+}
+
+/* K = HKDF-SHA256(salt = "", IKM = ser_GT(R) || SHA-256(ser(CT)),
+ * info = KEM_KDF_INFO, L = 32).  An absent salt is HashLen zero bytes,
+ * which is what RFC 5869 prescribes for an empty one. */
+static int kdf(uint8_t key[KEM_KEY_BYTES], const gt_t *r, const uint8_t *ct, size_t ct_len)
+{
+    uint8_t ikm[GT_BYTES + 32];
+    unsigned md_len = 0;
+    int rc = KEM_ERR_INTERNAL;
+    EVP_KDF *k = NULL;
+    EVP_KDF_CTX *ctx = NULL;
+    gt_to_bytes(ikm, r);
+    if (EVP_Digest(ct, ct_len, ikm + GT_BYTES, &md_len, EVP_sha256(), NULL) != 1 ||
+        md_len != 32)
+        goto out;
+    if ((k = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL ||
+        (ctx = EVP_KDF_CTX_new(k)) == NULL)
+        goto out;
+    OSSL_PARAM params[4];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ikm, sizeof ikm);
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (char *)KEM_KDF_INFO,
+                                                  sizeof KEM_KDF_INFO - 1);
+    params[3] = OSSL_PARAM_construct_end();
+    if (EVP_KDF_derive(ctx, key, KEM_KEY_BYTES, params) == 1)
+        rc = KEM_OK;
+out:
+    EVP_KDF_CTX_free(ctx);
+    EVP_KDF_free(k);
+    OPENSSL_cleanse(ikm, sizeof ikm);
+    if (rc != KEM_OK)
+        OPENSSL_cleanse(key, KEM_KEY_BYTES);
+    return rc;
+}
+
+int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
+               uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES])
+{
+    const fabeo_params_t *par = fabeo_params();
+    if (mpk == NULL || pp == NULL || ct == NULL || ct_len == NULL || key == NULL)
+        return KEM_ERR_ARGUMENT;
+    if (par == NULL)
+        return KEM_ERR_INTERNAL;
+    if ((size_t)pp->n2 + pp->tau > KEM_MAX_COINS)
+        return KEM_ERR_LIMIT;
+    if (cap < kem_ct_size(pp))
+        return KEM_ERR_ARGUMENT;
+    fabeo_ct_t *c = malloc(sizeof *c);
+    if (c == NULL)
+        return KEM_ERR_INTERNAL;
+    fr_t u, coins[KEM_MAX_COINS];
+    gt_t r;
+    int rc;
+    if (fr_random(&u) != 0) {
+        rc = KEM_ERR_RNG;
+        goto out;
+    }
+    gt_fixed_base_pow(&r, &par->e_table, &u);
+    if ((rc = derive_coins(coins, &r, mpk, pp)) != KEM_OK)
+        goto out;
+    if (fabeo_encrypt(c, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK) {
+        rc = KEM_ERR_INTERNAL;
+        goto out;
+    }
+    if ((rc = kem_ct_encode(ct, cap, ct_len, c, pp)) != KEM_OK)
+        goto out;
+    rc = kdf(key, &r, ct, *ct_len);
+out:
+    OPENSSL_cleanse(&u, sizeof u);
+    OPENSSL_cleanse(&r, sizeof r);
+    OPENSSL_cleanse(coins, sizeof coins);
+    free(c);
+    return rc;
+}
+
+/* All-ones if the re-encryption equals the decoded ciphertext, compared
+ * group element by group element in constant time (the encodings are
+ * canonical, so this is equality of ser(CT)); no early exit. */
+static uint64_t same_ct(const fabeo_ct_proj_t *re, const fabeo_ct_t *ct)
+{
+    uint64_t ok = 1;
+    g2_t q;
+    g1_t p;
+    g2_from_affine(&q, &ct->ct1);
+    ok &= g2_equal(&q, &re->ct1);
+    for (unsigned t = 0; t < ct->tau; t++) {
+        g2_from_affine(&q, &ct->ct2[t]);
+        ok &= g2_equal(&q, &re->ct2[t]);
+    }
+    for (unsigned i = 0; i < ct->n1; i++) {
+        g1_from_affine(&p, &ct->ct3[i]);
+        ok &= g1_equal(&p, &re->ct3[i]);
+    }
+    ok &= gt_equal(&re->ctp, &ct->ctp);
+    return ok;
+}
+
+int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
+               size_t ct_len, const fabeo_policy_t *hint, uint8_t key[KEM_KEY_BYTES])
+{
+    if (key == NULL)
+        return KEM_ERR_ARGUMENT;
+    OPENSSL_cleanse(key, KEM_KEY_BYTES);
+    if (mpk == NULL || sk == NULL || ct == NULL)
+        return KEM_DECAPS_FAILED;
+    const uint8_t *pol;
+    size_t pol_len;
+    if (kem_ct_policy(ct, ct_len, &pol, &pol_len) != KEM_OK)
+        return KEM_DECAPS_FAILED;
+
+    fabeo_policy_t *own = NULL;
+    const fabeo_policy_t *pp = hint;
+    fabeo_ct_t *c = malloc(sizeof *c);
+    fabeo_ct_proj_t *re = malloc(sizeof *re);
+    fr_t coins[KEM_MAX_COINS];
+    gt_t r;
+    int rc = KEM_DECAPS_FAILED;
+    if (c == NULL || re == NULL)
+        goto out;
+    if (pp == NULL || pp->enc_len != pol_len || memcmp(pp->enc, pol, pol_len) != 0) {
+        pol_error_t err;
+        if ((own = malloc(sizeof *own)) == NULL)
+            goto out;
+        if (fabeo_policy_prepare_encoded(own, pol, pol_len, 0, &err) != FABEO_OK) {
+            free(own);
+            own = NULL;
+            goto out;
+        }
+        pp = own;
+    }
+    if ((size_t)pp->n2 + pp->tau > KEM_MAX_COINS)
+        goto out;
+    if (kem_ct_decode(c, ct, ct_len, pp) != KEM_OK)
+        goto out;
+    if (fabeo_decrypt(&r, sk, pp, c) != FABEO_OK)
+        goto out;
+    if (derive_coins(coins, &r, mpk, pp) != KEM_OK)
+        goto out;
+    if (fabeo_encrypt_proj(re, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK)
+        goto out;
+    if (same_ct(re, c) != 1)
+        goto out;
+    if (kdf(key, &r, ct, ct_len) == KEM_OK)
+        rc = KEM_OK;
+out:
+    OPENSSL_cleanse(&r, sizeof r);
+    OPENSSL_cleanse(coins, sizeof coins);
+    if (re != NULL)
+        OPENSSL_cleanse(re, sizeof *re);
+    free(re);
+    free(c);
+    if (own != NULL) {
+        fabeo_policy_clear(own);
+        free(own);
+    }
+    if (rc != KEM_OK)
+        OPENSSL_cleanse(key, KEM_KEY_BYTES);
+    return rc;
+}
+
+const char *kem_strerror(int code)
+{
+    switch (code) {
+    case KEM_OK: return "success";
+    case KEM_ERR_ARGUMENT: return "invalid argument or buffer too small";
+    case KEM_ERR_LIMIT: return "policy too large for the KEM (n2 + tau > 170)";
+    case KEM_ERR_RNG: return "the random number generator failed";
+    case KEM_ERR_INTERNAL: return "internal error";
+    case KEM_ERR_FORMAT: return "malformed ciphertext";
+    case KEM_DECAPS_FAILED: return "decapsulation failed";
+    default: return "unknown error";
+    }
+}

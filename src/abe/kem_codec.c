@@ -1,0 +1,89 @@
+/* ser(CT) of FABEO.md section 4: encoder and strict decoder.  Every decoded
+ * point is subgroup-checked and the identity is refused (honest ciphertexts
+ * contain it with probability about 2^-255); tau and n1 must equal the
+ * policy's values; nothing may follow ser_GT(ct'). */
+#include "kem.h"
+
+#include <string.h>
+
+#include "encoding.h"
+
+size_t kem_ct_size(const fabeo_policy_t *pp)
+{
+    return 1 + 4 + pp->enc_len + 1 + (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau) + 2 +
+           (size_t)G1_COMPRESSED_BYTES * pp->n1 + GT_BYTES;
+}
+
+int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *pol_len)
+{
+    if (ct == NULL || pol == NULL || pol_len == NULL || len < 5 || ct[0] != KEM_CT_VERSION)
+        return KEM_ERR_FORMAT;
+    size_t pl = (size_t)ct[1] << 24 | (size_t)ct[2] << 16 | (size_t)ct[3] << 8 | ct[4];
+    if (pl == 0 || pl > POL_MAX_ENCODED || pl > len - 5)
+        return KEM_ERR_FORMAT;
+    *pol = ct + 5;
+    *pol_len = pl;
+    return KEM_OK;
+}
+
+int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp)
+{
+    const uint8_t *pol;
+    size_t pl;
+    if (out == NULL || pp == NULL || kem_ct_policy(ct, len, &pol, &pl) != KEM_OK)
+        return KEM_ERR_FORMAT;
+    if (pl != pp->enc_len || memcmp(pol, pp->enc, pl) != 0 || len != kem_ct_size(pp))
+        return KEM_ERR_FORMAT;
+    const uint8_t *p = pol + pl;
+    if (*p++ != pp->tau)
+        return KEM_ERR_FORMAT;
+    out->tau = pp->tau;
+    out->n1 = pp->n1;
+    if (g2_from_bytes(&out->ct1, p, G2_COMPRESSED_BYTES, 0) != BLS_OK)
+        return KEM_ERR_FORMAT;
+    p += G2_COMPRESSED_BYTES;
+    for (unsigned t = 0; t < pp->tau; t++, p += G2_COMPRESSED_BYTES)
+        if (g2_from_bytes(&out->ct2[t], p, G2_COMPRESSED_BYTES, 0) != BLS_OK)
+            return KEM_ERR_FORMAT;
+    if (((size_t)p[0] << 8 | p[1]) != pp->n1)
+        return KEM_ERR_FORMAT;
+    p += 2;
+    for (unsigned i = 0; i < pp->n1; i++, p += G1_COMPRESSED_BYTES)
+        if (g1_from_bytes(&out->ct3[i], p, G1_COMPRESSED_BYTES, 0) != BLS_OK)
+            return KEM_ERR_FORMAT;
+    if (gt_from_bytes(&out->ctp, p, GT_BYTES) != BLS_OK)
+        return KEM_ERR_FORMAT;
+    p += GT_BYTES;
+    return p == ct + len ? KEM_OK : KEM_ERR_FORMAT;
+}
+
+int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
+                  const fabeo_policy_t *pp)
+{
+    if (out == NULL || len == NULL || ct == NULL || pp == NULL)
+        return KEM_ERR_ARGUMENT;
+    size_t need = kem_ct_size(pp);
+    if (cap < need || ct->n1 != pp->n1 || ct->tau != pp->tau)
+        return KEM_ERR_ARGUMENT;
+    uint8_t *p = out;
+    *p++ = KEM_CT_VERSION;
+    *p++ = (uint8_t)(pp->enc_len >> 24);
+    *p++ = (uint8_t)(pp->enc_len >> 16);
+    *p++ = (uint8_t)(pp->enc_len >> 8);
+    *p++ = (uint8_t)pp->enc_len;
+    memcpy(p, pp->enc, pp->enc_len);
+    p += pp->enc_len;
+    *p++ = (uint8_t)pp->tau;
+    g2_to_compressed(p, &ct->ct1);
+    p += G2_COMPRESSED_BYTES;
+    for (unsigned t = 0; t < pp->tau; t++, p += G2_COMPRESSED_BYTES)
+        g2_to_compressed(p, &ct->ct2[t]);
+    *p++ = (uint8_t)(pp->n1 >> 8);
+    *p++ = (uint8_t)pp->n1;
+    for (unsigned i = 0; i < pp->n1; i++, p += G1_COMPRESSED_BYTES)
+        g1_to_compressed(p, &ct->ct3[i]);
+    gt_to_bytes(p, &ct->ctp);
+    p += GT_BYTES;
+    *len = (size_t)(p - out);
+    return KEM_OK;
+}

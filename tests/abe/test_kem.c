@@ -1,0 +1,241 @@
+/* The FABEO CCA KEM end to end: round trips for AND/OR/threshold/numeric/
+ * date policies and repeated attributes (tau > 1), with and without
+ * prepared tables and Decaps hints; and the cryptographic negatives:
+ * non-satisfying keys, colluding keys combined component by component,
+ * every ciphertext component tampered, keys of another MPK, malformed
+ * ciphertexts, and the coin-count limit. */
+#include "tap.h"
+#include "test_kem_util.h"
+#include "encoding.h"
+
+static fabeo_mpk_t *mpk, *mpk2;
+static fabeo_msk_t msk, msk2;
+
+typedef struct {
+    const char *policy;
+    const char *key;
+    int expected;
+} kcase_t;
+
+static const kcase_t cases[] = {
+    {"A and B", "A|B", 1},
+    {"A and B", "A", 0},
+    {"A or B", "B", 1},
+    {"A or B", "C", 0},
+    {"2 of (A, B, C)", "A|C", 1},
+    {"2 of (A, B, C)", "C|D", 0},
+    {"3 of (A, B, C, D, E)", "B|D|E", 1},
+    {"A and (B or C) and 2 of (D, E, F)", "A|C|D|F", 1},
+    {"A and (B or C) and 2 of (D, E, F)", "A|C|D", 0},
+    {"(A and B) or (A and C) or (B and C)", "B|C", 1},
+    {"(A and B) or (A and C) or (B and C)", "A", 0},
+    {"(A and B) or (A and C) or (A and D) or (B and C)", "A|D", 1},
+    {"2 of (A, B and C, A and D)", "A|B|C", 1},
+    {"2 of (A and B, A and C, A and D)", "A|C|D", 1},
+    {"2 of (A and B, A and C, A and D)", "A|B", 0},
+    {"grade >= 3 and expiry >= 2026-11-25", "HCU|Netsci|M1|grade = 4|expiry = 2027-03-31", 1},
+    {"grade >= 3 and expiry >= 2026-11-25", "HCU|grade = 2|expiry = 2027-03-31", 0},
+    {"grade >= 3 and expiry >= 2026-11-25", "HCU|grade = 5|expiry = 2026-11-24", 0},
+    {"x >= 18 and x <= 65", "x = 30", 1},
+    {"x >= 18 and x <= 65", "x = 70", 0},
+    {"x > 3 or (x > 10 and Y)", "x = 12|Y", 1},
+    {"(x > 3 and Z) or (x > 10 and Y)", "x = 12|Y", 1},
+    {"(x > 3 and Z) or (x > 10 and Y)", "x = 5|Y", 0},
+    {"x = 7 or x = 9", "x = 9", 1},
+    {"expiry < 2026-01-01", "expiry = 2027-03-31", 0},
+    {"HCU and M1 and (grade = 4 or B4)", "HCU|Netsci|M1|grade = 4", 1},
+    {"x_flexint_5", "x = 5", 0},
+};
+
+static void round_trips(void)
+{
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        pol_error_t err;
+        fabeo_policy_t *pt = tk_policy(cases[c].policy, 1, &err);
+        fabeo_policy_t *pn = tk_policy(cases[c].policy, 0, &err);
+        fabeo_key_t *key = tk_key(mpk, &msk, cases[c].key, &err);
+        if (!tap_ok(pt != NULL && pn != NULL && key != NULL, "case %zu set up: %s / %s", c,
+                    cases[c].policy, cases[c].key)) {
+            tap_diag("%s", err.msg);
+            continue;
+        }
+        tap_diag("case %zu: n1 %u n2 %u tau %u", c, pt->n1, pt->n2, pt->tau);
+        int same, want = cases[c].expected ? KEM_OK : KEM_DECAPS_FAILED;
+        int rc = tk_round(mpk, key, pt, pt, &same, NULL, NULL);
+        tap_ok(rc == want && same == cases[c].expected,
+               "case %zu prepared+hint: decaps %d (want %d), keys %s", c, rc, want,
+               same ? "equal" : "differ");
+        rc = tk_round(mpk, key, pn, NULL, &same, NULL, NULL);
+        tap_ok(rc == want && same == cases[c].expected,
+               "case %zu unprepared, no hint: decaps %d", c, rc);
+        tk_policy_free(pt);
+        tk_policy_free(pn);
+        tk_key_free(key);
+    }
+}
+
+/* Offsets of the components of ser(CT) for pp. */
+static void tamper_each(const fabeo_key_t *key, const char *policy)
+{
+    static uint8_t ct[KEM_CT_MAX_BYTES], bad[KEM_CT_MAX_BYTES];
+    pol_error_t err;
+    fabeo_policy_t *pp = tk_policy(policy, 1, &err);
+    size_t len;
+    int same;
+    uint8_t k[KEM_KEY_BYTES];
+    if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == KEM_OK && same,
+                "tamper base round: %s", policy))
+        return;
+    size_t off_pol = 5, off_tau = off_pol + pp->enc_len, off_ct1 = off_tau + 1,
+           off_ct2 = off_ct1 + 96, off_n1 = off_ct2 + 96u * pp->tau, off_ct3 = off_n1 + 2,
+           off_gt = off_ct3 + 48u * pp->n1;
+    typedef struct { const char *what; size_t off; } spot_t;
+    spot_t spots[2 * POL_MAX_LEAVES + 16];
+    size_t ns = 0;
+    spots[ns++] = (spot_t){"version", 0};
+    spots[ns++] = (spot_t){"policy length", 4};
+    spots[ns++] = (spot_t){"policy first byte", off_pol};
+    spots[ns++] = (spot_t){"policy last byte", off_tau - 1};
+    spots[ns++] = (spot_t){"tau", off_tau};
+    spots[ns++] = (spot_t){"ct1", off_ct1 + 95};
+    for (unsigned t = 0; t < pp->tau; t++)
+        spots[ns++] = (spot_t){"ct2_t", off_ct2 + 96u * t + 50};
+    spots[ns++] = (spot_t){"n1", off_n1 + 1};
+    for (unsigned i = 0; i < pp->n1; i++)
+        spots[ns++] = (spot_t){"ct3_i", off_ct3 + 48u * i + 47};
+    spots[ns++] = (spot_t){"ct' first", off_gt};
+    spots[ns++] = (spot_t){"ct' last", off_gt + 575};
+    for (size_t s = 0; s < ns; s++) {
+        for (uint8_t bit = 1; bit != 0 && bit <= 0x10; bit <<= 4) {
+            memcpy(bad, ct, len);
+            bad[spots[s].off] ^= bit;
+            int rc = kem_decaps(mpk, key, bad, len, pp, k);
+            tap_ok(rc == KEM_DECAPS_FAILED, "%s: %s (byte %zu ^ 0x%02x) rejected", policy,
+                   spots[s].what, spots[s].off, bit);
+        }
+    }
+    /* Valid points in the wrong place: only the re-encryption check sees it. */
+    for (unsigned i = 0; i < pp->n1; i++) {
+        memcpy(bad, ct, len);
+        memcpy(bad + off_ct3 + 48u * i, ct + off_ct3 + 48u * ((i + 1) % pp->n1), 48);
+        if (pp->n1 == 1)
+            g1_to_compressed(bad + off_ct3, &G1_GENERATOR_AFFINE);
+        tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == KEM_DECAPS_FAILED,
+               "%s: ct3_%u replaced by a valid point rejected", policy, i + 1);
+    }
+    memcpy(bad, ct, len);
+    memcpy(bad + off_ct1, ct + off_ct2, 96);
+    tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == KEM_DECAPS_FAILED,
+           "%s: ct1 replaced by ct2_1 rejected", policy);
+    memcpy(bad, ct, len);
+    tap_ok(kem_decaps(mpk, key, bad, len + 1, pp, k) == KEM_DECAPS_FAILED,
+           "%s: trailing byte rejected", policy);
+    for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 97))
+        if (kem_decaps(mpk, key, ct, cut, pp, k) != KEM_DECAPS_FAILED)
+            tap_ok(0, "truncated to %zu accepted", cut);
+    tap_ok(1, "%s: every truncation rejected", policy);
+    tk_policy_free(pp);
+}
+
+/* Keys for {A} and {B} combined into one key for {A, B}. */
+static void collusion(void)
+{
+    pol_error_t err;
+    fabeo_key_t *ka = tk_key(mpk, &msk, "A", &err), *kb = tk_key(mpk, &msk, "B", &err);
+    fabeo_key_t *h = tk_alloc(sizeof *h);
+    fabeo_policy_t *pp = tk_policy("A and B", 1, &err);
+    int same;
+    tap_ok(tk_round(mpk, ka, pp, pp, &same, NULL, NULL) == KEM_DECAPS_FAILED, "key {A} alone fails");
+    tap_ok(tk_round(mpk, kb, pp, pp, &same, NULL, NULL) == KEM_DECAPS_FAILED, "key {B} alone fails");
+    const fabeo_key_t *src[4][2] = {{ka, ka}, {ka, kb}, {kb, ka}, {kb, kb}}; /* sk1 / sk3 */
+    for (int v = 0; v < 4; v++) {
+        tk_key_attrs(h, "A|B", &err);
+        h->sk1 = src[v][0]->sk1;
+        h->sk3 = src[v][1]->sk3;
+        h->sk2[fabeo_key_find(h, (const uint8_t *)"A", 1)] = ka->sk2[0];
+        h->sk2[fabeo_key_find(h, (const uint8_t *)"B", 1)] = kb->sk2[0];
+        fabeo_key_finish(h);
+        int rc = tk_round(mpk, h, pp, pp, &same, NULL, NULL);
+        tap_ok(rc == KEM_DECAPS_FAILED && !same,
+               "collusion: sk1 of {%s}, sk3 of {%s}, sk2_A of {A}, sk2_B of {B} fails",
+               v < 2 ? "A" : "B", v % 2 ? "B" : "A");
+    }
+    /* Also "A or B"-style mixing where one key's sk2 is re-labelled. */
+    tk_key_attrs(h, "A|B", &err);
+    h->sk1 = ka->sk1;
+    h->sk3 = ka->sk3;
+    h->sk2[0] = ka->sk2[0];
+    h->sk2[1] = ka->sk2[0];
+    fabeo_key_finish(h);
+    tap_ok(tk_round(mpk, h, pp, pp, &same, NULL, NULL) == KEM_DECAPS_FAILED,
+           "sk2_A reused as sk2_B fails");
+    tk_key_free(h);
+    tk_key_free(ka);
+    tk_key_free(kb);
+    tk_policy_free(pp);
+}
+
+static void other_mpk(void)
+{
+    pol_error_t err;
+    fabeo_key_t *k2 = tk_key(mpk2, &msk2, "A|B", &err);
+    fabeo_policy_t *pp = tk_policy("A and B", 0, &err);
+    int same;
+    tap_ok(tk_round(mpk, k2, pp, NULL, &same, NULL, NULL) == KEM_DECAPS_FAILED && !same,
+           "a key of another MPK fails");
+    tap_ok(tk_round(mpk2, k2, pp, NULL, &same, NULL, NULL) == KEM_OK && same,
+           "the same key works with its own MPK");
+    tk_key_free(k2);
+    tk_policy_free(pp);
+}
+
+static void limits_and_garbage(const fabeo_key_t *key)
+{
+    static char text[4096];
+    size_t n = 0;
+    for (int i = 0; i < 180; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%sa%d", i ? " and " : "", i);
+    pol_error_t err;
+    fabeo_policy_t *pp = tk_policy(text, 0, &err);
+    static uint8_t ct[KEM_CT_MAX_BYTES];
+    uint8_t k[KEM_KEY_BYTES];
+    size_t len;
+    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, sizeof ct, &len, k) == KEM_ERR_LIMIT,
+           "AND of 180 attributes: n2 + tau > %d refused by Encaps", KEM_MAX_COINS);
+    tk_policy_free(pp);
+    tap_ok(kem_decaps(mpk, key, NULL, 0, NULL, k) == KEM_DECAPS_FAILED, "NULL ciphertext");
+    memset(ct, 0xff, 4096);
+    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == KEM_DECAPS_FAILED, "0xff garbage");
+    memset(ct, 0, 4096);
+    ct[0] = KEM_CT_VERSION;
+    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == KEM_DECAPS_FAILED, "zero garbage");
+    pp = tk_policy("A and B", 0, &err);
+    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, kem_ct_size(pp) - 1, &len, k) == KEM_ERR_ARGUMENT,
+           "Encaps refuses a short buffer");
+    tk_policy_free(pp);
+}
+
+int main(void)
+{
+    mpk = tk_alloc(sizeof *mpk);
+    mpk2 = tk_alloc(sizeof *mpk2);
+    if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK && fabeo_setup(mpk2, &msk2) == FABEO_OK,
+                "setup"))
+        return tap_done();
+    tap_ok(fabeo_msk_matches(&msk, mpk) && !fabeo_msk_matches(&msk2, mpk), "MSK matches its MPK only");
+    round_trips();
+    pol_error_t err;
+    fabeo_key_t *key = tk_key(mpk, &msk, "A|B|C|D|x = 12", &err);
+    tamper_each(key, "A and B");
+    tamper_each(key, "(A and B) or (A and C) or (B and C and D)");
+    tamper_each(key, "2 of (A, B, C) and x > 10");
+    collusion();
+    other_mpk();
+    limits_and_garbage(key);
+    tk_key_free(key);
+    fabeo_msk_clear(&msk);
+    fabeo_msk_clear(&msk2);
+    free(mpk);
+    free(mpk2);
+    return tap_done();
+}
