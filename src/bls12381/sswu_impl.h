@@ -80,30 +80,47 @@ static void sswu_fe_from_hex(FE *r, const char *const hex[FE_PARTS])
     }
 }
 
-/* r := a^e for a public exponent: 4-bit fixed window.  Branches and table
- * indices follow e only, so the time does not depend on a. */
+/* r := a^e for a public exponent: left-to-right sliding window over odd
+ * powers a, a^3, ..., a^31.  Branches and table indices follow the bits of e
+ * only, so the time does not depend on a. */
+#define SSWU_WINDOW 5
 static void sswu_pow(FE *r, const FE *a, const uint64_t *e, size_t limbs)
 {
-    FE table[16], acc = FE_ONE;
-    int started = 0;
+    FE odd[1 << (SSWU_WINDOW - 1)], a2, acc = FE_ONE;
+    int i = (int)(64 * limbs) - 1;
 
-    table[0] = FE_ONE;
-    table[1] = *a;
-    for (int i = 2; i < 16; i++)
-        FE_OP(mul)(&table[i], &table[i - 1], a);
-    for (size_t i = 16 * limbs; i-- > 0;) {
-        unsigned nibble = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 15;
-        if (started)
-            for (int j = 0; j < 4; j++)
-                FE_OP(sqr)(&acc, &acc);
-        if (nibble != 0) {
-            if (started)
-                FE_OP(mul)(&acc, &acc, &table[nibble]);
-            else
-                acc = table[nibble];
-            started = 1;
+#define SSWU_BIT(j) ((int)((e[(j) / 64] >> ((j) % 64)) & 1))
+    odd[0] = *a;
+    FE_OP(sqr)(&a2, a);
+    for (int j = 1; j < (1 << (SSWU_WINDOW - 1)); j++)
+        FE_OP(mul)(&odd[j], &odd[j - 1], &a2);
+    while (i >= 0 && !SSWU_BIT(i))
+        i--;
+    for (int first = 1; i >= 0;) {
+        int low, value = 0;
+        if (!SSWU_BIT(i)) {
+            FE_OP(sqr)(&acc, &acc);
+            i--;
+            continue;
         }
+        /* The longest window e[i..low] of at most SSWU_WINDOW bits that
+         * ends in a 1 bit. */
+        low = i - SSWU_WINDOW + 1 < 0 ? 0 : i - SSWU_WINDOW + 1;
+        while (!SSWU_BIT(low))
+            low++;
+        for (int j = i; j >= low; j--) {
+            value = 2 * value + SSWU_BIT(j);
+            if (!first)
+                FE_OP(sqr)(&acc, &acc);
+        }
+        if (first)
+            acc = odd[value / 2];
+        else
+            FE_OP(mul)(&acc, &acc, &odd[value / 2]);
+        first = 0;
+        i = low - 1;
     }
+#undef SSWU_BIT
     *r = acc;
 }
 
