@@ -352,6 +352,21 @@ static void test_identities(void)
     tap_ok(ok_conj, "conj = a^p");
     tap_ok(ok_mulfp, "mul_fp = mul by (b, 0)");
     tap_ok(ok_pow, "pow_vartime = repeated mul");
+    /* Every Fp element is a square in Fp2; a0 and pure-imaginary inputs hit
+     * the special branches of the norm method (a1 = 0, d = 0). */
+    int ok_real = 1, ok_imag = 1;
+    for (int i = 0; i < 50; i++) {
+        fp2_t c = fp2_rand(), t, u;
+        fp2_t re = {c.c0, FP_ZERO}, im = {FP_ZERO, c.c1};
+        ok_real &= fp2_sqrt(&t, &re) == 1 && fp2_is_square(&re) == 1;
+        fp2_sqr(&u, &t);
+        ok_real &= (int)fp2_equal(&u, &re);
+        ok_imag &= fp2_sqrt(&t, &im) == 1 && fp2_is_square(&im) == 1;
+        fp2_sqr(&u, &t);
+        ok_imag &= (int)fp2_equal(&u, &im);
+    }
+    tap_ok(ok_real, "sqrt of elements of Fp (a1 = 0)");
+    tap_ok(ok_imag, "sqrt of pure imaginary elements (a0 = 0)");
     tap_ok(squares > 25 && squares < 75, "is_square splits random elements (%d/100)", squares);
     tap_ok(agree, "sqrt succeeds exactly on squares");
 }
