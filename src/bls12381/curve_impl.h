@@ -416,6 +416,27 @@ void C(straus_vartime)(PT *r, const PT *p, const fr_t *k, size_t n)
     *r = acc;
 }
 
+/* The ENDO_DIM short-scalar terms of one MSM pair: [k]P = sum_j [s_j] q_j
+ * with q_j = E^j(P).  E maps (x, y, 1) to (x', y', 1) on both curves, so it
+ * applies to affine points through the projective form. */
+void C(endo_split)(AFF *q, uint64_t (*s)[2], const AFF *p, const fr_t *k)
+{
+    uint64_t kl[4];
+    PT t;
+    fr_to_canonical(kl, k);
+    sr_split_ct(s, kl, C(endo_m), ENDO_DIM);
+    t.x = p->x;
+    t.y = p->y;
+    t.z = FE_ONE_C;
+    q[0] = *p;
+    for (size_t j = 1; j < ENDO_DIM; j++) {
+        C(endo)(&t, &t);
+        q[j].x = t.x;
+        q[j].y = t.y;
+        q[j].infinity = p->infinity;
+    }
+}
+
 void C(mul_vartime)(PT *r, const PT *p, const fr_t *k)
 {
     C(straus_vartime)(r, p, k, 1);
@@ -463,11 +484,15 @@ void C(mul_limbs_vartime)(PT *r, const PT *p, const uint64_t *k, size_t limbs)
  * evaluation is FB_ND mixed additions and no doublings. */
 void C(fixed_base_init)(FB *t, const PT *base)
 {
-    PT b = *base, row[1 << (FB_W - 1)];
-    for (size_t i = 0; i < FB_ND; i++) {
-        C(multiples)(row, &b, 1 << (FB_W - 1));
-        C(batch_to_affine_vartime)(t->t[i], row, 1 << (FB_W - 1));
-        C(dbl)(&b, &row[(1 << (FB_W - 1)) - 1]);
+    enum { E = 1 << (FB_W - 1), ROWS = 4 }; /* ROWS rows share one inversion */
+    PT b = *base, rows[ROWS][E];
+    for (size_t i = 0; i < FB_ND; i += ROWS) {
+        size_t m = FB_ND - i < ROWS ? FB_ND - i : ROWS;
+        for (size_t j = 0; j < m; j++) {
+            C(multiples)(rows[j], &b, E);
+            C(dbl)(&b, &rows[j][E - 1]); /* 2 * 16 = 32 = 2^FB_W */
+        }
+        C(batch_to_affine_vartime)(&t->t[i][0], &rows[0][0], m * E); /* rows are contiguous */
     }
 }
 

@@ -19,7 +19,7 @@
 #define GEN_AFFINE G1_GENERATOR_AFFINE
 #define CURVE_B_PRESCALE(r, a) (*(r) = *(a)) /* b/4 = 1 */
 #define ENDO_DIM G1_ENDO_DIM
-#define ENDO_BITS 128
+#define ENDO_BITS G1_ENDO_BITS
 #define ENDO_X_POWER 2
 /* m = x^2 = 0xac45a4010001a4020000000100000000 (< 2^128; m^2 > r). */
 #define ENDO_M {UINT64_C(0x0000000100000000), UINT64_C(0xac45a4010001a402)}

@@ -65,9 +65,10 @@ struct g1_fixed_base {
     g1_affine_t t[G1_FIXED_BASE_DIGITS][1 << (G1_FIXED_BASE_WINDOW - 1)];
 };
 
-/* Largest n accepted by g1_msm_vartime.  Up to 16 pairs use Straus with the
- * endomorphism split; beyond that, Pippenger with signed bucket windows of at
- * most 9 bits.  Everything lives on the stack (about 75 KB at the maximum). */
-#define G1_MSM_MAX 1024
+/* Largest n accepted by g1_msm_vartime (a sanity bound: memory use does not
+ * grow with n).  Each pair is split by the endomorphism into short-scalar
+ * terms; up to 16 pairs use Straus, more use Pippenger over chunks of 256
+ * terms.  Stack use is at most about 55 KB. */
+#define G1_MSM_MAX 65536
 
 #endif

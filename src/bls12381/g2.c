@@ -19,7 +19,7 @@
 #define GEN_AFFINE G2_GENERATOR_AFFINE
 #define CURVE_B_PRESCALE(r, a) fp2_mul_by_nonresidue(r, a) /* b/4 = 1 + u */
 #define ENDO_DIM G2_ENDO_DIM
-#define ENDO_BITS 64
+#define ENDO_BITS G2_ENDO_BITS
 #define ENDO_X_POWER 1
 /* m = |x| (|x|^4 > r). */
 #define ENDO_M {UINT64_C(0xd201000000010000), 0}
@@ -58,12 +58,14 @@ static const fp2_t PSI_CY = {
 static const fp_t PSI2_CX = {{0xcd03c9e48671f071ULL, 0x5dab22461fcda5d2ULL, 0x587042afd3851b95ULL,
                               0x8eb60ebe01bacb9eULL, 0x03f97d6e83d050d2ULL, 0x18f0206554638741ULL}};
 
-/* Projective form: Z is conjugated too, as conj is a field automorphism. */
+/* Projective form: Z is conjugated too, as conj is a field automorphism.
+ * As cx = c u, conj(a + b u) cx = b c + a c u: two Fp products. */
 void g2_psi(g2_t *r, const g2_t *p)
 {
     fp2_t t;
-    fp2_conj(&t, &p->x);
-    fp2_mul(&r->x, &t, &PSI_CX);
+    fp_t a = p->x.c0;
+    fp_mul(&r->x.c0, &p->x.c1, &PSI_CX.c1);
+    fp_mul(&r->x.c1, &a, &PSI_CX.c1);
     fp2_conj(&t, &p->y);
     fp2_mul(&r->y, &t, &PSI_CY);
     fp2_conj(&r->z, &p->z);

@@ -60,9 +60,10 @@ struct g2_fixed_base {
     g2_affine_t t[G2_FIXED_BASE_DIGITS][1 << (G2_FIXED_BASE_WINDOW - 1)];
 };
 
-/* Largest n accepted by g2_msm_vartime.  Up to 8 pairs use Straus with the
- * endomorphism split; beyond that, Pippenger with signed bucket windows of at
- * most 9 bits.  Everything lives on the stack (about 110 KB at the maximum). */
-#define G2_MSM_MAX 1024
+/* Largest n accepted by g2_msm_vartime (a sanity bound: memory use does not
+ * grow with n).  Each pair is split by the endomorphism into short-scalar
+ * terms; up to 8 pairs use Straus, more use Pippenger over chunks of 256
+ * terms.  Stack use is at most about 100 KB. */
+#define G2_MSM_MAX 65536
 
 #endif

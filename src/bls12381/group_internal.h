@@ -12,6 +12,15 @@
 /* Short scalars one Straus call handles (its wNAF tables live on the stack). */
 #define STRAUS_MAX_TERMS 32
 
+#define G1_ENDO_BITS 128
+#define G2_ENDO_BITS 64
+/* Pippenger works on chunks of this many short-scalar terms. */
+#define PIPPENGER_CHUNK_TERMS 256
+
+/* q[j] := E^j(P) and s[j] such that [k]P = sum_j [s_j] q[j], s_j < 2^ENDO_BITS. */
+void g1_endo_split(g1_affine_t *q, uint64_t (*s)[2], const g1_affine_t *p, const fr_t *k);
+void g2_endo_split(g2_affine_t *q, uint64_t (*s)[2], const g2_affine_t *p, const fr_t *k);
+
 /* sum_i [k_i]P_i for n <= STRAUS_MAX_TERMS / G*_ENDO_DIM public pairs. */
 void g1_straus_vartime(g1_t *r, const g1_t *p, const fr_t *k, size_t n);
 void g2_straus_vartime(g2_t *r, const g2_t *p, const fr_t *k, size_t n);

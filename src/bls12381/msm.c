@@ -12,6 +12,7 @@
 #define AFF g1_affine_t
 #define MSM_MAX G1_MSM_MAX
 #define ENDO_DIM G1_ENDO_DIM
+#define ENDO_BITS G1_ENDO_BITS
 #include "msm_impl.h"
 #undef C
 #undef F
@@ -19,6 +20,7 @@
 #undef AFF
 #undef MSM_MAX
 #undef ENDO_DIM
+#undef ENDO_BITS
 
 #define C(name) g2_##name
 #define F(name) fp2_##name
@@ -26,4 +28,5 @@
 #define AFF g2_affine_t
 #define MSM_MAX G2_MSM_MAX
 #define ENDO_DIM G2_ENDO_DIM
+#define ENDO_BITS G2_ENDO_BITS
 #include "msm_impl.h"

@@ -14,7 +14,7 @@
 #include "g2.h"
 #include "tap.h"
 
-#define TM_MAXN 300
+#define TM_MAXN 1100
 
 #define TM_GROUP 1
 #include "test_msm.c"
@@ -95,6 +95,8 @@ static void G(run)(void)
            GNAME " n > MSM_MAX rejected");
     tap_ok(G(msm_vartime)(NULL, p, k, 1) == BLS_ERR_ARGUMENT, GNAME " NULL result rejected");
 
+    /* Straus up to 16 (G1) / 8 (G2) pairs; then Pippenger on the split terms;
+     * from about 250 pairs on the full scalars, in chunks of 1024. */
     static const size_t sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 20, 33, 64, 100, 257, TM_MAXN};
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         size_t n = sizes[si];

@@ -130,17 +130,13 @@ assert psi(psi(G2)) == (f2mul(G2[0], cx2), f2mul(G2[1], cy2))
 # Budroni-Pintore cofactor clearing equals [h_eff] on a random point of E'.
 h_eff2 = 0xbc69f08f2ee75b3584c6a0ea91b352888e2a8e9145ad7689986ff031508ffe1329c2f178731db956d82bf015d1212b02ec0ec69d7477c1ae954cbc06689f6a359894c0adebbf6b4e8020005aaa95551
 def f2sqrt(a):
-    # p^2 = 9 mod 16; brute approach: use a^((p^2+7)/16) times a 8th root of unity
+    # p^2 = 9 mod 16: a^((p^2+7)/16) is a square root of a up to an 8th root
+    # of unity; try all eight.
     c = f2pow(a, (p*p + 7)//16)
-    for i in range(8):
-        zeta = f2pow((1, 1), i * (p*p - 1)//8) if False else None
-        break
-    # simpler: try candidates c * w for w in 8th roots of unity
-    g8 = None
     t = 2
-    while True:
-        cand = f2pow((t, 1), (p*p - 1)//8)
-        if f2pow(cand, 4) != (1, 0): g8 = cand; break
+    while True:  # a primitive 8th root of unity
+        g8 = f2pow((t, 1), (p*p - 1)//8)
+        if f2pow(g8, 4) != (1, 0): break
         t += 1
     for i in range(8):
         y = f2mul(c, f2pow(g8, i))
