@@ -35,7 +35,8 @@ void bls_miller_loop(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q);
 /* prod_i f_{x,Q_i}(P_i), sharing the squarings of the accumulator.  Pairs
  * with an identity input contribute 1; n = 0 gives 1. */
 void bls_miller_loop_multi(fp12_t *r, const g1_affine_t *p, const g2_affine_t *q, size_t n);
-/* f^((p^12-1)/r * 3): maps any non-zero Fp12 element into GT. */
+/* f^((p^12-1)/r * 3): maps any non-zero Fp12 element into GT (f = 0, which
+ * no Miller loop produces, gives 0). */
 void bls_final_exp(gt_t *r, const fp12_t *f);
 void bls_pairing(gt_t *r, const g1_affine_t *p, const g2_affine_t *q);
 /* prod_i e(P_i, Q_i) with one final exponentiation. */
@@ -65,6 +66,8 @@ void gt_one(gt_t *r);
 void gt_mul(gt_t *r, const gt_t *a, const gt_t *b);
 void gt_sqr(gt_t *r, const gt_t *a);            /* cyclotomic squaring */
 void gt_inv(gt_t *r, const gt_t *a);            /* conjugation: a^-1 on GT */
+/* a^k.  Both split k into four 64-bit digits in base |x| and use
+ * a^(|x|^i) = conj^i(frob^i(a)), which holds only on GT: a must be in GT. */
 void gt_pow(gt_t *r, const gt_t *a, const fr_t *k);          /* constant time in a and k */
 void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k);  /* public a and k */
 uint64_t gt_equal(const gt_t *a, const gt_t *b);             /* 1 or 0 */
