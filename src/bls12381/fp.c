@@ -40,9 +40,6 @@ static const uint64_t P_PLUS1_DIV4[FP_LIMBS] = {
 const fp_t FP_ZERO = {{0}};
 const fp_t FP_ONE = FP_ONE_INIT; /* R mod p */
 
-void fp_add(fp_t *r, const fp_t *a, const fp_t *b) { mont_add(r->l, a->l, b->l, P, FP_LIMBS); }
-void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) { mont_sub(r->l, a->l, b->l, P, FP_LIMBS); }
-void fp_dbl(fp_t *r, const fp_t *a) { mont_add(r->l, a->l, a->l, P, FP_LIMBS); }
 void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
 #ifdef FP_HAVE_ADX_ASM
 /* x86-64 fast path for the pairing's hot spot: Montgomery multiplication
@@ -133,24 +130,139 @@ static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
         : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
 }
 
-/* Chosen once at load time from CPUID (leaf 7: EBX bit 8 = BMI2, bit 19 =
- * ADX).  The flag is public, so branching on it is constant time. */
-static int fp_use_adx;
+/* Modular addition and subtraction in plain x86-64 (no extension needed):
+ * the Fp tower spends about half its time in them, and the compiled C
+ * keeps 12 live limbs, spilling callee-saved registers on every call.
+ * Here the unreduced result is stored to r first and the conditional
+ * correction reloads it with cmov from memory, so six registers suffice.
+ * r may alias a or b: both are fully read before the first store. */
+static void fp_add_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+{
+    __asm__ volatile(
+        "movq 0*8(%%rsi), %%rax\n\t"
+        "movq 1*8(%%rsi), %%rcx\n\t"
+        "movq 2*8(%%rsi), %%r8\n\t"
+        "movq 3*8(%%rsi), %%r9\n\t"
+        "movq 4*8(%%rsi), %%r10\n\t"
+        "movq 5*8(%%rsi), %%r11\n\t"
+        "addq 0*8(%%rdx), %%rax\n\t" /* a + b < 2p < 2^384: no carry out */
+        "adcq 1*8(%%rdx), %%rcx\n\t"
+        "adcq 2*8(%%rdx), %%r8\n\t"
+        "adcq 3*8(%%rdx), %%r9\n\t"
+        "adcq 4*8(%%rdx), %%r10\n\t"
+        "adcq 5*8(%%rdx), %%r11\n\t"
+        "movq %%rax, 0*8(%%rdi)\n\t"
+        "movq %%rcx, 1*8(%%rdi)\n\t"
+        "movq %%r8, 2*8(%%rdi)\n\t"
+        "movq %%r9, 3*8(%%rdi)\n\t"
+        "movq %%r10, 4*8(%%rdi)\n\t"
+        "movq %%r11, 5*8(%%rdi)\n\t"
+        "subq 0*8+%[p], %%rax\n\t"
+        "sbbq 1*8+%[p], %%rcx\n\t"
+        "sbbq 2*8+%[p], %%r8\n\t"
+        "sbbq 3*8+%[p], %%r9\n\t"
+        "sbbq 4*8+%[p], %%r10\n\t"
+        "sbbq 5*8+%[p], %%r11\n\t"
+        "cmovcq 0*8(%%rdi), %%rax\n\t" /* borrow: the sum was already < p */
+        "cmovcq 1*8(%%rdi), %%rcx\n\t"
+        "cmovcq 2*8(%%rdi), %%r8\n\t"
+        "cmovcq 3*8(%%rdi), %%r9\n\t"
+        "cmovcq 4*8(%%rdi), %%r10\n\t"
+        "cmovcq 5*8(%%rdi), %%r11\n\t"
+        "movq %%rax, 0*8(%%rdi)\n\t"
+        "movq %%rcx, 1*8(%%rdi)\n\t"
+        "movq %%r8, 2*8(%%rdi)\n\t"
+        "movq %%r9, 3*8(%%rdi)\n\t"
+        "movq %%r10, 4*8(%%rdi)\n\t"
+        "movq %%r11, 5*8(%%rdi)\n\t"
+        : "+D"(r), "+S"(a), "+d"(b)
+        : [p] "m"(P_ADX)
+        : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
+static void fp_sub_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+{
+    __asm__ volatile(
+        "movq 0*8(%%rsi), %%rax\n\t"
+        "movq 1*8(%%rsi), %%rcx\n\t"
+        "movq 2*8(%%rsi), %%r8\n\t"
+        "movq 3*8(%%rsi), %%r9\n\t"
+        "movq 4*8(%%rsi), %%r10\n\t"
+        "movq 5*8(%%rsi), %%r11\n\t"
+        "subq 0*8(%%rdx), %%rax\n\t"
+        "sbbq 1*8(%%rdx), %%rcx\n\t"
+        "sbbq 2*8(%%rdx), %%r8\n\t"
+        "sbbq 3*8(%%rdx), %%r9\n\t"
+        "sbbq 4*8(%%rdx), %%r10\n\t"
+        "sbbq 5*8(%%rdx), %%r11\n\t"
+        "sbbq %%rsi, %%rsi\n\t" /* all ones if a < b */
+        "movq %%rax, 0*8(%%rdi)\n\t"
+        "movq %%rcx, 1*8(%%rdi)\n\t"
+        "movq %%r8, 2*8(%%rdi)\n\t"
+        "movq %%r9, 3*8(%%rdi)\n\t"
+        "movq %%r10, 4*8(%%rdi)\n\t"
+        "movq %%r11, 5*8(%%rdi)\n\t"
+        "addq 0*8+%[p], %%rax\n\t" /* the wrapped difference plus p */
+        "adcq 1*8+%[p], %%rcx\n\t"
+        "adcq 2*8+%[p], %%r8\n\t"
+        "adcq 3*8+%[p], %%r9\n\t"
+        "adcq 4*8+%[p], %%r10\n\t"
+        "adcq 5*8+%[p], %%r11\n\t"
+        "testq %%rsi, %%rsi\n\t" /* no borrow: keep the plain difference */
+        "cmovzq 0*8(%%rdi), %%rax\n\t"
+        "cmovzq 1*8(%%rdi), %%rcx\n\t"
+        "cmovzq 2*8(%%rdi), %%r8\n\t"
+        "cmovzq 3*8(%%rdi), %%r9\n\t"
+        "cmovzq 4*8(%%rdi), %%r10\n\t"
+        "cmovzq 5*8(%%rdi), %%r11\n\t"
+        "movq %%rax, 0*8(%%rdi)\n\t"
+        "movq %%rcx, 1*8(%%rdi)\n\t"
+        "movq %%r8, 2*8(%%rdi)\n\t"
+        "movq %%r9, 3*8(%%rdi)\n\t"
+        "movq %%r10, 4*8(%%rdi)\n\t"
+        "movq %%r11, 5*8(%%rdi)\n\t"
+        : "+D"(r), "+S"(a), "+d"(b)
+        : [p] "m"(P_ADX)
+        : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
+/* fp_use_adx is chosen once at load time from CPUID (leaf 7: EBX bit 8 =
+ * BMI2, bit 19 = ADX); fp_use_asm covers the baseline x86-64 routines.
+ * Both flags are public, so branching on them is constant time. */
+static int fp_have_adx, fp_use_adx, fp_use_asm = 1;
 
 __attribute__((constructor)) static void fp_detect_cpu(void)
 {
     unsigned eax, ebx, ecx, edx;
     if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
-        fp_use_adx = ((ebx >> 8) & 1) && ((ebx >> 19) & 1);
+        fp_have_adx = ((ebx >> 8) & 1) && ((ebx >> 19) & 1);
+    fp_use_adx = fp_have_adx;
 }
 
 int fp_force_portable(int on)
 {
-    unsigned eax, ebx, ecx, edx;
-    int have = __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && ((ebx >> 8) & 1) && ((ebx >> 19) & 1);
-    fp_use_adx = have && !on;
-    return have;
+    fp_use_asm = !on;
+    fp_use_adx = fp_have_adx && !on;
+    return 1;
 }
+
+void fp_add(fp_t *r, const fp_t *a, const fp_t *b)
+{
+    if (fp_use_asm)
+        fp_add_asm(r->l, a->l, b->l);
+    else
+        mont_add(r->l, a->l, b->l, P, FP_LIMBS);
+}
+
+void fp_sub(fp_t *r, const fp_t *a, const fp_t *b)
+{
+    if (fp_use_asm)
+        fp_sub_asm(r->l, a->l, b->l);
+    else
+        mont_sub(r->l, a->l, b->l, P, FP_LIMBS);
+}
+
+void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
 
 void fp_mul(fp_t *r, const fp_t *a, const fp_t *b)
 {
@@ -173,6 +285,10 @@ int fp_force_portable(int on)
     (void)on;
     return 0;
 }
+
+void fp_add(fp_t *r, const fp_t *a, const fp_t *b) { mont_add(r->l, a->l, b->l, P, FP_LIMBS); }
+void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) { mont_sub(r->l, a->l, b->l, P, FP_LIMBS); }
+void fp_dbl(fp_t *r, const fp_t *a) { mont_add(r->l, a->l, a->l, P, FP_LIMBS); }
 
 void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) { mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS); }
 void fp_sqr(fp_t *r, const fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS); }

@@ -54,9 +54,10 @@ void fp_to_canonical(uint64_t limbs[FP_LIMBS], const fp_t *a);
 /* r := a^e for a public exponent given as little-endian limbs. */
 void fp_pow_vartime(fp_t *r, const fp_t *a, const uint64_t *e, size_t limbs);
 
-/* Tests and benchmarks: on = 1 forces the portable C multiplication even on
- * CPUs with BMI2/ADX, on = 0 restores the automatic choice.  Returns 1 if
- * this build and CPU have the assembly path at all.  Not thread safe. */
+/* Tests and benchmarks: on = 1 forces the portable C arithmetic even where
+ * assembly is available (x86-64; the multiplication also needs BMI2/ADX),
+ * on = 0 restores the automatic choice.  Returns 1 if this build has any
+ * assembly path at all.  Not thread safe. */
 int fp_force_portable(int on);
 
 #endif

@@ -397,7 +397,7 @@ int main(void)
     int have_asm = fp_force_portable(0);
     for (int portable = 0; portable <= have_asm; portable++) {
         fp_force_portable(portable);
-        tap_diag("fp_mul path: %s", have_asm && !portable ? "x86-64 ADX assembly" : "portable C");
+        tap_diag("arithmetic path: %s", have_asm && !portable ? "x86-64 assembly" : "portable C");
         test_kat();
         test_edges();
         test_identities();
