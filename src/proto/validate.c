@@ -42,6 +42,12 @@ static const struct rule rules[] = {
     { &roam__v1__ra_fetch__descriptor, "vm", 1, ROAM_NAME_MAX },
     { &roam__v1__ra_fetch__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
     { &roam__v1__ra_answer__descriptor, "ra", 0, ROAM_RA_MAX },
+    { &roam__v1__ra_answer__descriptor, "source", 0, 16 },
+    { &roam__v1__post_process__descriptor, "vm", 1, ROAM_NAME_MAX },
+    { &roam__v1__post_process__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__post_process__descriptor, "primary_mac", 6, 6 },
+    { &roam__v1__post_process__descriptor, "secondary_mac", 6, 6 },
+    { &roam__v1__post_process_done__descriptor, "address", 0, 16 },
 };
 
 /* Nesting in roam.proto is at most 3 deep; anything deeper is hostile. */
@@ -184,8 +190,15 @@ int roam_msg_validate(const roam_envelope *env, char *err, size_t errlen)
         return check_outcome("AdmissionAnswer", env->admission_answer->granted,
                              env->admission_answer->error, err, errlen);
     case ROAM__V1__ENVELOPE__BODY_RA_ANSWER:
+        if (env->ra_answer->source.len != (env->ra_answer->ra.len > 0 ? 16u : 0u))
+            return roam_errf(err, errlen, "RaAnswer: source must be 16 bytes iff ra is set");
         return check_outcome("RaAnswer", env->ra_answer->ra.len > 0, env->ra_answer->error,
                              err, errlen);
+    case ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE:
+        if (env->post_process_done->address.len != 0 && env->post_process_done->address.len != 16)
+            return roam_errf(err, errlen, "PostProcessDone: address must be 16 bytes or empty");
+        return check_outcome("PostProcessDone", env->post_process_done->ok,
+                             env->post_process_done->error, err, errlen);
     default:
         return 0;
     }

@@ -304,7 +304,8 @@ static void test_bad_messages(void)
            "string with an embedded NUL refused (%s)", err);
     fill_auth(&env, &au);
     env.version = ROAM_PROTO_VERSION;
-    static const uint8_t dup_version[] = { 0x08, 0x01 };   /* version = 1, again */
+    /* version = ROAM_PROTO_VERSION, again (one-byte varint) */
+    static const uint8_t dup_version[] = { 0x08, (uint8_t)ROAM_PROTO_VERSION };
     send_raw_env(&env, dup_version, sizeof dup_version);
     tap_ok(recv_status() == ROAM_EINVALID && strstr(err, "non-canonical"),
            "duplicated field refused (%s)", err);
@@ -425,6 +426,55 @@ static void test_timeouts(void)
     free(blob);
 }
 
+/* Version 2 messages: RaAnswer.source iff ra, PostProcess sizes, and
+ * PostProcessDone's outcome rule. */
+static void test_v2_messages(void)
+{
+    fresh_pair();
+    uint8_t ra[16] = { 134 }, src16[16] = { 0xfe, 0x80 }, mac[6] = { 0x52, 0x54 };
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    Roam__V1__RaAnswer ans = ROAM__V1__RA_ANSWER__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RA_ANSWER;
+    env.ra_answer = &ans;
+    ans.ra.data = ra;
+    ans.ra.len = sizeof ra;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+           "v2: RaAnswer without source refused (%s)", err);
+    ans.source.data = src16;
+    ans.source.len = sizeof src16;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
+           "v2: RaAnswer with ra and source accepted");
+
+    Roam__V1__PostProcess pp = ROAM__V1__POST_PROCESS__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS;
+    env.post_process = &pp;
+    pp.vm = "vm";
+    pp.query_id.data = qid;
+    pp.query_id.len = sizeof qid;
+    pp.primary_mac.data = pp.secondary_mac.data = mac;
+    pp.primary_mac.len = 6;
+    pp.secondary_mac.len = 5;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+           "v2: PostProcess with a 5-byte MAC refused (%s)", err);
+    pp.secondary_mac.len = 6;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
+           "v2: PostProcess accepted");
+
+    Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+    env.post_process_done = &done;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+           "v2: PostProcessDone failure without error refused (%s)", err);
+    done.ok = 1;
+    done.address.data = src16;
+    done.address.len = 3;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+           "v2: PostProcessDone with a 3-byte address refused");
+    done.address.len = 16;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
+           "v2: PostProcessDone accepted");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -433,5 +483,6 @@ int main(void)
     test_bad_messages();
     test_expect();
     test_timeouts();
+    test_v2_messages();
     return tap_done();
 }

@@ -1,0 +1,200 @@
+/* Neighbour-discovery message building and parsing (see icmp6.h). */
+#include "icmp6.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "errbuf.h"
+
+#define ND_OPT_SLLA 1
+#define ND_OPT_PREFIX 3
+#define RA_FIXED 16     /* type..retrans timer */
+
+static uint32_t sum16(uint32_t acc, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i += 2)
+        acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (len & 1)
+        acc += (uint32_t)p[len - 1] << 8;
+    return acc;
+}
+
+uint16_t roam_icmp6_checksum(const struct in6_addr *src, const struct in6_addr *dst,
+                             const uint8_t *msg, size_t len)
+{
+    uint8_t ph[8] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+                      (uint8_t)len, 0, 0, 0, IPPROTO_ICMPV6 };
+    uint32_t acc = sum16(0, src->s6_addr, 16);
+    acc = sum16(acc, dst->s6_addr, 16);
+    acc = sum16(acc, ph, sizeof ph);
+    acc = sum16(acc, msg, len);
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    return (uint16_t)~acc;
+}
+
+int roam_rs_build(uint8_t *out, size_t cap, const uint8_t mac[6])
+{
+    size_t len = mac ? 16 : 8;
+    if (cap < len)
+        return -1;
+    memset(out, 0, len);
+    out[0] = ROAM_ND_RS;
+    if (mac) {
+        out[8] = ND_OPT_SLLA;
+        out[9] = 1;
+        memcpy(out + 10, mac, 6);
+    }
+    return (int)len;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int roam_ra_parse(const uint8_t *ra, size_t len, struct roam_ra_info *info,
+                  char *err, size_t errlen)
+{
+    memset(info, 0, sizeof *info);
+    if (len < RA_FIXED)
+        return roam_errf(err, errlen, "RA too short (%zu bytes)", len);
+    if (ra[0] != ROAM_ND_RA || ra[1] != 0)
+        return roam_errf(err, errlen, "not a Router Advertisement (type %u code %u)", ra[0], ra[1]);
+    info->hop_limit = ra[4];
+    info->router_lifetime = (uint16_t)(ra[6] << 8 | ra[7]);
+    for (size_t off = RA_FIXED; off < len;) {
+        if (len - off < 2)
+            return roam_errf(err, errlen, "RA option header truncated at byte %zu", off);
+        size_t olen = (size_t)ra[off + 1] * 8;
+        if (olen == 0)
+            return roam_errf(err, errlen, "RA option of length 0 at byte %zu", off);
+        if (olen > len - off)
+            return roam_errf(err, errlen, "RA option at byte %zu runs past the message", off);
+        const uint8_t *o = ra + off;
+        if (o[0] == ND_OPT_SLLA && olen >= 8) {
+            info->has_slla = 1;
+            memcpy(info->slla, o + 2, 6);
+        } else if (o[0] == ND_OPT_PREFIX) {
+            if (olen != 32)
+                return roam_errf(err, errlen, "prefix option of length %zu", olen);
+            if (o[2] > 128)
+                return roam_errf(err, errlen, "prefix length %u", o[2]);
+            if (info->n_prefix < ROAM_RA_PREFIX_MAX) {
+                struct roam_ra_prefix *p = &info->prefix[info->n_prefix++];
+                p->len = o[2];
+                p->on_link = !!(o[3] & 0x80);
+                p->autonomous = !!(o[3] & 0x40);
+                p->valid = be32(o + 4);
+                p->preferred = be32(o + 8);
+                memcpy(p->prefix.s6_addr, o + 16, 16);
+            }
+        }
+        off += olen;
+    }
+    return 0;
+}
+
+void roam_eui64_addr(const struct in6_addr *prefix, const uint8_t mac[6], struct in6_addr *out)
+{
+    memcpy(out->s6_addr, prefix->s6_addr, 8);
+    out->s6_addr[8] = mac[0] ^ 0x02;
+    out->s6_addr[9] = mac[1];
+    out->s6_addr[10] = mac[2];
+    out->s6_addr[11] = 0xff;
+    out->s6_addr[12] = 0xfe;
+    out->s6_addr[13] = mac[3];
+    out->s6_addr[14] = mac[4];
+    out->s6_addr[15] = mac[5];
+}
+
+int roam_nd_frame_build(uint8_t *out, size_t cap, const uint8_t smac[6], const uint8_t *dmac,
+                        const struct in6_addr *src, const struct in6_addr *dst,
+                        const uint8_t *msg, size_t len)
+{
+    size_t total = ROAM_ETH_HLEN + ROAM_IP6_HLEN + len;
+    if (len < 4 || len > 0xffff || cap < total)
+        return -1;
+    uint8_t *eth = out, *ip = out + ROAM_ETH_HLEN, *icmp = ip + ROAM_IP6_HLEN;
+    if (dst->s6_addr[0] == 0xff) {
+        eth[0] = 0x33;
+        eth[1] = 0x33;
+        memcpy(eth + 2, dst->s6_addr + 12, 4);
+    } else if (dmac) {
+        memcpy(eth, dmac, 6);
+    } else {
+        return -1;
+    }
+    memcpy(eth + 6, smac, 6);
+    eth[12] = 0x86;
+    eth[13] = 0xdd;
+    memset(ip, 0, ROAM_IP6_HLEN);
+    ip[0] = 0x60;
+    ip[4] = (uint8_t)(len >> 8);
+    ip[5] = (uint8_t)len;
+    ip[6] = IPPROTO_ICMPV6;
+    ip[7] = 255;
+    memcpy(ip + 8, src->s6_addr, 16);
+    memcpy(ip + 24, dst->s6_addr, 16);
+    memcpy(icmp, msg, len);
+    icmp[2] = icmp[3] = 0;
+    uint16_t ck = roam_icmp6_checksum(src, dst, icmp, len);
+    icmp[2] = (uint8_t)(ck >> 8);
+    icmp[3] = (uint8_t)ck;
+    return (int)total;
+}
+
+int roam_frame_ns_target(const uint8_t *frame, size_t len, const uint8_t *smac,
+                         struct in6_addr *target)
+{
+    /* NS: 14 Ethernet + 40 IPv6 + 24 (type, code, checksum, reserved, target). */
+    if (len < ROAM_ETH_HLEN + ROAM_IP6_HLEN + 24)
+        return 0;
+    if (smac && memcmp(frame + 6, smac, 6) != 0)
+        return 0;
+    if (frame[12] != 0x86 || frame[13] != 0xdd)
+        return 0;
+    const uint8_t *ip = frame + ROAM_ETH_HLEN;
+    if ((ip[0] >> 4) != 6 || ip[6] != IPPROTO_ICMPV6)
+        return 0;
+    size_t plen = (size_t)(ip[4] << 8 | ip[5]);
+    if (plen < 24 || plen > len - ROAM_ETH_HLEN - ROAM_IP6_HLEN)
+        return 0;
+    const uint8_t *icmp = ip + ROAM_IP6_HLEN;
+    if (icmp[0] != ROAM_ND_NS || icmp[1] != 0)
+        return 0;
+    memcpy(target->s6_addr, icmp + 8, 16);
+    return 1;
+}
+
+int roam_mac_parse(const char *s, uint8_t mac[6])
+{
+    unsigned v[6];
+    char tail;
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+               &tail) != 6 || strlen(s) != 17)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)v[i];
+    return 0;
+}
+
+void roam_mac_format(const uint8_t mac[6], char out[18])
+{
+    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+             mac[4], mac[5]);
+}
+
+int roam_in6_prefix_match(const struct in6_addr *addr, const struct in6_addr *prefix,
+                          unsigned len)
+{
+    if (len > 128)
+        return 0;
+    unsigned full = len / 8, rest = len % 8;
+    if (memcmp(addr->s6_addr, prefix->s6_addr, full) != 0)
+        return 0;
+    if (rest == 0)
+        return 1;
+    uint8_t mask = (uint8_t)(0xff << (8 - rest));
+    return (addr->s6_addr[full] & mask) == (prefix->s6_addr[full] & mask);
+}

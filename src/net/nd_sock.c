@@ -1,0 +1,185 @@
+/* Raw ICMPv6 sockets: RS/RA exchange and echo (see nd_sock.h). */
+#include "nd_sock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "icmp6.h"
+
+int roam_nd_open(const char *ifname, int type, char *err, size_t errlen)
+{
+    int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMPV6);
+    if (fd < 0)
+        return roam_errf(err, errlen, "raw ICMPv6 socket: %s (needs CAP_NET_RAW)",
+                         strerror(errno));
+    struct icmp6_filter f;
+    ICMP6_FILTER_SETBLOCKALL(&f);
+    ICMP6_FILTER_SETPASS(type, &f);
+    int hops = 255, one = 1;
+    unsigned idx = if_nametoindex(ifname);
+    if (idx == 0) {
+        roam_errf(err, errlen, "no interface %s: %s", ifname, strerror(errno));
+        goto fail;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+        setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f) < 0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops) < 0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops) < 0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx) < 0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) < 0) {
+        roam_errf(err, errlen, "ICMPv6 socket options on %s: %s", ifname, strerror(errno));
+        goto fail;
+    }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+int roam_rs_send(int fd, const char *ifname, char *err, size_t errlen)
+{
+    uint8_t rs[16];
+    int len = roam_rs_build(rs, sizeof rs, NULL);
+    struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+                               .sin6_scope_id = if_nametoindex(ifname) };
+    inet_pton(AF_INET6, "ff02::2", &to.sin6_addr);
+    if (len < 0 || sendto(fd, rs, (size_t)len, 0, (struct sockaddr *)&to, sizeof to) != len)
+        return roam_errf(err, errlen, "send RS on %s: %s", ifname, strerror(errno));
+    return 0;
+}
+
+/* One datagram with its source and hop limit; 1, 0 timeout, -1 error. */
+static int recv_icmp6(int fd, uint8_t *buf, size_t cap, size_t *len, struct sockaddr_in6 *src,
+                      int *hops, int64_t deadline, char *err, size_t errlen)
+{
+    for (;;) {
+        int r = roam_wait_fd(fd, 0, deadline);
+        if (r == 0)
+            return 0;
+        if (r < 0)
+            return roam_errf(err, errlen, "poll: %s", strerror(errno));
+        union { struct cmsghdr h; uint8_t b[CMSG_SPACE(sizeof(int)) * 2]; } ctl;
+        struct iovec iov = { .iov_base = buf, .iov_len = cap };
+        struct msghdr mh = { .msg_name = src, .msg_namelen = sizeof *src, .msg_iov = &iov,
+                             .msg_iovlen = 1, .msg_control = ctl.b,
+                             .msg_controllen = sizeof ctl.b };
+        ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                continue;
+            return roam_errf(err, errlen, "recv ICMPv6: %s", strerror(errno));
+        }
+        if (mh.msg_flags & MSG_TRUNC)
+            continue;   /* larger than any RA we accept */
+        *hops = -1;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+            if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT &&
+                c->cmsg_len >= CMSG_LEN(sizeof(int)))
+                memcpy(hops, CMSG_DATA(c), sizeof(int));
+        *len = (size_t)n;
+        return 1;
+    }
+}
+
+int roam_ra_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src, int64_t deadline,
+                 char *err, size_t errlen)
+{
+    for (;;) {
+        struct sockaddr_in6 from;
+        size_t n;
+        int hops;
+        int r = recv_icmp6(fd, buf, cap, &n, &from, &hops, deadline, err, errlen);
+        if (r <= 0)
+            return r;
+        struct roam_ra_info info;
+        char why[128];
+        if (hops != 255 || !IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr) ||
+            roam_ra_parse(buf, n, &info, why, sizeof why) < 0)
+            continue;
+        *src = from.sin6_addr;
+        return (int)n;
+    }
+}
+
+int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
+                  struct in6_addr *src, char *err, size_t errlen)
+{
+    int64_t deadline = roam_deadline(timeout_ms);
+    int fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
+    if (fd < 0)
+        return -1;
+    int r = roam_rs_send(fd, ifname, err, errlen);
+    if (r == 0) {
+        r = roam_ra_recv(fd, buf, cap, src, deadline, err, errlen);
+        if (r == 0)
+            roam_errf(err, errlen, "no Router Advertisement on %s within %d ms", ifname,
+                      timeout_ms);
+    }
+    close(fd);
+    return r;
+}
+
+int roam_ping6(const char *ifname, const struct in6_addr *dst, int timeout_ms,
+               int interval_ms, int64_t *rtt_us, char *err, size_t errlen)
+{
+    int64_t deadline = roam_deadline(timeout_ms);
+    int fd = roam_nd_open(ifname, ROAM_ICMP6_ECHO_REPLY, err, errlen);
+    if (fd < 0)
+        return -1;
+    int hops = 64;
+    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops);
+    struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = *dst,
+                               .sin6_scope_id = if_nametoindex(ifname) };
+    uint16_t ident = (uint16_t)(getpid() ^ (uintptr_t)&to);
+    int result = 0;
+    for (uint16_t seq = 1; roam_remaining_ms(deadline) > 0; seq++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        uint8_t req[16] = { ROAM_ICMP6_ECHO_REQUEST, 0, 0, 0, (uint8_t)(ident >> 8),
+                            (uint8_t)ident, (uint8_t)(seq >> 8), (uint8_t)seq, 'r', 'o', 'a',
+                            'm' };
+        /* The kernel fills the checksum of raw ICMPv6 sockets. */
+        if (sendto(fd, req, sizeof req, 0, (struct sockaddr *)&to, sizeof to) < 0 &&
+            errno != EHOSTUNREACH && errno != ENETUNREACH && errno != EAGAIN) {
+            result = roam_errf(err, errlen, "echo to %s: %s", ifname, strerror(errno));
+            break;
+        }
+        int64_t next = roam_deadline(interval_ms);
+        if (next > deadline)
+            next = deadline;
+        for (;;) {
+            uint8_t buf[256];
+            struct sockaddr_in6 from;
+            size_t n;
+            int h;
+            int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &h, next, err, errlen);
+            if (r < 0) {
+                result = -1;
+                goto out;
+            }
+            if (r == 0)
+                break;
+            if (n >= 8 && buf[0] == ROAM_ICMP6_ECHO_REPLY &&
+                memcmp(&from.sin6_addr, dst, sizeof *dst) == 0 &&
+                buf[4] == (uint8_t)(ident >> 8) && buf[5] == (uint8_t)ident) {
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                if (rtt_us)
+                    *rtt_us = (t1.tv_sec - t0.tv_sec) * 1000000 +
+                              (t1.tv_nsec - t0.tv_nsec) / 1000;
+                result = 1;
+                goto out;
+            }
+        }
+    }
+out:
+    close(fd);
+    return result;
+}
