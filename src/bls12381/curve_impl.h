@@ -316,7 +316,9 @@ static void C(lookup_ct)(PT *r, const PT *tab, int32_t d)
 }
 
 /* GLV/GLS: k = sum_j s_j m^j with s_j < 2^ENDO_BITS, so
- * [k]P = sum_j [s_j] E^j(P).  The ENDO_DIM tables share the doublings, and
+ * [k]P = sum_j [s_j] E^j(P).  This holds for P in the order-r subgroup,
+ * where E acts as [m]; k is taken mod r anyway, so [k]P is only meaningful
+ * there (points from outside must go through clear_cofactor first).  The ENDO_DIM tables share the doublings, and
  * each table after the first is the endomorphism of the previous one. */
 void C(mul)(PT *r, const PT *p, const fr_t *k)
 {
@@ -344,9 +346,13 @@ void C(mul)(PT *r, const PT *p, const fr_t *k)
         }
     }
     *r = acc;
+    /* P may be secret too (products of secret bases): wipe its multiples. */
     explicit_bzero(kl, sizeof kl);
     explicit_bzero(s, sizeof s);
     explicit_bzero(d, sizeof d);
+    explicit_bzero(tab, sizeof tab);
+    explicit_bzero(&acc, sizeof acc);
+    explicit_bzero(&t, sizeof t);
 }
 
 /* --- variable-time scalar multiplication ---------------------------------- */

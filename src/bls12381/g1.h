@@ -40,6 +40,8 @@ void g1_batch_to_affine_vartime(g1_affine_t *r, const g1_t *p, size_t n);
 
 /* --- scalar multiplication --------------------------------------------- */
 void g1_mul(g1_t *r, const g1_t *p, const fr_t *k);             /* constant time in p and k */
+/* Both muls (and the MSM) split k with the endomorphism, which is valid only
+ * on the order-r subgroup: P must lie in G1 (k is mod r anyway). */
 void g1_mul_vartime(g1_t *r, const g1_t *p, const fr_t *k);     /* public p and k */
 /* [k]P for a public multi-limb integer (not reduced mod r), e.g. cofactors. */
 void g1_mul_limbs_vartime(g1_t *r, const g1_t *p, const uint64_t *k, size_t limbs);

@@ -35,6 +35,8 @@ void g2_batch_to_affine_vartime(g2_affine_t *r, const g2_t *p, size_t n);
 
 /* --- scalar multiplication --------------------------------------------- */
 void g2_mul(g2_t *r, const g2_t *p, const fr_t *k);             /* constant time in p and k */
+/* Both muls (and the MSM) split k with the endomorphism, which is valid only
+ * on the order-r subgroup: P must lie in G2 (k is mod r anyway). */
 void g2_mul_vartime(g2_t *r, const g2_t *p, const fr_t *k);     /* public p and k */
 /* [k]P for a public multi-limb integer (not reduced mod r), e.g. cofactors. */
 void g2_mul_limbs_vartime(g2_t *r, const g2_t *p, const uint64_t *k, size_t limbs);
