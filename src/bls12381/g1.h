@@ -70,7 +70,7 @@ struct g1_fixed_base {
 /* Largest n accepted by g1_msm_vartime (a sanity bound: memory use does not
  * grow with n).  Each pair is split by the endomorphism into short-scalar
  * terms; up to 16 pairs use Straus, more use Pippenger over chunks of 256
- * terms.  Stack use is at most about 55 KB. */
+ * terms.  Stack use is at most about 80 KB. */
 #define G1_MSM_MAX 65536
 
 #endif

@@ -65,7 +65,7 @@ struct g2_fixed_base {
 /* Largest n accepted by g2_msm_vartime (a sanity bound: memory use does not
  * grow with n).  Each pair is split by the endomorphism into short-scalar
  * terms; up to 8 pairs use Straus, more use Pippenger over chunks of 256
- * terms.  Stack use is at most about 100 KB. */
+ * terms.  Stack use is at most about 130 KB. */
 #define G2_MSM_MAX 65536
 
 #endif

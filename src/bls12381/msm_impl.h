@@ -2,11 +2,13 @@
  * msm.c.  The includer defines C(name), F(name), PT, AFF, MSM_MAX, ENDO_DIM
  * and ENDO_BITS (see curve_impl.h for the conventions).  Public inputs only.
  *
- * Every pair (P, k) is first split by the endomorphism into ENDO_DIM terms
- * with ENDO_BITS-bit scalars (C(endo_split)).  Few terms: Straus, which
- * shares one short doubling chain.  More: Pippenger's bucket method over
- * chunks of PIPPENGER_CHUNK_TERMS terms, so the stack use is fixed (about
- * 60 KB for G1, 110 KB for G2) whatever n is. */
+ * Few pairs: each is split by the endomorphism into ENDO_DIM terms with
+ * ENDO_BITS-bit scalars (C(endo_split)) and Straus shares one short doubling
+ * chain.  More: Pippenger's bucket method, either on the split terms in
+ * chunks of PIPPENGER_CHUNK_TERMS or, for large n where wider windows pay
+ * off, on the full scalars in chunks of PIP_WIDE_CHUNK pairs; a cost model
+ * picks.  Stack use is fixed whatever n is (about 80 KB for G1, 130 KB for
+ * G2). */
 
 #define PIP_CMAX 9
 /* Large MSMs skip the split (no copies of the points are needed then) and
