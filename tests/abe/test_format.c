@@ -1,0 +1,265 @@
+/* roam's object formats and armor: round trips of MPK, MSK, user keys and
+ * ciphertexts (a decoded key still decapsulates), and rejection, never a
+ * crash, of malformed objects of every type: every truncation, trailing
+ * bytes, bad magic/type/version, flipped bytes in every point, scalars out
+ * of range, inconsistent attribute lists, and broken armor.  Files: modes
+ * 0600 for secrets, no overwriting. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "armor.h"
+#include "format.h"
+#include "keyfile.h"
+#include "tap.h"
+#include "test_kem_util.h"
+
+static fabeo_mpk_t *mpk;
+static fabeo_msk_t msk;
+
+typedef int (*decode_fn)(const uint8_t *in, size_t len);
+
+static fabeo_key_t *scratch_key;
+static int dec_mpk(const uint8_t *in, size_t len)
+{
+    fabeo_mpk_t *m = tk_alloc(sizeof *m);
+    int rc = rf_decode_mpk(m, in, len);
+    free(m);
+    return rc;
+}
+static int dec_msk(const uint8_t *in, size_t len)
+{
+    fabeo_msk_t m;
+    uint8_t id[FABEO_ID_BYTES];
+    return rf_decode_msk(&m, id, in, len);
+}
+static int dec_key(const uint8_t *in, size_t len)
+{
+    pol_error_t err;
+    return rf_decode_key(scratch_key, in, len, &err);
+}
+static int dec_ct(const uint8_t *in, size_t len)
+{
+    fabeo_policy_t *pp = tk_alloc(sizeof *pp);
+    const uint8_t *s;
+    size_t sl;
+    int rc = rf_decode_ct(in, len, &s, &sl, pp);
+    if (rc == RF_OK)
+        fabeo_policy_clear(pp);
+    free(pp);
+    return rc;
+}
+
+/* Every truncation, one trailing byte, header damage, and a flip of each
+ * byte in [from, len) stepping by step must be rejected. */
+static void malformed(const char *what, decode_fn dec, const uint8_t *obj, size_t len,
+                      size_t from, size_t step)
+{
+    uint8_t *b = tk_alloc(len + 1);
+    int bad = 0;
+    tap_ok(dec(obj, len) == RF_OK, "%s: decodes", what);
+    for (size_t cut = 0; cut < len; cut += cut < 64 ? 1 : 7)
+        if (dec(obj, cut) == RF_OK)
+            bad++;
+    tap_ok(bad == 0, "%s: every truncation rejected", what);
+    memcpy(b, obj, len);
+    b[len] = 0;
+    tap_ok(dec(b, len + 1) == RF_ERR_LENGTH, "%s: trailing byte rejected", what);
+    b[0] ^= 1;
+    tap_ok(dec(b, len) == RF_ERR_MAGIC, "%s: bad magic rejected", what);
+    b[0] ^= 1;
+    b[5] = 2;
+    tap_ok(dec(b, len) == RF_ERR_VERSION, "%s: version 2 rejected", what);
+    b[5] = RF_VERSION;
+    b[4] = (uint8_t)(b[4] % 4 + 1);
+    tap_ok(dec(b, len) == RF_ERR_TYPE, "%s: other type rejected", what);
+    b[4] = obj[4];
+    bad = 0;
+    for (size_t i = from; i < len; i += step) {
+        b[i] ^= 0x04;
+        if (dec(b, len) == RF_OK)
+            bad++;
+        b[i] ^= 0x04;
+    }
+    tap_ok(bad == 0, "%s: flipped bytes from offset %zu rejected (%d accepted)", what, from, bad);
+    free(b);
+}
+
+static void armor_tests(const uint8_t *obj, size_t len)
+{
+    char *text;
+    size_t tl;
+    uint8_t *d;
+    size_t dl;
+    char label[ARMOR_MAX_LABEL + 1];
+    const char *why;
+    tap_ok(armor_encode("ROAM USER KEY", obj, len, &text, &tl) == 0, "armor encode");
+    tap_ok(strncmp(text, "-----BEGIN ROAM USER KEY-----\n", 30) == 0, "armor header");
+    tap_ok(armor_decode(text, tl, label, &d, &dl, &why) == 0 && dl == len &&
+               memcmp(d, obj, len) == 0 && strcmp(label, "ROAM USER KEY") == 0,
+           "armor round trip");
+    free(d);
+    tap_ok(armor_decode(text, tl - 1, label, &d, &dl, &why) == 0, "END line without newline accepted");
+    free(d);
+    char *b = tk_alloc(tl + 16);
+    /* trailing data */
+    memcpy(b, text, tl);
+    memcpy(b + tl, "x\n", 3);
+    tap_ok(armor_decode(b, tl + 2, label, &d, &dl, &why) != 0, "trailing data rejected (%s)", why);
+    /* CRLF */
+    memcpy(b, text, tl);
+    b[29] = '\r';
+    tap_ok(armor_decode(b, tl, label, &d, &dl, &why) != 0, "CR in BEGIN line rejected (%s)", why);
+    /* bad base64 character */
+    memcpy(b, text, tl);
+    b[40] = '*';
+    tap_ok(armor_decode(b, tl, label, &d, &dl, &why) != 0, "bad base64 char rejected (%s)", why);
+    /* END label differs */
+    memcpy(b, text, tl);
+    char *e = strstr(b, "-----END ROAM USER KEY");
+    e[9] = 'X';
+    tap_ok(armor_decode(b, tl, label, &d, &dl, &why) != 0, "END label mismatch rejected (%s)", why);
+    /* a missing character: line lengths broken */
+    memcpy(b, text, tl);
+    memmove(b + 40, b + 41, tl - 41);
+    tap_ok(armor_decode(b, tl - 1, label, &d, &dl, &why) != 0, "short line rejected (%s)", why);
+    /* missing END */
+    tap_ok(armor_decode(text, (size_t)(strstr(text, "-----END") - text), label, &d, &dl, &why) != 0,
+           "missing END rejected (%s)", why);
+    /* non-canonical padding: last data char before '=' with stray bits */
+    const char *pad_bad = "-----BEGIN ROAM X-----\nQR==\n-----END ROAM X-----\n";
+    tap_ok(armor_decode(pad_bad, strlen(pad_bad), label, &d, &dl, &why) != 0,
+           "non-canonical base64 rejected (%s)", why);
+    const char *pad_ok = "-----BEGIN ROAM X-----\nQQ==\n-----END ROAM X-----\n";
+    tap_ok(armor_decode(pad_ok, strlen(pad_ok), label, &d, &dl, &why) == 0 && dl == 1 && d[0] == 'A',
+           "canonical short base64 accepted");
+    free(d);
+    const char *mid_pad = "-----BEGIN ROAM X-----\nQQ==QQ==\n-----END ROAM X-----\n";
+    tap_ok(armor_decode(mid_pad, strlen(mid_pad), label, &d, &dl, &why) != 0,
+           "padding in the middle rejected (%s)", why);
+    free(b);
+    free(text);
+}
+
+static void file_tests(const uint8_t *key_obj, size_t key_len, const uint8_t *mpk_obj,
+                       size_t mpk_len)
+{
+    char dir[] = "/tmp/roam-test-format-XXXXXX", kp[128], mp[128], err[512];
+    if (!tap_ok(mkdtemp(dir) != NULL, "temp dir"))
+        return;
+    snprintf(kp, sizeof kp, "%s/user.key", dir);
+    snprintf(mp, sizeof mp, "%s/mpk.pem", dir);
+    mode_t old = umask(0);
+    tap_ok(keyfile_save(kp, key_obj, key_len, err, sizeof err) == 0, "save key: %s", err);
+    tap_ok(keyfile_save(mp, mpk_obj, mpk_len, err, sizeof err) == 0, "save mpk: %s", err);
+    umask(old);
+    struct stat st;
+    tap_ok(stat(kp, &st) == 0 && (st.st_mode & 0777) == 0600, "user key mode 0600 (umask 0)");
+    tap_ok(stat(mp, &st) == 0 && (st.st_mode & 0777) == 0644, "MPK mode 0644");
+    tap_ok(keyfile_save(kp, key_obj, key_len, err, sizeof err) != 0, "no overwrite: %s", err);
+    uint8_t *o;
+    size_t ol;
+    rf_type t;
+    tap_ok(keyfile_load(kp, RF_USER_KEY, &o, &ol, &t, err, sizeof err) == 0 && ol == key_len &&
+               memcmp(o, key_obj, ol) == 0, "load key");
+    rf_free_secret(o, ol);
+    tap_ok(keyfile_load(mp, RF_USER_KEY, &o, &ol, &t, err, sizeof err) != 0,
+           "an MPK where a key is expected: %s", err);
+    tap_ok(keyfile_load(dir, 0, &o, &ol, &t, err, sizeof err) != 0, "a directory: %s", err);
+    unlink(kp);
+    unlink(mp);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    mpk = tk_alloc(sizeof *mpk);
+    scratch_key = tk_alloc(sizeof *scratch_key);
+    if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK, "setup"))
+        return tap_done();
+    pol_error_t err;
+    uint8_t *o;
+    size_t ol;
+
+    tap_ok(rf_encode_mpk(mpk, &o, &ol) == RF_OK && ol == RF_HEADER_BYTES + GT_BYTES, "MPK encodes");
+    fabeo_mpk_t *m2 = tk_alloc(sizeof *m2);
+    tap_ok(rf_decode_mpk(m2, o, ol) == RF_OK && memcmp(m2->id, mpk->id, 32) == 0, "MPK round trip");
+    malformed("MPK", dec_mpk, o, ol, RF_HEADER_BYTES, 23);
+    uint8_t *mpk_obj = o;
+    size_t mpk_len = ol;
+
+    tap_ok(rf_encode_msk(&msk, mpk, &o, &ol) == RF_OK, "MSK encodes");
+    fabeo_msk_t k2;
+    uint8_t id[32];
+    tap_ok(rf_decode_msk(&k2, id, o, ol) == RF_OK && fr_equal(&k2.alpha, &msk.alpha) &&
+               memcmp(id, mpk->id, 32) == 0, "MSK round trip");
+    uint8_t *sb = tk_alloc(ol);
+    memcpy(sb, o, ol);
+    memset(sb + RF_HEADER_BYTES + 32, 0xff, 32);
+    tap_ok(rf_decode_msk(&k2, id, sb, ol) == RF_ERR_SCALAR, "alpha >= r rejected");
+    memset(sb + RF_HEADER_BYTES + 32, 0, 32);
+    tap_ok(rf_decode_msk(&k2, id, sb, ol) == RF_ERR_SCALAR, "alpha = 0 rejected");
+    free(sb);
+    /* alpha has no redundancy: a flipped bit gives another scalar, which
+     * fabeo_msk_matches (run by roam-kgc keygen) detects. */
+    malformed("MSK", dec_msk, o, ol, ol, 1);
+    o[ol - 1] ^= 1;
+    tap_ok(rf_decode_msk(&k2, id, o, ol) == RF_OK && !fabeo_msk_matches(&k2, mpk),
+           "a corrupted alpha no longer matches the MPK");
+    rf_free_secret(o, ol);
+
+    fabeo_key_t *key = tk_key(mpk, &msk, "HCU|Netsci|M1|grade = 4|expiry = 2027-03-31", &err);
+    tap_ok(key != NULL && rf_encode_key(key, &o, &ol) == RF_OK, "user key encodes (%zu bytes)", ol);
+    tap_ok(rf_decode_key(scratch_key, o, ol, &err) == RF_OK, "user key decodes");
+    uint8_t f1[32], f2[32];
+    rf_key_fingerprint(key, f1);
+    rf_key_fingerprint(scratch_key, f2);
+    tap_ok(memcmp(f1, f2, 32) == 0, "fingerprint survives the round trip");
+    fabeo_policy_t *pp = tk_policy("grade >= 3 and expiry >= 2026-11-25", 0, &err);
+    int same;
+    tap_ok(tk_round(mpk, scratch_key, pp, NULL, &same, NULL, NULL) == KEM_OK && same,
+           "decoded key decapsulates");
+    /* Points start after the user texts; flip every 5th byte of the rest. */
+    size_t texts_end = RF_HEADER_BYTES + 32 + 2;
+    for (size_t i = 0; i < key->n_user; i++)
+        texts_end += 2 + key->user_len[i];
+    malformed("user key", dec_key, o, ol, texts_end, 13);
+    /* Inconsistent attributes: change one user text ("grade = 4" -> "grade = 5"). */
+    uint8_t *b = tk_alloc(ol);
+    memcpy(b, o, ol);
+    uint8_t *g = memmem(b, ol, "grade = 4", 9);
+    g[8] = '5';
+    tap_ok(rf_decode_key(scratch_key, b, ol, &err) == RF_ERR_ATTRS,
+           "texts that do not match the stored strings rejected");
+    g[0] = 0x01;
+    tap_ok(rf_decode_key(scratch_key, b, ol, &err) == RF_ERR_ATTRS, "control byte in a text rejected");
+    free(b);
+    rf_free_secret(o, ol);
+    fabeo_key_t *kbad = tk_alloc(sizeof *kbad);
+    const char *two[] = {"x = 4", "x = 10"};
+    tap_ok(fabeo_key_set_attrs(kbad, two, 2, &err) != FABEO_OK,
+           "two values of one numeric attribute refused: %s", err.msg);
+    free(kbad);
+
+    static uint8_t ct[KEM_CT_MAX_BYTES];
+    size_t cl;
+    tk_round(mpk, key, pp, NULL, &same, ct, &cl);
+    tap_ok(rf_encode_ct(ct, cl, &o, &ol) == RF_OK, "ciphertext object encodes");
+    malformed("ciphertext", dec_ct, o, ol, RF_HEADER_BYTES + 5 + pp->enc_len, 11);
+    armor_tests(o, ol);
+    rf_free_secret(o, ol);
+
+    rf_encode_key(key, &o, &ol);
+    file_tests(o, ol, mpk_obj, mpk_len);
+    rf_free_secret(o, ol);
+    free(mpk_obj);
+    tk_policy_free(pp);
+    tk_key_free(key);
+    fabeo_key_clear(scratch_key);
+    free(scratch_key);
+    free(m2);
+    free(mpk);
+    fabeo_msk_clear(&msk);
+    return tap_done();
+}
