@@ -502,13 +502,20 @@ void C(fixed_base_init)(FB *t, const PT *base)
     }
 }
 
-void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
+/* Signed FB_W-bit digits of k (branch-free). */
+static void C(fixed_base_digits)(int32_t d[FB_ND], const fr_t *k)
 {
     uint64_t kl[4];
-    int32_t d[FB_ND];
-    PT acc;
     fr_to_canonical(kl, k);
     sr_recode_signed_ct(d, kl, 4, FB_W, FB_ND);
+    explicit_bzero(kl, sizeof kl);
+}
+
+void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
+{
+    int32_t d[FB_ND];
+    PT acc;
+    C(fixed_base_digits)(d, k);
     C(set_identity)(&acc);
     for (size_t i = 0; i < FB_ND; i++) {
         uint64_t neg, idx = sr_digit_abs(d[i], &neg);
@@ -523,17 +530,14 @@ void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
         C(add_affine)(&acc, &acc, &a);
     }
     *r = acc;
-    explicit_bzero(kl, sizeof kl);
     explicit_bzero(d, sizeof d);
 }
 
 void C(fixed_base_mul_vartime)(PT *r, const FB *t, const fr_t *k)
 {
-    uint64_t kl[4];
     int32_t d[FB_ND];
     PT acc;
-    fr_to_canonical(kl, k);
-    sr_recode_signed_ct(d, kl, 4, FB_W, FB_ND);
+    C(fixed_base_digits)(d, k);
     C(set_identity)(&acc);
     for (size_t i = 0; i < FB_ND; i++) {
         if (d[i] > 0) {

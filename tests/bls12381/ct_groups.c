@@ -2,7 +2,12 @@
  * points are marked undefined for valgrind memcheck, so any branch or memory
  * index that depends on them is reported, and the run (valgrind
  * --error-exitcode=99) fails.  Outputs are marked defined again before they
- * are compared with the variable-time results. */
+ * are compared with the variable-time results.
+ *
+ * The per-group body is below the #else: this file includes itself once per
+ * group with TC_GROUP set. */
+#ifndef TC_GROUP
+
 #include <string.h>
 
 #include <valgrind/memcheck.h>
@@ -14,126 +19,106 @@
 #define SECRET(x) VALGRIND_MAKE_MEM_UNDEFINED(&(x), sizeof(x))
 #define PUBLIC(x) VALGRIND_MAKE_MEM_DEFINED(&(x), sizeof(x))
 
-static g1_fixed_base_t tab1;
-static g2_fixed_base_t tab2;
+#define TC_GROUP 1
+#include "ct_groups.c"
+#undef TC_GROUP
+#define TC_GROUP 2
+#include "ct_groups.c"
 
-static void check_g1(void)
+int main(void)
 {
-    g1_t g, p, r, want, s;
-    g1_affine_t a;
+    g1_check();
+    g2_check();
+    return tap_done();
+}
+
+#else /* per-group body */
+
+#if TC_GROUP == 1
+#define G(name) g1_##name
+#define PT g1_t
+#define AFF g1_affine_t
+#define FB g1_fixed_base_t
+#define GNAME "G1"
+#define LOW_BIT(p) ((p).x.l[0] & 1)
+#else
+#define G(name) g2_##name
+#define PT g2_t
+#define AFF g2_affine_t
+#define FB g2_fixed_base_t
+#define GNAME "G2"
+#define LOW_BIT(p) ((p).x.c0.l[0] & 1)
+#endif
+
+static FB G(tab);
+
+static void G(check)(void)
+{
+    PT g, p, r, want, s;
+    AFF a;
     fr_t k, k2;
     uint64_t v;
 
-    g1_generator(&g);
+    G(generator)(&g);
     fr_random(&k2);
-    g1_mul_vartime(&p, &g, &k2);
-    g1_fixed_base_init(&tab1, &g);
+    G(mul_vartime)(&p, &g, &k2);
+    G(fixed_base_init)(&G(tab), &g);
 
     for (int round = 0; round < 3; round++) {
-        /* k = 0, 1 and random: edge digits must not branch either. */
+        /* k = 0, r - 1 and random: edge digits must not branch either. */
         if (round == 0)
             k = FR_ZERO;
         else if (round == 1)
             fr_neg(&k, &FR_ONE);
         else
             fr_random(&k);
-        g1_mul_vartime(&want, &p, &k);
-
+        G(mul_vartime)(&want, &p, &k);
         SECRET(k);
         s = p;
         SECRET(s);
-        g1_mul(&r, &s, &k);
+        G(mul)(&r, &s, &k);
         PUBLIC(r);
-        tap_ok(g1_equal(&r, &want) == 1, "G1 mul, secret point and scalar (%d)", round);
+        tap_ok(G(equal)(&r, &want) == 1, GNAME " mul, secret point and scalar (%d)", round);
 
-        g1_mul_vartime(&want, &g, &k2);
-        fr_t kk = k2;
-        SECRET(kk);
-        g1_fixed_base_mul(&r, &tab1, &kk);
+        PUBLIC(k);
+        G(mul_vartime)(&want, &g, &k);
+        SECRET(k);
+        G(fixed_base_mul)(&r, &G(tab), &k);
         PUBLIC(r);
-        tap_ok(g1_equal(&r, &want) == 1, "G1 fixed_base_mul, secret scalar (%d)", round);
+        tap_ok(G(equal)(&r, &want) == 1, GNAME " fixed_base_mul, secret scalar (%d)", round);
     }
 
     s = p;
     SECRET(s);
-    v = g1_is_in_subgroup(&s);
+    v = G(is_in_subgroup)(&s);
     PUBLIC(v);
-    tap_ok(v == 1, "G1 is_in_subgroup, secret point");
+    tap_ok(v == 1, GNAME " is_in_subgroup, secret point");
 
-    /* The group law and helpers on secret points. */
+    /* The group law and the helpers on secret points. */
     s = p;
     SECRET(s);
-    g1_add(&r, &s, &g);
-    g1_dbl(&r, &r);
-    g1_to_affine(&a, &s);
-    g1_add_affine(&r, &r, &a);
-    g1_neg(&want, &s);
-    g1_add(&r, &r, &want);
-    g1_cmov(&r, &s, (uint64_t)(s.x.l[0] & 1));
-    g1_clear_cofactor(&r, &r);
-    v = g1_equal(&r, &s) ^ g1_is_identity(&r) ^ g1_affine_is_on_curve(&a);
+    G(add)(&r, &s, &g);
+    G(dbl)(&r, &r);
+    G(to_affine)(&a, &s);
+    G(add_affine)(&r, &r, &a);
+    G(neg)(&want, &s);
+    G(add)(&r, &r, &want);
+#if TC_GROUP == 2
+    G(psi)(&r, &r);
+#endif
+    G(clear_cofactor)(&r, &r);
+    G(cmov)(&r, &s, LOW_BIT(s));
+    v = G(equal)(&r, &s) ^ G(is_identity)(&r) ^ G(affine_is_on_curve)(&a);
     PUBLIC(r);
     PUBLIC(v);
-    tap_ok(1, "G1 add, dbl, add_affine, to_affine, cmov, equal, clear_cofactor ran on secrets");
+    tap_ok(1, GNAME " add, dbl, add_affine, to_affine, neg, cmov, equal, clear_cofactor%s ran on secrets",
+           TC_GROUP == 2 ? ", psi" : "");
 }
 
-static void check_g2(void)
-{
-    g2_t h, p, r, want, s;
-    g2_affine_t a;
-    fr_t k, k2;
-    uint64_t v;
-
-    g2_generator(&h);
-    fr_random(&k2);
-    g2_mul_vartime(&p, &h, &k2);
-    g2_fixed_base_init(&tab2, &h);
-
-    for (int round = 0; round < 2; round++) {
-        if (round == 0)
-            fr_neg(&k, &FR_ONE);
-        else
-            fr_random(&k);
-        g2_mul_vartime(&want, &p, &k);
-        SECRET(k);
-        s = p;
-        SECRET(s);
-        g2_mul(&r, &s, &k);
-        PUBLIC(r);
-        tap_ok(g2_equal(&r, &want) == 1, "G2 mul, secret point and scalar (%d)", round);
-
-        g2_mul_vartime(&want, &h, &k2);
-        fr_t kk = k2;
-        SECRET(kk);
-        g2_fixed_base_mul(&r, &tab2, &kk);
-        PUBLIC(r);
-        tap_ok(g2_equal(&r, &want) == 1, "G2 fixed_base_mul, secret scalar (%d)", round);
-    }
-
-    s = p;
-    SECRET(s);
-    v = g2_is_in_subgroup(&s);
-    PUBLIC(v);
-    tap_ok(v == 1, "G2 is_in_subgroup, secret point");
-
-    s = p;
-    SECRET(s);
-    g2_add(&r, &s, &h);
-    g2_dbl(&r, &r);
-    g2_to_affine(&a, &s);
-    g2_add_affine(&r, &r, &a);
-    g2_psi(&r, &r);
-    g2_clear_cofactor(&r, &r);
-    g2_cmov(&r, &s, (uint64_t)(s.x.c0.l[0] & 1));
-    v = g2_equal(&r, &s) ^ g2_is_identity(&r) ^ g2_affine_is_on_curve(&a);
-    PUBLIC(r);
-    PUBLIC(v);
-    tap_ok(1, "G2 add, dbl, add_affine, psi, clear_cofactor, cmov, equal ran on secrets");
-}
-
-int main(void)
-{
-    check_g1();
-    check_g2();
-    return tap_done();
-}
+#undef G
+#undef PT
+#undef AFF
+#undef FB
+#undef GNAME
+#undef LOW_BIT
+#endif
