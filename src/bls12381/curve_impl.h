@@ -335,12 +335,12 @@ void C(mul)(PT *r, const PT *p, const fr_t *k)
         for (size_t i = 0; i < CT_TAB; i++)
             C(endo)(&tab[j][i], &tab[j - 1][i]);
 
-    C(set_identity)(&acc);
+    C(lookup_ct)(&acc, tab[0], d[0][CT_ND - 1]);
     for (size_t i = CT_ND; i-- > 0;) {
         if (i != CT_ND - 1)
             for (int b = 0; b < CT_W; b++)
                 C(dbl)(&acc, &acc);
-        for (size_t j = 0; j < ENDO_DIM; j++) {
+        for (size_t j = (i == CT_ND - 1); j < ENDO_DIM; j++) {
             C(lookup_ct)(&t, tab[j], d[j][i]);
             C(add)(&acc, &acc, &t);
         }
