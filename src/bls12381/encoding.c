@@ -1,6 +1,8 @@
 /* ZCash point encodings for G1 and G2 (see encoding.h).  The flag and length
  * logic is written once over a small table of per-group coordinate
- * operations; only those operations differ between Fp and Fp2. */
+ * operations.  Those operations and the public functions come from
+ * encoding_impl.h, instantiated below for each group; only the byte order of
+ * a coordinate is written per group here. */
 #include "encoding.h"
 
 #include <string.h>
@@ -132,76 +134,35 @@ static void encode_point(const struct curve_ops *ops, uint8_t *out, const void *
 
 /* --- G1: coordinates in Fp, b = 4 ---------------------------------------- */
 
-static int g1_fe_read(void *fe, const uint8_t *in)
+static int g1_enc_fe_read(void *fe, const uint8_t *in)
 {
     return fp_from_bytes(fe, in);
 }
 
-static void g1_fe_write(uint8_t *out, const void *fe)
+static void g1_enc_fe_write(uint8_t *out, const void *fe)
 {
     fp_to_bytes(out, fe);
 }
 
-static uint64_t g1_fe_is_largest(const void *fe)
-{
-    return fp_is_lexically_largest(fe);
-}
-
-static int g1_y_from_x(void *y_out, const void *x_in, uint64_t sign)
-{
-    const fp_t *x = x_in;
-    fp_t *y = y_out, rhs, b, neg;
-    int ok;
-
-    fp_sqr(&rhs, x);
-    fp_mul(&rhs, &rhs, x);
-    fp_from_u64(&b, 4);
-    fp_add(&rhs, &rhs, &b);
-    ok = fp_sqrt(y, &rhs);
-    fp_neg(&neg, y);
-    fp_cmov(y, &neg, fp_is_lexically_largest(y) ^ sign);
-    return ok;
-}
-
-static uint64_t g1_on_curve(const void *a)
-{
-    return g1_affine_is_on_curve(a);
-}
-
-static uint64_t g1_in_subgroup(const void *a)
-{
-    g1_t p;
-
-    g1_from_affine(&p, a);
-    return g1_is_in_subgroup(&p);
-}
-
-static const struct curve_ops G1_OPS = {
-    FP_BYTES, g1_fe_read, g1_fe_write, g1_fe_is_largest, g1_y_from_x,
-    g1_on_curve, g1_in_subgroup,
-};
-
-int g1_from_bytes(g1_affine_t *out, const uint8_t *in, size_t len, int allow_identity)
-{
-    if (out == NULL)
-        return BLS_ERR_ARGUMENT;
-    return decode(&G1_OPS, &(struct point_ref){ out, sizeof *out, &out->x, &out->y, &out->infinity },
-                  in, len, allow_identity);
-}
-
-void g1_to_compressed(uint8_t out[G1_COMPRESSED_BYTES], const g1_affine_t *p)
-{
-    encode_point(&G1_OPS, out, &p->x, &p->y, p->infinity, 1);
-}
-
-void g1_to_uncompressed(uint8_t out[G1_UNCOMPRESSED_BYTES], const g1_affine_t *p)
-{
-    encode_point(&G1_OPS, out, &p->x, &p->y, p->infinity, 0);
-}
+#define FE fp_t
+#define FE_OP(name) fp_##name
+#define FE_SET_B(b) fp_from_u64((b), 4)
+#define G_OP(name) g1_##name
+#define G_FE_BYTES FP_BYTES
+#define G_COMPRESSED_BYTES G1_COMPRESSED_BYTES
+#define G_UNCOMPRESSED_BYTES G1_UNCOMPRESSED_BYTES
+#include "encoding_impl.h"
+#undef FE
+#undef FE_OP
+#undef FE_SET_B
+#undef G_OP
+#undef G_FE_BYTES
+#undef G_COMPRESSED_BYTES
+#undef G_UNCOMPRESSED_BYTES
 
 /* --- G2: coordinates in Fp2 written c1 || c0, b = 4(1 + u) ---------------- */
 
-static int g2_fe_read(void *fe, const uint8_t *in)
+static int g2_enc_fe_read(void *fe, const uint8_t *in)
 {
     fp2_t *a = fe;
     int e1 = fp_from_bytes(&a->c1, in);
@@ -210,7 +171,7 @@ static int g2_fe_read(void *fe, const uint8_t *in)
     return e1 != BLS_OK ? e1 : e0;
 }
 
-static void g2_fe_write(uint8_t *out, const void *fe)
+static void g2_enc_fe_write(uint8_t *out, const void *fe)
 {
     const fp2_t *a = fe;
 
@@ -218,60 +179,11 @@ static void g2_fe_write(uint8_t *out, const void *fe)
     fp_to_bytes(out + FP_BYTES, &a->c0);
 }
 
-static uint64_t g2_fe_is_largest(const void *fe)
-{
-    return fp2_is_lexically_largest(fe);
-}
-
-static int g2_y_from_x(void *y_out, const void *x_in, uint64_t sign)
-{
-    const fp2_t *x = x_in;
-    fp2_t *y = y_out, rhs, b, neg;
-    int ok;
-
-    fp2_sqr(&rhs, x);
-    fp2_mul(&rhs, &rhs, x);
-    fp_from_u64(&b.c0, 4);
-    b.c1 = b.c0;
-    fp2_add(&rhs, &rhs, &b);
-    ok = fp2_sqrt(y, &rhs);
-    fp2_neg(&neg, y);
-    fp2_cmov(y, &neg, fp2_is_lexically_largest(y) ^ sign);
-    return ok;
-}
-
-static uint64_t g2_on_curve(const void *a)
-{
-    return g2_affine_is_on_curve(a);
-}
-
-static uint64_t g2_in_subgroup(const void *a)
-{
-    g2_t p;
-
-    g2_from_affine(&p, a);
-    return g2_is_in_subgroup(&p);
-}
-
-static const struct curve_ops G2_OPS = {
-    2 * FP_BYTES, g2_fe_read, g2_fe_write, g2_fe_is_largest, g2_y_from_x,
-    g2_on_curve, g2_in_subgroup,
-};
-
-int g2_from_bytes(g2_affine_t *out, const uint8_t *in, size_t len, int allow_identity)
-{
-    if (out == NULL)
-        return BLS_ERR_ARGUMENT;
-    return decode(&G2_OPS, &(struct point_ref){ out, sizeof *out, &out->x, &out->y, &out->infinity },
-                  in, len, allow_identity);
-}
-
-void g2_to_compressed(uint8_t out[G2_COMPRESSED_BYTES], const g2_affine_t *p)
-{
-    encode_point(&G2_OPS, out, &p->x, &p->y, p->infinity, 1);
-}
-
-void g2_to_uncompressed(uint8_t out[G2_UNCOMPRESSED_BYTES], const g2_affine_t *p)
-{
-    encode_point(&G2_OPS, out, &p->x, &p->y, p->infinity, 0);
-}
+#define FE fp2_t
+#define FE_OP(name) fp2_##name
+#define FE_SET_B(b) (fp_from_u64(&(b)->c0, 4), (b)->c1 = (b)->c0)
+#define G_OP(name) g2_##name
+#define G_FE_BYTES (2 * FP_BYTES)
+#define G_COMPRESSED_BYTES G2_COMPRESSED_BYTES
+#define G_UNCOMPRESSED_BYTES G2_UNCOMPRESSED_BYTES
+#include "encoding_impl.h"

@@ -1,6 +1,7 @@
-/* RFC 9380 expand_message_xmd (SHA-256 through OpenSSL EVP), hash_to_field
- * for Fp, Fp2 and Fr, and the hash_to_curve / encode_to_curve entry points.
- * The curve maps themselves live in sswu_g1.c and sswu_g2.c. */
+/* RFC 9380 expand_message_xmd (SHA-256 through OpenSSL EVP) and
+ * hash_to_field for Fp, Fp2 and Fr.  The curve maps and the hash_to_curve /
+ * encode_to_curve entry points are in sswu_impl.h, instantiated by sswu_g1.c
+ * and sswu_g2.c. */
 #include "hash_to_curve.h"
 
 #include <pthread.h>
@@ -191,64 +192,4 @@ int fr_hash_to_field(fr_t *out, size_t count, const uint8_t *msg, size_t msg_len
                      const uint8_t *dst, size_t dst_len)
 {
     return hash_to_field(out, count, 1, 48, reduce_fr, msg, msg_len, dst, dst_len);
-}
-
-/* RFC 9380 §3: hash_to_curve maps two field elements and adds the images;
- * encode_to_curve maps one.  Both then clear the cofactor. */
-int g1_hash_to_curve(g1_t *out, const uint8_t *msg, size_t msg_len,
-                     const uint8_t *dst, size_t dst_len)
-{
-    fp_t u[2];
-    g1_t q1;
-    int err = fp_hash_to_field(u, 2, msg, msg_len, dst, dst_len);
-
-    if (err != BLS_OK)
-        return err;
-    g1_map_to_curve(out, &u[0]);
-    g1_map_to_curve(&q1, &u[1]);
-    g1_add(out, out, &q1);
-    g1_clear_cofactor(out, out);
-    return BLS_OK;
-}
-
-int g1_encode_to_curve(g1_t *out, const uint8_t *msg, size_t msg_len,
-                       const uint8_t *dst, size_t dst_len)
-{
-    fp_t u;
-    int err = fp_hash_to_field(&u, 1, msg, msg_len, dst, dst_len);
-
-    if (err != BLS_OK)
-        return err;
-    g1_map_to_curve(out, &u);
-    g1_clear_cofactor(out, out);
-    return BLS_OK;
-}
-
-int g2_hash_to_curve(g2_t *out, const uint8_t *msg, size_t msg_len,
-                     const uint8_t *dst, size_t dst_len)
-{
-    fp2_t u[2];
-    g2_t q1;
-    int err = fp2_hash_to_field(u, 2, msg, msg_len, dst, dst_len);
-
-    if (err != BLS_OK)
-        return err;
-    g2_map_to_curve(out, &u[0]);
-    g2_map_to_curve(&q1, &u[1]);
-    g2_add(out, out, &q1);
-    g2_clear_cofactor(out, out);
-    return BLS_OK;
-}
-
-int g2_encode_to_curve(g2_t *out, const uint8_t *msg, size_t msg_len,
-                       const uint8_t *dst, size_t dst_len)
-{
-    fp2_t u;
-    int err = fp2_hash_to_field(&u, 1, msg, msg_len, dst, dst_len);
-
-    if (err != BLS_OK)
-        return err;
-    g2_map_to_curve(out, &u);
-    g2_clear_cofactor(out, out);
-    return BLS_OK;
 }

@@ -1,12 +1,15 @@
 /* map_to_curve for G1 (RFC 9380 §8.8.1, suite BLS12381G1_XMD:SHA-256_SSWU_*):
  * simplified SWU onto E1': y^2 = x^3 + A'x + B', then the 11-isogeny E1' -> E
- * of RFC 9380 Appendix E.2.  The generic code is in sswu_impl.h. */
+ * of RFC 9380 Appendix E.2.  The generic code, which also defines
+ * g1_hash_to_curve and g1_encode_to_curve, is in sswu_impl.h. */
 #include "hash_to_curve.h"
 
 #define FE fp_t
 #define FE_OP(name) fp_##name
 #define FE_ONE FP_ONE
 #define FE_PARTS 1
+#define G_T g1_t
+#define G_OP(name) g1_##name
 #define FE_PART(e, i) (e)
 #define SSWU_C1 1          /* p = 3 mod 4 */
 #define SSWU_C3_LIMBS 6
@@ -88,12 +91,3 @@ static const struct sswu_hex sswu_hex = {
         { "0x1" },
     },
 };
-
-void g1_map_to_curve(g1_t *out, const fp_t *u)
-{
-    g1_t id;
-
-    sswu_map_to_curve(&out->x, &out->y, &out->z, u);
-    g1_set_identity(&id);
-    g1_cmov(out, &id, fp_is_zero(&out->z)); /* the isogeny's exceptional inputs */
-}

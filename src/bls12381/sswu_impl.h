@@ -1,13 +1,15 @@
-/* Field-generic simplified SWU map (RFC 9380 §6.6.2 and Appendix F.2) and
- * isogeny evaluation, written once and instantiated by sswu_g1.c (Fp, the
- * 11-isogeny) and sswu_g2.c (Fp2, the 3-isogeny).  Internal header: include it
- * only from those two files, after defining
+/* Field-generic simplified SWU map (RFC 9380 §6.6.2 and Appendix F.2),
+ * isogeny evaluation and the RFC 9380 §3 encodings built on them, written once
+ * and instantiated by sswu_g1.c (Fp, the 11-isogeny) and sswu_g2.c (Fp2, the
+ * 3-isogeny).  Internal header: include it only from those two files, after
+ * defining
  *
  *   FE              field element type (fp_t, fp2_t)
  *   FE_OP(name)     field function of that type, e.g. fp_##name
  *   FE_ONE          the constant 1
  *   FE_PARTS        Fp components per element (1 or 2)
  *   FE_PART(e, i)   pointer to component i (0 = c0) of FE *e
+ *   G_T, G_OP(name) the group's point type and functions (g1_t, g1_##name)
  *   SSWU_C1         largest c1 with 2^c1 | q - 1 (RFC 9380 F.2.1.1)
  *   SSWU_C3_LIMBS   64-bit limbs of c3 = (q - 1 - 2^c1) / 2^(c1 + 1)
  *   ISO_XNUM_LEN, ISO_XDEN_LEN, ISO_YNUM_LEN, ISO_YDEN_LEN
@@ -17,8 +19,11 @@
  * curve's constants as hex strings exactly as printed in RFC 9380 §8.8 and
  * Appendix E.  They are converted once, on first use.
  *
- * Everything is constant time in the input u: the only branches and table
- * indices depend on the public exponent c3. */
+ * It defines the public G_OP(map_to_curve), G_OP(hash_to_curve) and
+ * G_OP(encode_to_curve) of hash_to_curve.h, i.e. g1_map_to_curve etc.
+ *
+ * Everything is constant time in the input: the only branches and table
+ * indices depend on the public exponent c3 and on lengths. */
 #ifndef ROAM_BLS12381_SSWU_IMPL_H
 #define ROAM_BLS12381_SSWU_IMPL_H
 
@@ -26,8 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
-#include "fp.h"
+#include "hash_to_curve.h"
 
 /* The isogeny evaluation below relies on this degree pattern, which both
  * BLS12-381 isogenies have: deg x_den = deg x_num - 1, deg y_den = deg y_num. */
@@ -261,12 +265,13 @@ static void sswu_iso_poly(FE *r, const FE *c, int len, const FE *n, const FE *dp
 /* map_to_curve = SSWU then the isogeny, as homogeneous projective (X:Y:Z)
  * on E.  With x = xn/xd the isogeny is x' = XN / (XD xd), y' = y YN / YD
  * (homogenized polynomials), so X = XN YD, Y = y YN XD xd, Z = XD xd YD.
- * Z = 0 exactly for the isogeny's exceptional inputs; callers map that to
- * the identity. */
-static void sswu_map_to_curve(FE *X, FE *Y, FE *Z, const FE *u)
+ * Z = 0 exactly for the isogeny's exceptional inputs, which RFC 9380 §6.6.3
+ * sends to the identity. */
+void G_OP(map_to_curve)(G_T *out, const FE *u)
 {
     const struct sswu_consts *k = &sswu_k;
     FE xn, xd, y, dpow[ISO_YNUM_LEN], xnum, xden, ynum, yden;
+    G_T id;
 
     pthread_once(&sswu_once, sswu_init_once);
     sswu_map(&xn, &xd, &y, u, k);
@@ -279,10 +284,44 @@ static void sswu_map_to_curve(FE *X, FE *Y, FE *Z, const FE *u)
     sswu_iso_poly(&ynum, k->ynum, ISO_YNUM_LEN, &xn, dpow);
     sswu_iso_poly(&yden, k->yden, ISO_YDEN_LEN, &xn, dpow);
     FE_OP(mul)(&xden, &xden, &xd);
-    FE_OP(mul)(X, &xnum, &yden);
-    FE_OP(mul)(Y, &y, &ynum);
-    FE_OP(mul)(Y, Y, &xden);
-    FE_OP(mul)(Z, &xden, &yden);
+    FE_OP(mul)(&out->x, &xnum, &yden);
+    FE_OP(mul)(&out->y, &y, &ynum);
+    FE_OP(mul)(&out->y, &out->y, &xden);
+    FE_OP(mul)(&out->z, &xden, &yden);
+    G_OP(set_identity)(&id);
+    G_OP(cmov)(out, &id, FE_OP(is_zero)(&out->z));
+}
+
+/* RFC 9380 §3: hash_to_curve maps two field elements and adds the images
+ * (count = 2), encode_to_curve maps one (count = 1); both clear the cofactor. */
+static int sswu_hash(G_T *out, size_t count, const uint8_t *msg, size_t msg_len,
+                     const uint8_t *dst, size_t dst_len)
+{
+    FE u[2];
+    G_T q;
+    int err = FE_OP(hash_to_field)(u, count, msg, msg_len, dst, dst_len);
+
+    if (err != BLS_OK)
+        return err;
+    G_OP(map_to_curve)(out, &u[0]);
+    if (count == 2) {
+        G_OP(map_to_curve)(&q, &u[1]);
+        G_OP(add)(out, out, &q);
+    }
+    G_OP(clear_cofactor)(out, out);
+    return BLS_OK;
+}
+
+int G_OP(hash_to_curve)(G_T *out, const uint8_t *msg, size_t msg_len,
+                        const uint8_t *dst, size_t dst_len)
+{
+    return sswu_hash(out, 2, msg, msg_len, dst, dst_len);
+}
+
+int G_OP(encode_to_curve)(G_T *out, const uint8_t *msg, size_t msg_len,
+                          const uint8_t *dst, size_t dst_len)
+{
+    return sswu_hash(out, 1, msg, msg_len, dst, dst_len);
 }
 
 #endif

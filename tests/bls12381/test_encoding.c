@@ -102,44 +102,52 @@ static int equals(const struct group *g, const aff_t *a, const proj_t *p, int ne
     return (int)g1_equal(&q.g1, &p->g1);
 }
 
-/* Smallest x = k (G1) or k + u (G2), k >= 1, such that x^3 + b is a square
- * (want_square) or not.  For a square, a is the point on E; it is returned
- * only if it lies outside the subgroup, which is what the test needs (almost
- * every point of E is, the cofactor being large). */
+/* x := k (G1) or k + u (G2) and y := a square root of x^3 + b; returns
+ * whether there is one.  The curve equation is evaluated in Fp2 for both
+ * groups (G1's x and b have c1 = 0); only the square root differs. */
+static int set_x(const struct group *g, aff_t *a, uint64_t k)
+{
+    fp2_t x = FP2_ZERO, b = FP2_ZERO, rhs;
+
+    memset(a, 0, sizeof *a);
+    fp_from_u64(&x.c0, k);
+    fp_from_u64(&b.c0, 4);
+    if (g->g2) {
+        x.c1 = FP_ONE;
+        b.c1 = b.c0;
+    }
+    fp2_sqr(&rhs, &x);
+    fp2_mul(&rhs, &rhs, &x);
+    fp2_add(&rhs, &rhs, &b);
+    if (g->g2) {
+        a->g2.x = x;
+        return fp2_sqrt(&a->g2.y, &rhs);
+    }
+    a->g1.x = x.c0;
+    return fp_sqrt(&a->g1.y, &rhs.c0);
+}
+
+static int in_subgroup(const struct group *g, const aff_t *a)
+{
+    proj_t p;
+
+    if (g->g2) {
+        g2_from_affine(&p.g2, &a->g2);
+        return (int)g2_is_in_subgroup(&p.g2);
+    }
+    g1_from_affine(&p.g1, &a->g1);
+    return (int)g1_is_in_subgroup(&p.g1);
+}
+
+/* The smallest such x whose x^3 + b is a square (want_square) or not.  For
+ * a square, a is a point of E, taken only if it lies outside the subgroup,
+ * which is what the test needs (almost every point is: the cofactor is
+ * large). */
 static void craft_x(const struct group *g, aff_t *a, int want_square)
 {
-    memset(a, 0, sizeof *a);
-    for (uint64_t k = 1;; k++) {
-        if (g->g2) {
-            fp2_t rhs, b;
-            g2_t q;
-            fp_from_u64(&a->g2.x.c0, k);
-            a->g2.x.c1 = FP_ONE;
-            fp_from_u64(&b.c0, 4);
-            b.c1 = b.c0;
-            fp2_sqr(&rhs, &a->g2.x);
-            fp2_mul(&rhs, &rhs, &a->g2.x);
-            fp2_add(&rhs, &rhs, &b);
-            if (fp2_sqrt(&a->g2.y, &rhs) != want_square)
-                continue;
-            g2_from_affine(&q, &a->g2);
-            if (!want_square || !g2_is_in_subgroup(&q))
-                return;
-        } else {
-            fp_t rhs, b;
-            g1_t q;
-            fp_from_u64(&a->g1.x, k);
-            fp_from_u64(&b, 4);
-            fp_sqr(&rhs, &a->g1.x);
-            fp_mul(&rhs, &rhs, &a->g1.x);
-            fp_add(&rhs, &rhs, &b);
-            if (fp_sqrt(&a->g1.y, &rhs) != want_square)
-                continue;
-            g1_from_affine(&q, &a->g1);
-            if (!want_square || !g1_is_in_subgroup(&q))
-                return;
-        }
-    }
+    for (uint64_t k = 1;; k++)
+        if (set_x(g, a, k) == want_square && !(want_square && in_subgroup(g, a)))
+            return;
 }
 
 static uint64_t on_curve(const struct group *g, const aff_t *a)

@@ -66,45 +66,48 @@ static int fp_equal_hex(const fp_t *a, const char *hex)
     return bytes_equal_hex(b, sizeof b, hex);
 }
 
-/* ---- expand_message_xmd --------------------------------------------------- */
+/* Calls fn for each line of a vector file that is not a comment, split at
+ * spaces; returns the number of lines. */
+typedef void (*record_fn)(char **tok, int n, void *ctx);
 
-static void test_xmd_kat(void)
+static int for_each_record(const char *name, record_fn fn, void *ctx)
 {
-    FILE *f = open_vec("xmd_sha256.txt");
-    char *line = NULL;
+    FILE *f = open_vec(name);
+    char *line = NULL, *tok[256], *save;
     size_t cap = 0;
-    int n = 0;
+    int records = 0;
 
     while (f != NULL && getline(&line, &cap, f) > 0) {
-        char *save, *dst_h, *msg_h, *len_h, *out_h;
-        size_t dst_len, msg_len, len;
-        uint8_t *dst, *msg, *out;
-
-        if (line[0] == '#')
+        int n = 0;
+        for (char *t = strtok_r(line, " \n", &save); t != NULL && n < 256; t = strtok_r(NULL, " \n", &save))
+            tok[n++] = t;
+        if (n == 0 || tok[0][0] == '#')
             continue;
-        dst_h = strtok_r(line, " \n", &save);
-        msg_h = strtok_r(NULL, " \n", &save);
-        len_h = strtok_r(NULL, " \n", &save);
-        out_h = strtok_r(NULL, " \n", &save);
-        if (out_h == NULL)
-            continue;
-        dst = unhex(dst_h, &dst_len);
-        msg = unhex(msg_h, &msg_len);
-        len = strtoul(len_h, NULL, 10);
-        out = malloc(len);
-        tap_ok(dst && msg && out &&
-               expand_message_xmd(out, len, msg, msg_len, dst, dst_len) == BLS_OK &&
-               bytes_equal_hex(out, len, out_h),
-               "expand_message_xmd KAT %d (dst %zu B, msg %zu B, len %zu)", ++n, dst_len,
-               msg_len, len);
-        free(dst);
-        free(msg);
-        free(out);
+        fn(tok, n, ctx);
+        records++;
     }
-    tap_ok(n >= 10, "xmd KAT file has %d vectors", n);
     free(line);
     if (f)
         fclose(f);
+    return records;
+}
+
+/* ---- expand_message_xmd --------------------------------------------------- */
+
+/* dst msg len uniform_bytes */
+static void xmd_record(char **tok, int n, void *ctx)
+{
+    size_t dst_len, msg_len, len = n == 4 ? strtoul(tok[2], NULL, 10) : 0;
+    uint8_t *dst = unhex(tok[0], &dst_len), *msg = unhex(tok[1], &msg_len), *out = malloc(len + 1);
+
+    tap_ok(n == 4 && dst && msg && out &&
+           expand_message_xmd(out, len, msg, msg_len, dst, dst_len) == BLS_OK &&
+           bytes_equal_hex(out, len, tok[3]),
+           "expand_message_xmd KAT %d (dst %zu B, msg %zu B, len %zu)", ++*(int *)ctx, dst_len,
+           msg_len, len);
+    free(dst);
+    free(msg);
+    free(out);
 }
 
 static void test_xmd_limits(void)
@@ -130,55 +133,44 @@ static void test_xmd_limits(void)
 
 /* ---- hash_to_field into Fr (FABEO KEM coins) ------------------------------ */
 
-static void test_fr_h2f(void)
+/* dst msg count e_0 ... e_(count-1) */
+static void fr_record(char **tok, int n, void *ctx)
 {
-    FILE *f = open_vec("h2f_fr.txt");
-    char *line = NULL;
-    size_t cap = 0;
+    size_t dst_len, msg_len, count = n >= 3 ? strtoul(tok[2], NULL, 10) : 0;
+    uint8_t *dst = unhex(tok[0], &dst_len), *msg = unhex(tok[1], &msg_len);
+    fr_t *s = calloc(count + 1, sizeof *s);
+    int ok = (size_t)n == 3 + count && dst && msg && s &&
+             fr_hash_to_field(s, count, msg, msg_len, dst, dst_len) == BLS_OK;
+
+    for (size_t i = 0; ok && i < count; i++) {
+        uint8_t b[FR_BYTES];
+        fr_to_bytes(b, &s[i]);
+        ok = bytes_equal_hex(b, sizeof b, tok[3 + i]);
+    }
+    tap_ok(ok, "fr_hash_to_field KAT %d (count %zu)", ++*(int *)ctx, count);
+    free(dst);
+    free(msg);
+    free(s);
+}
+
+static void test_fr_limits(void)
+{
+    fr_t s[171];
+    const uint8_t dst[] = "ROAM-FABEO-V01-KEM-COINS";
+
+    tap_ok(fr_hash_to_field(s, 0, dst, 1, dst, 24) == BLS_ERR_ARGUMENT, "fr h2f: count 0 rejected");
+    tap_ok(fr_hash_to_field(s, 171, dst, 1, dst, 24) == BLS_ERR_ARGUMENT,
+           "fr h2f: count 171 (> 8160 bytes) rejected");
+    tap_ok(fr_hash_to_field(s, 2, dst, 1, dst, 256) == BLS_ERR_ARGUMENT, "fr h2f: long DST rejected");
+}
+
+/* A known-answer file: each record is one test point, and the file must
+ * hold at least min of them. */
+static void test_kat_file(const char *name, record_fn fn, int min)
+{
     int n = 0;
 
-    while (f != NULL && getline(&line, &cap, f) > 0) {
-        char *save, *dst_h, *msg_h, *count_h;
-        size_t dst_len, msg_len, count;
-        uint8_t *dst, *msg;
-        fr_t *s;
-        int ok;
-
-        if (line[0] == '#')
-            continue;
-        dst_h = strtok_r(line, " \n", &save);
-        msg_h = strtok_r(NULL, " \n", &save);
-        count_h = strtok_r(NULL, " \n", &save);
-        if (count_h == NULL)
-            continue;
-        dst = unhex(dst_h, &dst_len);
-        msg = unhex(msg_h, &msg_len);
-        count = strtoul(count_h, NULL, 10);
-        s = calloc(count, sizeof *s);
-        ok = dst && msg && s && fr_hash_to_field(s, count, msg, msg_len, dst, dst_len) == BLS_OK;
-        for (size_t i = 0; ok && i < count; i++) {
-            uint8_t b[FR_BYTES];
-            fr_to_bytes(b, &s[i]);
-            ok = bytes_equal_hex(b, sizeof b, strtok_r(NULL, " \n", &save));
-        }
-        tap_ok(ok, "fr_hash_to_field KAT %d (count %zu)", ++n, count);
-        free(dst);
-        free(msg);
-        free(s);
-    }
-    tap_ok(n >= 3, "Fr hash_to_field file has %d vectors", n);
-    free(line);
-    if (f)
-        fclose(f);
-
-    {
-        fr_t s[171];
-        const uint8_t dst[] = "ROAM-FABEO-V01-KEM-COINS";
-        tap_ok(fr_hash_to_field(s, 0, dst, 1, dst, 24) == BLS_ERR_ARGUMENT, "fr h2f: count 0 rejected");
-        tap_ok(fr_hash_to_field(s, 171, dst, 1, dst, 24) == BLS_ERR_ARGUMENT,
-               "fr h2f: count 171 (> 8160 bytes) rejected");
-        tap_ok(fr_hash_to_field(s, 2, dst, 1, dst, 256) == BLS_ERR_ARGUMENT, "fr h2f: long DST rejected");
-    }
+    tap_ok(for_each_record(name, fn, &n) >= min, "%s: %d vectors", name, n);
 }
 
 /* ---- RFC 9380 suites ------------------------------------------------------ */
@@ -187,6 +179,8 @@ struct h2c_case {
     int g2, ro;
     uint8_t *dst, *msg;
     size_t dst_len, msg_len;
+    const char *name;
+    int vectors, checks;
 };
 
 /* Affine coordinates as Fp components in file order: x, y for G1 and
@@ -214,91 +208,85 @@ static size_t g2_components(fp_t *c, const g2_t *p)
 }
 
 /* What a vector line names: "u" (all u values), "Q0"/"Q1"/"Q" (map_to_curve of
- * u[i]) or "P" (the suite's output), as Fp components. */
+ * u[i]) or "P" (the suite's output, which must lie in the subgroup), as Fp
+ * components; 0 on any failure. */
 static size_t h2c_compute(fp_t *c, const struct h2c_case *t, const char *what)
 {
     size_t count = t->ro ? 2 : 1, i = what[0] == 'Q' && what[1] == '1';
     fp_t u1[2];
     fp2_t u2[2];
-    g1_t p1;
-    g2_t p2;
+    union { g1_t g1; g2_t g2; } p;
+    int err = t->g2 ? fp2_hash_to_field(u2, count, t->msg, t->msg_len, t->dst, t->dst_len)
+                    : fp_hash_to_field(u1, count, t->msg, t->msg_len, t->dst, t->dst_len);
 
-    if (t->g2) {
-        if (fp2_hash_to_field(u2, count, t->msg, t->msg_len, t->dst, t->dst_len) != BLS_OK)
-            return 0;
-        if (what[0] == 'u') {
-            for (size_t j = 0; j < count; j++) {
+    if (err != BLS_OK)
+        return 0;
+    if (what[0] == 'u') {
+        for (size_t j = 0; j < count; j++) {
+            if (!t->g2)
+                c[j] = u1[j];
+            else {
                 c[2 * j] = u2[j].c0;
                 c[2 * j + 1] = u2[j].c1;
             }
-            return 2 * count;
         }
-        if (what[0] == 'Q')
-            g2_map_to_curve(&p2, &u2[i]);
-        else if ((t->ro ? g2_hash_to_curve : g2_encode_to_curve)(&p2, t->msg, t->msg_len, t->dst,
-                                                                  t->dst_len) != BLS_OK ||
-                 !g2_is_in_subgroup(&p2))
-            return 0;
-        return g2_components(c, &p2);
+        return t->g2 ? 2 * count : count;
     }
-    if (fp_hash_to_field(u1, count, t->msg, t->msg_len, t->dst, t->dst_len) != BLS_OK)
-        return 0;
-    if (what[0] == 'u') {
-        memcpy(c, u1, count * sizeof *u1);
-        return count;
+    if (what[0] == 'Q') {
+        if (t->g2)
+            g2_map_to_curve(&p.g2, &u2[i]);
+        else
+            g1_map_to_curve(&p.g1, &u1[i]);
+    } else if (t->g2) {
+        err = (t->ro ? g2_hash_to_curve : g2_encode_to_curve)(&p.g2, t->msg, t->msg_len, t->dst, t->dst_len);
+        err = err != BLS_OK || !g2_is_in_subgroup(&p.g2);
+    } else {
+        err = (t->ro ? g1_hash_to_curve : g1_encode_to_curve)(&p.g1, t->msg, t->msg_len, t->dst, t->dst_len);
+        err = err != BLS_OK || !g1_is_in_subgroup(&p.g1);
     }
-    if (what[0] == 'Q')
-        g1_map_to_curve(&p1, &u1[i]);
-    else if ((t->ro ? g1_hash_to_curve : g1_encode_to_curve)(&p1, t->msg, t->msg_len, t->dst,
-                                                              t->dst_len) != BLS_OK ||
-             !g1_is_in_subgroup(&p1))
+    if (err)
         return 0;
-    return g1_components(c, &p1);
+    return t->g2 ? g2_components(c, &p.g2) : g1_components(c, &p.g1);
+}
+
+/* One line of an h2c_*.txt file: "dst" and "msg" set up the case, any other
+ * key is checked against h2c_compute. */
+static void h2c_record(char **tok, int n, void *ctx)
+{
+    struct h2c_case *t = ctx;
+    fp_t c[4];
+    size_t count;
+    int ok;
+
+    if (strcmp(tok[0], "dst") == 0 || strcmp(tok[0], "msg") == 0) {
+        int is_dst = tok[0][0] == 'd';
+        free(is_dst ? t->dst : t->msg);
+        if (is_dst)
+            t->dst = unhex(n > 1 ? tok[1] : "-", &t->dst_len);
+        else
+            t->msg = unhex(n > 1 ? tok[1] : "-", &t->msg_len);
+        t->vectors += !is_dst;
+        return;
+    }
+    count = h2c_compute(c, t, tok[0]);
+    ok = count > 0 && (size_t)n == 1 + count;
+    for (size_t k = 0; ok && k < count; k++)
+        ok = fp_equal_hex(&c[k], tok[1 + k]);
+    tap_ok(ok, "%s vector %d: %s", t->name, t->vectors, tok[0]);
+    t->checks++;
 }
 
 static void test_h2c_file(int g2, int ro)
 {
     char name[32];
-    struct h2c_case t = { g2, ro, NULL, NULL, 0, 0 };
-    FILE *f;
-    char *line = NULL;
-    size_t cap = 0;
-    int vec = 0, lines = 0;
+    struct h2c_case t = { g2, ro, NULL, NULL, 0, 0, name, 0, 0 };
 
     snprintf(name, sizeof name, "h2c_G%d_%s.txt", g2 ? 2 : 1, ro ? "RO" : "NU");
-    f = open_vec(name);
-    while (f != NULL && getline(&line, &cap, f) > 0) {
-        char *save, *key = strtok_r(line, " \n", &save), *tok;
-        fp_t c[4];
-        size_t n, k = 0;
-        int ok;
-
-        if (key == NULL || key[0] == '#')
-            continue;
-        if (strcmp(key, "dst") == 0) {
-            free(t.dst);
-            t.dst = unhex(strtok_r(NULL, " \n", &save), &t.dst_len);
-            continue;
-        }
-        if (strcmp(key, "msg") == 0) {
-            free(t.msg);
-            t.msg = unhex(strtok_r(NULL, " \n", &save), &t.msg_len);
-            vec++;
-            continue;
-        }
-        n = h2c_compute(c, &t, key);
-        ok = n > 0;
-        while ((tok = strtok_r(NULL, " \n", &save)) != NULL)
-            ok = ok && k < n && fp_equal_hex(&c[k++], tok);
-        tap_ok(ok && k == n, "%s vector %d: %s", name, vec, key);
-        lines++;
-    }
-    tap_ok(vec >= 5 && lines >= 3 * vec, "%s: %d vectors, %d checks", name, vec, lines);
+    for_each_record(name, h2c_record, &t);
+    tap_ok(t.vectors >= 5 && t.checks >= 3 * t.vectors, "%s: %d vectors, %d checks", name, t.vectors,
+           t.checks);
     free(t.dst);
     free(t.msg);
-    free(line);
-    if (f)
-        fclose(f);
 }
 
 /* map_to_curve lands on E for u = 0 (the exceptional SSWU case) and for many
@@ -390,9 +378,10 @@ int main(int argc, char **argv)
 {
     if (argc > 1)
         vec_dir = argv[1];
-    test_xmd_kat();
+    test_kat_file("xmd_sha256.txt", xmd_record, 10);
     test_xmd_limits();
-    test_fr_h2f();
+    test_kat_file("h2f_fr.txt", fr_record, 3);
+    test_fr_limits();
     test_h2c_file(0, 1);
     test_h2c_file(0, 0);
     test_h2c_file(1, 1);
