@@ -4,6 +4,7 @@
 #include "fp.h"
 
 #include "errors.h"
+#include "fp_wide.h"
 #include "mont.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -88,6 +89,35 @@ static const uint64_t P_ADX[FP_LIMBS + 1] = {
     "movl $0, %%r13d\n\t"                                                \
     "adcxq %%r13, %%" #t6 "\n\t"
 
+/* Final step shared by the multiplication and the reduction: the result
+ * t < 2p sits in r12, rax, rbx, r8, r9, r10; d = t - p goes to free
+ * registers and replaces t unless that borrowed; then store to r (rdi). */
+#define ADX_FINAL \
+        "movq %%r12, %%rdx\n\t" \
+        "movq %%rax, %%rsi\n\t" \
+        "movq %%rbx, %%rcx\n\t" \
+        "movq %%r8, %%r11\n\t" \
+        "movq %%r9, %%r13\n\t" \
+        "movq %%r10, %%r14\n\t" \
+        "subq 0*8+%[p], %%rdx\n\t" \
+        "sbbq 1*8+%[p], %%rsi\n\t" \
+        "sbbq 2*8+%[p], %%rcx\n\t" \
+        "sbbq 3*8+%[p], %%r11\n\t" \
+        "sbbq 4*8+%[p], %%r13\n\t" \
+        "sbbq 5*8+%[p], %%r14\n\t" \
+        "cmovncq %%rdx, %%r12\n\t" \
+        "cmovncq %%rsi, %%rax\n\t" \
+        "cmovncq %%rcx, %%rbx\n\t" \
+        "cmovncq %%r11, %%r8\n\t" \
+        "cmovncq %%r13, %%r9\n\t" \
+        "cmovncq %%r14, %%r10\n\t" \
+        "movq %%r12, 0*8(%%rdi)\n\t" \
+        "movq %%rax, 1*8(%%rdi)\n\t" \
+        "movq %%rbx, 2*8(%%rdi)\n\t" \
+        "movq %%r8, 3*8(%%rdi)\n\t" \
+        "movq %%r9, 4*8(%%rdi)\n\t" \
+        "movq %%r10, 5*8(%%rdi)\n\t"
+
 static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
 {
     /* After six rows t0..t5 sit in r12, rax, rbx, r8, r9, r10. */
@@ -104,34 +134,88 @@ static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
         ADX_ROW(3, r9, r10, r11, r12, rax, rbx, r8)
         ADX_ROW(4, r10, r11, r12, rax, rbx, r8, r9)
         ADX_ROW(5, r11, r12, rax, rbx, r8, r9, r10)
-        /* t < 2p: d = t - p; keep t if that borrowed. */
-        "movq %%r12, %%rdx\n\t"
-        "movq %%rax, %%rsi\n\t"
-        "movq %%rbx, %%rcx\n\t"
-        "movq %%r8, %%r11\n\t"
-        "movq %%r9, %%r13\n\t"
-        "movq %%r10, %%r14\n\t"
-        "subq 0*8+%[p], %%rdx\n\t"
-        "sbbq 1*8+%[p], %%rsi\n\t"
-        "sbbq 2*8+%[p], %%rcx\n\t"
-        "sbbq 3*8+%[p], %%r11\n\t"
-        "sbbq 4*8+%[p], %%r13\n\t"
-        "sbbq 5*8+%[p], %%r14\n\t"
-        "cmovncq %%rdx, %%r12\n\t"
-        "cmovncq %%rsi, %%rax\n\t"
-        "cmovncq %%rcx, %%rbx\n\t"
-        "cmovncq %%r11, %%r8\n\t"
-        "cmovncq %%r13, %%r9\n\t"
-        "cmovncq %%r14, %%r10\n\t"
-        "movq %%r12, 0*8(%%rdi)\n\t"
-        "movq %%rax, 1*8(%%rdi)\n\t"
-        "movq %%rbx, 2*8(%%rdi)\n\t"
-        "movq %%r8, 3*8(%%rdi)\n\t"
-        "movq %%r9, 4*8(%%rdi)\n\t"
-        "movq %%r10, 5*8(%%rdi)\n\t"
+        ADX_FINAL
         : "+D"(r), "+S"(a), "+c"(b)
         : [p] "m"(P_ADX)
         : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* Double-width product: the multiplication rows of fp_mul_adx without the
+ * reduction; after row i the low accumulator limb is final and stored as
+ * t[i].  Inputs may be up to 2^382 (unreduced sums). */
+#define ADX_WIDE_ROW(i, t0, t1, t2, t3, t4, t5, t6)                       \
+    "movq " #i "*8(%%rcx), %%rdx\n\t"                                    \
+    "xorq %%" #t6 ", %%" #t6 "\n\t"                                      \
+    ADX_MAC(0, t0, t1) ADX_MAC(1, t1, t2) ADX_MAC(2, t2, t3)              \
+    ADX_MAC(3, t3, t4) ADX_MAC(4, t4, t5) ADX_MAC(5, t5, t6)              \
+    "movl $0, %%r13d\n\t"                                                \
+    "adoxq %%r13, %%" #t6 "\n\t"                                         \
+    "movq %%" #t0 ", " #i "*8(%%rdi)\n\t"
+
+static void fp_mul_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+{
+    __asm__ volatile(
+        "xorl %%eax, %%eax\n\t"
+        "xorl %%ebx, %%ebx\n\t"
+        "xorl %%r8d, %%r8d\n\t"
+        "xorl %%r9d, %%r9d\n\t"
+        "xorl %%r10d, %%r10d\n\t"
+        "xorl %%r11d, %%r11d\n\t"
+        ADX_WIDE_ROW(0, rax, rbx, r8, r9, r10, r11, r12)
+        ADX_WIDE_ROW(1, rbx, r8, r9, r10, r11, r12, rax)
+        ADX_WIDE_ROW(2, r8, r9, r10, r11, r12, rax, rbx)
+        ADX_WIDE_ROW(3, r9, r10, r11, r12, rax, rbx, r8)
+        ADX_WIDE_ROW(4, r10, r11, r12, rax, rbx, r8, r9)
+        ADX_WIDE_ROW(5, r11, r12, rax, rbx, r8, r9, r10)
+        "movq %%r12, 6*8(%%rdi)\n\t"
+        "movq %%rax, 7*8(%%rdi)\n\t"
+        "movq %%rbx, 8*8(%%rdi)\n\t"
+        "movq %%r8, 9*8(%%rdi)\n\t"
+        "movq %%r9, 10*8(%%rdi)\n\t"
+        "movq %%r10, 11*8(%%rdi)\n\t"
+        : "+D"(t), "+S"(a), "+c"(b)
+        :
+        : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* One Montgomery step on the low half: m = u0 n0, u = (u + m p) / 2^64. */
+#define ADX_REDC_STEP(u0, u1, u2, u3, u4, u5, u6)                         \
+    "movq %%" #u0 ", %%rdx\n\t"                                          \
+    "imulq 6*8+%[p], %%rdx\n\t"                                          \
+    "xorq %%" #u6 ", %%" #u6 "\n\t" /* u6 = 0, CF = OF = 0 */            \
+    ADX_RED(0, u0, u1) ADX_RED(1, u1, u2) ADX_RED(2, u2, u3)              \
+    ADX_RED(3, u3, u4) ADX_RED(4, u4, u5) ADX_RED(5, u5, u6)              \
+    "movl $0, %%r13d\n\t"                                                \
+    "adcxq %%r13, %%" #u6 "\n\t"
+
+/* REDC(t) = (t_lo + M p) / 2^384 + t_hi, where M only depends on t_lo: the
+ * six steps reduce the low half alone (giving u <= p), the high half
+ * (< p because t < p 2^384) is added afterwards, and u + t_hi < 2p. */
+static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
+{
+    __asm__ volatile(
+        "movq 0*8(%%rsi), %%rax\n\t"
+        "movq 1*8(%%rsi), %%rbx\n\t"
+        "movq 2*8(%%rsi), %%r8\n\t"
+        "movq 3*8(%%rsi), %%r9\n\t"
+        "movq 4*8(%%rsi), %%r10\n\t"
+        "movq 5*8(%%rsi), %%r11\n\t"
+        ADX_REDC_STEP(rax, rbx, r8, r9, r10, r11, r12)
+        ADX_REDC_STEP(rbx, r8, r9, r10, r11, r12, rax)
+        ADX_REDC_STEP(r8, r9, r10, r11, r12, rax, rbx)
+        ADX_REDC_STEP(r9, r10, r11, r12, rax, rbx, r8)
+        ADX_REDC_STEP(r10, r11, r12, rax, rbx, r8, r9)
+        ADX_REDC_STEP(r11, r12, rax, rbx, r8, r9, r10)
+        "addq 6*8(%%rsi), %%r12\n\t"
+        "adcq 7*8(%%rsi), %%rax\n\t"
+        "adcq 8*8(%%rsi), %%rbx\n\t"
+        "adcq 9*8(%%rsi), %%r8\n\t"
+        "adcq 10*8(%%rsi), %%r9\n\t"
+        "adcq 11*8(%%rsi), %%r10\n\t"
+        ADX_FINAL
+        : "+D"(r), "+S"(t)
+        : [p] "m"(P_ADX)
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
 /* Modular addition and subtraction in plain x86-64 (no extension needed):
@@ -283,6 +367,22 @@ void fp_sqr(fp_t *r, const fp_t *a)
     else
         mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS);
 }
+
+void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+{
+    if (fp_use_adx)
+        fp_mul_wide_adx(t, a, b);
+    else
+        mont_mul_wide(t, a, b, FP_LIMBS);
+}
+
+void fp_redc(fp_t *r, const uint64_t t[FP_WIDE_LIMBS])
+{
+    if (fp_use_adx)
+        fp_redc_adx(r->l, t);
+    else
+        mont_redc(r->l, t, P, P_N0, FP_LIMBS);
+}
 #else
 int fp_force_portable(int on)
 {
@@ -296,7 +396,19 @@ void fp_dbl(fp_t *r, const fp_t *a) { mont_add(r->l, a->l, a->l, P, FP_LIMBS); }
 
 void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) { mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS); }
 void fp_sqr(fp_t *r, const fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS); }
+
+void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+{
+    mont_mul_wide(t, a, b, FP_LIMBS);
+}
+
+void fp_redc(fp_t *r, const uint64_t t[FP_WIDE_LIMBS]) { mont_redc(r->l, t, P, P_N0, FP_LIMBS); }
 #endif
+
+const uint64_t FP_P_SQUARED[FP_WIDE_LIMBS] = {
+    0x26aa00001c718e39ULL, 0x7ced6b1d76382eabULL, 0x162c338362113cfdULL, 0x66bf91ed3e71b743ULL,
+    0x292e85a87091a049ULL, 0x1d68619c86185c7bULL, 0xf53149330978ef01ULL, 0x50a62cfd16ddca6eULL,
+    0x66e59e49349e8bd0ULL, 0xe2dc90e50e7046b4ULL, 0x4bd278eaa22f25e9ULL, 0x02a437a4b8c35fc7ULL};
 
 static void fp_mul_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {

@@ -2,6 +2,9 @@
  * pairing tower.  Constant time except the _vartime functions. */
 #include "fp2.h"
 
+#include "fp_wide.h"
+#include "mont.h"
+
 const fp2_t FP2_ZERO = {{{0}}, {{0}}};
 const fp2_t FP2_ONE = {FP_ONE_INIT, {{0}}};
 
@@ -40,19 +43,29 @@ void fp2_conj(fp2_t *r, const fp2_t *a)
     fp_neg(&r->c1, &a->c1);
 }
 
-/* Karatsuba: three base multiplications instead of four.
- * (a0 + a1 u)(b0 + b1 u) = (a0 b0 - a1 b1) + ((a0+a1)(b0+b1) - a0 b0 - a1 b1) u */
+/* Karatsuba with lazy reduction: three double-width products and only two
+ * Montgomery reductions (instead of three full multiplications).
+ *   c0 = REDC(a0 b0 - a1 b1), adding p^2 if the difference is negative;
+ *   c1 = REDC((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) = REDC(a0 b1 + a1 b0).
+ * The sums a0 + a1, b0 + b1 are left unreduced (< 2p < 2^382), so the
+ * second difference is exact and < 2p^2; both REDC inputs are < p 2^384. */
 void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b)
 {
-    fp_t t0, t1, sa, sb;
-    fp_mul(&t0, &a->c0, &b->c0);
-    fp_mul(&t1, &a->c1, &b->c1);
-    fp_add(&sa, &a->c0, &a->c1);
-    fp_add(&sb, &b->c0, &b->c1);
-    fp_mul(&sa, &sa, &sb);
-    fp_sub(&r->c0, &t0, &t1);
-    fp_sub(&sa, &sa, &t0);
-    fp_sub(&r->c1, &sa, &t1);
+    uint64_t sa[FP_LIMBS], sb[FP_LIMBS], fix[FP_WIDE_LIMBS];
+    uint64_t t0[FP_WIDE_LIMBS], t1[FP_WIDE_LIMBS], t2[FP_WIDE_LIMBS];
+    (void)mont_add_raw(sa, a->c0.l, a->c1.l, FP_LIMBS);
+    (void)mont_add_raw(sb, b->c0.l, b->c1.l, FP_LIMBS);
+    fp_mul_wide(t0, a->c0.l, b->c0.l);
+    fp_mul_wide(t1, a->c1.l, b->c1.l);
+    fp_mul_wide(t2, sa, sb);
+    (void)mont_sub_raw(t2, t2, t0, FP_WIDE_LIMBS);
+    (void)mont_sub_raw(t2, t2, t1, FP_WIDE_LIMBS);
+    uint64_t neg = mont_mask(mont_sub_raw(t0, t0, t1, FP_WIDE_LIMBS));
+    for (size_t i = 0; i < FP_WIDE_LIMBS; i++)
+        fix[i] = FP_P_SQUARED[i] & neg;
+    (void)mont_add_raw(t0, t0, fix, FP_WIDE_LIMBS);
+    fp_redc(&r->c0, t0);
+    fp_redc(&r->c1, t2);
 }
 
 /* Complex squaring: (a0 + a1 u)^2 = (a0+a1)(a0-a1) + 2 a0 a1 u, two products. */

@@ -22,7 +22,7 @@
 
 /* GCC otherwise vectorizes the masked selects below into SSE code whose
  * register transfers cost more than the arithmetic (fp_add was 3x slower).
- * This header is only included by fp.c and fr.c, which are all arithmetic. */
+ * This header is only included by fp.c, fr.c and fp2.c, all arithmetic. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-tree-vectorize")
 #endif
@@ -179,14 +179,62 @@ MONT_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
     mont_csub(r, t, m, n);
 }
 
+/* t[0..2n) := a * b, the full double-width product (schoolbook).  a and b
+ * may be unreduced (any n-limb values). */
+MONT_INLINE void mont_mul_wide(uint64_t *t, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    MONT_UNROLL
+    for (size_t i = 0; i < 2 * n; i++)
+        t[i] = 0;
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        uint64_t c = 0;
+        MONT_UNROLL
+        for (size_t j = 0; j < n; j++) {
+            mont_u128 z = (mont_u128)a[j] * b[i] + t[i + j] + c;
+            t[i + j] = (uint64_t)z;
+            c = (uint64_t)(z >> 64);
+        }
+        t[i + n] = c;
+    }
+}
+
+/* r := t * 2^(-64n) mod m for a double-width t < m * 2^(64n) (SOS
+ * Montgomery reduction): clear one low limb per step by adding q*m,
+ * carrying into the upper half.  The result (t + Q m) / 2^(64n) is < 2m,
+ * so one conditional subtraction finishes.  t is not modified. */
+MONT_INLINE void mont_redc(uint64_t *r, const uint64_t *tin, const uint64_t *m, uint64_t n0, size_t n)
+{
+    uint64_t t[2 * MONT_MAX_LIMBS];
+    MONT_UNROLL
+    for (size_t i = 0; i < 2 * n; i++)
+        t[i] = tin[i];
+    uint64_t hi = 0; /* carry into t[i + n + 1] accumulated across steps */
+    MONT_UNROLL
+    for (size_t i = 0; i < n; i++) {
+        uint64_t q = t[i] * n0;
+        uint64_t k = 0;
+        MONT_UNROLL
+        for (size_t j = 0; j < n; j++) {
+            mont_u128 z = (mont_u128)q * m[j] + t[i + j] + k;
+            t[i + j] = (uint64_t)z;
+            k = (uint64_t)(z >> 64);
+        }
+        mont_u128 z = (mont_u128)t[i + n] + k + hi;
+        t[i + n] = (uint64_t)z;
+        hi = (uint64_t)(z >> 64);
+    }
+    /* hi would be bit 64n of the result, which is < 2m < 2^(64n): zero. */
+    mont_csub(r, t + n, m, n);
+}
+
 /* r := a^2 * 2^(-64n) mod m.  Computes the double-width square once (each
- * cross product a[i]*a[j], i < j, is formed once and doubled), then
- * Montgomery-reduces it limb by limb (SOS).  The 2n-limb square is < m^2, so
- * the reduction's result is < 2m and one conditional subtraction suffices. */
+ * cross product a[i]*a[j], i < j, is formed once and doubled), then reduces
+ * it with mont_redc (a^2 < m^2 < m * 2^(64n)). */
 MONT_INLINE void mont_sqr(uint64_t *r, const uint64_t *a,
                           const uint64_t *m, uint64_t n0, size_t n)
 {
-    uint64_t t[2 * MONT_MAX_LIMBS + 1] = {0};
+    uint64_t t[2 * MONT_MAX_LIMBS] = {0};
     /* Cross products. */
     MONT_UNROLL
     for (size_t i = 0; i < n; i++) {
@@ -214,24 +262,7 @@ MONT_INLINE void mont_sqr(uint64_t *r, const uint64_t *a,
         t[2 * i + 1] = (uint64_t)z;
         c = (uint64_t)(z >> 64);
     }
-    /* Reduce: clear one low limb per step, carrying into the upper half. */
-    uint64_t hi = 0; /* carry into t[i + n + 1] accumulated across steps */
-    MONT_UNROLL
-    for (size_t i = 0; i < n; i++) {
-        uint64_t q = t[i] * n0;
-        uint64_t k = 0;
-        MONT_UNROLL
-        for (size_t j = 0; j < n; j++) {
-            mont_u128 z = (mont_u128)q * m[j] + t[i + j] + k;
-            t[i + j] = (uint64_t)z;
-            k = (uint64_t)(z >> 64);
-        }
-        mont_u128 z = (mont_u128)t[i + n] + k + hi;
-        t[i + n] = (uint64_t)z;
-        hi = (uint64_t)(z >> 64);
-    }
-    /* Result t[n..2n) plus hi*2^(64n); hi is 0 because the result is < 2m. */
-    mont_csub(r, t + n, m, n);
+    mont_redc(r, t, m, n0, n);
 }
 
 MONT_INLINE uint64_t mont_is_zero(const uint64_t *a, size_t n)

@@ -402,8 +402,16 @@ static void test_edges(void)
 
 int main(void)
 {
-    test_kat();
-    test_identities();
-    test_edges();
+    /* Once on the assembly arithmetic (where the CPU has it), once on the
+     * portable C (fp_force_portable switches the whole Fp layer). */
+    int have_asm = fp_force_portable(0);
+    for (int portable = 0; portable <= have_asm; portable++) {
+        fp_force_portable(portable);
+        tap_diag("arithmetic path: %s", have_asm && !portable ? "x86-64 assembly" : "portable C");
+        test_kat();
+        test_identities();
+        test_edges();
+    }
+    fp_force_portable(0);
     return tap_done();
 }

@@ -1,0 +1,20 @@
+/* Internal: double-width Fp products and Montgomery reduction, for lazy
+ * reduction in the extension fields (sum products first, reduce once). */
+#ifndef ROAM_BLS12381_FP_WIDE_H
+#define ROAM_BLS12381_FP_WIDE_H
+
+#include "fp.h"
+
+#define FP_WIDE_LIMBS (2 * FP_LIMBS)
+
+/* p^2, added to a negative difference of two products to keep it >= 0. */
+extern const uint64_t FP_P_SQUARED[FP_WIDE_LIMBS];
+
+/* t := a * b as a 768-bit integer.  a and b are 6-limb values below 2^382
+ * (reduced elements or sums of two); t must not overlap a or b. */
+void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS]);
+/* r := t / 2^384 mod p (Montgomery reduction), fully reduced; requires
+ * t < p * 2^384, e.g. any sum of up to 8 products of reduced elements. */
+void fp_redc(fp_t *r, const uint64_t t[FP_WIDE_LIMBS]);
+
+#endif
