@@ -77,8 +77,12 @@ int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
                      FABEO_MAX_USER_POOL);
             return FABEO_ERR_LIMIT;
         }
-        if (attr_set_add(&key->attrs, texts[i], len, err) != POL_OK)
+        pol_error_t e;
+        if (attr_set_add(&key->attrs, texts[i], len, &e) != POL_OK) {
+            /* Name the attribute: offsets alone are ambiguous in a list. */
+            pol_fail(err, e.code, POL_NO_POS, "attribute '%.64s': %s", texts[i], e.msg);
             return FABEO_ERR_POLICY;
+        }
         memcpy(key->user_pool + used, texts[i], len);
         key->user_off[i] = (uint16_t)used;
         key->user_len[i] = (uint16_t)len;

@@ -1,0 +1,140 @@
+/* Shared plumbing of roam's programs (cli_common.h). */
+#include "cli_common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "format.h"
+#include "keyfile.h"
+
+const char *cli_prog = "roam";
+
+void cli_err(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cli_prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* Loads an armored object of type want. */
+static int load_obj(const char *path, rf_type want, uint8_t **obj, size_t *len)
+{
+    char err[1024];
+    rf_type t;
+    if (keyfile_load(path, want, obj, len, &t, err, sizeof err) != 0) {
+        cli_err("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_load_mpk(const char *path, fabeo_mpk_t **mpk)
+{
+    uint8_t *o;
+    size_t ol;
+    if (load_obj(path, RF_MPK, &o, &ol) != 0)
+        return -1;
+    fabeo_mpk_t *m = malloc(sizeof *m);
+    int rc = m == NULL ? RF_ERR_MEMORY : rf_decode_mpk(m, o, ol);
+    free(o);
+    if (rc != RF_OK) {
+        cli_err("%s: %s", path, rf_strerror(rc));
+        free(m);
+        return -1;
+    }
+    *mpk = m;
+    return 0;
+}
+
+int cli_load_msk(const char *path, fabeo_msk_t **msk, uint8_t mpk_id[FABEO_ID_BYTES])
+{
+    uint8_t *o;
+    size_t ol;
+    if (load_obj(path, RF_MSK, &o, &ol) != 0)
+        return -1;
+    fabeo_msk_t *m = malloc(sizeof *m);
+    int rc = m == NULL ? RF_ERR_MEMORY : rf_decode_msk(m, mpk_id, o, ol);
+    rf_free_secret(o, ol);
+    if (rc != RF_OK) {
+        cli_err("%s: %s", path, rf_strerror(rc));
+        cli_free_msk(m);
+        return -1;
+    }
+    *msk = m;
+    return 0;
+}
+
+int cli_load_key(const char *path, fabeo_key_t **key)
+{
+    uint8_t *o;
+    size_t ol;
+    pol_error_t perr;
+    if (load_obj(path, RF_USER_KEY, &o, &ol) != 0)
+        return -1;
+    fabeo_key_t *k = malloc(sizeof *k);
+    pol_error_clear(&perr);
+    int rc = k == NULL ? RF_ERR_MEMORY : rf_decode_key(k, o, ol, &perr);
+    rf_free_secret(o, ol);
+    if (rc != RF_OK) {
+        if (perr.msg[0] != '\0')
+            cli_err("%s: %s (%s)", path, rf_strerror(rc), perr.msg);
+        else
+            cli_err("%s: %s", path, rf_strerror(rc));
+        cli_free_key(k);
+        return -1;
+    }
+    *key = k;
+    return 0;
+}
+
+void cli_free_msk(fabeo_msk_t *msk)
+{
+    fabeo_msk_clear(msk);
+    free(msk);
+}
+
+void cli_free_key(fabeo_key_t *key)
+{
+    fabeo_key_clear(key);
+    free(key);
+}
+
+int cli_save(const char *path, uint8_t *obj, size_t len)
+{
+    char err[1024];
+    if (keyfile_save(path, obj, len, err, sizeof err) != 0) {
+        cli_err("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+const char *cli_default_path(const char *name, char *buf, size_t cap)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg != NULL && xdg[0] == '/')
+        n = snprintf(buf, cap, "%s/roam/%s", xdg, name);
+    else if (home != NULL && home[0] == '/')
+        n = snprintf(buf, cap, "%s/.config/roam/%s", home, name);
+    else
+        return NULL;
+    return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
+void cli_hex(char *out, const uint8_t *b, size_t n)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[b[i] >> 4];
+        out[2 * i + 1] = d[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}

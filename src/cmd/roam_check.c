@@ -1,0 +1,120 @@
+/* roam check --policy P [--mpk F] [--key F]: "would my key pass?"  Runs one
+ * real Encaps under P and Decaps with the key: prints `satisfied` (exit 0)
+ * or `not satisfied` (exit 1); any error exits 2 with a message. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "cli_common.h"
+#include "kem.h"
+#include "roam_cmds.h"
+
+enum { CHECK_SATISFIED = 0, CHECK_NOT = 1, CHECK_ERROR = 2 };
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: roam check --policy POLICY [--mpk MPK] [--key KEY]\n"
+               "Runs a real encapsulation under POLICY and decapsulates it with KEY.\n"
+               "Prints 'satisfied' (exit 0) or 'not satisfied' (exit 1); exit 2 on error.\n"
+               "Defaults: KEY = ~/.config/roam/user.key, MPK = ~/.config/roam/mpk.pem\n"
+               "($XDG_CONFIG_HOME/roam when XDG_CONFIG_HOME is set).\n");
+}
+
+/* One Encaps/Decaps round; KEM_OK, KEM_DECAPS_FAILED, or another error. */
+static int round_trip(const fabeo_mpk_t *mpk, const fabeo_key_t *key, const fabeo_policy_t *pp)
+{
+    size_t cap = kem_ct_size(pp), len = 0;
+    uint8_t *ct = malloc(cap), k1[KEM_KEY_BYTES], k2[KEM_KEY_BYTES];
+    if (ct == NULL)
+        return KEM_ERR_INTERNAL;
+    int rc = kem_encaps(mpk, pp, ct, cap, &len, k1);
+    if (rc == KEM_OK) {
+        rc = kem_decaps(mpk, key, ct, len, pp, k2);
+        if (rc == KEM_OK && CRYPTO_memcmp(k1, k2, sizeof k1) != 0)
+            rc = KEM_ERR_INTERNAL;
+    }
+    OPENSSL_cleanse(k1, sizeof k1);
+    OPENSSL_cleanse(k2, sizeof k2);
+    free(ct);
+    return rc;
+}
+
+int roam_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"policy", required_argument, NULL, 'p'}, {"mpk", required_argument, NULL, 'm'},
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    const char *policy = NULL, *mpk_path = NULL, *key_path = NULL;
+    char mbuf[4096], kbuf[4096];
+    int c;
+    cli_prog = "roam check";
+    while ((c = getopt_long(argc, argv, "p:m:k:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': policy = optarg; break;
+        case 'm': mpk_path = optarg; break;
+        case 'k': key_path = optarg; break;
+        case 'h': usage(stdout); return CHECK_SATISFIED;
+        default: usage(stderr); return CHECK_ERROR;
+        }
+    }
+    if (policy == NULL || optind != argc) {
+        usage(stderr);
+        return CHECK_ERROR;
+    }
+    if (mpk_path == NULL && (mpk_path = cli_default_path("mpk.pem", mbuf, sizeof mbuf)) == NULL) {
+        cli_err("no --mpk given and no HOME to find the default");
+        return CHECK_ERROR;
+    }
+    if (key_path == NULL && (key_path = cli_default_path("user.key", kbuf, sizeof kbuf)) == NULL) {
+        cli_err("no --key given and no HOME to find the default");
+        return CHECK_ERROR;
+    }
+    fabeo_mpk_t *mpk = NULL;
+    fabeo_key_t *key = NULL;
+    fabeo_policy_t *pp = NULL;
+    int rc = CHECK_ERROR;
+    pol_error_t err;
+    if (cli_load_mpk(mpk_path, &mpk) != 0 || cli_load_key(key_path, &key) != 0)
+        goto out;
+    if (memcmp(key->mpk_id, mpk->id, FABEO_ID_BYTES) != 0) {
+        cli_err("%s was issued under another master public key than %s", key_path, mpk_path);
+        goto out;
+    }
+    if ((pp = malloc(sizeof *pp)) == NULL) {
+        cli_err("out of memory");
+        goto out;
+    }
+    pol_error_clear(&err);
+    if (fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != FABEO_OK) {
+        cli_err("invalid policy: %s", err.msg[0] ? err.msg : "rejected");
+        free(pp);
+        pp = NULL;
+        goto out;
+    }
+    int kr = round_trip(mpk, key, pp);
+    int sat = policy_satisfied(&pp->pol, &key->attrs);
+    if (kr == KEM_OK && sat) {
+        printf("satisfied\n");
+        rc = CHECK_SATISFIED;
+    } else if (kr == KEM_DECAPS_FAILED && !sat) {
+        printf("not satisfied\n");
+        rc = CHECK_NOT;
+    } else if (kr == KEM_DECAPS_FAILED) {
+        /* The attributes satisfy the policy but the key does not work. */
+        cli_err("%s: decapsulation failed although the attributes satisfy the policy "
+                "(damaged key, or key and MPK do not match)", key_path);
+    } else {
+        cli_err("%s", kem_strerror(kr));
+    }
+out:
+    if (pp != NULL) {
+        fabeo_policy_clear(pp);
+        free(pp);
+    }
+    cli_free_key(key);
+    free(mpk);
+    return rc;
+}

@@ -1,0 +1,9 @@
+/* The user tool's subcommands (one file each).  `migrate` joins them in its
+ * own issue: add a file and a row in roam.c's table. */
+#ifndef ROAM_CMD_ROAM_CMDS_H
+#define ROAM_CMD_ROAM_CMDS_H
+
+/* roam check: 0 satisfied, 1 not satisfied, 2 error. */
+int roam_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,92 @@
+#!/bin/sh
+# roam-kgc and roam check end to end (TAP): setup, keygen, inspect, check
+# satisfied / not satisfied / exit 2 on garbage files and bad policies, file
+# modes, refusal to overwrite, --help everywhere.
+# usage: test_cli.sh ROAM_KGC ROAM
+KGC=$1
+ROAM=$2
+T=$(mktemp -d /tmp/roam-cli-test.XXXXXX) || exit 1
+trap 'rm -rf "$T"' EXIT
+n=0
+fail=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+# expect CODE DESCRIPTION CMD...: the command exits with CODE.
+expect() {
+    code=$1; desc=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    [ "$rc" -eq "$code" ]; ok $? "$desc (exit $rc, want $code)"
+    if [ "$rc" -ne "$code" ]; then sed 's/^/# /' "$T/out" "$T/err"; fi
+}
+mode() { stat -c %a "$1"; }
+
+umask 022
+expect 0 "kgc setup" "$KGC" setup --out "$T/kgc"
+[ "$(mode "$T/kgc/msk.pem")" = 600 ]; ok $? "msk.pem mode 0600"
+[ "$(mode "$T/kgc/mpk.pem")" = 644 ]; ok $? "mpk.pem mode 0644"
+expect 1 "setup refuses to overwrite" "$KGC" setup --out "$T/kgc"
+M="--mpk $T/kgc/mpk.pem --msk $T/kgc/msk.pem"
+expect 0 "keygen" "$KGC" keygen $M --out "$T/u.key" HCU Netsci M1 'grade = 4' 'expiry = 2027-03-31'
+[ "$(mode "$T/u.key")" = 600 ]; ok $? "user key mode 0600"
+grep -q '^fingerprint: [0-9a-f]\{64\}$' "$T/out"; ok $? "keygen prints the fingerprint"
+expect 1 "keygen refuses to overwrite" "$KGC" keygen $M --out "$T/u.key" A
+expect 1 "keygen refuses two values of one numeric attribute" "$KGC" keygen $M --out "$T/x.key" 'x = 4' 'x = 10'
+grep -q "one value per numeric" "$T/err"; ok $? "… with a clear message"
+expect 1 "keygen refuses out-of-range numbers" "$KGC" keygen $M --out "$T/x.key" 'x = 99999999999999999999'
+expect 1 "keygen refuses negative numbers" "$KGC" keygen $M --out "$T/x.key" 'x = -1'
+[ ! -e "$T/x.key" ]; ok $? "no key file left behind"
+expect 2 "keygen without attributes is a usage error" "$KGC" keygen $M --out "$T/x.key"
+expect 0 "keygen key B" "$KGC" keygen $M --out "$T/b.key" B
+expect 0 "second authority" "$KGC" setup --out "$T/kgc2"
+expect 0 "keygen under the second authority" "$KGC" keygen --mpk "$T/kgc2/mpk.pem" --msk "$T/kgc2/msk.pem" --out "$T/o.key" HCU
+expect 1 "keygen with an MSK of another MPK" "$KGC" keygen --mpk "$T/kgc/mpk.pem" --msk "$T/kgc2/msk.pem" --out "$T/x.key" HCU
+
+expect 0 "inspect user key" "$KGC" inspect "$T/u.key"
+grep -q '^type: user key' "$T/out" && grep -q '^  grade = 4$' "$T/out" && grep -q '^fingerprint: ' "$T/out"
+ok $? "inspect shows type, attributes and fingerprint"
+expect 0 "inspect MPK" "$KGC" inspect "$T/kgc/mpk.pem"
+grep -q '^mpk id: [0-9a-f]\{64\}$' "$T/out"; ok $? "inspect shows the MPK id"
+expect 0 "inspect MSK" "$KGC" inspect "$T/kgc/msk.pem"
+grep -q 'value not shown' "$T/out"; ok $? "inspect does not show the MSK value"
+ALPHA_B64=$(sed -n 2p "$T/kgc/msk.pem")
+! grep -q -- "$ALPHA_B64" "$T/out"; ok $? "no MSK bytes in the output"
+
+C="--mpk $T/kgc/mpk.pem --key $T/u.key"
+expect 0 "check satisfied" "$ROAM" check $C --policy 'grade >= 3 and expiry >= 2026-11-25'
+[ "$(cat "$T/out")" = satisfied ]; ok $? "prints 'satisfied'"
+expect 1 "check not satisfied" "$ROAM" check $C --policy 'grade >= 5 or B4'
+[ "$(cat "$T/out")" = "not satisfied" ]; ok $? "prints 'not satisfied'"
+expect 0 "threshold" "$ROAM" check $C --policy '2 of (HCU, B4, M1)'
+expect 1 "key B alone on A and B" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/b.key" --policy 'HCU and B'
+expect 2 "bad policy" "$ROAM" check $C --policy 'grade >= '
+grep -q 'column' "$T/err"; ok $? "bad policy message has a position"
+expect 2 "unbalanced policy" "$ROAM" check $C --policy '(HCU and'
+expect 2 "key of another MPK" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/o.key" --policy HCU
+expect 2 "MPK given as key" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/kgc/mpk.pem" --policy HCU
+expect 2 "missing key file" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/none" --policy HCU
+head -c 3000 /dev/urandom > "$T/garbage"
+expect 2 "garbage key file" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/garbage" --policy HCU
+expect 2 "garbage MPK file" "$ROAM" check --mpk "$T/garbage" --key "$T/u.key" --policy HCU
+head -n 5 "$T/u.key" > "$T/trunc.key"
+echo "-----END ROAM USER KEY-----" >> "$T/trunc.key"
+expect 2 "truncated key file" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/trunc.key" --policy HCU
+{ cat "$T/u.key"; echo extra; } > "$T/trail.key"
+expect 2 "trailing text after the key" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/trail.key" --policy HCU
+sed 's/USER KEY/CIPHERTEXT/' "$T/u.key" > "$T/label.key"
+expect 2 "wrong armor label" "$ROAM" check --mpk "$T/kgc/mpk.pem" --key "$T/label.key" --policy HCU
+expect 1 "inspect garbage" "$KGC" inspect "$T/garbage"
+expect 2 "check without --policy" "$ROAM" check $C
+mkdir -p "$T/home/.config/roam"
+cp "$T/u.key" "$T/home/.config/roam/user.key"
+cp "$T/kgc/mpk.pem" "$T/home/.config/roam/mpk.pem"
+expect 0 "default paths under ~/.config/roam" env -u XDG_CONFIG_HOME HOME="$T/home" "$ROAM" check --policy HCU
+
+for c in "$KGC --help" "$KGC setup --help" "$KGC keygen --help" "$KGC inspect --help" "$ROAM --help" "$ROAM check --help"; do
+    expect 0 "$c" $c
+    grep -q usage "$T/out"; ok $? "$c prints usage"
+done
+expect 2 "unknown kgc command" "$KGC" frobnicate
+expect 2 "unknown roam command" "$ROAM" frobnicate
+
+echo "1..$n"
+exit $fail
