@@ -49,7 +49,7 @@ static int parse_flags(const uint8_t *in, size_t len, size_t fe_bytes,
     if (((flags & FLAG_COMPRESSED) != 0) != *compressed)
         return BLS_ERR_FLAGS;
     *infinity = (flags & FLAG_INFINITY) != 0;
-    *sign = (flags >> 5) & 1;
+    *sign = (flags & FLAG_SIGN) != 0;
     if (!*compressed || *infinity) {
         if (*sign)
             return BLS_ERR_FLAGS;
@@ -68,7 +68,7 @@ static int parse_flags(const uint8_t *in, size_t len, size_t fe_bytes,
 static int decode_point(const struct curve_ops *ops, const struct point_ref *p,
                         const uint8_t *in, size_t len, int allow_identity)
 {
-    uint8_t x_bytes[2 * 48];
+    uint8_t x_bytes[2 * FP_BYTES];
     int compressed, infinity, err;
     uint64_t sign;
 
@@ -121,7 +121,7 @@ static void encode_point(const struct curve_ops *ops, uint8_t *out, const void *
 {
     size_t len = compressed ? ops->fe_bytes : 2 * ops->fe_bytes;
     uint8_t inf_mask = (uint8_t)(0 - (infinity & 1));
-    uint8_t sign = compressed ? (uint8_t)(ops->fe_is_largest(y) << 5) : 0;
+    uint8_t sign = compressed ? (uint8_t)(ops->fe_is_largest(y) * FLAG_SIGN) : 0;
 
     ops->fe_write(out, x);
     if (!compressed)
