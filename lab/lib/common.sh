@@ -6,7 +6,9 @@ STATE=${ROAM_LAB_STATE:-$LAB_DIR/state}
 mkdir -p "$STATE"
 STATE=$(cd "$STATE" && pwd)
 RUN=$STATE/run          # per-run files; removed by `down`
-CACHE=$STATE/cache      # downloaded .deb files; kept across runs
+# Downloads and libvirt's QEMU capability cache; kept across runs and
+# shareable between state dirs (the test suite uses its own state dir).
+CACHE=${ROAM_LAB_CACHE:-$STATE/cache}
 GUEST=$STATE/guest      # built kernel + initramfs; kept across runs
 
 # Namespace names carry a hash of the state dir so that two clones of the
@@ -88,4 +90,12 @@ ip6_expand() {
     fi
     for i in "${g[@]}"; do out+=("$(printf '%04x' "0x$i")"); done
     (IFS=:; echo "${out[*]}")
+}
+
+# A process that has exited (possibly a zombie its parent has not reaped yet).
+pid_gone() { [ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]; }
+# SIGTERM, up to 10 s to exit, then SIGKILL.
+kill_wait() {
+    kill "$1" 2>/dev/null || return 0
+    wait_for 10 pid_gone "$1" || { kill -9 "$1" 2>/dev/null; wait_for 2 pid_gone "$1"; }
 }

@@ -9,7 +9,7 @@ virsh_h() { local h=$1; shift; virsh -q -c "$(host_uri "$h")" "$@"; }
 # kept across runs (QEMU capability cache: the first start probes ~17 s).
 libvirt_conf() {
     local h=$1 d uuid; d=$(host_dir "$h")
-    mkdir -p "$d"/{etc,run,lib,log/qemu} "$STATE/libvirt-cache/${h,,}"
+    mkdir -p "$d"/{etc,run,lib,log/qemu} "$CACHE/libvirt-${h,,}"
     [ "$h" = A ] && uuid=00000000-0000-4000-8000-00000000000a || uuid=00000000-0000-4000-8000-00000000000b
     cat >"$d/etc/libvirtd.conf" <<CONF
 # lab only: unauthenticated TCP on the lab address inside the namespace
@@ -57,7 +57,7 @@ libvirtd_start() {
     local h=$1 d; d=$(host_dir "$h")
     libvirt_conf "$h"
     ip netns exec "$(host_ns "$h")" unshare --mount --uts --propagation private \
-        bash -c "$LIBVIRTD_INNER" inner "$d" "$STATE/libvirt-cache/${h,,}" "lab-host-${h,,}" \
+        bash -c "$LIBVIRTD_INNER" inner "$d" "$CACHE/libvirt-${h,,}" "lab-host-${h,,}" \
         </dev/null >>"$d/libvirtd.out" 2>&1 || die "libvirtd $h failed to start (see $d/libvirtd.out)"
 }
 
@@ -67,11 +67,10 @@ libvirtd_wait() {
 
 # Stop QEMU and libvirtd of host H by their pid files.
 libvirtd_stop() {
-    local d pidf pid; d=$(host_dir "$1")
+    local d pidf; d=$(host_dir "$1")
     for pidf in "$d"/run/qemu/*.pid "$d/libvirtd.pid"; do
         [ -s "$pidf" ] || continue
-        pid=$(cat "$pidf")
-        kill "$pid" 2>/dev/null && wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null
+        kill_wait "$(cat "$pidf")"
     done
 }
 

@@ -16,9 +16,11 @@ ns_create() {
 }
 
 # A bridge with STP and multicast snooping off, so that new ports forward at
-# once and RAs/neighbour solicitations always flood to the guest's tap.
+# once and RAs/neighbour solicitations always flood to the guest's tap; with
+# a fixed MAC ($3), else it takes the lowest port MAC and changes whenever a
+# VM tap comes or goes (the host's own frames would then carry the tap's MAC).
 bridge_create() {
-    nsx "$1" ip link add "$2" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+    nsx "$1" ip link add "$2" address "$3" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
     nsx "$1" ip link set "$2" up
 }
 
@@ -34,7 +36,7 @@ router_link() {
 host_setup() {
     local h=$1 ns; ns=$(host_ns "$h")
     ns_create "$ns"
-    bridge_create "$ns" "$VM_BRIDGE"
+    bridge_create "$ns" "$VM_BRIDGE" "02:00:00:00:00:0${h,,}"
     router_link "to-${h,,}" "$ns" uplink
     nsx "$ns" ip link set uplink master "$VM_BRIDGE"
     nsx "$ns" ip -6 addr add "$(host_addr "$h")/64" dev "$VM_BRIDGE" nodad
@@ -55,7 +57,7 @@ leaf_setup() {
 # L2: both provider links are ports of one router bridge with A's prefix.
 router_provider_links() {
     if [ "$(mode)" = l2 ]; then
-        bridge_create "$NS_R" brl2
+        bridge_create "$NS_R" brl2 02:00:00:00:00:01
         ip -n "$NS_R" link set to-a master brl2
         ip -n "$NS_R" link set to-b master brl2
         ip -n "$NS_R" -6 addr add 2001:db8:a::1/64 dev brl2 nodad
@@ -111,12 +113,10 @@ topology_up() {
 # Kill every process still inside our namespaces (by pid), then delete them;
 # their veths and bridges go with them.
 topology_down() {
-    local ns pids
+    local ns pid
     for ns in $(lab_namespaces) "$LAB_ID-probe"; do
         [ -e "/run/netns/$ns" ] || continue
-        pids=$(ip netns pids "$ns" 2>/dev/null)
-        [ -z "$pids" ] || kill $pids 2>/dev/null
-        wait_for 5 sh -c "[ -z \"\$(ip netns pids $ns)\" ]" || { pids=$(ip netns pids "$ns"); [ -z "$pids" ] || kill -9 $pids; sleep 0.2; }
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill_wait "$pid"; done
         ip netns del "$ns"
     done
 }
