@@ -1,0 +1,623 @@
+/* The IMS event loop (see ims_server.h). */
+#define _GNU_SOURCE
+#include "ims_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "errbuf.h"
+#include "framebuf.h"
+#include "ims_msg.h"
+#include "ims_sign.h"
+#include "mob_log.h"
+#include "sock.h"
+#include "tls.h"
+
+#define PEER_MAX 64
+
+enum { TAG_LISTEN = 1, TAG_STOP = 2, TAG_HANDSHAKE = 3 };
+
+typedef struct conn {
+    roam_tls_conn *tls;
+    roam_stream stream;
+    int fd;
+    int dead;                       /* close after this round */
+    int want_out;                   /* EPOLLOUT registered */
+    framebuf fb;
+    size_t nsubs;
+    uint8_t (*subs)[IMS_ADDR_LEN];
+    char peer[PEER_MAX];
+} conn;
+
+/* A finished handshake, passed from its thread to the loop over a pipe. */
+typedef struct hs_result {
+    roam_tls_conn *tls;             /* NULL: the handshake failed */
+    int fd;
+    char peer[PEER_MAX];
+} hs_result;
+
+struct ims_server {
+    ims_server_config cfg;
+    ims_store *store;
+    roam_tls_ctx *tls;
+    int listen_fd, stop_fd, ep;
+    int hs_pipe[2];
+    int inflight;                   /* handshake threads running */
+    conn **conns;                   /* cfg.max_connections slots */
+    int nconns;
+};
+
+void ims_server_config_defaults(ims_server_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->port = IMS_DEFAULT_PORT;
+    cfg->max_connections = 256;
+    cfg->max_subscriptions = 64;
+    cfg->handshake_timeout_ms = 5000;
+    cfg->output_buffer = 65536;
+}
+
+static int ep_add(int ep, int fd, uint32_t events, uint64_t tag)
+{
+    struct epoll_event ev = { .events = events, .data.u64 = tag };
+    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
+                           char *err, size_t errlen)
+{
+    if (cfg->max_connections < 1 || cfg->max_subscriptions < 1 ||
+        cfg->output_buffer < IMS_FRAME_MAX + 4 || cfg->handshake_timeout_ms < 1) {
+        roam_errf(err, errlen, "IMS limits out of range (connections, subscriptions, "
+                  "output buffer >= %d, handshake timeout)", IMS_FRAME_MAX + 4);
+        return NULL;
+    }
+    ims_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        roam_errf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->cfg = *cfg;
+    s->store = store;
+    s->listen_fd = s->stop_fd = s->ep = s->hs_pipe[0] = s->hs_pipe[1] = -1;
+    s->conns = calloc((size_t)cfg->max_connections, sizeof *s->conns);
+    if (!s->conns) {
+        roam_errf(err, errlen, "out of memory");
+        goto fail;
+    }
+    s->tls = roam_tls_server_ctx(cfg->cert, cfg->key, cfg->client_ca, err, errlen);
+    if (!s->tls)
+        goto fail;
+    const char *host = cfg->listen && *cfg->listen ? cfg->listen : NULL;
+    s->listen_fd = roam_tcp_listen(host, cfg->port, 64, err, errlen);
+    if (s->listen_fd < 0)
+        goto fail;
+    int fl = fcntl(s->listen_fd, F_GETFL);
+    s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    s->ep = epoll_create1(EPOLL_CLOEXEC);
+    if (fl < 0 || fcntl(s->listen_fd, F_SETFL, fl | O_NONBLOCK) < 0 || s->stop_fd < 0 ||
+        s->ep < 0 || pipe2(s->hs_pipe, O_CLOEXEC) < 0 ||
+        ep_add(s->ep, s->listen_fd, EPOLLIN, TAG_LISTEN) < 0 ||
+        ep_add(s->ep, s->stop_fd, EPOLLIN, TAG_STOP) < 0 ||
+        ep_add(s->ep, s->hs_pipe[0], EPOLLIN, TAG_HANDSHAKE) < 0) {
+        roam_errf(err, errlen, "IMS event loop setup: %s", strerror(errno));
+        goto fail;
+    }
+    return s;
+fail:
+    ims_server_free(s);
+    return NULL;
+}
+
+int ims_server_port(const ims_server *s)
+{
+    return roam_sock_port(s->listen_fd);
+}
+
+void ims_server_stop(ims_server *s)
+{
+    uint64_t one = 1;
+    ssize_t r = write(s->stop_fd, &one, sizeof one);
+    (void)r;   /* the counter cannot overflow in practice; nothing else to do */
+}
+
+/* ---- connections ---- */
+
+static void conn_close(ims_server *s, conn *c)
+{
+    for (int i = 0; i < s->cfg.max_connections; i++)
+        if (s->conns[i] == c) {
+            s->conns[i] = NULL;
+            s->nconns--;
+            break;
+        }
+    epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+    mob_debug("connection from %s closed", c->peer);
+    roam_tls_close(c->tls, 0);
+    fb_free(&c->fb);
+    free(c->subs);
+    free(c);
+}
+
+/* Queue one message; a connection whose output stays full is dropped (a
+ * subscriber that stopped reading must not make us buffer without end). */
+static void conn_send(conn *c, ims_message *m)
+{
+    uint8_t *where;
+    size_t room = fb_space(&c->fb, &where);
+    char err[ROAM_ERR_MAX];
+    size_t n = ims_msg_frame(m, where, room, err, sizeof err);
+    if (n == 0) {
+        mob_log("dropping %s: %s", c->peer, err);
+        c->dead = 1;
+        return;
+    }
+    fb_commit(&c->fb, n);
+}
+
+static void send_error(conn *c, uint64_t id, Roam__Ims__V1__ErrorCode code, uint64_t current,
+                       const char *text)
+{
+    Roam__Ims__V1__Error e = ROAM__IMS__V1__ERROR__INIT;
+    char msg[IMS_ERRMSG_MAX + 1];
+    ims_sanitize(text, msg, sizeof msg);
+    e.code = code;
+    e.message = msg;
+    e.current_seq = current;
+    ims_message m = ROAM__IMS__V1__MESSAGE__INIT;
+    m.id = id;
+    m.body_case = ROAM__IMS__V1__MESSAGE__BODY_ERROR;
+    m.error = &e;
+    conn_send(c, &m);
+}
+
+static void send_mapping(conn *c, uint64_t id, const ims_mapping *map, int known)
+{
+    ims_pb_mapping v;
+    ims_pb_mapping_set(&v, map, known);
+    ims_message m = ROAM__IMS__V1__MESSAGE__INIT;
+    m.id = id;
+    m.body_case = ROAM__IMS__V1__MESSAGE__BODY_MAPPING;
+    m.mapping = &v.m;
+    conn_send(c, &m);
+}
+
+static void send_ack(conn *c, uint64_t id, uint64_t seq)
+{
+    Roam__Ims__V1__Ack a = ROAM__IMS__V1__ACK__INIT;
+    a.seq = seq;
+    ims_message m = ROAM__IMS__V1__MESSAGE__INIT;
+    m.id = id;
+    m.body_case = ROAM__IMS__V1__MESSAGE__BODY_ACK;
+    m.ack = &a;
+    conn_send(c, &m);
+}
+
+static void conn_flush(ims_server *s, conn *c)
+{
+    if (c->dead)
+        return;
+    char err[ROAM_ERR_MAX];
+    int r = fb_flush(&c->fb, &c->stream, err, sizeof err);
+    if (r < 0) {
+        mob_debug("write to %s failed: %s", c->peer, err);
+        c->dead = 1;
+        return;
+    }
+    if ((r == 1) != c->want_out) {
+        c->want_out = r == 1;
+        struct epoll_event ev = { .events = EPOLLIN | (c->want_out ? EPOLLOUT : 0),
+                                  .data.ptr = c };
+        if (epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+            c->dead = 1;
+    }
+}
+
+static int subscribed(const conn *c, const uint8_t hoa[IMS_ADDR_LEN])
+{
+    for (size_t i = 0; i < c->nsubs; i++)
+        if (memcmp(c->subs[i], hoa, IMS_ADDR_LEN) == 0)
+            return 1;
+    return 0;
+}
+
+static void push(ims_server *s, const ims_mapping *m)
+{
+    char a[INET6_ADDRSTRLEN];
+    int n = 0;
+    for (int i = 0; i < s->cfg.max_connections; i++) {
+        conn *c = s->conns[i];
+        if (!c || c->dead || !subscribed(c, m->hoa))
+            continue;
+        send_mapping(c, 0, m, 1);
+        conn_flush(s, c);
+        n++;
+    }
+    mob_log("%s seq %llu pushed to %d subscriber(s)", ims_addr_str(m->hoa, a, sizeof a),
+            (unsigned long long)m->seq, n);
+}
+
+/* ---- requests ---- */
+
+static void on_register(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1__Register *r)
+{
+    char a[INET6_ADDRSTRLEN], err[ROAM_ERR_MAX];
+    ims_mapping cur, m;
+    uint8_t pub[IMS_PUBKEY_LEN];
+    ims_addr_str(r->hoa.data, a, sizeof a);
+    int found = ims_store_get(s->store, r->hoa.data, &cur, pub, err, sizeof err);
+    if (found < 0) {
+        mob_log("registration for %s from %s: %s", a, c->peer, err);
+        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
+        return;
+    }
+    if (found == 0) {
+        mob_log("REFUSED registration for unknown home address %s from %s", a, c->peer);
+        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_HOA, 0,
+                   "home address not enrolled");
+        return;
+    }
+    memset(&m, 0, sizeof m);
+    memcpy(m.hoa, r->hoa.data, IMS_ADDR_LEN);
+    m.seq = r->seq;
+    m.n = r->n_bindings;
+    ims_bindings_from_pb(r->bindings, m.n, m.b);
+    int v = ims_verify_register(pub, m.hoa, m.seq, m.b, m.n, r->signature.data, err, sizeof err);
+    if (v != 1) {
+        mob_log("REFUSED registration for %s from %s: %s", a, c->peer,
+                v < 0 ? err : "bad signature (forged or wrong key)");
+        send_error(c, id, v < 0 ? ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL
+                                : ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_SIGNATURE,
+                   0, v < 0 ? "cannot verify" : "bad signature");
+        return;
+    }
+    uint64_t stored = 0;
+    int rc = ims_store_update(s->store, &m, &stored, err, sizeof err);
+    if (rc == 1) {
+        mob_log("REFUSED registration for %s from %s: sequence %llu not above %llu (replay?)",
+                a, c->peer, (unsigned long long)m.seq, (unsigned long long)stored);
+        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ, stored,
+                   "sequence number not above the stored one");
+        return;
+    }
+    if (rc < 0) {
+        mob_log("registration for %s from %s not stored: %s", a, c->peer, err);
+        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
+        return;
+    }
+    int act = ims_mapping_active(&m);
+    char moa[INET6_ADDRSTRLEN] = "none";
+    if (act >= 0)
+        ims_addr_str(m.b[act].moa, moa, sizeof moa);
+    mob_log("registered %s seq %llu: %zu address(es), active %s (from %s)", a,
+            (unsigned long long)m.seq, m.n, moa, c->peer);
+    send_ack(c, id, m.seq);   /* only now: the update is committed */
+    push(s, &m);
+}
+
+static void on_query(ims_server *s, conn *c, uint64_t id, const uint8_t hoa[IMS_ADDR_LEN])
+{
+    ims_mapping m;
+    char err[ROAM_ERR_MAX];
+    int found = ims_store_get(s->store, hoa, &m, NULL, err, sizeof err);
+    if (found < 0) {
+        mob_log("query from %s: %s", c->peer, err);
+        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
+        return;
+    }
+    if (!found) {
+        memset(&m, 0, sizeof m);
+        memcpy(m.hoa, hoa, IMS_ADDR_LEN);
+    }
+    send_mapping(c, id, &m, found);
+}
+
+static void on_subscribe(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1__Subscribe *sub)
+{
+    size_t fresh = 0;
+    for (size_t i = 0; i < sub->n_hoas; i++)
+        if (!subscribed(c, sub->hoas[i].data))
+            fresh++;   /* duplicates inside one request are counted twice: harmless */
+    if (c->nsubs + fresh > (size_t)s->cfg.max_subscriptions) {
+        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_LIMIT, 0,
+                   "too many subscriptions on this connection");
+        return;
+    }
+    for (size_t i = 0; i < sub->n_hoas; i++) {
+        if (!subscribed(c, sub->hoas[i].data))
+            memcpy(c->subs[c->nsubs++], sub->hoas[i].data, IMS_ADDR_LEN);
+        on_query(s, c, id, sub->hoas[i].data);
+    }
+    send_ack(c, id, 0);
+}
+
+static void on_frame(ims_server *s, conn *c, const uint8_t *buf, size_t len)
+{
+    ims_message *m;
+    char err[ROAM_ERR_MAX];
+    if (ims_msg_decode(buf, len, &m, err, sizeof err) < 0) {
+        mob_log("bad message from %s: %s", c->peer, err);
+        send_error(c, 0, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0, err);
+        return;
+    }
+    switch (m->body_case) {
+    case ROAM__IMS__V1__MESSAGE__BODY_REGISTER:
+        on_register(s, c, m->id, m->register_);
+        break;
+    case ROAM__IMS__V1__MESSAGE__BODY_QUERY:
+        on_query(s, c, m->id, m->query->hoa.data);
+        break;
+    case ROAM__IMS__V1__MESSAGE__BODY_SUBSCRIBE:
+        on_subscribe(s, c, m->id, m->subscribe);
+        break;
+    default:
+        send_error(c, m->id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0,
+                   "not a request");
+        break;
+    }
+    ims_msg_free(m);
+}
+
+static void conn_readable(ims_server *s, conn *c)
+{
+    char err[ROAM_ERR_MAX];
+    int r;
+    do {
+        r = fb_fill(&c->fb, &c->stream, err, sizeof err);
+        const uint8_t *p;
+        size_t n;
+        int k;
+        while (!c->dead && (k = fb_next(&c->fb, &p, &n, err, sizeof err)) != 0) {
+            if (k < 0) {   /* framing lost: say why, then hang up */
+                mob_log("bad frame from %s: %s", c->peer, err);
+                send_error(c, 0, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0, err);
+                conn_flush(s, c);
+                c->dead = 1;
+                break;
+            }
+            on_frame(s, c, p, n);
+        }
+    } while (r == FB_FULL && !c->dead);
+    if (r == FB_ERROR)
+        mob_debug("read from %s failed: %s", c->peer, err);
+    if (r == FB_ERROR || r == FB_EOF)
+        c->dead = 1;
+    conn_flush(s, c);
+}
+
+/* ---- accepting ---- */
+
+typedef struct hs_job {
+    ims_server *s;
+    int fd;
+    char peer[PEER_MAX];
+} hs_job;
+
+static void *hs_thread(void *arg)
+{
+    hs_job *j = arg;
+    char err[ROAM_ERR_MAX];
+    hs_result r = { .fd = j->fd };
+    memcpy(r.peer, j->peer, PEER_MAX);
+    r.tls = roam_tls_accept(j->s->tls, j->fd, j->s->cfg.handshake_timeout_ms, err, sizeof err);
+    if (!r.tls)
+        mob_log("TLS handshake with %s failed: %s", j->peer, err);
+    /* The loop reads whole records: a pipe write of <= PIPE_BUF is atomic. */
+    hs_result *out = malloc(sizeof *out);
+    if (out)
+        *out = r;
+    else
+        roam_tls_close(r.tls, 0);
+    if (write(j->s->hs_pipe[1], &out, sizeof out) != sizeof out) {
+        /* The loop would wait for this thread forever: nothing sane left. */
+        abort();
+    }
+    free(j);
+    return NULL;
+}
+
+static void peer_name(int fd, char *out, size_t len)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char a[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET6) {
+            struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+            inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof a);
+            port = ntohs(s6->sin6_port);
+        } else if (ss.ss_family == AF_INET) {
+            struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+            inet_ntop(AF_INET, &s4->sin_addr, a, sizeof a);
+            port = ntohs(s4->sin_port);
+        }
+    }
+    snprintf(out, len, "[%s]:%d", a, port);
+}
+
+static void keepalive(int fd)
+{
+    /* Subscribers stay idle for hours: let TCP find the ones that vanished. */
+    int on = 1, idle = 60, intvl = 10, cnt = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+}
+
+static void on_listen(ims_server *s)
+{
+    for (;;) {
+        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                mob_log("accept: %s", strerror(errno));
+            return;
+        }
+        hs_job *j = malloc(sizeof *j);
+        if (!j) {
+            close(fd);
+            continue;
+        }
+        j->s = s;
+        j->fd = fd;
+        peer_name(fd, j->peer, sizeof j->peer);
+        if (s->nconns + s->inflight >= s->cfg.max_connections) {
+            mob_log("refusing %s: %d connections already", j->peer, s->cfg.max_connections);
+            close(fd);
+            free(j);
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        keepalive(fd);
+        pthread_t t;
+        pthread_attr_t at;
+        int ok = pthread_attr_init(&at) == 0;
+        ok = ok && pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED) == 0 &&
+             pthread_create(&t, &at, hs_thread, j) == 0;
+        pthread_attr_destroy(&at);
+        if (!ok) {
+            mob_log("refusing %s: cannot start a handshake thread", j->peer);
+            close(fd);
+            free(j);
+            continue;
+        }
+        s->inflight++;
+    }
+}
+
+static int hs_collect(ims_server *s, hs_result **out)
+{
+    ssize_t n;
+    do
+        n = read(s->hs_pipe[0], out, sizeof *out);
+    while (n < 0 && errno == EINTR);
+    if (n != sizeof *out)
+        return -1;
+    s->inflight--;
+    return 0;
+}
+
+static void on_handshake(ims_server *s)
+{
+    hs_result *r;
+    if (hs_collect(s, &r) < 0 || !r)
+        return;
+    if (!r->tls) {
+        free(r);
+        return;
+    }
+    conn *c = calloc(1, sizeof *c);
+    int slot = -1;
+    for (int i = 0; i < s->cfg.max_connections && slot < 0; i++)
+        if (!s->conns[i])
+            slot = i;
+    if (!c || slot < 0 ||
+        !(c->subs = calloc((size_t)s->cfg.max_subscriptions, IMS_ADDR_LEN)) ||
+        fb_init(&c->fb, IMS_FRAME_MAX, s->cfg.output_buffer) < 0) {
+        mob_log("dropping %s: out of memory", r->peer);
+        if (c) {
+            free(c->subs);
+            free(c);
+        }
+        roam_tls_close(r->tls, 0);
+        free(r);
+        return;
+    }
+    c->tls = r->tls;
+    c->fd = r->fd;
+    c->stream = roam_tls_stream(c->tls);
+    memcpy(c->peer, r->peer, PEER_MAX);
+    free(r);
+    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+    if (epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+        mob_log("dropping %s: epoll: %s", c->peer, strerror(errno));
+        roam_tls_close(c->tls, 0);
+        fb_free(&c->fb);
+        free(c->subs);
+        free(c);
+        return;
+    }
+    s->conns[slot] = c;
+    s->nconns++;
+    mob_debug("connection from %s", c->peer);
+    /* The handshake may have read the client's first request already. */
+    conn_readable(s, c);
+    if (c->dead)
+        conn_close(s, c);
+}
+
+int ims_server_run(ims_server *s, char *err, size_t errlen)
+{
+    struct epoll_event evs[64];
+    for (;;) {
+        int n = epoll_wait(s->ep, evs, 64, -1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return roam_errf(err, errlen, "epoll_wait: %s", strerror(errno));
+        }
+        for (int i = 0; i < n; i++) {
+            uint64_t tag = evs[i].data.u64;
+            if (tag == TAG_STOP)
+                return 0;
+            if (tag == TAG_LISTEN) {
+                on_listen(s);
+                continue;
+            }
+            if (tag == TAG_HANDSHAKE) {
+                on_handshake(s);
+                continue;
+            }
+            conn *c = evs[i].data.ptr;
+            if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                conn_readable(s, c);
+            else if (evs[i].events & EPOLLOUT)
+                conn_flush(s, c);
+        }
+        /* Close after the whole batch: a push may have marked another
+         * connection dead whose event is still in evs. */
+        for (int i = 0; i < s->cfg.max_connections; i++)
+            if (s->conns[i] && s->conns[i]->dead)
+                conn_close(s, s->conns[i]);
+    }
+}
+
+void ims_server_free(ims_server *s)
+{
+    if (!s)
+        return;
+    /* Handshake threads use s: wait for each (bounded by the timeout). */
+    while (s->inflight > 0) {
+        hs_result *r;
+        if (hs_collect(s, &r) < 0)
+            break;
+        if (r) {
+            roam_tls_close(r->tls, 0);
+            free(r);
+        }
+    }
+    if (s->conns)
+        for (int i = 0; i < s->cfg.max_connections; i++)
+            if (s->conns[i])
+                conn_close(s, s->conns[i]);
+    free(s->conns);
+    roam_tls_ctx_free(s->tls);
+    int fds[] = { s->listen_fd, s->stop_fd, s->ep, s->hs_pipe[0], s->hs_pipe[1] };
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(s);
+}

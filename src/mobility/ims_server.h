@@ -1,0 +1,45 @@
+/* roam-ims, the mobility mapping server: one epoll loop serving registered
+ * mobile nodes (signed, sequence-numbered Register) and correspondents
+ * (Query, Subscribe with pushed updates) over TLS 1.3.  TLS handshakes run
+ * on short-lived threads (bounded in number and time) so a slow client can
+ * never stall the loop; everything after the handshake is non-blocking. */
+#ifndef ROAM_MOBILITY_IMS_SERVER_H
+#define ROAM_MOBILITY_IMS_SERVER_H
+
+#include <stddef.h>
+
+#include "ims_store.h"
+
+typedef struct ims_server_config {
+    const char *listen;            /* address; NULL or "" = every address */
+    const char *port;              /* "0" = any free port (tests) */
+    const char *cert, *key;        /* server certificate chain and key (PEM) */
+    const char *client_ca;         /* non-NULL: demand client certificates */
+    int max_connections;           /* established + handshaking */
+    int max_subscriptions;         /* HoAs per connection */
+    int handshake_timeout_ms;
+    size_t output_buffer;          /* bytes queued per connection before it is dropped */
+} ims_server_config;
+
+/* Defaults documented in docs/mobility.md. */
+void ims_server_config_defaults(ims_server_config *cfg);
+
+typedef struct ims_server ims_server;
+
+/* Listen and get ready.  store stays the caller's and must outlive it. */
+ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
+                           char *err, size_t errlen);
+
+/* The bound TCP port. */
+int ims_server_port(const ims_server *s);
+
+/* Serve until ims_server_stop.  0, or -1 on a fatal error (err filled). */
+int ims_server_run(ims_server *s, char *err, size_t errlen);
+
+/* Ask run() to return; async-signal-safe and thread-safe. */
+void ims_server_stop(ims_server *s);
+
+/* Close everything (waits for handshake threads to finish). */
+void ims_server_free(ims_server *s);
+
+#endif

@@ -1,0 +1,62 @@
+/* Address and binding-list rules shared by every mobility component. */
+#include "ims_types.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "errbuf.h"
+
+int ims_mapping_active(const ims_mapping *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->b[i].state == IMS_ACTIVE)
+            return (int)i;
+    return -1;
+}
+
+int ims_addr_check(const uint8_t a[IMS_ADDR_LEN], const char *what, char *err, size_t errlen)
+{
+    static const uint8_t zero[IMS_ADDR_LEN];
+    static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
+        return roam_errf(err, errlen, "%s is the unspecified or loopback address", what);
+    if (a[0] == 0xff)
+        return roam_errf(err, errlen, "%s is a multicast address", what);
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+        return roam_errf(err, errlen, "%s is a link-local address", what);
+    if (memcmp(a, v4mapped, sizeof v4mapped) == 0)
+        return roam_errf(err, errlen, "%s is an IPv4-mapped address", what);
+    return 0;
+}
+
+int ims_bindings_check(const ims_binding *b, size_t n, char *err, size_t errlen)
+{
+    if (n > IMS_MAX_BINDINGS)
+        return roam_errf(err, errlen, "%zu mobile addresses, at most %d allowed", n,
+                         IMS_MAX_BINDINGS);
+    size_t active = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ims_addr_check(b[i].moa, "mobile address", err, errlen) < 0)
+            return -1;
+        if (b[i].state != IMS_STANDBY && b[i].state != IMS_ACTIVE)
+            return roam_errf(err, errlen, "mobile address %zu has no valid state", i);
+        if (b[i].state == IMS_ACTIVE && ++active > 1)
+            return roam_errf(err, errlen, "more than one active mobile address");
+        for (size_t j = 0; j < i; j++)
+            if (memcmp(b[i].moa, b[j].moa, IMS_ADDR_LEN) == 0)
+                return roam_errf(err, errlen, "mobile address listed twice");
+    }
+    return 0;
+}
+
+const char *ims_addr_str(const uint8_t a[IMS_ADDR_LEN], char *buf, size_t len)
+{
+    if (!inet_ntop(AF_INET6, a, buf, (socklen_t)len) && len)
+        buf[0] = '\0';
+    return buf;
+}
+
+int ims_addr_parse(const char *s, uint8_t out[IMS_ADDR_LEN])
+{
+    return s && inet_pton(AF_INET6, s, out) == 1 ? 0 : -1;
+}

@@ -1,0 +1,245 @@
+/* nftables scripts for MAT translation, applied with libnftables (see
+ * mat_rules.h). */
+#include "mat_rules.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nftables/libnftables.h>
+
+#include "errbuf.h"
+
+struct mat_nft {
+    struct nft_ctx *ctx;
+};
+
+int mat_table_init(mat_table *t, mat_role role, const char *name, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0 || len >= MAT_TABLE_MAX)
+        return roam_errf(err, errlen, "nft table name must have 1..%d characters",
+                         MAT_TABLE_MAX - 1);
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9')))
+            return roam_errf(err, errlen, "nft table name may hold only letters, digits and _");
+    }
+    memcpy(t->name, name, len + 1);
+    t->role = role;
+    return 0;
+}
+
+/* Drop every pair whose `key` side (from or to) equals a. */
+static void drop_pairs(mat_pair *p, size_t *n, const uint8_t a[IMS_ADDR_LEN], int by_to)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (memcmp(by_to ? p[i].to : p[i].from, a, IMS_ADDR_LEN) != 0)
+            p[k++] = p[i];
+    *n = k;
+}
+
+int mat_table_set(mat_table *t, const ims_mapping *m, char *err, size_t errlen)
+{
+    drop_pairs(t->out, &t->n_out, m->hoa, 0);
+    drop_pairs(t->in, &t->n_in, m->hoa, 1);
+    for (size_t i = 0; i < m->n; i++)   /* a MoA now someone else's is no longer ours */
+        drop_pairs(t->in, &t->n_in, m->b[i].moa, 0);
+    int act = ims_mapping_active(m);
+    if (t->n_out + (act >= 0) > MAT_MAX_PAIRS || t->n_in + m->n > MAT_MAX_PAIRS)
+        return roam_errf(err, errlen, "translation table full (%d entries per map)",
+                         MAT_MAX_PAIRS);
+    if (act >= 0) {
+        memcpy(t->out[t->n_out].from, m->hoa, IMS_ADDR_LEN);
+        memcpy(t->out[t->n_out++].to, m->b[act].moa, IMS_ADDR_LEN);
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        memcpy(t->in[t->n_in].from, m->b[i].moa, IMS_ADDR_LEN);
+        memcpy(t->in[t->n_in++].to, m->hoa, IMS_ADDR_LEN);
+    }
+    return 0;
+}
+
+/* A growing string; any failure sticks and makes the result NULL. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sbuf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && (size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+}
+
+static void put_addr(sbuf *b, const uint8_t a[IMS_ADDR_LEN])
+{
+    char s[INET6_ADDRSTRLEN];
+    put(b, "%s", ims_addr_str(a, s, sizeof s));
+}
+
+static void put_elements(sbuf *b, const char *table, const char *map, const mat_pair *p, size_t n)
+{
+    if (n == 0)
+        return;
+    put(b, "add element ip6 %s %s { ", table, map);
+    for (size_t i = 0; i < n; i++) {
+        put(b, i ? ", " : "");
+        put_addr(b, p[i].from);
+        put(b, " : ");
+        put_addr(b, p[i].to);
+    }
+    put(b, " }\n");
+}
+
+/* ND must keep its real addresses: rewriting an NS/NA breaks address
+ * resolution of the very MoAs we translate to. */
+#define ND_TYPES "{ nd-router-solicit, nd-router-advert, nd-neighbor-solicit, " \
+                 "nd-neighbor-advert, nd-redirect }"
+
+static void put_table(sbuf *b, const mat_table *t)
+{
+    int mn = t->role == MAT_MOBILE;
+    put(b, "table ip6 %s {\n", t->name);
+    put(b, "  set bypass { type ipv6_addr; }\n");
+    put(b, "  map hoa2moa { type ipv6_addr : ipv6_addr; }\n");
+    put(b, "  map moa2hoa { type ipv6_addr : ipv6_addr; }\n");
+    put(b, "  chain in {\n    type filter hook prerouting priority raw; policy accept;\n");
+    put(b, "    icmpv6 type " ND_TYPES " accept\n");
+    put(b, "    ip6 saddr @bypass accept\n");
+    put(b, mn ? "    ip6 daddr set ip6 daddr map @moa2hoa notrack\n"
+              : "    ip6 saddr set ip6 saddr map @moa2hoa notrack\n");
+    put(b, "  }\n");
+    put(b, "  chain out {\n    type route hook output priority raw; policy accept;\n");
+    put(b, "    icmpv6 type " ND_TYPES " accept\n");
+    put(b, "    ip6 daddr @bypass accept\n");
+    put(b, mn ? "    ip6 saddr set ip6 saddr map @hoa2moa notrack\n"
+              : "    ip6 daddr set ip6 daddr map @hoa2moa notrack\n");
+    put(b, "  }\n}\n");
+}
+
+char *mat_rules_render(const mat_table *t, int full)
+{
+    sbuf b = { 0 };
+    if (full) {
+        /* "add" makes "delete" safe when no table exists yet. */
+        put(&b, "add table ip6 %s\ndelete table ip6 %s\n", t->name, t->name);
+        put_table(&b, t);
+    } else {
+        put(&b, "flush map ip6 %s hoa2moa\nflush map ip6 %s moa2hoa\nflush set ip6 %s bypass\n",
+            t->name, t->name, t->name);
+    }
+    put_elements(&b, t->name, "hoa2moa", t->out, t->n_out);
+    put_elements(&b, t->name, "moa2hoa", t->in, t->n_in);
+    if (t->n_bypass) {
+        put(&b, "add element ip6 %s bypass { ", t->name);
+        for (size_t i = 0; i < t->n_bypass; i++) {
+            put(&b, i ? ", " : "");
+            put_addr(&b, t->bypass[i]);
+        }
+        put(&b, " }\n");
+    }
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+mat_nft *mat_nft_open(char *err, size_t errlen)
+{
+    mat_nft *n = calloc(1, sizeof *n);
+    if (!n || !(n->ctx = nft_ctx_new(NFT_CTX_DEFAULT))) {
+        free(n);
+        roam_errf(err, errlen, "cannot create an nftables context");
+        return NULL;
+    }
+    /* Keep nft's messages for our error text instead of its stdout/stderr. */
+    if (nft_ctx_buffer_output(n->ctx) != 0 || nft_ctx_buffer_error(n->ctx) != 0) {
+        mat_nft_close(n);
+        roam_errf(err, errlen, "cannot buffer nftables output");
+        return NULL;
+    }
+    return n;
+}
+
+void mat_nft_close(mat_nft *n)
+{
+    if (!n)
+        return;
+    nft_ctx_free(n->ctx);
+    free(n);
+}
+
+static int run(mat_nft *n, const char *script, const char *what, char *err, size_t errlen)
+{
+    int rc = nft_run_cmd_from_buffer(n->ctx, script);
+    if (rc != 0) {
+        const char *e = nft_ctx_get_error_buffer(n->ctx);
+        char line[256];
+        size_t k = 0;   /* nft's first error line is the useful one */
+        for (; e && e[k] && e[k] != '\n' && k + 1 < sizeof line; k++)
+            line[k] = e[k];
+        line[k] = '\0';
+        return roam_errf(err, errlen, "nftables %s failed: %s", what, k ? line : "unknown error");
+    }
+    return 0;
+}
+
+int mat_rules_install(mat_nft *n, const mat_table *t, char *err, size_t errlen)
+{
+    char *s = mat_rules_render(t, 1);
+    if (!s)
+        return roam_errf(err, errlen, "out of memory for the nft script");
+    int rc = run(n, s, "install", err, errlen);
+    free(s);
+    return rc;
+}
+
+int mat_rules_update(mat_nft *n, const mat_table *t, char *err, size_t errlen)
+{
+    char *s = mat_rules_render(t, 0);
+    if (!s)
+        return roam_errf(err, errlen, "out of memory for the nft script");
+    int rc = run(n, s, "update", err, errlen);
+    free(s);
+    if (rc < 0)   /* table gone (someone ran nft flush ruleset?): rebuild it whole */
+        return mat_rules_install(n, t, err, errlen);
+    return 0;
+}
+
+int mat_rules_remove(mat_nft *n, const char *name, char *err, size_t errlen)
+{
+    char s[2 * MAT_TABLE_MAX + 64];
+    snprintf(s, sizeof s, "add table ip6 %s\ndelete table ip6 %s\n", name, name);
+    return run(n, s, "remove", err, errlen);
+}

@@ -1,0 +1,69 @@
+/* MAT translation rules in the kernel, through libnftables.  Both ends of a
+ * session translate, statelessly (notrack) with two nft maps, in roam's own
+ * table:
+ *   mobile node:    out  ip6 saddr HoA -> active MoA      (map hoa2moa)
+ *                   in   ip6 daddr any registered MoA -> HoA (map moa2hoa)
+ *   correspondent:  out  ip6 daddr HoA -> active MoA      (map hoa2moa)
+ *                   in   ip6 saddr any registered MoA -> HoA (map moa2hoa)
+ * Output chains are `type route` so a rewritten packet is routed again;
+ * both hook at priority raw, before conntrack.  Neighbour discovery and the
+ * mobile node's bypass peers (the IMS) are never translated.  The kernel
+ * fixes the L4 checksums (nft sets the pseudo-header checksum flag for
+ * address rewrites).  Every change is one nftables transaction: one
+ * buffer handed to nft_run_cmd_from_buffer. */
+#ifndef ROAM_MOBILITY_MAT_RULES_H
+#define ROAM_MOBILITY_MAT_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ims_types.h"
+
+#define MAT_MAX_PAIRS 1024
+#define MAT_MAX_BYPASS 16
+#define MAT_TABLE_MAX 32
+
+typedef enum { MAT_MOBILE = 1, MAT_CORRESPONDENT = 2 } mat_role;
+
+typedef struct mat_pair {
+    uint8_t from[IMS_ADDR_LEN], to[IMS_ADDR_LEN];
+} mat_pair;
+
+typedef struct mat_table {
+    mat_role role;
+    char name[MAT_TABLE_MAX];               /* nft table (family ip6) */
+    size_t n_out, n_in, n_bypass;
+    mat_pair out[MAT_MAX_PAIRS];            /* hoa2moa */
+    mat_pair in[MAT_MAX_PAIRS];             /* moa2hoa */
+    uint8_t bypass[MAT_MAX_BYPASS][IMS_ADDR_LEN];
+} mat_table;
+
+/* Empty table description; name must be [A-Za-z0-9_]{1,31}.  0 or -1. */
+int mat_table_init(mat_table *t, mat_role role, const char *name, char *err, size_t errlen);
+
+/* Fill the maps from a mapping: out gets hoa -> active MoA (if any), in
+ * gets every registered MoA -> hoa.  Entries for this hoa are replaced.
+ * 0, or -1 if the table is full. */
+int mat_table_set(mat_table *t, const ims_mapping *m, char *err, size_t errlen);
+
+typedef struct mat_nft mat_nft;
+
+mat_nft *mat_nft_open(char *err, size_t errlen);
+void mat_nft_close(mat_nft *n);
+
+/* Replace whatever table of that name exists by t, in one transaction
+ * (start-up and recovery: a killed agent's leftovers go away atomically). */
+int mat_rules_install(mat_nft *n, const mat_table *t, char *err, size_t errlen);
+
+/* Replace the maps' and bypass set's contents, in one transaction; falls
+ * back to install if the table vanished. */
+int mat_rules_update(mat_nft *n, const mat_table *t, char *err, size_t errlen);
+
+/* Delete the table if it exists.  0 or -1. */
+int mat_rules_remove(mat_nft *n, const char *name, char *err, size_t errlen);
+
+/* The nft script install (full=1) or update (full=0) would run, into a
+ * malloc'ed string (for tests and `roam-mat --dry-run`).  NULL on error. */
+char *mat_rules_render(const mat_table *t, int full);
+
+#endif

@@ -1,0 +1,50 @@
+/* Timestamped log lines on stderr (see mob_log.h). */
+#include "mob_log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+static const char *log_prog = "roam";
+static int log_level = 1;
+
+void mob_log_init(const char *prog, int level)
+{
+    log_prog = prog;
+    log_level = level;
+}
+
+static void emit(const char *fmt, va_list ap)
+{
+    struct timespec ts;
+    struct tm tm;
+    char when[32] = "";
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (gmtime_r(&ts.tv_sec, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* One fprintf per line, so lines of two processes never interleave
+     * inside a line on a shared log file. */
+    char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    fprintf(stderr, "%s.%03ldZ %s: %s\n", when, ts.tv_nsec / 1000000, log_prog, line);
+}
+
+void mob_log(const char *fmt, ...)
+{
+    if (log_level < 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(fmt, ap);
+    va_end(ap);
+}
+
+void mob_debug(const char *fmt, ...)
+{
+    if (log_level < 2)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,108 @@
+/* IMS test fixture (see ims_fixture.h). */
+#include "ims_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../proto/certs.h"
+#include "errbuf.h"
+
+int fx_init(fixture *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/roam-mob-test.XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    fx_path(fx, "ca.pem", fx->ca, sizeof fx->ca);
+    fx_path(fx, "ims.pem", fx->cert, sizeof fx->cert);
+    fx_path(fx, "ims.key", fx->key, sizeof fx->key);
+    fx_path(fx, "ims.sqlite", fx->db, sizeof fx->db);
+    struct test_ca ca;
+    if (certs_make_ca(&ca, "roam test CA", fx->ca) < 0)
+        return -1;
+    int rc = certs_make_leaf(&ca, "ims.test", "DNS:ims.test,IP:::1,IP:127.0.0.1",
+                             fx->cert, fx->key);
+    certs_free_ca(&ca);
+    if (rc < 0)
+        return -1;
+    char err[ROAM_ERR_MAX];
+    fx->client_tls = roam_tls_client_ctx(fx->ca, NULL, NULL, err, sizeof err);
+    return fx->client_tls ? 0 : -1;
+}
+
+void fx_path(const fixture *fx, const char *name, char *out, size_t len)
+{
+    snprintf(out, len, "%s/%s", fx->dir, name);
+}
+
+static void *serve(void *arg)
+{
+    fixture *fx = arg;
+    char err[ROAM_ERR_MAX];
+    if (ims_server_run(fx->server, err, sizeof err) < 0)
+        fprintf(stderr, "server: %s\n", err);
+    return NULL;
+}
+
+int fx_start(fixture *fx, int max_connections)
+{
+    char err[ROAM_ERR_MAX];
+    fx->store = ims_store_open(fx->db, err, sizeof err);
+    if (!fx->store) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    ims_server_config cfg;
+    ims_server_config_defaults(&cfg);
+    cfg.listen = "::1";
+    cfg.port = "0";
+    cfg.cert = fx->cert;
+    cfg.key = fx->key;
+    cfg.handshake_timeout_ms = 2000;
+    if (max_connections > 0)
+        cfg.max_connections = max_connections;
+    fx->server = ims_server_new(&cfg, fx->store, err, sizeof err);
+    if (!fx->server) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    snprintf(fx->port, sizeof fx->port, "%d", ims_server_port(fx->server));
+    if (pthread_create(&fx->thread, NULL, serve, fx) != 0)
+        return -1;
+    fx->running = 1;
+    return 0;
+}
+
+void fx_stop(fixture *fx)
+{
+    if (fx->running) {
+        ims_server_stop(fx->server);
+        pthread_join(fx->thread, NULL);
+        fx->running = 0;
+    }
+    ims_server_free(fx->server);
+    fx->server = NULL;
+    ims_store_close(fx->store);
+    fx->store = NULL;
+}
+
+ims_client *fx_client(fixture *fx)
+{
+    char err[ROAM_ERR_MAX];
+    ims_client *c = ims_client_connect(fx->client_tls, "::1", fx->port, NULL, NULL, 3000,
+                                       err, sizeof err);
+    if (!c)
+        fprintf(stderr, "client: %s\n", err);
+    return c;
+}
+
+void fx_done(fixture *fx)
+{
+    fx_stop(fx);
+    roam_tls_ctx_free(fx->client_tls);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", fx->dir);
+}

@@ -1,0 +1,40 @@
+/* Test fixture shared by the IMS tests: a temporary directory with a test
+ * PKI (server certificate for ::1 and 127.0.0.1), Ed25519 key pairs, and an
+ * IMS server running on a thread on a loopback port. */
+#ifndef ROAM_TESTS_MOBILITY_IMS_FIXTURE_H
+#define ROAM_TESTS_MOBILITY_IMS_FIXTURE_H
+
+#include <pthread.h>
+
+#include "ims_client.h"
+#include "ims_server.h"
+#include "ims_store.h"
+
+typedef struct fixture {
+    char dir[256];
+    char ca[300], cert[300], key[300], db[300];
+    char port[16];
+    roam_tls_ctx *client_tls;
+    ims_store *store;
+    ims_server *server;
+    pthread_t thread;
+    int running;
+} fixture;
+
+/* Temp dir, PKI and client TLS context.  0 or -1. */
+int fx_init(fixture *fx);
+
+/* Path of a file in the fixture's directory (static buffer per call site). */
+void fx_path(const fixture *fx, const char *name, char *out, size_t len);
+
+/* Open the store and run a server on a thread.  0 or -1. */
+int fx_start(fixture *fx, int max_connections);
+void fx_stop(fixture *fx);
+
+/* Connected client, or NULL. */
+ims_client *fx_client(fixture *fx);
+
+/* Stop, remove the directory. */
+void fx_done(fixture *fx);
+
+#endif
