@@ -10,6 +10,12 @@
 /* p^2, added to a negative difference of two products to keep it >= 0. */
 extern const uint64_t FP_P_SQUARED[FP_WIDE_LIMBS];
 
+/* Lazy inputs: fp_mul (both the assembly and the C path) also accepts
+ * factors that are merely < 2p, e.g. an unreduced sum of two elements.
+ * Its CIOS accumulator then stays below a + p < 3p < 2^384 (no carry
+ * past the top limb) and the result a b / 2^384 + p < 1.5p, since
+ * 4p^2 / 2^384 < p/2, so the single final subtraction still reduces it. */
+
 /* t := a * b as a 768-bit integer.  a and b are 6-limb values below 2^382
  * (reduced elements or sums of two); t must not overlap a or b. */
 void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS]);

@@ -319,6 +319,46 @@ static void test_edges(void)
     tap_ok(fp_equal(&x, &seven) == 1, "cmov 1");
 }
 
+/* Internal contract used by fp2.c (fp_wide.h): fp_mul also accepts factors
+ * below 2p, e.g. unreduced sums, and still returns a reduced result. */
+static fp_t raw_sum(const fp_t *a, const fp_t *b)
+{
+    fp_t s;
+    unsigned __int128 c = 0;
+    for (int i = 0; i < FP_LIMBS; i++) {
+        c += (unsigned __int128)a->l[i] + b->l[i];
+        s.l[i] = (uint64_t)c;
+        c >>= 64;
+    }
+    return s;
+}
+
+static void test_lazy_inputs(void)
+{
+    int ok = 1;
+    fp_t m1;
+    fp_neg(&m1, &FP_ONE);
+    for (int i = 0; i < 200; i++) {
+        fp_t a = fp_rand(), b = fp_rand(), c = fp_rand(), d = fp_rand();
+        if (i == 0)
+            a = b = c = d = m1; /* 2p - 2, the largest raw sum */
+        fp_t s1 = raw_sum(&a, &b), s2 = raw_sum(&c, &d), r1, r2, e1, e2;
+        fp_add(&e1, &a, &b);
+        fp_add(&e2, &c, &d);
+        fp_mul(&r1, &s1, &s2);
+        fp_mul(&r2, &e1, &e2);
+        ok &= (int)fp_equal(&r1, &r2);
+        fp_mul(&r1, &s1, &c);
+        fp_mul(&r2, &e1, &c);
+        ok &= (int)fp_equal(&r1, &r2);
+        /* the result must be fully reduced, not just congruent */
+        uint8_t buf[FP_BYTES];
+        fp_to_bytes(buf, &r1);
+        ok &= fp_from_bytes(&r2, buf) == BLS_OK && fp_equal(&r1, &r2);
+    }
+    tap_ok(ok, "fp_mul with factors < 2p (lazy inputs) = reduced product");
+}
+
 static void test_identities(void)
 {
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_inv = 1, ok_sqrt = 1, ok_sqr = 1, ok_sub = 1;
@@ -401,6 +441,7 @@ int main(void)
         test_kat();
         test_edges();
         test_identities();
+        test_lazy_inputs();
     }
     fp_force_portable(0);
     return tap_done();
