@@ -1,9 +1,12 @@
 /* bench-bls12381: per-operation timings of roam's BLS12-381 library.
  *
- * Each row is calibrated so that one batch takes about 60 ms, then timed for
- * REPS batches (about 0.3 s per row); the median batch gives ns/op.  Output:
- * an aligned table, then CSV "op,ns_per_op,iterations" (iterations = all
- * timed operations of the row).  Usage: bench-bls12381 [filter-substring]. */
+ * Each row is calibrated so that one batch takes about 40 ms, then timed for
+ * REPS batches (about 0.3 s per row); the median batch gives ns/op.  The
+ * batches are taken in rounds over all rows rather than row by row, so that
+ * bursts of load from other processes on a shared machine spread over the
+ * rows instead of spoiling one.  Output: an aligned table, then CSV
+ * "op,ns_per_op,iterations" (iterations = all timed operations of the row).
+ * Usage: bench-bls12381 [filter-substring]. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +16,8 @@
 #include "hash_to_curve.h"
 #include "pairing.h"
 
-#define REPS 5
-#define BATCH_NS 60000000.0 /* 60 ms */
+#define REPS 7
+#define BATCH_NS 40000000.0 /* 40 ms */
 #define MSM_N 64
 #define MAX_PAIRS 10
 
@@ -39,8 +42,10 @@ typedef void (*op_fn)(state_t *s);
 
 typedef struct {
     const char *name;
-    double ns;
-    unsigned long long iters;
+    op_fn fn;
+    unsigned long long n;       /* operations per batch */
+    double t[REPS];             /* ns per operation of each batch */
+    double ns;                  /* median */
 } row_t;
 
 static row_t rows[64];
@@ -61,36 +66,45 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double time_batch(op_fn fn, state_t *s, unsigned long long n)
+{
+    double t0 = now_ns();
+    unsigned long long i;
+
+    for (i = 0; i < n; i++)
+        fn(s);
+    return now_ns() - t0;
+}
+
+/* Registers a row and calibrates its batch size. */
 static void bench(const char *filter, const char *name, op_fn fn, state_t *s)
 {
-    double t[REPS], t0, dt;
-    unsigned long long n = 1, i;
-    int r;
+    unsigned long long n = 1;
+    double dt;
 
     if (filter != NULL && strstr(name, filter) == NULL)
         return;
-    for (;;) { /* calibrate: double n until a batch reaches ~1/4 of the target */
-        t0 = now_ns();
-        for (i = 0; i < n; i++)
-            fn(s);
-        dt = now_ns() - t0;
-        if (dt >= BATCH_NS / 4)
-            break;
+    /* double n until a batch reaches ~1/4 of the target, then scale */
+    while ((dt = time_batch(fn, s, n)) < BATCH_NS / 4)
         n *= 2;
-    }
-    n = (unsigned long long)((double)n * BATCH_NS / dt) + 1;
-    for (r = 0; r < REPS; r++) {
-        t0 = now_ns();
-        for (i = 0; i < n; i++)
-            fn(s);
-        t[r] = (now_ns() - t0) / (double)n;
-    }
-    qsort(t, REPS, sizeof t[0], cmp_double);
     rows[n_rows].name = name;
-    rows[n_rows].ns = t[REPS / 2];
-    rows[n_rows].iters = n * REPS;
+    rows[n_rows].fn = fn;
+    rows[n_rows].n = (unsigned long long)((double)n * BATCH_NS / dt) + 1;
     n_rows++;
-    fprintf(stderr, "%-36s %12.0f ns\n", name, t[REPS / 2]);
+}
+
+static void run_rounds(state_t *s)
+{
+    size_t i;
+    int r;
+
+    for (r = 0; r < REPS; r++)
+        for (i = 0; i < n_rows; i++)
+            rows[i].t[r] = time_batch(rows[i].fn, s, rows[i].n) / (double)rows[i].n;
+    for (i = 0; i < n_rows; i++) {
+        qsort(rows[i].t, REPS, sizeof rows[i].t[0], cmp_double);
+        rows[i].ns = rows[i].t[REPS / 2];
+    }
 }
 
 /* ---- the operations: each feeds its output back into its input so that
@@ -217,19 +231,20 @@ int main(int argc, char **argv)
     bench(filter, "gt_fixed_base_pow (constant time)", op_gt_fixed, &s);
     bench(filter, "gt_from_bytes (with subgroup check)", op_gt_decode, &s);
 
+    run_rounds(&s);
     printf("%-38s %14s %12s\n", "operation", "time", "iterations");
     for (i = 0; i < n_rows; i++) {
         double ns = rows[i].ns;
         if (ns >= 1e5)
-            printf("%-38s %11.3f ms %12llu\n", rows[i].name, ns / 1e6, rows[i].iters);
+            printf("%-38s %11.3f ms %12llu\n", rows[i].name, ns / 1e6, rows[i].n * REPS);
         else if (ns >= 1e3)
-            printf("%-38s %11.2f us %12llu\n", rows[i].name, ns / 1e3, rows[i].iters);
+            printf("%-38s %11.2f us %12llu\n", rows[i].name, ns / 1e3, rows[i].n * REPS);
         else
-            printf("%-38s %11.1f ns %12llu\n", rows[i].name, ns, rows[i].iters);
+            printf("%-38s %11.1f ns %12llu\n", rows[i].name, ns, rows[i].n * REPS);
     }
     printf("\nop,ns_per_op,iterations\n");
     for (i = 0; i < n_rows; i++)
-        printf("\"%s\",%.1f,%llu\n", rows[i].name, rows[i].ns, rows[i].iters);
+        printf("\"%s\",%.1f,%llu\n", rows[i].name, rows[i].ns, rows[i].n * REPS);
     if (s.sink == 42)
         printf("# sink\n"); /* keeps the outputs observable */
     free(s.fb1);
