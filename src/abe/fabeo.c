@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "ct_affine.h"
+#include "ct_declassify.h"
 
 int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                        const gt_t *m, const fr_t *v, const fr_t *sp)
@@ -66,6 +67,7 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
     if (rc != FABEO_OK)
         return rc;
     /* The ciphertext is public: variable-time conversion is fine. */
+    ROAM_DECLASSIFY(&proj, sizeof proj);
     ct->n1 = proj.n1;
     ct->tau = proj.tau;
     g2_to_affine(&ct->ct1, &proj.ct1);

@@ -104,6 +104,11 @@ int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
  * sk1 = g^alpha B^r, sk2_y = H_A(y)^r, sk3 = h^r. */
 int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk);
 
+/* KeyGen with a caller-chosen r != 0: deterministic, for tests and
+ * known-answer vectors only.  r must be fresh and secret for every key. */
+int fabeo_keygen_with(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk,
+                      const fr_t *r);
+
 /* Recomputes sk3_prep after sk3 was set by a decoder. */
 void fabeo_key_finish(fabeo_key_t *key);
 

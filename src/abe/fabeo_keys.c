@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "ct_affine.h"
+#include "ct_declassify.h"
 
 int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a)
 {
@@ -38,6 +39,7 @@ int fabeo_setup(fabeo_mpk_t *mpk, fabeo_msk_t *msk)
     if (fr_random_nonzero(&msk->alpha) != 0)
         return FABEO_ERR_RNG;
     gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
+    ROAM_DECLASSIFY(&a, sizeof a);   /* A is the public key */
     int rc = fabeo_mpk_init(mpk, &a);
     if (rc != FABEO_OK)
         fabeo_msk_clear(msk);
@@ -51,9 +53,10 @@ int fabeo_msk_matches(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk)
     if (msk == NULL || mpk == NULL || pp == NULL)
         return 0;
     gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
-    int eq = (int)gt_equal(&a, &mpk->a);
+    uint64_t eq = gt_equal(&a, &mpk->a);
+    ROAM_DECLASSIFY(&eq, sizeof eq);
     OPENSSL_cleanse(&a, sizeof a);
-    return eq;
+    return (int)eq;
 }
 
 int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
@@ -103,8 +106,23 @@ void fabeo_key_finish(fabeo_key_t *key)
 
 int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
 {
+    fr_t r;
+    if (fr_random_nonzero(&r) != 0)
+        return FABEO_ERR_RNG;
+    int rc = fabeo_keygen_with(key, mpk, msk, &r);
+    OPENSSL_cleanse(&r, sizeof r);
+    return rc;
+}
+
+int fabeo_keygen_with(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk,
+                      const fr_t *r)
+{
     const fabeo_params_t *pp = fabeo_params();
-    if (key == NULL || mpk == NULL || msk == NULL)
+    if (key == NULL || mpk == NULL || msk == NULL || r == NULL)
+        return FABEO_ERR_ARGUMENT;
+    uint64_t r_zero = fr_is_zero(r);
+    ROAM_DECLASSIFY(&r_zero, sizeof r_zero);   /* only "r = 0" is revealed */
+    if (r_zero)
         return FABEO_ERR_ARGUMENT;
     if (pp == NULL)
         return FABEO_ERR_INTERNAL;
@@ -120,22 +138,17 @@ int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *ms
         return FABEO_ERR_INTERNAL;
     }
     int rc = FABEO_OK;
-    fr_t r;
     g1_t t, hy;
     g2_t sk3;
-    if (fr_random_nonzero(&r) != 0) {
-        rc = FABEO_ERR_RNG;
-        goto out;
-    }
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const uint8_t *y = attr_set_get(&key->attrs, i, &len);
         if ((rc = fabeo_hash_attr(&hy, y, len)) != FABEO_OK)
             goto out;
-        g1_mul(&pts[i], &hy, &r);
+        g1_mul(&pts[i], &hy, r);
     }
     g1_fixed_base_mul(&pts[n], &pp->g_table, &msk->alpha);
-    g1_fixed_base_mul(&t, &pp->b_table, &r);
+    g1_fixed_base_mul(&t, &pp->b_table, r);
     g1_add(&pts[n], &pts[n], &t);
     if (ct_g1_batch_to_affine(aff, pts, n + 1) != 0) {
         rc = FABEO_ERR_INTERNAL;
@@ -143,7 +156,7 @@ int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *ms
     }
     memcpy(key->sk2, aff, n * sizeof *aff);
     key->sk1 = aff[n];
-    g2_fixed_base_mul(&sk3, &pp->h_table, &r);
+    g2_fixed_base_mul(&sk3, &pp->h_table, r);
     g2_to_affine(&key->sk3, &sk3);
     fabeo_key_finish(key);
     memcpy(key->mpk_id, mpk->id, sizeof key->mpk_id);
@@ -152,7 +165,6 @@ out:
     OPENSSL_cleanse(aff, (n + 1) * sizeof *aff);
     free(pts);
     free(aff);
-    OPENSSL_cleanse(&r, sizeof r);
     OPENSSL_cleanse(&t, sizeof t);
     OPENSSL_cleanse(&sk3, sizeof sk3);
     return rc;

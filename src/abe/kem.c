@@ -13,6 +13,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include "ct_declassify.h"
 #include "hash_to_curve.h"
 
 /* (v_1..v_n2, s'_1..s'_tau) = hash_to_field(ser_GT(R) || mpk_id ||
@@ -82,8 +83,19 @@ out:
 int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES])
 {
+    fr_t u;
+    if (fr_random(&u) != 0)
+        return KEM_ERR_RNG;
+    int rc = kem_encaps_with(mpk, pp, &u, ct, cap, ct_len, key);
+    OPENSSL_cleanse(&u, sizeof u);
+    return rc;
+}
+
+int kem_encaps_with(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp, const fr_t *u,
+                    uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES])
+{
     const fabeo_params_t *par = fabeo_params();
-    if (mpk == NULL || pp == NULL || ct == NULL || ct_len == NULL || key == NULL)
+    if (mpk == NULL || pp == NULL || u == NULL || ct == NULL || ct_len == NULL || key == NULL)
         return KEM_ERR_ARGUMENT;
     if (par == NULL)
         return KEM_ERR_INTERNAL;
@@ -94,14 +106,10 @@ int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
     fabeo_ct_t *c = malloc(sizeof *c);
     if (c == NULL)
         return KEM_ERR_INTERNAL;
-    fr_t u, coins[KEM_MAX_COINS];
+    fr_t coins[KEM_MAX_COINS];
     gt_t r;
     int rc;
-    if (fr_random(&u) != 0) {
-        rc = KEM_ERR_RNG;
-        goto out;
-    }
-    gt_fixed_base_pow(&r, &par->e_table, &u);
+    gt_fixed_base_pow(&r, &par->e_table, u);
     if ((rc = derive_coins(coins, &r, mpk, pp)) != KEM_OK)
         goto out;
     if (fabeo_encrypt(c, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK) {
@@ -112,7 +120,6 @@ int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
         goto out;
     rc = kdf(key, &r, ct, *ct_len);
 out:
-    OPENSSL_cleanse(&u, sizeof u);
     OPENSSL_cleanse(&r, sizeof r);
     OPENSSL_cleanse(coins, sizeof coins);
     free(c);
@@ -184,7 +191,9 @@ int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
         goto out;
     if (fabeo_encrypt_proj(re, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK)
         goto out;
-    if (same_ct(re, c) != 1)
+    uint64_t same = same_ct(re, c);
+    ROAM_DECLASSIFY(&same, sizeof same);   /* rejection is public */
+    if (same != 1)
         goto out;
     if (kdf(key, &r, ct, ct_len) == KEM_OK)
         rc = KEM_OK;

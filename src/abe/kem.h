@@ -47,6 +47,11 @@ size_t kem_ct_size(const fabeo_policy_t *pp);
 int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
 
+/* The same with a caller-chosen u (R = E^u): deterministic, for tests and
+ * known-answer vectors only.  Never call it twice with one u. */
+int kem_encaps_with(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp, const fr_t *u,
+                    uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
+
 /* Decapsulates.  hint, if not NULL, is a prepared policy used when its
  * encoding equals the ciphertext's (saves hashing); otherwise the policy is
  * prepared from the ciphertext.  Returns KEM_OK and the key, or
