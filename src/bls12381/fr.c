@@ -47,7 +47,11 @@ void fr_inv(fr_t *r, const fr_t *a)
     mont_pow(r->l, a->l, R_MINUS_2, FR_LIMBS, FR_ONE.l, FR_LIMBS, fr_mul_limbs);
 }
 
-void fr_inv_vartime(fr_t *r, const fr_t *a) { fr_inv(r, a); }
+/* Binary extended Euclid (mont.h): variable time, public inputs only. */
+void fr_inv_vartime(fr_t *r, const fr_t *a)
+{
+    mont_inv_vartime(r->l, a->l, R_MOD, R_N0, R_R2, FR_LIMBS);
+}
 
 uint64_t fr_is_zero(const fr_t *a) { return mont_is_zero(a->l, FR_LIMBS); }
 uint64_t fr_equal(const fr_t *a, const fr_t *b) { return mont_equal(a->l, b->l, FR_LIMBS); }

@@ -366,6 +366,67 @@ MONT_INLINE void mont_from_be_reduce(uint64_t *r, const uint8_t *in, size_t len,
         r[i] = acc[i];
 }
 
+/* x := x / 2 mod m for x < m: add m first when x is odd (x + m < 2^(64n)
+ * because m's top bit is clear), then shift.  Variable time. */
+MONT_INLINE void mont_half_vartime(uint64_t *x, const uint64_t *m, size_t n)
+{
+    if (x[0] & 1)
+        (void)mont_add_raw(x, x, m, n);
+    for (size_t i = 0; i + 1 < n; i++)
+        x[i] = (x[i] >> 1) | (x[i + 1] << 63);
+    x[n - 1] >>= 1;
+}
+
+MONT_INLINE void mont_shr1(uint64_t *x, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        x[i] = (x[i] >> 1) | (x[i + 1] << 63);
+    x[n - 1] >>= 1;
+}
+
+/* r := a^-1 (Montgomery in and out; 0 -> 0) by the binary extended
+ * Euclidean algorithm on the representative y = aR taken as a plain
+ * integer.  Invariants: x1 y = u and x2 y = v (mod m); the loop ends when
+ * u or v reaches 1, giving y^-1 = a^-1 R^-1, and two multiplications by
+ * r2 = R^2 mod m turn that into a^-1 R.  VARIABLE TIME: branches and loop
+ * counts depend on a; for public inputs only. */
+MONT_INLINE void mont_inv_vartime(uint64_t *r, const uint64_t *a, const uint64_t *m,
+                                  uint64_t n0, const uint64_t *r2, size_t n)
+{
+    uint64_t u[MONT_MAX_LIMBS], v[MONT_MAX_LIMBS], t[MONT_MAX_LIMBS];
+    uint64_t x1[MONT_MAX_LIMBS] = {1}, x2[MONT_MAX_LIMBS] = {0}, one[MONT_MAX_LIMBS] = {1};
+    if (mont_is_zero(a, n)) {
+        for (size_t i = 0; i < n; i++)
+            r[i] = 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        u[i] = a[i];
+        v[i] = m[i];
+    }
+    while (!mont_equal(u, one, n) && !mont_equal(v, one, n)) {
+        while (!(u[0] & 1)) {
+            mont_shr1(u, n);
+            mont_half_vartime(x1, m, n);
+        }
+        while (!(v[0] & 1)) {
+            mont_shr1(v, n);
+            mont_half_vartime(x2, m, n);
+        }
+        if (!mont_sub_raw(t, u, v, n)) { /* u >= v */
+            for (size_t i = 0; i < n; i++)
+                u[i] = t[i];
+            mont_sub(x1, x1, x2, m, n);
+        } else {
+            (void)mont_sub_raw(v, v, u, n);
+            mont_sub(x2, x2, x1, m, n);
+        }
+    }
+    const uint64_t *inv = mont_equal(u, one, n) ? x1 : x2;
+    mont_mul(r, r2, inv, m, n0, n); /* a^-1 R^-1 R^2 / R = a^-1 */
+    mont_mul(r, r2, r, m, n0, n);   /* a^-1 R: Montgomery form */
+}
+
 /* Multiplication callback for mont_pow: r := a * b (Montgomery), r may alias. */
 typedef void (*mont_mul_fn)(uint64_t *r, const uint64_t *a, const uint64_t *b);
 

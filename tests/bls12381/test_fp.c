@@ -379,6 +379,8 @@ static void test_identities(void)
         fp_add(&u, &u, &v);
         ok_dist &= (int)fp_equal(&t, &u);
         fp_inv(&t, &a);
+        fp_inv_vartime(&u, &a);
+        ok_inv &= (int)fp_equal(&t, &u);
         fp_mul(&t, &t, &a);
         ok_inv &= (int)fp_is_one(&t);
         fp_sqr(&t, &a);
@@ -409,7 +411,7 @@ static void test_identities(void)
     tap_ok(ok_comm, "a*b = b*a");
     tap_ok(ok_assoc, "(a*b)*c = a*(b*c)");
     tap_ok(ok_dist, "a*(b+c) = a*b + a*c");
-    tap_ok(ok_inv, "a * a^-1 = 1");
+    tap_ok(ok_inv, "a * a^-1 = 1, inv_vartime = inv");
     tap_ok(ok_sqr, "sqr(a) = a*a");
     tap_ok(ok_sqrt, "sqrt(a^2) = +-a");
     tap_ok(ok_sub, "(a-b)+b = a");

@@ -247,6 +247,8 @@ static void test_random(void)
         fr_mul(&u, &a, &u);
         ok &= (int)fr_equal(&t, &u);
         fr_inv(&t, &c);
+        fr_inv_vartime(&u, &c);
+        ok &= (int)fr_equal(&t, &u);
         fr_mul(&t, &t, &c);
         ok &= (int)fr_equal(&t, &FR_ONE);
         fr_sub(&t, &a, &b);
