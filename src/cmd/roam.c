@@ -13,6 +13,7 @@ static const struct {
     const char *summary;
 } cmds[] = {
     {"check", roam_check, "would my key satisfy a policy? (one real encaps/decaps round)"},
+    {"migrate", roam_migrate, "live-migrate your VM to another VM server"},
 };
 
 static void usage(FILE *f)

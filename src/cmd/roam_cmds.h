@@ -6,4 +6,7 @@
 /* roam check: 0 satisfied, 1 not satisfied, 2 error. */
 int roam_check(int argc, char **argv);
 
+/* roam migrate (roam_migrate.c): 0 migrated, 1 refused or failed, 2 error. */
+int roam_migrate(int argc, char **argv);
+
 #endif

@@ -30,6 +30,7 @@ static const struct rule rules[] = {
     { &roam__v1__authenticate__descriptor, "src", 1, ROAM_NAME_MAX },
     { &roam__v1__authenticate__descriptor, "dst", 1, ROAM_NAME_MAX },
     { &roam__v1__authenticate__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__authenticate__descriptor, "key_fingerprint", 0, 32 },
     { &roam__v1__challenge__descriptor, "ciphertext", 1, ROAM_CIPHERTEXT_MAX },
     { &roam__v1__challenge__descriptor, "policy", 1, ROAM_POLICY_MAX },
     { &roam__v1__challenge__descriptor, "nonce", ROAM_NONCE_LEN, ROAM_NONCE_LEN },
@@ -181,6 +182,11 @@ int roam_msg_validate(const roam_envelope *env, char *err, size_t errlen)
         return -1;
 
     switch (env->body_case) {
+    case ROAM__V1__ENVELOPE__BODY_AUTHENTICATE:
+        if (env->authenticate->key_fingerprint.len != 0 &&
+            env->authenticate->key_fingerprint.len != 32)
+            return roam_errf(err, errlen, "Authenticate: key_fingerprint must be 32 bytes or empty");
+        return 0;
     case ROAM__V1__ENVELOPE__BODY_RESULT:
         return check_outcome("Result", env->result->ok, env->result->error, err, errlen);
     case ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE:

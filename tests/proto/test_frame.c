@@ -473,6 +473,17 @@ static void test_v2_messages(void)
     done.address.len = 16;
     tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
            "v2: PostProcessDone accepted");
+
+    Roam__V1__Authenticate au;
+    fill_auth(&env, &au);
+    uint8_t fp[32] = { 1 };
+    au.key_fingerprint.data = fp;
+    au.key_fingerprint.len = 31;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+           "v2: 31-byte key fingerprint refused (%s)", err);
+    au.key_fingerprint.len = 32;
+    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
+           "v2: Authenticate with a key fingerprint accepted");
 }
 
 int main(void)

@@ -1,0 +1,170 @@
+/* Client side of the challenge-response (see client_auth.h). */
+#include "client_auth.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attrs.h"
+#include "auth.h"   /* src/proto: the shared transcript builder */
+#include "date.h"
+#include "errbuf.h"
+#include "kem.h"
+#include "policy.h"
+#include "transcript.h"
+
+static const char *refusal(Roam__V1__Role role)
+{
+    return role == ROAM__V1__ROLE__ROLE_ACCEPT ? "not authorized by the destination's accept policy"
+                                               : "not authorized by the VM's migrate policy";
+}
+
+/* The key's "expiry = ..." as issued, if any. */
+static int key_expiry(const fabeo_key_t *key, char *out, size_t cap)
+{
+    for (size_t i = 0; i < key->n_user; i++) {
+        const char *t = (const char *)key->user_pool + key->user_off[i];
+        size_t n = key->user_len[i];
+        if (n > 6 && strncmp(t, "expiry", 6) == 0 && (t[6] == ' ' || t[6] == '=')) {
+            snprintf(out, cap, "%.*s", (int)n, t);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 if the key's attributes satisfy text, 0 if not, -1 if it does not parse. */
+static int satisfies(const fabeo_key_t *key, const char *text)
+{
+    policy_t *p = malloc(sizeof *p);
+    pol_error_t perr;
+    if (!p)
+        return -1;
+    int r = policy_parse(p, text, strlen(text), &perr) == POL_OK
+                ? policy_satisfied(p, &key->attrs) : -1;
+    free(p);
+    return r;
+}
+
+void roam_client_explain(const struct roam_client_id *id, Roam__V1__Role role,
+                         const char *policy_text, char *out, size_t cap)
+{
+    char today[11], clause[40], exp[128];
+    roam_today(today);
+    snprintf(clause, sizeof clause, "expiry >= %s", today);
+    if (memcmp(id->key->mpk_id, id->mpk->id, FABEO_ID_BYTES) != 0) {
+        snprintf(out, cap, "%s: the key was issued under another master public key than the "
+                 "one given (--mpk)", refusal(role));
+        return;
+    }
+    if (satisfies(id->key, clause) == 0) {
+        if (key_expiry(id->key, exp, sizeof exp))
+            snprintf(out, cap, "key expired (%s, today is %s)", exp, today);
+        else
+            snprintf(out, cap, "key expired (it carries no expiry date; daemons require "
+                     "expiry >= today)");
+        return;
+    }
+    int s = satisfies(id->key, policy_text);
+    if (s == 1)
+        snprintf(out, cap, "%s: the key's attributes satisfy the policy shown, but the "
+                 "challenge did not decapsulate (ciphertext and policy disagree)", refusal(role));
+    else
+        snprintf(out, cap, "%s (%s)", refusal(role), policy_text);
+}
+
+static int send_env(roam_tls_conn *c, roam_envelope *env, int timeout_ms, char *err,
+                    size_t errlen)
+{
+    roam_stream s = roam_tls_stream(c);
+    char why[ROAM_ERR_MAX];
+    if (roam_msg_send(&s, env, timeout_ms, why, sizeof why) != ROAM_OK)
+        return roam_errf(err, errlen, "%s", why);
+    return 0;
+}
+
+/* A refusal Result's sentence, or the failed receive. */
+static int result_error(const roam_envelope *in, char *err, size_t errlen)
+{
+    return roam_errf(err, errlen, "%s", in->result->error->message);
+}
+
+int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
+                             const struct roam_auth_req *req, int timeout_ms, char *err,
+                             size_t errlen)
+{
+    Roam__V1__Authenticate au = ROAM__V1__AUTHENTICATE__INIT;
+    au.role = req->role;
+    au.vm = (char *)req->vm;
+    au.src = (char *)req->src;
+    au.dst = (char *)req->dst;
+    au.query_id.data = (uint8_t *)req->query_id;
+    au.query_id.len = 16;
+    if (id->has_fingerprint) {
+        au.key_fingerprint.data = (uint8_t *)id->fingerprint;
+        au.key_fingerprint.len = 32;
+    }
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL, *res = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_AUTHENTICATE;
+    env.authenticate = &au;
+    if (send_env(c, &env, timeout_ms, err, errlen) < 0)
+        return -1;
+    roam_stream s = roam_tls_stream(c);
+    char why[ROAM_ERR_MAX];
+    roam_status st = roam_msg_recv(&s, &in, timeout_ms, why, sizeof why);
+    if (st != ROAM_OK)
+        return roam_errf(err, errlen, "%s", why);
+    int rc = -1;
+    uint8_t k[KEM_KEY_BYTES];
+    if (in->body_case == ROAM__V1__ENVELOPE__BODY_RESULT && !in->result->ok) {
+        rc = result_error(in, err, errlen);
+        goto out;
+    }
+    if (in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR) {
+        rc = roam_errf(err, errlen, "%s", in->error->message);
+        goto out;
+    }
+    if (in->body_case != ROAM__V1__ENVELOPE__BODY_CHALLENGE) {
+        rc = roam_errf(err, errlen, "protocol error: got %s instead of a challenge",
+                       roam_msg_body_name(in->body_case));
+        goto out;
+    }
+    const Roam__V1__Challenge *ch = in->challenge;
+    if (kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != KEM_OK) {
+        roam_client_explain(id, req->role, ch->policy, err, errlen);
+        /* Tell the daemon, so its audit log says why nothing came back. */
+        Roam__V1__Phase ph = req->role == ROAM__V1__ROLE__ROLE_ACCEPT
+                                 ? ROAM__V1__PHASE__PHASE_DEST_AUTH
+                                 : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
+        (void)roam_msg_send_error(&s, ph, "the client's key does not decapsulate the challenge",
+                                  timeout_ms, why, sizeof why);
+        goto out;
+    }
+    struct roam_transcript t;
+    Roam__V1__Response r = ROAM__V1__RESPONSE__INIT;
+    uint8_t mac[ROAM_MAC_LEN];
+    if (roam_auth_transcript(&au, ch, c, &t, why, sizeof why) < 0 ||
+        roam_transcript_mac(k, sizeof k, &t, mac, why, sizeof why) < 0) {
+        rc = roam_errf(err, errlen, "%s", why);
+        goto out;
+    }
+    r.mac.data = mac;
+    r.mac.len = sizeof mac;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RESPONSE;
+    env.response = &r;
+    if (send_env(c, &env, timeout_ms, err, errlen) < 0)
+        goto out;
+    st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RESULT, &res, timeout_ms, why, sizeof why);
+    if (st != ROAM_OK)
+        rc = roam_errf(err, errlen, "%s", why);
+    else if (!res->result->ok)
+        rc = result_error(res, err, errlen);
+    else
+        rc = 0;
+out:
+    OPENSSL_cleanse(k, sizeof k);
+    roam_msg_free(in);
+    roam_msg_free(res);
+    return rc;
+}

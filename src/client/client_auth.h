@@ -1,0 +1,42 @@
+/* The client's side of one CP-ABE authentication with a roamd: send
+ * Authenticate, decapsulate the challenge with the user key, answer the MAC
+ * over the transcript, read the Result.  When the key cannot decapsulate,
+ * the client works out why from what it knows (its own attributes and the
+ * policy shown in the challenge) so the user gets a specific message:
+ * "key expired", "not authorized by the destination's accept policy", ... */
+#ifndef ROAM_CLIENT_CLIENT_AUTH_H
+#define ROAM_CLIENT_CLIENT_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fabeo.h"
+#include "msg.h"
+#include "tls.h"
+
+struct roam_client_id {
+    const fabeo_mpk_t *mpk;
+    const fabeo_key_t *key;
+    uint8_t fingerprint[32];
+    int has_fingerprint;
+};
+
+struct roam_auth_req {
+    Roam__V1__Role role;
+    const char *vm, *src, *dst;
+    uint8_t query_id[16];
+};
+
+/* Authenticate on an open connection.  0 ok; -1 with err = a sentence for
+ * the user (the refusal reason, or the transport failure). */
+int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
+                             const struct roam_auth_req *req, int timeout_ms, char *err,
+                             size_t errlen);
+
+/* Why a key cannot decapsulate under policy_text (the policy shown in the
+ * challenge): "key expired (...)", "... not issued under this MPK", or the
+ * role's "not authorized by ..." sentence.  Exposed for tests. */
+void roam_client_explain(const struct roam_client_id *id, Roam__V1__Role role,
+                         const char *policy_text, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,37 @@
+/* `roam migrate`: the user's whole flow against two roamds — destination
+ * authentication, source authentication, then the migration on the source
+ * connection with progress — as a library call, so the command stays a
+ * thin layer and tests can drive it. */
+#ifndef ROAM_CLIENT_MIGRATE_H
+#define ROAM_CLIENT_MIGRATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "client_auth.h"
+#include "msg.h"
+
+#define ROAM_DEFAULT_PORT "7443"
+
+struct roam_migrate_req {
+    const char *vm;
+    const char *from, *to;      /* HOST[:PORT] as the user wrote them */
+    const char *ca_file;        /* CA bundle the daemons' certificates chain to */
+    int timeout_ms;             /* per protocol step (handshake, each message) */
+    FILE *progress;             /* progress bar here (a terminal), or NULL */
+};
+
+struct roam_migrate_result {
+    int ok;
+    Roam__V1__Phase failed_phase;     /* when !ok */
+    char error[1200];                 /* when !ok: one sentence for the user */
+    Roam__V1__PhaseTimings timings;   /* what is known (total measured here) */
+    int have_timings;
+};
+
+/* Run it.  Returns 0 when the VM runs on the destination and
+ * post-processing succeeded; -1 otherwise (res says where and why). */
+int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_client_id *id,
+                        struct roam_migrate_result *res);
+
+#endif

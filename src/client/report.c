@@ -1,0 +1,86 @@
+/* Progress bar, phase table and JSON result (see report.h). */
+#include "report.h"
+
+#include <string.h>
+
+#include "json.h"
+
+#define BAR 24
+
+static void human_bytes(uint64_t b, char *out, size_t cap)
+{
+    if (b >= 1024ull * 1024 * 1024)
+        snprintf(out, cap, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+    else
+        snprintf(out, cap, "%.1f MiB", b / (1024.0 * 1024));
+}
+
+void roam_progress_line(const Roam__V1__Progress *p, char *out, size_t cap)
+{
+    if (p->phase != ROAM__V1__PHASE__PHASE_MIGRATION || p->data_total == 0) {
+        snprintf(out, cap, "%-16s ...", roam_phase_name(p->phase));
+        return;
+    }
+    /* Later passes re-send dirtied pages, so "done" is total minus what is
+     * left now, not what was processed. */
+    uint64_t left = p->data_remaining > p->data_total ? p->data_total : p->data_remaining;
+    unsigned pct = (unsigned)((p->data_total - left) * 100 / p->data_total);
+    char bar[BAR + 1], rem[32], tput[32];
+    unsigned fill = pct * BAR / 100;
+    for (unsigned i = 0; i < BAR; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[BAR] = '\0';
+    human_bytes(left, rem, sizeof rem);
+    if (p->throughput_bps)
+        snprintf(tput, sizeof tput, "%.1f MiB/s", p->throughput_bps / (1024.0 * 1024));
+    else
+        snprintf(tput, sizeof tput, "-- MiB/s");
+    snprintf(out, cap, "migration [%s] %3u%%  %s left  %s  %.1f s", bar, pct, rem, tput,
+             p->elapsed_ms / 1000.0);
+}
+
+static void row(FILE *f, const char *name, uint64_t us)
+{
+    fprintf(f, "  %-28s %10.1f ms\n", name, us / 1000.0);
+}
+
+void roam_phase_table(FILE *f, const Roam__V1__PhaseTimings *t)
+{
+    fprintf(f, "  %-28s %13s\n", "phase", "time");
+    row(f, "destination authentication", t->dest_auth_us);
+    row(f, "source authentication", t->source_auth_us);
+    row(f, "pre-processing", t->pre_processing_us);
+    row(f, "migration", t->migration_us);
+    row(f, "post-processing", t->post_processing_us);
+    row(f, "total", t->total_us);
+    row(f, "overhead (total - migration)",
+        t->total_us > t->migration_us ? t->total_us - t->migration_us : 0);
+}
+
+int roam_result_json(char *out, size_t cap, const char *vm, const char *from, const char *to,
+                     const Roam__V1__PhaseTimings *t, const Roam__V1__Error *error)
+{
+    struct roam_json j;
+    roam_json_init(&j, out, cap);
+    roam_json_str(&j, "vm", vm);
+    roam_json_str(&j, "from", from);
+    roam_json_str(&j, "to", to);
+    roam_json_bool(&j, "ok", error == NULL);
+    if (error) {
+        roam_json_str(&j, "failed_phase", roam_phase_name(error->phase));
+        roam_json_str(&j, "error", error->message);
+    }
+    if (t) {
+        roam_json_obj_begin(&j, "timings_us");
+        roam_json_u64(&j, "dest_auth", t->dest_auth_us);
+        roam_json_u64(&j, "source_auth", t->source_auth_us);
+        roam_json_u64(&j, "pre_processing", t->pre_processing_us);
+        roam_json_u64(&j, "migration", t->migration_us);
+        roam_json_u64(&j, "post_processing", t->post_processing_us);
+        roam_json_u64(&j, "total", t->total_us);
+        roam_json_obj_end(&j);
+        roam_json_u64(&j, "overhead_us",
+                      t->total_us > t->migration_us ? t->total_us - t->migration_us : 0);
+    }
+    return roam_json_finish(&j);
+}

@@ -1,0 +1,26 @@
+/* What `roam migrate` shows: a one-line progress bar while the migration
+ * runs (phase, data remaining, throughput), and at the end the phase table
+ * of paper Fig. 5 (dest auth, source auth, pre-processing, migration,
+ * post-processing, total, overhead) or the same as one JSON object. */
+#ifndef ROAM_CLIENT_REPORT_H
+#define ROAM_CLIENT_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "msg.h"
+
+/* "[#####.....]  52%  31.2 MiB left  45.1 MiB/s  1.2 s" for a migration
+ * Progress, or "pre-processing ..." for the other phases, into out. */
+void roam_progress_line(const Roam__V1__Progress *p, char *out, size_t cap);
+
+/* The phase table (times in ms with 0.1 ms resolution). */
+void roam_phase_table(FILE *f, const Roam__V1__PhaseTimings *t);
+
+/* One JSON object: vm, from, to, ok, failed phase and error if any, timings
+ * in microseconds, overhead.  0 or -1 if it did not fit cap. */
+int roam_result_json(char *out, size_t cap, const char *vm, const char *from, const char *to,
+                     const Roam__V1__PhaseTimings *t, const Roam__V1__Error *error);
+
+#endif

@@ -1,0 +1,77 @@
+/* roamd: the support daemon of one VM server (docs/roamd.md, roamd(8)).
+ * Reads its configuration, then serves users and peer daemons until
+ * SIGINT/SIGTERM.  `--check` only validates the configuration. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "errbuf.h"
+#include "roamd.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: roamd [-c CONFIG] [--check]\n"
+               "  -c, --config FILE  configuration (default /etc/roam/roamd.conf)\n"
+               "      --check        validate the configuration and exit\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"check", no_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    const char *path = "/etc/roam/roamd.conf";
+    int check = 0, c;
+    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': path = optarg; break;
+        case 'k': check = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    static struct roamd_config cfg;
+    char err[ROAM_ERR_MAX];
+    roamd_config_defaults(&cfg);
+    if (roamd_config_load(&cfg, path, err, sizeof err) < 0) {
+        fprintf(stderr, "roamd: %s\n", err);
+        return 1;
+    }
+    if (check) {
+        printf("roamd: %s is valid\n", path);
+        return 0;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    static struct roamd d;
+    if (roamd_init(&d, &cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "roamd: %s: %s\n", path, err);
+        roamd_fini(&d);
+        return 1;
+    }
+    roamd_log("%s ready: clients on port %d, peers on port %d, libvirt %s, bridge %s, uplink %s",
+              cfg.name, roamd_client_port(&d), roamd_peer_port(&d), cfg.libvirt_uri, cfg.bridge,
+              cfg.uplink);
+    roamd_run(&d, &stop_flag);
+    roamd_log("stopping");
+    roamd_fini(&d);
+    return 0;
+}

@@ -1,0 +1,134 @@
+/* Single-use admission table (see admission.h).  Used entries stay as
+ * tombstones until they expire, so a replayed query is told "already used"
+ * rather than "unknown". */
+#include "admission.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errbuf.h"
+#include "wire_limits.h"
+
+struct entry {
+    int live;
+    int used;
+    int64_t expires_ms;
+    uint8_t qid[16];
+    char vm[ROAM_NAME_MAX + 1];
+    char src[ROAM_NAME_MAX + 1];
+};
+
+struct roamd_admissions {
+    pthread_mutex_t lock;
+    int64_t lifetime_ms;
+    struct entry e[ROAMD_ADMISSIONS_MAX];
+};
+
+roamd_admissions *roamd_admissions_new(int64_t lifetime_ms)
+{
+    roamd_admissions *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    pthread_mutex_init(&t->lock, NULL);
+    t->lifetime_ms = lifetime_ms;
+    return t;
+}
+
+void roamd_admissions_free(roamd_admissions *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+static void expire(roamd_admissions *t, int64_t now_ms)
+{
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX; i++)
+        if (t->e[i].live && now_ms >= t->e[i].expires_ms)
+            memset(&t->e[i], 0, sizeof t->e[i]);
+}
+
+static struct entry *find(roamd_admissions *t, const uint8_t qid[16])
+{
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX; i++)
+        if (t->e[i].live && memcmp(t->e[i].qid, qid, 16) == 0)
+            return &t->e[i];
+    return NULL;
+}
+
+int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
+                        const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen)
+{
+    if (strlen(vm) > ROAM_NAME_MAX || strlen(src) > ROAM_NAME_MAX)
+        return roam_errf(err, errlen, "admission: name too long");
+    pthread_mutex_lock(&t->lock);
+    expire(t, now_ms);
+    int r = -1;
+    struct entry *slot = NULL;
+    if (find(t, qid)) {
+        roam_errf(err, errlen, "admission: query id already admitted");
+        goto out;
+    }
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX && !slot; i++)
+        if (!t->e[i].live)
+            slot = &t->e[i];
+    if (!slot) {
+        roam_errf(err, errlen, "admission table full (%d live admissions)", ROAMD_ADMISSIONS_MAX);
+        goto out;
+    }
+    slot->live = 1;
+    slot->used = 0;
+    slot->expires_ms = now_ms + t->lifetime_ms;
+    memcpy(slot->qid, qid, 16);
+    strcpy(slot->vm, vm);
+    strcpy(slot->src, src);
+    r = 0;
+out:
+    pthread_mutex_unlock(&t->lock);
+    return r;
+}
+
+int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
+                         const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&t->lock);
+    int r = -1;
+    struct entry *e = find(t, qid);
+    if (e && now_ms >= e->expires_ms) {
+        memset(e, 0, sizeof *e);
+        roam_errf(err, errlen, "admission expired");
+    } else if (!e) {
+        roam_errf(err, errlen, "no admission for this query id (never granted, or expired)");
+    } else if (strcmp(e->vm, vm) != 0 || strcmp(e->src, src) != 0) {
+        roam_errf(err, errlen, "admission was granted for another VM or source");
+    } else if (e->used) {
+        roam_errf(err, errlen, "admission already used");
+    } else {
+        e->used = 1;
+        r = 0;
+    }
+    pthread_mutex_unlock(&t->lock);
+    return r;
+}
+
+void roamd_admission_drop(roamd_admissions *t, const uint8_t qid[16])
+{
+    pthread_mutex_lock(&t->lock);
+    struct entry *e = find(t, qid);
+    if (e)
+        memset(e, 0, sizeof *e);
+    pthread_mutex_unlock(&t->lock);
+}
+
+size_t roamd_admission_count(roamd_admissions *t, int64_t now_ms)
+{
+    pthread_mutex_lock(&t->lock);
+    expire(t, now_ms);
+    size_t n = 0;
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX; i++)
+        n += t->e[i].live != 0;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}

@@ -1,0 +1,34 @@
+/* The destination's admissions: a successful accept-role authentication
+ * records (vm, src, query id); the source daemon's AdmissionQuery consumes
+ * it.  Single use, short-lived (config admission_lifetime <= 60 s), bounded
+ * in number, and thread-safe. */
+#ifndef ROAMD_ADMISSION_H
+#define ROAMD_ADMISSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROAMD_ADMISSIONS_MAX 1024
+
+typedef struct roamd_admissions roamd_admissions;
+
+roamd_admissions *roamd_admissions_new(int64_t lifetime_ms);
+void roamd_admissions_free(roamd_admissions *t);
+
+/* Record an admission at time now_ms (CLOCK_MONOTONIC ms).  -1 with err if
+ * the table is full of live entries or the query id is already known. */
+int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
+                        const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
+
+/* Consume the admission for exactly (vm, src, qid).  0, or -1 with err
+ * "no admission ...", "admission expired" or "admission already used". */
+int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
+                         const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
+
+/* Forget the admission with this query id, used or not (rollback). */
+void roamd_admission_drop(roamd_admissions *t, const uint8_t qid[16]);
+
+/* Live (unexpired) entries, used ones included: for tests and status. */
+size_t roamd_admission_count(roamd_admissions *t, int64_t now_ms);
+
+#endif

@@ -1,0 +1,41 @@
+/* The daemon's side of one CP-ABE challenge-response (DESIGN.md §3 steps
+ * 2-3): encapsulate a fresh key under the policy ANDed with
+ * `expiry >= today`, send the ciphertext and a nonce, check the client's
+ * MAC over the transcript, and answer Result.  The KEM key never leaves this
+ * function and is wiped. */
+#ifndef ROAMD_CHALLENGE_H
+#define ROAMD_CHALLENGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fabeo.h"
+#include "msg.h"
+#include "tls.h"
+
+#define ROAMD_FULL_POLICY_MAX 4200
+
+struct roamd_auth_outcome {
+    int ok;
+    char policy[ROAMD_FULL_POLICY_MAX];  /* the policy challenged, expiry clause included */
+    char reason[ROAM_MESSAGE_MAX];       /* why refused (audit; the client gets less) */
+    int64_t daemon_us;                   /* CPU-bound work: prepare, encaps, verify */
+    int64_t wall_us;                     /* Authenticate received -> Result sent */
+};
+
+/* Run the exchange for au on conn.  phase is DEST_AUTH (accept role) or
+ * SOURCE_AUTH (migrate role).  On failure it answers Result{!ok, error}
+ * itself (when the client is still there) and returns -1 (out says why).
+ * On success it returns 0 without answering: the caller records the
+ * decision (audit, admission) first, then calls roamd_send_ok. */
+int roamd_challenge(const fabeo_mpk_t *mpk, roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+                    const char *policy, Roam__V1__Phase phase, int io_timeout_ms,
+                    int64_t started_ms, struct roamd_auth_outcome *out);
+
+void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms);
+
+/* Send Result{!ok, Error{phase, msg}}: refusals before any challenge. */
+void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *msg,
+                        int io_timeout_ms);
+
+#endif

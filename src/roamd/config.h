@@ -1,0 +1,61 @@
+/* roamd's configuration file (INI, parsed with inih; docs/roamd.md lists
+ * every key with its default).  A bad file is refused as a whole, with a
+ * message naming the file, the line and the key. */
+#ifndef ROAMD_CONFIG_H
+#define ROAMD_CONFIG_H
+
+#include <stddef.h>
+
+#define ROAMD_PATH_MAX 1024
+#define ROAMD_HOST_MAX 256
+#define ROAMD_POLICY_MAX 4096
+
+struct roamd_config {
+    /* [roamd] */
+    char listen_host[ROAMD_HOST_MAX], listen_port[8];         /* listen = [::]:7443 */
+    char peer_listen_host[ROAMD_HOST_MAX], peer_listen_port[8]; /* peer_listen = [::]:7444 */
+    char name[ROAMD_HOST_MAX];        /* this host as users and peers name it */
+    int peer_port;                    /* where other roamds take peer connections */
+    char cert[ROAMD_PATH_MAX], key[ROAMD_PATH_MAX];
+    char peer_cert[ROAMD_PATH_MAX], peer_key[ROAMD_PATH_MAX];
+    char peer_ca[ROAMD_PATH_MAX];
+    char mpk[ROAMD_PATH_MAX];
+    char accept_policy[ROAMD_POLICY_MAX];
+    char libvirt_uri[ROAMD_PATH_MAX];
+    char migrate_uri[ROAMD_PATH_MAX];   /* template with {host} */
+    char bridge[32], uplink[32];
+    char metadata_ns[ROAMD_PATH_MAX];
+    char audit_log[ROAMD_PATH_MAX];
+    /* [limits] */
+    int max_sessions;
+    int challenges_per_minute;
+    int admission_lifetime_s;
+    int io_timeout_ms;
+    int ra_timeout_ms;
+    int ra_max_age_s;
+    int switchover_timeout_s;
+    int confirm_timeout_ms;
+    int migration_timeout_s;
+};
+
+/* Fill c with every default.  (Required keys stay empty.) */
+void roamd_config_defaults(struct roamd_config *c);
+
+/* Parse path over the defaults and check the result.  0, or -1 with err
+ * like "roamd.conf:7: key 'max_sessions': not an integer in 1..1024". */
+int roamd_config_load(struct roamd_config *c, const char *path, char *err, size_t errlen);
+
+/* Same, from text (tests); `name` stands for the file in messages. */
+int roamd_config_parse_string(struct roamd_config *c, const char *text, const char *name,
+                              char *err, size_t errlen);
+
+/* Split "host:port", "[v6]:port", "[v6]" or "host" (port defaults to
+ * default_port).  0 or -1. */
+int roamd_split_hostport(const char *s, char *host, size_t hostcap, char *port,
+                         size_t portcap, const char *default_port);
+
+/* migrate_uri with {host} replaced by host (bracketed if it is an IPv6
+ * literal).  0 or -1 if it does not fit. */
+int roamd_migrate_uri(const struct roamd_config *c, const char *host, char *out, size_t cap);
+
+#endif

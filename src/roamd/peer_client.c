@@ -1,0 +1,160 @@
+/* Source daemon -> destination daemon (see peer_client.h). */
+#include "peer_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errbuf.h"
+#include "sock.h"
+#include "text.h"
+
+struct roamd_peer {
+    roam_tls_conn *conn;
+    roam_stream s;
+    int io_timeout_ms;
+};
+
+roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst, char *err, size_t errlen)
+{
+    char host[ROAMD_HOST_MAX], port[8], dflt[8];
+    snprintf(dflt, sizeof dflt, "%d", d->cfg.peer_port);
+    if (roamd_split_hostport(dst, host, sizeof host, port, sizeof port, dflt) < 0) {
+        roam_errf(err, errlen, "destination %s is not HOST[:PORT]", dst);
+        return NULL;
+    }
+    char why[ROAM_ERR_MAX];
+    int io = d->cfg.io_timeout_ms;
+    int fd = roam_tcp_connect(host, dflt, io, why, sizeof why);
+    if (fd < 0) {
+        roam_errf(err, errlen, "destination daemon %s port %s unreachable: %s", host, dflt, why);
+        return NULL;
+    }
+    roamd_peer *p = calloc(1, sizeof *p);
+    if (!p) {
+        close(fd);
+        roam_errf(err, errlen, "out of memory");
+        return NULL;
+    }
+    /* roam_tls_connect owns fd from here on, success or not. */
+    p->conn = roam_tls_connect(d->peer_tls_client, fd, host, io, why, sizeof why);
+    if (!p->conn) {
+        free(p);
+        roam_errf(err, errlen, "TLS with destination daemon %s: %s", host, why);
+        return NULL;
+    }
+    p->s = roam_tls_stream(p->conn);
+    p->io_timeout_ms = io;
+    return p;
+}
+
+static int send_env(roamd_peer *p, roam_envelope *env, char *err, size_t errlen)
+{
+    char why[ROAM_ERR_MAX];
+    if (roam_msg_send(&p->s, env, p->io_timeout_ms, why, sizeof why) != ROAM_OK)
+        return roam_errf(err, errlen, "sending to the destination daemon: %s", why);
+    return 0;
+}
+
+int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
+                         char *err, size_t errlen)
+{
+    Roam__V1__AdmissionQuery q = ROAM__V1__ADMISSION_QUERY__INIT;
+    q.vm = (char *)vm;
+    q.src = (char *)src;
+    q.query_id.data = (uint8_t *)qid;
+    q.query_id.len = 16;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
+    env.admission_query = &q;
+    if (send_env(p, &env, err, errlen) < 0)
+        return -1;
+    char why[ROAM_ERR_MAX];
+    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in, p->io_timeout_ms,
+                        why, sizeof why) != ROAM_OK)
+        return roam_errf(err, errlen, "destination daemon: %s", why);
+    int r = 0;
+    if (!in->admission_answer->granted)
+        r = roam_errf(err, errlen, "destination refused admission: %s",
+                      in->admission_answer->error->message);
+    roam_msg_free(in);
+    return r;
+}
+
+int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,
+                  struct in6_addr *src, char *err, size_t errlen)
+{
+    Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
+    f.vm = (char *)vm;
+    f.query_id.data = (uint8_t *)qid;
+    f.query_id.len = 16;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
+    env.ra_fetch = &f;
+    if (send_env(p, &env, err, errlen) < 0)
+        return -1;
+    char why[ROAM_ERR_MAX];
+    /* The destination may have to solicit: allow it its own RA timeout. */
+    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_RA_ANSWER, &in, p->io_timeout_ms,
+                        why, sizeof why) != ROAM_OK)
+        return roam_errf(err, errlen, "destination daemon: %s", why);
+    int r;
+    Roam__V1__RaAnswer *a = in->ra_answer;
+    if (!a->ra.len)
+        r = roam_errf(err, errlen, "destination has no Router Advertisement: %s",
+                      a->error->message);
+    else if (a->ra.len > cap)
+        r = roam_errf(err, errlen, "destination's RA is %zu bytes, more than %zu", a->ra.len, cap);
+    else {
+        memcpy(ra, a->ra.data, a->ra.len);
+        memcpy(src->s6_addr, a->source.data, 16);
+        r = (int)a->ra.len;
+    }
+    roam_msg_free(in);
+    return r;
+}
+
+int roamd_peer_arm(roamd_peer *p, const char *vm, const uint8_t qid[16],
+                   const uint8_t primary[6], const uint8_t secondary[6], char *err, size_t errlen)
+{
+    Roam__V1__PostProcess pp = ROAM__V1__POST_PROCESS__INIT;
+    pp.vm = (char *)vm;
+    pp.query_id.data = (uint8_t *)qid;
+    pp.query_id.len = 16;
+    pp.primary_mac.data = (uint8_t *)primary;
+    pp.primary_mac.len = 6;
+    pp.secondary_mac.data = (uint8_t *)secondary;
+    pp.secondary_mac.len = 6;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS;
+    env.post_process = &pp;
+    return send_env(p, &env, err, errlen);
+}
+
+int roamd_peer_wait_done(roamd_peer *p, int timeout_ms, roam_envelope **out, char *err,
+                         size_t errlen)
+{
+    char why[ROAM_ERR_MAX];
+    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE, out, timeout_ms,
+                        why, sizeof why) != ROAM_OK)
+        return roam_errf(err, errlen, "destination daemon: %s", why);
+    return 0;
+}
+
+void roamd_peer_abort(roamd_peer *p, Roam__V1__Phase phase, const char *why)
+{
+    if (!p)
+        return;
+    char err[ROAM_ERR_MAX];
+    (void)roam_msg_send_error(&p->s, phase, why, 2000, err, sizeof err);
+    roamd_peer_close(p);
+}
+
+void roamd_peer_close(roamd_peer *p)
+{
+    if (!p)
+        return;
+    roam_tls_close(p->conn, 1000);
+    free(p);
+}

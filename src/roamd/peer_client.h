@@ -1,0 +1,44 @@
+/* The source daemon's side of the daemon-to-daemon conversation (mutual
+ * TLS, one connection per migration): admission query, RA fetch, arming the
+ * destination's post-processing, and collecting its result. */
+#ifndef ROAMD_PEER_CLIENT_H
+#define ROAMD_PEER_CLIENT_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+#include "roamd.h"
+
+typedef struct roamd_peer roamd_peer;
+
+/* Connect to the daemon at host (the destination as the user named it; the
+ * port is the configured peer_port) and check its certificate names host. */
+roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst_hostport, char *err,
+                               size_t errlen);
+
+/* 0 granted, -1 refused or failed (err: the peer's reason or the failure). */
+int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
+                         char *err, size_t errlen);
+
+/* The destination's RA (length, <= cap) and its source address; -1 with err. */
+int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,
+                  struct in6_addr *src, char *err, size_t errlen);
+
+/* Arm post-processing (PostProcess).  0 or -1. */
+int roamd_peer_arm(roamd_peer *p, const char *vm, const uint8_t qid[16],
+                   const uint8_t primary[6], const uint8_t secondary[6], char *err, size_t errlen);
+
+/* Wait up to timeout_ms for PostProcessDone (*out: free with roam_msg_free).
+ * 0 (even if !ok: read the message), -1 on transport/protocol failure. */
+int roamd_peer_wait_done(roamd_peer *p, int timeout_ms, roam_envelope **out, char *err,
+                         size_t errlen);
+
+/* Tell the peer we give up in `phase` (Error message) — it drops the
+ * admission and disarms — then close.  NULL is accepted. */
+void roamd_peer_abort(roamd_peer *p, Roam__V1__Phase phase, const char *why);
+
+void roamd_peer_close(roamd_peer *p);
+
+#endif

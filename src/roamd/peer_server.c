@@ -1,0 +1,372 @@
+/* The destination daemon's side of a peer connection (mutual TLS from the
+ * source daemon): consume the admission, return the RA, then do the
+ * post-processing — wait for the VM's RARP on the VM bridge, link its
+ * primary NIC down, check its secondary address answers — and report.  If
+ * the source sends Error or disappears, the admission is dropped and the
+ * post-processing disarmed. */
+#include <arpa/inet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "icmp6.h"
+#include "iface.h"
+#include "msg.h"
+#include "nd_sock.h"
+#include "packet.h"
+#include "rarp.h"
+#include "roamd.h"
+#include "text.h"
+#include "virt.h"
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct peer_session {
+    struct roamd *d;
+    roam_tls_conn *c;
+    roam_stream s;
+    int fd;                       /* the TCP socket under c, only polled */
+    const char *addr;
+    char fingerprint[ROAM_TLS_FINGERPRINT_HEX];
+    char vm[ROAM_NAME_MAX + 1], src[ROAM_NAME_MAX + 1];
+    uint8_t qid[16];
+    int admitted;
+    struct roam_ra_info ra;
+    int have_ra;
+};
+
+static void audit_peer(struct peer_session *p, const char *event, const char *outcome,
+                       const char *reason, const Roam__V1__PostProcessDone *done)
+{
+    char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX];
+    struct roam_json j;
+    roamd_audit_begin(&j, buf, sizeof buf, event);
+    roam_json_str(&j, "peer", p->addr);
+    roam_json_str(&j, "peer_cert_sha256", p->fingerprint);
+    if (p->vm[0]) {
+        roam_json_str(&j, "vm", p->vm);
+        roam_json_str(&j, "src", p->src);
+        roam_json_hex(&j, "query_id", p->qid, 16);
+    }
+    roam_json_str(&j, "outcome", outcome);
+    if (reason)
+        roam_json_str(&j, "reason", reason);
+    if (done) {
+        roam_json_obj_begin(&j, "timings_us");
+        roam_json_u64(&j, "rarp_at", done->rarp_at_us);
+        roam_json_u64(&j, "link_down_at", done->link_down_at_us);
+        roam_json_u64(&j, "confirmed_at", done->confirmed_at_us);
+        roam_json_obj_end(&j);
+        if (done->address.len == 16) {
+            char a[INET6_ADDRSTRLEN];
+            inet_ntop(AF_INET6, done->address.data, a, sizeof a);
+            roam_json_str(&j, "secondary_address", a);
+        }
+    }
+    if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
+        roamd_log("AUDIT FAILURE: %s", err);
+}
+
+static void send_env(struct peer_session *p, roam_envelope *env)
+{
+    char err[ROAM_ERR_MAX];
+    if (roam_msg_send(&p->s, env, p->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
+        roamd_log("peer %s: send failed: %s", p->addr, err);
+}
+
+static int on_admission(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
+{
+    char why[ROAM_MESSAGE_MAX], host[ROAMD_HOST_MAX], port[8];
+    snprintf(p->vm, sizeof p->vm, "%s", q->vm);
+    snprintf(p->src, sizeof p->src, "%s", q->src);
+    memcpy(p->qid, q->query_id.data, 16);
+    int ok = 0;
+    if (roamd_split_hostport(q->src, host, sizeof host, port, sizeof port, "0") < 0)
+        snprintf(why, sizeof why, "source %s is not HOST[:PORT]", q->src);
+    else if (roam_tls_peer_has_name(p->c, host) != 0)
+        snprintf(why, sizeof why, "the peer certificate does not name the source %s", host);
+    else if (roamd_admission_take(p->d->adm, q->vm, q->src, q->query_id.data, roam_now_ms(),
+                                  why, sizeof why) == 0)
+        ok = 1;
+    audit_peer(p, "admission", ok ? "granted" : "refused", ok ? NULL : why, NULL);
+    Roam__V1__Error e = ROAM__V1__ERROR__INIT;
+    Roam__V1__AdmissionAnswer a = ROAM__V1__ADMISSION_ANSWER__INIT;
+    a.granted = ok;
+    if (!ok) {
+        e.phase = ROAM__V1__PHASE__PHASE_ADMISSION;
+        e.message = why;
+        a.error = &e;
+    }
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER;
+    env.admission_answer = &a;
+    send_env(p, &env);
+    p->admitted = ok;
+    return ok ? 0 : -1;
+}
+
+static int same_query(struct peer_session *p, const char *vm, const ProtobufCBinaryData *qid)
+{
+    return p->admitted && strcmp(vm, p->vm) == 0 && qid->len == 16 &&
+           memcmp(qid->data, p->qid, 16) == 0;
+}
+
+static int on_ra_fetch(struct peer_session *p, const Roam__V1__RaFetch *f)
+{
+    char why[ROAM_MESSAGE_MAX];
+    uint8_t ra[2048];
+    struct in6_addr src;
+    int64_t age = 0;
+    int n = -1;
+    if (!same_query(p, f->vm, &f->query_id))
+        snprintf(why, sizeof why, "RA fetch for a query that was not admitted on this connection");
+    else
+        n = p->d->ra ? roamd_ra_get(p->d->ra, ra, sizeof ra, &src, p->d->cfg.ra_timeout_ms,
+                                    &age, why, sizeof why)
+                     : roam_ra_fetch(p->d->cfg.uplink, p->d->cfg.ra_timeout_ms, ra, sizeof ra,
+                                     &src, why, sizeof why);
+    if (n > 0 && roam_ra_parse(ra, (size_t)n, &p->ra, why, sizeof why) == 0)
+        p->have_ra = 1;
+    else
+        n = -1;
+    Roam__V1__Error e = ROAM__V1__ERROR__INIT;
+    Roam__V1__RaAnswer a = ROAM__V1__RA_ANSWER__INIT;
+    if (n > 0) {
+        a.ra.data = ra;
+        a.ra.len = (size_t)n;
+        a.source.data = src.s6_addr;
+        a.source.len = 16;
+    } else {
+        e.phase = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+        e.message = why;
+        a.error = &e;
+    }
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RA_ANSWER;
+    env.ra_answer = &a;
+    send_env(p, &env);
+    if (n < 0)
+        audit_peer(p, "ra-fetch", "failed", why, NULL);
+    return n > 0 ? 0 : -1;
+}
+
+/* The secondary NIC's expected SLAAC address in the RA's /64. */
+static int secondary_address(const struct peer_session *p, const uint8_t mac[6],
+                             struct in6_addr *out)
+{
+    for (size_t i = 0; i < p->ra.n_prefix; i++)
+        if (p->ra.prefix[i].autonomous && p->ra.prefix[i].len == 64) {
+            roam_eui64_addr(&p->ra.prefix[i].prefix, mac, out);
+            return 0;
+        }
+    return -1;
+}
+
+/* Link the primary NIC down once libvirt lets us: until the incoming
+ * migration job has finished, the domain refuses device updates. */
+static int link_down(struct peer_session *p, const uint8_t mac[6], int64_t deadline, char *why,
+                     size_t cap)
+{
+    char macs[18];
+    roam_mac_format(mac, macs);
+    for (;;) {
+        char err[ROAM_ERR_MAX];
+        virDomainPtr dom = roam_virt_domain(p->d->virt, p->vm, err, sizeof err);
+        if (dom) {
+            int r = roam_virt_set_link(dom, macs, 0, err, sizeof err);
+            virDomainFree(dom);
+            if (r == 0)
+                return 0;
+        }
+        if (roam_remaining_ms(deadline) == 0)
+            return roam_errf(why, cap, "cannot link down the primary NIC %s: %s", macs, err);
+        usleep(20000);
+    }
+}
+
+/* Wait for RARP from one of the VM's MACs, or for the source to give up.
+ * 1 seen, 0 source aborted/closed, -1 timeout or error (why). */
+static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
+                     int64_t deadline, char *why, size_t cap)
+{
+    for (;;) {
+        struct pollfd pf[2] = { { .fd = cap_fd, .events = POLLIN },
+                                { .fd = p->fd, .events = POLLIN } };
+        int r = poll(pf, 2, roam_remaining_ms(deadline));
+        if (r == 0)
+            return roam_errf(why, cap, "no RARP from the VM within %d s (did the migration "
+                             "reach this host?)", p->d->cfg.switchover_timeout_s);
+        if (r < 0)
+            continue;
+        if (pf[0].revents & POLLIN) {
+            uint8_t f[128], mac[6];
+            char err[ROAM_ERR_MAX];
+            ssize_t n = roam_packet_recv(cap_fd, f, sizeof f, roam_deadline(0), err, sizeof err);
+            if (n > 0 && roam_rarp_parse(f, (size_t)n, mac) &&
+                (memcmp(mac, m1, 6) == 0 || memcmp(mac, m2, 6) == 0))
+                return 1;
+        }
+        if (pf[1].revents) {
+            /* The source speaks only to abort (Error), or closes. */
+            roam_envelope *env = NULL;
+            char err[ROAM_ERR_MAX];
+            roam_status st = roam_msg_recv(&p->s, &env, 1000, err, sizeof err);
+            if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_ERROR)
+                snprintf(why, cap, "source aborted in %s: %s",
+                         roam_phase_name(env->error->phase), env->error->message);
+            else if (st == ROAM_OK)
+                snprintf(why, cap, "unexpected %s from the source",
+                         roam_msg_body_name(env->body_case));
+            else
+                snprintf(why, cap, "source went away: %s", err);
+            roam_msg_free(env);
+            return 0;
+        }
+    }
+}
+
+static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess *pp)
+{
+    char why[ROAM_MESSAGE_MAX] = "";
+    int64_t t0 = now_us();
+    Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
+    struct in6_addr addr;
+    int have_addr = 0;
+    int fd = -1;
+    if (!same_query(p, pp->vm, &pp->query_id) || !p->have_ra) {
+        snprintf(why, sizeof why, "post-processing for a query without admission and RA");
+        goto fail;
+    }
+    have_addr = secondary_address(p, pp->secondary_mac.data, &addr) == 0;
+    fd = roam_packet_open(p->d->cfg.bridge, 0x8035, why, sizeof why);
+    if (fd < 0)
+        goto fail;
+    int64_t deadline = roam_deadline(p->d->cfg.switchover_timeout_s * 1000);
+    int r = wait_rarp(p, fd, pp->primary_mac.data, pp->secondary_mac.data, deadline, why,
+                      sizeof why);
+    close(fd);
+    fd = -1;
+    if (r == 0) {
+        roamd_admission_drop(p->d->adm, p->qid);
+        audit_peer(p, "post-processing", "disarmed", why, NULL);
+        return;   /* nobody to report to */
+    }
+    if (r < 0)
+        goto fail;
+    done.rarp_at_us = (uint64_t)(now_us() - t0);
+    if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0)
+        goto fail;
+    done.link_down_at_us = (uint64_t)(now_us() - t0);
+    if (have_addr) {
+        done.address.data = addr.s6_addr;
+        done.address.len = 16;
+    }
+    if (p->d->cfg.confirm_timeout_ms > 0) {
+        char a[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &addr, a, sizeof a);
+        int64_t rtt;
+        if (!have_addr) {
+            snprintf(why, sizeof why, "no /64 SLAAC prefix in the RA to check the address in");
+            goto fail;
+        }
+        int pr = roam_ping6(p->d->cfg.bridge, &addr, p->d->cfg.confirm_timeout_ms, 50, &rtt, why,
+                            sizeof why);
+        if (pr <= 0) {
+            if (pr == 0)
+                snprintf(why, sizeof why, "secondary address %s did not answer within %d ms", a,
+                         p->d->cfg.confirm_timeout_ms);
+            goto fail;
+        }
+        done.confirmed_at_us = (uint64_t)(now_us() - t0);
+    }
+    done.ok = 1;
+    audit_peer(p, "post-processing", "done", NULL, &done);
+    goto send;
+fail:
+    if (fd >= 0)
+        close(fd);
+    {
+        static Roam__V1__Error e_init = ROAM__V1__ERROR__INIT;
+        Roam__V1__Error e = e_init;
+        char clean[ROAM_MESSAGE_MAX];
+        roam_text_clean(clean, sizeof clean, why[0] ? why : "failed");
+        e.phase = ROAM__V1__PHASE__PHASE_POST_PROCESSING;
+        e.message = clean;
+        done.ok = 0;
+        done.error = &e;
+        audit_peer(p, "post-processing", "failed", clean, &done);
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+        env.post_process_done = &done;
+        send_env(p, &env);
+        return;
+    }
+send:
+    {
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+        env.post_process_done = &done;
+        send_env(p, &env);
+    }
+}
+
+void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
+{
+    struct peer_session p;
+    memset(&p, 0, sizeof p);
+    p.d = d;
+    p.addr = addr;
+    p.fd = fd;
+    char err[ROAM_ERR_MAX];
+    int io = d->cfg.io_timeout_ms;
+    p.c = roam_tls_accept(d->peer_tls_server, fd, io, err, sizeof err);
+    if (!p.c) {
+        roamd_log("peer %s: TLS handshake: %s", addr, err);
+        return;
+    }
+    p.s = roam_tls_stream(p.c);
+    if (roam_tls_peer_fingerprint(p.c, p.fingerprint) < 0)
+        strcpy(p.fingerprint, "none");
+    /* Fixed order: AdmissionQuery, RaFetch, PostProcess; anything else ends
+     * the conversation (and an unused admission is dropped). */
+    static const roam_body order[] = { ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY,
+                                       ROAM__V1__ENVELOPE__BODY_RA_FETCH,
+                                       ROAM__V1__ENVELOPE__BODY_POST_PROCESS };
+    for (size_t step = 0; step < 3; step++) {
+        roam_envelope *env = NULL;
+        roam_status st = roam_msg_expect(&p.s, order[step], &env, io, err, sizeof err);
+        if (st != ROAM_OK) {
+            if (step > 0 || st != ROAM_CLOSED)
+                roamd_log("peer %s: %s", addr, err);
+            if (st != ROAM_CLOSED && st != ROAM_EIO && st != ROAM_EPEER)
+                (void)roam_msg_send_error(&p.s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, err,
+                                          sizeof err);
+            if (p.admitted) {
+                roamd_admission_drop(d->adm, p.qid);
+                audit_peer(&p, "peer", "aborted", err, NULL);
+            }
+            break;
+        }
+        int r = 0;
+        if (step == 0)
+            r = on_admission(&p, env->admission_query);
+        else if (step == 1)
+            r = on_ra_fetch(&p, env->ra_fetch);
+        else
+            on_post_process(&p, env->post_process);
+        roam_msg_free(env);
+        if (r < 0)
+            break;
+    }
+    roam_tls_close(p.c, 1000);
+}

@@ -1,0 +1,125 @@
+/* Latest-RA cache on the uplink (see ra_cache.h). */
+#define _GNU_SOURCE
+#include "ra_cache.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "icmp6.h"
+#include "nd_sock.h"
+
+#define RA_BUF 2048   /* an RA from a real router fits in one 1500-byte frame */
+
+struct roamd_ra_cache {
+    char ifname[32];
+    int max_age_ms;
+    int fd;
+    int stop_pipe[2];
+    pthread_t thread;
+    pthread_mutex_t lock;
+    uint8_t ra[RA_BUF];
+    size_t len;
+    struct in6_addr src;
+    int64_t at_ms;
+};
+
+static void *listen_loop(void *arg)
+{
+    roamd_ra_cache *c = arg;
+    for (;;) {
+        uint8_t buf[RA_BUF];
+        struct in6_addr src;
+        char err[ROAM_ERR_MAX];
+        /* Wake up regularly to notice stop requests. */
+        int n = roam_ra_recv(c->fd, buf, sizeof buf, &src, roam_deadline(200), err, sizeof err);
+        char b;
+        if (read(c->stop_pipe[0], &b, 1) == 1)
+            break;
+        if (n <= 0)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        memcpy(c->ra, buf, (size_t)n);
+        c->len = (size_t)n;
+        c->src = src;
+        c->at_ms = roam_now_ms();
+        pthread_mutex_unlock(&c->lock);
+    }
+    return NULL;
+}
+
+roamd_ra_cache *roamd_ra_cache_start(const char *ifname, int max_age_s, char *err,
+                                     size_t errlen)
+{
+    roamd_ra_cache *c = calloc(1, sizeof *c);
+    if (!c) {
+        roam_errf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (strlen(ifname) >= sizeof c->ifname) {
+        free(c);
+        roam_errf(err, errlen, "interface name too long");
+        return NULL;
+    }
+    strcpy(c->ifname, ifname);
+    c->max_age_ms = max_age_s * 1000;
+    c->fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
+    if (c->fd < 0) {
+        free(c);
+        return NULL;
+    }
+    if (pipe2(c->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        roam_errf(err, errlen, "pipe failed");
+        close(c->fd);
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    if (pthread_create(&c->thread, NULL, listen_loop, c) != 0) {
+        roam_errf(err, errlen, "cannot start the RA listener thread");
+        close(c->fd);
+        close(c->stop_pipe[0]);
+        close(c->stop_pipe[1]);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void roamd_ra_cache_stop(roamd_ra_cache *c)
+{
+    if (!c)
+        return;
+    if (write(c->stop_pipe[1], "x", 1) != 1) {
+        /* The pipe is empty and ours: a write cannot fail short of a bug. */
+    }
+    pthread_join(c->thread, NULL);
+    close(c->fd);
+    close(c->stop_pipe[0]);
+    close(c->stop_pipe[1]);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+int roamd_ra_get(roamd_ra_cache *c, uint8_t *buf, size_t cap, struct in6_addr *src,
+                 int timeout_ms, int64_t *age_ms, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&c->lock);
+    int64_t age = c->len ? roam_now_ms() - c->at_ms : -1;
+    if (c->len && age <= c->max_age_ms && c->len <= cap) {
+        memcpy(buf, c->ra, c->len);
+        *src = c->src;
+        int n = (int)c->len;
+        pthread_mutex_unlock(&c->lock);
+        *age_ms = age;
+        return n;
+    }
+    pthread_mutex_unlock(&c->lock);
+    *age_ms = 0;
+    int n = roam_ra_fetch(c->ifname, timeout_ms, buf, cap, src, err, errlen);
+    return n > 0 ? n : -1;
+}

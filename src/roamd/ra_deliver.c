@@ -1,0 +1,118 @@
+/* RA delivery into the secondary NIC's tap (see ra_deliver.h). */
+#include "ra_deliver.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "icmp6.h"
+#include "packet.h"
+
+#define ETH_P_ALL_ 0x0003
+#define ETH_P_IPV6_ 0x86dd
+#define RESEND_MS 150
+
+int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const uint8_t guest_mac[6],
+                           const uint8_t *ra, size_t ra_len, const struct in6_addr *router,
+                           char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->send_fd = r->watch_fd = -1;
+    r->seen_after_ms = -1;
+    if (strlen(tap) >= sizeof r->tap)
+        return roam_errf(err, errlen, "tap name too long");
+    strcpy(r->tap, tap);
+    memcpy(r->guest_mac, guest_mac, 6);
+    struct roam_ra_info info;
+    char why[ROAM_ERR_MAX];
+    if (roam_ra_parse(ra, ra_len, &info, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "destination's RA: %s", why);
+    for (size_t i = 0; i < info.n_prefix; i++)
+        if (info.prefix[i].autonomous && info.prefix[i].len == 64) {
+            r->prefix = info.prefix[i].prefix;
+            r->prefix_len = 64;
+            break;
+        }
+    if (!r->prefix_len)
+        return roam_errf(err, errlen, "destination's RA has no /64 prefix for SLAAC");
+    uint8_t smac[6];
+    if (info.has_slla)
+        memcpy(smac, info.slla, 6);
+    else if (roam_if_mac(tap, smac, err, errlen) < 0)
+        return -1;
+    struct in6_addr all_nodes;
+    inet_pton(AF_INET6, "ff02::1", &all_nodes);
+    int n = roam_nd_frame_build(r->frame, sizeof r->frame, smac, NULL, router, &all_nodes, ra,
+                                ra_len);
+    if (n < 0)
+        return roam_errf(err, errlen, "destination's RA does not fit a frame");
+    r->frame_len = (size_t)n;
+    /* Watch before sending, so the guest's quick answer is not missed. */
+    r->watch_fd = roam_packet_open(tap, ETH_P_IPV6_, err, errlen);
+    if (r->watch_fd < 0)
+        return -1;
+    r->send_fd = roam_packet_open(tap, ETH_P_ALL_, err, errlen);
+    if (r->send_fd < 0)
+        goto fail;
+    r->started_ms = roam_now_ms();
+    if (roam_packet_send(r->send_fd, r->frame, r->frame_len, err, errlen) < 0)
+        goto fail;
+    r->sends = 1;
+    return 0;
+fail:
+    roamd_ra_deliver_stop(r);
+    return -1;
+}
+
+static void *watch(void *arg)
+{
+    struct roamd_ra_delivery *r = arg;
+    int64_t end = r->started_ms + r->window_ms;
+    int64_t next_send = roam_now_ms() + RESEND_MS;
+    char err[ROAM_ERR_MAX];
+    while (!r->stop && roam_now_ms() < end) {
+        uint8_t f[256];
+        int64_t dl = next_send < end ? next_send : end;
+        ssize_t n = roam_packet_recv(r->watch_fd, f, sizeof f, dl, err, sizeof err);
+        struct in6_addr target;
+        if (n > 0 && roam_frame_ns_target(f, (size_t)n, r->guest_mac, &target) &&
+            roam_in6_prefix_match(&target, &r->prefix, r->prefix_len)) {
+            r->seen_addr = target;
+            r->seen_after_ms = roam_now_ms() - r->started_ms;
+            break;
+        }
+        if (n < 0)
+            break;
+        if (roam_now_ms() >= next_send) {
+            if (roam_packet_send(r->send_fd, r->frame, r->frame_len, err, sizeof err) == 0)
+                r->sends++;
+            next_send = roam_now_ms() + RESEND_MS;
+        }
+    }
+    return NULL;
+}
+
+int roamd_ra_deliver_watch(struct roamd_ra_delivery *r, int window_ms)
+{
+    r->window_ms = window_ms;
+    if (pthread_create(&r->thread, NULL, watch, r) != 0)
+        return -1;
+    r->running = 1;
+    return 0;
+}
+
+void roamd_ra_deliver_stop(struct roamd_ra_delivery *r)
+{
+    if (r->running) {
+        r->stop = 1;
+        pthread_join(r->thread, NULL);
+        r->running = 0;
+    }
+    if (r->send_fd >= 0)
+        close(r->send_fd);
+    if (r->watch_fd >= 0)
+        close(r->watch_fd);
+    r->send_fd = r->watch_fd = -1;
+}

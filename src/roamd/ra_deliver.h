@@ -1,0 +1,47 @@
+/* Pre-processing on the source: hand the destination's RA to the VM's
+ * secondary NIC and no other, by writing the frame into that NIC's tap
+ * (what the host transmits on a tap, the guest receives).  Then, without
+ * holding up the migration, watch the tap for the guest's duplicate-address
+ * Neighbor Solicitation for an address in the new prefix — the sign that the
+ * guest took the RA — and re-send the RA until it shows (the guest drops
+ * frames that arrive before its link is up). */
+#ifndef ROAMD_RA_DELIVER_H
+#define ROAMD_RA_DELIVER_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct roamd_ra_delivery {
+    char tap[32];
+    uint8_t frame[2048];
+    size_t frame_len;
+    uint8_t guest_mac[6];
+    struct in6_addr prefix;     /* the RA's first autonomous prefix */
+    unsigned prefix_len;
+    int send_fd, watch_fd;
+    int64_t started_ms;
+    int window_ms;
+    /* Set by the watcher; read after roamd_ra_deliver_stop. */
+    int64_t seen_after_ms;      /* guest's NS for a new-prefix address; -1 if not seen */
+    struct in6_addr seen_addr;
+    int sends;
+    volatile int stop;
+    pthread_t thread;
+    int running;
+};
+
+/* Build the frame (source MAC: the RA's SLLA, else the tap's), open the
+ * sockets and send it once.  0, or -1 with err (nothing left open). */
+int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const uint8_t guest_mac[6],
+                           const uint8_t *ra, size_t ra_len, const struct in6_addr *router,
+                           char *err, size_t errlen);
+
+/* Start re-sending/watching in the background for at most window_ms. */
+int roamd_ra_deliver_watch(struct roamd_ra_delivery *r, int window_ms);
+
+/* Stop the watcher (if any) and close the sockets. */
+void roamd_ra_deliver_stop(struct roamd_ra_delivery *r);
+
+#endif

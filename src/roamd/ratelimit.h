@@ -1,0 +1,20 @@
+/* Challenges per minute per client address: a token bucket per address
+ * (each challenge costs one CP-ABE encapsulation, so unauthenticated
+ * clients must not be able to make the daemon do unbounded work).  The
+ * table is bounded; when full, the least recently used address is evicted. */
+#ifndef ROAMD_RATELIMIT_H
+#define ROAMD_RATELIMIT_H
+
+#include <stdint.h>
+
+#define ROAMD_RATE_ADDRS 4096
+
+typedef struct roamd_ratelimit roamd_ratelimit;
+
+roamd_ratelimit *roamd_ratelimit_new(int per_minute);
+void roamd_ratelimit_free(roamd_ratelimit *r);
+
+/* 1 if addr may have one more challenge at now_ms (and count it), 0 if not. */
+int roamd_ratelimit_allow(roamd_ratelimit *r, const char *addr, int64_t now_ms);
+
+#endif

@@ -1,0 +1,281 @@
+/* roamd start-up, listeners and session threads (see roamd.h). */
+#define _GNU_SOURCE
+#include "roamd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errbuf.h"
+#include "format.h"
+#include "keyfile.h"
+#include "sock.h"
+#include "virt.h"
+
+void roamd_log(const char *fmt, ...)
+{
+    char line[1024];
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(line, sizeof line, "%H:%M:%S", &tm);
+    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld roamd: ", ts.tv_nsec / 1000000);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n < sizeof line)
+        vsnprintf(line + n, sizeof line - n, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", line);
+}
+
+static int load_mpk(struct roamd *d, char *err, size_t errlen)
+{
+    uint8_t *obj = NULL;
+    size_t len;
+    rf_type type;
+    char why[ROAM_ERR_MAX];
+    if (keyfile_load(d->cfg.mpk, RF_MPK, &obj, &len, &type, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'mpk': %s", why);
+    d->mpk = malloc(sizeof *d->mpk);
+    int r = d->mpk ? rf_decode_mpk(d->mpk, obj, len) : RF_ERR_MEMORY;
+    rf_free_secret(obj, len);
+    if (r != RF_OK)
+        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, rf_strerror(r));
+    return 0;
+}
+
+static int check_accept_policy(const struct roamd *d, char *err, size_t errlen)
+{
+    fabeo_policy_t *pp = calloc(1, sizeof *pp);
+    if (!pp)
+        return roam_errf(err, errlen, "out of memory");
+    pol_error_t perr;
+    int r = fabeo_policy_prepare_text(pp, d->cfg.accept_policy, strlen(d->cfg.accept_policy),
+                                      0, &perr);
+    if (r == FABEO_OK)
+        fabeo_policy_clear(pp);
+    free(pp);
+    if (r != FABEO_OK)
+        return roam_errf(err, errlen, "key 'accept_policy': %s", perr.msg);
+    return 0;
+}
+
+int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    d->listen_fd = d->peer_fd = -1;
+    d->cfg = *cfg;
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_cond_init(&d->idle, NULL);
+    char why[ROAM_ERR_MAX];
+    if (load_mpk(d, err, errlen) < 0 || check_accept_policy(d, err, errlen) < 0)
+        return -1;
+    d->client_tls = roam_tls_server_ctx(cfg->cert, cfg->key, NULL, why, sizeof why);
+    if (!d->client_tls)
+        return roam_errf(err, errlen, "keys 'cert'/'key': %s", why);
+    d->peer_tls_server = roam_tls_server_ctx(cfg->peer_cert, cfg->peer_key, cfg->peer_ca,
+                                             why, sizeof why);
+    if (!d->peer_tls_server)
+        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    d->peer_tls_client = roam_tls_client_ctx(cfg->peer_ca, cfg->peer_cert, cfg->peer_key,
+                                             why, sizeof why);
+    if (!d->peer_tls_client)
+        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    d->audit = roamd_audit_open(cfg->audit_log, why, sizeof why);
+    if (!d->audit)
+        return roam_errf(err, errlen, "key 'audit_log': %s", why);
+    d->adm = roamd_admissions_new((int64_t)cfg->admission_lifetime_s * 1000);
+    d->rate = roamd_ratelimit_new(cfg->challenges_per_minute);
+    if (!d->adm || !d->rate)
+        return roam_errf(err, errlen, "out of memory");
+    d->virt = roam_virt_open(cfg->libvirt_uri, why, sizeof why);
+    if (!d->virt)
+        return roam_errf(err, errlen, "key 'libvirt_uri': %s", why);
+    d->ra = roamd_ra_cache_start(cfg->uplink, cfg->ra_max_age_s, why, sizeof why);
+    if (!d->ra)
+        roamd_log("warning: no RA listener on uplink %s (%s); RAs will be solicited per "
+                  "request", cfg->uplink, why);
+    const char *lh = strcmp(cfg->listen_host, "::") == 0 ? NULL : cfg->listen_host;
+    d->listen_fd = roam_tcp_listen(lh, cfg->listen_port, 64, why, sizeof why);
+    if (d->listen_fd < 0)
+        return roam_errf(err, errlen, "key 'listen': %s", why);
+    const char *ph = strcmp(cfg->peer_listen_host, "::") == 0 ? NULL : cfg->peer_listen_host;
+    d->peer_fd = roam_tcp_listen(ph, cfg->peer_listen_port, 64, why, sizeof why);
+    if (d->peer_fd < 0)
+        return roam_errf(err, errlen, "key 'peer_listen': %s", why);
+    return 0;
+}
+
+int roamd_client_port(const struct roamd *d)
+{
+    return roam_sock_port(d->listen_fd);
+}
+
+int roamd_peer_port(const struct roamd *d)
+{
+    return roam_sock_port(d->peer_fd);
+}
+
+struct job {
+    struct roamd *d;
+    int fd;
+    int peer;
+    char addr[INET6_ADDRSTRLEN + 8];
+};
+
+static void *session_thread(void *arg)
+{
+    struct job *j = arg;
+    if (j->peer)
+        roamd_handle_peer(j->d, j->fd, j->addr);
+    else
+        roamd_handle_client(j->d, j->fd, j->addr);
+    pthread_mutex_lock(&j->d->lock);
+    j->d->sessions--;
+    pthread_cond_broadcast(&j->d->idle);
+    pthread_mutex_unlock(&j->d->lock);
+    free(j);
+    return NULL;
+}
+
+static void accept_one(struct roamd *d, int lfd, int peer)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
+    struct job *j = calloc(1, sizeof *j);
+    if (!j) {
+        close(fd);
+        return;
+    }
+    j->d = d;
+    j->fd = fd;
+    j->peer = peer;
+    if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, j->addr, sizeof j->addr);
+    else if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, j->addr, sizeof j->addr);
+    else
+        strcpy(j->addr, "unknown");
+    pthread_mutex_lock(&d->lock);
+    int full = d->sessions >= d->cfg.max_sessions;
+    if (!full)
+        d->sessions++;
+    pthread_mutex_unlock(&d->lock);
+    if (full) {
+        /* No TLS yet, so no protocol message can be sent: close at once,
+         * before any expensive work. */
+        roamd_log("refusing %s: %d sessions running (max_sessions)", j->addr,
+                  d->cfg.max_sessions);
+        close(fd);
+        free(j);
+        return;
+    }
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, session_thread, j) != 0) {
+        pthread_mutex_lock(&d->lock);
+        d->sessions--;
+        pthread_mutex_unlock(&d->lock);
+        close(fd);
+        free(j);
+    }
+    pthread_attr_destroy(&at);
+}
+
+void roamd_run(struct roamd *d, volatile sig_atomic_t *stop)
+{
+    while (!*stop) {
+        struct pollfd p[2] = { { .fd = d->listen_fd, .events = POLLIN },
+                               { .fd = d->peer_fd, .events = POLLIN } };
+        int r = poll(p, 2, 200);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (r <= 0)
+            continue;
+        if (p[0].revents & POLLIN)
+            accept_one(d, d->listen_fd, 0);
+        if (p[1].revents & POLLIN)
+            accept_one(d, d->peer_fd, 1);
+    }
+    pthread_mutex_lock(&d->lock);
+    while (d->sessions > 0)
+        pthread_cond_wait(&d->idle, &d->lock);
+    pthread_mutex_unlock(&d->lock);
+}
+
+void roamd_fini(struct roamd *d)
+{
+    if (d->listen_fd >= 0)
+        close(d->listen_fd);
+    if (d->peer_fd >= 0)
+        close(d->peer_fd);
+    roamd_ra_cache_stop(d->ra);
+    if (d->virt)
+        virConnectClose(d->virt);
+    roamd_audit_close(d->audit);
+    roamd_admissions_free(d->adm);
+    roamd_ratelimit_free(d->rate);
+    roam_tls_ctx_free(d->client_tls);
+    roam_tls_ctx_free(d->peer_tls_server);
+    roam_tls_ctx_free(d->peer_tls_client);
+    free(d->mpk);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->idle);
+    memset(d, 0, sizeof *d);
+}
+
+int roamd_is_me(const struct roamd *d, const char *hostport)
+{
+    char host[ROAMD_HOST_MAX], port[8];
+    if (roamd_split_hostport(hostport, host, sizeof host, port, sizeof port, "0") < 0)
+        return 0;
+    struct in6_addr a, b;
+    if (inet_pton(AF_INET6, host, &a) == 1 && inet_pton(AF_INET6, d->cfg.name, &b) == 1)
+        return memcmp(&a, &b, sizeof a) == 0;
+    return strcasecmp(host, d->cfg.name) == 0;
+}
+
+int roamd_vm_lock(struct roamd *d, const char *vm)
+{
+    int r = -1;
+    pthread_mutex_lock(&d->lock);
+    int free_slot = -1, found = 0;
+    for (int i = 0; i < ROAMD_BUSY_VMS; i++) {
+        if (d->busy[i][0] && strcmp(d->busy[i], vm) == 0)
+            found = 1;
+        else if (!d->busy[i][0] && free_slot < 0)
+            free_slot = i;
+    }
+    if (!found && free_slot >= 0 && strlen(vm) < sizeof d->busy[0]) {
+        strcpy(d->busy[free_slot], vm);
+        r = 0;
+    }
+    pthread_mutex_unlock(&d->lock);
+    return r;
+}
+
+void roamd_vm_unlock(struct roamd *d, const char *vm)
+{
+    pthread_mutex_lock(&d->lock);
+    for (int i = 0; i < ROAMD_BUSY_VMS; i++)
+        if (strcmp(d->busy[i], vm) == 0)
+            d->busy[i][0] = '\0';
+    pthread_mutex_unlock(&d->lock);
+}

@@ -1,0 +1,161 @@
+/* A client connection: authenticate (accept or migrate role), record the
+ * decision, and on the source run the migration the client asks for. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "challenge.h"
+#include "deadline.h"
+#include "errbuf.h"
+#include "metadata.h"
+#include "msg.h"
+#include "roamd.h"
+#include "source.h"
+#include "virt.h"
+
+/* The VM's migrate policy from its metadata in the configured namespace. */
+static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, size_t errlen)
+{
+    char why[ROAM_ERR_MAX];
+    virDomainPtr dom = roam_virt_domain(d->virt, vm, why, sizeof why);
+    if (!dom)
+        return roam_errf(err, errlen, "no VM named %s on this server", vm);
+    char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
+    int r;
+    if (!xml)
+        r = roam_errf(err, errlen, "VM %s has no migrate policy", vm);
+    else if (roam_virt_parse_policy(xml, policy, why, sizeof why) < 0)
+        r = roam_errf(err, errlen, "VM %s has no usable migrate policy (%s)", vm, why);
+    else
+        r = 0;
+    free(xml);
+    virDomainFree(dom);
+    return r;
+}
+
+static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
+                       const struct roamd_auth_outcome *o, const char *outcome,
+                       const char *reason)
+{
+    char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX];
+    struct roam_json j;
+    roamd_audit_begin(&j, buf, sizeof buf, "authenticate");
+    roam_json_str(&j, "peer", addr);
+    roam_json_str(&j, "role", au->role == ROAM__V1__ROLE__ROLE_ACCEPT ? "accept" : "migrate");
+    roam_json_str(&j, "vm", au->vm);
+    roam_json_str(&j, "src", au->src);
+    roam_json_str(&j, "dst", au->dst);
+    roam_json_hex(&j, "query_id", au->query_id.data, au->query_id.len);
+    if (au->key_fingerprint.len)
+        roam_json_hex(&j, "key_fingerprint_claimed", au->key_fingerprint.data,
+                      au->key_fingerprint.len);
+    if (o && o->policy[0]) {
+        roam_json_str(&j, "policy", o->policy);
+        /* What the holder proved: that its attributes satisfy this policy. */
+        if (o->ok)
+            roam_json_str(&j, "proved", o->policy);
+    }
+    roam_json_str(&j, "outcome", outcome);
+    if (reason)
+        roam_json_str(&j, "reason", reason);
+    if (o) {
+        roam_json_i64(&j, "daemon_us", o->daemon_us);
+        roam_json_i64(&j, "wall_us", o->wall_us);
+    }
+    if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0)
+        roamd_log("AUDIT FAILURE: %s", err);
+}
+
+static void protocol_error(roam_tls_conn *c, const char *msg, int timeout_ms)
+{
+    roam_stream s = roam_tls_stream(c);
+    char err[ROAM_ERR_MAX];
+    (void)roam_msg_send_error(&s, ROAM__V1__PHASE__PHASE_PROTOCOL, msg, timeout_ms, err,
+                              sizeof err);
+}
+
+void roamd_handle_client(struct roamd *d, int fd, const char *addr)
+{
+    int io = d->cfg.io_timeout_ms;
+    char err[ROAM_ERR_MAX];
+    roam_tls_conn *c = roam_tls_accept(d->client_tls, fd, io, err, sizeof err);
+    if (!c) {
+        roamd_log("client %s: TLS handshake: %s", addr, err);
+        return;
+    }
+    roam_stream s = roam_tls_stream(c);
+    roam_envelope *env = NULL, *mig = NULL;
+    char *policy = NULL;
+    roam_status st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io,
+                                     err, sizeof err);
+    if (st != ROAM_OK) {
+        roamd_log("client %s: %s", addr, err);
+        if (st != ROAM_CLOSED && st != ROAM_EIO)
+            protocol_error(c, err, io);
+        goto out;
+    }
+    int64_t started = roam_now_ms();
+    const Roam__V1__Authenticate *au = env->authenticate;
+    int accept = au->role == ROAM__V1__ROLE__ROLE_ACCEPT;
+    Roam__V1__Phase phase = accept ? ROAM__V1__PHASE__PHASE_DEST_AUTH
+                                   : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
+    char why[ROAM_MESSAGE_MAX];
+    if (!roamd_is_me(d, accept ? au->dst : au->src)) {
+        snprintf(why, sizeof why, "this server is %s, not the %s %s", d->cfg.name,
+                 accept ? "destination" : "source", accept ? au->dst : au->src);
+        goto refuse;
+    }
+    if (!roamd_ratelimit_allow(d->rate, addr, roam_now_ms())) {
+        snprintf(why, sizeof why, "too many challenges from %s; try again in a minute", addr);
+        goto refuse;
+    }
+    if (accept) {
+        policy = strdup(d->cfg.accept_policy);
+        if (!policy) {
+            snprintf(why, sizeof why, "out of memory");
+            goto refuse;
+        }
+    } else if (vm_policy(d, au->vm, &policy, why, sizeof why) < 0) {
+        goto refuse;
+    }
+
+    struct roamd_auth_outcome o;
+    if (roamd_challenge(d->mpk, c, au, policy, phase, io, started, &o) < 0) {
+        audit_auth(d, addr, au, &o, "refused", o.reason);
+        roamd_log("client %s: %s refused for VM %s: %s", addr, accept ? "accept" : "migrate",
+                  au->vm, o.reason);
+        goto out;
+    }
+    if (accept && roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
+                                      roam_now_ms(), why, sizeof why) < 0) {
+        audit_auth(d, addr, au, &o, "refused", why);
+        roamd_send_refusal(c, phase, why, io);
+        goto out;
+    }
+    audit_auth(d, addr, au, &o, accept ? "admitted" : "authenticated", NULL);
+    roamd_log("client %s: %s granted for VM %s (daemon %lld us)", addr,
+              accept ? "accept" : "migrate", au->vm, (long long)o.daemon_us);
+    roamd_send_ok(c, io);
+    if (accept)
+        goto out;
+
+    st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, err, sizeof err);
+    if (st != ROAM_OK) {
+        roamd_log("client %s: no Migrate after authentication: %s", addr, err);
+        if (st != ROAM_CLOSED && st != ROAM_EIO)
+            protocol_error(c, err, io);
+        goto out;
+    }
+    roamd_source_migrate(d, c, addr, au, mig->migrate, &o);
+    goto out;
+
+refuse:
+    audit_auth(d, addr, au, NULL, "refused", why);
+    roamd_log("client %s: refused before the challenge: %s", addr, why);
+    roamd_send_refusal(c, phase, why, io);
+out:
+    free(policy);
+    roam_msg_free(mig);
+    roam_msg_free(env);
+    roam_tls_close(c, 1000);
+}

@@ -1,0 +1,411 @@
+/* Source-side migration flow (see source.h). */
+#include "source.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "icmp6.h"
+#include "iface.h"
+#include "migrate.h"
+#include "peer_client.h"
+#include "ra_deliver.h"
+#include "text.h"
+#include "virt.h"
+
+#define PROGRESS_MS 250
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct flow {
+    struct roamd *d;
+    roam_tls_conn *c;
+    const char *addr;
+    const Roam__V1__Authenticate *au;
+    int client_gone;
+    Roam__V1__PhaseTimings t;
+    int64_t start_us;
+    virDomainPtr dom;
+    struct roam_iface primary, secondary;
+    int linked_up;
+    roamd_peer *peer;
+    struct roamd_ra_delivery rd;
+    int rd_open;
+    Roam__V1__PostProcessDone *post;   /* the destination's report */
+    char dest_uri[ROAMD_PATH_MAX];
+};
+
+static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct roam_job_stats *js)
+{
+    if (f->client_gone)
+        return;
+    Roam__V1__Progress p = ROAM__V1__PROGRESS__INIT;
+    p.phase = phase;
+    if (js) {
+        p.data_remaining = js->data_remaining;
+        p.data_total = js->data_total;
+        p.data_processed = js->data_processed;
+        p.throughput_bps = js->throughput_bps;
+        p.expected_downtime_ms = js->downtime_ms;
+        p.elapsed_ms = js->elapsed_ms;
+    }
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_PROGRESS;
+    env.progress = &p;
+    roam_stream s = roam_tls_stream(f->c);
+    char err[ROAM_ERR_MAX];
+    if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK) {
+        /* The migration goes on without an audience; the audit has it all. */
+        roamd_log("client %s: gone during the migration (%s)", f->addr, err);
+        f->client_gone = 1;
+    }
+}
+
+static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phase,
+                       const char *reason)
+{
+    char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX];
+    struct roam_json j;
+    roamd_audit_begin(&j, buf, sizeof buf, "migrate");
+    roam_json_str(&j, "peer", f->addr);
+    roam_json_str(&j, "role", "migrate");
+    roam_json_str(&j, "vm", f->au->vm);
+    roam_json_str(&j, "src", f->au->src);
+    roam_json_str(&j, "dst", f->au->dst);
+    roam_json_hex(&j, "query_id", f->au->query_id.data, f->au->query_id.len);
+    if (f->au->key_fingerprint.len)
+        roam_json_hex(&j, "key_fingerprint_claimed", f->au->key_fingerprint.data,
+                      f->au->key_fingerprint.len);
+    roam_json_str(&j, "outcome", outcome);
+    if (reason) {
+        roam_json_str(&j, "failed_phase", roam_phase_name(phase));
+        roam_json_str(&j, "reason", reason);
+    }
+    if (f->dest_uri[0])
+        roam_json_str(&j, "dest_uri", f->dest_uri);
+    roam_json_obj_begin(&j, "timings_us");
+    roam_json_u64(&j, "dest_auth", f->t.dest_auth_us);
+    roam_json_u64(&j, "source_auth", f->t.source_auth_us);
+    roam_json_u64(&j, "pre_processing", f->t.pre_processing_us);
+    roam_json_u64(&j, "migration", f->t.migration_us);
+    roam_json_u64(&j, "post_processing", f->t.post_processing_us);
+    roam_json_u64(&j, "total", f->t.total_us);
+    roam_json_obj_end(&j);
+    if (f->rd_open || f->rd.sends) {
+        roam_json_obj_begin(&j, "ra_delivery");
+        roam_json_i64(&j, "sends", f->rd.sends);
+        roam_json_i64(&j, "guest_ns_after_ms", f->rd.seen_after_ms);
+        roam_json_obj_end(&j);
+    }
+    if (f->post) {
+        roam_json_obj_begin(&j, "destination_us");
+        roam_json_u64(&j, "rarp_at", f->post->rarp_at_us);
+        roam_json_u64(&j, "link_down_at", f->post->link_down_at_us);
+        roam_json_u64(&j, "confirmed_at", f->post->confirmed_at_us);
+        roam_json_obj_end(&j);
+    }
+    if (roamd_audit_commit(f->d->audit, &j, err, sizeof err) < 0)
+        roamd_log("AUDIT FAILURE: %s", err);
+}
+
+static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
+{
+    f->t.total_us = f->t.dest_auth_us + f->t.source_auth_us + (uint64_t)(now_us() - f->start_us);
+    audit_flow(f, why ? "failed" : "migrated", phase, why);
+    if (f->client_gone)
+        return;
+    char clean[ROAM_MESSAGE_MAX];
+    Roam__V1__Error e = ROAM__V1__ERROR__INIT;
+    Roam__V1__MigrateDone done = ROAM__V1__MIGRATE_DONE__INIT;
+    done.ok = why == NULL;
+    done.timings = &f->t;
+    if (why) {
+        roam_text_clean(clean, sizeof clean, why);
+        e.phase = phase;
+        e.message = clean;
+        done.error = &e;
+    }
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE;
+    env.migrate_done = &done;
+    roam_stream s = roam_tls_stream(f->c);
+    char err[ROAM_ERR_MAX];
+    if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
+        roamd_log("client %s: could not send the result: %s", f->addr, err);
+}
+
+/* Undo pre-processing: the VM stays here with its secondary NIC down. */
+static void rollback(struct flow *f, Roam__V1__Phase phase, const char *why)
+{
+    char err[ROAM_ERR_MAX];
+    if (f->rd_open) {
+        roamd_ra_deliver_stop(&f->rd);
+        f->rd_open = 0;
+    }
+    if (f->linked_up && roam_virt_set_link(f->dom, f->secondary.mac, 0, err, sizeof err) < 0)
+        roamd_log("rollback: cannot link down %s of %s: %s", f->secondary.mac, f->au->vm, err);
+    f->linked_up = 0;
+    roamd_peer_abort(f->peer, phase, why);
+    f->peer = NULL;
+}
+
+static int fail(struct flow *f, Roam__V1__Phase phase, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct flow *f, Roam__V1__Phase phase, const char *fmt, ...)
+{
+    char why[ROAM_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    roamd_log("migration of %s failed in %s: %s", f->au->vm, roam_phase_name(phase), why);
+    rollback(f, phase, why);
+    send_done(f, phase, why);
+    return -1;
+}
+
+/* Exactly one NIC on the VM bridge is up (primary) and one is down
+ * (secondary); after each roam migration the two swap roles. */
+static int pick_nics(struct flow *f, char *err, size_t errlen)
+{
+    struct roam_iface *ifs = NULL;
+    size_t n = 0;
+    if (roam_virt_interfaces(f->dom, 0, &ifs, &n, err, errlen) < 0)
+        return -1;
+    int up = 0, down = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ifs[i].source, f->d->cfg.bridge) != 0)
+            continue;
+        if (ifs[i].link_up) {
+            f->primary = ifs[i];
+            up++;
+        } else {
+            f->secondary = ifs[i];
+            down++;
+        }
+    }
+    free(ifs);
+    if (up != 1 || down != 1)
+        return roam_errf(err, errlen, "VM needs exactly one NIC up and one down on bridge %s "
+                         "(has %d up, %d down)", f->d->cfg.bridge, up, down);
+    if (!f->secondary.target[0])
+        return roam_errf(err, errlen, "secondary NIC %s has no tap device", f->secondary.mac);
+    return 0;
+}
+
+struct mig_job {
+    virDomainPtr dom;
+    struct roam_migrate_opts o;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done, rc;
+    char err[ROAM_ERR_MAX];
+};
+
+static void *mig_thread(void *arg)
+{
+    struct mig_job *m = arg;
+    char err[ROAM_ERR_MAX];
+    int rc = roam_virt_migrate(m->dom, &m->o, err, sizeof err);
+    pthread_mutex_lock(&m->lock);
+    m->rc = rc;
+    memcpy(m->err, err, sizeof err);
+    m->done = 1;
+    pthread_cond_signal(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+/* Run the migration job, streaming progress.  0 or -1 with err. */
+static int run_migration(struct flow *f, char *err, size_t errlen)
+{
+    struct mig_job m;
+    memset(&m, 0, sizeof m);
+    m.dom = f->dom;
+    m.o.dest_uri = f->dest_uri;
+    pthread_mutex_init(&m.lock, NULL);
+    pthread_cond_init(&m.cond, NULL);
+    pthread_t t;
+    if (pthread_create(&t, NULL, mig_thread, &m) != 0) {
+        pthread_mutex_destroy(&m.lock);
+        pthread_cond_destroy(&m.cond);
+        return roam_errf(err, errlen, "cannot start the migration thread");
+    }
+    int64_t deadline = roam_deadline(f->d->cfg.migration_timeout_s * 1000);
+    int aborted = 0;
+    pthread_mutex_lock(&m.lock);
+    while (!m.done) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += PROGRESS_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&m.cond, &m.lock, &ts);
+        if (m.done)
+            break;
+        pthread_mutex_unlock(&m.lock);
+        struct roam_job_stats js;
+        char why[ROAM_ERR_MAX];
+        if (roam_virt_job_stats(f->dom, 0, &js, why, sizeof why) == 0 &&
+            js.type != VIR_DOMAIN_JOB_NONE)
+            send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, &js);
+        if (!aborted && roam_remaining_ms(deadline) == 0) {
+            roamd_log("migration of %s exceeds migration_timeout: aborting", f->au->vm);
+            (void)roam_virt_abort_job(f->dom, why, sizeof why);
+            aborted = 1;
+        }
+        pthread_mutex_lock(&m.lock);
+    }
+    pthread_mutex_unlock(&m.lock);
+    pthread_join(t, NULL);
+    pthread_mutex_destroy(&m.lock);
+    pthread_cond_destroy(&m.cond);
+    if (m.rc < 0)
+        return roam_errf(err, errlen, "%s%s", aborted ? "timed out and aborted: " : "", m.err);
+    return 0;
+}
+
+static void flow_run(struct flow *f)
+{
+    struct roamd *d = f->d;
+    const Roam__V1__Authenticate *au = f->au;
+    char err[ROAM_ERR_MAX];
+    const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+
+    send_progress(f, PRE, NULL);
+    f->dom = roam_virt_domain(d->virt, au->vm, err, sizeof err);
+    if (!f->dom) {
+        fail(f, PRE, "%s", err);
+        return;
+    }
+    if (virDomainIsActive(f->dom) != 1) {
+        fail(f, PRE, "VM %s is not running", au->vm);
+        return;
+    }
+    if (pick_nics(f, err, sizeof err) < 0) {
+        fail(f, PRE, "%s", err);
+        return;
+    }
+    char host[ROAMD_HOST_MAX], port[8];
+    if (roamd_split_hostport(au->dst, host, sizeof host, port, sizeof port, "0") < 0 ||
+        roamd_migrate_uri(&d->cfg, host, f->dest_uri, sizeof f->dest_uri) < 0) {
+        fail(f, PRE, "destination %s is not HOST[:PORT]", au->dst);
+        return;
+    }
+    f->peer = roamd_peer_connect(d, au->dst, err, sizeof err);
+    if (!f->peer) {
+        fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "destination unreachable: %s", err);
+        return;
+    }
+    if (roamd_peer_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err) < 0) {
+        fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "%s", err);
+        return;
+    }
+    uint8_t ra[ROAM_RA_MAX];
+    struct in6_addr router;
+    int ra_len = roamd_peer_ra(f->peer, au->vm, au->query_id.data, ra, sizeof ra, &router, err,
+                               sizeof err);
+    if (ra_len < 0) {
+        fail(f, PRE, "%s", err);
+        return;
+    }
+    uint8_t pmac[6], smac[6];
+    if (roam_mac_parse(f->primary.mac, pmac) < 0 || roam_mac_parse(f->secondary.mac, smac) < 0) {
+        fail(f, PRE, "VM NIC with an unreadable MAC");
+        return;
+    }
+    if (roamd_peer_arm(f->peer, au->vm, au->query_id.data, pmac, smac, err, sizeof err) < 0) {
+        fail(f, PRE, "%s", err);
+        return;
+    }
+    if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0) {
+        fail(f, PRE, "cannot link up the secondary NIC: %s", err);
+        return;
+    }
+    f->linked_up = 1;
+    if (roamd_ra_deliver_start(&f->rd, f->secondary.target, smac, ra, (size_t)ra_len, &router,
+                               err, sizeof err) < 0) {
+        fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
+        return;
+    }
+    f->rd_open = 1;
+    f->t.pre_processing_us = (uint64_t)(now_us() - f->start_us);
+
+    /* Migration: the RA is out; the watcher re-sends it until the guest
+     * shows it configured the address, while the memory copy runs. */
+    int64_t m0 = now_us();
+    send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
+    if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
+        roamd_log("RA re-delivery watcher did not start; relying on the first RA");
+    int rc = run_migration(f, err, sizeof err);
+    f->t.migration_us = (uint64_t)(now_us() - m0);
+    roamd_ra_deliver_stop(&f->rd);
+    f->rd_open = 0;
+    if (rc < 0) {
+        fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "migration failed: %s", err);
+        return;
+    }
+    /* The VM now runs on the destination: nothing here to roll back. */
+    f->linked_up = 0;
+
+    int64_t p0 = now_us();
+    send_progress(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING, NULL);
+    roam_envelope *done = NULL;
+    int wait_ms = d->cfg.switchover_timeout_s * 1000 + d->cfg.confirm_timeout_ms + 2000;
+    rc = roamd_peer_wait_done(f->peer, wait_ms, &done, err, sizeof err);
+    f->t.post_processing_us = (uint64_t)(now_us() - p0);
+    roamd_peer_close(f->peer);
+    f->peer = NULL;
+    if (rc < 0) {
+        fail(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING,
+             "VM %s runs on the destination, but its post-processing report failed: %s",
+             au->vm, err);
+        return;
+    }
+    f->post = done->post_process_done;
+    if (!f->post->ok)
+        fail(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING, "VM %s runs on the destination: %s",
+             au->vm, f->post->error->message);
+    else
+        send_done(f, ROAM__V1__PHASE__PHASE_UNSPECIFIED, NULL);
+    f->post = NULL;
+    roam_msg_free(done);
+}
+
+void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
+                          const Roam__V1__Authenticate *au, const Roam__V1__Migrate *m,
+                          const struct roamd_auth_outcome *auth)
+{
+    struct flow f;
+    memset(&f, 0, sizeof f);
+    f.d = d;
+    f.c = c;
+    f.addr = addr;
+    f.au = au;
+    f.start_us = now_us();
+    f.t.dest_auth_us = m->dest_auth_us;
+    f.t.source_auth_us = m->source_auth_us;
+    (void)auth;
+    if (roamd_vm_lock(d, au->vm) < 0) {
+        fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
+             "a migration of VM %s is already running here", au->vm);
+        return;
+    }
+    flow_run(&f);
+    if (f.dom)
+        virDomainFree(f.dom);
+    roamd_vm_unlock(d, au->vm);
+}

@@ -1,0 +1,19 @@
+/* The source daemon's part of a migration (DESIGN.md §3 steps 4-6), run on
+ * the client's connection after a successful migrate-role authentication:
+ * admission and RA from the destination, secondary NIC up and RA delivered,
+ * the libvirt migration with progress streamed to the client, then the
+ * destination's post-processing result.  Any failure rolls back (secondary
+ * NIC down, VM left running here, admission dropped at the destination) and
+ * the client learns which phase failed and why.  Every outcome is audited. */
+#ifndef ROAMD_SOURCE_H
+#define ROAMD_SOURCE_H
+
+#include "challenge.h"
+#include "msg.h"
+#include "roamd.h"
+
+void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
+                          const Roam__V1__Authenticate *au, const Roam__V1__Migrate *m,
+                          const struct roamd_auth_outcome *auth);
+
+#endif

@@ -1,0 +1,98 @@
+/* roamd configuration: defaults, every kind of value, and errors that name
+ * the file, the line and the key. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "errbuf.h"
+#include "tap.h"
+
+static struct roamd_config c;
+static char err[ROAM_ERR_MAX];
+
+static const char *base =
+    "[roamd]\n"
+    "name = 2001:db8:a::2\n"
+    "cert = /etc/roam/a.pem\n"
+    "key = /etc/roam/a.key\n"
+    "peer_ca = /etc/roam/ca.pem\n"
+    "mpk = /etc/roam/mpk.pem\n"
+    "accept_policy = provider_b or admin\n";
+
+static int parse(const char *extra)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s", base, extra);
+    roamd_config_defaults(&c);
+    return roamd_config_parse_string(&c, text, "roamd.conf", err, sizeof err);
+}
+
+static void check_err(const char *extra, const char *want, const char *name)
+{
+    int r = parse(extra);
+    tap_ok(r < 0 && strstr(err, want) != NULL, "%s: \"%s\"", name, err);
+}
+
+int main(void)
+{
+    tap_ok(parse("") == 0, "minimal config parses (%s)", err);
+    tap_ok(strcmp(c.listen_port, "7443") == 0 && strcmp(c.listen_host, "::") == 0 &&
+           c.peer_port == 7444 && c.max_sessions == 16 && c.admission_lifetime_s == 60 &&
+           strcmp(c.libvirt_uri, "qemu:///system") == 0 && strcmp(c.uplink, "br0") == 0 &&
+           strcmp(c.peer_cert, c.cert) == 0,
+           "defaults (uplink follows bridge, peer cert follows cert)");
+    tap_ok(parse("listen = [2001:db8:a::2]:9000\npeer_listen = 127.0.0.1:0\nbridge = brvm\n"
+                 "uplink = uplink0\n[limits]\nmax_sessions = 4\nadmission_lifetime = 30\n") == 0 &&
+           strcmp(c.listen_host, "2001:db8:a::2") == 0 && strcmp(c.listen_port, "9000") == 0 &&
+           strcmp(c.peer_listen_host, "127.0.0.1") == 0 && strcmp(c.peer_listen_port, "0") == 0 &&
+           strcmp(c.bridge, "brvm") == 0 && strcmp(c.uplink, "uplink0") == 0 &&
+           c.max_sessions == 4 && c.admission_lifetime_s == 30,
+           "addresses, interfaces and limits (%s)", err);
+    tap_ok(parse("; comment\n# another\nmigrate_uri = qemu+tcp://{host}/system\n") == 0,
+           "comments and migrate_uri template");
+    char uri[256];
+    tap_ok(roamd_migrate_uri(&c, "2001:db8:b::2", uri, sizeof uri) == 0 &&
+           strcmp(uri, "qemu+tcp://[2001:db8:b::2]/system") == 0, "IPv6 host bracketed: %s", uri);
+    tap_ok(roamd_migrate_uri(&c, "vms-b.example", uri, sizeof uri) == 0 &&
+           strcmp(uri, "qemu+tcp://vms-b.example/system") == 0, "DNS host: %s", uri);
+
+    check_err("frobnicate = 1\n", "roamd.conf:8: unknown key 'frobnicate' in [roamd]",
+              "unknown key, with line");
+    check_err("\n\n[limits]\nmax_sessions = 0\n", "roamd.conf:11: key 'max_sessions': not an "
+              "integer in 1..1024", "out-of-range integer");
+    check_err("[limits]\nmax_sessions = 12abc\n", ":9: key 'max_sessions'", "trailing junk");
+    check_err("[limits]\nadmission_lifetime = 61\n", "'admission_lifetime': not an integer in 1..60",
+              "admission lifetime capped at 60 s");
+    check_err("listen = [::1\n", ":8: key 'listen'", "unclosed bracket");
+    check_err("listen = host:99999\n", ":8: key 'listen'", "port out of range");
+    check_err("bridge = a/b\n", ":8: key 'bridge': 'a/b' is not an interface name", "bad ifname");
+    check_err("bridge = abcdefghijklmnopq\n", "key 'bridge'", "ifname too long");
+    check_err("name = again\n", ":8: key 'name' set twice (first on line 2)", "duplicate key");
+    check_err("[other]\nx = 1\n", ":9: key 'x' in unknown section [other]", "unknown section");
+    check_err("this line is junk\n", "roamd.conf:8: syntax error", "syntax error line");
+    check_err("migrate_uri = qemu+tcp://nohost/system\n", ":8: key 'migrate_uri': must contain "
+              "{host}", "template without {host}");
+    check_err("peer_cert = /x.pem\n", "peer_cert and peer_key go together", "half a peer pair");
+    check_err("[limits]\nio_timeout_ms = \n", "key 'io_timeout_ms'", "empty integer");
+
+    roamd_config_defaults(&c);
+    int r = roamd_config_parse_string(&c, "[roamd]\nname = x\n", "roamd.conf", err, sizeof err);
+    tap_ok(r < 0 && strstr(err, "required key 'cert' in [roamd] is missing"),
+           "missing required key named: \"%s\"", err);
+    roamd_config_defaults(&c);
+    r = roamd_config_load(&c, "/nonexistent/roamd.conf", err, sizeof err);
+    tap_ok(r < 0 && strstr(err, "/nonexistent/roamd.conf: cannot open"), "missing file: %s", err);
+
+    char h[64], p[8];
+    tap_ok(roamd_split_hostport("[2001:db8::1]:7443", h, sizeof h, p, sizeof p, "1") == 0 &&
+           strcmp(h, "2001:db8::1") == 0 && strcmp(p, "7443") == 0, "[v6]:port");
+    tap_ok(roamd_split_hostport("2001:db8::1", h, sizeof h, p, sizeof p, "1") == 0 &&
+           strcmp(h, "2001:db8::1") == 0 && strcmp(p, "1") == 0, "bare v6 takes default port");
+    tap_ok(roamd_split_hostport("vms:80", h, sizeof h, p, sizeof p, "1") == 0 &&
+           strcmp(h, "vms") == 0 && strcmp(p, "80") == 0, "name:port");
+    tap_ok(roamd_split_hostport(":80", h, sizeof h, p, sizeof p, "1") < 0 &&
+           roamd_split_hostport("[::1]x", h, sizeof h, p, sizeof p, "1") < 0 &&
+           roamd_split_hostport("a:", h, sizeof h, p, sizeof p, "1") < 0,
+           "empty host, junk after bracket, empty port refused");
+    return tap_done();
+}

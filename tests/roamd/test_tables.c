@@ -1,0 +1,81 @@
+/* Admission table (single use, expiry, binding to vm and src, bounds) and
+ * the per-address challenge rate limit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "admission.h"
+#include "errbuf.h"
+#include "ratelimit.h"
+#include "tap.h"
+
+static char err[ROAM_ERR_MAX];
+
+static void test_admissions(void)
+{
+    roamd_admissions *t = roamd_admissions_new(60000);
+    uint8_t q1[16] = { 1 }, q2[16] = { 2 };
+    tap_ok(roamd_admission_add(t, "vm", "src-a", q1, 1000, err, sizeof err) == 0, "admit");
+    tap_ok(roamd_admission_add(t, "vm", "src-a", q1, 1001, err, sizeof err) < 0,
+           "same query id twice refused (%s)", err);
+    tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 1002, err, sizeof err) < 0 &&
+           strstr(err, "no admission"), "wrong query id refused (%s)", err);
+    tap_ok(roamd_admission_take(t, "other", "src-a", q1, 1002, err, sizeof err) < 0 &&
+           strstr(err, "another VM"), "wrong vm refused (%s)", err);
+    tap_ok(roamd_admission_take(t, "vm", "src-x", q1, 1002, err, sizeof err) < 0,
+           "wrong source refused");
+    tap_ok(roamd_admission_take(t, "vm", "src-a", q1, 1003, err, sizeof err) == 0,
+           "right (vm, src, query id) consumed");
+    tap_ok(roamd_admission_take(t, "vm", "src-a", q1, 1004, err, sizeof err) < 0 &&
+           strstr(err, "already used"), "second use refused (%s)", err);
+    tap_ok(roamd_admission_add(t, "vm", "src-a", q2, 2000, err, sizeof err) == 0, "admit another");
+    tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 62000, err, sizeof err) < 0,
+           "expired after the lifetime (%s)", err);
+    tap_ok(roamd_admission_add(t, "vm", "src-a", q2, 62001, err, sizeof err) == 0 &&
+           roamd_admission_count(t, 62001) == 1, "expired entries swept");
+    roamd_admission_drop(t, q2);
+    tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 62002, err, sizeof err) < 0 &&
+           roamd_admission_count(t, 62002) == 0, "dropped admission gone");
+    int full = 0;
+    for (unsigned i = 0; i < ROAMD_ADMISSIONS_MAX + 1; i++) {
+        uint8_t q[16] = { 0 };
+        memcpy(q + 8, &i, sizeof i);
+        q[0] = 9;
+        if (roamd_admission_add(t, "vm", "s", q, 70000, err, sizeof err) < 0)
+            full++;
+    }
+    tap_ok(full == 1 && strstr(err, "full"), "table bounded at %d (%s)", ROAMD_ADMISSIONS_MAX, err);
+    tap_ok(roamd_admission_count(t, 70000 + 60000) == 0, "all expire");
+    char longname[400];
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    tap_ok(roamd_admission_add(t, longname, "s", q1, 1, err, sizeof err) < 0, "long name refused");
+    roamd_admissions_free(t);
+}
+
+static void test_rate(void)
+{
+    roamd_ratelimit *r = roamd_ratelimit_new(3);
+    int ok = 0;
+    for (int i = 0; i < 5; i++)
+        ok += roamd_ratelimit_allow(r, "2001:db8::1", 1000);
+    tap_ok(ok == 3, "burst of 3 per minute allowed, then refused (%d)", ok);
+    tap_ok(roamd_ratelimit_allow(r, "2001:db8::2", 1000), "other address has its own bucket");
+    tap_ok(!roamd_ratelimit_allow(r, "2001:db8::1", 10000), "no refill after 9 s");
+    tap_ok(roamd_ratelimit_allow(r, "2001:db8::1", 21000), "one token back after 20 s");
+    /* Many addresses: the table stays bounded, new ones still get served. */
+    char a[64];
+    int served = 0;
+    for (int i = 0; i < ROAMD_RATE_ADDRS + 100; i++) {
+        snprintf(a, sizeof a, "10.0.%d.%d", i / 256, i % 256);
+        served += roamd_ratelimit_allow(r, a, 30000 + i);
+    }
+    tap_ok(served == ROAMD_RATE_ADDRS + 100, "LRU eviction keeps serving new addresses");
+    roamd_ratelimit_free(r);
+}
+
+int main(void)
+{
+    test_admissions();
+    test_rate();
+    return tap_done();
+}
