@@ -12,12 +12,15 @@
 #define FP_HAVE_ADX_ASM 1
 #endif
 
-/* p = 0x1a0111ea...ffffaaab, little-endian limbs. */
-static const uint64_t P[FP_LIMBS] = {
-    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
-    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
 /* -p^(-1) mod 2^64, the Montgomery reduction factor. */
 #define P_N0 0x89f3fffcfffcfffdULL
+/* p = 0x1a0111ea...ffffaaab as little-endian limbs, followed by n0 so the
+ * assembly can address both through one memory operand.  P is the modulus
+ * view used by the C template (it reads only the first six words). */
+static const uint64_t P_AND_N0[FP_LIMBS + 1] = {
+    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
+    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL, P_N0};
+#define P P_AND_N0
 /* R^2 mod p with R = 2^384: fp_mul(x, R^2) moves x into Montgomery form. */
 static const uint64_t P_R2[FP_LIMBS] = {
     0xf4df1f341c341746ULL, 0x0a76e6a609d104f1ULL, 0x8de5476c4c95b6d5ULL,
@@ -52,12 +55,10 @@ void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
  * conditional subtraction uses sbb + cmov: no branch, no secret index.
  *
  * Register roles: rdi = r, rsi = a, rcx = b, rdx = multiplier (mulx's
- * implicit operand), r15 = the other factor, r13/r14 = product low/high halves; the accumulator
- * t0..t6 lives in rax, rbx, r8..r12 and rotates by one register per row
- * instead of being shifted.  p and n0 are read from P_ADX in memory. */
-static const uint64_t P_ADX[FP_LIMBS + 1] = {
-    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
-    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL, P_N0};
+ * implicit operand), r15 = the other factor, r13/r14 = product low/high
+ * halves; the accumulator t0..t6 lives in rax, rbx, r8..r12 and rotates by
+ * one register per row instead of being shifted.  p and n0 are read from
+ * P_AND_N0 in memory (operand %[p]). */
 
 /* t[j] += lo(a[j] * rdx) on the OF chain, t[j+1] += hi(...) on the CF chain.
  * The operand is loaded by a separate mov: on Zen 3 mulx with a memory
@@ -136,7 +137,7 @@ static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
         ADX_ROW(5, r11, r12, rax, rbx, r8, r9, r10)
         ADX_FINAL
         : "+D"(r), "+S"(a), "+c"(b)
-        : [p] "m"(P_ADX)
+        : [p] "m"(P_AND_N0)
         : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
@@ -214,7 +215,7 @@ static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
         "adcq 11*8(%%rsi), %%r10\n\t"
         ADX_FINAL
         : "+D"(r), "+S"(t)
-        : [p] "m"(P_ADX)
+        : [p] "m"(P_AND_N0)
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
@@ -264,7 +265,7 @@ static void fp_add_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
         "movq %%r10, 4*8(%%rdi)\n\t"
         "movq %%r11, 5*8(%%rdi)\n\t"
         : "+D"(r), "+S"(a), "+d"(b)
-        : [p] "m"(P_ADX)
+        : [p] "m"(P_AND_N0)
         : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
@@ -310,7 +311,7 @@ static void fp_sub_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
         "movq %%r10, 4*8(%%rdi)\n\t"
         "movq %%r11, 5*8(%%rdi)\n\t"
         : "+D"(r), "+S"(a), "+d"(b)
-        : [p] "m"(P_ADX)
+        : [p] "m"(P_AND_N0)
         : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
