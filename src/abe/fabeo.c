@@ -5,6 +5,7 @@
  * attribute set and the public coefficients gamma only. */
 #include "fabeo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -60,21 +61,24 @@ int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_
 int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                   const gt_t *m, const fr_t *v, const fr_t *sp)
 {
-    static __thread fabeo_ct_proj_t proj;
     if (ct == NULL)
         return FABEO_ERR_ARGUMENT;
-    int rc = fabeo_encrypt_proj(&proj, mpk, pp, m, v, sp);
-    if (rc != FABEO_OK)
-        return rc;
-    /* The ciphertext is public: variable-time conversion is fine. */
-    ROAM_DECLASSIFY(&proj, sizeof proj);
-    ct->n1 = proj.n1;
-    ct->tau = proj.tau;
-    g2_to_affine(&ct->ct1, &proj.ct1);
-    g2_batch_to_affine_vartime(ct->ct2, proj.ct2, proj.tau);
-    g1_batch_to_affine_vartime(ct->ct3, proj.ct3, proj.n1);
-    ct->ctp = proj.ctp;
-    return FABEO_OK;
+    fabeo_ct_proj_t *proj = malloc(sizeof *proj);
+    if (proj == NULL)
+        return FABEO_ERR_INTERNAL;
+    int rc = fabeo_encrypt_proj(proj, mpk, pp, m, v, sp);
+    if (rc == FABEO_OK) {
+        /* The ciphertext is public: variable-time conversion is fine. */
+        ROAM_DECLASSIFY(proj, sizeof *proj);
+        ct->n1 = proj->n1;
+        ct->tau = proj->tau;
+        g2_to_affine(&ct->ct1, &proj->ct1);
+        g2_batch_to_affine_vartime(ct->ct2, proj->ct2, proj->tau);
+        g1_batch_to_affine_vartime(ct->ct3, proj->ct3, proj->n1);
+        ct->ctp = proj->ctp;
+    }
+    free(proj);
+    return rc;
 }
 
 /* C = prod_{i in I} ct3_i^gamma_i (public inputs). */
