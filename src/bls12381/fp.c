@@ -219,6 +219,107 @@ static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
+/* Double-width square for fp_sqr: each cross product a_i a_j (i < j) is
+ * formed once (15 mulx instead of 30), the cross sum is doubled and the six
+ * squares a_i^2 added in one pass, then fp_redc_adx reduces.
+ * Phase 1 accumulates the cross products row by row (row i: a_i times
+ * a_{i+1..5}), storing limbs 2i+1, 2i+2 once no later row touches them.
+ * Phase 2 walks the 12 limbs once: the CF chain doubles (adcx x, x) and
+ * the OF chain adds the squares. */
+#define SQR_MAC(off, tj, tj1)                      \
+    "movq " #off "*8(%%rsi), %%r15\n\t"            \
+    "mulxq %%r15, %%r13, %%r14\n\t"                \
+    "adoxq %%r13, %%" #tj "\n\t"                   \
+    "adcxq %%r14, %%" #tj1 "\n\t"
+#define SQR_DIAG(i, x, y)                          \
+    "movq " #i "*8(%%rsi), %%rdx\n\t"              \
+    "mulxq %%rdx, %%r13, %%r14\n\t"                \
+    "adcxq %%" #x ", %%" #x "\n\t"                 \
+    "adoxq %%r13, %%" #x "\n\t"                    \
+    "adcxq %%" #y ", %%" #y "\n\t"                 \
+    "adoxq %%r14, %%" #y "\n\t"                    \
+    "movq %%" #x ", 2*" #i "*8(%%rdi)\n\t"         \
+    "movq %%" #y ", 2*" #i "*8+8(%%rdi)\n\t"
+
+static void fp_sqr_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS])
+{
+    __asm__ volatile(
+        /* row 0: a0 * a1..a5 -> limbs 1..6 in rax, rbx, rcx, r8, r9, r10 */
+        "movq 0*8(%%rsi), %%rdx\n\t"
+        "xorl %%r11d, %%r11d\n\t" /* clear CF, OF */
+        "movq 1*8(%%rsi), %%r15\n\t"
+        "mulxq %%r15, %%rax, %%rbx\n\t"
+        "movq 2*8(%%rsi), %%r15\n\t"
+        "mulxq %%r15, %%r13, %%rcx\n\t"
+        "adcxq %%r13, %%rbx\n\t"
+        "movq 3*8(%%rsi), %%r15\n\t"
+        "mulxq %%r15, %%r13, %%r8\n\t"
+        "adcxq %%r13, %%rcx\n\t"
+        "movq 4*8(%%rsi), %%r15\n\t"
+        "mulxq %%r15, %%r13, %%r9\n\t"
+        "adcxq %%r13, %%r8\n\t"
+        "movq 5*8(%%rsi), %%r15\n\t"
+        "mulxq %%r15, %%r13, %%r10\n\t"
+        "adcxq %%r13, %%r9\n\t"
+        "adcxq %%r11, %%r10\n\t" /* r11 = 0 */
+        "movq %%rax, 1*8(%%rdi)\n\t"
+        "movq %%rbx, 2*8(%%rdi)\n\t"
+        /* row 1: a1 * a2..a5 -> limbs 3..7 (rcx, r8, r9, r10, r11) */
+        "movq 1*8(%%rsi), %%rdx\n\t"
+        "xorl %%r11d, %%r11d\n\t"
+        SQR_MAC(2, rcx, r8) SQR_MAC(3, r8, r9) SQR_MAC(4, r9, r10) SQR_MAC(5, r10, r11)
+        "movl $0, %%r13d\n\t"
+        "adoxq %%r13, %%r11\n\t"
+        "movq %%rcx, 3*8(%%rdi)\n\t"
+        "movq %%r8, 4*8(%%rdi)\n\t"
+        /* row 2: a2 * a3..a5 -> limbs 5..8 (r9, r10, r11, rax) */
+        "movq 2*8(%%rsi), %%rdx\n\t"
+        "xorl %%eax, %%eax\n\t"
+        SQR_MAC(3, r9, r10) SQR_MAC(4, r10, r11) SQR_MAC(5, r11, rax)
+        "movl $0, %%r13d\n\t"
+        "adoxq %%r13, %%rax\n\t"
+        "movq %%r9, 5*8(%%rdi)\n\t"
+        "movq %%r10, 6*8(%%rdi)\n\t"
+        /* row 3: a3 * a4..a5 -> limbs 7..9 (r11, rax, rbx) */
+        "movq 3*8(%%rsi), %%rdx\n\t"
+        "xorl %%ebx, %%ebx\n\t"
+        SQR_MAC(4, r11, rax) SQR_MAC(5, rax, rbx)
+        "movl $0, %%r13d\n\t"
+        "adoxq %%r13, %%rbx\n\t"
+        "movq %%r11, 7*8(%%rdi)\n\t"
+        "movq %%rax, 8*8(%%rdi)\n\t"
+        /* row 4: a4 * a5 -> limbs 9..10 (rbx, rcx) */
+        "movq 4*8(%%rsi), %%rdx\n\t"
+        "movq 5*8(%%rsi), %%r15\n\t"
+        "mulxq %%r15, %%r13, %%rcx\n\t"
+        "addq %%r13, %%rbx\n\t"
+        "adcq $0, %%rcx\n\t"
+        "movq %%rbx, 9*8(%%rdi)\n\t"
+        "movq %%rcx, 10*8(%%rdi)\n\t"
+        /* phase 2: t = 2 * cross + squares, limb pairs (2i, 2i+1) */
+        "xorl %%eax, %%eax\n\t" /* limb 0 of the cross sum, CF = OF = 0 */
+        "movq 1*8(%%rdi), %%rbx\n\t"
+        SQR_DIAG(0, rax, rbx)
+        "movq 2*8(%%rdi), %%rax\n\t"
+        "movq 3*8(%%rdi), %%rbx\n\t"
+        SQR_DIAG(1, rax, rbx)
+        "movq 4*8(%%rdi), %%rax\n\t"
+        "movq 5*8(%%rdi), %%rbx\n\t"
+        SQR_DIAG(2, rax, rbx)
+        "movq 6*8(%%rdi), %%rax\n\t"
+        "movq 7*8(%%rdi), %%rbx\n\t"
+        SQR_DIAG(3, rax, rbx)
+        "movq 8*8(%%rdi), %%rax\n\t"
+        "movq 9*8(%%rdi), %%rbx\n\t"
+        SQR_DIAG(4, rax, rbx)
+        "movq 10*8(%%rdi), %%rax\n\t"
+        "movl $0, %%ebx\n\t" /* limb 11 of the cross sum; mov keeps flags */
+        SQR_DIAG(5, rax, rbx)
+        : "+D"(t), "+S"(a)
+        :
+        : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r13", "r14", "r15", "cc", "memory");
+}
+
 /* Modular addition and subtraction in plain x86-64 (no extension needed):
  * the Fp tower spends about half its time in them, and the compiled C
  * keeps 12 live limbs, spilling callee-saved registers on every call.
@@ -363,9 +464,11 @@ void fp_mul(fp_t *r, const fp_t *a, const fp_t *b)
 
 void fp_sqr(fp_t *r, const fp_t *a)
 {
-    if (fp_use_adx)
-        fp_mul_adx(r->l, a->l, a->l);
-    else
+    if (fp_use_adx) {
+        uint64_t t[FP_WIDE_LIMBS];
+        fp_sqr_wide_adx(t, a->l);
+        fp_redc_adx(r->l, t);
+    } else
         mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS);
 }
 
