@@ -2,8 +2,8 @@
 # migration with libvirt's job statistics, and ICMPv6 interruption (longest
 # gap between echo replies) seen from the user node.
 
-# Prints one field (milliseconds or a number) of `domjobinfo` output.
-jobinfo_field() { awk -F: -v k="$2" '$1 == k {split($2, v, " "); print v[1]}' <<<"$1"; }
+# Prints one field of `domjobinfo` output with its unit ("984 ms", "1.2 GiB").
+jobinfo_field() { awk -F: -v k="$2" '$1 == k {split($2, v, " "); print v[1] (v[2] == "" ? "" : " " v[2])}' <<<"$1"; }
 
 # migrate_baseline DST [VIRSH-ARGS...]: virsh migrate --live --p2p
 # --persistent --undefinesource over the lab network, then the completed
@@ -17,7 +17,7 @@ migrate_baseline() {
         "$VM" "$(host_tcp_uri "$dst")" || die "migration $src -> $dst failed"
     t1=$(now_ms)
     info=$(virsh_h "$dst" domjobinfo "$VM" --completed --keep-completed)
-    printf 'migrate %s -> %s: total %d ms (virsh), job %s ms, downtime %s ms, memory %s MiB in %s passes\n' \
+    printf 'migrate %s -> %s: total %d ms (virsh), job %s, downtime %s, memory %s in %s passes\n' \
         "$src" "$dst" $((t1 - t0)) "$(jobinfo_field "$info" 'Time elapsed')" \
         "$(jobinfo_field "$info" 'Total downtime')" "$(jobinfo_field "$info" 'Memory processed')" \
         "$(jobinfo_field "$info" 'Iteration')"

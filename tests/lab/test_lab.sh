@@ -15,6 +15,9 @@ mkdir -p "$ROAM_LAB_STATE"
 exec 9>"$ROAM_LAB_STATE/test.lock"
 flock -w 600 9 || { echo "Bail out! another lab test holds $ROAM_LAB_STATE/test.lock"; exit 1; }
 source "$repo/lab/lib/common.sh"   # names and addresses only
+# Never leave a lab running, also when meson's timeout kills the test.
+trap '"$LAB" down >/dev/null 2>&1' EXIT
+trap 'exit 1' INT TERM
 
 echo "1..31"
 n=0 failed=0
@@ -114,7 +117,7 @@ check "secondary link up via libvirt: guest sees carrier" wait_carrier eth1 1
 lab link secondary down
 check "secondary link down via libvirt: guest loses carrier" wait_carrier eth1 0
 check "migrate-baseline B -> A" migrate A
-check "user node pings the guest on A again" ping_ok "$addr_a"
+check "user node pings the guest on A again" ping_ok_eventually "$addr_a"
 PIDS=$(lab_pids)
 check "lab down" lab down
 check "nothing left behind (namespaces, processes, run dir, mounts)" nothing_left
