@@ -13,8 +13,9 @@
 #include "ct_affine.h"
 #include "ct_declassify.h"
 
-int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-                       const gt_t *m, const fr_t *v, const fr_t *sp)
+/* ct1, ct2_1..ct2_tau and ct'. */
+static int encrypt_head(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
+                        const gt_t *m, const fr_t *v, const fr_t *sp)
 {
     const fabeo_params_t *par = fabeo_params();
     if (ct == NULL || mpk == NULL || pp == NULL || m == NULL || v == NULL || sp == NULL)
@@ -28,7 +29,20 @@ int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_
     g2_fixed_base_mul(&ct->ct1, &par->h_table, &v[0]);
     for (unsigned t = 0; t < pp->tau; t++)
         g2_fixed_base_mul(&ct->ct2[t], &par->h_table, &sp[t]);
+    gt_t as;
+    gt_fixed_base_pow(&as, &mpk->a_table, &v[0]);
+    gt_mul(&ct->ctp, &as, m);
+    OPENSSL_cleanse(&as, sizeof as);
+    return FABEO_OK;
+}
 
+int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
+                       const gt_t *m, const fr_t *v, const fr_t *sp)
+{
+    const fabeo_params_t *par = fabeo_params();
+    int hrc = encrypt_head(ct, mpk, pp, m, v, sp);
+    if (hrc != FABEO_OK)
+        return hrc;
     fr_t lambda;
     g1_t hs, bl, base;
     int rc = FABEO_OK;
@@ -48,13 +62,9 @@ int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_
         g1_fixed_base_mul(&bl, &par->b_table, &lambda);
         g1_add(&ct->ct3[i], &hs, &bl);
     }
-    gt_t as;
-    gt_fixed_base_pow(&as, &mpk->a_table, &v[0]);
-    gt_mul(&ct->ctp, &as, m);
     OPENSSL_cleanse(&lambda, sizeof lambda);
     OPENSSL_cleanse(&hs, sizeof hs);
     OPENSSL_cleanse(&bl, sizeof bl);
-    OPENSSL_cleanse(&as, sizeof as);
     return rc;
 }
 

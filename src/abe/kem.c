@@ -1,6 +1,6 @@
 /* The FABEO CCA KEM (kem.h, FABEO.md section 4): coin derivation, HKDF key
- * derivation, Encaps, and Decaps with a full constant-time re-encryption
- * check.  Every secret (u, R, coins, shares, R', K candidates) is cleansed
+ * derivation, Encaps, and Decaps with the constant-time re-encryption check
+ * of kem_check.c.  Every secret (u, R, coins, shares, R', K candidates) is cleansed
  * on every path. */
 #include "kem.h"
 
@@ -13,8 +13,8 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
-#include "ct_declassify.h"
 #include "hash_to_curve.h"
+#include "kem_check.h"
 
 /* (v_1..v_n2, s'_1..s'_tau) = hash_to_field(ser_GT(R) || mpk_id ||
  * I2OSP(len(pol), 4) || pol, count = n2 + tau). */
@@ -126,28 +126,6 @@ out:
     return rc;
 }
 
-/* All-ones if the re-encryption equals the decoded ciphertext, compared
- * group element by group element in constant time (the encodings are
- * canonical, so this is equality of ser(CT)); no early exit. */
-static uint64_t same_ct(const fabeo_ct_proj_t *re, const fabeo_ct_t *ct)
-{
-    uint64_t ok = 1;
-    g2_t q;
-    g1_t p;
-    g2_from_affine(&q, &ct->ct1);
-    ok &= g2_equal(&q, &re->ct1);
-    for (unsigned t = 0; t < ct->tau; t++) {
-        g2_from_affine(&q, &ct->ct2[t]);
-        ok &= g2_equal(&q, &re->ct2[t]);
-    }
-    for (unsigned i = 0; i < ct->n1; i++) {
-        g1_from_affine(&p, &ct->ct3[i]);
-        ok &= g1_equal(&p, &re->ct3[i]);
-    }
-    ok &= gt_equal(&re->ctp, &ct->ctp);
-    return ok;
-}
-
 int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
                size_t ct_len, const fabeo_policy_t *hint, uint8_t key[KEM_KEY_BYTES])
 {
@@ -164,11 +142,10 @@ int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
     fabeo_policy_t *own = NULL;
     const fabeo_policy_t *pp = hint;
     fabeo_ct_t *c = malloc(sizeof *c);
-    fabeo_ct_proj_t *re = malloc(sizeof *re);
     fr_t coins[KEM_MAX_COINS];
     gt_t r;
     int rc = KEM_DECAPS_FAILED;
-    if (c == NULL || re == NULL)
+    if (c == NULL)
         goto out;
     if (pp == NULL || pp->enc_len != pol_len || memcmp(pp->enc, pol, pol_len) != 0) {
         pol_error_t err;
@@ -189,20 +166,13 @@ int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
         goto out;
     if (derive_coins(coins, &r, mpk, pp) != KEM_OK)
         goto out;
-    if (fabeo_encrypt_proj(re, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK)
-        goto out;
-    uint64_t same = same_ct(re, c);
-    ROAM_DECLASSIFY(&same, sizeof same);   /* rejection is public */
-    if (same != 1)
+    if (kem_check_reencryption(mpk, pp, c, &r, coins, coins + pp->n2) != 1)
         goto out;
     if (kdf(key, &r, ct, ct_len) == KEM_OK)
         rc = KEM_OK;
 out:
     OPENSSL_cleanse(&r, sizeof r);
     OPENSSL_cleanse(coins, sizeof coins);
-    if (re != NULL)
-        OPENSSL_cleanse(re, sizeof *re);
-    free(re);
     free(c);
     if (own != NULL) {
         fabeo_policy_clear(own);
