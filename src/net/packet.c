@@ -61,7 +61,10 @@ ssize_t roam_packet_recv(int fd, uint8_t *buf, size_t cap, int64_t deadline,
             return roam_errf(err, errlen, "poll: %s", strerror(errno));
         ssize_t n = recv(fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
+            /* ENETDOWN is reported once (and then cleared) when the device
+             * went down meanwhile, e.g. a tap libvirt flips while we watch:
+             * keep watching, it may come back before the deadline. */
+            if (errno == EAGAIN || errno == EINTR || errno == ENETDOWN)
                 continue;
             return roam_errf(err, errlen, "recv frame: %s", strerror(errno));
         }

@@ -2,6 +2,7 @@
 #include "ra_deliver.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include "packet.h"
 
 #define ETH_P_ALL_ 0x0003
-#define ETH_P_IPV6_ 0x86dd
 #define RESEND_MS 150
 
 int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const uint8_t guest_mac[6],
@@ -21,6 +21,7 @@ int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const u
     memset(r, 0, sizeof *r);
     r->send_fd = r->watch_fd = -1;
     r->seen_after_ms = -1;
+    r->link_after_ms = -1;
     if (strlen(tap) >= sizeof r->tap)
         return roam_errf(err, errlen, "tap name too long");
     strcpy(r->tap, tap);
@@ -49,21 +50,34 @@ int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const u
     if (n < 0)
         return roam_errf(err, errlen, "destination's RA does not fit a frame");
     r->frame_len = (size_t)n;
-    /* Watch before sending, so the guest's quick answer is not missed. */
-    r->watch_fd = roam_packet_open(tap, ETH_P_IPV6_, err, errlen);
+    /* Watch before sending, so the guest's quick answer is not missed.
+     * ETH_P_ALL, not ETH_P_IPV6: on a bridge port, protocol-specific packet
+     * sockets run after the bridge has consumed the frame, so they never see
+     * what the guest sends. */
+    r->watch_fd = roam_packet_open(tap, ETH_P_ALL_, err, errlen);
     if (r->watch_fd < 0)
         return -1;
     r->send_fd = roam_packet_open(tap, ETH_P_ALL_, err, errlen);
     if (r->send_fd < 0)
         goto fail;
     r->started_ms = roam_now_ms();
-    if (roam_packet_send(r->send_fd, r->frame, r->frame_len, err, errlen) < 0)
-        goto fail;
-    r->sends = 1;
     return 0;
 fail:
     roamd_ra_deliver_stop(r);
     return -1;
+}
+
+/* Until the guest's link is up, QEMU drops what we send it; the first frame
+ * the guest itself sends (MLD report, RS, DAD) shows the link is up, so the
+ * RA is sent again right then.  Before that it is re-sent every RESEND_MS,
+ * after that every second until the guest's DAD probe for a new-prefix
+ * address shows (none comes when the guest already holds that address). */
+int roamd_ra_deliver_send(struct roamd_ra_delivery *r, char *err, size_t errlen)
+{
+    if (roam_packet_send(r->send_fd, r->frame, r->frame_len, err, errlen) < 0)
+        return -1;
+    r->sends++;
+    return 0;
 }
 
 static void *watch(void *arg)
@@ -74,21 +88,33 @@ static void *watch(void *arg)
     char err[ROAM_ERR_MAX];
     while (!r->stop && roam_now_ms() < end) {
         uint8_t f[256];
+        /* Wake at least every 50 ms: stop must not wait for a long poll. */
         int64_t dl = next_send < end ? next_send : end;
+        if (dl > roam_now_ms() + 50)
+            dl = roam_now_ms() + 50;
         ssize_t n = roam_packet_recv(r->watch_fd, f, sizeof f, dl, err, sizeof err);
-        struct in6_addr target;
-        if (n > 0 && roam_frame_ns_target(f, (size_t)n, r->guest_mac, &target) &&
-            roam_in6_prefix_match(&target, &r->prefix, r->prefix_len)) {
-            r->seen_addr = target;
-            r->seen_after_ms = roam_now_ms() - r->started_ms;
+        if (n < 0) {
+            snprintf(r->watch_error, sizeof r->watch_error, "%.120s", err);
             break;
         }
-        if (n < 0)
-            break;
-        if (roam_now_ms() >= next_send) {
+        int resend = roam_now_ms() >= next_send;
+        if (n >= ROAM_ETH_HLEN && memcmp(f + 6, r->guest_mac, 6) == 0) {
+            if (r->link_after_ms < 0) {
+                r->link_after_ms = roam_now_ms() - r->started_ms;
+                resend = 1;
+            }
+            struct in6_addr target;
+            if (roam_frame_ns_target(f, (size_t)n, r->guest_mac, &target) &&
+                roam_in6_prefix_match(&target, &r->prefix, r->prefix_len)) {
+                r->seen_addr = target;
+                r->seen_after_ms = roam_now_ms() - r->started_ms;
+                break;
+            }
+        }
+        if (resend) {
             if (roam_packet_send(r->send_fd, r->frame, r->frame_len, err, sizeof err) == 0)
                 r->sends++;
-            next_send = roam_now_ms() + RESEND_MS;
+            next_send = roam_now_ms() + (r->link_after_ms < 0 ? RESEND_MS : 1000);
         }
     }
     return NULL;

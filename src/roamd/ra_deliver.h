@@ -4,7 +4,8 @@
  * holding up the migration, watch the tap for the guest's duplicate-address
  * Neighbor Solicitation for an address in the new prefix — the sign that the
  * guest took the RA — and re-send the RA until it shows (the guest drops
- * frames that arrive before its link is up). */
+ * frames that arrive before its link is up): the first frame the guest
+ * sends shows its link is up, and the RA goes out again at that moment. */
 #ifndef ROAMD_RA_DELIVER_H
 #define ROAMD_RA_DELIVER_H
 
@@ -24,19 +25,26 @@ struct roamd_ra_delivery {
     int64_t started_ms;
     int window_ms;
     /* Set by the watcher; read after roamd_ra_deliver_stop. */
+    int64_t link_after_ms;      /* first frame from the guest NIC; -1 if none */
     int64_t seen_after_ms;      /* guest's NS for a new-prefix address; -1 if not seen */
     struct in6_addr seen_addr;
     int sends;
+    char watch_error[128];      /* why the watcher stopped early, or "" */
     volatile int stop;
     pthread_t thread;
     int running;
 };
 
-/* Build the frame (source MAC: the RA's SLLA, else the tap's), open the
- * sockets and send it once.  0, or -1 with err (nothing left open). */
+/* Build the frame (source MAC: the RA's SLLA, else the tap's) and open the
+ * sockets — before the NIC is linked up, so that the guest's first frames
+ * (sent within tens of ms of link-up) are not missed.  0, or -1 with err
+ * (nothing left open). */
 int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const uint8_t guest_mac[6],
                            const uint8_t *ra, size_t ra_len, const struct in6_addr *router,
                            char *err, size_t errlen);
+
+/* Send the RA once.  0 or -1. */
+int roamd_ra_deliver_send(struct roamd_ra_delivery *r, char *err, size_t errlen);
 
 /* Start re-sending/watching in the background for at most window_ms. */
 int roamd_ra_deliver_watch(struct roamd_ra_delivery *r, int window_ms);

@@ -105,7 +105,10 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     if (f->rd_open || f->rd.sends) {
         roam_json_obj_begin(&j, "ra_delivery");
         roam_json_i64(&j, "sends", f->rd.sends);
-        roam_json_i64(&j, "guest_ns_after_ms", f->rd.seen_after_ms);
+        roam_json_i64(&j, "guest_link_after_ms", f->rd.link_after_ms);
+        roam_json_i64(&j, "guest_dad_after_ms", f->rd.seen_after_ms);
+        if (f->rd.watch_error[0])
+            roam_json_str(&j, "watch_error", f->rd.watch_error);
         roam_json_obj_end(&j);
     }
     if (f->post) {
@@ -331,17 +334,21 @@ static void flow_run(struct flow *f)
         fail(f, PRE, "%s", err);
         return;
     }
-    if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0) {
-        fail(f, PRE, "cannot link up the secondary NIC: %s", err);
-        return;
-    }
-    f->linked_up = 1;
     if (roamd_ra_deliver_start(&f->rd, f->secondary.target, smac, ra, (size_t)ra_len, &router,
                                err, sizeof err) < 0) {
         fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
         return;
     }
     f->rd_open = 1;
+    if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0) {
+        fail(f, PRE, "cannot link up the secondary NIC: %s", err);
+        return;
+    }
+    f->linked_up = 1;
+    if (roamd_ra_deliver_send(&f->rd, err, sizeof err) < 0) {
+        fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
+        return;
+    }
     f->t.pre_processing_us = (uint64_t)(now_us() - f->start_us);
 
     /* Migration: the RA is out; the watcher re-sends it until the guest
@@ -396,6 +403,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     f.addr = addr;
     f.au = au;
     f.start_us = now_us();
+    roam__v1__phase_timings__init(&f.t);
     f.t.dest_auth_us = m->dest_auth_us;
     f.t.source_auth_us = m->source_auth_us;
     (void)auth;
