@@ -1,6 +1,6 @@
-/* FABEO Encrypt (deterministic given its coins) and Decrypt (one
- * multi-pairing of 2 + tau pairs, one final exponentiation), FABEO.md
- * section 2.  Secret values (coins, shares, key components, P_t) only meet
+/* FABEO Encrypt (deterministic given its coins; rows on two threads, see
+ * par.h) and Decrypt (one multi-pairing of 2 + tau pairs, one final
+ * exponentiation), FABEO.md section 2.  Secret values (coins, shares, key components, P_t) only meet
  * constant-time operations; branches depend on the policy, the key's
  * attribute set and the public coefficients gamma only. */
 #include "fabeo.h"
@@ -12,6 +12,7 @@
 
 #include "ct_affine.h"
 #include "ct_declassify.h"
+#include "par.h"
 
 /* ct1, ct2_1..ct2_tau and ct'. */
 static int encrypt_head(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
@@ -36,36 +37,51 @@ static int encrypt_head(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo
     return FABEO_OK;
 }
 
-int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-                       const gt_t *m, const fr_t *v, const fr_t *sp)
+/* Rows [from, to) of Encrypt: ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}. */
+typedef struct {
+    fabeo_ct_proj_t *ct;
+    const fabeo_policy_t *pp;
+    const fr_t *v, *sp;
+} rows_job_t;
+
+static int encrypt_rows(void *arg, size_t from, size_t to)
 {
+    const rows_job_t *j = arg;
     const fabeo_params_t *par = fabeo_params();
-    int hrc = encrypt_head(ct, mpk, pp, m, v, sp);
-    if (hrc != FABEO_OK)
-        return hrc;
+    const fabeo_policy_t *pp = j->pp;
     fr_t lambda;
     g1_t hs, bl, base;
     int rc = FABEO_OK;
-    for (size_t i = 0; i < pp->n1; i++) {
-        const fr_t *s_occ = &sp[lsss_occ(&pp->lsss, i) - 1];
-        unsigned j = pp->row_attr[i];
-        if (lsss_share(&pp->lsss, i, v, &lambda) != POL_OK) {
+    for (size_t i = from; i < to; i++) {
+        const fr_t *s_occ = &j->sp[lsss_occ(&pp->lsss, i) - 1];
+        unsigned a = pp->row_attr[i];
+        if (lsss_share(&pp->lsss, i, j->v, &lambda) != POL_OK) {
             rc = FABEO_ERR_POLICY;
             break;
         }
         if (pp->tables != NULL) {
-            g1_fixed_base_mul(&hs, &pp->tables[j], s_occ);
+            g1_fixed_base_mul(&hs, &pp->tables[a], s_occ);
         } else {
-            g1_from_affine(&base, &pp->h[j]);
+            g1_from_affine(&base, &pp->h[a]);
             g1_mul(&hs, &base, s_occ);
         }
         g1_fixed_base_mul(&bl, &par->b_table, &lambda);
-        g1_add(&ct->ct3[i], &hs, &bl);
+        g1_add(&j->ct->ct3[i], &hs, &bl);
     }
     OPENSSL_cleanse(&lambda, sizeof lambda);
     OPENSSL_cleanse(&hs, sizeof hs);
     OPENSSL_cleanse(&bl, sizeof bl);
     return rc;
+}
+
+int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
+                       const gt_t *m, const fr_t *v, const fr_t *sp)
+{
+    int rc = encrypt_head(ct, mpk, pp, m, v, sp);
+    if (rc != FABEO_OK)
+        return rc;
+    rows_job_t job = {ct, pp, v, sp};
+    return par_for2(pp->n1, 8, encrypt_rows, &job);
 }
 
 int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,

@@ -4,7 +4,6 @@
  * exponentiation, and the constant-time batch affine conversion. */
 #include "fabeo.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 
 #include "ct_affine.h"
 #include "ct_declassify.h"
+#include "par.h"
 
 int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a)
 {
@@ -107,46 +107,26 @@ void fabeo_key_finish(fabeo_key_t *key)
 
 /* out[i] = H_A(s_i)^r for i in [from, to): the bulk of KeyGen (a hash and
  * a constant-time multiplication per string; numeric attributes expand to
- * dozens of strings). */
+ * dozens of strings, so it runs on two threads, see par.h). */
 typedef struct {
     g1_t *out;
     const attr_set_t *s;
-    size_t from, to;
     const fr_t *r;
-    int rc;
 } powers_job_t;
 
-static void *attr_powers(void *arg)
+static int attr_powers(void *arg, size_t from, size_t to)
 {
     powers_job_t *j = arg;
     g1_t hy;
-    j->rc = FABEO_OK;
-    for (size_t i = j->from; i < j->to && j->rc == FABEO_OK; i++) {
+    for (size_t i = from; i < to; i++) {
         size_t len;
         const uint8_t *y = attr_set_get(j->s, i, &len);
-        j->rc = fabeo_hash_attr(&hy, y, len);
-        if (j->rc == FABEO_OK)
-            g1_mul(&j->out[i], &hy, j->r);
+        int rc = fabeo_hash_attr(&hy, y, len);
+        if (rc != FABEO_OK)
+            return rc;
+        g1_mul(&j->out[i], &hy, j->r);
     }
-    return NULL;
-}
-
-/* KeyGen runs rarely, at the authority, on keys of up to thousands of
- * strings: a second thread halves its latency on a two-core machine.  The
- * threads write disjoint ranges; without a thread everything runs here. */
-static int attr_powers_all(g1_t *out, const attr_set_t *s, size_t n, const fr_t *r)
-{
-    powers_job_t a = {out, s, 0, n / 2, r, FABEO_OK}, b = {out, s, n / 2, n, r, FABEO_OK};
-    pthread_t th;
-    if (n < 16 || pthread_create(&th, NULL, attr_powers, &a) != 0) {
-        a.to = n;
-        attr_powers(&a);
-        return a.rc;
-    }
-    attr_powers(&b);
-    if (pthread_join(th, NULL) != 0)
-        return FABEO_ERR_INTERNAL;
-    return a.rc != FABEO_OK ? a.rc : b.rc;
+    return FABEO_OK;
 }
 
 int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
@@ -185,7 +165,8 @@ int fabeo_keygen_with(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_
     int rc = FABEO_OK;
     g1_t t;
     g2_t sk3;
-    if ((rc = attr_powers_all(pts, &key->attrs, n, r)) != FABEO_OK)
+    powers_job_t job = {pts, &key->attrs, r};
+    if ((rc = par_for2(n, 8, attr_powers, &job)) != FABEO_OK)
         goto out;
     g1_fixed_base_mul(&pts[n], &pp->g_table, &msk->alpha);
     g1_fixed_base_mul(&t, &pp->b_table, r);

@@ -54,6 +54,7 @@ ALPHA_B64=$(sed -n 2p "$T/kgc/msk.pem")
 C="--mpk $T/kgc/mpk.pem --key $T/u.key"
 expect 0 "check satisfied" "$ROAM" check $C --policy 'grade >= 3 and expiry >= 2026-11-25'
 [ "$(cat "$T/out")" = satisfied ]; ok $? "prints 'satisfied'"
+expect 0 "check satisfied on one thread (ROAM_ABE_THREADS=1)" env ROAM_ABE_THREADS=1 "$ROAM" check $C --policy 'grade >= 3 and expiry >= 2026-11-25'
 expect 1 "check not satisfied" "$ROAM" check $C --policy 'grade >= 5 or B4'
 [ "$(cat "$T/out")" = "not satisfied" ]; ok $? "prints 'not satisfied'"
 expect 0 "threshold" "$ROAM" check $C --policy '2 of (HCU, B4, M1)'
