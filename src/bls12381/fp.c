@@ -29,11 +29,8 @@ static const uint64_t P_R2[FP_LIMBS] = {
 static const uint64_t P_TWO64[FP_LIMBS] = {
     0x42b7fde37dba9366ULL, 0x7784894e27525bc3ULL, 0xb2b91b9dc1f5b1e9ULL,
     0x206f497dfcafb872ULL, 0x594137cc89a9b0bbULL, 0x0411cd9d20d7e399ULL};
-/* Public exponents: p - 2 (Fermat inverse), (p - 1) / 2 (Euler's
- * criterion), (p + 1) / 4 (square root, valid because p = 3 mod 4). */
-static const uint64_t P_MINUS_2[FP_LIMBS] = {
-    0xb9feffffffffaaa9ULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
-    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
+/* Public exponents: (p - 1) / 2 (Euler's criterion), (p + 1) / 4 (square
+ * root, valid because p = 3 mod 4). */
 static const uint64_t P_HALF[FP_LIMBS] = { /* (p - 1) / 2 */
     0xdcff7fffffffd555ULL, 0x0f55ffff58a9ffffULL, 0xb39869507b587b12ULL,
     0xb23ba5c279c2895fULL, 0x258dd3db21a5d66bULL, 0x0d0088f51cbff34dULL};
@@ -528,11 +525,17 @@ void fp_pow_vartime(fp_t *r, const fp_t *a, const uint64_t *e, size_t limbs)
     mont_pow(r->l, a->l, e, limbs, FP_ONE.l, FP_LIMBS, fp_mul_limbs);
 }
 
-/* Fermat: a^(p-2) = 1/a, and 0^(p-2) = 0 as the API wants.  The exponent is
- * fixed, so the operation sequence is independent of a. */
+/* p in signed 62-bit limbs and p^-1 mod 2^62, for the safegcd inversion. */
+static const int64_t P_S62[S62_LIMBS] = {
+    0x39feffffffffaaabLL, 0x3aaffffac54ffffeLL, 0x330d2a0f6b0f6241LL, 0x1dd2e13ce144afd9LL,
+    0x1ba7b6434bacd764LL, 0x0447a8e5ff9a692cLL, 0x00000000000001a0LL};
+#define P_INV62 0x360c000300030003ULL
+
+/* Constant-time safegcd (mont.h): 18 x 62 = 1116 >= (49 * 381 + 80) / 17
+ * divsteps.  1/0 = 0 as the API wants. */
 void fp_inv(fp_t *r, const fp_t *a)
 {
-    fp_pow_vartime(r, a, P_MINUS_2, FP_LIMBS);
+    mont_inv_safegcd(r->l, a->l, P, P_N0, P_R2, P_S62, P_INV62, 18, FP_LIMBS, S62_LIMBS);
 }
 
 /* Binary extended Euclid (mont.h): about 4x faster than Fermat here, but

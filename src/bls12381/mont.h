@@ -427,6 +427,177 @@ MONT_INLINE void mont_inv_vartime(uint64_t *r, const uint64_t *a, const uint64_t
     mont_mul(r, r2, r, m, n0, n);   /* a^-1 R: Montgomery form */
 }
 
+/* ---- Constant-time inversion: Bernstein-Yang "safegcd" divsteps ----
+ *
+ * Values are signed integers in S62_LIMBS limbs of 62 bits (two's
+ * complement in int64 words, the top one carrying the sign).  Each outer
+ * iteration runs 62 branch-free divsteps on the low 64 bits of f and g,
+ * collecting the 2x2 transition matrix (u v; q r) (scaled by 2^62), then
+ * applies it to the full f, g (exact division by 2^62) and to the Bezout
+ * coefficients d, e modulo m (adding the multiple of m that makes the
+ * division exact).  The number of iterations is fixed from the bit length
+ * (Bernstein-Yang bound: (49 bits + 80) / 17 divsteps suffice), so the
+ * instruction sequence never depends on the input. */
+#define S62_LIMBS 7
+#define S62_MASK ((uint64_t)0x3fffffffffffffffULL)
+typedef __int128 s62_i128;
+
+typedef struct { int64_t u, v, q, r; } s62_matrix;
+
+/* 62 divsteps on the low words of f and g; eta = -delta. */
+MONT_INLINE int64_t s62_divsteps(int64_t eta, uint64_t f, uint64_t g, s62_matrix *t)
+{
+    uint64_t u = 1, v = 0, q = 0, r = 1;
+    for (int i = 0; i < 62; i++) {
+        uint64_t c1 = (uint64_t)(eta >> 63);   /* eta < 0, i.e. delta > 0 */
+        uint64_t c2 = (uint64_t)0 - (g & 1);   /* g odd */
+        uint64_t x = (f ^ c1) - c1, y = (u ^ c1) - c1, z = (v ^ c1) - c1;
+        g += x & c2;                           /* g odd: g -= f (swap case) or g += f */
+        q += y & c2;
+        r += z & c2;
+        c1 &= c2;                              /* swap: f takes the old g */
+        eta = (int64_t)(((uint64_t)eta ^ c1) - 1 - c1); /* swap: -eta - 1, else eta - 1 */
+        f += g & c1;
+        u += q & c1;
+        v += r & c1;
+        g >>= 1;
+        u <<= 1;
+        v <<= 1;
+    }
+    t->u = (int64_t)u;
+    t->v = (int64_t)v;
+    t->q = (int64_t)q;
+    t->r = (int64_t)r;
+    return eta;
+}
+
+/* (f, g) := (u f + v g, q f + r g) / 2^62, exactly. */
+MONT_INLINE void s62_update_fg(int64_t *f, int64_t *g, const s62_matrix *t, size_t L)
+{
+    s62_i128 cf = (s62_i128)t->u * f[0] + (s62_i128)t->v * g[0];
+    s62_i128 cg = (s62_i128)t->q * f[0] + (s62_i128)t->r * g[0];
+    cf >>= 62;
+    cg >>= 62;
+    for (size_t i = 1; i < L; i++) {
+        cf += (s62_i128)t->u * f[i] + (s62_i128)t->v * g[i];
+        cg += (s62_i128)t->q * f[i] + (s62_i128)t->r * g[i];
+        f[i - 1] = (int64_t)((uint64_t)cf & S62_MASK);
+        g[i - 1] = (int64_t)((uint64_t)cg & S62_MASK);
+        cf >>= 62;
+        cg >>= 62;
+    }
+    f[L - 1] = (int64_t)cf;
+    g[L - 1] = (int64_t)cg;
+}
+
+/* (d, e) := (u d + v e + md m, q d + r e + me m) / 2^62 with md, me chosen
+ * to clear the low 62 bits; first adds u (resp. q...) times m for negative
+ * inputs so the results stay in (-2m, m).  minv = m^-1 mod 2^62. */
+MONT_INLINE void s62_update_de(int64_t *d, int64_t *e, const s62_matrix *t,
+                               const int64_t *m, uint64_t minv, size_t L)
+{
+    int64_t sd = d[L - 1] >> 63, se = e[L - 1] >> 63;
+    int64_t md = (t->u & sd) + (t->v & se);
+    int64_t me = (t->q & sd) + (t->r & se);
+    s62_i128 cd = (s62_i128)t->u * d[0] + (s62_i128)t->v * e[0];
+    s62_i128 ce = (s62_i128)t->q * d[0] + (s62_i128)t->r * e[0];
+    md -= (int64_t)((minv * (uint64_t)cd + (uint64_t)md) & S62_MASK);
+    me -= (int64_t)((minv * (uint64_t)ce + (uint64_t)me) & S62_MASK);
+    cd += (s62_i128)m[0] * md;
+    ce += (s62_i128)m[0] * me;
+    cd >>= 62;
+    ce >>= 62;
+    for (size_t i = 1; i < L; i++) {
+        cd += (s62_i128)t->u * d[i] + (s62_i128)t->v * e[i] + (s62_i128)m[i] * md;
+        ce += (s62_i128)t->q * d[i] + (s62_i128)t->r * e[i] + (s62_i128)m[i] * me;
+        d[i - 1] = (int64_t)((uint64_t)cd & S62_MASK);
+        e[i - 1] = (int64_t)((uint64_t)ce & S62_MASK);
+        cd >>= 62;
+        ce >>= 62;
+    }
+    d[L - 1] = (int64_t)cd;
+    e[L - 1] = (int64_t)ce;
+}
+
+/* 64-bit limbs (n of them, non-negative) <-> 62-bit signed limbs. */
+MONT_INLINE void s62_from_u64(int64_t *out, const uint64_t *in, size_t n, size_t L)
+{
+    for (size_t i = 0; i < L; i++) {
+        size_t bit = 62 * i, w = bit / 64, s = bit % 64;
+        uint64_t lo = w < n ? in[w] >> s : 0;
+        uint64_t hi = (s > 2 && w + 1 < n) ? in[w + 1] << (64 - s) : 0;
+        out[i] = (int64_t)((lo | hi) & S62_MASK);
+    }
+}
+
+/* Requires 0 <= x < 2^(64n) (caller normalises first). */
+MONT_INLINE void s62_to_u64(uint64_t *out, const int64_t *in, size_t n, size_t L)
+{
+    for (size_t w = 0; w < n; w++) {
+        size_t bit = 64 * w, i = bit / 62, s = bit % 62;
+        uint64_t v = (uint64_t)in[i] >> s;
+        if (i + 1 < L)
+            v |= (uint64_t)in[i + 1] << (62 - s);
+        if (s > 60 && i + 2 < L) /* a third limb supplies the top bits */
+            v |= (uint64_t)in[i + 2] << (124 - s);
+        out[w] = v;
+    }
+}
+
+/* x := x + (m & mask) in 62-bit limbs, then renormalise carries. */
+MONT_INLINE void s62_cond_add(int64_t *x, const int64_t *m, int64_t mask, size_t L)
+{
+    int64_t c = 0;
+    for (size_t i = 0; i + 1 < L; i++) {
+        c += x[i] + (m[i] & mask);
+        x[i] = (int64_t)((uint64_t)c & S62_MASK);
+        c >>= 62;
+    }
+    x[L - 1] += c + (m[L - 1] & mask);
+}
+
+MONT_INLINE void s62_cond_neg(int64_t *x, int64_t mask, size_t L)
+{
+    int64_t c = 0;
+    for (size_t i = 0; i + 1 < L; i++) {
+        c += (x[i] ^ mask) - mask;
+        x[i] = (int64_t)((uint64_t)c & S62_MASK);
+        c >>= 62;
+    }
+    x[L - 1] = ((x[L - 1] ^ mask) - mask) + c;
+}
+
+/* r := a^-1 (Montgomery in and out, 0 -> 0), constant time.  The divsteps
+ * invert y = aR as a plain integer, giving a^-1 R^-1; two multiplications
+ * by r2 = R^2 restore the Montgomery form.  m62 is m in 62-bit limbs,
+ * minv = m^-1 mod 2^62, iters * 62 >= (49 * bits(m) + 80) / 17. */
+MONT_INLINE void mont_inv_safegcd(uint64_t *r, const uint64_t *a, const uint64_t *m,
+                                  uint64_t n0, const uint64_t *r2, const int64_t *m62,
+                                  uint64_t minv, int iters, size_t n, size_t L)
+{
+    int64_t f[S62_LIMBS], g[S62_LIMBS], d[S62_LIMBS] = {0}, e[S62_LIMBS] = {0};
+    uint64_t out[MONT_MAX_LIMBS];
+    int64_t eta = -1;
+    for (size_t i = 0; i < L; i++)
+        f[i] = m62[i];
+    s62_from_u64(g, a, n, L);
+    e[0] = 1;
+    for (int it = 0; it < iters; it++) {
+        s62_matrix t;
+        eta = s62_divsteps(eta, (uint64_t)f[0] | ((uint64_t)f[1] << 62),
+                           (uint64_t)g[0] | ((uint64_t)g[1] << 62), &t);
+        s62_update_de(d, e, &t, m62, minv, L);
+        s62_update_fg(f, g, &t, L);
+    }
+    /* Now g = 0 and f = +-1 (f = m, d = 0 for a = 0): the inverse is d * f. */
+    s62_cond_add(d, m62, d[L - 1] >> 63, L); /* (-2m, m) -> (-m, m) */
+    s62_cond_neg(d, f[L - 1] >> 63, L);
+    s62_cond_add(d, m62, d[L - 1] >> 63, L); /* -> [0, m) */
+    s62_to_u64(out, d, n, L);
+    mont_mul(r, r2, out, m, n0, n); /* a^-1 R^-1 R^2 / R = a^-1 */
+    mont_mul(r, r2, r, m, n0, n);   /* a^-1 R */
+}
+
 /* Multiplication callback for mont_pow: r := a * b (Montgomery), r may alias. */
 typedef void (*mont_mul_fn)(uint64_t *r, const uint64_t *a, const uint64_t *b);
 

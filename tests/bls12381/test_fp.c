@@ -359,6 +359,44 @@ static void test_lazy_inputs(void)
     tap_ok(ok, "fp_mul with factors < 2p (lazy inputs) = reduced product");
 }
 
+/* The constant-time inverse (safegcd, fixed divstep count) against the
+ * variable-time Euclid on many inputs, including the worst cases for a
+ * divstep bound: small values, powers of two and values just below p. */
+static void test_inverse_stress(void)
+{
+    int ok = 1;
+    fp_t x, y, z, one_canon;
+    fp_from_u64(&one_canon, 1);
+    for (int i = 0; i < 3000; i++) {
+        if (i < 64) {
+            uint64_t c[FP_LIMBS] = {0};
+            c[0] = (uint64_t)1 << i; /* 2^i as a canonical value */
+            fp_from_canonical(&x, c);
+        } else if (i < 128) {
+            uint64_t c[FP_LIMBS] = {0};
+            c[(i - 64) % FP_LIMBS] = 1;
+            fp_from_canonical(&x, c);
+            fp_neg(&x, &x); /* p - 2^(64k) */
+        } else if (i < 200) {
+            fp_from_u64(&x, (uint64_t)i);
+        } else {
+            x = fp_rand();
+        }
+        fp_inv(&y, &x);
+        fp_inv_vartime(&z, &x);
+        ok &= (int)fp_equal(&y, &z);
+        fp_mul(&z, &y, &x);
+        ok &= (int)fp_is_one(&z);
+    }
+    /* Montgomery representative 1 (the integer 1 fed to the divsteps). */
+    uint64_t c1[FP_LIMBS] = {1};
+    memcpy(x.l, c1, sizeof c1);
+    fp_inv(&y, &x);
+    fp_mul(&z, &y, &x);
+    ok &= (int)fp_is_one(&z);
+    tap_ok(ok, "fp_inv = fp_inv_vartime, a * a^-1 = 1 on 3000 inputs incl. 2^i, p - 2^(64k)");
+}
+
 static void test_identities(void)
 {
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_inv = 1, ok_sqrt = 1, ok_sqr = 1, ok_sub = 1;
@@ -444,6 +482,7 @@ int main(void)
         test_edges();
         test_identities();
         test_lazy_inputs();
+        test_inverse_stress();
     }
     fp_force_portable(0);
     return tap_done();

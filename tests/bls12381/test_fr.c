@@ -263,8 +263,33 @@ static void test_random(void)
     tap_ok(distinct, "fr_random does not repeat");
 }
 
+/* Constant-time safegcd inverse against the variable-time Euclid. */
+static void test_inverse_stress(void)
+{
+    int ok = 1;
+    for (int i = 0; i < 3000; i++) {
+        fr_t x, y, z;
+        if (i < 64) {
+            uint64_t c[FR_LIMBS] = {(uint64_t)1 << i};
+            fr_from_canonical(&x, c);
+        } else if (i < 128) {
+            fr_from_u64(&x, (uint64_t)(i - 63));
+            fr_neg(&x, &x); /* r - k */
+        } else if (fr_random(&x) != BLS_OK) {
+            ok = 0;
+        }
+        fr_inv(&y, &x);
+        fr_inv_vartime(&z, &x);
+        ok &= (int)fr_equal(&y, &z);
+        fr_mul(&z, &y, &x);
+        ok &= (int)fr_equal(&z, &FR_ONE);
+    }
+    tap_ok(ok, "fr_inv = fr_inv_vartime, a * a^-1 = 1 on 3000 inputs incl. 2^i, r - k");
+}
+
 int main(void)
 {
+    test_inverse_stress();
     test_kat();
     test_edges();
     test_random();
