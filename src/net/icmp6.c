@@ -167,6 +167,53 @@ int roam_frame_ns_target(const uint8_t *frame, size_t len, const uint8_t *smac,
     return 1;
 }
 
+int roam_ns_build(uint8_t *out, size_t cap, const struct in6_addr *target, const uint8_t *smac)
+{
+    size_t len = smac ? 32 : 24;
+    if (cap < len)
+        return -1;
+    memset(out, 0, len);
+    out[0] = ROAM_ND_NS;
+    memcpy(out + 8, target->s6_addr, 16);
+    if (smac) {
+        out[24] = ND_OPT_SLLA;
+        out[25] = 1;
+        memcpy(out + 26, smac, 6);
+    }
+    return (int)len;
+}
+
+#define ND_OPT_TLLA 2
+
+int roam_na_parse(const uint8_t *msg, size_t len, struct in6_addr *target, int *has_tlla,
+                  uint8_t tlla[6])
+{
+    *has_tlla = 0;
+    if (len < 24 || msg[0] != ROAM_ND_NA || msg[1] != 0)
+        return -1;
+    memcpy(target->s6_addr, msg + 8, 16);
+    for (size_t off = 24; off < len;) {
+        if (len - off < 2)
+            return -1;
+        size_t olen = (size_t)msg[off + 1] * 8;
+        if (olen == 0 || olen > len - off)
+            return -1;
+        if (msg[off] == ND_OPT_TLLA && olen >= 8) {
+            *has_tlla = 1;
+            memcpy(tlla, msg + off + 2, 6);
+        }
+        off += olen;
+    }
+    return 0;
+}
+
+void roam_solicited_node(const struct in6_addr *addr, struct in6_addr *out)
+{
+    static const uint8_t base[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
+    memcpy(out->s6_addr, base, 13);
+    memcpy(out->s6_addr + 13, addr->s6_addr + 13, 3);
+}
+
 int roam_mac_parse(const char *s, uint8_t mac[6])
 {
     unsigned v[6];

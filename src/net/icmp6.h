@@ -15,6 +15,7 @@
 #define ROAM_ND_RS 133
 #define ROAM_ND_RA 134
 #define ROAM_ND_NS 135
+#define ROAM_ND_NA 136
 #define ROAM_ICMP6_ECHO_REQUEST 128
 #define ROAM_ICMP6_ECHO_REPLY 129
 #define ROAM_RA_PREFIX_MAX 8     /* prefix options we keep from one RA */
@@ -71,6 +72,20 @@ int roam_nd_frame_build(uint8_t *out, size_t cap, const uint8_t smac[6], const u
  * past len). */
 int roam_frame_ns_target(const uint8_t *frame, size_t len, const uint8_t *smac,
                          struct in6_addr *target);
+
+/* A Neighbor Solicitation for target with a source link-layer address
+ * option (smac) when smac != NULL.  Checksum 0 (raw sockets fill it).
+ * Returns the length or -1. */
+int roam_ns_build(uint8_t *out, size_t cap, const struct in6_addr *target, const uint8_t *smac);
+
+/* Parse a Neighbor Advertisement (type 136): its target and, if present,
+ * the target link-layer address option (which MAC answered).  0, or -1 if
+ * it is not a well-formed NA. */
+int roam_na_parse(const uint8_t *msg, size_t len, struct in6_addr *target, int *has_tlla,
+                  uint8_t tlla[6]);
+
+/* ff02::1:ffXX:XXXX, the solicited-node multicast group of addr. */
+void roam_solicited_node(const struct in6_addr *addr, struct in6_addr *out);
 
 /* "aa:bb:cc:dd:ee:ff" <-> 6 bytes.  Parse returns 0 or -1. */
 int roam_mac_parse(const char *s, uint8_t mac[6]);

@@ -7,12 +7,12 @@
 #include <netinet/icmp6.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "errbuf.h"
 #include "icmp6.h"
+#include "packet.h"
 
 int roam_nd_open(const char *ifname, int type, char *err, size_t errlen)
 {
@@ -127,59 +127,52 @@ int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
     return r;
 }
 
-int roam_ping6(const char *ifname, const struct in6_addr *dst, int timeout_ms,
-               int interval_ms, int64_t *rtt_us, char *err, size_t errlen)
+int roam_nd_probe(const char *ifname, const struct in6_addr *target, const uint8_t mac[6],
+                  int timeout_ms, int interval_ms, int64_t *rtt_us, char *err, size_t errlen)
 {
-    int64_t deadline = roam_deadline(timeout_ms);
-    int fd = roam_nd_open(ifname, ROAM_ICMP6_ECHO_REPLY, err, errlen);
+    int64_t t0 = roam_now_ms(), deadline = roam_deadline(timeout_ms);
+    uint8_t own[6];
+    if (roam_if_mac(ifname, own, err, errlen) < 0)
+        return -1;
+    int fd = roam_nd_open(ifname, ROAM_ND_NA, err, errlen);
     if (fd < 0)
         return -1;
-    int hops = 64;
-    (void)setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops);
-    struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = *dst,
+    uint8_t ns[32];
+    int len = roam_ns_build(ns, sizeof ns, target, own);
+    struct sockaddr_in6 to = { .sin6_family = AF_INET6,
                                .sin6_scope_id = if_nametoindex(ifname) };
-    uint16_t ident = (uint16_t)(getpid() ^ (uintptr_t)&to);
+    roam_solicited_node(target, &to.sin6_addr);
     int result = 0;
-    for (uint16_t seq = 1; roam_remaining_ms(deadline) > 0; seq++) {
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        uint8_t req[16] = { ROAM_ICMP6_ECHO_REQUEST, 0, 0, 0, (uint8_t)(ident >> 8),
-                            (uint8_t)ident, (uint8_t)(seq >> 8), (uint8_t)seq, 'r', 'o', 'a',
-                            'm' };
-        /* The kernel fills the checksum of raw ICMPv6 sockets. */
-        if (sendto(fd, req, sizeof req, 0, (struct sockaddr *)&to, sizeof to) < 0 &&
-            errno != EHOSTUNREACH && errno != ENETUNREACH && errno != EAGAIN) {
-            result = roam_errf(err, errlen, "echo to %s: %s", ifname, strerror(errno));
+    while (result == 0 && roam_remaining_ms(deadline) > 0) {
+        if (sendto(fd, ns, (size_t)len, 0, (struct sockaddr *)&to, sizeof to) != len) {
+            result = roam_errf(err, errlen, "send NS on %s: %s", ifname, strerror(errno));
             break;
         }
         int64_t next = roam_deadline(interval_ms);
         if (next > deadline)
             next = deadline;
         for (;;) {
-            uint8_t buf[256];
+            uint8_t buf[256], tlla[6];
             struct sockaddr_in6 from;
+            struct in6_addr got;
             size_t n;
-            int h;
-            int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &h, next, err, errlen);
+            int hops, has_tlla;
+            int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &hops, next, err, errlen);
             if (r < 0) {
                 result = -1;
-                goto out;
+                break;
             }
             if (r == 0)
                 break;
-            if (n >= 8 && buf[0] == ROAM_ICMP6_ECHO_REPLY &&
-                memcmp(&from.sin6_addr, dst, sizeof *dst) == 0 &&
-                buf[4] == (uint8_t)(ident >> 8) && buf[5] == (uint8_t)ident) {
-                clock_gettime(CLOCK_MONOTONIC, &t1);
+            if (hops == 255 && roam_na_parse(buf, n, &got, &has_tlla, tlla) == 0 &&
+                memcmp(&got, target, sizeof got) == 0 && has_tlla && memcmp(tlla, mac, 6) == 0) {
                 if (rtt_us)
-                    *rtt_us = (t1.tv_sec - t0.tv_sec) * 1000000 +
-                              (t1.tv_nsec - t0.tv_nsec) / 1000;
+                    *rtt_us = (roam_now_ms() - t0) * 1000;
                 result = 1;
-                goto out;
+                break;
             }
         }
     }
-out:
     close(fd);
     return result;
 }

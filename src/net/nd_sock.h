@@ -1,6 +1,7 @@
 /* Raw ICMPv6 sockets on one interface: send a Router Solicitation and read
  * Router Advertisements (hop limit 255 and a link-local source enforced, as
- * RFC 4861 requires), and ICMPv6 echo to check that an address answers.
+ * RFC 4861 requires), and a Neighbor Solicitation probe to check which NIC
+ * answers for an address.
  * Needs CAP_NET_RAW. */
 #ifndef ROAM_NET_ND_SOCK_H
 #define ROAM_NET_ND_SOCK_H
@@ -27,9 +28,14 @@ int roam_ra_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src, int64_t
 int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen);
 
-/* Echo dst (reachable through ifname) every interval_ms until it answers or
- * timeout_ms passes.  1 answered (*rtt_us set), 0 no answer, -1 error. */
-int roam_ping6(const char *ifname, const struct in6_addr *dst, int timeout_ms,
-               int interval_ms, int64_t *rtt_us, char *err, size_t errlen);
+/* Check that the NIC with MAC `mac` on ifname's link holds `target` and
+ * answers for it: send a Neighbor Solicitation for target to its
+ * solicited-node group every interval_ms, until a Neighbor Advertisement
+ * for target arrives whose target link-layer address is mac (a node answers
+ * on the interface the NS came in on, so this pins the address to that NIC
+ * and to this link).  1 answered (*rtt_us set), 0 not within timeout_ms,
+ * -1 error. */
+int roam_nd_probe(const char *ifname, const struct in6_addr *target, const uint8_t mac[6],
+                  int timeout_ms, int interval_ms, int64_t *rtt_us, char *err, size_t errlen);
 
 #endif

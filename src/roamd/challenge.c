@@ -12,6 +12,7 @@
 #include "deadline.h"
 #include "errbuf.h"
 #include "kem.h"
+#include "policy_cache.h"
 #include "text.h"
 #include "transcript.h"
 
@@ -53,9 +54,9 @@ void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms)
     (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
 }
 
-int roamd_challenge(const fabeo_mpk_t *mpk, roam_tls_conn *conn, const Roam__V1__Authenticate *au,
-                    const char *policy, Roam__V1__Phase phase, int io_timeout_ms,
-                    int64_t started_ms, struct roamd_auth_outcome *out)
+int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_conn *conn,
+                    const Roam__V1__Authenticate *au, const char *policy, Roam__V1__Phase phase,
+                    int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out)
 {
     memset(out, 0, sizeof *out);
     char today[11];
@@ -67,29 +68,24 @@ int roamd_challenge(const fabeo_mpk_t *mpk, roam_tls_conn *conn, const Roam__V1_
     const char *client_msg = "refused";
     char err[ROAM_ERR_MAX];
     roam_stream s = roam_tls_stream(conn);
-    fabeo_policy_t *pp = malloc(sizeof *pp);
+    const fabeo_policy_t *pp = NULL;
     int64_t t0 = now_us();
+    int r;
 
-    if (!pp) {
-        snprintf(out->reason, sizeof out->reason, "out of memory");
-        client_msg = "internal error";
-        goto refuse_noclear;
-    }
-    memset(pp, 0, sizeof *pp);
     if (roam_policy_with_expiry(policy, today, out->policy, sizeof out->policy) < 0) {
         snprintf(out->reason, sizeof out->reason, "policy too long");
         client_msg = "internal error: policy too long";
-        goto refuse_noclear;
+        goto refuse;
     }
-    pol_error_t perr;
-    int r = fabeo_policy_prepare_text(pp, out->policy, strlen(out->policy), 0, &perr);
-    if (r != FABEO_OK) {
-        snprintf(out->reason, sizeof out->reason, "policy does not compile: %s", perr.msg);
+    pp = roamd_policy_get(cache, out->policy, err, sizeof err);
+    if (!pp) {
+        snprintf(out->reason, sizeof out->reason, "%s", err);
         client_msg = "internal error: the daemon's policy does not compile";
-        goto refuse_noclear;
+        goto refuse;
     }
     size_t ct_len = kem_ct_size(pp);
     ct = malloc(ct_len ? ct_len : 1);
+    r = KEM_ERR_INTERNAL;
     if (!ct || (r = kem_encaps(mpk, pp, ct, ct_len, &ct_len, key)) != KEM_OK) {
         snprintf(out->reason, sizeof out->reason, "encapsulation failed: %s",
                  ct ? kem_strerror(r) : "out of memory");
@@ -143,16 +139,9 @@ int roamd_challenge(const fabeo_mpk_t *mpk, roam_tls_conn *conn, const Roam__V1_
     goto done;   /* the caller records the decision, then answers */
 
 refuse:
-    fabeo_policy_clear(pp);
-refuse_noclear:
     roamd_send_refusal(conn, phase, client_msg, io_timeout_ms);
-    free(pp);
-    pp = NULL;
 done:
-    if (pp) {
-        fabeo_policy_clear(pp);
-        free(pp);
-    }
+    roamd_policy_put(cache, pp);
     OPENSSL_cleanse(key, sizeof key);
     free(ct);
     roam_msg_free(resp);

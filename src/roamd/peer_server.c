@@ -1,7 +1,8 @@
 /* The destination daemon's side of a peer connection (mutual TLS from the
  * source daemon): consume the admission, return the RA, then do the
  * post-processing — wait for the VM's RARP on the VM bridge, link its
- * primary NIC down, check its secondary address answers — and report.  If
+ * primary NIC down, check that the secondary NIC answers for its new-prefix
+ * address on this link (Neighbor Solicitation/Advertisement) — and report.  If
  * the source sends Error or disappears, the admission is dropped and the
  * post-processing disarmed. */
 #include <arpa/inet.h>
@@ -279,12 +280,12 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
             snprintf(why, sizeof why, "no /64 SLAAC prefix in the RA to check the address in");
             goto fail;
         }
-        int pr = roam_ping6(p->d->cfg.bridge, &addr, p->d->cfg.confirm_timeout_ms, 50, &rtt, why,
-                            sizeof why);
+        int pr = roam_nd_probe(p->d->cfg.bridge, &addr, pp->secondary_mac.data,
+                               p->d->cfg.confirm_timeout_ms, 100, &rtt, why, sizeof why);
         if (pr <= 0) {
             if (pr == 0)
-                snprintf(why, sizeof why, "secondary address %s did not answer within %d ms", a,
-                         p->d->cfg.confirm_timeout_ms);
+                snprintf(why, sizeof why, "the secondary NIC did not answer for %s within %d ms",
+                         a, p->d->cfg.confirm_timeout_ms);
             goto fail;
         }
         done.confirmed_at_us = (uint64_t)(now_us() - t0);

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "config.h"
 #include "fabeo.h"
+#include "policy_cache.h"
 #include "ra_cache.h"
 #include "ratelimit.h"
 #include "tls.h"
@@ -33,6 +34,7 @@ struct roamd {
     roamd_ratelimit *rate;
     roamd_audit *audit;
     roamd_ra_cache *ra;             /* NULL if the uplink listener could not start */
+    roamd_policy_cache *policies;
     int listen_fd, peer_fd;
 
     pthread_mutex_t lock;           /* guards the fields below */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "errbuf.h"
 #include "format.h"
 #include "keyfile.h"
@@ -54,19 +55,18 @@ static int load_mpk(struct roamd *d, char *err, size_t errlen)
     return 0;
 }
 
-static int check_accept_policy(const struct roamd *d, char *err, size_t errlen)
+/* Compile the accept policy (with today's expiry clause) now: a bad policy
+ * stops the daemon at start-up, and the first challenge finds it prepared. */
+static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
 {
-    fabeo_policy_t *pp = calloc(1, sizeof *pp);
+    char today[11], full[ROAMD_POLICY_MAX + 64], why[ROAM_ERR_MAX];
+    roam_today(today);
+    if (roam_policy_with_expiry(d->cfg.accept_policy, today, full, sizeof full) < 0)
+        return roam_errf(err, errlen, "key 'accept_policy': too long");
+    const fabeo_policy_t *pp = roamd_policy_get(d->policies, full, why, sizeof why);
     if (!pp)
-        return roam_errf(err, errlen, "out of memory");
-    pol_error_t perr;
-    int r = fabeo_policy_prepare_text(pp, d->cfg.accept_policy, strlen(d->cfg.accept_policy),
-                                      0, &perr);
-    if (r == FABEO_OK)
-        fabeo_policy_clear(pp);
-    free(pp);
-    if (r != FABEO_OK)
-        return roam_errf(err, errlen, "key 'accept_policy': %s", perr.msg);
+        return roam_errf(err, errlen, "key 'accept_policy': %s", why);
+    roamd_policy_put(d->policies, pp);
     return 0;
 }
 
@@ -78,6 +78,9 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->idle, NULL);
     char why[ROAM_ERR_MAX];
+    d->policies = roamd_policy_cache_new();
+    if (!d->policies)
+        return roam_errf(err, errlen, "out of memory");
     if (load_mpk(d, err, errlen) < 0 || check_accept_policy(d, err, errlen) < 0)
         return -1;
     d->client_tls = roam_tls_server_ctx(cfg->cert, cfg->key, NULL, why, sizeof why);
@@ -232,6 +235,7 @@ void roamd_fini(struct roamd *d)
     roamd_audit_close(d->audit);
     roamd_admissions_free(d->adm);
     roamd_ratelimit_free(d->rate);
+    roamd_policy_cache_free(d->policies);
     roam_tls_ctx_free(d->client_tls);
     roam_tls_ctx_free(d->peer_tls_server);
     roam_tls_ctx_free(d->peer_tls_client);

@@ -120,7 +120,7 @@ void roamd_handle_client(struct roamd *d, int fd, const char *addr)
     }
 
     struct roamd_auth_outcome o;
-    if (roamd_challenge(d->mpk, c, au, policy, phase, io, started, &o) < 0) {
+    if (roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, &o) < 0) {
         audit_auth(d, addr, au, &o, "refused", o.reason);
         roamd_log("client %s: %s refused for VM %s: %s", addr, accept ? "accept" : "migrate",
                   au->vm, o.reason);
