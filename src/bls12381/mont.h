@@ -7,8 +7,9 @@
  * const modulus, so the compiler fully unrolls the loops and folds the modulus
  * limbs into immediates.  Nothing here branches on, or indexes memory by, a
  * limb value: conditional steps use all-ones / all-zero masks derived from a
- * borrow.  Only exponents passed to mont_pow are allowed to steer control flow
- * (they are public constants such as p - 2).
+ * borrow.  The exceptions are explicit: exponents passed to mont_pow steer
+ * its control flow (they are public constants such as (p - 1) / 2), and
+ * mont_inv_vartime is variable time by name.
  *
  * Both moduli leave the top bit of their top limb clear (p < 2^381,
  * r < 2^255), so: a + b of two reduced values never carries out of n limbs,
@@ -152,8 +153,9 @@ MONT_INLINE void mont_neg(uint64_t *r, const uint64_t *a, const uint64_t *m, siz
  * limb, then shifts down one limb.  Because m's top limb is < 2^63 - 1 and
  * a, b < m, the running sum stays < 2m, so the carries A (from a*b[i]) and C
  * (from mm*m) of the last column together fit in one limb.  Requires a < m;
- * b may be any n-limb value (it is only consumed a limb at a time).  r may
- * alias a or b. */
+ * b may be any n-limb value (it is only consumed a limb at a time): the
+ * result (a b + M m) / 2^(64n) < a + m < 2m.  When 4m < 2^(64n) (Fp, not
+ * Fr) factors below 2m are fine too, see fp_wide.h.  r may alias a or b. */
 MONT_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
                           const uint64_t *m, uint64_t n0, size_t n)
 {
