@@ -1,8 +1,9 @@
-/* FABEO Encrypt (deterministic given its coins; rows on two threads, see
+/* FABEO Encrypt (deterministic given its coins; on two threads, see
  * par.h) and Decrypt (one multi-pairing of 2 + tau pairs, one final
- * exponentiation), FABEO.md section 2.  Secret values (coins, shares, key components, P_t) only meet
- * constant-time operations; branches depend on the policy, the key's
- * attribute set and the public coefficients gamma only. */
+ * exponentiation), FABEO.md section 2.  Secret values (coins, shares, key
+ * components, P_t) only meet constant-time operations; branches depend on
+ * the policy, the key's attribute set and the public coefficients gamma
+ * only. */
 #include "fabeo.h"
 
 #include <stdlib.h>
@@ -14,74 +15,85 @@
 #include "ct_declassify.h"
 #include "par.h"
 
-/* ct1, ct2_1..ct2_tau and ct'. */
-static int encrypt_head(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-                        const gt_t *m, const fr_t *v, const fr_t *sp)
-{
-    const fabeo_params_t *par = fabeo_params();
-    if (ct == NULL || mpk == NULL || pp == NULL || m == NULL || v == NULL || sp == NULL)
-        return FABEO_ERR_ARGUMENT;
-    if (par == NULL)
-        return FABEO_ERR_INTERNAL;
-    if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
-        return FABEO_ERR_ARGUMENT;
-    ct->n1 = pp->n1;
-    ct->tau = pp->tau;
-    g2_fixed_base_mul(&ct->ct1, &par->h_table, &v[0]);
-    for (unsigned t = 0; t < pp->tau; t++)
-        g2_fixed_base_mul(&ct->ct2[t], &par->h_table, &sp[t]);
-    gt_t as;
-    gt_fixed_base_pow(&as, &mpk->a_table, &v[0]);
-    gt_mul(&ct->ctp, &as, m);
-    OPENSSL_cleanse(&as, sizeof as);
-    return FABEO_OK;
-}
-
-/* Rows [from, to) of Encrypt: ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}. */
+/* Encrypt is a list of independent exponentiations, split between two
+ * threads (par.h).  Item 0 is ct' = A^s m (the most expensive, a GT
+ * exponentiation), items 1..tau+1 are ct1 = h^s and ct2_t = h^{s'_t}, and
+ * item tau + 2 + i is row i, ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}.
+ * Putting the expensive items first gives the first half fewer rows, which
+ * balances the two threads. */
 typedef struct {
     fabeo_ct_proj_t *ct;
+    const fabeo_mpk_t *mpk;
     const fabeo_policy_t *pp;
+    const gt_t *m;
     const fr_t *v, *sp;
-} rows_job_t;
+} enc_job_t;
 
-static int encrypt_rows(void *arg, size_t from, size_t to)
+static int encrypt_row(const enc_job_t *j, size_t i)
 {
-    const rows_job_t *j = arg;
     const fabeo_params_t *par = fabeo_params();
     const fabeo_policy_t *pp = j->pp;
+    const fr_t *s_occ = &j->sp[lsss_occ(&pp->lsss, i) - 1];
+    unsigned a = pp->row_attr[i];
     fr_t lambda;
     g1_t hs, bl, base;
     int rc = FABEO_OK;
-    for (size_t i = from; i < to; i++) {
-        const fr_t *s_occ = &j->sp[lsss_occ(&pp->lsss, i) - 1];
-        unsigned a = pp->row_attr[i];
-        if (lsss_share(&pp->lsss, i, j->v, &lambda) != POL_OK) {
-            rc = FABEO_ERR_POLICY;
-            break;
-        }
-        if (pp->tables != NULL) {
-            g1_fixed_base_mul(&hs, &pp->tables[a], s_occ);
-        } else {
-            g1_from_affine(&base, &pp->h[a]);
-            g1_mul(&hs, &base, s_occ);
-        }
-        g1_fixed_base_mul(&bl, &par->b_table, &lambda);
-        g1_add(&j->ct->ct3[i], &hs, &bl);
+    if (lsss_share(&pp->lsss, i, j->v, &lambda) != POL_OK) {
+        rc = FABEO_ERR_POLICY;
+        goto out;
     }
+    if (pp->tables != NULL) {
+        g1_fixed_base_mul(&hs, &pp->tables[a], s_occ);
+    } else {
+        g1_from_affine(&base, &pp->h[a]);
+        g1_mul(&hs, &base, s_occ);
+    }
+    g1_fixed_base_mul(&bl, &par->b_table, &lambda);
+    g1_add(&j->ct->ct3[i], &hs, &bl);
+out:
     OPENSSL_cleanse(&lambda, sizeof lambda);
     OPENSSL_cleanse(&hs, sizeof hs);
     OPENSSL_cleanse(&bl, sizeof bl);
     return rc;
 }
 
+static int encrypt_items(void *arg, size_t from, size_t to)
+{
+    const enc_job_t *j = arg;
+    const fabeo_params_t *par = fabeo_params();
+    size_t tau = j->pp->tau;
+    for (size_t k = from; k < to; k++) {
+        if (k == 0) {
+            gt_t as;
+            gt_fixed_base_pow(&as, &j->mpk->a_table, &j->v[0]);
+            gt_mul(&j->ct->ctp, &as, j->m);
+            OPENSSL_cleanse(&as, sizeof as);
+        } else if (k == 1) {
+            g2_fixed_base_mul(&j->ct->ct1, &par->h_table, &j->v[0]);
+        } else if (k < tau + 2) {
+            g2_fixed_base_mul(&j->ct->ct2[k - 2], &par->h_table, &j->sp[k - 2]);
+        } else {
+            int rc = encrypt_row(j, k - tau - 2);
+            if (rc != FABEO_OK)
+                return rc;
+        }
+    }
+    return FABEO_OK;
+}
+
 int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                        const gt_t *m, const fr_t *v, const fr_t *sp)
 {
-    int rc = encrypt_head(ct, mpk, pp, m, v, sp);
-    if (rc != FABEO_OK)
-        return rc;
-    rows_job_t job = {ct, pp, v, sp};
-    return par_for2(pp->n1, 8, encrypt_rows, &job);
+    if (ct == NULL || mpk == NULL || pp == NULL || m == NULL || v == NULL || sp == NULL)
+        return FABEO_ERR_ARGUMENT;
+    if (fabeo_params() == NULL)
+        return FABEO_ERR_INTERNAL;
+    if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
+        return FABEO_ERR_ARGUMENT;
+    ct->n1 = pp->n1;
+    ct->tau = pp->tau;
+    enc_job_t job = {ct, mpk, pp, m, v, sp};
+    return par_for2(2u + pp->tau + pp->n1, 8, encrypt_items, &job);
 }
 
 int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
