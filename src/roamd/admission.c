@@ -118,7 +118,7 @@ void roamd_admission_drop(roamd_admissions *t, const uint8_t qid[16])
     pthread_mutex_lock(&t->lock);
     struct entry *e = find(t, qid);
     if (e)
-        memset(e, 0, sizeof *e);
+        e->used = 1;   /* a tombstone until expiry: a later query hears "already used" */
     pthread_mutex_unlock(&t->lock);
 }
 

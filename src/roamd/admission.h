@@ -25,7 +25,8 @@ int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
 int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
                          const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
 
-/* Forget the admission with this query id, used or not (rollback). */
+/* Make the admission with this query id unusable, used or not (rollback);
+ * it stays as a tombstone until it expires. */
 void roamd_admission_drop(roamd_admissions *t, const uint8_t qid[16]);
 
 /* Live (unexpired) entries, used ones included: for tests and status. */

@@ -182,13 +182,15 @@ static int link_down(struct peer_session *p, const uint8_t mac[6], int64_t deadl
     roam_mac_format(mac, macs);
     for (;;) {
         char err[ROAM_ERR_MAX];
-        virDomainPtr dom = roam_virt_domain(p->d->virt, p->vm, err, sizeof err);
-        if (dom) {
-            int r = roam_virt_set_link(dom, macs, 0, err, sizeof err);
+        virConnectPtr conn = roamd_virt(p->d, err, sizeof err);
+        virDomainPtr dom = conn ? roam_virt_domain(conn, p->vm, err, sizeof err) : NULL;
+        int r = dom ? roam_virt_set_link(dom, macs, 0, err, sizeof err) : -1;
+        if (dom)
             virDomainFree(dom);
-            if (r == 0)
-                return 0;
-        }
+        if (conn)
+            virConnectClose(conn);
+        if (r == 0)
+            return 0;
         if (roam_remaining_ms(deadline) == 0)
             return roam_errf(why, cap, "cannot link down the primary NIC %s: %s", macs, err);
         usleep(20000);

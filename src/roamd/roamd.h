@@ -29,7 +29,7 @@ struct roamd {
     roam_tls_ctx *client_tls;       /* server side, for users */
     roam_tls_ctx *peer_tls_server;  /* server side, demands a peer certificate */
     roam_tls_ctx *peer_tls_client;  /* our certificate, toward peer daemons */
-    virConnectPtr virt;
+    virConnectPtr virt;             /* use roamd_virt(): it reconnects */
     roamd_admissions *adm;
     roamd_ratelimit *rate;
     roamd_audit *audit;
@@ -52,6 +52,10 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
 void roamd_run(struct roamd *d, volatile sig_atomic_t *stop);
 
 void roamd_fini(struct roamd *d);
+
+/* The libvirt connection, reopened if libvirtd went away meanwhile, with a
+ * reference for the caller (virConnectClose it when done).  NULL with err. */
+virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen);
 
 /* The ports actually bound (port "0" in the config picks free ones). */
 int roamd_client_port(const struct roamd *d);

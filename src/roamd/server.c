@@ -119,6 +119,23 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     return 0;
 }
 
+virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&d->lock);
+    if (d->virt && virConnectIsAlive(d->virt) != 1) {
+        roamd_log("libvirt connection to %s lost: reconnecting", d->cfg.libvirt_uri);
+        virConnectClose(d->virt);
+        d->virt = NULL;
+    }
+    if (!d->virt)
+        d->virt = roam_virt_open(d->cfg.libvirt_uri, err, errlen);
+    virConnectPtr c = d->virt;
+    if (c)
+        virConnectRef(c);
+    pthread_mutex_unlock(&d->lock);
+    return c;
+}
+
 int roamd_client_port(const struct roamd *d)
 {
     return roam_sock_port(d->listen_fd);

@@ -17,7 +17,11 @@
 static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, size_t errlen)
 {
     char why[ROAM_ERR_MAX];
-    virDomainPtr dom = roam_virt_domain(d->virt, vm, why, sizeof why);
+    virConnectPtr conn = roamd_virt(d, why, sizeof why);
+    if (!conn)
+        return roam_errf(err, errlen, "libvirt unavailable on this server: %s", why);
+    virDomainPtr dom = roam_virt_domain(conn, vm, why, sizeof why);
+    virConnectClose(conn);   /* the domain keeps its own reference */
     if (!dom)
         return roam_errf(err, errlen, "no VM named %s on this server", vm);
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);

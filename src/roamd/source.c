@@ -289,7 +289,10 @@ static void flow_run(struct flow *f)
     const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
 
     send_progress(f, PRE, NULL);
-    f->dom = roam_virt_domain(d->virt, au->vm, err, sizeof err);
+    virConnectPtr conn = roamd_virt(d, err, sizeof err);
+    f->dom = conn ? roam_virt_domain(conn, au->vm, err, sizeof err) : NULL;
+    if (conn)
+        virConnectClose(conn);   /* the domain keeps its own reference */
     if (!f->dom) {
         fail(f, PRE, "%s", err);
         return;

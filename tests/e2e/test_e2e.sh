@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tests/e2e/test_e2e.sh: roam end to end on the lab (TAP).  One lab for all
+# cases, in its own state dir (lab/state/e2e; downloads shared with
+# lab/state/cache), so it never touches a developer's lab:
+#   1. authorized A -> B: running on B, primary down, secondary up with a
+#      B-prefix address, gone from A, phase table, audit entries on both;
+#   2. key failing the accept policy / the VM's migrate policy: refused in
+#      the right phase, VM and NIC states untouched;
+#   3. expired key refused;
+#   4. replayed response and response from another TLS session refused;
+#   5. admission misuse (wrong and reused query id) refused;
+#   7. B -> A with the same machinery;
+#   6. destination libvirt stopped: migration fails, VM keeps running on A
+#      with its NICs restored; after libvirtd is back, A -> B works again.
+set -u
+if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+export ROAM_LAB_STATE=${ROAM_E2E_STATE:-$SRC/lab/state/e2e}
+export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$SRC/lab/state/cache}
+export ROAM_NO_BUILD=${ROAM_BUILD:+1}
+LAB=$SRC/lab/lab
+for f in common topo libvirt vm measure roam; do source "$SRC/lab/lib/$f.sh"; done
+PROBE=${ROAM_E2E_PROBE:?ROAM_E2E_PROBE: path of e2e_probe}
+
+exec 9>"$STATE/e2e.lock"
+flock -n 9 || { echo "Bail out! another e2e run holds $STATE/e2e.lock"; exit 1; }
+
+n=0 failed=0
+point() { # COND-STATUS DESCRIPTION
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+check() { local d=$1; shift; "$@" >/dev/null 2>&1; point $? "$d"; }
+diag() { sed 's/^/# /'; }
+
+cleanup() { roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1; }
+trap cleanup EXIT
+
+t0=$(now_ms)
+"$LAB" down >/dev/null 2>&1
+if ! "$LAB" up 2>&1 | diag; then echo "Bail out! lab up failed"; exit 1; fi
+vm_host >/dev/null || { echo "Bail out! lab VM not running"; exit 1; }
+roam_up 2>&1 | diag
+roamd_running A && roamd_running B || { echo "Bail out! roamd did not start"; exit 1; }
+echo "# lab and daemons up in $(( $(now_ms) - t0 )) ms"
+
+link_of() { virsh_h "$1" domif-getlink "$VM" "$2" 2>/dev/null | awk '{print $2}'; }
+links() { echo "$(link_of "$1" "$MAC_PRIMARY")/$(link_of "$1" "$MAC_SECONDARY")"; }
+audit_has() { grep -q "$2" "$(roamd_audit "$1")"; }
+on() { [ "$(vm_host)" = "$1" ]; }
+absent_from() { ! virsh_h "$1" dominfo "$VM" >/dev/null 2>&1; }
+out=$RUN/e2e.out
+
+# 1. authorized A -> B
+roam_migrate alice A B >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "1: alice migrates A -> B (exit 0)"
+check "1: VM runs on B" on B
+check "1: VM is gone from A" absent_from A
+point "$([ "$(links B)" = down/up ]; echo $?)" "1: on B primary NIC down, secondary up ($(links B))"
+addrs=$("$LAB" guest-addrs secondary 2>/dev/null)
+echo "$addrs" | diag
+point "$(echo "$addrs" | grep -q '^2001:db8:b:'; echo $?)" "1: secondary NIC holds a B-prefix address"
+point "$(grep -q 'post-processing' "$out" && grep -q 'total' "$out"; echo $?)" "1: phase table printed"
+check "1: A's audit log has the migration" audit_has A '"event":"migrate".*"outcome":"migrated"'
+check "1: A's audit log has the source authentication" audit_has A '"role":"migrate".*"outcome":"authenticated"'
+check "1: B's audit log has the admission" audit_has B '"event":"admission".*"outcome":"granted"'
+check "1: B's audit log has the post-processing" audit_has B '"event":"post-processing".*"outcome":"done"'
+
+# 2./3. refusals, B -> A, VM and NICs untouched
+for c in "nocustomer|destination authentication|not authorized by the destination's accept policy" \
+         "nomigrate|source authentication|not authorized by the VM's migrate policy" \
+         "expired|destination authentication|key expired"; do
+    IFS='|' read -r user phase msg <<<"$c"
+    before=$(links B)
+    roam_migrate "$user" B A >"$out" 2>&1
+    rc=$?
+    diag <"$out"
+    point "$([ $rc -eq 1 ] && grep -q "$phase failed" "$out" && grep -q "$msg" "$out"; echo $?)" \
+        "2/3: $user refused in $phase: $msg"
+    point "$(on B && absent_from A && [ "$(links B)" = "$before" ]; echo $?)" \
+        "2/3: after $user: VM still on B, NICs unchanged ($(links B))"
+done
+check "2: A (the destination) audited refusing nocustomer" audit_has A '"role":"accept".*"outcome":"refused"'
+check "2: B (the source) audited refusing nomigrate" audit_has B '"role":"migrate".*"outcome":"refused"'
+
+# 4. replay and cross-session responses (against B as destination)
+ip netns exec "$NS_U" "$PROBE" replay "$ROAM_KEYS/ca.pem" "$ROAM_KEYS/mpk.pem" "$ROAM_KEYS/users/alice.key" \
+    "$(host_addr B)" "$ROAM_PORT" "$VM" "[$(host_addr A)]" "[$(host_addr B)]" >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "4: replayed response and another session's response refused"
+
+# 5. admission misuse: A's daemon certificate asking B
+ip netns exec "$NS_A" "$PROBE" admission "$ROAM_KEYS/ca.pem" "$ROAM_KEYS/host-a.pem" \
+    "$ROAM_KEYS/host-a.key" "$ROAM_PEER_PORT" "$ROAM_KEYS/mpk.pem" "$ROAM_KEYS/users/alice.key" \
+    "$(host_addr B)" "$ROAM_PORT" "$VM" "[$(host_addr A)]" "[$(host_addr B)]" >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "5: wrong, foreign and reused query ids refused"
+
+# 7. back B -> A
+roam_migrate alice B A >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "7: alice migrates B -> A"
+check "7: VM runs on A" on A
+check "7: VM is gone from B" absent_from B
+point "$([ "$(links A)" = up/down ]; echo $?)" "7: on A the roles swapped back ($(links A))"
+
+# 6. destination libvirt stopped: migration fails, VM stays on A, NICs restored
+before=$(links A)
+libvirtd_stop B
+roam_migrate alice A B >"$out" 2>&1
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 1 ] && grep -q 'migration failed' "$out"; echo $?)" "6: migration failure reported"
+point "$(on A && [ "$(links A)" = "$before" ]; echo $?)" "6: VM still on A, NICs restored ($(links A))"
+check "6: A audited the failure" audit_has A '"outcome":"failed","failed_phase":"migration"'
+libvirtd_start B && libvirtd_wait B
+roam_migrate alice A B >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "6: after libvirtd B is back, A -> B works again"
+check "6: VM runs on B" on B
+
+echo "# e2e total $(( $(now_ms) - t0 )) ms"
+echo "1..$n"
+[ "$failed" -eq 0 ]
