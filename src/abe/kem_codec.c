@@ -27,21 +27,33 @@ int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *po
     return KEM_OK;
 }
 
-/* Rows [from, to): decompression and subgroup check dominate decoding, so
- * they run on two threads (par.h). */
+/* Decoding is dominated by decompression and subgroup checks, which are
+ * independent per element: they run as one item list on two threads
+ * (par.h).  Item 0 is ct' (GT), items 1..tau+1 are ct1 and ct2_t (G2),
+ * item tau + 2 + i is ct3_i (G1). */
 typedef struct {
     fabeo_ct_t *out;
-    const uint8_t *rows;
-} rows_job_t;
+    const uint8_t *gt, *g2, *g1;   /* ser_GT(ct'), ct1 || ct2_.., ct3_1 || .. */
+} dec_job_t;
 
-static int decode_rows(void *arg, size_t from, size_t to)
+static int decode_items(void *arg, size_t from, size_t to)
 {
-    const rows_job_t *j = arg;
-    for (size_t i = from; i < to; i++)
-        if (g1_from_bytes(&j->out->ct3[i], j->rows + G1_COMPRESSED_BYTES * i,
-                          G1_COMPRESSED_BYTES, 0) != BLS_OK)
+    const dec_job_t *j = arg;
+    size_t tau = j->out->tau;
+    for (size_t k = from; k < to; k++) {
+        int rc;
+        if (k == 0)
+            rc = gt_from_bytes(&j->out->ctp, j->gt, GT_BYTES);
+        else if (k < tau + 2)
+            rc = g2_from_bytes(k == 1 ? &j->out->ct1 : &j->out->ct2[k - 2],
+                               j->g2 + G2_COMPRESSED_BYTES * (k - 1), G2_COMPRESSED_BYTES, 0);
+        else
+            rc = g1_from_bytes(&j->out->ct3[k - tau - 2],
+                               j->g1 + G1_COMPRESSED_BYTES * (k - tau - 2), G1_COMPRESSED_BYTES, 0);
+        if (rc != BLS_OK)
             return KEM_ERR_FORMAT;
-    return 0;
+    }
+    return KEM_OK;
 }
 
 int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp)
@@ -50,30 +62,26 @@ int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_po
     size_t pl;
     if (out == NULL || pp == NULL || kem_ct_policy(ct, len, &pol, &pl) != KEM_OK)
         return KEM_ERR_FORMAT;
+    /* Exact length first: every offset below is then in bounds. */
     if (pl != pp->enc_len || memcmp(pol, pp->enc, pl) != 0 || len != kem_ct_size(pp))
         return KEM_ERR_FORMAT;
     const uint8_t *p = pol + pl;
     if (*p++ != pp->tau)
         return KEM_ERR_FORMAT;
-    out->tau = pp->tau;
-    out->n1 = pp->n1;
-    if (g2_from_bytes(&out->ct1, p, G2_COMPRESSED_BYTES, 0) != BLS_OK)
-        return KEM_ERR_FORMAT;
-    p += G2_COMPRESSED_BYTES;
-    for (unsigned t = 0; t < pp->tau; t++, p += G2_COMPRESSED_BYTES)
-        if (g2_from_bytes(&out->ct2[t], p, G2_COMPRESSED_BYTES, 0) != BLS_OK)
-            return KEM_ERR_FORMAT;
+    dec_job_t job = {out, NULL, p, NULL};
+    p += (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau);
     if (((size_t)p[0] << 8 | p[1]) != pp->n1)
         return KEM_ERR_FORMAT;
     p += 2;
-    rows_job_t job = {out, p};
-    if (par_for2(pp->n1, 8, decode_rows, &job) != 0)
-        return KEM_ERR_FORMAT;
+    job.g1 = p;
     p += (size_t)G1_COMPRESSED_BYTES * pp->n1;
-    if (gt_from_bytes(&out->ctp, p, GT_BYTES) != BLS_OK)
+    job.gt = p;
+    if (p + GT_BYTES != ct + len)
         return KEM_ERR_FORMAT;
-    p += GT_BYTES;
-    return p == ct + len ? KEM_OK : KEM_ERR_FORMAT;
+    out->tau = pp->tau;
+    out->n1 = pp->n1;
+    return par_for2(2u + pp->tau + pp->n1, 8, decode_items, &job) == KEM_OK ? KEM_OK
+                                                                           : KEM_ERR_FORMAT;
 }
 
 int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
