@@ -1,0 +1,353 @@
+/* roamd itself over loopback, against fake clients and a fake peer: a real
+ * daemon (roamd_init/roamd_run in a thread) with a test PKI, FABEO keys made
+ * here, and libvirt's test driver holding a VM with a migrate policy.
+ * Covers: accept and migrate authentication, refusals with the right
+ * sentence, the source flow failing cleanly in pre-processing (no RA on
+ * loopback), garbage, stalls, a peer without a certificate, the peer
+ * protocol out of order, and the session limit. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../proto/certs.h"
+#include "client_auth.h"
+#include "config.h"
+#include "date.h"
+#include "deadline.h"
+#include "errbuf.h"
+#include "format.h"
+#include "keyfile.h"
+#include "msg.h"
+#include "roamd.h"
+#include "sock.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/roamd-test-XXXXXX";
+static char err[ROAM_ERR_MAX];
+static struct roamd d;
+static volatile sig_atomic_t stop_flag;
+static fabeo_mpk_t *mpk;
+static char port[8], pport[8];
+
+static void path(char *out, size_t cap, const char *name)
+{
+    snprintf(out, cap, "%s/%s", dir, name);
+}
+
+static fabeo_key_t *make_key(const fabeo_msk_t *msk, const char *const *attrs, size_t n)
+{
+    fabeo_key_t *k = calloc(1, sizeof *k);
+    pol_error_t perr;
+    if (!k || fabeo_key_set_attrs(k, attrs, n, &perr) != FABEO_OK ||
+        fabeo_keygen(k, mpk, msk) != FABEO_OK)
+        exit(2);
+    return k;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char p[512];
+    path(p, sizeof p, name);
+    FILE *f = fopen(p, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+        exit(2);
+}
+
+static const char *node_xml =
+    "<node>\n"
+    " <domain type='test'>\n"
+    "  <name>vm1</name><memory>65536</memory><os><type>hvm</type></os>\n"
+    "  <metadata><roam:vm xmlns:roam='https://roam.example/ns/vm/1'>"
+    "<roam:migrate-policy>B4 or M1</roam:migrate-policy></roam:vm></metadata>\n"
+    "  <devices>\n"
+    "   <interface type='bridge'><mac address='52:54:00:00:00:01'/><source bridge='lo'/>"
+    "<target dev='tapt1'/></interface>\n"
+    "   <interface type='bridge'><mac address='52:54:00:00:00:02'/><source bridge='lo'/>"
+    "<target dev='tapt2'/><link state='down'/></interface>\n"
+    "  </devices>\n"
+    " </domain>\n"
+    "</node>\n";
+
+static void *run(void *arg)
+{
+    (void)arg;
+    roamd_run(&d, &stop_flag);
+    return NULL;
+}
+
+static roam_tls_ctx *client_ctx(void)
+{
+    char ca[512];
+    path(ca, sizeof ca, "ca.pem");
+    return roam_tls_client_ctx(ca, NULL, NULL, err, sizeof err);
+}
+
+static roam_tls_conn *dial(roam_tls_ctx *ctx, const char *p)
+{
+    int fd = roam_tcp_connect("127.0.0.1", p, 2000, err, sizeof err);
+    return fd < 0 ? NULL : roam_tls_connect(ctx, fd, "127.0.0.1", 2000, err, sizeof err);
+}
+
+static int auth(roam_tls_ctx *ctx, const fabeo_key_t *key, Roam__V1__Role role, const char *vm,
+                const char *dst, const uint8_t qid[16], roam_tls_conn **keep, char *why,
+                size_t cap)
+{
+    struct roam_client_id id = { .mpk = mpk, .key = key };
+    struct roam_auth_req req = { .role = role, .vm = vm, .src = "127.0.0.1", .dst = dst };
+    memcpy(req.query_id, qid, 16);
+    roam_tls_conn *c = dial(ctx, port);
+    if (!c) {
+        snprintf(why, cap, "connect: %s", err);
+        return -1;
+    }
+    int r = roam_client_authenticate(c, &id, &req, 5000, why, cap);
+    if (keep && r == 0)
+        *keep = c;
+    else
+        roam_tls_close(c, 500);
+    return r;
+}
+
+/* The daemon still serves: a fresh accept authentication works. */
+static int alive(roam_tls_ctx *ctx, const fabeo_key_t *key)
+{
+    uint8_t q[16];
+    char why[ROAM_MESSAGE_MAX];
+    for (int i = 0; i < 16; i++)
+        q[i] = (uint8_t)rand();
+    return auth(ctx, key, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL, why,
+                sizeof why) == 0;
+}
+
+static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_msk_t *msk)
+{
+    if (!mkdtemp(dir))
+        return -1;
+    char ca[512], crt[512], key[512], p[512];
+    struct test_ca tca;
+    path(ca, sizeof ca, "ca.pem");
+    path(crt, sizeof crt, "host.pem");
+    path(key, sizeof key, "host.key");
+    if (certs_make_ca(&tca, "roamd test CA", ca) < 0 ||
+        certs_make_leaf(&tca, "127.0.0.1", "IP:127.0.0.1", crt, key) < 0)
+        return -1;
+    certs_free_ca(&tca);
+    mpk = calloc(1, sizeof *mpk);
+    if (!mpk || fabeo_setup(mpk, msk) != FABEO_OK)
+        return -1;
+    uint8_t *obj;
+    size_t len;
+    path(p, sizeof p, "mpk.pem");
+    if (rf_encode_mpk(mpk, &obj, &len) != RF_OK || keyfile_save(p, obj, len, err, sizeof err) < 0)
+        return -1;
+    free(obj);
+    char exp[40], today[11];
+    roam_today(today);
+    snprintf(exp, sizeof exp, "expiry = %d%s", atoi(today) + 1, today + 4);
+    const char *alice[] = { "customer", "B4", exp };
+    const char *nob4[] = { "customer", "S1", exp };
+    *alice_out = make_key(msk, alice, 3);
+    *nob4_out = make_key(msk, nob4, 3);
+    write_file("node.xml", node_xml);
+
+    char conf[4096], nodep[512], audit[512];
+    path(nodep, sizeof nodep, "node.xml");
+    path(audit, sizeof audit, "audit.jsonl");
+    snprintf(conf, sizeof conf,
+             "[roamd]\nname = 127.0.0.1\nlisten = 127.0.0.1:0\npeer_listen = 127.0.0.1:0\n"
+             "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
+             "libvirt_uri = test://%s\nbridge = lo\nuplink = lo\naudit_log = %s\n"
+             "migrate_uri = test://{host}/default\n"
+             "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
+             "ra_max_age = 0\n",
+             crt, key, ca, p, nodep, audit);
+    static struct roamd_config cfg;
+    roamd_config_defaults(&cfg);
+    if (roamd_config_parse_string(&cfg, conf, "test.conf", err, sizeof err) < 0 ||
+        roamd_init(&d, &cfg, err, sizeof err) < 0) {
+        tap_diag("daemon: %s", err);
+        return -1;
+    }
+    d.cfg.peer_port = roamd_peer_port(&d);
+    snprintf(port, sizeof port, "%d", roamd_client_port(&d));
+    snprintf(pport, sizeof pport, "%d", roamd_peer_port(&d));
+    return 0;
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const fabeo_key_t *alice = NULL;
+    fabeo_key_t *nob4 = NULL;
+    fabeo_msk_t msk;
+    if (!tap_ok(setup(&alice, &nob4, &msk) == 0, "daemon starts on loopback (%s)", err))
+        return tap_done();
+    pthread_t t;
+    pthread_create(&t, NULL, run, NULL);
+    roam_tls_ctx *ctx = client_ctx();
+    char why[ROAM_MESSAGE_MAX];
+    uint8_t q[16] = { 7, 7, 7 };
+
+    tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL, why,
+                sizeof why) == 0, "accept authentication (%s)", why);
+    tap_ok(auth(ctx, nob4, ROAM__V1__ROLE__ROLE_MIGRATE, "vm1", "other", q, NULL, why,
+                sizeof why) < 0 && strstr(why, "not authorized by the VM's migrate policy"),
+           "key without B4/M1 refused by the migrate policy: %s", why);
+    tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "someone-else", q, NULL, why,
+                sizeof why) < 0 && strstr(why, "not the destination"),
+           "dst naming another server refused: %s", why);
+    tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "novm", "other", q, NULL, why,
+                sizeof why) < 0 && strstr(why, "no VM named novm"), "unknown VM: %s", why);
+
+    /* Migrate role, then Migrate: the flow reaches pre-processing, gets
+     * the admission from the peer side (itself), finds no RA on loopback
+     * and reports it without touching the VM. */
+    roam_tls_conn *c = NULL;
+    int r = auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "vm1", "127.0.0.1", q, &c, why,
+                 sizeof why);
+    tap_ok(r == 0, "migrate authentication (%s)", why);
+    if (c) {
+        roam_stream s = roam_tls_stream(c);
+        Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+        env.migrate = &m;
+        roam_msg_send(&s, &env, 2000, err, sizeof err);
+        int progress = 0, done = 0;
+        while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
+            if (in->body_case == ROAM__V1__ENVELOPE__BODY_PROGRESS)
+                progress++;
+            if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE) {
+                done = !in->migrate_done->ok &&
+                       in->migrate_done->error->phase == ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+                tap_diag("MigrateDone: %s", in->migrate_done->error
+                                                ? in->migrate_done->error->message : "ok");
+            }
+            roam_msg_free(in);
+            in = NULL;
+        }
+        tap_ok(progress >= 1 && done, "source flow: progress, then a pre-processing failure "
+               "(no RA on loopback), not a hang or crash");
+        roam_tls_close(c, 500);
+    }
+
+    /* Garbage on the client port. */
+    int fd = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
+    static const char junk[] = "\x16\x03\x01\xff\xffGET / HTTP/1.0\r\n\r\n";
+    ssize_t w = send(fd, junk, sizeof junk, MSG_NOSIGNAL);
+    char b[64];
+    int64_t t0 = roam_now_ms();
+    ssize_t got = roam_wait_fd(fd, 0, roam_deadline(3000)) > 0 ? recv(fd, b, sizeof b, 0) : -2;
+    close(fd);
+    tap_ok(w > 0 && got >= 0 && roam_now_ms() - t0 < 3000, "garbage: connection closed");
+    tap_ok(alive(ctx, alice), "daemon alive after garbage");
+
+    /* A stall: the daemon gives up after io_timeout_ms, serving others. */
+    fd = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
+    t0 = roam_now_ms();
+    tap_ok(alive(ctx, alice), "served while another connection stalls");
+    got = roam_wait_fd(fd, 0, roam_deadline(5000)) > 0 ? recv(fd, b, sizeof b, 0) : -2;
+    int64_t waited = roam_now_ms() - t0;
+    close(fd);
+    tap_ok(got >= 0 && waited < 3000, "stalled client dropped after the I/O timeout (%lld ms)",
+           (long long)waited);
+
+    /* A peer without a certificate: TLS 1.3 lets the client finish its
+     * side, but the daemon refuses, so nothing can be asked. */
+    roam_tls_conn *pc = dial(ctx, pport);
+    int answered = 0;
+    if (pc) {
+        roam_stream s = roam_tls_stream(pc);
+        Roam__V1__AdmissionQuery aq = ROAM__V1__ADMISSION_QUERY__INIT;
+        aq.vm = "vm1";
+        aq.src = "127.0.0.1";
+        aq.query_id.data = q;
+        aq.query_id.len = 16;
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
+        env.admission_query = &aq;
+        if (roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+            roam_msg_recv(&s, &in, 2000, err, sizeof err) == ROAM_OK)
+            answered = 1;
+        roam_msg_free(in);
+        roam_tls_close(pc, 500);
+    }
+    tap_ok(!answered, "peer port without a client certificate: no answer (%s)", err);
+
+    /* A certified peer speaking out of order, then an unknown admission. */
+    char ca[512], crt[512], key[512];
+    path(ca, sizeof ca, "ca.pem");
+    path(crt, sizeof crt, "host.pem");
+    path(key, sizeof key, "host.key");
+    roam_tls_ctx *peer = roam_tls_client_ctx(ca, crt, key, err, sizeof err);
+    pc = dial(peer, pport);
+    if (tap_ok(pc != NULL, "certified peer connects (%s)", err)) {
+        roam_stream s = roam_tls_stream(pc);
+        Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
+        f.vm = "vm1";
+        f.query_id.data = q;
+        f.query_id.len = 16;
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
+        env.ra_fetch = &f;
+        roam_msg_send(&s, &env, 2000, err, sizeof err);
+        roam_status st = roam_msg_recv(&s, &in, 3000, err, sizeof err);
+        tap_ok(st == ROAM_OK && in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR &&
+               in->error->phase == ROAM__V1__PHASE__PHASE_PROTOCOL,
+               "RaFetch before AdmissionQuery: protocol error");
+        roam_msg_free(in);
+        roam_tls_close(pc, 500);
+    }
+    pc = dial(peer, pport);
+    if (pc) {
+        roam_stream s = roam_tls_stream(pc);
+        uint8_t unknown[16] = { 0xee };
+        Roam__V1__AdmissionQuery aq = ROAM__V1__ADMISSION_QUERY__INIT;
+        aq.vm = "vm1";
+        aq.src = "127.0.0.1";
+        aq.query_id.data = unknown;
+        aq.query_id.len = 16;
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
+        env.admission_query = &aq;
+        roam_msg_send(&s, &env, 2000, err, sizeof err);
+        roam_status st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in,
+                                         3000, err, sizeof err);
+        tap_ok(st == ROAM_OK && !in->admission_answer->granted, "unknown admission refused (%s)",
+               st == ROAM_OK ? in->admission_answer->error->message : err);
+        roam_msg_free(in);
+        roam_tls_close(pc, 500);
+    }
+
+    /* Session limit: six stalled connections fill it; the seventh is
+     * closed at once, before TLS. */
+    int hold[6];
+    for (int i = 0; i < 6; i++)
+        hold[i] = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
+    usleep(100000);
+    fd = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
+    got = roam_wait_fd(fd, 0, roam_deadline(400)) > 0 ? recv(fd, b, sizeof b, 0) : -2;
+    tap_ok(got == 0 || (got < 0 && errno == ECONNRESET), "over max_sessions: closed at once");
+    close(fd);
+    for (int i = 0; i < 6; i++)
+        close(hold[i]);
+    usleep(900000);
+    tap_ok(alive(ctx, alice), "served again once the stalled sessions timed out");
+
+    stop_flag = 1;
+    pthread_join(t, NULL);
+    roamd_fini(&d);
+    roam_tls_ctx_free(ctx);
+    roam_tls_ctx_free(peer);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        tap_diag("could not remove %s", dir);
+    return tap_done();
+}
