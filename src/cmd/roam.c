@@ -1,5 +1,5 @@
-/* roam: the VM user's tool.  A subcommand dispatcher: `check` now,
- * `migrate` later (its own file and a row in the table below).
+/* roam: the VM user's tool.  A subcommand dispatcher: each subcommand is
+ * its own file and one row in the table below (check, migrate).
  * Exit codes are per subcommand (see roam(1)); 2 for usage errors. */
 #include <stdio.h>
 #include <string.h>
