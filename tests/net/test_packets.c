@@ -123,6 +123,39 @@ static void test_frames(void)
     tap_ok(roam_rs_build(rs, 4, NULL) < 0, "RS: small buffer refused");
 }
 
+static void test_ns_na(void)
+{
+    struct in6_addr target, got, snm;
+    inet_pton(AF_INET6, "2001:db8:b:0:5054:ff:fe52:a02", &target);
+    uint8_t ns[32], na[32], tlla[6];
+    int has;
+    tap_ok(roam_ns_build(ns, sizeof ns, &target, mac) == 32 && ns[0] == 135 &&
+           memcmp(ns + 8, &target, 16) == 0 && ns[24] == 1 && ns[25] == 1,
+           "NS with target and SLLA");
+    tap_ok(roam_ns_build(ns, 20, &target, NULL) < 0, "NS: small buffer refused");
+    roam_solicited_node(&target, &snm);
+    char buf[64];
+    inet_ntop(AF_INET6, &snm, buf, sizeof buf);
+    tap_ok(strcmp(buf, "ff02::1:ff52:a02") == 0, "solicited-node group %s", buf);
+    memset(na, 0, sizeof na);
+    na[0] = 136;
+    na[4] = 0x60;
+    memcpy(na + 8, &target, 16);
+    na[24] = 2;          /* target link-layer address */
+    na[25] = 1;
+    memcpy(na + 26, mac, 6);
+    tap_ok(roam_na_parse(na, 32, &got, &has, tlla) == 0 && has && memcmp(tlla, mac, 6) == 0 &&
+           memcmp(&got, &target, 16) == 0, "NA: target and TLLA");
+    tap_ok(roam_na_parse(na, 24, &got, &has, tlla) == 0 && !has, "NA without options");
+    na[25] = 0;
+    tap_ok(roam_na_parse(na, 32, &got, &has, tlla) < 0, "NA: zero-length option refused");
+    na[25] = 2;
+    tap_ok(roam_na_parse(na, 32, &got, &has, tlla) < 0, "NA: option past the end refused");
+    na[0] = 135;
+    tap_ok(roam_na_parse(na, 32, &got, &has, tlla) < 0, "NS is not an NA");
+    tap_ok(roam_na_parse(na, 23, &got, &has, tlla) < 0, "short NA refused");
+}
+
 static void test_rarp(void)
 {
     uint8_t f[64], got[6];
@@ -148,6 +181,7 @@ int main(void)
 {
     test_ra();
     test_frames();
+    test_ns_na();
     test_rarp();
     return tap_done();
 }
