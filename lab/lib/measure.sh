@@ -7,14 +7,15 @@ jobinfo_field() { awk -F: -v k="$2" '$1 == k {split($2, v, " "); print v[1] (v[2
 
 # migrate_baseline DST [VIRSH-ARGS...]: virsh migrate --live --p2p
 # --persistent --undefinesource over the lab network, then the completed
-# job's statistics read on the destination.
+# job's statistics read on the destination.  Returns non-zero (never exits)
+# so that callers can stop what they started around it.
 migrate_baseline() {
     local dst=$1 src t0 t1 info; shift
-    src=$(vm_host) || die "the VM runs nowhere"
-    [ "$src" != "$dst" ] || die "the VM already runs on host $dst"
+    src=$(vm_host) || { log "the VM runs nowhere"; return 1; }
+    [ "$src" != "$dst" ] || { log "the VM already runs on host $dst"; return 1; }
     t0=$(now_ms)
     virsh_h "$src" migrate --live --p2p --persistent --undefinesource "$@" \
-        "$VM" "$(host_tcp_uri "$dst")" || die "migration $src -> $dst failed"
+        "$VM" "$(host_tcp_uri "$dst")" || { log "migration $src -> $dst failed"; return 1; }
     t1=$(now_ms)
     info=$(virsh_h "$dst" domjobinfo "$VM" --completed --keep-completed)
     printf 'migrate %s -> %s: total %d ms (virsh), job %s, downtime %s, memory %s in %s passes\n' \
@@ -23,14 +24,21 @@ migrate_baseline() {
         "$(jobinfo_field "$info" 'Iteration')"
 }
 
-# Summarises `ping -D` output on stdin: replies, longest gap between two
-# consecutive replies (or the whole run when fewer than two came back).
+# Summarises `ping -D` output on stdin: replies, and the longest stretch
+# without replies — between two consecutive replies (timestamps), or before
+# the first / after the last one (missing sequence numbers times the mean
+# send interval), so a VM that stops answering is not reported as fine.
 ping_summary() {
-    awk -v dur="$1" -v addr="$2" '
+    awk -v addr="$1" '
         /bytes from/ { t = substr($1, 2, length($1) - 2) + 0; n++
-                       if (n > 1 && t - last > gap) gap = t - last; last = t }
-        /packets transmitted/ { sent = $1 }
-        END { if (n < 2) gap = dur
+                       seq = $0; sub(/.*icmp_seq=/, "", seq); seq += 0
+                       if (n == 1) first = seq
+                       if (n > 1 && t - last > gap) gap = t - last; last = t; lastseq = seq }
+        /packets transmitted/ { sent = $1; ms = $0; sub(/.*time /, "", ms); ms += 0 }
+        END { per = sent ? ms / 1000 / sent : 0
+              if (n == 0) gap = ms / 1000
+              else { if ((first - 1) * per > gap) gap = (first - 1) * per
+                     if ((sent - lastseq) * per > gap) gap = (sent - lastseq) * per }
               printf "ping %s: sent %d, received %d, longest gap %d ms\n", addr, sent, n, gap * 1000 }'
 }
 
@@ -41,12 +49,11 @@ ping_start() { # ADDR OUTFILE: ICMPv6 echo every 10 ms from the user node
 ping_stop() { kill -INT "$PING_PID" 2>/dev/null; wait "$PING_PID" 2>/dev/null; }
 
 lab_ping() { # ADDR SECONDS
-    local out=$RUN/ping.$$ t0
-    t0=$(now_ms)
+    local out=$RUN/ping.$$
     ping_start "$1" "$out"
     sleep "$2"
     ping_stop
-    ping_summary "$(( ($(now_ms) - t0) / 1000 ))" "$1" <"$out"
+    ping_summary "$1" <"$out"
     rm -f "$out"
 }
 
