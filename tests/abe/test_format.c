@@ -86,6 +86,64 @@ static void malformed(const char *what, decode_fn dec, const uint8_t *obj, size_
     free(b);
 }
 
+/* Random damage (fixed seed, reproducible): 1 to 4 bytes overwritten, or
+ * the object cut or extended at a random place.  Decoders must never crash.
+ * A changed object may still be well-formed (a flipped sign bit gives the
+ * negated point; another attribute name gives another valid policy): each
+ * one the decoder accepts is passed to still_bad, which must show that it
+ * is caught later.  still_bad = NULL: only "no crash" is checked (a user
+ * key's compressed points carry no redundancy beyond the sign bit, so a
+ * flipped sign bit is a different, well-formed key). */
+typedef int (*caught_fn)(const uint8_t *in, size_t len);
+
+static void mutations(const char *what, decode_fn dec, caught_fn still_bad, const uint8_t *obj,
+                      size_t len, unsigned rounds)
+{
+    uint8_t *b = tk_alloc(len + 64);
+    unsigned seed = 12345, accepted = 0, escaped = 0;
+    for (unsigned r = 0; r < rounds; r++) {
+        size_t bl = len;
+        memcpy(b, obj, len);
+        unsigned kind = (unsigned)rand_r(&seed) % 3;
+        if (kind == 0) {
+            for (int k = 1 + rand_r(&seed) % 4; k > 0; k--)
+                b[(size_t)rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
+        } else if (kind == 1) {
+            bl = (size_t)rand_r(&seed) % len;
+        } else {
+            size_t extra = 1 + (size_t)rand_r(&seed) % 63;
+            for (size_t k = 0; k < extra; k++)
+                b[len + k] = (uint8_t)rand_r(&seed);
+            bl = len + extra;
+        }
+        if (dec(b, bl) != RF_OK || (bl == len && memcmp(b, obj, len) == 0))
+            continue;
+        accepted++;
+        if (still_bad != NULL && !still_bad(b, bl))
+            escaped++;
+    }
+    tap_ok(escaped == 0, "%s: %u random mutations, %u well-formed, %u not caught later", what,
+           rounds, accepted, escaped);
+    free(b);
+}
+
+/* A changed MPK must never be well-formed (a random change leaves GT). */
+static int mpk_never(const uint8_t *in, size_t len)
+{
+    (void)in;
+    (void)len;
+    return 0;
+}
+
+/* A well-formed but changed ciphertext object must fail Decaps. */
+static fabeo_key_t *ct_key;
+static int ct_fails_decaps(const uint8_t *in, size_t len)
+{
+    uint8_t k[KEM_KEY_BYTES];
+    return kem_decaps(mpk, ct_key, in + RF_HEADER_BYTES, len - RF_HEADER_BYTES, NULL, k) ==
+           KEM_DECAPS_FAILED;
+}
+
 static void armor_tests(const uint8_t *obj, size_t len)
 {
     char *text;
@@ -186,6 +244,7 @@ int main(void)
     fabeo_mpk_t *m2 = tk_alloc(sizeof *m2);
     tap_ok(rf_decode_mpk(m2, o, ol) == RF_OK && memcmp(m2->id, mpk->id, 32) == 0, "MPK round trip");
     malformed("MPK", dec_mpk, o, ol, RF_HEADER_BYTES, 23);
+    mutations("MPK", dec_mpk, mpk_never, o, ol, 300);
     uint8_t *mpk_obj = o;
     size_t mpk_len = ol;
 
@@ -225,6 +284,7 @@ int main(void)
     for (size_t i = 0; i < key->n_user; i++)
         texts_end += 2 + key->user_len[i];
     malformed("user key", dec_key, o, ol, texts_end, 13);
+    mutations("user key", dec_key, NULL, o, ol, 300);
     /* Inconsistent attributes: change one user text ("grade = 4" -> "grade = 5"). */
     uint8_t *b = tk_alloc(ol);
     memcpy(b, o, ol);
@@ -247,6 +307,8 @@ int main(void)
     tk_round(mpk, key, pp, NULL, &same, ct, &cl);
     tap_ok(rf_encode_ct(ct, cl, &o, &ol) == RF_OK, "ciphertext object encodes");
     malformed("ciphertext", dec_ct, o, ol, RF_HEADER_BYTES + 5 + pp->enc_len, 11);
+    ct_key = key;
+    mutations("ciphertext", dec_ct, ct_fails_decaps, o, ol, 300);
     armor_tests(o, ol);
     rf_free_secret(o, ol);
 
