@@ -35,7 +35,11 @@ void roam_progress_line(const Roam__V1__Progress *p, char *out, size_t cap)
         snprintf(tput, sizeof tput, "%.1f MiB/s", p->throughput_bps / (1024.0 * 1024));
     else
         snprintf(tput, sizeof tput, "-- MiB/s");
-    snprintf(out, cap, "migration [%s] %3u%%  %s left  %s  %.1f s", bar, pct, rem, tput,
+    char down[40] = "";
+    if (p->expected_downtime_ms)
+        snprintf(down, sizeof down, "  downtime ~%llu ms",
+                 (unsigned long long)p->expected_downtime_ms);
+    snprintf(out, cap, "migration [%s] %3u%%  %s left  %s%s  %.1f s", bar, pct, rem, tput, down,
              p->elapsed_ms / 1000.0);
 }
 

@@ -345,6 +345,13 @@ int main(void)
     roamd_fini(&d);
     roam_tls_ctx_free(ctx);
     roam_tls_ctx_free(peer);
+    fabeo_key_t *own_alice = (fabeo_key_t *)alice;
+    fabeo_key_clear(own_alice);
+    free(own_alice);
+    fabeo_key_clear(nob4);
+    free(nob4);
+    fabeo_msk_clear(&msk);
+    free(mpk);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
