@@ -196,6 +196,22 @@ static void armor_tests(const uint8_t *obj, size_t len)
     const char *mid_pad = "-----BEGIN ROAM X-----\nQQ==QQ==\n-----END ROAM X-----\n";
     tap_ok(armor_decode(mid_pad, strlen(mid_pad), label, &d, &dl, &why) != 0,
            "padding in the middle rejected (%s)", why);
+    /* Random damage to the text: never a crash, and whatever decodes is
+     * either the original data or is stopped by the object decoder. */
+    unsigned seed = 777, bad = 0;
+    for (unsigned r = 0; r < 500; r++) {
+        memcpy(b, text, tl);
+        for (int k = 1 + rand_r(&seed) % 3; k > 0; k--)
+            b[(size_t)rand_r(&seed) % tl] = (char)(32 + rand_r(&seed) % 96);
+        size_t cut = rand_r(&seed) % 4 == 0 ? (size_t)rand_r(&seed) % tl : tl;
+        if (armor_decode(b, cut, label, &d, &dl, &why) == 0) {
+            if (!(dl == len && memcmp(d, obj, len) == 0) && dec_ct(d, dl) == RF_OK &&
+                !ct_fails_decaps(d, dl))
+                bad++;
+            free(d);
+        }
+    }
+    tap_ok(bad == 0, "500 random armor mutations: nothing wrong gets through");
     free(b);
     free(text);
 }
