@@ -1,0 +1,212 @@
+/* roam-ims: the mobility mapping server, and its administration commands
+ * (enroll, revoke, list) and a query client.  See roam-ims(8). */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errbuf.h"
+#include "ims_client.h"
+#include "ims_config.h"
+#include "ims_server.h"
+#include "ims_sign.h"
+#include "ims_store.h"
+#include "mob_log.h"
+
+static ims_server *running;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    if (running)
+        ims_server_stop(running);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: roam-ims [-c CONFIG] [-v|-q] [serve]\n"
+        "       roam-ims [-c CONFIG | --db PATH] enroll HOA --pubkey FILE\n"
+        "       roam-ims [-c CONFIG | --db PATH] revoke HOA\n"
+        "       roam-ims [-c CONFIG | --db PATH] list\n"
+        "       roam-ims query HOA --ims ADDRESS --ca FILE [--port P] [--server-name N]\n");
+}
+
+static int serve(ims_config *cfg)
+{
+    char err[ROAM_ERR_MAX];
+    ims_store *st = ims_store_open(cfg->database, err, sizeof err);
+    if (!st) {
+        mob_log("%s", err);
+        return 1;
+    }
+    for (size_t i = 0; i < cfg->n_enroll; i++) {
+        uint8_t pub[IMS_PUBKEY_LEN];
+        char a[INET6_ADDRSTRLEN];
+        if (ims_key_load_public(cfg->enroll[i].pubkey, pub, err, sizeof err) < 0 ||
+            ims_store_enroll(st, cfg->enroll[i].hoa, pub, err, sizeof err) < 0) {
+            mob_log("enroll %s: %s", ims_addr_str(cfg->enroll[i].hoa, a, sizeof a), err);
+            ims_store_close(st);
+            return 1;
+        }
+    }
+    ims_server *s = ims_server_new(&cfg->server, st, err, sizeof err);
+    if (!s) {
+        mob_log("%s", err);
+        ims_store_close(st);
+        return 1;
+    }
+    running = s;
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    mob_log("serving on port %d (database %s, %zu enrolled from config)", ims_server_port(s),
+            cfg->database, cfg->n_enroll);
+    int rc = ims_server_run(s, err, sizeof err);
+    if (rc < 0)
+        mob_log("%s", err);
+    running = NULL;
+    ims_server_free(s);
+    ims_store_close(st);
+    mob_log("stopped");
+    return rc < 0 ? 1 : 0;
+}
+
+static void print_mapping(const ims_mapping *m, void *arg)
+{
+    (void)arg;
+    char a[INET6_ADDRSTRLEN];
+    printf("%s seq %llu updated_ms %lld", ims_addr_str(m->hoa, a, sizeof a),
+           (unsigned long long)m->seq, (long long)m->updated_ms);
+    for (size_t i = 0; i < m->n; i++)
+        printf(" %s=%s", ims_addr_str(m->b[i].moa, a, sizeof a),
+               m->b[i].state == IMS_ACTIVE ? "active" : "standby");
+    putchar('\n');
+}
+
+static int admin(const char *db, const char *cmd, const char *hoa_s, const char *pubkey)
+{
+    char err[ROAM_ERR_MAX];
+    uint8_t hoa[IMS_ADDR_LEN], pub[IMS_PUBKEY_LEN];
+    if (strcmp(cmd, "list") != 0 && ims_addr_parse(hoa_s, hoa) < 0) {
+        fprintf(stderr, "roam-ims: %s is not an IPv6 address\n", hoa_s ? hoa_s : "(none)");
+        return 2;
+    }
+    if (strcmp(cmd, "enroll") == 0 && !pubkey) {
+        fprintf(stderr, "roam-ims: enroll needs --pubkey FILE\n");
+        return 2;
+    }
+    if (strcmp(cmd, "enroll") == 0 && ims_key_load_public(pubkey, pub, err, sizeof err) < 0) {
+        fprintf(stderr, "roam-ims: %s\n", err);
+        return 1;
+    }
+    ims_store *st = ims_store_open(db, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, "roam-ims: %s\n", err);
+        return 1;
+    }
+    int rc;
+    if (strcmp(cmd, "enroll") == 0)
+        rc = ims_store_enroll(st, hoa, pub, err, sizeof err);
+    else if (strcmp(cmd, "revoke") == 0)
+        rc = ims_store_revoke(st, hoa, err, sizeof err);
+    else
+        rc = ims_store_each(st, print_mapping, NULL, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "roam-ims: %s\n", err);
+    else if (strcmp(cmd, "revoke") == 0 && rc == 0)
+        fprintf(stderr, "roam-ims: %s was not enrolled\n", hoa_s);
+    ims_store_close(st);
+    return rc < 0 ? 1 : 0;
+}
+
+static int query(const char *hoa_s, const char *ims, const char *port, const char *ca,
+                 const char *name)
+{
+    char err[ROAM_ERR_MAX];
+    uint8_t hoa[IMS_ADDR_LEN];
+    if (ims_addr_parse(hoa_s, hoa) < 0 || !ims || !ca) {
+        usage(stderr);
+        return 2;
+    }
+    roam_tls_ctx *tls = roam_tls_client_ctx(ca, NULL, NULL, err, sizeof err);
+    ims_client *c = tls ? ims_client_connect(tls, ims, port, name, NULL, 5000, err, sizeof err)
+                        : NULL;
+    uint64_t id;
+    ims_message *m = NULL;
+    int rc = 1;
+    if (c && ims_client_query(c, hoa, &id, err, sizeof err) == 0 &&
+        ims_client_wait(c, id, &m, 5000, NULL, NULL, err, sizeof err) == 1) {
+        if (m->body_case == ROAM__IMS__V1__MESSAGE__BODY_MAPPING && m->mapping->known) {
+            ims_mapping map;
+            ims_mapping_from_pb(m->mapping, &map);
+            print_mapping(&map, NULL);
+            rc = 0;
+        } else {
+            snprintf(err, sizeof err, "%s is not enrolled", hoa_s);
+        }
+    }
+    if (rc)
+        fprintf(stderr, "roam-ims: %s\n", err);
+    ims_msg_free(m);
+    ims_client_close(c);
+    roam_tls_ctx_free(tls);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' }, { "db", required_argument, NULL, 'd' },
+        { "pubkey", required_argument, NULL, 'p' }, { "ims", required_argument, NULL, 'i' },
+        { "port", required_argument, NULL, 'P' }, { "ca", required_argument, NULL, 'a' },
+        { "server-name", required_argument, NULL, 'n' }, { "verbose", no_argument, NULL, 'v' },
+        { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL, *db = NULL, *pubkey = NULL, *ims = NULL, *port = IMS_DEFAULT_PORT,
+               *ca = NULL, *name = NULL;
+    int level = -1, o;
+    while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': config = optarg; break;
+        case 'd': db = optarg; break;
+        case 'p': pubkey = optarg; break;
+        case 'i': ims = optarg; break;
+        case 'P': port = optarg; break;
+        case 'a': ca = optarg; break;
+        case 'n': name = optarg; break;
+        case 'v': level = 2; break;
+        case 'q': level = 0; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    signal(SIGPIPE, SIG_IGN);
+    const char *cmd = optind < argc ? argv[optind] : "serve";
+    const char *arg = optind + 1 < argc ? argv[optind + 1] : NULL;
+    if (strcmp(cmd, "query") == 0)
+        return query(arg, ims, port, ca, name);
+    char err[ROAM_ERR_MAX];
+    ims_config cfg;
+    if (ims_config_load(&cfg, config, err, sizeof err) < 0) {
+        fprintf(stderr, "roam-ims: %s\n", err);
+        ims_config_free(&cfg);
+        return 1;
+    }
+    mob_log_init("roam-ims", level >= 0 ? level : cfg.log_level);
+    int rc;
+    if (strcmp(cmd, "serve") == 0)
+        rc = serve(&cfg);
+    else if (!strcmp(cmd, "enroll") || !strcmp(cmd, "revoke") || !strcmp(cmd, "list"))
+        rc = admin(db ? db : cfg.database, cmd, arg, pubkey);
+    else {
+        usage(stderr);
+        rc = 2;
+    }
+    ims_config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,103 @@
+/* roam-mat: the mobility agent (mobile node or correspondent), plus key
+ * generation for mobile nodes and removal of a leftover table.  See
+ * roam-mat(8). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errbuf.h"
+#include "ims_sign.h"
+#include "mat_agent.h"
+#include "mat_config.h"
+#include "mat_rules.h"
+#include "mob_log.h"
+
+static mat_agent *running;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    if (running)
+        mat_agent_stop(running);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: roam-mat -c CONFIG [-v|-q]          run the agent\n"
+        "       roam-mat keygen --key FILE --pub FILE   make a mobile node's Ed25519 key pair\n"
+        "       roam-mat -c CONFIG flush            remove the agent's nftables table\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
+        { "pub", required_argument, NULL, 'p' }, { "verbose", no_argument, NULL, 'v' },
+        { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL, *key = NULL, *pub = NULL;
+    int level = -1, o;
+    while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
+        switch (o) {
+        case 'c': config = optarg; break;
+        case 'k': key = optarg; break;
+        case 'p': pub = optarg; break;
+        case 'v': level = 2; break;
+        case 'q': level = 0; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    signal(SIGPIPE, SIG_IGN);
+    const char *cmd = optind < argc ? argv[optind] : "run";
+    char err[ROAM_ERR_MAX];
+    if (strcmp(cmd, "keygen") == 0) {
+        if (!key || !pub) {
+            usage(stderr);
+            return 2;
+        }
+        if (ims_key_generate(key, pub, err, sizeof err) < 0) {
+            fprintf(stderr, "roam-mat: %s\n", err);
+            return 1;
+        }
+        return 0;
+    }
+    if (!config || (strcmp(cmd, "run") != 0 && strcmp(cmd, "flush") != 0)) {
+        usage(stderr);
+        return 2;
+    }
+    mat_config cfg;
+    if (mat_config_load(&cfg, config, err, sizeof err) < 0) {
+        fprintf(stderr, "roam-mat: %s\n", err);
+        return 1;
+    }
+    mob_log_init("roam-mat", level >= 0 ? level : cfg.log_level);
+    if (strcmp(cmd, "flush") == 0) {
+        mat_nft *n = mat_nft_open(err, sizeof err);
+        int rc = n ? mat_rules_remove(n, cfg.table, err, sizeof err) : -1;
+        mat_nft_close(n);
+        if (rc < 0)
+            fprintf(stderr, "roam-mat: %s\n", err);
+        return rc < 0 ? 1 : 0;
+    }
+    mat_agent *a = mat_agent_new(&cfg, err, sizeof err);
+    if (!a) {
+        mob_log("%s", err);
+        return 1;
+    }
+    running = a;
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    int rc = mat_agent_run(a, err, sizeof err);
+    if (rc < 0)
+        mob_log("%s", err);
+    running = NULL;
+    mat_agent_free(a);
+    return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,136 @@
+/* roam-ims configuration (see ims_config.h). */
+#include "ims_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "errbuf.h"
+
+typedef struct load_state {
+    ims_config *c;
+    char err[ROAM_ERR_MAX];
+} load_state;
+
+static int copy(char *dst, size_t cap, const char *v)
+{
+    size_t n = strlen(v);
+    if (n >= cap)
+        return -1;
+    memcpy(dst, v, n + 1);
+    return 0;
+}
+
+static int parse_int(const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || x < lo || x > hi)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int on_key(void *user, const char *sec, const char *name, const char *v)
+{
+    load_state *st = user;
+    ims_config *c = st->c;
+    ims_server_config *s = &c->server;
+    long x = 0;
+    int bad = 0;
+#define IS(k) (strcmp(sec, "ims") == 0 && strcmp(name, k) == 0)
+    if (strcmp(sec, "enroll") == 0) {
+        if (c->n_enroll == IMS_CFG_ENROLL_MAX) {
+            snprintf(st->err, sizeof st->err, "more than %d [enroll] entries", IMS_CFG_ENROLL_MAX);
+            return 0;
+        }
+        /* "LABEL = HOA PUBKEY-FILE": inih splits keys at ':' too, so an
+         * IPv6 address cannot be the key. */
+        ims_enroll_entry *e = &c->enroll[c->n_enroll];
+        char buf[IMS_CFG_PATH_MAX + 64];
+        char *save = NULL, *hoa = NULL, *file = NULL;
+        bad = copy(buf, sizeof buf, v) < 0;
+        if (!bad) {
+            hoa = strtok_r(buf, " \t", &save);
+            file = strtok_r(NULL, " \t", &save);
+        }
+        bad = bad || !hoa || !file || strtok_r(NULL, " \t", &save) ||
+              ims_addr_parse(hoa, e->hoa) < 0 || ims_addr_check(e->hoa, "HoA", NULL, 0) < 0 ||
+              copy(e->pubkey, sizeof e->pubkey, file) < 0;
+        if (!bad)
+            c->n_enroll++;
+    } else if (IS("listen")) {
+        bad = copy(c->listen, sizeof c->listen, v) < 0;
+    } else if (IS("port")) {
+        bad = parse_int(v, 0, 65535, &x) < 0 || copy(c->port, sizeof c->port, v) < 0;
+    } else if (IS("cert")) {
+        bad = copy(c->cert, sizeof c->cert, v) < 0;
+    } else if (IS("key")) {
+        bad = copy(c->key, sizeof c->key, v) < 0;
+    } else if (IS("client_ca")) {
+        bad = copy(c->client_ca, sizeof c->client_ca, v) < 0;
+    } else if (IS("database")) {
+        bad = copy(c->database, sizeof c->database, v) < 0;
+    } else if (IS("max_connections")) {
+        bad = parse_int(v, 1, 65536, &x) < 0;
+        s->max_connections = (int)x;
+    } else if (IS("max_subscriptions")) {
+        bad = parse_int(v, 1, 4096, &x) < 0;
+        s->max_subscriptions = (int)x;
+    } else if (IS("handshake_timeout_ms")) {
+        bad = parse_int(v, 100, 60000, &x) < 0;
+        s->handshake_timeout_ms = (int)x;
+    } else if (IS("output_buffer")) {
+        bad = parse_int(v, IMS_FRAME_MAX + 4, 16 << 20, &x) < 0;
+        s->output_buffer = (size_t)x;
+    } else if (IS("log_level")) {
+        bad = parse_int(v, 0, 2, &x) < 0;
+        c->log_level = (int)x;
+    } else {
+        snprintf(st->err, sizeof st->err, "unknown key [%s] %s", sec, name);
+        return 0;
+    }
+#undef IS
+    if (bad) {
+        snprintf(st->err, sizeof st->err, "bad value for [%s] %s: %.100s", sec, name, v);
+        return 0;
+    }
+    return 1;
+}
+
+int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    ims_server_config_defaults(&c->server);
+    strcpy(c->port, IMS_DEFAULT_PORT);
+    strcpy(c->cert, "/etc/roam/ims.pem");
+    strcpy(c->key, "/etc/roam/ims.key");
+    strcpy(c->database, "/var/lib/roam/ims.sqlite");
+    c->log_level = 1;
+    c->enroll = calloc(IMS_CFG_ENROLL_MAX, sizeof *c->enroll);
+    if (!c->enroll)
+        return roam_errf(err, errlen, "out of memory");
+    if (path) {
+        load_state st = { .c = c };
+        int rc = ini_parse(path, on_key, &st);
+        if (rc < 0)
+            return roam_errf(err, errlen, "cannot read %s", path);
+        if (rc > 0)
+            return roam_errf(err, errlen, "%s line %d: %s", path, rc,
+                             st.err[0] ? st.err : "syntax error");
+    }
+    c->server.listen = c->listen;
+    c->server.port = c->port;
+    c->server.cert = c->cert;
+    c->server.key = c->key;
+    c->server.client_ca = c->client_ca[0] ? c->client_ca : NULL;
+    return 0;
+}
+
+void ims_config_free(ims_config *c)
+{
+    free(c->enroll);
+    c->enroll = NULL;
+}

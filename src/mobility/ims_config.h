@@ -1,0 +1,36 @@
+/* roam-ims's configuration file (INI, inih): [ims] server settings and
+ * [enroll] LABEL = HOA PUBKEY-FILE lines, which are (re-)enrolled at every
+ * start.  Keys and defaults: docs/mobility.md.  Unknown keys are errors. */
+#ifndef ROAM_MOBILITY_IMS_CONFIG_H
+#define ROAM_MOBILITY_IMS_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ims_server.h"
+#include "ims_types.h"
+
+#define IMS_CFG_PATH_MAX 256
+#define IMS_CFG_ENROLL_MAX 1024
+
+typedef struct ims_enroll_entry {
+    uint8_t hoa[IMS_ADDR_LEN];
+    char pubkey[IMS_CFG_PATH_MAX];
+} ims_enroll_entry;
+
+typedef struct ims_config {
+    ims_server_config server;          /* strings point into the fields below */
+    char listen[64], port[16];
+    char cert[IMS_CFG_PATH_MAX], key[IMS_CFG_PATH_MAX], client_ca[IMS_CFG_PATH_MAX];
+    char database[IMS_CFG_PATH_MAX];
+    int log_level;
+    size_t n_enroll;
+    ims_enroll_entry *enroll;          /* malloc'ed, IMS_CFG_ENROLL_MAX entries */
+} ims_config;
+
+/* Defaults, then path (NULL: defaults only).  0 or -1.  Free with
+ * ims_config_free even on failure. */
+int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen);
+void ims_config_free(ims_config *c);
+
+#endif

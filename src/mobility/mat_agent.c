@@ -1,0 +1,533 @@
+/* The roam-mat agent loop (see mat_agent.h). */
+#include "mat_agent.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "ims_client.h"
+#include "ims_sign.h"
+#include "mat_netlink.h"
+#include "mat_rules.h"
+#include "mob_log.h"
+
+#define ADDRS_PER_IF 8
+#define ANSWER_TIMEOUT_MS 5000
+
+typedef struct mn_if {
+    int index;                  /* 0: not seen yet */
+    int up;
+    size_t n;
+    uint8_t addr[ADDRS_PER_IF][IMS_ADDR_LEN];
+} mn_if;
+
+struct mat_agent {
+    mat_config cfg;
+    int stop_fd;
+    mat_nft *nft;
+    mat_table table;
+    roam_tls_ctx *tls;
+    ims_client *ims;
+    char ims_src[INET6_ADDRSTRLEN];   /* source the IMS connection is bound to */
+    int64_t retry_at;                 /* monotonic ms; 0 = now */
+    int backoff_ms;
+    int unreachable;                  /* the last connection attempt failed */
+    /* mobile node */
+    EVP_PKEY *key;
+    mat_nl *nl;
+    mn_if ifs[MAT_MAX_IFACES];
+    ims_mapping want;                 /* what the table holds and the IMS should */
+    ims_mapping acked;                /* what the IMS acknowledged */
+    int dirty;                        /* want != what was last sent */
+    uint64_t pending_id, last_seq;
+    ims_mapping pending;
+    int64_t pending_since, switch_at;
+    /* correspondent */
+    int subscribed;
+    uint64_t known_seq[IMS_MAX_SUBSCRIBE];
+};
+
+/* ---- shared ---- */
+
+static void drop_ims(mat_agent *a, const char *why)
+{
+    if (!a->ims)
+        return;
+    mob_log("IMS connection closed: %s", why);
+    ims_client_close(a->ims);
+    a->ims = NULL;
+    a->pending_id = 0;
+    a->subscribed = 0;
+    if (a->cfg.role == MAT_MOBILE && memcmp(&a->acked, &a->want, sizeof a->want) != 0)
+        a->dirty = 1;
+}
+
+static void backoff(mat_agent *a)
+{
+    a->backoff_ms = a->backoff_ms ? a->backoff_ms * 2 : 200;
+    if (a->backoff_ms > a->cfg.retry_max_ms)
+        a->backoff_ms = a->cfg.retry_max_ms;
+    a->retry_at = roam_now_ms() + a->backoff_ms;
+}
+
+static int connect_ims(mat_agent *a, const char *source)
+{
+    if (a->retry_at && roam_now_ms() < a->retry_at)
+        return -1;
+    char err[ROAM_ERR_MAX];
+    const char *name = a->cfg.ims_server_name[0] ? a->cfg.ims_server_name : NULL;
+    a->ims = ims_client_connect(a->tls, a->cfg.ims_address, a->cfg.ims_port, name, source,
+                                a->cfg.connect_timeout_ms, err, sizeof err);
+    if (!a->ims) {
+        if (!a->unreachable)   /* once per outage, not once per retry */
+            mob_log("cannot reach the IMS (retrying): %s", err);
+        else
+            mob_debug("cannot reach the IMS: %s", err);
+        a->unreachable = 1;
+        backoff(a);
+        return -1;
+    }
+    a->unreachable = 0;
+    snprintf(a->ims_src, sizeof a->ims_src, "%s", source ? source : "");
+    mob_log("connected to the IMS%s%s", source ? " from " : "", source ? source : "");
+    return 0;
+}
+
+static int apply_table(mat_agent *a, const ims_mapping *m)
+{
+    char err[ROAM_ERR_MAX];
+    int64_t t0 = roam_now_ms();
+    if (mat_table_set(&a->table, m, err, sizeof err) < 0 ||
+        mat_rules_update(a->nft, &a->table, err, sizeof err) < 0) {
+        mob_log("translation rules NOT updated: %s", err);
+        return -1;
+    }
+    char h[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN] = "none";
+    int act = ims_mapping_active(m);
+    if (act >= 0)
+        ims_addr_str(m->b[act].moa, s, sizeof s);
+    mob_log("rules: %s -> %s (%zu address(es)), nft transaction %lld ms",
+            ims_addr_str(m->hoa, h, sizeof h), s, m->n, (long long)(roam_now_ms() - t0));
+    return 0;
+}
+
+/* ---- mobile node ---- */
+
+static mn_if *iface_by_index(mat_agent *a, int index)
+{
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+        if (a->ifs[i].index == index && index)
+            return &a->ifs[i];
+    return NULL;
+}
+
+static void on_link(void *arg, int index, const char *name, int up)
+{
+    mat_agent *a = arg;
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+        if (strcmp(a->cfg.ifaces[i], name) == 0) {
+            if (a->ifs[i].up != up || a->ifs[i].index != index)
+                mob_log("link %s %s", name, up ? "up" : "down");
+            a->ifs[i].index = index;
+            a->ifs[i].up = up;
+        }
+}
+
+static void on_addr(void *arg, int index, const uint8_t addr[16], int present, int usable)
+{
+    mat_agent *a = arg;
+    mn_if *f = iface_by_index(a, index);
+    if (!f || memcmp(addr, a->cfg.hoa, IMS_ADDR_LEN) == 0 ||
+        ims_addr_check(addr, "address", NULL, 0) < 0)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < f->n; i++)   /* remove, then add back if usable */
+        if (memcmp(f->addr[i], addr, IMS_ADDR_LEN) != 0)
+            memcpy(f->addr[k++], f->addr[i], IMS_ADDR_LEN);
+    f->n = k;
+    if (present && usable && f->n < ADDRS_PER_IF)
+        memcpy(f->addr[f->n++], addr, IMS_ADDR_LEN);
+}
+
+static int addr_live(const mat_agent *a, const uint8_t addr[16])
+{
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+        if (a->ifs[i].up)
+            for (size_t j = 0; j < a->ifs[i].n; j++)
+                if (memcmp(a->ifs[i].addr[j], addr, IMS_ADDR_LEN) == 0)
+                    return 1;
+    return 0;
+}
+
+/* What should be registered now: every usable address of an up interface;
+ * the active one kept while it lives, else the first in interface order. */
+static void compute_want(const mat_agent *a, ims_mapping *w)
+{
+    memset(w, 0, sizeof *w);
+    memcpy(w->hoa, a->cfg.hoa, IMS_ADDR_LEN);
+    int cur = ims_mapping_active(&a->want);
+    const uint8_t *active = cur >= 0 && addr_live(a, a->want.b[cur].moa) ? a->want.b[cur].moa
+                                                                         : NULL;
+    for (size_t i = 0; i < a->cfg.n_ifaces && !active; i++)
+        if (a->ifs[i].up && a->ifs[i].n)
+            active = a->ifs[i].addr[0];
+    if (!active) {   /* every link down: keep what we have, nothing is better */
+        *w = a->want;
+        return;
+    }
+    memcpy(w->b[0].moa, active, IMS_ADDR_LEN);
+    w->b[0].state = IMS_ACTIVE;
+    w->n = 1;
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+        for (size_t j = 0; a->ifs[i].up && j < a->ifs[i].n && w->n < IMS_MAX_BINDINGS; j++)
+            if (memcmp(a->ifs[i].addr[j], active, IMS_ADDR_LEN) != 0) {
+                memcpy(w->b[w->n].moa, a->ifs[i].addr[j], IMS_ADDR_LEN);
+                w->b[w->n++].state = IMS_STANDBY;
+            }
+}
+
+static int same_bindings(const ims_mapping *x, const ims_mapping *y)
+{
+    return x->n == y->n && memcmp(x->b, y->b, x->n * sizeof x->b[0]) == 0;
+}
+
+static void mn_update(mat_agent *a)
+{
+    ims_mapping w;
+    compute_want(a, &w);
+    if (same_bindings(&w, &a->want))
+        return;
+    int was = ims_mapping_active(&a->want), now = ims_mapping_active(&w);
+    char o[INET6_ADDRSTRLEN] = "none", n[INET6_ADDRSTRLEN] = "none";
+    if (was >= 0)
+        ims_addr_str(a->want.b[was].moa, o, sizeof o);
+    if (now >= 0)
+        ims_addr_str(w.b[now].moa, n, sizeof n);
+    if (strcmp(o, n) != 0) {
+        mob_log("active mobile address %s (was %s)", n, o);
+        a->switch_at = roam_now_ms();
+        a->retry_at = 0;   /* a switch is news the IMS needs now */
+        a->backoff_ms = 0;
+    }
+    a->want = w;
+    a->want.seq = 0;
+    apply_table(a, &a->want);
+    a->dirty = 1;
+}
+
+static uint64_t next_seq(mat_agent *a)
+{
+    /* Time-based, so a restarted agent that lost its counter still goes
+     * up; STALE_SEQ answers (current_seq) repair a clock that went back. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+    return t > a->last_seq ? t : a->last_seq + 1;
+}
+
+static void mn_send(mat_agent *a)
+{
+    if (!a->dirty || a->pending_id)
+        return;
+    int act = ims_mapping_active(&a->want);
+    if (act < 0)
+        return;
+    char src[INET6_ADDRSTRLEN];
+    ims_addr_str(a->want.b[act].moa, src, sizeof src);
+    if (a->ims && strcmp(src, a->ims_src) != 0)
+        drop_ims(a, "active address changed");
+    if (!a->ims && connect_ims(a, src) < 0)
+        return;
+    char err[ROAM_ERR_MAX];
+    uint64_t seq = next_seq(a);
+    if (ims_client_register(a->ims, a->key, a->want.hoa, seq, a->want.b, a->want.n,
+                            &a->pending_id, err, sizeof err) < 0) {
+        drop_ims(a, err);
+        backoff(a);
+        return;
+    }
+    a->pending = a->want;
+    a->pending.seq = seq;
+    a->pending_since = roam_now_ms();
+    a->dirty = 0;
+}
+
+static void mn_answer(mat_agent *a, const ims_message *m)
+{
+    if (m->id != a->pending_id || !a->pending_id)
+        return;
+    a->pending_id = 0;
+    if (m->body_case == ROAM__IMS__V1__MESSAGE__BODY_ACK) {
+        a->acked = a->pending;
+        a->last_seq = a->pending.seq;
+        a->backoff_ms = 0;
+        int64_t now = roam_now_ms();
+        mob_log("IMS acknowledged seq %llu in %lld ms%s", (unsigned long long)a->pending.seq,
+                (long long)(now - a->pending_since), a->switch_at ? " (switch)" : "");
+        if (a->switch_at)
+            mob_log("switch: rules to IMS acknowledgement %lld ms", (long long)(now - a->switch_at));
+        a->switch_at = 0;
+        a->dirty = !same_bindings(&a->acked, &a->want);
+        return;
+    }
+    const Roam__Ims__V1__Error *e = m->error;
+    char text[IMS_ERRMSG_MAX + 1];
+    ims_sanitize(e->message, text, sizeof text);
+    a->dirty = 1;
+    if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ) {
+        mob_log("IMS has seq %llu already: retrying above it", (unsigned long long)e->current_seq);
+        a->last_seq = e->current_seq;
+        return;
+    }
+    mob_log("IMS refused the registration: %s", text);
+    backoff(a);
+}
+
+/* ---- correspondent ---- */
+
+static void cn_subscribe(mat_agent *a)
+{
+    if (a->ims || connect_ims(a, NULL) < 0)
+        return;
+    char err[ROAM_ERR_MAX];
+    if (ims_client_subscribe(a->ims, (const uint8_t (*)[IMS_ADDR_LEN])a->cfg.hoas,
+                             a->cfg.n_hoas, NULL, err, sizeof err) < 0) {
+        drop_ims(a, err);
+        backoff(a);
+        return;
+    }
+    a->subscribed = 1;
+    a->backoff_ms = 0;
+}
+
+static void cn_mapping(mat_agent *a, const Roam__Ims__V1__Mapping *pm)
+{
+    ims_mapping m;
+    ims_mapping_from_pb(pm, &m);
+    for (size_t i = 0; i < a->cfg.n_hoas; i++) {
+        if (memcmp(a->cfg.hoas[i], m.hoa, IMS_ADDR_LEN) != 0)
+            continue;
+        if (pm->known && m.seq <= a->known_seq[i] && a->known_seq[i])
+            return;   /* an answer overtaken by a newer push */
+        a->known_seq[i] = pm->known ? m.seq : 0;
+        if (!pm->known) {
+            char h[INET6_ADDRSTRLEN];
+            mob_log("IMS does not know %s", ims_addr_str(m.hoa, h, sizeof h));
+        }
+        apply_table(a, &m);   /* unknown: n = 0 removes its entries */
+        return;
+    }
+}
+
+/* ---- loop ---- */
+
+static void on_ims_readable(mat_agent *a)
+{
+    char err[ROAM_ERR_MAX];
+    for (;;) {
+        ims_message *m;
+        int r = ims_client_recv(a->ims, &m, 0, err, sizeof err);
+        if (r == 0)
+            return;
+        if (r < 0) {
+            drop_ims(a, err);
+            backoff(a);
+            return;
+        }
+        if (m->body_case == ROAM__IMS__V1__MESSAGE__BODY_MAPPING && a->cfg.role == MAT_CORRESPONDENT)
+            cn_mapping(a, m->mapping);
+        else if (a->cfg.role == MAT_MOBILE)
+            mn_answer(a, m);
+        ims_msg_free(m);
+        if (!a->ims)
+            return;
+    }
+}
+
+static const mat_nl_handler *handler(mat_agent *a)
+{
+    static mat_nl_handler h;
+    h.link = on_link;
+    h.addr = on_addr;
+    h.arg = a;
+    return &h;
+}
+
+static void add_bypass(mat_agent *a, const uint8_t addr[16])
+{
+    for (size_t i = 0; i < a->table.n_bypass; i++)
+        if (memcmp(a->table.bypass[i], addr, IMS_ADDR_LEN) == 0)
+            return;
+    if (a->table.n_bypass < MAT_MAX_BYPASS)
+        memcpy(a->table.bypass[a->table.n_bypass++], addr, IMS_ADDR_LEN);
+}
+
+/* A NIC whose link went down keeps its routes (marked linkdown) and the
+ * kernel keeps using them unless told otherwise: the new active address's
+ * packets, the IMS registration first, would leave through a dead link. */
+static void ignore_linkdown_routes(const mat_agent *a)
+{
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/ignore_routes_with_linkdown",
+                 a->cfg.ifaces[i]);
+        FILE *f = fopen(path, "we");
+        int ok = f && fputs("1\n", f) >= 0;
+        if (f && fclose(f) != 0)
+            ok = 0;
+        if (!ok)
+            mob_log("warning: cannot set %s: %s", path, strerror(errno));
+    }
+}
+
+/* The IMS talks to the mobile node's MoA directly: never translate it. */
+static int bypass_ims(mat_agent *a, char *err, size_t errlen)
+{
+    struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_STREAM }, *res;
+    int rc = getaddrinfo(a->cfg.ims_address, NULL, &hints, &res);
+    if (rc != 0)
+        return roam_errf(err, errlen, "cannot resolve IMS %s: %s", a->cfg.ims_address,
+                         gai_strerror(rc));
+    for (struct addrinfo *r = res; r; r = r->ai_next)
+        add_bypass(a, ((struct sockaddr_in6 *)r->ai_addr)->sin6_addr.s6_addr);
+    freeaddrinfo(res);
+    for (size_t i = 0; i < a->cfg.n_bypass; i++)
+        add_bypass(a, a->cfg.bypass[i]);
+    return 0;
+}
+
+mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
+{
+    mat_agent *a = calloc(1, sizeof *a);
+    if (!a) {
+        roam_errf(err, errlen, "out of memory");
+        return NULL;
+    }
+    a->cfg = *cfg;
+    a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (a->stop_fd < 0) {
+        roam_errf(err, errlen, "eventfd: %s", strerror(errno));
+        goto fail;
+    }
+    if (mat_table_init(&a->table, cfg->role, cfg->table, err, errlen) < 0)
+        goto fail;
+    a->tls = roam_tls_client_ctx(cfg->ims_ca, cfg->ims_cert[0] ? cfg->ims_cert : NULL,
+                                 cfg->ims_key[0] ? cfg->ims_key : NULL, err, errlen);
+    if (!a->tls || !(a->nft = mat_nft_open(err, errlen)))
+        goto fail;
+    if (cfg->role == MAT_MOBILE) {
+        if (!(a->key = ims_key_load_private(cfg->key, err, errlen)) ||
+            bypass_ims(a, err, errlen) < 0 || !(a->nl = mat_nl_open(err, errlen)) ||
+            mat_nl_add_addr(a->nl, cfg->hoa_device, cfg->hoa, err, errlen) < 0)
+            goto fail;
+        memcpy(a->want.hoa, cfg->hoa, IMS_ADDR_LEN);
+        ignore_linkdown_routes(a);
+    }
+    /* Whatever a killed predecessor left goes away in the same transaction
+     * that creates the fresh table. */
+    if (mat_rules_install(a->nft, &a->table, err, errlen) < 0)
+        goto fail;
+    mob_log("table ip6 %s installed (%s mode)", cfg->table,
+            cfg->role == MAT_MOBILE ? "mobile" : "correspondent");
+    if (cfg->role == MAT_MOBILE) {
+        if (mat_nl_dump(a->nl, handler(a), err, errlen) < 0)
+            goto fail;
+        mn_update(a);
+    }
+    return a;
+fail:
+    mat_agent_free(a);
+    return NULL;
+}
+
+void mat_agent_stop(mat_agent *a)
+{
+    uint64_t one = 1;
+    ssize_t r = write(a->stop_fd, &one, sizeof one);
+    (void)r;
+}
+
+int mat_agent_run(mat_agent *a, char *err, size_t errlen)
+{
+    for (;;) {
+        if (a->cfg.role == MAT_MOBILE) {
+            mn_send(a);
+            if (a->pending_id && roam_now_ms() - a->pending_since > ANSWER_TIMEOUT_MS) {
+                drop_ims(a, "no answer from the IMS");
+                backoff(a);
+            }
+        } else if (!a->subscribed) {
+            cn_subscribe(a);
+        }
+        struct pollfd p[3];
+        int n = 0;
+        p[n++] = (struct pollfd){ .fd = a->stop_fd, .events = POLLIN };
+        int nl_i = -1, ims_i = -1;
+        if (a->nl) {
+            nl_i = n;
+            p[n++] = (struct pollfd){ .fd = mat_nl_fd(a->nl), .events = POLLIN };
+        }
+        if (a->ims) {
+            ims_i = n;
+            p[n++] = (struct pollfd){ .fd = ims_client_fd(a->ims),
+                                      .events = POLLIN | (ims_client_want_write(a->ims) ? POLLOUT : 0) };
+        }
+        int wait = 1000;
+        if (a->retry_at) {
+            int64_t left = a->retry_at - roam_now_ms();
+            wait = left < 0 ? 0 : left < wait ? (int)left : wait;
+        }
+        if (poll(p, (nfds_t)n, wait) < 0) {
+            if (errno == EINTR)
+                continue;
+            return roam_errf(err, errlen, "poll: %s", strerror(errno));
+        }
+        if (p[0].revents)
+            return 0;
+        if (a->retry_at && roam_now_ms() >= a->retry_at)
+            a->retry_at = 0;
+        if (nl_i >= 0 && p[nl_i].revents) {
+            if (mat_nl_read(a->nl, handler(a), err, errlen) < 0)
+                return -1;
+            mn_update(a);
+        }
+        if (ims_i >= 0 && a->ims && p[ims_i].revents) {
+            char e[ROAM_ERR_MAX];
+            if ((p[ims_i].revents & POLLOUT) && ims_client_flush(a->ims, e, sizeof e) < 0) {
+                drop_ims(a, e);
+                backoff(a);
+            } else {
+                on_ims_readable(a);
+            }
+        }
+    }
+}
+
+void mat_agent_free(mat_agent *a)
+{
+    if (!a)
+        return;
+    char err[ROAM_ERR_MAX];
+    if (a->nft) {
+        if (mat_rules_remove(a->nft, a->cfg.table, err, sizeof err) < 0)
+            mob_log("%s", err);
+        else
+            mob_log("table ip6 %s removed", a->cfg.table);
+    }
+    ims_client_close(a->ims);
+    mat_nl_close(a->nl);
+    mat_nft_close(a->nft);
+    roam_tls_ctx_free(a->tls);
+    EVP_PKEY_free(a->key);
+    if (a->stop_fd >= 0)
+        close(a->stop_fd);
+    free(a);
+}

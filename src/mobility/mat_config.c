@@ -1,0 +1,147 @@
+/* roam-mat configuration (see mat_config.h). */
+#include "mat_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "errbuf.h"
+
+typedef struct load_state {
+    mat_config *c;
+    char err[ROAM_ERR_MAX];
+} load_state;
+
+static int copy(char *dst, size_t cap, const char *v)
+{
+    size_t n = strlen(v);
+    if (n >= cap)
+        return -1;
+    memcpy(dst, v, n + 1);
+    return 0;
+}
+
+static int parse_int(const char *v, int lo, int hi, int *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || x < lo || x > hi)
+        return -1;
+    *out = (int)x;
+    return 0;
+}
+
+/* Space- or comma-separated address list. */
+static int parse_addrs(const char *v, uint8_t (*out)[IMS_ADDR_LEN], size_t max, size_t *n)
+{
+    char buf[4096];
+    if (copy(buf, sizeof buf, v) < 0)
+        return -1;
+    *n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+        if (*n == max || ims_addr_parse(t, out[*n]) < 0 ||
+            ims_addr_check(out[*n], "address", NULL, 0) < 0)
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int on_key(void *user, const char *sec, const char *name, const char *v)
+{
+    load_state *st = user;
+    mat_config *c = st->c;
+    int bad = 0;
+#define IS(s, k) (strcmp(sec, s) == 0 && strcmp(name, k) == 0)
+    if (IS("agent", "mode")) {
+        if (strcmp(v, "mobile") == 0)
+            c->role = MAT_MOBILE;
+        else if (strcmp(v, "correspondent") == 0)
+            c->role = MAT_CORRESPONDENT;
+        else
+            bad = 1;
+    } else if (IS("agent", "table")) {
+        mat_table t;
+        bad = mat_table_init(&t, MAT_MOBILE, v, NULL, 0) < 0 || copy(c->table, sizeof c->table, v);
+    } else if (IS("agent", "log_level")) {
+        bad = parse_int(v, 0, 2, &c->log_level) < 0;
+    } else if (IS("ims", "address")) {
+        bad = copy(c->ims_address, sizeof c->ims_address, v) < 0 || !*v;
+    } else if (IS("ims", "port")) {
+        int p;
+        bad = parse_int(v, 1, 65535, &p) < 0 || copy(c->ims_port, sizeof c->ims_port, v) < 0;
+    } else if (IS("ims", "server_name")) {
+        bad = copy(c->ims_server_name, sizeof c->ims_server_name, v) < 0;
+    } else if (IS("ims", "ca")) {
+        bad = copy(c->ims_ca, sizeof c->ims_ca, v) < 0;
+    } else if (IS("ims", "cert")) {
+        bad = copy(c->ims_cert, sizeof c->ims_cert, v) < 0;
+    } else if (IS("ims", "key")) {
+        bad = copy(c->ims_key, sizeof c->ims_key, v) < 0;
+    } else if (IS("ims", "connect_timeout_ms")) {
+        bad = parse_int(v, 100, 60000, &c->connect_timeout_ms) < 0;
+    } else if (IS("ims", "retry_max_ms")) {
+        bad = parse_int(v, 100, 600000, &c->retry_max_ms) < 0;
+    } else if (IS("mobile", "hoa")) {
+        bad = ims_addr_parse(v, c->hoa) < 0 || ims_addr_check(c->hoa, "hoa", NULL, 0) < 0;
+        c->have_hoa = !bad;
+    } else if (IS("mobile", "hoa_device")) {
+        bad = copy(c->hoa_device, sizeof c->hoa_device, v) < 0;
+    } else if (IS("mobile", "key")) {
+        bad = copy(c->key, sizeof c->key, v) < 0;
+    } else if (IS("mobile", "interfaces")) {
+        char buf[256];
+        bad = copy(buf, sizeof buf, v) < 0;
+        c->n_ifaces = 0;
+        for (char *save = NULL, *t = bad ? NULL : strtok_r(buf, " ,\t", &save); t && !bad;
+             t = strtok_r(NULL, " ,\t", &save))
+            bad = c->n_ifaces == MAT_MAX_IFACES ||
+                  copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0;
+    } else if (IS("mobile", "bypass")) {
+        bad = parse_addrs(v, c->bypass, MAT_MAX_BYPASS - 4, &c->n_bypass) < 0;
+    } else if (IS("correspondent", "hoas")) {
+        bad = parse_addrs(v, c->hoas, IMS_MAX_SUBSCRIBE, &c->n_hoas) < 0;
+    } else {
+        snprintf(st->err, sizeof st->err, "unknown key [%s] %s", sec, name);
+        return 0;
+    }
+#undef IS
+    if (bad) {
+        snprintf(st->err, sizeof st->err, "bad value for [%s] %s: %.100s", sec, name, v);
+        return 0;
+    }
+    return 1;
+}
+
+int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    strcpy(c->table, "roam_mat");
+    c->log_level = 1;
+    strcpy(c->ims_port, IMS_DEFAULT_PORT);
+    strcpy(c->ims_ca, "/etc/roam/ims-ca.pem");
+    strcpy(c->hoa_device, "lo");
+    strcpy(c->key, "/etc/roam/mat.key");
+    c->connect_timeout_ms = 3000;
+    c->retry_max_ms = 5000;
+    load_state st = { .c = c };
+    int rc = ini_parse(path, on_key, &st);
+    if (rc < 0)
+        return roam_errf(err, errlen, "cannot read %s", path);
+    if (rc > 0)
+        return roam_errf(err, errlen, "%s line %d: %s", path, rc,
+                         st.err[0] ? st.err : "syntax error");
+    if (!c->role)
+        return roam_errf(err, errlen, "%s: [agent] mode must be mobile or correspondent", path);
+    if (!c->ims_address[0])
+        return roam_errf(err, errlen, "%s: [ims] address is required", path);
+    if (!c->ims_cert[0] != !c->ims_key[0])
+        return roam_errf(err, errlen, "%s: [ims] cert and key go together", path);
+    if (c->role == MAT_MOBILE && (!c->have_hoa || c->n_ifaces == 0))
+        return roam_errf(err, errlen, "%s: mobile mode needs [mobile] hoa and interfaces", path);
+    if (c->role == MAT_CORRESPONDENT && c->n_hoas == 0)
+        return roam_errf(err, errlen, "%s: correspondent mode needs [correspondent] hoas", path);
+    return 0;
+}

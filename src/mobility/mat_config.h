@@ -1,0 +1,45 @@
+/* roam-mat's configuration file (INI, read with inih).  Every key and its
+ * default are documented in docs/mobility.md; unknown keys are errors, so
+ * a typo never silently falls back to a default. */
+#ifndef ROAM_MOBILITY_MAT_CONFIG_H
+#define ROAM_MOBILITY_MAT_CONFIG_H
+
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ims_types.h"
+#include "mat_rules.h"
+
+#define MAT_MAX_IFACES 4
+#define MAT_PATH_MAX 256
+#define MAT_HOST_MAX 256
+
+typedef struct mat_config {
+    mat_role role;                                 /* [agent] mode */
+    char table[MAT_TABLE_MAX];                     /* [agent] table */
+    int log_level;                                 /* [agent] log_level */
+    char ims_address[MAT_HOST_MAX];                /* [ims] address */
+    char ims_port[16];                             /* [ims] port */
+    char ims_server_name[MAT_HOST_MAX];            /* [ims] server_name */
+    char ims_ca[MAT_PATH_MAX], ims_cert[MAT_PATH_MAX], ims_key[MAT_PATH_MAX];
+    int connect_timeout_ms;                        /* [ims] connect_timeout_ms */
+    int retry_max_ms;                              /* [ims] retry_max_ms */
+    /* [mobile] */
+    uint8_t hoa[IMS_ADDR_LEN];
+    int have_hoa;
+    char hoa_device[IF_NAMESIZE];
+    char key[MAT_PATH_MAX];
+    size_t n_ifaces;
+    char ifaces[MAT_MAX_IFACES][IF_NAMESIZE];
+    size_t n_bypass;
+    uint8_t bypass[MAT_MAX_BYPASS][IMS_ADDR_LEN];
+    /* [correspondent] */
+    size_t n_hoas;
+    uint8_t hoas[IMS_MAX_SUBSCRIBE][IMS_ADDR_LEN];
+} mat_config;
+
+/* Defaults, then the file, then the checks for the chosen mode.  0 or -1. */
+int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,192 @@
+#!/bin/sh
+# roam-ims and two roam-mat agents (mobile node, correspondent) in four
+# network namespaces around a router: pre-registration of a new address,
+# a primary-link failure that moves a live TCP session and a 10 ms ping to
+# the other mobile address (switch time measured), a SIGKILLed correspondent
+# agent restarting onto a consistent table, and removal on exit.
+# Usage: test_agents.sh ROAM_IMS ROAM_MAT MOB_PKI
+set -u
+IMS_BIN=$1 MAT_BIN=$2 PKI_BIN=$3
+if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
+
+N=0 FAIL=0
+ok() { N=$((N + 1)); if [ "$1" = 0 ]; then echo "ok $N - $2"; else FAIL=$((FAIL + 1)); echo "not ok $N - $2"; fi; }
+diag() { echo "# $*"; }
+
+P=rm$$                              # namespace prefix, unique per run
+R=$P-r C=$P-c M=$P-m S=$P-s
+D=$(mktemp -d /tmp/roam-mob-agents.XXXXXX)
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null; done
+    sleep 0.2
+    for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+    for ns in $C $M $S $R; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$D"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+x() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+for ns in $R $C $M $S; do ip netns add "$ns" && x "$ns" ip link set lo up || exit 1; done
+x $R sysctl -qw net.ipv6.conf.all.forwarding=1
+link() {   # link NS IFNAME RIFNAME PREFIX HOST
+    ip -n "$R" link add "$3" type veth peer name "$2" netns "$1"
+    ip -n "$R" link set "$3" up
+    ip -n "$R" addr add "$4::1/64" dev "$3" nodad
+    x "$1" ip link set "$2" up
+}
+link $C eth0 r-c 2001:db8:c && x $C ip addr add 2001:db8:c::2/64 dev eth0 nodad &&
+    x $C ip -6 route add default via 2001:db8:c::1
+link $S eth0 r-s 2001:db8:f && x $S ip addr add 2001:db8:f::2/64 dev eth0 nodad &&
+    x $S ip -6 route add default via 2001:db8:f::1
+link $M eth0 r-m0 2001:db8:a && x $M ip addr add 2001:db8:a::5/64 dev eth0 nodad &&
+    x $M ip -6 route add default via 2001:db8:a::1 metric 100
+link $M eth1 r-m1 2001:db8:b                 # the secondary NIC: up, no address yet
+ok $? "four namespaces around a router"
+
+# ---- IMS ----
+"$PKI_BIN" "$D" "IP:2001:db8:f::2" && "$MAT_BIN" keygen --key "$D/mn.key" --pub "$D/mn.pub"
+ok $? "test PKI and the mobile node's key pair"
+cat >"$D/ims.conf" <<CONF
+[ims]
+listen = 2001:db8:f::2
+cert = $D/ims.pem
+key = $D/ims.key
+database = $D/ims.sqlite
+[enroll]
+vm = 2001:db8:d::10 $D/mn.pub
+CONF
+# Background jobs run `ip netns exec` directly (it execs the program), so $!
+# is the program itself and cleanup can kill it.
+ip netns exec $S "$IMS_BIN" -c "$D/ims.conf" 2>"$D/ims.log" & PIDS="$PIDS $!"
+
+common() { cat <<CONF
+[ims]
+address = 2001:db8:f::2
+ca = $D/ca.pem
+retry_max_ms = 500
+CONF
+}
+{ printf '[agent]\nmode = mobile\ntable = roam_mat_t\n'; common
+  printf '[mobile]\nhoa = 2001:db8:d::10\nkey = %s/mn.key\ninterfaces = eth0 eth1\n' "$D"; } >"$D/mn.conf"
+{ printf '[agent]\nmode = correspondent\ntable = roam_mat_t\n'; common
+  printf '[correspondent]\nhoas = 2001:db8:d::10\n'; } >"$D/cn.conf"
+
+wait_log() {   # wait_log FILE PATTERN [TENTHS]
+    i=0; while [ $i -lt "${3:-50}" ]; do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; i=$((i + 1)); done
+    return 1
+}
+wait_log "$D/ims.log" "serving on port"; ok $? "roam-ims serving"
+
+ip netns exec $M "$MAT_BIN" -c "$D/mn.conf" 2>"$D/mn.log" & MN=$!; PIDS="$PIDS $MN"
+wait_log "$D/ims.log" "registered 2001:db8:d::10 .* active 2001:db8:a::5"
+ok $? "mobile node registered a::5 as active"
+ip netns exec $C "$MAT_BIN" -c "$D/cn.conf" 2>"$D/cn.log" & CN=$!; PIDS="$PIDS $CN"
+wait_log "$D/cn.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5"
+ok $? "correspondent subscribed and translates HoA -> a::5"
+x $M ip addr show dev lo | grep -q "2001:db8:d::10/128"
+ok $? "HoA configured on lo by the agent"
+x $C ping -c 2 -i 0.2 -W 1 2001:db8:d::10 >/dev/null
+ok $? "ping to the HoA from the correspondent"
+
+# ---- a live TCP session ----
+cat >"$D/tcp.py" <<'PY'
+import socket, sys, time
+if sys.argv[1] == "server":
+    s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("2001:db8:d::10", 7412)); s.listen(1); c, _ = s.accept()
+    while True:
+        b = c.recv(4096)
+        if not b: break
+        c.sendall(b)
+else:
+    c = socket.create_connection(("2001:db8:d::10", 7412), timeout=5)
+    end = time.time() + float(sys.argv[2]); n = 0; gap = 0.0; last = time.time()
+    try:
+        while time.time() < end:
+            c.sendall(b"%08d" % n); got = b""
+            while len(got) < 8: 
+                r = c.recv(8 - len(got))
+                if not r: raise ConnectionError("closed")
+                got += r
+            t = time.time(); gap = max(gap, t - last); last = t; n += 1; time.sleep(0.01)
+        print("status=ok rounds=%d longest_gap_ms=%d" % (n, gap * 1000))
+    except Exception as e:
+        print("status=%s rounds=%d" % (type(e).__name__, n)); sys.exit(1)
+PY
+ip netns exec $M python3 "$D/tcp.py" server & PIDS="$PIDS $!"
+sleep 0.3
+ip netns exec $C python3 "$D/tcp.py" client 6 >"$D/tcp.out" 2>&1 & TCP=$!; PIDS="$PIDS $TCP"
+PING_T0=$(date +%s.%N)
+ip netns exec $C ping -i 0.01 -W 1 -w 5 -D 2001:db8:d::10 >"$D/ping.out" 2>&1 & PING=$!; PIDS="$PIDS $PING"
+sleep 1
+
+# ---- pre-registration: the secondary NIC gets an address in a new prefix ----
+x $M ip addr add 2001:db8:b::5/64 dev eth1 nodad && x $M ip -6 route add default via 2001:db8:b::1 metric 200
+wait_log "$D/ims.log" "registered 2001:db8:d::10 .* 2 address(es), active 2001:db8:a::5"
+ok $? "new address pre-registered as standby"
+wait_log "$D/cn.log" "(2 address(es))"
+ok $? "correspondent accepts both mobile addresses"
+sleep 0.5
+
+# ---- the primary link goes down: switch ----
+T0=$(date +%s%3N)
+ip -n $R link set r-m0 down
+wait_log "$D/cn.log" "rules: 2001:db8:d::10 -> 2001:db8:b::5" 30
+ok $? "primary link down: correspondent now translates HoA -> b::5"
+T1=$(date +%s%3N)
+diag "link down -> correspondent rules switched (polling, 100 ms grain): $((T1 - T0)) ms"
+# From the agents' own millisecond log stamps: link down seen by the mobile
+# node -> rules switched on the correspondent.
+python3 - "$D/mn.log" "$D/cn.log" <<'PY'
+import re, sys, datetime
+def stamp(path, pat):
+    for line in open(path):
+        if re.search(pat, line):
+            return datetime.datetime.strptime(line.split()[0], "%Y-%m-%dT%H:%M:%S.%fZ")
+down = stamp(sys.argv[1], "link eth0 down")
+cn = stamp(sys.argv[2], "rules: 2001:db8:d::10 -> 2001:db8:b::5")
+if down and cn:
+    print("# switch: mobile node saw link down -> correspondent rules updated: %d ms"
+          % ((cn - down).total_seconds() * 1000))
+PY
+
+wait $TCP; TCPRC=$?
+diag "tcp: $(cat "$D/tcp.out")"
+ok $TCPRC "TCP session to the HoA survived the switch"
+wait $PING
+# Gaps between replies, counting the start and the end of the run too.
+python3 - "$D/ping.out" "$PING_T0" "$(date +%s.%N)" <<'PY'
+import re, sys
+ts = [float(sys.argv[2])]
+ts += [float(m.group(1)) for m in re.finditer(r"^\[(\d+\.\d+)\].*bytes from", open(sys.argv[1]).read(), re.M)]
+ts.append(float(sys.argv[3]) - 1.0)   # ping waits up to -W 1 s for the last reply
+gap = max(b - a for a, b in zip(ts, ts[1:]))
+print("# ping every 10 ms: %d replies, longest gap %.0f ms" % (len(ts) - 2, gap * 1000))
+PY
+
+# ---- a killed correspondent agent, restarted ----
+kill -9 $CN; wait $CN 2>/dev/null
+x $C nft list table ip6 roam_mat_t >/dev/null 2>&1
+ok $? "SIGKILLed agent left its table (as expected)"
+ip netns exec $C "$MAT_BIN" -c "$D/cn.conf" 2>"$D/cn2.log" & CN=$!; PIDS="$PIDS $CN"
+wait_log "$D/cn2.log" "rules: 2001:db8:d::10 -> 2001:db8:b::5"
+ok $? "restarted agent re-created the table and got the current mapping"
+[ "$(x $C nft list tables | grep -c roam_mat_t)" = 1 ] &&
+    [ "$(x $C nft list map ip6 roam_mat_t hoa2moa | grep -c 'elements = { 2001:db8:d::10 : 2001:db8:b::5 }')" = 1 ]
+ok $? "exactly one table, one HoA entry"
+x $C ping -c 2 -i 0.2 -W 1 2001:db8:d::10 >/dev/null
+ok $? "ping to the HoA through the new address"
+
+# ---- clean exit ----
+kill $CN; wait $CN
+x $C nft list table ip6 roam_mat_t >/dev/null 2>&1
+[ $? != 0 ]; ok $? "SIGTERM: correspondent table removed"
+kill $MN; wait $MN
+x $M nft list table ip6 roam_mat_t >/dev/null 2>&1
+[ $? != 0 ]; ok $? "SIGTERM: mobile node table removed"
+grep -c "REFUSED" "$D/ims.log" | grep -qx 0; ok $? "IMS refused nothing"
+if [ $FAIL != 0 ]; then for f in ims mn cn cn2; do sed "s/^/# $f: /" "$D/$f.log"; done; fi
+echo "1..$N"
+[ $FAIL = 0 ]
