@@ -8,7 +8,6 @@
 
 #include "errbuf.h"
 #include "sock.h"
-#include "text.h"
 
 struct roamd_peer {
     roam_tls_conn *conn;

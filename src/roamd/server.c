@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -176,7 +177,7 @@ static void accept_one(struct roamd *d, int lfd, int peer)
     if (fd < 0)
         return;
     int one = 1;
-    (void)setsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct job *j = calloc(1, sizeof *j);
     if (!j) {
         close(fd);

@@ -33,6 +33,7 @@ struct flow {
     roam_tls_conn *c;
     const char *addr;
     const Roam__V1__Authenticate *au;
+    const struct roamd_auth_outcome *auth;   /* this daemon's source authentication */
     int client_gone;
     Roam__V1__PhaseTimings t;
     int64_t start_us;
@@ -87,6 +88,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     if (f->au->key_fingerprint.len)
         roam_json_hex(&j, "key_fingerprint_claimed", f->au->key_fingerprint.data,
                       f->au->key_fingerprint.len);
+    roam_json_str(&j, "policy", f->auth->policy);
     roam_json_str(&j, "outcome", outcome);
     if (reason) {
         roam_json_str(&j, "failed_phase", roam_phase_name(phase));
@@ -101,6 +103,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     roam_json_u64(&j, "migration", f->t.migration_us);
     roam_json_u64(&j, "post_processing", f->t.post_processing_us);
     roam_json_u64(&j, "total", f->t.total_us);
+    roam_json_i64(&j, "source_auth_daemon", f->auth->daemon_us);
     roam_json_obj_end(&j);
     if (f->rd_open || f->rd.sends) {
         roam_json_obj_begin(&j, "ra_delivery");
@@ -405,11 +408,11 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     f.c = c;
     f.addr = addr;
     f.au = au;
+    f.auth = auth;
     f.start_us = now_us();
     roam__v1__phase_timings__init(&f.t);
     f.t.dest_auth_us = m->dest_auth_us;
     f.t.source_auth_us = m->source_auth_us;
-    (void)auth;
     if (roamd_vm_lock(d, au->vm) < 0) {
         fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
              "a migration of VM %s is already running here", au->vm);
