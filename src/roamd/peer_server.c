@@ -321,6 +321,17 @@ send:
         env.post_process_done = &done;
         send_env(p, &env);
     }
+    /* The VM lives here now; its owner may want it back: have its policy
+     * ready (after the report, so it costs the migration nothing). */
+    char e2[ROAM_ERR_MAX];
+    virConnectPtr conn = roamd_virt(p->d, e2, sizeof e2);
+    virDomainPtr dom = conn ? roam_virt_domain(conn, p->vm, e2, sizeof e2) : NULL;
+    if (dom) {
+        roamd_prewarm_policy(p->d, dom);
+        virDomainFree(dom);
+    }
+    if (conn)
+        virConnectClose(conn);
 }
 
 void roamd_handle_peer(struct roamd *d, int fd, const char *addr)

@@ -69,6 +69,11 @@ void roamd_handle_peer(struct roamd *d, int fd, const char *peer_addr);
  * by value, names case-insensitively). */
 int roamd_is_me(const struct roamd *d, const char *hostport);
 
+/* Prepare dom's migrate policy (today's) in the policy cache, so that its
+ * first challenge does not pay for hashing and tables: done at start-up
+ * for the VMs present, and when a VM arrives. */
+void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom);
+
 /* Mark vm as migrating (0), or -1 if it already is / the set is full. */
 int roamd_vm_lock(struct roamd *d, const char *vm);
 void roamd_vm_unlock(struct roamd *d, const char *vm);

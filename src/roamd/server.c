@@ -20,6 +20,7 @@
 #include "errbuf.h"
 #include "format.h"
 #include "keyfile.h"
+#include "metadata.h"
 #include "sock.h"
 #include "virt.h"
 
@@ -71,6 +72,33 @@ static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
     return 0;
 }
 
+void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom)
+{
+    char today[11], full[ROAMD_POLICY_MAX + 64], why[ROAM_ERR_MAX];
+    roam_today(today);
+    char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
+    char *policy = NULL;
+    if (xml && roam_virt_parse_policy(xml, &policy, why, sizeof why) == 0 &&
+        roam_policy_with_expiry(policy, today, full, sizeof full) == 0)
+        roamd_policy_put(d->policies, roamd_policy_get(d->policies, full, why, sizeof why));
+    free(policy);
+    free(xml);
+}
+
+/* The VMs here now (best effort: a VM without a usable policy is refused
+ * later, with the reason). */
+static void prewarm_vm_policies(struct roamd *d)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(d->virt, &doms, 0);
+    for (int i = 0; i < n; i++) {
+        if (i < ROAMD_POLICY_CACHE_MAX - 1)
+            roamd_prewarm_policy(d, doms[i]);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+}
+
 int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
@@ -105,6 +133,7 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->virt = roam_virt_open(cfg->libvirt_uri, why, sizeof why);
     if (!d->virt)
         return roam_errf(err, errlen, "key 'libvirt_uri': %s", why);
+    prewarm_vm_policies(d);
     d->ra = roamd_ra_cache_start(cfg->uplink, cfg->ra_max_age_s, why, sizeof why);
     if (!d->ra)
         roamd_log("warning: no RA listener on uplink %s (%s); RAs will be solicited per "

@@ -1,0 +1,61 @@
+/* The client's output: progress line, phase table, JSON result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "tap.h"
+
+int main(void)
+{
+    char line[200];
+    Roam__V1__Progress p = ROAM__V1__PROGRESS__INIT;
+    p.phase = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+    roam_progress_line(&p, line, sizeof line);
+    tap_ok(strstr(line, "pre-processing") != NULL, "phase line: %s", line);
+    p.phase = ROAM__V1__PHASE__PHASE_MIGRATION;
+    p.data_total = 100u << 20;
+    p.data_remaining = 25u << 20;
+    p.throughput_bps = 50u << 20;
+    p.expected_downtime_ms = 120;
+    p.elapsed_ms = 1500;
+    roam_progress_line(&p, line, sizeof line);
+    tap_ok(strstr(line, " 75%") && strstr(line, "25.0 MiB left") && strstr(line, "50.0 MiB/s") &&
+           strstr(line, "downtime ~120 ms") && strstr(line, "1.5 s") &&
+           strstr(line, "##################......"), "migration bar: %s", line);
+    p.data_remaining = p.data_total * 2;   /* dirtied faster than sent */
+    roam_progress_line(&p, line, sizeof line);
+    tap_ok(strstr(line, "  0%") != NULL, "remaining above total clamps to 0%%: %s", line);
+
+    Roam__V1__PhaseTimings t = ROAM__V1__PHASE_TIMINGS__INIT;
+    t.dest_auth_us = 12300;
+    t.source_auth_us = 10100;
+    t.pre_processing_us = 45000;
+    t.migration_us = 1234500;
+    t.post_processing_us = 80200;
+    t.total_us = 1400000;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    roam_phase_table(f, &t);
+    fclose(f);
+    tap_ok(buf && strstr(buf, "destination authentication") && strstr(buf, "12.3 ms") &&
+           strstr(buf, "1234.5 ms") && strstr(buf, "overhead (total - migration)") &&
+           strstr(buf, "165.5 ms"), "phase table");
+    free(buf);
+
+    char js[1024];
+    tap_ok(roam_result_json(js, sizeof js, "vm\"1", "a", "b", &t, NULL) == 0 &&
+           strstr(js, "\"vm\":\"vm\\\"1\"") && strstr(js, "\"ok\":true") &&
+           strstr(js, "\"migration\":1234500") && strstr(js, "\"overhead_us\":165500"),
+           "JSON result: %s", js);
+    Roam__V1__Error e = ROAM__V1__ERROR__INIT;
+    e.phase = ROAM__V1__PHASE__PHASE_DEST_AUTH;
+    e.message = "key expired";
+    tap_ok(roam_result_json(js, sizeof js, "vm", "a", "b", NULL, &e) == 0 &&
+           strstr(js, "\"ok\":false") && strstr(js, "\"failed_phase\":\"destination authentication\"") &&
+           strstr(js, "\"error\":\"key expired\"") && !strstr(js, "timings"),
+           "JSON failure: %s", js);
+    tap_ok(roam_result_json(js, 20, "vm", "a", "b", &t, NULL) < 0, "JSON overflow reported");
+    return tap_done();
+}
