@@ -177,6 +177,7 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
         res->timings.pre_processing_us = t->pre_processing_us;
         res->timings.migration_us = t->migration_us;
         res->timings.post_processing_us = t->post_processing_us;
+        res->timings.switchover_us = t->switchover_us;
     }
     /* Total as the user saw it: first connection to the final answer. */
     res->timings.total_us = (uint64_t)(now_us() - t0);

@@ -59,6 +59,11 @@ void roam_phase_table(FILE *f, const Roam__V1__PhaseTimings *t)
     row(f, "total", t->total_us);
     row(f, "overhead (total - migration)",
         t->total_us > t->migration_us ? t->total_us - t->migration_us : 0);
+    if (t->switchover_us)
+        fprintf(f, "  (the VM ran on the destination %.1f ms into the migration; libvirt's call\n"
+                   "   returned %.1f ms later)\n", t->switchover_us / 1000.0,
+                t->migration_us > t->switchover_us
+                    ? (t->migration_us - t->switchover_us) / 1000.0 : 0.0);
 }
 
 int roam_result_json(char *out, size_t cap, const char *vm, const char *from, const char *to,
@@ -82,6 +87,7 @@ int roam_result_json(char *out, size_t cap, const char *vm, const char *from, co
         roam_json_u64(&j, "migration", t->migration_us);
         roam_json_u64(&j, "post_processing", t->post_processing_us);
         roam_json_u64(&j, "total", t->total_us);
+        roam_json_u64(&j, "switchover", t->switchover_us);
         roam_json_obj_end(&j);
         roam_json_u64(&j, "overhead_us",
                       t->total_us > t->migration_us ? t->total_us - t->migration_us : 0);

@@ -37,6 +37,7 @@ struct flow {
     int client_gone;
     Roam__V1__PhaseTimings t;
     int64_t start_us;
+    int64_t armed_us, migration_start_us;   /* PostProcess sent; job started */
     virDomainPtr dom;
     struct roam_iface primary, secondary;
     int linked_up;
@@ -103,6 +104,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     roam_json_u64(&j, "migration", f->t.migration_us);
     roam_json_u64(&j, "post_processing", f->t.post_processing_us);
     roam_json_u64(&j, "total", f->t.total_us);
+    roam_json_u64(&j, "switchover", f->t.switchover_us);
     roam_json_i64(&j, "source_auth_daemon", f->auth->daemon_us);
     roam_json_obj_end(&j);
     if (f->rd_open || f->rd.sends) {
@@ -340,6 +342,7 @@ static void flow_run(struct flow *f)
         fail(f, PRE, "%s", err);
         return;
     }
+    f->armed_us = now_us();
     if (roamd_ra_deliver_start(&f->rd, f->secondary.target, smac, ra, (size_t)ra_len, &router,
                                err, sizeof err) < 0) {
         fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
@@ -360,6 +363,7 @@ static void flow_run(struct flow *f)
     /* Migration: the RA is out; the watcher re-sends it until the guest
      * shows it configured the address, while the memory copy runs. */
     int64_t m0 = now_us();
+    f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
         roamd_log("RA re-delivery watcher did not start; relying on the first RA");
@@ -389,6 +393,11 @@ static void flow_run(struct flow *f)
         return;
     }
     f->post = done->post_process_done;
+    /* The destination's clock runs from PostProcess arrival: map its RARP
+     * time onto ours (error: one-way latency, well under a millisecond). */
+    int64_t sw = f->armed_us + (int64_t)f->post->rarp_at_us - f->migration_start_us;
+    if (f->post->rarp_at_us && sw > 0)
+        f->t.switchover_us = (uint64_t)sw;
     if (!f->post->ok)
         fail(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING, "VM %s runs on the destination: %s",
              au->vm, f->post->error->message);
