@@ -125,6 +125,95 @@ static int alive(roam_tls_ctx *ctx, const fabeo_key_t *key)
                 sizeof why) == 0;
 }
 
+/* A fake destination daemon for the source flow: accepts mutual TLS and
+ * then misbehaves in the way `fake_mode` says. */
+enum { FAKE_STALL, FAKE_GARBAGE, FAKE_BAD_RA };
+static int fake_mode, fake_listen = -1;
+static roam_tls_ctx *fake_ctx;
+
+static void *fake_peer(void *arg)
+{
+    (void)arg;
+    char e[ROAM_ERR_MAX];
+    int fd = roam_tcp_accept(fake_listen, 5000, e, sizeof e);
+    if (fd < 0)
+        return NULL;
+    roam_tls_conn *c = roam_tls_accept(fake_ctx, fd, 2000, e, sizeof e);
+    if (!c)
+        return NULL;
+    roam_stream s = roam_tls_stream(c);
+    roam_envelope *in = NULL;
+    if (roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY, &in, 2000, e,
+                        sizeof e) == ROAM_OK) {
+        if (fake_mode == FAKE_STALL) {
+            usleep(1500000);
+        } else if (fake_mode == FAKE_GARBAGE) {
+            static const uint8_t junk[] = { 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff, 0xff };
+            roam_stream_write_full(&s, junk, sizeof junk, roam_deadline(1000), e, sizeof e);
+        } else {
+            Roam__V1__AdmissionAnswer a = ROAM__V1__ADMISSION_ANSWER__INIT;
+            a.granted = 1;
+            roam_envelope env = ROAM__V1__ENVELOPE__INIT, *f = NULL;
+            env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER;
+            env.admission_answer = &a;
+            roam_msg_send(&s, &env, 1000, e, sizeof e);
+            if (roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RA_FETCH, &f, 2000, e,
+                                sizeof e) == ROAM_OK) {
+                static uint8_t lie[] = "this is not a router advertisement";
+                static uint8_t src[16] = { 0xfe, 0x80, [15] = 1 };
+                Roam__V1__RaAnswer ra = ROAM__V1__RA_ANSWER__INIT;
+                ra.ra.data = lie;
+                ra.ra.len = sizeof lie;
+                ra.source.data = src;
+                ra.source.len = 16;
+                env.body_case = ROAM__V1__ENVELOPE__BODY_RA_ANSWER;
+                env.ra_answer = &ra;
+                roam_msg_send(&s, &env, 1000, e, sizeof e);
+                roam_msg_free(f);
+                /* Wait for the source's Error (its rollback) or close. */
+                roam_msg_recv(&s, &f, 2000, e, sizeof e);
+                roam_msg_free(f);
+            }
+        }
+    }
+    roam_msg_free(in);
+    roam_tls_close(c, 200);
+    return NULL;
+}
+
+/* Authenticate for migrate and send Migrate toward the fake destination;
+ * returns the failed phase of MigrateDone (0 if none came) and its text. */
+static int migrate_against_fake(roam_tls_ctx *ctx, const fabeo_key_t *key, int mode, char *why,
+                                size_t cap)
+{
+    fake_mode = mode;
+    pthread_t t;
+    pthread_create(&t, NULL, fake_peer, NULL);
+    uint8_t q[16] = { 9, (uint8_t)mode };
+    roam_tls_conn *c = NULL;
+    int phase = 0;
+    snprintf(why, cap, "no MigrateDone");
+    if (auth(ctx, key, ROAM__V1__ROLE__ROLE_MIGRATE, "vm1", "127.0.0.1", q, &c, why, cap) == 0) {
+        roam_stream s = roam_tls_stream(c);
+        Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+        env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+        env.migrate = &m;
+        roam_msg_send(&s, &env, 2000, err, sizeof err);
+        while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
+            if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE && in->migrate_done->error) {
+                phase = in->migrate_done->error->phase;
+                snprintf(why, cap, "%s", in->migrate_done->error->message);
+            }
+            roam_msg_free(in);
+            in = NULL;
+        }
+        roam_tls_close(c, 500);
+    }
+    pthread_join(t, NULL);
+    return phase;
+}
+
 static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_msk_t *msk)
 {
     if (!mkdtemp(dir))
@@ -324,6 +413,25 @@ int main(void)
         roam_msg_free(in);
         roam_tls_close(pc, 500);
     }
+
+    /* The source flow against a destination daemon that stalls, sends
+     * garbage, or lies about its RA: a clean, phase-named failure each. */
+    fake_listen = roam_tcp_listen("127.0.0.1", "0", 4, err, sizeof err);
+    fake_ctx = roam_tls_server_ctx(crt, key, ca, err, sizeof err);
+    d.cfg.peer_port = roam_sock_port(fake_listen);
+    int ph = migrate_against_fake(ctx, alice, FAKE_STALL, why, sizeof why);
+    tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION && strstr(why, "timed out"),
+           "stalling destination: admission fails after the I/O timeout (%s)", why);
+    ph = migrate_against_fake(ctx, alice, FAKE_GARBAGE, why, sizeof why);
+    tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION, "garbage from the destination: admission "
+           "fails (%s)", why);
+    ph = migrate_against_fake(ctx, alice, FAKE_BAD_RA, why, sizeof why);
+    tap_ok(ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING && strstr(why, "Router Advertisement"),
+           "lying destination (not an RA): pre-processing fails (%s)", why);
+    tap_ok(alive(ctx, alice), "daemon alive after the misbehaving destinations");
+    d.cfg.peer_port = roamd_peer_port(&d);
+    close(fake_listen);
+    roam_tls_ctx_free(fake_ctx);
 
     /* Session limit: six stalled connections fill it; the seventh is
      * closed at once, before TLS. */
