@@ -7,6 +7,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
+
+/* Hashing and table building per distinct string are independent: they
+ * run on two threads (par.h). */
+typedef struct {
+    fabeo_policy_t *pp;
+    g1_t *pts;
+} hash_job_t;
+
+static int hash_strings(void *arg, size_t from, size_t to)
+{
+    const hash_job_t *j = arg;
+    for (size_t k = from; k < to; k++) {
+        size_t len;
+        const uint8_t *x = lsss_rho(&j->pp->lsss, j->pp->distinct_row[k], &len);
+        if (fabeo_hash_attr(&j->pts[k], x, len) != FABEO_OK)
+            return FABEO_ERR_INTERNAL;
+    }
+    return FABEO_OK;
+}
+
+static int build_tables(void *arg, size_t from, size_t to)
+{
+    const hash_job_t *j = arg;
+    for (size_t k = from; k < to; k++)
+        g1_fixed_base_init(&j->pp->tables[k], &j->pts[k]);
+    return FABEO_OK;
+}
+
 static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *err)
 {
     g1_t pts[POL_MAX_LEAVES];
@@ -31,21 +60,20 @@ static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *er
             if (l2 == len && memcmp(x, y, len) == 0)
                 break;
         }
-        if (j == pp->n_distinct) {
-            pp->distinct_row[j] = (uint16_t)i;
-            if (fabeo_hash_attr(&pts[j], x, len) != FABEO_OK)
-                return FABEO_ERR_INTERNAL;
-            pp->n_distinct++;
-        }
+        if (j == pp->n_distinct)
+            pp->distinct_row[pp->n_distinct++] = (uint16_t)i;
         pp->row_attr[i] = (uint16_t)j;
     }
+    hash_job_t job = {pp, pts};
+    if (par_for2(pp->n_distinct, 4, hash_strings, &job) != FABEO_OK)
+        return FABEO_ERR_INTERNAL;
     g1_batch_to_affine_vartime(pp->h, pts, pp->n_distinct);
     if (with_tables) {
         pp->tables = malloc(pp->n_distinct * sizeof *pp->tables);
         if (pp->tables == NULL)
             return FABEO_ERR_INTERNAL;
-        for (unsigned j = 0; j < pp->n_distinct; j++)
-            g1_fixed_base_init(&pp->tables[j], &pts[j]);
+        if (par_for2(pp->n_distinct, 2, build_tables, &job) != FABEO_OK)
+            return FABEO_ERR_INTERNAL;
     }
     return FABEO_OK;
 }
