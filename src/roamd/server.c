@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "date.h"
 #include "errbuf.h"
 #include "format.h"
+#include "kem.h"
 #include "keyfile.h"
 #include "metadata.h"
 #include "sock.h"
@@ -57,6 +59,24 @@ static int load_mpk(struct roamd *d, char *err, size_t errlen)
     return 0;
 }
 
+/* Prepare text in the policy cache and run one throw-away encapsulation,
+ * so the first real challenge finds tables built and memory touched.
+ * 0, or -1 with err if the policy does not compile. */
+static int warm(struct roamd *d, const char *text, char *err, size_t errlen)
+{
+    const fabeo_policy_t *pp = roamd_policy_get(d->policies, text, err, errlen);
+    if (!pp)
+        return -1;
+    size_t cap = kem_ct_size(pp), len;
+    uint8_t *ct = malloc(cap ? cap : 1), key[KEM_KEY_BYTES];
+    if (ct)
+        (void)kem_encaps(d->mpk, pp, ct, cap, &len, key);
+    OPENSSL_cleanse(key, sizeof key);
+    free(ct);
+    roamd_policy_put(d->policies, pp);
+    return 0;
+}
+
 /* Compile the accept policy (with today's expiry clause) now: a bad policy
  * stops the daemon at start-up, and the first challenge finds it prepared. */
 static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
@@ -65,10 +85,8 @@ static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
     roam_today(today);
     if (roam_policy_with_expiry(d->cfg.accept_policy, today, full, sizeof full) < 0)
         return roam_errf(err, errlen, "key 'accept_policy': too long");
-    const fabeo_policy_t *pp = roamd_policy_get(d->policies, full, why, sizeof why);
-    if (!pp)
+    if (warm(d, full, why, sizeof why) < 0)
         return roam_errf(err, errlen, "key 'accept_policy': %s", why);
-    roamd_policy_put(d->policies, pp);
     return 0;
 }
 
@@ -80,7 +98,7 @@ void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom)
     char *policy = NULL;
     if (xml && roam_virt_parse_policy(xml, &policy, why, sizeof why) == 0 &&
         roam_policy_with_expiry(policy, today, full, sizeof full) == 0)
-        roamd_policy_put(d->policies, roamd_policy_get(d->policies, full, why, sizeof why));
+        (void)warm(d, full, why, sizeof why);
     free(policy);
     free(xml);
 }
