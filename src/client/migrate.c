@@ -6,54 +6,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "errbuf.h"
+#include "hostport.h"
 #include "report.h"
 #include "sock.h"
 #include "tls.h"
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int split(const char *s, char *host, size_t hcap, char *port, size_t pcap)
-{
-    const char *h = s, *p = NULL;
-    size_t hl;
-    if (*s == '[') {
-        const char *e = strchr(s, ']');
-        if (!e || (e[1] && e[1] != ':'))
-            return -1;
-        h = s + 1;
-        hl = (size_t)(e - h);
-        p = e[1] ? e + 2 : NULL;
-    } else {
-        const char *c = strchr(s, ':');
-        if (c && !strchr(c + 1, ':')) {
-            hl = (size_t)(c - s);
-            p = c + 1;
-        } else {
-            hl = strlen(s);
-        }
-    }
-    if (!p)
-        p = ROAM_DEFAULT_PORT;
-    if (hl == 0 || hl >= hcap || strlen(p) == 0 || strlen(p) >= pcap ||
-        strspn(p, "0123456789") != strlen(p))
-        return -1;
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    strcpy(port, p);
-    return 0;
-}
 
 static roam_tls_conn *dial(roam_tls_ctx *ctx, const char *hostport, const char *role,
                            int timeout_ms, char *err, size_t errlen)
 {
     char host[256], port[8], why[ROAM_ERR_MAX];
-    if (split(hostport, host, sizeof host, port, sizeof port) < 0) {
+    if (roam_split_hostport(hostport, host, sizeof host, port, sizeof port,
+                            ROAM_DEFAULT_PORT) < 0) {
         roam_errf(err, errlen, "%s '%s' is not HOST[:PORT]", role, hostport);
         return NULL;
     }
@@ -101,7 +66,7 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
         fail(res, ROAM__V1__PHASE__PHASE_INTERNAL, "no randomness for the query id");
         goto out;
     }
-    int64_t t0 = now_us();
+    int64_t t0 = roam_mono_us();
     show(req, "destination authentication ...", 0);
     dst = dial(ctx, req->to, "destination", req->timeout_ms, err, sizeof err);
     ar.role = ROAM__V1__ROLE__ROLE_ACCEPT;
@@ -112,7 +77,7 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
     }
     roam_tls_close(dst, 1000);
     dst = NULL;
-    int64_t t1 = now_us();
+    int64_t t1 = roam_mono_us();
     res->timings.dest_auth_us = (uint64_t)(t1 - t0);
     show(req, "source authentication ...", 0);
     src = dial(ctx, req->from, "source", req->timeout_ms, err, sizeof err);
@@ -122,7 +87,7 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
         fail(res, ROAM__V1__PHASE__PHASE_SOURCE_AUTH, err);
         goto out;
     }
-    res->timings.source_auth_us = (uint64_t)(now_us() - t1);
+    res->timings.source_auth_us = (uint64_t)(roam_mono_us() - t1);
     res->have_timings = 1;
 
     Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
@@ -180,7 +145,7 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
         res->timings.switchover_us = t->switchover_us;
     }
     /* Total as the user saw it: first connection to the final answer. */
-    res->timings.total_us = (uint64_t)(now_us() - t0);
+    res->timings.total_us = (uint64_t)(roam_mono_us() - t0);
     if (!done->ok) {
         fail(res, done->error->phase, done->error->message);
         goto out;

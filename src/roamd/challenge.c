@@ -16,13 +16,6 @@
 #include "text.h"
 #include "transcript.h"
 
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *msg,
                         int io_timeout_ms)
 {
@@ -69,7 +62,7 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
     char err[ROAM_ERR_MAX];
     roam_stream s = roam_tls_stream(conn);
     const fabeo_policy_t *pp = NULL;
-    int64_t t0 = now_us();
+    int64_t t0 = roam_mono_us();
     int r;
 
     if (roam_policy_with_expiry(policy, today, out->policy, sizeof out->policy) < 0) {
@@ -97,7 +90,7 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
         client_msg = "internal error";
         goto refuse;
     }
-    out->daemon_us = now_us() - t0;
+    out->daemon_us = roam_mono_us() - t0;
 
     Roam__V1__Challenge ch = ROAM__V1__CHALLENGE__INIT;
     ch.ciphertext.data = ct;
@@ -121,19 +114,19 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
         client_msg = "protocol error: expected a Response";
         goto refuse;
     }
-    int64_t t1 = now_us();
+    int64_t t1 = roam_mono_us();
     struct roam_transcript t;
     if (roam_auth_transcript(au, &ch, conn, &t, err, sizeof err) < 0 ||
         roam_transcript_verify(key, sizeof key, &t, resp->response->mac.data,
                                resp->response->mac.len, err, sizeof err) < 0) {
-        out->daemon_us += now_us() - t1;
+        out->daemon_us += roam_mono_us() - t1;
         snprintf(out->reason, sizeof out->reason, "response does not verify: %s", err);
         client_msg = phase == ROAM__V1__PHASE__PHASE_DEST_AUTH
                          ? "not authorized by the destination's accept policy (response did not verify)"
                          : "not authorized by the VM's migrate policy (response did not verify)";
         goto refuse;
     }
-    out->daemon_us += now_us() - t1;
+    out->daemon_us += roam_mono_us() - t1;
     out->ok = 1;
     rc = 0;
     goto done;   /* the caller records the decision, then answers */

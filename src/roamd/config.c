@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "hostport.h"
 
 enum kind { K_STR, K_ADDR, K_INT, K_IFNAME };
 
@@ -84,47 +85,6 @@ void roamd_config_defaults(struct roamd_config *c)
     c->switchover_timeout_s = 120;
     c->confirm_timeout_ms = 5000;
     c->migration_timeout_s = 600;
-}
-
-int roamd_split_hostport(const char *s, char *host, size_t hostcap, char *port,
-                         size_t portcap, const char *default_port)
-{
-    const char *h = s, *p = NULL;
-    size_t hl;
-    if (*s == '[') {
-        const char *close = strchr(s, ']');
-        if (!close)
-            return -1;
-        h = s + 1;
-        hl = (size_t)(close - h);
-        if (close[1] == ':')
-            p = close + 2;
-        else if (close[1] != '\0')
-            return -1;
-    } else {
-        const char *colon = strchr(s, ':');
-        if (colon && strchr(colon + 1, ':')) {
-            hl = strlen(s);          /* bare IPv6 literal, no port */
-        } else if (colon) {
-            hl = (size_t)(colon - s);
-            p = colon + 1;
-        } else {
-            hl = strlen(s);
-        }
-    }
-    if (hl == 0 || hl >= hostcap)
-        return -1;
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    if (!p)
-        p = default_port;
-    char *end;
-    errno = 0;
-    long v = strtol(p, &end, 10);
-    if (*p == '\0' || *end != '\0' || errno || v < 0 || v > 65535 || strlen(p) >= portcap)
-        return -1;
-    strcpy(port, p);
-    return 0;
 }
 
 int roamd_migrate_uri(const struct roamd_config *c, const char *host, char *out, size_t cap)
@@ -211,7 +171,7 @@ static int handler(void *user, const char *section, const char *name, const char
         strcpy(base + k->off, value);
         return 1;
     case K_ADDR:
-        if (roamd_split_hostport(value, base + k->off, k->cap, base + k->off2, k->cap2,
+        if (roam_split_hostport(value, base + k->off, k->cap, base + k->off2, k->cap2,
                                  base + k->off2) < 0)
             return fail(st, "key '%s': '%s' is not HOST:PORT or [IPV6]:PORT", name, value);
         return 1;

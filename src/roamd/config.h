@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "hostport.h"
+
 #define ROAMD_PATH_MAX 1024
 #define ROAMD_HOST_MAX 256
 #define ROAMD_POLICY_MAX 4096
@@ -48,11 +50,6 @@ int roamd_config_load(struct roamd_config *c, const char *path, char *err, size_
 /* Same, from text (tests); `name` stands for the file in messages. */
 int roamd_config_parse_string(struct roamd_config *c, const char *text, const char *name,
                               char *err, size_t errlen);
-
-/* Split "host:port", "[v6]:port", "[v6]" or "host" (port defaults to
- * default_port).  0 or -1. */
-int roamd_split_hostport(const char *s, char *host, size_t hostcap, char *port,
-                         size_t portcap, const char *default_port);
 
 /* migrate_uri with {host} replaced by host (bracketed if it is an IPv6
  * literal).  0 or -1 if it does not fit. */

@@ -1,4 +1,4 @@
-/* UTC date helpers (see date.h). */
+/* Date and clock helpers (see date.h). */
 #include "date.h"
 
 #include <stdio.h>
@@ -17,4 +17,11 @@ int roam_policy_with_expiry(const char *policy, const char *today, char *out, si
 {
     int n = snprintf(out, cap, "(%s) and expiry >= %s", policy, today);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int64_t roam_mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }

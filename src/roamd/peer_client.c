@@ -19,7 +19,7 @@ roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst, char *err, size
 {
     char host[ROAMD_HOST_MAX], port[8], dflt[8];
     snprintf(dflt, sizeof dflt, "%d", d->cfg.peer_port);
-    if (roamd_split_hostport(dst, host, sizeof host, port, sizeof port, dflt) < 0) {
+    if (roam_split_hostport(dst, host, sizeof host, port, sizeof port, dflt) < 0) {
         roam_errf(err, errlen, "destination %s is not HOST[:PORT]", dst);
         return NULL;
     }

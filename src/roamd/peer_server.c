@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
 #include "icmp6.h"
@@ -24,13 +25,6 @@
 #include "roamd.h"
 #include "text.h"
 #include "virt.h"
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct peer_session {
     struct roamd *d;
@@ -92,7 +86,7 @@ static int on_admission(struct peer_session *p, const Roam__V1__AdmissionQuery *
     snprintf(p->src, sizeof p->src, "%s", q->src);
     memcpy(p->qid, q->query_id.data, 16);
     int ok = 0;
-    if (roamd_split_hostport(q->src, host, sizeof host, port, sizeof port, "0") < 0)
+    if (roam_split_hostport(q->src, host, sizeof host, port, sizeof port, "0") < 0)
         snprintf(why, sizeof why, "source %s is not HOST[:PORT]", q->src);
     else if (roam_tls_peer_has_name(p->c, host) != 0)
         snprintf(why, sizeof why, "the peer certificate does not name the source %s", host);
@@ -241,7 +235,7 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
 static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess *pp)
 {
     char why[ROAM_MESSAGE_MAX] = "";
-    int64_t t0 = now_us();
+    int64_t t0 = roam_mono_us();
     Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
     struct in6_addr addr;
     int have_addr = 0;
@@ -266,10 +260,10 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
     }
     if (r < 0)
         goto fail;
-    done.rarp_at_us = (uint64_t)(now_us() - t0);
+    done.rarp_at_us = (uint64_t)(roam_mono_us() - t0);
     if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0)
         goto fail;
-    done.link_down_at_us = (uint64_t)(now_us() - t0);
+    done.link_down_at_us = (uint64_t)(roam_mono_us() - t0);
     if (have_addr) {
         done.address.data = addr.s6_addr;
         done.address.len = 16;
@@ -290,7 +284,7 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
                          a, p->d->cfg.confirm_timeout_ms);
             goto fail;
         }
-        done.confirmed_at_us = (uint64_t)(now_us() - t0);
+        done.confirmed_at_us = (uint64_t)(roam_mono_us() - t0);
     }
     done.ok = 1;
     audit_peer(p, "post-processing", "done", NULL, &done);
@@ -299,8 +293,8 @@ fail:
     if (fd >= 0)
         close(fd);
     {
-        static Roam__V1__Error e_init = ROAM__V1__ERROR__INIT;
-        Roam__V1__Error e = e_init;
+        Roam__V1__Error e;
+        roam__v1__error__init(&e);
         char clean[ROAM_MESSAGE_MAX];
         roam_text_clean(clean, sizeof clean, why[0] ? why : "failed");
         e.phase = ROAM__V1__PHASE__PHASE_POST_PROCESSING;

@@ -313,7 +313,7 @@ void roamd_fini(struct roamd *d)
 int roamd_is_me(const struct roamd *d, const char *hostport)
 {
     char host[ROAMD_HOST_MAX], port[8];
-    if (roamd_split_hostport(hostport, host, sizeof host, port, sizeof port, "0") < 0)
+    if (roam_split_hostport(hostport, host, sizeof host, port, sizeof port, "0") < 0)
         return 0;
     struct in6_addr a, b;
     if (inet_pton(AF_INET6, host, &a) == 1 && inet_pton(AF_INET6, d->cfg.name, &b) == 1)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
 #include "icmp6.h"
@@ -20,13 +21,6 @@
 #include "virt.h"
 
 #define PROGRESS_MS 250
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct flow {
     struct roamd *d;
@@ -129,7 +123,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
 
 static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
 {
-    f->t.total_us = f->t.dest_auth_us + f->t.source_auth_us + (uint64_t)(now_us() - f->start_us);
+    f->t.total_us = f->t.dest_auth_us + f->t.source_auth_us + (uint64_t)(roam_mono_us() - f->start_us);
     audit_flow(f, why ? "failed" : "migrated", phase, why);
     if (f->client_gone)
         return;
@@ -311,7 +305,7 @@ static void flow_run(struct flow *f)
         return;
     }
     char host[ROAMD_HOST_MAX], port[8];
-    if (roamd_split_hostport(au->dst, host, sizeof host, port, sizeof port, "0") < 0 ||
+    if (roam_split_hostport(au->dst, host, sizeof host, port, sizeof port, "0") < 0 ||
         roamd_migrate_uri(&d->cfg, host, f->dest_uri, sizeof f->dest_uri) < 0) {
         fail(f, PRE, "destination %s is not HOST[:PORT]", au->dst);
         return;
@@ -342,7 +336,7 @@ static void flow_run(struct flow *f)
         fail(f, PRE, "%s", err);
         return;
     }
-    f->armed_us = now_us();
+    f->armed_us = roam_mono_us();
     if (roamd_ra_deliver_start(&f->rd, f->secondary.target, smac, ra, (size_t)ra_len, &router,
                                err, sizeof err) < 0) {
         fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
@@ -358,17 +352,17 @@ static void flow_run(struct flow *f)
         fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
         return;
     }
-    f->t.pre_processing_us = (uint64_t)(now_us() - f->start_us);
+    f->t.pre_processing_us = (uint64_t)(roam_mono_us() - f->start_us);
 
     /* Migration: the RA is out; the watcher re-sends it until the guest
      * shows it configured the address, while the memory copy runs. */
-    int64_t m0 = now_us();
+    int64_t m0 = roam_mono_us();
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
         roamd_log("RA re-delivery watcher did not start; relying on the first RA");
     int rc = run_migration(f, err, sizeof err);
-    f->t.migration_us = (uint64_t)(now_us() - m0);
+    f->t.migration_us = (uint64_t)(roam_mono_us() - m0);
     roamd_ra_deliver_stop(&f->rd);
     f->rd_open = 0;
     if (rc < 0) {
@@ -378,12 +372,12 @@ static void flow_run(struct flow *f)
     /* The VM now runs on the destination: nothing here to roll back. */
     f->linked_up = 0;
 
-    int64_t p0 = now_us();
+    int64_t p0 = roam_mono_us();
     send_progress(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING, NULL);
     roam_envelope *done = NULL;
     int wait_ms = d->cfg.switchover_timeout_s * 1000 + d->cfg.confirm_timeout_ms + 2000;
     rc = roamd_peer_wait_done(f->peer, wait_ms, &done, err, sizeof err);
-    f->t.post_processing_us = (uint64_t)(now_us() - p0);
+    f->t.post_processing_us = (uint64_t)(roam_mono_us() - p0);
     roamd_peer_close(f->peer);
     f->peer = NULL;
     if (rc < 0) {
@@ -418,7 +412,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     f.addr = addr;
     f.au = au;
     f.auth = auth;
-    f.start_us = now_us();
+    f.start_us = roam_mono_us();
     roam__v1__phase_timings__init(&f.t);
     f.t.dest_auth_us = m->dest_auth_us;
     f.t.source_auth_us = m->source_auth_us;

@@ -84,15 +84,15 @@ int main(void)
     tap_ok(r < 0 && strstr(err, "/nonexistent/roamd.conf: cannot open"), "missing file: %s", err);
 
     char h[64], p[8];
-    tap_ok(roamd_split_hostport("[2001:db8::1]:7443", h, sizeof h, p, sizeof p, "1") == 0 &&
+    tap_ok(roam_split_hostport("[2001:db8::1]:7443", h, sizeof h, p, sizeof p, "1") == 0 &&
            strcmp(h, "2001:db8::1") == 0 && strcmp(p, "7443") == 0, "[v6]:port");
-    tap_ok(roamd_split_hostport("2001:db8::1", h, sizeof h, p, sizeof p, "1") == 0 &&
+    tap_ok(roam_split_hostport("2001:db8::1", h, sizeof h, p, sizeof p, "1") == 0 &&
            strcmp(h, "2001:db8::1") == 0 && strcmp(p, "1") == 0, "bare v6 takes default port");
-    tap_ok(roamd_split_hostport("vms:80", h, sizeof h, p, sizeof p, "1") == 0 &&
+    tap_ok(roam_split_hostport("vms:80", h, sizeof h, p, sizeof p, "1") == 0 &&
            strcmp(h, "vms") == 0 && strcmp(p, "80") == 0, "name:port");
-    tap_ok(roamd_split_hostport(":80", h, sizeof h, p, sizeof p, "1") < 0 &&
-           roamd_split_hostport("[::1]x", h, sizeof h, p, sizeof p, "1") < 0 &&
-           roamd_split_hostport("a:", h, sizeof h, p, sizeof p, "1") < 0,
+    tap_ok(roam_split_hostport(":80", h, sizeof h, p, sizeof p, "1") < 0 &&
+           roam_split_hostport("[::1]x", h, sizeof h, p, sizeof p, "1") < 0 &&
+           roam_split_hostport("a:", h, sizeof h, p, sizeof p, "1") < 0,
            "empty host, junk after bracket, empty port refused");
     return tap_done();
 }

@@ -1,0 +1,15 @@
+/* "host:port", "[v6]:port", "[v6]", "host" or a bare IPv6 literal, as
+ * users and configuration files write servers: shared by roamd and the
+ * client so both read a name the same way. */
+#ifndef ROAM_HOSTPORT_H
+#define ROAM_HOSTPORT_H
+
+#include <stddef.h>
+
+/* Split s into host (no brackets) and port (default_port when absent).
+ * 0, or -1 if s is malformed, the port is not 0..65535, or a part does not
+ * fit its buffer. */
+int roam_split_hostport(const char *s, char *host, size_t hostcap, char *port, size_t portcap,
+                        const char *default_port);
+
+#endif
