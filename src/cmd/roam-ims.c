@@ -133,7 +133,7 @@ static int query(const char *hoa_s, const char *ims, const char *port, const cha
         return 2;
     }
     roam_tls_ctx *tls = roam_tls_client_ctx(ca, NULL, NULL, err, sizeof err);
-    ims_client *c = tls ? ims_client_connect(tls, ims, port, name, NULL, 5000, err, sizeof err)
+    ims_client *c = tls ? ims_client_connect(tls, ims, port, name, NULL, NULL, 5000, err, sizeof err)
                         : NULL;
     uint64_t id;
     ims_message *m = NULL;

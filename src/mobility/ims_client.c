@@ -30,8 +30,8 @@ struct ims_client {
 
 /* roam_tcp_connect cannot choose the source address, so a bound connect is
  * done here: numeric IPv6 only (the mobile node's own MoA). */
-static int connect_from(const char *source, const char *host, const char *port, int timeout_ms,
-                        char *err, size_t errlen)
+static int connect_from(const char *source, const char *device, const char *host,
+                        const char *port, int timeout_ms, char *err, size_t errlen)
 {
     struct sockaddr_in6 src = { .sin6_family = AF_INET6 }, dst = { .sin6_family = AF_INET6 };
     char *end;
@@ -47,6 +47,12 @@ static int connect_from(const char *source, const char *host, const char *port, 
     /* The MoA may still be in optimistic DAD: allow binding it anyway. */
     setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (device && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device,
+                             (socklen_t)strlen(device)) < 0) {
+        roam_errf(err, errlen, "bind to device %s: %s", device, strerror(errno));
+        close(fd);
+        return -1;
+    }
     if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0) {
         roam_errf(err, errlen, "bind to %s: %s", source, strerror(errno));
         close(fd);
@@ -70,8 +76,8 @@ static int connect_from(const char *source, const char *host, const char *port, 
 }
 
 ims_client *ims_client_connect(roam_tls_ctx *ctx, const char *host, const char *port,
-                               const char *server_name, const char *source, int timeout_ms,
-                               char *err, size_t errlen)
+                               const char *server_name, const char *source,
+                               const char *device, int timeout_ms, char *err, size_t errlen)
 {
     int64_t deadline = roam_deadline(timeout_ms);
     ims_client *c = calloc(1, sizeof *c);
@@ -80,7 +86,7 @@ ims_client *ims_client_connect(roam_tls_ctx *ctx, const char *host, const char *
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    int fd = source ? connect_from(source, host, port, timeout_ms, err, errlen)
+    int fd = source ? connect_from(source, device, host, port, timeout_ms, err, errlen)
                     : roam_tcp_connect(host, port, timeout_ms, err, errlen);
     if (fd < 0)
         goto fail;

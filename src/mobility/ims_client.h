@@ -16,10 +16,14 @@ typedef struct ims_client ims_client;
 
 /* Connect to host:port (host: name or IP literal), verify the server
  * certificate names server_name (NULL: host).  source, if non-NULL, is the
- * local IPv6 address to bind (a mobile node talks from a chosen MoA). */
+ * local IPv6 address to bind (a mobile node talks from a chosen MoA), and
+ * device, if non-NULL, the interface the connection must use: a socket
+ * caches its route, so a connection opened from the standby address while
+ * the primary link was up would otherwise keep leaving through the primary
+ * NIC after that link died. */
 ims_client *ims_client_connect(roam_tls_ctx *ctx, const char *host, const char *port,
-                               const char *server_name, const char *source, int timeout_ms,
-                               char *err, size_t errlen);
+                               const char *server_name, const char *source,
+                               const char *device, int timeout_ms, char *err, size_t errlen);
 void ims_client_close(ims_client *c);
 
 /* The socket, for poll(2). */

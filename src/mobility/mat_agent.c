@@ -2,6 +2,7 @@
 #include "mat_agent.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -37,9 +38,12 @@ struct mat_agent {
     roam_tls_ctx *tls;
     ims_client *ims;
     char ims_src[INET6_ADDRSTRLEN];   /* source the IMS connection is bound to */
+    ims_client *next;                 /* mobile node: pre-opened from the successor address */
+    char next_src[INET6_ADDRSTRLEN];
     int64_t retry_at;                 /* monotonic ms; 0 = now */
     int backoff_ms;
     int unreachable;                  /* the last connection attempt failed */
+    int64_t next_retry_at;
     /* mobile node */
     EVP_PKEY *key;
     mat_nl *nl;
@@ -78,26 +82,49 @@ static void backoff(mat_agent *a)
     a->retry_at = roam_now_ms() + a->backoff_ms;
 }
 
-static int connect_ims(mat_agent *a, const char *source)
+/* Name of the managed interface holding address text s, or NULL. */
+static const char *iface_of(const mat_agent *a, const char *s)
 {
-    if (a->retry_at && roam_now_ms() < a->retry_at)
-        return -1;
+    uint8_t addr[IMS_ADDR_LEN];
+    if (ims_addr_parse(s, addr) < 0)
+        return NULL;
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+        for (size_t j = 0; j < a->ifs[i].n; j++)
+            if (memcmp(a->ifs[i].addr[j], addr, IMS_ADDR_LEN) == 0)
+                return a->cfg.ifaces[i];
+    return NULL;
+}
+
+/* Open an IMS connection from source (NULL: any) into *slot. */
+static int open_ims(mat_agent *a, const char *source, ims_client **slot, char *src_out)
+{
     char err[ROAM_ERR_MAX];
     const char *name = a->cfg.ims_server_name[0] ? a->cfg.ims_server_name : NULL;
-    a->ims = ims_client_connect(a->tls, a->cfg.ims_address, a->cfg.ims_port, name, source,
-                                a->cfg.connect_timeout_ms, err, sizeof err);
-    if (!a->ims) {
+    *slot = ims_client_connect(a->tls, a->cfg.ims_address, a->cfg.ims_port, name, source,
+                               source ? iface_of(a, source) : NULL,
+                               a->cfg.connect_timeout_ms, err, sizeof err);
+    if (!*slot) {
         if (!a->unreachable)   /* once per outage, not once per retry */
             mob_log("cannot reach the IMS (retrying): %s", err);
         else
             mob_debug("cannot reach the IMS: %s", err);
         a->unreachable = 1;
-        backoff(a);
         return -1;
     }
     a->unreachable = 0;
-    snprintf(a->ims_src, sizeof a->ims_src, "%s", source ? source : "");
+    snprintf(src_out, INET6_ADDRSTRLEN, "%s", source ? source : "");
     mob_log("connected to the IMS%s%s", source ? " from " : "", source ? source : "");
+    return 0;
+}
+
+static int connect_ims(mat_agent *a, const char *source)
+{
+    if (a->retry_at && roam_now_ms() < a->retry_at)
+        return -1;
+    if (open_ims(a, source, &a->ims, a->ims_src) < 0) {
+        backoff(a);
+        return -1;
+    }
     return 0;
 }
 
@@ -167,8 +194,28 @@ static int addr_live(const mat_agent *a, const uint8_t addr[16])
     return 0;
 }
 
-/* What should be registered now: every usable address of an up interface;
- * the active one kept while it lives, else the first in interface order. */
+/* 1 if some managed interface whose link is down holds an address in a's
+ * /64: a network we were attached to through a link that is now dead (after
+ * a migration, the secondary NIC may still hold an address from the source
+ * provider's RAs, useless at the destination). */
+static int prefix_left(const mat_agent *a, const uint8_t addr[16])
+{
+    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+        if (!a->ifs[i].up)
+            for (size_t j = 0; j < a->ifs[i].n; j++)
+                if (memcmp(a->ifs[i].addr[j], addr, 8) == 0)
+                    return 1;
+    return 0;
+}
+
+static int candidate(const mat_agent *a, size_t i, size_t j)
+{
+    return a->ifs[i].up && !prefix_left(a, a->ifs[i].addr[j]);
+}
+
+/* What should be registered now: every usable address of an up interface
+ * outside the networks left behind; the active one kept while it lives,
+ * else the first in interface order. */
 static void compute_want(const mat_agent *a, ims_mapping *w)
 {
     memset(w, 0, sizeof *w);
@@ -177,8 +224,9 @@ static void compute_want(const mat_agent *a, ims_mapping *w)
     const uint8_t *active = cur >= 0 && addr_live(a, a->want.b[cur].moa) ? a->want.b[cur].moa
                                                                          : NULL;
     for (size_t i = 0; i < a->cfg.n_ifaces && !active; i++)
-        if (a->ifs[i].up && a->ifs[i].n)
-            active = a->ifs[i].addr[0];
+        for (size_t j = 0; j < a->ifs[i].n && !active; j++)
+            if (candidate(a, i, j))
+                active = a->ifs[i].addr[j];
     if (!active) {   /* every link down: keep what we have, nothing is better */
         *w = a->want;
         return;
@@ -187,17 +235,43 @@ static void compute_want(const mat_agent *a, ims_mapping *w)
     w->b[0].state = IMS_ACTIVE;
     w->n = 1;
     for (size_t i = 0; i < a->cfg.n_ifaces; i++)
-        for (size_t j = 0; a->ifs[i].up && j < a->ifs[i].n && w->n < IMS_MAX_BINDINGS; j++)
-            if (memcmp(a->ifs[i].addr[j], active, IMS_ADDR_LEN) != 0) {
+        for (size_t j = 0; j < a->ifs[i].n && w->n < IMS_MAX_BINDINGS; j++)
+            if (candidate(a, i, j) && memcmp(a->ifs[i].addr[j], active, IMS_ADDR_LEN) != 0) {
                 memcpy(w->b[w->n].moa, a->ifs[i].addr[j], IMS_ADDR_LEN);
                 w->b[w->n++].state = IMS_STANDBY;
             }
+}
+
+/* The address that becomes active if the active interface fails: the
+ * first standby on another interface.  NULL if none. */
+static const uint8_t *successor(const mat_agent *a)
+{
+    int act = ims_mapping_active(&a->want);
+    if (act < 0)
+        return NULL;
+    const mn_if *home = NULL;
+    for (size_t i = 0; i < a->cfg.n_ifaces && !home; i++)
+        for (size_t j = 0; j < a->ifs[i].n; j++)
+            if (memcmp(a->ifs[i].addr[j], a->want.b[act].moa, IMS_ADDR_LEN) == 0)
+                home = &a->ifs[i];
+    for (size_t k = 0; k < a->want.n; k++) {
+        if (a->want.b[k].state != IMS_STANDBY)
+            continue;
+        for (size_t i = 0; i < a->cfg.n_ifaces; i++)
+            if (&a->ifs[i] != home)
+                for (size_t j = 0; j < a->ifs[i].n; j++)
+                    if (memcmp(a->ifs[i].addr[j], a->want.b[k].moa, IMS_ADDR_LEN) == 0)
+                        return a->want.b[k].moa;
+    }
+    return NULL;
 }
 
 static int same_bindings(const ims_mapping *x, const ims_mapping *y)
 {
     return x->n == y->n && memcmp(x->b, y->b, x->n * sizeof x->b[0]) == 0;
 }
+
+static void mn_send(mat_agent *a);
 
 static void mn_update(mat_agent *a)
 {
@@ -219,8 +293,13 @@ static void mn_update(mat_agent *a)
     }
     a->want = w;
     a->want.seq = 0;
-    apply_table(a, &a->want);
     a->dirty = 1;
+    /* On a switch the IMS message goes first (over the pre-opened
+     * connection when there is one): the correspondents' rules are what the
+     * interruption waits for; ours take the next few milliseconds. */
+    if (strcmp(o, n) != 0)
+        mn_send(a);
+    apply_table(a, &a->want);
 }
 
 static uint64_t next_seq(mat_agent *a)
@@ -235,15 +314,23 @@ static uint64_t next_seq(mat_agent *a)
 
 static void mn_send(mat_agent *a)
 {
-    if (!a->dirty || a->pending_id)
-        return;
     int act = ims_mapping_active(&a->want);
-    if (act < 0)
+    if (!a->dirty || act < 0)
         return;
     char src[INET6_ADDRSTRLEN];
     ims_addr_str(a->want.b[act].moa, src, sizeof src);
+    /* A registration still pending on the old address's connection is
+     * abandoned with it: the new one supersedes it. */
     if (a->ims && strcmp(src, a->ims_src) != 0)
         drop_ims(a, "active address changed");
+    if (a->pending_id)
+        return;
+    if (!a->ims && a->next && strcmp(src, a->next_src) == 0) {
+        a->ims = a->next;   /* opened from this address before: no handshake now */
+        memcpy(a->ims_src, a->next_src, sizeof a->ims_src);
+        a->next = NULL;
+        mob_log("using the connection pre-opened from %s", src);
+    }
     if (!a->ims && connect_ims(a, src) < 0)
         return;
     char err[ROAM_ERR_MAX];
@@ -258,6 +345,35 @@ static void mn_send(mat_agent *a)
     a->pending.seq = seq;
     a->pending_since = roam_now_ms();
     a->dirty = 0;
+}
+
+static void close_next(mat_agent *a, const char *why)
+{
+    if (!a->next)
+        return;
+    mob_debug("pre-opened IMS connection closed: %s", why);
+    ims_client_close(a->next);
+    a->next = NULL;
+}
+
+/* Keep a connection open from the successor address, so that a switch can
+ * register without a TCP and TLS handshake.  Only when nothing is pending:
+ * the connect blocks the loop for a handshake. */
+static void mn_preopen(mat_agent *a)
+{
+    const uint8_t *succ = successor(a);
+    char src[INET6_ADDRSTRLEN] = "";
+    if (succ)
+        ims_addr_str(succ, src, sizeof src);
+    if (a->next && strcmp(src, a->next_src) != 0)
+        close_next(a, "successor changed");
+    if (!succ || a->next || a->dirty || a->pending_id || !a->ims ||
+        (a->next_retry_at && roam_now_ms() < a->next_retry_at))
+        return;
+    if (open_ims(a, src, &a->next, a->next_src) < 0)
+        a->next_retry_at = roam_now_ms() + a->cfg.retry_max_ms;
+    else
+        a->next_retry_at = 0;
 }
 
 static void mn_answer(mat_agent *a, const ims_message *m)
@@ -376,15 +492,22 @@ static void add_bypass(mat_agent *a, const uint8_t addr[16])
 static void ignore_linkdown_routes(const mat_agent *a)
 {
     for (size_t i = 0; i < a->cfg.n_ifaces; i++) {
-        char path[128];
+        char path[128], v = 0;
         snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/ignore_routes_with_linkdown",
                  a->cfg.ifaces[i]);
-        FILE *f = fopen(path, "we");
-        int ok = f && fputs("1\n", f) >= 0;
-        if (f && fclose(f) != 0)
-            ok = 0;
-        if (!ok)
-            mob_log("warning: cannot set %s: %s", path, strerror(errno));
+        /* One byte, no newline, and judged by reading back: some kernels
+         * (Debian 6.1) report the handler's "changed" as a short write. */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t w = write(fd, "1", 1);
+            (void)w;
+            close(fd);
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read(fd, &v, 1) != 1 || v != '1')
+            mob_log("warning: cannot set %s (interface missing?)", path);
+        if (fd >= 0)
+            close(fd);
     }
 }
 
@@ -460,6 +583,7 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
     for (;;) {
         if (a->cfg.role == MAT_MOBILE) {
             mn_send(a);
+            mn_preopen(a);
             if (a->pending_id && roam_now_ms() - a->pending_since > ANSWER_TIMEOUT_MS) {
                 drop_ims(a, "no answer from the IMS");
                 backoff(a);
@@ -467,8 +591,8 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
         } else if (!a->subscribed) {
             cn_subscribe(a);
         }
-        struct pollfd p[3];
-        int n = 0;
+        struct pollfd p[4];
+        int n = 0, next_i = -1;
         p[n++] = (struct pollfd){ .fd = a->stop_fd, .events = POLLIN };
         int nl_i = -1, ims_i = -1;
         if (a->nl) {
@@ -479,6 +603,10 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             ims_i = n;
             p[n++] = (struct pollfd){ .fd = ims_client_fd(a->ims),
                                       .events = POLLIN | (ims_client_want_write(a->ims) ? POLLOUT : 0) };
+        }
+        if (a->next) {
+            next_i = n;
+            p[n++] = (struct pollfd){ .fd = ims_client_fd(a->next), .events = POLLIN };
         }
         int wait = 1000;
         if (a->retry_at) {
@@ -498,6 +626,16 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             if (mat_nl_read(a->nl, handler(a), err, errlen) < 0)
                 return -1;
             mn_update(a);
+        }
+        if (next_i >= 0 && a->next && p[next_i].revents) {
+            /* Nothing is expected there: drain, and notice a close. */
+            char e[ROAM_ERR_MAX];
+            ims_message *m;
+            int r;
+            while ((r = ims_client_recv(a->next, &m, 0, e, sizeof e)) == 1)
+                ims_msg_free(m);
+            if (r < 0)
+                close_next(a, e);
         }
         if (ims_i >= 0 && a->ims && p[ims_i].revents) {
             char e[ROAM_ERR_MAX];
@@ -523,6 +661,7 @@ void mat_agent_free(mat_agent *a)
             mob_log("table ip6 %s removed", a->cfg.table);
     }
     ims_client_close(a->ims);
+    ims_client_close(a->next);
     mat_nl_close(a->nl);
     mat_nft_close(a->nft);
     roam_tls_ctx_free(a->tls);

@@ -90,7 +90,7 @@ void fx_stop(fixture *fx)
 ims_client *fx_client(fixture *fx)
 {
     char err[ROAM_ERR_MAX];
-    ims_client *c = ims_client_connect(fx->client_tls, "::1", fx->port, NULL, NULL, 3000,
+    ims_client *c = ims_client_connect(fx->client_tls, "::1", fx->port, NULL, NULL, NULL, 3000,
                                        err, sizeof err);
     if (!c)
         fprintf(stderr, "client: %s\n", err);

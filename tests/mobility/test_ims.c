@@ -334,7 +334,7 @@ static void test_limits(fixture *fx)
     tap_ok(a && b && query(a, HOA, &q, &known) == 0 && query(b, HOA, &q, &known) == 0,
            "two connections served");
     char err[ROAM_ERR_MAX];
-    ims_client *c = ims_client_connect(fx->client_tls, "::1", fx->port, NULL, NULL, 2000,
+    ims_client *c = ims_client_connect(fx->client_tls, "::1", fx->port, NULL, NULL, NULL, 2000,
                                        err, sizeof err);
     int refused = !c || query(c, HOA, &q, &known) < 0;
     tap_ok(refused, "a third is refused");
