@@ -97,8 +97,15 @@ int roam_migrate(int argc, char **argv)
             roam_phase_table(stdout, &res.timings);
         if (rc == 0)
             printf("%s now runs on %s\n", req.vm, to);
-        else
-            cli_err("%s failed: %s", roam_phase_name(res.failed_phase), res.error);
+        else {
+            /* "migration failed: <libvirt's reason>" already names its phase. */
+            char head[64];
+            snprintf(head, sizeof head, "%s failed", roam_phase_name(res.failed_phase));
+            if (strncmp(res.error, head, strlen(head)) == 0)
+                cli_err("%s", res.error);
+            else
+                cli_err("%s: %s", head, res.error);
+        }
     }
     cli_free_key(key);
     free(mpk);

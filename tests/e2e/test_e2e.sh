@@ -10,8 +10,9 @@
 #   4. replayed response and response from another TLS session refused;
 #   5. admission misuse (wrong and reused query id) refused;
 #   7. B -> A with the same machinery;
-#   6. destination libvirt stopped: migration fails, VM keeps running on A
-#      with its NICs restored; after libvirtd is back, A -> B works again.
+#   6. destination libvirtd (with its incoming QEMU) killed while the job
+#      runs: migration fails, VM keeps running on A with its NICs restored;
+#      after libvirtd is back, A -> B works again.
 set -u
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -109,14 +110,23 @@ check "7: VM runs on A" on A
 check "7: VM is gone from B" absent_from B
 point "$([ "$(links A)" = up/down ]; echo $?)" "7: on A the roles swapped back ($(links A))"
 
-# 6. destination libvirt stopped: migration fails, VM stays on A, NICs restored
+# 6. destination host's libvirt (and its incoming QEMU) stopped while the
+# migration job runs: the job fails, the VM keeps running on A, NICs
+# restored.  The guest dirties its memory meanwhile so the job lasts.
 before=$(links A)
+"$LAB" guest-exec 'dirty 80 >/dev/null 2>&1 &' >/dev/null 2>&1
+job_running() { virsh_h A domjobinfo "$VM" 2>/dev/null | grep -q '^Job type: *Unbounded'; }
+roam_migrate alice A B >"$out" 2>&1 &
+mig=$!
+if wait_for 30 job_running; then echo "# migration job running: stopping libvirtd on B"; else echo "# job not seen running"; fi
 libvirtd_stop B
-roam_migrate alice A B >"$out" 2>&1
+wait $mig
 rc=$?
+"$LAB" guest-exec 'killall dirty' >/dev/null 2>&1
 diag <"$out"
 point "$([ $rc -eq 1 ] && grep -q 'migration failed' "$out"; echo $?)" "6: migration failure reported"
-point "$(on A && [ "$(links A)" = "$before" ]; echo $?)" "6: VM still on A, NICs restored ($(links A))"
+point "$(on A && [ "$(links A)" = "$before" ]; echo $?)" "6: VM still runs on A, NICs restored ($(links A))"
+check "6: guest still answers on A" guest_ready
 check "6: A audited the failure" audit_has A '"outcome":"failed","failed_phase":"migration"'
 libvirtd_start B && libvirtd_wait B
 roam_migrate alice A B >"$out" 2>&1
