@@ -35,6 +35,11 @@ void roam_progress_line(const Roam__V1__Progress *p, char *out, size_t cap)
         snprintf(tput, sizeof tput, "%.1f MiB/s", p->throughput_bps / (1024.0 * 1024));
     else
         snprintf(tput, sizeof tput, "-- MiB/s");
+    if (left == 0) {
+        snprintf(out, cap, "migration [%s] 100%%  memory copied; libvirt hands the VM over ...",
+                 bar);
+        return;
+    }
     char down[40] = "";
     if (p->expected_downtime_ms)
         snprintf(down, sizeof down, "  downtime ~%llu ms",

@@ -23,6 +23,9 @@ int main(void)
     tap_ok(strstr(line, " 75%") && strstr(line, "25.0 MiB left") && strstr(line, "50.0 MiB/s") &&
            strstr(line, "downtime ~120 ms") && strstr(line, "1.5 s") &&
            strstr(line, "##################......"), "migration bar: %s", line);
+    p.data_remaining = 0;
+    roam_progress_line(&p, line, sizeof line);
+    tap_ok(strstr(line, "100%") && strstr(line, "hands the VM over"), "copied: %s", line);
     p.data_remaining = p.data_total * 2;   /* dirtied faster than sent */
     roam_progress_line(&p, line, sizeof line);
     tap_ok(strstr(line, "  0%") != NULL, "remaining above total clamps to 0%%: %s", line);
