@@ -1,10 +1,12 @@
 /* The roam-mat agent loop (see mat_agent.h). */
+#define _GNU_SOURCE
 #include "mat_agent.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +42,19 @@ struct mat_agent {
     char ims_src[INET6_ADDRSTRLEN];   /* source the IMS connection is bound to */
     ims_client *next;                 /* mobile node: pre-opened from the successor address */
     char next_src[INET6_ADDRSTRLEN];
+    /* The pre-opening runs on a thread: before a migration the successor
+     * address is often unreachable (a prefix injected from the destination)
+     * and a blocking connect would stall link events for its timeout. */
+    int preopen_pipe[2];
+    pthread_t preopen_thread;
+    int preopen_busy;
+    char preopen_src[INET6_ADDRSTRLEN], preopen_dev[IF_NAMESIZE];
     int64_t retry_at;                 /* monotonic ms; 0 = now */
     int backoff_ms;
     int unreachable;                  /* the last connection attempt failed */
     int64_t next_retry_at;
+    uint8_t left_prefix[8];           /* /64 of the address the last switch left */
+    int have_left;
     /* mobile node */
     EVP_PKEY *key;
     mat_nl *nl;
@@ -163,6 +174,8 @@ static void on_link(void *arg, int index, const char *name, int up)
         if (strcmp(a->cfg.ifaces[i], name) == 0) {
             if (a->ifs[i].up != up || a->ifs[i].index != index)
                 mob_log("link %s %s", name, up ? "up" : "down");
+            if (up && !a->ifs[i].up)
+                a->have_left = 0;   /* attached somewhere (again): the old verdict is stale */
             a->ifs[i].index = index;
             a->ifs[i].up = up;
         }
@@ -194,43 +207,40 @@ static int addr_live(const mat_agent *a, const uint8_t addr[16])
     return 0;
 }
 
-/* 1 if some managed interface whose link is down holds an address in a's
- * /64: a network we were attached to through a link that is now dead (after
- * a migration, the secondary NIC may still hold an address from the source
- * provider's RAs, useless at the destination). */
-static int prefix_left(const mat_agent *a, const uint8_t addr[16])
-{
-    for (size_t i = 0; i < a->cfg.n_ifaces; i++)
-        if (!a->ifs[i].up)
-            for (size_t j = 0; j < a->ifs[i].n; j++)
-                if (memcmp(a->ifs[i].addr[j], addr, 8) == 0)
-                    return 1;
-    return 0;
-}
-
+/* Usable for registration: on an up interface, and not in the /64 that the
+ * last switch left (after a migration the secondary NIC may still hold an
+ * address from the source provider's RAs, useless at the destination). */
 static int candidate(const mat_agent *a, size_t i, size_t j)
 {
-    return a->ifs[i].up && !prefix_left(a, a->ifs[i].addr[j]);
+    return a->ifs[i].up &&
+           !(a->have_left && memcmp(a->ifs[i].addr[j], a->left_prefix, 8) == 0);
 }
 
-/* What should be registered now: every usable address of an up interface
- * outside the networks left behind; the active one kept while it lives,
- * else the first in interface order. */
-static void compute_want(const mat_agent *a, ims_mapping *w)
+/* What should be registered now: every candidate address; the active one
+ * kept while it lives, else the first candidate outside the active one's
+ * /64 (the network whose link just died), else any candidate. */
+static void compute_want(mat_agent *a, ims_mapping *w)
 {
     memset(w, 0, sizeof *w);
     memcpy(w->hoa, a->cfg.hoa, IMS_ADDR_LEN);
     int cur = ims_mapping_active(&a->want);
     const uint8_t *active = cur >= 0 && addr_live(a, a->want.b[cur].moa) ? a->want.b[cur].moa
                                                                          : NULL;
-    for (size_t i = 0; i < a->cfg.n_ifaces && !active; i++)
-        for (size_t j = 0; j < a->ifs[i].n && !active; j++)
-            if (candidate(a, i, j))
-                active = a->ifs[i].addr[j];
+    if (!active && cur >= 0) {   /* a switch: leave the old network behind */
+        memcpy(a->left_prefix, a->want.b[cur].moa, 8);
+        a->have_left = 1;
+    }
+    for (int pass = 0; pass < 2 && !active; pass++)
+        for (size_t i = 0; i < a->cfg.n_ifaces && !active; i++)
+            for (size_t j = 0; j < a->ifs[i].n && !active; j++)
+                if (pass ? a->ifs[i].up : candidate(a, i, j))
+                    active = a->ifs[i].addr[j];
     if (!active) {   /* every link down: keep what we have, nothing is better */
         *w = a->want;
         return;
     }
+    if (a->have_left && memcmp(active, a->left_prefix, 8) == 0)
+        a->have_left = 0;   /* back in that network after all */
     memcpy(w->b[0].moa, active, IMS_ADDR_LEN);
     w->b[0].state = IMS_ACTIVE;
     w->n = 1;
@@ -356,9 +366,23 @@ static void close_next(mat_agent *a, const char *why)
     a->next = NULL;
 }
 
+static void *preopen_main(void *arg)
+{
+    mat_agent *a = arg;   /* reads only cfg, tls and the preopen_* fields */
+    char err[ROAM_ERR_MAX];
+    const char *name = a->cfg.ims_server_name[0] ? a->cfg.ims_server_name : NULL;
+    ims_client *c = ims_client_connect(a->tls, a->cfg.ims_address, a->cfg.ims_port, name,
+                                       a->preopen_src, a->preopen_dev[0] ? a->preopen_dev : NULL,
+                                       a->cfg.connect_timeout_ms, err, sizeof err);
+    if (!c)
+        mob_debug("pre-opening from %s: %s", a->preopen_src, err);
+    if (write(a->preopen_pipe[1], &c, sizeof c) != sizeof c)
+        ims_client_close(c);   /* cannot happen with a private pipe; never leak */
+    return NULL;
+}
+
 /* Keep a connection open from the successor address, so that a switch can
- * register without a TCP and TLS handshake.  Only when nothing is pending:
- * the connect blocks the loop for a handshake. */
+ * register without a TCP and TLS handshake. */
 static void mn_preopen(mat_agent *a)
 {
     const uint8_t *succ = successor(a);
@@ -367,13 +391,42 @@ static void mn_preopen(mat_agent *a)
         ims_addr_str(succ, src, sizeof src);
     if (a->next && strcmp(src, a->next_src) != 0)
         close_next(a, "successor changed");
-    if (!succ || a->next || a->dirty || a->pending_id || !a->ims ||
+    if (!succ || a->next || a->preopen_busy || !a->ims ||
         (a->next_retry_at && roam_now_ms() < a->next_retry_at))
         return;
-    if (open_ims(a, src, &a->next, a->next_src) < 0)
-        a->next_retry_at = roam_now_ms() + a->cfg.retry_max_ms;
+    const char *dev = iface_of(a, src);
+    snprintf(a->preopen_src, sizeof a->preopen_src, "%s", src);
+    snprintf(a->preopen_dev, sizeof a->preopen_dev, "%s", dev ? dev : "");
+    if (pthread_create(&a->preopen_thread, NULL, preopen_main, a) == 0)
+        a->preopen_busy = 1;
     else
-        a->next_retry_at = 0;
+        a->next_retry_at = roam_now_ms() + a->cfg.retry_max_ms;
+}
+
+/* A pre-opening finished: keep it if it is still the successor's. */
+static void preopen_done(mat_agent *a)
+{
+    ims_client *c = NULL;
+    if (read(a->preopen_pipe[0], &c, sizeof c) != sizeof c)
+        return;
+    pthread_join(a->preopen_thread, NULL);
+    a->preopen_busy = 0;
+    const uint8_t *succ = successor(a);
+    char src[INET6_ADDRSTRLEN] = "";
+    if (succ)
+        ims_addr_str(succ, src, sizeof src);
+    if (!c) {
+        a->next_retry_at = roam_now_ms() + a->cfg.retry_max_ms;
+        return;
+    }
+    a->next_retry_at = 0;
+    if (a->next || strcmp(src, a->preopen_src) != 0) {
+        ims_client_close(c);
+        return;
+    }
+    a->next = c;
+    memcpy(a->next_src, a->preopen_src, sizeof a->next_src);
+    mob_log("IMS connection pre-opened from %s", a->next_src);
 }
 
 static void mn_answer(mat_agent *a, const ims_message *m)
@@ -535,8 +588,9 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     a->cfg = *cfg;
+    a->preopen_pipe[0] = a->preopen_pipe[1] = -1;
     a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (a->stop_fd < 0) {
+    if (a->stop_fd < 0 || pipe2(a->preopen_pipe, O_CLOEXEC) < 0) {
         roam_errf(err, errlen, "eventfd: %s", strerror(errno));
         goto fail;
     }
@@ -591,8 +645,8 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
         } else if (!a->subscribed) {
             cn_subscribe(a);
         }
-        struct pollfd p[4];
-        int n = 0, next_i = -1;
+        struct pollfd p[5];
+        int n = 0, next_i = -1, pre_i = -1;
         p[n++] = (struct pollfd){ .fd = a->stop_fd, .events = POLLIN };
         int nl_i = -1, ims_i = -1;
         if (a->nl) {
@@ -603,6 +657,10 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             ims_i = n;
             p[n++] = (struct pollfd){ .fd = ims_client_fd(a->ims),
                                       .events = POLLIN | (ims_client_want_write(a->ims) ? POLLOUT : 0) };
+        }
+        if (a->preopen_busy) {
+            pre_i = n;
+            p[n++] = (struct pollfd){ .fd = a->preopen_pipe[0], .events = POLLIN };
         }
         if (a->next) {
             next_i = n;
@@ -627,6 +685,8 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
                 return -1;
             mn_update(a);
         }
+        if (pre_i >= 0 && p[pre_i].revents)
+            preopen_done(a);
         if (next_i >= 0 && a->next && p[next_i].revents) {
             /* Nothing is expected there: drain, and notice a close. */
             char e[ROAM_ERR_MAX];
@@ -660,6 +720,15 @@ void mat_agent_free(mat_agent *a)
         else
             mob_log("table ip6 %s removed", a->cfg.table);
     }
+    if (a->preopen_busy) {   /* bounded by connect_timeout_ms */
+        ims_client *c = NULL;
+        if (read(a->preopen_pipe[0], &c, sizeof c) == sizeof c)
+            ims_client_close(c);
+        pthread_join(a->preopen_thread, NULL);
+    }
+    for (int i = 0; i < 2; i++)
+        if (a->preopen_pipe[i] >= 0)
+            close(a->preopen_pipe[i]);
     ims_client_close(a->ims);
     ims_client_close(a->next);
     mat_nl_close(a->nl);
