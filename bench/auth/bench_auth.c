@@ -7,7 +7,8 @@
  * tables; Decaps given it as hint) and without (everything from text /
  * from the ciphertext each time); plus KeyGen for that key.
  * Times are medians over the iterations (robust against other load on a
- * shared machine).  Prints a table, then CSV:
+ * shared machine); the table also shows the fastest round.  Prints the
+ * table, then CSV:
  * policy,n_attrs,encaps_ms,decaps_ms,total_ms. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,12 @@
 typedef struct {
     char name[48];
     unsigned n;
-    double enc, dec;
+    double enc, dec, best;   /* medians; best = fastest whole round */
 } row_t;
 
 static row_t rows[MAX_ROWS];
 static size_t n_rows;
-static double keygen_ms;
+static double keygen_ms, keygen_best;
 static size_t keygen_attrs;
 
 static double now_ms(void)
@@ -109,6 +110,10 @@ static void measure(const char *name, unsigned n, const char *policy, const fabe
     row_t *r = &rows[n_rows++];
     snprintf(r->name, sizeof r->name, "%s/%s", name, prepared ? "prepared" : "unprepared");
     r->n = n;
+    r->best = 1e300;
+    for (unsigned i = 0; i < iters; i++)
+        if (enc[i] + dec[i] < r->best)
+            r->best = enc[i] + dec[i];
     r->enc = median(enc, iters);
     r->dec = median(dec, iters);
 }
@@ -168,6 +173,7 @@ static void numeric_policy(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
         kg[iters++] = now_ms() - t0;
     }
     keygen_ms = median(kg, iters);
+    keygen_best = kg[0];   /* sorted by median() */
     keygen_attrs = attr_set_count(&key->attrs);
     const char *pol = "grade >= 3 and expiry >= 2026-11-25";
     measure("numeric", 2, pol, mpk, key, 1);
@@ -192,13 +198,13 @@ int main(void)
     numeric_policy(mpk, &msk);
 
     printf("FABEO CCA KEM on BLS12-381, median times (one-time parameter set-up: %.1f ms)\n\n", tp);
-    printf("%-24s %7s %11s %11s %11s\n", "policy", "n_attrs", "encaps_ms", "decaps_ms",
-           "total_ms");
+    printf("%-22s %7s %10s %10s %10s %10s\n", "policy", "n_attrs", "encaps_ms", "decaps_ms",
+           "total_ms", "best_ms");
     for (size_t i = 0; i < n_rows; i++)
-        printf("%-24s %7u %11.3f %11.3f %11.3f\n", rows[i].name, rows[i].n, rows[i].enc,
-               rows[i].dec, rows[i].enc + rows[i].dec);
-    printf("%-24s %7zu %11s %11s %11.3f\n", "keygen (HCU Netsci M1 grade expiry)", keygen_attrs,
-           "-", "-", keygen_ms);
+        printf("%-22s %7u %10.3f %10.3f %10.3f %10.3f\n", rows[i].name, rows[i].n, rows[i].enc,
+               rows[i].dec, rows[i].enc + rows[i].dec, rows[i].best);
+    printf("%-22s %7zu %10s %10s %10.3f %10.3f\n", "keygen (example key)", keygen_attrs, "-",
+           "-", keygen_ms, keygen_best);
     printf("\nanchors (cpabe toolkit): AND-16 94 ms, numeric 241 + 28 ms, keygen 0.8 s\n\n");
     printf("policy,n_attrs,encaps_ms,decaps_ms,total_ms\n");
     for (size_t i = 0; i < n_rows; i++)
