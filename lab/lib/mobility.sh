@@ -61,6 +61,8 @@ mob_overlay() {
 [agent]
 mode = mobile
 table = $MOB_TABLE
+; above normal: benchmarks keep the guest's one vCPU busy (dirty)
+nice = -10
 [ims]
 address = $MOB_IMS_ADDR
 port = $MOB_IMS_PORT
@@ -77,9 +79,7 @@ CONF
 # nft_ct brings notrack (and nf_conntrack); maps, payload rewrites, the
 # route chain type and the set backends are part of nf_tables on 6.1.
 for m in nf_tables nft_ct; do modprobe "$m" || echo "roam-mat hook: modprobe $m failed" >/dev/console; done
-# Above normal priority: benchmarks keep the guest's one vCPU busy (dirty),
-# and the switch after a migration is the agent's latency-critical moment.
-nice -n -10 /usr/local/bin/roam-mat -c /etc/roam/mat.conf >>/run/roam-mat.log 2>&1 </dev/null &
+/usr/local/bin/roam-mat -c /etc/roam/mat.conf >>/run/roam-mat.log 2>&1 </dev/null &
 HOOK
     chmod 755 "$o/etc/rc.d/50-roam-mat"
     echo "$o"

@@ -1,11 +1,13 @@
 /* roam-mat: the mobility agent (mobile node or correspondent), plus key
  * generation for mobile nodes and removal of a leftover table.  See
  * roam-mat(8). */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "errbuf.h"
 #include "ims_sign.h"
@@ -84,6 +86,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "roam-mat: %s\n", err);
         return rc < 0 ? 1 : 0;
     }
+    /* The switch after a migration is latency-critical, and a benchmark may
+     * keep the VM's CPU busy: a priority from the config, not from nice(1)
+     * (busybox guests have none). */
+    if (cfg.nice && setpriority(PRIO_PROCESS, 0, cfg.nice) < 0)
+        mob_log("warning: cannot set nice %d: %s", cfg.nice, strerror(errno));
     mat_agent *a = mat_agent_new(&cfg, err, sizeof err);
     if (!a) {
         mob_log("%s", err);

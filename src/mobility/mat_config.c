@@ -65,6 +65,8 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
     } else if (IS("agent", "table")) {
         mat_table t;
         bad = mat_table_init(&t, MAT_MOBILE, v, NULL, 0) < 0 || copy(c->table, sizeof c->table, v);
+    } else if (IS("agent", "nice")) {
+        bad = parse_int(v, -20, 19, &c->nice) < 0;
     } else if (IS("agent", "log_level")) {
         bad = parse_int(v, 0, 2, &c->log_level) < 0;
     } else if (IS("ims", "address")) {

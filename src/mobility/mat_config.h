@@ -19,6 +19,7 @@ typedef struct mat_config {
     mat_role role;                                 /* [agent] mode */
     char table[MAT_TABLE_MAX];                     /* [agent] table */
     int log_level;                                 /* [agent] log_level */
+    int nice;                                      /* [agent] nice */
     char ims_address[MAT_HOST_MAX];                /* [ims] address */
     char ims_port[16];                             /* [ims] port */
     char ims_server_name[MAT_HOST_MAX];            /* [ims] server_name */
