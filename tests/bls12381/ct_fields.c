@@ -11,6 +11,7 @@
 #include <valgrind/memcheck.h>
 
 #include "errors.h"
+#include "field_test_util.h"
 #include "fp12.h"
 #include "fr.h"
 #include "tap.h"
@@ -18,51 +19,21 @@
 #define SECRET(x) VALGRIND_MAKE_MEM_UNDEFINED(&(x), sizeof(x))
 #define PUBLIC(x) VALGRIND_MAKE_MEM_DEFINED(&(x), sizeof(x))
 
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-static uint64_t rng64(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
+/* r := cond ? b : a through F_cmov with cond marked secret; r public after. */
+#define CT_CMOV(F, r, a, b, cond)       \
+    do {                                \
+        uint64_t cond_ = (cond);        \
+        SECRET(cond_);                  \
+        (r) = (a);                      \
+        F##_cmov(&(r), &(b), cond_);    \
+        PUBLIC(r);                      \
+    } while (0)
 
-static void rand_bytes(uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)rng64();
-}
-
-static fp_t fp_rand(void)
-{
-    uint8_t b[64];
-    fp_t r;
-    rand_bytes(b, sizeof b);
-    fp_from_bytes_reduce(&r, b, sizeof b);
-    return r;
-}
-
-static fp2_t fp2_rand(void)
-{
-    fp2_t r = {fp_rand(), fp_rand()};
-    return r;
-}
-
-static fp6_t fp6_rand(void)
-{
-    fp6_t r = {fp2_rand(), fp2_rand(), fp2_rand()};
-    return r;
-}
-
-static fp12_t fp12_rand(void)
-{
-    fp12_t r = {fp6_rand(), fp6_rand()};
-    return r;
-}
+static struct test_rng rng = TEST_RNG_INIT(0x243f6a8885a308d3ULL);
 
 static void ct_fp(const char *path)
 {
-    fp_t a = fp_rand(), b = fp_rand(), sq, r, ref;
+    fp_t a = fp_rand(&rng), b = fp_rand(&rng), sq, r, ref;
     fp_sqr(&sq, &a);                 /* a known square, computed in public */
     fp_t a0 = a, b0 = b;
     SECRET(a);
@@ -111,13 +82,11 @@ static void ct_fp(const char *path)
     tap_ok(e == 0 && z == 0 && o == 0 && sg == fp_sgn0(&a0) && lx == fp_is_lexically_largest(&a0),
            "%s fp_equal/is_zero/is_one/sgn0/lexically_largest", path);
 
-    uint64_t cond = rng64() & 1, c0 = cond;
+    uint64_t cond = test_rng_u64(&rng) & 1, c0 = cond;
+    CT_CMOV(fp, r, a, b, cond);
     SECRET(cond);
-    r = a;
-    fp_cmov(&r, &b, cond);
     fp_t x = a, y = b;
     fp_cswap(&x, &y, cond);
-    PUBLIC(r);
     PUBLIC(x);
     tap_ok(fp_equal(&r, c0 ? &b0 : &a0) && fp_equal(&x, c0 ? &b0 : &a0), "%s fp_cmov/cswap", path);
 
@@ -127,7 +96,7 @@ static void ct_fp(const char *path)
     PUBLIC(err);
     PUBLIC(r);
     tap_ok(err == BLS_OK && fp_equal(&r, &a0), "%s fp_to_bytes/from_bytes", path);
-    rand_bytes(wide, sizeof wide);
+    test_rng_bytes(&rng, wide, sizeof wide);
     fp_from_bytes_reduce(&ref, wide, sizeof wide);
     SECRET(wide);
     fp_from_bytes_reduce(&r, wide, sizeof wide);
@@ -142,7 +111,7 @@ static void ct_fp(const char *path)
 
 static void ct_fp2(void)
 {
-    fp2_t a = fp2_rand(), b = fp2_rand(), sq, r, ref;
+    fp2_t a = fp2_rand(&rng), b = fp2_rand(&rng), sq, r, ref;
     fp2_sqr(&sq, &a);
     fp2_t a0 = a, b0 = b;
     SECRET(a);
@@ -185,18 +154,14 @@ static void ct_fp2(void)
     PUBLIC(lx);
     tap_ok(e == 0 && z == 0 && sg == fp2_sgn0(&a0) && lx == fp2_is_lexically_largest(&a0),
            "fp2_equal/is_zero/sgn0/lexically_largest");
-    uint64_t cond = 1;
-    SECRET(cond);
-    r = a;
-    fp2_cmov(&r, &b, cond);
-    PUBLIC(r);
+    CT_CMOV(fp2, r, a, b, 1);
     tap_ok(fp2_equal(&r, &b0) == 1, "fp2_cmov");
 }
 
 static void ct_fp12(void)
 {
-    fp12_t a = fp12_rand(), b = fp12_rand(), r, ref;
-    fp2_t o0 = fp2_rand(), o1 = fp2_rand(), o4 = fp2_rand();
+    fp12_t a = fp12_rand(&rng), b = fp12_rand(&rng), r, ref;
+    fp2_t o0 = fp2_rand(&rng), o1 = fp2_rand(&rng), o4 = fp2_rand(&rng);
     fp12_t a0 = a, b0 = b;
     SECRET(a);
     SECRET(b);
@@ -238,18 +203,14 @@ static void ct_fp12(void)
     uint64_t e = fp12_equal(&r, &a);
     PUBLIC(e);
     tap_ok(e == 0, "fp12_mul_by_014/equal");
-    uint64_t cond = 0;
-    SECRET(cond);
-    r = a;
-    fp12_cmov(&r, &b, cond);
-    PUBLIC(r);
+    CT_CMOV(fp12, r, a, b, 0);
     tap_ok(fp12_equal(&r, &a0) == 1, "fp12_cmov");
 }
 
 static void ct_fr(void)
 {
     uint8_t wide[64];
-    rand_bytes(wide, sizeof wide);
+    test_rng_bytes(&rng, wide, sizeof wide);
     fr_t a, b, r, ref;
     fr_from_bytes_reduce(&a, wide, 48);
     fr_from_bytes_reduce(&b, wide + 16, 48);
@@ -276,11 +237,7 @@ static void ct_fr(void)
     PUBLIC(e);
     PUBLIC(z);
     tap_ok(e == 0 && z == 0, "fr_equal/is_zero");
-    uint64_t cond = 1;
-    SECRET(cond);
-    r = a;
-    fr_cmov(&r, &b, cond);
-    PUBLIC(r);
+    CT_CMOV(fr, r, a, b, 1);
     tap_ok(fr_equal(&r, &b0) == 1, "fr_cmov");
     uint8_t buf[FR_BYTES];
     fr_to_bytes(buf, &a);

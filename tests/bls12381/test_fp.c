@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "field_test_util.h"
 #include "fp.h"
 #include "tap.h"
 
@@ -176,61 +177,14 @@ static const struct red_kat { const char *in, *out; } FP_RED_KAT[] = {
 };
 /* END KAT */
 
-/* Hex string -> bytes; returns the byte count. */
-static size_t unhex(uint8_t *out, const char *hex)
-{
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
-
-static fp_t fp_hex(const char *hex)
-{
-    uint8_t b[FP_BYTES];
-    fp_t r;
-    unhex(b, hex);
-    if (fp_from_bytes(&r, b) != BLS_OK)
-        tap_diag("bad KAT constant %s", hex);
-    return r;
-}
-
-static int fp_is_hex(const fp_t *a, const char *hex)
-{
-    fp_t e = fp_hex(hex);
-    return (int)fp_equal(a, &e);
-}
-
 /* Deterministic test inputs (xorshift64*), reduced from 64 bytes. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rng64(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static fp_t fp_rand(void)
-{
-    uint8_t b[64];
-    for (size_t i = 0; i < sizeof b; i += 8) {
-        uint64_t w = rng64();
-        memcpy(b + i, &w, 8);
-    }
-    fp_t r;
-    fp_from_bytes_reduce(&r, b, sizeof b);
-    return r;
-}
+static struct test_rng rng = TEST_RNG_INIT(0x9e3779b97f4a7c15ULL);
 
 static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FP_KAT / sizeof FP_KAT[0]; i++) {
         const struct fp_kat *k = &FP_KAT[i];
-        fp_t a = fp_hex(k->a), b = fp_hex(k->b), r;
+        fp_t a = fp_from_hex(k->a), b = fp_from_hex(k->b), r;
         fp_mul(&r, &a, &b);
         tap_ok(fp_is_hex(&r, k->mul), "kat %zu: mul", i);
         fp_add(&r, &a, &b);
@@ -245,7 +199,7 @@ static void test_kat(void)
         tap_ok(fp_is_hex(&r, k->inv), "kat %zu: inv_vartime", i);
         int ok = fp_sqrt(&r, &a);
         if (k->sqrt[0]) {
-            fp_t s = fp_hex(k->sqrt), ns;
+            fp_t s = fp_from_hex(k->sqrt), ns;
             fp_neg(&ns, &s);
             tap_ok(ok == 1 && (fp_equal(&r, &s) | fp_equal(&r, &ns)), "kat %zu: sqrt = +-expected", i);
             tap_ok(fp_is_square(&a) == 1, "kat %zu: is_square", i);
@@ -254,13 +208,13 @@ static void test_kat(void)
             tap_ok(fp_is_square(&a) == 0, "kat %zu: not is_square", i);
         }
         uint8_t in[FP_BYTES], out[FP_BYTES];
-        unhex(in, k->a);
+        field_unhex_exact(in, sizeof in, k->a);
         fp_to_bytes(out, &a);
         tap_ok(memcmp(in, out, FP_BYTES) == 0, "kat %zu: bytes round trip", i);
     }
     for (size_t i = 0; i < sizeof FP_RED_KAT / sizeof FP_RED_KAT[0]; i++) {
         uint8_t in[64];
-        size_t n = unhex(in, FP_RED_KAT[i].in);
+        size_t n = test_unhex(in, sizeof in, FP_RED_KAT[i].in);
         fp_t r;
         fp_from_bytes_reduce(&r, in, n);
         tap_ok(fp_is_hex(&r, FP_RED_KAT[i].out), "reduce kat %zu (%zu bytes)", i, n);
@@ -277,11 +231,11 @@ static void test_edges(void)
     for (size_t i = 0; i < 3; i++) {
         uint8_t b[FP_BYTES];
         fp_t r;
-        unhex(b, bad[i]);
+        field_unhex_exact(b, sizeof b, bad[i]);
         tap_ok(fp_from_bytes(&r, b) == BLS_ERR_NONCANONICAL, "from_bytes rejects %s...", bad[i] + 88);
     }
-    fp_t pm1 = fp_hex("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaaa");
-    fp_t half = fp_hex("0d0088f51cbff34d258dd3db21a5d66bb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555");
+    fp_t pm1 = fp_from_hex("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaaa");
+    fp_t half = fp_from_hex("0d0088f51cbff34d258dd3db21a5d66bb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555");
     fp_t half1, r, m1;
     fp_add(&half1, &half, &FP_ONE);
     fp_neg(&m1, &FP_ONE);
@@ -301,7 +255,7 @@ static void test_edges(void)
            fp_is_lexically_largest(&pm1) == 1 && fp_is_lexically_largest(&FP_ZERO) == 0,
            "lexically largest around (p-1)/2");
     fp_from_u64(&r, 7);
-    fp_t seven = fp_hex("000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000007");
+    fp_t seven = fp_from_hex("000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000007");
     tap_ok(fp_equal(&r, &seven) == 1, "from_u64");
     uint64_t c[FP_LIMBS];
     fp_to_canonical(c, &seven);
@@ -339,7 +293,7 @@ static void test_lazy_inputs(void)
     fp_t m1;
     fp_neg(&m1, &FP_ONE);
     for (int i = 0; i < 200; i++) {
-        fp_t a = fp_rand(), b = fp_rand(), c = fp_rand(), d = fp_rand();
+        fp_t a = fp_rand(&rng), b = fp_rand(&rng), c = fp_rand(&rng), d = fp_rand(&rng);
         if (i == 0)
             a = b = c = d = m1; /* 2p - 2, the largest raw sum */
         fp_t s1 = raw_sum(&a, &b), s2 = raw_sum(&c, &d), r1, r2, e1, e2;
@@ -380,7 +334,7 @@ static void test_inverse_stress(void)
         } else if (i < 200) {
             fp_from_u64(&x, (uint64_t)i);
         } else {
-            x = fp_rand();
+            x = fp_rand(&rng);
         }
         fp_inv(&y, &x);
         fp_inv_vartime(&z, &x);
@@ -402,38 +356,20 @@ static void test_identities(void)
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_inv = 1, ok_sqrt = 1, ok_sqr = 1, ok_sub = 1;
     int ok_pow = 1, ok_bytes = 1, ok_dbl = 1;
     for (int i = 0; i < 200; i++) {
-        fp_t a = fp_rand(), b = fp_rand(), c = fp_rand(), t, u, v, w;
-        fp_mul(&t, &a, &b);
-        fp_mul(&u, &b, &a);
-        ok_comm &= (int)fp_equal(&t, &u);
-        fp_mul(&t, &t, &c);
-        fp_mul(&u, &b, &c);
-        fp_mul(&u, &a, &u);
-        ok_assoc &= (int)fp_equal(&t, &u);
-        fp_add(&t, &b, &c);
-        fp_mul(&t, &a, &t);
-        fp_mul(&u, &a, &b);
-        fp_mul(&v, &a, &c);
-        fp_add(&u, &u, &v);
-        ok_dist &= (int)fp_equal(&t, &u);
+        fp_t a = fp_rand(&rng), b = fp_rand(&rng), c = fp_rand(&rng), t, u, w;
+        ok_comm &= fp_check_comm(&a, &b);
+        ok_assoc &= fp_check_assoc(&a, &b, &c);
+        ok_dist &= fp_check_dist(&a, &b, &c);
         fp_inv(&t, &a);
         fp_inv_vartime(&u, &a);
-        ok_inv &= (int)fp_equal(&t, &u);
-        fp_mul(&t, &t, &a);
-        ok_inv &= (int)fp_is_one(&t);
-        fp_sqr(&t, &a);
-        fp_mul(&u, &a, &a);
-        ok_sqr &= (int)fp_equal(&t, &u);
-        ok_sqrt &= fp_sqrt(&u, &t) == 1 && fp_is_square(&t) == 1;
-        fp_neg(&v, &a);
-        ok_sqrt &= (int)(fp_equal(&u, &a) | fp_equal(&u, &v));
-        fp_sub(&t, &a, &b);
-        fp_add(&t, &t, &b);
-        ok_sub &= (int)fp_equal(&t, &a);
+        ok_inv &= (int)fp_equal(&t, &u) & fp_check_inv(&a);
+        ok_sqr &= fp_check_sqr(&a);
+        ok_sqrt &= fp_check_sqrt_of_square(&a);
+        ok_sub &= fp_check_sub(&a, &b);
         fp_dbl(&t, &a);
         fp_add(&u, &a, &a);
         ok_dbl &= (int)fp_equal(&t, &u);
-        uint64_t e[2] = {rng64(), rng64() & 0xff};
+        uint64_t e[2] = {test_rng_u64(&rng), test_rng_u64(&rng) & 0xff};
         fp_pow_vartime(&t, &a, e, 2);
         w = FP_ONE;
         for (int bit = 71; bit >= 0; bit--) {
@@ -459,31 +395,26 @@ static void test_identities(void)
     /* Half of the non-zero elements are squares: a random sample should be mixed. */
     int squares = 0, agree = 1;
     for (int i = 0; i < 64; i++) {
-        fp_t a = fp_rand(), s, t;
-        int sq = fp_is_square(&a);
-        squares += sq;
-        int ok = fp_sqrt(&s, &a);
-        fp_sqr(&t, &s);
-        agree &= ok == sq && (!ok || fp_equal(&t, &a));
+        fp_t a = fp_rand(&rng);
+        agree &= fp_check_sqrt_random(&a, &squares);
     }
     tap_ok(squares > 10 && squares < 54, "is_square splits random elements (%d/64)", squares);
     tap_ok(agree, "sqrt succeeds exactly on squares");
+}
+
+static void test_all(void)
+{
+    test_kat();
+    test_edges();
+    test_identities();
+    test_lazy_inputs();
+    test_inverse_stress();
 }
 
 int main(void)
 {
     /* Everything twice when the CPU has the BMI2/ADX multiplication: once on
      * that path and once on the portable C path. */
-    int have_asm = fp_force_portable(0);
-    for (int portable = 0; portable <= have_asm; portable++) {
-        fp_force_portable(portable);
-        tap_diag("arithmetic path: %s", have_asm && !portable ? "x86-64 assembly" : "portable C");
-        test_kat();
-        test_edges();
-        test_identities();
-        test_lazy_inputs();
-        test_inverse_stress();
-    }
-    fp_force_portable(0);
+    field_test_each_fp_path(test_all);
     return tap_done();
 }

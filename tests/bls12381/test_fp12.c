@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "field_test_util.h"
 #include "fp12.h"
 #include "tap.h"
 
@@ -231,99 +232,23 @@ static const struct fp12_kat { const char *a[12], *b[12], *mul[12], *frob1[12], 
 };
 /* END KAT */
 
-static const uint64_t P_LIMBS[FP_LIMBS] = {
-    0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
-    0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
-
-static fp_t fp_hex(const char *hex)
-{
-    uint8_t b[FP_BYTES];
-    fp_t r;
-    for (size_t i = 0; i < FP_BYTES; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[i] = (uint8_t)v;
-    }
-    if (fp_from_bytes(&r, b) != BLS_OK)
-        tap_diag("bad KAT constant %s", hex);
-    return r;
-}
-
-/* Tower order: c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1. */
-static fp12_t fp12_hex(const char *const h[12])
-{
-    fp12_t r;
-    fp6_t *six[2] = {&r.c0, &r.c1};
-    for (int i = 0; i < 2; i++) {
-        fp2_t *two[3] = {&six[i]->c0, &six[i]->c1, &six[i]->c2};
-        for (int j = 0; j < 3; j++) {
-            two[j]->c0 = fp_hex(h[6 * i + 2 * j]);
-            two[j]->c1 = fp_hex(h[6 * i + 2 * j + 1]);
-        }
-    }
-    return r;
-}
-
-static uint64_t rng_state = 0x5deece66dULL;
-static uint64_t rng64(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static fp2_t fp2_rand(void)
-{
-    uint8_t b[64];
-    fp2_t r;
-    fp_t *c[2] = {&r.c0, &r.c1};
-    for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; i < sizeof b; i += 8) {
-            uint64_t w = rng64();
-            memcpy(b + i, &w, 8);
-        }
-        fp_from_bytes_reduce(c[k], b, sizeof b);
-    }
-    return r;
-}
-
-static fp6_t fp6_rand(void)
-{
-    fp6_t r;
-    r.c0 = fp2_rand();
-    r.c1 = fp2_rand();
-    r.c2 = fp2_rand();
-    return r;
-}
-
-static fp12_t fp12_rand(void)
-{
-    fp12_t r;
-    r.c0 = fp6_rand();
-    r.c1 = fp6_rand();
-    return r;
-}
+static struct test_rng rng = TEST_RNG_INIT(0x5deece66dULL);
 
 static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FP12_KAT / sizeof FP12_KAT[0]; i++) {
         const struct fp12_kat *k = &FP12_KAT[i];
-        fp12_t a = fp12_hex(k->a), b = fp12_hex(k->b), r, e;
+        fp12_t a = fp12_from_hex(k->a), b = fp12_from_hex(k->b), r;
         fp12_mul(&r, &a, &b);
-        e = fp12_hex(k->mul);
-        tap_ok(fp12_equal(&r, &e) == 1, "kat %zu: fp12 mul", i);
+        tap_ok(fp12_is_hex(&r, k->mul), "kat %zu: fp12 mul", i);
         fp12_frobenius(&r, &a, 1);
-        e = fp12_hex(k->frob1);
-        tap_ok(fp12_equal(&r, &e) == 1, "kat %zu: frobenius 1", i);
+        tap_ok(fp12_is_hex(&r, k->frob1), "kat %zu: frobenius 1", i);
         fp12_frobenius(&r, &a, 2);
-        e = fp12_hex(k->frob2);
-        tap_ok(fp12_equal(&r, &e) == 1, "kat %zu: frobenius 2", i);
+        tap_ok(fp12_is_hex(&r, k->frob2), "kat %zu: frobenius 2", i);
         fp12_frobenius(&r, &a, 6);
-        e = fp12_hex(k->frob6);
-        tap_ok(fp12_equal(&r, &e) == 1, "kat %zu: frobenius 6", i);
+        tap_ok(fp12_is_hex(&r, k->frob6), "kat %zu: frobenius 6", i);
         fp12_conj(&r, &a);
-        tap_ok(fp12_equal(&r, &e) == 1, "kat %zu: conj = frobenius 6", i);
+        tap_ok(fp12_is_hex(&r, k->frob6), "kat %zu: conj = frobenius 6", i);
     }
 }
 
@@ -334,31 +259,15 @@ static void test_fp6(void)
     fp6_t v = FP6_ZERO;
     v.c1 = FP2_ONE;
     for (int i = 0; i < 50; i++) {
-        fp6_t a = fp6_rand(), b = fp6_rand(), c = fp6_rand(), t, u, w;
-        fp6_mul(&t, &a, &b);
-        fp6_mul(&u, &b, &a);
-        ok_comm &= (int)fp6_equal(&t, &u);
-        fp6_mul(&t, &t, &c);
-        fp6_mul(&u, &b, &c);
-        fp6_mul(&u, &a, &u);
-        ok_assoc &= (int)fp6_equal(&t, &u);
-        fp6_add(&t, &b, &c);
-        fp6_mul(&t, &a, &t);
-        fp6_mul(&u, &a, &b);
-        fp6_mul(&w, &a, &c);
-        fp6_add(&u, &u, &w);
-        ok_dist &= (int)fp6_equal(&t, &u);
-        fp6_sub(&t, &a, &b);
-        fp6_add(&t, &t, &b);
+        fp6_t a = fp6_rand(&rng), b = fp6_rand(&rng), c = fp6_rand(&rng), t, u, w;
+        ok_comm &= fp6_check_comm(&a, &b);
+        ok_assoc &= fp6_check_assoc(&a, &b, &c);
+        ok_dist &= fp6_check_dist(&a, &b, &c);
         fp6_neg(&u, &a);
         fp6_add(&u, &u, &a);
-        ok_sub &= (int)(fp6_equal(&t, &a) & fp6_is_zero(&u));
-        fp6_sqr(&t, &a);
-        fp6_mul(&u, &a, &a);
-        ok_sqr &= (int)fp6_equal(&t, &u);
-        fp6_inv(&t, &a);
-        fp6_mul(&t, &t, &a);
-        ok_inv &= (int)fp6_equal(&t, &FP6_ONE);
+        ok_sub &= fp6_check_sub(&a, &b) & (int)fp6_is_zero(&u);
+        ok_sqr &= fp6_check_sqr(&a);
+        ok_inv &= fp6_check_inv(&a);
         fp6_mul_by_nonresidue(&t, &a);
         fp6_mul(&u, &a, &v);
         ok_nr &= (int)fp6_equal(&t, &u);
@@ -426,30 +335,14 @@ static void test_fp12(void)
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_sqr = 1, ok_inv = 1, ok_014 = 1, ok_frob = 1;
     int ok_pow = 1, ok_conj = 1;
     for (int i = 0; i < 30; i++) {
-        fp12_t a = fp12_rand(), b = fp12_rand(), c = fp12_rand(), t, u, w;
-        fp12_mul(&t, &a, &b);
-        fp12_mul(&u, &b, &a);
-        ok_comm &= (int)fp12_equal(&t, &u);
-        fp12_mul(&t, &t, &c);
-        fp12_mul(&u, &b, &c);
-        fp12_mul(&u, &a, &u);
-        ok_assoc &= (int)fp12_equal(&t, &u);
-        fp6_add(&w.c0, &b.c0, &c.c0);
-        fp6_add(&w.c1, &b.c1, &c.c1);
-        fp12_mul(&t, &a, &w);
-        fp12_mul(&u, &a, &b);
-        fp12_mul(&w, &a, &c);
-        fp6_add(&u.c0, &u.c0, &w.c0);
-        fp6_add(&u.c1, &u.c1, &w.c1);
-        ok_dist &= (int)fp12_equal(&t, &u);
-        fp12_sqr(&t, &a);
-        fp12_mul(&u, &a, &a);
-        ok_sqr &= (int)fp12_equal(&t, &u);
-        fp12_inv(&t, &a);
-        fp12_mul(&t, &t, &a);
-        ok_inv &= (int)fp12_is_one(&t);
+        fp12_t a = fp12_rand(&rng), b = fp12_rand(&rng), c = fp12_rand(&rng), t, u, w;
+        ok_comm &= fp12_check_comm(&a, &b);
+        ok_assoc &= fp12_check_assoc(&a, &b, &c);
+        ok_dist &= fp12_check_dist(&a, &b, &c);
+        ok_sqr &= fp12_check_sqr(&a);
+        ok_inv &= fp12_check_inv(&a);
         /* line shape: o0 at c0.c0, o1 at c0.c1, o4 at c1.c1 */
-        fp2_t o0 = fp2_rand(), o1 = fp2_rand(), o4 = fp2_rand();
+        fp2_t o0 = fp2_rand(&rng), o1 = fp2_rand(&rng), o4 = fp2_rand(&rng);
         fp12_t line;
         memset(&line, 0, sizeof line);
         line.c0.c0 = o0;
@@ -466,7 +359,7 @@ static void test_fp12(void)
             fp12_frobenius(&t, &t, 1);
         }
         if (i < 3) { /* a^p by exponentiation (slow: ~380 squarings) */
-            fp12_pow_vartime(&t, &a, P_LIMBS, FP_LIMBS);
+            fp12_pow_vartime(&t, &a, FIELD_TEST_P_LIMBS, FP_LIMBS);
             fp12_frobenius(&u, &a, 1);
             ok_pow &= (int)fp12_equal(&t, &u);
         }
@@ -490,7 +383,7 @@ static void test_fp12(void)
     fp12_inv(&z, &z);
     tap_ok(fp6_is_zero(&z.c0) & fp6_is_zero(&z.c1), "fp12: inv(0) = 0");
     tap_ok(fp12_is_one(&FP12_ONE) == 1, "fp12: is_one(1)");
-    fp12_t x = fp12_rand();
+    fp12_t x = fp12_rand(&rng);
     tap_ok(fp12_is_one(&x) == 0, "fp12: !is_one(random)");
     z = FP12_ONE;
     fp12_cmov(&z, &x, 0);
@@ -499,18 +392,15 @@ static void test_fp12(void)
     tap_ok(fp12_equal(&z, &x) == 1, "fp12: cmov 1");
 }
 
+static void test_all(void)
+{
+    test_kat();
+    test_fp6();
+    test_fp12();
+}
+
 int main(void)
 {
-    /* Once on the assembly arithmetic (where the CPU has it), once on the
-     * portable C (fp_force_portable switches the whole Fp layer). */
-    int have_asm = fp_force_portable(0);
-    for (int portable = 0; portable <= have_asm; portable++) {
-        fp_force_portable(portable);
-        tap_diag("arithmetic path: %s", have_asm && !portable ? "x86-64 assembly" : "portable C");
-        test_kat();
-        test_fp6();
-        test_fp12();
-    }
-    fp_force_portable(0);
+    field_test_each_fp_path(test_all);
     return tap_done();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "field_test_util.h"
 #include "fp2.h"
 #include "tap.h"
 
@@ -202,66 +203,13 @@ static const struct fp2_kat { const char *a[2], *b[2], *mul[2], *sqr[2], *inv[2]
 };
 /* END KAT */
 
-static void unhex(uint8_t *out, const char *hex)
-{
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (uint8_t)v;
-    }
-}
-
-static fp2_t fp2_hex(const char *const h[2])
-{
-    uint8_t b[FP_BYTES];
-    fp2_t r;
-    unhex(b, h[0]);
-    if (fp_from_bytes(&r.c0, b) != BLS_OK)
-        tap_diag("bad KAT constant %s", h[0]);
-    unhex(b, h[1]);
-    if (fp_from_bytes(&r.c1, b) != BLS_OK)
-        tap_diag("bad KAT constant %s", h[1]);
-    return r;
-}
-
-static int fp2_is_hex(const fp2_t *a, const char *const h[2])
-{
-    fp2_t e = fp2_hex(h);
-    return (int)fp2_equal(a, &e);
-}
-
-static uint64_t rng_state = 0x0123456789abcdefULL;
-static uint64_t rng64(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static fp2_t fp2_rand(void)
-{
-    uint8_t b[64];
-    fp2_t r;
-    for (size_t i = 0; i < sizeof b; i += 8) {
-        uint64_t w = rng64();
-        memcpy(b + i, &w, 8);
-    }
-    fp_from_bytes_reduce(&r.c0, b, sizeof b);
-    for (size_t i = 0; i < sizeof b; i += 8) {
-        uint64_t w = rng64();
-        memcpy(b + i, &w, 8);
-    }
-    fp_from_bytes_reduce(&r.c1, b, sizeof b);
-    return r;
-}
+static struct test_rng rng = TEST_RNG_INIT(0x0123456789abcdefULL);
 
 static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FP2_KAT / sizeof FP2_KAT[0]; i++) {
         const struct fp2_kat *k = &FP2_KAT[i];
-        fp2_t a = fp2_hex(k->a), b = fp2_hex(k->b), r;
+        fp2_t a = fp2_from_hex(k->a), b = fp2_from_hex(k->b), r;
         fp2_mul(&r, &a, &b);
         tap_ok(fp2_is_hex(&r, k->mul), "kat %zu: mul", i);
         fp2_sqr(&r, &a);
@@ -272,7 +220,7 @@ static void test_kat(void)
         tap_ok(fp2_is_hex(&r, k->inv), "kat %zu: inv_vartime", i);
         int ok = fp2_sqrt(&r, &a);
         if (k->sqrt[0][0]) {
-            fp2_t s = fp2_hex(k->sqrt), ns;
+            fp2_t s = fp2_from_hex(k->sqrt), ns;
             fp2_neg(&ns, &s);
             tap_ok(ok == 1 && (fp2_equal(&r, &s) | fp2_equal(&r, &ns)), "kat %zu: sqrt = +-expected", i);
             tap_ok(fp2_is_square(&a) == 1, "kat %zu: is_square", i);
@@ -288,58 +236,36 @@ static void test_identities(void)
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_inv = 1, ok_sqr = 1, ok_sqrt = 1;
     int ok_nr = 1, ok_conj = 1, ok_mulfp = 1, ok_pow = 1, ok_neg = 1;
     fp2_t xi = {FP_ONE_INIT, FP_ONE_INIT};
-    uint64_t p_limbs[FP_LIMBS] = {
-        0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
-        0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
     int squares = 0, agree = 1;
     for (int i = 0; i < 100; i++) {
-        fp2_t a = fp2_rand(), b = fp2_rand(), c = fp2_rand(), t, u, v;
-        fp2_mul(&t, &a, &b);
-        fp2_mul(&u, &b, &a);
-        ok_comm &= (int)fp2_equal(&t, &u);
-        fp2_mul(&t, &t, &c);
-        fp2_mul(&u, &b, &c);
-        fp2_mul(&u, &a, &u);
-        ok_assoc &= (int)fp2_equal(&t, &u);
-        fp2_add(&t, &b, &c);
-        fp2_mul(&t, &a, &t);
-        fp2_mul(&u, &a, &b);
-        fp2_mul(&v, &a, &c);
-        fp2_add(&u, &u, &v);
-        ok_dist &= (int)fp2_equal(&t, &u);
-        fp2_inv(&t, &a);
-        fp2_mul(&t, &t, &a);
-        ok_inv &= (int)fp2_is_one(&t);
-        fp2_sqr(&t, &a);
-        fp2_mul(&u, &a, &a);
-        ok_sqr &= (int)fp2_equal(&t, &u);
-        ok_sqrt &= fp2_sqrt(&u, &t) == 1 && fp2_is_square(&t) == 1;
+        fp2_t a = fp2_rand(&rng), b = fp2_rand(&rng), c = fp2_rand(&rng), t, u, v;
+        ok_comm &= fp2_check_comm(&a, &b);
+        ok_assoc &= fp2_check_assoc(&a, &b, &c);
+        ok_dist &= fp2_check_dist(&a, &b, &c);
+        ok_inv &= fp2_check_inv(&a);
+        ok_sqr &= fp2_check_sqr(&a);
+        ok_sqrt &= fp2_check_sqrt_of_square(&a);
         fp2_neg(&v, &a);
-        ok_sqrt &= (int)(fp2_equal(&u, &a) | fp2_equal(&u, &v));
         fp2_add(&t, &a, &v);
         ok_neg &= (int)fp2_is_zero(&t);
         fp2_mul_by_nonresidue(&t, &a);
         fp2_mul(&u, &a, &xi);
         ok_nr &= (int)fp2_equal(&t, &u);
         fp2_conj(&t, &a);
-        fp2_pow_vartime(&u, &a, p_limbs, FP_LIMBS);
+        fp2_pow_vartime(&u, &a, FIELD_TEST_P_LIMBS, FP_LIMBS);
         ok_conj &= (int)fp2_equal(&t, &u);
         fp2_t bf = {b.c0, FP_ZERO};
         fp2_mul_fp(&t, &a, &b.c0);
         fp2_mul(&u, &a, &bf);
         ok_mulfp &= (int)fp2_equal(&t, &u);
-        uint64_t e = rng64() & 0xfff;
+        uint64_t e = test_rng_u64(&rng) & 0xfff;
         fp2_pow_vartime(&t, &a, &e, 1);
         u = FP2_ONE;
         for (uint64_t k = 0; k < e; k++)
             fp2_mul(&u, &u, &a);
         ok_pow &= (int)fp2_equal(&t, &u);
         /* random element: about half are squares */
-        int sq = fp2_is_square(&c);
-        squares += sq;
-        int ok = fp2_sqrt(&t, &c);
-        fp2_sqr(&u, &t);
-        agree &= ok == sq && (!ok || fp2_equal(&u, &c));
+        agree &= fp2_check_sqrt_random(&c, &squares);
     }
     tap_ok(ok_comm, "a*b = b*a");
     tap_ok(ok_assoc, "(a*b)*c = a*(b*c)");
@@ -356,7 +282,7 @@ static void test_identities(void)
      * the special branches of the norm method (a1 = 0, d = 0). */
     int ok_real = 1, ok_imag = 1;
     for (int i = 0; i < 50; i++) {
-        fp2_t c = fp2_rand(), t, u;
+        fp2_t c = fp2_rand(&rng), t, u;
         fp2_t re = {c.c0, FP_ZERO}, im = {FP_ZERO, c.c1};
         ok_real &= fp2_sqrt(&t, &re) == 1 && fp2_is_square(&re) == 1;
         fp2_sqr(&u, &t);
@@ -400,18 +326,15 @@ static void test_edges(void)
     tap_ok(fp2_is_lexically_largest(&nu) == 1, "-u is");
 }
 
+static void test_all(void)
+{
+    test_kat();
+    test_identities();
+    test_edges();
+}
+
 int main(void)
 {
-    /* Once on the assembly arithmetic (where the CPU has it), once on the
-     * portable C (fp_force_portable switches the whole Fp layer). */
-    int have_asm = fp_force_portable(0);
-    for (int portable = 0; portable <= have_asm; portable++) {
-        fp_force_portable(portable);
-        tap_diag("arithmetic path: %s", have_asm && !portable ? "x86-64 assembly" : "portable C");
-        test_kat();
-        test_identities();
-        test_edges();
-    }
-    fp_force_portable(0);
+    field_test_each_fp_path(test_all);
     return tap_done();
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "field_test_util.h"
 #include "fr.h"
 #include "tap.h"
 
@@ -130,60 +131,30 @@ static const struct red_kat { const char *in, *out; } FR_RED_KAT[] = {
 };
 /* END KAT */
 
-static size_t unhex(uint8_t *out, const char *hex)
-{
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
-
-static fr_t fr_hex(const char *hex)
-{
-    uint8_t b[FR_BYTES];
-    fr_t r;
-    unhex(b, hex);
-    if (fr_from_bytes(&r, b) != BLS_OK)
-        tap_diag("bad KAT constant %s", hex);
-    return r;
-}
-
-static int fr_is_hex(const fr_t *a, const char *hex)
-{
-    fr_t e = fr_hex(hex);
-    return (int)fr_equal(a, &e);
-}
-
 static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FR_KAT / sizeof FR_KAT[0]; i++) {
         const struct fr_kat *k = &FR_KAT[i];
-        fr_t a = fr_hex(k->a), b = fr_hex(k->b), r;
+        fr_t a = fr_from_hex(k->a), b = fr_from_hex(k->b), r;
         fr_mul(&r, &a, &b);
         tap_ok(fr_is_hex(&r, k->mul), "kat %zu: mul", i);
         fr_add(&r, &a, &b);
         tap_ok(fr_is_hex(&r, k->add), "kat %zu: add", i);
         fr_sub(&r, &a, &b);
         tap_ok(fr_is_hex(&r, k->sub), "kat %zu: sub", i);
-        fr_sqr(&r, &a);
-        fr_t m;
-        fr_mul(&m, &a, &a);
-        tap_ok(fr_equal(&r, &m) == 1, "kat %zu: sqr = mul", i);
+        tap_ok(fr_check_sqr(&a), "kat %zu: sqr = mul", i);
         fr_inv(&r, &a);
         tap_ok(fr_is_hex(&r, k->inv), "kat %zu: inv", i);
         fr_inv_vartime(&r, &a);
         tap_ok(fr_is_hex(&r, k->inv), "kat %zu: inv_vartime", i);
         uint8_t in[FR_BYTES], out[FR_BYTES];
-        unhex(in, k->a);
+        field_unhex_exact(in, sizeof in, k->a);
         fr_to_bytes(out, &a);
         tap_ok(memcmp(in, out, FR_BYTES) == 0, "kat %zu: bytes round trip", i);
     }
     for (size_t i = 0; i < sizeof FR_RED_KAT / sizeof FR_RED_KAT[0]; i++) {
         uint8_t in[64];
-        size_t n = unhex(in, FR_RED_KAT[i].in);
+        size_t n = test_unhex(in, sizeof in, FR_RED_KAT[i].in);
         fr_t r;
         fr_from_bytes_reduce(&r, in, n);
         tap_ok(fr_is_hex(&r, FR_RED_KAT[i].out), "reduce kat %zu (%zu bytes)", i, n);
@@ -194,11 +165,11 @@ static void test_edges(void)
 {
     uint8_t b[FR_BYTES];
     fr_t r, x;
-    unhex(b, "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
+    field_unhex_exact(b, sizeof b, "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
     tap_ok(fr_from_bytes(&r, b) == BLS_ERR_NONCANONICAL, "from_bytes rejects r");
     memset(b, 0xff, sizeof b);
     tap_ok(fr_from_bytes(&r, b) == BLS_ERR_NONCANONICAL, "from_bytes rejects 2^256-1");
-    fr_t rm1 = fr_hex("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000");
+    fr_t rm1 = fr_from_hex("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000");
     fr_add(&r, &rm1, &FR_ONE);
     tap_ok(fr_is_zero(&r) == 1, "(r-1) + 1 = 0");
     fr_neg(&x, &FR_ONE);
@@ -227,33 +198,20 @@ static void test_random(void)
     int ok = 1, distinct = 1, nz = 1;
     fr_t prev = FR_ZERO;
     for (int i = 0; i < 100; i++) {
-        fr_t a, b, c, t, u, v;
+        fr_t a, b, c, t, u;
         ok &= fr_random(&a) == BLS_OK && fr_random(&b) == BLS_OK && fr_random_nonzero(&c) == BLS_OK;
         nz &= !(int)fr_is_zero(&c);
         distinct &= !(int)fr_equal(&a, &prev);
         prev = a;
         /* ring identities */
-        fr_add(&t, &b, &c);
-        fr_mul(&t, &a, &t);
-        fr_mul(&u, &a, &b);
-        fr_mul(&v, &a, &c);
-        fr_add(&u, &u, &v);
-        ok &= (int)fr_equal(&t, &u);
-        fr_mul(&t, &a, &b);
-        fr_mul(&u, &b, &a);
-        ok &= (int)fr_equal(&t, &u);
-        fr_mul(&t, &t, &c);
-        fr_mul(&u, &b, &c);
-        fr_mul(&u, &a, &u);
-        ok &= (int)fr_equal(&t, &u);
+        ok &= fr_check_dist(&a, &b, &c);
+        ok &= fr_check_comm(&a, &b);
+        ok &= fr_check_assoc(&a, &b, &c);
         fr_inv(&t, &c);
         fr_inv_vartime(&u, &c);
         ok &= (int)fr_equal(&t, &u);
-        fr_mul(&t, &t, &c);
-        ok &= (int)fr_equal(&t, &FR_ONE);
-        fr_sub(&t, &a, &b);
-        fr_add(&t, &t, &b);
-        ok &= (int)fr_equal(&t, &a);
+        ok &= fr_check_inv(&c);
+        ok &= fr_check_sub(&a, &b);
         uint8_t buf[FR_BYTES];
         fr_to_bytes(buf, &a);
         ok &= fr_from_bytes(&t, buf) == BLS_OK && fr_equal(&t, &a);
