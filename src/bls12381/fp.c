@@ -87,6 +87,25 @@ void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
     "movl $0, %%r13d\n\t"                                                \
     "adcxq %%r13, %%" #t6 "\n\t"
 
+/* The six rows of a CIOS-style loop: STEP(i, t0, ..., t6) with the
+ * accumulator rotated by one register per row, starting from rax..r11 with
+ * r12 as the spill limb; ADX_CLEAR_ACC zeroes the starting accumulator
+ * (and CF, OF).  After the six rows t0..t5 sit in r12, rax, rbx, r8..r10. */
+#define ADX_ROTATE(STEP)                    \
+    STEP(0, rax, rbx, r8, r9, r10, r11, r12) \
+    STEP(1, rbx, r8, r9, r10, r11, r12, rax) \
+    STEP(2, r8, r9, r10, r11, r12, rax, rbx) \
+    STEP(3, r9, r10, r11, r12, rax, rbx, r8) \
+    STEP(4, r10, r11, r12, rax, rbx, r8, r9) \
+    STEP(5, r11, r12, rax, rbx, r8, r9, r10)
+#define ADX_CLEAR_ACC           \
+    "xorl %%eax, %%eax\n\t"    \
+    "xorl %%ebx, %%ebx\n\t"    \
+    "xorl %%r8d, %%r8d\n\t"    \
+    "xorl %%r9d, %%r9d\n\t"    \
+    "xorl %%r10d, %%r10d\n\t"  \
+    "xorl %%r11d, %%r11d\n\t"
+
 /* Final step shared by the multiplication and the reduction: the result
  * t < 2p sits in r12, rax, rbx, r8, r9, r10; d = t - p goes to free
  * registers and replaces t unless that borrowed; then store to r (rdi). */
@@ -120,18 +139,8 @@ static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
 {
     /* After six rows t0..t5 sit in r12, rax, rbx, r8, r9, r10. */
     __asm__ volatile(
-        "xorl %%eax, %%eax\n\t"
-        "xorl %%ebx, %%ebx\n\t"
-        "xorl %%r8d, %%r8d\n\t"
-        "xorl %%r9d, %%r9d\n\t"
-        "xorl %%r10d, %%r10d\n\t"
-        "xorl %%r11d, %%r11d\n\t"
-        ADX_ROW(0, rax, rbx, r8, r9, r10, r11, r12)
-        ADX_ROW(1, rbx, r8, r9, r10, r11, r12, rax)
-        ADX_ROW(2, r8, r9, r10, r11, r12, rax, rbx)
-        ADX_ROW(3, r9, r10, r11, r12, rax, rbx, r8)
-        ADX_ROW(4, r10, r11, r12, rax, rbx, r8, r9)
-        ADX_ROW(5, r11, r12, rax, rbx, r8, r9, r10)
+        ADX_CLEAR_ACC
+        ADX_ROTATE(ADX_ROW)
         ADX_FINAL
         : "+D"(r), "+S"(a), "+c"(b)
         : [p] "m"(P_AND_N0)
@@ -153,18 +162,8 @@ static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
 static void fp_mul_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
 {
     __asm__ volatile(
-        "xorl %%eax, %%eax\n\t"
-        "xorl %%ebx, %%ebx\n\t"
-        "xorl %%r8d, %%r8d\n\t"
-        "xorl %%r9d, %%r9d\n\t"
-        "xorl %%r10d, %%r10d\n\t"
-        "xorl %%r11d, %%r11d\n\t"
-        ADX_WIDE_ROW(0, rax, rbx, r8, r9, r10, r11, r12)
-        ADX_WIDE_ROW(1, rbx, r8, r9, r10, r11, r12, rax)
-        ADX_WIDE_ROW(2, r8, r9, r10, r11, r12, rax, rbx)
-        ADX_WIDE_ROW(3, r9, r10, r11, r12, rax, rbx, r8)
-        ADX_WIDE_ROW(4, r10, r11, r12, rax, rbx, r8, r9)
-        ADX_WIDE_ROW(5, r11, r12, rax, rbx, r8, r9, r10)
+        ADX_CLEAR_ACC
+        ADX_ROTATE(ADX_WIDE_ROW)
         "movq %%r12, 6*8(%%rdi)\n\t"
         "movq %%rax, 7*8(%%rdi)\n\t"
         "movq %%rbx, 8*8(%%rdi)\n\t"
@@ -177,7 +176,7 @@ static void fp_mul_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS
 }
 
 /* One Montgomery step on the low half: m = u0 n0, u = (u + m p) / 2^64. */
-#define ADX_REDC_STEP(u0, u1, u2, u3, u4, u5, u6)                         \
+#define ADX_REDC_STEP(i, u0, u1, u2, u3, u4, u5, u6) /* i: unused */      \
     "movq %%" #u0 ", %%rdx\n\t"                                          \
     "imulq 6*8+%[p], %%rdx\n\t"                                          \
     "xorq %%" #u6 ", %%" #u6 "\n\t" /* u6 = 0, CF = OF = 0 */            \
@@ -198,12 +197,7 @@ static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
         "movq 3*8(%%rsi), %%r9\n\t"
         "movq 4*8(%%rsi), %%r10\n\t"
         "movq 5*8(%%rsi), %%r11\n\t"
-        ADX_REDC_STEP(rax, rbx, r8, r9, r10, r11, r12)
-        ADX_REDC_STEP(rbx, r8, r9, r10, r11, r12, rax)
-        ADX_REDC_STEP(r8, r9, r10, r11, r12, rax, rbx)
-        ADX_REDC_STEP(r9, r10, r11, r12, rax, rbx, r8)
-        ADX_REDC_STEP(r10, r11, r12, rax, rbx, r8, r9)
-        ADX_REDC_STEP(r11, r12, rax, rbx, r8, r9, r10)
+        ADX_ROTATE(ADX_REDC_STEP)
         "addq 6*8(%%rsi), %%r12\n\t"
         "adcq 7*8(%%rsi), %%rax\n\t"
         "adcq 8*8(%%rsi), %%rbx\n\t"
@@ -323,45 +317,33 @@ static void fp_sqr_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS
  * Here the unreduced result is stored to r first and the conditional
  * correction reloads it with cmov from memory, so six registers suffice.
  * r may alias a or b: both are fully read before the first store. */
+/* Six-limb building blocks on rax, rcx, r8..r11 (low to high): OP0 on limb
+ * 0 and OP on limbs 1..5 with the memory operand i*8 MEM, e.g. addq/adcq
+ * with MEM "(%%rdx)" or "+%[p]"; ASM6_STORE writes the six back to r. */
+#define ASM6(OP0, OP, MEM)                       \
+    OP0 " 0*8" MEM ", %%rax\n\t"                 \
+    OP " 1*8" MEM ", %%rcx\n\t"                  \
+    OP " 2*8" MEM ", %%r8\n\t"                   \
+    OP " 3*8" MEM ", %%r9\n\t"                   \
+    OP " 4*8" MEM ", %%r10\n\t"                  \
+    OP " 5*8" MEM ", %%r11\n\t"
+#define ASM6_STORE                               \
+    "movq %%rax, 0*8(%%rdi)\n\t"                 \
+    "movq %%rcx, 1*8(%%rdi)\n\t"                 \
+    "movq %%r8, 2*8(%%rdi)\n\t"                  \
+    "movq %%r9, 3*8(%%rdi)\n\t"                  \
+    "movq %%r10, 4*8(%%rdi)\n\t"                 \
+    "movq %%r11, 5*8(%%rdi)\n\t"
+
 static void fp_add_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
 {
     __asm__ volatile(
-        "movq 0*8(%%rsi), %%rax\n\t"
-        "movq 1*8(%%rsi), %%rcx\n\t"
-        "movq 2*8(%%rsi), %%r8\n\t"
-        "movq 3*8(%%rsi), %%r9\n\t"
-        "movq 4*8(%%rsi), %%r10\n\t"
-        "movq 5*8(%%rsi), %%r11\n\t"
-        "addq 0*8(%%rdx), %%rax\n\t" /* a + b < 2p < 2^384: no carry out */
-        "adcq 1*8(%%rdx), %%rcx\n\t"
-        "adcq 2*8(%%rdx), %%r8\n\t"
-        "adcq 3*8(%%rdx), %%r9\n\t"
-        "adcq 4*8(%%rdx), %%r10\n\t"
-        "adcq 5*8(%%rdx), %%r11\n\t"
-        "movq %%rax, 0*8(%%rdi)\n\t"
-        "movq %%rcx, 1*8(%%rdi)\n\t"
-        "movq %%r8, 2*8(%%rdi)\n\t"
-        "movq %%r9, 3*8(%%rdi)\n\t"
-        "movq %%r10, 4*8(%%rdi)\n\t"
-        "movq %%r11, 5*8(%%rdi)\n\t"
-        "subq 0*8+%[p], %%rax\n\t"
-        "sbbq 1*8+%[p], %%rcx\n\t"
-        "sbbq 2*8+%[p], %%r8\n\t"
-        "sbbq 3*8+%[p], %%r9\n\t"
-        "sbbq 4*8+%[p], %%r10\n\t"
-        "sbbq 5*8+%[p], %%r11\n\t"
-        "cmovcq 0*8(%%rdi), %%rax\n\t" /* borrow: the sum was already < p */
-        "cmovcq 1*8(%%rdi), %%rcx\n\t"
-        "cmovcq 2*8(%%rdi), %%r8\n\t"
-        "cmovcq 3*8(%%rdi), %%r9\n\t"
-        "cmovcq 4*8(%%rdi), %%r10\n\t"
-        "cmovcq 5*8(%%rdi), %%r11\n\t"
-        "movq %%rax, 0*8(%%rdi)\n\t"
-        "movq %%rcx, 1*8(%%rdi)\n\t"
-        "movq %%r8, 2*8(%%rdi)\n\t"
-        "movq %%r9, 3*8(%%rdi)\n\t"
-        "movq %%r10, 4*8(%%rdi)\n\t"
-        "movq %%r11, 5*8(%%rdi)\n\t"
+        ASM6("movq", "movq", "(%%rsi)")
+        ASM6("addq", "adcq", "(%%rdx)") /* a + b < 2p < 2^384: no carry out */
+        ASM6_STORE
+        ASM6("subq", "sbbq", "+%[p]")
+        ASM6("cmovcq", "cmovcq", "(%%rdi)") /* borrow: the sum was already < p */
+        ASM6_STORE
         : "+D"(r), "+S"(a), "+d"(b)
         : [p] "m"(P_AND_N0)
         : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
@@ -370,44 +352,14 @@ static void fp_add_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
 static void fp_sub_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
 {
     __asm__ volatile(
-        "movq 0*8(%%rsi), %%rax\n\t"
-        "movq 1*8(%%rsi), %%rcx\n\t"
-        "movq 2*8(%%rsi), %%r8\n\t"
-        "movq 3*8(%%rsi), %%r9\n\t"
-        "movq 4*8(%%rsi), %%r10\n\t"
-        "movq 5*8(%%rsi), %%r11\n\t"
-        "subq 0*8(%%rdx), %%rax\n\t"
-        "sbbq 1*8(%%rdx), %%rcx\n\t"
-        "sbbq 2*8(%%rdx), %%r8\n\t"
-        "sbbq 3*8(%%rdx), %%r9\n\t"
-        "sbbq 4*8(%%rdx), %%r10\n\t"
-        "sbbq 5*8(%%rdx), %%r11\n\t"
+        ASM6("movq", "movq", "(%%rsi)")
+        ASM6("subq", "sbbq", "(%%rdx)")
         "sbbq %%rsi, %%rsi\n\t" /* all ones if a < b */
-        "movq %%rax, 0*8(%%rdi)\n\t"
-        "movq %%rcx, 1*8(%%rdi)\n\t"
-        "movq %%r8, 2*8(%%rdi)\n\t"
-        "movq %%r9, 3*8(%%rdi)\n\t"
-        "movq %%r10, 4*8(%%rdi)\n\t"
-        "movq %%r11, 5*8(%%rdi)\n\t"
-        "addq 0*8+%[p], %%rax\n\t" /* the wrapped difference plus p */
-        "adcq 1*8+%[p], %%rcx\n\t"
-        "adcq 2*8+%[p], %%r8\n\t"
-        "adcq 3*8+%[p], %%r9\n\t"
-        "adcq 4*8+%[p], %%r10\n\t"
-        "adcq 5*8+%[p], %%r11\n\t"
+        ASM6_STORE
+        ASM6("addq", "adcq", "+%[p]") /* the wrapped difference plus p */
         "testq %%rsi, %%rsi\n\t" /* no borrow: keep the plain difference */
-        "cmovzq 0*8(%%rdi), %%rax\n\t"
-        "cmovzq 1*8(%%rdi), %%rcx\n\t"
-        "cmovzq 2*8(%%rdi), %%r8\n\t"
-        "cmovzq 3*8(%%rdi), %%r9\n\t"
-        "cmovzq 4*8(%%rdi), %%r10\n\t"
-        "cmovzq 5*8(%%rdi), %%r11\n\t"
-        "movq %%rax, 0*8(%%rdi)\n\t"
-        "movq %%rcx, 1*8(%%rdi)\n\t"
-        "movq %%r8, 2*8(%%rdi)\n\t"
-        "movq %%r9, 3*8(%%rdi)\n\t"
-        "movq %%r10, 4*8(%%rdi)\n\t"
-        "movq %%r11, 5*8(%%rdi)\n\t"
+        ASM6("cmovzq", "cmovzq", "(%%rdi)")
+        ASM6_STORE
         : "+D"(r), "+S"(a), "+d"(b)
         : [p] "m"(P_AND_N0)
         : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
