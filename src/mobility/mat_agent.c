@@ -28,6 +28,8 @@
 typedef struct mn_if {
     int index;                  /* 0: not seen yet */
     int up;
+    int have_gw;                /* a default router learned on this NIC (RA or static) */
+    uint8_t gw[IMS_ADDR_LEN];
     size_t n;
     uint8_t addr[ADDRS_PER_IF][IMS_ADDR_LEN];
 } mn_if;
@@ -53,6 +55,8 @@ struct mat_agent {
     int backoff_ms;
     int unreachable;                  /* the last connection attempt failed */
     int64_t next_retry_at;
+    int route_if;                     /* where roam-mat's default route points (0: none) */
+    uint8_t route_gw[IMS_ADDR_LEN];
     uint8_t left_prefix[8];           /* /64 of the address the last switch left */
     int have_left;
     /* mobile node */
@@ -195,6 +199,50 @@ static void on_addr(void *arg, int index, const uint8_t addr[16], int present, i
     f->n = k;
     if (present && usable && f->n < ADDRS_PER_IF)
         memcpy(f->addr[f->n++], addr, IMS_ADDR_LEN);
+}
+
+static void on_route(void *arg, int index, const uint8_t gw[16], int present)
+{
+    mat_agent *a = arg;
+    mn_if *f = iface_by_index(a, index);
+    if (!f)
+        return;
+    if (present && !f->have_gw) {
+        memcpy(f->gw, gw, IMS_ADDR_LEN);
+        f->have_gw = 1;
+    } else if (!present && f->have_gw && memcmp(f->gw, gw, IMS_ADDR_LEN) == 0) {
+        f->have_gw = 0;
+    }
+}
+
+/* Replies leave by the active NIC.  Each NIC learns a default router from
+ * RAs, also the standby NIC from the destination's RA injected before the
+ * move, whose router is unreachable until then; with two equal RA default
+ * routes the kernel may pick that one.  So roam-mat keeps its own default
+ * route (metric 1) through the active NIC's router. */
+static void steer_default_route(mat_agent *a)
+{
+    int act = ims_mapping_active(&a->want);
+    const char *name = NULL;
+    char s[INET6_ADDRSTRLEN];
+    if (act >= 0)
+        name = iface_of(a, ims_addr_str(a->want.b[act].moa, s, sizeof s));
+    const mn_if *f = NULL;
+    for (size_t i = 0; name && i < a->cfg.n_ifaces; i++)
+        if (strcmp(a->cfg.ifaces[i], name) == 0)
+            f = &a->ifs[i];
+    if (!f || !f->have_gw || !f->up)
+        return;   /* keep what is there until the active NIC has a router */
+    if (a->route_if == f->index && memcmp(a->route_gw, f->gw, IMS_ADDR_LEN) == 0)
+        return;
+    char err[ROAM_ERR_MAX], g[INET6_ADDRSTRLEN];
+    if (mat_nl_default_route(a->nl, f->index, f->gw, err, sizeof err) < 0) {
+        mob_log("default route via %s not set: %s", name, err);
+        return;
+    }
+    a->route_if = f->index;
+    memcpy(a->route_gw, f->gw, IMS_ADDR_LEN);
+    mob_log("default route via %s dev %s", ims_addr_str(f->gw, g, sizeof g), name);
 }
 
 static int addr_live(const mat_agent *a, const uint8_t addr[16])
@@ -526,6 +574,7 @@ static const mat_nl_handler *handler(mat_agent *a)
     static mat_nl_handler h;
     h.link = on_link;
     h.addr = on_addr;
+    h.route = on_route;
     h.arg = a;
     return &h;
 }
@@ -618,6 +667,7 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
         if (mat_nl_dump(a->nl, handler(a), err, errlen) < 0)
             goto fail;
         mn_update(a);
+        steer_default_route(a);
     }
     return a;
 fail:
@@ -684,6 +734,7 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             if (mat_nl_read(a->nl, handler(a), err, errlen) < 0)
                 return -1;
             mn_update(a);
+            steer_default_route(a);
         }
         if (pre_i >= 0 && p[pre_i].revents)
             preopen_done(a);
@@ -731,6 +782,8 @@ void mat_agent_free(mat_agent *a)
             close(a->preopen_pipe[i]);
     ims_client_close(a->ims);
     ims_client_close(a->next);
+    if (a->nl && a->route_if && mat_nl_default_route(a->nl, 0, NULL, err, sizeof err) < 0)
+        mob_log("roam-mat's default route not removed: %s", err);
     mat_nl_close(a->nl);
     mat_nft_close(a->nft);
     roam_tls_ctx_free(a->tls);

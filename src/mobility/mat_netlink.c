@@ -33,7 +33,8 @@ mat_nl *mat_nl_open(char *err, size_t errlen)
     n->events = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
     n->req = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
     if (!n->events || !n->req ||
-        mnl_socket_bind(n->events, RTMGRP_LINK | RTMGRP_IPV6_IFADDR, MNL_SOCKET_AUTOPID) < 0 ||
+        mnl_socket_bind(n->events, RTMGRP_LINK | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE,
+                        MNL_SOCKET_AUTOPID) < 0 ||
         mnl_socket_bind(n->req, 0, MNL_SOCKET_AUTOPID) < 0) {
         roam_errf(err, errlen, "rtnetlink: %s", strerror(errno));
         mat_nl_close(n);
@@ -63,16 +64,18 @@ int mat_nl_fd(const mat_nl *n)
     return mnl_socket_get_fd(n->events);
 }
 
+#define TB_MAX 64   /* above IFLA_MAX, IFA_MAX and RTA_MAX of any kernel we build on */
+_Static_assert(IFLA_MAX < TB_MAX && IFA_MAX < TB_MAX && RTA_MAX < TB_MAX, "attribute table");
+
 static int attr_cb(const struct nlattr *a, void *data)
 {
     const struct nlattr **tb = data;
     int type = mnl_attr_get_type(a);
-    if (type >= 0 && type <= IFLA_MAX && type <= IFA_MAX)   /* both tables sized to the larger */
+    if (type >= 0 && type < TB_MAX)
         tb[type] = a;
     return MNL_CB_OK;
 }
 
-#define TB_MAX (IFLA_MAX > IFA_MAX ? IFLA_MAX : IFA_MAX)
 
 static int on_link(const struct nlmsghdr *nlh, const mat_nl_handler *h)
 {
@@ -113,6 +116,23 @@ static int on_addr(const struct nlmsghdr *nlh, const mat_nl_handler *h)
     return MNL_CB_OK;
 }
 
+static int on_route(const struct nlmsghdr *nlh, const mat_nl_handler *h)
+{
+    const struct rtmsg *rt = mnl_nlmsg_get_payload(nlh);
+    if (rt->rtm_family != AF_INET6 || rt->rtm_dst_len != 0 || rt->rtm_table != RT_TABLE_MAIN ||
+        rt->rtm_type != RTN_UNICAST || rt->rtm_protocol == MAT_RTPROT)
+        return MNL_CB_OK;
+    const struct nlattr *tb[TB_MAX] = { 0 };
+    if (mnl_attr_parse(nlh, sizeof *rt, attr_cb, tb) < 0 || !tb[RTA_GATEWAY] || !tb[RTA_OIF] ||
+        mnl_attr_get_payload_len(tb[RTA_GATEWAY]) != 16 ||
+        mnl_attr_get_payload_len(tb[RTA_OIF]) != 4)
+        return MNL_CB_OK;
+    if (h->route)
+        h->route(h->arg, (int)mnl_attr_get_u32(tb[RTA_OIF]), mnl_attr_get_payload(tb[RTA_GATEWAY]),
+                 nlh->nlmsg_type == RTM_NEWROUTE);
+    return MNL_CB_OK;
+}
+
 static int msg_cb(const struct nlmsghdr *nlh, void *data)
 {
     const mat_nl_handler *h = data;
@@ -123,6 +143,9 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
     case RTM_NEWADDR:
     case RTM_DELADDR:
         return on_addr(nlh, h);
+    case RTM_NEWROUTE:
+    case RTM_DELROUTE:
+        return on_route(nlh, h);
     default:
         return MNL_CB_OK;
     }
@@ -162,9 +185,10 @@ static int dump(mat_nl *n, int type, int family, const mat_nl_handler *h,
 
 int mat_nl_dump(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen)
 {
-    if (dump(n, RTM_GETLINK, AF_UNSPEC, h, err, errlen) < 0)
+    if (dump(n, RTM_GETLINK, AF_UNSPEC, h, err, errlen) < 0 ||
+        dump(n, RTM_GETADDR, AF_INET6, h, err, errlen) < 0)
         return -1;
-    return dump(n, RTM_GETADDR, AF_INET6, h, err, errlen);
+    return dump(n, RTM_GETROUTE, AF_INET6, h, err, errlen);
 }
 
 int mat_nl_read(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen)
@@ -182,6 +206,33 @@ int mat_nl_read(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen)
         if (mnl_cb_run(buf, (size_t)r, 0, 0, msg_cb, (void *)h) < 0)
             return roam_errf(err, errlen, "rtnetlink events: %s", strerror(errno));
     }
+}
+
+int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen)
+{
+    char buf[NL_REQ_BUF];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = ifindex ? RTM_NEWROUTE : RTM_DELROUTE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+                       (ifindex ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+    struct rtmsg *rt = mnl_nlmsg_put_extra_header(nlh, sizeof *rt);
+    rt->rtm_family = AF_INET6;
+    rt->rtm_table = RT_TABLE_MAIN;
+    rt->rtm_protocol = MAT_RTPROT;
+    rt->rtm_scope = RT_SCOPE_UNIVERSE;
+    rt->rtm_type = RTN_UNICAST;
+    mnl_attr_put_u32(nlh, RTA_PRIORITY, MAT_ROUTE_METRIC);
+    if (ifindex) {
+        mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+        mnl_attr_put(nlh, RTA_GATEWAY, 16, gw);
+    }
+    mat_nl_handler none = { 0 };
+    if (request(n, nlh, &none, err, errlen) < 0) {
+        if (!ifindex && errno == ESRCH)
+            return 0;   /* nothing to delete */
+        return -1;
+    }
+    return 0;
 }
 
 int mat_nl_add_addr(mat_nl *n, const char *ifname, const uint8_t a[16], char *err, size_t errlen)

@@ -15,6 +15,9 @@ typedef struct mat_nl_handler {
      * usable: global scope, not tentative (unless optimistic), DAD not
      * failed. */
     void (*addr)(void *arg, int ifindex, const uint8_t a[16], int present, int usable);
+    /* A default route through a gateway in the main table appeared or went
+     * away (roam-mat's own route excluded). */
+    void (*route)(void *arg, int ifindex, const uint8_t gw[16], int present);
     void *arg;
 } mat_nl_handler;
 
@@ -31,6 +34,15 @@ int mat_nl_dump(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen);
 /* Handle the events waiting on the socket (non-blocking).  0, or -1 on a
  * socket error.  An overrun (ENOBUFS) triggers a fresh dump. */
 int mat_nl_read(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen);
+
+/* roam-mat's own default route: metric 1 (ahead of the RA-learned ones),
+ * protocol MAT_RTPROT so it is recognisable (`ip -6 route show proto 82`). */
+#define MAT_RTPROT 82
+#define MAT_ROUTE_METRIC 1
+
+/* Point roam-mat's default route at gw on ifindex (replacing it), or, with
+ * ifindex 0, delete it.  0 or -1. */
+int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen);
 
 /* Add a /128 to a device (no DAD, replacing an existing one).  0 or -1. */
 int mat_nl_add_addr(mat_nl *n, const char *ifname, const uint8_t a[16], char *err, size_t errlen);

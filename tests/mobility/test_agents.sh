@@ -87,6 +87,8 @@ wait_log "$D/cn.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5"
 ok $? "correspondent subscribed and translates HoA -> a::5"
 x $M ip addr show dev lo | grep -q "2001:db8:d::10/128"
 ok $? "HoA configured on lo by the agent"
+x $M ip -6 route show proto 82 | grep -q "default via 2001:db8:a::1 dev eth0 metric 1"
+ok $? "the agent's default route goes through the active NIC (eth0)"
 x $C ping -c 2 -i 0.2 -W 1 2001:db8:d::10 >/dev/null
 ok $? "ping to the HoA from the correspondent"
 
@@ -136,6 +138,9 @@ diag "primary link down $(python3 -c "print('%.2f' % ($T0 / 1000 - $PING_T0))") 
 ip -n $R link set r-m0 down
 wait_log "$D/cn.log" "rules: 2001:db8:d::10 -> 2001:db8:b::5" 30
 ok $? "primary link down: correspondent now translates HoA -> b::5"
+wait_log "$D/mn.log" "default route via 2001:db8:b::1 dev eth1" 10 &&
+    x $M ip -6 route show proto 82 | grep -q "default via 2001:db8:b::1 dev eth1 metric 1"
+ok $? "the agent's default route moved to eth1"
 T1=$(date +%s%3N)
 diag "link down -> correspondent rules switched (polling, 100 ms grain): $((T1 - T0)) ms"
 # From the agents' own millisecond log stamps: link down seen by the mobile
@@ -188,6 +193,7 @@ x $C nft list table ip6 roam_mat_t >/dev/null 2>&1
 kill $MN; wait $MN
 x $M nft list table ip6 roam_mat_t >/dev/null 2>&1
 [ $? != 0 ]; ok $? "SIGTERM: mobile node table removed"
+[ -z "$(x $M ip -6 route show proto 82)" ]; ok $? "SIGTERM: the agent's default route removed"
 grep -c "REFUSED" "$D/ims.log" | grep -qx 0; ok $? "IMS refused nothing"
 if [ $FAIL != 0 ]; then for f in ims mn cn cn2; do sed "s/^/# $f: /" "$D/$f.log"; done; fi
 echo "1..$N"
