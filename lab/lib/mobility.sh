@@ -6,7 +6,7 @@
 # roam_bin), by bench/interruption and the e2e tests.
 #
 # Persistent: $STATE/mobility-keys (IMS CA and certificate, the VM's
-# Ed25519 key pair), $STATE/mobility-guest (the overlay).  Per run ($RUN):
+# Ed25519 key pair, the IMS's Ed25519 key for registration datagram acks), $STATE/mobility-guest (the overlay).  Per run ($RUN):
 # ims.conf, ims.sqlite, logs, pids.
 
 MOB_KEYS=$STATE/mobility-keys
@@ -40,6 +40,8 @@ mob_keys() {
     fi
     [ -s "$k/vm.key" ] || "$(roam_bin roam-mat)" keygen --key "$k/vm.key" --pub "$k/vm.pub" ||
         die "roam-mat keygen failed"
+    [ -s "$k/ims-ack.key" ] || "$(roam_bin roam-mat)" keygen --key "$k/ims-ack.key" \
+        --pub "$k/ims-ack.pub" || die "roam-mat keygen (IMS ack key) failed"
 }
 
 # Everything roam-mat needs in the busybox guest.  libnftables exists only
@@ -56,6 +58,7 @@ mob_overlay() {
     done
     cp "$MOB_KEYS/ca.pem" "$o/etc/roam/ims-ca.pem"
     cp "$MOB_KEYS/vm.key" "$o/etc/roam/mat.key"
+    cp "$MOB_KEYS/ims-ack.pub" "$o/etc/roam/ims-ack.pub"
     cat >"$o/etc/roam/mat.conf" <<CONF
 ; roam-mat in the lab guest (written by lab/lib/mobility.sh)
 [agent]
@@ -67,6 +70,8 @@ nice = -10
 address = $MOB_IMS_ADDR
 port = $MOB_IMS_PORT
 ca = /etc/roam/ims-ca.pem
+; registrations as signed UDP datagrams: no TLS handshake after the move
+ack_pubkey = /etc/roam/ims-ack.pub
 retry_max_ms = 1000
 [mobile]
 hoa = $MOB_HOA
@@ -93,6 +98,7 @@ listen = $MOB_IMS_ADDR
 port = $MOB_IMS_PORT
 cert = $MOB_KEYS/ims.pem
 key = $MOB_KEYS/ims.key
+ack_key = $MOB_KEYS/ims-ack.key
 database = $RUN/ims.sqlite
 [enroll]
 vm = $MOB_HOA $MOB_KEYS/vm.pub

@@ -63,8 +63,9 @@ static int serve(ims_config *cfg)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    mob_log("serving on port %d (database %s, %zu enrolled from config)", ims_server_port(s),
-            cfg->database, cfg->n_enroll);
+    mob_log("serving on port %d%s (database %s, %zu enrolled from config)", ims_server_port(s),
+            cfg->server.ack_key ? ", registration datagrams on UDP too" : "", cfg->database,
+            cfg->n_enroll);
     int rc = ims_server_run(s, err, sizeof err);
     if (rc < 0)
         mob_log("%s", err);

@@ -30,8 +30,8 @@ struct ims_client {
 
 /* roam_tcp_connect cannot choose the source address, so a bound connect is
  * done here: numeric IPv6 only (the mobile node's own MoA). */
-static int connect_from(const char *source, const char *device, const char *host,
-                        const char *port, int timeout_ms, char *err, size_t errlen)
+int ims_socket_from(int type, const char *source, const char *device, const char *host,
+                    const char *port, int timeout_ms, char *err, size_t errlen)
 {
     struct sockaddr_in6 src = { .sin6_family = AF_INET6 }, dst = { .sin6_family = AF_INET6 };
     char *end;
@@ -40,13 +40,17 @@ static int connect_from(const char *source, const char *device, const char *host
         inet_pton(AF_INET6, host, &dst.sin6_addr) != 1 || *end || p < 1 || p > 65535)
         return roam_errf(err, errlen, "a bound connect needs IPv6 literals and a numeric port");
     dst.sin6_port = htons((uint16_t)p);
-    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (type != SOCK_STREAM && type != SOCK_DGRAM)
+        return roam_errf(err, errlen, "bound connect: stream or datagram sockets only");
+    int fd = socket(AF_INET6, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return roam_errf(err, errlen, "socket: %s", strerror(errno));
     int one = 1;
-    /* The MoA may still be in optimistic DAD: allow binding it anyway. */
-    setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    /* The MoA may still be in optimistic DAD: allow binding it anyway.
+     * Both options are optimisations: failing them is no error. */
+    (void)setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+    if (type == SOCK_STREAM)
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (device && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device,
                              (socklen_t)strlen(device)) < 0) {
         roam_errf(err, errlen, "bind to device %s: %s", device, strerror(errno));
@@ -63,6 +67,8 @@ static int connect_from(const char *source, const char *device, const char *host
         close(fd);
         return -1;
     }
+    if (type == SOCK_DGRAM)
+        return fd;   /* a datagram connect only sets the peer */
     int w = roam_wait_fd(fd, 1, roam_deadline(timeout_ms));
     int soerr = 0;
     socklen_t sl = sizeof soerr;
@@ -86,7 +92,8 @@ ims_client *ims_client_connect(roam_tls_ctx *ctx, const char *host, const char *
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    int fd = source ? connect_from(source, device, host, port, timeout_ms, err, errlen)
+    int fd = source ? ims_socket_from(SOCK_STREAM, source, device, host, port, timeout_ms,
+                                      err, errlen)
                     : roam_tcp_connect(host, port, timeout_ms, err, errlen);
     if (fd < 0)
         goto fail;
@@ -195,18 +202,28 @@ int ims_client_wait(ims_client *c, uint64_t id, ims_message **out, int timeout_m
     }
 }
 
+int ims_register_build(ims_message *m, ims_pb_register *v, uint8_t sig[IMS_SIG_LEN],
+                       EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                       const ims_binding *b, size_t n, char *err, size_t errlen)
+{
+    if (ims_sign_register(key, hoa, seq, b, n, sig, err, errlen) < 0)
+        return -1;
+    ims_pb_register_set(v, hoa, seq, b, n, sig);
+    roam__ims__v1__message__init(m);
+    m->body_case = ROAM__IMS__V1__MESSAGE__BODY_REGISTER;
+    m->register_ = &v->r;
+    return 0;
+}
+
 int ims_client_register(ims_client *c, EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN],
                         uint64_t seq, const ims_binding *b, size_t n, uint64_t *id,
                         char *err, size_t errlen)
 {
     uint8_t sig[IMS_SIG_LEN];
-    if (ims_sign_register(key, hoa, seq, b, n, sig, err, errlen) < 0)
-        return -1;
     ims_pb_register v;
-    ims_pb_register_set(&v, hoa, seq, b, n, sig);
-    ims_message m = ROAM__IMS__V1__MESSAGE__INIT;
-    m.body_case = ROAM__IMS__V1__MESSAGE__BODY_REGISTER;
-    m.register_ = &v.r;
+    ims_message m;
+    if (ims_register_build(&m, &v, sig, key, hoa, seq, b, n, err, errlen) < 0)
+        return -1;
     return ims_client_send(c, &m, id, err, errlen);
 }
 

@@ -44,6 +44,19 @@ int ims_client_flush(ims_client *c, char *err, size_t errlen);
  * time, -1 on error or close (err filled). */
 int ims_client_recv(ims_client *c, ims_message **out, int timeout_ms, char *err, size_t errlen);
 
+/* A socket of type SOCK_STREAM or SOCK_DGRAM (non-blocking), bound to the
+ * IPv6 literal source and, if non-NULL, to device, connected to host (IPv6
+ * literal) and numeric port; a stream connect waits up to timeout_ms.  The
+ * fd, or -1. */
+int ims_socket_from(int type, const char *source, const char *device, const char *host,
+                    const char *port, int timeout_ms, char *err, size_t errlen);
+
+/* A signed Register in *m, viewing v, sig and the arguments (keep them
+ * alive while m is used).  0 or -1. */
+int ims_register_build(ims_message *m, ims_pb_register *v, uint8_t sig[IMS_SIG_LEN],
+                       EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                       const ims_binding *b, size_t n, char *err, size_t errlen);
+
 /* Build and queue requests. */
 int ims_client_register(ims_client *c, EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN],
                         uint64_t seq, const ims_binding *b, size_t n, uint64_t *id,

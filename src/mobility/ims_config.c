@@ -71,6 +71,8 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
         bad = copy(c->key, sizeof c->key, v) < 0;
     } else if (IS("client_ca")) {
         bad = copy(c->client_ca, sizeof c->client_ca, v) < 0;
+    } else if (IS("ack_key")) {
+        bad = copy(c->ack_key, sizeof c->ack_key, v) < 0;
     } else if (IS("database")) {
         bad = copy(c->database, sizeof c->database, v) < 0;
     } else if (IS("max_connections")) {
@@ -126,6 +128,7 @@ int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
     c->server.cert = c->cert;
     c->server.key = c->key;
     c->server.client_ca = c->client_ca[0] ? c->client_ca : NULL;
+    c->server.ack_key = c->ack_key[0] ? c->ack_key : NULL;
     return 0;
 }
 

@@ -22,6 +22,7 @@ typedef struct ims_config {
     ims_server_config server;          /* strings point into the fields below */
     char listen[64], port[16];
     char cert[IMS_CFG_PATH_MAX], key[IMS_CFG_PATH_MAX], client_ca[IMS_CFG_PATH_MAX];
+    char ack_key[IMS_CFG_PATH_MAX];    /* [ims] ack_key: enables registration datagrams */
     char database[IMS_CFG_PATH_MAX];
     int log_level;
     size_t n_enroll;

@@ -72,8 +72,17 @@ int ims_msg_validate(const ims_message *m, char *err, size_t errlen)
             return roam_errf(err, errlen, "mapping of an unknown address carries data");
         return check_bindings(p->bindings, p->n_bindings, err, errlen);
     }
-    case ROAM__IMS__V1__MESSAGE__BODY_ACK:
+    case ROAM__IMS__V1__MESSAGE__BODY_ACK: {
+        const Roam__Ims__V1__Ack *k = m->ack;
+        if (has_unknown(&k->base))
+            return roam_errf(err, errlen, "ack carries unknown fields");
+        if (k->hoa.len && check_addr_field(&k->hoa, "home address", err, errlen) < 0)
+            return -1;
+        if (k->signature.len && k->signature.len != IMS_SIG_LEN)
+            return roam_errf(err, errlen, "ack signature is %zu bytes, not %d",
+                             k->signature.len, IMS_SIG_LEN);
         return 0;
+    }
     case ROAM__IMS__V1__MESSAGE__BODY_ERROR:
         if (m->error->message && strlen(m->error->message) > IMS_ERRMSG_MAX)
             return roam_errf(err, errlen, "error text over %d bytes", IMS_ERRMSG_MAX);

@@ -17,6 +17,7 @@
 
 #include "errbuf.h"
 #include "framebuf.h"
+#include "ims_dgram.h"
 #include "ims_msg.h"
 #include "ims_sign.h"
 #include "mob_log.h"
@@ -25,7 +26,10 @@
 
 #define PEER_MAX 64
 
-enum { TAG_LISTEN = 1, TAG_STOP = 2, TAG_HANDSHAKE = 3 };
+enum { TAG_LISTEN = 1, TAG_STOP = 2, TAG_HANDSHAKE = 3, TAG_UDP = 4 };
+
+/* Datagrams handled per wakeup, so a flood cannot starve the connections. */
+#define UDP_BATCH 32
 
 typedef struct conn {
     roam_tls_conn *tls;
@@ -51,6 +55,8 @@ struct ims_server {
     ims_store *store;
     roam_tls_ctx *tls;
     int listen_fd, stop_fd, ep;
+    int udp_fd;                     /* registration datagrams; -1 without ack_key */
+    EVP_PKEY *ack_key;
     int hs_pipe[2];
     int inflight;                   /* handshake threads running */
     conn **conns;                   /* cfg.max_connections slots */
@@ -73,6 +79,33 @@ static int ep_add(int ep, int fd, uint32_t events, uint64_t tag)
     return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* The UDP socket for registration datagrams: the TCP listener's address and
+ * port number, so one address and port serve both. */
+static int udp_open(ims_server *s, char *err, size_t errlen)
+{
+    if (!(s->ack_key = ims_key_load_private(s->cfg.ack_key, err, errlen)))
+        return -1;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    int v6only = 0;
+    socklen_t vl = sizeof v6only;
+    if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &sl) < 0)
+        return roam_errf(err, errlen, "getsockname: %s", strerror(errno));
+    if (ss.ss_family == AF_INET6 &&
+        getsockopt(s->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &vl) < 0)
+        return roam_errf(err, errlen, "getsockopt: %s", strerror(errno));
+    s->udp_fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s->udp_fd < 0)
+        return roam_errf(err, errlen, "UDP socket: %s", strerror(errno));
+    if ((ss.ss_family == AF_INET6 &&
+         setsockopt(s->udp_fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) < 0) ||
+        bind(s->udp_fd, (struct sockaddr *)&ss, sl) < 0)
+        return roam_errf(err, errlen, "UDP port %d: %s", ims_server_port(s), strerror(errno));
+    if (ep_add(s->ep, s->udp_fd, EPOLLIN, TAG_UDP) < 0)
+        return roam_errf(err, errlen, "IMS event loop setup: %s", strerror(errno));
+    return 0;
+}
+
 ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
                            char *err, size_t errlen)
 {
@@ -89,7 +122,7 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
     }
     s->cfg = *cfg;
     s->store = store;
-    s->listen_fd = s->stop_fd = s->ep = s->hs_pipe[0] = s->hs_pipe[1] = -1;
+    s->listen_fd = s->stop_fd = s->ep = s->hs_pipe[0] = s->hs_pipe[1] = s->udp_fd = -1;
     s->conns = calloc((size_t)cfg->max_connections, sizeof *s->conns);
     if (!s->conns) {
         roam_errf(err, errlen, "out of memory");
@@ -113,6 +146,8 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
         roam_errf(err, errlen, "IMS event loop setup: %s", strerror(errno));
         goto fail;
     }
+    if (cfg->ack_key && udp_open(s, err, errlen) < 0)
+        goto fail;
     return s;
 fail:
     ims_server_free(s);
@@ -249,58 +284,86 @@ static void push(ims_server *s, const ims_mapping *m)
 
 /* ---- requests ---- */
 
-static void on_register(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1__Register *r)
+/* Verify and store registration r from peer (logged as REFUSED if refused).
+ * 1: stored, *m is it.  2 (only if repeat_ok): the very registration stored
+ * already (same sequence number and bindings: a retransmitted datagram whose
+ * ack was lost).  0: refused, *code, *current and *text say why. */
+static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__Register *r,
+                          int repeat_ok, ims_mapping *m, Roam__Ims__V1__ErrorCode *code,
+                          uint64_t *current, const char **text)
 {
     char a[INET6_ADDRSTRLEN], err[ROAM_ERR_MAX];
-    ims_mapping cur, m;
+    ims_mapping cur;
     uint8_t pub[IMS_PUBKEY_LEN];
+    *current = 0;
     ims_addr_str(r->hoa.data, a, sizeof a);
     int found = ims_store_get(s->store, r->hoa.data, &cur, pub, err, sizeof err);
     if (found < 0) {
-        mob_log("registration for %s from %s: %s", a, c->peer, err);
-        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
-        return;
+        mob_log("registration for %s from %s: %s", a, peer, err);
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
+        *text = "storage failure";
+        return 0;
     }
     if (found == 0) {
-        mob_log("REFUSED registration for unknown home address %s from %s", a, c->peer);
-        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_HOA, 0,
-                   "home address not enrolled");
-        return;
+        mob_log("REFUSED registration for unknown home address %s from %s", a, peer);
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_HOA;
+        *text = "home address not enrolled";
+        return 0;
     }
-    memset(&m, 0, sizeof m);
-    memcpy(m.hoa, r->hoa.data, IMS_ADDR_LEN);
-    m.seq = r->seq;
-    m.n = r->n_bindings;
-    ims_bindings_from_pb(r->bindings, m.n, m.b);
-    int v = ims_verify_register(pub, m.hoa, m.seq, m.b, m.n, r->signature.data, err, sizeof err);
+    memset(m, 0, sizeof *m);
+    memcpy(m->hoa, r->hoa.data, IMS_ADDR_LEN);
+    m->seq = r->seq;
+    m->n = r->n_bindings;
+    ims_bindings_from_pb(r->bindings, m->n, m->b);
+    int v = ims_verify_register(pub, m->hoa, m->seq, m->b, m->n, r->signature.data, err, sizeof err);
     if (v != 1) {
-        mob_log("REFUSED registration for %s from %s: %s", a, c->peer,
+        mob_log("REFUSED registration for %s from %s: %s", a, peer,
                 v < 0 ? err : "bad signature (forged or wrong key)");
-        send_error(c, id, v < 0 ? ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL
-                                : ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_SIGNATURE,
-                   0, v < 0 ? "cannot verify" : "bad signature");
-        return;
+        *code = v < 0 ? ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL
+                      : ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_SIGNATURE;
+        *text = v < 0 ? "cannot verify" : "bad signature";
+        return 0;
     }
     uint64_t stored = 0;
-    int rc = ims_store_update(s->store, &m, &stored, err, sizeof err);
+    int rc = ims_store_update(s->store, m, &stored, err, sizeof err);
     if (rc == 1) {
+        /* One loop, so nothing changed the HoA since cur was read. */
+        if (repeat_ok && stored == m->seq && cur.seq == stored && cur.n == m->n &&
+            memcmp(cur.b, m->b, m->n * sizeof m->b[0]) == 0)
+            return 2;
         mob_log("REFUSED registration for %s from %s: sequence %llu not above %llu (replay?)",
-                a, c->peer, (unsigned long long)m.seq, (unsigned long long)stored);
-        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ, stored,
-                   "sequence number not above the stored one");
-        return;
+                a, peer, (unsigned long long)m->seq, (unsigned long long)stored);
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ;
+        *current = stored;
+        *text = "sequence number not above the stored one";
+        return 0;
     }
     if (rc < 0) {
-        mob_log("registration for %s from %s not stored: %s", a, c->peer, err);
-        send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
-        return;
+        mob_log("registration for %s from %s not stored: %s", a, peer, err);
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
+        *text = "storage failure";
+        return 0;
     }
-    int act = ims_mapping_active(&m);
+    int act = ims_mapping_active(m);
     char moa[INET6_ADDRSTRLEN] = "none";
     if (act >= 0)
-        ims_addr_str(m.b[act].moa, moa, sizeof moa);
+        ims_addr_str(m->b[act].moa, moa, sizeof moa);
     mob_log("registered %s seq %llu: %zu address(es), active %s (from %s)", a,
-            (unsigned long long)m.seq, m.n, moa, c->peer);
+            (unsigned long long)m->seq, m->n, moa, peer);
+    return 1;
+}
+
+static void on_register(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1__Register *r)
+{
+    ims_mapping m;
+    Roam__Ims__V1__ErrorCode code;
+    uint64_t current;
+    const char *text;
+    /* Over TLS nothing is retransmitted: a repeat is a replay. */
+    if (register_apply(s, c->peer, r, 0, &m, &code, &current, &text) == 0) {
+        send_error(c, id, code, current, text);
+        return;
+    }
     send_ack(c, id, m.seq);   /* only now: the update is committed */
     push(s, &m);
 }
@@ -426,24 +489,83 @@ static void *hs_thread(void *arg)
     return NULL;
 }
 
+static void sockaddr_name(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+    char a[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+        inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof a);
+        port = ntohs(s6->sin6_port);
+    } else if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+        inet_ntop(AF_INET, &s4->sin_addr, a, sizeof a);
+        port = ntohs(s4->sin_port);
+    }
+    snprintf(out, len, "[%s]:%d", a, port);
+}
+
 static void peer_name(int fd, char *out, size_t len)
 {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    char a[INET6_ADDRSTRLEN] = "?";
-    int port = 0;
-    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
-        if (ss.ss_family == AF_INET6) {
-            struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-            inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof a);
-            port = ntohs(s6->sin6_port);
-        } else if (ss.ss_family == AF_INET) {
-            struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-            inet_ntop(AF_INET, &s4->sin_addr, a, sizeof a);
-            port = ntohs(s4->sin_port);
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+        ss.ss_family = AF_UNSPEC;
+    sockaddr_name(&ss, out, len);
+}
+
+/* Registration datagrams: the same checks and store as over TLS; only a
+ * stored (or already stored) registration gets an answer, a signed Ack.
+ * Refusals stay unanswered: an unauthenticated error could not be trusted
+ * by the mobile node anyway, which falls back to TLS to learn the reason. */
+static void on_udp(ims_server *s)
+{
+    for (int i = 0; i < UDP_BATCH; i++) {
+        uint8_t buf[IMS_DGRAM_MAX + 1];
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof from;
+        /* MSG_TRUNC: the real length, so an oversize datagram is refused
+         * rather than parsed cut short. */
+        ssize_t n = recvfrom(s->udp_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC,
+                             (struct sockaddr *)&from, &fl);
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                mob_log("UDP receive: %s", strerror(errno));
+            return;
         }
+        char peer[PEER_MAX], err[ROAM_ERR_MAX];
+        sockaddr_name(&from, peer, sizeof peer);
+        ims_message *m;
+        if (ims_dgram_decode(buf, (size_t)n, &m, err, sizeof err) < 0) {
+            mob_log("REFUSED datagram from %s: %s", peer, err);
+            continue;
+        }
+        if (m->body_case != ROAM__IMS__V1__MESSAGE__BODY_REGISTER) {
+            mob_log("REFUSED %s datagram from %s: only registrations come by UDP",
+                    ims_msg_body_name(m), peer);
+            ims_msg_free(m);
+            continue;
+        }
+        ims_mapping reg;
+        Roam__Ims__V1__ErrorCode code;
+        uint64_t current;
+        const char *text;
+        int rc = register_apply(s, peer, m->register_, 1, &reg, &code, &current, &text);
+        ims_msg_free(m);
+        if (rc == 0)
+            continue;
+        uint8_t out[IMS_DGRAM_MAX];
+        size_t len = ims_dgram_ack(s->ack_key, &reg, out, err, sizeof err);
+        if (len == 0)
+            mob_log("no ack to %s: %s", peer, err);
+        else if (sendto(s->udp_fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, fl) < 0)
+            mob_log("ack to %s not sent: %s", peer, strerror(errno));
+        else if (rc == 2)
+            mob_log("seq %llu acknowledged again to %s (retransmission)",
+                    (unsigned long long)reg.seq, peer);
+        if (rc == 1)
+            push(s, &reg);
     }
-    snprintf(out, len, "[%s]:%d", a, port);
 }
 
 static void keepalive(int fd)
@@ -581,6 +703,10 @@ int ims_server_run(ims_server *s, char *err, size_t errlen)
                 on_handshake(s);
                 continue;
             }
+            if (tag == TAG_UDP) {
+                on_udp(s);
+                continue;
+            }
             conn *c = evs[i].data.ptr;
             if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
                 conn_readable(s, c);
@@ -615,7 +741,8 @@ void ims_server_free(ims_server *s)
                 conn_close(s, s->conns[i]);
     free(s->conns);
     roam_tls_ctx_free(s->tls);
-    int fds[] = { s->listen_fd, s->stop_fd, s->ep, s->hs_pipe[0], s->hs_pipe[1] };
+    EVP_PKEY_free(s->ack_key);
+    int fds[] = { s->listen_fd, s->stop_fd, s->ep, s->hs_pipe[0], s->hs_pipe[1], s->udp_fd };
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (fds[i] >= 0)
             close(fds[i]);

@@ -15,6 +15,9 @@ typedef struct ims_server_config {
     const char *port;              /* "0" = any free port (tests) */
     const char *cert, *key;        /* server certificate chain and key (PEM) */
     const char *client_ca;         /* non-NULL: demand client certificates */
+    const char *ack_key;           /* non-NULL: Ed25519 key (PEM) signing datagram acks;
+                                    * registration datagrams are served on UDP, same
+                                    * address and port number as TCP */
     int max_connections;           /* established + handshaking */
     int max_subscriptions;         /* HoAs per connection */
     int handshake_timeout_ms;
@@ -30,7 +33,7 @@ typedef struct ims_server ims_server;
 ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
                            char *err, size_t errlen);
 
-/* The bound TCP port. */
+/* The bound TCP port (and UDP port, with ack_key). */
 int ims_server_port(const ims_server *s);
 
 /* Serve until ims_server_stop.  0, or -1 on a fatal error (err filled). */

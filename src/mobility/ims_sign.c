@@ -12,14 +12,17 @@
 
 #include "errbuf.h"
 
-size_t ims_signed_bytes(const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
-                        const ims_binding *b, size_t n, uint8_t out[IMS_SIGNED_MAX])
+_Static_assert(sizeof IMS_ACK_LABEL <= sizeof IMS_SIGN_LABEL, "IMS_SIGNED_MAX covers both labels");
+
+static size_t canonical(const char *label, size_t label_len, const uint8_t hoa[IMS_ADDR_LEN],
+                        uint64_t seq, const ims_binding *b, size_t n,
+                        uint8_t out[IMS_SIGNED_MAX])
 {
-    if (n > IMS_MAX_BINDINGS)
+    if (n > IMS_MAX_BINDINGS || label_len > sizeof IMS_SIGN_LABEL)
         return 0;
     size_t k = 0;
-    memcpy(out, IMS_SIGN_LABEL, sizeof IMS_SIGN_LABEL);   /* with its NUL */
-    k += sizeof IMS_SIGN_LABEL;
+    memcpy(out, label, label_len);   /* with its NUL */
+    k += label_len;
     memcpy(out + k, hoa, IMS_ADDR_LEN);
     k += IMS_ADDR_LEN;
     for (int i = 7; i >= 0; i--)
@@ -31,6 +34,12 @@ size_t ims_signed_bytes(const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
         out[k++] = (uint8_t)b[i].state;
     }
     return k;
+}
+
+size_t ims_signed_bytes(const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                        const ims_binding *b, size_t n, uint8_t out[IMS_SIGNED_MAX])
+{
+    return canonical(IMS_SIGN_LABEL, sizeof IMS_SIGN_LABEL, hoa, seq, b, n, out);
 }
 
 static int write_pem_file(const char *path, mode_t mode, EVP_PKEY *key, int priv,
@@ -117,12 +126,13 @@ int ims_key_load_public(const char *path, uint8_t pub[IMS_PUBKEY_LEN], char *err
     return rc;
 }
 
-int ims_sign_register(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
-                      const ims_binding *b, size_t n, uint8_t sig[IMS_SIG_LEN],
-                      char *err, size_t errlen)
+static int sign_canonical(EVP_PKEY *key, const char *label, size_t label_len,
+                          const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                          const ims_binding *b, size_t n, uint8_t sig[IMS_SIG_LEN],
+                          char *err, size_t errlen)
 {
     uint8_t msg[IMS_SIGNED_MAX];
-    size_t len = ims_signed_bytes(hoa, seq, b, n, msg);
+    size_t len = canonical(label, label_len, hoa, seq, b, n, msg);
     if (len == 0)
         return roam_errf(err, errlen, "too many bindings to sign");
     ERR_clear_error();
@@ -134,12 +144,13 @@ int ims_sign_register(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t s
     return ok ? 0 : roam_errf_ssl(err, errlen, "Ed25519 signing failed");
 }
 
-int ims_verify_register(const uint8_t pub[IMS_PUBKEY_LEN], const uint8_t hoa[IMS_ADDR_LEN],
-                        uint64_t seq, const ims_binding *b, size_t n,
-                        const uint8_t sig[IMS_SIG_LEN], char *err, size_t errlen)
+static int verify_canonical(const uint8_t pub[IMS_PUBKEY_LEN], const char *label,
+                            size_t label_len, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                            const ims_binding *b, size_t n, const uint8_t sig[IMS_SIG_LEN],
+                            char *err, size_t errlen)
 {
     uint8_t msg[IMS_SIGNED_MAX];
-    size_t len = ims_signed_bytes(hoa, seq, b, n, msg);
+    size_t len = canonical(label, label_len, hoa, seq, b, n, msg);
     if (len == 0)
         return 0;
     ERR_clear_error();
@@ -156,4 +167,36 @@ int ims_verify_register(const uint8_t pub[IMS_PUBKEY_LEN], const uint8_t hoa[IMS
     EVP_MD_CTX_free(md);
     EVP_PKEY_free(k);
     return rc;
+}
+
+int ims_sign_register(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                      const ims_binding *b, size_t n, uint8_t sig[IMS_SIG_LEN],
+                      char *err, size_t errlen)
+{
+    return sign_canonical(key, IMS_SIGN_LABEL, sizeof IMS_SIGN_LABEL, hoa, seq, b, n, sig,
+                          err, errlen);
+}
+
+int ims_verify_register(const uint8_t pub[IMS_PUBKEY_LEN], const uint8_t hoa[IMS_ADDR_LEN],
+                        uint64_t seq, const ims_binding *b, size_t n,
+                        const uint8_t sig[IMS_SIG_LEN], char *err, size_t errlen)
+{
+    return verify_canonical(pub, IMS_SIGN_LABEL, sizeof IMS_SIGN_LABEL, hoa, seq, b, n, sig,
+                            err, errlen);
+}
+
+int ims_sign_ack(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                 const ims_binding *b, size_t n, uint8_t sig[IMS_SIG_LEN],
+                 char *err, size_t errlen)
+{
+    return sign_canonical(key, IMS_ACK_LABEL, sizeof IMS_ACK_LABEL, hoa, seq, b, n, sig,
+                          err, errlen);
+}
+
+int ims_verify_ack(const uint8_t pub[IMS_PUBKEY_LEN], const uint8_t hoa[IMS_ADDR_LEN],
+                   uint64_t seq, const ims_binding *b, size_t n,
+                   const uint8_t sig[IMS_SIG_LEN], char *err, size_t errlen)
+{
+    return verify_canonical(pub, IMS_ACK_LABEL, sizeof IMS_ACK_LABEL, hoa, seq, b, n, sig,
+                            err, errlen);
 }

@@ -13,12 +13,16 @@
 #include "ims_types.h"
 
 #define IMS_SIGN_LABEL "roam-ims register v1"
-/* label + NUL + hoa + seq + count + bindings*(moa + state) */
+/* The IMS's signature on a datagram acknowledgement (see ims_dgram.h): its
+ * own label, so neither kind of signature can stand in for the other. */
+#define IMS_ACK_LABEL "roam-ims ack v1"
+/* label + NUL + hoa + seq + count + bindings*(moa + state); the register
+ * label is the longer one (checked in ims_sign.c) */
 #define IMS_SIGNED_MAX (sizeof IMS_SIGN_LABEL + IMS_ADDR_LEN + 8 + 1 + \
                         IMS_MAX_BINDINGS * (IMS_ADDR_LEN + 1))
 
-/* Canonical bytes of (hoa, seq, bindings) into out (IMS_SIGNED_MAX bytes).
- * Returns the length, or 0 if n is over the limit. */
+/* Canonical bytes of (hoa, seq, bindings) into out (IMS_SIGNED_MAX bytes),
+ * after IMS_SIGN_LABEL.  Returns the length, or 0 if n is over the limit. */
 size_t ims_signed_bytes(const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
                         const ims_binding *b, size_t n, uint8_t out[IMS_SIGNED_MAX]);
 
@@ -45,5 +49,16 @@ int ims_sign_register(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t s
 int ims_verify_register(const uint8_t pub[IMS_PUBKEY_LEN], const uint8_t hoa[IMS_ADDR_LEN],
                         uint64_t seq, const ims_binding *b, size_t n,
                         const uint8_t sig[IMS_SIG_LEN], char *err, size_t errlen);
+
+/* The IMS's acknowledgement of a datagram registration: its key signs
+ * IMS_ACK_LABEL and the same (hoa, seq, bindings) as the registration, so an
+ * acknowledgement speaks for exactly that registration.  0 or -1; verify:
+ * 1, 0, or -1 on an internal error. */
+int ims_sign_ack(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                 const ims_binding *b, size_t n, uint8_t sig[IMS_SIG_LEN],
+                 char *err, size_t errlen);
+int ims_verify_ack(const uint8_t pub[IMS_PUBKEY_LEN], const uint8_t hoa[IMS_ADDR_LEN],
+                   uint64_t seq, const ims_binding *b, size_t n,
+                   const uint8_t sig[IMS_SIG_LEN], char *err, size_t errlen);
 
 #endif

@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "errbuf.h"
 #include "ims_client.h"
+#include "ims_dgram.h"
 #include "ims_sign.h"
 #include "mat_netlink.h"
 #include "mat_rules.h"
@@ -24,6 +26,10 @@
 
 #define ADDRS_PER_IF 8
 #define ANSWER_TIMEOUT_MS 5000
+/* Registration datagrams: first retransmission after 20 ms, doubling; after
+ * the sixth send goes unanswered (1.26 s in all) TLS takes over. */
+#define DGRAM_FIRST_MS 20
+#define DGRAM_SENDS 6
 
 typedef struct mn_if {
     int index;                  /* 0: not seen yet */
@@ -69,6 +75,16 @@ struct mat_agent {
     uint64_t pending_id, last_seq;
     ims_mapping pending;
     int64_t pending_since, switch_at;
+    /* registration datagrams ([ims] ack_pubkey) */
+    int use_dgram;
+    uint8_t ims_pub[IMS_PUBKEY_LEN];  /* signs the IMS's datagram acks */
+    int dg_fd;                        /* -1: no datagram in flight */
+    uint8_t dg_buf[IMS_DGRAM_MAX];
+    size_t dg_len;
+    ims_mapping dg_pending;
+    int64_t dg_since, dg_next;
+    int dg_interval, dg_sends;
+    int dg_fallback;                  /* datagrams went unanswered: TLS until it acks */
     /* correspondent */
     int subscribed;
     uint64_t known_seq[IMS_MAX_SUBSCRIBE];
@@ -330,6 +346,7 @@ static int same_bindings(const ims_mapping *x, const ims_mapping *y)
 }
 
 static void mn_send(mat_agent *a);
+static uint64_t next_seq(mat_agent *a);
 
 static void mn_update(mat_agent *a)
 {
@@ -347,6 +364,7 @@ static void mn_update(mat_agent *a)
         mob_log("active mobile address %s (was %s)", n, o);
         a->switch_at = roam_now_ms();
         a->retry_at = 0;   /* a switch is news the IMS needs now */
+        a->dg_fallback = 0;   /* another network: datagrams may get through there */
         a->backoff_ms = 0;
     }
     a->want = w;
@@ -370,6 +388,63 @@ static uint64_t next_seq(mat_agent *a)
     return t > a->last_seq ? t : a->last_seq + 1;
 }
 
+static void dg_close(mat_agent *a)
+{
+    if (a->dg_fd >= 0)
+        close(a->dg_fd);
+    a->dg_fd = -1;
+}
+
+/* Send (again) the datagram in flight and schedule the next try. */
+static void dg_transmit(mat_agent *a)
+{
+    if (send(a->dg_fd, a->dg_buf, a->dg_len, MSG_DONTWAIT) < 0)
+        mob_debug("registration datagram not sent: %s", strerror(errno));   /* retried */
+    a->dg_sends++;
+    a->dg_next = roam_now_ms() + a->dg_interval;
+    a->dg_interval *= 2;
+}
+
+/* Datagrams failed for this registration: TLS carries it (and says why). */
+static void dg_give_up(mat_agent *a, const char *why)
+{
+    mob_log("registration datagram seq %llu: %s; registering over TLS",
+            (unsigned long long)a->dg_pending.seq, why);
+    dg_close(a);
+    a->dg_fallback = 1;
+    a->dirty = 1;
+}
+
+/* The registration as one signed datagram from src, superseding whatever
+ * registration is still in flight. */
+static void mn_send_dgram(mat_agent *a, const char *src)
+{
+    char err[ROAM_ERR_MAX];
+    dg_close(a);
+    a->pending_id = 0;   /* a TLS answer still due is for an older registration */
+    uint64_t seq = next_seq(a);
+    a->dg_len = ims_dgram_register(a->key, a->want.hoa, seq, a->want.b, a->want.n, a->dg_buf,
+                                   err, sizeof err);
+    a->dg_pending = a->want;
+    a->dg_pending.seq = seq;
+    a->last_seq = seq;   /* never reuse a number the IMS may have stored */
+    a->dirty = 0;
+    if (a->dg_len == 0) {
+        dg_give_up(a, err);
+        return;
+    }
+    a->dg_fd = ims_socket_from(SOCK_DGRAM, src, iface_of(a, src), a->cfg.ims_address,
+                               a->cfg.ims_port, 0, err, sizeof err);
+    if (a->dg_fd < 0) {
+        dg_give_up(a, err);
+        return;
+    }
+    a->dg_since = roam_now_ms();
+    a->dg_interval = DGRAM_FIRST_MS;
+    a->dg_sends = 0;
+    dg_transmit(a);
+}
+
 static void mn_send(mat_agent *a)
 {
     int act = ims_mapping_active(&a->want);
@@ -377,12 +452,17 @@ static void mn_send(mat_agent *a)
         return;
     char src[INET6_ADDRSTRLEN];
     ims_addr_str(a->want.b[act].moa, src, sizeof src);
+    if (a->use_dgram && !a->dg_fallback) {
+        mn_send_dgram(a, src);
+        return;
+    }
     /* A registration still pending on the old address's connection is
      * abandoned with it: the new one supersedes it. */
     if (a->ims && strcmp(src, a->ims_src) != 0)
         drop_ims(a, "active address changed");
     if (a->pending_id)
         return;
+    dg_close(a);   /* TLS carries the registration now */
     if (!a->ims && a->next && strcmp(src, a->next_src) == 0) {
         a->ims = a->next;   /* opened from this address before: no handshake now */
         memcpy(a->ims_src, a->next_src, sizeof a->ims_src);
@@ -477,22 +557,64 @@ static void preopen_done(mat_agent *a)
     mob_log("IMS connection pre-opened from %s", a->next_src);
 }
 
+/* The IMS stored registration p (sent at since, by how). */
+static void mn_acked(mat_agent *a, const ims_mapping *p, int64_t since, const char *how)
+{
+    a->acked = *p;
+    a->last_seq = p->seq;
+    a->backoff_ms = 0;
+    int64_t now = roam_now_ms();
+    mob_log("IMS acknowledged seq %llu in %lld ms (%s)%s", (unsigned long long)p->seq,
+            (long long)(now - since), how, a->switch_at ? " (switch)" : "");
+    if (a->switch_at)
+        mob_log("switch: rules to IMS acknowledgement %lld ms", (long long)(now - a->switch_at));
+    a->switch_at = 0;
+    a->dirty = !same_bindings(&a->acked, &a->want);
+}
+
+/* The datagram socket is readable: an acknowledgement counts only if the
+ * IMS's key signed it for exactly the registration in flight. */
+static void dg_readable(mat_agent *a)
+{
+    for (int i = 0; i < 8 && a->dg_fd >= 0; i++) {
+        uint8_t buf[IMS_DGRAM_MAX + 1];
+        ssize_t n = recv(a->dg_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0) {
+            if (errno == ECONNREFUSED)   /* no UDP service there (ICMP): don't wait */
+                dg_give_up(a, "the IMS does not take datagrams");
+            else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                mob_debug("registration datagram socket: %s", strerror(errno));
+            return;
+        }
+        char err[ROAM_ERR_MAX];
+        if (!ims_dgram_ack_ok(buf, (size_t)n, a->ims_pub, &a->dg_pending, err, sizeof err)) {
+            mob_log("ignored a datagram from the IMS address: %s", err);
+            continue;
+        }
+        dg_close(a);
+        mn_acked(a, &a->dg_pending, a->dg_since, "datagram");
+    }
+}
+
+/* Retransmit with back-off; give the registration to TLS in the end. */
+static void dg_timer(mat_agent *a)
+{
+    if (a->dg_fd < 0 || roam_now_ms() < a->dg_next)
+        return;
+    if (a->dg_sends >= DGRAM_SENDS)
+        dg_give_up(a, "no acknowledgement");
+    else
+        dg_transmit(a);
+}
+
 static void mn_answer(mat_agent *a, const ims_message *m)
 {
     if (m->id != a->pending_id || !a->pending_id)
         return;
     a->pending_id = 0;
     if (m->body_case == ROAM__IMS__V1__MESSAGE__BODY_ACK) {
-        a->acked = a->pending;
-        a->last_seq = a->pending.seq;
-        a->backoff_ms = 0;
-        int64_t now = roam_now_ms();
-        mob_log("IMS acknowledged seq %llu in %lld ms%s", (unsigned long long)a->pending.seq,
-                (long long)(now - a->pending_since), a->switch_at ? " (switch)" : "");
-        if (a->switch_at)
-            mob_log("switch: rules to IMS acknowledgement %lld ms", (long long)(now - a->switch_at));
-        a->switch_at = 0;
-        a->dirty = !same_bindings(&a->acked, &a->want);
+        a->dg_fallback = 0;   /* the next registration tries datagrams again */
+        mn_acked(a, &a->pending, a->pending_since, "TLS");
         return;
     }
     const Roam__Ims__V1__Error *e = m->error;
@@ -638,6 +760,7 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
     }
     a->cfg = *cfg;
     a->preopen_pipe[0] = a->preopen_pipe[1] = -1;
+    a->dg_fd = -1;
     a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (a->stop_fd < 0 || pipe2(a->preopen_pipe, O_CLOEXEC) < 0) {
         roam_errf(err, errlen, "eventfd: %s", strerror(errno));
@@ -655,6 +778,11 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
             mat_nl_add_addr(a->nl, cfg->hoa_device, cfg->hoa, err, errlen) < 0)
             goto fail;
         memcpy(a->want.hoa, cfg->hoa, IMS_ADDR_LEN);
+        if (cfg->ims_ack_pubkey[0]) {
+            if (ims_key_load_public(cfg->ims_ack_pubkey, a->ims_pub, err, errlen) < 0)
+                goto fail;
+            a->use_dgram = 1;
+        }
         ignore_linkdown_routes(a);
     }
     /* Whatever a killed predecessor left goes away in the same transaction
@@ -686,6 +814,7 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
 {
     for (;;) {
         if (a->cfg.role == MAT_MOBILE) {
+            dg_timer(a);
             mn_send(a);
             mn_preopen(a);
             if (a->pending_id && roam_now_ms() - a->pending_since > ANSWER_TIMEOUT_MS) {
@@ -695,8 +824,8 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
         } else if (!a->subscribed) {
             cn_subscribe(a);
         }
-        struct pollfd p[5];
-        int n = 0, next_i = -1, pre_i = -1;
+        struct pollfd p[6];
+        int n = 0, next_i = -1, pre_i = -1, dg_i = -1;
         p[n++] = (struct pollfd){ .fd = a->stop_fd, .events = POLLIN };
         int nl_i = -1, ims_i = -1;
         if (a->nl) {
@@ -716,11 +845,17 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             next_i = n;
             p[n++] = (struct pollfd){ .fd = ims_client_fd(a->next), .events = POLLIN };
         }
-        int wait = 1000;
-        if (a->retry_at) {
-            int64_t left = a->retry_at - roam_now_ms();
-            wait = left < 0 ? 0 : left < wait ? (int)left : wait;
+        if (a->dg_fd >= 0) {
+            dg_i = n;
+            p[n++] = (struct pollfd){ .fd = a->dg_fd, .events = POLLIN };
         }
+        int wait = 1000;
+        int64_t due[2] = { a->retry_at, a->dg_fd >= 0 ? a->dg_next : 0 };
+        for (int k = 0; k < 2; k++)
+            if (due[k]) {
+                int64_t left = due[k] - roam_now_ms();
+                wait = left < 0 ? 0 : left < wait ? (int)left : wait;
+            }
         if (poll(p, (nfds_t)n, wait) < 0) {
             if (errno == EINTR)
                 continue;
@@ -738,6 +873,8 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
         }
         if (pre_i >= 0 && p[pre_i].revents)
             preopen_done(a);
+        if (dg_i >= 0 && a->dg_fd >= 0 && p[dg_i].revents)
+            dg_readable(a);
         if (next_i >= 0 && a->next && p[next_i].revents) {
             /* Nothing is expected there: drain, and notice a close. */
             char e[ROAM_ERR_MAX];
@@ -780,6 +917,7 @@ void mat_agent_free(mat_agent *a)
     for (int i = 0; i < 2; i++)
         if (a->preopen_pipe[i] >= 0)
             close(a->preopen_pipe[i]);
+    dg_close(a);
     ims_client_close(a->ims);
     ims_client_close(a->next);
     if (a->nl && a->route_if && mat_nl_default_route(a->nl, 0, NULL, err, sizeof err) < 0)

@@ -82,6 +82,8 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
         bad = copy(c->ims_cert, sizeof c->ims_cert, v) < 0;
     } else if (IS("ims", "key")) {
         bad = copy(c->ims_key, sizeof c->ims_key, v) < 0;
+    } else if (IS("ims", "ack_pubkey")) {
+        bad = copy(c->ims_ack_pubkey, sizeof c->ims_ack_pubkey, v) < 0;
     } else if (IS("ims", "connect_timeout_ms")) {
         bad = parse_int(v, 100, 60000, &c->connect_timeout_ms) < 0;
     } else if (IS("ims", "retry_max_ms")) {

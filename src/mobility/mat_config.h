@@ -24,6 +24,7 @@ typedef struct mat_config {
     char ims_port[16];                             /* [ims] port */
     char ims_server_name[MAT_HOST_MAX];            /* [ims] server_name */
     char ims_ca[MAT_PATH_MAX], ims_cert[MAT_PATH_MAX], ims_key[MAT_PATH_MAX];
+    char ims_ack_pubkey[MAT_PATH_MAX];             /* [ims] ack_pubkey: registration datagrams */
     int connect_timeout_ms;                        /* [ims] connect_timeout_ms */
     int retry_max_ms;                              /* [ims] retry_max_ms */
     /* [mobile] */

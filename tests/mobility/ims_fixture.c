@@ -60,6 +60,8 @@ int fx_start(fixture *fx, int max_connections)
     cfg.cert = fx->cert;
     cfg.key = fx->key;
     cfg.handshake_timeout_ms = 2000;
+    if (fx->ack_key[0])
+        cfg.ack_key = fx->ack_key;
     if (max_connections > 0)
         cfg.max_connections = max_connections;
     fx->server = ims_server_new(&cfg, fx->store, err, sizeof err);

@@ -14,6 +14,7 @@ typedef struct fixture {
     char dir[256];
     char ca[300], cert[300], key[300], db[300];
     char port[16];
+    char ack_key[300];          /* non-empty: the server takes registration datagrams */
     roam_tls_ctx *client_tls;
     ims_store *store;
     ims_server *server;

@@ -46,14 +46,16 @@ link $M eth1 r-m1 2001:db8:b                 # the secondary NIC: up, no address
 ok $? "four namespaces around a router"
 
 # ---- IMS ----
-"$PKI_BIN" "$D" "IP:2001:db8:f::2" && "$MAT_BIN" keygen --key "$D/mn.key" --pub "$D/mn.pub"
-ok $? "test PKI and the mobile node's key pair"
+"$PKI_BIN" "$D" "IP:2001:db8:f::2" && "$MAT_BIN" keygen --key "$D/mn.key" --pub "$D/mn.pub" &&
+    "$MAT_BIN" keygen --key "$D/ims-ack.key" --pub "$D/ims-ack.pub"
+ok $? "test PKI, the mobile node's and the IMS's ack key pairs"
 cat >"$D/ims.conf" <<CONF
 [ims]
 listen = 2001:db8:f::2
 cert = $D/ims.pem
 key = $D/ims.key
 database = $D/ims.sqlite
+ack_key = $D/ims-ack.key
 [enroll]
 vm = 2001:db8:d::10 $D/mn.pub
 CONF
@@ -69,7 +71,8 @@ retry_max_ms = 500
 CONF
 }
 { printf '[agent]\nmode = mobile\ntable = roam_mat_t\n'; common
-  printf '[mobile]\nhoa = 2001:db8:d::10\nkey = %s/mn.key\ninterfaces = eth0 eth1\n' "$D"; } >"$D/mn.conf"
+  printf '[mobile]\nhoa = 2001:db8:d::10\nkey = %s/mn.key\ninterfaces = eth0 eth1\n' "$D"
+  printf '[ims]\nack_pubkey = %s/ims-ack.pub\n' "$D"; } >"$D/mn.conf"
 { printf '[agent]\nmode = correspondent\ntable = roam_mat_t\n'; common
   printf '[correspondent]\nhoas = 2001:db8:d::10\n'; } >"$D/cn.conf"
 
@@ -141,6 +144,8 @@ ok $? "primary link down: correspondent now translates HoA -> b::5"
 wait_log "$D/mn.log" "default route via 2001:db8:b::1 dev eth1" 10 &&
     x $M ip -6 route show proto 82 | grep -q "default via 2001:db8:b::1 dev eth1 metric 1"
 ok $? "the agent's default route moved to eth1"
+wait_log "$D/mn.log" "acknowledged seq [0-9]* in [0-9]* ms (datagram) (switch)" 10
+ok $? "the switch was registered by datagram and the IMS's signed ack accepted"
 T1=$(date +%s%3N)
 diag "link down -> correspondent rules switched (polling, 100 ms grain): $((T1 - T0)) ms"
 # From the agents' own millisecond log stamps: link down seen by the mobile

@@ -1,17 +1,25 @@
 /* roam-ims over real TLS on loopback with a real SQLite file: enrollment,
  * signed registration, forgery, replay, bad messages, queries, pushed
  * updates, persistence across a restart and across a SIGKILL right after
- * an acknowledgement. */
+ * an acknowledgement; registration datagrams (accepted and acked with the
+ * IMS's signature, retransmissions acked again, forged, replayed, tampered,
+ * oversize and foreign datagrams refused without answer, forged acks
+ * rejected). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "errbuf.h"
 #include "frame.h"
+#include "ims_dgram.h"
 #include "ims_fixture.h"
 #include "ims_sign.h"
 #include "sock.h"
@@ -347,6 +355,151 @@ static void test_limits(fixture *fx)
     ims_client_close(b);
 }
 
+
+/* A UDP socket connected to the fixture's server. */
+static int udp_to(const fixture *fx)
+{
+    struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)atoi(fx->port)) };
+    inet_pton(AF_INET6, "::1", &dst.sin6_addr);
+    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Send buf, wait up to ms for one answer into ans.  Its length, or 0. */
+static size_t udp_ask(int fd, const uint8_t *buf, size_t len, uint8_t *ans, size_t cap, int ms)
+{
+    if (send(fd, buf, len, 0) != (ssize_t)len)
+        return 0;
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    if (poll(&p, 1, ms) != 1)
+        return 0;
+    ssize_t n = recv(fd, ans, cap, MSG_DONTWAIT);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static uint64_t stored_seq(fixture *fx)
+{
+    ims_client *c = fx_client(fx);
+    ims_mapping q;
+    int known = 0;
+    uint64_t seq = c && query(c, HOA, &q, &known) == 0 && known ? q.seq : 0;
+    ims_client_close(c);
+    return seq;
+}
+
+static void test_dgram(fixture *fx, EVP_PKEY *key, EVP_PKEY *evil, EVP_PKEY *ack_key,
+                       const uint8_t ack_pub[IMS_PUBKEY_LEN])
+{
+    char err[ROAM_ERR_MAX];
+    int fd = udp_to(fx);
+    tap_ok(fd >= 0, "UDP socket to the IMS's port");
+    uint64_t base = stored_seq(fx) + 100;
+    ims_mapping p = { .seq = base, .n = 2 };
+    memcpy(p.hoa, HOA, 16);
+    memcpy(p.b[0].moa, MOA_B, 16);
+    p.b[0].state = IMS_ACTIVE;
+    memcpy(p.b[1].moa, MOA_A, 16);
+    p.b[1].state = IMS_STANDBY;
+    uint8_t d[IMS_DGRAM_MAX], ans[IMS_DGRAM_MAX + 1];
+    size_t dn = ims_dgram_register(key, HOA, p.seq, p.b, p.n, d, err, sizeof err);
+    size_t an = dn ? udp_ask(fd, d, dn, ans, sizeof ans, 2000) : 0;
+    tap_ok(an > 0 && ims_dgram_ack_ok(ans, an, ack_pub, &p, err, sizeof err) == 1,
+           "registration datagram stored and acknowledged with the IMS's signature (%s)",
+           an ? "ack" : err);
+    tap_ok(stored_seq(fx) == base, "the IMS holds the datagram's sequence number");
+    an = udp_ask(fd, d, dn, ans, sizeof ans, 2000);
+    tap_ok(an > 0 && ims_dgram_ack_ok(ans, an, ack_pub, &p, err, sizeof err) == 1 &&
+           stored_seq(fx) == base, "a retransmission is acknowledged again, nothing changes");
+
+    /* Acknowledgements the mobile node must not believe. */
+    uint8_t evil_pub[IMS_PUBKEY_LEN];
+    uint8_t f[IMS_DGRAM_MAX];
+    size_t fn = ims_dgram_ack(evil, &p, f, err, sizeof err);
+    tap_ok(ims_key_raw_public(evil, evil_pub) == 0 && fn > 0 &&
+           ims_dgram_ack_ok(f, fn, ack_pub, &p, err, sizeof err) == 0,
+           "an ack signed by another key is rejected (%s)", err);
+    ims_mapping other = p;
+    other.seq = base + 1;
+    fn = ims_dgram_ack(ack_key, &other, f, err, sizeof err);
+    tap_ok(fn > 0 && ims_dgram_ack_ok(f, fn, ack_pub, &p, err, sizeof err) == 0,
+           "an IMS ack for another sequence number is rejected (%s)", err);
+    other = p;
+    other.b[0].state = IMS_STANDBY;
+    other.b[1].state = IMS_ACTIVE;
+    fn = ims_dgram_ack(ack_key, &other, f, err, sizeof err);
+    tap_ok(fn > 0 && ims_dgram_ack_ok(f, fn, ack_pub, &p, err, sizeof err) == 0,
+           "an IMS ack for other bindings is rejected (%s)", err);
+    Roam__Ims__V1__Ack bare = ROAM__IMS__V1__ACK__INIT;
+    bare.seq = p.seq;
+    ims_message bm = ROAM__IMS__V1__MESSAGE__INIT;
+    bm.body_case = ROAM__IMS__V1__MESSAGE__BODY_ACK;
+    bm.ack = &bare;
+    fn = ims_dgram_encode(&bm, f, err, sizeof err);
+    tap_ok(fn > 0 && ims_dgram_ack_ok(f, fn, ack_pub, &p, err, sizeof err) == 0,
+           "an unsigned ack is rejected (%s)", err);
+    fn = ims_dgram_ack(ack_key, &p, f, err, sizeof err);
+    int flipped = 1;
+    for (size_t i = 0; fn && i < fn; i++) {   /* every single-bit change of a good ack */
+        f[i] ^= 0x01;
+        if (ims_dgram_ack_ok(f, fn, ack_pub, &p, err, sizeof err) == 1)
+            flipped = 0;
+        f[i] ^= 0x01;
+    }
+    tap_ok(fn && flipped && ims_dgram_ack_ok(f, fn, ack_pub, &p, err, sizeof err) == 1,
+           "every one-bit change of a good ack is rejected");
+
+    /* Registrations the IMS must refuse, silently. */
+    ims_binding one = { .state = IMS_ACTIVE };
+    memcpy(one.moa, MOA_A, 16);
+    dn = ims_dgram_register(evil, HOA, base + 1, &one, 1, d, err, sizeof err);
+    tap_ok(dn && udp_ask(fd, d, dn, ans, sizeof ans, 300) == 0 && stored_seq(fx) == base,
+           "forged registration datagram refused without answer");
+    dn = ims_dgram_register(key, HOA, base - 1, &one, 1, d, err, sizeof err);
+    tap_ok(dn && udp_ask(fd, d, dn, ans, sizeof ans, 300) == 0 && stored_seq(fx) == base,
+           "replayed (older) registration datagram refused");
+    dn = ims_dgram_register(key, HOA, base + 2, &one, 1, d, err, sizeof err);
+    int silent = dn > 0;
+    for (size_t i = 0; silent && i < dn; i += 7) {   /* tampered anywhere */
+        d[i] ^= 0x20;
+        silent = udp_ask(fd, d, dn, ans, sizeof ans, 100) == 0;
+        d[i] ^= 0x20;
+    }
+    tap_ok(silent && stored_seq(fx) == base, "tampered registration datagrams refused");
+    static uint8_t big[IMS_DGRAM_MAX * 2];
+    memset(big, 0x0a, sizeof big);
+    memcpy(big, d, dn);
+    tap_ok(udp_ask(fd, big, sizeof big, ans, sizeof ans, 300) == 0 &&
+           udp_ask(fd, big, IMS_DGRAM_MAX + 1, ans, sizeof ans, 300) == 0 &&
+           udp_ask(fd, (const uint8_t *)"\xff\xff\xff", 3, ans, sizeof ans, 300) == 0,
+           "oversize and garbage datagrams refused");
+    Roam__Ims__V1__Query qq = ROAM__IMS__V1__QUERY__INIT;
+    qq.hoa.data = HOA;
+    qq.hoa.len = 16;
+    ims_message qm = ROAM__IMS__V1__MESSAGE__INIT;
+    qm.body_case = ROAM__IMS__V1__MESSAGE__BODY_QUERY;
+    qm.query = &qq;
+    fn = ims_dgram_encode(&qm, f, err, sizeof err);
+    tap_ok(fn && udp_ask(fd, f, fn, ans, sizeof ans, 300) == 0, "a query datagram gets no answer");
+    uint8_t unk[16];
+    ims_addr_parse("2001:db8:d::99", unk);
+    dn = ims_dgram_register(key, unk, base + 3, &one, 1, d, err, sizeof err);
+    tap_ok(dn && udp_ask(fd, d, dn, ans, sizeof ans, 300) == 0,
+           "registration datagram for an unknown HoA refused");
+
+    /* Still serving, and what was stored is right. */
+    p.seq = base + 4;
+    p.n = 1;
+    dn = ims_dgram_register(key, HOA, p.seq, p.b, p.n, d, err, sizeof err);
+    an = dn ? udp_ask(fd, d, dn, ans, sizeof ans, 2000) : 0;
+    tap_ok(an && ims_dgram_ack_ok(ans, an, ack_pub, &p, err, sizeof err) == 1 &&
+           stored_seq(fx) == base + 4, "afterwards a good datagram is acknowledged");
+    close(fd);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -368,6 +521,14 @@ int main(void)
     EVP_PKEY *evil = ims_key_load_private(epriv, err, sizeof err);
     uint8_t raw[IMS_PUBKEY_LEN];
     tap_ok(key && evil && ims_key_load_public(pub, raw, err, sizeof err) == 0, "keys load");
+    char apub[300];
+    uint8_t ack_raw[IMS_PUBKEY_LEN];
+    fx_path(&fx, "ims-ack.key", fx.ack_key, sizeof fx.ack_key);
+    fx_path(&fx, "ims-ack.pub", apub, sizeof apub);
+    EVP_PKEY *ack_key = ims_key_generate(fx.ack_key, apub, err, sizeof err) == 0
+                            ? ims_key_load_private(fx.ack_key, err, sizeof err) : NULL;
+    tap_ok(ack_key && ims_key_load_public(apub, ack_raw, err, sizeof err) == 0,
+           "IMS acknowledgement key pair");
 
     tap_ok(fx_start(&fx, 0) == 0, "server started on port %s", fx.port);
     tap_ok(ims_store_enroll(fx.store, HOA, raw, err, sizeof err) == 0, "HoA enrolled");
@@ -382,9 +543,11 @@ int main(void)
     test_restart(&fx, key);
     test_crash(&fx, key);
     test_limits(&fx);
+    test_dgram(&fx, key, evil, ack_key, ack_raw);
 
     EVP_PKEY_free(key);
     EVP_PKEY_free(evil);
+    EVP_PKEY_free(ack_key);
     fx_done(&fx);
     return tap_done();
 }
