@@ -28,7 +28,8 @@ int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *po
 }
 
 /* Decoding is dominated by decompression and subgroup checks, which are
- * independent per element: they run as one item list on two threads
+ * independent per element (the ciphertext is public, so the variable-time
+ * subgroup tests apply): they run as one item list on two threads
  * (par.h).  Item 0 is ct' (GT), items 1..tau+1 are ct1 and ct2_t (G2),
  * item tau + 2 + i is ct3_i (G1). */
 typedef struct {
@@ -45,10 +46,10 @@ static int decode_items(void *arg, size_t from, size_t to)
         if (k == 0)
             rc = gt_from_bytes(&j->out->ctp, j->gt, GT_BYTES);
         else if (k < tau + 2)
-            rc = g2_from_bytes(k == 1 ? &j->out->ct1 : &j->out->ct2[k - 2],
+            rc = g2_from_bytes_vartime(k == 1 ? &j->out->ct1 : &j->out->ct2[k - 2],
                                j->g2 + G2_COMPRESSED_BYTES * (k - 1), G2_COMPRESSED_BYTES, 0);
         else
-            rc = g1_from_bytes(&j->out->ct3[k - tau - 2],
+            rc = g1_from_bytes_vartime(&j->out->ct3[k - tau - 2],
                                j->g1 + G1_COMPRESSED_BYTES * (k - tau - 2), G1_COMPRESSED_BYTES, 0);
         if (rc != BLS_OK)
             return KEM_ERR_FORMAT;

@@ -290,6 +290,137 @@ uint64_t C(is_in_subgroup)(const PT *p)
     return C(equal)(&e, &m);
 }
 
+/* --- variable-time membership test for public points ---------------------- */
+
+/* Jacobian coordinates (x = X/Z^2, y = Y/Z^3, Z = 0 the identity): doubling
+ * costs 2M + 5S against about 6M + 2S + a b3 product and many more additions
+ * for the complete projective formula, and the test is almost all doublings.
+ * Only for public points: the formulas below branch on exceptional cases. */
+typedef struct {
+    FE x, y, z;
+} C(jac_t);
+
+/* dbl-2009-l (a = 0).  Z3 = 2 Y Z, so the identity and points of order 2
+ * give Z3 = 0, the identity, as they should. */
+static void C(jac_dbl_vartime)(C(jac_t) *r, const C(jac_t) *p)
+{
+    FE a, b, c, d, e, f, t;
+    F(sqr)(&a, &p->x);
+    F(sqr)(&b, &p->y);
+    F(sqr)(&c, &b);
+    F(add)(&d, &p->x, &b);
+    F(sqr)(&d, &d);
+    F(sub)(&d, &d, &a);
+    F(sub)(&d, &d, &c);
+    F(dbl)(&d, &d);
+    F(dbl)(&e, &a);
+    F(add)(&e, &e, &a);
+    F(sqr)(&f, &e);
+    F(mul)(&r->z, &p->y, &p->z);
+    F(dbl)(&r->z, &r->z);
+    F(dbl)(&t, &d);
+    F(sub)(&r->x, &f, &t);
+    F(sub)(&t, &d, &r->x);
+    F(mul)(&t, &e, &t);
+    F(dbl)(&c, &c);
+    F(dbl)(&c, &c);
+    F(dbl)(&c, &c);
+    F(sub)(&r->y, &t, &c);
+}
+
+/* add-1998-cmo-2 with the exceptional cases (an identity operand, P = Q,
+ * P = -Q) decided by branches: points outside the subgroup can have small
+ * order, so the chain below can meet them. */
+static void C(jac_add_vartime)(C(jac_t) *r, const C(jac_t) *p, const C(jac_t) *q)
+{
+    if (F(is_zero)(&p->z)) {
+        *r = *q;
+        return;
+    }
+    if (F(is_zero)(&q->z)) {
+        *r = *p;
+        return;
+    }
+    FE z1z1, z2z2, u1, u2, s1, s2, h, rr, hh, hhh, v, t;
+    F(sqr)(&z1z1, &p->z);
+    F(sqr)(&z2z2, &q->z);
+    F(mul)(&u1, &p->x, &z2z2);
+    F(mul)(&u2, &q->x, &z1z1);
+    F(mul)(&s1, &p->y, &q->z);
+    F(mul)(&s1, &s1, &z2z2);
+    F(mul)(&s2, &q->y, &p->z);
+    F(mul)(&s2, &s2, &z1z1);
+    F(sub)(&h, &u2, &u1);
+    F(sub)(&rr, &s2, &s1);
+    if (F(is_zero)(&h)) {
+        if (F(is_zero)(&rr)) {
+            C(jac_dbl_vartime)(r, p);
+        } else {
+            r->x = FE_ONE_C;
+            r->y = FE_ONE_C;
+            r->z = FE_ZERO_C;
+        }
+        return;
+    }
+    F(sqr)(&hh, &h);
+    F(mul)(&hhh, &h, &hh);
+    F(mul)(&v, &u1, &hh);
+    F(mul)(&r->z, &p->z, &q->z);
+    F(mul)(&r->z, &r->z, &h);
+    F(sqr)(&r->x, &rr);
+    F(sub)(&r->x, &r->x, &hhh);
+    F(sub)(&r->x, &r->x, &v);
+    F(sub)(&r->x, &r->x, &v);
+    F(sub)(&t, &v, &r->x);
+    F(mul)(&t, &t, &rr);
+    F(mul)(&s1, &s1, &hhh);
+    F(sub)(&r->y, &t, &s1);
+}
+
+/* The same chain as C(mul_abs_x), in Jacobian coordinates. */
+static void C(jac_mul_abs_x_vartime)(C(jac_t) *r, const C(jac_t) *p)
+{
+    C(jac_t) acc = *p, base = *p;
+    for (int i = 62; i >= 0; i--) {
+        C(jac_dbl_vartime)(&acc, &acc);
+        if ((C(abs_x) >> i) & 1)
+            C(jac_add_vartime)(&acc, &acc, &base);
+    }
+    *r = acc;
+}
+
+/* Same test and same answer as C(is_in_subgroup) for every point (the
+ * Jacobian arithmetic is exact, exceptional cases included); the time
+ * depends on the point, so it is only for public points (decoded
+ * ciphertexts). */
+uint64_t C(is_in_subgroup_vartime)(const PT *p)
+{
+    /* Homogeneous (X, Y, Z) is Jacobian (X Z, Y Z^2, Z). */
+    C(jac_t) m;
+    PT e;
+    FE z2, l, rt;
+    F(mul)(&m.x, &p->x, &p->z);
+    F(sqr)(&z2, &p->z);
+    F(mul)(&m.y, &p->y, &z2);
+    m.z = p->z;
+    for (int i = 0; i < ENDO_X_POWER; i++)
+        C(jac_mul_abs_x_vartime)(&m, &m);
+    C(endo)(&e, p);
+    /* e = (ex/ez, ey/ez) against m = (X/Z^2, Y/Z^3). */
+    uint64_t ie = F(is_zero)(&e.z), im = F(is_zero)(&m.z);
+    if (ie | im)
+        return ie & im;
+    F(sqr)(&z2, &m.z);
+    F(mul)(&l, &m.x, &e.z);
+    F(mul)(&rt, &e.x, &z2);
+    if (!F(equal)(&l, &rt))
+        return 0;
+    F(mul)(&z2, &z2, &m.z);
+    F(mul)(&l, &m.y, &e.z);
+    F(mul)(&rt, &e.y, &z2);
+    return F(equal)(&l, &rt);
+}
+
 /* --- constant-time scalar multiplication ---------------------------------- */
 
 /* tab[i] := [i+1]P for i < n; doubling where it can. */

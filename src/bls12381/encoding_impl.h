@@ -47,18 +47,43 @@ static uint64_t G_OP(enc_in_subgroup)(const void *a)
     return G_OP(is_in_subgroup)(&p);
 }
 
+static uint64_t G_OP(enc_in_subgroup_vartime)(const void *a)
+{
+    G_OP(t) p;
+
+    G_OP(from_affine)(&p, a);
+    return G_OP(is_in_subgroup_vartime)(&p);
+}
+
 static const struct curve_ops G_OP(enc_ops) = {
     G_FE_BYTES, G_OP(enc_fe_read), G_OP(enc_fe_write), G_OP(enc_is_largest), G_OP(enc_y_from_x),
     G_OP(enc_on_curve), G_OP(enc_in_subgroup),
 };
 
-int G_OP(from_bytes)(G_OP(affine_t) *out, const uint8_t *in, size_t len, int allow_identity)
+/* Identical checks; only the subgroup test's timing depends on the point. */
+static const struct curve_ops G_OP(enc_ops_vartime) = {
+    G_FE_BYTES, G_OP(enc_fe_read), G_OP(enc_fe_write), G_OP(enc_is_largest), G_OP(enc_y_from_x),
+    G_OP(enc_on_curve), G_OP(enc_in_subgroup_vartime),
+};
+
+static int G_OP(from_bytes_with)(const struct curve_ops *ops, G_OP(affine_t) *out,
+                                 const uint8_t *in, size_t len, int allow_identity)
 {
     if (out == NULL)
         return BLS_ERR_ARGUMENT;
-    return decode(&G_OP(enc_ops),
-                  &(struct point_ref){ out, sizeof *out, &out->x, &out->y, &out->infinity },
+    return decode(ops, &(struct point_ref){ out, sizeof *out, &out->x, &out->y, &out->infinity },
                   in, len, allow_identity);
+}
+
+int G_OP(from_bytes)(G_OP(affine_t) *out, const uint8_t *in, size_t len, int allow_identity)
+{
+    return G_OP(from_bytes_with)(&G_OP(enc_ops), out, in, len, allow_identity);
+}
+
+int G_OP(from_bytes_vartime)(G_OP(affine_t) *out, const uint8_t *in, size_t len,
+                             int allow_identity)
+{
+    return G_OP(from_bytes_with)(&G_OP(enc_ops_vartime), out, in, len, allow_identity);
 }
 
 void G_OP(to_compressed)(uint8_t out[G_COMPRESSED_BYTES], const G_OP(affine_t) *p)

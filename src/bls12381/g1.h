@@ -34,6 +34,7 @@ uint64_t g1_is_identity(const g1_t *p);
 uint64_t g1_equal(const g1_t *a, const g1_t *b);
 uint64_t g1_affine_is_on_curve(const g1_affine_t *a);           /* identity counts as on the curve */
 uint64_t g1_is_in_subgroup(const g1_t *p);                      /* endomorphism check, constant time */
+uint64_t g1_is_in_subgroup_vartime(const g1_t *p);              /* same answer; public points only */
 void g1_clear_cofactor(g1_t *r, const g1_t *p);                 /* RFC 9380: [h_eff]P, h_eff = 1 - x */
 /* Many points to affine with one inversion; public points only. */
 void g1_batch_to_affine_vartime(g1_affine_t *r, const g1_t *p, size_t n);

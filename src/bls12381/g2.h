@@ -28,6 +28,7 @@ uint64_t g2_is_identity(const g2_t *p);
 uint64_t g2_equal(const g2_t *a, const g2_t *b);
 uint64_t g2_affine_is_on_curve(const g2_affine_t *a);           /* identity counts as on the curve */
 uint64_t g2_is_in_subgroup(const g2_t *p);                      /* endomorphism check, constant time */
+uint64_t g2_is_in_subgroup_vartime(const g2_t *p);              /* same answer; public points only */
 void g2_clear_cofactor(g2_t *r, const g2_t *p);                 /* RFC 9380 h_eff, via psi (Budroni-Pintore) */
 void g2_psi(g2_t *r, const g2_t *p);                            /* untwist-Frobenius-twist endomorphism */
 /* Many points to affine with one inversion; public points only. */

@@ -117,6 +117,7 @@ static void test_group_law(void)
 
     tap_ok(G(affine_is_on_curve)(&GEN_AFFINE) == 1, GNAME " generator on curve");
     tap_ok(G(is_in_subgroup)(&g) == 1, GNAME " generator in subgroup");
+    tap_ok(G(is_in_subgroup_vartime)(&g) == 1, GNAME " generator in subgroup (vartime)");
     tap_ok(affine_equal(&a, &GEN_AFFINE) && a.infinity == 0, GNAME " to_affine(generator)");
     tap_ok(G(is_identity)(&o) == 1 && G(is_identity)(&g) == 0, GNAME " is_identity");
     G(to_affine)(&oa, &o);
@@ -125,6 +126,7 @@ static void test_group_law(void)
     tap_ok(G(is_identity)(&t) == 1, GNAME " from_affine(infinity) = O");
     tap_ok(G(affine_is_on_curve)(&oa) == 1, GNAME " infinity counts as on the curve");
     tap_ok(G(is_in_subgroup)(&o) == 1, GNAME " O in subgroup");
+    tap_ok(G(is_in_subgroup_vartime)(&o) == 1, GNAME " O in subgroup (vartime)");
 
     {
         AFF bad = GEN_AFFINE;
@@ -219,6 +221,7 @@ static void test_scalars(void)
         G(mul_limbs_vartime)(&v, &t, al, 4);
         tap_ok(G(equal)(&u, &v) == 1, GNAME " mul_limbs_vartime agrees (%d)", i);
         tap_ok(G(is_in_subgroup)(&u) == 1, GNAME " [ab]G in subgroup (%d)", i);
+        tap_ok(G(is_in_subgroup_vartime)(&u) == 1, GNAME " [ab]G in subgroup, vartime (%d)", i);
     }
     /* Distributivity: [a]G + [b]G = [a+b]G. */
     fr_random(&a);
@@ -334,6 +337,29 @@ static int point_outside_subgroup(PT *p)
     return 0;
 }
 
+/* The variable-time subgroup test must give the constant-time answer for
+ * every point: the multiples [k]T of a small-order point T (their doubling
+ * chains meet the exceptional cases P = Q, P = -Q and O), and [k]T + [j]P,
+ * in projective form with Z != 1 so the coordinate conversion is exercised. */
+static void test_vartime_agrees_on_multiples(const PT *t, const PT *p)
+{
+    PT m, q;
+    int agree = 1, members = 0;
+    G(set_identity)(&m);
+    for (int k = 0; k < 24; k++) {
+        uint64_t ct = G(is_in_subgroup)(&m);
+        agree &= ct == G(is_in_subgroup_vartime)(&m);
+        members += (int)ct;
+        G(add)(&q, &m, p);
+        agree &= G(is_in_subgroup)(&q) == G(is_in_subgroup_vartime)(&q);
+        G(dbl)(&q, &q);
+        agree &= G(is_in_subgroup)(&q) == G(is_in_subgroup_vartime)(&q);
+        G(add)(&m, &m, t);
+    }
+    tap_ok(agree, GNAME " is_in_subgroup_vartime agrees on small-order multiples and sums");
+    tap_ok(members > 0 && members < 24, GNAME " those include members (O) and non-members");
+}
+
 static void test_subgroup_and_cofactor(void)
 {
     PT p, t, u, g;
@@ -346,16 +372,22 @@ static void test_subgroup_and_cofactor(void)
     G(mul_limbs_vartime)(&t, &p, R_LIMBS, 4);
     tap_ok(G(is_identity)(&t) == 0, GNAME " [r]P != O: P is outside the subgroup");
     tap_ok(G(is_in_subgroup)(&p) == 0, GNAME " is_in_subgroup rejects P");
+    tap_ok(G(is_in_subgroup_vartime)(&p) == 0, GNAME " is_in_subgroup_vartime rejects P");
     /* Also a point of small order only: [r]P has no G component. */
     tap_ok(G(is_in_subgroup)(&t) == 0, GNAME " is_in_subgroup rejects [r]P (cofactor part)");
+    tap_ok(G(is_in_subgroup_vartime)(&t) == 0,
+           GNAME " is_in_subgroup_vartime rejects [r]P (cofactor part)");
+    test_vartime_agrees_on_multiples(&t, &p);
     G(add)(&u, &p, &g);
     tap_ok(G(is_in_subgroup)(&u) == 0, GNAME " is_in_subgroup rejects P + G");
+    tap_ok(G(is_in_subgroup_vartime)(&u) == 0, GNAME " is_in_subgroup_vartime rejects P + G");
 
     G(clear_cofactor)(&t, &p);
     G(mul_limbs_vartime)(&u, &p, H_EFF, sizeof H_EFF / sizeof H_EFF[0]);
     tap_ok(G(equal)(&t, &u) == 1, GNAME " clear_cofactor(P) = [h_eff]P");
     tap_ok(G(is_identity)(&t) == 0, GNAME " clear_cofactor(P) != O");
     tap_ok(G(is_in_subgroup)(&t) == 1, GNAME " clear_cofactor(P) in subgroup");
+    tap_ok(G(is_in_subgroup_vartime)(&t) == 1, GNAME " clear_cofactor(P) in subgroup (vartime)");
     G(mul_limbs_vartime)(&u, &t, R_LIMBS, 4);
     tap_ok(G(is_identity)(&u) == 1, GNAME " [r] clear_cofactor(P) = O");
     G(clear_cofactor)(&t, &g);
