@@ -119,10 +119,12 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
     return rc;
 }
 
-/* Decrypt's Miller loop on two threads (par.h): item 0 runs the plain pairs
- * (the ciphertext's G2 elements, whose lines are computed on the fly),
- * item 1 the key's prepared pair; the product of the two partial loops is
- * the joint loop, so only the shared squarings are done twice. */
+/* Decrypt's Miller loop on two threads (par.h): item 0 runs the pairs
+ * (P_t, ct2_t), item 1 (sk1, ct1) next to the key's prepared pair (a
+ * prepared pair costs about half a plain one, whose lines are computed on
+ * the fly, so this balances the usual tau = 1 case best); the product of
+ * the two partial loops is the joint loop, so only the shared squarings are
+ * done twice. */
 typedef struct {
     const g1_affine_t *p, *pp;
     const g2_affine_t *q;
@@ -136,9 +138,9 @@ static int miller_items(void *arg, size_t from, size_t to)
     miller_job_t *j = arg;
     for (size_t k = from; k < to; k++) {
         if (k == 0)
-            bls_miller_loop_mixed(&j->f[0], j->p, j->q, j->n, NULL, NULL, 0);
+            bls_miller_loop_mixed(&j->f[0], j->p + 1, j->q + 1, j->n - 1, NULL, NULL, 0);
         else
-            bls_miller_loop_mixed(&j->f[1], NULL, NULL, 0, j->pp, j->qp, 1);
+            bls_miller_loop_mixed(&j->f[1], j->p, j->q, 1, j->pp, j->qp, 1);
     }
     return FABEO_OK;
 }
@@ -227,7 +229,7 @@ int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
     }
     fp12_t f;
     gt_t z;
-    miller_job_t job;
+    miller_job_t job;   /* n >= 1: p[0] = sk1 */
     job.p = p;
     job.q = q;
     job.n = n;
