@@ -15,5 +15,9 @@
  * indexed by its own range.  Returns 0 if every call returned 0, else the
  * first nonzero result (the first half's if both failed). */
 int par_for2(size_t n, size_t min_n, int (*fn)(void *ctx, size_t from, size_t to), void *ctx);
+/* par_for2 with the helper thread's share [0, split) chosen by the caller
+ * (split <= n), for item lists whose costs are uneven. */
+int par_for2_at(size_t n, size_t split, size_t min_n,
+                int (*fn)(void *ctx, size_t from, size_t to), void *ctx);
 
 #endif

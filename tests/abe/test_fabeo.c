@@ -4,6 +4,7 @@
  * Encrypt is deterministic in its coins, and the prepared tables do not
  * change the ciphertext. */
 #include "encoding.h"
+#include "par.h"
 #include "tap.h"
 #include "test_kem_util.h"
 
@@ -53,8 +54,40 @@ out:
     free(c2);
 }
 
+/* par_for2_at: every item exactly once for any split, results propagated. */
+static int mark_items(void *ctx, size_t from, size_t to)
+{
+    unsigned *hits = ctx;
+    for (size_t k = from; k < to; k++)
+        hits[k]++;
+    return 0;
+}
+
+static int fail_from_5(void *ctx, size_t from, size_t to)
+{
+    (void)ctx;
+    return to > 5 && from <= 5 ? 7 : 0;
+}
+
+static void test_par_for2_at(void)
+{
+    enum { N = 12 };
+    int ok = 1;
+    for (size_t split = 0; split <= N; split++) {
+        unsigned hits[N] = {0};
+        ok &= par_for2_at(N, split, 2, mark_items, hits) == 0;
+        for (size_t k = 0; k < N; k++)
+            ok &= hits[k] == 1;
+    }
+    tap_ok(ok, "par_for2_at covers every item once for every split");
+    tap_ok(par_for2_at(N, 3, 2, fail_from_5, NULL) == 7 &&
+               par_for2_at(N, 9, 2, fail_from_5, NULL) == 7,
+           "par_for2_at returns a half's failure");
+}
+
 int main(void)
 {
+    test_par_for2_at();
     mpk = tk_alloc(sizeof *mpk);
     if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK, "setup"))
         return tap_done();
