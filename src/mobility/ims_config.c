@@ -7,31 +7,13 @@
 
 #include <ini.h>
 
+#include "cfg_value.h"
 #include "errbuf.h"
 
 typedef struct load_state {
     ims_config *c;
     char err[ROAM_ERR_MAX];
 } load_state;
-
-static int copy(char *dst, size_t cap, const char *v)
-{
-    size_t n = strlen(v);
-    if (n >= cap)
-        return -1;
-    memcpy(dst, v, n + 1);
-    return 0;
-}
-
-static int parse_int(const char *v, long lo, long hi, long *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
-        return -1;
-    *out = x;
-    return 0;
-}
 
 static int on_key(void *user, const char *sec, const char *name, const char *v)
 {
@@ -51,44 +33,44 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
         ims_enroll_entry *e = &c->enroll[c->n_enroll];
         char buf[IMS_CFG_PATH_MAX + 64];
         char *save = NULL, *hoa = NULL, *file = NULL;
-        bad = copy(buf, sizeof buf, v) < 0;
+        bad = cfg_copy(buf, sizeof buf, v) < 0;
         if (!bad) {
             hoa = strtok_r(buf, " \t", &save);
             file = strtok_r(NULL, " \t", &save);
         }
         bad = bad || !hoa || !file || strtok_r(NULL, " \t", &save) ||
               ims_addr_parse(hoa, e->hoa) < 0 || ims_addr_check(e->hoa, "HoA", NULL, 0) < 0 ||
-              copy(e->pubkey, sizeof e->pubkey, file) < 0;
+              cfg_copy(e->pubkey, sizeof e->pubkey, file) < 0;
         if (!bad)
             c->n_enroll++;
     } else if (IS("listen")) {
-        bad = copy(c->listen, sizeof c->listen, v) < 0;
+        bad = cfg_copy(c->listen, sizeof c->listen, v) < 0;
     } else if (IS("port")) {
-        bad = parse_int(v, 0, 65535, &x) < 0 || copy(c->port, sizeof c->port, v) < 0;
+        bad = cfg_long(v, 0, 65535, &x) < 0 || cfg_copy(c->port, sizeof c->port, v) < 0;
     } else if (IS("cert")) {
-        bad = copy(c->cert, sizeof c->cert, v) < 0;
+        bad = cfg_copy(c->cert, sizeof c->cert, v) < 0;
     } else if (IS("key")) {
-        bad = copy(c->key, sizeof c->key, v) < 0;
+        bad = cfg_copy(c->key, sizeof c->key, v) < 0;
     } else if (IS("client_ca")) {
-        bad = copy(c->client_ca, sizeof c->client_ca, v) < 0;
+        bad = cfg_copy(c->client_ca, sizeof c->client_ca, v) < 0;
     } else if (IS("ack_key")) {
-        bad = copy(c->ack_key, sizeof c->ack_key, v) < 0;
+        bad = cfg_copy(c->ack_key, sizeof c->ack_key, v) < 0;
     } else if (IS("database")) {
-        bad = copy(c->database, sizeof c->database, v) < 0;
+        bad = cfg_copy(c->database, sizeof c->database, v) < 0;
     } else if (IS("max_connections")) {
-        bad = parse_int(v, 1, 65536, &x) < 0;
+        bad = cfg_long(v, 1, 65536, &x) < 0;
         s->max_connections = (int)x;
     } else if (IS("max_subscriptions")) {
-        bad = parse_int(v, 1, 4096, &x) < 0;
+        bad = cfg_long(v, 1, 4096, &x) < 0;
         s->max_subscriptions = (int)x;
     } else if (IS("handshake_timeout_ms")) {
-        bad = parse_int(v, 100, 60000, &x) < 0;
+        bad = cfg_long(v, 100, 60000, &x) < 0;
         s->handshake_timeout_ms = (int)x;
     } else if (IS("output_buffer")) {
-        bad = parse_int(v, IMS_FRAME_MAX + 4, 16 << 20, &x) < 0;
+        bad = cfg_long(v, IMS_FRAME_MAX + 4, 16 << 20, &x) < 0;
         s->output_buffer = (size_t)x;
     } else if (IS("log_level")) {
-        bad = parse_int(v, 0, 2, &x) < 0;
+        bad = cfg_long(v, 0, 2, &x) < 0;
         c->log_level = (int)x;
     } else {
         snprintf(st->err, sizeof st->err, "unknown key [%s] %s", sec, name);

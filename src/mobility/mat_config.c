@@ -7,6 +7,7 @@
 
 #include <ini.h>
 
+#include "cfg_value.h"
 #include "errbuf.h"
 
 typedef struct load_state {
@@ -14,30 +15,11 @@ typedef struct load_state {
     char err[ROAM_ERR_MAX];
 } load_state;
 
-static int copy(char *dst, size_t cap, const char *v)
-{
-    size_t n = strlen(v);
-    if (n >= cap)
-        return -1;
-    memcpy(dst, v, n + 1);
-    return 0;
-}
-
-static int parse_int(const char *v, int lo, int hi, int *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
-        return -1;
-    *out = (int)x;
-    return 0;
-}
-
 /* Space- or comma-separated address list. */
 static int parse_addrs(const char *v, uint8_t (*out)[IMS_ADDR_LEN], size_t max, size_t *n)
 {
     char buf[4096];
-    if (copy(buf, sizeof buf, v) < 0)
+    if (cfg_copy(buf, sizeof buf, v) < 0)
         return -1;
     *n = 0;
     for (char *save = NULL, *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
@@ -64,45 +46,45 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
             bad = 1;
     } else if (IS("agent", "table")) {
         mat_table t;
-        bad = mat_table_init(&t, MAT_MOBILE, v, NULL, 0) < 0 || copy(c->table, sizeof c->table, v);
+        bad = mat_table_init(&t, MAT_MOBILE, v, NULL, 0) < 0 || cfg_copy(c->table, sizeof c->table, v);
     } else if (IS("agent", "nice")) {
-        bad = parse_int(v, -20, 19, &c->nice) < 0;
+        bad = cfg_int(v, -20, 19, &c->nice) < 0;
     } else if (IS("agent", "log_level")) {
-        bad = parse_int(v, 0, 2, &c->log_level) < 0;
+        bad = cfg_int(v, 0, 2, &c->log_level) < 0;
     } else if (IS("ims", "address")) {
-        bad = copy(c->ims_address, sizeof c->ims_address, v) < 0 || !*v;
+        bad = cfg_copy(c->ims_address, sizeof c->ims_address, v) < 0 || !*v;
     } else if (IS("ims", "port")) {
         int p;
-        bad = parse_int(v, 1, 65535, &p) < 0 || copy(c->ims_port, sizeof c->ims_port, v) < 0;
+        bad = cfg_int(v, 1, 65535, &p) < 0 || cfg_copy(c->ims_port, sizeof c->ims_port, v) < 0;
     } else if (IS("ims", "server_name")) {
-        bad = copy(c->ims_server_name, sizeof c->ims_server_name, v) < 0;
+        bad = cfg_copy(c->ims_server_name, sizeof c->ims_server_name, v) < 0;
     } else if (IS("ims", "ca")) {
-        bad = copy(c->ims_ca, sizeof c->ims_ca, v) < 0;
+        bad = cfg_copy(c->ims_ca, sizeof c->ims_ca, v) < 0;
     } else if (IS("ims", "cert")) {
-        bad = copy(c->ims_cert, sizeof c->ims_cert, v) < 0;
+        bad = cfg_copy(c->ims_cert, sizeof c->ims_cert, v) < 0;
     } else if (IS("ims", "key")) {
-        bad = copy(c->ims_key, sizeof c->ims_key, v) < 0;
+        bad = cfg_copy(c->ims_key, sizeof c->ims_key, v) < 0;
     } else if (IS("ims", "ack_pubkey")) {
-        bad = copy(c->ims_ack_pubkey, sizeof c->ims_ack_pubkey, v) < 0;
+        bad = cfg_copy(c->ims_ack_pubkey, sizeof c->ims_ack_pubkey, v) < 0;
     } else if (IS("ims", "connect_timeout_ms")) {
-        bad = parse_int(v, 100, 60000, &c->connect_timeout_ms) < 0;
+        bad = cfg_int(v, 100, 60000, &c->connect_timeout_ms) < 0;
     } else if (IS("ims", "retry_max_ms")) {
-        bad = parse_int(v, 100, 600000, &c->retry_max_ms) < 0;
+        bad = cfg_int(v, 100, 600000, &c->retry_max_ms) < 0;
     } else if (IS("mobile", "hoa")) {
         bad = ims_addr_parse(v, c->hoa) < 0 || ims_addr_check(c->hoa, "hoa", NULL, 0) < 0;
         c->have_hoa = !bad;
     } else if (IS("mobile", "hoa_device")) {
-        bad = copy(c->hoa_device, sizeof c->hoa_device, v) < 0;
+        bad = cfg_copy(c->hoa_device, sizeof c->hoa_device, v) < 0;
     } else if (IS("mobile", "key")) {
-        bad = copy(c->key, sizeof c->key, v) < 0;
+        bad = cfg_copy(c->key, sizeof c->key, v) < 0;
     } else if (IS("mobile", "interfaces")) {
         char buf[256];
-        bad = copy(buf, sizeof buf, v) < 0;
+        bad = cfg_copy(buf, sizeof buf, v) < 0;
         c->n_ifaces = 0;
         for (char *save = NULL, *t = bad ? NULL : strtok_r(buf, " ,\t", &save); t && !bad;
              t = strtok_r(NULL, " ,\t", &save))
             bad = c->n_ifaces == MAT_MAX_IFACES ||
-                  copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0;
+                  cfg_copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0;
     } else if (IS("mobile", "bypass")) {
         bad = parse_addrs(v, c->bypass, MAT_MAX_BYPASS - 4, &c->n_bypass) < 0;
     } else if (IS("correspondent", "hoas")) {
