@@ -21,7 +21,7 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
     ims_config *c = st->c;
     ims_server_config *s = &c->server;
     long x = 0;
-    int bad = 0;
+    int bad = 0, known = 1;
 #define IS(k) (strcmp(sec, "ims") == 0 && strcmp(name, k) == 0)
     if (strcmp(sec, "enroll") == 0) {
         if (c->n_enroll == IMS_CFG_ENROLL_MAX) {
@@ -73,15 +73,10 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
         bad = cfg_long(v, 0, 2, &x) < 0;
         c->log_level = (int)x;
     } else {
-        snprintf(st->err, sizeof st->err, "unknown key [%s] %s", sec, name);
-        return 0;
+        known = 0;
     }
 #undef IS
-    if (bad) {
-        snprintf(st->err, sizeof st->err, "bad value for [%s] %s: %.100s", sec, name, v);
-        return 0;
-    }
-    return 1;
+    return cfg_verdict(st->err, sizeof st->err, sec, name, v, known, bad);
 }
 
 int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
@@ -98,12 +93,8 @@ int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
         return roam_errf(err, errlen, "out of memory");
     if (path) {
         load_state st = { .c = c };
-        int rc = ini_parse(path, on_key, &st);
-        if (rc < 0)
-            return roam_errf(err, errlen, "cannot read %s", path);
-        if (rc > 0)
-            return roam_errf(err, errlen, "%s line %d: %s", path, rc,
-                             st.err[0] ? st.err : "syntax error");
+        if (cfg_parse_file(path, on_key, &st, st.err, err, errlen) < 0)
+            return -1;
     }
     c->server.listen = c->listen;
     c->server.port = c->port;

@@ -35,7 +35,7 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
 {
     load_state *st = user;
     mat_config *c = st->c;
-    int bad = 0;
+    int bad = 0, known = 1;
 #define IS(s, k) (strcmp(sec, s) == 0 && strcmp(name, k) == 0)
     if (IS("agent", "mode")) {
         if (strcmp(v, "mobile") == 0)
@@ -90,15 +90,10 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
     } else if (IS("correspondent", "hoas")) {
         bad = parse_addrs(v, c->hoas, IMS_MAX_SUBSCRIBE, &c->n_hoas) < 0;
     } else {
-        snprintf(st->err, sizeof st->err, "unknown key [%s] %s", sec, name);
-        return 0;
+        known = 0;
     }
 #undef IS
-    if (bad) {
-        snprintf(st->err, sizeof st->err, "bad value for [%s] %s: %.100s", sec, name, v);
-        return 0;
-    }
-    return 1;
+    return cfg_verdict(st->err, sizeof st->err, sec, name, v, known, bad);
 }
 
 int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
@@ -113,12 +108,8 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
     c->connect_timeout_ms = 3000;
     c->retry_max_ms = 5000;
     load_state st = { .c = c };
-    int rc = ini_parse(path, on_key, &st);
-    if (rc < 0)
-        return roam_errf(err, errlen, "cannot read %s", path);
-    if (rc > 0)
-        return roam_errf(err, errlen, "%s line %d: %s", path, rc,
-                         st.err[0] ? st.err : "syntax error");
+    if (cfg_parse_file(path, on_key, &st, st.err, err, errlen) < 0)
+        return -1;
     if (!c->role)
         return roam_errf(err, errlen, "%s: [agent] mode must be mobile or correspondent", path);
     if (!c->ims_address[0])
