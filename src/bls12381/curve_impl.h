@@ -647,7 +647,6 @@ void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
     int32_t d[FB_ND];
     PT acc;
     C(fixed_base_digits)(d, k);
-    C(set_identity)(&acc);
     for (size_t i = 0; i < FB_ND; i++) {
         uint64_t neg, idx = sr_digit_abs(d[i], &neg);
         AFF a;
@@ -658,7 +657,10 @@ void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
         sr_select_ct((uint64_t *)&a, (const uint64_t *)t->t[i], AFF_WORDS, 1 << (FB_W - 1), idx);
         F(neg)(&ny, &a.y);
         F(cmov)(&a.y, &ny, neg);
-        C(add_affine)(&acc, &acc, &a);
+        if (i == 0)
+            C(from_affine)(&acc, &a); /* adding to the identity is a copy */
+        else
+            C(add_affine)(&acc, &acc, &a);
     }
     *r = acc;
     explicit_bzero(d, sizeof d);
