@@ -15,16 +15,11 @@
 #include "ct_declassify.h"
 #include "par.h"
 
-/* Encrypt is a list of independent exponentiations, split between two
- * threads (par.h).  Item 0 is ct' = A^s m (the most expensive, a GT
- * exponentiation), items 1..tau+1 are ct1 = h^s and ct2_t = h^{s'_t}, and
- * item tau + 2 + i is row i, ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}.
- * The split point balances the estimated costs (ENC_COST_*: callgrind
- * instruction counts in half rows: the GT exponentiation is about 3.5 rows,
- * a G2 one 1.4), not the item counts. */
-#define ENC_COST_GT 7u
-#define ENC_COST_G2 3u
-#define ENC_COST_ROW 2u
+/* Encrypt is a list of independent exponentiations, shared between two
+ * threads (par.h), the expensive ones first: item 0 is ct' = A^s m (a GT
+ * exponentiation, about 3.5 rows), items 1..tau+1 are ct1 = h^s and
+ * ct2_t = h^{s'_t} (G2, about 1.4 rows each), and item tau + 2 + i is row
+ * i, ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}. */
 typedef struct {
     fabeo_ct_proj_t *ct;
     const fabeo_mpk_t *mpk;
@@ -97,14 +92,7 @@ int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_
     ct->n1 = pp->n1;
     ct->tau = pp->tau;
     enc_job_t job = {ct, mpk, pp, m, v, sp};
-    size_t n = 2u + pp->tau + pp->n1, split = 0;
-    size_t total = ENC_COST_GT + ENC_COST_G2 * (1u + pp->tau) + ENC_COST_ROW * pp->n1, done = 0;
-    /* Smallest prefix with at least half the cost (n1, tau are bounded). */
-    while (split < n && 2 * done < total) {
-        done += split == 0 ? ENC_COST_GT : split < pp->tau + 2u ? ENC_COST_G2 : ENC_COST_ROW;
-        split++;
-    }
-    return par_for2_at(n, split, 8, encrypt_items, &job);
+    return par_for2(2u + pp->tau + pp->n1, 8, encrypt_items, &job);
 }
 
 int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,

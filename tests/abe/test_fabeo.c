@@ -54,7 +54,7 @@ out:
     free(c2);
 }
 
-/* par_for2_at: every item exactly once for any split, results propagated. */
+/* par_for2: every item exactly once for any count, failures propagated. */
 static int mark_items(void *ctx, size_t from, size_t to)
 {
     unsigned *hits = ctx;
@@ -63,31 +63,32 @@ static int mark_items(void *ctx, size_t from, size_t to)
     return 0;
 }
 
-static int fail_from_5(void *ctx, size_t from, size_t to)
+static int fail_at_5(void *ctx, size_t from, size_t to)
 {
     (void)ctx;
     return to > 5 && from <= 5 ? 7 : 0;
 }
 
-static void test_par_for2_at(void)
+static void test_par_for2(void)
 {
-    enum { N = 12 };
+    enum { N = 40 };
     int ok = 1;
-    for (size_t split = 0; split <= N; split++) {
+    for (size_t n = 0; n <= N; n++) {
         unsigned hits[N] = {0};
-        ok &= par_for2_at(N, split, 2, mark_items, hits) == 0;
+        ok &= par_for2(n, 2, mark_items, hits) == 0;
         for (size_t k = 0; k < N; k++)
-            ok &= hits[k] == 1;
+            ok &= hits[k] == (k < n);
     }
-    tap_ok(ok, "par_for2_at covers every item once for every split");
-    tap_ok(par_for2_at(N, 3, 2, fail_from_5, NULL) == 7 &&
-               par_for2_at(N, 9, 2, fail_from_5, NULL) == 7,
-           "par_for2_at returns a half's failure");
+    tap_ok(ok, "par_for2 covers every item once for every count");
+    ok = 1;
+    for (int rep = 0; rep < 20; rep++)
+        ok &= par_for2(12, 2, fail_at_5, NULL) == 7 && par_for2(12, 100, fail_at_5, NULL) == 7;
+    tap_ok(ok, "par_for2 returns a failed item's result");
 }
 
 int main(void)
 {
-    test_par_for2_at();
+    test_par_for2();
     mpk = tk_alloc(sizeof *mpk);
     if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK, "setup"))
         return tap_done();
