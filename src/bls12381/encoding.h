@@ -27,11 +27,17 @@ int g1_from_bytes(g1_affine_t *out, const uint8_t *in, size_t len, int allow_ide
 /* The same checks and results, with a subgroup test whose time depends on
  * the point: only for public points (ciphertexts), never for key material. */
 int g1_from_bytes_vartime(g1_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
+/* Every check of g1_from_bytes except subgroup membership (constant time):
+ * for a caller that runs g1_is_in_subgroup[_vartime] on the point itself,
+ * later or on another thread, and lets nothing computed from the point out
+ * before that test passed. */
+int g1_from_bytes_on_curve(g1_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
 void g1_to_compressed(uint8_t out[G1_COMPRESSED_BYTES], const g1_affine_t *p);
 void g1_to_uncompressed(uint8_t out[G1_UNCOMPRESSED_BYTES], const g1_affine_t *p);
 
 int g2_from_bytes(g2_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
 int g2_from_bytes_vartime(g2_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
+int g2_from_bytes_on_curve(g2_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
 void g2_to_compressed(uint8_t out[G2_COMPRESSED_BYTES], const g2_affine_t *p);
 void g2_to_uncompressed(uint8_t out[G2_UNCOMPRESSED_BYTES], const g2_affine_t *p);
 
