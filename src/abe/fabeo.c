@@ -6,6 +6,7 @@
  * only. */
 #include "fabeo.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,28 +119,45 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
     return rc;
 }
 
-/* Decrypt's Miller loop on two threads (par.h): item 0 runs the pairs
+/* Decrypt's pairing on two threads (par.h): item 0 runs the pairs
  * (P_t, ct2_t), item 1 (sk1, ct1) next to the key's prepared pair (a
  * prepared pair costs about half a plain one, whose lines are computed on
  * the fly, so this balances the usual tau = 1 case best); the product of
  * the two partial loops is the joint loop, so only the shared squarings are
- * done twice. */
+ * done twice.  Whichever thread finishes its half second also does the
+ * final exponentiation, while the other one goes on with the side items
+ * (k >= 2). */
 typedef struct {
     const g1_affine_t *p, *pp;
     const g2_affine_t *q;
     const g2_prepared_t *qp;
     size_t n;
     fp12_t f[2];
-} miller_job_t;
+    atomic_int halves_done;
+    gt_t z;   /* the pairing product */
+    const fabeo_side_t *side;
+} pairing_job_t;
 
-static int miller_items(void *arg, size_t from, size_t to)
+static int pairing_items(void *arg, size_t from, size_t to)
 {
-    miller_job_t *j = arg;
+    pairing_job_t *j = arg;
     for (size_t k = from; k < to; k++) {
+        if (k >= 2) {
+            if (j->side->fn(j->side->ctx, k - 2, k - 1) != 0)
+                return FABEO_ERR_REJECTED;
+            continue;
+        }
         if (k == 0)
             bls_miller_loop_mixed(&j->f[0], j->p + 1, j->q + 1, j->n - 1, NULL, NULL, 0);
         else
             bls_miller_loop_mixed(&j->f[1], j->p, j->q, 1, j->pp, j->qp, 1);
+        /* acq_rel: the second finisher sees the other half's f. */
+        if (atomic_fetch_add_explicit(&j->halves_done, 1, memory_order_acq_rel) == 1) {
+            fp12_t f;
+            fp12_mul(&f, &j->f[0], &j->f[1]);
+            bls_final_exp(&j->z, &f);
+            OPENSSL_cleanse(&f, sizeof f);
+        }
     }
     return FABEO_OK;
 }
@@ -171,6 +189,12 @@ static int combine_rows(g1_t *c, const fabeo_ct_t *ct, const fr_t *gamma, size_t
 
 int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
                   const fabeo_ct_t *ct)
+{
+    return fabeo_decrypt_with(m, key, pp, ct, NULL);
+}
+
+int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
+                       const fabeo_ct_t *ct, const fabeo_side_t *side)
 {
     if (m == NULL || key == NULL || pp == NULL || ct == NULL)
         return FABEO_ERR_ARGUMENT;
@@ -226,24 +250,24 @@ int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
         p[n] = aff[t];
         q[n++] = ct->ct2[t];
     }
-    fp12_t f;
-    gt_t z;
-    miller_job_t job;   /* n >= 1: p[0] = sk1 */
+    static const fabeo_side_t no_side = {NULL, NULL, 0};
+    pairing_job_t job;   /* n >= 1: p[0] = sk1 */
     job.p = p;
     job.q = q;
     job.n = n;
     job.pp = &aff[pp->tau];
     job.qp = &key->sk3_prep;
-    (void)par_for2(2, 2, miller_items, &job);   /* the items cannot fail */
-    fp12_mul(&f, &job.f[0], &job.f[1]);
-    bls_final_exp(&z, &f);
-    gt_inv(&z, &z);
-    gt_mul(m, &ct->ctp, &z);
+    atomic_init(&job.halves_done, 0);
+    job.side = side != NULL ? side : &no_side;
+    if (par_for2(2 + job.side->n, 2, pairing_items, &job) != FABEO_OK) {
+        rc = FABEO_ERR_REJECTED;   /* only side items can fail */
+    } else {
+        gt_inv(&job.z, &job.z);
+        gt_mul(m, &ct->ctp, &job.z);
+    }
     OPENSSL_cleanse(aff, sizeof aff);
     OPENSSL_cleanse(p, sizeof p);
     OPENSSL_cleanse(&job, sizeof job);
-    OPENSSL_cleanse(&f, sizeof f);
-    OPENSSL_cleanse(&z, sizeof z);
 out:
     OPENSSL_cleanse(acc, sizeof acc);
     OPENSSL_cleanse(&tmp, sizeof tmp);

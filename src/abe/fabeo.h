@@ -29,7 +29,8 @@ typedef enum {
     FABEO_ERR_NOT_SATISFIED = -3,/* the key's attributes do not satisfy the policy */
     FABEO_ERR_RNG = -4,          /* the OS CSPRNG failed */
     FABEO_ERR_INTERNAL = -5,     /* hashing or allocation failed */
-    FABEO_ERR_LIMIT = -6         /* a documented limit (FABEO_MAX_*) was exceeded */
+    FABEO_ERR_LIMIT = -6,        /* a documented limit (FABEO_MAX_*) was exceeded */
+    FABEO_ERR_REJECTED = -7      /* fabeo_decrypt_with: a side item failed */
 } fabeo_status;
 
 #define FABEO_ID_BYTES 32          /* mpk_id = SHA-256(ser_GT(A)) */
@@ -178,6 +179,21 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
  * key does not satisfy the policy. */
 int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
                   const fabeo_ct_t *ct);
+
+/* Independent work that Decrypt runs on its two threads next to the Miller
+ * loop and the final exponentiation (which one thread does alone):
+ * fn(ctx, k, k + 1) for each k < n, nonzero on failure.  The KEM passes
+ * the subgroup tests of the ciphertext rows here. */
+typedef struct {
+    int (*fn)(void *ctx, size_t from, size_t to);
+    void *ctx;
+    size_t n;
+} fabeo_side_t;
+
+/* fabeo_decrypt, with side's items (side may be NULL): FABEO_ERR_REJECTED
+ * (m unspecified) if one of them failed. */
+int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
+                       const fabeo_ct_t *ct, const fabeo_side_t *side);
 
 const char *fabeo_strerror(int code);
 

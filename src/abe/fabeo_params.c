@@ -65,6 +65,7 @@ const char *fabeo_strerror(int code)
     case FABEO_ERR_RNG: return "the random number generator failed";
     case FABEO_ERR_INTERNAL: return "internal error (hashing or memory)";
     case FABEO_ERR_LIMIT: return "a size limit was exceeded";
+    case FABEO_ERR_REJECTED: return "a check run alongside decryption failed";
     default: return "unknown error";
     }
 }

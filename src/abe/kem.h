@@ -68,6 +68,14 @@ int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *po
  * every point is canonical, in its subgroup and not the identity, ct' is in
  * GT, no trailing bytes.  KEM_ERR_FORMAT otherwise. */
 int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp);
+/* kem_ct_decode without the subgroup tests of the rows ct3_1..ct3_n1 (they
+ * are on the curve and not the identity): Decaps runs those tests with
+ * kem_ct_row_in_subgroup next to decryption, and uses nothing computed
+ * from the rows unless every test passed. */
+int kem_ct_decode_defer_rows(fabeo_ct_t *out, const uint8_t *ct, size_t len,
+                             const fabeo_policy_t *pp);
+/* 1 if row i (< ct->n1) is in G1, else 0 (variable time: public points). */
+int kem_ct_row_in_subgroup(const fabeo_ct_t *ct, size_t i);
 
 /* Writes ser(CT) of an affine ciphertext under pp. */
 int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,

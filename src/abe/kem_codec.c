@@ -35,6 +35,7 @@ int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *po
 typedef struct {
     fabeo_ct_t *out;
     const uint8_t *gt, *g2, *g1;   /* ser_GT(ct'), ct1 || ct2_.., ct3_1 || .. */
+    int defer_rows;                /* ct3_i: no subgroup test */
 } dec_job_t;
 
 static int decode_items(void *arg, size_t from, size_t to)
@@ -49,15 +50,17 @@ static int decode_items(void *arg, size_t from, size_t to)
             rc = g2_from_bytes_vartime(k == 1 ? &j->out->ct1 : &j->out->ct2[k - 2],
                                j->g2 + G2_COMPRESSED_BYTES * (k - 1), G2_COMPRESSED_BYTES, 0);
         else
-            rc = g1_from_bytes_vartime(&j->out->ct3[k - tau - 2],
-                               j->g1 + G1_COMPRESSED_BYTES * (k - tau - 2), G1_COMPRESSED_BYTES, 0);
+            rc = (j->defer_rows ? g1_from_bytes_on_curve : g1_from_bytes_vartime)(
+                &j->out->ct3[k - tau - 2], j->g1 + G1_COMPRESSED_BYTES * (k - tau - 2),
+                G1_COMPRESSED_BYTES, 0);
         if (rc != BLS_OK)
             return KEM_ERR_FORMAT;
     }
     return KEM_OK;
 }
 
-int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp)
+static int decode_ct(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp,
+                     int defer_rows)
 {
     const uint8_t *pol;
     size_t pl;
@@ -69,7 +72,7 @@ int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_po
     const uint8_t *p = pol + pl;
     if (*p++ != pp->tau)
         return KEM_ERR_FORMAT;
-    dec_job_t job = {out, NULL, p, NULL};
+    dec_job_t job = {out, NULL, p, NULL, defer_rows};
     p += (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau);
     if (((size_t)p[0] << 8 | p[1]) != pp->n1)
         return KEM_ERR_FORMAT;
@@ -83,6 +86,26 @@ int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_po
     out->n1 = pp->n1;
     return par_for2(2u + pp->tau + pp->n1, 8, decode_items, &job) == KEM_OK ? KEM_OK
                                                                            : KEM_ERR_FORMAT;
+}
+
+int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp)
+{
+    return decode_ct(out, ct, len, pp, 0);
+}
+
+int kem_ct_decode_defer_rows(fabeo_ct_t *out, const uint8_t *ct, size_t len,
+                             const fabeo_policy_t *pp)
+{
+    return decode_ct(out, ct, len, pp, 1);
+}
+
+int kem_ct_row_in_subgroup(const fabeo_ct_t *ct, size_t i)
+{
+    g1_t p;
+    if (ct == NULL || i >= ct->n1)
+        return 0;
+    g1_from_affine(&p, &ct->ct3[i]);
+    return (int)g1_is_in_subgroup_vartime(&p);
 }
 
 int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,

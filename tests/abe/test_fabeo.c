@@ -18,6 +18,42 @@ static void random_coins(fr_t *c, size_t n)
             abort();
 }
 
+/* fabeo_decrypt_with: every side item runs once and the result is
+ * fabeo_decrypt's; a failing side item gives FABEO_ERR_REJECTED. */
+enum { SIDE_N = 9 };
+
+static int count_side(void *ctx, size_t from, size_t to)
+{
+    unsigned *hits = ctx;
+    for (size_t k = from; k < to; k++)
+        hits[k]++;
+    return 0;
+}
+
+static int fail_side_3(void *ctx, size_t from, size_t to)
+{
+    (void)ctx;
+    return from <= 3 && to > 3;
+}
+
+static void side_check(const fabeo_key_t *key, const fabeo_policy_t *pp, const fabeo_ct_t *c,
+                       int expected)
+{
+    unsigned hits[SIDE_N] = {0};
+    fabeo_side_t count = {count_side, hits, SIDE_N}, fail = {fail_side_3, NULL, SIDE_N};
+    gt_t plain, with;
+    int rc = fabeo_decrypt(&plain, key, pp, c);
+    int ok = fabeo_decrypt_with(&with, key, pp, c, &count) == rc;
+    if (rc == FABEO_OK) {
+        ok &= gt_equal(&plain, &with) == 1;
+        for (size_t k = 0; k < SIDE_N; k++)
+            ok &= hits[k] == 1;
+        ok &= fabeo_decrypt_with(&with, key, pp, c, &fail) == FABEO_ERR_REJECTED;
+    }
+    tap_ok(ok && (rc == FABEO_OK) == expected, "decrypt with side items: same result%s",
+           rc == FABEO_OK ? ", each item once, a failure rejects" : "");
+}
+
 static void check(const char *policy, const char *attrs, int expected)
 {
     pol_error_t err;
@@ -39,6 +75,7 @@ static void check(const char *policy, const char *attrs, int expected)
     kem_ct_encode(b2, sizeof b2, &l2, c2, pn);
     tap_ok(rc1 == FABEO_OK && rc2 == FABEO_OK && l1 == l2 && memcmp(b1, b2, l1) == 0,
            "%s: same coins give the same ciphertext with and without tables", policy);
+    side_check(key, pt, c1, expected);
     int rc = fabeo_decrypt(&got, key, pt, c1);
     if (expected)
         tap_ok(rc == FABEO_OK && gt_equal(&got, &m), "%s (tau %u): key %s decrypts", policy,

@@ -137,6 +137,58 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
     tk_policy_free(pp);
 }
 
+/* A point of E(Fp) outside G1: the first x = 1, 2, ... on the curve. */
+static void point_outside_g1(uint8_t out[G1_COMPRESSED_BYTES])
+{
+    g1_affine_t a = {FP_ZERO, FP_ZERO, 0};
+    g1_t p;
+    for (uint64_t x = 1;; x++) {
+        fp_t rhs, b;
+        fp_from_u64(&a.x, x);
+        fp_from_u64(&b, 4);
+        fp_sqr(&rhs, &a.x);
+        fp_mul(&rhs, &rhs, &a.x);
+        fp_add(&rhs, &rhs, &b);
+        if (fp_sqrt(&a.y, &rhs) && (g1_from_affine(&p, &a), !g1_is_in_subgroup(&p)))
+            break;
+    }
+    g1_to_compressed(out, &a);
+}
+
+/* Decaps tests the rows' subgroup membership next to decryption instead of
+ * while decoding: a row on the curve but outside G1 must still be refused,
+ * in every position, with and without the hint. */
+static void row_outside_g1(const fabeo_key_t *key, const char *policy)
+{
+    static uint8_t ct[KEM_CT_MAX_BYTES], bad[KEM_CT_MAX_BYTES];
+    uint8_t pt[G1_COMPRESSED_BYTES], k[KEM_KEY_BYTES];
+    pol_error_t err;
+    fabeo_policy_t *pp = tk_policy(policy, 1, &err);
+    fabeo_ct_t *c = tk_alloc(sizeof *c);
+    size_t len;
+    int same, ok = 1;
+    point_outside_g1(pt);
+    if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == KEM_OK && same,
+                "outside-G1 base round: %s", policy))
+        goto out;
+    size_t off_ct3 = 5 + pp->enc_len + 1 + 96u * (1u + pp->tau) + 2;
+    for (unsigned i = 0; i < pp->n1; i++) {
+        memcpy(bad, ct, len);
+        memcpy(bad + off_ct3 + 48u * i, pt, sizeof pt);
+        ok &= kem_ct_decode(c, bad, len, pp) == KEM_ERR_FORMAT;
+        ok &= kem_ct_decode_defer_rows(c, bad, len, pp) == KEM_OK;
+        for (unsigned j = 0; j < pp->n1; j++)
+            ok &= kem_ct_row_in_subgroup(c, j) == (j != i);
+        ok &= kem_decaps(mpk, key, bad, len, pp, k) == KEM_DECAPS_FAILED;
+        ok &= kem_decaps(mpk, key, bad, len, NULL, k) == KEM_DECAPS_FAILED;
+    }
+    tap_ok(ok, "%s: a row outside G1 is refused in every position (deferred test)", policy);
+out:
+    free(c);
+    if (pp != NULL)
+        tk_policy_free(pp);
+}
+
 /* Keys for {A} and {B} combined into one key for {A, B}. */
 static void collusion(void)
 {
@@ -229,6 +281,8 @@ int main(void)
     tamper_each(key, "A and B");
     tamper_each(key, "(A and B) or (A and C) or (B and C and D)");
     tamper_each(key, "2 of (A, B, C) and x > 10");
+    row_outside_g1(key, "A and B");
+    row_outside_g1(key, "2 of (A, B, C) and x > 10");
     collusion();
     other_mpk();
     limits_and_garbage(key);
