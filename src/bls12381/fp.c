@@ -521,6 +521,12 @@ uint64_t fp_equal(const fp_t *a, const fp_t *b) { return mont_equal(a->l, b->l, 
 void fp_cmov(fp_t *r, const fp_t *a, uint64_t cond) { mont_cmov(r->l, a->l, cond, FP_LIMBS); }
 void fp_cswap(fp_t *a, fp_t *b, uint64_t cond) { mont_cswap(a->l, b->l, cond, FP_LIMBS); }
 
+void fp_cmov_n(fp_t *r, const fp_t *a, size_t n, uint64_t cond)
+{
+    for (size_t i = 0; i < n; i++)
+        mont_cmov(r[i].l, a[i].l, cond, FP_LIMBS);
+}
+
 void fp_from_canonical(fp_t *r, const uint64_t limbs[FP_LIMBS])
 {
     /* limbs * R^2 / R = limbs * R; mont_mul accepts any second operand. */

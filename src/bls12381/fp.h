@@ -38,6 +38,10 @@ uint64_t fp_is_one(const fp_t *a);
 uint64_t fp_equal(const fp_t *a, const fp_t *b);      /* 1 or 0 */
 void fp_cmov(fp_t *r, const fp_t *a, uint64_t cond);  /* r := cond ? a : r; cond is 0 or 1 */
 void fp_cswap(fp_t *a, fp_t *b, uint64_t cond);
+/* fp_cmov on n consecutive elements in one masked pass: the tower types
+ * (fp2_t .. fp12_t) are arrays of Fp elements, and GT's table scans select
+ * whole Fp12 elements. */
+void fp_cmov_n(fp_t *r, const fp_t *a, size_t n, uint64_t cond);
 uint64_t fp_sgn0(const fp_t *a);                      /* RFC 9380 sgn0: parity of the canonical value */
 /* 1 if canonical(a) > (p-1)/2 (ZCash "lexicographically largest"). */
 uint64_t fp_is_lexically_largest(const fp_t *a);

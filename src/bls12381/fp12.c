@@ -141,6 +141,6 @@ uint64_t fp12_equal(const fp12_t *a, const fp12_t *b)
 
 void fp12_cmov(fp12_t *r, const fp12_t *a, uint64_t cond)
 {
-    fp6_cmov(&r->c0, &a->c0, cond);
-    fp6_cmov(&r->c1, &a->c1, cond);
+    _Static_assert(sizeof(fp12_t) == 12 * sizeof(fp_t), "fp12_t is twelve Fp elements");
+    fp_cmov_n(&r->c0.c0.c0, &a->c0.c0.c0, 12, cond);
 }

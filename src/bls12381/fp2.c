@@ -209,8 +209,8 @@ uint64_t fp2_equal(const fp2_t *a, const fp2_t *b)
 
 void fp2_cmov(fp2_t *r, const fp2_t *a, uint64_t cond)
 {
-    fp_cmov(&r->c0, &a->c0, cond);
-    fp_cmov(&r->c1, &a->c1, cond);
+    _Static_assert(sizeof(fp2_t) == 2 * sizeof(fp_t), "fp2_t is two Fp elements");
+    fp_cmov_n(&r->c0, &a->c0, 2, cond);
 }
 
 /* RFC 9380 §4.1: sgn0(x0) OR (x0 == 0 AND sgn0(x1)). */

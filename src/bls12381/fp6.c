@@ -248,7 +248,6 @@ uint64_t fp6_equal(const fp6_t *a, const fp6_t *b)
 
 void fp6_cmov(fp6_t *r, const fp6_t *a, uint64_t cond)
 {
-    fp2_cmov(&r->c0, &a->c0, cond);
-    fp2_cmov(&r->c1, &a->c1, cond);
-    fp2_cmov(&r->c2, &a->c2, cond);
+    _Static_assert(sizeof(fp6_t) == 6 * sizeof(fp_t), "fp6_t is six Fp elements");
+    fp_cmov_n(&r->c0.c0, &a->c0.c0, 6, cond);
 }
