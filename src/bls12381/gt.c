@@ -333,23 +333,36 @@ void gt_fixed_base_init(gt_fixed_base_t *t, const gt_t *base)
 
 void gt_fixed_base_pow(gt_t *r, const gt_fixed_base_t *t, const fr_t *k)
 {
+    gt_fixed_base_pow_combs(r, t, k, 0, GT_COMB_COMBS);
+}
+
+/* Combs are independent factors of the result: each part runs the same
+ * squarings over its own combs. */
+void gt_fixed_base_pow_combs(gt_t *r, const gt_fixed_base_t *t, const fr_t *k, unsigned first,
+                             unsigned count)
+{
     uint64_t e[FR_LIMBS];
     fp12_t acc = FP12_ONE, x;
-    int s, i, j;
+    int s, i;
+    unsigned j;
 
+    if (first >= GT_COMB_COMBS || count > GT_COMB_COMBS - first || count == 0) {
+        r->v = FP12_ONE;
+        return;
+    }
     fr_to_canonical(e, k);
     for (s = COMB_SPAN - 1; s >= 0; s--) {
         if (s != COMB_SPAN - 1)
             fp12_cyclotomic_sqr(&acc, &acc);
-        for (j = 0; j < GT_COMB_COMBS; j++) {
+        for (j = first; j < first + count; j++) {
             uint64_t u = 0;
 
             for (i = 0; i < GT_COMB_TEETH; i++) {
-                int bit = COMB_BLOCK * i + COMB_SPAN * j + s;
+                int bit = COMB_BLOCK * i + COMB_SPAN * (int)j + s;
                 u |= ((e[bit / 64] >> (bit % 64)) & 1) << i;
             }
             ct_lookup(&x, t->t[j], 1 << GT_COMB_TEETH, u);
-            if (s == COMB_SPAN - 1 && j == 0)
+            if (s == COMB_SPAN - 1 && j == first)
                 acc = x;
             else
                 fp12_mul_safe(&acc, &acc, &x);

@@ -96,5 +96,11 @@ typedef struct {
 
 void gt_fixed_base_init(gt_fixed_base_t *t, const gt_t *base);
 void gt_fixed_base_pow(gt_t *r, const gt_fixed_base_t *t, const fr_t *k);  /* constant time in k */
+/* The factor of gt_fixed_base_pow(t, k) from combs first .. first + count - 1
+ * (the product over a partition of the GT_COMB_COMBS combs is base^k), so
+ * that one exponentiation can be shared between threads; the identity for
+ * an empty or out-of-range set.  Constant time in k. */
+void gt_fixed_base_pow_combs(gt_t *r, const gt_fixed_base_t *t, const fr_t *k, unsigned first,
+                             unsigned count);
 
 #endif

@@ -80,6 +80,25 @@ static void test_pow(const gt_t *base)
         gt_fixed_base_pow(&z, &table, &k);
         tap_ok(gt_equal(&x, &y), "random %d: ct pow = vartime pow", i);
         tap_ok(gt_equal(&x, &z), "random %d: ct pow = fixed-base pow", i);
+        {
+            /* any partition of the combs multiplies back to the power */
+            gt_t part, prod;
+            unsigned first, ok = 1;
+            for (unsigned cut = 1; cut < GT_COMB_COMBS; cut++) {
+                gt_fixed_base_pow_combs(&prod, &table, &k, 0, cut);
+                gt_fixed_base_pow_combs(&part, &table, &k, cut, GT_COMB_COMBS - cut);
+                gt_mul(&prod, &prod, &part);
+                ok &= (unsigned)gt_equal(&prod, &z);
+            }
+            for (first = 0, gt_one(&prod); first < GT_COMB_COMBS; first++) {
+                gt_fixed_base_pow_combs(&part, &table, &k, first, 1);
+                gt_mul(&prod, &prod, &part);
+            }
+            ok &= (unsigned)gt_equal(&prod, &z);
+            gt_fixed_base_pow_combs(&part, &table, &k, GT_COMB_COMBS, 1);
+            ok &= (unsigned)gt_is_one(&part);
+            tap_ok(ok, "random %d: fixed-base pow split into combs multiplies back", i);
+        }
         tap_ok(gt_is_in_subgroup(&x.v) == 1, "random %d: a^k is in GT", i);
         /* a^(k + k2) = a^k a^k2 */
         fr_random(&k2);
