@@ -15,6 +15,7 @@
 
 #include "hash_to_curve.h"
 #include "kem_check.h"
+#include "par.h"
 
 /* (v_1..v_n2, s'_1..s'_tau) = hash_to_field(ser_GT(R) || mpk_id ||
  * I2OSP(len(pol), 4) || pol, count = n2 + tau). */
@@ -80,6 +81,33 @@ out:
     return rc;
 }
 
+/* R = E^u, the one exponentiation before the coins exist, on both threads:
+ * each computes half of the comb (gt_fixed_base_pow_combs). */
+typedef struct {
+    const gt_fixed_base_t *table;
+    const fr_t *u;
+    gt_t half[2];
+} e_pow_job_t;
+
+static int e_pow_halves(void *arg, size_t from, size_t to)
+{
+    e_pow_job_t *j = arg;
+    for (size_t k = from; k < to; k++)
+        gt_fixed_base_pow_combs(&j->half[k], j->table, j->u, (unsigned)k * (GT_COMB_COMBS / 2),
+                                k == 0 ? GT_COMB_COMBS / 2 : GT_COMB_COMBS - GT_COMB_COMBS / 2);
+    return KEM_OK;
+}
+
+static void e_pow(gt_t *r, const fabeo_params_t *par, const fr_t *u)
+{
+    e_pow_job_t job;
+    job.table = &par->e_table;
+    job.u = u;
+    (void)par_for2(2, 2, e_pow_halves, &job);   /* the items cannot fail */
+    gt_mul(r, &job.half[0], &job.half[1]);
+    OPENSSL_cleanse(&job, sizeof job);
+}
+
 int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES])
 {
@@ -109,7 +137,7 @@ int kem_encaps_with(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp, const fr_t
     fr_t coins[KEM_MAX_COINS];
     gt_t r;
     int rc;
-    gt_fixed_base_pow(&r, &par->e_table, u);
+    e_pow(&r, par, u);
     if ((rc = derive_coins(coins, &r, mpk, pp)) != KEM_OK)
         goto out;
     if (fabeo_encrypt(c, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK) {
