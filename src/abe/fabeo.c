@@ -16,17 +16,21 @@
 #include "ct_declassify.h"
 #include "par.h"
 
+/* Side work for callers that have none (fabeo_side_t). */
+static const fabeo_side_t no_side = {NULL, NULL, 0};
+
 /* Encrypt is a list of independent exponentiations, shared between two
- * threads (par.h), the expensive ones first: item 0 is ct' = A^s m (a GT
- * exponentiation, about 3.5 rows), items 1..tau+1 are ct1 = h^s and
- * ct2_t = h^{s'_t} (G2, about 1.4 rows each), and item tau + 2 + i is row
- * i, ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}. */
+ * threads (par.h), the expensive ones first: the caller's side items, then
+ * ct' = A^s m (a GT exponentiation, about 3.5 rows), then ct1 = h^s and
+ * ct2_t = h^{s'_t} (G2, about 1.4 rows each), then the rows i,
+ * ct3_i = H_A(rho(i))^{s'_occ(i)} B^{lambda_i}, unless they are skipped. */
 typedef struct {
     fabeo_ct_proj_t *ct;
     const fabeo_mpk_t *mpk;
     const fabeo_policy_t *pp;
     const gt_t *m;
     const fr_t *v, *sp;
+    const fabeo_side_t *side;
 } enc_job_t;
 
 static int encrypt_row(const enc_job_t *j, size_t i)
@@ -62,8 +66,12 @@ static int encrypt_items(void *arg, size_t from, size_t to)
     const enc_job_t *j = arg;
     const fabeo_params_t *par = fabeo_params();
     size_t tau = j->pp->tau;
-    for (size_t k = from; k < to; k++) {
-        if (k == 0) {
+    for (size_t item = from; item < to; item++) {
+        size_t k = item - j->side->n;
+        if (item < j->side->n) {
+            if (j->side->fn(j->side->ctx, item, item + 1) != 0)
+                return FABEO_ERR_REJECTED;
+        } else if (k == 0) {
             gt_t as;
             gt_fixed_base_pow(&as, &j->mpk->a_table, &j->v[0]);
             gt_mul(&j->ct->ctp, &as, j->m);
@@ -84,6 +92,13 @@ static int encrypt_items(void *arg, size_t from, size_t to)
 int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                        const gt_t *m, const fr_t *v, const fr_t *sp)
 {
+    return fabeo_encrypt_proj_with(ct, mpk, pp, m, v, sp, 1, NULL);
+}
+
+int fabeo_encrypt_proj_with(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk,
+                            const fabeo_policy_t *pp, const gt_t *m, const fr_t *v,
+                            const fr_t *sp, int with_rows, const fabeo_side_t *side)
+{
     if (ct == NULL || mpk == NULL || pp == NULL || m == NULL || v == NULL || sp == NULL)
         return FABEO_ERR_ARGUMENT;
     if (fabeo_params() == NULL)
@@ -92,8 +107,9 @@ int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_
         return FABEO_ERR_ARGUMENT;
     ct->n1 = pp->n1;
     ct->tau = pp->tau;
-    enc_job_t job = {ct, mpk, pp, m, v, sp};
-    return par_for2(2u + pp->tau + pp->n1, 8, encrypt_items, &job);
+    enc_job_t job = {ct, mpk, pp, m, v, sp, side != NULL ? side : &no_side};
+    size_t n = job.side->n + 2u + pp->tau + (with_rows ? pp->n1 : 0u);
+    return par_for2(n, 4, encrypt_items, &job);
 }
 
 int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
@@ -250,7 +266,6 @@ int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp
         p[n] = aff[t];
         q[n++] = ct->ct2[t];
     }
-    static const fabeo_side_t no_side = {NULL, NULL, 0};
     pairing_job_t job;   /* n >= 1: p[0] = sk1 */
     job.p = p;
     job.q = q;

@@ -30,7 +30,7 @@ typedef enum {
     FABEO_ERR_RNG = -4,          /* the OS CSPRNG failed */
     FABEO_ERR_INTERNAL = -5,     /* hashing or allocation failed */
     FABEO_ERR_LIMIT = -6,        /* a documented limit (FABEO_MAX_*) was exceeded */
-    FABEO_ERR_REJECTED = -7      /* fabeo_decrypt_with: a side item failed */
+    FABEO_ERR_REJECTED = -7      /* a side item (fabeo_side_t) failed */
 } fabeo_status;
 
 #define FABEO_ID_BYTES 32          /* mpk_id = SHA-256(ser_GT(A)) */
@@ -170,6 +170,22 @@ typedef struct {
  * (s'_1..s'_tau); m is the GT message.  Constant time in v, sp and m. */
 int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                        const gt_t *m, const fr_t *v, const fr_t *sp);
+/* Independent work that Encrypt or Decrypt runs on their two threads next
+ * to their own: fn(ctx, k, k + 1) for each k < n, nonzero on failure.  The
+ * KEM's Decaps passes the subgroup tests of the ciphertext rows to Decrypt
+ * and the batch check of the rows to the re-encryption. */
+typedef struct {
+    int (*fn)(void *ctx, size_t from, size_t to);
+    void *ctx;
+    size_t n;
+} fabeo_side_t;
+
+/* fabeo_encrypt_proj with side's items (side may be NULL; they run first)
+ * and, if with_rows is 0, without the rows ct3 (left unset).
+ * FABEO_ERR_REJECTED if a side item failed. */
+int fabeo_encrypt_proj_with(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk,
+                            const fabeo_policy_t *pp, const gt_t *m, const fr_t *v,
+                            const fr_t *sp, int with_rows, const fabeo_side_t *side);
 /* The same, converted to affine (the ciphertext is public). */
 int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                   const gt_t *m, const fr_t *v, const fr_t *sp);
@@ -180,18 +196,9 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
 int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
                   const fabeo_ct_t *ct);
 
-/* Independent work that Decrypt runs on its two threads next to the Miller
+/* fabeo_decrypt, with side's items (side may be NULL) next to the Miller
  * loop and the final exponentiation (which one thread does alone):
- * fn(ctx, k, k + 1) for each k < n, nonzero on failure.  The KEM passes
- * the subgroup tests of the ciphertext rows here. */
-typedef struct {
-    int (*fn)(void *ctx, size_t from, size_t to);
-    void *ctx;
-    size_t n;
-} fabeo_side_t;
-
-/* fabeo_decrypt, with side's items (side may be NULL): FABEO_ERR_REJECTED
- * (m unspecified) if one of them failed. */
+ * FABEO_ERR_REJECTED (m unspecified) if one of them failed. */
 int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
                        const fabeo_ct_t *ct, const fabeo_side_t *side);
 

@@ -4,15 +4,14 @@
 
 #include "fabeo.h"
 
-/* 1 if ct (decoded and validated) is exactly the encryption of m under pp
- * with coins v, sp; 0 if not; negative on error.  Every component is
- * recomputed and compared as a group element in constant time, ANDed into
- * one mask without early exit (the encodings are canonical, so this is
- * equality of ser(CT)).  Only the final bit is declassified.
- *
- * FABEO.md allows a randomized batch equation for the rows instead; with
- * this library's multi-exponentiation it measured slower than recomputing
- * the rows with fixed-base tables, so the exact comparison is used. */
+/* 1 if ct (decoded and validated, its rows subgroup-tested) is exactly the
+ * encryption of m under pp with coins v, sp; 0 if not; negative on error.
+ * ct1, ct2_t and ct' are recomputed and compared as group elements in
+ * constant time, ANDed into one mask without early exit (the encodings are
+ * canonical, so this is equality of their bytes).  The rows are compared
+ * the same way, or, for prepared policies with enough rows, by the
+ * randomized batch equation of FABEO.md section 4 (false acceptance
+ * at most 2^-128).  Only the final bit is declassified. */
 int kem_check_reencryption(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
                            const fabeo_ct_t *ct, const gt_t *m, const fr_t *v, const fr_t *sp);
 

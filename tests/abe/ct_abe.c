@@ -46,13 +46,16 @@ int main(void)
     tap_ok(rc == FABEO_OK, "KeyGen with secret alpha and r");
 
     /* Encaps with secret u; then Decaps with secret key points, for AND,
-     * threshold (non-unit coefficients: g1_mul of secret bases) and a
-     * repeated attribute (tau = 2). */
+     * threshold (non-unit coefficients: g1_mul of secret bases), a
+     * repeated attribute (tau = 2) and, prepared with tables and enough
+     * rows, the batch check of the rows (secret s' and shares). */
     static const char *const pols[] = {"HCU and grade >= 3", "2 of (A, B, C)",
-                                       "(A and B) or (A and C)"};
+                                       "(A and B) or (A and C)",
+                                       "HCU and M1 and A and B and grade >= 3 and grade <= 6"};
+    static const int prepared[] = {1, 0, 0, 1};
     static uint8_t ct[KEM_CT_MAX_BYTES];
-    for (size_t i = 0; i < 3; i++) {
-        fabeo_policy_t *pp = tk_policy(pols[i], i == 0, &err);
+    for (size_t i = 0; i < 4; i++) {
+        fabeo_policy_t *pp = tk_policy(pols[i], prepared[i], &err);
         fr_t u;
         uint8_t k1[KEM_KEY_BYTES], k2[KEM_KEY_BYTES];
         size_t len = 0;
@@ -63,7 +66,7 @@ int main(void)
         PUBLIC(k1, sizeof k1);
         tap_ok(rc == KEM_OK, "Encaps with secret u: %s", pols[i]);
         secret_key_points(key);
-        rc = kem_decaps(mpk, key, ct, len, i == 0 ? pp : NULL, k2);
+        rc = kem_decaps(mpk, key, ct, len, prepared[i] ? pp : NULL, k2);
         PUBLIC(&rc, sizeof rc);
         PUBLIC(k2, sizeof k2);
         tap_ok(rc == KEM_OK && memcmp(k1, k2, sizeof k1) == 0,
@@ -71,9 +74,20 @@ int main(void)
         /* A rejected ciphertext takes the same secret-independent path. */
         ct[len - 1] ^= 1;
         PUBLIC(ct, len);
-        rc = kem_decaps(mpk, key, ct, len, NULL, k2);
+        rc = kem_decaps(mpk, key, ct, len, prepared[i] ? pp : NULL, k2);
         PUBLIC(&rc, sizeof rc);
         tap_ok(rc == KEM_DECAPS_FAILED, "tampered ciphertext rejected: %s", pols[i]);
+        /* Rows 1 and 2 swapped: valid points, so only the re-encryption
+         * check (element-wise or batch) rejects, with the secrets in play. */
+        ct[len - 1] ^= 1;
+        size_t row = 5 + pp->enc_len + 1 + G2_COMPRESSED_BYTES * (1u + pp->tau) + 2;
+        uint8_t tmp[G1_COMPRESSED_BYTES];
+        memcpy(tmp, ct + row, sizeof tmp);
+        memcpy(ct + row, ct + row + sizeof tmp, sizeof tmp);
+        memcpy(ct + row + sizeof tmp, tmp, sizeof tmp);
+        rc = kem_decaps(mpk, key, ct, len, prepared[i] ? pp : NULL, k2);
+        PUBLIC(&rc, sizeof rc);
+        tap_ok(rc == KEM_DECAPS_FAILED, "two rows swapped rejected: %s", pols[i]);
         tk_policy_free(pp);
     }
     PUBLIC(key, sizeof *key);

@@ -280,7 +280,11 @@ int main(void)
     fabeo_key_t *key = tk_key(mpk, &msk, "A|B|C|D|x = 12", &err);
     tamper_each(key, "A and B");
     tamper_each(key, "(A and B) or (A and C) or (B and C and D)");
+    /* With tables and n1 >= 4 tau + 4 rows the re-encryption checks the
+     * rows by the batch equation (kem_check.c): every single replaced row
+     * must still be refused. */
     tamper_each(key, "2 of (A, B, C) and x > 10");
+    tamper_each(key, "A and B and C and D and x > 10");
     row_outside_g1(key, "A and B");
     row_outside_g1(key, "2 of (A, B, C) and x > 10");
     collusion();
