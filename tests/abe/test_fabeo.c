@@ -3,6 +3,10 @@
  * policies (tau > 1, some P_t unused), refuses keys that do not satisfy,
  * Encrypt is deterministic in its coins, and the prepared tables do not
  * change the ciphertext. */
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "encoding.h"
 #include "par.h"
 #include "tap.h"
@@ -106,6 +110,57 @@ static int fail_at_5(void *ctx, size_t from, size_t to)
     return to > 5 && from <= 5 ? 7 : 0;
 }
 
+/* The resident helper is shared: loops nested in an item, loops on two
+ * threads at once and loops in a forked child must all still cover every
+ * item once. */
+enum { SHARE_N = 24 };
+
+static int nested_items(void *ctx, size_t from, size_t to)
+{
+    unsigned (*hits)[SHARE_N] = ctx;
+    for (size_t k = from; k < to; k++)
+        if (par_for2(SHARE_N, 2, mark_items, hits[k]) != 0)
+            return 1;
+    return 0;
+}
+
+static int covered(unsigned (*hits)[SHARE_N], size_t rows)
+{
+    int ok = 1;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < SHARE_N; k++)
+            ok &= hits[r][k] == 1;
+    return ok;
+}
+
+static void *loop_many(void *arg)
+{
+    unsigned (*hits)[SHARE_N] = arg;
+    for (size_t r = 0; r < 50; r++)
+        if (par_for2(SHARE_N, 2, mark_items, hits[r]) != 0)
+            return arg;
+    return NULL;
+}
+
+static void test_par_for2_sharing(void)
+{
+    static unsigned nested[4][SHARE_N], a[50][SHARE_N], b[50][SHARE_N], c[1][SHARE_N];
+    tap_ok(par_for2(4, 2, nested_items, nested) == 0 && covered(nested, 4),
+           "par_for2 nested in an item");
+    pthread_t th;
+    int ok = pthread_create(&th, NULL, loop_many, a) == 0;
+    ok &= loop_many(b) == NULL;
+    ok &= ok && pthread_join(th, NULL) == 0;
+    tap_ok(ok && covered(a, 50) && covered(b, 50), "par_for2 on two threads at once");
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(par_for2(SHARE_N, 2, mark_items, c[0]) == 0 && covered(c, 1) ? 0 : 1);
+    int status = 1;
+    ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0;
+    tap_ok(ok, "par_for2 in a forked child");
+}
+
 static void test_par_for2(void)
 {
     enum { N = 40 };
@@ -121,6 +176,7 @@ static void test_par_for2(void)
     for (int rep = 0; rep < 20; rep++)
         ok &= par_for2(12, 2, fail_at_5, NULL) == 7 && par_for2(12, 100, fail_at_5, NULL) == 7;
     tap_ok(ok, "par_for2 returns a failed item's result");
+    test_par_for2_sharing();
 }
 
 int main(void)
