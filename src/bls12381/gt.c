@@ -302,17 +302,31 @@ int gt_from_bytes(gt_t *r, const uint8_t *in, size_t len)
     return BLS_OK;
 }
 
-/* Lim-Lee comb.  Split the 256-bit exponent into TEETH blocks of 64 bits and
- * each block into COMBS sub-blocks of SPAN = 16 bits.  With
- *   g_{i,j} = base^(2^(64 i + 16 j)),  t[j][u] = prod_{bit i of u} g_{i,j},
- * base^k = prod over t = SPAN-1..0 (squaring in between) of
- *   prod_j t[j][u_{j,t}],  u_{j,t} = sum_i bit(64 i + 16 j + t) << i. */
-#define COMB_BLOCK (FR_LIMBS * 64 / GT_COMB_TEETH)
-#define COMB_SPAN (COMB_BLOCK / GT_COMB_COMBS)
+/* Signed Lim-Lee comb.  An odd k < 2^BITS is sum_i (2 m_i - 1) 2^i with
+ * m = (k + 2^BITS - 1) / 2: every digit is +1 or -1.  Split the BITS = 260
+ * digit positions into TEETH = 5 blocks of BLOCK = 52 and each block into
+ * COMBS = 4 sub-blocks of SPAN = 13.  With
+ *   g_{i,j} = base^(2^(BLOCK i + SPAN j)),
+ * the digits at positions BLOCK i + SPAN j + s (i = 0..4) contribute
+ * prod_i g_{i,j}^(+-1) at step s; up to the sign of tooth 0 (an inversion,
+ * which on GT is a conjugation) that is one of 16 entries
+ *   t[j][u] = g_{0,j} prod_{i >= 1} g_{i,j}^(bit i-1 of u ? 1 : -1).
+ * So a power costs SPAN - 1 = 12 squarings and COMBS SPAN - 1 = 51
+ * multiplications (an unsigned comb of the same table size: 15 and 63).
+ * An even k is replaced by r - k, and the result conjugated. */
+#define COMB_SPAN 13
+#define COMB_BLOCK (GT_COMB_COMBS * COMB_SPAN)
+#define COMB_BITS (GT_COMB_TEETH * COMB_BLOCK)
+#define COMB_ENTRIES (1 << (GT_COMB_TEETH - 1))
+_Static_assert(COMB_BITS > 255 && COMB_BITS < 5 * 64, "the comb must cover k < r < 2^255");
+
+/* r, the order of GT, as canonical limbs. */
+static const uint64_t GT_ORDER[FR_LIMBS] = {
+    0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL};
 
 void gt_fixed_base_init(gt_fixed_base_t *t, const gt_t *base)
 {
-    gt_t g[GT_COMB_TEETH * GT_COMB_COMBS], cur = *base;
+    gt_t g[GT_COMB_TEETH * GT_COMB_COMBS], cur = *base, g2;
     int m, i, j, u;
 
     /* g[COMB_COMBS * i + j] = base^(2^(COMB_SPAN * (COMB_COMBS * i + j))) */
@@ -322,13 +336,48 @@ void gt_fixed_base_init(gt_fixed_base_t *t, const gt_t *base)
             gt_sqr(&cur, &cur);
     }
     for (j = 0; j < GT_COMB_COMBS; j++) {
-        gt_one(&t->t[j][0]);
-        for (u = 1; u < 1 << GT_COMB_TEETH; u++) {
+        t->t[j][0] = g[j];
+        for (i = 1; i < GT_COMB_TEETH; i++) {
+            gt_inv(&g2, &g[GT_COMB_COMBS * i + j]);
+            gt_mul(&t->t[j][0], &t->t[j][0], &g2);
+        }
+        /* Turning tooth i from -1 to +1 multiplies by g_{i,j}^2. */
+        for (u = 1; u < COMB_ENTRIES; u++) {
             int low = __builtin_ctz((unsigned)u);
 
-            gt_mul(&t->t[j][u], &t->t[j][u & (u - 1)], &g[GT_COMB_COMBS * low + j]);
+            gt_sqr(&g2, &g[GT_COMB_COMBS * (low + 1) + j]);
+            gt_mul(&t->t[j][u], &t->t[j][u & (u - 1)], &g2);
         }
     }
+}
+
+/* The sign bits m of k's all-odd expansion (see above); returns 1 if k was
+ * even and r - k was expanded instead.  Constant time in k. */
+static uint64_t comb_signs(uint64_t m[FR_LIMBS + 1], const fr_t *k)
+{
+    uint64_t e[FR_LIMBS], d[FR_LIMBS], borrow = 0, carry = 0;
+    int i;
+
+    fr_to_canonical(e, k);
+    for (i = 0; i < FR_LIMBS; i++) {
+        unsigned __int128 x = (unsigned __int128)GT_ORDER[i] - e[i] - borrow;
+        d[i] = (uint64_t)x;
+        borrow = (uint64_t)(x >> 64) & 1;
+    }
+    uint64_t even = (e[0] & 1) ^ 1, mask = 0 - even;
+    for (i = 0; i <= FR_LIMBS; i++) {
+        uint64_t v = i < FR_LIMBS ? (e[i] & ~mask) | (d[i] & mask) : 0;
+        uint64_t add = i < FR_LIMBS ? ~(uint64_t)0 : (UINT64_C(1) << (COMB_BITS - 256)) - 1;
+        unsigned __int128 x = (unsigned __int128)v + add + carry;
+        m[i] = (uint64_t)x;
+        carry = (uint64_t)(x >> 64);
+    }
+    for (i = 0; i < FR_LIMBS; i++)
+        m[i] = (m[i] >> 1) | (m[i + 1] << 63);
+    m[FR_LIMBS] >>= 1;
+    for (i = 0; i < FR_LIMBS; i++)
+        e[i] = d[i] = 0;
+    return even;
 }
 
 void gt_fixed_base_pow(gt_t *r, const gt_fixed_base_t *t, const fr_t *k)
@@ -341,8 +390,8 @@ void gt_fixed_base_pow(gt_t *r, const gt_fixed_base_t *t, const fr_t *k)
 void gt_fixed_base_pow_combs(gt_t *r, const gt_fixed_base_t *t, const fr_t *k, unsigned first,
                              unsigned count)
 {
-    uint64_t e[FR_LIMBS];
-    fp12_t acc = FP12_ONE, x;
+    uint64_t m[FR_LIMBS + 1], even;
+    fp12_t acc = FP12_ONE, x, y;
     int s, i;
     unsigned j;
 
@@ -350,25 +399,34 @@ void gt_fixed_base_pow_combs(gt_t *r, const gt_fixed_base_t *t, const fr_t *k, u
         r->v = FP12_ONE;
         return;
     }
-    fr_to_canonical(e, k);
+    even = comb_signs(m, k);
     for (s = COMB_SPAN - 1; s >= 0; s--) {
         if (s != COMB_SPAN - 1)
             fp12_cyclotomic_sqr(&acc, &acc);
         for (j = first; j < first + count; j++) {
-            uint64_t u = 0;
+            uint64_t u = 0, neg = 0;
 
             for (i = 0; i < GT_COMB_TEETH; i++) {
-                int bit = COMB_BLOCK * i + COMB_SPAN * (int)j + s;
-                u |= ((e[bit / 64] >> (bit % 64)) & 1) << i;
+                int pos = COMB_BLOCK * i + COMB_SPAN * (int)j + s;
+                uint64_t bit = (m[pos / 64] >> (pos % 64)) & 1;
+
+                if (i == 0)
+                    neg = bit ^ 1;   /* tooth 0 is -1: take the inverse entry */
+                else
+                    u |= (bit ^ neg) << (i - 1);
             }
-            ct_lookup(&x, t->t[j], 1 << GT_COMB_TEETH, u);
+            ct_lookup(&x, t->t[j], COMB_ENTRIES, u);
+            fp12_conj(&y, &x);
+            fp12_cmov(&x, &y, neg);
             if (s == COMB_SPAN - 1 && j == first)
                 acc = x;
             else
                 fp12_mul_safe(&acc, &acc, &x);
         }
     }
+    fp12_conj(&y, &acc);
+    fp12_cmov(&acc, &y, even);
     r->v = acc;
-    for (i = 0; i < FR_LIMBS; i++)
-        e[i] = 0;
+    for (i = 0; i <= FR_LIMBS; i++)
+        m[i] = 0;
 }

@@ -86,12 +86,13 @@ void gt_to_bytes(uint8_t out[GT_BYTES], const gt_t *a);
 int gt_from_bytes(gt_t *r, const uint8_t *in, size_t len);
 
 /* Fixed-base exponentiation for a base used again and again (E = e(g, h) in
- * the ABE): a Lim-Lee comb of 4 teeth x 4 combs, 64 precomputed elements
- * (about 37 KiB).  Caller-owned; init costs about one exponentiation. */
-#define GT_COMB_TEETH 4
+ * the ABE): a signed Lim-Lee comb of 5 teeth x 4 combs, 64 precomputed
+ * elements (about 37 KiB).  Caller-owned; init costs about one
+ * exponentiation. */
+#define GT_COMB_TEETH 5
 #define GT_COMB_COMBS 4
 typedef struct {
-    gt_t t[GT_COMB_COMBS][1 << GT_COMB_TEETH];
+    gt_t t[GT_COMB_COMBS][1 << (GT_COMB_TEETH - 1)];
 } gt_fixed_base_t;
 
 void gt_fixed_base_init(gt_fixed_base_t *t, const gt_t *base);
