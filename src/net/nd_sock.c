@@ -127,6 +127,41 @@ int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
     return r;
 }
 
+int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target, int unicast,
+                 const uint8_t smac[6], char *err, size_t errlen)
+{
+    uint8_t ns[32];
+    int len = roam_ns_build(ns, sizeof ns, target, smac);
+    struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+                               .sin6_scope_id = if_nametoindex(ifname) };
+    if (unicast)
+        to.sin6_addr = *target;
+    else
+        roam_solicited_node(target, &to.sin6_addr);
+    if (len < 0 || sendto(fd, ns, (size_t)len, 0, (struct sockaddr *)&to, sizeof to) != len)
+        return roam_errf(err, errlen, "send NS on %s: %s", ifname, strerror(errno));
+    return 0;
+}
+
+int roam_na_recv(int fd, const struct in6_addr *target, int *has_tlla, uint8_t tlla[6],
+                 int64_t deadline, char *err, size_t errlen)
+{
+    for (;;) {
+        uint8_t buf[256];
+        struct sockaddr_in6 from;
+        struct in6_addr got;
+        size_t n;
+        int hops;
+        int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &hops, deadline, err, errlen);
+        if (r <= 0)
+            return r;
+        /* Hop limit 255: only an on-link node can have sent it. */
+        if (hops == 255 && roam_na_parse(buf, n, &got, has_tlla, tlla) == 0 &&
+            memcmp(&got, target, sizeof got) == 0)
+            return 1;
+    }
+}
+
 int roam_nd_probe(const char *ifname, const struct in6_addr *target, const uint8_t mac[6],
                   int timeout_ms, int interval_ms, int64_t *rtt_us, char *err, size_t errlen)
 {
@@ -137,35 +172,24 @@ int roam_nd_probe(const char *ifname, const struct in6_addr *target, const uint8
     int fd = roam_nd_open(ifname, ROAM_ND_NA, err, errlen);
     if (fd < 0)
         return -1;
-    uint8_t ns[32];
-    int len = roam_ns_build(ns, sizeof ns, target, own);
-    struct sockaddr_in6 to = { .sin6_family = AF_INET6,
-                               .sin6_scope_id = if_nametoindex(ifname) };
-    roam_solicited_node(target, &to.sin6_addr);
     int result = 0;
     while (result == 0 && roam_remaining_ms(deadline) > 0) {
-        if (sendto(fd, ns, (size_t)len, 0, (struct sockaddr *)&to, sizeof to) != len) {
-            result = roam_errf(err, errlen, "send NS on %s: %s", ifname, strerror(errno));
+        if (roam_ns_send(fd, ifname, target, 0, own, err, errlen) < 0) {
+            result = -1;
             break;
         }
         int64_t next = roam_deadline(interval_ms);
         if (next > deadline)
             next = deadline;
         for (;;) {
-            uint8_t buf[256], tlla[6];
-            struct sockaddr_in6 from;
-            struct in6_addr got;
-            size_t n;
-            int hops, has_tlla;
-            int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &hops, next, err, errlen);
-            if (r < 0) {
+            uint8_t tlla[6];
+            int has_tlla;
+            int r = roam_na_recv(fd, target, &has_tlla, tlla, next, err, errlen);
+            if (r < 0)
                 result = -1;
+            if (r <= 0)
                 break;
-            }
-            if (r == 0)
-                break;
-            if (hops == 255 && roam_na_parse(buf, n, &got, &has_tlla, tlla) == 0 &&
-                memcmp(&got, target, sizeof got) == 0 && has_tlla && memcmp(tlla, mac, 6) == 0) {
+            if (has_tlla && memcmp(tlla, mac, 6) == 0) {
                 if (rtt_us)
                     *rtt_us = (roam_now_ms() - t0) * 1000;
                 result = 1;

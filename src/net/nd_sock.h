@@ -28,6 +28,20 @@ int roam_ra_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src, int64_t
 int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen);
 
+/* Send a Neighbor Solicitation for target on the socket (from its bound
+ * source, if any) with a source link-layer address option smac: to the
+ * target itself when unicast (a router we know), else to its
+ * solicited-node group.  0 or -1. */
+int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target, int unicast,
+                 const uint8_t smac[6], char *err, size_t errlen);
+
+/* Wait until deadline (deadline.h; roam_deadline(0) only looks) for a
+ * valid Neighbor Advertisement for target (hop limit 255; the socket from
+ * roam_nd_open(..., ROAM_ND_NA)).  1 (*has_tlla and tlla set), 0 none,
+ * -1 error. */
+int roam_na_recv(int fd, const struct in6_addr *target, int *has_tlla, uint8_t tlla[6],
+                 int64_t deadline, char *err, size_t errlen);
+
 /* Check that the NIC with MAC `mac` on ifname's link holds `target` and
  * answers for it: send a Neighbor Solicitation for target to its
  * solicited-node group every interval_ms, until a Neighbor Advertisement
