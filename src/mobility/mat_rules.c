@@ -46,21 +46,55 @@ static void drop_pairs(mat_pair *p, size_t *n, const uint8_t a[IMS_ADDR_LEN], in
 
 int mat_table_set(mat_table *t, const ims_mapping *m, char *err, size_t errlen)
 {
-    drop_pairs(t->out, &t->n_out, m->hoa, 0);
+    if (t->role != MAT_MOBILE)
+        drop_pairs(t->out, &t->n_out, m->hoa, 0);
     drop_pairs(t->in, &t->n_in, m->hoa, 1);
     for (size_t i = 0; i < m->n; i++)   /* a MoA now someone else's is no longer ours */
         drop_pairs(t->in, &t->n_in, m->b[i].moa, 0);
-    int act = ims_mapping_active(m);
+    int act = t->role == MAT_MOBILE ? -1 : ims_mapping_active(m);   /* see set_sources */
     if (t->n_out + (act >= 0) > MAT_MAX_PAIRS || t->n_in + m->n > MAT_MAX_PAIRS)
         return roam_errf(err, errlen, "translation table full (%d entries per map)",
                          MAT_MAX_PAIRS);
     if (act >= 0) {
+        t->out[t->n_out].dev[0] = '\0';
         memcpy(t->out[t->n_out].from, m->hoa, IMS_ADDR_LEN);
         memcpy(t->out[t->n_out++].to, m->b[act].moa, IMS_ADDR_LEN);
     }
     for (size_t i = 0; i < m->n; i++) {
         memcpy(t->in[t->n_in].from, m->b[i].moa, IMS_ADDR_LEN);
+        t->in[t->n_in].dev[0] = '\0';
         memcpy(t->in[t->n_in++].to, m->hoa, IMS_ADDR_LEN);
+    }
+    return 0;
+}
+
+static int plain_ifname(const char *s)
+{
+    size_t n = strnlen(s, IF_NAMESIZE);
+    if (n == 0 || n >= IF_NAMESIZE)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-", s[i]))
+            return 0;
+    return 1;
+}
+
+int mat_table_set_sources(mat_table *t, const uint8_t hoa[IMS_ADDR_LEN], const mat_source *s,
+                          size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!plain_ifname(s[i].dev))
+            return roam_errf(err, errlen, "interface name \"%.*s\" is not usable in a rule",
+                             IF_NAMESIZE, s[i].dev);
+    drop_pairs(t->out, &t->n_out, hoa, 0);
+    if (t->n_out + n > MAT_MAX_PAIRS)
+        return roam_errf(err, errlen, "translation table full (%d entries per map)",
+                         MAT_MAX_PAIRS);
+    for (size_t i = 0; i < n; i++) {
+        mat_pair *p = &t->out[t->n_out++];
+        memcpy(p->from, hoa, IMS_ADDR_LEN);
+        memcpy(p->to, s[i].moa, IMS_ADDR_LEN);
+        memcpy(p->dev, s[i].dev, IF_NAMESIZE);
     }
     return 0;
 }
@@ -115,6 +149,8 @@ static void put_elements(sbuf *b, const char *table, const char *map, const mat_
     for (size_t i = 0; i < n; i++) {
         put(b, i ? ", " : "");
         put_addr(b, p[i].from);
+        if (p[i].dev[0])
+            put(b, " . \"%s\"", p[i].dev);
         put(b, " : ");
         put_addr(b, p[i].to);
     }
@@ -131,7 +167,8 @@ static void put_table(sbuf *b, const mat_table *t)
     int mn = t->role == MAT_MOBILE;
     put(b, "table ip6 %s {\n", t->name);
     put(b, "  set bypass { type ipv6_addr; }\n");
-    put(b, "  map hoa2moa { type ipv6_addr : ipv6_addr; }\n");
+    put(b, mn ? "  map hoa2moa { type ipv6_addr . ifname : ipv6_addr; }\n"
+              : "  map hoa2moa { type ipv6_addr : ipv6_addr; }\n");
     put(b, "  map moa2hoa { type ipv6_addr : ipv6_addr; }\n");
     put(b, "  chain in {\n    type filter hook prerouting priority raw; policy accept;\n");
     put(b, "    icmpv6 type " ND_TYPES " accept\n");
@@ -142,7 +179,7 @@ static void put_table(sbuf *b, const mat_table *t)
     put(b, "  chain out {\n    type route hook output priority raw; policy accept;\n");
     put(b, "    icmpv6 type " ND_TYPES " accept\n");
     put(b, "    ip6 daddr @bypass accept\n");
-    put(b, mn ? "    ip6 saddr set ip6 saddr map @hoa2moa notrack\n"
+    put(b, mn ? "    ip6 saddr set ip6 saddr . oifname map @hoa2moa notrack\n"
               : "    ip6 daddr set ip6 daddr map @hoa2moa notrack\n");
     put(b, "  }\n}\n");
 }

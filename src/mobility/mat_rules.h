@@ -1,7 +1,8 @@
 /* MAT translation rules in the kernel, through libnftables.  Both ends of a
  * session translate, statelessly (notrack) with two nft maps, in roam's own
  * table:
- *   mobile node:    out  ip6 saddr HoA -> active MoA      (map hoa2moa)
+ *   mobile node:    out  ip6 saddr HoA . output interface -> that
+ *                        interface's MoA                    (map hoa2moa)
  *                   in   ip6 daddr any registered MoA -> HoA (map moa2hoa)
  *   correspondent:  out  ip6 daddr HoA -> active MoA      (map hoa2moa)
  *                   in   ip6 saddr any registered MoA -> HoA (map moa2hoa)
@@ -10,10 +11,14 @@
  * mobile node's bypass peers (the IMS) are never translated.  The kernel
  * fixes the L4 checksums (nft sets the pseudo-header checksum flag for
  * address rewrites).  Every change is one nftables transaction: one
- * buffer handed to nft_run_cmd_from_buffer. */
+ * buffer handed to nft_run_cmd_from_buffer.
+ * The mobile node's source follows the route: with each NIC's MoA in the
+ * map before a move, the switch itself is one route change, and the rule
+ * update after it is off the critical path. */
 #ifndef ROAM_MOBILITY_MAT_RULES_H
 #define ROAM_MOBILITY_MAT_RULES_H
 
+#include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +32,14 @@ typedef enum { MAT_MOBILE = 1, MAT_CORRESPONDENT = 2 } mat_role;
 
 typedef struct mat_pair {
     uint8_t from[IMS_ADDR_LEN], to[IMS_ADDR_LEN];
+    char dev[IF_NAMESIZE];                  /* mobile node's out map: the output NIC */
 } mat_pair;
+
+/* Mobile node: the MoA packets from the HoA get when they leave by dev. */
+typedef struct mat_source {
+    char dev[IF_NAMESIZE];
+    uint8_t moa[IMS_ADDR_LEN];
+} mat_source;
 
 typedef struct mat_table {
     mat_role role;
@@ -41,10 +53,15 @@ typedef struct mat_table {
 /* Empty table description; name must be [A-Za-z0-9_]{1,31}.  0 or -1. */
 int mat_table_init(mat_table *t, mat_role role, const char *name, char *err, size_t errlen);
 
-/* Fill the maps from a mapping: out gets hoa -> active MoA (if any), in
- * gets every registered MoA -> hoa.  Entries for this hoa are replaced.
- * 0, or -1 if the table is full. */
+/* Fill the maps from a mapping: in gets every registered MoA -> hoa; a
+ * correspondent's out gets hoa -> active MoA (if any).  Entries for this
+ * hoa are replaced.  0, or -1 if the table is full. */
 int mat_table_set(mat_table *t, const ims_mapping *m, char *err, size_t errlen);
+
+/* Mobile node: replace hoa's out entries by the n per-interface sources.
+ * Interface names must be plain ([A-Za-z0-9_.@-]).  0 or -1. */
+int mat_table_set_sources(mat_table *t, const uint8_t hoa[IMS_ADDR_LEN], const mat_source *s,
+                          size_t n, char *err, size_t errlen);
 
 typedef struct mat_nft mat_nft;
 

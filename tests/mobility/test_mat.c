@@ -36,6 +36,11 @@ static void table_for(mat_table *t, mat_role role, int active)
         m.b[i].state = i == active ? IMS_ACTIVE : IMS_STANDBY;
     }
     mat_table_set(t, &m, err, sizeof err);
+    if (role == MAT_MOBILE) {   /* both MoAs sit on m0: the map entry says which */
+        mat_source src = { .dev = "m0" };
+        memcpy(src.moa, MOA[active], 16);
+        mat_table_set_sources(t, HOA, &src, 1, err, sizeof err);
+    }
 }
 
 /* Apply in namespace ns: install (full) or update. */
@@ -198,12 +203,12 @@ static void test_session(void)
 static void test_recovery(void)
 {
     int rc = ns_sh(np.mn, "nft add chain ip6 roam_mat_test junk && "
-                          "nft add element ip6 roam_mat_test hoa2moa { 2001:db8:d::99 : 2001:db8:a::99 }");
+                          "nft add element ip6 roam_mat_test hoa2moa { 2001:db8:d::99 . \\\"m0\\\" : 2001:db8:a::99 }");
     tap_ok(rc == 0, "leftovers added to the table");
     tap_ok(apply(np.mn, MAT_MOBILE, 0, 1) == 0, "install over the leftovers");
     rc = ns_sh(np.mn, "nft list table ip6 roam_mat_test | grep -q -e junk -e d::99");
     tap_ok(rc == 1, "leftovers gone, table as described");
-    rc = ns_sh(np.mn, "nft list table ip6 roam_mat_test | grep -q \"2001:db8:d::10 : 2001:db8:a::5\"");
+    rc = ns_sh(np.mn, "nft list table ip6 roam_mat_test | grep -q '2001:db8:d::10 . \"m0\" : 2001:db8:a::5'");
     tap_ok(rc == 0, "the described mapping is there");
     char err[ROAM_ERR_MAX];
     ns_enter(np.mn);
@@ -234,8 +239,17 @@ int main(void)
     table_for(&t, MAT_MOBILE, 0);
     char *s = mat_rules_render(&t, 0);
     tap_ok(s && strstr(s, "flush map ip6 roam_mat_test hoa2moa") &&
-           strstr(s, "2001:db8:d::10 : 2001:db8:a::5") && !strstr(s, "delete table"),
+           strstr(s, "2001:db8:d::10 . \"m0\" : 2001:db8:a::5") && !strstr(s, "delete table"),
            "update script only replaces map contents");
+    free(s);
+    char err[ROAM_ERR_MAX];
+    mat_source bad = { .dev = "m0\" }" };
+    tap_ok(mat_table_set_sources(&t, HOA, &bad, 1, err, sizeof err) < 0 &&
+           strstr(err, "not usable"), "an interface name that would break the script is refused");
+    table_for(&t, MAT_CORRESPONDENT, 0);
+    s = mat_rules_render(&t, 1);
+    tap_ok(s && strstr(s, "2001:db8:d::10 : 2001:db8:a::5") &&
+           strstr(s, "type ipv6_addr : ipv6_addr"), "a correspondent's map is keyed by the HoA alone");
     free(s);
 
     if (netpair_create(&np) < 0) {
