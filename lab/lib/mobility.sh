@@ -66,6 +66,8 @@ mode = mobile
 table = $MOB_TABLE
 ; above normal: benchmarks keep the guest's one vCPU busy (dirty)
 nice = -10
+; 2 (debug) with MOB_GUEST_LOG_LEVEL=2 in the environment
+log_level = ${MOB_GUEST_LOG_LEVEL:-1}
 [ims]
 address = $MOB_IMS_ADDR
 port = $MOB_IMS_PORT

@@ -20,6 +20,7 @@
 #include "ims_client.h"
 #include "ims_dgram.h"
 #include "ims_sign.h"
+#include "mat_move.h"
 #include "mat_netlink.h"
 #include "mat_rules.h"
 #include "mob_log.h"
@@ -30,10 +31,18 @@
  * the sixth send goes unanswered (1.26 s in all) TLS takes over. */
 #define DGRAM_FIRST_MS 20
 #define DGRAM_SENDS 6
+/* A switch on QEMU's announcement stands if the IMS acknowledges it from
+ * the new network within this time (the datagram's retransmissions fit). */
+#define ANNOUNCED_CONFIRM_MS 1500
+/* After a switch the rule update waits this long: the rules hold what the
+ * switch needs already (mat_rules.h), and rewriting them costs the VM's
+ * CPU just when the first packets through the new network want it. */
+#define SWITCH_SETTLE_MS 500
 
 typedef struct mn_if {
     int index;                  /* 0: not seen yet */
     int up;
+    int gone;                   /* link up, but the VM moved away from its network */
     int have_gw;                /* a default router learned on this NIC (RA or static) */
     uint8_t gw[IMS_ADDR_LEN];
     size_t n;
@@ -85,6 +94,19 @@ struct mat_agent {
     int64_t dg_since, dg_next;
     int dg_interval, dg_sends;
     int dg_fallback;                  /* datagrams went unanswered: TLS until it acks */
+    /* The registration a switch will send, signed ahead: signing is the
+     * slowest step of a switch in a busy (or emulated) VM. */
+    ims_mapping pre_map;
+    uint64_t pre_seq;
+    uint8_t pre_buf[IMS_DGRAM_MAX];
+    size_t pre_len;                   /* 0: none */
+    int pre_fd;                       /* its socket, bound and connected already (-1: none) */
+    int64_t pre_sent_at;              /* sent already (on an announcement) at; 0: not */
+    /* move detection (mat_move.h) */
+    mat_move *move;
+    size_t moved_from;                /* the NIC an announcement switched away from */
+    int64_t moved_confirm_by;         /* 0: no switch awaiting its acknowledgement */
+    int64_t apply_at;                 /* rules due then (monotonic ms; 0: applied) */
     /* correspondent */
     int subscribed;
     uint64_t known_seq[IMS_MAX_SUBSCRIBE];
@@ -196,6 +218,9 @@ static void on_link(void *arg, int index, const char *name, int up)
                 mob_log("link %s %s", name, up ? "up" : "down");
             if (up && !a->ifs[i].up)
                 a->have_left = 0;   /* attached somewhere (again): the old verdict is stale */
+            if (up != a->ifs[i].up)   /* link states speak for themselves again */
+                for (size_t k = 0; k < a->cfg.n_ifaces; k++)
+                    a->ifs[k].gone = 0;
             a->ifs[i].index = index;
             a->ifs[i].up = up;
         }
@@ -261,10 +286,16 @@ static void steer_default_route(mat_agent *a)
     mob_log("default route via %s dev %s", ims_addr_str(f->gw, g, sizeof g), name);
 }
 
+/* On the network the VM is on: link up, and not left by a move. */
+static int attached(const mn_if *f)
+{
+    return f->up && !f->gone;
+}
+
 static int addr_live(const mat_agent *a, const uint8_t addr[16])
 {
     for (size_t i = 0; i < a->cfg.n_ifaces; i++)
-        if (a->ifs[i].up)
+        if (attached(&a->ifs[i]))
             for (size_t j = 0; j < a->ifs[i].n; j++)
                 if (memcmp(a->ifs[i].addr[j], addr, IMS_ADDR_LEN) == 0)
                     return 1;
@@ -276,7 +307,7 @@ static int addr_live(const mat_agent *a, const uint8_t addr[16])
  * address from the source provider's RAs, useless at the destination). */
 static int candidate(const mat_agent *a, size_t i, size_t j)
 {
-    return a->ifs[i].up &&
+    return attached(&a->ifs[i]) &&
            !(a->have_left && memcmp(a->ifs[i].addr[j], a->left_prefix, 8) == 0);
 }
 
@@ -297,7 +328,7 @@ static void compute_want(mat_agent *a, ims_mapping *w)
     for (int pass = 0; pass < 2 && !active; pass++)
         for (size_t i = 0; i < a->cfg.n_ifaces && !active; i++)
             for (size_t j = 0; j < a->ifs[i].n && !active; j++)
-                if (pass ? a->ifs[i].up : candidate(a, i, j))
+                if (pass ? attached(&a->ifs[i]) : candidate(a, i, j))
                     active = a->ifs[i].addr[j];
     if (!active) {   /* every link down: keep what we have, nothing is better */
         *w = a->want;
@@ -346,6 +377,22 @@ static int same_bindings(const ims_mapping *x, const ims_mapping *y)
 }
 
 static void mn_send(mat_agent *a);
+static void mn_apply(mat_agent *a);
+
+static void pre_close(mat_agent *a)
+{
+    if (a->pre_fd >= 0)
+        close(a->pre_fd);
+    a->pre_fd = -1;
+    a->pre_sent_at = 0;
+}
+
+/* The switch registration signed ahead still good to send? */
+static int pre_ready(const mat_agent *a)
+{
+    return a->pre_len && a->pre_seq > a->last_seq;
+}
+
 static uint64_t next_seq(mat_agent *a);
 
 static void mn_update(mat_agent *a)
@@ -370,12 +417,17 @@ static void mn_update(mat_agent *a)
     a->want = w;
     a->want.seq = 0;
     a->dirty = 1;
-    /* On a switch the IMS message goes first (over the pre-opened
-     * connection when there is one): the correspondents' rules are what the
-     * interruption waits for; ours take the next few milliseconds. */
-    if (strcmp(o, n) != 0)
+    /* On a switch the IMS message goes first: the correspondents' rules
+     * are what the interruption waits for.  Then the route, which alone
+     * moves our traffic (the rules hold each NIC's source already); the
+     * rule update after it only prepares the next switch. */
+    if (strcmp(o, n) != 0) {
         mn_send(a);
-    apply_table(a, &a->want);
+        steer_default_route(a);
+        a->apply_at = roam_now_ms() + SWITCH_SETTLE_MS;
+    }
+    if (!a->apply_at)
+        mn_apply(a);
 }
 
 static uint64_t next_seq(mat_agent *a)
@@ -408,6 +460,12 @@ static void dg_transmit(mat_agent *a)
 /* Datagrams failed for this registration: TLS carries it (and says why). */
 static void dg_give_up(mat_agent *a, const char *why)
 {
+    if (a->moved_confirm_by) {   /* a switch on an announcement: no network there */
+        mob_log("registration datagram seq %llu: %s", (unsigned long long)a->dg_pending.seq, why);
+        dg_close(a);
+        a->moved_confirm_by = roam_now_ms();   /* mn_confirm undoes it now */
+        return;
+    }
     mob_log("registration datagram seq %llu: %s; registering over TLS",
             (unsigned long long)a->dg_pending.seq, why);
     dg_close(a);
@@ -422,9 +480,19 @@ static void mn_send_dgram(mat_agent *a, const char *src)
     char err[ROAM_ERR_MAX];
     dg_close(a);
     a->pending_id = 0;   /* a TLS answer still due is for an older registration */
-    uint64_t seq = next_seq(a);
-    a->dg_len = ims_dgram_register(a->key, a->want.hoa, seq, a->want.b, a->want.n, a->dg_buf,
-                                   err, sizeof err);
+    uint64_t seq;
+    int foreseen = pre_ready(a) && same_bindings(&a->pre_map, &a->want);
+    int64_t sent_at = foreseen && a->pre_fd >= 0 ? a->pre_sent_at : 0;
+    if (foreseen) {
+        seq = a->pre_seq;   /* the switch foreseen: signed already */
+        memcpy(a->dg_buf, a->pre_buf, a->pre_len);
+        a->dg_len = a->pre_len;
+    } else {
+        seq = next_seq(a);
+        a->dg_len = ims_dgram_register(a->key, a->want.hoa, seq, a->want.b, a->want.n,
+                                       a->dg_buf, err, sizeof err);
+    }
+    a->pre_len = 0;
     a->dg_pending = a->want;
     a->dg_pending.seq = seq;
     a->last_seq = seq;   /* never reuse a number the IMS may have stored */
@@ -433,8 +501,14 @@ static void mn_send_dgram(mat_agent *a, const char *src)
         dg_give_up(a, err);
         return;
     }
-    a->dg_fd = ims_socket_from(SOCK_DGRAM, src, iface_of(a, src), a->cfg.ims_address,
-                               a->cfg.ims_port, 0, err, sizeof err);
+    if (foreseen && a->pre_fd >= 0) {
+        a->dg_fd = a->pre_fd;
+        a->pre_fd = -1;
+    } else {
+        a->dg_fd = ims_socket_from(SOCK_DGRAM, src, iface_of(a, src), a->cfg.ims_address,
+                                   a->cfg.ims_port, 0, err, sizeof err);
+    }
+    pre_close(a);
     if (a->dg_fd < 0) {
         dg_give_up(a, err);
         return;
@@ -442,7 +516,14 @@ static void mn_send_dgram(mat_agent *a, const char *src)
     a->dg_since = roam_now_ms();
     a->dg_interval = DGRAM_FIRST_MS;
     a->dg_sends = 0;
-    dg_transmit(a);
+    if (!sent_at) {
+        dg_transmit(a);
+        return;
+    }
+    a->dg_since = sent_at;   /* on its way since the announcement: retransmit in time */
+    a->dg_sends = 1;
+    a->dg_next = sent_at + a->dg_interval;
+    a->dg_interval *= 2;
 }
 
 static void mn_send(mat_agent *a)
@@ -507,6 +588,180 @@ static void *preopen_main(void *arg)
     if (write(a->preopen_pipe[1], &c, sizeof c) != sizeof c)
         ims_client_close(c);   /* cannot happen with a private pipe; never leak */
     return NULL;
+}
+
+/* The NIC holding the active address, or -1. */
+static int active_nic(const mat_agent *a)
+{
+    int act = ims_mapping_active(&a->want);
+    for (size_t i = 0; act >= 0 && i < a->cfg.n_ifaces; i++)
+        for (size_t j = 0; j < a->ifs[i].n; j++)
+            if (memcmp(a->ifs[i].addr[j], a->want.b[act].moa, IMS_ADDR_LEN) == 0)
+                return (int)i;
+    return -1;
+}
+
+/* What would be registered if the active NIC's network were gone now,
+ * without changing anything.  0, or -1 if that would not be a switch. */
+static int predict_switch(mat_agent *a, ims_mapping *w)
+{
+    int i = active_nic(a), act = ims_mapping_active(&a->want);
+    if (i < 0)
+        return -1;
+    int had_left = a->have_left, was_gone = a->ifs[i].gone;
+    uint8_t left[8];
+    memcpy(left, a->left_prefix, sizeof left);
+    a->ifs[i].gone = 1;
+    compute_want(a, w);
+    a->ifs[i].gone = was_gone;
+    a->have_left = had_left;
+    memcpy(a->left_prefix, left, sizeof left);
+    int now = ims_mapping_active(w);
+    return now >= 0 && memcmp(w->b[now].moa, a->want.b[act].moa, IMS_ADDR_LEN) != 0 ? 0 : -1;
+}
+
+/* Keep the next switch's registration signed, and its socket open from
+ * the address it will come from.  The sequence number is taken now and
+ * stays valid until another registration uses a higher one. */
+static void mn_presign(mat_agent *a)
+{
+    ims_mapping w;
+    if (!a->use_dgram || predict_switch(a, &w) < 0) {
+        a->pre_len = 0;
+        pre_close(a);
+        return;
+    }
+    if (a->pre_len && a->pre_seq > a->last_seq && same_bindings(&w, &a->pre_map))
+        return;
+    char err[ROAM_ERR_MAX];
+    uint64_t seq = next_seq(a);
+    pre_close(a);
+    a->pre_len = ims_dgram_register(a->key, w.hoa, seq, w.b, w.n, a->pre_buf, err, sizeof err);
+    if (a->pre_len == 0) {
+        mob_debug("switch registration not signed ahead: %s", err);
+        return;
+    }
+    a->pre_map = w;
+    a->pre_seq = seq;
+    char src[INET6_ADDRSTRLEN];
+    ims_addr_str(w.b[ims_mapping_active(&w)].moa, src, sizeof src);
+    a->pre_fd = ims_socket_from(SOCK_DGRAM, src, iface_of(a, src), a->cfg.ims_address,
+                                a->cfg.ims_port, 0, err, sizeof err);
+    if (a->pre_fd < 0)
+        mob_debug("switch registration socket not opened ahead: %s", err);
+}
+
+/* Keep the hello to the router of the network a switch would move to
+ * ready (mat_move_arm), from the address the switch would make active. */
+static void mn_arm(mat_agent *a)
+{
+    ims_mapping w;
+    const uint8_t *succ = NULL;
+    const mn_if *f = NULL;
+    if (predict_switch(a, &w) == 0)
+        succ = w.b[ims_mapping_active(&w)].moa;
+    for (size_t i = 0; succ && i < a->cfg.n_ifaces && !f; i++)
+        for (size_t j = 0; j < a->ifs[i].n; j++)
+            if (memcmp(a->ifs[i].addr[j], succ, IMS_ADDR_LEN) == 0)
+                f = &a->ifs[i];
+    if (!f || !f->have_gw) {
+        mat_move_disarm(a->move);
+        return;
+    }
+    char err[ROAM_ERR_MAX];
+    if (mat_move_arm(a->move, a->cfg.ifaces[f - a->ifs], succ, f->gw, err, sizeof err) < 0)
+        mob_debug("router hello not prepared: %s", err);
+}
+
+/* The rules for want: every registered MoA in, and out the source for
+ * the active NIC and for the NIC a switch would move to. */
+static void mn_apply(mat_agent *a)
+{
+    mat_source src[2];
+    size_t n = 0;
+    int i = active_nic(a), act = ims_mapping_active(&a->want);
+    if (i >= 0) {
+        memcpy(src[n].dev, a->cfg.ifaces[i], IF_NAMESIZE);
+        memcpy(src[n++].moa, a->want.b[act].moa, IMS_ADDR_LEN);
+    }
+    ims_mapping w;
+    if (predict_switch(a, &w) == 0) {
+        int k = ims_mapping_active(&w);
+        char s[INET6_ADDRSTRLEN];
+        const char *dev = iface_of(a, ims_addr_str(w.b[k].moa, s, sizeof s));
+        if (dev && (i < 0 || strcmp(dev, a->cfg.ifaces[i]) != 0)) {
+            snprintf(src[n].dev, IF_NAMESIZE, "%s", dev);
+            memcpy(src[n++].moa, w.b[k].moa, IMS_ADDR_LEN);
+        }
+    }
+    char err[ROAM_ERR_MAX];
+    if (mat_table_set_sources(&a->table, a->want.hoa, src, n, err, sizeof err) < 0)
+        mob_log("translation sources NOT updated: %s", err);
+    apply_table(a, &a->want);
+}
+
+/* QEMU announced this VM: it runs on another host now, normally the one
+ * whose network the successor address (from the RA delivered before the
+ * move) belongs to.  Switch at once, without waiting for the host to link
+ * the old NIC down: the signed registration from the new address reaches
+ * the IMS only if that network really is attached, so its acknowledgement
+ * confirms the switch, and no acknowledgement undoes it (mn_confirm). */
+static void on_announced(mat_agent *a)
+{
+    int from = active_nic(a);
+    if (a->moved_confirm_by || from < 0 || !mat_move_armed(a->move)) {
+        mob_debug("announced after a move; %s", a->moved_confirm_by ? "switched already"
+                                                                     : "no standby network");
+        return;
+    }
+    char err[ROAM_ERR_MAX];
+    /* The router learns the new address's MAC from this before the IMS's
+     * answer and the correspondents' packets come. */
+    if (mat_move_hello(a->move, err, sizeof err) < 0)
+        mob_debug("router hello: %s", err);
+    /* Then at once the registration signed ahead, before any bookkeeping
+     * (mn_send_dgram takes it over as the datagram in flight). */
+    if (pre_ready(a) && a->pre_fd >= 0) {
+        int e;
+        socklen_t el = sizeof e;
+        (void)getsockopt(a->pre_fd, SOL_SOCKET, SO_ERROR, &e, &el);   /* nothing stale */
+        if (send(a->pre_fd, a->pre_buf, a->pre_len, MSG_DONTWAIT) == (ssize_t)a->pre_len)
+            a->pre_sent_at = roam_now_ms();
+    }
+    a->ifs[from].gone = 1;
+    mn_update(a);
+    if (active_nic(a) == from) {   /* nowhere else to go after all */
+        a->ifs[from].gone = 0;
+        return;
+    }
+    a->moved_from = (size_t)from;
+    a->moved_confirm_by = roam_now_ms() + ANNOUNCED_CONFIRM_MS;
+    mob_log("announced on another host: left %s's network", a->cfg.ifaces[from]);
+}
+
+/* A switch on an announcement that the IMS has not acknowledged in time
+ * is undone: the old network is still the one there (or the IMS is away,
+ * and the host's link-down will settle it). */
+static void mn_confirm(mat_agent *a)
+{
+    if (!a->moved_confirm_by)
+        return;
+    mn_if *f = &a->ifs[a->moved_from];
+    if (!f->gone || same_bindings(&a->acked, &a->want)) {
+        a->moved_confirm_by = 0;   /* acknowledged, or the link state took over */
+        return;
+    }
+    if (roam_now_ms() < a->moved_confirm_by)
+        return;
+    a->moved_confirm_by = 0;
+    int tried = active_nic(a);
+    if (tried >= 0)
+        a->ifs[tried].gone = 1;   /* its network did not answer (until its link changes) */
+    f->gone = 0;
+    mob_log("no acknowledgement through the standby network: back to %s",
+            a->cfg.ifaces[a->moved_from]);
+    mn_update(a);
+    steer_default_route(a);
 }
 
 /* Keep a connection open from the successor address, so that a switch can
@@ -761,6 +1016,7 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
     a->cfg = *cfg;
     a->preopen_pipe[0] = a->preopen_pipe[1] = -1;
     a->dg_fd = -1;
+    a->pre_fd = -1;
     a->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (a->stop_fd < 0 || pipe2(a->preopen_pipe, O_CLOEXEC) < 0) {
         roam_errf(err, errlen, "eventfd: %s", strerror(errno));
@@ -775,7 +1031,8 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
     if (cfg->role == MAT_MOBILE) {
         if (!(a->key = ims_key_load_private(cfg->key, err, errlen)) ||
             bypass_ims(a, err, errlen) < 0 || !(a->nl = mat_nl_open(err, errlen)) ||
-            mat_nl_add_addr(a->nl, cfg->hoa_device, cfg->hoa, err, errlen) < 0)
+            mat_nl_add_addr(a->nl, cfg->hoa_device, cfg->hoa, err, errlen) < 0 ||
+            !(a->move = mat_move_open(cfg->ifaces, cfg->n_ifaces, err, errlen)))
             goto fail;
         memcpy(a->want.hoa, cfg->hoa, IMS_ADDR_LEN);
         if (cfg->ims_ack_pubkey[0]) {
@@ -810,12 +1067,27 @@ void mat_agent_stop(mat_agent *a)
     (void)r;
 }
 
+static int polled(const struct pollfd *p, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (p[i].revents)
+            return 1;
+    return 0;
+}
+
 int mat_agent_run(mat_agent *a, char *err, size_t errlen)
 {
     for (;;) {
         if (a->cfg.role == MAT_MOBILE) {
             dg_timer(a);
+            mn_confirm(a);
+            if (a->apply_at && roam_now_ms() >= a->apply_at) {
+                a->apply_at = 0;
+                mn_apply(a);
+            }
             mn_send(a);
+            mn_presign(a);
+            mn_arm(a);
             mn_preopen(a);
             if (a->pending_id && roam_now_ms() - a->pending_since > ANSWER_TIMEOUT_MS) {
                 drop_ims(a, "no answer from the IMS");
@@ -824,8 +1096,8 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
         } else if (!a->subscribed) {
             cn_subscribe(a);
         }
-        struct pollfd p[6];
-        int n = 0, next_i = -1, pre_i = -1, dg_i = -1;
+        struct pollfd p[6 + MAT_MAX_IFACES + 1];
+        int n = 0, next_i = -1, pre_i = -1, dg_i = -1, move_i = -1, move_n = 0;
         p[n++] = (struct pollfd){ .fd = a->stop_fd, .events = POLLIN };
         int nl_i = -1, ims_i = -1;
         if (a->nl) {
@@ -849,9 +1121,15 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             dg_i = n;
             p[n++] = (struct pollfd){ .fd = a->dg_fd, .events = POLLIN };
         }
+        if (a->move) {
+            move_i = n;
+            move_n = (int)mat_move_pollfds(a->move, &p[n], MAT_MAX_IFACES + 1);
+            n += move_n;
+        }
         int wait = 1000;
-        int64_t due[2] = { a->retry_at, a->dg_fd >= 0 ? a->dg_next : 0 };
-        for (int k = 0; k < 2; k++)
+        int64_t due[4] = { a->retry_at, a->dg_fd >= 0 ? a->dg_next : 0, a->moved_confirm_by,
+                           a->apply_at };
+        for (int k = 0; k < 4; k++)
             if (due[k]) {
                 int64_t left = due[k] - roam_now_ms();
                 wait = left < 0 ? 0 : left < wait ? (int)left : wait;
@@ -865,6 +1143,9 @@ int mat_agent_run(mat_agent *a, char *err, size_t errlen)
             return 0;
         if (a->retry_at && roam_now_ms() >= a->retry_at)
             a->retry_at = 0;
+        /* First: after a move every millisecond until the switch counts. */
+        if (move_i >= 0 && polled(&p[move_i], move_n) && mat_move_announced(a->move))
+            on_announced(a);
         if (nl_i >= 0 && p[nl_i].revents) {
             if (mat_nl_read(a->nl, handler(a), err, errlen) < 0)
                 return -1;
@@ -918,11 +1199,13 @@ void mat_agent_free(mat_agent *a)
         if (a->preopen_pipe[i] >= 0)
             close(a->preopen_pipe[i]);
     dg_close(a);
+    pre_close(a);
     ims_client_close(a->ims);
     ims_client_close(a->next);
     if (a->nl && a->route_if && mat_nl_default_route(a->nl, 0, NULL, err, sizeof err) < 0)
         mob_log("roam-mat's default route not removed: %s", err);
     mat_nl_close(a->nl);
+    mat_move_close(a->move);
     mat_nft_close(a->nft);
     roam_tls_ctx_free(a->tls);
     EVP_PKEY_free(a->key);
