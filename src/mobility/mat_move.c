@@ -29,7 +29,11 @@ struct mat_move {
     uint8_t hello_src[16];
     char hello_if[IF_NAMESIZE];
     struct in6_addr hello_gw;
-    uint8_t hello_mac[6];
+    /* Built when armed: after a move the guest is slow, so the hello is
+     * one sendto and nothing else. */
+    uint8_t hello_ns[32];
+    int hello_len;
+    struct sockaddr_in6 hello_to;
 };
 
 mat_move *mat_move_open(const char (*ifaces)[IF_NAMESIZE], size_t n, char *err, size_t errlen)
@@ -116,7 +120,10 @@ int mat_move_hello(mat_move *m, char *err, size_t errlen)
 {
     if (m->hello_fd < 0)
         return roam_errf(err, errlen, "no router to greet");
-    return roam_ns_send(m->hello_fd, m->hello_if, &m->hello_gw, 1, m->hello_mac, err, errlen);
+    if (sendto(m->hello_fd, m->hello_ns, (size_t)m->hello_len, 0,
+               (struct sockaddr *)&m->hello_to, sizeof m->hello_to) != m->hello_len)
+        return roam_errf(err, errlen, "router hello on %s: %s", m->hello_if, strerror(errno));
+    return 0;
 }
 
 int mat_move_arm(mat_move *m, const char *ifname, const uint8_t src[16], const uint8_t gw[16],
@@ -128,8 +135,10 @@ int mat_move_arm(mat_move *m, const char *ifname, const uint8_t src[16], const u
     mat_move_disarm(m);
     if (strlen(ifname) >= sizeof m->hello_if)
         return roam_errf(err, errlen, "interface name %s too long", ifname);
-    if (roam_if_mac(ifname, m->hello_mac, err, errlen) < 0)
-        return -1;
+    uint8_t mac[6];
+    unsigned idx = if_nametoindex(ifname);
+    if (idx == 0 || roam_if_mac(ifname, mac, err, errlen) < 0)
+        return idx == 0 ? roam_errf(err, errlen, "no interface %s", ifname) : -1;
     int fd = roam_nd_open(ifname, ROAM_ND_NA, err, errlen);
     if (fd < 0)
         return -1;
@@ -152,5 +161,12 @@ int mat_move_arm(mat_move *m, const char *ifname, const uint8_t src[16], const u
     snprintf(m->hello_if, sizeof m->hello_if, "%s", ifname);
     memcpy(&m->hello_gw, gw, 16);
     memcpy(m->hello_src, src, 16);
+    m->hello_len = roam_ns_build(m->hello_ns, sizeof m->hello_ns, &m->hello_gw, mac);
+    if (m->hello_len < 0) {
+        mat_move_disarm(m);
+        return roam_errf(err, errlen, "router hello: cannot build the solicitation");
+    }
+    m->hello_to = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_scope_id = idx,
+                                         .sin6_addr = m->hello_gw };
     return 0;
 }

@@ -127,17 +127,14 @@ int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
     return r;
 }
 
-int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target, int unicast,
+int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target,
                  const uint8_t smac[6], char *err, size_t errlen)
 {
     uint8_t ns[32];
     int len = roam_ns_build(ns, sizeof ns, target, smac);
     struct sockaddr_in6 to = { .sin6_family = AF_INET6,
                                .sin6_scope_id = if_nametoindex(ifname) };
-    if (unicast)
-        to.sin6_addr = *target;
-    else
-        roam_solicited_node(target, &to.sin6_addr);
+    roam_solicited_node(target, &to.sin6_addr);
     if (len < 0 || sendto(fd, ns, (size_t)len, 0, (struct sockaddr *)&to, sizeof to) != len)
         return roam_errf(err, errlen, "send NS on %s: %s", ifname, strerror(errno));
     return 0;
@@ -174,7 +171,7 @@ int roam_nd_probe(const char *ifname, const struct in6_addr *target, const uint8
         return -1;
     int result = 0;
     while (result == 0 && roam_remaining_ms(deadline) > 0) {
-        if (roam_ns_send(fd, ifname, target, 0, own, err, errlen) < 0) {
+        if (roam_ns_send(fd, ifname, target, own, err, errlen) < 0) {
             result = -1;
             break;
         }

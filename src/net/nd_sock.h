@@ -28,11 +28,10 @@ int roam_ra_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src, int64_t
 int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen);
 
-/* Send a Neighbor Solicitation for target on the socket (from its bound
- * source, if any) with a source link-layer address option smac: to the
- * target itself when unicast (a router we know), else to its
- * solicited-node group.  0 or -1. */
-int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target, int unicast,
+/* Send a Neighbor Solicitation for target to its solicited-node group on
+ * the socket's interface, with a source link-layer address option smac.
+ * 0 or -1. */
+int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target,
                  const uint8_t smac[6], char *err, size_t errlen);
 
 /* Wait until deadline (deadline.h; roam_deadline(0) only looks) for a
