@@ -26,7 +26,9 @@ static void random_coins(fr_t *c, size_t n)
  * fabeo_decrypt's; a failing side item gives FABEO_ERR_REJECTED. */
 enum { SIDE_N = 9 };
 
-static int count_side(void *ctx, size_t from, size_t to)
+/* Loop bodies for the item-list tests below: count each item's visits;
+ * fail (7) on the item *ctx names. */
+static int mark_items(void *ctx, size_t from, size_t to)
 {
     unsigned *hits = ctx;
     for (size_t k = from; k < to; k++)
@@ -34,17 +36,19 @@ static int count_side(void *ctx, size_t from, size_t to)
     return 0;
 }
 
-static int fail_side_3(void *ctx, size_t from, size_t to)
+static int fail_item(void *ctx, size_t from, size_t to)
 {
-    (void)ctx;
-    return from <= 3 && to > 3;
+    const size_t *at = ctx;
+    return from <= *at && *at < to ? 7 : 0;
 }
 
 static void side_check(const fabeo_key_t *key, const fabeo_policy_t *pp, const fabeo_ct_t *c,
                        int expected)
 {
     unsigned hits[SIDE_N] = {0};
-    fabeo_side_t count = {count_side, hits, SIDE_N}, fail = {fail_side_3, NULL, SIDE_N};
+    static const size_t three = 3;
+    fabeo_side_t count = {mark_items, hits, SIDE_N},
+                 fail = {fail_item, (void *)&three, SIDE_N};
     gt_t plain, with;
     int rc = fabeo_decrypt(&plain, key, pp, c);
     int ok = fabeo_decrypt_with(&with, key, pp, c, &count) == rc;
@@ -96,19 +100,6 @@ out:
 }
 
 /* par_for2: every item exactly once for any count, failures propagated. */
-static int mark_items(void *ctx, size_t from, size_t to)
-{
-    unsigned *hits = ctx;
-    for (size_t k = from; k < to; k++)
-        hits[k]++;
-    return 0;
-}
-
-static int fail_at_5(void *ctx, size_t from, size_t to)
-{
-    (void)ctx;
-    return to > 5 && from <= 5 ? 7 : 0;
-}
 
 /* The resident helper is shared: loops nested in an item, loops on two
  * threads at once and loops in a forked child must all still cover every
@@ -173,8 +164,10 @@ static void test_par_for2(void)
     }
     tap_ok(ok, "par_for2 covers every item once for every count");
     ok = 1;
+    static const size_t five = 5;
     for (int rep = 0; rep < 20; rep++)
-        ok &= par_for2(12, 2, fail_at_5, NULL) == 7 && par_for2(12, 100, fail_at_5, NULL) == 7;
+        ok &= par_for2(12, 2, fail_item, (void *)&five) == 7 &&
+              par_for2(12, 100, fail_item, (void *)&five) == 7;
     tap_ok(ok, "par_for2 returns a failed item's result");
     test_par_for2_sharing();
 }
