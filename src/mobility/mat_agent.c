@@ -42,7 +42,7 @@
 typedef struct mn_if {
     int index;                  /* 0: not seen yet */
     int up;
-    int gone;                   /* link up, but the VM moved away from its network */
+    int gone;                   /* link up, but its network is not there (moved away, or no answer) */
     int have_gw;                /* a default router learned on this NIC (RA or static) */
     uint8_t gw[IMS_ADDR_LEN];
     size_t n;
