@@ -59,6 +59,7 @@ static const struct key keys[] = {
     INT("limits", ra_max_age, ra_max_age_s, 0, 3600),
     INT("limits", switchover_timeout, switchover_timeout_s, 1, 3600),
     INT("limits", confirm_timeout_ms, confirm_timeout_ms, 0, 60000),
+    INT("limits", link_down_delay_ms, link_down_delay_ms, 0, 10000),
     INT("limits", migration_timeout, migration_timeout_s, 10, 86400),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -84,6 +85,7 @@ void roamd_config_defaults(struct roamd_config *c)
     c->ra_max_age_s = 10;
     c->switchover_timeout_s = 120;
     c->confirm_timeout_ms = 5000;
+    c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
 }
 

@@ -37,6 +37,7 @@ struct roamd_config {
     int ra_max_age_s;
     int switchover_timeout_s;
     int confirm_timeout_ms;
+    int link_down_delay_ms;
     int migration_timeout_s;
 };
 

@@ -261,9 +261,16 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
     if (r < 0)
         goto fail;
     done.rarp_at_us = (uint64_t)(roam_mono_us() - t0);
-    if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0)
-        goto fail;
-    done.link_down_at_us = (uint64_t)(roam_mono_us() - t0);
+    /* Taken down now, or after the report (link_down_delay_ms): roam-mat
+     * switches on QEMU's announcement by itself, and the link change costs
+     * the guest a stall just when the first packets through the new network
+     * arrive (docs/roamd.md). */
+    int deferred = p->d->cfg.link_down_delay_ms > 0;
+    if (!deferred) {
+        if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0)
+            goto fail;
+        done.link_down_at_us = (uint64_t)(roam_mono_us() - t0);
+    }
     if (have_addr) {
         done.address.data = addr.s6_addr;
         done.address.len = 16;
@@ -314,6 +321,16 @@ send:
         env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
         env.post_process_done = &done;
         send_env(p, &env);
+    }
+    if (deferred) {
+        int64_t left = (int64_t)done.rarp_at_us + p->d->cfg.link_down_delay_ms * 1000LL -
+                       (roam_mono_us() - t0);
+        if (left > 0)
+            usleep((useconds_t)left);
+        if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0)
+            audit_peer(p, "link-down", "failed", why, NULL);
+        else
+            audit_peer(p, "link-down", "done", NULL, NULL);
     }
     /* The VM lives here now; its owner may want it back: have its policy
      * ready (after the report, so it costs the migration nothing). */

@@ -39,8 +39,10 @@ int main(void)
     tap_ok(strcmp(c.listen_port, "7443") == 0 && strcmp(c.listen_host, "::") == 0 &&
            c.peer_port == 7444 && c.max_sessions == 16 && c.admission_lifetime_s == 60 &&
            strcmp(c.libvirt_uri, "qemu:///system") == 0 && strcmp(c.uplink, "br0") == 0 &&
-           strcmp(c.peer_cert, c.cert) == 0,
+           strcmp(c.peer_cert, c.cert) == 0 && c.link_down_delay_ms == 300,
            "defaults (uplink follows bridge, peer cert follows cert)");
+    tap_ok(parse("[limits]\nlink_down_delay_ms = 0\n") == 0 && c.link_down_delay_ms == 0,
+           "link_down_delay_ms = 0: the link goes down inside post-processing");
     tap_ok(parse("listen = [2001:db8:a::2]:9000\npeer_listen = 127.0.0.1:0\nbridge = brvm\n"
                  "uplink = uplink0\n[limits]\nmax_sessions = 4\nadmission_lifetime = 30\n") == 0 &&
            strcmp(c.listen_host, "2001:db8:a::2") == 0 && strcmp(c.listen_port, "9000") == 0 &&
@@ -74,6 +76,8 @@ int main(void)
               "{host}", "template without {host}");
     check_err("peer_cert = /x.pem\n", "peer_cert and peer_key go together", "half a peer pair");
     check_err("[limits]\nio_timeout_ms = \n", "key 'io_timeout_ms'", "empty integer");
+    check_err("[limits]\nlink_down_delay_ms = 20000\n", "key 'link_down_delay_ms'",
+              "link-down delay above 10 s");
 
     roamd_config_defaults(&c);
     int r = roamd_config_parse_string(&c, "[roamd]\nname = x\n", "roamd.conf", err, sizeof err);
