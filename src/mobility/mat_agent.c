@@ -728,6 +728,7 @@ static void on_announced(mat_agent *a)
         if (send(a->pre_fd, a->pre_buf, a->pre_len, MSG_DONTWAIT) == (ssize_t)a->pre_len)
             a->pre_sent_at = roam_now_ms();
     }
+    int ahead = a->pre_sent_at != 0;
     a->ifs[from].gone = 1;
     mn_update(a);
     if (active_nic(a) == from) {   /* nowhere else to go after all */
@@ -736,7 +737,8 @@ static void on_announced(mat_agent *a)
     }
     a->moved_from = (size_t)from;
     a->moved_confirm_by = roam_now_ms() + ANNOUNCED_CONFIRM_MS;
-    mob_log("announced on another host: left %s's network", a->cfg.ifaces[from]);
+    mob_log("announced on another host: left %s's network (registration %s)",
+            a->cfg.ifaces[from], ahead ? "signed ahead" : "signed at the switch");
 }
 
 /* A switch on an announcement that the IMS has not acknowledged in time

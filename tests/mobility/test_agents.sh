@@ -212,6 +212,8 @@ sleep 0.5   # let the agent sign the switch registration ahead
 rarp r-m1 "$(x $M cat /sys/class/net/eth0/address)"
 wait_log "$D/mn.log" "announced on another host: left eth1's network" 20
 ok $? "an announcement of our own MAC (heard on eth1): the agent leaves eth1's network, both links up"
+grep -q "left eth1's network (registration signed ahead)" "$D/mn.log"
+ok $? "the switch sent the registration signed before the announcement"
 wait_log "$D/cn2.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5" 20
 ok $? "correspondent translates HoA -> a::5 again"
 wait_log "$D/mn.log" "default route via 2001:db8:a::1 dev eth0" 10 &&
