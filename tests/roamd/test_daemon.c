@@ -88,6 +88,20 @@ static roam_tls_ctx *client_ctx(void)
     return roam_tls_client_ctx(ca, NULL, NULL, err, sizeof err);
 }
 
+/* A destination peer's AdmissionQuery for vm1 from 127.0.0.1. */
+static roam_status send_admission_query(roam_stream *s, uint8_t query_id[16])
+{
+    Roam__V1__AdmissionQuery aq = ROAM__V1__ADMISSION_QUERY__INIT;
+    aq.vm = "vm1";
+    aq.src = "127.0.0.1";
+    aq.query_id.data = query_id;
+    aq.query_id.len = 16;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
+    env.admission_query = &aq;
+    return roam_msg_send(s, &env, 2000, err, sizeof err);
+}
+
 static roam_tls_conn *dial(roam_tls_ctx *ctx, const char *p)
 {
     int fd = roam_tcp_connect("127.0.0.1", p, 2000, err, sizeof err);
@@ -353,15 +367,8 @@ int main(void)
     int answered = 0;
     if (pc) {
         roam_stream s = roam_tls_stream(pc);
-        Roam__V1__AdmissionQuery aq = ROAM__V1__ADMISSION_QUERY__INIT;
-        aq.vm = "vm1";
-        aq.src = "127.0.0.1";
-        aq.query_id.data = q;
-        aq.query_id.len = 16;
-        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
-        env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
-        env.admission_query = &aq;
-        if (roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+        roam_envelope *in = NULL;
+        if (send_admission_query(&s, q) == ROAM_OK &&
             roam_msg_recv(&s, &in, 2000, err, sizeof err) == ROAM_OK)
             answered = 1;
         roam_msg_free(in);
@@ -397,15 +404,8 @@ int main(void)
     if (pc) {
         roam_stream s = roam_tls_stream(pc);
         uint8_t unknown[16] = { 0xee };
-        Roam__V1__AdmissionQuery aq = ROAM__V1__ADMISSION_QUERY__INIT;
-        aq.vm = "vm1";
-        aq.src = "127.0.0.1";
-        aq.query_id.data = unknown;
-        aq.query_id.len = 16;
-        roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
-        env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
-        env.admission_query = &aq;
-        roam_msg_send(&s, &env, 2000, err, sizeof err);
+        roam_envelope *in = NULL;
+        send_admission_query(&s, unknown);
         roam_status st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in,
                                          3000, err, sizeof err);
         tap_ok(st == ROAM_OK && !in->admission_answer->granted, "unknown admission refused (%s)",
