@@ -1,0 +1,127 @@
+/* The handover datagram's codec and its recognition in captured frames (see
+ * handover.h). */
+#include "handover.h"
+
+#include <string.h>
+
+#include "errbuf.h"
+
+#define ETH_HLEN 14
+#define IP6_HLEN 40
+#define UDP_HLEN 8
+#define IPPROTO_UDP_ 17
+
+static const uint8_t magic[8] = { 'r', 'o', 'a', 'm', 'H', 'O', 0x00, 0x01 };
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+int roam_handover_addr_check(const uint8_t a[16], const char *what, char *err, size_t errlen)
+{
+    static const uint8_t zero[16];
+    static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+    if (memcmp(a, zero, 15) == 0 && a[15] <= 1)
+        return roam_errf(err, errlen, "%s is the unspecified or loopback address", what);
+    if (a[0] == 0xff)
+        return roam_errf(err, errlen, "%s is a multicast address", what);
+    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+        return roam_errf(err, errlen, "%s is a link-local address", what);
+    if (memcmp(a, v4mapped, sizeof v4mapped) == 0)
+        return roam_errf(err, errlen, "%s is an IPv4-mapped address", what);
+    return 0;
+}
+
+int roam_handover_check(const roam_handover *h, char *err, size_t errlen)
+{
+    if (roam_handover_addr_check(h->moa, "handover mobile address", err, errlen) < 0 ||
+        roam_handover_addr_check(h->ims_addr, "handover IMS address", err, errlen) < 0)
+        return -1;
+    if (h->ims_port == 0)
+        return roam_errf(err, errlen, "handover IMS port is 0");
+    if (h->reg_len == 0 || h->reg_len > ROAM_HANDOVER_REG_MAX)
+        return roam_errf(err, errlen, "handover registration of %zu bytes (1..%d allowed)",
+                         h->reg_len, ROAM_HANDOVER_REG_MAX);
+    return 0;
+}
+
+size_t roam_handover_encode(const roam_handover *h, uint8_t *out, size_t cap)
+{
+    if (roam_handover_check(h, NULL, 0) < 0 || cap < ROAM_HANDOVER_HDR_LEN + h->reg_len)
+        return 0;
+    memcpy(out, magic, sizeof magic);
+    memcpy(out + 8, h->moa, 16);
+    memcpy(out + 24, h->ims_addr, 16);
+    put16(out + 40, h->ims_port);
+    put16(out + 42, h->reg_len);
+    memcpy(out + ROAM_HANDOVER_HDR_LEN, h->reg, h->reg_len);
+    return ROAM_HANDOVER_HDR_LEN + h->reg_len;
+}
+
+int roam_handover_parse(const uint8_t *p, size_t len, roam_handover *h, char *err, size_t errlen)
+{
+    memset(h, 0, sizeof *h);
+    if (len < sizeof magic || memcmp(p, magic, 6) != 0)
+        return roam_errf(err, errlen, "handover datagram: bad magic");
+    if (p[6] != magic[6] || p[7] != magic[7])
+        return roam_errf(err, errlen, "handover datagram: unknown version %u", be16(p + 6));
+    if (len < ROAM_HANDOVER_HDR_LEN)
+        return roam_errf(err, errlen, "handover datagram: %zu bytes, header needs %d", len,
+                         ROAM_HANDOVER_HDR_LEN);
+    memcpy(h->moa, p + 8, 16);
+    memcpy(h->ims_addr, p + 24, 16);
+    h->ims_port = be16(p + 40);
+    h->reg_len = be16(p + 42);
+    if (h->reg_len > ROAM_HANDOVER_REG_MAX)
+        return roam_errf(err, errlen, "handover registration of %zu bytes (at most %d)",
+                         h->reg_len, ROAM_HANDOVER_REG_MAX);
+    if (len - ROAM_HANDOVER_HDR_LEN != h->reg_len)
+        return roam_errf(err, errlen, "handover datagram: %zu bytes after the header, "
+                         "registration length says %zu", len - ROAM_HANDOVER_HDR_LEN, h->reg_len);
+    memcpy(h->reg, p + ROAM_HANDOVER_HDR_LEN, h->reg_len);
+    if (roam_handover_check(h, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+int roam_handover_from_frame(const uint8_t *f, size_t n, const uint8_t mac[6], roam_handover *h,
+                             char *err, size_t errlen)
+{
+    static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
+    /* Which frames are handovers at all: untagged IPv6 from the guest's MAC,
+     * UDP straight after the fixed header, to ff02::1 port ROAM_HANDOVER_PORT.
+     * Everything else is the guest's ordinary traffic. */
+    if (n < ETH_HLEN + IP6_HLEN + UDP_HLEN || memcmp(f + 6, mac, 6) != 0 ||
+        f[12] != 0x86 || f[13] != 0xdd)
+        return 0;
+    const uint8_t *ip = f + ETH_HLEN;
+    const uint8_t *udp = ip + IP6_HLEN;
+    if ((ip[0] >> 4) != 6 || ip[6] != IPPROTO_UDP_ || memcmp(ip + 24, all_nodes, 16) != 0 ||
+        be16(udp + 2) != ROAM_HANDOVER_PORT)
+        return 0;
+    /* From here on the guest meant it as a handover, so flaws are errors.  The
+     * frame is never short enough to need Ethernet padding, so the IPv6
+     * payload must end exactly where the frame does.  The UDP checksum is not
+     * checked: with checksum offload the guest hands its NIC a partial one,
+     * and the registration inside is signed anyway. */
+    size_t plen = be16(ip + 4);
+    if (plen != n - ETH_HLEN - IP6_HLEN)
+        return roam_errf(err, errlen, "handover frame: IPv6 payload length %zu, frame carries %zu",
+                         plen, n - ETH_HLEN - IP6_HLEN);
+    if (be16(udp + 4) != plen)
+        return roam_errf(err, errlen, "handover frame: UDP length %u, IPv6 payload %zu",
+                         be16(udp + 4), plen);
+    if (roam_handover_parse(udp + UDP_HLEN, plen - UDP_HLEN, h, err, errlen) < 0)
+        return -1;
+    if (memcmp(ip + 8, h->moa, 16) != 0)
+        return roam_errf(err, errlen, "handover frame: IPv6 source is not the mobile address "
+                         "it hands over");
+    return 1;
+}
