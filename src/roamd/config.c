@@ -12,7 +12,7 @@
 #include "errbuf.h"
 #include "hostport.h"
 
-enum kind { K_STR, K_ADDR, K_INT, K_IFNAME };
+enum kind { K_STR, K_ADDR, K_INT, K_IFNAME, K_BOOL };
 
 struct key {
     const char *section, *name;
@@ -30,6 +30,7 @@ struct key {
 #define ADDR(sec, n, h, p) { sec, #n, K_ADDR, offsetof(struct roamd_config, h), \
     sizeof(((struct roamd_config *)0)->h), offsetof(struct roamd_config, p), \
     sizeof(((struct roamd_config *)0)->p), 0, 0, 0 }
+#define BOOL(sec, n, f) { sec, #n, K_BOOL, offsetof(struct roamd_config, f), 0, 0, 0, 0, 0, 0 }
 #define INT(sec, n, f, lo, hi) { sec, #n, K_INT, offsetof(struct roamd_config, f), 0, 0, 0, \
     lo, hi, 0 }
 
@@ -61,6 +62,7 @@ static const struct key keys[] = {
     INT("limits", confirm_timeout_ms, confirm_timeout_ms, 0, 60000),
     INT("limits", link_down_delay_ms, link_down_delay_ms, 0, 10000),
     INT("limits", migration_timeout, migration_timeout_s, 10, 86400),
+    BOOL("mobility", handover, handover),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -87,6 +89,7 @@ void roamd_config_defaults(struct roamd_config *c)
     c->confirm_timeout_ms = 5000;
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
+    c->handover = 1;
 }
 
 int roamd_migrate_uri(const struct roamd_config *c, const char *host, char *out, size_t cap)
@@ -143,9 +146,11 @@ static int handler(void *user, const char *section, const char *name, const char
     struct parse_state *st = user;
     if (!name)
         return 1;      /* a section header alone */
-    if (strcmp(section, "roamd") != 0 && strcmp(section, "limits") != 0)
-        return fail(st, "key '%s' in unknown section [%s]", name, section);
     size_t i;
+    for (i = 0; i < NKEYS && strcmp(keys[i].section, section) != 0; i++)
+        ;
+    if (i == NKEYS)
+        return fail(st, "key '%s' in unknown section [%s]", name, section);
     for (i = 0; i < NKEYS; i++)
         if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
             break;
@@ -176,6 +181,11 @@ static int handler(void *user, const char *section, const char *name, const char
         if (roam_split_hostport(value, base + k->off, k->cap, base + k->off2, k->cap2,
                                  base + k->off2) < 0)
             return fail(st, "key '%s': '%s' is not HOST:PORT or [IPV6]:PORT", name, value);
+        return 1;
+    case K_BOOL:
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return fail(st, "key '%s': '%s' is not yes or no", name, value);
+        *(int *)(base + k->off) = strcmp(value, "yes") == 0;
         return 1;
     case K_INT: {
         char *end;

@@ -39,6 +39,8 @@ struct roamd_config {
     int confirm_timeout_ms;
     int link_down_delay_ms;
     int migration_timeout_s;
+    /* [mobility] */
+    int handover;                     /* send the VM's signed registration at its RARP */
 };
 
 /* Fill c with every default.  (Required keys stay empty.) */

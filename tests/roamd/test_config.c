@@ -39,10 +39,20 @@ int main(void)
     tap_ok(strcmp(c.listen_port, "7443") == 0 && strcmp(c.listen_host, "::") == 0 &&
            c.peer_port == 7444 && c.max_sessions == 16 && c.admission_lifetime_s == 60 &&
            strcmp(c.libvirt_uri, "qemu:///system") == 0 && strcmp(c.uplink, "br0") == 0 &&
-           strcmp(c.peer_cert, c.cert) == 0 && c.link_down_delay_ms == 300,
+           strcmp(c.peer_cert, c.cert) == 0 && c.link_down_delay_ms == 300 && c.handover == 1,
            "defaults (uplink follows bridge, peer cert follows cert)");
     tap_ok(parse("[limits]\nlink_down_delay_ms = 0\n") == 0 && c.link_down_delay_ms == 0,
            "link_down_delay_ms = 0: the link goes down inside post-processing");
+    tap_ok(parse("[mobility]\nhandover = no\n") == 0 && c.handover == 0,
+           "[mobility] handover = no (%s)", err);
+    tap_ok(parse("[mobility]\nhandover = yes\n") == 0 && c.handover == 1,
+           "[mobility] handover = yes (%s)", err);
+    check_err("[mobility]\nhandover = maybe\n", ":9: key 'handover': 'maybe' is not yes or no",
+              "handover neither yes nor no");
+    check_err("[mobility]\nhandover = no\nhandover = yes\n", "key 'handover' set twice",
+              "handover set twice");
+    check_err("[mobility]\nmax_sessions = 4\n", "unknown key 'max_sessions' in [mobility]",
+              "[limits] key in [mobility]");
     tap_ok(parse("listen = [2001:db8:a::2]:9000\npeer_listen = 127.0.0.1:0\nbridge = brvm\n"
                  "uplink = uplink0\n[limits]\nmax_sessions = 4\nadmission_lifetime = 30\n") == 0 &&
            strcmp(c.listen_host, "2001:db8:a::2") == 0 && strcmp(c.listen_port, "9000") == 0 &&
