@@ -72,6 +72,9 @@ struct mat_agent {
     int64_t next_retry_at;
     int route_if;                     /* where roam-mat's default route points (0: none) */
     uint8_t route_gw[IMS_ADDR_LEN];
+    int steer_if;                     /* the same for replies steered to the standby NIC */
+    uint8_t steer_gw[IMS_ADDR_LEN];
+    int steer_rule;                   /* its ip rule is in place */
     uint8_t left_prefix[8];           /* /64 of the address the last switch left */
     int have_left;
     /* mobile node */
@@ -651,6 +654,29 @@ static void mn_presign(mat_agent *a)
         mob_debug("switch registration socket not opened ahead: %s", err);
 }
 
+/* Point the steering table (mat_rules.h) at f's router, or empty it
+ * (f NULL): replies to peers heard on the standby NIC leave through it. */
+static void steer_route(mat_agent *a, const mn_if *f)
+{
+    char err[ROAM_ERR_MAX];
+    if (!a->steer_rule)
+        return;
+    if (!f) {
+        if (a->steer_if && mat_nl_steer_route(a->nl, 0, NULL, err, sizeof err) < 0)
+            mob_debug("steering route not removed: %s", err);
+        a->steer_if = 0;
+        return;
+    }
+    if (a->steer_if == f->index && memcmp(a->steer_gw, f->gw, IMS_ADDR_LEN) == 0)
+        return;
+    if (mat_nl_steer_route(a->nl, f->index, f->gw, err, sizeof err) < 0) {
+        mob_debug("steering route not set: %s", err);
+        return;
+    }
+    a->steer_if = f->index;
+    memcpy(a->steer_gw, f->gw, IMS_ADDR_LEN);
+}
+
 /* Keep the hello to the router of the network a switch would move to
  * ready (mat_move_arm), from the address the switch would make active. */
 static void mn_arm(mat_agent *a)
@@ -666,11 +692,13 @@ static void mn_arm(mat_agent *a)
                 f = &a->ifs[i];
     if (!f || !f->have_gw) {
         mat_move_disarm(a->move);
+        steer_route(a, NULL);
         return;
     }
     char err[ROAM_ERR_MAX];
     if (mat_move_arm(a->move, a->cfg.ifaces[f - a->ifs], succ, f->gw, err, sizeof err) < 0)
         mob_debug("router hello not prepared: %s", err);
+    steer_route(a, f);
 }
 
 /* The rules for want: every registered MoA in, and out the source for
@@ -697,6 +725,8 @@ static void mn_apply(mat_agent *a)
     char err[ROAM_ERR_MAX];
     if (mat_table_set_sources(&a->table, a->want.hoa, src, n, err, sizeof err) < 0)
         mob_log("translation sources NOT updated: %s", err);
+    if (mat_table_set_standby(&a->table, n == 2 ? src[1].dev : NULL, err, sizeof err) < 0)
+        mob_log("standby NIC NOT updated: %s", err);
     apply_table(a, &a->want);
 }
 
@@ -1043,6 +1073,15 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
             a->use_dgram = 1;
         }
         ignore_linkdown_routes(a);
+        /* A predecessor's rule and route first go, then the rule comes back
+         * (the route follows the standby NIC, mn_arm). */
+        char why[ROAM_ERR_MAX];
+        if (mat_nl_steer_route(a->nl, 0, NULL, why, sizeof why) < 0 ||
+            mat_nl_steer_rule(a->nl, 0, why, sizeof why) < 0 ||
+            mat_nl_steer_rule(a->nl, 1, why, sizeof why) < 0)
+            mob_log("warning: replies are not steered to the standby NIC: %s", why);
+        else
+            a->steer_rule = 1;
     }
     /* Whatever a killed predecessor left goes away in the same transaction
      * that creates the fresh table. */
@@ -1206,6 +1245,9 @@ void mat_agent_free(mat_agent *a)
     ims_client_close(a->next);
     if (a->nl && a->route_if && mat_nl_default_route(a->nl, 0, NULL, err, sizeof err) < 0)
         mob_log("roam-mat's default route not removed: %s", err);
+    if (a->nl && a->steer_rule && (mat_nl_steer_route(a->nl, 0, NULL, err, sizeof err) < 0 ||
+                                   mat_nl_steer_rule(a->nl, 0, err, sizeof err) < 0))
+        mob_log("roam-mat's steering rule or route not removed: %s", err);
     mat_nl_close(a->nl);
     mat_move_close(a->move);
     mat_nft_close(a->nft);

@@ -9,6 +9,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 #include "errbuf.h"
@@ -208,7 +209,10 @@ int mat_nl_read(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen)
     }
 }
 
-int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen)
+/* roam-mat's default route in a table: through gw on ifindex (replacing
+ * it), or, with ifindex 0, deleted. */
+static int default_route_in(mat_nl *n, uint32_t table, int ifindex, const uint8_t gw[16],
+                            char *err, size_t errlen)
 {
     char buf[NL_REQ_BUF];
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -217,10 +221,11 @@ int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err
                        (ifindex ? NLM_F_CREATE | NLM_F_REPLACE : 0);
     struct rtmsg *rt = mnl_nlmsg_put_extra_header(nlh, sizeof *rt);
     rt->rtm_family = AF_INET6;
-    rt->rtm_table = RT_TABLE_MAIN;
+    rt->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
     rt->rtm_protocol = MAT_RTPROT;
     rt->rtm_scope = RT_SCOPE_UNIVERSE;
     rt->rtm_type = RTN_UNICAST;
+    mnl_attr_put_u32(nlh, RTA_TABLE, table);
     mnl_attr_put_u32(nlh, RTA_PRIORITY, MAT_ROUTE_METRIC);
     if (ifindex) {
         mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
@@ -232,6 +237,48 @@ int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err
             return 0;   /* nothing to delete */
         return -1;
     }
+    return 0;
+}
+
+int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen)
+{
+    return default_route_in(n, RT_TABLE_MAIN, ifindex, gw, err, errlen);
+}
+
+int mat_nl_steer_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen)
+{
+    return default_route_in(n, MAT_STEER_TABLE, ifindex, gw, err, errlen);
+}
+
+/* One request for the steering rule; errno kept for the caller. */
+static int steer_rule(mat_nl *n, int add, char *err, size_t errlen)
+{
+    char buf[NL_REQ_BUF];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+    struct fib_rule_hdr *fr = mnl_nlmsg_put_extra_header(nlh, sizeof *fr);
+    fr->family = AF_INET6;
+    fr->action = FR_ACT_TO_TBL;
+    fr->table = MAT_STEER_TABLE;
+    mnl_attr_put_u32(nlh, FRA_TABLE, MAT_STEER_TABLE);
+    mnl_attr_put_u32(nlh, FRA_PRIORITY, MAT_STEER_RULE_PRIO);
+    mnl_attr_put_u32(nlh, FRA_FWMARK, MAT_STEER_MARK);
+    mnl_attr_put_u32(nlh, FRA_FWMASK, 0xffffffffu);
+    mat_nl_handler none = { 0 };
+    return request(n, nlh, &none, err, errlen);
+}
+
+int mat_nl_steer_rule(mat_nl *n, int add, char *err, size_t errlen)
+{
+    if (!add) {   /* every copy: a killed agent's rule may still be there */
+        for (int i = 0; i < 16; i++)
+            if (steer_rule(n, 0, err, errlen) < 0)
+                return errno == ENOENT ? 0 : -1;
+        return 0;
+    }
+    if (steer_rule(n, 1, err, errlen) < 0 && errno != EEXIST)
+        return -1;
     return 0;
 }
 

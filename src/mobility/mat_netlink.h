@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mat_rules.h"
+
 typedef struct mat_nl_handler {
     /* A link's state: up = administratively up and carrier present. */
     void (*link)(void *arg, int ifindex, const char *name, int up);
@@ -43,6 +45,14 @@ int mat_nl_read(mat_nl *n, const mat_nl_handler *h, char *err, size_t errlen);
 /* Point roam-mat's default route at gw on ifindex (replacing it), or, with
  * ifindex 0, delete it.  0 or -1. */
 int mat_nl_default_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen);
+
+/* The same in table MAT_STEER_TABLE (mat_rules.h): where packets marked
+ * for the standby NIC go. */
+int mat_nl_steer_route(mat_nl *n, int ifindex, const uint8_t gw[16], char *err, size_t errlen);
+
+/* Add (add=1; an existing one is kept) or delete (every copy) the ip rule
+ * "fwmark MAT_STEER_MARK lookup MAT_STEER_TABLE".  0 or -1. */
+int mat_nl_steer_rule(mat_nl *n, int add, char *err, size_t errlen);
 
 /* Add a /128 to a device (no DAD, replacing an existing one).  0 or -1. */
 int mat_nl_add_addr(mat_nl *n, const char *ifname, const uint8_t a[16], char *err, size_t errlen);

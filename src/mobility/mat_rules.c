@@ -135,6 +135,15 @@ static void put(sbuf *b, const char *fmt, ...)
     }
 }
 
+int mat_table_set_standby(mat_table *t, const char *dev, char *err, size_t errlen)
+{
+    if (dev && dev[0] && !plain_ifname(dev))
+        return roam_errf(err, errlen, "interface name \"%.*s\" is not usable in a rule",
+                         IF_NAMESIZE, dev);
+    snprintf(t->standby_if, sizeof t->standby_if, "%s", dev ? dev : "");
+    return 0;
+}
+
 static void put_addr(sbuf *b, const uint8_t a[IMS_ADDR_LEN])
 {
     char s[INET6_ADDRSTRLEN];
@@ -170,18 +179,41 @@ static void put_table(sbuf *b, const mat_table *t)
     put(b, mn ? "  map hoa2moa { type ipv6_addr . ifname : ipv6_addr; }\n"
               : "  map hoa2moa { type ipv6_addr : ipv6_addr; }\n");
     put(b, "  map moa2hoa { type ipv6_addr : ipv6_addr; }\n");
+    if (mn) {
+        put(b, "  set standby_if { type ifname; }\n");
+        put(b, "  set via_standby { type ipv6_addr; size %d; flags dynamic,timeout; timeout %ds; }\n",
+            MAT_STEER_MAX, MAT_STEER_TIMEOUT_S);
+    }
     put(b, "  chain in {\n    type filter hook prerouting priority raw; policy accept;\n");
     put(b, "    icmpv6 type " ND_TYPES " accept\n");
+    if (mn)   /* global sources only: link-local and :: (DAD, MLD) stay on-link */
+        put(b, "    iifname @standby_if ip6 saddr 2000::/3 update @via_standby { ip6 saddr }\n");
     put(b, "    ip6 saddr @bypass accept\n");
     put(b, mn ? "    ip6 daddr set ip6 daddr map @moa2hoa notrack\n"
               : "    ip6 saddr set ip6 saddr map @moa2hoa notrack\n");
     put(b, "  }\n");
-    put(b, "  chain out {\n    type route hook output priority raw; policy accept;\n");
-    put(b, "    icmpv6 type " ND_TYPES " accept\n");
-    put(b, "    ip6 daddr @bypass accept\n");
-    put(b, mn ? "    ip6 saddr set ip6 saddr . oifname map @hoa2moa notrack\n"
-              : "    ip6 daddr set ip6 daddr map @hoa2moa notrack\n");
-    put(b, "  }\n}\n");
+    if (mn) {
+        /* Steering re-routes the packet, but the hook's output interface
+         * stays the first route's for the rest of output: the source is
+         * therefore chosen in postrouting, by the interface it really
+         * leaves through.  Output only keeps conntrack out of it. */
+        put(b, "  chain steer {\n    type route hook output priority raw - 10; policy accept;\n");
+        put(b, "    ip6 daddr @via_standby meta mark set 0x%x\n  }\n", MAT_STEER_MARK);
+        put(b, "  chain out {\n    type route hook output priority raw; policy accept;\n");
+        put(b, "    icmpv6 type " ND_TYPES " accept\n");
+        put(b, "    ip6 daddr @bypass accept\n");
+        put(b, "    ip6 saddr . oifname @hoa2moa notrack\n  }\n");
+        put(b, "  chain src {\n    type filter hook postrouting priority raw; policy accept;\n");
+        put(b, "    icmpv6 type " ND_TYPES " accept\n");
+        put(b, "    ip6 daddr @bypass accept\n");
+        put(b, "    ip6 saddr set ip6 saddr . oifname map @hoa2moa\n  }\n");
+    } else {
+        put(b, "  chain out {\n    type route hook output priority raw; policy accept;\n");
+        put(b, "    icmpv6 type " ND_TYPES " accept\n");
+        put(b, "    ip6 daddr @bypass accept\n");
+        put(b, "    ip6 daddr set ip6 daddr map @hoa2moa notrack\n  }\n");
+    }
+    put(b, "}\n");
 }
 
 char *mat_rules_render(const mat_table *t, int full)
@@ -194,6 +226,9 @@ char *mat_rules_render(const mat_table *t, int full)
     } else {
         put(&b, "flush map ip6 %s hoa2moa\nflush map ip6 %s moa2hoa\nflush set ip6 %s bypass\n",
             t->name, t->name, t->name);
+        if (t->role == MAT_MOBILE)
+            put(&b, "flush set ip6 %s standby_if\nflush set ip6 %s via_standby\n", t->name,
+                t->name);
     }
     put_elements(&b, t->name, "hoa2moa", t->out, t->n_out);
     put_elements(&b, t->name, "moa2hoa", t->in, t->n_in);
@@ -205,6 +240,8 @@ char *mat_rules_render(const mat_table *t, int full)
         }
         put(&b, " }\n");
     }
+    if (t->role == MAT_MOBILE && t->standby_if[0])
+        put(&b, "add element ip6 %s standby_if { \"%s\" }\n", t->name, t->standby_if);
     if (b.failed) {
         free(b.s);
         return NULL;

@@ -5,7 +5,8 @@
 # the other mobile address (switch time measured), a SIGKILLed correspondent
 # agent restarting onto a consistent table, a switch on QEMU's announcement
 # (RARP of the node's own MAC) and one undone because the standby network
-# does not answer, and removal on exit.
+# does not answer, replies steered to the standby NIC for peers heard there,
+# and removal on exit.
 # Usage: test_agents.sh ROAM_IMS ROAM_MAT MOB_PKI
 set -u
 IMS_BIN=$1 MAT_BIN=$2 PKI_BIN=$3
@@ -198,6 +199,18 @@ ok $? "ping to the HoA through the new address"
 ip -n $R link set r-m0 up && ip -n $R addr add 2001:db8:a::1/64 dev r-m0 nodad
 wait_log "$D/ims.log" "registered 2001:db8:d::10 .* 2 address(es), active 2001:db8:b::5" 50
 ok $? "primary link back: a::5 registered as standby"
+# ---- replies follow the request to the standby NIC, before any switch ----
+steer_ready() { x $M ip -6 rule show | grep -q "fwmark 0x726f616d lookup 82" &&
+    x $M ip -6 route show table 82 | grep -q "default via 2001:db8:a::1 dev eth0"; }
+i=0; while [ $i -lt 50 ] && ! steer_ready; do sleep 0.1; i=$((i + 1)); done
+steer_ready; ok $? "steering rule and table 82 point at the standby NIC's router (eth0)"
+x $R timeout 5 tcpdump -ni r-m0 -c 1 -w "$D/steer.pcap" "icmp6 and ip6[40] == 129 and src 2001:db8:a::5" 2>/dev/null &
+DUMP=$!
+sleep 0.5
+x $C ping -c 1 -W 1 2001:db8:a::5 >/dev/null 2>&1   # the standby MoA itself, as after a move
+wait $DUMP; ok $? "echo to the standby address answered from it through eth0 while the route is via eth1"
+x $M nft list set ip6 roam_mat_t via_standby | grep -q "2001:db8:c::2"
+ok $? "the correspondent is in the learned set, nothing link-local"
 rarp() {   # rarp RIFNAME MAC: a QEMU-style announcement of MAC, into the mobile node's link
     x $R python3 - "$1" "$2" <<'PY'
 import socket, sys
@@ -260,6 +273,8 @@ kill $MN; wait $MN
 x $M nft list table ip6 roam_mat_t >/dev/null 2>&1
 [ $? != 0 ]; ok $? "SIGTERM: mobile node table removed"
 [ -z "$(x $M ip -6 route show proto 82)" ]; ok $? "SIGTERM: the agent's default route removed"
+[ -z "$(x $M ip -6 route show table 82)" ] && ! x $M ip -6 rule show | grep -q "lookup 82"
+ok $? "SIGTERM: the steering rule and route removed"
 # The undone switch's datagrams that were held up on the way may arrive
 # late: the IMS must refuse them (their sequence number is below the undo's).
 ! grep "REFUSED" "$D/ims.log" | grep -qv "from \[2001:db8:b::5\].*not above"
