@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "wire_limits.h"
+
+/* The peer protocol carries the registration roamd takes from the guest. */
+_Static_assert(ROAM_HANDOVER_REG_MAX == ROAM_REGISTRATION_MAX, "registration bound");
 
 #define ETH_HLEN 14
 #define IP6_HLEN 40

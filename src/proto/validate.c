@@ -49,6 +49,9 @@ static const struct rule rules[] = {
     { &roam__v1__post_process__descriptor, "primary_mac", 6, 6 },
     { &roam__v1__post_process__descriptor, "secondary_mac", 6, 6 },
     { &roam__v1__post_process_done__descriptor, "address", 0, 16 },
+    { &roam__v1__switch_handover__descriptor, "moa", 16, 16 },
+    { &roam__v1__switch_handover__descriptor, "ims_address", 16, 16 },
+    { &roam__v1__switch_handover__descriptor, "registration", 1, ROAM_REGISTRATION_MAX },
 };
 
 /* Nesting in roam.proto is at most 3 deep; anything deeper is hostile. */
@@ -205,6 +208,12 @@ int roam_msg_validate(const roam_envelope *env, char *err, size_t errlen)
             return roam_errf(err, errlen, "PostProcessDone: address must be 16 bytes or empty");
         return check_outcome("PostProcessDone", env->post_process_done->ok,
                              env->post_process_done->error, err, errlen);
+    case ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER:
+        /* Scalars escape the rule table: the port is checked here. */
+        if (env->switch_handover->ims_port == 0 || env->switch_handover->ims_port > 65535)
+            return roam_errf(err, errlen, "SwitchHandover.ims_port: %u, allowed 1..65535",
+                             env->switch_handover->ims_port);
+        return 0;
     default:
         return 0;
     }

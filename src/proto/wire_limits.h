@@ -12,5 +12,6 @@
 #define ROAM_CIPHERTEXT_MAX 262144  /* CCA-KEM ciphertext */
 #define ROAM_MESSAGE_MAX 1024       /* human-readable error text */
 #define ROAM_RA_MAX 65535           /* an ICMPv6 RA fits one IPv6 packet */
+#define ROAM_REGISTRATION_MAX 1024  /* a VM's signed IMS registration (one IMS datagram) */
 
 #endif

@@ -131,6 +131,22 @@ int roamd_peer_arm(roamd_peer *p, const char *vm, const uint8_t qid[16],
     return send_env(p, &env, err, errlen);
 }
 
+int roamd_peer_handover(roamd_peer *p, const roam_handover *h, char *err, size_t errlen)
+{
+    Roam__V1__SwitchHandover sh = ROAM__V1__SWITCH_HANDOVER__INIT;
+    sh.moa.data = (uint8_t *)h->moa;
+    sh.moa.len = 16;
+    sh.ims_address.data = (uint8_t *)h->ims_addr;
+    sh.ims_address.len = 16;
+    sh.ims_port = h->ims_port;
+    sh.registration.data = (uint8_t *)h->reg;
+    sh.registration.len = h->reg_len;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER;
+    env.switch_handover = &sh;
+    return send_env(p, &env, err, errlen);
+}
+
 int roamd_peer_wait_done(roamd_peer *p, int timeout_ms, roam_envelope **out, char *err,
                          size_t errlen)
 {

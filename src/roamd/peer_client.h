@@ -1,6 +1,7 @@
 /* The source daemon's side of the daemon-to-daemon conversation (mutual
  * TLS, one connection per migration): admission query, RA fetch, arming the
- * destination's post-processing, and collecting its result. */
+ * destination's post-processing, forwarding the guest's handover, and
+ * collecting the result. */
 #ifndef ROAMD_PEER_CLIENT_H
 #define ROAMD_PEER_CLIENT_H
 
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handover.h"
 #include "msg.h"
 #include "roamd.h"
 
@@ -29,6 +31,10 @@ int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t 
 /* Arm post-processing (PostProcess).  0 or -1. */
 int roamd_peer_arm(roamd_peer *p, const char *vm, const uint8_t qid[16],
                    const uint8_t primary[6], const uint8_t secondary[6], char *err, size_t errlen);
+
+/* Forward the guest's handover (SwitchHandover), after roamd_peer_arm and
+ * before the VM runs on the destination.  No answer comes.  0 or -1. */
+int roamd_peer_handover(roamd_peer *p, const roam_handover *h, char *err, size_t errlen);
 
 /* Wait up to timeout_ms for PostProcessDone (*out: free with roam_msg_free).
  * 0 (even if !ok: read the message), -1 on transport/protocol failure. */

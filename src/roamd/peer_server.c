@@ -1,10 +1,11 @@
 /* The destination daemon's side of a peer connection (mutual TLS from the
  * source daemon): consume the admission, return the RA, then do the
- * post-processing — wait for the VM's RARP on the VM bridge, link its
- * primary NIC down, check that the secondary NIC answers for its new-prefix
- * address on this link (Neighbor Solicitation/Advertisement) — and report.  If
- * the source sends Error or disappears, the admission is dropped and the
- * post-processing disarmed. */
+ * post-processing — wait for the VM's RARP on the VM bridge, send the VM's
+ * handover if the source forwarded one, link its primary NIC down, check
+ * that the secondary NIC answers for its new-prefix address on this link
+ * (Neighbor Solicitation/Advertisement) — and report.  If the source sends
+ * Error or disappears, the admission is dropped and the post-processing
+ * disarmed. */
 #include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
+#include "handover_send.h"
 #include "icmp6.h"
 #include "iface.h"
 #include "msg.h"
@@ -25,6 +27,10 @@
 #include "roamd.h"
 #include "text.h"
 #include "virt.h"
+
+/* How long, after the report, the destination listens for the IMS's answer
+ * to the VM's registration (for the audit only). */
+#define IMS_ANSWER_MS 200
 
 struct peer_session {
     struct roamd *d;
@@ -38,6 +44,9 @@ struct peer_session {
     int admitted;
     struct roam_ra_info ra;
     int have_ra;
+    struct in6_addr router;       /* the RA's source: the router's link-local address */
+    roam_handover ho;             /* the latest SwitchHandover, if have_ho */
+    int have_ho;
 };
 
 static void audit_peer(struct peer_session *p, const char *event, const char *outcome,
@@ -61,6 +70,7 @@ static void audit_peer(struct peer_session *p, const char *event, const char *ou
         roam_json_u64(&j, "rarp_at", done->rarp_at_us);
         roam_json_u64(&j, "link_down_at", done->link_down_at_us);
         roam_json_u64(&j, "confirmed_at", done->confirmed_at_us);
+        roam_json_u64(&j, "handover_at", done->handover_at_us);
         roam_json_obj_end(&j);
         if (done->address.len == 16) {
             char a[INET6_ADDRSTRLEN];
@@ -130,9 +140,10 @@ static int on_ra_fetch(struct peer_session *p, const Roam__V1__RaFetch *f)
                                     &age, why, sizeof why)
                      : roam_ra_fetch(p->d->cfg.uplink, p->d->cfg.ra_timeout_ms, ra, sizeof ra,
                                      &src, why, sizeof why);
-    if (n > 0 && roam_ra_parse(ra, (size_t)n, &p->ra, why, sizeof why) == 0)
+    if (n > 0 && roam_ra_parse(ra, (size_t)n, &p->ra, why, sizeof why) == 0) {
         p->have_ra = 1;
-    else
+        p->router = src;
+    } else
         n = -1;
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     Roam__V1__RaAnswer a = ROAM__V1__RA_ANSWER__INIT;
@@ -191,11 +202,79 @@ static int link_down(struct peer_session *p, const uint8_t mac[6], int64_t deadl
     }
 }
 
-/* Wait for RARP from one of the VM's MACs, or for the source to give up.
- * 1 seen, 0 source aborted/closed, -1 timeout or error (why). */
+/* A SwitchHandover from the source: kept for the RARP, replacing an earlier
+ * one, unless handovers are off here or it does not hold up. */
+static void on_switch_handover(struct peer_session *p, const Roam__V1__SwitchHandover *sh)
+{
+    char why[ROAM_ERR_MAX];
+    if (!p->d->cfg.handover) {
+        audit_peer(p, "handover", "ignored", "handover = no in [mobility]", NULL);
+        return;
+    }
+    /* roam_msg_validate has checked the lengths and the port. */
+    roam_handover h;
+    memcpy(h.moa, sh->moa.data, 16);
+    memcpy(h.ims_addr, sh->ims_address.data, 16);
+    h.ims_port = (uint16_t)sh->ims_port;
+    h.reg_len = sh->registration.len;
+    memcpy(h.reg, sh->registration.data, sh->registration.len);
+    if (roam_handover_check(&h, why, sizeof why) < 0) {
+        audit_peer(p, "handover", "refused", why, NULL);
+        return;
+    }
+    p->ho = h;
+    p->have_ho = 1;
+}
+
+/* At the RARP: the router hello, then the registration (the router should
+ * know the address before the IMS sends correspondents to it).  The time
+ * goes into done; the UDP socket (-1 if nothing went out) is kept so that
+ * the IMS's answer can be audited after the report. */
+static int fire_handover(struct peer_session *p, int pkt_fd, const uint8_t vm_mac[6],
+                         int64_t t0, Roam__V1__PostProcessDone *done)
+{
+    char why[ROAM_ERR_MAX];
+    if (roamd_router_hello(pkt_fd, p->ho.moa, vm_mac, &p->router, why, sizeof why) < 0)
+        audit_peer(p, "router-hello", "failed", why, NULL);
+    int fd = roamd_registration_send(&p->ho, why, sizeof why);
+    if (fd < 0) {
+        audit_peer(p, "handover", "failed", why, NULL);
+        return -1;
+    }
+    done->handover_at_us = (uint64_t)(roam_mono_us() - t0);
+    return fd;
+}
+
+/* After the report: did the IMS answer?  Not for the migration, which is
+ * done either way; for the audit. */
+static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadline)
+{
+    char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX], a[INET6_ADDRSTRLEN];
+    int answered = roamd_ims_answered(udp_fd, deadline);
+    struct roam_json j;
+    roamd_audit_begin(&j, buf, sizeof buf, "handover");
+    roam_json_str(&j, "peer", p->addr);
+    roam_json_str(&j, "vm", p->vm);
+    roam_json_hex(&j, "query_id", p->qid, 16);
+    roam_json_str(&j, "outcome", "sent");
+    inet_ntop(AF_INET6, p->ho.moa, a, sizeof a);
+    roam_json_str(&j, "moa", a);
+    inet_ntop(AF_INET6, p->ho.ims_addr, a, sizeof a);
+    roam_json_str(&j, "ims", a);
+    roam_json_i64(&j, "ims_port", p->ho.ims_port);
+    roam_json_i64(&j, "registration_bytes", (int64_t)p->ho.reg_len);
+    roam_json_bool(&j, "ims_answered", answered);
+    if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
+        roamd_log("AUDIT FAILURE: %s", err);
+}
+
+/* Wait for RARP from one of the VM's MACs (*rarp_mac: which), or for the
+ * source to give up; SwitchHandover messages are taken on the way.
+ * 1 seen, 0 source aborted/closed/misbehaved, -1 timeout or error (why). */
 static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
                      int64_t deadline, char *why, size_t cap)
 {
+    int io = p->d->cfg.io_timeout_ms;
     for (;;) {
         struct pollfd pf[2] = { { .fd = cap_fd, .events = POLLIN },
                                 { .fd = p->fd, .events = POLLIN } };
@@ -214,11 +293,22 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
                 return 1;
         }
         if (pf[1].revents) {
-            /* The source speaks only to abort (Error), or closes. */
+            /* The source speaks to forward a handover, or to abort (Error),
+             * or closes. */
             roam_envelope *env = NULL;
             char err[ROAM_ERR_MAX];
             roam_status st = roam_msg_recv(&p->s, &env, 1000, err, sizeof err);
-            if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_ERROR)
+            if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER) {
+                on_switch_handover(p, env->switch_handover);
+                roam_msg_free(env);
+                continue;
+            }
+            if (st == ROAM_EFRAME || st == ROAM_EDECODE || st == ROAM_EVERSION ||
+                st == ROAM_EINVALID) {
+                snprintf(why, cap, "malformed message from the source: %s", err);
+                (void)roam_msg_send_error(&p->s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, err,
+                                          sizeof err);
+            } else if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_ERROR)
                 snprintf(why, cap, "source aborted in %s: %s",
                          roam_phase_name(env->error->phase), env->error->message);
             else if (st == ROAM_OK)
@@ -239,7 +329,7 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
     Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
     struct in6_addr addr;
     int have_addr = 0;
-    int fd = -1;
+    int fd = -1, ims_fd = -1;
     if (!same_query(p, pp->vm, &pp->query_id) || !p->have_ra) {
         snprintf(why, sizeof why, "post-processing for a query without admission and RA");
         goto fail;
@@ -251,6 +341,12 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
     int64_t deadline = roam_deadline(p->d->cfg.switchover_timeout_s * 1000);
     int r = wait_rarp(p, fd, pp->primary_mac.data, pp->secondary_mac.data, deadline, why,
                       sizeof why);
+    if (r == 1) {
+        done.rarp_at_us = (uint64_t)(roam_mono_us() - t0);
+        /* First thing at the RARP: the handover is what the guest waits for. */
+        if (p->have_ho)
+            ims_fd = fire_handover(p, fd, pp->secondary_mac.data, t0, &done);
+    }
     close(fd);
     fd = -1;
     if (r == 0) {
@@ -260,7 +356,6 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
     }
     if (r < 0)
         goto fail;
-    done.rarp_at_us = (uint64_t)(roam_mono_us() - t0);
     /* Taken down now, or after the report (link_down_delay_ms): roam-mat
      * switches on QEMU's announcement by itself, and the link change costs
      * the guest a stall just when the first packets through the new network
@@ -299,6 +394,8 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
 fail:
     if (fd >= 0)
         close(fd);
+    if (ims_fd >= 0)
+        close(ims_fd);
     {
         Roam__V1__Error e;
         roam__v1__error__init(&e);
@@ -321,6 +418,16 @@ send:
         env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
         env.post_process_done = &done;
         send_env(p, &env);
+    }
+    if (ims_fd >= 0) {
+        /* Listen for the IMS a little, but not past a deferred link-down. */
+        int64_t until = roam_mono_us() - t0 + IMS_ANSWER_MS * 1000LL;
+        int64_t link_at = (int64_t)done.rarp_at_us + p->d->cfg.link_down_delay_ms * 1000LL;
+        if (deferred && link_at < until)
+            until = link_at;
+        int64_t left_ms = (until - (roam_mono_us() - t0)) / 1000;
+        audit_ims_answer(p, ims_fd, roam_deadline(left_ms > 0 ? (int)left_ms : 0));
+        close(ims_fd);
     }
     if (deferred) {
         int64_t left = (int64_t)done.rarp_at_us + p->d->cfg.link_down_delay_ms * 1000LL -

@@ -10,6 +10,7 @@
 #include "errbuf.h"
 #include "icmp6.h"
 #include "packet.h"
+#include "roamd.h"
 
 #define ETH_P_ALL_ 0x0003
 #define RESEND_MS 150
@@ -22,6 +23,8 @@ int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const u
     r->send_fd = r->watch_fd = -1;
     r->seen_after_ms = -1;
     r->link_after_ms = -1;
+    r->ho_after_ms = -1;
+    r->ho_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
     if (strlen(tap) >= sizeof r->tap)
         return roam_errf(err, errlen, "tap name too long");
     strcpy(r->tap, tap);
@@ -80,35 +83,79 @@ int roamd_ra_deliver_send(struct roamd_ra_delivery *r, char *err, size_t errlen)
     return 0;
 }
 
+/* A frame from the guest that may be its handover: keep the latest one. */
+static void catch_handover(struct roamd_ra_delivery *r, const uint8_t *f, size_t n)
+{
+    roam_handover *h = &r->rx_ho;
+    char err[ROAM_ERR_MAX];
+    int got = roam_handover_from_frame(f, n, r->guest_mac, h, err, sizeof err);
+    if (got < 0 && !r->ho_error[0]) {
+        snprintf(r->ho_error, sizeof r->ho_error, "%.120s", err);
+        roamd_log("ignoring a malformed handover from the guest on %s: %s", r->tap, err);
+    }
+    if (got <= 0)
+        return;
+    pthread_mutex_lock(&r->ho_lock);
+    /* The guest may repeat itself; only a different one goes out again. */
+    int same = r->ho_seen && r->ho.reg_len == h->reg_len && r->ho.ims_port == h->ims_port &&
+               memcmp(r->ho.moa, h->moa, 16) == 0 && memcmp(r->ho.ims_addr, h->ims_addr, 16) == 0 &&
+               memcmp(r->ho.reg, h->reg, h->reg_len) == 0;
+    if (!same) {
+        r->ho = *h;
+        r->ho_fresh = 1;
+        r->ho_seen++;
+        r->ho_after_ms = roam_now_ms() - r->started_ms;
+    }
+    pthread_mutex_unlock(&r->ho_lock);
+}
+
+int roamd_ra_deliver_take_handover(struct roamd_ra_delivery *r, roam_handover *out)
+{
+    pthread_mutex_lock(&r->ho_lock);
+    int fresh = r->ho_fresh;
+    if (fresh)
+        *out = r->ho;
+    r->ho_fresh = 0;
+    pthread_mutex_unlock(&r->ho_lock);
+    return fresh;
+}
+
+/* The RA work ends when the guest shows it took the RA, or after the
+ * window; watching for handovers goes on until stop. */
 static void *watch(void *arg)
 {
     struct roamd_ra_delivery *r = arg;
     int64_t end = r->started_ms + r->window_ms;
     int64_t next_send = roam_now_ms() + RESEND_MS;
+    int ra_done = 0;
+    uint8_t *f = r->rx;
     char err[ROAM_ERR_MAX];
-    while (!r->stop && roam_now_ms() < end) {
-        uint8_t f[256];
+    while (!r->stop) {
+        if (!ra_done && roam_now_ms() >= end)
+            ra_done = 1;
         /* Wake at least every 50 ms: stop must not wait for a long poll. */
-        int64_t dl = next_send < end ? next_send : end;
-        if (dl > roam_now_ms() + 50)
-            dl = roam_now_ms() + 50;
-        ssize_t n = roam_packet_recv(r->watch_fd, f, sizeof f, dl, err, sizeof err);
+        int64_t dl = roam_now_ms() + 50;
+        if (!ra_done && next_send < dl)
+            dl = next_send;
+        ssize_t n = roam_packet_recv(r->watch_fd, f, sizeof r->rx, dl, err, sizeof err);
         if (n < 0) {
             snprintf(r->watch_error, sizeof r->watch_error, "%.120s", err);
             break;
         }
-        int resend = roam_now_ms() >= next_send;
+        int resend = !ra_done && roam_now_ms() >= next_send;
         if (n >= ROAM_ETH_HLEN && memcmp(f + 6, r->guest_mac, 6) == 0) {
+            catch_handover(r, f, (size_t)n);
             if (r->link_after_ms < 0) {
                 r->link_after_ms = roam_now_ms() - r->started_ms;
-                resend = 1;
+                resend = !ra_done;
             }
             struct in6_addr target;
-            if (roam_frame_ns_target(f, (size_t)n, r->guest_mac, &target) &&
+            if (!ra_done && roam_frame_ns_target(f, (size_t)n, r->guest_mac, &target) &&
                 roam_in6_prefix_match(&target, &r->prefix, r->prefix_len)) {
                 r->seen_addr = target;
                 r->seen_after_ms = roam_now_ms() - r->started_ms;
-                break;
+                ra_done = 1;
+                continue;
             }
         }
         if (resend) {

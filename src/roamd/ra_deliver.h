@@ -5,7 +5,12 @@
  * Neighbor Solicitation for an address in the new prefix — the sign that the
  * guest took the RA — and re-send the RA until it shows (the guest drops
  * frames that arrive before its link is up): the first frame the guest
- * sends shows its link is up, and the RA goes out again at that moment. */
+ * sends shows its link is up, and the RA goes out again at that moment.
+ *
+ * The same watcher picks up the guest's handover datagram (src/net/
+ * handover.h), its registration signed ahead for the switch, for the flow
+ * thread to forward to the destination: it keeps watching for that until
+ * stopped, after the RA work is done. */
 #ifndef ROAMD_RA_DELIVER_H
 #define ROAMD_RA_DELIVER_H
 
@@ -13,6 +18,8 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "handover.h"
 
 struct roamd_ra_delivery {
     char tap[32];
@@ -30,6 +37,17 @@ struct roamd_ra_delivery {
     struct in6_addr seen_addr;
     int sends;
     char watch_error[128];      /* why the watcher stopped early, or "" */
+    /* The guest's latest handover, under ho_lock (the watcher writes it, the
+     * flow thread takes it). */
+    pthread_mutex_t ho_lock;
+    roam_handover ho;
+    int ho_fresh;               /* ho not yet taken */
+    int ho_seen;                /* handovers captured (repeats not counted) */
+    int64_t ho_after_ms;        /* the latest one's arrival; -1 if none */
+    char ho_error[128];         /* the first malformed one's flaw, or "" */
+    /* The watcher's own buffers: a whole handover frame, and its parse. */
+    uint8_t rx[2048];
+    roam_handover rx_ho;
     volatile int stop;
     pthread_t thread;
     int running;
@@ -46,8 +64,13 @@ int roamd_ra_deliver_start(struct roamd_ra_delivery *r, const char *tap, const u
 /* Send the RA once.  0 or -1. */
 int roamd_ra_deliver_send(struct roamd_ra_delivery *r, char *err, size_t errlen);
 
-/* Start re-sending/watching in the background for at most window_ms. */
+/* Start watching in the background: the RA is re-sent for at most
+ * window_ms, handovers are captured until roamd_ra_deliver_stop. */
 int roamd_ra_deliver_watch(struct roamd_ra_delivery *r, int window_ms);
+
+/* 1 and *out filled if the guest sent a handover not taken before (an exact
+ * repeat of the last one does not count again); 0 otherwise.  Thread-safe. */
+int roamd_ra_deliver_take_handover(struct roamd_ra_delivery *r, roam_handover *out);
 
 /* Stop the watcher (if any) and close the sockets. */
 void roamd_ra_deliver_stop(struct roamd_ra_delivery *r);

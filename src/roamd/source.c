@@ -21,6 +21,9 @@
 #include "virt.h"
 
 #define PROGRESS_MS 250
+/* How often the flow looks for a handover from the guest while the
+ * migration runs: it must reach the destination before the switch-over. */
+#define HANDOVER_POLL_MS 50
 
 struct flow {
     struct roamd *d;
@@ -38,6 +41,8 @@ struct flow {
     roamd_peer *peer;
     struct roamd_ra_delivery rd;
     int rd_open;
+    int handovers_sent;                /* SwitchHandover messages to the destination */
+    int64_t handover_sent_us;          /* the last one, since the migration started */
     Roam__V1__PostProcessDone *post;   /* the destination's report */
     char dest_uri[ROAMD_PATH_MAX];
 };
@@ -109,12 +114,24 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
         if (f->rd.watch_error[0])
             roam_json_str(&j, "watch_error", f->rd.watch_error);
         roam_json_obj_end(&j);
+        roam_json_obj_begin(&j, "handover");
+        roam_json_i64(&j, "from_guest", f->rd.ho_seen);
+        roam_json_i64(&j, "guest_after_ms", f->rd.ho_after_ms);
+        roam_json_i64(&j, "sent", f->handovers_sent);
+        if (f->handovers_sent)
+            roam_json_i64(&j, "sent_after_us", f->handover_sent_us);
+        if (!f->d->cfg.handover)
+            roam_json_str(&j, "disabled", "handover = no");
+        if (f->rd.ho_error[0])
+            roam_json_str(&j, "malformed", f->rd.ho_error);
+        roam_json_obj_end(&j);
     }
     if (f->post) {
         roam_json_obj_begin(&j, "destination_us");
         roam_json_u64(&j, "rarp_at", f->post->rarp_at_us);
         roam_json_u64(&j, "link_down_at", f->post->link_down_at_us);
         roam_json_u64(&j, "confirmed_at", f->post->confirmed_at_us);
+        roam_json_u64(&j, "handover_at", f->post->handover_at_us);
         roam_json_obj_end(&j);
     }
     if (roamd_audit_commit(f->d->audit, &j, err, sizeof err) < 0)
@@ -229,7 +246,26 @@ static void *mig_thread(void *arg)
     return NULL;
 }
 
-/* Run the migration job, streaming progress.  0 or -1 with err. */
+/* Hand the guest's latest handover, if it sent one not yet forwarded, to
+ * the destination, which sends it at the RARP.  A failure costs only the
+ * head start: the guest sends its registration itself anyway. */
+static void forward_handover(struct flow *f)
+{
+    roam_handover h;
+    char err[ROAM_ERR_MAX];
+    if (!f->d->cfg.handover || !f->rd_open || !f->peer ||
+        !roamd_ra_deliver_take_handover(&f->rd, &h))
+        return;
+    if (roamd_peer_handover(f->peer, &h, err, sizeof err) < 0) {
+        roamd_log("handover of %s not forwarded: %s", f->au->vm, err);
+        return;
+    }
+    f->handovers_sent++;
+    f->handover_sent_us = roam_mono_us() - f->migration_start_us;
+}
+
+/* Run the migration job, streaming progress and forwarding handovers.  0 or
+ * -1 with err. */
 static int run_migration(struct flow *f, char *err, size_t errlen)
 {
     struct mig_job m;
@@ -246,11 +282,12 @@ static int run_migration(struct flow *f, char *err, size_t errlen)
     }
     int64_t deadline = roam_deadline(f->d->cfg.migration_timeout_s * 1000);
     int aborted = 0;
+    int64_t next_progress = roam_now_ms() + PROGRESS_MS;
     pthread_mutex_lock(&m.lock);
     while (!m.done) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += PROGRESS_MS * 1000000L;
+        ts.tv_nsec += HANDOVER_POLL_MS * 1000000L;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
@@ -259,11 +296,15 @@ static int run_migration(struct flow *f, char *err, size_t errlen)
         if (m.done)
             break;
         pthread_mutex_unlock(&m.lock);
+        forward_handover(f);
         struct roam_job_stats js;
         char why[ROAM_ERR_MAX];
-        if (roam_virt_job_stats(f->dom, 0, &js, why, sizeof why) == 0 &&
-            js.type != VIR_DOMAIN_JOB_NONE)
-            send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, &js);
+        if (roam_now_ms() >= next_progress) {
+            next_progress = roam_now_ms() + PROGRESS_MS;
+            if (roam_virt_job_stats(f->dom, 0, &js, why, sizeof why) == 0 &&
+                js.type != VIR_DOMAIN_JOB_NONE)
+                send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, &js);
+        }
         if (!aborted && roam_remaining_ms(deadline) == 0) {
             roamd_log("migration of %s exceeds migration_timeout: aborting", f->au->vm);
             (void)roam_virt_abort_job(f->dom, why, sizeof why);
@@ -360,7 +401,8 @@ static void flow_run(struct flow *f)
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
-        roamd_log("RA re-delivery watcher did not start; relying on the first RA");
+        roamd_log("RA re-delivery watcher did not start; relying on the first RA "
+                  "and the guest's own registration");
     int rc = run_migration(f, err, sizeof err);
     f->t.migration_us = (uint64_t)(roam_mono_us() - m0);
     roamd_ra_deliver_stop(&f->rd);

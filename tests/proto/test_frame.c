@@ -13,6 +13,7 @@
 #include "frame.h"
 #include "msg.h"
 #include "tap.h"
+#include "wire_limits.h"
 
 static int sv[2];
 static roam_stream a, b;   /* a writes, b reads (either way works) */
@@ -486,12 +487,48 @@ static void test_v2_messages(void)
            "v2: Authenticate with a key fingerprint accepted");
 }
 
+/* SwitchHandover's bounds: 16-byte addresses, a port, 1..1024 bytes of
+ * registration. */
+static void test_switch_handover(void)
+{
+    static uint8_t addr[16] = { 0x20, 0x01, 0x0d, 0xb8 }, reg[ROAM_REGISTRATION_MAX + 1];
+    Roam__V1__SwitchHandover sh = ROAM__V1__SWITCH_HANDOVER__INIT;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.version = ROAM_PROTO_VERSION;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER;
+    env.switch_handover = &sh;
+    sh.moa.data = sh.ims_address.data = addr;
+    sh.moa.len = sh.ims_address.len = 16;
+    sh.ims_port = 7400;
+    sh.registration.data = reg;
+    sh.registration.len = ROAM_REGISTRATION_MAX;
+    tap_ok(roam_msg_validate(&env, err, sizeof err) == 0, "SwitchHandover accepted (%s)", err);
+    sh.registration.len = ROAM_REGISTRATION_MAX + 1;
+    tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "registration"),
+           "registration over 1024 bytes refused (%s)", err);
+    sh.registration.len = 0;
+    tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "registration"),
+           "empty registration refused (%s)", err);
+    sh.registration.len = 1;
+    sh.ims_address.len = 4;
+    tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "ims_address"),
+           "4-byte IMS address refused (%s)", err);
+    sh.ims_address.len = 16;
+    sh.ims_port = 0;
+    tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "ims_port"),
+           "port 0 refused (%s)", err);
+    sh.ims_port = 65536;
+    tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "ims_port"),
+           "port 65536 refused (%s)", err);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     test_round_trip();
     test_bad_frames();
     test_bad_messages();
+    test_switch_handover();
     test_expect();
     test_timeouts();
     test_v2_messages();

@@ -4,7 +4,11 @@
  * Covers: accept and migrate authentication, refusals with the right
  * sentence, the source flow failing cleanly in pre-processing (no RA on
  * loopback), garbage, stalls, a peer without a certificate, the peer
- * protocol out of order, and the session limit. */
+ * protocol out of order, and the session limit.  As root, in a network
+ * namespace of its own (handover_lab.h), also the destination's handover:
+ * the registration a SwitchHandover carries reaches the IMS at the RARP, byte
+ * for byte, with a router hello on the VM bridge; a malformed one is refused;
+ * with handover = no nothing goes out. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +26,9 @@
 #include "deadline.h"
 #include "errbuf.h"
 #include "format.h"
+#include "frame.h"
+#include "handover_lab.h"
+#include "icmp6.h"
 #include "keyfile.h"
 #include "msg.h"
 #include "roamd.h"
@@ -59,20 +66,21 @@ static void write_file(const char *name, const char *text)
         exit(2);
 }
 
-static const char *node_xml =
-    "<node>\n"
-    " <domain type='test'>\n"
-    "  <name>vm1</name><memory>65536</memory><os><type>hvm</type></os>\n"
-    "  <metadata><roam:vm xmlns:roam='https://roam.example/ns/vm/1'>"
-    "<roam:migrate-policy>B4 or M1</roam:migrate-policy></roam:vm></metadata>\n"
-    "  <devices>\n"
-    "   <interface type='bridge'><mac address='52:54:00:00:00:01'/><source bridge='lo'/>"
-    "<target dev='tapt1'/></interface>\n"
-    "   <interface type='bridge'><mac address='52:54:00:00:00:02'/><source bridge='lo'/>"
-    "<target dev='tapt2'/><link state='down'/></interface>\n"
-    "  </devices>\n"
-    " </domain>\n"
-    "</node>\n";
+/* The VM bridge goes in twice (one per NIC). */
+#define NODE_XML \
+    "<node>\n" \
+    " <domain type='test'>\n" \
+    "  <name>vm1</name><memory>65536</memory><os><type>hvm</type></os>\n" \
+    "  <metadata><roam:vm xmlns:roam='https://roam.example/ns/vm/1'>" \
+    "<roam:migrate-policy>B4 or M1</roam:migrate-policy></roam:vm></metadata>\n" \
+    "  <devices>\n" \
+    "   <interface type='bridge'><mac address='52:54:00:00:00:01'/><source bridge='%s'/>" \
+    "<target dev='tapt1'/></interface>\n" \
+    "   <interface type='bridge'><mac address='52:54:00:00:00:02'/><source bridge='%s'/>" \
+    "<target dev='tapt2'/><link state='down'/></interface>\n" \
+    "  </devices>\n" \
+    " </domain>\n" \
+    "</node>\n"
 
 static void *run(void *arg)
 {
@@ -137,6 +145,193 @@ static int alive(roam_tls_ctx *ctx, const fabeo_key_t *key)
         q[i] = (uint8_t)rand();
     return auth(ctx, key, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL, why,
                 sizeof why) == 0;
+}
+
+/* The destination's handover, driven as the source daemon would: admission,
+ * RaFetch, PostProcess, then SwitchHandover (well-formed or `bad`), then the
+ * VM's RARP.  Returns the PostProcessDone (or Error) envelope, NULL if none
+ * came; *ns_len: the router hello captured on the VM's link (0: none);
+ * *reg_len: what the IMS got (0: nothing). */
+static const uint8_t vm_primary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t vm_secondary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
+
+static roam_envelope *peer_call(roam_stream *s, roam_envelope *env)
+{
+    roam_envelope *in = NULL;
+    if (roam_msg_send(s, env, 2000, err, sizeof err) != ROAM_OK ||
+        roam_msg_recv(s, &in, 3000, err, sizeof err) != ROAM_OK)
+        return NULL;
+    return in;
+}
+
+static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key,
+                                       roam_tls_ctx *peer, const uint8_t *moa, int bad,
+                                       int ims_fd, uint16_t ims_port,
+                                       uint8_t *ns, size_t *ns_len, uint8_t *reg, size_t *reg_len)
+{
+    *ns_len = *reg_len = 0;
+    uint8_t q[16];
+    char why[ROAM_MESSAGE_MAX];
+    for (int i = 0; i < 16; i++)
+        q[i] = (uint8_t)rand();
+    if (auth(ctx, key, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1", q, NULL, why,
+             sizeof why) < 0) {
+        tap_diag("admission: %s", why);
+        return NULL;
+    }
+    roam_tls_conn *pc = dial(peer, pport);
+    if (!pc)
+        return NULL;
+    roam_stream s = roam_tls_stream(pc);
+    roam_envelope *in = NULL, env = ROAM__V1__ENVELOPE__INIT;
+    int ok = send_admission_query(&s, q) == ROAM_OK &&
+             roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in, 3000, err,
+                             sizeof err) == ROAM_OK && in->admission_answer->granted;
+    roam_msg_free(in);
+    Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
+    f.vm = "vm1";
+    f.query_id.data = q;
+    f.query_id.len = 16;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
+    env.ra_fetch = &f;
+    in = ok ? peer_call(&s, &env) : NULL;
+    ok = in && in->body_case == ROAM__V1__ENVELOPE__BODY_RA_ANSWER && in->ra_answer->ra.len;
+    if (!ok)
+        tap_diag("RA fetch: %s", in && in->ra_answer && in->ra_answer->error
+                                     ? in->ra_answer->error->message : err);
+    roam_msg_free(in);
+    in = NULL;
+    Roam__V1__PostProcess pp = ROAM__V1__POST_PROCESS__INIT;
+    pp.vm = "vm1";
+    pp.query_id.data = q;
+    pp.query_id.len = 16;
+    pp.primary_mac.data = (uint8_t *)vm_primary;
+    pp.primary_mac.len = 6;
+    pp.secondary_mac.data = (uint8_t *)vm_secondary;
+    pp.secondary_mac.len = 6;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS;
+    env.post_process = &pp;
+    ok = ok && roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK;
+
+    uint8_t ims[16], registration[300];
+    inet_pton(AF_INET6, HOLAB_IMS, ims);
+    for (size_t i = 0; i < sizeof registration; i++)
+        registration[i] = (uint8_t)(i * 13 + 5);
+    Roam__V1__SwitchHandover sh = ROAM__V1__SWITCH_HANDOVER__INIT;
+    sh.moa.data = (uint8_t *)moa;
+    sh.moa.len = bad ? 15 : 16;
+    sh.ims_address.data = ims;
+    sh.ims_address.len = 16;
+    sh.ims_port = ims_port;
+    sh.registration.data = registration;
+    sh.registration.len = sizeof registration;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER;
+    env.switch_handover = &sh;
+    if (ok && bad) {
+        /* roam_msg_send refuses to send it: pack it by hand. */
+        env.version = ROAM_PROTO_VERSION;
+        uint8_t buf[2048];
+        size_t n = roam__v1__envelope__pack(&env, buf);
+        ok = roam_frame_write(&s, buf, n, 2000, err, sizeof err) == ROAM_OK;
+        if (ok && roam_msg_recv(&s, &in, 3000, err, sizeof err) != ROAM_OK)
+            in = NULL;
+    } else if (ok) {
+        ok = roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK;
+        int vm_fd = holab_vm_open();
+        usleep(200000);   /* the destination takes the handover before the RARP */
+        ok = ok && vm_fd >= 0 && holab_rarp(vm_secondary) == 0;
+        if (ok && roam_msg_recv(&s, &in, 5000, err, sizeof err) != ROAM_OK)
+            in = NULL;
+        *reg_len = holab_ims_recv(ims_fd, reg, 2048, 500);
+        if (vm_fd >= 0) {
+            *ns_len = holab_recv_ns(vm_fd, moa, ns, 256, 300);
+            close(vm_fd);
+        }
+    }
+    roam_tls_close(pc, 500);
+    return in;
+}
+
+/* The audit log has, or gets within a second, a line with both strings. */
+static int audited(const char *a, const char *b)
+{
+    char p[512], line[4096];
+    path(p, sizeof p, "audit.jsonl");
+    int found = 0;
+    for (int tries = 0; !found && tries < 20; tries++) {
+        if (tries)
+            usleep(50000);
+        FILE *f = fopen(p, "r");
+        while (f && !found && fgets(line, sizeof line, f))
+            found = strstr(line, a) && strstr(line, b);
+        if (f)
+            fclose(f);
+    }
+    return found;
+}
+
+static void test_handover(roam_tls_ctx *ctx, const fabeo_key_t *key, roam_tls_ctx *peer)
+{
+    int confirm = d.cfg.confirm_timeout_ms;
+    d.cfg.confirm_timeout_ms = 0;      /* no guest here to answer for its address */
+    holab_router_start();
+    uint16_t ims_port = 0;
+    int ims_fd = holab_ims_open(&ims_port);
+    uint8_t moa[16], ns[256], reg[2048];
+    size_t ns_len, reg_len;
+    inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:2", moa);
+
+    roam_envelope *in = handover_session(ctx, key, peer, moa, 0, ims_fd, ims_port, ns, &ns_len,
+                                         reg, &reg_len);
+    int done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+    tap_ok(done && in->post_process_done->ok && in->post_process_done->handover_at_us > 0 &&
+           in->post_process_done->handover_at_us >= in->post_process_done->rarp_at_us,
+           "handover: PostProcessDone records it (rarp %llu us, handover %llu us; %s)",
+           done ? (unsigned long long)in->post_process_done->rarp_at_us : 0ULL,
+           done ? (unsigned long long)in->post_process_done->handover_at_us : 0ULL,
+           done && in->post_process_done->error ? in->post_process_done->error->message : err);
+    roam_msg_free(in);
+    int same = reg_len == 300;
+    for (size_t i = 0; same && i < reg_len; i++)
+        same = reg[i] == (uint8_t)(i * 13 + 5);
+    tap_ok(same, "handover: the IMS got the registration byte for byte (%zu bytes)", reg_len);
+    struct in6_addr router, group, target;
+    inet_pton(AF_INET6, HOLAB_ROUTER, &router);
+    roam_solicited_node(&router, &group);
+    tap_ok(ns_len >= 14 + 40 + 32 && memcmp(ns + 6, vm_secondary, 6) == 0 &&
+           ns[14 + 7] == 255 && memcmp(ns + 14 + 24, group.s6_addr, 16) == 0 &&
+           roam_frame_ns_target(ns, ns_len, vm_secondary, &target) &&
+           memcmp(&target, &router, 16) == 0 && ns[14 + 40 + 24] == 1 &&
+           memcmp(ns + 14 + 40 + 26, vm_secondary, 6) == 0,
+           "handover: router hello on the bridge from the MoA and the VM's MAC, for the router "
+           "(%zu bytes)", ns_len);
+    tap_ok(audited("\"ims_answered\":true", "\"registration_bytes\":300"),
+           "handover: audit says the IMS answered");
+
+    in = handover_session(ctx, key, peer, moa, 1, ims_fd, ims_port, ns, &ns_len, reg, &reg_len);
+    tap_ok(in && in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR &&
+           in->error->phase == ROAM__V1__PHASE__PHASE_PROTOCOL &&
+           strstr(in->error->message, "SwitchHandover.moa"),
+           "malformed SwitchHandover refused: %s", in && in->error ? in->error->message : err);
+    roam_msg_free(in);
+    tap_ok(audited("disarmed", "malformed message from the source"),
+           "malformed SwitchHandover: post-processing disarmed, audited");
+    tap_ok(alive(ctx, key), "daemon alive after a malformed SwitchHandover");
+
+    d.cfg.handover = 0;
+    in = handover_session(ctx, key, peer, moa, 0, ims_fd, ims_port, ns, &ns_len, reg, &reg_len);
+    done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+    tap_ok(done && in->post_process_done->ok && in->post_process_done->handover_at_us == 0 &&
+           reg_len == 0 && ns_len == 0,
+           "handover = no: post-processing done, nothing sent (IMS got %zu, hello %zu bytes)",
+           reg_len, ns_len);
+    roam_msg_free(in);
+    tap_ok(audited("\"ignored\"", "handover = no"), "handover = no: ignoring it audited");
+    d.cfg.handover = 1;
+
+    close(ims_fd);
+    holab_router_stop();
+    d.cfg.confirm_timeout_ms = confirm;
 }
 
 /* A fake destination daemon for the source flow: accepts mutual TLS and
@@ -228,7 +423,8 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const fabeo_key_t *key, int m
     return phase;
 }
 
-static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_msk_t *msk)
+static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_msk_t *msk,
+                 const char *bridge)
 {
     if (!mkdtemp(dir))
         return -1;
@@ -257,7 +453,9 @@ static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_ms
     const char *nob4[] = { "customer", "S1", exp };
     *alice_out = make_key(msk, alice, 3);
     *nob4_out = make_key(msk, nob4, 3);
-    write_file("node.xml", node_xml);
+    char node[2048];
+    snprintf(node, sizeof node, NODE_XML, bridge, bridge);
+    write_file("node.xml", node);
 
     char conf[4096], nodep[512], audit[512];
     path(nodep, sizeof nodep, "node.xml");
@@ -265,11 +463,11 @@ static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_ms
     snprintf(conf, sizeof conf,
              "[roamd]\nname = 127.0.0.1\nlisten = 127.0.0.1:0\npeer_listen = 127.0.0.1:0\n"
              "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
-             "libvirt_uri = test://%s\nbridge = lo\nuplink = lo\naudit_log = %s\n"
+             "libvirt_uri = test://%s\nbridge = %s\nuplink = %s\naudit_log = %s\n"
              "migrate_uri = test://{host}/default\n"
              "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
              "ra_max_age = 0\n",
-             crt, key, ca, p, nodep, audit);
+             crt, key, ca, p, nodep, bridge, bridge, audit);
     static struct roamd_config cfg;
     roamd_config_defaults(&cfg);
     if (roamd_config_parse_string(&cfg, conf, "test.conf", err, sizeof err) < 0 ||
@@ -289,7 +487,10 @@ int main(void)
     const fabeo_key_t *alice = NULL;
     fabeo_key_t *nob4 = NULL;
     fabeo_msk_t msk;
-    if (!tap_ok(setup(&alice, &nob4, &msk) == 0, "daemon starts on loopback (%s)", err))
+    /* Before any thread: the daemon's threads inherit the namespace. */
+    int lab = holab_enter() == 0;
+    if (!tap_ok(setup(&alice, &nob4, &msk, lab ? HOLAB_BRIDGE : "lo") == 0,
+                "daemon starts on loopback (%s)", err))
         return tap_done();
     pthread_t t;
     pthread_create(&t, NULL, run, NULL);
@@ -432,6 +633,11 @@ int main(void)
     d.cfg.peer_port = roamd_peer_port(&d);
     close(fake_listen);
     roam_tls_ctx_free(fake_ctx);
+
+    if (lab)
+        test_handover(ctx, alice, peer);
+    else
+        tap_skip("destination handover: needs root and a network namespace");
 
     /* Session limit: six stalled connections fill it; the seventh is
      * closed at once, before TLS.  The stalled ones must not time out
