@@ -38,8 +38,8 @@ int holab_enter(void)
     return rc == 0 ? 0 : -1;
 }
 
-/* An RA as a router sends it: lifetime 1800 s, its MAC, one /64 for SLAAC. */
-static size_t make_ra(uint8_t *ra)
+/* Lifetime 1800 s, the router's MAC, one /64 for SLAAC. */
+size_t holab_make_ra(uint8_t *ra)
 {
     memset(ra, 0, 56);
     ra[0] = ROAM_ND_RA;
@@ -67,7 +67,7 @@ static void *router_run(void *arg)
     struct in6_addr src, dst;
     inet_pton(AF_INET6, HOLAB_ROUTER, &src);
     inet_pton(AF_INET6, "ff02::1", &dst);
-    size_t n = make_ra(ra);
+    size_t n = holab_make_ra(ra);
     int len = roam_nd_frame_build(frame, sizeof frame, router_mac, NULL, &src, &dst, ra, n);
     int fd = roam_packet_open(VM_SIDE, 0, err, sizeof err);
     while (fd >= 0 && len > 0 && !router_stop) {
@@ -91,16 +91,23 @@ void holab_router_stop(void)
     pthread_join(router, NULL);
 }
 
-int holab_rarp(const uint8_t mac[6])
+int holab_vm_send(const uint8_t *frame, size_t len)
 {
     char err[256];
-    uint8_t f[ROAM_RARP_FRAME_LEN];
     int fd = roam_packet_open(VM_SIDE, 0, err, sizeof err);
-    if (fd < 0 || roam_rarp_build(f, sizeof f, mac) < 0)
+    if (fd < 0)
         return -1;
-    int r = roam_packet_send(fd, f, sizeof f, err, sizeof err);
+    int r = roam_packet_send(fd, frame, len, err, sizeof err);
     close(fd);
     return r;
+}
+
+int holab_rarp(const uint8_t mac[6])
+{
+    uint8_t f[ROAM_RARP_FRAME_LEN];
+    if (roam_rarp_build(f, sizeof f, mac) < 0)
+        return -1;
+    return holab_vm_send(f, sizeof f);
 }
 
 int holab_vm_open(void)

@@ -3,7 +3,8 @@
  * peer vmho1 stands for the VM and the router; 2001:db8:1::10 on lo plays
  * the IMS.  A router thread sends RAs into vmho1; the test injects the VM's
  * RARP there and captures what the daemon sends towards the VM's link.
- * Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW). */
+ * The bridge port vmho0 also stands for a VM NIC's tap, as the source
+ * daemon watches it.  Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW). */
 #ifndef ROAM_TESTS_HANDOVER_LAB_H
 #define ROAM_TESTS_HANDOVER_LAB_H
 
@@ -23,6 +24,12 @@ int holab_enter(void);
 /* Start / stop the router thread (an RA every 50 ms). */
 void holab_router_start(void);
 void holab_router_stop(void);
+
+/* An RA as the router sends it (at most 64 bytes).  Its length. */
+size_t holab_make_ra(uint8_t *ra);
+
+/* Send one frame from the VM's side of the link (vmho1).  0 or -1. */
+int holab_vm_send(const uint8_t *frame, size_t len);
 
 /* Send the VM's RARP (as QEMU does) from mac into the bridge.  0 or -1. */
 int holab_rarp(const uint8_t mac[6]);
