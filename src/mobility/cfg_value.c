@@ -56,3 +56,12 @@ int cfg_parse_file(const char *path, ini_handler h, void *user, const char *msg,
         return roam_errf(err, errlen, "%s line %d: %s", path, rc, msg[0] ? msg : "syntax error");
     return 0;
 }
+
+int cfg_bool(const char *v, int *out)
+{
+    if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+        *out = v[0] == 'y';
+        return 0;
+    }
+    return -1;
+}

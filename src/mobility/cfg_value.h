@@ -11,6 +11,8 @@
 int cfg_copy(char *dst, size_t cap, const char *v);
 int cfg_long(const char *v, long lo, long hi, long *out);
 int cfg_int(const char *v, int lo, int hi, int *out);
+/* "yes" -> 1, "no" -> 0; anything else -1. */
+int cfg_bool(const char *v, int *out);
 
 /* The end of an inih handler call: 1 when the key was known and its value
  * good; otherwise writes why to msg (cap bytes) and returns 0, which makes

@@ -20,6 +20,7 @@
 #include "ims_client.h"
 #include "ims_dgram.h"
 #include "ims_sign.h"
+#include "mat_handover.h"
 #include "mat_move.h"
 #include "mat_netlink.h"
 #include "mat_rules.h"
@@ -648,10 +649,21 @@ static void mn_presign(mat_agent *a)
     a->pre_seq = seq;
     char src[INET6_ADDRSTRLEN];
     ims_addr_str(w.b[ims_mapping_active(&w)].moa, src, sizeof src);
-    a->pre_fd = ims_socket_from(SOCK_DGRAM, src, iface_of(a, src), a->cfg.ims_address,
-                                a->cfg.ims_port, 0, err, sizeof err);
-    if (a->pre_fd < 0)
+    const char *dev = iface_of(a, src);
+    a->pre_fd = ims_socket_from(SOCK_DGRAM, src, dev, a->cfg.ims_address, a->cfg.ims_port, 0,
+                                err, sizeof err);
+    if (a->pre_fd < 0) {
         mob_debug("switch registration socket not opened ahead: %s", err);
+        return;
+    }
+    if (!a->cfg.handover || !dev)
+        return;
+    if (mat_handover_offer(dev, w.b[ims_mapping_active(&w)].moa, a->pre_fd, a->pre_buf,
+                           a->pre_len, err, sizeof err) < 0)
+        mob_log("switch registration not offered to the hosts: %s", err);
+    else
+        mob_log("switch registration seq %llu offered to the hosts on %s",
+                (unsigned long long)seq, dev);
 }
 
 /* Point the steering table (mat_rules.h) at f's router, or empty it

@@ -85,6 +85,8 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
              t = strtok_r(NULL, " ,\t", &save))
             bad = c->n_ifaces == MAT_MAX_IFACES ||
                   cfg_copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0;
+    } else if (IS("mobile", "handover")) {
+        bad = cfg_bool(v, &c->handover) < 0;
     } else if (IS("mobile", "bypass")) {
         bad = parse_addrs(v, c->bypass, MAT_MAX_BYPASS - 4, &c->n_bypass) < 0;
     } else if (IS("correspondent", "hoas")) {
@@ -107,6 +109,7 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
     strcpy(c->key, "/etc/roam/mat.key");
     c->connect_timeout_ms = 3000;
     c->retry_max_ms = 5000;
+    c->handover = 1;
     load_state st = { .c = c };
     if (cfg_parse_file(path, on_key, &st, st.err, err, errlen) < 0)
         return -1;

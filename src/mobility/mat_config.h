@@ -36,6 +36,7 @@ typedef struct mat_config {
     char ifaces[MAT_MAX_IFACES][IF_NAMESIZE];
     size_t n_bypass;
     uint8_t bypass[MAT_MAX_BYPASS][IMS_ADDR_LEN];
+    int handover;                                  /* offer the switch registration to the hosts */
     /* [correspondent] */
     size_t n_hoas;
     uint8_t hoas[IMS_MAX_SUBSCRIBE][IMS_ADDR_LEN];

@@ -166,6 +166,27 @@ static void put_elements(sbuf *b, const char *table, const char *map, const mat_
     put(b, " }\n");
 }
 
+/* The mobile node's HoAs (the out map's keys), for conntrack's exemption:
+ * a map cannot stand in for a set there on every kernel (6.1 refuses). */
+static void put_homes(sbuf *b, const mat_table *t)
+{
+    int any = 0;
+    for (size_t i = 0; i < t->n_out; i++) {
+        size_t k = 0;
+        while (k < i && memcmp(t->out[k].from, t->out[i].from, IMS_ADDR_LEN) != 0)
+            k++;
+        if (k < i)
+            continue;   /* listed already */
+        if (any++)
+            put(b, ", ");
+        else
+            put(b, "add element ip6 %s home { ", t->name);
+        put_addr(b, t->out[i].from);
+    }
+    if (any)
+        put(b, " }\n");
+}
+
 /* ND must keep its real addresses: rewriting an NS/NA breaks address
  * resolution of the very MoAs we translate to. */
 #define ND_TYPES "{ nd-router-solicit, nd-router-advert, nd-neighbor-solicit, " \
@@ -180,6 +201,7 @@ static void put_table(sbuf *b, const mat_table *t)
               : "  map hoa2moa { type ipv6_addr : ipv6_addr; }\n");
     put(b, "  map moa2hoa { type ipv6_addr : ipv6_addr; }\n");
     if (mn) {
+        put(b, "  set home { type ipv6_addr; }\n");
         put(b, "  set standby_if { type ifname; }\n");
         put(b, "  set via_standby { type ipv6_addr; size %d; flags dynamic,timeout; timeout %ds; }\n",
             MAT_STEER_MAX, MAT_STEER_TIMEOUT_S);
@@ -202,7 +224,7 @@ static void put_table(sbuf *b, const mat_table *t)
         put(b, "  chain out {\n    type route hook output priority raw; policy accept;\n");
         put(b, "    icmpv6 type " ND_TYPES " accept\n");
         put(b, "    ip6 daddr @bypass accept\n");
-        put(b, "    ip6 saddr . oifname @hoa2moa notrack\n  }\n");
+        put(b, "    ip6 saddr @home notrack\n  }\n");
         put(b, "  chain src {\n    type filter hook postrouting priority raw; policy accept;\n");
         put(b, "    icmpv6 type " ND_TYPES " accept\n");
         put(b, "    ip6 daddr @bypass accept\n");
@@ -227,8 +249,8 @@ char *mat_rules_render(const mat_table *t, int full)
         put(&b, "flush map ip6 %s hoa2moa\nflush map ip6 %s moa2hoa\nflush set ip6 %s bypass\n",
             t->name, t->name, t->name);
         if (t->role == MAT_MOBILE)
-            put(&b, "flush set ip6 %s standby_if\nflush set ip6 %s via_standby\n", t->name,
-                t->name);
+            put(&b, "flush set ip6 %s home\nflush set ip6 %s standby_if\n"
+                    "flush set ip6 %s via_standby\n", t->name, t->name, t->name);
     }
     put_elements(&b, t->name, "hoa2moa", t->out, t->n_out);
     put_elements(&b, t->name, "moa2hoa", t->in, t->n_in);
@@ -240,6 +262,8 @@ char *mat_rules_render(const mat_table *t, int full)
         }
         put(&b, " }\n");
     }
+    if (t->role == MAT_MOBILE)
+        put_homes(&b, t);
     if (t->role == MAT_MOBILE && t->standby_if[0])
         put(&b, "add element ip6 %s standby_if { \"%s\" }\n", t->name, t->standby_if);
     if (b.failed) {

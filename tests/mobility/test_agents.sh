@@ -6,7 +6,8 @@
 # agent restarting onto a consistent table, a switch on QEMU's announcement
 # (RARP of the node's own MAC) and one undone because the standby network
 # does not answer, replies steered to the standby NIC for peers heard there,
-# and removal on exit.
+# the switch registration offered to the hosts (handover) and sent by a
+# host ahead of the VM, and removal on exit.
 # Usage: test_agents.sh ROAM_IMS ROAM_MAT MOB_PKI
 set -u
 IMS_BIN=$1 MAT_BIN=$2 PKI_BIN=$3
@@ -196,6 +197,11 @@ ok $? "ping to the HoA through the new address"
 
 # ---- QEMU's announcement after a move: the switch needs no link change ----
 # (an interface taken down loses its IPv6 addresses: the router's comes back)
+# The agent offers the hosts the switch registration as soon as a::5 is a
+# standby address again: capture that.
+x $M timeout 30 tcpdump -ni eth0 -U -w "$D/ho.pcap" "udp dst port 7410" 2>/dev/null &
+HODUMP=$!
+sleep 0.5
 ip -n $R link set r-m0 up && ip -n $R addr add 2001:db8:a::1/64 dev r-m0 nodad
 wait_log "$D/ims.log" "registered 2001:db8:d::10 .* 2 address(es), active 2001:db8:b::5" 50
 ok $? "primary link back: a::5 registered as standby"
@@ -221,14 +227,46 @@ s.bind((sys.argv[1], 0))
 s.send(f.ljust(60, b"\0"))
 PY
 }
-sleep 0.5   # let the agent sign the switch registration ahead
+# UDP payloads from the capture, by destination port (pcap, Ethernet, IPv6).
+udp_payloads() {   # udp_payloads PCAP PORT
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read(); i = 24
+while i + 16 <= len(d):
+    n = struct.unpack("<I", d[i + 8:i + 12])[0]; f = d[i + 16:i + 16 + n]; i += 16 + n
+    if len(f) > 62 and f[12:14] == b"\x86\xdd" and f[20] == 17 and struct.unpack("!H", f[56:58])[0] == int(sys.argv[2]):
+        print(f[62:].hex())
+PY
+}
+wait_log "$D/mn.log" "switch registration seq [0-9]* offered to the hosts on eth0" 30
+ok $? "the agent offered the switch registration to the hosts on the standby NIC"
+sleep 0.5
+HO=$(udp_payloads "$D/ho.pcap" 7410 | tail -n 1)
+python3 - "$HO" <<'PY'
+import sys
+p = bytes.fromhex(sys.argv[1])
+ok = p[:8] == b"roamHO\0\1" and p[8:24] == bytes.fromhex("20010db8000a00000000000000000005") \
+    and p[24:40] == bytes.fromhex("20010db8000f00000000000000000002") and p[40:42] == (4780).to_bytes(2, "big") \
+    and int.from_bytes(p[42:44], "big") == len(p) - 44
+sys.exit(0 if ok else 1)
+PY
+ok $? "handover datagram: from a::5 to ff02::1, the IMS's address and port, the registration"
+REG=$(printf '%s' "$HO" | cut -c89-)
+# What the destination's roamd does at QEMU's announcement: the registration,
+# as it is, to the IMS, from the host's own address.
+x $R python3 -c "import socket,sys; s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM); s.sendto(bytes.fromhex(sys.argv[1]),('2001:db8:f::2',4780))" "$REG"
+wait_log "$D/ims.log" "registered 2001:db8:d::10 .* active 2001:db8:a::5 (from \[2001:db8:f::1\]" 20
+ok $? "the registration sent by a host switches the IMS to a::5"
+wait_log "$D/cn2.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5" 20
+ok $? "correspondent translates HoA -> a::5 before the VM noticed its move"
 rarp r-m1 "$(x $M cat /sys/class/net/eth0/address)"
 wait_log "$D/mn.log" "announced on another host: left eth1's network" 20
 ok $? "an announcement of our own MAC (heard on eth1): the agent leaves eth1's network, both links up"
 grep -q "left eth1's network (registration signed ahead)" "$D/mn.log"
 ok $? "the switch sent the registration signed before the announcement"
-wait_log "$D/cn2.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5" 20
-ok $? "correspondent translates HoA -> a::5 again"
+wait_log "$D/ims.log" "acknowledged again to \[2001:db8:a::5\]" 20
+ok $? "the agent's own copy (same sequence number and bindings) is acknowledged as a retransmission"
+kill $HODUMP 2>/dev/null; wait $HODUMP 2>/dev/null
 wait_log "$D/mn.log" "default route via 2001:db8:a::1 dev eth0" 10 &&
     x $M ip -6 route show proto 82 | grep -q "default via 2001:db8:a::1 dev eth0 metric 1"
 ok $? "the agent's default route follows"
