@@ -31,6 +31,7 @@
 #include "icmp6.h"
 #include "keyfile.h"
 #include "msg.h"
+#include "peer_client.h"
 #include "roamd.h"
 #include "sock.h"
 #include "tap.h"
@@ -147,38 +148,77 @@ static int alive(roam_tls_ctx *ctx, const fabeo_key_t *key)
                 sizeof why) == 0;
 }
 
-/* The destination's handover, driven as the source daemon would: admission,
- * RaFetch, PostProcess, then SwitchHandover (well-formed or `bad`), then the
- * VM's RARP.  Returns the PostProcessDone (or Error) envelope, NULL if none
+/* The destination's handover, driven through the source daemon's own peer
+ * client (peer_client.h): admission, RaFetch, PostProcess, SwitchHandover,
+ * then the VM's RARP.  Returns the PostProcessDone envelope, NULL if none
  * came; *ns_len: the router hello captured on the VM's link (0: none);
  * *reg_len: what the IMS got (0: nothing). */
 static const uint8_t vm_primary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t vm_secondary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
+static roam_handover sample_ho;
 
-static roam_envelope *peer_call(roam_stream *s, roam_envelope *env)
+/* Admit vm1 from 127.0.0.1 for a fresh query id (accept authentication). */
+static int admit(roam_tls_ctx *ctx, const fabeo_key_t *key, uint8_t q[16])
 {
-    roam_envelope *in = NULL;
-    if (roam_msg_send(s, env, 2000, err, sizeof err) != ROAM_OK ||
-        roam_msg_recv(s, &in, 3000, err, sizeof err) != ROAM_OK)
-        return NULL;
-    return in;
-}
-
-static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key,
-                                       roam_tls_ctx *peer, const uint8_t *moa, int bad,
-                                       int ims_fd, uint16_t ims_port,
-                                       uint8_t *ns, size_t *ns_len, uint8_t *reg, size_t *reg_len)
-{
-    *ns_len = *reg_len = 0;
-    uint8_t q[16];
     char why[ROAM_MESSAGE_MAX];
     for (int i = 0; i < 16; i++)
         q[i] = (uint8_t)rand();
     if (auth(ctx, key, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1", q, NULL, why,
-             sizeof why) < 0) {
-        tap_diag("admission: %s", why);
+             sizeof why) == 0)
+        return 0;
+    tap_diag("admission: %s", why);
+    return -1;
+}
+
+/* Through admission, RaFetch and PostProcess; the peer or NULL. */
+static roamd_peer *armed_peer(roam_tls_ctx *ctx, const fabeo_key_t *key)
+{
+    uint8_t q[16], ra[2048];
+    struct in6_addr router;
+    if (admit(ctx, key, q) < 0)
+        return NULL;
+    roamd_peer *p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
+    if (!p || roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) < 0 ||
+        roamd_peer_ra(p, "vm1", q, ra, sizeof ra, &router, err, sizeof err) < 0 ||
+        roamd_peer_arm(p, "vm1", q, vm_primary, vm_secondary, err, sizeof err) < 0) {
+        tap_diag("arming the destination: %s", err);
+        roamd_peer_close(p);
         return NULL;
     }
+    return p;
+}
+
+static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key, int ims_fd,
+                                       uint8_t *ns, size_t *ns_len, uint8_t *reg, size_t *reg_len)
+{
+    *ns_len = *reg_len = 0;
+    roamd_peer *p = armed_peer(ctx, key);
+    if (!p)
+        return NULL;
+    roam_envelope *in = NULL;
+    int vm_fd = holab_vm_open();
+    int ok = roamd_peer_handover(p, &sample_ho, err, sizeof err) == 0;
+    usleep(200000);   /* the destination takes the handover before the RARP */
+    if (ok && vm_fd >= 0 && holab_rarp(vm_secondary) == 0 &&
+        roamd_peer_wait_done(p, 5000, &in, err, sizeof err) < 0)
+        in = NULL;
+    *reg_len = holab_ims_recv(ims_fd, reg, 2048, 500);
+    if (vm_fd >= 0) {
+        *ns_len = holab_recv_ns(vm_fd, sample_ho.moa, ns, 256, 300);
+        close(vm_fd);
+    }
+    roamd_peer_close(p);
+    return in;
+}
+
+/* The same up to PostProcess by hand, then a SwitchHandover with a 15-byte
+ * moa (packed by hand: roam_msg_send would refuse it).  The answer, or NULL. */
+static roam_envelope *malformed_session(roam_tls_ctx *ctx, const fabeo_key_t *key,
+                                        roam_tls_ctx *peer)
+{
+    uint8_t q[16];
+    if (admit(ctx, key, q) < 0)
+        return NULL;
     roam_tls_conn *pc = dial(peer, pport);
     if (!pc)
         return NULL;
@@ -188,17 +228,16 @@ static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key
              roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in, 3000, err,
                              sizeof err) == ROAM_OK && in->admission_answer->granted;
     roam_msg_free(in);
+    in = NULL;
     Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
     f.vm = "vm1";
     f.query_id.data = q;
     f.query_id.len = 16;
     env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
     env.ra_fetch = &f;
-    in = ok ? peer_call(&s, &env) : NULL;
-    ok = in && in->body_case == ROAM__V1__ENVELOPE__BODY_RA_ANSWER && in->ra_answer->ra.len;
-    if (!ok)
-        tap_diag("RA fetch: %s", in && in->ra_answer && in->ra_answer->error
-                                     ? in->ra_answer->error->message : err);
+    ok = ok && roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+         roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RA_ANSWER, &in, 3000, err,
+                         sizeof err) == ROAM_OK;
     roam_msg_free(in);
     in = NULL;
     Roam__V1__PostProcess pp = ROAM__V1__POST_PROCESS__INIT;
@@ -212,42 +251,22 @@ static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key
     env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS;
     env.post_process = &pp;
     ok = ok && roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK;
-
-    uint8_t ims[16], registration[300];
-    inet_pton(AF_INET6, HOLAB_IMS, ims);
-    for (size_t i = 0; i < sizeof registration; i++)
-        registration[i] = (uint8_t)(i * 13 + 5);
     Roam__V1__SwitchHandover sh = ROAM__V1__SWITCH_HANDOVER__INIT;
-    sh.moa.data = (uint8_t *)moa;
-    sh.moa.len = bad ? 15 : 16;
-    sh.ims_address.data = ims;
+    sh.moa.data = sample_ho.moa;
+    sh.moa.len = 15;
+    sh.ims_address.data = sample_ho.ims_addr;
     sh.ims_address.len = 16;
-    sh.ims_port = ims_port;
-    sh.registration.data = registration;
-    sh.registration.len = sizeof registration;
+    sh.ims_port = sample_ho.ims_port;
+    sh.registration.data = sample_ho.reg;
+    sh.registration.len = sample_ho.reg_len;
+    env.version = ROAM_PROTO_VERSION;
     env.body_case = ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER;
     env.switch_handover = &sh;
-    if (ok && bad) {
-        /* roam_msg_send refuses to send it: pack it by hand. */
-        env.version = ROAM_PROTO_VERSION;
-        uint8_t buf[2048];
-        size_t n = roam__v1__envelope__pack(&env, buf);
-        ok = roam_frame_write(&s, buf, n, 2000, err, sizeof err) == ROAM_OK;
-        if (ok && roam_msg_recv(&s, &in, 3000, err, sizeof err) != ROAM_OK)
-            in = NULL;
-    } else if (ok) {
-        ok = roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK;
-        int vm_fd = holab_vm_open();
-        usleep(200000);   /* the destination takes the handover before the RARP */
-        ok = ok && vm_fd >= 0 && holab_rarp(vm_secondary) == 0;
-        if (ok && roam_msg_recv(&s, &in, 5000, err, sizeof err) != ROAM_OK)
-            in = NULL;
-        *reg_len = holab_ims_recv(ims_fd, reg, 2048, 500);
-        if (vm_fd >= 0) {
-            *ns_len = holab_recv_ns(vm_fd, moa, ns, 256, 300);
-            close(vm_fd);
-        }
-    }
+    uint8_t buf[2048];
+    size_t n = roam__v1__envelope__pack(&env, buf);
+    if (!ok || roam_frame_write(&s, buf, n, 2000, err, sizeof err) != ROAM_OK ||
+        roam_msg_recv(&s, &in, 3000, err, sizeof err) != ROAM_OK)
+        in = NULL;
     roam_tls_close(pc, 500);
     return in;
 }
@@ -277,24 +296,27 @@ static void test_handover(roam_tls_ctx *ctx, const fabeo_key_t *key, roam_tls_ct
     holab_router_start();
     uint16_t ims_port = 0;
     int ims_fd = holab_ims_open(&ims_port);
-    uint8_t moa[16], ns[256], reg[2048];
+    uint8_t ns[256], reg[2048];
     size_t ns_len, reg_len;
-    inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:2", moa);
+    inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:2", sample_ho.moa);
+    inet_pton(AF_INET6, HOLAB_IMS, sample_ho.ims_addr);
+    sample_ho.ims_port = ims_port;
+    sample_ho.reg_len = 300;
+    for (size_t i = 0; i < sample_ho.reg_len; i++)
+        sample_ho.reg[i] = (uint8_t)(i * 13 + 5);
 
-    roam_envelope *in = handover_session(ctx, key, peer, moa, 0, ims_fd, ims_port, ns, &ns_len,
-                                         reg, &reg_len);
+    roam_envelope *in = handover_session(ctx, key, ims_fd, ns, &ns_len, reg, &reg_len);
     int done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
     tap_ok(done && in->post_process_done->ok && in->post_process_done->handover_at_us > 0 &&
            in->post_process_done->handover_at_us >= in->post_process_done->rarp_at_us,
            "handover: PostProcessDone records it (rarp %llu us, handover %llu us; %s)",
            done ? (unsigned long long)in->post_process_done->rarp_at_us : 0ULL,
            done ? (unsigned long long)in->post_process_done->handover_at_us : 0ULL,
-           done && in->post_process_done->error ? in->post_process_done->error->message : err);
+           !done ? err : in->post_process_done->error ? in->post_process_done->error->message
+                                                       : "ok");
     roam_msg_free(in);
-    int same = reg_len == 300;
-    for (size_t i = 0; same && i < reg_len; i++)
-        same = reg[i] == (uint8_t)(i * 13 + 5);
-    tap_ok(same, "handover: the IMS got the registration byte for byte (%zu bytes)", reg_len);
+    tap_ok(reg_len == sample_ho.reg_len && memcmp(reg, sample_ho.reg, reg_len) == 0,
+           "handover: the IMS got the registration byte for byte (%zu bytes)", reg_len);
     struct in6_addr router, group, target;
     inet_pton(AF_INET6, HOLAB_ROUTER, &router);
     roam_solicited_node(&router, &group);
@@ -308,7 +330,7 @@ static void test_handover(roam_tls_ctx *ctx, const fabeo_key_t *key, roam_tls_ct
     tap_ok(audited("\"ims_answered\":true", "\"registration_bytes\":300"),
            "handover: audit says the IMS answered");
 
-    in = handover_session(ctx, key, peer, moa, 1, ims_fd, ims_port, ns, &ns_len, reg, &reg_len);
+    in = malformed_session(ctx, key, peer);
     tap_ok(in && in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR &&
            in->error->phase == ROAM__V1__PHASE__PHASE_PROTOCOL &&
            strstr(in->error->message, "SwitchHandover.moa"),
@@ -319,7 +341,7 @@ static void test_handover(roam_tls_ctx *ctx, const fabeo_key_t *key, roam_tls_ct
     tap_ok(alive(ctx, key), "daemon alive after a malformed SwitchHandover");
 
     d.cfg.handover = 0;
-    in = handover_session(ctx, key, peer, moa, 0, ims_fd, ims_port, ns, &ns_len, reg, &reg_len);
+    in = handover_session(ctx, key, ims_fd, ns, &ns_len, reg, &reg_len);
     done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
     tap_ok(done && in->post_process_done->ok && in->post_process_done->handover_at_us == 0 &&
            reg_len == 0 && ns_len == 0,
