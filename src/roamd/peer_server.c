@@ -268,8 +268,8 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
         roamd_log("AUDIT FAILURE: %s", err);
 }
 
-/* Wait for RARP from one of the VM's MACs (*rarp_mac: which), or for the
- * source to give up; SwitchHandover messages are taken on the way.
+/* Wait for RARP from one of the VM's MACs, or for the source to give up;
+ * SwitchHandover messages are taken on the way.
  * 1 seen, 0 source aborted/closed/misbehaved, -1 timeout or error (why). */
 static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
                      int64_t deadline, char *why, size_t cap)
@@ -305,9 +305,10 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
             }
             if (st == ROAM_EFRAME || st == ROAM_EDECODE || st == ROAM_EVERSION ||
                 st == ROAM_EINVALID) {
+                char e2[ROAM_ERR_MAX];
                 snprintf(why, cap, "malformed message from the source: %s", err);
-                (void)roam_msg_send_error(&p->s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, err,
-                                          sizeof err);
+                (void)roam_msg_send_error(&p->s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, e2,
+                                          sizeof e2);
             } else if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_ERROR)
                 snprintf(why, cap, "source aborted in %s: %s",
                          roam_phase_name(env->error->phase), env->error->message);
@@ -394,8 +395,10 @@ static void on_post_process(struct peer_session *p, const Roam__V1__PostProcess 
 fail:
     if (fd >= 0)
         close(fd);
-    if (ims_fd >= 0)
+    if (ims_fd >= 0) {
+        audit_ims_answer(p, ims_fd, roam_deadline(0));   /* it went out all the same */
         close(ims_fd);
+    }
     {
         Roam__V1__Error e;
         roam__v1__error__init(&e);
