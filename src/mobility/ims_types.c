@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "ipv6_addr.h"
 
 int ims_mapping_active(const ims_mapping *m)
 {
@@ -16,17 +17,7 @@ int ims_mapping_active(const ims_mapping *m)
 
 int ims_addr_check(const uint8_t a[IMS_ADDR_LEN], const char *what, char *err, size_t errlen)
 {
-    static const uint8_t zero[IMS_ADDR_LEN];
-    static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-    if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
-        return roam_errf(err, errlen, "%s is the unspecified or loopback address", what);
-    if (a[0] == 0xff)
-        return roam_errf(err, errlen, "%s is a multicast address", what);
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
-        return roam_errf(err, errlen, "%s is a link-local address", what);
-    if (memcmp(a, v4mapped, sizeof v4mapped) == 0)
-        return roam_errf(err, errlen, "%s is an IPv4-mapped address", what);
-    return 0;
+    return roam_ipv6_unicast_check(a, what, err, errlen);
 }
 
 int ims_bindings_check(const ims_binding *b, size_t n, char *err, size_t errlen)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "ipv6_addr.h"
 #include "wire_limits.h"
 
 /* The peer protocol carries the registration roamd takes from the guest. */
@@ -28,25 +29,10 @@ static void put16(uint8_t *p, size_t v)
     p[1] = (uint8_t)v;
 }
 
-int roam_handover_addr_check(const uint8_t a[16], const char *what, char *err, size_t errlen)
-{
-    static const uint8_t zero[16];
-    static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-    if (memcmp(a, zero, 15) == 0 && a[15] <= 1)
-        return roam_errf(err, errlen, "%s is the unspecified or loopback address", what);
-    if (a[0] == 0xff)
-        return roam_errf(err, errlen, "%s is a multicast address", what);
-    if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
-        return roam_errf(err, errlen, "%s is a link-local address", what);
-    if (memcmp(a, v4mapped, sizeof v4mapped) == 0)
-        return roam_errf(err, errlen, "%s is an IPv4-mapped address", what);
-    return 0;
-}
-
 int roam_handover_check(const roam_handover *h, char *err, size_t errlen)
 {
-    if (roam_handover_addr_check(h->moa, "handover mobile address", err, errlen) < 0 ||
-        roam_handover_addr_check(h->ims_addr, "handover IMS address", err, errlen) < 0)
+    if (roam_ipv6_unicast_check(h->moa, "handover mobile address", err, errlen) < 0 ||
+        roam_ipv6_unicast_check(h->ims_addr, "handover IMS address", err, errlen) < 0)
         return -1;
     if (h->ims_port == 0)
         return roam_errf(err, errlen, "handover IMS port is 0");

@@ -38,10 +38,6 @@ typedef struct roam_handover {
  * Shared by the codec and by roamd's check of the peer message. */
 int roam_handover_check(const roam_handover *h, char *err, size_t errlen);
 
-/* 0 if a is global unicast (not ::, ::1, link-local, multicast or
- * IPv4-mapped); -1 with err saying what `what` is instead. */
-int roam_handover_addr_check(const uint8_t a[16], const char *what, char *err, size_t errlen);
-
 /* UDP payload: "roamHO" 0x00 0x01 (magic+version, 8 bytes) | moa 16 | ims_addr 16 | ims_port 2 (BE) | reg_len 2 (BE) | reg. Returns length written, 0 if cap too small or fields invalid. */
 size_t roam_handover_encode(const roam_handover *h, uint8_t *out, size_t cap);
 

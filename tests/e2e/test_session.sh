@@ -4,7 +4,8 @@
 # with roam-ims and roam-mat on the VM and the user node, `roam migrate`
 # A -> B while the user node pings the VM's home address every 10 ms and
 # keeps a TCP session to it open.  Passes when the migration succeeded, the
-# TCP session survived and the echo gap was measured.  Own lab state dir, so
+# TCP session survived, the echo gap was measured and the VM's switch
+# registration went to the IMS from the destination host (the handover).  Own lab state dir, so
 # it never touches a developer's lab or the other e2e test's.
 set -u
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
@@ -25,5 +26,13 @@ point() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not 
 point "$rc" "bench/interruption l3 run completed (exit $rc)"
 [[ ${gap:-} =~ ^[0-9]+$ ]]; point $? "echo gap to the home address measured: ${gap:-none} ms"
 [ "${survived:-0}" = 1 ]; point $? "TCP session to the home address survived the migration"
+# The handover end to end: the VM offered its switch registration on its
+# secondary NIC, the source's roamd forwarded it, the destination's sent it
+# to the IMS at the RARP, and the IMS stored it from the host's address.
+ev=$(ls -dt "$ROAM_LAB_STATE"/bench-interruption/*/ 2>/dev/null | head -n 1)
+grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.40.1.jsonl" 2>/dev/null
+point $? "the destination's roamd sent the VM's registration at the RARP and the IMS answered"
+grep -q "registered .* 1 address(es), active 2001:db8:b:.* (from \[2001:db8:b::2\]" "$ev/ims.40.1.log" 2>/dev/null
+point $? "the IMS stored the switch from the destination host before the VM sent it"
 if [ "$rc" != 0 ] || [ "${survived:-0}" != 1 ]; then sed 's/^/# /' "$log" | tail -40; fi
 echo "1..$n"
