@@ -237,12 +237,23 @@ static void on_addr(void *arg, int index, const uint8_t addr[16], int present, i
     if (!f || memcmp(addr, a->cfg.hoa, IMS_ADDR_LEN) == 0 ||
         ims_addr_check(addr, "address", NULL, 0) < 0)
         return;
+    /* An address keeps its place while it stays usable: every RA refreshes
+     * its lifetimes (an event each time), and a new order would mean a new
+     * registration, rules and signed switch for nothing. */
+    int keep = present && usable;
     size_t k = 0;
-    for (size_t i = 0; i < f->n; i++)   /* remove, then add back if usable */
-        if (memcmp(f->addr[i], addr, IMS_ADDR_LEN) != 0)
-            memcpy(f->addr[k++], f->addr[i], IMS_ADDR_LEN);
+    for (size_t i = 0; i < f->n; i++) {
+        if (memcmp(f->addr[i], addr, IMS_ADDR_LEN) == 0) {
+            if (!keep)
+                continue;
+            keep = 2;   /* listed already */
+        }
+        if (k != i)
+            memcpy(f->addr[k], f->addr[i], IMS_ADDR_LEN);
+        k++;
+    }
     f->n = k;
-    if (present && usable && f->n < ADDRS_PER_IF)
+    if (keep == 1 && f->n < ADDRS_PER_IF)
         memcpy(f->addr[f->n++], addr, IMS_ADDR_LEN);
 }
 

@@ -170,7 +170,13 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
 virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen)
 {
     pthread_mutex_lock(&d->lock);
-    if (d->virt && virConnectIsAlive(d->virt) != 1) {
+    /* libvirtd closes a client that leaves its keepalive probes unanswered
+     * (roamd runs no libvirt event loop), and the client side only notices
+     * on its next call: ask a cheap question first, so that an idle daemon's
+     * first migration does not fail on a connection closed long ago. */
+    unsigned long version;
+    if (d->virt && (virConnectIsAlive(d->virt) != 1 ||
+                    virConnectGetLibVersion(d->virt, &version) < 0)) {
         roamd_log("libvirt connection to %s lost: reconnecting", d->cfg.libvirt_uri);
         virConnectClose(d->virt);
         d->virt = NULL;

@@ -22,8 +22,10 @@ static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, 
         return roam_errf(err, errlen, "libvirt unavailable on this server: %s", why);
     virDomainPtr dom = roam_virt_domain(conn, vm, why, sizeof why);
     virConnectClose(conn);   /* the domain keeps its own reference */
-    if (!dom)
+    if (!dom) {
+        roamd_log("VM %s: %s", vm, why);   /* libvirt's reason stays on this server */
         return roam_errf(err, errlen, "no VM named %s on this server", vm);
+    }
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
     int r;
     if (!xml)
