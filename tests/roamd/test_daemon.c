@@ -228,22 +228,19 @@ static roam_envelope *malformed_session(roam_tls_ctx *ctx, const fabeo_key_t *ke
              roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in, 3000, err,
                              sizeof err) == ROAM_OK && in->admission_answer->granted;
     roam_msg_free(in);
-    in = NULL;
     Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
-    f.vm = "vm1";
-    f.query_id.data = q;
-    f.query_id.len = 16;
+    Roam__V1__PostProcess pp = ROAM__V1__POST_PROCESS__INIT;
+    f.vm = pp.vm = "vm1";
+    f.query_id.data = pp.query_id.data = q;
+    f.query_id.len = pp.query_id.len = 16;
     env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
     env.ra_fetch = &f;
+    in = NULL;
     ok = ok && roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
          roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RA_ANSWER, &in, 3000, err,
                          sizeof err) == ROAM_OK;
     roam_msg_free(in);
     in = NULL;
-    Roam__V1__PostProcess pp = ROAM__V1__POST_PROCESS__INIT;
-    pp.vm = "vm1";
-    pp.query_id.data = q;
-    pp.query_id.len = 16;
     pp.primary_mac.data = (uint8_t *)vm_primary;
     pp.primary_mac.len = 6;
     pp.secondary_mac.data = (uint8_t *)vm_secondary;
