@@ -21,6 +21,7 @@
 #include "ims_dgram.h"
 #include "ims_sign.h"
 #include "mat_handover.h"
+#include "mat_nic.h"
 #include "mat_move.h"
 #include "mat_netlink.h"
 #include "mat_rules.h"
@@ -81,6 +82,8 @@ struct mat_agent {
     /* mobile node */
     EVP_PKEY *key;
     mat_nl *nl;
+    mat_nic_tuning nic;               /* per-NIC kernel settings, put back on exit */
+    int nic_tuned;
     mn_if ifs[MAT_MAX_IFACES];
     ims_mapping want;                 /* what the table holds and the IMS should */
     ims_mapping acked;                /* what the IMS acknowledged */
@@ -1020,31 +1023,6 @@ static void add_bypass(mat_agent *a, const uint8_t addr[16])
         memcpy(a->table.bypass[a->table.n_bypass++], addr, IMS_ADDR_LEN);
 }
 
-/* A NIC whose link went down keeps its routes (marked linkdown) and the
- * kernel keeps using them unless told otherwise: the new active address's
- * packets, the IMS registration first, would leave through a dead link. */
-static void ignore_linkdown_routes(const mat_agent *a)
-{
-    for (size_t i = 0; i < a->cfg.n_ifaces; i++) {
-        char path[128], v = 0;
-        snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/ignore_routes_with_linkdown",
-                 a->cfg.ifaces[i]);
-        /* One byte, no newline, and judged by reading back: some kernels
-         * (Debian 6.1) report the handler's "changed" as a short write. */
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            ssize_t w = write(fd, "1", 1);
-            (void)w;
-            close(fd);
-        }
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || read(fd, &v, 1) != 1 || v != '1')
-            mob_log("warning: cannot set %s (interface missing?)", path);
-        if (fd >= 0)
-            close(fd);
-    }
-}
-
 /* The IMS talks to the mobile node's MoA directly: never translate it. */
 static int bypass_ims(mat_agent *a, char *err, size_t errlen)
 {
@@ -1095,7 +1073,8 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
                 goto fail;
             a->use_dgram = 1;
         }
-        ignore_linkdown_routes(a);
+        mat_nic_tune(&a->nic, &a->cfg);
+        a->nic_tuned = 1;
         /* A predecessor's rule and route first go, then the rule comes back
          * (the route follows the standby NIC, mn_arm). */
         char why[ROAM_ERR_MAX];
@@ -1271,6 +1250,8 @@ void mat_agent_free(mat_agent *a)
     if (a->nl && a->steer_rule && (mat_nl_steer_route(a->nl, 0, NULL, err, sizeof err) < 0 ||
                                    mat_nl_steer_rule(a->nl, 0, err, sizeof err) < 0))
         mob_log("roam-mat's steering rule or route not removed: %s", err);
+    if (a->nic_tuned)
+        mat_nic_untune(&a->nic);
     mat_nl_close(a->nl);
     mat_move_close(a->move);
     mat_nft_close(a->nft);

@@ -87,6 +87,8 @@ static int on_key(void *user, const char *sec, const char *name, const char *v)
                   cfg_copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0;
     } else if (IS("mobile", "handover")) {
         bad = cfg_bool(v, &c->handover) < 0;
+    } else if (IS("mobile", "threaded_napi")) {
+        bad = cfg_bool(v, &c->threaded_napi) < 0;
     } else if (IS("mobile", "bypass")) {
         bad = parse_addrs(v, c->bypass, MAT_MAX_BYPASS - 4, &c->n_bypass) < 0;
     } else if (IS("correspondent", "hoas")) {
@@ -110,6 +112,7 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
     c->connect_timeout_ms = 3000;
     c->retry_max_ms = 5000;
     c->handover = 1;
+    c->threaded_napi = 1;
     load_state st = { .c = c };
     if (cfg_parse_file(path, on_key, &st, st.err, err, errlen) < 0)
         return -1;

@@ -37,6 +37,7 @@ typedef struct mat_config {
     size_t n_bypass;
     uint8_t bypass[MAT_MAX_BYPASS][IMS_ADDR_LEN];
     int handover;                                  /* offer the switch registration to the hosts */
+    int threaded_napi;                             /* receive processing in NAPI threads */
     /* [correspondent] */
     size_t n_hoas;
     uint8_t hoas[IMS_MAX_SUBSCRIBE][IMS_ADDR_LEN];

@@ -7,7 +7,8 @@
 # (RARP of the node's own MAC) and one undone because the standby network
 # does not answer, replies steered to the standby NIC for peers heard there,
 # the switch registration offered to the hosts (handover) and sent by a
-# host ahead of the VM, and removal on exit.
+# host ahead of the VM, receive processing in NAPI threads at the agent's
+# priority, and removal (and putting back) on exit.
 # Usage: test_agents.sh ROAM_IMS ROAM_MAT MOB_PKI
 set -u
 IMS_BIN=$1 MAT_BIN=$2 PKI_BIN=$3
@@ -48,6 +49,9 @@ link $M eth0 r-m0 2001:db8:a && x $M ip addr add 2001:db8:a::5/64 dev eth0 nodad
     x $M ip -6 route add default via 2001:db8:a::1 metric 100
 link $M eth1 r-m1 2001:db8:b                 # the secondary NIC: up, no address yet
 ok $? "four namespaces around a router"
+# A veth polls with NAPI only with GRO on: then the agent can thread it.
+x $M ethtool -K eth0 gro on && x $M ethtool -K eth1 gro on
+ok $? "the mobile node's veths receive through NAPI (GRO on)"
 
 # ---- IMS ----
 "$PKI_BIN" "$D" "IP:2001:db8:f::2" && "$MAT_BIN" keygen --key "$D/mn.key" --pub "$D/mn.pub" &&
@@ -74,7 +78,7 @@ ca = $D/ca.pem
 retry_max_ms = 500
 CONF
 }
-{ printf '[agent]\nmode = mobile\ntable = roam_mat_t\n'; common
+{ printf '[agent]\nmode = mobile\ntable = roam_mat_t\nnice = -5\n'; common
   printf '[mobile]\nhoa = 2001:db8:d::10\nkey = %s/mn.key\ninterfaces = eth0 eth1\n' "$D"
   printf '[ims]\nack_pubkey = %s/ims-ack.pub\n' "$D"; } >"$D/mn.conf"
 { printf '[agent]\nmode = correspondent\ntable = roam_mat_t\n'; common
@@ -89,6 +93,13 @@ wait_log "$D/ims.log" "serving on port"; ok $? "roam-ims serving"
 ip netns exec $M "$MAT_BIN" -v -c "$D/mn.conf" 2>"$D/mn.log" & MN=$!; PIDS="$PIDS $MN"
 wait_log "$D/ims.log" "registered 2001:db8:d::10 .* active 2001:db8:a::5"
 ok $? "mobile node registered a::5 as active"
+[ "$(x $M cat /sys/class/net/eth0/threaded)" = 1 ] && [ "$(x $M cat /sys/class/net/eth1/threaded)" = 1 ] &&
+    grep -q "receive processing of eth0, eth1 in NAPI threads" "$D/mn.log"
+ok $? "receive processing of eth0 and eth1 in NAPI threads"
+napi_nices() { for t in $NAPI_TIDS; do ps -o ni= -p "$t"; done | tr -d ' ' | sort -u | tr '\n' ' '; }
+NAPI_TIDS=$(ps -eo pid=,comm= | awk '$2 ~ /^napi\/eth[01]-/ { print $1 }')
+[ -n "$NAPI_TIDS" ] && [ "$(napi_nices)" = "-5 " ]
+ok $? "their threads run at the agent's priority, nice -5 ($(napi_nices))"
 ip netns exec $C "$MAT_BIN" -c "$D/cn.conf" 2>"$D/cn.log" & CN=$!; PIDS="$PIDS $CN"
 wait_log "$D/cn.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5"
 ok $? "correspondent subscribed and translates HoA -> a::5"
@@ -313,6 +324,10 @@ x $M nft list table ip6 roam_mat_t >/dev/null 2>&1
 [ -z "$(x $M ip -6 route show proto 82)" ]; ok $? "SIGTERM: the agent's default route removed"
 [ -z "$(x $M ip -6 route show table 82)" ] && ! x $M ip -6 rule show | grep -q "lookup 82"
 ok $? "SIGTERM: the steering rule and route removed"
+# (newer kernels end the NAPI threads when threading goes off)
+after="$(x $M cat /sys/class/net/eth0/threaded /sys/class/net/eth1/threaded | tr '\n' ' ')$(x $M sysctl -n net.ipv6.conf.eth0.ignore_routes_with_linkdown)"
+[ "$after" = "0 0 0" ] && case "$(napi_nices)" in ""|"0 ") true ;; *) false ;; esac
+ok $? "SIGTERM: NAPI threading, its threads' priority and ignore_routes_with_linkdown put back ($after)"
 # The undone switch's datagrams that were held up on the way may arrive
 # late: the IMS must refuse them (their sequence number is below the undo's).
 ! grep "REFUSED" "$D/ims.log" | grep -qv "from \[2001:db8:b::5\].*not above"
