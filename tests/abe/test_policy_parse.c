@@ -15,6 +15,24 @@ static int parse(const char *text, size_t len, pol_error_t *err)
     return policy_parse(P, text, len, err);
 }
 
+/* text for a TAP test name: a raw newline would end the TAP line. */
+static const char *shown(const char *text)
+{
+    static char buf[512];
+    size_t o = 0;
+    for (const char *p = text; *p && o + 3 < sizeof buf; p++) {
+        char esc = *p == '\n' ? 'n' : *p == '\t' ? 't' : *p == '\r' ? 'r' : 0;
+        if (esc) {
+            buf[o++] = '\\';
+            buf[o++] = esc;
+        } else {
+            buf[o++] = *p;
+        }
+    }
+    buf[o] = 0;
+    return buf;
+}
+
 /* text parses and renders as want. */
 static void shape(const char *text, const char *want)
 {
@@ -22,11 +40,11 @@ static void shape(const char *text, const char *want)
     char out[4096];
     int rc = parse(text, strlen(text), &err);
     if (rc != POL_OK) {
-        tap_ok(0, "parses: %s (%s)", text, err.msg);
+        tap_ok(0, "parses: %s (%s)", shown(text), err.msg);
         return;
     }
     policy_format(P, out, sizeof out);
-    if (!tap_ok(strcmp(out, want) == 0, "'%s' reads as '%s'", text, want))
+    if (!tap_ok(strcmp(out, want) == 0, "'%s' reads as '%s'", shown(text), want))
         tap_diag("got '%s'", out);
 }
 
