@@ -43,19 +43,20 @@ int mat_nic_knob_set(const char *path, char v, char *old)
     return ok;
 }
 
-/* Set dir/ifname/leaf to v, remembering the old value when it changed. */
-static void knob(mat_nic_tuning *t, const char *dir, const char *ifname, const char *leaf, char v,
-                 int *ok)
+/* Set dir/ifname/leaf to v, remembering the old value when it changed.
+ * 1 when it now reads v. */
+static int knob(mat_nic_tuning *t, const char *dir, const char *ifname, const char *leaf, char v)
 {
     char path[96], old;
     snprintf(path, sizeof path, "%s/%s/%s", dir, ifname, leaf);
-    *ok = mat_nic_knob_set(path, v, &old);
-    if (!*ok)
+    int ok = mat_nic_knob_set(path, v, &old);
+    if (!ok)
         mob_log("warning: cannot set %s to %c (interface missing, or not supported)", path, v);
     else if (old && old != v && t->n_saved < MAT_NIC_MAX_SAVED) {
         strcpy(t->saved[t->n_saved].path, path);
         t->saved[t->n_saved++].old = old;
     }
+    return ok;
 }
 
 /* The kernel names a NAPI thread "napi/NIC-ID" (truncated to 15
@@ -77,7 +78,8 @@ static size_t raise_napi_threads(mat_nic_tuning *t, const char *ifname, int nice
     if (!d)
         return 0;
     size_t raised = 0;
-    for (struct dirent *e; (e = readdir(d));) {
+    /* Only as many as can be put back on exit. */
+    for (struct dirent *e; t->n_threads < MAT_NIC_MAX_THREADS && (e = readdir(d));) {
         if (!isdigit((unsigned char)e->d_name[0]))
             continue;
         char path[64], comm[TASK_COMM_MAX + 2] = "";
@@ -100,10 +102,8 @@ static size_t raise_napi_threads(mat_nic_tuning *t, const char *ifname, int nice
             continue;
         }
         raised++;
-        if (t->n_threads < MAT_NIC_MAX_THREADS) {
-            t->threads[t->n_threads].tid = tid;
-            t->threads[t->n_threads++].old_nice = old;
-        }
+        t->threads[t->n_threads].tid = tid;
+        t->threads[t->n_threads++].old_nice = old;
     }
     closedir(d);
     return raised;
@@ -116,12 +116,8 @@ void mat_nic_tune(mat_nic_tuning *t, const mat_config *cfg)
     size_t raised = 0;
     for (size_t i = 0; i < cfg->n_ifaces; i++) {
         const char *ifname = cfg->ifaces[i];
-        int ok;
-        knob(t, "/proc/sys/net/ipv6/conf", ifname, "ignore_routes_with_linkdown", '1', &ok);
-        if (!cfg->threaded_napi)
-            continue;
-        knob(t, "/sys/class/net", ifname, "threaded", '1', &ok);
-        if (!ok)
+        (void)knob(t, "/proc/sys/net/ipv6/conf", ifname, "ignore_routes_with_linkdown", '1');
+        if (!cfg->threaded_napi || !knob(t, "/sys/class/net", ifname, "threaded", '1'))
             continue;
         if (threaded[0])
             strcat(threaded, ", ");
