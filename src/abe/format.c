@@ -1,6 +1,7 @@
 /* Encoders and strict decoders of roam's binary object formats (format.h).
- * A bounded reader makes every length check explicit; decoders never read
- * past their input and reject anything left over. */
+ * The bounded reader and writer (bytebuf.h) make every length check
+ * explicit; decoders never read past their input and reject anything left
+ * over. */
 #include "format.h"
 
 #include <stdlib.h>
@@ -9,72 +10,57 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "bytebuf.h"
 #include "encoding.h"
 #include "kem.h"
 
 static const uint8_t magic[4] = {'R', 'O', 'A', 'M'};
 
-/* ---- bounded writer / reader -------------------------------------------- */
-typedef struct { uint8_t *buf; size_t cap, len; } wr_t;
-typedef struct { const uint8_t *p; size_t left; } rd_t;
+/* ---- writing ------------------------------------------------------------ */
+typedef struct roam_wbuf wr_t;
 
-static void wr_bytes(wr_t *w, const void *d, size_t n)
-{
-    if (n > w->cap - w->len)
-        abort();   /* sizes are computed before writing: a bug, not input */
-    memcpy(w->buf + w->len, d, n);
-    w->len += n;
-}
-
-static void wr_u16(wr_t *w, size_t v)
-{
-    uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-    wr_bytes(w, b, 2);
-}
-
-static const uint8_t *rd_take(rd_t *r, size_t n)
-{
-    if (n > r->left)
-        return NULL;
-    const uint8_t *p = r->p;
-    r->p += n;
-    r->left -= n;
-    return p;
-}
-
-static int rd_u16(rd_t *r, size_t *v)
-{
-    const uint8_t *p = rd_take(r, 2);
-    if (p == NULL)
-        return 0;
-    *v = (size_t)p[0] << 8 | p[1];
-    return 1;
-}
-
-/* Allocates and writes the header for a body of body_len bytes. */
+/* Allocates exactly the object's size and writes the header for a body of
+ * body_len bytes. */
 static int wr_start(wr_t *w, rf_type type, size_t body_len)
 {
     if (body_len > RF_MAX_BYTES - RF_HEADER_BYTES)
         return RF_ERR_LIMIT;
-    w->cap = RF_HEADER_BYTES + body_len;
-    w->len = 0;
-    if ((w->buf = malloc(w->cap)) == NULL)
+    uint8_t *buf = malloc(RF_HEADER_BYTES + body_len);
+    if (buf == NULL)
         return RF_ERR_MEMORY;
-    uint8_t hdr[6] = {magic[0], magic[1], magic[2], magic[3], (uint8_t)type, RF_VERSION};
-    uint8_t l[4] = {(uint8_t)(body_len >> 24), (uint8_t)(body_len >> 16),
-                    (uint8_t)(body_len >> 8), (uint8_t)body_len};
-    wr_bytes(w, hdr, sizeof hdr);
-    wr_bytes(w, l, sizeof l);
+    roam_wbuf_init(w, buf, RF_HEADER_BYTES + body_len);
+    roam_wbuf_bytes(w, magic, sizeof magic);
+    roam_wbuf_u8(w, (uint8_t)type);
+    roam_wbuf_u8(w, RF_VERSION);
+    roam_wbuf_u32be(w, (uint32_t)body_len);
     return RF_OK;
+}
+
+static void wr_u16(wr_t *w, size_t v)
+{
+    roam_wbuf_u16be(w, (uint16_t)v);
 }
 
 static int wr_finish(wr_t *w, uint8_t **out, size_t *len)
 {
-    if (w->len != w->cap)
+    /* Sizes are computed before writing: a mismatch is a bug, not input. */
+    if (roam_wbuf_failed(w) < 0 || w->len != w->cap)
         abort();
-    *out = w->buf;
+    *out = w->p;
     *len = w->len;
     return RF_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+typedef struct roam_rbuf rd_t;
+
+static int rd_u16(rd_t *r, size_t *v)
+{
+    uint16_t u;
+    if (roam_rbuf_u16be(r, &u) < 0)
+        return 0;
+    *v = u;
+    return 1;
 }
 
 void rf_free_secret(uint8_t *buf, size_t len)
@@ -89,17 +75,24 @@ int rf_parse_header(const uint8_t *in, size_t len, rf_type *type, const uint8_t 
 {
     if (in == NULL || type == NULL || body == NULL || body_len == NULL)
         return RF_ERR_ARGUMENT;
-    if (len < RF_HEADER_BYTES || memcmp(in, magic, 4) != 0)
+    rd_t r;
+    roam_rbuf_init(&r, in, len);
+    const uint8_t *m = roam_rbuf_take(&r, sizeof magic);
+    uint8_t t, v;
+    uint32_t bl;
+    if (len < RF_HEADER_BYTES || m == NULL || memcmp(m, magic, sizeof magic) != 0)
         return RF_ERR_MAGIC;
-    if (in[4] < RF_MPK || in[4] > RF_CIPHERTEXT)
+    roam_rbuf_u8(&r, &t);
+    roam_rbuf_u8(&r, &v);
+    roam_rbuf_u32be(&r, &bl);
+    if (t < RF_MPK || t > RF_CIPHERTEXT)
         return RF_ERR_TYPE;
-    if (in[5] != RF_VERSION)
+    if (v != RF_VERSION)
         return RF_ERR_VERSION;
-    size_t bl = (size_t)in[6] << 24 | (size_t)in[7] << 16 | (size_t)in[8] << 8 | in[9];
-    if (len > RF_MAX_BYTES || bl != len - RF_HEADER_BYTES)
+    if (len > RF_MAX_BYTES || bl != roam_rbuf_left(&r))
         return RF_ERR_LENGTH;
-    *type = (rf_type)in[4];
-    *body = in + RF_HEADER_BYTES;
+    *type = (rf_type)t;
+    *body = roam_rbuf_rest(&r);
     *body_len = bl;
     return RF_OK;
 }
@@ -114,8 +107,7 @@ static int body_of(const uint8_t *in, size_t len, rf_type want, rd_t *r)
         return rc;
     if (t != want)
         return RF_ERR_TYPE;
-    r->p = body;
-    r->left = bl;
+    roam_rbuf_init(r, body, bl);
     return RF_OK;
 }
 
@@ -130,7 +122,7 @@ int rf_encode_mpk(const fabeo_mpk_t *mpk, uint8_t **out, size_t *len)
     if (rc != RF_OK)
         return rc;
     gt_to_bytes(a, &mpk->a);
-    wr_bytes(&w, a, sizeof a);
+    roam_wbuf_bytes(&w, a, sizeof a);
     return wr_finish(&w, out, len);
 }
 
@@ -143,9 +135,10 @@ int rf_decode_mpk(fabeo_mpk_t *mpk, const uint8_t *in, size_t len)
     int rc = body_of(in, len, RF_MPK, &r);
     if (rc != RF_OK)
         return rc;
-    if (r.left != GT_BYTES)
+    const uint8_t *p = roam_rbuf_take(&r, GT_BYTES);
+    if (p == NULL || roam_rbuf_done(&r) < 0)
         return RF_ERR_LENGTH;
-    if (gt_from_bytes(&a, r.p, GT_BYTES) != BLS_OK || gt_is_one(&a))
+    if (gt_from_bytes(&a, p, GT_BYTES) != BLS_OK || gt_is_one(&a))
         return RF_ERR_POINT;
     return fabeo_mpk_init(mpk, &a) == FABEO_OK ? RF_OK : RF_ERR_POINT;
 }
@@ -160,9 +153,9 @@ int rf_encode_msk(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk, uint8_t **out,
     int rc = wr_start(&w, RF_MSK, FABEO_ID_BYTES + FR_BYTES);
     if (rc != RF_OK)
         return rc;
-    wr_bytes(&w, mpk->id, FABEO_ID_BYTES);
+    roam_wbuf_bytes(&w, mpk->id, FABEO_ID_BYTES);
     fr_to_bytes(a, &msk->alpha);
-    wr_bytes(&w, a, sizeof a);
+    roam_wbuf_bytes(&w, a, sizeof a);
     OPENSSL_cleanse(a, sizeof a);
     return wr_finish(&w, out, len);
 }
@@ -176,10 +169,11 @@ int rf_decode_msk(fabeo_msk_t *msk, uint8_t mpk_id[FABEO_ID_BYTES], const uint8_
     int rc = body_of(in, len, RF_MSK, &r);
     if (rc != RF_OK)
         return rc;
-    if (r.left != FABEO_ID_BYTES + FR_BYTES)
+    const uint8_t *id = roam_rbuf_take(&r, FABEO_ID_BYTES), *alpha = roam_rbuf_take(&r, FR_BYTES);
+    if (roam_rbuf_done(&r) < 0)
         return RF_ERR_LENGTH;
-    memcpy(mpk_id, r.p, FABEO_ID_BYTES);
-    if (fr_from_bytes(&msk->alpha, r.p + FABEO_ID_BYTES) != BLS_OK ||
+    memcpy(mpk_id, id, FABEO_ID_BYTES);
+    if (fr_from_bytes(&msk->alpha, alpha) != BLS_OK ||
         fr_is_zero(&msk->alpha)) {
         fabeo_msk_clear(msk);
         return RF_ERR_SCALAR;
@@ -213,25 +207,25 @@ int rf_encode_key(const fabeo_key_t *key, uint8_t **out, size_t *len)
     int rc = wr_start(&w, RF_USER_KEY, key_body_len(key));
     if (rc != RF_OK)
         return rc;
-    wr_bytes(&w, key->mpk_id, FABEO_ID_BYTES);
+    roam_wbuf_bytes(&w, key->mpk_id, FABEO_ID_BYTES);
     wr_u16(&w, key->n_user);
     for (size_t i = 0; i < key->n_user; i++) {
         wr_u16(&w, key->user_len[i]);
-        wr_bytes(&w, key->user_pool + key->user_off[i], key->user_len[i]);
+        roam_wbuf_bytes(&w, key->user_pool + key->user_off[i], key->user_len[i]);
     }
     wr_u16(&w, n);
     for (size_t i = 0; i < n; i++) {
         size_t l;
         const uint8_t *s = attr_set_get(&key->attrs, i, &l);
         wr_u16(&w, l);
-        wr_bytes(&w, s, l);
+        roam_wbuf_bytes(&w, s, l);
         g1_to_compressed(g1b, &key->sk2[i]);
-        wr_bytes(&w, g1b, sizeof g1b);
+        roam_wbuf_bytes(&w, g1b, sizeof g1b);
     }
     g1_to_compressed(g1b, &key->sk1);
-    wr_bytes(&w, g1b, sizeof g1b);
+    roam_wbuf_bytes(&w, g1b, sizeof g1b);
     g2_to_compressed(g2b, &key->sk3);
-    wr_bytes(&w, g2b, sizeof g2b);
+    roam_wbuf_bytes(&w, g2b, sizeof g2b);
     OPENSSL_cleanse(g1b, sizeof g1b);
     OPENSSL_cleanse(g2b, sizeof g2b);
     return wr_finish(&w, out, len);
@@ -253,7 +247,7 @@ static int read_user_texts(fabeo_key_t *key, rd_t *r, pol_error_t *err)
     for (size_t i = 0; i < u && rc == RF_OK; i++) {
         size_t l;
         const uint8_t *t;
-        if (!rd_u16(r, &l) || (t = rd_take(r, l)) == NULL)
+        if (!rd_u16(r, &l) || (t = roam_rbuf_take(r, l)) == NULL)
             rc = RF_ERR_LENGTH;
         else if (l == 0 || memchr(t, 0, l) != NULL)
             rc = RF_ERR_ATTRS;
@@ -283,7 +277,7 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
     if (rc != RF_OK)
         return rc;
     uint8_t id[FABEO_ID_BYTES];
-    if ((p = rd_take(&r, FABEO_ID_BYTES)) == NULL)
+    if ((p = roam_rbuf_take(&r, FABEO_ID_BYTES)) == NULL)
         return RF_ERR_LENGTH;
     memcpy(id, p, sizeof id);
     if ((rc = read_user_texts(key, &r, err)) != RF_OK)
@@ -301,8 +295,8 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
     for (size_t i = 0; i < n; i++) {
         size_t l, el;
         const uint8_t *s, *e = attr_set_get(&key->attrs, i, &el);
-        if (!rd_u16(&r, &l) || (s = rd_take(&r, l)) == NULL ||
-            (p = rd_take(&r, G1_COMPRESSED_BYTES)) == NULL) {
+        if (!rd_u16(&r, &l) || (s = roam_rbuf_take(&r, l)) == NULL ||
+            (p = roam_rbuf_take(&r, G1_COMPRESSED_BYTES)) == NULL) {
             rc = RF_ERR_LENGTH;
             goto fail;
         }
@@ -315,7 +309,7 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
             goto fail;
         }
     }
-    if ((p = rd_take(&r, G1_COMPRESSED_BYTES)) == NULL) {
+    if ((p = roam_rbuf_take(&r, G1_COMPRESSED_BYTES)) == NULL) {
         rc = RF_ERR_LENGTH;
         goto fail;
     }
@@ -323,7 +317,7 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
         rc = RF_ERR_POINT;
         goto fail;
     }
-    if ((p = rd_take(&r, G2_COMPRESSED_BYTES)) == NULL) {
+    if ((p = roam_rbuf_take(&r, G2_COMPRESSED_BYTES)) == NULL) {
         rc = RF_ERR_LENGTH;
         goto fail;
     }
@@ -331,7 +325,7 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
         rc = RF_ERR_POINT;
         goto fail;
     }
-    if (r.left != 0) {
+    if (roam_rbuf_done(&r) < 0) {
         rc = RF_ERR_LENGTH;
         goto fail;
     }
@@ -386,7 +380,7 @@ int rf_encode_ct(const uint8_t *ser_ct, size_t ser_len, uint8_t **out, size_t *l
     int rc = wr_start(&w, RF_CIPHERTEXT, ser_len);
     if (rc != RF_OK)
         return rc;
-    wr_bytes(&w, ser_ct, ser_len);
+    roam_wbuf_bytes(&w, ser_ct, ser_len);
     return wr_finish(&w, out, len);
 }
 
@@ -402,7 +396,9 @@ int rf_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *
     int rc = body_of(in, len, RF_CIPHERTEXT, &r);
     if (rc != RF_OK)
         return rc;
-    if (kem_ct_policy(r.p, r.left, &pol, &pol_len) != KEM_OK)
+    const uint8_t *body = roam_rbuf_rest(&r);
+    size_t body_len = roam_rbuf_left(&r);
+    if (kem_ct_policy(body, body_len, &pol, &pol_len) != KEM_OK)
         return RF_ERR_LENGTH;
     if (fabeo_policy_prepare_encoded(pp, pol, pol_len, 0, &err) != FABEO_OK)
         return RF_ERR_POLICY;
@@ -411,14 +407,14 @@ int rf_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *
         fabeo_policy_clear(pp);
         return RF_ERR_MEMORY;
     }
-    rc = kem_ct_decode(c, r.p, r.left, pp) == KEM_OK ? RF_OK : RF_ERR_POINT;
+    rc = kem_ct_decode(c, body, body_len, pp) == KEM_OK ? RF_OK : RF_ERR_POINT;
     free(c);
     if (rc != RF_OK) {
         fabeo_policy_clear(pp);
         return rc;
     }
-    *ser_ct = r.p;
-    *ser_len = r.left;
+    *ser_ct = body;
+    *ser_len = body_len;
     return RF_OK;
 }
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "bytebuf.h"
 #include "encoding.h"
 #include "par.h"
 
@@ -17,12 +18,18 @@ size_t kem_ct_size(const fabeo_policy_t *pp)
 
 int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *pol_len)
 {
-    if (ct == NULL || pol == NULL || pol_len == NULL || len < 5 || ct[0] != KEM_CT_VERSION)
+    struct roam_rbuf r;
+    uint8_t version;
+    uint32_t pl;
+    const uint8_t *p;
+    if (ct == NULL || pol == NULL || pol_len == NULL)
         return KEM_ERR_FORMAT;
-    size_t pl = (size_t)ct[1] << 24 | (size_t)ct[2] << 16 | (size_t)ct[3] << 8 | ct[4];
-    if (pl == 0 || pl > POL_MAX_ENCODED || pl > len - 5)
+    roam_rbuf_init(&r, ct, len);
+    if (roam_rbuf_u8(&r, &version) < 0 || roam_rbuf_u32be(&r, &pl) < 0 ||
+        version != KEM_CT_VERSION || pl == 0 || pl > POL_MAX_ENCODED ||
+        (p = roam_rbuf_take(&r, pl)) == NULL)
         return KEM_ERR_FORMAT;
-    *pol = ct + 5;
+    *pol = p;
     *pol_len = pl;
     return KEM_OK;
 }
@@ -66,21 +73,24 @@ static int decode_ct(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo
     size_t pl;
     if (out == NULL || pp == NULL || kem_ct_policy(ct, len, &pol, &pl) != KEM_OK)
         return KEM_ERR_FORMAT;
-    /* Exact length first: every offset below is then in bounds. */
+    /* The policy must be the one prepared, and the length exactly what it
+     * implies, before any element is looked at. */
     if (pl != pp->enc_len || memcmp(pol, pp->enc, pl) != 0 || len != kem_ct_size(pp))
         return KEM_ERR_FORMAT;
-    const uint8_t *p = pol + pl;
-    if (*p++ != pp->tau)
+    struct roam_rbuf r;
+    uint8_t tau;
+    uint16_t n1;
+    roam_rbuf_init(&r, ct, len);
+    roam_rbuf_skip(&r, 1 + 4 + pl);
+    if (roam_rbuf_u8(&r, &tau) < 0 || tau != pp->tau)
         return KEM_ERR_FORMAT;
-    dec_job_t job = {out, NULL, p, NULL, defer_rows};
-    p += (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau);
-    if (((size_t)p[0] << 8 | p[1]) != pp->n1)
+    dec_job_t job = {out, NULL, NULL, NULL, defer_rows};
+    job.g2 = roam_rbuf_take(&r, (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau));
+    if (roam_rbuf_u16be(&r, &n1) < 0 || n1 != pp->n1)
         return KEM_ERR_FORMAT;
-    p += 2;
-    job.g1 = p;
-    p += (size_t)G1_COMPRESSED_BYTES * pp->n1;
-    job.gt = p;
-    if (p + GT_BYTES != ct + len)
+    job.g1 = roam_rbuf_take(&r, (size_t)G1_COMPRESSED_BYTES * pp->n1);
+    job.gt = roam_rbuf_take(&r, GT_BYTES);
+    if (roam_rbuf_done(&r) < 0)
         return KEM_ERR_FORMAT;
     out->tau = pp->tau;
     out->n1 = pp->n1;
@@ -116,25 +126,21 @@ int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
     size_t need = kem_ct_size(pp);
     if (cap < need || ct->n1 != pp->n1 || ct->tau != pp->tau)
         return KEM_ERR_ARGUMENT;
-    uint8_t *p = out;
-    *p++ = KEM_CT_VERSION;
-    *p++ = (uint8_t)(pp->enc_len >> 24);
-    *p++ = (uint8_t)(pp->enc_len >> 16);
-    *p++ = (uint8_t)(pp->enc_len >> 8);
-    *p++ = (uint8_t)pp->enc_len;
-    memcpy(p, pp->enc, pp->enc_len);
-    p += pp->enc_len;
-    *p++ = (uint8_t)pp->tau;
-    g2_to_compressed(p, &ct->ct1);
-    p += G2_COMPRESSED_BYTES;
-    for (unsigned t = 0; t < pp->tau; t++, p += G2_COMPRESSED_BYTES)
-        g2_to_compressed(p, &ct->ct2[t]);
-    *p++ = (uint8_t)(pp->n1 >> 8);
-    *p++ = (uint8_t)pp->n1;
-    for (unsigned i = 0; i < pp->n1; i++, p += G1_COMPRESSED_BYTES)
-        g1_to_compressed(p, &ct->ct3[i]);
-    gt_to_bytes(p, &ct->ctp);
-    p += GT_BYTES;
-    *len = (size_t)(p - out);
+    /* The writer holds exactly kem_ct_size(pp) bytes, so every reservation
+     * below succeeds. */
+    struct roam_wbuf w;
+    roam_wbuf_init(&w, out, need);
+    roam_wbuf_u8(&w, KEM_CT_VERSION);
+    roam_wbuf_u32be(&w, (uint32_t)pp->enc_len);
+    roam_wbuf_bytes(&w, pp->enc, pp->enc_len);
+    roam_wbuf_u8(&w, (uint8_t)pp->tau);
+    g2_to_compressed(roam_wbuf_reserve(&w, G2_COMPRESSED_BYTES), &ct->ct1);
+    for (unsigned t = 0; t < pp->tau; t++)
+        g2_to_compressed(roam_wbuf_reserve(&w, G2_COMPRESSED_BYTES), &ct->ct2[t]);
+    roam_wbuf_u16be(&w, (uint16_t)pp->n1);
+    for (unsigned i = 0; i < pp->n1; i++)
+        g1_to_compressed(roam_wbuf_reserve(&w, G1_COMPRESSED_BYTES), &ct->ct3[i]);
+    gt_to_bytes(roam_wbuf_reserve(&w, GT_BYTES), &ct->ctp);
+    *len = w.len;
     return KEM_OK;
 }

@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "scalar_recode.h"
 
 #define PT_WORDS (sizeof(PT) / sizeof(uint64_t))
@@ -478,12 +480,12 @@ void C(mul)(PT *r, const PT *p, const fr_t *k)
     }
     *r = acc;
     /* P may be secret too (products of secret bases): wipe its multiples. */
-    explicit_bzero(kl, sizeof kl);
-    explicit_bzero(s, sizeof s);
-    explicit_bzero(d, sizeof d);
-    explicit_bzero(tab, sizeof tab);
-    explicit_bzero(&acc, sizeof acc);
-    explicit_bzero(&t, sizeof t);
+    OPENSSL_cleanse(kl, sizeof kl);
+    OPENSSL_cleanse(s, sizeof s);
+    OPENSSL_cleanse(d, sizeof d);
+    OPENSSL_cleanse(tab, sizeof tab);
+    OPENSSL_cleanse(&acc, sizeof acc);
+    OPENSSL_cleanse(&t, sizeof t);
 }
 
 /* --- variable-time scalar multiplication ---------------------------------- */
@@ -639,7 +641,7 @@ static void C(fixed_base_digits)(int32_t d[FB_ND], const fr_t *k)
     uint64_t kl[4];
     fr_to_canonical(kl, k);
     sr_recode_signed_ct(d, kl, 4, FB_W, FB_ND);
-    explicit_bzero(kl, sizeof kl);
+    OPENSSL_cleanse(kl, sizeof kl);
 }
 
 void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
@@ -663,7 +665,7 @@ void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
             C(add_affine)(&acc, &acc, &a);
     }
     *r = acc;
-    explicit_bzero(d, sizeof d);
+    OPENSSL_cleanse(d, sizeof d);
 }
 
 void C(fixed_base_mul_vartime)(PT *r, const FB *t, const fr_t *k)

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "errbuf.h"
+#include "log.h"
 #include "roamd.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
         printf("roamd: %s is valid\n", path);
         return 0;
     }
+    roam_log_init("roamd", 1);
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

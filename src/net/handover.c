@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "bytebuf.h"
 #include "errbuf.h"
 #include "ipv6_addr.h"
 #include "wire_limits.h"
@@ -23,12 +24,6 @@ static uint16_t be16(const uint8_t *p)
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static void put16(uint8_t *p, size_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 int roam_handover_check(const roam_handover *h, char *err, size_t errlen)
 {
     if (roam_ipv6_unicast_check(h->moa, "handover mobile address", err, errlen) < 0 ||
@@ -46,36 +41,43 @@ size_t roam_handover_encode(const roam_handover *h, uint8_t *out, size_t cap)
 {
     if (roam_handover_check(h, NULL, 0) < 0 || cap < ROAM_HANDOVER_HDR_LEN + h->reg_len)
         return 0;
-    memcpy(out, magic, sizeof magic);
-    memcpy(out + 8, h->moa, 16);
-    memcpy(out + 24, h->ims_addr, 16);
-    put16(out + 40, h->ims_port);
-    put16(out + 42, h->reg_len);
-    memcpy(out + ROAM_HANDOVER_HDR_LEN, h->reg, h->reg_len);
-    return ROAM_HANDOVER_HDR_LEN + h->reg_len;
+    struct roam_wbuf w;
+    roam_wbuf_init(&w, out, cap);
+    roam_wbuf_bytes(&w, magic, sizeof magic);
+    roam_wbuf_bytes(&w, h->moa, 16);
+    roam_wbuf_bytes(&w, h->ims_addr, 16);
+    roam_wbuf_u16be(&w, h->ims_port);
+    roam_wbuf_u16be(&w, (uint16_t)h->reg_len);
+    roam_wbuf_bytes(&w, h->reg, h->reg_len);
+    return roam_wbuf_failed(&w) < 0 ? 0 : w.len;
 }
 
 int roam_handover_parse(const uint8_t *p, size_t len, roam_handover *h, char *err, size_t errlen)
 {
     memset(h, 0, sizeof *h);
-    if (len < sizeof magic || memcmp(p, magic, 6) != 0)
+    struct roam_rbuf r;
+    roam_rbuf_init(&r, p, len);
+    const uint8_t *m = roam_rbuf_take(&r, sizeof magic);
+    if (m == NULL || memcmp(m, magic, 6) != 0)
         return roam_errf(err, errlen, "handover datagram: bad magic");
-    if (p[6] != magic[6] || p[7] != magic[7])
-        return roam_errf(err, errlen, "handover datagram: unknown version %u", be16(p + 6));
-    if (len < ROAM_HANDOVER_HDR_LEN)
+    if (m[6] != magic[6] || m[7] != magic[7])
+        return roam_errf(err, errlen, "handover datagram: unknown version %u", be16(m + 6));
+    uint16_t reg_len;
+    if (roam_rbuf_left(&r) < ROAM_HANDOVER_HDR_LEN - sizeof magic)
         return roam_errf(err, errlen, "handover datagram: %zu bytes, header needs %d", len,
                          ROAM_HANDOVER_HDR_LEN);
-    memcpy(h->moa, p + 8, 16);
-    memcpy(h->ims_addr, p + 24, 16);
-    h->ims_port = be16(p + 40);
-    h->reg_len = be16(p + 42);
+    roam_rbuf_bytes(&r, h->moa, 16);
+    roam_rbuf_bytes(&r, h->ims_addr, 16);
+    roam_rbuf_u16be(&r, &h->ims_port);
+    roam_rbuf_u16be(&r, &reg_len);
+    h->reg_len = reg_len;
     if (h->reg_len > ROAM_HANDOVER_REG_MAX)
         return roam_errf(err, errlen, "handover registration of %zu bytes (at most %d)",
                          h->reg_len, ROAM_HANDOVER_REG_MAX);
-    if (len - ROAM_HANDOVER_HDR_LEN != h->reg_len)
+    if (roam_rbuf_left(&r) != h->reg_len)
         return roam_errf(err, errlen, "handover datagram: %zu bytes after the header, "
-                         "registration length says %zu", len - ROAM_HANDOVER_HDR_LEN, h->reg_len);
-    memcpy(h->reg, p + ROAM_HANDOVER_HDR_LEN, h->reg_len);
+                         "registration length says %zu", roam_rbuf_left(&r), h->reg_len);
+    roam_rbuf_bytes(&r, h->reg, h->reg_len);
     if (roam_handover_check(h, err, errlen) < 0)
         return -1;
     return 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytebuf.h"
 #include "errbuf.h"
 
 #define ND_OPT_SLLA 1
@@ -48,49 +49,78 @@ int roam_rs_build(uint8_t *out, size_t cap, const uint8_t mac[6])
     return (int)len;
 }
 
-static uint32_t be32(const uint8_t *p)
+enum { OPT_OK, OPT_TRUNCATED, OPT_EMPTY, OPT_PAST_END };
+
+/* Takes the next ND option (RFC 4861 4.6: type, length in units of 8 bytes)
+ * from r, whole, into opt (positioned after type and length). */
+static int nd_option(struct roam_rbuf *r, struct roam_rbuf *opt, uint8_t *type)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    const uint8_t *h = roam_rbuf_peek(r, 2);
+    if (h == NULL)
+        return OPT_TRUNCATED;
+    size_t olen = (size_t)h[1] * 8;
+    if (olen == 0)
+        return OPT_EMPTY;
+    const uint8_t *o = roam_rbuf_take(r, olen);
+    if (o == NULL)
+        return OPT_PAST_END;
+    *type = o[0];
+    roam_rbuf_init(opt, o, olen);
+    roam_rbuf_skip(opt, 2);
+    return OPT_OK;
 }
 
 int roam_ra_parse(const uint8_t *ra, size_t len, struct roam_ra_info *info,
                   char *err, size_t errlen)
 {
     memset(info, 0, sizeof *info);
+    struct roam_rbuf r;
+    uint8_t type, code;
+    roam_rbuf_init(&r, ra, len);
     if (len < RA_FIXED)
         return roam_errf(err, errlen, "RA too short (%zu bytes)", len);
-    if (ra[0] != ROAM_ND_RA || ra[1] != 0)
-        return roam_errf(err, errlen, "not a Router Advertisement (type %u code %u)", ra[0], ra[1]);
-    info->hop_limit = ra[4];
-    info->router_lifetime = (uint16_t)(ra[6] << 8 | ra[7]);
-    for (size_t off = RA_FIXED; off < len;) {
-        if (len - off < 2)
+    roam_rbuf_u8(&r, &type);
+    roam_rbuf_u8(&r, &code);
+    if (type != ROAM_ND_RA || code != 0)
+        return roam_errf(err, errlen, "not a Router Advertisement (type %u code %u)", type, code);
+    roam_rbuf_skip(&r, 2);   /* checksum */
+    roam_rbuf_u8(&r, &info->hop_limit);
+    roam_rbuf_skip(&r, 1);   /* flags */
+    roam_rbuf_u16be(&r, &info->router_lifetime);
+    roam_rbuf_skip(&r, RA_FIXED - 8);   /* reachable time, retrans timer */
+    while (roam_rbuf_left(&r) > 0) {
+        size_t off = r.off;
+        struct roam_rbuf o;
+        uint8_t ot;
+        switch (nd_option(&r, &o, &ot)) {
+        case OPT_OK: break;
+        case OPT_TRUNCATED:
             return roam_errf(err, errlen, "RA option header truncated at byte %zu", off);
-        size_t olen = (size_t)ra[off + 1] * 8;
-        if (olen == 0)
-            return roam_errf(err, errlen, "RA option of length 0 at byte %zu", off);
-        if (olen > len - off)
-            return roam_errf(err, errlen, "RA option at byte %zu runs past the message", off);
-        const uint8_t *o = ra + off;
-        if (o[0] == ND_OPT_SLLA && olen >= 8) {
+        case OPT_EMPTY: return roam_errf(err, errlen, "RA option of length 0 at byte %zu", off);
+        default: return roam_errf(err, errlen, "RA option at byte %zu runs past the message", off);
+        }
+        if (ot == ND_OPT_SLLA && o.len >= 8) {
             info->has_slla = 1;
-            memcpy(info->slla, o + 2, 6);
-        } else if (o[0] == ND_OPT_PREFIX) {
-            if (olen != 32)
-                return roam_errf(err, errlen, "prefix option of length %zu", olen);
-            if (o[2] > 128)
-                return roam_errf(err, errlen, "prefix length %u", o[2]);
+            roam_rbuf_bytes(&o, info->slla, 6);
+        } else if (ot == ND_OPT_PREFIX) {
+            uint8_t plen, flags;
+            if (o.len != 32)
+                return roam_errf(err, errlen, "prefix option of length %zu", o.len);
+            roam_rbuf_u8(&o, &plen);
+            roam_rbuf_u8(&o, &flags);
+            if (plen > 128)
+                return roam_errf(err, errlen, "prefix length %u", plen);
             if (info->n_prefix < ROAM_RA_PREFIX_MAX) {
                 struct roam_ra_prefix *p = &info->prefix[info->n_prefix++];
-                p->len = o[2];
-                p->on_link = !!(o[3] & 0x80);
-                p->autonomous = !!(o[3] & 0x40);
-                p->valid = be32(o + 4);
-                p->preferred = be32(o + 8);
-                memcpy(p->prefix.s6_addr, o + 16, 16);
+                p->len = plen;
+                p->on_link = !!(flags & 0x80);
+                p->autonomous = !!(flags & 0x40);
+                roam_rbuf_u32be(&o, &p->valid);
+                roam_rbuf_u32be(&o, &p->preferred);
+                roam_rbuf_skip(&o, 4);   /* reserved */
+                roam_rbuf_bytes(&o, p->prefix.s6_addr, 16);
             }
         }
-        off += olen;
     }
     return 0;
 }
@@ -189,20 +219,23 @@ int roam_na_parse(const uint8_t *msg, size_t len, struct in6_addr *target, int *
                   uint8_t tlla[6])
 {
     *has_tlla = 0;
-    if (len < 24 || msg[0] != ROAM_ND_NA || msg[1] != 0)
+    struct roam_rbuf r;
+    uint8_t type, code;
+    roam_rbuf_init(&r, msg, len);
+    if (len < 24 || roam_rbuf_u8(&r, &type) < 0 || roam_rbuf_u8(&r, &code) < 0 ||
+        type != ROAM_ND_NA || code != 0)
         return -1;
-    memcpy(target->s6_addr, msg + 8, 16);
-    for (size_t off = 24; off < len;) {
-        if (len - off < 2)
+    roam_rbuf_skip(&r, 6);   /* checksum, flags, reserved */
+    roam_rbuf_bytes(&r, target->s6_addr, 16);
+    while (roam_rbuf_left(&r) > 0) {
+        struct roam_rbuf o;
+        uint8_t ot;
+        if (nd_option(&r, &o, &ot) != OPT_OK)
             return -1;
-        size_t olen = (size_t)msg[off + 1] * 8;
-        if (olen == 0 || olen > len - off)
-            return -1;
-        if (msg[off] == ND_OPT_TLLA && olen >= 8) {
+        if (ot == ND_OPT_TLLA && o.len >= 8) {
             *has_tlla = 1;
-            memcpy(tlla, msg + off + 2, 6);
+            roam_rbuf_bytes(&o, tlla, 6);
         }
-        off += olen;
     }
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "config.h"
 #include "fabeo.h"
+#include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
 #include "ratelimit.h"
@@ -77,8 +78,5 @@ void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom);
 /* Mark vm as migrating (0), or -1 if it already is / the set is full. */
 int roamd_vm_lock(struct roamd *d, const char *vm);
 void roamd_vm_unlock(struct roamd *d, const char *vm);
-
-/* One line on stderr, timestamped. */
-void roamd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -8,7 +8,6 @@
 #include <netinet/tcp.h>
 #include <openssl/crypto.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,23 +24,6 @@
 #include "metadata.h"
 #include "sock.h"
 #include "virt.h"
-
-void roamd_log(const char *fmt, ...)
-{
-    char line[1024];
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(line, sizeof line, "%H:%M:%S", &tm);
-    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld roamd: ", ts.tv_nsec / 1000000);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n < sizeof line)
-        vsnprintf(line + n, sizeof line - n, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "%s\n", line);
-}
 
 static int load_mpk(struct roamd *d, char *err, size_t errlen)
 {

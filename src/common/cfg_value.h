@@ -1,8 +1,8 @@
 /* Value parsing shared by roam-ims's and roam-mat's INI configurations:
  * bounded string copies and range-checked integers.  Each returns 0, or -1
  * when the value does not fit (the caller names the key and line). */
-#ifndef ROAM_MOBILITY_CFG_VALUE_H
-#define ROAM_MOBILITY_CFG_VALUE_H
+#ifndef ROAM_COMMON_CFG_VALUE_H
+#define ROAM_COMMON_CFG_VALUE_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* Deadlines on the monotonic clock.  Every blocking step in roam's I/O takes a
  * timeout in milliseconds for the whole operation; multi-step operations turn
  * it into a deadline once and hand each step what is left. */
-#ifndef ROAM_PROTO_DEADLINE_H
-#define ROAM_PROTO_DEADLINE_H
+#ifndef ROAM_COMMON_DEADLINE_H
+#define ROAM_COMMON_DEADLINE_H
 
 #include <stdint.h>
 

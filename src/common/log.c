@@ -1,5 +1,5 @@
-/* Timestamped log lines on stderr (see mob_log.h). */
-#include "mob_log.h"
+/* Timestamped log lines on stderr (see log.h). */
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 static const char *log_prog = "roam";
 static int log_level = 1;
 
-void mob_log_init(const char *prog, int level)
+void roam_log_init(const char *prog, int level)
 {
     log_prog = prog;
     log_level = level;
@@ -29,7 +29,7 @@ static void emit(const char *fmt, va_list ap)
     fprintf(stderr, "%s.%03ldZ %s: %s\n", when, ts.tv_nsec / 1000000, log_prog, line);
 }
 
-void mob_log(const char *fmt, ...)
+void roam_log(const char *fmt, ...)
 {
     if (log_level < 1)
         return;
@@ -39,7 +39,7 @@ void mob_log(const char *fmt, ...)
     va_end(ap);
 }
 
-void mob_debug(const char *fmt, ...)
+void roam_debug(const char *fmt, ...)
 {
     if (log_level < 2)
         return;

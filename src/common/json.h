@@ -3,8 +3,8 @@
  * character as \u00XX; invalid UTF-8 bytes become U+FFFD), so peer-supplied
  * text can never break a line or forge a field.  Output that would exceed
  * the buffer sets `overflow` instead of truncating mid-token. */
-#ifndef ROAM_JSON_H
-#define ROAM_JSON_H
+#ifndef ROAM_COMMON_JSON_H
+#define ROAM_COMMON_JSON_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Dates and clocks: today's date (UTC) as policies write it, the expiry
  * clause every policy is ANDed with (DESIGN.md §4: keys carry
  * `expiry = DATE`), and the monotonic microseconds phase timings use. */
-#ifndef ROAM_DATE_H
-#define ROAM_DATE_H
+#ifndef ROAM_COMMON_DATE_H
+#define ROAM_COMMON_DATE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Error text for roam's libraries: every fallible call takes a caller-owned
  * buffer (char *err, size_t errlen) and fills it with one human-readable line,
  * so there is no global or thread-local error state to race on. */
-#ifndef ROAM_PROTO_ERRBUF_H
-#define ROAM_PROTO_ERRBUF_H
+#ifndef ROAM_COMMON_ERRBUF_H
+#define ROAM_COMMON_ERRBUF_H
 
 #include <stddef.h>
 

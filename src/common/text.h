@@ -2,8 +2,8 @@
  * characters (tab and newline allowed), because peer text ends up in logs
  * and on terminals.  The validator refuses other text; the sanitizer makes
  * our own outgoing text (e.g. a libvirt error) acceptable. */
-#ifndef ROAM_PROTO_TEXT_H
-#define ROAM_PROTO_TEXT_H
+#ifndef ROAM_COMMON_TEXT_H
+#define ROAM_COMMON_TEXT_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* "host:port", "[v6]:port", "[v6]", "host" or a bare IPv6 literal, as
  * users and configuration files write servers: shared by roamd and the
  * client so both read a name the same way. */
-#ifndef ROAM_HOSTPORT_H
-#define ROAM_HOSTPORT_H
+#ifndef ROAM_COMMON_HOSTPORT_H
+#define ROAM_COMMON_HOSTPORT_H
 
 #include <stddef.h>
 
