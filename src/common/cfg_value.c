@@ -1,11 +1,10 @@
-/* Value parsing for the mobility configurations (see cfg_value.h). */
+/* Value parsing for configuration files (see cfg_value.h). */
 #include "cfg_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "errbuf.h"
 
 int cfg_copy(char *dst, size_t cap, const char *v)
 {
@@ -33,27 +32,6 @@ int cfg_int(const char *v, int lo, int hi, int *out)
     if (cfg_long(v, lo, hi, &x) < 0)
         return -1;
     *out = (int)x;
-    return 0;
-}
-
-int cfg_verdict(char *msg, size_t cap, const char *sec, const char *name, const char *v,
-                int known, int bad)
-{
-    if (!known)
-        snprintf(msg, cap, "unknown key [%s] %s", sec, name);
-    else if (bad)
-        snprintf(msg, cap, "bad value for [%s] %s: %.100s", sec, name, v);
-    return known && !bad;
-}
-
-int cfg_parse_file(const char *path, ini_handler h, void *user, const char *msg, char *err,
-                   size_t errlen)
-{
-    int rc = ini_parse(path, h, user);
-    if (rc < 0)
-        return roam_errf(err, errlen, "cannot read %s", path);
-    if (rc > 0)
-        return roam_errf(err, errlen, "%s line %d: %s", path, rc, msg[0] ? msg : "syntax error");
     return 0;
 }
 

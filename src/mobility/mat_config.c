@@ -5,15 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
-
 #include "cfg_value.h"
+#include "config_reader.h"
 #include "errbuf.h"
-
-typedef struct load_state {
-    mat_config *c;
-    char err[ROAM_ERR_MAX];
-} load_state;
 
 /* Space- or comma-separated address list. */
 static int parse_addrs(const char *v, uint8_t (*out)[IMS_ADDR_LEN], size_t max, size_t *n)
@@ -31,74 +25,103 @@ static int parse_addrs(const char *v, uint8_t (*out)[IMS_ADDR_LEN], size_t max, 
     return 0;
 }
 
-static int on_key(void *user, const char *sec, const char *name, const char *v)
+#define C(obj) ((mat_config *)(obj))
+
+static int set_mode(void *obj, const char *name, const char *v, char *why, size_t whylen)
 {
-    load_state *st = user;
-    mat_config *c = st->c;
-    int bad = 0, known = 1;
-#define IS(s, k) (strcmp(sec, s) == 0 && strcmp(name, k) == 0)
-    if (IS("agent", "mode")) {
-        if (strcmp(v, "mobile") == 0)
-            c->role = MAT_MOBILE;
-        else if (strcmp(v, "correspondent") == 0)
-            c->role = MAT_CORRESPONDENT;
-        else
-            bad = 1;
-    } else if (IS("agent", "table")) {
-        mat_table t;
-        bad = mat_table_init(&t, MAT_MOBILE, v, NULL, 0) < 0 || cfg_copy(c->table, sizeof c->table, v);
-    } else if (IS("agent", "nice")) {
-        bad = cfg_int(v, -20, 19, &c->nice) < 0;
-    } else if (IS("agent", "log_level")) {
-        bad = cfg_int(v, 0, 2, &c->log_level) < 0;
-    } else if (IS("ims", "address")) {
-        bad = cfg_copy(c->ims_address, sizeof c->ims_address, v) < 0 || !*v;
-    } else if (IS("ims", "port")) {
-        int p;
-        bad = cfg_int(v, 1, 65535, &p) < 0 || cfg_copy(c->ims_port, sizeof c->ims_port, v) < 0;
-    } else if (IS("ims", "server_name")) {
-        bad = cfg_copy(c->ims_server_name, sizeof c->ims_server_name, v) < 0;
-    } else if (IS("ims", "ca")) {
-        bad = cfg_copy(c->ims_ca, sizeof c->ims_ca, v) < 0;
-    } else if (IS("ims", "cert")) {
-        bad = cfg_copy(c->ims_cert, sizeof c->ims_cert, v) < 0;
-    } else if (IS("ims", "key")) {
-        bad = cfg_copy(c->ims_key, sizeof c->ims_key, v) < 0;
-    } else if (IS("ims", "ack_pubkey")) {
-        bad = cfg_copy(c->ims_ack_pubkey, sizeof c->ims_ack_pubkey, v) < 0;
-    } else if (IS("ims", "connect_timeout_ms")) {
-        bad = cfg_int(v, 100, 60000, &c->connect_timeout_ms) < 0;
-    } else if (IS("ims", "retry_max_ms")) {
-        bad = cfg_int(v, 100, 600000, &c->retry_max_ms) < 0;
-    } else if (IS("mobile", "hoa")) {
-        bad = ims_addr_parse(v, c->hoa) < 0 || ims_addr_check(c->hoa, "hoa", NULL, 0) < 0;
-        c->have_hoa = !bad;
-    } else if (IS("mobile", "hoa_device")) {
-        bad = cfg_copy(c->hoa_device, sizeof c->hoa_device, v) < 0;
-    } else if (IS("mobile", "key")) {
-        bad = cfg_copy(c->key, sizeof c->key, v) < 0;
-    } else if (IS("mobile", "interfaces")) {
-        char buf[256];
-        bad = cfg_copy(buf, sizeof buf, v) < 0;
-        c->n_ifaces = 0;
-        for (char *save = NULL, *t = bad ? NULL : strtok_r(buf, " ,\t", &save); t && !bad;
-             t = strtok_r(NULL, " ,\t", &save))
-            bad = c->n_ifaces == MAT_MAX_IFACES ||
-                  cfg_copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0;
-    } else if (IS("mobile", "handover")) {
-        bad = cfg_bool(v, &c->handover) < 0;
-    } else if (IS("mobile", "threaded_napi")) {
-        bad = cfg_bool(v, &c->threaded_napi) < 0;
-    } else if (IS("mobile", "bypass")) {
-        bad = parse_addrs(v, c->bypass, MAT_MAX_BYPASS - 4, &c->n_bypass) < 0;
-    } else if (IS("correspondent", "hoas")) {
-        bad = parse_addrs(v, c->hoas, IMS_MAX_SUBSCRIBE, &c->n_hoas) < 0;
-    } else {
-        known = 0;
-    }
-#undef IS
-    return cfg_verdict(st->err, sizeof st->err, sec, name, v, known, bad);
+    if (strcmp(v, "mobile") == 0)
+        C(obj)->role = MAT_MOBILE;
+    else if (strcmp(v, "correspondent") == 0)
+        C(obj)->role = MAT_CORRESPONDENT;
+    else
+        return roam_errf(why, whylen, "'%s' is not mobile or correspondent", v);
+    return 0;
 }
+
+static int set_table(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    mat_table t;
+    if (mat_table_init(&t, MAT_MOBILE, v, NULL, 0) < 0 ||
+        cfg_copy(C(obj)->table, sizeof C(obj)->table, v) < 0)
+        return roam_errf(why, whylen, "'%s' is not an nftables table name", v);
+    return 0;
+}
+
+static int set_ims_port(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    int p;
+    if (cfg_int(v, 1, 65535, &p) < 0 || cfg_copy(C(obj)->ims_port, sizeof C(obj)->ims_port, v) < 0)
+        return roam_errf(why, whylen, "not a port in 1..65535");
+    return 0;
+}
+
+static int set_hoa(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    C(obj)->have_hoa = ims_addr_parse(v, C(obj)->hoa) == 0 &&
+                       ims_addr_check(C(obj)->hoa, "hoa", NULL, 0) == 0;
+    return C(obj)->have_hoa ? 0 : roam_errf(why, whylen, "'%s' is not a unicast IPv6 address", v);
+}
+
+static int set_interfaces(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    mat_config *c = obj;
+    char buf[256];
+    if (cfg_copy(buf, sizeof buf, v) < 0)
+        return roam_errf(why, whylen, "too long");
+    c->n_ifaces = 0;
+    for (char *save = NULL, *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
+        if (c->n_ifaces == MAT_MAX_IFACES || cfg_copy(c->ifaces[c->n_ifaces++], IF_NAMESIZE, t) < 0)
+            return roam_errf(why, whylen, "at most %d interface names", MAT_MAX_IFACES);
+    return 0;
+}
+
+static int set_bypass(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    if (parse_addrs(v, C(obj)->bypass, MAT_MAX_BYPASS - 4, &C(obj)->n_bypass) < 0)
+        return roam_errf(why, whylen, "not a list of at most %d unicast IPv6 addresses",
+                         MAT_MAX_BYPASS - 4);
+    return 0;
+}
+
+static int set_hoas(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    if (parse_addrs(v, C(obj)->hoas, IMS_MAX_SUBSCRIBE, &C(obj)->n_hoas) < 0)
+        return roam_errf(why, whylen, "not a list of at most %d unicast IPv6 addresses",
+                         IMS_MAX_SUBSCRIBE);
+    return 0;
+}
+
+#undef C
+
+#define STR(sec, n, f, fl) ROAM_CFG_STR_KEY(mat_config, sec, n, f, fl)
+#define INT(sec, n, f, lo, hi) ROAM_CFG_INT_KEY(mat_config, sec, n, f, lo, hi)
+#define BOOL(sec, n, f) ROAM_CFG_BOOL_KEY(mat_config, sec, n, f)
+#define FUNC(sec, n, fn) ROAM_CFG_FUNC_KEY(sec, n, fn, 0)
+
+static const struct roam_cfg_key keys[] = {
+    FUNC("agent", "mode", set_mode),
+    FUNC("agent", "table", set_table),
+    INT("agent", "nice", nice, -20, 19),
+    INT("agent", "log_level", log_level, 0, 2),
+    STR("ims", "address", ims_address, ROAM_CFG_NONEMPTY),
+    FUNC("ims", "port", set_ims_port),
+    STR("ims", "server_name", ims_server_name, 0),
+    STR("ims", "ca", ims_ca, 0),
+    STR("ims", "cert", ims_cert, 0),
+    STR("ims", "key", ims_key, 0),
+    STR("ims", "ack_pubkey", ims_ack_pubkey, 0),
+    INT("ims", "connect_timeout_ms", connect_timeout_ms, 100, 60000),
+    INT("ims", "retry_max_ms", retry_max_ms, 100, 600000),
+    FUNC("mobile", "hoa", set_hoa),
+    STR("mobile", "hoa_device", hoa_device, 0),
+    STR("mobile", "key", key, 0),
+    FUNC("mobile", "interfaces", set_interfaces),
+    BOOL("mobile", "handover", handover),
+    BOOL("mobile", "threaded_napi", threaded_napi),
+    FUNC("mobile", "bypass", set_bypass),
+    FUNC("correspondent", "hoas", set_hoas),
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
 
 int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
 {
@@ -113,8 +136,9 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
     c->retry_max_ms = 5000;
     c->handover = 1;
     c->threaded_napi = 1;
-    load_state st = { .c = c };
-    if (cfg_parse_file(path, on_key, &st, st.err, err, errlen) < 0)
+    int seen[NKEYS] = {0};
+    struct roam_cfg cfg = { keys, NKEYS, c, seen };
+    if (roam_cfg_read_file(&cfg, path, err, errlen) < 0)
         return -1;
     if (!c->role)
         return roam_errf(err, errlen, "%s: [agent] mode must be mobile or correspondent", path);

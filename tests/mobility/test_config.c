@@ -1,0 +1,133 @@
+/* roam-mat's and roam-ims's configuration files, read with the common
+ * table (config_reader.h): values land in their fields, and a repeated
+ * key, an unknown key or a bad value is refused with FILE:LINE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errbuf.h"
+#include "ims_config.h"
+#include "mat_config.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/roam-config-XXXXXX";
+static char path[128];
+static char err[ROAM_ERR_MAX];
+
+static void put(const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static const char mat_base[] = "[agent]\nmode = mobile\n[ims]\naddress = 2001:db8:d::2\n"
+                               "[mobile]\nhoa = 2001:db8:e::10\ninterfaces = eth0 eth1\n";
+
+static int mat(const char *extra, mat_config *c)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", mat_base, extra);
+    put(text);
+    err[0] = '\0';
+    return mat_config_load(c, path, err, sizeof err);
+}
+
+/* err is "PATH:LINE: want...". */
+static int says(int line, const char *want)
+{
+    char head[192];
+    snprintf(head, sizeof head, "%s:%d: %s", path, line, want);
+    return strncmp(err, head, strlen(head)) == 0;
+}
+
+static void test_mat(void)
+{
+    mat_config c;
+    tap_ok(mat("[agent]\nnice = 5\n", &c) == 0 && c.nice == 5 && c.role == MAT_MOBILE &&
+           c.n_ifaces == 2 && strcmp(c.ifaces[1], "eth1") == 0 && c.have_hoa &&
+           strcmp(c.ims_port, IMS_DEFAULT_PORT) == 0 && c.connect_timeout_ms == 3000,
+           "roam-mat: values and defaults (%s)", err);
+    tap_ok(mat("[agent]\nnice = 5\nnice = 7\n", &c) < 0 &&
+           says(10, "key 'nice' set twice (first on line 9)"),
+           "roam-mat: a repeated key is refused: \"%s\"", err);
+    tap_ok(mat("[mobile]\ninterfaces = eth2\n", &c) < 0 &&
+           says(9, "key 'interfaces' set twice (first on line 7)"),
+           "roam-mat: a key repeated in a second [mobile] is refused: \"%s\"", err);
+    tap_ok(mat("[agent]\nnice = 20\n", &c) < 0 &&
+           says(9, "key 'nice': not an integer in -20..19"),
+           "roam-mat: out of range, with line: \"%s\"", err);
+    tap_ok(mat("[ims]\nprot = 1\n", &c) < 0 && says(9, "unknown key 'prot' in [ims]"),
+           "roam-mat: unknown key, with line: \"%s\"", err);
+    tap_ok(mat("[moblie]\nhoa = 2001:db8:e::11\n", &c) < 0 &&
+           says(9, "key 'hoa' in unknown section [moblie]"),
+           "roam-mat: unknown section: \"%s\"", err);
+    tap_ok(mat("[ims]\nport = 0\n", &c) < 0 && says(9, "key 'port': not a port in 1..65535"),
+           "roam-mat: a bad port: \"%s\"", err);
+    tap_ok(mat("[agent]\nmode = both\n", &c) < 0 && says(9, "key 'mode' set twice (first on line 2)"),
+           "roam-mat: mode set twice: \"%s\"", err);
+    tap_ok(mat("[mobile]\nhandover = perhaps\n", &c) < 0 &&
+           says(9, "key 'handover': 'perhaps' is not yes or no"),
+           "roam-mat: a bad boolean: \"%s\"", err);
+    put("[agent]\nmode = mobile\n");
+    tap_ok(mat_config_load(&c, path, err, sizeof err) < 0 && strstr(err, "[ims] address is required"),
+           "roam-mat: checks between keys stay: \"%s\"", err);
+    tap_ok(mat_config_load(&c, "/nonexistent/mat.conf", err, sizeof err) < 0 &&
+           strstr(err, "/nonexistent/mat.conf: cannot open"), "roam-mat: missing file: \"%s\"", err);
+}
+
+static int ims(const char *text, ims_config *c)
+{
+    put(text);
+    err[0] = '\0';
+    return ims_config_load(c, path, err, sizeof err);
+}
+
+static void test_ims(void)
+{
+    ims_config c;
+    tap_ok(ims("[ims]\nport = 5000\nmax_connections = 9\noutput_buffer = 1048576\n"
+               "[enroll]\nvm1 = 2001:db8:e::10 /etc/roam/vm1.pub\n"
+               "vm2 = 2001:db8:e::11 /etc/roam/vm2.pub\n", &c) == 0 &&
+           strcmp(c.port, "5000") == 0 && c.server.max_connections == 9 &&
+           c.server.output_buffer == 1048576 && c.n_enroll == 2 &&
+           strcmp(c.enroll[1].pubkey, "/etc/roam/vm2.pub") == 0 &&
+           strcmp(c.server.cert, "/etc/roam/ims.pem") == 0,
+           "roam-ims: values, [enroll] entries and defaults (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nlog_level = 1\n; comment\nlog_level = 2\n", &c) < 0 &&
+           says(4, "key 'log_level' set twice (first on line 2)"),
+           "roam-ims: a repeated key is refused: \"%s\"", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nmax_subscriptions = 5000\n", &c) < 0 &&
+           says(2, "key 'max_subscriptions': not an integer in 1..4096"),
+           "roam-ims: out of range, with line: \"%s\"", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\n\ndatabse = /x\n", &c) < 0 && says(3, "unknown key 'databse' in [ims]"),
+           "roam-ims: unknown key, with line: \"%s\"", err);
+    ims_config_free(&c);
+    tap_ok(ims("[enroll]\nvm1 = 2001:db8:e::10\n", &c) < 0 &&
+           says(2, "key 'vm1': not HOA PUBKEY-FILE"),
+           "roam-ims: a bad [enroll] entry: \"%s\"", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nthis is not ini\n", &c) < 0 && says(2, "syntax error"),
+           "roam-ims: syntax error, with line: \"%s\"", err);
+    ims_config_free(&c);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/test.conf", dir);
+    test_mat();
+    test_ims();
+    unlink(path);
+    rmdir(dir);
+    return tap_done();
+}
