@@ -26,13 +26,10 @@ int cfg_long(const char *v, long lo, long hi, long *out)
     return 0;
 }
 
-int cfg_int(const char *v, int lo, int hi, int *out)
+int cfg_port_text(char *dst, size_t cap, const char *v, long lo)
 {
     long x;
-    if (cfg_long(v, lo, hi, &x) < 0)
-        return -1;
-    *out = (int)x;
-    return 0;
+    return cfg_long(v, lo, 65535, &x) < 0 ? -1 : cfg_copy(dst, cap, v);
 }
 
 int cfg_bool(const char *v, int *out)

@@ -9,7 +9,8 @@
 
 int cfg_copy(char *dst, size_t cap, const char *v);
 int cfg_long(const char *v, long lo, long hi, long *out);
-int cfg_int(const char *v, int lo, int hi, int *out);
+/* A port number in lo..65535, kept as the text v in dst. */
+int cfg_port_text(char *dst, size_t cap, const char *v, long lo);
 /* "yes" -> 1, "no" -> 0; anything else -1. */
 int cfg_bool(const char *v, int *out);
 

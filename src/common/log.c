@@ -14,8 +14,10 @@ void roam_log_init(const char *prog, int level)
     log_level = level;
 }
 
-static void emit(const char *fmt, va_list ap)
+static void emit(int level, const char *fmt, va_list ap)
 {
+    if (log_level < level)
+        return;
     struct timespec ts;
     struct tm tm;
     char when[32] = "";
@@ -31,20 +33,16 @@ static void emit(const char *fmt, va_list ap)
 
 void roam_log(const char *fmt, ...)
 {
-    if (log_level < 1)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    emit(fmt, ap);
+    emit(1, fmt, ap);
     va_end(ap);
 }
 
 void roam_debug(const char *fmt, ...)
 {
-    if (log_level < 2)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    emit(fmt, ap);
+    emit(2, fmt, ap);
     va_end(ap);
 }

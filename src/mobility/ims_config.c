@@ -37,8 +37,7 @@ static int set_enroll(void *obj, const char *name, const char *v, char *why, siz
 
 static int set_port(void *obj, const char *name, const char *v, char *why, size_t whylen)
 {
-    long x;
-    if (cfg_long(v, 0, 65535, &x) < 0 || cfg_copy(C(obj)->port, sizeof C(obj)->port, v) < 0)
+    if (cfg_port_text(C(obj)->port, sizeof C(obj)->port, v, 0) < 0)
         return roam_errf(why, whylen, "not a port in 0..65535");
     return 0;
 }

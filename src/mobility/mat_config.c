@@ -49,8 +49,7 @@ static int set_table(void *obj, const char *name, const char *v, char *why, size
 
 static int set_ims_port(void *obj, const char *name, const char *v, char *why, size_t whylen)
 {
-    int p;
-    if (cfg_int(v, 1, 65535, &p) < 0 || cfg_copy(C(obj)->ims_port, sizeof C(obj)->ims_port, v) < 0)
+    if (cfg_port_text(C(obj)->ims_port, sizeof C(obj)->ims_port, v, 1) < 0)
         return roam_errf(why, whylen, "not a port in 1..65535");
     return 0;
 }
