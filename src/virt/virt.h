@@ -3,7 +3,7 @@
  * (metadata.h), NICs (iface.h), migration and job stats (migrate.h) and
  * lifecycle events (events.h).
  *
- * Errors follow src/proto/errbuf.h: a caller-owned (err, errlen) buffer. */
+ * Errors follow src/common/errbuf.h: a caller-owned (err, errlen) buffer. */
 #ifndef ROAM_VIRT_VIRT_H
 #define ROAM_VIRT_VIRT_H
 
