@@ -90,11 +90,13 @@ int roam_handover_from_frame(const uint8_t *f, size_t n, const uint8_t mac[6], r
     /* Which frames are handovers at all: untagged IPv6 from the guest's MAC,
      * UDP straight after the fixed header, to ff02::1 port ROAM_HANDOVER_PORT.
      * Everything else is the guest's ordinary traffic. */
-    if (n < ETH_HLEN + IP6_HLEN + UDP_HLEN || memcmp(f + 6, mac, 6) != 0 ||
-        f[12] != 0x86 || f[13] != 0xdd)
+    struct roam_rbuf r;
+    roam_rbuf_init(&r, f, n);
+    const uint8_t *eth = roam_rbuf_take(&r, ETH_HLEN);
+    const uint8_t *ip = roam_rbuf_take(&r, IP6_HLEN);
+    const uint8_t *udp = roam_rbuf_take(&r, UDP_HLEN);
+    if (udp == NULL || memcmp(eth + 6, mac, 6) != 0 || eth[12] != 0x86 || eth[13] != 0xdd)
         return 0;
-    const uint8_t *ip = f + ETH_HLEN;
-    const uint8_t *udp = ip + IP6_HLEN;
     if ((ip[0] >> 4) != 6 || ip[6] != IPPROTO_UDP_ || memcmp(ip + 24, all_nodes, 16) != 0 ||
         be16(udp + 2) != ROAM_HANDOVER_PORT)
         return 0;
@@ -103,14 +105,14 @@ int roam_handover_from_frame(const uint8_t *f, size_t n, const uint8_t mac[6], r
      * payload must end exactly where the frame does.  The UDP checksum is not
      * checked: with checksum offload the guest hands its NIC a partial one,
      * and the registration inside is signed anyway. */
-    size_t plen = be16(ip + 4);
-    if (plen != n - ETH_HLEN - IP6_HLEN)
+    size_t plen = be16(ip + 4), carried = UDP_HLEN + roam_rbuf_left(&r);
+    if (plen != carried)
         return roam_errf(err, errlen, "handover frame: IPv6 payload length %zu, frame carries %zu",
-                         plen, n - ETH_HLEN - IP6_HLEN);
+                         plen, carried);
     if (be16(udp + 4) != plen)
         return roam_errf(err, errlen, "handover frame: UDP length %u, IPv6 payload %zu",
                          be16(udp + 4), plen);
-    if (roam_handover_parse(udp + UDP_HLEN, plen - UDP_HLEN, h, err, errlen) < 0)
+    if (roam_handover_parse(roam_rbuf_rest(&r), roam_rbuf_left(&r), h, err, errlen) < 0)
         return -1;
     if (memcmp(ip + 8, h->moa, 16) != 0)
         return roam_errf(err, errlen, "handover frame: IPv6 source is not the mobile address "

@@ -178,19 +178,22 @@ int roam_frame_ns_target(const uint8_t *frame, size_t len, const uint8_t *smac,
                          struct in6_addr *target)
 {
     /* NS: 14 Ethernet + 40 IPv6 + 24 (type, code, checksum, reserved, target). */
-    if (len < ROAM_ETH_HLEN + ROAM_IP6_HLEN + 24)
+    struct roam_rbuf r;
+    roam_rbuf_init(&r, frame, len);
+    const uint8_t *eth = roam_rbuf_take(&r, ROAM_ETH_HLEN);
+    const uint8_t *ip = roam_rbuf_take(&r, ROAM_IP6_HLEN);
+    const uint8_t *icmp = roam_rbuf_peek(&r, 24);
+    if (icmp == NULL)
         return 0;
-    if (smac && memcmp(frame + 6, smac, 6) != 0)
+    if (smac && memcmp(eth + 6, smac, 6) != 0)
         return 0;
-    if (frame[12] != 0x86 || frame[13] != 0xdd)
+    if (eth[12] != 0x86 || eth[13] != 0xdd)
         return 0;
-    const uint8_t *ip = frame + ROAM_ETH_HLEN;
     if ((ip[0] >> 4) != 6 || ip[6] != IPPROTO_ICMPV6)
         return 0;
     size_t plen = (size_t)(ip[4] << 8 | ip[5]);
-    if (plen < 24 || plen > len - ROAM_ETH_HLEN - ROAM_IP6_HLEN)
+    if (plen < 24 || plen > roam_rbuf_left(&r))
         return 0;
-    const uint8_t *icmp = ip + ROAM_IP6_HLEN;
     if (icmp[0] != ROAM_ND_NS || icmp[1] != 0)
         return 0;
     memcpy(target->s6_addr, icmp + 8, 16);
