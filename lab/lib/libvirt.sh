@@ -1,6 +1,6 @@
 # lab/lib/libvirt.sh: one privileged libvirtd per provider host, each in the
 # host's network namespace and a private mount + UTS namespace whose libvirt
-# directories are bind-mounted from the lab state dir.  DESIGN.md §6 explains
+# directories are bind-mounted from the lab state dir.  docs/design.md §6 explains
 # why this is the combination that live-migrates on these machines.
 
 virsh_h() { local h=$1; shift; virsh -q -c "$(host_uri "$h")" "$@"; }

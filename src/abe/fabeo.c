@@ -1,6 +1,6 @@
 /* FABEO Encrypt (deterministic given its coins; on two threads, see
  * par.h) and Decrypt (one multi-pairing of 2 + tau pairs, one final
- * exponentiation), FABEO.md section 2.  Secret values (coins, shares, key
+ * exponentiation), docs/spec/fabeo.md §9 and §10.  Secret values (coins, shares, key
  * components, P_t) only meet constant-time operations; branches depend on
  * the policy, the key's attribute set and the public coefficients gamma
  * only. */

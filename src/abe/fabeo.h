@@ -1,5 +1,5 @@
 /* FABEO CP-ABE (Riepel-Wee, CCS 2022, Figure 1 left) on BLS12-381, as
- * specified in spec/FABEO.md section 2: Setup, KeyGen, deterministic Encrypt
+ * specified in docs/spec/fabeo.md §7 to §10: Setup, KeyGen, deterministic Encrypt
  * (coins given by the caller, the CCA KEM derives them), and Decrypt as one
  * multi-pairing of 2 + tau pairs with one final exponentiation.
  *
@@ -37,7 +37,7 @@ typedef enum {
 #define FABEO_MAX_USER_ATTRS 256   /* user-level attributes of one key */
 #define FABEO_MAX_USER_POOL 16384  /* bytes of their texts */
 
-/* DSTs and fixed inputs of FABEO.md section 1. */
+/* DSTs and fixed inputs of docs/spec/fabeo.md §3. */
 #define FABEO_DST_H "ROAM-FABEO-V01-CS01-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"
 
 /* ---- public parameters: g, h, B = H(0x03 || "FABEO-B"), E = e(g, h) ---- */

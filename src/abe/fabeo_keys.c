@@ -1,4 +1,4 @@
-/* FABEO Setup and KeyGen (FABEO.md section 2), the MPK object, and key
+/* FABEO Setup and KeyGen (docs/spec/fabeo.md §7, §8), the MPK object, and key
  * bookkeeping.  Secret scalars (alpha, r) only meet constant-time
  * operations: fixed-base tables with secret scalars, g1_mul, gt fixed-base
  * exponentiation, and the constant-time batch affine conversion. */

@@ -1,6 +1,6 @@
 /* FABEO's fixed public parameters (g, h, B, E = e(g, h)) with their
  * fixed-base tables, built once per process, and the attribute hash H_A
- * (FABEO.md section 1). */
+ * (docs/spec/fabeo.md §3). */
 #include "fabeo.h"
 
 #include <pthread.h>

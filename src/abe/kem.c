@@ -1,4 +1,4 @@
-/* The FABEO CCA KEM (kem.h, FABEO.md section 4): coin derivation, HKDF key
+/* The FABEO CCA KEM (kem.h, docs/spec/fabeo.md §11): coin derivation, HKDF key
  * derivation, Encaps, and Decaps with the constant-time re-encryption check
  * of kem_check.c.  Every secret (u, R, coins, shares, R', K candidates) is cleansed
  * on every path. */

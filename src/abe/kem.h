@@ -1,4 +1,4 @@
-/* roam's CCA KEM over FABEO (FABEO.md section 4): Fujisaki-Okamoto with a
+/* roam's CCA KEM over FABEO (docs/spec/fabeo.md §11): Fujisaki-Okamoto with a
  * re-encryption check.  Encaps picks R = E^u, derives all encryption coins
  * from (R, mpk_id, policy) and returns K = HKDF-SHA256(ser_GT(R) ||
  * SHA-256(ser(CT))); Decaps decrypts, re-encrypts with the re-derived coins

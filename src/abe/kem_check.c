@@ -2,7 +2,7 @@
  * from the re-derived coins in projective form, so that no coordinate that
  * depends on the secret coins is ever inverted, and compare in constant
  * time: ct1, ct2_t and ct' element by element, the rows either element by
- * element or, where it pays, by the batch equation of FABEO.md section 4. */
+ * element or, where it pays, by the batch equation of docs/spec/fabeo.md §11.5. */
 #include "kem_check.h"
 
 #include <stdlib.h>

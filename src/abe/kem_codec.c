@@ -1,4 +1,4 @@
-/* ser(CT) of FABEO.md section 4: encoder and strict decoder.  Every decoded
+/* ser(CT) of docs/spec/fabeo.md §12.5: encoder and strict decoder.  Every decoded
  * point is subgroup-checked and the identity is refused (honest ciphertexts
  * contain it with probability about 2^-255); tau and n1 must equal the
  * policy's values; nothing may follow ser_GT(ct'). */

@@ -118,7 +118,7 @@ static int item_leaf(const num_ctx *x, astr_item item, uint64_t a, unsigned b, u
     return pt_leaf(x->p, s, len, out);
 }
 
-/* The toolkit's bit_marker_list over bits 0..L-1 of c (FAME.md 7.3):
+/* The toolkit's bit_marker_list over bits 0..L-1 of c (docs/spec/fabeo.md §4.2):
  * for gt, `v mod 2^L > c`; otherwise `v mod 2^L < c`.  Leaves are the bits
  * i0..L-1, each once.  *out = POL_NONE when no bit is relevant (gt with c
  * all ones). */

@@ -1,5 +1,5 @@
 /* Numeric comparisons as monotone trees over bit attributes ("bag of bits",
- * FAME.md section 7), and the matching key-side expansion.  Both sides live
+ * docs/spec/fabeo.md §4), and the matching key-side expansion.  Both sides live
  * here so that they cannot drift apart.
  *
  * A numeric attribute of width w (64 when undeclared, 22 for dates) holding

@@ -50,7 +50,7 @@ int policy_parse(policy_t *p, const char *text, size_t len, pol_error_t *err);
  * its string is in the set, a gate when at least k children are), else 0. */
 int policy_satisfied(const policy_t *p, const struct attr_set *s);
 
-/* Canonical encoding (FAME.md section 5.2), preorder:
+/* Canonical encoding (docs/spec/fabeo.md §5), preorder:
  *   LEAF := 0x00 || I2OSP(len, 2) || string
  *   GATE := 0x01 || I2OSP(k, 2) || I2OSP(n, 2) || child_1 .. child_n
  * Writes at most cap bytes; POL_ERR_ARGUMENT if cap is too small

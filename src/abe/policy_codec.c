@@ -1,4 +1,4 @@
-/* Canonical byte encoding of compiled policies (FAME.md section 5.2), the
+/* Canonical byte encoding of compiled policies (docs/spec/fabeo.md §5), the
  * form a ciphertext carries.  Because nodes are stored in preorder, encoding
  * is one pass over the node array; decoding is one pass over the bytes with
  * an explicit stack of open gates, so hostile input cannot recurse. */

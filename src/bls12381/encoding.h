@@ -1,4 +1,4 @@
-/* ZCash (zkcrypto) serialization of G1 and G2 points, FAME.md §1.3.
+/* ZCash (zkcrypto) serialization of G1 and G2 points, docs/spec/fabeo.md §2.
  *
  * Compressed: x only, 48 (G1) or 96 (G2) bytes; uncompressed: x then y, 96 or
  * 192 bytes.  Fp values are 48-byte big-endian; an Fp2 value c0 + c1*u is

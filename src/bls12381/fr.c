@@ -92,7 +92,7 @@ void fr_from_bytes_reduce(fr_t *r, const uint8_t *in, size_t len)
     mont_from_be_reduce(r->l, in, len, R_MOD, R_N0, R_TWO64, R_R2, FR_LIMBS);
 }
 
-/* 48 uniform bytes reduced mod r: bias below 2^-128 (FAME.md §1.2). */
+/* 48 uniform bytes reduced mod r: bias below 2^-128 (docs/spec/fabeo.md §1). */
 int fr_random(fr_t *r)
 {
     uint8_t buf[48];

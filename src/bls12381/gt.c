@@ -1,6 +1,6 @@
 /* The group GT (order-r subgroup of Fp12*): products, exponentiation
  * (constant time, variable time, fixed base), the membership test and the
- * ser_GT encoding of FAME.md section 1.3.
+ * ser_GT encoding of docs/spec/fabeo.md §2.
  *
  * All of GT lies in the cyclotomic subgroup, so squarings use the
  * Granger-Scott formula and inverses are conjugates.  Secret-dependent table

@@ -78,7 +78,7 @@ uint64_t gt_is_one(const gt_t *a);
  * Constant time. */
 uint64_t gt_is_in_subgroup(const fp12_t *f);
 
-/* ser_GT (FAME.md section 1.3): the Fp2 coefficients of 1, w, ..., w^5,
+/* ser_GT (docs/spec/fabeo.md §2): the Fp2 coefficients of 1, w, ..., w^5,
  * each as real part then imaginary part, 48-byte big-endian. */
 void gt_to_bytes(uint8_t out[GT_BYTES], const gt_t *a);
 /* BLS_OK, BLS_ERR_LENGTH (len != 576), BLS_ERR_NONCANONICAL (a coordinate

@@ -1,5 +1,5 @@
 /* Dates and clocks: today's date (UTC) as policies write it, the expiry
- * clause every policy is ANDed with (DESIGN.md §4: keys carry
+ * clause every policy is ANDed with (docs/design.md §4: keys carry
  * `expiry = DATE`), and the monotonic microseconds phase timings use. */
 #ifndef ROAM_COMMON_DATE_H
 #define ROAM_COMMON_DATE_H

@@ -1,4 +1,4 @@
-/* The daemon's side of one CP-ABE challenge-response (DESIGN.md §3 steps
+/* The daemon's side of one CP-ABE challenge-response (docs/design.md §3 steps
  * 2-3): encapsulate a fresh key under the policy ANDed with
  * `expiry >= today`, send the ciphertext and a nonce, check the client's
  * MAC over the transcript, and answer Result.  The KEM key never leaves this

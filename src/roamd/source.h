@@ -1,4 +1,4 @@
-/* The source daemon's part of a migration (DESIGN.md §3 steps 4-6), run on
+/* The source daemon's part of a migration (docs/design.md §3 steps 4-6), run on
  * the client's connection after a successful migrate-role authentication:
  * admission and RA from the destination, secondary NIC up and RA delivered,
  * the libvirt migration with progress streamed to the client, then the

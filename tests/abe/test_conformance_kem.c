@@ -3,7 +3,7 @@
  * a fresh key is encapsulated under the case's policy, and Decaps must
  * succeed exactly when the toolkit decrypted (expected = 1).
  *
- * Toolkit defects that roam refuses on purpose (conformance/README.md):
+ * Toolkit defects that roam refuses on purpose (docs/policy.md §6):
  * keys with two values of one numeric attribute and out-of-range numbers
  * are refused at KeyGen; these are checked as refused below, with the
  * toolkit's behaviour as a note.  `x >= 0` and `x <= 2^64-1`, which the

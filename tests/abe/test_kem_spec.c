@@ -1,4 +1,4 @@
-/* The KEM against the formulas of FABEO.md section 4, recomputed here
+/* The KEM against the formulas of docs/spec/fabeo.md §11, recomputed here
  * independently of kem.c: with u fixed, Encaps must output exactly
  * Encrypt(coins = hash_to_field(ser_GT(E^u) || mpk_id || I2OSP(len pol, 4)
  * || pol, n2 + tau) with DST "ROAM-FABEO-V01-KEM-COINS", m = E^u), and K

@@ -1,4 +1,4 @@
-/* LSSS: the matrices of FAME.md's examples, occurrence indices and tau,
+/* LSSS: the example matrices of docs/spec/fabeo.md §6.1, occurrence indices and tau,
  * shares, and for random policies with AND, OR and thresholds, over every
  * subset of the attribute universe: coefficients exist iff the subset
  * satisfies the formula (evaluated here independently), sum gamma_i M_i =
@@ -56,14 +56,14 @@ static int rho_is(unsigned i, const char *name)
 
 static void examples(void)
 {
-    /* FAME.md 5.3: a AND (d OR (b AND c)). */
+    /* docs/spec/fabeo.md §6.1: a AND (d OR (b AND c)). */
     static const long a[] = {1, 1, 0}, d[] = {0, -1, 0}, b[] = {0, -1, 1}, c[] = {0, 0, -1};
     int ok = compile("a and (d or (b and c))") && L->rows == 4 && rho_is(0, "a") &&
              rho_is(1, "d") && rho_is(2, "b") && rho_is(3, "c") && row_is(0, a, 3) &&
              row_is(1, d, 3) && row_is(2, b, 3) && row_is(3, c, 3);
-    tap_ok(ok, "a and (d or (b and c)): Lewko-Waters rows of FAME.md 5.3");
+    tap_ok(ok, "a and (d or (b and c)): Lewko-Waters rows of docs/spec/fabeo.md 6.1");
 
-    /* FAME.md 5.4: 2 of (a, b, c). */
+    /* docs/spec/fabeo.md §6.1: 2 of (a, b, c). */
     static const long t1[] = {1, 1}, t2[] = {1, 2}, t3[] = {1, 3};
     ok = compile("2 of (a, b, c)") && row_is(0, t1, 2) && row_is(1, t2, 2) && row_is(2, t3, 2);
     tap_ok(ok, "2 of (a, b, c): Vandermonde rows (1,1) (1,2) (1,3)");
