@@ -1,9 +1,9 @@
-/* ZCash point encodings for G1 and G2 (see encoding.h).  The flag and length
+/* ZCash point encodings for G1 and G2 (see bls12381.h).  The flag and length
  * logic is written once over a small table of per-group coordinate
  * operations.  Those operations and the public functions come from
  * encoding_impl.h, instantiated below for each group; only the byte order of
  * a coordinate is written per group here. */
-#include "encoding.h"
+#include "internal/encoding.h"
 
 #include <string.h>
 
@@ -151,7 +151,7 @@ static void g1_enc_fe_write(uint8_t *out, const void *fe)
 #define G_FE_BYTES FP_BYTES
 #define G_COMPRESSED_BYTES G1_COMPRESSED_BYTES
 #define G_UNCOMPRESSED_BYTES G1_UNCOMPRESSED_BYTES
-#include "encoding_impl.h"
+#include "internal/encoding_impl.h"
 #undef FE
 #undef FE_OP
 #undef FE_SET_B
@@ -186,4 +186,4 @@ static void g2_enc_fe_write(uint8_t *out, const void *fe)
 #define G_FE_BYTES (2 * FP_BYTES)
 #define G_COMPRESSED_BYTES G2_COMPRESSED_BYTES
 #define G_UNCOMPRESSED_BYTES G2_UNCOMPRESSED_BYTES
-#include "encoding_impl.h"
+#include "internal/encoding_impl.h"

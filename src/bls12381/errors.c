@@ -1,5 +1,5 @@
 /* Human-readable text for the library's error codes (for logs and CLIs). */
-#include "errors.h"
+#include "bls12381.h"
 
 const char *bls_strerror(bls_err e)
 {

@@ -10,8 +10,8 @@
  * pairing value carries the factor 3; roam matches them).  It costs five
  * exponentiations by x, each 63 cyclotomic squarings and 5 multiplications.
  * All of it is straight-line code: constant time. */
-#include "pairing.h"
-#include "pairing_internal.h"
+#include "internal/pairing.h"
+#include "internal/pairing_internal.h"
 
 void fp12_mul_safe(fp12_t *r, const fp12_t *a, const fp12_t *b)
 {

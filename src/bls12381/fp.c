@@ -1,11 +1,11 @@
 /* Fp, the BLS12-381 base field: the mont.h template instantiated with
  * 6 limbs and p, plus the Fp-specific square root, Legendre symbol and
  * encodings.  Constant time except the _vartime functions. */
-#include "fp.h"
+#include "internal/fp.h"
 
-#include "errors.h"
-#include "fp_wide.h"
-#include "mont.h"
+#include "bls12381.h"
+#include "internal/fp_wide.h"
+#include "internal/mont.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>

@@ -1,7 +1,7 @@
 /* Fp12 = Fp6[w]/(w^2 - v), the pairing target field: Karatsuba products,
  * complex squaring, the sparse line product of the Miller loop and
  * Frobenius maps.  Constant time except the _vartime functions. */
-#include "fp12.h"
+#include "internal/fp12.h"
 
 const fp12_t FP12_ONE = {{{FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}},
                          {{{{0}}, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}}};

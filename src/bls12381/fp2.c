@@ -1,9 +1,9 @@
 /* Fp2 = Fp[u]/(u^2 + 1), the field of G2 coordinates and the bottom of the
  * pairing tower.  Constant time except the _vartime functions. */
-#include "fp2.h"
+#include "internal/fp2.h"
 
-#include "fp_wide.h"
-#include "mont.h"
+#include "internal/fp_wide.h"
+#include "internal/mont.h"
 
 const fp2_t FP2_ZERO = {{{0}}, {{0}}};
 const fp2_t FP2_ONE = {FP_ONE_INIT, {{0}}};

@@ -1,6 +1,6 @@
 /* Fp6 = Fp2[v]/(v^3 - xi), xi = 1 + u: the middle of the pairing tower.
  * Karatsuba/Toom-style products in Fp2 operations; constant time. */
-#include "fp6.h"
+#include "internal/fp6.h"
 
 const fp6_t FP6_ZERO = {{{{0}}, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}};
 const fp6_t FP6_ONE = {{FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}};

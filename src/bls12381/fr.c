@@ -1,13 +1,13 @@
 /* Fr, scalars modulo the BLS12-381 group order r: the mont.h template with
  * 4 limbs, plus encodings and CSPRNG sampling.  Constant time except the
  * _vartime functions. */
-#include "fr.h"
+#include "internal/fr.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "errors.h"
-#include "mont.h"
+#include "bls12381.h"
+#include "internal/mont.h"
 
 /* r = 0x73eda753...00000001, little-endian limbs. */
 static const uint64_t R_MOD[FR_LIMBS] = {

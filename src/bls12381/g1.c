@@ -2,8 +2,8 @@
  * to G1: constants, the GLV endomorphism, cofactor clearing.
  * Constants: tests/oracle/groups_consts.py derives and checks them
  * (Montgomery form, R = 2^384). */
-#include "g1.h"
-#include "group_internal.h"
+#include "internal/g1.h"
+#include "internal/group_internal.h"
 
 #define C(name) g1_##name
 #define F(name) fp_##name
@@ -50,7 +50,7 @@ static void g1_endo(g1_t *r, const g1_t *p)
     r->z = p->z;
 }
 
-#include "curve_impl.h"
+#include "internal/curve_impl.h"
 
 /* RFC 9380 §8.8.1: h_eff = 1 - x = 1 + |x|. */
 void g1_clear_cofactor(g1_t *r, const g1_t *p)

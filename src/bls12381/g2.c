@@ -2,8 +2,8 @@
  * to G2: constants, the psi endomorphism (GLS splitting, subgroup test,
  * Budroni-Pintore cofactor clearing).  Constants: derived and checked by
  * tests/oracle/groups_consts.py (Montgomery form, R = 2^384). */
-#include "g2.h"
-#include "group_internal.h"
+#include "internal/g2.h"
+#include "internal/group_internal.h"
 
 #define C(name) g2_##name
 #define F(name) fp2_##name
@@ -85,7 +85,7 @@ static void g2_endo(g2_t *r, const g2_t *p)
     fp2_neg(&r->y, &r->y);
 }
 
-#include "curve_impl.h"
+#include "internal/curve_impl.h"
 
 /* Budroni-Pintore (RFC 9380 §8.8.2, Appendix G.3):
  * [x^2 - x - 1]P + [x - 1]psi(P) + psi^2([2]P), which equals [h_eff]P.

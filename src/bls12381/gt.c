@@ -5,8 +5,8 @@
  * All of GT lies in the cyclotomic subgroup, so squarings use the
  * Granger-Scott formula and inverses are conjugates.  Secret-dependent table
  * reads scan the whole table with conditional moves. */
-#include "pairing.h"
-#include "pairing_internal.h"
+#include "internal/pairing.h"
+#include "internal/pairing_internal.h"
 
 static const fp12_t FP12_ZERO_; /* static storage: all limbs zero */
 

@@ -2,7 +2,7 @@
  * hash_to_field for Fp, Fp2 and Fr.  The curve maps and the hash_to_curve /
  * encode_to_curve entry points are in sswu_impl.h, instantiated by sswu_g1.c
  * and sswu_g2.c. */
-#include "hash_to_curve.h"
+#include "internal/hash_to_curve.h"
 
 #include <pthread.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * template, msm_impl.h, instantiated for each group. */
 #include <string.h>
 
-#include "errors.h"
-#include "group_internal.h"
-#include "scalar_recode.h"
+#include "bls12381.h"
+#include "internal/group_internal.h"
+#include "internal/scalar_recode.h"
 
 #define C(name) g1_##name
 #define F(name) fp_##name
@@ -13,7 +13,7 @@
 #define MSM_MAX G1_MSM_MAX
 #define ENDO_DIM G1_ENDO_DIM
 #define ENDO_BITS G1_ENDO_BITS
-#include "msm_impl.h"
+#include "internal/msm_impl.h"
 #undef C
 #undef F
 #undef PT
@@ -29,4 +29,4 @@
 #define MSM_MAX G2_MSM_MAX
 #define ENDO_DIM G2_ENDO_DIM
 #define ENDO_BITS G2_ENDO_BITS
-#include "msm_impl.h"
+#include "internal/msm_impl.h"

@@ -16,8 +16,8 @@
  * on the public x and the public pair count; identity inputs are handled by
  * substituting the generator and replacing each of that pair's lines by 1
  * with conditional moves. */
-#include "pairing.h"
-#include "pairing_internal.h"
+#include "internal/pairing.h"
+#include "internal/pairing_internal.h"
 
 /* Pairs processed together; larger products are split into chunks so that
  * no heap and no VLA is needed (each chunk costs 63 extra squarings). */

@@ -2,7 +2,7 @@
  * simplified SWU onto E1': y^2 = x^3 + A'x + B', then the 11-isogeny E1' -> E
  * of RFC 9380 Appendix E.2.  The generic code, which also defines
  * g1_hash_to_curve and g1_encode_to_curve, is in sswu_impl.h. */
-#include "hash_to_curve.h"
+#include "internal/hash_to_curve.h"
 
 #define FE fp_t
 #define FE_OP(name) fp_##name
@@ -17,7 +17,7 @@
 #define ISO_XDEN_LEN 11
 #define ISO_YNUM_LEN 16
 #define ISO_YDEN_LEN 16
-#include "sswu_impl.h"
+#include "internal/sswu_impl.h"
 
 /* Constants as printed in RFC 9380; polynomial coefficients k_(j,i) are listed
  * from i = 0 upwards, the denominators monic. */

@@ -2,7 +2,7 @@
  * simplified SWU onto E2': y^2 = x^3 + A'x + B' over Fp2, then the 3-isogeny
  * E2' -> E' of RFC 9380 Appendix E.3.  The generic code, which also defines
  * g2_hash_to_curve and g2_encode_to_curve, is in sswu_impl.h. */
-#include "hash_to_curve.h"
+#include "internal/hash_to_curve.h"
 
 #define FE fp2_t
 #define FE_OP(name) fp2_##name
@@ -17,7 +17,7 @@
 #define ISO_XDEN_LEN 3
 #define ISO_YNUM_LEN 4
 #define ISO_YDEN_LEN 4
-#include "sswu_impl.h"
+#include "internal/sswu_impl.h"
 
 /* Constants as printed in RFC 9380, each element as { c0, c1 } for c0 + c1*I;
  * polynomial coefficients k_(j,i) from i = 0 upwards, denominators monic. */

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <valgrind/memcheck.h>
 
-#include "errors.h"
+#include "bls12381.h"
 #include "field_test_util.h"
-#include "fp12.h"
-#include "fr.h"
+#include "internal/fp12.h"
+#include "internal/fr.h"
 #include "tap.h"
 
 #define SECRET(x) VALGRIND_MAKE_MEM_UNDEFINED(&(x), sizeof(x))

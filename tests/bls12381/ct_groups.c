@@ -12,8 +12,8 @@
 
 #include <valgrind/memcheck.h>
 
-#include "g1.h"
-#include "g2.h"
+#include "internal/g1.h"
+#include "internal/g2.h"
 #include "tap.h"
 
 #define SECRET(x) VALGRIND_MAKE_MEM_UNDEFINED(&(x), sizeof(x))

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <valgrind/memcheck.h>
 
-#include "pairing.h"
+#include "internal/pairing.h"
 #include "tap.h"
 
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))

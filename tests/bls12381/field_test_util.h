@@ -17,9 +17,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "errors.h"
-#include "fp12.h"
-#include "fr.h"
+#include "bls12381.h"
+#include "internal/fp12.h"
+#include "internal/fr.h"
 #include "tap.h"
 #include "test_util.h"
 

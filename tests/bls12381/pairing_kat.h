@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pairing.h"
+#include "internal/pairing.h"
 
 #define KAT_MAX_CASES 16
 

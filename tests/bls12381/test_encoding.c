@@ -1,4 +1,4 @@
-/* Tests for the ZCash point encodings (encoding.h): the 1000 zkcrypto
+/* Tests for the ZCash point encodings (bls12381.h): the 1000 zkcrypto
  * vectors [i]G per group and encoding (decode to [i]G, re-encode byte for
  * byte), the generator encodings of SOURCE.md, and every rejection path with
  * its error code.  G1 and G2 run through the same driver; the small adapters
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encoding.h"
+#include "internal/encoding.h"
 #include "tap.h"
 
 static const char *vec_dir = "tests/vectors";

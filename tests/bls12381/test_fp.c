@@ -4,9 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "errors.h"
+#include "bls12381.h"
 #include "field_test_util.h"
-#include "fp.h"
+#include "internal/fp.h"
 #include "tap.h"
 
 /* BEGIN KAT fp: a, b, a*b, a+b, a-b, a^2, 1/a, sqrt(a) or "" */

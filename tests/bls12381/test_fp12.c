@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "errors.h"
+#include "bls12381.h"
 #include "field_test_util.h"
-#include "fp12.h"
+#include "internal/fp12.h"
 #include "tap.h"
 
 /* BEGIN KAT fp12 (12 Fp coefficients each, tower order): a, b, a*b,

@@ -4,9 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "errors.h"
+#include "bls12381.h"
 #include "field_test_util.h"
-#include "fp2.h"
+#include "internal/fp2.h"
 #include "tap.h"
 
 /* BEGIN KAT fp2 (each element: c0 hex, c1 hex): a, b, a*b, a^2, 1/a,

@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "errors.h"
+#include "bls12381.h"
 #include "field_test_util.h"
-#include "fr.h"
+#include "internal/fr.h"
 #include "tap.h"
 
 /* BEGIN KAT fr: a, b, a*b, a+b, a-b, 1/a */

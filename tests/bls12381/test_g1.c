@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
-#include "g1.h"
-#include "g2.h"
+#include "bls12381.h"
+#include "internal/g1.h"
+#include "internal/g2.h"
 #include "tap.h"
 
 #ifndef TG_GROUP

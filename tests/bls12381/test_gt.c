@@ -4,7 +4,7 @@
  * arbitrary Fp12 elements, cyclotomic elements of the wrong order).
  * argv[1] is tests/vectors. */
 #include "pairing_kat.h"
-#include "pairing_internal.h"
+#include "internal/pairing_internal.h"
 #include "tap.h"
 
 static const uint8_t P_BYTES[FP_BYTES] = {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hash_to_curve.h"
+#include "internal/hash_to_curve.h"
 #include "tap.h"
 
 static const char *vec_dir = "tests/vectors";

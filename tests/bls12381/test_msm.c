@@ -9,9 +9,9 @@
 
 #include <string.h>
 
-#include "errors.h"
-#include "g1.h"
-#include "g2.h"
+#include "bls12381.h"
+#include "internal/g1.h"
+#include "internal/g2.h"
 #include "tap.h"
 
 #define TM_MAXN 1100

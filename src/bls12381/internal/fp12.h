@@ -1,14 +1,12 @@
-/* Fp12 = Fp6[w]/(w^2 - v).  Constant time unless the name ends in _vartime. */
+/* Fp12 = Fp6[w]/(w^2 - v): what bls12381.h does not offer (the type and
+ * fp12_mul are there).  Constant time unless the name ends in _vartime. */
 #ifndef ROAM_BLS12381_FP12_H
 #define ROAM_BLS12381_FP12_H
 
 #include "fp6.h"
 
-typedef struct { fp6_t c0, c1; } fp12_t; /* c0 + c1*w */
-
 extern const fp12_t FP12_ONE;
 
-void fp12_mul(fp12_t *r, const fp12_t *a, const fp12_t *b);
 void fp12_sqr(fp12_t *r, const fp12_t *a);
 void fp12_inv(fp12_t *r, const fp12_t *a);
 void fp12_conj(fp12_t *r, const fp12_t *a);  /* a^(p^6); the inverse on the cyclotomic subgroup */

@@ -1,10 +1,9 @@
-/* Fp2 = Fp[u]/(u^2 + 1).  Constant time unless the name ends in _vartime. */
+/* Fp2 = Fp[u]/(u^2 + 1) (the type is in bls12381.h).  Constant time unless
+ * the name ends in _vartime. */
 #ifndef ROAM_BLS12381_FP2_H
 #define ROAM_BLS12381_FP2_H
 
 #include "fp.h"
-
-typedef struct { fp_t c0, c1; } fp2_t; /* c0 + c1*u */
 
 extern const fp2_t FP2_ZERO;
 extern const fp2_t FP2_ONE;

@@ -1,10 +1,8 @@
-/* Fp6 = Fp2[v]/(v^3 - (1 + u)).  Constant time. */
+/* Fp6 = Fp2[v]/(v^3 - (1 + u)) (the type is in bls12381.h).  Constant time. */
 #ifndef ROAM_BLS12381_FP6_H
 #define ROAM_BLS12381_FP6_H
 
 #include "fp2.h"
-
-typedef struct { fp2_t c0, c1, c2; } fp6_t; /* c0 + c1*v + c2*v^2 */
 
 extern const fp6_t FP6_ZERO;
 extern const fp6_t FP6_ONE;
