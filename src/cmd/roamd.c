@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "errbuf.h"
-#include "roamd.h"
+#include "server.h"
 
 static volatile sig_atomic_t stop_flag;
 

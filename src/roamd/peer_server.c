@@ -6,6 +6,8 @@
  * (Neighbor Solicitation/Advertisement) — and report.  If the source sends
  * Error or disappears, the admission is dropped and the post-processing
  * disarmed. */
+#include "peer_server.h"
+
 #include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
@@ -24,7 +26,6 @@
 #include "nd_sock.h"
 #include "packet.h"
 #include "rarp.h"
-#include "roamd.h"
 #include "text.h"
 #include "virt.h"
 

@@ -1,5 +1,6 @@
-/* A client connection: authenticate (accept or migrate role), record the
- * decision, and on the source run the migration the client asks for. */
+/* A client connection (see client_session.h). */
+#include "client_session.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 #include "errbuf.h"
 #include "metadata.h"
 #include "msg.h"
-#include "roamd.h"
 #include "source.h"
 #include "virt.h"
 
