@@ -72,12 +72,79 @@ static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authen
         roamd_log("AUDIT FAILURE: %s", err);
 }
 
-static void protocol_error(roam_tls_conn *c, const char *msg, int timeout_ms)
+/* Read the client's next message, which must be `body`.  On failure log
+ * it (after what) and, if the client is still there to read it, answer a
+ * protocol error. */
+static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
+                  const char *addr, const char *what)
 {
     roam_stream s = roam_tls_stream(c);
-    char err[ROAM_ERR_MAX];
-    (void)roam_msg_send_error(&s, ROAM__V1__PHASE__PHASE_PROTOCOL, msg, timeout_ms, err,
-                              sizeof err);
+    char err[ROAM_ERR_MAX], e2[ROAM_ERR_MAX];
+    roam_status st = roam_msg_expect(&s, body, env, io, err, sizeof err);
+    if (st == ROAM_OK)
+        return 0;
+    roamd_log("client %s: %s%s", addr, what, err);
+    if (st != ROAM_CLOSED && st != ROAM_EIO)
+        (void)roam_msg_send_error(&s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, e2, sizeof e2);
+    return -1;
+}
+
+/* Before any challenge: is this the server the client names, is the client
+ * within its rate, and which policy applies?  0 with *policy (free it), or
+ * -1 with why. */
+static int precheck(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
+                    int accept, char **policy, char *why, size_t cap)
+{
+    if (!roamd_is_me(d, accept ? au->dst : au->src))
+        return roam_errf(why, cap, "this server is %s, not the %s %s", d->cfg.name,
+                         accept ? "destination" : "source", accept ? au->dst : au->src);
+    if (!roamd_ratelimit_allow(d->rate, addr, roam_now_ms()))
+        return roam_errf(why, cap, "too many challenges from %s; try again in a minute", addr);
+    if (!accept)
+        return vm_policy(d, au->vm, policy, why, cap);
+    *policy = strdup(d->cfg.accept_policy);
+    if (!*policy)
+        return roam_errf(why, cap, "out of memory");
+    return 0;
+}
+
+/* Authenticate au (received at started): the pre-checks, the challenge,
+ * and for the accept role the admission; audited and answered.  0 granted
+ * (o says how), -1 refused. */
+static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
+                        const Roam__V1__Authenticate *au, int64_t started,
+                        struct roamd_auth_outcome *o)
+{
+    int io = d->cfg.io_timeout_ms;
+    int accept = au->role == ROAM__V1__ROLE__ROLE_ACCEPT;
+    const char *role = accept ? "accept" : "migrate";
+    Roam__V1__Phase phase = accept ? ROAM__V1__PHASE__PHASE_DEST_AUTH
+                                   : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
+    char why[ROAM_MESSAGE_MAX], *policy = NULL;
+    if (precheck(d, addr, au, accept, &policy, why, sizeof why) < 0) {
+        audit_auth(d, addr, au, NULL, "refused", why);
+        roamd_log("client %s: refused before the challenge: %s", addr, why);
+        roamd_send_refusal(c, phase, why, io);
+        return -1;
+    }
+    int r = roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, o);
+    free(policy);
+    if (r < 0) {
+        audit_auth(d, addr, au, o, "refused", o->reason);
+        roamd_log("client %s: %s refused for VM %s: %s", addr, role, au->vm, o->reason);
+        return -1;
+    }
+    if (accept && roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
+                                      roam_now_ms(), why, sizeof why) < 0) {
+        audit_auth(d, addr, au, o, "refused", why);
+        roamd_send_refusal(c, phase, why, io);
+        return -1;
+    }
+    audit_auth(d, addr, au, o, accept ? "admitted" : "authenticated", NULL);
+    roamd_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
+              (long long)o->daemon_us);
+    roamd_send_ok(c, io);
+    return 0;
 }
 
 void roamd_handle_client(struct roamd *d, int fd, const char *addr)
@@ -89,78 +156,19 @@ void roamd_handle_client(struct roamd *d, int fd, const char *addr)
         roamd_log("client %s: TLS handshake: %s", addr, err);
         return;
     }
-    roam_stream s = roam_tls_stream(c);
     roam_envelope *env = NULL, *mig = NULL;
-    char *policy = NULL;
-    roam_status st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io,
-                                     err, sizeof err);
-    if (st != ROAM_OK) {
-        roamd_log("client %s: %s", addr, err);
-        if (st != ROAM_CLOSED && st != ROAM_EIO)
-            protocol_error(c, err, io);
-        goto out;
-    }
-    int64_t started = roam_now_ms();
-    const Roam__V1__Authenticate *au = env->authenticate;
-    int accept = au->role == ROAM__V1__ROLE__ROLE_ACCEPT;
-    Roam__V1__Phase phase = accept ? ROAM__V1__PHASE__PHASE_DEST_AUTH
-                                   : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
-    char why[ROAM_MESSAGE_MAX];
-    if (!roamd_is_me(d, accept ? au->dst : au->src)) {
-        snprintf(why, sizeof why, "this server is %s, not the %s %s", d->cfg.name,
-                 accept ? "destination" : "source", accept ? au->dst : au->src);
-        goto refuse;
-    }
-    if (!roamd_ratelimit_allow(d->rate, addr, roam_now_ms())) {
-        snprintf(why, sizeof why, "too many challenges from %s; try again in a minute", addr);
-        goto refuse;
-    }
-    if (accept) {
-        policy = strdup(d->cfg.accept_policy);
-        if (!policy) {
-            snprintf(why, sizeof why, "out of memory");
-            goto refuse;
-        }
-    } else if (vm_policy(d, au->vm, &policy, why, sizeof why) < 0) {
-        goto refuse;
-    }
-
     struct roamd_auth_outcome o;
-    if (roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, &o) < 0) {
-        audit_auth(d, addr, au, &o, "refused", o.reason);
-        roamd_log("client %s: %s refused for VM %s: %s", addr, accept ? "accept" : "migrate",
-                  au->vm, o.reason);
+    if (expect(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io, addr, "") < 0)
         goto out;
-    }
-    if (accept && roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
-                                      roam_now_ms(), why, sizeof why) < 0) {
-        audit_auth(d, addr, au, &o, "refused", why);
-        roamd_send_refusal(c, phase, why, io);
+    const Roam__V1__Authenticate *au = env->authenticate;
+    if (authenticate(d, c, addr, au, roam_now_ms(), &o) < 0 ||
+        au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         goto out;
-    }
-    audit_auth(d, addr, au, &o, accept ? "admitted" : "authenticated", NULL);
-    roamd_log("client %s: %s granted for VM %s (daemon %lld us)", addr,
-              accept ? "accept" : "migrate", au->vm, (long long)o.daemon_us);
-    roamd_send_ok(c, io);
-    if (accept)
-        goto out;
-
-    st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, err, sizeof err);
-    if (st != ROAM_OK) {
-        roamd_log("client %s: no Migrate after authentication: %s", addr, err);
-        if (st != ROAM_CLOSED && st != ROAM_EIO)
-            protocol_error(c, err, io);
-        goto out;
-    }
-    roamd_source_migrate(d, c, addr, au, mig->migrate, &o);
-    goto out;
-
-refuse:
-    audit_auth(d, addr, au, NULL, "refused", why);
-    roamd_log("client %s: refused before the challenge: %s", addr, why);
-    roamd_send_refusal(c, phase, why, io);
+    /* The source: the client says where to. */
+    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr,
+               "no Migrate after authentication: ") == 0)
+        roamd_source_migrate(d, c, addr, au, mig->migrate, &o);
 out:
-    free(policy);
     roam_msg_free(mig);
     roam_msg_free(env);
     roam_tls_close(c, 1000);
