@@ -16,6 +16,16 @@
 #include "text.h"
 #include "transcript.h"
 
+static void send_result(roam_tls_conn *conn, Roam__V1__Result *r, int io_timeout_ms)
+{
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
+    env.result = r;
+    roam_stream s = roam_tls_stream(conn);
+    char err[ROAM_ERR_MAX];
+    (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
+}
+
 void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *msg,
                         int io_timeout_ms)
 {
@@ -27,24 +37,14 @@ void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *
     Roam__V1__Result r = ROAM__V1__RESULT__INIT;
     r.ok = 0;
     r.error = &e;
-    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
-    env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
-    env.result = &r;
-    roam_stream s = roam_tls_stream(conn);
-    char err[ROAM_ERR_MAX];
-    (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
+    send_result(conn, &r, io_timeout_ms);
 }
 
 void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms)
 {
     Roam__V1__Result r = ROAM__V1__RESULT__INIT;
     r.ok = 1;
-    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
-    env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
-    env.result = &r;
-    roam_stream s = roam_tls_stream(conn);
-    char err[ROAM_ERR_MAX];
-    (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
+    send_result(conn, &r, io_timeout_ms);
 }
 
 /* One challenge in the making.  key is secret: wiped when done. */
