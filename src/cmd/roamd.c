@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "errbuf.h"
 #include "log.h"
-#include "roamd.h"
+#include "server.h"
 
 static volatile sig_atomic_t stop_flag;
 

@@ -16,6 +16,16 @@
 #include "text.h"
 #include "transcript.h"
 
+static void send_result(roam_tls_conn *conn, Roam__V1__Result *r, int io_timeout_ms)
+{
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
+    env.result = r;
+    roam_stream s = roam_tls_stream(conn);
+    char err[ROAM_ERR_MAX];
+    (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
+}
+
 void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *msg,
                         int io_timeout_ms)
 {
@@ -27,24 +37,73 @@ void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *
     Roam__V1__Result r = ROAM__V1__RESULT__INIT;
     r.ok = 0;
     r.error = &e;
-    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
-    env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
-    env.result = &r;
-    roam_stream s = roam_tls_stream(conn);
-    char err[ROAM_ERR_MAX];
-    (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
+    send_result(conn, &r, io_timeout_ms);
 }
 
 void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms)
 {
     Roam__V1__Result r = ROAM__V1__RESULT__INIT;
     r.ok = 1;
-    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
-    env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
-    env.result = &r;
-    roam_stream s = roam_tls_stream(conn);
+    send_result(conn, &r, io_timeout_ms);
+}
+
+/* One challenge in the making.  key is secret: wiped when done. */
+struct pending {
+    const fabeo_policy_t *pp;
+    uint8_t *ct;
+    size_t ct_len;
+    uint8_t key[KEM_KEY_BYTES], nonce[ROAM_NONCE_LEN];
+};
+
+/* The challenge for policy: the expiry clause added (out->policy), the
+ * policy prepared, a fresh key encapsulated under it, a nonce.  NULL, or
+ * what to tell the client (out->reason says more). */
+static const char *prepare(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, const char *policy,
+                           struct pending *p, struct roamd_auth_outcome *out)
+{
+    char today[11], err[ROAM_ERR_MAX];
+    roam_today(today);
+    if (roam_policy_with_expiry(policy, today, out->policy, sizeof out->policy) < 0) {
+        snprintf(out->reason, sizeof out->reason, "policy too long");
+        return "internal error: policy too long";
+    }
+    p->pp = roamd_policy_get(cache, out->policy, err, sizeof err);
+    if (!p->pp) {
+        snprintf(out->reason, sizeof out->reason, "%s", err);
+        return "internal error: the daemon's policy does not compile";
+    }
+    size_t cap = kem_ct_size(p->pp);
+    p->ct = malloc(cap ? cap : 1);
+    int r = KEM_ERR_INTERNAL;
+    if (!p->ct || (r = kem_encaps(mpk, p->pp, p->ct, cap, &p->ct_len, p->key)) != KEM_OK) {
+        snprintf(out->reason, sizeof out->reason, "encapsulation failed: %s",
+                 p->ct ? kem_strerror(r) : "out of memory");
+        return "internal error";
+    }
+    if (RAND_bytes(p->nonce, sizeof p->nonce) != 1) {
+        snprintf(out->reason, sizeof out->reason, "no randomness for the nonce");
+        return "internal error";
+    }
+    return NULL;
+}
+
+/* Does the client's MAC verify under p->key over the transcript of au and
+ * ch on conn?  0, or -1 with out->reason; the time goes to out->daemon_us. */
+static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+                  const Roam__V1__Challenge *ch, const Roam__V1__Response *resp,
+                  struct roamd_auth_outcome *out)
+{
     char err[ROAM_ERR_MAX];
-    (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
+    int64_t t1 = roam_mono_us();
+    struct roam_transcript t;
+    int ok = roam_auth_transcript(au, ch, conn, &t, err, sizeof err) >= 0 &&
+             roam_transcript_verify(p->key, sizeof p->key, &t, resp->mac.data, resp->mac.len,
+                                    err, sizeof err) >= 0;
+    out->daemon_us += roam_mono_us() - t1;
+    if (ok)
+        return 0;
+    snprintf(out->reason, sizeof out->reason, "response does not verify: %s", err);
+    return -1;
 }
 
 int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_conn *conn,
@@ -52,52 +111,25 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
                     int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out)
 {
     memset(out, 0, sizeof *out);
-    char today[11];
-    roam_today(today);
+    struct pending p;
+    memset(&p, 0, sizeof p);
     int rc = -1;
-    uint8_t key[KEM_KEY_BYTES], nonce[ROAM_NONCE_LEN];
-    uint8_t *ct = NULL;
     roam_envelope *resp = NULL;
-    const char *client_msg = "refused";
     char err[ROAM_ERR_MAX];
     roam_stream s = roam_tls_stream(conn);
-    const fabeo_policy_t *pp = NULL;
     int64_t t0 = roam_mono_us();
-    int r;
 
-    if (roam_policy_with_expiry(policy, today, out->policy, sizeof out->policy) < 0) {
-        snprintf(out->reason, sizeof out->reason, "policy too long");
-        client_msg = "internal error: policy too long";
+    const char *client_msg = prepare(cache, mpk, policy, &p, out);
+    if (client_msg)
         goto refuse;
-    }
-    pp = roamd_policy_get(cache, out->policy, err, sizeof err);
-    if (!pp) {
-        snprintf(out->reason, sizeof out->reason, "%s", err);
-        client_msg = "internal error: the daemon's policy does not compile";
-        goto refuse;
-    }
-    size_t ct_len = kem_ct_size(pp);
-    ct = malloc(ct_len ? ct_len : 1);
-    r = KEM_ERR_INTERNAL;
-    if (!ct || (r = kem_encaps(mpk, pp, ct, ct_len, &ct_len, key)) != KEM_OK) {
-        snprintf(out->reason, sizeof out->reason, "encapsulation failed: %s",
-                 ct ? kem_strerror(r) : "out of memory");
-        client_msg = "internal error";
-        goto refuse;
-    }
-    if (RAND_bytes(nonce, sizeof nonce) != 1) {
-        snprintf(out->reason, sizeof out->reason, "no randomness for the nonce");
-        client_msg = "internal error";
-        goto refuse;
-    }
     out->daemon_us = roam_mono_us() - t0;
 
     Roam__V1__Challenge ch = ROAM__V1__CHALLENGE__INIT;
-    ch.ciphertext.data = ct;
-    ch.ciphertext.len = ct_len;
+    ch.ciphertext.data = p.ct;
+    ch.ciphertext.len = p.ct_len;
     ch.policy = out->policy;
-    ch.nonce.data = nonce;
-    ch.nonce.len = sizeof nonce;
+    ch.nonce.data = p.nonce;
+    ch.nonce.len = sizeof p.nonce;
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_CHALLENGE;
     env.challenge = &ch;
@@ -114,19 +146,12 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
         client_msg = "protocol error: expected a Response";
         goto refuse;
     }
-    int64_t t1 = roam_mono_us();
-    struct roam_transcript t;
-    if (roam_auth_transcript(au, &ch, conn, &t, err, sizeof err) < 0 ||
-        roam_transcript_verify(key, sizeof key, &t, resp->response->mac.data,
-                               resp->response->mac.len, err, sizeof err) < 0) {
-        out->daemon_us += roam_mono_us() - t1;
-        snprintf(out->reason, sizeof out->reason, "response does not verify: %s", err);
+    if (verify(&p, conn, au, &ch, resp->response, out) < 0) {
         client_msg = phase == ROAM__V1__PHASE__PHASE_DEST_AUTH
                          ? "not authorized by the destination's accept policy (response did not verify)"
                          : "not authorized by the VM's migrate policy (response did not verify)";
         goto refuse;
     }
-    out->daemon_us += roam_mono_us() - t1;
     out->ok = 1;
     rc = 0;
     goto done;   /* the caller records the decision, then answers */
@@ -134,9 +159,9 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
 refuse:
     roamd_send_refusal(conn, phase, client_msg, io_timeout_ms);
 done:
-    roamd_policy_put(cache, pp);
-    OPENSSL_cleanse(key, sizeof key);
-    free(ct);
+    roamd_policy_put(cache, p.pp);
+    OPENSSL_cleanse(p.key, sizeof p.key);
+    free(p.ct);
     roam_msg_free(resp);
     out->wall_us = (roam_now_ms() - started_ms) * 1000;
     return rc;

@@ -11,7 +11,7 @@
 
 #include "handover.h"
 #include "msg.h"
-#include "roamd.h"
+#include "daemon.h"
 
 typedef struct roamd_peer roamd_peer;
 

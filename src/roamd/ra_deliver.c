@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "deadline.h"
 #include "errbuf.h"
 #include "icmp6.h"
 #include "packet.h"
-#include "roamd.h"
 
 #define ETH_P_ALL_ 0x0003
 #define RESEND_MS 150

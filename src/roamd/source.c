@@ -2,12 +2,10 @@
 #include "source.h"
 
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "date.h"
 #include "deadline.h"
@@ -15,6 +13,7 @@
 #include "icmp6.h"
 #include "iface.h"
 #include "migrate.h"
+#include "migration_job.h"
 #include "peer_client.h"
 #include "ra_deliver.h"
 #include "text.h"
@@ -223,29 +222,6 @@ static int pick_nics(struct flow *f, char *err, size_t errlen)
     return 0;
 }
 
-struct mig_job {
-    virDomainPtr dom;
-    struct roam_migrate_opts o;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int done, rc;
-    char err[ROAM_ERR_MAX];
-};
-
-static void *mig_thread(void *arg)
-{
-    struct mig_job *m = arg;
-    char err[ROAM_ERR_MAX];
-    int rc = roam_virt_migrate(m->dom, &m->o, err, sizeof err);
-    pthread_mutex_lock(&m->lock);
-    m->rc = rc;
-    memcpy(m->err, err, sizeof err);
-    m->done = 1;
-    pthread_cond_signal(&m->cond);
-    pthread_mutex_unlock(&m->lock);
-    return NULL;
-}
-
 /* Hand the guest's latest handover, if it sent one not yet forwarded, to
  * the destination, which sends it at the RARP.  A failure costs only the
  * head start: the guest sends its registration itself anyway. */
@@ -264,168 +240,141 @@ static void forward_handover(struct flow *f)
     f->handover_sent_us = roam_mono_us() - f->migration_start_us;
 }
 
-/* Run the migration job, streaming progress and forwarding handovers.  0 or
- * -1 with err. */
-static int run_migration(struct flow *f, char *err, size_t errlen)
+/* Every HANDOVER_POLL_MS while the migration job runs: forward the guest's
+ * handover, and stream the job's progress every PROGRESS_MS. */
+struct mig_tick {
+    struct flow *f;
+    int64_t next_progress;
+};
+
+static void on_tick(void *ctx)
 {
-    struct mig_job m;
-    memset(&m, 0, sizeof m);
-    m.dom = f->dom;
-    m.o.dest_uri = f->dest_uri;
-    pthread_mutex_init(&m.lock, NULL);
-    pthread_cond_init(&m.cond, NULL);
-    pthread_t t;
-    if (pthread_create(&t, NULL, mig_thread, &m) != 0) {
-        pthread_mutex_destroy(&m.lock);
-        pthread_cond_destroy(&m.cond);
-        return roam_errf(err, errlen, "cannot start the migration thread");
+    struct mig_tick *t = ctx;
+    forward_handover(t->f);
+    struct roam_job_stats js;
+    char why[ROAM_ERR_MAX];
+    if (roam_now_ms() >= t->next_progress) {
+        t->next_progress = roam_now_ms() + PROGRESS_MS;
+        if (roam_virt_job_stats(t->f->dom, 0, &js, why, sizeof why) == 0 &&
+            js.type != VIR_DOMAIN_JOB_NONE)
+            send_progress(t->f, ROAM__V1__PHASE__PHASE_MIGRATION, &js);
     }
-    int64_t deadline = roam_deadline(f->d->cfg.migration_timeout_s * 1000);
-    int aborted = 0;
-    int64_t next_progress = roam_now_ms() + PROGRESS_MS;
-    pthread_mutex_lock(&m.lock);
-    while (!m.done) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += HANDOVER_POLL_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&m.cond, &m.lock, &ts);
-        if (m.done)
-            break;
-        pthread_mutex_unlock(&m.lock);
-        forward_handover(f);
-        struct roam_job_stats js;
-        char why[ROAM_ERR_MAX];
-        if (roam_now_ms() >= next_progress) {
-            next_progress = roam_now_ms() + PROGRESS_MS;
-            if (roam_virt_job_stats(f->dom, 0, &js, why, sizeof why) == 0 &&
-                js.type != VIR_DOMAIN_JOB_NONE)
-                send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, &js);
-        }
-        if (!aborted && roam_remaining_ms(deadline) == 0) {
-            roamd_log("migration of %s exceeds migration_timeout: aborting", f->au->vm);
-            (void)roam_virt_abort_job(f->dom, why, sizeof why);
-            aborted = 1;
-        }
-        pthread_mutex_lock(&m.lock);
-    }
-    pthread_mutex_unlock(&m.lock);
-    pthread_join(t, NULL);
-    pthread_mutex_destroy(&m.lock);
-    pthread_cond_destroy(&m.cond);
-    if (m.rc < 0)
-        return roam_errf(err, errlen, "%s%s", aborted ? "timed out and aborted: " : "", m.err);
-    return 0;
 }
 
-static void flow_run(struct flow *f)
-{
-    struct roamd *d = f->d;
-    const Roam__V1__Authenticate *au = f->au;
-    char err[ROAM_ERR_MAX];
-    const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+/* The phases below return 0, or -1 once fail() has rolled back and told
+ * the client. */
 
-    send_progress(f, PRE, NULL);
-    virConnectPtr conn = roamd_virt(d, err, sizeof err);
+/* Pre-processing here: the VM, its two NICs, where it goes. */
+static int find_vm(struct flow *f)
+{
+    const Roam__V1__Authenticate *au = f->au;
+    const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+    char err[ROAM_ERR_MAX];
+    virConnectPtr conn = roamd_virt(f->d, err, sizeof err);
     f->dom = conn ? roam_virt_domain(conn, au->vm, err, sizeof err) : NULL;
     if (conn)
         virConnectClose(conn);   /* the domain keeps its own reference */
-    if (!f->dom) {
-        fail(f, PRE, "%s", err);
-        return;
-    }
-    if (virDomainIsActive(f->dom) != 1) {
-        fail(f, PRE, "VM %s is not running", au->vm);
-        return;
-    }
-    if (pick_nics(f, err, sizeof err) < 0) {
-        fail(f, PRE, "%s", err);
-        return;
-    }
+    if (!f->dom)
+        return fail(f, PRE, "%s", err);
+    if (virDomainIsActive(f->dom) != 1)
+        return fail(f, PRE, "VM %s is not running", au->vm);
+    if (pick_nics(f, err, sizeof err) < 0)
+        return fail(f, PRE, "%s", err);
     char host[ROAMD_HOST_MAX], port[8];
     if (roam_split_hostport(au->dst, host, sizeof host, port, sizeof port, "0") < 0 ||
-        roamd_migrate_uri(&d->cfg, host, f->dest_uri, sizeof f->dest_uri) < 0) {
-        fail(f, PRE, "destination %s is not HOST[:PORT]", au->dst);
-        return;
-    }
-    f->peer = roamd_peer_connect(d, au->dst, err, sizeof err);
-    if (!f->peer) {
-        fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "destination unreachable: %s", err);
-        return;
-    }
-    if (roamd_peer_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err) < 0) {
-        fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "%s", err);
-        return;
-    }
+        roamd_migrate_uri(&f->d->cfg, host, f->dest_uri, sizeof f->dest_uri) < 0)
+        return fail(f, PRE, "destination %s is not HOST[:PORT]", au->dst);
+    return 0;
+}
+
+/* Admission: the destination daemon takes the admission its accept-role
+ * authentication left. */
+static int admit(struct flow *f)
+{
+    const Roam__V1__Authenticate *au = f->au;
+    const Roam__V1__Phase ADM = ROAM__V1__PHASE__PHASE_ADMISSION;
+    char err[ROAM_ERR_MAX];
+    f->peer = roamd_peer_connect(f->d, au->dst, err, sizeof err);
+    if (!f->peer)
+        return fail(f, ADM, "destination unreachable: %s", err);
+    if (roamd_peer_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err) < 0)
+        return fail(f, ADM, "%s", err);
+    return 0;
+}
+
+/* Pre-processing with the destination: fetch its RA, arm its
+ * post-processing, link the secondary NIC up and hand it the RA. */
+static int pre_process(struct flow *f)
+{
+    const Roam__V1__Authenticate *au = f->au;
+    const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+    char err[ROAM_ERR_MAX];
     uint8_t ra[ROAM_RA_MAX];
     struct in6_addr router;
     int ra_len = roamd_peer_ra(f->peer, au->vm, au->query_id.data, ra, sizeof ra, &router, err,
                                sizeof err);
-    if (ra_len < 0) {
-        fail(f, PRE, "%s", err);
-        return;
-    }
+    if (ra_len < 0)
+        return fail(f, PRE, "%s", err);
     uint8_t pmac[6], smac[6];
-    if (roam_mac_parse(f->primary.mac, pmac) < 0 || roam_mac_parse(f->secondary.mac, smac) < 0) {
-        fail(f, PRE, "VM NIC with an unreadable MAC");
-        return;
-    }
-    if (roamd_peer_arm(f->peer, au->vm, au->query_id.data, pmac, smac, err, sizeof err) < 0) {
-        fail(f, PRE, "%s", err);
-        return;
-    }
+    if (roam_mac_parse(f->primary.mac, pmac) < 0 || roam_mac_parse(f->secondary.mac, smac) < 0)
+        return fail(f, PRE, "VM NIC with an unreadable MAC");
+    if (roamd_peer_arm(f->peer, au->vm, au->query_id.data, pmac, smac, err, sizeof err) < 0)
+        return fail(f, PRE, "%s", err);
     f->armed_us = roam_mono_us();
     if (roamd_ra_deliver_start(&f->rd, f->secondary.target, smac, ra, (size_t)ra_len, &router,
-                               err, sizeof err) < 0) {
-        fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
-        return;
-    }
+                               err, sizeof err) < 0)
+        return fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
     f->rd_open = 1;
-    if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0) {
-        fail(f, PRE, "cannot link up the secondary NIC: %s", err);
-        return;
-    }
+    if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0)
+        return fail(f, PRE, "cannot link up the secondary NIC: %s", err);
     f->linked_up = 1;
-    if (roamd_ra_deliver_send(&f->rd, err, sizeof err) < 0) {
-        fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
-        return;
-    }
+    if (roamd_ra_deliver_send(&f->rd, err, sizeof err) < 0)
+        return fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
     f->t.pre_processing_us = (uint64_t)(roam_mono_us() - f->start_us);
+    return 0;
+}
 
-    /* Migration: the RA is out; the watcher re-sends it until the guest
-     * shows it configured the address, while the memory copy runs. */
+/* Migration: the RA is out; the watcher re-sends it until the guest shows
+ * it configured the address, while the memory copy runs. */
+static int migrate(struct flow *f)
+{
+    char err[ROAM_ERR_MAX];
     int64_t m0 = roam_mono_us();
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
         roamd_log("RA re-delivery watcher did not start; relying on the first RA "
                   "and the guest's own registration");
-    int rc = run_migration(f, err, sizeof err);
+    struct roam_migrate_opts o = { .dest_uri = f->dest_uri };
+    struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
+    int rc = roamd_migration_job_run(f->dom, &o, f->au->vm, f->d->cfg.migration_timeout_s * 1000,
+                                     HANDOVER_POLL_MS, on_tick, &tick, err, sizeof err);
     f->t.migration_us = (uint64_t)(roam_mono_us() - m0);
     roamd_ra_deliver_stop(&f->rd);
     f->rd_open = 0;
-    if (rc < 0) {
-        fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "migration failed: %s", err);
-        return;
-    }
+    if (rc < 0)
+        return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "migration failed: %s", err);
     /* The VM now runs on the destination: nothing here to roll back. */
     f->linked_up = 0;
+    return 0;
+}
 
+/* Post-processing: the destination's report, passed on to the client. */
+static void post_process(struct flow *f)
+{
+    const Roam__V1__Phase POST = ROAM__V1__PHASE__PHASE_POST_PROCESSING;
+    char err[ROAM_ERR_MAX];
     int64_t p0 = roam_mono_us();
-    send_progress(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING, NULL);
+    send_progress(f, POST, NULL);
     roam_envelope *done = NULL;
-    int wait_ms = d->cfg.switchover_timeout_s * 1000 + d->cfg.confirm_timeout_ms + 2000;
-    rc = roamd_peer_wait_done(f->peer, wait_ms, &done, err, sizeof err);
+    int wait_ms = f->d->cfg.switchover_timeout_s * 1000 + f->d->cfg.confirm_timeout_ms + 2000;
+    int rc = roamd_peer_wait_done(f->peer, wait_ms, &done, err, sizeof err);
     f->t.post_processing_us = (uint64_t)(roam_mono_us() - p0);
     roamd_peer_close(f->peer);
     f->peer = NULL;
     if (rc < 0) {
-        fail(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING,
-             "VM %s runs on the destination, but its post-processing report failed: %s",
-             au->vm, err);
+        fail(f, POST, "VM %s runs on the destination, but its post-processing report failed: %s",
+             f->au->vm, err);
         return;
     }
     f->post = done->post_process_done;
@@ -435,12 +384,19 @@ static void flow_run(struct flow *f)
     if (f->post->rarp_at_us && sw > 0)
         f->t.switchover_us = (uint64_t)sw;
     if (!f->post->ok)
-        fail(f, ROAM__V1__PHASE__PHASE_POST_PROCESSING, "VM %s runs on the destination: %s",
-             au->vm, f->post->error->message);
+        fail(f, POST, "VM %s runs on the destination: %s", f->au->vm, f->post->error->message);
     else
         send_done(f, ROAM__V1__PHASE__PHASE_UNSPECIFIED, NULL);
     f->post = NULL;
     roam_msg_free(done);
+}
+
+static void flow_run(struct flow *f)
+{
+    send_progress(f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING, NULL);
+    if (find_vm(f) < 0 || admit(f) < 0 || pre_process(f) < 0 || migrate(f) < 0)
+        return;
+    post_process(f);
 }
 
 void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,

@@ -10,7 +10,7 @@
 
 #include "challenge.h"
 #include "msg.h"
-#include "roamd.h"
+#include "daemon.h"
 
 void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
                           const Roam__V1__Authenticate *au, const Roam__V1__Migrate *m,

@@ -22,6 +22,7 @@
 #include "../proto/certs.h"
 #include "client_auth.h"
 #include "config.h"
+#include "daemon.h"
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
@@ -32,7 +33,7 @@
 #include "keyfile.h"
 #include "msg.h"
 #include "peer_client.h"
-#include "roamd.h"
+#include "server.h"
 #include "sock.h"
 #include "tap.h"
 

@@ -1,14 +1,15 @@
-/* roamd, the support daemon of one VM server: its shared state and entry
- * points.  One thread accepts on two listeners (clients; peer daemons over
- * mutual TLS) and each connection runs in its own thread, up to
- * max_sessions at once.  Everything shared (admissions, rate limits, the
- * audit log, the libvirt connection, the RA cache) is thread-safe. */
-#ifndef ROAMD_ROAMD_H
-#define ROAMD_ROAMD_H
+/* roamd, the support daemon of one VM server: the state its connection
+ * handlers share (configuration, keys, TLS contexts, the two listeners) and
+ * the services over it: the libvirt connection, the set of VMs migrating
+ * here, which host names this daemon, policies prepared ahead, the log.
+ * Every handler runs in its own thread (server.h), so everything shared
+ * (admissions, rate limits, the audit log, the libvirt connection, the RA
+ * cache) is thread-safe. */
+#ifndef ROAMD_DAEMON_H
+#define ROAMD_DAEMON_H
 
 #include <libvirt/libvirt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,18 +40,14 @@ struct roamd {
     int listen_fd, peer_fd;
 
     pthread_mutex_t lock;           /* guards the fields below */
-    pthread_cond_t idle;
-    int sessions;
+    pthread_cond_t idle;            /* signalled when a session ends */
+    int sessions;                   /* running (server.c) */
     char busy[ROAMD_BUSY_VMS][256]; /* VMs with a migration in flight here */
 };
 
 /* Load keys, certificates, open libvirt, the audit log and the listeners.
  * 0, or -1 with err naming what failed (and the config key). */
 int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen);
-
-/* Accept connections until *stop becomes non-zero, then wait for running
- * sessions to end. */
-void roamd_run(struct roamd *d, volatile sig_atomic_t *stop);
 
 void roamd_fini(struct roamd *d);
 
@@ -61,10 +58,6 @@ virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen);
 /* The ports actually bound (port "0" in the config picks free ones). */
 int roamd_client_port(const struct roamd *d);
 int roamd_peer_port(const struct roamd *d);
-
-/* Connection handlers (own fd; run in a session thread). */
-void roamd_handle_client(struct roamd *d, int fd, const char *peer_addr);
-void roamd_handle_peer(struct roamd *d, int fd, const char *peer_addr);
 
 /* 1 if host[:port] names this daemon (config `name`; IPv6 literals compare
  * by value, names case-insensitively). */

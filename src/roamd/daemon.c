@@ -1,0 +1,241 @@
+/* roamd's shared state: start-up (keys, TLS, libvirt, audit log,
+ * listeners, policies prepared ahead), shutdown, and the services the
+ * connection handlers call (see daemon.h). */
+#include "daemon.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "errbuf.h"
+#include "format.h"
+#include "kem.h"
+#include "keyfile.h"
+#include "metadata.h"
+#include "sock.h"
+#include "virt.h"
+
+static int load_mpk(struct roamd *d, char *err, size_t errlen)
+{
+    uint8_t *obj = NULL;
+    size_t len;
+    rf_type type;
+    char why[ROAM_ERR_MAX];
+    if (keyfile_load(d->cfg.mpk, RF_MPK, &obj, &len, &type, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'mpk': %s", why);
+    d->mpk = malloc(sizeof *d->mpk);
+    int r = d->mpk ? rf_decode_mpk(d->mpk, obj, len) : RF_ERR_MEMORY;
+    rf_free_secret(obj, len);
+    if (r != RF_OK)
+        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, rf_strerror(r));
+    return 0;
+}
+
+/* Prepare text in the policy cache and run one throw-away encapsulation,
+ * so the first real challenge finds tables built and memory touched.
+ * 0, or -1 with err if the policy does not compile. */
+static int warm(struct roamd *d, const char *text, char *err, size_t errlen)
+{
+    const fabeo_policy_t *pp = roamd_policy_get(d->policies, text, err, errlen);
+    if (!pp)
+        return -1;
+    size_t cap = kem_ct_size(pp), len;
+    uint8_t *ct = malloc(cap ? cap : 1), key[KEM_KEY_BYTES];
+    if (ct)
+        (void)kem_encaps(d->mpk, pp, ct, cap, &len, key);
+    OPENSSL_cleanse(key, sizeof key);
+    free(ct);
+    roamd_policy_put(d->policies, pp);
+    return 0;
+}
+
+/* Compile the accept policy (with today's expiry clause) now: a bad policy
+ * stops the daemon at start-up, and the first challenge finds it prepared. */
+static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
+{
+    char today[11], full[ROAMD_POLICY_MAX + 64], why[ROAM_ERR_MAX];
+    roam_today(today);
+    if (roam_policy_with_expiry(d->cfg.accept_policy, today, full, sizeof full) < 0)
+        return roam_errf(err, errlen, "key 'accept_policy': too long");
+    if (warm(d, full, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'accept_policy': %s", why);
+    return 0;
+}
+
+void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom)
+{
+    char today[11], full[ROAMD_POLICY_MAX + 64], why[ROAM_ERR_MAX];
+    roam_today(today);
+    char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
+    char *policy = NULL;
+    if (xml && roam_virt_parse_policy(xml, &policy, why, sizeof why) == 0 &&
+        roam_policy_with_expiry(policy, today, full, sizeof full) == 0)
+        (void)warm(d, full, why, sizeof why);
+    free(policy);
+    free(xml);
+}
+
+/* The VMs here now (best effort: a VM without a usable policy is refused
+ * later, with the reason). */
+static void prewarm_vm_policies(struct roamd *d)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(d->virt, &doms, 0);
+    for (int i = 0; i < n; i++) {
+        if (i < ROAMD_POLICY_CACHE_MAX - 1)
+            roamd_prewarm_policy(d, doms[i]);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+}
+
+int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    d->listen_fd = d->peer_fd = -1;
+    d->cfg = *cfg;
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_cond_init(&d->idle, NULL);
+    char why[ROAM_ERR_MAX];
+    d->policies = roamd_policy_cache_new();
+    if (!d->policies)
+        return roam_errf(err, errlen, "out of memory");
+    if (load_mpk(d, err, errlen) < 0 || check_accept_policy(d, err, errlen) < 0)
+        return -1;
+    d->client_tls = roam_tls_server_ctx(cfg->cert, cfg->key, NULL, why, sizeof why);
+    if (!d->client_tls)
+        return roam_errf(err, errlen, "keys 'cert'/'key': %s", why);
+    d->peer_tls_server = roam_tls_server_ctx(cfg->peer_cert, cfg->peer_key, cfg->peer_ca,
+                                             why, sizeof why);
+    if (!d->peer_tls_server)
+        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    d->peer_tls_client = roam_tls_client_ctx(cfg->peer_ca, cfg->peer_cert, cfg->peer_key,
+                                             why, sizeof why);
+    if (!d->peer_tls_client)
+        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    d->audit = roamd_audit_open(cfg->audit_log, why, sizeof why);
+    if (!d->audit)
+        return roam_errf(err, errlen, "key 'audit_log': %s", why);
+    d->adm = roamd_admissions_new((int64_t)cfg->admission_lifetime_s * 1000);
+    d->rate = roamd_ratelimit_new(cfg->challenges_per_minute);
+    if (!d->adm || !d->rate)
+        return roam_errf(err, errlen, "out of memory");
+    d->virt = roam_virt_open(cfg->libvirt_uri, why, sizeof why);
+    if (!d->virt)
+        return roam_errf(err, errlen, "key 'libvirt_uri': %s", why);
+    prewarm_vm_policies(d);
+    d->ra = roamd_ra_cache_start(cfg->uplink, cfg->ra_max_age_s, why, sizeof why);
+    if (!d->ra)
+        roamd_log("warning: no RA listener on uplink %s (%s); RAs will be solicited per "
+                  "request", cfg->uplink, why);
+    const char *lh = strcmp(cfg->listen_host, "::") == 0 ? NULL : cfg->listen_host;
+    d->listen_fd = roam_tcp_listen(lh, cfg->listen_port, 64, why, sizeof why);
+    if (d->listen_fd < 0)
+        return roam_errf(err, errlen, "key 'listen': %s", why);
+    const char *ph = strcmp(cfg->peer_listen_host, "::") == 0 ? NULL : cfg->peer_listen_host;
+    d->peer_fd = roam_tcp_listen(ph, cfg->peer_listen_port, 64, why, sizeof why);
+    if (d->peer_fd < 0)
+        return roam_errf(err, errlen, "key 'peer_listen': %s", why);
+    return 0;
+}
+
+virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&d->lock);
+    /* libvirtd closes a client that leaves its keepalive probes unanswered
+     * (roamd runs no libvirt event loop), and the client side only notices
+     * on its next call: ask a cheap question first, so that an idle daemon's
+     * first migration does not fail on a connection closed long ago. */
+    unsigned long version;
+    if (d->virt && (virConnectIsAlive(d->virt) != 1 ||
+                    virConnectGetLibVersion(d->virt, &version) < 0)) {
+        roamd_log("libvirt connection to %s lost: reconnecting", d->cfg.libvirt_uri);
+        virConnectClose(d->virt);
+        d->virt = NULL;
+    }
+    if (!d->virt)
+        d->virt = roam_virt_open(d->cfg.libvirt_uri, err, errlen);
+    virConnectPtr c = d->virt;
+    if (c)
+        virConnectRef(c);
+    pthread_mutex_unlock(&d->lock);
+    return c;
+}
+
+int roamd_client_port(const struct roamd *d)
+{
+    return roam_sock_port(d->listen_fd);
+}
+
+int roamd_peer_port(const struct roamd *d)
+{
+    return roam_sock_port(d->peer_fd);
+}
+
+void roamd_fini(struct roamd *d)
+{
+    if (d->listen_fd >= 0)
+        close(d->listen_fd);
+    if (d->peer_fd >= 0)
+        close(d->peer_fd);
+    roamd_ra_cache_stop(d->ra);
+    if (d->virt)
+        virConnectClose(d->virt);
+    roamd_audit_close(d->audit);
+    roamd_admissions_free(d->adm);
+    roamd_ratelimit_free(d->rate);
+    roamd_policy_cache_free(d->policies);
+    roam_tls_ctx_free(d->client_tls);
+    roam_tls_ctx_free(d->peer_tls_server);
+    roam_tls_ctx_free(d->peer_tls_client);
+    free(d->mpk);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->idle);
+    memset(d, 0, sizeof *d);
+}
+
+int roamd_is_me(const struct roamd *d, const char *hostport)
+{
+    char host[ROAMD_HOST_MAX], port[8];
+    if (roam_split_hostport(hostport, host, sizeof host, port, sizeof port, "0") < 0)
+        return 0;
+    struct in6_addr a, b;
+    if (inet_pton(AF_INET6, host, &a) == 1 && inet_pton(AF_INET6, d->cfg.name, &b) == 1)
+        return memcmp(&a, &b, sizeof a) == 0;
+    return strcasecmp(host, d->cfg.name) == 0;
+}
+
+int roamd_vm_lock(struct roamd *d, const char *vm)
+{
+    int r = -1;
+    pthread_mutex_lock(&d->lock);
+    int free_slot = -1, found = 0;
+    for (int i = 0; i < ROAMD_BUSY_VMS; i++) {
+        if (d->busy[i][0] && strcmp(d->busy[i], vm) == 0)
+            found = 1;
+        else if (!d->busy[i][0] && free_slot < 0)
+            free_slot = i;
+    }
+    if (!found && free_slot >= 0 && strlen(vm) < sizeof d->busy[0]) {
+        strcpy(d->busy[free_slot], vm);
+        r = 0;
+    }
+    pthread_mutex_unlock(&d->lock);
+    return r;
+}
+
+void roamd_vm_unlock(struct roamd *d, const char *vm)
+{
+    pthread_mutex_lock(&d->lock);
+    for (int i = 0; i < ROAMD_BUSY_VMS; i++)
+        if (strcmp(d->busy[i], vm) == 0)
+            d->busy[i][0] = '\0';
+    pthread_mutex_unlock(&d->lock);
+}

@@ -1,0 +1,88 @@
+/* The migration job in its own thread (see migration_job.h). */
+#include "migration_job.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "deadline.h"
+#include "errbuf.h"
+
+struct mig_job {
+    virDomainPtr dom;
+    const struct roam_migrate_opts *o;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done, rc;
+    char err[ROAM_ERR_MAX];
+};
+
+static void *mig_thread(void *arg)
+{
+    struct mig_job *m = arg;
+    char err[ROAM_ERR_MAX];
+    int rc = roam_virt_migrate(m->dom, m->o, err, sizeof err);
+    pthread_mutex_lock(&m->lock);
+    m->rc = rc;
+    memcpy(m->err, err, sizeof err);
+    m->done = 1;
+    pthread_cond_signal(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+/* Wait on m->cond for at most ms (m->lock held). */
+static void wait_ms(struct mig_job *m, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += ms * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&m->cond, &m->lock, &ts);
+}
+
+int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o, const char *vm,
+                            int timeout_ms, int tick_ms, void (*tick)(void *ctx), void *ctx,
+                            char *err, size_t errlen)
+{
+    struct mig_job m;
+    memset(&m, 0, sizeof m);
+    m.dom = dom;
+    m.o = o;
+    pthread_mutex_init(&m.lock, NULL);
+    pthread_cond_init(&m.cond, NULL);
+    pthread_t t;
+    if (pthread_create(&t, NULL, mig_thread, &m) != 0) {
+        pthread_mutex_destroy(&m.lock);
+        pthread_cond_destroy(&m.cond);
+        return roam_errf(err, errlen, "cannot start the migration thread");
+    }
+    int64_t deadline = roam_deadline(timeout_ms);
+    int aborted = 0;
+    pthread_mutex_lock(&m.lock);
+    while (!m.done) {
+        wait_ms(&m, tick_ms);
+        if (m.done)
+            break;
+        pthread_mutex_unlock(&m.lock);
+        tick(ctx);
+        if (!aborted && roam_remaining_ms(deadline) == 0) {
+            char why[ROAM_ERR_MAX];
+            roamd_log("migration of %s exceeds migration_timeout: aborting", vm);
+            (void)roam_virt_abort_job(dom, why, sizeof why);
+            aborted = 1;
+        }
+        pthread_mutex_lock(&m.lock);
+    }
+    pthread_mutex_unlock(&m.lock);
+    pthread_join(t, NULL);
+    pthread_mutex_destroy(&m.lock);
+    pthread_cond_destroy(&m.cond);
+    if (m.rc < 0)
+        return roam_errf(err, errlen, "%s%s", aborted ? "timed out and aborted: " : "", m.err);
+    return 0;
+}
