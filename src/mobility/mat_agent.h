@@ -8,7 +8,10 @@
  *  - correspondent: subscribes to HoAs at the IMS and applies each pushed
  *    mapping in one nftables transaction; keeps the last known mappings
  *    while the IMS is unreachable and resubscribes when it is back.
- * The table is re-created on start and removed on exit. */
+ * The table is re-created on start and removed on exit.
+ * The parts: mat_mobile.h (the mobile node, over mat_ifset.h, mat_dgram.h,
+ * mat_presign.h, mat_preopen.h, mat_routes.h), mat_corr.h (the
+ * correspondent), mat_conn.h (the IMS connection both use). */
 #ifndef ROAM_MOBILITY_MAT_AGENT_H
 #define ROAM_MOBILITY_MAT_AGENT_H
 
