@@ -2,7 +2,7 @@
  * datagram (ims_dgram.h) on a socket bound to the address it registers,
  * retransmitted after 20 ms, doubling, six sends in all (1.26 s); it counts
  * as stored only when the IMS's key signed an acknowledgement of exactly
- * it.  What to do when it fails is the mobile node's call (mat_mobile.c). */
+ * it.  What to do when it fails is the registration's call (mat_register.c). */
 #ifndef ROAM_MOBILITY_MAT_DGRAM_H
 #define ROAM_MOBILITY_MAT_DGRAM_H
 

@@ -8,16 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "deadline.h"
 #include "errbuf.h"
-#include "ims_client.h"
-#include "ims_sign.h"
 #include "mat_apply.h"
 #include "mob_log.h"
 
-#define ANSWER_TIMEOUT_MS 5000
 /* A switch on QEMU's announcement stands if the IMS acknowledges it from
  * the new network within this time (the datagram's retransmissions fit). */
 #define ANNOUNCED_CONFIRM_MS 1500
@@ -26,29 +22,14 @@
  * CPU just when the first packets through the new network want it. */
 #define SWITCH_SETTLE_MS 500
 
-static void drop(mat_mobile *m, const char *why)
-{
-    if (!mat_conn_close(m->conn, why))
-        return;
-    m->pending_id = 0;
-    if (memcmp(&m->acked, &m->want, sizeof m->want) != 0)
-        m->dirty = 1;
-}
-
 void mat_mobile_conn_failed(mat_mobile *m, const char *why)
 {
-    drop(m, why);
-    mat_conn_backoff(m->conn);
+    mat_register_conn_failed(&m->reg, &m->want, why);
 }
 
-static uint64_t next_seq(const mat_mobile *m)
+void mat_mobile_message(mat_mobile *m, const ims_message *msg)
 {
-    /* Time-based, so a restarted agent that lost its counter still goes
-     * up; STALE_SEQ answers (current_seq) repair a clock that went back. */
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t t = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-    return t > m->last_seq ? t : m->last_seq + 1;
+    mat_register_message(&m->reg, &m->want, msg);
 }
 
 /* The NIC named after the interface holding address moa, or NULL. */
@@ -71,144 +52,6 @@ static void steer_default_route(mat_mobile *m)
     const mat_if *f = act >= 0 ? nic_of(m, m->want.b[act].moa, &dev) : NULL;
     mat_routes_default(&m->routes, dev, f);
 }
-
-/* ---- the registration ---- */
-
-/* Datagrams failed for this registration: TLS carries it (and says why). */
-static void dg_give_up(mat_mobile *m, const char *why)
-{
-    if (m->moved_confirm_by) {   /* a switch on an announcement: no network there */
-        mob_log("registration datagram seq %llu: %s", (unsigned long long)m->dg.pending.seq, why);
-        mat_dgram_close(&m->dg);
-        m->moved_confirm_by = roam_now_ms();   /* mn_confirm undoes it now */
-        return;
-    }
-    mob_log("registration datagram seq %llu: %s; registering over TLS",
-            (unsigned long long)m->dg.pending.seq, why);
-    mat_dgram_close(&m->dg);
-    m->dg_fallback = 1;
-    m->dirty = 1;
-}
-
-/* The registration as one signed datagram from src, superseding whatever
- * registration is still in flight: the one signed ahead if the switch was
- * foreseen, else signed now. */
-static void send_dgram(mat_mobile *m, const char *src)
-{
-    char err[ROAM_ERR_MAX] = "";
-    mat_dgram_close(&m->dg);
-    m->pending_id = 0;   /* a TLS answer still due is for an older registration */
-    uint64_t seq = 0;
-    int fd;
-    int64_t sent_at;
-    m->dg.len = mat_presign_take(&m->pre, &m->want, m->last_seq, m->dg.buf, &seq, &fd, &sent_at);
-    if (!m->dg.len) {
-        seq = next_seq(m);
-        m->dg.len = ims_dgram_register(m->key, m->want.hoa, seq, m->want.b, m->want.n,
-                                       m->dg.buf, err, sizeof err);
-    }
-    mat_presign_drop(&m->pre);
-    m->dg.pending = m->want;
-    m->dg.pending.seq = seq;
-    m->last_seq = seq;   /* never reuse a number the IMS may have stored */
-    m->dirty = 0;
-    if (m->dg.len == 0) {
-        dg_give_up(m, err);
-        return;
-    }
-    if (fd < 0)
-        fd = ims_socket_from(SOCK_DGRAM, src, mat_ifset_dev_of(&m->ifs, src),
-                             m->cfg->ims_address, m->cfg->ims_port, 0, err, sizeof err);
-    if (fd < 0) {
-        dg_give_up(m, err);
-        return;
-    }
-    mat_dgram_start(&m->dg, fd, sent_at);
-}
-
-/* The registration over TLS, from src (the connection follows the active
- * address). */
-static void send_tls(mat_mobile *m, const char *src)
-{
-    /* A registration still pending on the old address's connection is
-     * abandoned with it: the new one supersedes it. */
-    if (m->conn->ims && strcmp(src, m->conn->src) != 0)
-        drop(m, "active address changed");
-    if (m->pending_id)
-        return;
-    mat_dgram_close(&m->dg);   /* TLS carries the registration now */
-    if (!m->conn->ims) {
-        ims_client *c = mat_preopen_take(&m->preopen, src);
-        if (c)
-            mat_conn_adopt(m->conn, c, src);
-    }
-    if (!m->conn->ims && mat_conn_open(m->conn, src, mat_ifset_dev_of(&m->ifs, src)) < 0)
-        return;
-    char err[ROAM_ERR_MAX];
-    uint64_t seq = next_seq(m);
-    if (ims_client_register(m->conn->ims, m->key, m->want.hoa, seq, m->want.b, m->want.n,
-                            &m->pending_id, err, sizeof err) < 0) {
-        mat_mobile_conn_failed(m, err);
-        return;
-    }
-    m->pending = m->want;
-    m->pending.seq = seq;
-    m->pending_since = roam_now_ms();
-    m->dirty = 0;
-}
-
-static void mn_send(mat_mobile *m)
-{
-    int act = ims_mapping_active(&m->want);
-    if (!m->dirty || act < 0)
-        return;
-    char src[INET6_ADDRSTRLEN];
-    ims_addr_str(m->want.b[act].moa, src, sizeof src);
-    if (m->use_dgram && !m->dg_fallback)
-        send_dgram(m, src);
-    else
-        send_tls(m, src);
-}
-
-/* The IMS stored registration p (sent at since, by how). */
-static void mn_acked(mat_mobile *m, const ims_mapping *p, int64_t since, const char *how)
-{
-    m->acked = *p;
-    m->last_seq = p->seq;
-    mat_conn_backoff_reset(m->conn);
-    int64_t now = roam_now_ms();
-    mob_log("IMS acknowledged seq %llu in %lld ms (%s)%s", (unsigned long long)p->seq,
-            (long long)(now - since), how, m->switch_at ? " (switch)" : "");
-    if (m->switch_at)
-        mob_log("switch: rules to IMS acknowledgement %lld ms", (long long)(now - m->switch_at));
-    m->switch_at = 0;
-    m->dirty = !ims_mapping_same_bindings(&m->acked, &m->want);
-}
-
-void mat_mobile_message(mat_mobile *m, const ims_message *msg)
-{
-    if (msg->id != m->pending_id || !m->pending_id)
-        return;
-    m->pending_id = 0;
-    if (msg->body_case == ROAM__IMS__V1__MESSAGE__BODY_ACK) {
-        m->dg_fallback = 0;   /* the next registration tries datagrams again */
-        mn_acked(m, &m->pending, m->pending_since, "TLS");
-        return;
-    }
-    const Roam__Ims__V1__Error *e = msg->error;
-    char text[IMS_ERRMSG_MAX + 1];
-    ims_sanitize(e->message, text, sizeof text);
-    m->dirty = 1;
-    if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ) {
-        mob_log("IMS has seq %llu already: retrying above it", (unsigned long long)e->current_seq);
-        m->last_seq = e->current_seq;
-        return;
-    }
-    mob_log("IMS refused the registration: %s", text);
-    mat_conn_backoff(m->conn);
-}
-
-/* ---- rules and the next switch ---- */
 
 /* The rules for want: every registered MoA in, and out the source for
  * the active NIC and for the NIC a switch would move to. */
@@ -257,17 +100,13 @@ static void mn_update(mat_mobile *m)
     if (now >= 0)
         ims_addr_str(w.b[now].moa, n, sizeof n);
     int switched = strcmp(o, n) != 0;
-    if (switched) {
+    if (switched)
         mob_log("active mobile address %s (was %s)", n, o);
-        m->switch_at = roam_now_ms();
-        mat_conn_retry_now(m->conn);   /* a switch is news the IMS needs now */
-        m->dg_fallback = 0;   /* another network: datagrams may get through there */
-    }
     m->want = w;
     m->want.seq = 0;
-    m->dirty = 1;
+    mat_register_changed(&m->reg, switched);
     if (switched) {
-        mn_send(m);
+        mat_register_send(&m->reg, &m->want);
         steer_default_route(m);
         m->apply_at = roam_now_ms() + SWITCH_SETTLE_MS;
     }
@@ -275,34 +114,16 @@ static void mn_update(mat_mobile *m)
         mn_apply(m);
 }
 
-/* Keep the next switch's registration signed, and its socket open. */
-static void mn_presign(mat_mobile *m)
-{
-    ims_mapping w;
-    if (!m->use_dgram || mat_ifset_predict(&m->ifs, &m->want, &w) < 0) {
-        mat_presign_drop(&m->pre);
-        return;
-    }
-    if (mat_presign_holds(&m->pre, &w, m->last_seq))
-        return;
-    char src[INET6_ADDRSTRLEN];
-    ims_addr_str(w.b[ims_mapping_active(&w)].moa, src, sizeof src);
-    mat_presign_make(&m->pre, m->key, &w, next_seq(m), m->cfg, mat_ifset_dev_of(&m->ifs, src));
-}
+/* ---- what the next switch needs ---- */
 
 /* Keep the hello to the router of the network a switch would move to
  * ready (mat_move_arm), from the address the switch would make active,
  * and replies to peers heard there steered through it. */
-static void mn_arm(mat_mobile *m)
+static void mn_arm(mat_mobile *m, const ims_mapping *next)
 {
-    ims_mapping w;
-    const uint8_t *succ = NULL;
-    const mat_if *f = NULL;
-    if (mat_ifset_predict(&m->ifs, &m->want, &w) == 0)
-        succ = w.b[ims_mapping_active(&w)].moa;
+    const uint8_t *succ = next ? next->b[ims_mapping_active(next)].moa : NULL;
     int i = succ ? mat_ifset_holder(&m->ifs, succ) : -1;
-    if (i >= 0)
-        f = &m->ifs.ifs[i];
+    const mat_if *f = i >= 0 ? &m->ifs.ifs[i] : NULL;
     if (!f || !f->have_gw) {
         mat_move_disarm(m->move);
         mat_routes_steer(&m->routes, NULL);
@@ -314,7 +135,7 @@ static void mn_arm(mat_mobile *m)
     mat_routes_steer(&m->routes, f);
 }
 
-/* Keep a connection open from the successor address. */
+/* The successor address as text ("" if none). */
 static void successor_src(const mat_mobile *m, char src[INET6_ADDRSTRLEN])
 {
     const uint8_t *succ = mat_ifset_successor(&m->ifs, &m->want);
@@ -323,6 +144,7 @@ static void successor_src(const mat_mobile *m, char src[INET6_ADDRSTRLEN])
         ims_addr_str(succ, src, INET6_ADDRSTRLEN);
 }
 
+/* Keep a connection open from the successor address. */
 static void mn_preopen(mat_mobile *m)
 {
     char src[INET6_ADDRSTRLEN];
@@ -342,9 +164,9 @@ static void mn_preopen(mat_mobile *m)
 static void on_announced(mat_mobile *m)
 {
     int from = mat_ifset_active(&m->ifs, &m->want);
-    if (m->moved_confirm_by || from < 0 || !mat_move_armed(m->move)) {
-        mob_debug("announced after a move; %s", m->moved_confirm_by ? "switched already"
-                                                                     : "no standby network");
+    if (m->reg.confirm_by || from < 0 || !mat_move_armed(m->move)) {
+        mob_debug("announced after a move; %s", m->reg.confirm_by ? "switched already"
+                                                                   : "no standby network");
         return;
     }
     char err[ROAM_ERR_MAX];
@@ -353,8 +175,8 @@ static void on_announced(mat_mobile *m)
     if (mat_move_hello(m->move, err, sizeof err) < 0)
         mob_debug("router hello: %s", err);
     /* Then at once the registration signed ahead, before any bookkeeping
-     * (send_dgram takes it over as the datagram in flight). */
-    int ahead = mat_presign_send(&m->pre, m->last_seq);
+     * (the registration takes it over as the datagram in flight). */
+    int ahead = mat_register_send_ahead(&m->reg);
     m->ifs.ifs[from].gone = 1;
     mn_update(m);
     if (mat_ifset_active(&m->ifs, &m->want) == from) {   /* nowhere else to go after all */
@@ -362,7 +184,7 @@ static void on_announced(mat_mobile *m)
         return;
     }
     m->moved_from = (size_t)from;
-    m->moved_confirm_by = roam_now_ms() + ANNOUNCED_CONFIRM_MS;
+    m->reg.confirm_by = roam_now_ms() + ANNOUNCED_CONFIRM_MS;
     mob_log("announced on another host: left %s's network (registration %s)",
             m->cfg->ifaces[from], ahead ? "signed ahead" : "signed at the switch");
 }
@@ -372,16 +194,16 @@ static void on_announced(mat_mobile *m)
  * and the host's link-down will settle it). */
 static void mn_confirm(mat_mobile *m)
 {
-    if (!m->moved_confirm_by)
+    if (!m->reg.confirm_by)
         return;
     mat_if *f = &m->ifs.ifs[m->moved_from];
-    if (!f->gone || ims_mapping_same_bindings(&m->acked, &m->want)) {
-        m->moved_confirm_by = 0;   /* acknowledged, or the link state took over */
+    if (!f->gone || ims_mapping_same_bindings(&m->reg.acked, &m->want)) {
+        m->reg.confirm_by = 0;   /* acknowledged, or the link state took over */
         return;
     }
-    if (roam_now_ms() < m->moved_confirm_by)
+    if (roam_now_ms() < m->reg.confirm_by)
         return;
-    m->moved_confirm_by = 0;
+    m->reg.confirm_by = 0;
     int tried = mat_ifset_active(&m->ifs, &m->want);
     if (tried >= 0)
         m->ifs.ifs[tried].gone = 1;   /* its network did not answer (until its link changes) */
@@ -396,33 +218,26 @@ static void mn_confirm(mat_mobile *m)
 
 void mat_mobile_tick(mat_mobile *m)
 {
-    const char *why;
-    if (mat_dgram_timer(&m->dg, &why) < 0)
-        dg_give_up(m, why);
+    mat_register_timer(&m->reg);
     mn_confirm(m);
     if (m->apply_at && roam_now_ms() >= m->apply_at) {
         m->apply_at = 0;
         mn_apply(m);
     }
-    mn_send(m);
-    mn_presign(m);
-    mn_arm(m);
+    mat_register_send(&m->reg, &m->want);
+    ims_mapping next;
+    int foreseen = mat_ifset_predict(&m->ifs, &m->want, &next) == 0;
+    mat_register_presign(&m->reg, foreseen ? &next : NULL);
+    mn_arm(m, foreseen ? &next : NULL);
     mn_preopen(m);
-    if (m->pending_id && roam_now_ms() - m->pending_since > ANSWER_TIMEOUT_MS)
-        mat_mobile_conn_failed(m, "no answer from the IMS");
-}
-
-static void lower(int64_t *due, int64_t t)
-{
-    if (t && (!*due || t < *due))
-        *due = t;
+    mat_register_overdue(&m->reg, &m->want);
 }
 
 void mat_mobile_due(const mat_mobile *m, int64_t *due)
 {
-    lower(due, mat_dgram_due(&m->dg));
-    lower(due, m->moved_confirm_by);
-    lower(due, m->apply_at);
+    mat_register_due(&m->reg, due);
+    if (m->apply_at && (!*due || m->apply_at < *due))
+        *due = m->apply_at;
 }
 
 int mat_mobile_pollfds(mat_mobile *m, struct pollfd *p)
@@ -434,9 +249,9 @@ int mat_mobile_pollfds(mat_mobile *m, struct pollfd *p)
     m->n_pre = mat_preopen_pollfds(&m->preopen, &p[n]);
     n += m->n_pre;
     m->at_dg = -1;
-    if (m->dg.fd >= 0) {
+    if (m->reg.dg.fd >= 0) {
         m->at_dg = n;
-        p[n++] = (struct pollfd){ .fd = m->dg.fd, .events = POLLIN };
+        p[n++] = (struct pollfd){ .fd = m->reg.dg.fd, .events = POLLIN };
     }
     m->at_move = n;
     m->n_move = (int)mat_move_pollfds(m->move, &p[n], MAT_MAX_IFACES + 1);
@@ -466,16 +281,12 @@ int mat_mobile_events(mat_mobile *m, const struct pollfd *p, char *err, size_t e
     char src[INET6_ADDRSTRLEN];
     successor_src(m, src);
     mat_preopen_events(&m->preopen, &p[m->at_pre], m->n_pre, src);
-    const char *why;
-    int r = m->at_dg >= 0 && m->dg.fd >= 0 && p[m->at_dg].revents
-                ? mat_dgram_readable(&m->dg, m->ims_pub, &why)
-                : 0;
-    if (r < 0)
-        dg_give_up(m, why);
-    else if (r > 0)
-        mn_acked(m, &m->dg.pending, m->dg.since, "datagram");
+    if (m->at_dg >= 0 && m->reg.dg.fd >= 0 && p[m->at_dg].revents)
+        mat_register_dgram_event(&m->reg, &m->want);
     return 0;
 }
+
+/* ---- start and end ---- */
 
 /* The IMS talks to the mobile node's MoA directly: never translate it. */
 static void add_bypass(mat_table *t, const uint8_t addr[16])
@@ -511,21 +322,15 @@ int mat_mobile_init(mat_mobile *m, const mat_config *cfg, mat_conn *conn, mat_nf
     m->nft = nft;
     m->table = table;
     mat_ifset_init(&m->ifs, cfg);
-    mat_dgram_init(&m->dg);
-    mat_presign_init(&m->pre);
     if (mat_preopen_init(&m->preopen, cfg, conn->tls) < 0)
         return roam_errf(err, errlen, "pipe: %s", strerror(errno));
-    if (!(m->key = ims_key_load_private(cfg->key, err, errlen)) || bypass_ims(m, err, errlen) < 0 ||
-        !(m->nl = mat_nl_open(err, errlen)) ||
+    m->reg_open = 1;
+    if (mat_register_init(&m->reg, cfg, conn, &m->ifs, &m->preopen, err, errlen) < 0 ||
+        bypass_ims(m, err, errlen) < 0 || !(m->nl = mat_nl_open(err, errlen)) ||
         mat_nl_add_addr(m->nl, cfg->hoa_device, cfg->hoa, err, errlen) < 0 ||
         !(m->move = mat_move_open(cfg->ifaces, cfg->n_ifaces, err, errlen)))
         return -1;
     memcpy(m->want.hoa, cfg->hoa, IMS_ADDR_LEN);
-    if (cfg->ims_ack_pubkey[0]) {
-        if (ims_key_load_public(cfg->ims_ack_pubkey, m->ims_pub, err, errlen) < 0)
-            return -1;
-        m->use_dgram = 1;
-    }
     mat_nic_tune(&m->nic, cfg);
     m->nic_tuned = 1;
     mat_routes_init(&m->routes, m->nl);
@@ -544,12 +349,11 @@ int mat_mobile_start(mat_mobile *m, char *err, size_t errlen)
 void mat_mobile_free(mat_mobile *m)
 {
     mat_preopen_free(&m->preopen);
-    mat_dgram_close(&m->dg);
-    mat_presign_drop(&m->pre);
+    if (m->reg_open)
+        mat_register_free(&m->reg);
     mat_routes_remove(&m->routes);
     if (m->nic_tuned)
         mat_nic_untune(&m->nic);
     mat_nl_close(m->nl);
     mat_move_close(m->move);
-    EVP_PKEY_free(m->key);
 }

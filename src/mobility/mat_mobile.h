@@ -2,9 +2,10 @@
  * global address of an up NIC (mat_ifset.h), one of them active; when the
  * active NIC's network goes (link down, or QEMU announcing the VM on
  * another host) it switches to another's address at once: the signed
- * registration first (a datagram signed ahead, mat_presign.h, or TLS over
- * a connection pre-opened from that address, mat_preopen.h), then its
- * default route (mat_routes.h), then the translation rules. */
+ * registration first (mat_register.h), then its default route
+ * (mat_routes.h), then the translation rules; and it keeps ready what the
+ * next switch needs (a registration signed ahead, a connection pre-opened
+ * from the new address, mat_preopen.h, the hello to the new router). */
 #ifndef ROAM_MOBILITY_MAT_MOBILE_H
 #define ROAM_MOBILITY_MAT_MOBILE_H
 
@@ -12,19 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/evp.h>
-
 #include "ims_msg.h"
 #include "ims_types.h"
 #include "mat_config.h"
 #include "mat_conn.h"
-#include "mat_dgram.h"
 #include "mat_ifset.h"
 #include "mat_move.h"
 #include "mat_netlink.h"
 #include "mat_nic.h"
 #include "mat_preopen.h"
-#include "mat_presign.h"
+#include "mat_register.h"
 #include "mat_routes.h"
 #include "mat_rules.h"
 
@@ -36,31 +34,18 @@ typedef struct mat_mobile {
     mat_conn *conn;                   /* the agent's IMS connection */
     mat_nft *nft;
     mat_table *table;
-    EVP_PKEY *key;
     mat_nl *nl;
     mat_nic_tuning nic;               /* per-NIC kernel settings, put back on exit */
     int nic_tuned;
     mat_ifset ifs;
     mat_routes routes;
     mat_preopen preopen;
+    mat_register reg;
     mat_move *move;
-    /* the registration */
     ims_mapping want;                 /* what the table holds and the IMS should */
-    ims_mapping acked;                /* what the IMS acknowledged */
-    int dirty;                        /* want != what was last sent */
-    uint64_t pending_id, last_seq;    /* a TLS registration awaiting its answer */
-    ims_mapping pending;
-    int64_t pending_since, switch_at;
-    /* registration datagrams ([ims] ack_pubkey) */
-    int use_dgram;
-    uint8_t ims_pub[IMS_PUBKEY_LEN];  /* signs the IMS's datagram acks */
-    mat_dgram dg;
-    int dg_fallback;                  /* datagrams went unanswered: TLS until it acks */
-    mat_presign pre;
-    /* a switch on QEMU's announcement */
-    size_t moved_from;                /* the NIC it switched away from */
-    int64_t moved_confirm_by;         /* 0: no switch awaiting its acknowledgement */
+    size_t moved_from;                /* the NIC a switch on trial left (reg.confirm_by) */
     int64_t apply_at;                 /* rules due then (monotonic ms; 0: applied) */
+    int reg_open;                     /* mat_register_init ran */
     /* where mat_mobile_pollfds put each descriptor (-1: not polled) */
     int at_nl, at_pre, n_pre, at_dg, at_move, n_move;
 } mat_mobile;
