@@ -48,94 +48,112 @@ static void show(const struct roam_migrate_req *req, const char *line, int final
     fflush(req->progress);
 }
 
-int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_client_id *id,
-                        struct roam_migrate_result *res)
+/* One authentication of query ar, in role, at hostport (the daemon called
+ * who); the connection, or NULL with the failure recorded as phase. */
+static roam_tls_conn *authenticate(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
+                                   const struct roam_client_id *id, struct roam_auth_req *ar,
+                                   Roam__V1__Role role, const char *hostport, const char *who,
+                                   Roam__V1__Phase phase, struct roam_migrate_result *res)
 {
-    memset(res, 0, sizeof *res);
-    roam__v1__phase_timings__init(&res->timings);
-    char err[ROAM_ERR_MAX];
-    roam_tls_conn *dst = NULL, *src = NULL;
-    roam_envelope *in = NULL;
-    roam_tls_ctx *ctx = roam_tls_client_ctx(req->ca_file, NULL, NULL, err, sizeof err);
-    if (!ctx) {
-        fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
-        return -1;
-    }
-    struct roam_auth_req ar = { .vm = req->vm, .src = req->from, .dst = req->to };
-    if (RAND_bytes(ar.query_id, sizeof ar.query_id) != 1) {
-        fail(res, ROAM__V1__PHASE__PHASE_INTERNAL, "no randomness for the query id");
-        goto out;
-    }
-    int64_t t0 = roam_mono_us();
-    show(req, "destination authentication ...", 0);
-    dst = dial(ctx, req->to, "destination", req->timeout_ms, err, sizeof err);
-    ar.role = ROAM__V1__ROLE__ROLE_ACCEPT;
-    if (!dst || roam_client_authenticate(dst, id, &ar, req->timeout_ms, err, sizeof err) < 0) {
+    char err[ROAM_ERR_MAX], line[64];
+    snprintf(line, sizeof line, "%s authentication ...", who);
+    show(req, line, 0);
+    ar->role = role;
+    roam_tls_conn *c = dial(ctx, hostport, who, req->timeout_ms, err, sizeof err);
+    if (!c || roam_client_authenticate(c, id, ar, req->timeout_ms, err, sizeof err) < 0) {
         show(req, "", 0);
-        fail(res, ROAM__V1__PHASE__PHASE_DEST_AUTH, err);
-        goto out;
+        fail(res, phase, err);
+        roam_tls_close(c, 1000);
+        return NULL;
     }
+    return c;
+}
+
+/* Both authentications (of query ar), the destination's first, from t0 on.
+ * The source connection, timed, or NULL. */
+static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
+                                        const struct roam_client_id *id,
+                                        struct roam_auth_req *ar, int64_t t0,
+                                        struct roam_migrate_result *res)
+{
+    roam_tls_conn *dst = authenticate(ctx, req, id, ar, ROAM__V1__ROLE__ROLE_ACCEPT, req->to,
+                                      "destination", ROAM__V1__PHASE__PHASE_DEST_AUTH, res);
+    if (!dst)
+        return NULL;
     roam_tls_close(dst, 1000);
-    dst = NULL;
     int64_t t1 = roam_mono_us();
     res->timings.dest_auth_us = (uint64_t)(t1 - t0);
-    show(req, "source authentication ...", 0);
-    src = dial(ctx, req->from, "source", req->timeout_ms, err, sizeof err);
-    ar.role = ROAM__V1__ROLE__ROLE_MIGRATE;
-    if (!src || roam_client_authenticate(src, id, &ar, req->timeout_ms, err, sizeof err) < 0) {
-        show(req, "", 0);
-        fail(res, ROAM__V1__PHASE__PHASE_SOURCE_AUTH, err);
-        goto out;
-    }
+    roam_tls_conn *src = authenticate(ctx, req, id, ar, ROAM__V1__ROLE__ROLE_MIGRATE, req->from,
+                                      "source", ROAM__V1__PHASE__PHASE_SOURCE_AUTH, res);
+    if (!src)
+        return NULL;
     res->timings.source_auth_us = (uint64_t)(roam_mono_us() - t1);
     res->have_timings = 1;
+    return src;
+}
 
+/* Ask the source to migrate, telling it what the authentications took. */
+static int request_migration(roam_stream *s, const struct roam_migrate_req *req,
+                             struct roam_migrate_result *res)
+{
+    char err[ROAM_ERR_MAX];
     Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
     m.dest_auth_us = res->timings.dest_auth_us;
     m.source_auth_us = res->timings.source_auth_us;
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
     env.migrate = &m;
-    roam_stream s = roam_tls_stream(src);
-    if (roam_msg_send(&s, &env, req->timeout_ms, err, sizeof err) != ROAM_OK) {
+    if (roam_msg_send(s, &env, req->timeout_ms, err, sizeof err) != ROAM_OK) {
         fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* Show the source's progress until its final answer: the MigrateDone
+ * envelope, or NULL with the failure recorded. */
+static roam_envelope *follow_progress(roam_stream *s, const struct roam_migrate_req *req,
+                                      struct roam_migrate_result *res)
+{
+    char err[ROAM_ERR_MAX];
     /* The source reports at least every phase change and every 250 ms of
      * migration; post-processing may be silent while the destination waits
      * for the switch-over, so allow the daemon's own limits plus margin. */
     for (;;) {
-        roam_msg_free(in);
-        in = NULL;
-        roam_status st = roam_msg_recv(&s, &in, 15 * 60 * 1000, err, sizeof err);
-        if (st != ROAM_OK) {
+        roam_envelope *in = NULL;
+        if (roam_msg_recv(s, &in, 15 * 60 * 1000, err, sizeof err) != ROAM_OK) {
+            roam_msg_free(in);
             show(req, "", 0);
             fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
-            goto out;
+            return NULL;
         }
+        if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE)
+            return in;
         if (in->body_case == ROAM__V1__ENVELOPE__BODY_PROGRESS) {
             char line[160];
             roam_progress_line(in->progress, line, sizeof line);
             show(req, line, 0);
+            roam_msg_free(in);
             continue;
         }
-        if (in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR) {
-            show(req, "", 0);
+        show(req, "", 0);
+        if (in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR)
             fail(res, in->error->phase, in->error->message);
-            goto out;
-        }
-        if (in->body_case != ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE) {
-            show(req, "", 0);
+        else
             fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, "unexpected message from the source");
-            goto out;
-        }
-        break;
+        roam_msg_free(in);
+        return NULL;
     }
-    show(req, "done", 1);
-    const Roam__V1__MigrateDone *done = in->migrate_done;
+}
+
+/* The source's final answer into res; total as the user saw it, from the
+ * first connection (t0) to this answer. */
+static void take_result(const Roam__V1__MigrateDone *done, int64_t t0,
+                        struct roam_migrate_result *res)
+{
     if (done->timings) {
         /* Copy the numbers only: the message's own bookkeeping (unknown
-         * fields) belongs to `in`, which is freed below. */
+         * fields) belongs to the envelope, freed by the caller. */
         const Roam__V1__PhaseTimings *t = done->timings;
         res->timings.dest_auth_us = t->dest_auth_us;
         res->timings.source_auth_us = t->source_auth_us;
@@ -144,16 +162,44 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
         res->timings.post_processing_us = t->post_processing_us;
         res->timings.switchover_us = t->switchover_us;
     }
-    /* Total as the user saw it: first connection to the final answer. */
     res->timings.total_us = (uint64_t)(roam_mono_us() - t0);
     if (!done->ok) {
         fail(res, done->error->phase, done->error->message);
-        goto out;
+        return;
     }
     res->ok = 1;
-out:
-    roam_msg_free(in);
-    roam_tls_close(dst, 1000);
+}
+
+int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_client_id *id,
+                        struct roam_migrate_result *res)
+{
+    memset(res, 0, sizeof *res);
+    roam__v1__phase_timings__init(&res->timings);
+    char err[ROAM_ERR_MAX];
+    roam_tls_ctx *ctx = roam_tls_client_ctx(req->ca_file, NULL, NULL, err, sizeof err);
+    if (!ctx) {
+        fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
+        return -1;
+    }
+    struct roam_auth_req ar = { .vm = req->vm, .src = req->from, .dst = req->to };
+    if (RAND_bytes(ar.query_id, sizeof ar.query_id) != 1) {
+        fail(res, ROAM__V1__PHASE__PHASE_INTERNAL, "no randomness for the query id");
+        roam_tls_ctx_free(ctx);
+        return -1;
+    }
+    int64_t t0 = roam_mono_us();
+    roam_tls_conn *src = authenticate_both(ctx, req, id, &ar, t0, res);
+    roam_envelope *done = NULL;
+    if (src) {
+        roam_stream s = roam_tls_stream(src);
+        if (request_migration(&s, req, res) == 0)
+            done = follow_progress(&s, req, res);
+    }
+    if (done) {
+        show(req, "done", 1);
+        take_result(done->migrate_done, t0, res);
+    }
+    roam_msg_free(done);
     roam_tls_close(src, 1000);
     roam_tls_ctx_free(ctx);
     return res->ok ? 0 : -1;

@@ -15,6 +15,11 @@ int ims_mapping_active(const ims_mapping *m)
     return -1;
 }
 
+int ims_mapping_same_bindings(const ims_mapping *x, const ims_mapping *y)
+{
+    return x->n == y->n && memcmp(x->b, y->b, x->n * sizeof x->b[0]) == 0;
+}
+
 int ims_addr_check(const uint8_t a[IMS_ADDR_LEN], const char *what, char *err, size_t errlen)
 {
     return roam_ipv6_unicast_check(a, what, err, errlen);

@@ -35,6 +35,9 @@ typedef struct ims_mapping {
 /* The active binding's index, or -1 if none. */
 int ims_mapping_active(const ims_mapping *m);
 
+/* Same bindings (addresses and states, in order); seq and times aside. */
+int ims_mapping_same_bindings(const ims_mapping *x, const ims_mapping *y);
+
 /* 0 if a is usable as a HoA or MoA: global unicast (not ::, ::1, link-local,
  * multicast, v4-mapped), else -1 with err filled. */
 int ims_addr_check(const uint8_t a[IMS_ADDR_LEN], const char *what, char *err, size_t errlen);

@@ -8,7 +8,11 @@
  *  - correspondent: subscribes to HoAs at the IMS and applies each pushed
  *    mapping in one nftables transaction; keeps the last known mappings
  *    while the IMS is unreachable and resubscribes when it is back.
- * The table is re-created on start and removed on exit. */
+ * The table is re-created on start and removed on exit.
+ * The parts: mat_mobile.h (the mobile node, over mat_ifset.h,
+ * mat_register.h with mat_dgram.h and mat_presign.h, mat_preopen.h and
+ * mat_routes.h), mat_corr.h (the correspondent), mat_conn.h (the IMS
+ * connection both use), mat_apply.h (a mapping into the kernel). */
 #ifndef ROAM_MOBILITY_MAT_AGENT_H
 #define ROAM_MOBILITY_MAT_AGENT_H
 

@@ -1,0 +1,78 @@
+/* roam-mat's IMS connection with back-off (see mat_conn.h). */
+#include "mat_conn.h"
+
+#include <stdio.h>
+
+#include "deadline.h"
+#include "errbuf.h"
+#include "mob_log.h"
+
+ims_client *mat_conn_dial(const mat_config *cfg, roam_tls_ctx *tls, const char *source,
+                          const char *dev, char *err, size_t errlen)
+{
+    const char *name = cfg->ims_server_name[0] ? cfg->ims_server_name : NULL;
+    return ims_client_connect(tls, cfg->ims_address, cfg->ims_port, name, source, dev,
+                              cfg->connect_timeout_ms, err, errlen);
+}
+
+int mat_conn_open(mat_conn *c, const char *source, const char *dev)
+{
+    if (c->retry_at && roam_now_ms() < c->retry_at)
+        return -1;
+    char err[ROAM_ERR_MAX];
+    c->ims = mat_conn_dial(c->cfg, c->tls, source, dev, err, sizeof err);
+    if (!c->ims) {
+        if (!c->unreachable)   /* once per outage, not once per retry */
+            mob_log("cannot reach the IMS (retrying): %s", err);
+        else
+            mob_debug("cannot reach the IMS: %s", err);
+        c->unreachable = 1;
+        mat_conn_backoff(c);
+        return -1;
+    }
+    c->unreachable = 0;
+    snprintf(c->src, sizeof c->src, "%s", source ? source : "");
+    mob_log("connected to the IMS%s%s", source ? " from " : "", source ? source : "");
+    return 0;
+}
+
+void mat_conn_adopt(mat_conn *c, ims_client *ims, const char *source)
+{
+    c->ims = ims;
+    snprintf(c->src, sizeof c->src, "%s", source);
+}
+
+int mat_conn_close(mat_conn *c, const char *why)
+{
+    if (!c->ims)
+        return 0;
+    mob_log("IMS connection closed: %s", why);
+    ims_client_close(c->ims);
+    c->ims = NULL;
+    return 1;
+}
+
+void mat_conn_backoff(mat_conn *c)
+{
+    c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : 200;
+    if (c->backoff_ms > c->cfg->retry_max_ms)
+        c->backoff_ms = c->cfg->retry_max_ms;
+    c->retry_at = roam_now_ms() + c->backoff_ms;
+}
+
+void mat_conn_backoff_reset(mat_conn *c)
+{
+    c->backoff_ms = 0;
+}
+
+void mat_conn_retry_now(mat_conn *c)
+{
+    c->retry_at = 0;
+    c->backoff_ms = 0;
+}
+
+void mat_conn_retry_due(mat_conn *c)
+{
+    if (c->retry_at && roam_now_ms() >= c->retry_at)
+        c->retry_at = 0;
+}
