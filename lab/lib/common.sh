@@ -1,5 +1,9 @@
 # lab/lib/common.sh: shared settings and helpers for lab/lab (paths, names,
 # addresses, logging, root and prerequisite checks).  Sourced, never run.
+# shellcheck shell=bash
+# The settings below look unused to shellcheck here: the scripts that source
+# this file use them.
+# shellcheck disable=SC2034
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${ROAM_LAB_STATE:-$LAB_DIR/state}
@@ -79,17 +83,19 @@ wait_for() {
 # Full 8-group form of an IPv6 address, for comparing spellings that differ
 # (busybox prints 2001:db8:a:0:… where iproute2 prints 2001:db8:a::…).
 ip6_expand() {
-    local a=$1 head tail n i out=() g
+    local a=$1 head tail n i hex=() g
     if [[ $a == *::* ]]; then
         head=${a%%::*} tail=${a#*::}
-        local IFS=:; local h=($head) t=($tail); unset IFS
+        local h t
+        IFS=: read -ra h <<<"$head"
+        IFS=: read -ra t <<<"$tail"
         n=$(( 8 - ${#h[@]} - ${#t[@]} ))
         g=("${h[@]}"); for ((i = 0; i < n; i++)); do g+=(0); done; g+=("${t[@]}")
     else
-        local IFS=:; g=($a); unset IFS
+        IFS=: read -ra g <<<"$a"
     fi
-    for i in "${g[@]}"; do out+=("$(printf '%04x' "0x$i")"); done
-    (IFS=:; echo "${out[*]}")
+    for i in "${g[@]}"; do hex+=("$(printf '%04x' "0x$i")"); done
+    (IFS=:; echo "${hex[*]}")
 }
 
 # A process that has exited (possibly a zombie its parent has not reaped yet).

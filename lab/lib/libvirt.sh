@@ -2,6 +2,7 @@
 # host's network namespace and a private mount + UTS namespace whose libvirt
 # directories are bind-mounted from the lab state dir.  docs/design.md §6 explains
 # why this is the combination that live-migrates on these machines.
+# shellcheck shell=bash
 
 virsh_h() { local h=$1; shift; virsh -q -c "$(host_uri "$h")" "$@"; }
 
@@ -38,6 +39,7 @@ CONF
 
 # Runs inside the new mount namespace: a private /run (so /run/libvirt needs
 # no directory in the real /run), then the libvirt directories.
+# shellcheck disable=SC2016  # a script for `bash -c`, which expands it
 LIBVIRTD_INNER='
 set -e
 d=$1 cache=$2 name=$3

@@ -1,6 +1,7 @@
 # lab/lib/measure.sh: the paper's baseline measurements — plain admin live
 # migration with libvirt's job statistics, and ICMPv6 interruption (longest
 # gap between echo replies) seen from the user node.
+# shellcheck shell=bash
 
 # Prints one field of `domjobinfo` output with its unit ("984 ms", "1.2 GiB").
 jobinfo_field() { awk -F: -v k="$2" '$1 == k {split($2, v, " "); print v[1] (v[2] == "" ? "" : " " v[2])}' <<<"$1"; }

@@ -8,6 +8,7 @@
 # Persistent: $STATE/mobility-keys (IMS CA and certificate, the VM's
 # Ed25519 key pair, the IMS's Ed25519 key for registration datagram acks), $STATE/mobility-guest (the overlay).  Per run ($RUN):
 # ims.conf, ims.sqlite, logs, pids.
+# shellcheck shell=bash
 
 MOB_KEYS=$STATE/mobility-keys
 MOB_OVERLAY=$STATE/mobility-guest

@@ -6,6 +6,7 @@
 # Persistent (kept by `lab/lab down`): $STATE/roam-build (the build),
 # $STATE/roam-keys (CA, host certificates, MPK/MSK, user keys).
 # Per run ($RUN, removed by down): roamd configs, logs, pids, audit logs.
+# shellcheck shell=bash
 
 ROAM_SRC=$(cd "$LAB_DIR/.." && pwd)
 ROAM_BUILD=${ROAM_BUILD:-$STATE/roam-build}
@@ -30,7 +31,7 @@ roam_bin() { echo "$ROAM_BUILD/src/cmd/$1"; }
 roam_build() {
     # Inside `meson test` the build is done (and busy): only check it.
     if [ -n "${ROAM_NO_BUILD:-}" ]; then
-        [ -x "$(roam_bin roamd)" ] && [ -x "$(roam_bin roam)" ] || die "no roam build in $ROAM_BUILD"
+        if ! { [ -x "$(roam_bin roamd)" ] && [ -x "$(roam_bin roam)" ]; }; then die "no roam build in $ROAM_BUILD"; fi
         return 0
     fi
     if [ ! -f "$ROAM_BUILD/build.ninja" ]; then

@@ -1,6 +1,7 @@
 # lab/lib/topo.sh: the lab network.  Namespaces for host A, host B, the
 # router, the user node and the services network; veth links; the per-host VM
 # bridge; routes; radvd on the router.  See docs/lab.md "Topology".
+# shellcheck shell=bash
 
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 

@@ -1,6 +1,7 @@
 # lab/lib/vm.sh: the lab guest as a libvirt domain — its XML (two virtio
 # NICs with fixed MACs, the secondary link-down, roam metadata), start,
 # guest-exec over the lab agent channel, NIC link state, migrate policy.
+# shellcheck shell=bash
 
 DEFAULT_POLICY=${ROAM_LAB_POLICY:-'B4 or M1'}
 

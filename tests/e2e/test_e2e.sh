@@ -20,7 +20,18 @@ export ROAM_LAB_STATE=${ROAM_E2E_STATE:-$SRC/lab/state/e2e}
 export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$SRC/lab/state/cache}
 export ROAM_NO_BUILD=${ROAM_BUILD:+1}
 LAB=$SRC/lab/lab
-for f in common topo libvirt vm measure roam; do source "$SRC/lab/lib/$f.sh"; done
+# shellcheck source=../../lab/lib/common.sh
+source "$SRC/lab/lib/common.sh"
+# shellcheck source=../../lab/lib/topo.sh
+source "$SRC/lab/lib/topo.sh"
+# shellcheck source=../../lab/lib/libvirt.sh
+source "$SRC/lab/lib/libvirt.sh"
+# shellcheck source=../../lab/lib/vm.sh
+source "$SRC/lab/lib/vm.sh"
+# shellcheck source=../../lab/lib/measure.sh
+source "$SRC/lab/lib/measure.sh"
+# shellcheck source=../../lab/lib/roam.sh
+source "$SRC/lab/lib/roam.sh"
 PROBE=${ROAM_E2E_PROBE:?ROAM_E2E_PROBE: path of e2e_probe}
 
 exec 9>"$STATE/e2e.lock"
@@ -42,7 +53,7 @@ t0=$(now_ms)
 if ! "$LAB" up 2>&1 | diag; then echo "Bail out! lab up failed"; exit 1; fi
 vm_host >/dev/null || { echo "Bail out! lab VM not running"; exit 1; }
 roam_up 2>&1 | diag
-roamd_running A && roamd_running B || { echo "Bail out! roamd did not start"; exit 1; }
+if ! { roamd_running A && roamd_running B; }; then echo "Bail out! roamd did not start"; exit 1; fi
 echo "# lab and daemons up in $(( $(now_ms) - t0 )) ms"
 
 link_of() { virsh_h "$1" domif-getlink "$VM" "$2" 2>/dev/null | awk '{print $2}'; }

@@ -29,6 +29,9 @@ point "$rc" "bench/interruption l3 run completed (exit $rc)"
 # The handover end to end: the VM offered its switch registration on its
 # secondary NIC, the source's roamd forwarded it, the destination's sent it
 # to the IMS at the RARP, and the IMS stored it from the host's address.
+# The newest run: ls -t sorts by time, and bench/interruption names its
+# folders with a date, so the names have no odd characters.
+# shellcheck disable=SC2012
 ev=$(ls -dt "$ROAM_LAB_STATE"/bench-interruption/*/ 2>/dev/null | head -n 1)
 grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.40.1.jsonl" 2>/dev/null
 point $? "the destination's roamd sent the VM's registration at the RARP and the IMS answered"

@@ -316,11 +316,9 @@ ok $? "ping to the HoA through a::5 after the undo"
 
 # ---- clean exit ----
 kill $CN; wait $CN
-x $C nft list table ip6 roam_mat_t >/dev/null 2>&1
-[ $? != 0 ]; ok $? "SIGTERM: correspondent table removed"
+! x $C nft list table ip6 roam_mat_t >/dev/null 2>&1; ok $? "SIGTERM: correspondent table removed"
 kill $MN; wait $MN
-x $M nft list table ip6 roam_mat_t >/dev/null 2>&1
-[ $? != 0 ]; ok $? "SIGTERM: mobile node table removed"
+! x $M nft list table ip6 roam_mat_t >/dev/null 2>&1; ok $? "SIGTERM: mobile node table removed"
 [ -z "$(x $M ip -6 route show proto 82)" ]; ok $? "SIGTERM: the agent's default route removed"
 [ -z "$(x $M ip -6 route show table 82)" ] && ! x $M ip -6 rule show | grep -q "lookup 82"
 ok $? "SIGTERM: the steering rule and route removed"
