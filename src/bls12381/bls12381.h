@@ -179,7 +179,7 @@ int g2_msm_vartime(g2_t *r, const g2_affine_t *p, const fr_t *k, size_t n);
 
 /* ---- point encodings ---------------------------------------------------- */
 
-/* ZCash (zkcrypto) serialization of G1 and G2 points, FAME.md §1.3.
+/* ZCash (zkcrypto) serialization of G1 and G2 points, docs/spec/fabeo.md §2.
  *
  * Compressed: x only, 48 (G1) or 96 (G2) bytes; uncompressed: x then y, 96 or
  * 192 bytes.  Fp values are 48-byte big-endian; an Fp2 value c0 + c1*u is
@@ -297,7 +297,7 @@ void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k);  /* public a and k *
 uint64_t gt_equal(const gt_t *a, const gt_t *b);             /* 1 or 0 */
 uint64_t gt_is_one(const gt_t *a);
 
-/* ser_GT (FAME.md section 1.3): the Fp2 coefficients of 1, w, ..., w^5,
+/* ser_GT (docs/spec/fabeo.md §2): the Fp2 coefficients of 1, w, ..., w^5,
  * each as real part then imaginary part, 48-byte big-endian. */
 void gt_to_bytes(uint8_t out[GT_BYTES], const gt_t *a);
 /* BLS_OK, BLS_ERR_LENGTH (len != 576), BLS_ERR_NONCANONICAL (a coordinate
