@@ -85,6 +85,11 @@ static int has_numeric(const attr_set_t *s, const uint8_t *name, size_t name_len
     return i < s->n && s->len[i] >= pl && memcmp(s->pool + s->off[i], pre, pl) == 0;
 }
 
+static int insert_emit(void *ctx, const uint8_t *str, size_t len)
+{
+    return attr_set_insert(ctx, str, len);
+}
+
 static int add_numeric(attr_set_t *s, const token_t *nt, const struct num_literal *lit,
                        pol_error_t *err)
 {
@@ -107,7 +112,7 @@ static int add_numeric(attr_set_t *s, const token_t *nt, const struct num_litera
     if (s->n + need > ATTRS_MAX || sizeof s->pool - s->pool_used < need * POL_MAX_ATTR)
         return pol_fail(err, POL_ERR_LIMIT, nt->pos,
                         "key attribute set full (%d strings)", ATTRS_MAX);
-    int rc = num_key_expand(s, nt->name, nt->name_len, t, lit->value);
+    int rc = num_key_expand(nt->name, nt->name_len, t, lit->value, insert_emit, s);
     if (rc != POL_OK)
         return pol_fail(err, rc, nt->pos, "cannot expand numeric attribute");
     return POL_OK;

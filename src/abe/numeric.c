@@ -4,50 +4,8 @@
  * always-true / always-false cases are excluded. */
 #include "numeric.h"
 
-#include "attrs.h"
+#include "attr_string.h"
 #include "policy_tree.h"
-
-num_type_t num_type_make(num_kind kind, unsigned width)
-{
-    num_type_t t;
-    t.kind = kind;
-    t.width = kind == NUM_FLEX ? 64 : kind == NUM_DATE ? NUM_DATE_BITS : width;
-    return t;
-}
-
-/* Days from 1970-01-01 to 9999-12-31. */
-#define DATE_MAX_DAYS 2932896u
-
-uint64_t num_max(num_type_t t)
-{
-    if (t.kind == NUM_DATE)
-        return DATE_MAX_DAYS;
-    return t.width >= 64 ? UINT64_MAX : (((uint64_t)1 << t.width) - 1);
-}
-
-static int is_leap(unsigned y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days)
-{
-    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1)
-        return -1;
-    unsigned dim = mdays[month - 1] + (month == 2 && is_leap(year) ? 1u : 0u);
-    if (day > dim)
-        return -1;
-    /* Civil-from-days inverse with March-based years: leap day at year end. */
-    unsigned y = month <= 2 ? year - 1 : year;
-    unsigned mp = month > 2 ? month - 3 : month + 9;
-    uint64_t era = y / 400, yoe = y % 400;
-    uint64_t doy = (153 * (uint64_t)mp + 2) / 5 + day - 1;
-    uint64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    uint64_t total = era * 146097 + doe;   /* days since 0000-03-01 */
-    *days = total - 719468;                /* 1970-01-01 is day 719468 */
-    return 0;
-}
 
 cmp_op cmp_reverse(cmp_op op)
 {
@@ -207,8 +165,8 @@ int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
     return POL_ERR_ARGUMENT;
 }
 
-int num_key_expand(struct attr_set *s, const uint8_t *name, size_t name_len,
-                   num_type_t t, uint64_t v)
+int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
+                   num_emit_fn emit, void *ctx)
 {
     uint8_t buf[POL_MAX_ATTR];
     size_t len;
@@ -216,17 +174,17 @@ int num_key_expand(struct attr_set *s, const uint8_t *name, size_t name_len,
     if (v > num_max(t))
         return POL_ERR_RANGE;
     len = astr_numeric(buf, name, name_len, t, ASTR_EQ, v, 0);
-    if ((rc = attr_set_insert(s, buf, len)) != POL_OK)
+    if ((rc = emit(ctx, buf, len)) != POL_OK)
         return rc;
     for (unsigned i = 0; i < t.width; i++) {
         len = astr_numeric(buf, name, name_len, t, ASTR_BIT, i, (unsigned)bit_of(v, i));
-        if ((rc = attr_set_insert(s, buf, len)) != POL_OK)
+        if ((rc = emit(ctx, buf, len)) != POL_OK)
             return rc;
     }
     for (unsigned k = 1; k < t.width; k++) {
         int ge = (v >> k) != 0;   /* v >= 2^k, without forming 2^k */
         len = astr_numeric(buf, name, name_len, t, ge ? ASTR_GE : ASTR_LT, k, 0);
-        if ((rc = attr_set_insert(s, buf, len)) != POL_OK)
+        if ((rc = emit(ctx, buf, len)) != POL_OK)
             return rc;
     }
     return POL_OK;

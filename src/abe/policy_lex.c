@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "attr_string.h"
-#include "numeric.h"
+#include "num_type.h"
 
 void lex_init(lexer_t *lx, const char *s, size_t len)
 {

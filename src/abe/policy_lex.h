@@ -9,7 +9,7 @@
 
 #include "pol_error.h"
 #include "pol_limits.h"
-#include "attr_string.h"
+#include "num_type.h"
 
 typedef enum {
     TK_EOF, TK_LPAREN, TK_RPAREN, TK_COMMA, TK_HASH,
