@@ -8,7 +8,7 @@
  * into itself), and call the matching *_clear when done; clear zeroizes
  * secrets and frees what the object owns.
  *
- * Return values: FABEO_OK or a negative fabeo_status. */
+ * Return values: ABE_OK or a negative abe_status. */
 #ifndef ROAM_ABE_FABEO_H
 #define ROAM_ABE_FABEO_H
 
@@ -21,17 +21,6 @@
 #include "lsss.h"
 #include "pairing.h"
 #include "policy.h"
-
-typedef enum {
-    FABEO_OK = 0,
-    FABEO_ERR_ARGUMENT = -1,     /* NULL, sizes, counts out of range */
-    FABEO_ERR_POLICY = -2,       /* policy text/encoding/LSSS rejected (see pol_error_t) */
-    FABEO_ERR_NOT_SATISFIED = -3,/* the key's attributes do not satisfy the policy */
-    FABEO_ERR_RNG = -4,          /* the OS CSPRNG failed */
-    FABEO_ERR_INTERNAL = -5,     /* hashing or allocation failed */
-    FABEO_ERR_LIMIT = -6,        /* a documented limit (FABEO_MAX_*) was exceeded */
-    FABEO_ERR_REJECTED = -7      /* a side item (fabeo_side_t) failed */
-} fabeo_status;
 
 #define FABEO_ID_BYTES 32          /* mpk_id = SHA-256(ser_GT(A)) */
 #define FABEO_MAX_USER_ATTRS 256   /* user-level attributes of one key */
@@ -85,7 +74,7 @@ typedef struct {
     g2_prepared_t sk3_prep;        /* sk3's Miller-loop lines (Decrypt) */
 } fabeo_key_t;
 
-/* Builds the MPK object (id, fixed-base table) from A.  FABEO_ERR_ARGUMENT
+/* Builds the MPK object (id, fixed-base table) from A.  ABE_ERR_ARGUMENT
  * if A is 1. */
 int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a);
 
@@ -139,7 +128,7 @@ typedef struct {
 
 /* From policy text (policy_parse) or from a canonical encoding
  * (policy_decode, strict).  with_tables = 1 builds the fixed-base tables.
- * FABEO_ERR_POLICY with err filled in on a bad policy. */
+ * ABE_ERR_POLICY with err filled in on a bad policy. */
 int fabeo_policy_prepare_text(fabeo_policy_t *pp, const char *text, size_t len,
                               int with_tables, pol_error_t *err);
 int fabeo_policy_prepare_encoded(fabeo_policy_t *pp, const uint8_t *enc, size_t len,
@@ -182,7 +171,7 @@ typedef struct {
 
 /* fabeo_encrypt_proj with side's items (side may be NULL; they run first)
  * and, if with_rows is 0, without the rows ct3 (left unset).
- * FABEO_ERR_REJECTED if a side item failed. */
+ * ABE_ERR_REJECTED if a side item failed. */
 int fabeo_encrypt_proj_with(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk,
                             const fabeo_policy_t *pp, const gt_t *m, const fr_t *v,
                             const fr_t *sp, int with_rows, const fabeo_side_t *side);
@@ -191,17 +180,15 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
                   const gt_t *m, const fr_t *v, const fr_t *sp);
 
 /* Decrypt: m = ct' / FE(ML(sk1, ct1) prod_t ML(P_t, ct2_t) ML(C^-1, sk3)).
- * ct must belong to pp (n1, tau checked).  FABEO_ERR_NOT_SATISFIED if the
+ * ct must belong to pp (n1, tau checked).  ABE_ERR_NOT_SATISFIED if the
  * key does not satisfy the policy. */
 int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
                   const fabeo_ct_t *ct);
 
 /* fabeo_decrypt, with side's items (side may be NULL) next to the Miller
  * loop and the final exponentiation (which one thread does alone):
- * FABEO_ERR_REJECTED (m unspecified) if one of them failed. */
+ * ABE_ERR_REJECTED (m unspecified) if one of them failed. */
 int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
                        const fabeo_ct_t *ct, const fabeo_side_t *side);
-
-const char *fabeo_strerror(int code);
 
 #endif

@@ -55,17 +55,17 @@ static int rd_u16(rd_t *r, size_t *v)
 static int wr_start(wr_t *w, rf_type type, size_t body_len)
 {
     if (body_len > RF_MAX_BYTES - RF_HEADER_BYTES)
-        return RF_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     w->cap = RF_HEADER_BYTES + body_len;
     w->len = 0;
     if ((w->buf = malloc(w->cap)) == NULL)
-        return RF_ERR_MEMORY;
+        return ABE_ERR_MEMORY;
     uint8_t hdr[6] = {magic[0], magic[1], magic[2], magic[3], (uint8_t)type, RF_VERSION};
     uint8_t l[4] = {(uint8_t)(body_len >> 24), (uint8_t)(body_len >> 16),
                     (uint8_t)(body_len >> 8), (uint8_t)body_len};
     wr_bytes(w, hdr, sizeof hdr);
     wr_bytes(w, l, sizeof l);
-    return RF_OK;
+    return ABE_OK;
 }
 
 static int wr_finish(wr_t *w, uint8_t **out, size_t *len)
@@ -74,7 +74,7 @@ static int wr_finish(wr_t *w, uint8_t **out, size_t *len)
         abort();
     *out = w->buf;
     *len = w->len;
-    return RF_OK;
+    return ABE_OK;
 }
 
 void rf_free_secret(uint8_t *buf, size_t len)
@@ -88,20 +88,20 @@ int rf_parse_header(const uint8_t *in, size_t len, rf_type *type, const uint8_t 
                     size_t *body_len)
 {
     if (in == NULL || type == NULL || body == NULL || body_len == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (len < RF_HEADER_BYTES || memcmp(in, magic, 4) != 0)
-        return RF_ERR_MAGIC;
+        return ABE_ERR_MAGIC;
     if (in[4] < RF_MPK || in[4] > RF_CIPHERTEXT)
-        return RF_ERR_TYPE;
+        return ABE_ERR_TYPE;
     if (in[5] != RF_VERSION)
-        return RF_ERR_VERSION;
+        return ABE_ERR_VERSION;
     size_t bl = (size_t)in[6] << 24 | (size_t)in[7] << 16 | (size_t)in[8] << 8 | in[9];
     if (len > RF_MAX_BYTES || bl != len - RF_HEADER_BYTES)
-        return RF_ERR_LENGTH;
+        return ABE_ERR_LENGTH;
     *type = (rf_type)in[4];
     *body = in + RF_HEADER_BYTES;
     *body_len = bl;
-    return RF_OK;
+    return ABE_OK;
 }
 
 static int body_of(const uint8_t *in, size_t len, rf_type want, rd_t *r)
@@ -110,13 +110,13 @@ static int body_of(const uint8_t *in, size_t len, rf_type want, rd_t *r)
     const uint8_t *body;
     size_t bl;
     int rc = rf_parse_header(in, len, &t, &body, &bl);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     if (t != want)
-        return RF_ERR_TYPE;
+        return ABE_ERR_TYPE;
     r->p = body;
     r->left = bl;
-    return RF_OK;
+    return ABE_OK;
 }
 
 /* ---- MPK ---------------------------------------------------------------- */
@@ -125,9 +125,9 @@ int rf_encode_mpk(const fabeo_mpk_t *mpk, uint8_t **out, size_t *len)
     wr_t w;
     uint8_t a[GT_BYTES];
     if (mpk == NULL || out == NULL || len == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     int rc = wr_start(&w, RF_MPK, GT_BYTES);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     gt_to_bytes(a, &mpk->a);
     wr_bytes(&w, a, sizeof a);
@@ -139,15 +139,15 @@ int rf_decode_mpk(fabeo_mpk_t *mpk, const uint8_t *in, size_t len)
     rd_t r;
     gt_t a;
     if (mpk == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     int rc = body_of(in, len, RF_MPK, &r);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     if (r.left != GT_BYTES)
-        return RF_ERR_LENGTH;
+        return ABE_ERR_LENGTH;
     if (gt_from_bytes(&a, r.p, GT_BYTES) != BLS_OK || gt_is_one(&a))
-        return RF_ERR_POINT;
-    return fabeo_mpk_init(mpk, &a) == FABEO_OK ? RF_OK : RF_ERR_POINT;
+        return ABE_ERR_POINT;
+    return fabeo_mpk_init(mpk, &a) == ABE_OK ? ABE_OK : ABE_ERR_POINT;
 }
 
 /* ---- MSK ---------------------------------------------------------------- */
@@ -156,9 +156,9 @@ int rf_encode_msk(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk, uint8_t **out,
     wr_t w;
     uint8_t a[FR_BYTES];
     if (msk == NULL || mpk == NULL || out == NULL || len == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     int rc = wr_start(&w, RF_MSK, FABEO_ID_BYTES + FR_BYTES);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     wr_bytes(&w, mpk->id, FABEO_ID_BYTES);
     fr_to_bytes(a, &msk->alpha);
@@ -172,19 +172,19 @@ int rf_decode_msk(fabeo_msk_t *msk, uint8_t mpk_id[FABEO_ID_BYTES], const uint8_
 {
     rd_t r;
     if (msk == NULL || mpk_id == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     int rc = body_of(in, len, RF_MSK, &r);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     if (r.left != FABEO_ID_BYTES + FR_BYTES)
-        return RF_ERR_LENGTH;
+        return ABE_ERR_LENGTH;
     memcpy(mpk_id, r.p, FABEO_ID_BYTES);
     if (fr_from_bytes(&msk->alpha, r.p + FABEO_ID_BYTES) != BLS_OK ||
         fr_is_zero(&msk->alpha)) {
         fabeo_msk_clear(msk);
-        return RF_ERR_SCALAR;
+        return ABE_ERR_SCALAR;
     }
-    return RF_OK;
+    return ABE_OK;
 }
 
 /* ---- user keys ---------------------------------------------------------- */
@@ -206,12 +206,12 @@ int rf_encode_key(const fabeo_key_t *key, uint8_t **out, size_t *len)
     wr_t w;
     uint8_t g1b[G1_COMPRESSED_BYTES], g2b[G2_COMPRESSED_BYTES];
     if (key == NULL || out == NULL || len == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     size_t n = attr_set_count(&key->attrs);
     if (key->n_user == 0 || key->n_user > FABEO_MAX_USER_ATTRS || n == 0 || n > ATTRS_MAX)
-        return RF_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     int rc = wr_start(&w, RF_USER_KEY, key_body_len(key));
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     wr_bytes(&w, key->mpk_id, FABEO_ID_BYTES);
     wr_u16(&w, key->n_user);
@@ -243,29 +243,29 @@ static int read_user_texts(fabeo_key_t *key, rd_t *r, pol_error_t *err)
 {
     size_t u;
     if (!rd_u16(r, &u))
-        return RF_ERR_LENGTH;
+        return ABE_ERR_LENGTH;
     if (u == 0 || u > FABEO_MAX_USER_ATTRS)
-        return RF_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     char **texts = calloc(u, sizeof *texts);
     if (texts == NULL)
-        return RF_ERR_MEMORY;
-    int rc = RF_OK;
-    for (size_t i = 0; i < u && rc == RF_OK; i++) {
+        return ABE_ERR_MEMORY;
+    int rc = ABE_OK;
+    for (size_t i = 0; i < u && rc == ABE_OK; i++) {
         size_t l;
         const uint8_t *t;
         if (!rd_u16(r, &l) || (t = rd_take(r, l)) == NULL)
-            rc = RF_ERR_LENGTH;
+            rc = ABE_ERR_LENGTH;
         else if (l == 0 || memchr(t, 0, l) != NULL)
-            rc = RF_ERR_ATTRS;
+            rc = ABE_ERR_ATTRS;
         else if ((texts[i] = malloc(l + 1)) == NULL)
-            rc = RF_ERR_MEMORY;
+            rc = ABE_ERR_MEMORY;
         else {
             memcpy(texts[i], t, l);
             texts[i][l] = '\0';
         }
     }
-    if (rc == RF_OK && fabeo_key_set_attrs(key, (const char *const *)texts, u, err) != FABEO_OK)
-        rc = RF_ERR_ATTRS;
+    if (rc == ABE_OK && fabeo_key_set_attrs(key, (const char *const *)texts, u, err) != ABE_OK)
+        rc = ABE_ERR_ATTRS;
     for (size_t i = 0; i < u; i++)
         free(texts[i]);
     free(texts);
@@ -277,25 +277,25 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
     rd_t r;
     const uint8_t *p;
     if (key == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     pol_error_clear(err);
     int rc = body_of(in, len, RF_USER_KEY, &r);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     uint8_t id[FABEO_ID_BYTES];
     if ((p = rd_take(&r, FABEO_ID_BYTES)) == NULL)
-        return RF_ERR_LENGTH;
+        return ABE_ERR_LENGTH;
     memcpy(id, p, sizeof id);
-    if ((rc = read_user_texts(key, &r, err)) != RF_OK)
+    if ((rc = read_user_texts(key, &r, err)) != ABE_OK)
         goto fail;
     memcpy(key->mpk_id, id, sizeof id);
     size_t n, want = attr_set_count(&key->attrs);
     if (!rd_u16(&r, &n)) {
-        rc = RF_ERR_LENGTH;
+        rc = ABE_ERR_LENGTH;
         goto fail;
     }
     if (n != want) {
-        rc = RF_ERR_ATTRS;
+        rc = ABE_ERR_ATTRS;
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
@@ -303,40 +303,40 @@ int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *
         const uint8_t *s, *e = attr_set_get(&key->attrs, i, &el);
         if (!rd_u16(&r, &l) || (s = rd_take(&r, l)) == NULL ||
             (p = rd_take(&r, G1_COMPRESSED_BYTES)) == NULL) {
-            rc = RF_ERR_LENGTH;
+            rc = ABE_ERR_LENGTH;
             goto fail;
         }
         if (l != el || memcmp(s, e, l) != 0) {
-            rc = RF_ERR_ATTRS;   /* not the canonical expansion of the texts */
+            rc = ABE_ERR_ATTRS;   /* not the canonical expansion of the texts */
             goto fail;
         }
         if (g1_from_bytes(&key->sk2[i], p, G1_COMPRESSED_BYTES, 0) != BLS_OK) {
-            rc = RF_ERR_POINT;
+            rc = ABE_ERR_POINT;
             goto fail;
         }
     }
     if ((p = rd_take(&r, G1_COMPRESSED_BYTES)) == NULL) {
-        rc = RF_ERR_LENGTH;
+        rc = ABE_ERR_LENGTH;
         goto fail;
     }
     if (g1_from_bytes(&key->sk1, p, G1_COMPRESSED_BYTES, 0) != BLS_OK) {
-        rc = RF_ERR_POINT;
+        rc = ABE_ERR_POINT;
         goto fail;
     }
     if ((p = rd_take(&r, G2_COMPRESSED_BYTES)) == NULL) {
-        rc = RF_ERR_LENGTH;
+        rc = ABE_ERR_LENGTH;
         goto fail;
     }
     if (g2_from_bytes(&key->sk3, p, G2_COMPRESSED_BYTES, 0) != BLS_OK) {
-        rc = RF_ERR_POINT;
+        rc = ABE_ERR_POINT;
         goto fail;
     }
     if (r.left != 0) {
-        rc = RF_ERR_LENGTH;
+        rc = ABE_ERR_LENGTH;
         goto fail;
     }
     fabeo_key_finish(key);
-    return RF_OK;
+    return ABE_OK;
 fail:
     fabeo_key_clear(key);
     return rc;
@@ -374,7 +374,7 @@ int rf_key_fingerprint(const fabeo_key_t *key, uint8_t fp[32])
 out:
     EVP_MD_CTX_free(ctx);
     OPENSSL_cleanse(b, sizeof b);
-    return ok ? RF_OK : RF_ERR_ARGUMENT;
+    return ok ? ABE_OK : ABE_ERR_ARGUMENT;
 }
 
 /* ---- ciphertexts -------------------------------------------------------- */
@@ -382,9 +382,9 @@ int rf_encode_ct(const uint8_t *ser_ct, size_t ser_len, uint8_t **out, size_t *l
 {
     wr_t w;
     if (ser_ct == NULL || out == NULL || len == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     int rc = wr_start(&w, RF_CIPHERTEXT, ser_len);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
     wr_bytes(&w, ser_ct, ser_len);
     return wr_finish(&w, out, len);
@@ -398,28 +398,28 @@ int rf_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *
     size_t pol_len;
     pol_error_t err;
     if (ser_ct == NULL || ser_len == NULL || pp == NULL)
-        return RF_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     int rc = body_of(in, len, RF_CIPHERTEXT, &r);
-    if (rc != RF_OK)
+    if (rc != ABE_OK)
         return rc;
-    if (kem_ct_policy(r.p, r.left, &pol, &pol_len) != KEM_OK)
-        return RF_ERR_LENGTH;
-    if (fabeo_policy_prepare_encoded(pp, pol, pol_len, 0, &err) != FABEO_OK)
-        return RF_ERR_POLICY;
+    if (kem_ct_policy(r.p, r.left, &pol, &pol_len) != ABE_OK)
+        return ABE_ERR_LENGTH;
+    if (fabeo_policy_prepare_encoded(pp, pol, pol_len, 0, &err) != ABE_OK)
+        return ABE_ERR_CT_POLICY;
     fabeo_ct_t *c = malloc(sizeof *c);
     if (c == NULL) {
         fabeo_policy_clear(pp);
-        return RF_ERR_MEMORY;
+        return ABE_ERR_MEMORY;
     }
-    rc = kem_ct_decode(c, r.p, r.left, pp) == KEM_OK ? RF_OK : RF_ERR_POINT;
+    rc = kem_ct_decode(c, r.p, r.left, pp) == ABE_OK ? ABE_OK : ABE_ERR_POINT;
     free(c);
-    if (rc != RF_OK) {
+    if (rc != ABE_OK) {
         fabeo_policy_clear(pp);
         return rc;
     }
     *ser_ct = r.p;
     *ser_len = r.left;
-    return RF_OK;
+    return ABE_OK;
 }
 
 const char *rf_label(rf_type type)
@@ -430,24 +430,5 @@ const char *rf_label(rf_type type)
     case RF_USER_KEY: return "ROAM USER KEY";
     case RF_CIPHERTEXT: return "ROAM CIPHERTEXT";
     default: return NULL;
-    }
-}
-
-const char *rf_strerror(int code)
-{
-    switch (code) {
-    case RF_OK: return "success";
-    case RF_ERR_MAGIC: return "not a roam object";
-    case RF_ERR_TYPE: return "wrong kind of object";
-    case RF_ERR_VERSION: return "unsupported format version";
-    case RF_ERR_LENGTH: return "truncated object or trailing bytes";
-    case RF_ERR_POINT: return "invalid group element";
-    case RF_ERR_SCALAR: return "invalid scalar";
-    case RF_ERR_ATTRS: return "invalid or inconsistent attributes";
-    case RF_ERR_LIMIT: return "size limit exceeded";
-    case RF_ERR_MEMORY: return "out of memory";
-    case RF_ERR_ARGUMENT: return "invalid argument";
-    case RF_ERR_POLICY: return "invalid ciphertext policy";
-    default: return "unknown error";
     }
 }

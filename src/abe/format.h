@@ -30,21 +30,6 @@
 
 typedef enum { RF_MPK = 1, RF_MSK = 2, RF_USER_KEY = 3, RF_CIPHERTEXT = 4 } rf_type;
 
-typedef enum {
-    RF_OK = 0,
-    RF_ERR_MAGIC = -1,     /* not a roam object */
-    RF_ERR_TYPE = -2,      /* another kind of object than expected */
-    RF_ERR_VERSION = -3,   /* unknown format version */
-    RF_ERR_LENGTH = -4,    /* truncated, or trailing bytes */
-    RF_ERR_POINT = -5,     /* bad or identity group element */
-    RF_ERR_SCALAR = -6,    /* scalar zero or >= r */
-    RF_ERR_ATTRS = -7,     /* attribute list invalid or inconsistent */
-    RF_ERR_LIMIT = -8,     /* a count beyond its limit */
-    RF_ERR_MEMORY = -9,
-    RF_ERR_ARGUMENT = -10,
-    RF_ERR_POLICY = -11    /* ciphertext policy invalid or tau/n1 mismatch */
-} rf_status;
-
 /* The type and body of an object, header checked (magic, known type,
  * version, exact length).  body points into in. */
 int rf_parse_header(const uint8_t *in, size_t len, rf_type *type, const uint8_t **body,
@@ -74,7 +59,6 @@ int rf_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *
  * key and reveals nothing secret. */
 int rf_key_fingerprint(const fabeo_key_t *key, uint8_t fp[32]);
 
-const char *rf_strerror(int code);
 /* The armor label of a type, e.g. "ROAM USER KEY". */
 const char *rf_label(rf_type type);
 

@@ -18,13 +18,13 @@ size_t kem_ct_size(const fabeo_policy_t *pp)
 int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *pol_len)
 {
     if (ct == NULL || pol == NULL || pol_len == NULL || len < 5 || ct[0] != KEM_CT_VERSION)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     size_t pl = (size_t)ct[1] << 24 | (size_t)ct[2] << 16 | (size_t)ct[3] << 8 | ct[4];
     if (pl == 0 || pl > POL_MAX_ENCODED || pl > len - 5)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     *pol = ct + 5;
     *pol_len = pl;
-    return KEM_OK;
+    return ABE_OK;
 }
 
 /* Decoding is dominated by decompression and subgroup checks, which are
@@ -54,9 +54,9 @@ static int decode_items(void *arg, size_t from, size_t to)
                 &j->out->ct3[k - tau - 2], j->g1 + G1_COMPRESSED_BYTES * (k - tau - 2),
                 G1_COMPRESSED_BYTES, 0);
         if (rc != BLS_OK)
-            return KEM_ERR_FORMAT;
+            return ABE_ERR_FORMAT;
     }
-    return KEM_OK;
+    return ABE_OK;
 }
 
 static int decode_ct(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp,
@@ -64,28 +64,28 @@ static int decode_ct(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo
 {
     const uint8_t *pol;
     size_t pl;
-    if (out == NULL || pp == NULL || kem_ct_policy(ct, len, &pol, &pl) != KEM_OK)
-        return KEM_ERR_FORMAT;
+    if (out == NULL || pp == NULL || kem_ct_policy(ct, len, &pol, &pl) != ABE_OK)
+        return ABE_ERR_FORMAT;
     /* Exact length first: every offset below is then in bounds. */
     if (pl != pp->enc_len || memcmp(pol, pp->enc, pl) != 0 || len != kem_ct_size(pp))
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     const uint8_t *p = pol + pl;
     if (*p++ != pp->tau)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     dec_job_t job = {out, NULL, p, NULL, defer_rows};
     p += (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau);
     if (((size_t)p[0] << 8 | p[1]) != pp->n1)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     p += 2;
     job.g1 = p;
     p += (size_t)G1_COMPRESSED_BYTES * pp->n1;
     job.gt = p;
     if (p + GT_BYTES != ct + len)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     out->tau = pp->tau;
     out->n1 = pp->n1;
-    return par_for2(2u + pp->tau + pp->n1, 8, decode_items, &job) == KEM_OK ? KEM_OK
-                                                                           : KEM_ERR_FORMAT;
+    return par_for2(2u + pp->tau + pp->n1, 8, decode_items, &job) == ABE_OK ? ABE_OK
+                                                                           : ABE_ERR_FORMAT;
 }
 
 int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp)
@@ -112,10 +112,10 @@ int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
                   const fabeo_policy_t *pp)
 {
     if (out == NULL || len == NULL || ct == NULL || pp == NULL)
-        return KEM_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     size_t need = kem_ct_size(pp);
     if (cap < need || ct->n1 != pp->n1 || ct->tau != pp->tau)
-        return KEM_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     uint8_t *p = out;
     *p++ = KEM_CT_VERSION;
     *p++ = (uint8_t)(pp->enc_len >> 24);
@@ -136,5 +136,5 @@ int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
     gt_to_bytes(p, &ct->ctp);
     p += GT_BYTES;
     *len = (size_t)(p - out);
-    return KEM_OK;
+    return ABE_OK;
 }

@@ -90,8 +90,8 @@ int keyfile_load(const char *path, rf_type want, uint8_t **obj, size_t *len, rf_
     const uint8_t *body;
     size_t bl;
     rc = rf_parse_header(d, dl, type, &body, &bl);
-    if (rc != RF_OK) {
-        snprintf(err, errcap, "%s: %s", path, rf_strerror(rc));
+    if (rc != ABE_OK) {
+        snprintf(err, errcap, "%s: %s", path, abe_strerror(rc));
         goto fail;
     }
     if (strcmp(label, rf_label(*type)) != 0) {
@@ -120,7 +120,7 @@ int keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, si
     char *text = NULL;
     if (errcap > 0)
         err[0] = '\0';
-    if (path == NULL || rf_parse_header(obj, len, &type, &body, &bl) != RF_OK) {
+    if (path == NULL || rf_parse_header(obj, len, &type, &body, &bl) != ABE_OK) {
         snprintf(err, errcap, "%s: internal error: not a roam object", path ? path : "?");
         return -1;
     }

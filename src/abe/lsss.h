@@ -41,7 +41,7 @@ typedef struct {
     lsss_label_t label[POL_MAX_NODES];
 } lsss_t;
 
-/* Compiles p.  POL_ERR_LIMIT (with a message) if an attribute string occurs
+/* Compiles p.  ABE_ERR_LIMIT (with a message) if an attribute string occurs
  * more than POL_MAX_OCC times. */
 int lsss_compile(lsss_t *l, const policy_t *p, pol_error_t *err);
 
@@ -51,7 +51,7 @@ const uint8_t *lsss_rho(const lsss_t *l, size_t row, size_t *len);
 /* occ(i), 1-based. */
 unsigned lsss_occ(const lsss_t *l, size_t row);
 
-/* Row i of M as l->cols scalars.  POL_ERR_ARGUMENT if row is out of range. */
+/* Row i of M as l->cols scalars.  ABE_ERR_ARGUMENT if row is out of range. */
 int lsss_row(const lsss_t *l, size_t row, fr_t *out);
 
 /* lambda = M_i . v for v of l->cols scalars (the share of row i).  Uses
@@ -60,7 +60,7 @@ int lsss_share(const lsss_t *l, size_t row, const fr_t *v, fr_t *lambda);
 
 /* Decryption coefficients: if s satisfies the policy, fills gamma[0..rows)
  * with sum_i gamma_i M_i = e1 and gamma_i = 0 whenever rho(i) is not in s,
- * and returns POL_OK.  Otherwise returns POL_ERR_NOT_SATISFIED (gamma is
+ * and returns ABE_OK.  Otherwise returns ABE_ERR_NOT_SATISFIED (gamma is
  * then all zero).  Tree method of FAME.md 5.6: OR takes its first satisfied
  * child, a threshold its first k satisfied children with Lagrange
  * coefficients at 0.  The coefficients depend only on public data. */

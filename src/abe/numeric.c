@@ -88,20 +88,20 @@ static int bit_chain(const num_ctx *x, int gt, uint64_t c, unsigned L, uint16_t 
         i++;
     *out = POL_NONE;
     if (i == L)
-        return POL_OK;
+        return ABE_OK;
     uint16_t t;
     int rc = item_leaf(x, ASTR_BIT, i, (unsigned)gt, &t);
-    for (i++; rc == POL_OK && i < L; i++) {
+    for (i++; rc == ABE_OK && i < L; i++) {
         uint16_t b;
         rc = item_leaf(x, ASTR_BIT, i, (unsigned)gt, &b);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             break;
         /* gt: a 1 in c needs this bit too (AND), a 0 lets it win (OR);
          * lt is the mirror image. */
         pn_kind k = (bit_of(c, i) == gt) ? PN_AND : PN_OR;
         rc = pt_join(x->p, k, t, b, &t);
     }
-    if (rc == POL_OK)
+    if (rc == ABE_OK)
         *out = t;
     return rc;
 }
@@ -113,16 +113,16 @@ static int compile_gt(const num_ctx *x, uint64_t c, uint16_t *out)
     unsigned L = bitlen(c) ? bitlen(c) : 1;
     uint16_t t, m;
     int rc = bit_chain(x, 1, c, L, &t);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     if (L >= x->t.width) {        /* no marker above the top bit */
         *out = t;
-        return t == POL_NONE ? POL_ERR_ARGUMENT : POL_OK;
+        return t == POL_NONE ? ABE_ERR_ARGUMENT : ABE_OK;
     }
     /* The marker goes first; the toolkit puts its leaders first too. */
     if (t == POL_NONE)
         return item_leaf(x, ASTR_GE, L, 0, out);
-    if ((rc = item_leaf(x, ASTR_GE, L, 0, &m)) != POL_OK)
+    if ((rc = item_leaf(x, ASTR_GE, L, 0, &m)) != ABE_OK)
         return rc;
     return pt_join(x->p, PN_OR, m, t, out);
 }
@@ -136,13 +136,13 @@ static int compile_lt(const num_ctx *x, uint64_t c, uint16_t *out)
         return item_leaf(x, ASTR_LT, L - 1, 0, out);
     uint16_t t, m;
     int rc = bit_chain(x, 0, c, L, &t);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     if (L >= x->t.width) {
         *out = t;
-        return POL_OK;
+        return ABE_OK;
     }
-    if ((rc = item_leaf(x, ASTR_LT, L, 0, &m)) != POL_OK)
+    if ((rc = item_leaf(x, ASTR_LT, L, 0, &m)) != ABE_OK)
         return rc;
     return pt_join(x->p, PN_AND, m, t, out);
 }
@@ -153,7 +153,7 @@ int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
     num_ctx x = {p, name, name_len, t};
     uint64_t m = num_max(t);
     if (lo > hi || hi > m || (lo == 0 && hi == m))
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     /* A single value is one equality leaf, however it was written
      * (`x >= max`, `x <= 0`, `x = c`). */
     if (lo == hi)
@@ -162,7 +162,7 @@ int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
         return compile_gt(&x, lo - 1, node);
     if (lo == 0)
         return compile_lt(&x, hi + 1, node);
-    return POL_ERR_ARGUMENT;
+    return ABE_ERR_ARGUMENT;
 }
 
 int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
@@ -172,20 +172,20 @@ int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t 
     size_t len;
     int rc;
     if (v > num_max(t))
-        return POL_ERR_RANGE;
+        return ABE_ERR_RANGE;
     len = astr_numeric(buf, name, name_len, t, ASTR_EQ, v, 0);
-    if ((rc = emit(ctx, buf, len)) != POL_OK)
+    if ((rc = emit(ctx, buf, len)) != ABE_OK)
         return rc;
     for (unsigned i = 0; i < t.width; i++) {
         len = astr_numeric(buf, name, name_len, t, ASTR_BIT, i, (unsigned)bit_of(v, i));
-        if ((rc = emit(ctx, buf, len)) != POL_OK)
+        if ((rc = emit(ctx, buf, len)) != ABE_OK)
             return rc;
     }
     for (unsigned k = 1; k < t.width; k++) {
         int ge = (v >> k) != 0;   /* v >= 2^k, without forming 2^k */
         len = astr_numeric(buf, name, name_len, t, ge ? ASTR_GE : ASTR_LT, k, 0);
-        if ((rc = emit(ctx, buf, len)) != POL_OK)
+        if ((rc = emit(ctx, buf, len)) != ABE_OK)
             return rc;
     }
-    return POL_OK;
+    return ABE_OK;
 }

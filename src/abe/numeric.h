@@ -31,13 +31,13 @@ num_trivial num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint
 
 /* Adds the tree for `lo <= name <= hi` to p, where [lo, hi] is a single
  * value, or has lo = 0 or hi = num_max (what num_interval returns).
- * Returns POL_OK or POL_ERR_LIMIT (too many leaves). */
+ * Returns ABE_OK or ABE_ERR_LIMIT (too many leaves). */
 int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
                 uint64_t lo, uint64_t hi, uint16_t *node);
 
 /* Emits the strings of a key's `name = v` (v <= num_max(t)) one by one:
  * the equality string, the bit strings, the magnitude markers.  emit
- * returns POL_OK or an error, which stops the expansion and is returned.
+ * returns ABE_OK or an error, which stops the expansion and is returned.
  * A callback keeps this unit free of any particular container. */
 typedef int (*num_emit_fn)(void *ctx, const uint8_t *s, size_t len);
 int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,

@@ -42,7 +42,7 @@ typedef struct policy {
 } policy_t;
 
 /* Parses policy text of len bytes (no NUL needed; at most POL_MAX_TEXT).
- * Returns POL_OK or a negative pol_status with err->offset and err->msg
+ * Returns ABE_OK or a negative abe_status with err->offset and err->msg
  * describing the first problem. */
 int policy_parse(policy_t *p, const char *text, size_t len, pol_error_t *err);
 
@@ -53,13 +53,13 @@ int policy_satisfied(const policy_t *p, const struct attr_set *s);
 /* Canonical encoding (FAME.md section 5.2), preorder:
  *   LEAF := 0x00 || I2OSP(len, 2) || string
  *   GATE := 0x01 || I2OSP(k, 2) || I2OSP(n, 2) || child_1 .. child_n
- * Writes at most cap bytes; POL_ERR_ARGUMENT if cap is too small
+ * Writes at most cap bytes; ABE_ERR_ARGUMENT if cap is too small
  * (POL_MAX_ENCODED always suffices). */
 int policy_encode(const policy_t *p, uint8_t *out, size_t cap, size_t *out_len);
 
 /* Strict decoder: accepts exactly the encodings policy_encode produces
  * (valid strings, 2 <= n, 1 <= k <= n, no AND directly under AND or OR
- * under OR, limits, no trailing bytes).  POL_ERR_DECODE otherwise. */
+ * under OR, limits, no trailing bytes).  ABE_ERR_DECODE otherwise. */
 int policy_decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err);
 
 /* The attribute string of a leaf node. */

@@ -35,7 +35,7 @@ typedef struct {
 
 void lex_init(lexer_t *lx, const char *s, size_t len);
 
-/* Reads the next token.  Returns POL_OK or an error (negation, malformed
+/* Reads the next token.  Returns ABE_OK or an error (negation, malformed
  * number, date or quoted name, reserved word, unexpected byte). */
 int lex_next(lexer_t *lx, token_t *t, pol_error_t *err);
 

@@ -78,10 +78,10 @@ int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_
     }
     size_t ct_len = kem_ct_size(pp);
     ct = malloc(ct_len ? ct_len : 1);
-    r = KEM_ERR_INTERNAL;
-    if (!ct || (r = kem_encaps(mpk, pp, ct, ct_len, &ct_len, key)) != KEM_OK) {
+    r = ABE_ERR_INTERNAL;
+    if (!ct || (r = kem_encaps(mpk, pp, ct, ct_len, &ct_len, key)) != ABE_OK) {
         snprintf(out->reason, sizeof out->reason, "encapsulation failed: %s",
-                 ct ? kem_strerror(r) : "out of memory");
+                 ct ? abe_strerror(r) : "out of memory");
         client_msg = "internal error";
         goto refuse;
     }

@@ -52,10 +52,10 @@ static int load_mpk(struct roamd *d, char *err, size_t errlen)
     if (keyfile_load(d->cfg.mpk, RF_MPK, &obj, &len, &type, why, sizeof why) < 0)
         return roam_errf(err, errlen, "key 'mpk': %s", why);
     d->mpk = malloc(sizeof *d->mpk);
-    int r = d->mpk ? rf_decode_mpk(d->mpk, obj, len) : RF_ERR_MEMORY;
+    int r = d->mpk ? rf_decode_mpk(d->mpk, obj, len) : ABE_ERR_MEMORY;
     rf_free_secret(obj, len);
-    if (r != RF_OK)
-        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, rf_strerror(r));
+    if (r != ABE_OK)
+        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, abe_strerror(r));
     return 0;
 }
 

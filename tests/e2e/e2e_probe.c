@@ -51,8 +51,8 @@ static void *load(const char *path, rf_type type)
     void *out = malloc(type == RF_MPK ? sizeof(fabeo_mpk_t) : sizeof(fabeo_key_t));
     int r = type == RF_MPK ? rf_decode_mpk(out, obj, len) : rf_decode_key(out, obj, len, &perr);
     rf_free_secret(obj, len);
-    if (r != RF_OK) {
-        fprintf(stderr, "%s: %s\n", path, rf_strerror(r));
+    if (r != ABE_OK) {
+        fprintf(stderr, "%s: %s\n", path, abe_strerror(r));
         exit(2);
     }
     return out;
@@ -101,7 +101,7 @@ static void honest_mac(struct session *x, const fabeo_mpk_t *mpk, const fabeo_ke
     uint8_t k[KEM_KEY_BYTES];
     struct roam_transcript t;
     const Roam__V1__Challenge *ch = x->ch->challenge;
-    if (kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != KEM_OK ||
+    if (kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK ||
         roam_auth_transcript(&x->au, ch, x->c, &t, err, sizeof err) < 0 ||
         roam_transcript_mac(k, sizeof k, &t, mac, err, sizeof err) < 0) {
         fprintf(stderr, "cannot compute the MAC (is this key authorized?)\n");
