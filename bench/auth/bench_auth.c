@@ -17,8 +17,7 @@
 
 #include <openssl/rand.h>
 
-#include "fabeo.h"
-#include "kem.h"
+#include "abe.h"
 
 #define MAX_ROWS 32
 #define MIN_SECONDS 0.4

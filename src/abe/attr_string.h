@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "num_type.h"
-#include "pol_limits.h"
+#include "abe.h"
 
 #define ASTR_INTERNAL 0x01
 #define ASTR_SEP      0x1f

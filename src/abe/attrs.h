@@ -16,15 +16,7 @@
 #include <stdint.h>
 
 #include "pol_error.h"
-#include "pol_limits.h"
-
-typedef struct attr_set {
-    size_t n;                        /* number of strings */
-    uint32_t off[ATTRS_MAX];         /* sorted order: string i is pool[off[i]..) */
-    uint16_t len[ATTRS_MAX];
-    size_t pool_used;
-    uint8_t pool[ATTRS_POOL_BYTES];
-} attr_set_t;
+#include "abe.h"
 
 void attr_set_init(attr_set_t *s);
 
@@ -46,8 +38,6 @@ int attr_set_insert(attr_set_t *s, const uint8_t *str, size_t len);
 
 /* 1 if str is in the set. */
 int attr_set_contains(const attr_set_t *s, const uint8_t *str, size_t len);
-
-size_t attr_set_count(const attr_set_t *s);
 
 /* The i-th string in canonical (sorted) order. */
 const uint8_t *attr_set_get(const attr_set_t *s, size_t i, size_t *len);

@@ -19,35 +19,15 @@
 
 #include "fabeo.h"
 
-#define KEM_KEY_BYTES 32
 #define KEM_MAX_COINS 170
 #define KEM_CT_VERSION 0x02
 #define KEM_DST_COINS "ROAM-FABEO-V01-KEM-COINS"
 #define KEM_KDF_INFO "ROAM-FABEO-KEM-v1"
-/* Largest ser(CT) of any policy within the limits. */
-#define KEM_CT_MAX_BYTES (1 + 4 + POL_MAX_ENCODED + 1 + 96 * (1 + POL_MAX_OCC) + 2 + \
-                          48 * POL_MAX_LEAVES + GT_BYTES)
-
-/* Exact length of ser(CT) for a prepared policy. */
-size_t kem_ct_size(const fabeo_policy_t *pp);
-
-/* Encapsulates under a prepared policy (prepare it once with tables for a
- * policy used repeatedly).  Writes ser(CT) (kem_ct_size(pp) bytes, at most
- * cap) and the 32-byte key.  Constant time in every secret. */
-int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-               uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
 
 /* The same with a caller-chosen u (R = E^u): deterministic, for tests and
  * known-answer vectors only.  Never call it twice with one u. */
 int kem_encaps_with(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp, const fr_t *u,
                     uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
-
-/* Decapsulates.  hint, if not NULL, is a prepared policy used when its
- * encoding equals the ciphertext's (saves hashing); otherwise the policy is
- * prepared from the ciphertext.  Returns ABE_OK and the key, or
- * ABE_ERR_DECAPS (key zeroed) for any failure. */
-int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
-               size_t ct_len, const fabeo_policy_t *hint, uint8_t key[KEM_KEY_BYTES]);
 
 /* ---- ser(CT) codec (also used by file formats and diagnostics) ---------- */
 

@@ -1,5 +1,5 @@
-/* Reading and writing armored roam objects (keyfile.h). */
-#include "keyfile.h"
+/* Reading and writing armored roam objects (abe.h, "key files"). */
+#include "abe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "armor.h"
+#include "format.h"
 
 /* Whole file, at most 2 MiB (an armored 1 MiB object is 1.4 MiB). */
 #define FILE_MAX (2u << 20)

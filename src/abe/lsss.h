@@ -17,29 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "attrs.h"
-#include "fr.h"
+#include "abe.h"
 #include "policy.h"
-
-typedef struct {
-    uint8_t inherit;    /* label starts with the parent's label */
-    uint16_t neg_col;   /* -1 in this column (LW chain), or POL_NONE */
-    uint16_t pos_col;   /* +1 in this column (LW chain, root), or POL_NONE */
-    uint16_t run_col;   /* threshold child j: j^1..j^len from run_col on */
-    uint16_t run_len;
-    uint16_t run_base;  /* j */
-} lsss_label_t;
-
-typedef struct {
-    const policy_t *pol;
-    uint16_t rows;                      /* n1 = leaves */
-    uint16_t cols;                      /* n2 */
-    uint16_t tau;                       /* max occurrence index (1..POL_MAX_OCC) */
-    uint16_t row_node[POL_MAX_LEAVES];  /* row -> leaf node */
-    uint8_t occ[POL_MAX_LEAVES];        /* occ(i): 1-based occurrence of rho(i) */
-    uint16_t parent[POL_MAX_NODES];
-    lsss_label_t label[POL_MAX_NODES];
-} lsss_t;
 
 /* Compiles p.  ABE_ERR_LIMIT (with a message) if an attribute string occurs
  * more than POL_MAX_OCC times. */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "pol_error.h"
-#include "pol_limits.h"
+#include "abe.h"
 #include "num_type.h"
 
 typedef enum {

@@ -6,12 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attrs.h"
+#include "abe.h"
 #include "auth.h"   /* src/proto: the shared transcript builder */
 #include "date.h"
 #include "errbuf.h"
-#include "kem.h"
-#include "policy.h"
 #include "transcript.h"
 
 static const char *refusal(Roam__V1__Role role)

@@ -8,8 +8,7 @@
 
 #include <openssl/crypto.h>
 
-#include "format.h"
-#include "keyfile.h"
+#include "abe.h"
 
 const char *cli_prog = "roam";
 

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
-#include "keyfile.h"
 #include "kgc.h"
 
 static void usage(FILE *f)

@@ -9,8 +9,8 @@
 
 #include <openssl/crypto.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
 #include "kgc.h"
 
 static void usage(FILE *f)

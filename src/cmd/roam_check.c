@@ -8,8 +8,8 @@
 
 #include <openssl/crypto.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "kem.h"
 #include "roam_cmds.h"
 
 enum { CHECK_SATISFIED = 0, CHECK_NOT = 1, CHECK_ERROR = 2 };

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
 #include "migrate.h"
 #include "report.h"
 #include "roam_cmds.h"

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "abe.h"
 #include "auth.h"
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
-#include "kem.h"
 #include "policy_cache.h"
 #include "text.h"
 #include "transcript.h"

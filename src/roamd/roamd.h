@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abe.h"
 #include "admission.h"
 #include "audit.h"
 #include "config.h"
-#include "fabeo.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
 #include "ratelimit.h"

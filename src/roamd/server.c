@@ -17,11 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abe.h"
 #include "date.h"
 #include "errbuf.h"
-#include "format.h"
-#include "kem.h"
-#include "keyfile.h"
 #include "metadata.h"
 #include "sock.h"
 #include "virt.h"

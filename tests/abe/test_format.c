@@ -11,7 +11,7 @@
 
 #include "armor.h"
 #include "format.h"
-#include "keyfile.h"
+#include "abe.h"
 #include "tap.h"
 #include "test_kem_util.h"
 

@@ -18,12 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abe.h"
 #include "auth.h"
 #include "client_auth.h"
 #include "errbuf.h"
-#include "format.h"
-#include "kem.h"
-#include "keyfile.h"
 #include "msg.h"
 #include "sock.h"
 #include "tls.h"

@@ -20,16 +20,15 @@
 #include <unistd.h>
 
 #include "../proto/certs.h"
+#include "abe.h"
 #include "client_auth.h"
 #include "config.h"
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
-#include "format.h"
 #include "frame.h"
 #include "handover_lab.h"
 #include "icmp6.h"
-#include "keyfile.h"
 #include "msg.h"
 #include "peer_client.h"
 #include "roamd.h"
