@@ -17,8 +17,7 @@
 
 #include <openssl/rand.h>
 
-#include "fabeo.h"
-#include "kem.h"
+#include "abe.h"
 
 #define MAX_ROWS 32
 #define MIN_SECONDS 0.4
@@ -78,7 +77,7 @@ static void measure(const char *name, unsigned n, const char *policy, const fabe
     pol_error_t err;
     fabeo_policy_t *pp = xalloc(sizeof *pp);
     if (prepared &&
-        fabeo_policy_prepare_text(pp, policy, strlen(policy), 1, &err) != FABEO_OK)
+        fabeo_policy_prepare_text(pp, policy, strlen(policy), 1, &err) != ABE_OK)
         die(err.msg);
     static double enc[MAX_ITERS], dec[MAX_ITERS];
     double start = now_ms();
@@ -87,14 +86,14 @@ static void measure(const char *name, unsigned n, const char *policy, const fabe
         size_t len;
         double t0 = now_ms();
         if (!prepared &&
-            fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != FABEO_OK)
+            fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK)
             die(err.msg);
-        if (kem_encaps(mpk, pp, ct, sizeof ct, &len, k1) != KEM_OK)
+        if (kem_encaps(mpk, pp, ct, sizeof ct, &len, k1) != ABE_OK)
             die("encaps failed");
         if (!prepared)
             fabeo_policy_clear(pp);
         double t1 = now_ms();
-        if (kem_decaps(mpk, key, ct, len, prepared ? pp : NULL, k2) != KEM_OK ||
+        if (kem_decaps(mpk, key, ct, len, prepared ? pp : NULL, k2) != ABE_OK ||
             memcmp(k1, k2, sizeof k1) != 0)
             die("decaps failed");
         double t2 = now_ms();
@@ -143,7 +142,7 @@ static void flat_policies(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk, unsign
     }
     fabeo_key_t *key = xalloc(sizeof *key);
     pol_error_t err;
-    if (fabeo_key_set_attrs(key, texts, n, &err) != FABEO_OK || fabeo_keygen(key, mpk, msk) != FABEO_OK)
+    if (fabeo_key_set_attrs(key, texts, n, &err) != ABE_OK || fabeo_keygen(key, mpk, msk) != ABE_OK)
         die("keygen failed");
     char label[32];
     for (int prep = 1; prep >= 0; prep--) {
@@ -167,8 +166,8 @@ static void numeric_policy(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
     unsigned iters = 0;
     while (iters < MAX_ITERS && (iters < MIN_ITERS || now_ms() - start < MIN_SECONDS * 1e3)) {
         double t0 = now_ms();
-        if (fabeo_key_set_attrs(key, texts, 5, &err) != FABEO_OK ||
-            fabeo_keygen(key, mpk, msk) != FABEO_OK)
+        if (fabeo_key_set_attrs(key, texts, 5, &err) != ABE_OK ||
+            fabeo_keygen(key, mpk, msk) != ABE_OK)
             die("keygen failed");
         kg[iters++] = now_ms() - t0;
     }
@@ -190,7 +189,7 @@ int main(void)
     if (fabeo_params() == NULL)
         die("parameters");
     double tp = now_ms() - t0;
-    if (fabeo_setup(mpk, &msk) != FABEO_OK)
+    if (fabeo_setup(mpk, &msk) != ABE_OK)
         die("setup failed");
     static const unsigned ns[] = {1, 2, 4, 8, 16};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)

@@ -27,6 +27,7 @@ int armor_encode(const char *label, const uint8_t *data, size_t len, char **out,
         return -1;
     }
     if (EVP_EncodeBlock((unsigned char *)tmp, data, (int)len) != (int)b64) {
+        OPENSSL_cleanse(tmp, b64 + 1);
         free(tmp);
         free(o);
         return -1;
@@ -78,6 +79,106 @@ static int marker(const char **p, const char *end, const char *word, char *label
     return (int)ll;
 }
 
+/* Copies the base64 lines after the BEGIN line into b64 (at most len
+ * bytes) and leaves *p at the first line that starts with '-'.  Every line
+ * but the last must be exactly LINE characters. */
+static int collect_lines(const char **p, const char *end, char *b64, size_t *n,
+                         const char **why)
+{
+    int last_short = 0;
+    *n = 0;
+    while (*p < end && **p != '-') {
+        const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+        if (nl == NULL || last_short) {
+            *why = nl == NULL ? "missing -----END ...----- line" : "short base64 line before the end";
+            return -1;
+        }
+        size_t l = (size_t)(nl - *p);
+        if (l == 0 || l > LINE) {
+            *why = "base64 line longer than 64 characters or empty";
+            return -1;
+        }
+        last_short = l < LINE;
+        memcpy(b64 + *n, *p, l);
+        *n += l;
+        *p = nl + 1;
+    }
+    return 0;
+}
+
+/* The END line with the BEGIN label, then nothing. */
+static int check_end(const char *p, const char *end, const char *label, const char **why)
+{
+    char endlabel[ARMOR_MAX_LABEL + 1];
+    if (marker(&p, end, "END", endlabel) < 0 || strcmp(label, endlabel) != 0) {
+        *why = "missing END line, or its label differs from BEGIN";
+        return -1;
+    }
+    if (p != end) {
+        *why = "trailing data after the END line";
+        return -1;
+    }
+    return 0;
+}
+
+/* Length, alphabet and size of the collected base64; *pad gets the number
+ * of '=' at its end. */
+static int check_base64(const char *b64, size_t n, size_t *pad, const char **why)
+{
+    if (n == 0 || n % 4 != 0) {
+        *why = "base64 length is not a multiple of 4";
+        return -1;
+    }
+    *pad = b64[n - 1] == '=' ? (b64[n - 2] == '=' ? 2 : 1) : 0;
+    for (size_t i = 0; i < n - *pad; i++)
+        if (!b64_char(b64[i])) {
+            *why = "invalid base64 character";
+            return -1;
+        }
+    if ((n / 4) * 3 - *pad > ARMOR_MAX_DATA) {
+        *why = "data too large";
+        return -1;
+    }
+    return 0;
+}
+
+/* Decodes checked base64 into a malloc'd buffer and insists on canonical
+ * padding: re-encoding must give back the same characters (rejects nonzero
+ * bits in the last character before '=').  The data may be a secret key,
+ * so every copy of it is wiped before it is freed. */
+static int decode_canonical(const char *b64, size_t n, size_t pad, uint8_t **data,
+                            size_t *data_len, const char **why)
+{
+    size_t full = n / 4 * 3, dl = full - pad;
+    uint8_t *d = malloc(full);
+    if (d == NULL) {
+        *why = "out of memory";
+        return -1;
+    }
+    if (EVP_DecodeBlock(d, (const unsigned char *)b64, (int)n) != (int)full) {
+        *why = "invalid base64";
+        OPENSSL_cleanse(d, full);
+        free(d);
+        return -1;
+    }
+    char *check = malloc(n + 1);
+    int same = check != NULL && EVP_EncodeBlock((unsigned char *)check, d, (int)dl) == (int)n &&
+               memcmp(check, b64, n) == 0;
+    if (check != NULL) {
+        OPENSSL_cleanse(check, n + 1);
+        free(check);
+    }
+    if (!same) {
+        *why = "non-canonical base64";
+        OPENSSL_cleanse(d, full);
+        free(d);
+        return -1;
+    }
+    *data = d;
+    *data_len = dl;
+    return 0;
+}
+
 int armor_decode(const char *text, size_t len, char label[ARMOR_MAX_LABEL + 1],
                  uint8_t **data, size_t *data_len, const char **why)
 {
@@ -92,87 +193,21 @@ int armor_decode(const char *text, size_t len, char label[ARMOR_MAX_LABEL + 1],
         return -1;
     }
     const char *p = text, *end = text + len;
-    char endlabel[ARMOR_MAX_LABEL + 1];
     if (marker(&p, end, "BEGIN", label) < 0) {
         *why = "missing or malformed -----BEGIN ...----- line";
         return -1;
     }
-    /* Collect the base64 lines up to the END marker. */
     char *b64 = malloc(len + 1);
     if (b64 == NULL) {
         *why = "out of memory";
         return -1;
     }
-    size_t n = 0;
-    int last_short = 0;
-    while (p < end && *p != '-') {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (nl == NULL || last_short) {
-            *why = nl == NULL ? "missing -----END ...----- line" : "short base64 line before the end";
-            goto fail;
-        }
-        size_t l = (size_t)(nl - p);
-        if (l == 0 || l > LINE) {
-            *why = "base64 line longer than 64 characters or empty";
-            goto fail;
-        }
-        last_short = l < LINE;
-        memcpy(b64 + n, p, l);
-        n += l;
-        p = nl + 1;
-    }
-    if (marker(&p, end, "END", endlabel) < 0 || strcmp(label, endlabel) != 0) {
-        *why = "missing END line, or its label differs from BEGIN";
-        goto fail;
-    }
-    if (p != end) {
-        *why = "trailing data after the END line";
-        goto fail;
-    }
-    if (n == 0 || n % 4 != 0) {
-        *why = "base64 length is not a multiple of 4";
-        goto fail;
-    }
-    size_t pad = b64[n - 1] == '=' ? (b64[n - 2] == '=' ? 2 : 1) : 0;
-    for (size_t i = 0; i < n - pad; i++)
-        if (!b64_char(b64[i])) {
-            *why = "invalid base64 character";
-            goto fail;
-        }
-    if ((n / 4) * 3 - pad > ARMOR_MAX_DATA) {
-        *why = "data too large";
-        goto fail;
-    }
-    uint8_t *d = malloc(n / 4 * 3);
-    if (d == NULL) {
-        *why = "out of memory";
-        goto fail;
-    }
-    if (EVP_DecodeBlock(d, (const unsigned char *)b64, (int)n) != (int)(n / 4 * 3)) {
-        *why = "invalid base64";
-        free(d);
-        goto fail;
-    }
-    /* Canonical padding: re-encoding must give back the same characters
-     * (rejects nonzero bits in the last character before '='). */
-    size_t dl = n / 4 * 3 - pad;
-    char *check = malloc(n + 1);
-    int same = check != NULL && EVP_EncodeBlock((unsigned char *)check, d, (int)dl) == (int)n &&
-               memcmp(check, b64, n) == 0;
-    free(check);
-    if (!same) {
-        *why = "non-canonical base64";
-        OPENSSL_cleanse(d, n / 4 * 3);
-        free(d);
-        goto fail;
-    }
+    size_t n = 0, pad = 0;
+    int rc = -1;
+    if (collect_lines(&p, end, b64, &n, why) == 0 && check_end(p, end, label, why) == 0 &&
+        check_base64(b64, n, &pad, why) == 0)
+        rc = decode_canonical(b64, n, pad, data, data_len, why);
     OPENSSL_cleanse(b64, n);
     free(b64);
-    *data = d;
-    *data_len = dl;
-    return 0;
-fail:
-    OPENSSL_cleanse(b64, n);
-    free(b64);
-    return -1;
+    return rc;
 }

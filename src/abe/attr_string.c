@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "numeric.h"
+#include "num_type.h"
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
 static int utf8_ok(const uint8_t *s, size_t len)

@@ -17,21 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pol_limits.h"
+#include "num_type.h"
+#include "abe.h"
 
 #define ASTR_INTERNAL 0x01
 #define ASTR_SEP      0x1f
-
-typedef enum {
-    NUM_FLEX = 0,   /* `x = 5`: 64 bits, tag 'f' */
-    NUM_WIDTH = 1,  /* `x = 5#8`: declared width, tag 'w8' */
-    NUM_DATE = 2    /* `x = 2026-11-25`: days since 1970-01-01, tag 'd' */
-} num_kind;
-
-typedef struct {
-    num_kind kind;
-    unsigned width;  /* bits: 64 for NUM_FLEX, 1..64 for NUM_WIDTH, 22 for NUM_DATE */
-} num_type_t;
 
 typedef enum { ASTR_EQ, ASTR_BIT, ASTR_GE, ASTR_LT } astr_item;
 

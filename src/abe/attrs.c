@@ -44,12 +44,12 @@ int attr_set_contains(const attr_set_t *s, const uint8_t *str, size_t len)
 int attr_set_insert(attr_set_t *s, const uint8_t *str, size_t len)
 {
     if (s == NULL || !astr_valid(str, len))
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     size_t i = lower_bound(s, str, len);
     if (i < s->n && cmp_bytes(s->pool + s->off[i], s->len[i], str, len) == 0)
-        return POL_OK;
+        return ABE_OK;
     if (s->n >= ATTRS_MAX || sizeof s->pool - s->pool_used < len)
-        return POL_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     memcpy(s->pool + s->pool_used, str, len);
     memmove(&s->off[i + 1], &s->off[i], (s->n - i) * sizeof s->off[0]);
     memmove(&s->len[i + 1], &s->len[i], (s->n - i) * sizeof s->len[0]);
@@ -57,7 +57,7 @@ int attr_set_insert(attr_set_t *s, const uint8_t *str, size_t len)
     s->len[i] = (uint16_t)len;
     s->pool_used += len;
     s->n++;
-    return POL_OK;
+    return ABE_OK;
 }
 
 size_t attr_set_count(const attr_set_t *s)
@@ -85,6 +85,11 @@ static int has_numeric(const attr_set_t *s, const uint8_t *name, size_t name_len
     return i < s->n && s->len[i] >= pl && memcmp(s->pool + s->off[i], pre, pl) == 0;
 }
 
+static int insert_emit(void *ctx, const uint8_t *str, size_t len)
+{
+    return attr_set_insert(ctx, str, len);
+}
+
 static int add_numeric(attr_set_t *s, const token_t *nt, const struct num_literal *lit,
                        pol_error_t *err)
 {
@@ -92,25 +97,25 @@ static int add_numeric(attr_set_t *s, const token_t *nt, const struct num_litera
     uint8_t eq[POL_MAX_ATTR];
     size_t eql = astr_numeric(eq, nt->name, nt->name_len, t, ASTR_EQ, lit->value, 0);
     if (attr_set_contains(s, eq, eql))
-        return POL_OK;   /* the same value again */
+        return ABE_OK;   /* the same value again */
     if (has_numeric(s, nt->name, nt->name_len))
-        return pol_fail(err, POL_ERR_CONFLICT, nt->pos,
+        return pol_fail(err, ABE_ERR_CONFLICT, nt->pos,
                         "'%.*s' already has a value: a key holds one value per numeric attribute",
                         (int)nt->name_len, (const char *)nt->name);
     if (attr_set_contains(s, nt->name, nt->name_len))
-        return pol_fail(err, POL_ERR_CONFLICT, nt->pos,
+        return pol_fail(err, ABE_ERR_CONFLICT, nt->pos,
                         "'%.*s' is already a plain attribute of this key",
                         (int)nt->name_len, (const char *)nt->name);
     /* 2w strings, each at most POL_MAX_ATTR bytes: check room first so
      * that a failure leaves the set unchanged. */
     size_t need = 2u * t.width;
     if (s->n + need > ATTRS_MAX || sizeof s->pool - s->pool_used < need * POL_MAX_ATTR)
-        return pol_fail(err, POL_ERR_LIMIT, nt->pos,
+        return pol_fail(err, ABE_ERR_LIMIT, nt->pos,
                         "key attribute set full (%d strings)", ATTRS_MAX);
-    int rc = num_key_expand(s, nt->name, nt->name_len, t, lit->value);
-    if (rc != POL_OK)
+    int rc = num_key_expand(nt->name, nt->name_len, t, lit->value, insert_emit, s);
+    if (rc != ABE_OK)
         return pol_fail(err, rc, nt->pos, "cannot expand numeric attribute");
-    return POL_OK;
+    return ABE_OK;
 }
 
 /* One attribute: text[start, end).  Offsets in errors refer to text. */
@@ -118,34 +123,34 @@ static int add_one(attr_set_t *s, const char *text, size_t start, size_t end, po
 {
     tokstream_t ts;
     int rc = ts_init_at(&ts, text, start, end, err);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     if (ts.tok.kind != TK_NAME)
-        return pol_fail(err, POL_ERR_SYNTAX, ts.tok.pos,
+        return pol_fail(err, ABE_ERR_SYNTAX, ts.tok.pos,
                         ts.tok.kind == TK_EOF ? "empty attribute"
                                               : "a key attribute starts with a name");
     token_t nt = ts.tok;
-    if ((rc = ts_advance(&ts)) != POL_OK)
+    if ((rc = ts_advance(&ts)) != ABE_OK)
         return rc;
     if (ts.tok.kind == TK_EOF) {
         if (has_numeric(s, nt.name, nt.name_len))
-            return pol_fail(err, POL_ERR_CONFLICT, nt.pos,
+            return pol_fail(err, ABE_ERR_CONFLICT, nt.pos,
                             "'%.*s' is already a numeric attribute of this key",
                             (int)nt.name_len, (const char *)nt.name);
         rc = attr_set_insert(s, nt.name, nt.name_len);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             return pol_fail(err, rc, nt.pos, "key attribute set full");
-        return POL_OK;
+        return ABE_OK;
     }
     if (ts.tok.kind != TK_EQ)
-        return pol_fail(err, POL_ERR_SYNTAX, ts.tok.pos,
+        return pol_fail(err, ABE_ERR_SYNTAX, ts.tok.pos,
                         "key attributes are 'name' or 'name = value'; found %s",
                         tok_describe(ts.tok.kind));
     struct num_literal lit;
-    if ((rc = ts_advance(&ts)) != POL_OK || (rc = ts_number(&ts, &lit)) != POL_OK)
+    if ((rc = ts_advance(&ts)) != ABE_OK || (rc = ts_number(&ts, &lit)) != ABE_OK)
         return rc;
     if (ts.tok.kind != TK_EOF)
-        return pol_fail(err, POL_ERR_SYNTAX, ts.tok.pos, "unexpected %s after the value",
+        return pol_fail(err, ABE_ERR_SYNTAX, ts.tok.pos, "unexpected %s after the value",
                         tok_describe(ts.tok.kind));
     return add_numeric(s, &nt, &lit, err);
 }
@@ -154,9 +159,9 @@ int attr_set_add(attr_set_t *s, const char *text, size_t len, pol_error_t *err)
 {
     pol_error_clear(err);
     if (s == NULL || (text == NULL && len > 0))
-        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
+        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
     if (len > POL_MAX_TEXT)
-        return pol_fail(err, POL_ERR_LIMIT, POL_MAX_TEXT, "attribute longer than %d bytes",
+        return pol_fail(err, ABE_ERR_LIMIT, POL_MAX_TEXT, "attribute longer than %d bytes",
                         POL_MAX_TEXT);
     return add_one(s, text, 0, len, err);
 }
@@ -166,9 +171,9 @@ int attr_set_add_list(attr_set_t *s, const char *text, size_t len, char sep,
 {
     pol_error_clear(err);
     if (s == NULL || (text == NULL && len > 0))
-        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
+        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
     if (len == 0)
-        return POL_OK;   /* a key with no attributes; "A||B" is still an error */
+        return ABE_OK;   /* a key with no attributes; "A||B" is still an error */
     size_t start = 0;
     int quoted = 0;
     for (size_t i = 0; i <= len; i++) {
@@ -185,12 +190,12 @@ int attr_set_add_list(attr_set_t *s, const char *text, size_t len, char sep,
         if (i < len && text[i] != sep)
             continue;
         if (i - start > POL_MAX_TEXT)
-            return pol_fail(err, POL_ERR_LIMIT, start, "attribute longer than %d bytes",
+            return pol_fail(err, ABE_ERR_LIMIT, start, "attribute longer than %d bytes",
                             POL_MAX_TEXT);
         int rc = add_one(s, text, start, i, err);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             return rc;
         start = i + 1;
     }
-    return POL_OK;
+    return ABE_OK;
 }

@@ -16,22 +16,14 @@
 #include <stdint.h>
 
 #include "pol_error.h"
-#include "pol_limits.h"
-
-typedef struct attr_set {
-    size_t n;                        /* number of strings */
-    uint32_t off[ATTRS_MAX];         /* sorted order: string i is pool[off[i]..) */
-    uint16_t len[ATTRS_MAX];
-    size_t pool_used;
-    uint8_t pool[ATTRS_POOL_BYTES];
-} attr_set_t;
+#include "abe.h"
 
 void attr_set_init(attr_set_t *s);
 
 /* Adds one user-level attribute given as text.  On error the set is left
- * unchanged.  POL_ERR_CONFLICT for a second value of a numeric name or a
- * name used both plain and numeric; POL_ERR_RANGE for values that do not
- * fit; POL_ERR_LIMIT when ATTRS_MAX / ATTRS_POOL_BYTES would be exceeded. */
+ * unchanged.  ABE_ERR_CONFLICT for a second value of a numeric name or a
+ * name used both plain and numeric; ABE_ERR_RANGE for values that do not
+ * fit; ABE_ERR_LIMIT when ATTRS_MAX / ATTRS_POOL_BYTES would be exceeded. */
 int attr_set_add(attr_set_t *s, const char *text, size_t len, pol_error_t *err);
 
 /* Adds every sep-separated attribute of text (e.g. "A|B|grade = 4" with
@@ -40,14 +32,12 @@ int attr_set_add_list(attr_set_t *s, const char *text, size_t len, char sep,
                       pol_error_t *err);
 
 /* Inserts one attribute string as it is (a user name or an internal string;
- * anything else is POL_ERR_ARGUMENT).  Duplicates are ignored.  Decoders of
+ * anything else is ABE_ERR_ARGUMENT).  Duplicates are ignored.  Decoders of
  * stored keys use this; it does not check numeric consistency. */
 int attr_set_insert(attr_set_t *s, const uint8_t *str, size_t len);
 
 /* 1 if str is in the set. */
 int attr_set_contains(const attr_set_t *s, const uint8_t *str, size_t len);
-
-size_t attr_set_count(const attr_set_t *s);
 
 /* The i-th string in canonical (sorted) order. */
 const uint8_t *attr_set_get(const attr_set_t *s, size_t i, size_t *len);

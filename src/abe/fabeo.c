@@ -41,9 +41,9 @@ static int encrypt_row(const enc_job_t *j, size_t i)
     unsigned a = pp->row_attr[i];
     fr_t lambda;
     g1_t hs, bl, base;
-    int rc = FABEO_OK;
-    if (lsss_share(&pp->lsss, i, j->v, &lambda) != POL_OK) {
-        rc = FABEO_ERR_POLICY;
+    int rc = ABE_OK;
+    if (lsss_share(&pp->lsss, i, j->v, &lambda) != ABE_OK) {
+        rc = ABE_ERR_POLICY;
         goto out;
     }
     if (pp->tables != NULL) {
@@ -70,7 +70,7 @@ static int encrypt_items(void *arg, size_t from, size_t to)
         size_t k = item - j->side->n;
         if (item < j->side->n) {
             if (j->side->fn(j->side->ctx, item, item + 1) != 0)
-                return FABEO_ERR_REJECTED;
+                return ABE_ERR_REJECTED;
         } else if (k == 0) {
             gt_t as;
             gt_fixed_base_pow(&as, &j->mpk->a_table, &j->v[0]);
@@ -82,11 +82,11 @@ static int encrypt_items(void *arg, size_t from, size_t to)
             g2_fixed_base_mul(&j->ct->ct2[k - 2], &par->h_table, &j->sp[k - 2]);
         } else {
             int rc = encrypt_row(j, k - tau - 2);
-            if (rc != FABEO_OK)
+            if (rc != ABE_OK)
                 return rc;
         }
     }
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
@@ -100,11 +100,11 @@ int fabeo_encrypt_proj_with(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk,
                             const fr_t *sp, int with_rows, const fabeo_side_t *side)
 {
     if (ct == NULL || mpk == NULL || pp == NULL || m == NULL || v == NULL || sp == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (fabeo_params() == NULL)
-        return FABEO_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     ct->n1 = pp->n1;
     ct->tau = pp->tau;
     enc_job_t job = {ct, mpk, pp, m, v, sp, side != NULL ? side : &no_side};
@@ -116,12 +116,12 @@ int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *
                   const gt_t *m, const fr_t *v, const fr_t *sp)
 {
     if (ct == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     fabeo_ct_proj_t *proj = malloc(sizeof *proj);
     if (proj == NULL)
-        return FABEO_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     int rc = fabeo_encrypt_proj(proj, mpk, pp, m, v, sp);
-    if (rc == FABEO_OK) {
+    if (rc == ABE_OK) {
         /* The ciphertext is public: variable-time conversion is fine. */
         ROAM_DECLASSIFY(proj, sizeof *proj);
         ct->n1 = proj->n1;
@@ -160,7 +160,7 @@ static int pairing_items(void *arg, size_t from, size_t to)
     for (size_t k = from; k < to; k++) {
         if (k >= 2) {
             if (j->side->fn(j->side->ctx, k - 2, k - 1) != 0)
-                return FABEO_ERR_REJECTED;
+                return ABE_ERR_REJECTED;
             continue;
         }
         if (k == 0)
@@ -175,7 +175,7 @@ static int pairing_items(void *arg, size_t from, size_t to)
             OPENSSL_cleanse(&f, sizeof f);
         }
     }
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 /* C = prod_{i in I} ct3_i^gamma_i (public inputs). */
@@ -198,9 +198,9 @@ static int combine_rows(g1_t *c, const fabeo_ct_t *ct, const fr_t *gamma, size_t
         g1_set_identity(c);
         for (size_t i = 0; i < k; i++)
             g1_add_affine(c, c, &pts[i]);
-        return FABEO_OK;
+        return ABE_OK;
     }
-    return g1_msm_vartime(c, pts, sc, k) == BLS_OK ? FABEO_OK : FABEO_ERR_INTERNAL;
+    return g1_msm_vartime(c, pts, sc, k) == BLS_OK ? ABE_OK : ABE_ERR_INTERNAL;
 }
 
 int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
@@ -213,18 +213,18 @@ int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp
                        const fabeo_ct_t *ct, const fabeo_side_t *side)
 {
     if (m == NULL || key == NULL || pp == NULL || ct == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (ct->n1 != pp->n1 || ct->tau != pp->tau || pp->tau > POL_MAX_OCC)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     fr_t gamma[POL_MAX_LEAVES];
-    if (lsss_coefficients(&pp->lsss, &key->attrs, gamma) != POL_OK)
-        return FABEO_ERR_NOT_SATISFIED;
+    if (lsss_coefficients(&pp->lsss, &key->attrs, gamma) != ABE_OK)
+        return ABE_ERR_NOT_SATISFIED;
 
     /* P_t = prod_{i in I, occ(i) = t} sk2_{rho(i)}^gamma_i: the bases are
      * secret, gamma is public.  Slot tau holds C^-1. */
     g1_t acc[POL_MAX_OCC + 1], tmp, base;
     int used[POL_MAX_OCC] = {0};
-    int rc = FABEO_OK;
+    int rc = ABE_OK;
     for (unsigned t = 0; t <= pp->tau; t++)
         g1_set_identity(&acc[t]);
     for (size_t i = 0; i < pp->n1; i++) {
@@ -235,7 +235,7 @@ int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp
         long idx = fabeo_key_find(key, x, len);
         unsigned t = lsss_occ(&pp->lsss, i) - 1;
         if (idx < 0 || t >= pp->tau) {
-            rc = FABEO_ERR_INTERNAL;   /* gamma_i != 0 only for held attributes */
+            rc = ABE_ERR_INTERNAL;   /* gamma_i != 0 only for held attributes */
             goto out;
         }
         if (fr_equal(&gamma[i], &FR_ONE)) {
@@ -247,14 +247,14 @@ int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp
         }
         used[t] = 1;
     }
-    if ((rc = combine_rows(&tmp, ct, gamma, pp->n1)) != FABEO_OK)
+    if ((rc = combine_rows(&tmp, ct, gamma, pp->n1)) != ABE_OK)
         goto out;
     g1_neg(&acc[pp->tau], &tmp);
 
     g1_affine_t aff[POL_MAX_OCC + 1], p[POL_MAX_OCC + 1];
     g2_affine_t q[POL_MAX_OCC + 1];
     if (ct_g1_batch_to_affine(aff, acc, pp->tau + 1u) != 0) {
-        rc = FABEO_ERR_INTERNAL;
+        rc = ABE_ERR_INTERNAL;
         goto out;
     }
     size_t n = 0;
@@ -274,8 +274,8 @@ int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp
     job.qp = &key->sk3_prep;
     atomic_init(&job.halves_done, 0);
     job.side = side != NULL ? side : &no_side;
-    if (par_for2(2 + job.side->n, 2, pairing_items, &job) != FABEO_OK) {
-        rc = FABEO_ERR_REJECTED;   /* only side items can fail */
+    if (par_for2(2 + job.side->n, 2, pairing_items, &job) != ABE_OK) {
+        rc = ABE_ERR_REJECTED;   /* only side items can fail */
     } else {
         gt_inv(&job.z, &job.z);
         gt_mul(m, &ct->ctp, &job.z);

@@ -19,14 +19,14 @@ int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a)
     uint8_t ser[GT_BYTES];
     unsigned md_len = 0;
     if (mpk == NULL || a == NULL || gt_is_one(a))
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     mpk->a = *a;
     gt_to_bytes(ser, a);
     if (EVP_Digest(ser, sizeof ser, mpk->id, &md_len, EVP_sha256(), NULL) != 1 ||
         md_len != FABEO_ID_BYTES)
-        return FABEO_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     gt_fixed_base_init(&mpk->a_table, a);
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 int fabeo_setup(fabeo_mpk_t *mpk, fabeo_msk_t *msk)
@@ -34,15 +34,15 @@ int fabeo_setup(fabeo_mpk_t *mpk, fabeo_msk_t *msk)
     const fabeo_params_t *pp = fabeo_params();
     gt_t a;
     if (mpk == NULL || msk == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (pp == NULL)
-        return FABEO_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     if (fr_random_nonzero(&msk->alpha) != 0)
-        return FABEO_ERR_RNG;
+        return ABE_ERR_RNG;
     gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
     ROAM_DECLASSIFY(&a, sizeof a);   /* A is the public key */
     int rc = fabeo_mpk_init(mpk, &a);
-    if (rc != FABEO_OK)
+    if (rc != ABE_OK)
         fabeo_msk_clear(msk);
     return rc;
 }
@@ -64,28 +64,28 @@ int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
                         pol_error_t *err)
 {
     if (key == NULL || (texts == NULL && n > 0))
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     memset(key->mpk_id, 0, sizeof key->mpk_id);
     key->n_user = 0;
     attr_set_init(&key->attrs);
     if (n > FABEO_MAX_USER_ATTRS) {
-        pol_fail(err, POL_ERR_LIMIT, POL_NO_POS, "more than %d attributes",
+        pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, "more than %d attributes",
                  FABEO_MAX_USER_ATTRS);
-        return FABEO_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     }
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(texts[i]);
         if (len > FABEO_MAX_USER_POOL - used) {
-            pol_fail(err, POL_ERR_LIMIT, POL_NO_POS, "attribute texts longer than %d bytes",
+            pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, "attribute texts longer than %d bytes",
                      FABEO_MAX_USER_POOL);
-            return FABEO_ERR_LIMIT;
+            return ABE_ERR_LIMIT;
         }
         pol_error_t e;
-        if (attr_set_add(&key->attrs, texts[i], len, &e) != POL_OK) {
+        if (attr_set_add(&key->attrs, texts[i], len, &e) != ABE_OK) {
             /* Name the attribute: offsets alone are ambiguous in a list. */
             pol_fail(err, e.code, POL_NO_POS, "attribute '%.64s': %s", texts[i], e.msg);
-            return FABEO_ERR_POLICY;
+            return ABE_ERR_POLICY;
         }
         memcpy(key->user_pool + used, texts[i], len);
         key->user_off[i] = (uint16_t)used;
@@ -94,10 +94,10 @@ int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
         key->n_user = i + 1;
     }
     if (attr_set_count(&key->attrs) == 0) {
-        pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "a key needs at least one attribute");
-        return FABEO_ERR_ARGUMENT;
+        pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "a key needs at least one attribute");
+        return ABE_ERR_ARGUMENT;
     }
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 void fabeo_key_finish(fabeo_key_t *key)
@@ -122,18 +122,18 @@ static int attr_powers(void *arg, size_t from, size_t to)
         size_t len;
         const uint8_t *y = attr_set_get(j->s, i, &len);
         int rc = fabeo_hash_attr(&hy, y, len);
-        if (rc != FABEO_OK)
+        if (rc != ABE_OK)
             return rc;
         g1_mul(&j->out[i], &hy, j->r);
     }
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
 {
     fr_t r;
     if (fr_random_nonzero(&r) != 0)
-        return FABEO_ERR_RNG;
+        return ABE_ERR_RNG;
     int rc = fabeo_keygen_with(key, mpk, msk, &r);
     OPENSSL_cleanse(&r, sizeof r);
     return rc;
@@ -144,35 +144,35 @@ int fabeo_keygen_with(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_
 {
     const fabeo_params_t *pp = fabeo_params();
     if (key == NULL || mpk == NULL || msk == NULL || r == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     uint64_t r_zero = fr_is_zero(r);
     ROAM_DECLASSIFY(&r_zero, sizeof r_zero);   /* only "r = 0" is revealed */
     if (r_zero)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (pp == NULL)
-        return FABEO_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     size_t n = attr_set_count(&key->attrs);
     if (n == 0 || n > ATTRS_MAX)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     /* Points n..: sk2 for each attribute, then sk1 last. */
     g1_t *pts = malloc((n + 1) * sizeof *pts);
     g1_affine_t *aff = malloc((n + 1) * sizeof *aff);
     if (pts == NULL || aff == NULL) {
         free(pts);
         free(aff);
-        return FABEO_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     }
-    int rc = FABEO_OK;
+    int rc = ABE_OK;
     g1_t t;
     g2_t sk3;
     powers_job_t job = {pts, &key->attrs, r};
-    if ((rc = par_for2(n, 8, attr_powers, &job)) != FABEO_OK)
+    if ((rc = par_for2(n, 8, attr_powers, &job)) != ABE_OK)
         goto out;
     g1_fixed_base_mul(&pts[n], &pp->g_table, &msk->alpha);
     g1_fixed_base_mul(&t, &pp->b_table, r);
     g1_add(&pts[n], &pts[n], &t);
     if (ct_g1_batch_to_affine(aff, pts, n + 1) != 0) {
-        rc = FABEO_ERR_INTERNAL;
+        rc = ABE_ERR_INTERNAL;
         goto out;
     }
     memcpy(key->sk2, aff, n * sizeof *aff);

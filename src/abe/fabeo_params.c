@@ -21,13 +21,13 @@ int fabeo_hash_attr(g1_t *out, const uint8_t *x, size_t len)
      * injective, the tag byte separates it from B's input. */
     uint8_t buf[3 + POL_MAX_ATTR];
     if (out == NULL || x == NULL || len == 0 || len > POL_MAX_ATTR)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     buf[0] = 0x01;
     buf[1] = (uint8_t)(len >> 8);
     buf[2] = (uint8_t)len;
     memcpy(buf + 3, x, len);
     return g1_hash_to_curve(out, buf, 3 + len, dst_h, DST_H_LEN) == BLS_OK
-               ? FABEO_OK : FABEO_ERR_INTERNAL;
+               ? ABE_OK : ABE_ERR_INTERNAL;
 }
 
 static void params_init(void)
@@ -53,19 +53,4 @@ const fabeo_params_t *fabeo_params(void)
     if (pthread_once(&params_once, params_init) != 0)
         return NULL;
     return params_ok ? &params : NULL;
-}
-
-const char *fabeo_strerror(int code)
-{
-    switch (code) {
-    case FABEO_OK: return "success";
-    case FABEO_ERR_ARGUMENT: return "invalid argument";
-    case FABEO_ERR_POLICY: return "policy rejected";
-    case FABEO_ERR_NOT_SATISFIED: return "the key does not satisfy the policy";
-    case FABEO_ERR_RNG: return "the random number generator failed";
-    case FABEO_ERR_INTERNAL: return "internal error (hashing or memory)";
-    case FABEO_ERR_LIMIT: return "a size limit was exceeded";
-    case FABEO_ERR_REJECTED: return "a check run alongside decryption failed";
-    default: return "unknown error";
-    }
 }

@@ -22,10 +22,10 @@ static int hash_strings(void *arg, size_t from, size_t to)
     for (size_t k = from; k < to; k++) {
         size_t len;
         const uint8_t *x = lsss_rho(&j->pp->lsss, j->pp->distinct_row[k], &len);
-        if (fabeo_hash_attr(&j->pts[k], x, len) != FABEO_OK)
-            return FABEO_ERR_INTERNAL;
+        if (fabeo_hash_attr(&j->pts[k], x, len) != ABE_OK)
+            return ABE_ERR_INTERNAL;
     }
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 static int build_tables(void *arg, size_t from, size_t to)
@@ -33,21 +33,21 @@ static int build_tables(void *arg, size_t from, size_t to)
     const hash_job_t *j = arg;
     for (size_t k = from; k < to; k++)
         g1_fixed_base_init(&j->pp->tables[k], &j->pts[k]);
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *err)
 {
     g1_t pts[POL_MAX_LEAVES];
-    if (lsss_compile(&pp->lsss, &pp->pol, err) != POL_OK)
-        return FABEO_ERR_POLICY;
-    if (policy_encode(&pp->pol, pp->enc, sizeof pp->enc, &pp->enc_len) != POL_OK)
-        return FABEO_ERR_POLICY;
+    if (lsss_compile(&pp->lsss, &pp->pol, err) != ABE_OK)
+        return ABE_ERR_POLICY;
+    if (policy_encode(&pp->pol, pp->enc, sizeof pp->enc, &pp->enc_len) != ABE_OK)
+        return ABE_ERR_POLICY;
     pp->n1 = pp->lsss.rows;
     pp->n2 = pp->lsss.cols;
     pp->tau = pp->lsss.tau;
     if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
-        return FABEO_ERR_POLICY;
+        return ABE_ERR_POLICY;
     /* Distinct strings: the parser interns equal strings, but comparing
      * bytes does not depend on that. */
     pp->n_distinct = 0;
@@ -65,29 +65,29 @@ static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *er
         pp->row_attr[i] = (uint16_t)j;
     }
     hash_job_t job = {pp, pts};
-    if (par_for2(pp->n_distinct, 4, hash_strings, &job) != FABEO_OK)
-        return FABEO_ERR_INTERNAL;
+    if (par_for2(pp->n_distinct, 4, hash_strings, &job) != ABE_OK)
+        return ABE_ERR_INTERNAL;
     g1_batch_to_affine_vartime(pp->h, pts, pp->n_distinct);
     if (with_tables) {
         pp->tables = malloc(pp->n_distinct * sizeof *pp->tables);
         if (pp->tables == NULL)
-            return FABEO_ERR_INTERNAL;
-        if (par_for2(pp->n_distinct, 2, build_tables, &job) != FABEO_OK)
-            return FABEO_ERR_INTERNAL;
+            return ABE_ERR_INTERNAL;
+        if (par_for2(pp->n_distinct, 2, build_tables, &job) != ABE_OK)
+            return ABE_ERR_INTERNAL;
     }
-    return FABEO_OK;
+    return ABE_OK;
 }
 
 int fabeo_policy_prepare_text(fabeo_policy_t *pp, const char *text, size_t len,
                               int with_tables, pol_error_t *err)
 {
     if (pp == NULL || text == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     pp->tables = NULL;
-    if (policy_parse(&pp->pol, text, len, err) != POL_OK)
-        return FABEO_ERR_POLICY;
+    if (policy_parse(&pp->pol, text, len, err) != ABE_OK)
+        return ABE_ERR_POLICY;
     int rc = prepare_compiled(pp, with_tables, err);
-    if (rc != FABEO_OK)
+    if (rc != ABE_OK)
         fabeo_policy_clear(pp);
     return rc;
 }
@@ -96,15 +96,15 @@ int fabeo_policy_prepare_encoded(fabeo_policy_t *pp, const uint8_t *enc, size_t 
                                  int with_tables, pol_error_t *err)
 {
     if (pp == NULL || enc == NULL)
-        return FABEO_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     pp->tables = NULL;
-    if (policy_decode(&pp->pol, enc, len, err) != POL_OK)
-        return FABEO_ERR_POLICY;
+    if (policy_decode(&pp->pol, enc, len, err) != ABE_OK)
+        return ABE_ERR_POLICY;
     int rc = prepare_compiled(pp, with_tables, err);
     /* The decoder is strict, so re-encoding must give the same bytes. */
-    if (rc == FABEO_OK && (pp->enc_len != len || memcmp(pp->enc, enc, len) != 0))
-        rc = FABEO_ERR_POLICY;
-    if (rc != FABEO_OK)
+    if (rc == ABE_OK && (pp->enc_len != len || memcmp(pp->enc, enc, len) != 0))
+        rc = ABE_ERR_POLICY;
+    if (rc != ABE_OK)
         fabeo_policy_clear(pp);
     return rc;
 }

@@ -428,22 +428,3 @@ const char *rf_label(rf_type type)
     default: return NULL;
     }
 }
-
-const char *rf_strerror(int code)
-{
-    switch (code) {
-    case RF_OK: return "success";
-    case RF_ERR_MAGIC: return "not a roam object";
-    case RF_ERR_TYPE: return "wrong kind of object";
-    case RF_ERR_VERSION: return "unsupported format version";
-    case RF_ERR_LENGTH: return "truncated object or trailing bytes";
-    case RF_ERR_POINT: return "invalid group element";
-    case RF_ERR_SCALAR: return "invalid scalar";
-    case RF_ERR_ATTRS: return "invalid or inconsistent attributes";
-    case RF_ERR_LIMIT: return "size limit exceeded";
-    case RF_ERR_MEMORY: return "out of memory";
-    case RF_ERR_ARGUMENT: return "invalid argument";
-    case RF_ERR_POLICY: return "invalid ciphertext policy";
-    default: return "unknown error";
-    }
-}

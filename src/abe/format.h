@@ -16,65 +16,27 @@
  * numeric attribute).  Decoders are strict: exact lengths, bounded counts,
  * no trailing bytes, every point canonical, in its subgroup and not the
  * identity, scalars below r.  Version 1 is the only version. */
+/* Internal to src/abe: the public encoders and decoders are in abe.h. */
 #ifndef ROAM_ABE_FORMAT_H
 #define ROAM_ABE_FORMAT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fabeo.h"
+#include "abe.h"
 
 #define RF_VERSION 1
 #define RF_HEADER_BYTES 10
 #define RF_MAX_BYTES (1u << 20)   /* no roam object is larger than 1 MiB */
-
-typedef enum { RF_MPK = 1, RF_MSK = 2, RF_USER_KEY = 3, RF_CIPHERTEXT = 4 } rf_type;
-
-typedef enum {
-    RF_OK = 0,
-    RF_ERR_MAGIC = -1,     /* not a roam object */
-    RF_ERR_TYPE = -2,      /* another kind of object than expected */
-    RF_ERR_VERSION = -3,   /* unknown format version */
-    RF_ERR_LENGTH = -4,    /* truncated, or trailing bytes */
-    RF_ERR_POINT = -5,     /* bad or identity group element */
-    RF_ERR_SCALAR = -6,    /* scalar zero or >= r */
-    RF_ERR_ATTRS = -7,     /* attribute list invalid or inconsistent */
-    RF_ERR_LIMIT = -8,     /* a count beyond its limit */
-    RF_ERR_MEMORY = -9,
-    RF_ERR_ARGUMENT = -10,
-    RF_ERR_POLICY = -11    /* ciphertext policy invalid or tau/n1 mismatch */
-} rf_status;
 
 /* The type and body of an object, header checked (magic, known type,
  * version, exact length).  body points into in. */
 int rf_parse_header(const uint8_t *in, size_t len, rf_type *type, const uint8_t **body,
                     size_t *body_len);
 
-/* Encoders return a malloc'd buffer in *out (free it; for MSK and user keys
- * cleanse it first: rf_free_secret). */
-int rf_encode_mpk(const fabeo_mpk_t *mpk, uint8_t **out, size_t *len);
-int rf_encode_msk(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk, uint8_t **out, size_t *len);
-int rf_encode_key(const fabeo_key_t *key, uint8_t **out, size_t *len);
+/* Wraps ser(CT) in a ciphertext object (*out malloc'd, free it). */
 int rf_encode_ct(const uint8_t *ser_ct, size_t ser_len, uint8_t **out, size_t *len);
-void rf_free_secret(uint8_t *buf, size_t len);
 
-int rf_decode_mpk(fabeo_mpk_t *mpk, const uint8_t *in, size_t len);
-/* mpk_id receives the id of the MPK the MSK belongs to. */
-int rf_decode_msk(fabeo_msk_t *msk, uint8_t mpk_id[FABEO_ID_BYTES], const uint8_t *in,
-                  size_t len);
-/* Decodes and validates a user key (err explains attribute problems). */
-int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *err);
-/* Checks a ciphertext object completely (policy, tau, n1, points) and
- * returns ser(CT) inside it; pp receives the prepared policy (no tables). */
-int rf_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *ser_len,
-                 fabeo_policy_t *pp);
-
-/* Key fingerprint: SHA-256("ROAM-KEY-FP-v1" || mpk_id || I2OSP(u, 2) ||
- * user texts (each I2OSP(len, 2) || text) || ser(sk3)).  It names one issued
- * key and reveals nothing secret. */
-int rf_key_fingerprint(const fabeo_key_t *key, uint8_t fp[32]);
-
-const char *rf_strerror(int code);
 /* The armor label of a type, e.g. "ROAM USER KEY". */
 const char *rf_label(rf_type type);
 

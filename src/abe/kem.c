@@ -25,11 +25,11 @@ static int derive_coins(fr_t *coins, const gt_t *r, const fabeo_mpk_t *mpk,
     static const uint8_t dst[] = KEM_DST_COINS;
     size_t count = (size_t)pp->n2 + pp->tau;
     if (count == 0 || count > KEM_MAX_COINS)
-        return KEM_ERR_LIMIT;
+        return ABE_ERR_KEM_LIMIT;
     size_t len = GT_BYTES + FABEO_ID_BYTES + 4 + pp->enc_len;
     uint8_t *msg = malloc(len);
     if (msg == NULL)
-        return KEM_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     uint8_t *p = msg;
     gt_to_bytes(p, r);
     p += GT_BYTES;
@@ -41,7 +41,7 @@ static int derive_coins(fr_t *coins, const gt_t *r, const fabeo_mpk_t *mpk,
     *p++ = (uint8_t)pp->enc_len;
     memcpy(p, pp->enc, pp->enc_len);
     int rc = fr_hash_to_field(coins, count, msg, len, dst, sizeof dst - 1) == BLS_OK
-                 ? KEM_OK : KEM_ERR_INTERNAL;
+                 ? ABE_OK : ABE_ERR_INTERNAL;
     OPENSSL_cleanse(msg, GT_BYTES);
     free(msg);
     return rc;
@@ -54,7 +54,7 @@ static int kdf(uint8_t key[KEM_KEY_BYTES], const gt_t *r, const uint8_t *ct, siz
 {
     uint8_t ikm[GT_BYTES + 32];
     unsigned md_len = 0;
-    int rc = KEM_ERR_INTERNAL;
+    int rc = ABE_ERR_INTERNAL;
     EVP_KDF *k = NULL;
     EVP_KDF_CTX *ctx = NULL;
     gt_to_bytes(ikm, r);
@@ -71,12 +71,12 @@ static int kdf(uint8_t key[KEM_KEY_BYTES], const gt_t *r, const uint8_t *ct, siz
                                                   sizeof KEM_KDF_INFO - 1);
     params[3] = OSSL_PARAM_construct_end();
     if (EVP_KDF_derive(ctx, key, KEM_KEY_BYTES, params) == 1)
-        rc = KEM_OK;
+        rc = ABE_OK;
 out:
     EVP_KDF_CTX_free(ctx);
     EVP_KDF_free(k);
     OPENSSL_cleanse(ikm, sizeof ikm);
-    if (rc != KEM_OK)
+    if (rc != ABE_OK)
         OPENSSL_cleanse(key, KEM_KEY_BYTES);
     return rc;
 }
@@ -95,7 +95,7 @@ static int e_pow_halves(void *arg, size_t from, size_t to)
     for (size_t k = from; k < to; k++)
         gt_fixed_base_pow_combs(&j->half[k], j->table, j->u, (unsigned)k * (GT_COMB_COMBS / 2),
                                 k == 0 ? GT_COMB_COMBS / 2 : GT_COMB_COMBS - GT_COMB_COMBS / 2);
-    return KEM_OK;
+    return ABE_OK;
 }
 
 static void e_pow(gt_t *r, const fabeo_params_t *par, const fr_t *u)
@@ -113,7 +113,7 @@ int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
 {
     fr_t u;
     if (fr_random(&u) != 0)
-        return KEM_ERR_RNG;
+        return ABE_ERR_RNG;
     int rc = kem_encaps_with(mpk, pp, &u, ct, cap, ct_len, key);
     OPENSSL_cleanse(&u, sizeof u);
     return rc;
@@ -124,27 +124,27 @@ int kem_encaps_with(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp, const fr_t
 {
     const fabeo_params_t *par = fabeo_params();
     if (mpk == NULL || pp == NULL || u == NULL || ct == NULL || ct_len == NULL || key == NULL)
-        return KEM_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (par == NULL)
-        return KEM_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     if ((size_t)pp->n2 + pp->tau > KEM_MAX_COINS)
-        return KEM_ERR_LIMIT;
+        return ABE_ERR_KEM_LIMIT;
     if (cap < kem_ct_size(pp))
-        return KEM_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     fabeo_ct_t *c = malloc(sizeof *c);
     if (c == NULL)
-        return KEM_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     fr_t coins[KEM_MAX_COINS];
     gt_t r;
     int rc;
     e_pow(&r, par, u);
-    if ((rc = derive_coins(coins, &r, mpk, pp)) != KEM_OK)
+    if ((rc = derive_coins(coins, &r, mpk, pp)) != ABE_OK)
         goto out;
-    if (fabeo_encrypt(c, mpk, pp, &r, coins, coins + pp->n2) != FABEO_OK) {
-        rc = KEM_ERR_INTERNAL;
+    if (fabeo_encrypt(c, mpk, pp, &r, coins, coins + pp->n2) != ABE_OK) {
+        rc = ABE_ERR_INTERNAL;
         goto out;
     }
-    if ((rc = kem_ct_encode(ct, cap, ct_len, c, pp)) != KEM_OK)
+    if ((rc = kem_ct_encode(ct, cap, ct_len, c, pp)) != ABE_OK)
         goto out;
     rc = kdf(key, &r, ct, *ct_len);
 out:
@@ -159,36 +159,36 @@ static int test_rows(void *ctx, size_t from, size_t to)
 {
     for (size_t k = from; k < to; k++)
         if (!kem_ct_row_in_subgroup(ctx, k))
-            return KEM_DECAPS_FAILED;
-    return KEM_OK;
+            return ABE_ERR_DECAPS;
+    return ABE_OK;
 }
 
 int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
                size_t ct_len, const fabeo_policy_t *hint, uint8_t key[KEM_KEY_BYTES])
 {
     if (key == NULL)
-        return KEM_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     OPENSSL_cleanse(key, KEM_KEY_BYTES);
     if (mpk == NULL || sk == NULL || ct == NULL)
-        return KEM_DECAPS_FAILED;
+        return ABE_ERR_DECAPS;
     const uint8_t *pol;
     size_t pol_len;
-    if (kem_ct_policy(ct, ct_len, &pol, &pol_len) != KEM_OK)
-        return KEM_DECAPS_FAILED;
+    if (kem_ct_policy(ct, ct_len, &pol, &pol_len) != ABE_OK)
+        return ABE_ERR_DECAPS;
 
     fabeo_policy_t *own = NULL;
     const fabeo_policy_t *pp = hint;
     fabeo_ct_t *c = malloc(sizeof *c);
     fr_t coins[KEM_MAX_COINS];
     gt_t r;
-    int rc = KEM_DECAPS_FAILED;
+    int rc = ABE_ERR_DECAPS;
     if (c == NULL)
         goto out;
     if (pp == NULL || pp->enc_len != pol_len || memcmp(pp->enc, pol, pol_len) != 0) {
         pol_error_t err;
         if ((own = malloc(sizeof *own)) == NULL)
             goto out;
-        if (fabeo_policy_prepare_encoded(own, pol, pol_len, 0, &err) != FABEO_OK) {
+        if (fabeo_policy_prepare_encoded(own, pol, pol_len, 0, &err) != ABE_OK) {
             free(own);
             own = NULL;
             goto out;
@@ -199,17 +199,17 @@ int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
         goto out;
     /* The rows' subgroup tests, the bulk of decoding, run alongside the
      * final exponentiation; R' is only used once they all passed. */
-    if (kem_ct_decode_defer_rows(c, ct, ct_len, pp) != KEM_OK)
+    if (kem_ct_decode_defer_rows(c, ct, ct_len, pp) != ABE_OK)
         goto out;
     fabeo_side_t row_tests = {test_rows, c, c->n1};
-    if (fabeo_decrypt_with(&r, sk, pp, c, &row_tests) != FABEO_OK)
+    if (fabeo_decrypt_with(&r, sk, pp, c, &row_tests) != ABE_OK)
         goto out;
-    if (derive_coins(coins, &r, mpk, pp) != KEM_OK)
+    if (derive_coins(coins, &r, mpk, pp) != ABE_OK)
         goto out;
     if (kem_check_reencryption(mpk, pp, c, &r, coins, coins + pp->n2) != 1)
         goto out;
-    if (kdf(key, &r, ct, ct_len) == KEM_OK)
-        rc = KEM_OK;
+    if (kdf(key, &r, ct, ct_len) == ABE_OK)
+        rc = ABE_OK;
 out:
     OPENSSL_cleanse(&r, sizeof r);
     OPENSSL_cleanse(coins, sizeof coins);
@@ -218,21 +218,7 @@ out:
         fabeo_policy_clear(own);
         free(own);
     }
-    if (rc != KEM_OK)
+    if (rc != ABE_OK)
         OPENSSL_cleanse(key, KEM_KEY_BYTES);
     return rc;
-}
-
-const char *kem_strerror(int code)
-{
-    switch (code) {
-    case KEM_OK: return "success";
-    case KEM_ERR_ARGUMENT: return "invalid argument or buffer too small";
-    case KEM_ERR_LIMIT: return "policy too large for the KEM (n2 + tau > 170)";
-    case KEM_ERR_RNG: return "the random number generator failed";
-    case KEM_ERR_INTERNAL: return "internal error";
-    case KEM_ERR_FORMAT: return "malformed ciphertext";
-    case KEM_DECAPS_FAILED: return "decapsulation failed";
-    default: return "unknown error";
-    }
 }

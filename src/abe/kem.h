@@ -19,54 +19,24 @@
 
 #include "fabeo.h"
 
-#define KEM_KEY_BYTES 32
 #define KEM_MAX_COINS 170
 #define KEM_CT_VERSION 0x02
 #define KEM_DST_COINS "ROAM-FABEO-V01-KEM-COINS"
 #define KEM_KDF_INFO "ROAM-FABEO-KEM-v1"
-/* Largest ser(CT) of any policy within the limits. */
-#define KEM_CT_MAX_BYTES (1 + 4 + POL_MAX_ENCODED + 1 + 96 * (1 + POL_MAX_OCC) + 2 + \
-                          48 * POL_MAX_LEAVES + GT_BYTES)
-
-typedef enum {
-    KEM_OK = 0,
-    KEM_ERR_ARGUMENT = -1,   /* NULL, buffer too small */
-    KEM_ERR_LIMIT = -2,      /* policy beyond KEM_MAX_COINS */
-    KEM_ERR_RNG = -3,
-    KEM_ERR_INTERNAL = -4,
-    KEM_ERR_FORMAT = -5,     /* ser(CT) malformed (kem_ct_* parsers only) */
-    KEM_DECAPS_FAILED = -10  /* every Decaps failure: malformed, unsatisfied, check */
-} kem_status;
-
-/* Exact length of ser(CT) for a prepared policy. */
-size_t kem_ct_size(const fabeo_policy_t *pp);
-
-/* Encapsulates under a prepared policy (prepare it once with tables for a
- * policy used repeatedly).  Writes ser(CT) (kem_ct_size(pp) bytes, at most
- * cap) and the 32-byte key.  Constant time in every secret. */
-int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-               uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
 
 /* The same with a caller-chosen u (R = E^u): deterministic, for tests and
  * known-answer vectors only.  Never call it twice with one u. */
 int kem_encaps_with(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp, const fr_t *u,
                     uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
 
-/* Decapsulates.  hint, if not NULL, is a prepared policy used when its
- * encoding equals the ciphertext's (saves hashing); otherwise the policy is
- * prepared from the ciphertext.  Returns KEM_OK and the key, or
- * KEM_DECAPS_FAILED (key zeroed) for any failure. */
-int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
-               size_t ct_len, const fabeo_policy_t *hint, uint8_t key[KEM_KEY_BYTES]);
-
 /* ---- ser(CT) codec (also used by file formats and diagnostics) ---------- */
 
-/* Locates pol inside ser(CT) (version, length bounds).  KEM_ERR_FORMAT. */
+/* Locates pol inside ser(CT) (version, length bounds).  ABE_ERR_FORMAT. */
 int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *pol_len);
 
 /* Decodes ser(CT) whose policy is pp (same bytes): tau and n1 must match,
  * every point is canonical, in its subgroup and not the identity, ct' is in
- * GT, no trailing bytes.  KEM_ERR_FORMAT otherwise. */
+ * GT, no trailing bytes.  ABE_ERR_FORMAT otherwise. */
 int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp);
 /* kem_ct_decode without the subgroup tests of the rows ct3_1..ct3_n1 (they
  * are on the curve and not the identity): Decaps runs those tests with
@@ -80,7 +50,5 @@ int kem_ct_row_in_subgroup(const fabeo_ct_t *ct, size_t i);
 /* Writes ser(CT) of an affine ciphertext under pp. */
 int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
                   const fabeo_policy_t *pp);
-
-const char *kem_strerror(int code);
 
 #endif

@@ -65,7 +65,7 @@ static int batch_right(batch_job_t *j)
         unsigned s = lsss_occ(&pp->lsss, i) - 1;
         g1_fixed_base_mul_vartime(&t, &pp->tables[pp->row_attr[i]], &j->c[i]);
         g1_add(&x[s], &x[s], &t);
-        if (lsss_share(&pp->lsss, i, j->v, &lambda) != POL_OK) {
+        if (lsss_share(&pp->lsss, i, j->v, &lambda) != ABE_OK) {
             rc = -1;
             goto out;
         }
@@ -141,7 +141,7 @@ int kem_check_reencryption(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
             goto out;
     }
     if (fabeo_encrypt_proj_with(re, mpk, pp, m, v, sp, batch == NULL,
-                                batch != NULL ? &side : NULL) != FABEO_OK)
+                                batch != NULL ? &side : NULL) != ABE_OK)
         goto out;
     rc = 0;
     ok = same_ct(re, ct, batch == NULL);

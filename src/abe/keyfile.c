@@ -1,5 +1,5 @@
-/* Reading and writing armored roam objects (keyfile.h). */
-#include "keyfile.h"
+/* Reading and writing armored roam objects (abe.h, "key files"). */
+#include "abe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "armor.h"
+#include "format.h"
 
 /* Whole file, at most 2 MiB (an armored 1 MiB object is 1.4 MiB). */
 #define FILE_MAX (2u << 20)
@@ -90,8 +91,8 @@ int keyfile_load(const char *path, rf_type want, uint8_t **obj, size_t *len, rf_
     const uint8_t *body;
     size_t bl;
     rc = rf_parse_header(d, dl, type, &body, &bl);
-    if (rc != RF_OK) {
-        snprintf(err, errcap, "%s: %s", path, rf_strerror(rc));
+    if (rc != ABE_OK) {
+        snprintf(err, errcap, "%s: %s", path, abe_strerror(rc));
         goto fail;
     }
     if (strcmp(label, rf_label(*type)) != 0) {
@@ -120,7 +121,7 @@ int keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, si
     char *text = NULL;
     if (errcap > 0)
         err[0] = '\0';
-    if (path == NULL || rf_parse_header(obj, len, &type, &body, &bl) != RF_OK) {
+    if (path == NULL || rf_parse_header(obj, len, &type, &body, &bl) != ABE_OK) {
         snprintf(err, errcap, "%s: internal error: not a roam object", path ? path : "?");
         return -1;
     }

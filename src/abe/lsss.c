@@ -15,7 +15,7 @@ int lsss_compile(lsss_t *l, const policy_t *p, pol_error_t *err)
     uint16_t base_col[POL_MAX_NODES];  /* threshold: its first new column */
     pol_error_clear(err);
     if (l == NULL || p == NULL || p->n_nodes == 0)
-        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "empty policy");
+        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "empty policy");
     memset(l, 0, sizeof *l);
     l->pol = p;
     unsigned cols = 1;   /* column 0 is the root's (1) */
@@ -74,7 +74,7 @@ int lsss_compile(lsss_t *l, const policy_t *p, pol_error_t *err)
             size_t len;
             const uint8_t *s = lsss_rho(l, i, &len);
             astr_display(name, sizeof name, s, len);
-            return pol_fail(err, POL_ERR_LIMIT, POL_NO_POS,
+            return pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS,
                             "attribute '%s' occurs more than %d times in the policy",
                             name, POL_MAX_OCC);
         }
@@ -82,7 +82,7 @@ int lsss_compile(lsss_t *l, const policy_t *p, pol_error_t *err)
         if (occ > l->tau)
             l->tau = (uint16_t)occ;
     }
-    return POL_OK;
+    return ABE_OK;
 }
 
 const uint8_t *lsss_rho(const lsss_t *l, size_t row, size_t *len)
@@ -137,11 +137,11 @@ static void add_to_row(void *ctx, unsigned col, const fr_t *coef)
 int lsss_row(const lsss_t *l, size_t row, fr_t *out)
 {
     if (l == NULL || out == NULL || row >= l->rows)
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     for (unsigned c = 0; c < l->cols; c++)
         out[c] = FR_ZERO;
     walk_row(l, row, add_to_row, out);
-    return POL_OK;
+    return ABE_OK;
 }
 
 struct share_ctx {
@@ -160,11 +160,11 @@ static void add_share(void *ctx, unsigned col, const fr_t *coef)
 int lsss_share(const lsss_t *l, size_t row, const fr_t *v, fr_t *lambda)
 {
     if (l == NULL || v == NULL || lambda == NULL || row >= l->rows)
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     struct share_ctx sc = {v, FR_ZERO};
     walk_row(l, row, add_share, &sc);
     *lambda = sc.acc;
-    return POL_OK;
+    return ABE_OK;
 }
 
 /* Lagrange coefficient at 0 of point j among the points idx[0..k). */
@@ -192,13 +192,13 @@ int lsss_coefficients(const lsss_t *l, const attr_set_t *s, fr_t *gamma)
     unsigned idx[POL_MAX_LEAVES];
     uint16_t chosen[POL_MAX_LEAVES];
     if (l == NULL || s == NULL || gamma == NULL)
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     const policy_t *p = l->pol;
     for (unsigned r = 0; r < l->rows; r++)
         gamma[r] = FR_ZERO;
     pt_sat_nodes(p, s, sat);
     if (!sat[0])
-        return POL_ERR_NOT_SATISFIED;
+        return ABE_ERR_NOT_SATISFIED;
     for (unsigned i = 0; i < p->n_nodes; i++)
         coef[i] = FR_ZERO;
     coef[0] = FR_ONE;
@@ -230,5 +230,5 @@ int lsss_coefficients(const lsss_t *l, const attr_set_t *s, fr_t *gamma)
     }
     for (unsigned r = 0; r < l->rows; r++)
         gamma[r] = coef[l->row_node[r]];
-    return POL_OK;
+    return ABE_OK;
 }

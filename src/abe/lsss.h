@@ -1,5 +1,6 @@
 /* Policy tree -> linear secret-sharing scheme (M, rho) over Z_r, FABEO
- * occurrence indices, and decryption coefficients (docs/spec/fabeo.md §6).
+ * occurrence indices, and decryption coefficients (FAME.md sections 5.3 to
+ * 5.6, FABEO.md section 1).
  *
  * Row i is leaf i in preorder.  AND gates use the Lewko-Waters chain
  * (entries 0, 1, -1), k-of-n thresholds with 1 < k < n use Vandermonde rows
@@ -16,31 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "attrs.h"
-#include "fr.h"
+#include "abe.h"
 #include "policy.h"
 
-typedef struct {
-    uint8_t inherit;    /* label starts with the parent's label */
-    uint16_t neg_col;   /* -1 in this column (LW chain), or POL_NONE */
-    uint16_t pos_col;   /* +1 in this column (LW chain, root), or POL_NONE */
-    uint16_t run_col;   /* threshold child j: j^1..j^len from run_col on */
-    uint16_t run_len;
-    uint16_t run_base;  /* j */
-} lsss_label_t;
-
-typedef struct {
-    const policy_t *pol;
-    uint16_t rows;                      /* n1 = leaves */
-    uint16_t cols;                      /* n2 */
-    uint16_t tau;                       /* max occurrence index (1..POL_MAX_OCC) */
-    uint16_t row_node[POL_MAX_LEAVES];  /* row -> leaf node */
-    uint8_t occ[POL_MAX_LEAVES];        /* occ(i): 1-based occurrence of rho(i) */
-    uint16_t parent[POL_MAX_NODES];
-    lsss_label_t label[POL_MAX_NODES];
-} lsss_t;
-
-/* Compiles p.  POL_ERR_LIMIT (with a message) if an attribute string occurs
+/* Compiles p.  ABE_ERR_LIMIT (with a message) if an attribute string occurs
  * more than POL_MAX_OCC times. */
 int lsss_compile(lsss_t *l, const policy_t *p, pol_error_t *err);
 
@@ -50,7 +30,7 @@ const uint8_t *lsss_rho(const lsss_t *l, size_t row, size_t *len);
 /* occ(i), 1-based. */
 unsigned lsss_occ(const lsss_t *l, size_t row);
 
-/* Row i of M as l->cols scalars.  POL_ERR_ARGUMENT if row is out of range. */
+/* Row i of M as l->cols scalars.  ABE_ERR_ARGUMENT if row is out of range. */
 int lsss_row(const lsss_t *l, size_t row, fr_t *out);
 
 /* lambda = M_i . v for v of l->cols scalars (the share of row i).  Uses
@@ -59,8 +39,8 @@ int lsss_share(const lsss_t *l, size_t row, const fr_t *v, fr_t *lambda);
 
 /* Decryption coefficients: if s satisfies the policy, fills gamma[0..rows)
  * with sum_i gamma_i M_i = e1 and gamma_i = 0 whenever rho(i) is not in s,
- * and returns POL_OK.  Otherwise returns POL_ERR_NOT_SATISFIED (gamma is
- * then all zero).  Tree method of docs/spec/fabeo.md §6.3: OR takes its first satisfied
+ * and returns ABE_OK.  Otherwise returns ABE_ERR_NOT_SATISFIED (gamma is
+ * then all zero).  Tree method of FAME.md 5.6: OR takes its first satisfied
  * child, a threshold its first k satisfied children with Lagrange
  * coefficients at 0.  The coefficients depend only on public data. */
 int lsss_coefficients(const lsss_t *l, const attr_set_t *s, fr_t *gamma);

@@ -4,50 +4,8 @@
  * always-true / always-false cases are excluded. */
 #include "numeric.h"
 
-#include "attrs.h"
+#include "attr_string.h"
 #include "policy_tree.h"
-
-num_type_t num_type_make(num_kind kind, unsigned width)
-{
-    num_type_t t;
-    t.kind = kind;
-    t.width = kind == NUM_FLEX ? 64 : kind == NUM_DATE ? NUM_DATE_BITS : width;
-    return t;
-}
-
-/* Days from 1970-01-01 to 9999-12-31. */
-#define DATE_MAX_DAYS 2932896u
-
-uint64_t num_max(num_type_t t)
-{
-    if (t.kind == NUM_DATE)
-        return DATE_MAX_DAYS;
-    return t.width >= 64 ? UINT64_MAX : (((uint64_t)1 << t.width) - 1);
-}
-
-static int is_leap(unsigned y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days)
-{
-    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1)
-        return -1;
-    unsigned dim = mdays[month - 1] + (month == 2 && is_leap(year) ? 1u : 0u);
-    if (day > dim)
-        return -1;
-    /* Civil-from-days inverse with March-based years: leap day at year end. */
-    unsigned y = month <= 2 ? year - 1 : year;
-    unsigned mp = month > 2 ? month - 3 : month + 9;
-    uint64_t era = y / 400, yoe = y % 400;
-    uint64_t doy = (153 * (uint64_t)mp + 2) / 5 + day - 1;
-    uint64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    uint64_t total = era * 146097 + doe;   /* days since 0000-03-01 */
-    *days = total - 719468;                /* 1970-01-01 is day 719468 */
-    return 0;
-}
 
 cmp_op cmp_reverse(cmp_op op)
 {
@@ -130,20 +88,20 @@ static int bit_chain(const num_ctx *x, int gt, uint64_t c, unsigned L, uint16_t 
         i++;
     *out = POL_NONE;
     if (i == L)
-        return POL_OK;
+        return ABE_OK;
     uint16_t t;
     int rc = item_leaf(x, ASTR_BIT, i, (unsigned)gt, &t);
-    for (i++; rc == POL_OK && i < L; i++) {
+    for (i++; rc == ABE_OK && i < L; i++) {
         uint16_t b;
         rc = item_leaf(x, ASTR_BIT, i, (unsigned)gt, &b);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             break;
         /* gt: a 1 in c needs this bit too (AND), a 0 lets it win (OR);
          * lt is the mirror image. */
         pn_kind k = (bit_of(c, i) == gt) ? PN_AND : PN_OR;
         rc = pt_join(x->p, k, t, b, &t);
     }
-    if (rc == POL_OK)
+    if (rc == ABE_OK)
         *out = t;
     return rc;
 }
@@ -155,16 +113,16 @@ static int compile_gt(const num_ctx *x, uint64_t c, uint16_t *out)
     unsigned L = bitlen(c) ? bitlen(c) : 1;
     uint16_t t, m;
     int rc = bit_chain(x, 1, c, L, &t);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     if (L >= x->t.width) {        /* no marker above the top bit */
         *out = t;
-        return t == POL_NONE ? POL_ERR_ARGUMENT : POL_OK;
+        return t == POL_NONE ? ABE_ERR_ARGUMENT : ABE_OK;
     }
     /* The marker goes first; the toolkit puts its leaders first too. */
     if (t == POL_NONE)
         return item_leaf(x, ASTR_GE, L, 0, out);
-    if ((rc = item_leaf(x, ASTR_GE, L, 0, &m)) != POL_OK)
+    if ((rc = item_leaf(x, ASTR_GE, L, 0, &m)) != ABE_OK)
         return rc;
     return pt_join(x->p, PN_OR, m, t, out);
 }
@@ -178,13 +136,13 @@ static int compile_lt(const num_ctx *x, uint64_t c, uint16_t *out)
         return item_leaf(x, ASTR_LT, L - 1, 0, out);
     uint16_t t, m;
     int rc = bit_chain(x, 0, c, L, &t);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     if (L >= x->t.width) {
         *out = t;
-        return POL_OK;
+        return ABE_OK;
     }
-    if ((rc = item_leaf(x, ASTR_LT, L, 0, &m)) != POL_OK)
+    if ((rc = item_leaf(x, ASTR_LT, L, 0, &m)) != ABE_OK)
         return rc;
     return pt_join(x->p, PN_AND, m, t, out);
 }
@@ -195,7 +153,7 @@ int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
     num_ctx x = {p, name, name_len, t};
     uint64_t m = num_max(t);
     if (lo > hi || hi > m || (lo == 0 && hi == m))
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     /* A single value is one equality leaf, however it was written
      * (`x >= max`, `x <= 0`, `x = c`). */
     if (lo == hi)
@@ -204,30 +162,30 @@ int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
         return compile_gt(&x, lo - 1, node);
     if (lo == 0)
         return compile_lt(&x, hi + 1, node);
-    return POL_ERR_ARGUMENT;
+    return ABE_ERR_ARGUMENT;
 }
 
-int num_key_expand(struct attr_set *s, const uint8_t *name, size_t name_len,
-                   num_type_t t, uint64_t v)
+int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
+                   num_emit_fn emit, void *ctx)
 {
     uint8_t buf[POL_MAX_ATTR];
     size_t len;
     int rc;
     if (v > num_max(t))
-        return POL_ERR_RANGE;
+        return ABE_ERR_RANGE;
     len = astr_numeric(buf, name, name_len, t, ASTR_EQ, v, 0);
-    if ((rc = attr_set_insert(s, buf, len)) != POL_OK)
+    if ((rc = emit(ctx, buf, len)) != ABE_OK)
         return rc;
     for (unsigned i = 0; i < t.width; i++) {
         len = astr_numeric(buf, name, name_len, t, ASTR_BIT, i, (unsigned)bit_of(v, i));
-        if ((rc = attr_set_insert(s, buf, len)) != POL_OK)
+        if ((rc = emit(ctx, buf, len)) != ABE_OK)
             return rc;
     }
     for (unsigned k = 1; k < t.width; k++) {
         int ge = (v >> k) != 0;   /* v >= 2^k, without forming 2^k */
         len = astr_numeric(buf, name, name_len, t, ge ? ASTR_GE : ASTR_LT, k, 0);
-        if ((rc = attr_set_insert(s, buf, len)) != POL_OK)
+        if ((rc = emit(ctx, buf, len)) != ABE_OK)
             return rc;
     }
-    return POL_OK;
+    return ABE_OK;
 }

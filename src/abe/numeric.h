@@ -14,26 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "attr_string.h"
+#include "num_type.h"
 #include "policy.h"
-
-struct attr_set;
 
 typedef enum { CMP_EQ, CMP_LT, CMP_GT, CMP_LE, CMP_GE } cmp_op;
 
 typedef enum { NUM_RANGE = 0, NUM_ALWAYS_TRUE = 1, NUM_ALWAYS_FALSE = 2 } num_trivial;
-
-#define NUM_DATE_BITS 22   /* 9999-12-31 is day 2932896 < 2^22 */
-
-/* The type for kind (width is used only for NUM_WIDTH, 1..64). */
-num_type_t num_type_make(num_kind kind, unsigned width);
-
-/* Largest value of the type: 2^w - 1, or day number of 9999-12-31. */
-uint64_t num_max(num_type_t t);
-
-/* Days since 1970-01-01 of a real calendar date in years 1970..9999.
- * Returns 0, or -1 if the date does not exist or is out of range. */
-int num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days);
 
 /* `c op x` is `x cmp_reverse(op) c`. */
 cmp_op cmp_reverse(cmp_op op);
@@ -45,12 +31,16 @@ num_trivial num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint
 
 /* Adds the tree for `lo <= name <= hi` to p, where [lo, hi] is a single
  * value, or has lo = 0 or hi = num_max (what num_interval returns).
- * Returns POL_OK or POL_ERR_LIMIT (too many leaves). */
+ * Returns ABE_OK or ABE_ERR_LIMIT (too many leaves). */
 int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
                 uint64_t lo, uint64_t hi, uint16_t *node);
 
-/* Adds the strings of a key's `name = v` to s (v <= num_max(t)). */
-int num_key_expand(struct attr_set *s, const uint8_t *name, size_t name_len,
-                   num_type_t t, uint64_t v);
+/* Emits the strings of a key's `name = v` (v <= num_max(t)) one by one:
+ * the equality string, the bit strings, the magnitude markers.  emit
+ * returns ABE_OK or an error, which stops the expansion and is returned.
+ * A callback keeps this unit free of any particular container. */
+typedef int (*num_emit_fn)(void *ctx, const uint8_t *s, size_t len);
+int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
+                   num_emit_fn emit, void *ctx);
 
 #endif

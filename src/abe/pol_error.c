@@ -26,24 +26,7 @@ void pol_error_clear(pol_error_t *err)
 {
     if (err == NULL)
         return;
-    err->code = POL_OK;
+    err->code = ABE_OK;
     err->offset = POL_NO_POS;
     err->msg[0] = '\0';
-}
-
-const char *pol_strerror(int code)
-{
-    switch (code) {
-    case POL_OK: return "ok";
-    case POL_ERR_SYNTAX: return "syntax error";
-    case POL_ERR_RANGE: return "value out of range";
-    case POL_ERR_TRIVIAL: return "comparison is always true or always false";
-    case POL_ERR_NEGATION: return "negation is not expressible in a monotone policy";
-    case POL_ERR_LIMIT: return "size limit exceeded";
-    case POL_ERR_CONFLICT: return "conflicting attribute values";
-    case POL_ERR_DECODE: return "invalid canonical policy encoding";
-    case POL_ERR_NOT_SATISFIED: return "attributes do not satisfy the policy";
-    case POL_ERR_ARGUMENT: return "invalid argument";
-    default: return "unknown error";
-    }
 }

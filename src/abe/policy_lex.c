@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "attr_string.h"
-#include "numeric.h"
+#include "num_type.h"
 
 void lex_init(lexer_t *lx, const char *s, size_t len)
 {
@@ -62,21 +62,21 @@ static int lex_word(lexer_t *lx, token_t *t, pol_error_t *err)
         if (!ieq(w, n, kw[i]))
             continue;
         if (!same(w, n, kw[i]) && !same(w, n, up[i]))
-            return pol_fail(err, POL_ERR_SYNTAX, start,
+            return pol_fail(err, ABE_ERR_SYNTAX, start,
                             "'%.*s' is a reserved word: write '%s' or '%s', or quote the name",
                             (int)n, (const char *)w, kw[i], up[i]);
         if (i == 3)
-            return pol_fail(err, POL_ERR_NEGATION, start,
+            return pol_fail(err, ABE_ERR_NEGATION, start,
                             "negation is not expressible in a monotone policy");
         t->kind = kk[i];
-        return POL_OK;
+        return ABE_OK;
     }
     if (n > POL_MAX_NAME)
-        return pol_fail(err, POL_ERR_LIMIT, start, "name longer than %d bytes", POL_MAX_NAME);
+        return pol_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", POL_MAX_NAME);
     t->kind = TK_NAME;
     memcpy(t->name, w, n);
     t->name_len = n;
-    return POL_OK;
+    return ABE_OK;
 }
 
 static int lex_quoted(lexer_t *lx, token_t *t, pol_error_t *err)
@@ -86,9 +86,9 @@ static int lex_quoted(lexer_t *lx, token_t *t, pol_error_t *err)
     for (;;) {
         int c = peek(lx, 0);
         if (c < 0)
-            return pol_fail(err, POL_ERR_SYNTAX, start, "unterminated quoted name");
+            return pol_fail(err, ABE_ERR_SYNTAX, start, "unterminated quoted name");
         if (c < 0x20 || c == 0x7F)
-            return pol_fail(err, POL_ERR_SYNTAX, lx->pos,
+            return pol_fail(err, ABE_ERR_SYNTAX, lx->pos,
                             "control character 0x%02x in a quoted name", (unsigned)c);
         lx->pos++;
         if (c == '"')
@@ -96,22 +96,22 @@ static int lex_quoted(lexer_t *lx, token_t *t, pol_error_t *err)
         if (c == '\\') {
             int e = peek(lx, 0);
             if (e != '"' && e != '\\')
-                return pol_fail(err, POL_ERR_SYNTAX, lx->pos - 1,
+                return pol_fail(err, ABE_ERR_SYNTAX, lx->pos - 1,
                                 "unknown escape in a quoted name (only \\\" and \\\\)");
             lx->pos++;
             c = e;
         }
         if (n >= POL_MAX_NAME)
-            return pol_fail(err, POL_ERR_LIMIT, start, "name longer than %d bytes", POL_MAX_NAME);
+            return pol_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", POL_MAX_NAME);
         t->name[n++] = (uint8_t)c;
     }
     if (n == 0)
-        return pol_fail(err, POL_ERR_SYNTAX, start, "empty quoted name");
+        return pol_fail(err, ABE_ERR_SYNTAX, start, "empty quoted name");
     if (!astr_name_ok(t->name, n))
-        return pol_fail(err, POL_ERR_SYNTAX, start, "quoted name is not valid UTF-8");
+        return pol_fail(err, ABE_ERR_SYNTAX, start, "quoted name is not valid UTF-8");
     t->kind = TK_NAME;
     t->name_len = n;
-    return POL_OK;
+    return ABE_OK;
 }
 
 /* Reads exactly n digits at the cursor into *v. */
@@ -147,23 +147,23 @@ static int lex_number(lexer_t *lx, token_t *t, pol_error_t *err)
         lx->pos = start;
         if (!fixed_digits(lx, 4, &y) || peek(lx, 0) != '-' || (lx->pos++, !fixed_digits(lx, 2, &m)) ||
             peek(lx, 0) != '-' || (lx->pos++, !fixed_digits(lx, 2, &d)) || is_digit(peek(lx, 0)))
-            return pol_fail(err, POL_ERR_SYNTAX, start, "malformed date (expected YYYY-MM-DD)");
+            return pol_fail(err, ABE_ERR_SYNTAX, start, "malformed date (expected YYYY-MM-DD)");
         if (num_date_days(y, m, d, &days) != 0)
-            return pol_fail(err, POL_ERR_RANGE, start,
+            return pol_fail(err, ABE_ERR_RANGE, start,
                             "%04u-%02u-%02u is not a calendar date between 1970-01-01 and 9999-12-31",
                             y, m, d);
         t->kind = TK_DATE;
         t->value = days;
-        return POL_OK;
+        return ABE_OK;
     }
     if (peek(lx, 0) == '.' && is_digit(peek(lx, 1)))
-        return pol_fail(err, POL_ERR_SYNTAX, start, "numbers must be unsigned integers");
+        return pol_fail(err, ABE_ERR_SYNTAX, start, "numbers must be unsigned integers");
     if (overflow)
-        return pol_fail(err, POL_ERR_RANGE, start,
+        return pol_fail(err, ABE_ERR_RANGE, start,
                         "number larger than 18446744073709551615 (2^64 - 1)");
     t->kind = TK_INT;
     t->value = v;
-    return POL_OK;
+    return ABE_OK;
 }
 
 int lex_next(lexer_t *lx, token_t *t, pol_error_t *err)
@@ -174,7 +174,7 @@ int lex_next(lexer_t *lx, token_t *t, pol_error_t *err)
     t->name_len = 0;
     t->value = 0;
     int c = peek(lx, 0);
-    int rc = POL_OK;
+    int rc = ABE_OK;
     if (c < 0) {
         t->kind = TK_EOF;
     } else if (is_digit(c)) {
@@ -203,17 +203,17 @@ int lex_next(lexer_t *lx, token_t *t, pol_error_t *err)
             }
             break;
         case '!':
-            return pol_fail(err, POL_ERR_NEGATION, t->pos,
+            return pol_fail(err, ABE_ERR_NEGATION, t->pos,
                             "negation is not expressible in a monotone policy");
         case '-':
             if (is_digit(peek(lx, 0)))
-                return pol_fail(err, POL_ERR_RANGE, t->pos,
+                return pol_fail(err, ABE_ERR_RANGE, t->pos,
                                 "negative numbers are not allowed (values are unsigned)");
             /* fall through */
         default:
             if (c >= 0x21 && c < 0x7F)
-                return pol_fail(err, POL_ERR_SYNTAX, t->pos, "unexpected character '%c'", c);
-            return pol_fail(err, POL_ERR_SYNTAX, t->pos, "unexpected byte 0x%02x", (unsigned)c);
+                return pol_fail(err, ABE_ERR_SYNTAX, t->pos, "unexpected character '%c'", c);
+            return pol_fail(err, ABE_ERR_SYNTAX, t->pos, "unexpected byte 0x%02x", (unsigned)c);
         }
     }
     t->end = lx->pos;
@@ -268,7 +268,7 @@ tok_kind ts_peek(const tokstream_t *ts)
 {
     lexer_t copy = ts->lx;
     token_t t;
-    if (lex_next(&copy, &t, NULL) != POL_OK)
+    if (lex_next(&copy, &t, NULL) != ABE_OK)
         return TK_EOF;
     return t.kind;
 }
@@ -282,33 +282,33 @@ int ts_number(tokstream_t *ts, struct num_literal *lit)
         lit->kind = NUM_DATE;
         lit->width = NUM_DATE_BITS;
         lit->end = ts->tok.end;
-        if ((rc = ts_advance(ts)) != POL_OK)
+        if ((rc = ts_advance(ts)) != ABE_OK)
             return rc;
         if (ts->tok.kind == TK_HASH)
-            return pol_fail(ts->err, POL_ERR_SYNTAX, ts->tok.pos, "a date takes no width");
-        return POL_OK;
+            return pol_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos, "a date takes no width");
+        return ABE_OK;
     }
     if (ts->tok.kind != TK_INT)
-        return pol_fail(ts->err, POL_ERR_SYNTAX, ts->tok.pos,
+        return pol_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
                         "expected a number or a date, found %s", tok_describe(ts->tok.kind));
     lit->kind = NUM_FLEX;
     lit->width = 64;
     lit->end = ts->tok.end;
-    if ((rc = ts_advance(ts)) != POL_OK)
+    if ((rc = ts_advance(ts)) != ABE_OK)
         return rc;
     if (ts->tok.kind != TK_HASH)
-        return POL_OK;
-    if ((rc = ts_advance(ts)) != POL_OK)
+        return ABE_OK;
+    if ((rc = ts_advance(ts)) != ABE_OK)
         return rc;
     if (ts->tok.kind != TK_INT)
-        return pol_fail(ts->err, POL_ERR_SYNTAX, ts->tok.pos,
+        return pol_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
                         "expected a width (1..64) after '#', found %s", tok_describe(ts->tok.kind));
     uint64_t w = ts->tok.value;
     if (w < 1 || w > 64)
-        return pol_fail(ts->err, POL_ERR_RANGE, ts->tok.pos,
+        return pol_fail(ts->err, ABE_ERR_RANGE, ts->tok.pos,
                         "width %llu is outside 1..64", (unsigned long long)w);
     if (w < 64 && (lit->value >> w) != 0)
-        return pol_fail(ts->err, POL_ERR_RANGE, lit->pos, "%llu does not fit in %llu bits",
+        return pol_fail(ts->err, ABE_ERR_RANGE, lit->pos, "%llu does not fit in %llu bits",
                         (unsigned long long)lit->value, (unsigned long long)w);
     lit->kind = NUM_WIDTH;
     lit->width = (unsigned)w;

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "pol_error.h"
-#include "pol_limits.h"
-#include "attr_string.h"
+#include "abe.h"
+#include "num_type.h"
 
 typedef enum {
     TK_EOF, TK_LPAREN, TK_RPAREN, TK_COMMA, TK_HASH,
@@ -35,7 +35,7 @@ typedef struct {
 
 void lex_init(lexer_t *lx, const char *s, size_t len);
 
-/* Reads the next token.  Returns POL_OK or an error (negation, malformed
+/* Reads the next token.  Returns ABE_OK or an error (negation, malformed
  * number, date or quoted name, reserved word, unexpected byte). */
 int lex_next(lexer_t *lx, token_t *t, pol_error_t *err);
 

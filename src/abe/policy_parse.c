@@ -28,7 +28,7 @@ static int parse_or(parser_t *ps, uint16_t *out);
 
 static int limit_error(parser_t *ps, size_t pos)
 {
-    return pol_fail(ps->ts.err, POL_ERR_LIMIT, pos,
+    return pol_fail(ps->ts.err, ABE_ERR_LIMIT, pos,
                     "policy has more than %d leaves after expanding numeric comparisons",
                     POL_MAX_LEAVES);
 }
@@ -43,27 +43,27 @@ static int unexpected(parser_t *ps, size_t open_pos)
 {
     const token_t *t = &ps->ts.tok;
     if (starts_operand(t->kind))
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                         "missing operator before %s (write 'and' or 'or')",
                         tok_describe(t->kind));
     if (t->kind == TK_EOF && open_pos != POL_NO_POS)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                         "unbalanced parentheses: '(' at column %zu is never closed",
                         open_pos + 1);
     if (t->kind == TK_RPAREN && open_pos == POL_NO_POS)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                         "unbalanced parentheses: ')' without a matching '('");
-    return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos, "unexpected %s",
+    return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos, "unexpected %s",
                     tok_describe(t->kind));
 }
 
 static int enter(parser_t *ps, size_t pos)
 {
     if (ps->depth >= POL_MAX_DEPTH)
-        return pol_fail(ps->ts.err, POL_ERR_LIMIT, pos,
+        return pol_fail(ps->ts.err, ABE_ERR_LIMIT, pos,
                         "nesting deeper than %d levels", POL_MAX_DEPTH);
     ps->depth++;
-    return POL_OK;
+    return ABE_OK;
 }
 
 static int cmp_from_token(tok_kind k, cmp_op *op)
@@ -87,11 +87,11 @@ static int comparison(parser_t *ps, const uint8_t *name, size_t name_len, cmp_op
     uint64_t lo, hi;
     num_trivial tr = num_interval(t, op, lit->value, &lo, &hi);
     if (tr != NUM_RANGE)
-        return pol_fail(ps->ts.err, POL_ERR_TRIVIAL, start, "'%.*s' is always %s",
+        return pol_fail(ps->ts.err, ABE_ERR_TRIVIAL, start, "'%.*s' is always %s",
                         (int)(end - start), ps->text + start,
                         tr == NUM_ALWAYS_TRUE ? "true" : "false");
     int rc = num_compile(ps->p, name, name_len, t, lo, hi, out);
-    if (rc == POL_ERR_LIMIT)
+    if (rc == ABE_ERR_LIMIT)
         return limit_error(ps, start);
     return rc;
 }
@@ -102,19 +102,19 @@ static int named_atom(parser_t *ps, uint16_t *out)
     token_t nt = ps->ts.tok;
     int rc;
     cmp_op op;
-    if ((rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     if (!cmp_from_token(ps->ts.tok.kind, &op)) {
         rc = pt_leaf(ps->p, nt.name, nt.name_len, out);
-        return rc == POL_ERR_LIMIT ? limit_error(ps, nt.pos) : rc;
+        return rc == ABE_ERR_LIMIT ? limit_error(ps, nt.pos) : rc;
     }
-    if ((rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     if (ps->ts.tok.kind == TK_NAME)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, ps->ts.tok.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, ps->ts.tok.pos,
                         "a comparison needs a number or a date on one side, not two attributes");
     struct num_literal lit;
-    if ((rc = ts_number(&ps->ts, &lit)) != POL_OK)
+    if ((rc = ts_number(&ps->ts, &lit)) != ABE_OK)
         return rc;
     return comparison(ps, nt.name, nt.name_len, op, &lit, nt.pos, lit.end, out);
 }
@@ -125,20 +125,20 @@ static int reversed_atom(parser_t *ps, uint16_t *out)
     struct num_literal lit;
     cmp_op op;
     int rc;
-    if ((rc = ts_number(&ps->ts, &lit)) != POL_OK)
+    if ((rc = ts_number(&ps->ts, &lit)) != ABE_OK)
         return rc;
     if (!cmp_from_token(ps->ts.tok.kind, &op))
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, lit.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, lit.pos,
                         "a number is not a condition: compare it with an attribute "
                         "(e.g. 'x >= 5') or use it as 'k of (...)'");
-    if ((rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     if (ps->ts.tok.kind != TK_NAME)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, ps->ts.tok.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, ps->ts.tok.pos,
                         "expected an attribute name after the comparison, found %s",
                         tok_describe(ps->ts.tok.kind));
     token_t nt = ps->ts.tok;
-    if ((rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     return comparison(ps, nt.name, nt.name_len, cmp_reverse(op), &lit, lit.pos, nt.end, out);
 }
@@ -149,11 +149,11 @@ static int fold(parser_t *ps, pn_kind kind, const uint16_t *kids, size_t n, uint
     uint16_t g = kids[0];
     for (size_t i = 1; i < n; i++) {
         int rc = pt_join(ps->p, kind, g, kids[i], &g);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             return rc;
     }
     *out = g;
-    return POL_OK;
+    return ABE_OK;
 }
 
 /* INT 'of' '(' or { ',' or } ')' */
@@ -163,45 +163,45 @@ static int threshold(parser_t *ps, uint16_t *out)
     uint16_t kids[POL_MAX_LEAVES];
     size_t n = 0;
     int rc;
-    if ((rc = ts_advance(&ps->ts)) != POL_OK || (rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = ts_advance(&ps->ts)) != ABE_OK || (rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     if (ps->ts.tok.kind != TK_LPAREN)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, ps->ts.tok.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, ps->ts.tok.pos,
                         "expected '(' after '%llu of', found %s",
                         (unsigned long long)kt.value, tok_describe(ps->ts.tok.kind));
     size_t open = ps->ts.tok.pos;
-    if ((rc = enter(ps, open)) != POL_OK || (rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = enter(ps, open)) != ABE_OK || (rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     if (ps->ts.tok.kind == TK_RPAREN)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, kt.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, kt.pos,
                         "'%llu of ()' has no operands", (unsigned long long)kt.value);
     for (;;) {
         /* Each operand holds at least one leaf, so the leaf limit stops
          * the loop first; this check only protects the array. */
         if (n >= POL_MAX_LEAVES)
             return limit_error(ps, ps->ts.tok.pos);
-        if ((rc = parse_or(ps, &kids[n])) != POL_OK)
+        if ((rc = parse_or(ps, &kids[n])) != ABE_OK)
             return rc;
         n++;
         if (ps->ts.tok.kind == TK_RPAREN)
             break;
         if (ps->ts.tok.kind != TK_COMMA)
             return unexpected(ps, open);
-        if ((rc = ts_advance(&ps->ts)) != POL_OK)
+        if ((rc = ts_advance(&ps->ts)) != ABE_OK)
             return rc;
     }
-    if ((rc = ts_advance(&ps->ts)) != POL_OK)
+    if ((rc = ts_advance(&ps->ts)) != ABE_OK)
         return rc;
     ps->depth--;
     unsigned long long k = kt.value;
     if (n < 2)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, kt.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, kt.pos,
                         "a threshold needs at least 2 operands ('%llu of' has 1)", k);
     if (k == 0)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, kt.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, kt.pos,
                         "'0 of (...)' is always true: a threshold needs k >= 1");
     if (k > n)
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, kt.pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, kt.pos,
                         "'%llu of' with only %zu operands can never be satisfied", k, n);
     if (k == n)
         rc = fold(ps, PN_AND, kids, n, out);
@@ -209,7 +209,7 @@ static int threshold(parser_t *ps, uint16_t *out)
         rc = fold(ps, PN_OR, kids, n, out);
     else
         rc = pt_threshold(ps->p, (unsigned)k, kids, n, out);
-    return rc == POL_ERR_LIMIT ? limit_error(ps, kt.pos) : rc;
+    return rc == ABE_ERR_LIMIT ? limit_error(ps, kt.pos) : rc;
 }
 
 static int parse_factor(parser_t *ps, uint16_t *out)
@@ -219,11 +219,11 @@ static int parse_factor(parser_t *ps, uint16_t *out)
     switch (t->kind) {
     case TK_LPAREN: {
         size_t open = t->pos;
-        if ((rc = enter(ps, open)) != POL_OK || (rc = ts_advance(&ps->ts)) != POL_OK)
+        if ((rc = enter(ps, open)) != ABE_OK || (rc = ts_advance(&ps->ts)) != ABE_OK)
             return rc;
         if (t->kind == TK_RPAREN)
-            return pol_fail(ps->ts.err, POL_ERR_SYNTAX, open, "empty parentheses");
-        if ((rc = parse_or(ps, out)) != POL_OK)
+            return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, open, "empty parentheses");
+        if ((rc = parse_or(ps, out)) != ABE_OK)
             return rc;
         if (t->kind != TK_RPAREN)
             return unexpected(ps, open);
@@ -240,29 +240,29 @@ static int parse_factor(parser_t *ps, uint16_t *out)
         return reversed_atom(ps, out);
     case TK_EOF:
         if (ps->ts.prev == TK_AND || ps->ts.prev == TK_OR)
-            return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+            return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                             "dangling operator: %s at the end has no right operand",
                             tok_describe(ps->ts.prev));
         if (t->pos == 0 || ps->ts.prev == TK_EOF)
-            return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos, "empty policy");
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos, "policy ends where an operand is expected");
+            return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos, "empty policy");
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos, "policy ends where an operand is expected");
     case TK_AND:
     case TK_OR:
         if (ps->ts.prev == TK_AND || ps->ts.prev == TK_OR)
-            return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+            return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                             "two operators in a row: %s follows %s",
                             tok_describe(t->kind), tok_describe(ps->ts.prev));
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                         "dangling operator: %s has no left operand", tok_describe(t->kind));
     case TK_RPAREN:
     case TK_COMMA:
         if (ps->ts.prev == TK_AND || ps->ts.prev == TK_OR)
-            return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+            return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                             "dangling operator: %s before %s has no right operand",
                             tok_describe(ps->ts.prev), tok_describe(t->kind));
         /* fall through */
     default:
-        return pol_fail(ps->ts.err, POL_ERR_SYNTAX, t->pos,
+        return pol_fail(ps->ts.err, ABE_ERR_SYNTAX, t->pos,
                         "expected an attribute, a comparison, '(' or 'k of (...)', found %s",
                         tok_describe(t->kind));
     }
@@ -271,13 +271,13 @@ static int parse_factor(parser_t *ps, uint16_t *out)
 static int parse_and(parser_t *ps, uint16_t *out)
 {
     int rc = parse_factor(ps, out);
-    while (rc == POL_OK && ps->ts.tok.kind == TK_AND) {
+    while (rc == ABE_OK && ps->ts.tok.kind == TK_AND) {
         uint16_t b;
         size_t pos = ps->ts.tok.pos;
-        if ((rc = ts_advance(&ps->ts)) != POL_OK || (rc = parse_factor(ps, &b)) != POL_OK)
+        if ((rc = ts_advance(&ps->ts)) != ABE_OK || (rc = parse_factor(ps, &b)) != ABE_OK)
             break;
         rc = pt_join(ps->p, PN_AND, *out, b, out);
-        if (rc == POL_ERR_LIMIT)
+        if (rc == ABE_ERR_LIMIT)
             rc = limit_error(ps, pos);
     }
     return rc;
@@ -286,13 +286,13 @@ static int parse_and(parser_t *ps, uint16_t *out)
 static int parse_or(parser_t *ps, uint16_t *out)
 {
     int rc = parse_and(ps, out);
-    while (rc == POL_OK && ps->ts.tok.kind == TK_OR) {
+    while (rc == ABE_OK && ps->ts.tok.kind == TK_OR) {
         uint16_t b;
         size_t pos = ps->ts.tok.pos;
-        if ((rc = ts_advance(&ps->ts)) != POL_OK || (rc = parse_and(ps, &b)) != POL_OK)
+        if ((rc = ts_advance(&ps->ts)) != ABE_OK || (rc = parse_and(ps, &b)) != ABE_OK)
             break;
         rc = pt_join(ps->p, PN_OR, *out, b, out);
-        if (rc == POL_ERR_LIMIT)
+        if (rc == ABE_ERR_LIMIT)
             rc = limit_error(ps, pos);
     }
     return rc;
@@ -304,9 +304,9 @@ int policy_parse(policy_t *p, const char *text, size_t len, pol_error_t *err)
     if (p != NULL)
         pt_init(p);
     if (p == NULL || (text == NULL && len > 0))
-        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
+        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
     if (len > POL_MAX_TEXT)
-        return pol_fail(err, POL_ERR_LIMIT, POL_MAX_TEXT,
+        return pol_fail(err, ABE_ERR_LIMIT, POL_MAX_TEXT,
                         "policy text longer than %d bytes", POL_MAX_TEXT);
     parser_t ps;
     ps.p = p;
@@ -315,15 +315,15 @@ int policy_parse(policy_t *p, const char *text, size_t len, pol_error_t *err)
     pt_init(p);
     uint16_t root;
     int rc = ts_init(&ps.ts, text, len, err);
-    if (rc == POL_OK)
+    if (rc == ABE_OK)
         rc = parse_or(&ps, &root);
-    if (rc == POL_OK && ps.ts.tok.kind != TK_EOF)
+    if (rc == ABE_OK && ps.ts.tok.kind != TK_EOF)
         rc = unexpected(&ps, POL_NO_POS);
-    if (rc == POL_OK)
+    if (rc == ABE_OK)
         rc = pt_finish(p, root, err);
-    if (rc != POL_OK) {
-        if (err != NULL && err->code == POL_OK)   /* a path that forgot to explain */
-            pol_fail(err, rc, POL_NO_POS, "%s", pol_strerror(rc));
+    if (rc != ABE_OK) {
+        if (err != NULL && err->code == ABE_OK)   /* a path that forgot to explain */
+            pol_fail(err, rc, POL_NO_POS, "%s", abe_strerror(rc));
         pt_init(p);
     }
     return rc;

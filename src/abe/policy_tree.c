@@ -16,21 +16,21 @@ static int new_node(policy_t *p, pn_kind kind, uint16_t *out)
     /* Every gate has >= 2 children, so a tree with POL_MAX_LEAVES leaves
      * never needs more than POL_MAX_NODES nodes; this is only a guard. */
     if (p->n_nodes >= POL_MAX_NODES)
-        return POL_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     pol_node_t *nd = &p->node[p->n_nodes];
     memset(nd, 0, sizeof *nd);
     nd->kind = (uint8_t)kind;
     nd->first = nd->next = nd->last = POL_NONE;
     *out = p->n_nodes++;
-    return POL_OK;
+    return ABE_OK;
 }
 
 int pt_leaf(policy_t *p, const uint8_t *s, size_t len, uint16_t *out)
 {
     if (len == 0 || len > POL_MAX_ATTR)
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     if (p->n_leaves >= POL_MAX_LEAVES)
-        return POL_ERR_LIMIT;
+        return ABE_ERR_LIMIT;
     /* Intern: equal strings share one offset, which makes occurrence
      * counting in the LSSS compiler a comparison of offsets. */
     uint32_t off = UINT32_MAX;
@@ -42,18 +42,18 @@ int pt_leaf(policy_t *p, const uint8_t *s, size_t len, uint16_t *out)
     }
     if (off == UINT32_MAX) {
         if (sizeof p->pool - p->pool_used < len)
-            return POL_ERR_LIMIT;
+            return ABE_ERR_LIMIT;
         off = p->pool_used;
         memcpy(p->pool + off, s, len);
         p->pool_used += (uint32_t)len;
     }
     int rc = new_node(p, PN_LEAF, out);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     p->node[*out].str_off = off;
     p->node[*out].str_len = (uint16_t)len;
     p->n_leaves++;
-    return POL_OK;
+    return ABE_OK;
 }
 
 static void append(policy_t *p, uint16_t g, uint16_t c)
@@ -87,11 +87,11 @@ static void splice(policy_t *p, uint16_t dst, uint16_t src)
 int pt_join(policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out)
 {
     if ((kind != PN_AND && kind != PN_OR) || a >= p->n_nodes || b >= p->n_nodes)
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     uint16_t g = a;
     if (p->node[a].kind != kind) {
         int rc = new_node(p, kind, &g);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             return rc;
         append(p, g, a);
     }
@@ -100,25 +100,25 @@ int pt_join(policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out)
     else
         append(p, g, b);
     *out = g;
-    return POL_OK;
+    return ABE_OK;
 }
 
 int pt_threshold(policy_t *p, unsigned k, const uint16_t *kids, size_t n, uint16_t *out)
 {
     if (n < 3 || k < 2 || k >= n || n > POL_MAX_LEAVES)
-        return POL_ERR_ARGUMENT;
+        return ABE_ERR_ARGUMENT;
     uint16_t g;
     int rc = new_node(p, PN_THR, &g);
-    if (rc != POL_OK)
+    if (rc != ABE_OK)
         return rc;
     for (size_t i = 0; i < n; i++) {
         if (kids[i] >= p->n_nodes)
-            return POL_ERR_ARGUMENT;
+            return ABE_ERR_ARGUMENT;
         append(p, g, kids[i]);
     }
     p->node[g].k = (uint16_t)k;
     *out = g;
-    return POL_OK;
+    return ABE_OK;
 }
 
 int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
@@ -130,7 +130,7 @@ int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
     size_t count = 0, depth = 0;
 
     if (root >= p->n_nodes)
-        return pol_fail(err, POL_ERR_ARGUMENT, POL_NO_POS, "no root");
+        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "no root");
     for (unsigned i = 0; i < p->n_nodes; i++)
         newid[i] = POL_NONE;
 
@@ -146,11 +146,11 @@ int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
         }
         stack[depth - 1] = p->node[c].next;
         if (count >= POL_MAX_NODES)
-            return pol_fail(err, POL_ERR_LIMIT, POL_NO_POS, "policy has too many nodes");
+            return pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, "policy has too many nodes");
         order[count++] = c;
         if (p->node[c].kind != PN_LEAF) {
             if (depth >= POL_MAX_TREE_DEPTH)
-                return pol_fail(err, POL_ERR_LIMIT, POL_NO_POS, too_deep, POL_MAX_TREE_DEPTH);
+                return pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, too_deep, POL_MAX_TREE_DEPTH);
             stack[depth++] = p->node[c].first;
         }
     }
@@ -175,7 +175,7 @@ int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
     memcpy(p->node, tmp, count * sizeof tmp[0]);
     p->n_nodes = (uint16_t)count;
     p->n_leaves = (uint16_t)leaves;
-    return POL_OK;
+    return ABE_OK;
 }
 
 const uint8_t *policy_leaf_string(const policy_t *p, unsigned node, size_t *len)

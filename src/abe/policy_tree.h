@@ -9,7 +9,7 @@
 
 void pt_init(policy_t *p);
 
-/* Adds a leaf; POL_ERR_LIMIT beyond POL_MAX_LEAVES leaves. */
+/* Adds a leaf; ABE_ERR_LIMIT beyond POL_MAX_LEAVES leaves. */
 int pt_leaf(policy_t *p, const uint8_t *s, size_t len, uint16_t *out);
 
 /* a AND b or a OR b (kind PN_AND / PN_OR), keeping the operand order and

@@ -6,12 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attrs.h"
+#include "abe.h"
 #include "auth.h"   /* src/proto: the shared transcript builder */
 #include "date.h"
 #include "errbuf.h"
-#include "kem.h"
-#include "policy.h"
 #include "transcript.h"
 
 static const char *refusal(Roam__V1__Role role)
@@ -41,7 +39,7 @@ static int satisfies(const fabeo_key_t *key, const char *text)
     pol_error_t perr;
     if (!p)
         return -1;
-    int r = policy_parse(p, text, strlen(text), &perr) == POL_OK
+    int r = policy_parse(p, text, strlen(text), &perr) == ABE_OK
                 ? policy_satisfied(p, &key->attrs) : -1;
     free(p);
     return r;
@@ -131,7 +129,7 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
         goto out;
     }
     const Roam__V1__Challenge *ch = in->challenge;
-    if (kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != KEM_OK) {
+    if (kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK) {
         roam_client_explain(id, req->role, ch->policy, err, errlen);
         /* Tell the daemon, so its audit log says why nothing came back. */
         Roam__V1__Phase ph = req->role == ROAM__V1__ROLE__ROLE_ACCEPT

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fabeo.h"
+#include "abe.h"
 #include "msg.h"
 #include "tls.h"
 

@@ -8,8 +8,7 @@
 
 #include <openssl/crypto.h>
 
-#include "format.h"
-#include "keyfile.h"
+#include "abe.h"
 
 const char *cli_prog = "roam";
 
@@ -42,10 +41,10 @@ int cli_load_mpk(const char *path, fabeo_mpk_t **mpk)
     if (load_obj(path, RF_MPK, &o, &ol) != 0)
         return -1;
     fabeo_mpk_t *m = malloc(sizeof *m);
-    int rc = m == NULL ? RF_ERR_MEMORY : rf_decode_mpk(m, o, ol);
+    int rc = m == NULL ? ABE_ERR_MEMORY : rf_decode_mpk(m, o, ol);
     free(o);
-    if (rc != RF_OK) {
-        cli_err("%s: %s", path, rf_strerror(rc));
+    if (rc != ABE_OK) {
+        cli_err("%s: %s", path, abe_strerror(rc));
         free(m);
         return -1;
     }
@@ -60,10 +59,10 @@ int cli_load_msk(const char *path, fabeo_msk_t **msk, uint8_t mpk_id[FABEO_ID_BY
     if (load_obj(path, RF_MSK, &o, &ol) != 0)
         return -1;
     fabeo_msk_t *m = malloc(sizeof *m);
-    int rc = m == NULL ? RF_ERR_MEMORY : rf_decode_msk(m, mpk_id, o, ol);
+    int rc = m == NULL ? ABE_ERR_MEMORY : rf_decode_msk(m, mpk_id, o, ol);
     rf_free_secret(o, ol);
-    if (rc != RF_OK) {
-        cli_err("%s: %s", path, rf_strerror(rc));
+    if (rc != ABE_OK) {
+        cli_err("%s: %s", path, abe_strerror(rc));
         cli_free_msk(m);
         return -1;
     }
@@ -80,13 +79,13 @@ int cli_load_key(const char *path, fabeo_key_t **key)
         return -1;
     fabeo_key_t *k = malloc(sizeof *k);
     pol_error_clear(&perr);
-    int rc = k == NULL ? RF_ERR_MEMORY : rf_decode_key(k, o, ol, &perr);
+    int rc = k == NULL ? ABE_ERR_MEMORY : rf_decode_key(k, o, ol, &perr);
     rf_free_secret(o, ol);
-    if (rc != RF_OK) {
+    if (rc != ABE_OK) {
         if (perr.msg[0] != '\0')
-            cli_err("%s: %s (%s)", path, rf_strerror(rc), perr.msg);
+            cli_err("%s: %s (%s)", path, abe_strerror(rc), perr.msg);
         else
-            cli_err("%s: %s", path, rf_strerror(rc));
+            cli_err("%s: %s", path, abe_strerror(rc));
         cli_free_key(k);
         return -1;
     }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fabeo.h"
+#include "abe.h"
 
 /* Exit codes of roam-kgc (roam check uses 0 satisfied / 1 not / 2 error). */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };

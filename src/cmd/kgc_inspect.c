@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
-#include "keyfile.h"
 #include "kgc.h"
 
 static void usage(FILE *f)
@@ -25,7 +24,7 @@ static void show_key(const fabeo_key_t *key)
     uint8_t fp[32];
     cli_hex(hex, key->mpk_id, FABEO_ID_BYTES);
     printf("type: user key\nmpk id: %s\n", hex);
-    if (rf_key_fingerprint(key, fp) == RF_OK) {
+    if (rf_key_fingerprint(key, fp) == ABE_OK) {
         cli_hex(hex, fp, sizeof fp);
         printf("fingerprint: %s\n", hex);
     }
@@ -40,8 +39,8 @@ static int show_ct(const uint8_t *obj, size_t len)
     fabeo_policy_t *pp = malloc(sizeof *pp);
     const uint8_t *ser;
     size_t sl;
-    int rc = pp == NULL ? RF_ERR_MEMORY : rf_decode_ct(obj, len, &ser, &sl, pp);
-    if (rc != RF_OK) {
+    int rc = pp == NULL ? ABE_ERR_MEMORY : rf_decode_ct(obj, len, &ser, &sl, pp);
+    if (rc != ABE_OK) {
         free(pp);
         return rc;
     }
@@ -54,7 +53,7 @@ static int show_ct(const uint8_t *obj, size_t len)
     free(text);
     fabeo_policy_clear(pp);
     free(pp);
-    return RF_OK;
+    return ABE_OK;
 }
 
 int kgc_inspect(int argc, char **argv)
@@ -82,13 +81,13 @@ int kgc_inspect(int argc, char **argv)
         cli_err("%s", err);
         return CLI_FAIL;
     }
-    int rc = RF_OK;
+    int rc = ABE_OK;
     printf("file: %s\n", path);
     switch (type) {
     case RF_MPK: {
         fabeo_mpk_t *m = malloc(sizeof *m);
-        rc = m == NULL ? RF_ERR_MEMORY : rf_decode_mpk(m, obj, len);
-        if (rc == RF_OK) {
+        rc = m == NULL ? ABE_ERR_MEMORY : rf_decode_mpk(m, obj, len);
+        if (rc == ABE_OK) {
             cli_hex(hex, m->id, FABEO_ID_BYTES);
             printf("type: master public key\nmpk id: %s\n", hex);
         }
@@ -99,7 +98,7 @@ int kgc_inspect(int argc, char **argv)
         fabeo_msk_t m;
         rc = rf_decode_msk(&m, id, obj, len);
         fabeo_msk_clear(&m);
-        if (rc == RF_OK) {
+        if (rc == ABE_OK) {
             cli_hex(hex, id, FABEO_ID_BYTES);
             printf("type: master secret key (value not shown)\nmpk id: %s\n", hex);
         }
@@ -108,8 +107,8 @@ int kgc_inspect(int argc, char **argv)
     case RF_USER_KEY: {
         fabeo_key_t *k = malloc(sizeof *k);
         pol_error_t perr;
-        rc = k == NULL ? RF_ERR_MEMORY : rf_decode_key(k, obj, len, &perr);
-        if (rc == RF_OK)
+        rc = k == NULL ? ABE_ERR_MEMORY : rf_decode_key(k, obj, len, &perr);
+        if (rc == ABE_OK)
             show_key(k);
         cli_free_key(k);
         break;
@@ -119,8 +118,8 @@ int kgc_inspect(int argc, char **argv)
         break;
     }
     rf_free_secret(obj, len);
-    if (rc != RF_OK) {
-        cli_err("%s: %s", path, rf_strerror(rc));
+    if (rc != ABE_OK) {
+        cli_err("%s: %s", path, abe_strerror(rc));
         return CLI_FAIL;
     }
     return CLI_OK;

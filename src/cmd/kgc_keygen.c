@@ -9,8 +9,8 @@
 
 #include <openssl/crypto.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
 #include "kgc.h"
 
 static void usage(FILE *f)
@@ -63,15 +63,15 @@ int kgc_keygen(int argc, char **argv)
     pol_error_t err;
     pol_error_clear(&err);
     size_t n = (size_t)(argc - optind);
-    if (fabeo_key_set_attrs(key, (const char *const *)argv + optind, n, &err) != FABEO_OK) {
+    if (fabeo_key_set_attrs(key, (const char *const *)argv + optind, n, &err) != ABE_OK) {
         cli_err("invalid attributes: %s", err.msg[0] ? err.msg : "rejected");
         goto out;
     }
-    if (fabeo_keygen(key, mpk, msk) != FABEO_OK) {
+    if (fabeo_keygen(key, mpk, msk) != ABE_OK) {
         cli_err("key generation failed");
         goto out;
     }
-    if (rf_encode_key(key, &ko, &kl) != RF_OK) {
+    if (rf_encode_key(key, &ko, &kl) != ABE_OK) {
         cli_err("cannot encode the key (too many attributes?)");
         goto out;
     }
@@ -79,7 +79,7 @@ int kgc_keygen(int argc, char **argv)
         goto out;
     uint8_t fp[32];
     char hex[65];
-    if (rf_key_fingerprint(key, fp) == RF_OK) {
+    if (rf_key_fingerprint(key, fp) == ABE_OK) {
         cli_hex(hex, fp, sizeof fp);
         printf("wrote %s (mode 0600)\nfingerprint: %s\nattributes: %zu (%zu internal strings)\n",
                out, hex, key->n_user, attr_set_count(&key->attrs));

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
 #include "kgc.h"
 
 static void usage(FILE *f)
@@ -60,12 +60,12 @@ int kgc_setup(int argc, char **argv)
     uint8_t *mo = NULL, *so = NULL;
     size_t ml = 0, sl = 0;
     int rc = CLI_FAIL;
-    if (mpk == NULL || fabeo_setup(mpk, &msk) != FABEO_OK) {
+    if (mpk == NULL || fabeo_setup(mpk, &msk) != ABE_OK) {
         cli_err("setup failed (random number generator?)");
         free(mpk);
         return CLI_FAIL;
     }
-    if (rf_encode_mpk(mpk, &mo, &ml) != RF_OK || rf_encode_msk(&msk, mpk, &so, &sl) != RF_OK) {
+    if (rf_encode_mpk(mpk, &mo, &ml) != ABE_OK || rf_encode_msk(&msk, mpk, &so, &sl) != ABE_OK) {
         cli_err("out of memory");
         goto out;
     }

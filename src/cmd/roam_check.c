@@ -8,8 +8,8 @@
 
 #include <openssl/crypto.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "kem.h"
 #include "roam_cmds.h"
 
 enum { CHECK_SATISFIED = 0, CHECK_NOT = 1, CHECK_ERROR = 2 };
@@ -23,18 +23,18 @@ static void usage(FILE *f)
                "($XDG_CONFIG_HOME/roam when XDG_CONFIG_HOME is set).\n");
 }
 
-/* One Encaps/Decaps round; KEM_OK, KEM_DECAPS_FAILED, or another error. */
+/* One Encaps/Decaps round; ABE_OK, ABE_ERR_DECAPS, or another error. */
 static int round_trip(const fabeo_mpk_t *mpk, const fabeo_key_t *key, const fabeo_policy_t *pp)
 {
     size_t cap = kem_ct_size(pp), len = 0;
     uint8_t *ct = malloc(cap), k1[KEM_KEY_BYTES], k2[KEM_KEY_BYTES];
     if (ct == NULL)
-        return KEM_ERR_INTERNAL;
+        return ABE_ERR_INTERNAL;
     int rc = kem_encaps(mpk, pp, ct, cap, &len, k1);
-    if (rc == KEM_OK) {
+    if (rc == ABE_OK) {
         rc = kem_decaps(mpk, key, ct, len, pp, k2);
-        if (rc == KEM_OK && CRYPTO_memcmp(k1, k2, sizeof k1) != 0)
-            rc = KEM_ERR_INTERNAL;
+        if (rc == ABE_OK && CRYPTO_memcmp(k1, k2, sizeof k1) != 0)
+            rc = ABE_ERR_INTERNAL;
     }
     OPENSSL_cleanse(k1, sizeof k1);
     OPENSSL_cleanse(k2, sizeof k2);
@@ -88,7 +88,7 @@ int roam_check(int argc, char **argv)
         goto out;
     }
     pol_error_clear(&err);
-    if (fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != FABEO_OK) {
+    if (fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK) {
         cli_err("invalid policy: %s", err.msg[0] ? err.msg : "rejected");
         free(pp);
         pp = NULL;
@@ -96,18 +96,18 @@ int roam_check(int argc, char **argv)
     }
     int kr = round_trip(mpk, key, pp);
     int sat = policy_satisfied(&pp->pol, &key->attrs);
-    if (kr == KEM_OK && sat) {
+    if (kr == ABE_OK && sat) {
         printf("satisfied\n");
         rc = CHECK_SATISFIED;
-    } else if (kr == KEM_DECAPS_FAILED && !sat) {
+    } else if (kr == ABE_ERR_DECAPS && !sat) {
         printf("not satisfied\n");
         rc = CHECK_NOT;
-    } else if (kr == KEM_DECAPS_FAILED) {
+    } else if (kr == ABE_ERR_DECAPS) {
         /* The attributes satisfy the policy but the key does not work. */
         cli_err("%s: decapsulation failed although the attributes satisfy the policy "
                 "(damaged key, or key and MPK do not match)", key_path);
     } else {
-        cli_err("%s", kem_strerror(kr));
+        cli_err("%s", abe_strerror(kr));
     }
 out:
     if (pp != NULL) {

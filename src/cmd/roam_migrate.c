@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "abe.h"
 #include "cli_common.h"
-#include "format.h"
 #include "migrate.h"
 #include "report.h"
 #include "roam_cmds.h"
@@ -76,7 +76,7 @@ int roam_migrate(int argc, char **argv)
         return 2;
     }
     struct roam_client_id id = { .mpk = mpk, .key = key };
-    id.has_fingerprint = rf_key_fingerprint(key, id.fingerprint) == RF_OK;
+    id.has_fingerprint = rf_key_fingerprint(key, id.fingerprint) == ABE_OK;
     struct roam_migrate_req req = { .vm = argv[optind], .from = from, .to = to,
                                     .ca_file = ca_path, .timeout_ms = timeout_s * 1000,
                                     .progress = !json && isatty(2) ? stderr : NULL };

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fabeo.h"
+#include "abe.h"
 #include "msg.h"
 #include "policy_cache.h"
 #include "tls.h"

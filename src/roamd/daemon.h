@@ -13,10 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abe.h"
 #include "admission.h"
 #include "audit.h"
 #include "config.h"
-#include "fabeo.h"
 #include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"

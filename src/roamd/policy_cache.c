@@ -79,7 +79,7 @@ const fabeo_policy_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    if (fabeo_policy_prepare_text(pp, text, strlen(text), 1, &perr) != FABEO_OK) {
+    if (fabeo_policy_prepare_text(pp, text, strlen(text), 1, &perr) != ABE_OK) {
         free(pp);
         free(copy);
         roam_errf(err, errlen, "policy does not compile: %s", perr.msg);

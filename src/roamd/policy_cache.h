@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "fabeo.h"
+#include "abe.h"
 
 #define ROAMD_POLICY_CACHE_MAX 8
 

@@ -107,7 +107,7 @@ static inline int chk_coefficients(const lsss_t *l, const attr_set_t *s)
     if (gamma == NULL || sum == NULL || row == NULL)
         abort();
     int rc = lsss_coefficients(l, s, gamma), result = 0;
-    if (rc == POL_OK) {
+    if (rc == ABE_OK) {
         result = 1;
         for (unsigned c = 0; c < l->cols; c++)
             sum[c] = FR_ZERO;
@@ -126,7 +126,7 @@ static inline int chk_coefficients(const lsss_t *l, const attr_set_t *s)
         for (unsigned c = 0; c < l->cols; c++)
             if (!fr_equal(&sum[c], c == 0 ? &FR_ONE : &FR_ZERO))
                 result = -1;
-    } else if (rc != POL_ERR_NOT_SATISFIED) {
+    } else if (rc != ABE_ERR_NOT_SATISFIED) {
         result = -1;
     } else {
         for (unsigned i = 0; i < l->rows; i++)

@@ -22,7 +22,7 @@ static void count_after(const char *text, size_t want)
     pol_error_t err;
     attr_set_init(S);
     int rc = add(text, &err);
-    tap_ok(rc == POL_OK && attr_set_count(S) == want, "'%s' gives %zu strings (got %zu)", text,
+    tap_ok(rc == ABE_OK && attr_set_count(S) == want, "'%s' gives %zu strings (got %zu)", text,
            want, attr_set_count(S));
 }
 
@@ -31,7 +31,7 @@ static void refused(const char *first, const char *text, int code, size_t offset
 {
     pol_error_t err;
     attr_set_init(S);
-    if (first != NULL && add(first, &err) != POL_OK) {
+    if (first != NULL && add(first, &err) != ABE_OK) {
         tap_ok(0, "'%s' accepted", first);
         return;
     }
@@ -40,7 +40,7 @@ static void refused(const char *first, const char *text, int code, size_t offset
     int ok = rc == code && err.offset == offset && strstr(err.msg, needle) != NULL &&
              attr_set_count(S) == before;
     if (!tap_ok(ok, "'%s'%s%s refused: %s", text, first ? " after " : "", first ? first : "",
-                pol_strerror(code)))
+                abe_strerror(code)))
         tap_diag("got %d at %zu: %s", rc, err.offset, err.msg);
 }
 
@@ -75,12 +75,12 @@ int main(void)
     const char *a = "M1|HCU|grade = 4|Netsci|HCU|expiry = 2027-03-31|x = 5#8";
     int rc = attr_set_add_list(S, a, strlen(a), '|', &err);
     size_t n1 = attr_set_count(S);
-    tap_ok(rc == POL_OK && n1 == 3 + 128 + 44 + 16 && sorted_unique(),
+    tap_ok(rc == ABE_OK && n1 == 3 + 128 + 44 + 16 && sorted_unique(),
            "list: %zu strings, sorted and unique", n1);
     attr_set_t *T = chk_set_new();
     const char *b = "x = 5#8|expiry = 2027-03-31|Netsci|grade = 4|M1|HCU";
     rc = attr_set_add_list(T, b, strlen(b), '|', &err);
-    int same = rc == POL_OK && attr_set_count(T) == n1;
+    int same = rc == ABE_OK && attr_set_count(T) == n1;
     for (size_t i = 0; same && i < n1; i++) {
         size_t la, lb;
         const uint8_t *x = attr_set_get(S, i, &la), *y = attr_set_get(T, i, &lb);
@@ -92,7 +92,7 @@ int main(void)
     /* The strings themselves. */
     uint8_t want[] = "\x01" "grade" "\x1f" "f:b2=1";
     attr_set_init(S);
-    tap_ok(add("grade = 4", &err) == POL_OK && attr_set_contains(S, want, sizeof want - 1),
+    tap_ok(add("grade = 4", &err) == ABE_OK && attr_set_contains(S, want, sizeof want - 1),
            "grade = 4 holds bit 2");
     uint8_t marker[] = "\x01" "grade" "\x1f" "f:>=2^2";
     uint8_t lt[] = "\x01" "grade" "\x1f" "f:<2^3";
@@ -100,60 +100,60 @@ int main(void)
            "grade = 4 holds >=2^2 and <2^3");
 
     /* The toolkit's key defects are refused. */
-    refused("x = 4", "x = 10", POL_ERR_CONFLICT, 0, "already has a value");
-    refused("x = 4", "x = 4#8", POL_ERR_CONFLICT, 0, "already has a value");
-    refused("x = 4", "x", POL_ERR_CONFLICT, 0, "already a numeric attribute");
-    refused("x", "x = 4", POL_ERR_CONFLICT, 0, "already a plain attribute");
-    refused(NULL, "x = 99999999999999999999", POL_ERR_RANGE, 4, "larger than");
-    refused(NULL, "x = -1", POL_ERR_RANGE, 4, "negative");
-    refused(NULL, "x = 256#8", POL_ERR_RANGE, 4, "does not fit in 8 bits");
-    refused(NULL, "x = 5#0", POL_ERR_RANGE, 6, "outside 1..64");
-    refused(NULL, "x = 5#65", POL_ERR_RANGE, 6, "outside 1..64");
-    refused(NULL, "x = 2026-02-29", POL_ERR_RANGE, 4, "not a calendar date");
-    refused(NULL, "x > 5", POL_ERR_SYNTAX, 2, "'name = value'");
-    refused(NULL, "x = y", POL_ERR_SYNTAX, 4, "expected a number");
-    refused(NULL, "x = 5 6", POL_ERR_SYNTAX, 6, "after the value");
-    refused(NULL, "", POL_ERR_SYNTAX, 0, "empty attribute");
-    refused(NULL, "5", POL_ERR_SYNTAX, 0, "starts with a name");
-    refused(NULL, "and", POL_ERR_SYNTAX, 0, "starts with a name");
-    refused(NULL, "Or", POL_ERR_SYNTAX, 0, "reserved word");
-    refused(NULL, "\"a\x1f" "b\"", POL_ERR_SYNTAX, 2, "control character");
-    refused(NULL, "A B", POL_ERR_SYNTAX, 2, "'name = value'");
+    refused("x = 4", "x = 10", ABE_ERR_CONFLICT, 0, "already has a value");
+    refused("x = 4", "x = 4#8", ABE_ERR_CONFLICT, 0, "already has a value");
+    refused("x = 4", "x", ABE_ERR_CONFLICT, 0, "already a numeric attribute");
+    refused("x", "x = 4", ABE_ERR_CONFLICT, 0, "already a plain attribute");
+    refused(NULL, "x = 99999999999999999999", ABE_ERR_RANGE, 4, "larger than");
+    refused(NULL, "x = -1", ABE_ERR_RANGE, 4, "negative");
+    refused(NULL, "x = 256#8", ABE_ERR_RANGE, 4, "does not fit in 8 bits");
+    refused(NULL, "x = 5#0", ABE_ERR_RANGE, 6, "outside 1..64");
+    refused(NULL, "x = 5#65", ABE_ERR_RANGE, 6, "outside 1..64");
+    refused(NULL, "x = 2026-02-29", ABE_ERR_RANGE, 4, "not a calendar date");
+    refused(NULL, "x > 5", ABE_ERR_SYNTAX, 2, "'name = value'");
+    refused(NULL, "x = y", ABE_ERR_SYNTAX, 4, "expected a number");
+    refused(NULL, "x = 5 6", ABE_ERR_SYNTAX, 6, "after the value");
+    refused(NULL, "", ABE_ERR_SYNTAX, 0, "empty attribute");
+    refused(NULL, "5", ABE_ERR_SYNTAX, 0, "starts with a name");
+    refused(NULL, "and", ABE_ERR_SYNTAX, 0, "starts with a name");
+    refused(NULL, "Or", ABE_ERR_SYNTAX, 0, "reserved word");
+    refused(NULL, "\"a\x1f" "b\"", ABE_ERR_SYNTAX, 2, "control character");
+    refused(NULL, "A B", ABE_ERR_SYNTAX, 2, "'name = value'");
     attr_set_init(S);
-    tap_ok(add("x = 4", &err) == POL_OK && add("x = 4", &err) == POL_OK && attr_set_count(S) == 128,
+    tap_ok(add("x = 4", &err) == ABE_OK && add("x = 4", &err) == ABE_OK && attr_set_count(S) == 128,
            "the same value twice is one value");
     attr_set_init(S);
-    tap_ok(add("\"and\"", &err) == POL_OK && attr_set_count(S) == 1, "quoted keyword is a name");
+    tap_ok(add("\"and\"", &err) == ABE_OK && attr_set_count(S) == 1, "quoted keyword is a name");
 
     /* Lists: offsets refer to the whole list; quoted separators are kept. */
     attr_set_init(S);
     const char *l = "A|B|x = -1";
     rc = attr_set_add_list(S, l, strlen(l), '|', &err);
-    tap_ok(rc == POL_ERR_RANGE && err.offset == 8 && strncmp(err.msg, "column 9:", 9) == 0,
+    tap_ok(rc == ABE_ERR_RANGE && err.offset == 8 && strncmp(err.msg, "column 9:", 9) == 0,
            "list error at column 9: %s", err.msg);
     attr_set_init(S);
-    tap_ok(attr_set_add_list(S, "", 0, '|', &err) == POL_OK && attr_set_count(S) == 0,
+    tap_ok(attr_set_add_list(S, "", 0, '|', &err) == ABE_OK && attr_set_count(S) == 0,
            "empty list is an empty set");
     rc = attr_set_add_list(S, "A||B", 4, '|', &err);
-    tap_ok(rc == POL_ERR_SYNTAX && err.offset == 2, "empty element refused at column 3");
+    tap_ok(rc == ABE_ERR_SYNTAX && err.offset == 2, "empty element refused at column 3");
     attr_set_init(S);
     const char *q = "\"a|b\"|C";
     rc = attr_set_add_list(S, q, strlen(q), '|', &err);
-    tap_ok(rc == POL_OK && attr_set_count(S) == 2 && attr_set_contains(S, (const uint8_t *)"a|b", 3),
+    tap_ok(rc == ABE_OK && attr_set_count(S) == 2 && attr_set_contains(S, (const uint8_t *)"a|b", 3),
            "quoted '|' stays in the name");
 
     /* Capacity: 16 undeclared-width numbers fill 2048 strings. */
     attr_set_init(S);
     char buf[64];
-    rc = POL_OK;
-    for (int i = 0; i < 16 && rc == POL_OK; i++) {
+    rc = ABE_OK;
+    for (int i = 0; i < 16 && rc == ABE_OK; i++) {
         snprintf(buf, sizeof buf, "n%d = %d", i, i);
         rc = add(buf, &err);
     }
     size_t full = attr_set_count(S);
-    tap_ok(rc == POL_OK && full == 2048, "16 numeric attributes fit (%zu strings)", full);
+    tap_ok(rc == ABE_OK && full == 2048, "16 numeric attributes fit (%zu strings)", full);
     rc = add("n16 = 1", &err);
-    tap_ok(rc == POL_ERR_LIMIT && attr_set_count(S) == full, "the 17th is refused, set unchanged");
+    tap_ok(rc == ABE_ERR_LIMIT && attr_set_count(S) == full, "the 17th is refused, set unchanged");
 
     /* Raw strings from stored keys: only canonical forms. */
     static const struct { const char *s; size_t len; int ok; } R[] = {
@@ -183,8 +183,8 @@ int main(void)
         bad += astr_valid((const uint8_t *)R[i].s, R[i].len) != R[i].ok;
     tap_ok(bad == 0, "attribute string validation accepts exactly the canonical forms");
     attr_set_init(S);
-    tap_ok(attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=05", 8) == POL_ERR_ARGUMENT &&
-               attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=5", 7) == POL_OK &&
+    tap_ok(attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=05", 8) == ABE_ERR_ARGUMENT &&
+               attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=5", 7) == ABE_OK &&
                attr_set_count(S) == 1,
            "attr_set_insert validates");
     free(S);

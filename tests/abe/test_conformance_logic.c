@@ -29,18 +29,18 @@ static void one_case(unsigned lineno, const char *pol, const char *key, int expe
     size_t el = 0, el2 = 0;
 
     int rc = policy_parse(p, pol, strlen(pol), &err);
-    if (!tap_ok(rc == POL_OK, "line %u [%s] policy parses: %s", lineno, cat, pol))
+    if (!tap_ok(rc == ABE_OK, "line %u [%s] policy parses: %s", lineno, cat, pol))
         tap_diag("%s", err.msg);
     int krc = attr_set_add_list(s, key, strlen(key), '|', &err);
-    if (!tap_ok(krc == POL_OK, "line %u key parses: %s", lineno, key))
+    if (!tap_ok(krc == ABE_OK, "line %u key parses: %s", lineno, key))
         tap_diag("%s", err.msg);
-    if (rc == POL_OK && krc == POL_OK) {
+    if (rc == ABE_OK && krc == ABE_OK) {
         int sat = policy_satisfied(p, s);
         tap_ok(sat == expected, "line %u satisfied = %d (toolkit %d)", lineno, sat, expected);
         rc = lsss_compile(l, p, &err);
-        tap_ok(rc == POL_OK, "line %u LSSS compiles (%u rows, %u cols, tau %u)", lineno,
+        tap_ok(rc == ABE_OK, "line %u LSSS compiles (%u rows, %u cols, tau %u)", lineno,
                l->rows, l->cols, l->tau);
-        if (rc == POL_OK) {
+        if (rc == ABE_OK) {
             int c = chk_coefficients(l, s);
             tap_ok(c == expected, "line %u coefficients %s as expected and verify", lineno,
                    expected ? "exist" : "do not exist");
@@ -48,9 +48,9 @@ static void one_case(unsigned lineno, const char *pol, const char *key, int expe
                    lineno, expected);
         }
         rc = policy_encode(p, enc, sizeof enc, &el);
-        int drc = rc == POL_OK ? policy_decode(q, enc, el, &err) : rc;
-        int erc = drc == POL_OK ? policy_encode(q, enc2, sizeof enc2, &el2) : drc;
-        tap_ok(erc == POL_OK && el == el2 && memcmp(enc, enc2, el) == 0 &&
+        int drc = rc == ABE_OK ? policy_decode(q, enc, el, &err) : rc;
+        int erc = drc == ABE_OK ? policy_encode(q, enc2, sizeof enc2, &el2) : drc;
+        tap_ok(erc == ABE_OK && el == el2 && memcmp(enc, enc2, el) == 0 &&
                    policy_satisfied(q, s) == expected,
                "line %u canonical encoding (%zu bytes) round-trips", lineno, el);
     }
@@ -64,7 +64,7 @@ static unsigned leaves_of(const char *text)
 {
     policy_t *p = chk_policy_new();
     pol_error_t err;
-    unsigned n = policy_parse(p, text, strlen(text), &err) == POL_OK ? p->n_leaves : 0;
+    unsigned n = policy_parse(p, text, strlen(text), &err) == ABE_OK ? p->n_leaves : 0;
     free(p);
     return n;
 }

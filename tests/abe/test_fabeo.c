@@ -23,7 +23,7 @@ static void random_coins(fr_t *c, size_t n)
 }
 
 /* fabeo_decrypt_with: every side item runs once and the result is
- * fabeo_decrypt's; a failing side item gives FABEO_ERR_REJECTED. */
+ * fabeo_decrypt's; a failing side item gives ABE_ERR_REJECTED. */
 enum { SIDE_N = 9 };
 
 /* Loop bodies for the item-list tests below: count each item's visits;
@@ -52,14 +52,14 @@ static void side_check(const fabeo_key_t *key, const fabeo_policy_t *pp, const f
     gt_t plain, with;
     int rc = fabeo_decrypt(&plain, key, pp, c);
     int ok = fabeo_decrypt_with(&with, key, pp, c, &count) == rc;
-    if (rc == FABEO_OK) {
+    if (rc == ABE_OK) {
         ok &= gt_equal(&plain, &with) == 1;
         for (size_t k = 0; k < SIDE_N; k++)
             ok &= hits[k] == 1;
-        ok &= fabeo_decrypt_with(&with, key, pp, c, &fail) == FABEO_ERR_REJECTED;
+        ok &= fabeo_decrypt_with(&with, key, pp, c, &fail) == ABE_ERR_REJECTED;
     }
-    tap_ok(ok && (rc == FABEO_OK) == expected, "decrypt with side items: same result%s",
-           rc == FABEO_OK ? ", each item once, a failure rejects" : "");
+    tap_ok(ok && (rc == ABE_OK) == expected, "decrypt with side items: same result%s",
+           rc == ABE_OK ? ", each item once, a failure rejects" : "");
 }
 
 static void check(const char *policy, const char *attrs, int expected)
@@ -81,15 +81,15 @@ static void check(const char *policy, const char *attrs, int expected)
     size_t l1 = 0, l2 = 0;
     kem_ct_encode(b1, sizeof b1, &l1, c1, pt);
     kem_ct_encode(b2, sizeof b2, &l2, c2, pn);
-    tap_ok(rc1 == FABEO_OK && rc2 == FABEO_OK && l1 == l2 && memcmp(b1, b2, l1) == 0,
+    tap_ok(rc1 == ABE_OK && rc2 == ABE_OK && l1 == l2 && memcmp(b1, b2, l1) == 0,
            "%s: same coins give the same ciphertext with and without tables", policy);
     side_check(key, pt, c1, expected);
     int rc = fabeo_decrypt(&got, key, pt, c1);
     if (expected)
-        tap_ok(rc == FABEO_OK && gt_equal(&got, &m), "%s (tau %u): key %s decrypts", policy,
+        tap_ok(rc == ABE_OK && gt_equal(&got, &m), "%s (tau %u): key %s decrypts", policy,
                pt->tau, attrs);
     else
-        tap_ok(rc == FABEO_ERR_NOT_SATISFIED, "%s: key %s refused", policy, attrs);
+        tap_ok(rc == ABE_ERR_NOT_SATISFIED, "%s: key %s refused", policy, attrs);
 out:
     tk_policy_free(pt);
     tk_policy_free(pn);
@@ -176,17 +176,17 @@ int main(void)
 {
     test_par_for2();
     mpk = tk_alloc(sizeof *mpk);
-    if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK, "setup"))
+    if (!tap_ok(fabeo_setup(mpk, &msk) == ABE_OK, "setup"))
         return tap_done();
     g1_t ha;
     g1_affine_t haa;
-    tap_ok(fabeo_hash_attr(&ha, (const uint8_t *)"FABEO-B", 7) == FABEO_OK, "H_A");
+    tap_ok(fabeo_hash_attr(&ha, (const uint8_t *)"FABEO-B", 7) == ABE_OK, "H_A");
     g1_to_affine(&haa, &ha);
     uint8_t e1[48], e2[48];
     g1_to_compressed(e1, &haa);
     g1_to_compressed(e2, &fabeo_params()->b);
     tap_ok(memcmp(e1, e2, 48) != 0, "H_A(\"FABEO-B\") differs from B (tag bytes)");
-    tap_ok(fabeo_hash_attr(&ha, (const uint8_t *)"", 0) == FABEO_ERR_ARGUMENT,
+    tap_ok(fabeo_hash_attr(&ha, (const uint8_t *)"", 0) == ABE_ERR_ARGUMENT,
            "empty attribute string refused");
 
     check("A and B and C", "A|B|C", 1);

@@ -11,7 +11,7 @@
 
 #include "armor.h"
 #include "format.h"
-#include "keyfile.h"
+#include "abe.h"
 #include "tap.h"
 #include "test_kem_util.h"
 
@@ -45,7 +45,7 @@ static int dec_ct(const uint8_t *in, size_t len)
     const uint8_t *s;
     size_t sl;
     int rc = rf_decode_ct(in, len, &s, &sl, pp);
-    if (rc == RF_OK)
+    if (rc == ABE_OK)
         fabeo_policy_clear(pp);
     free(pp);
     return rc;
@@ -58,27 +58,27 @@ static void malformed(const char *what, decode_fn dec, const uint8_t *obj, size_
 {
     uint8_t *b = tk_alloc(len + 1);
     int bad = 0;
-    tap_ok(dec(obj, len) == RF_OK, "%s: decodes", what);
+    tap_ok(dec(obj, len) == ABE_OK, "%s: decodes", what);
     for (size_t cut = 0; cut < len; cut += cut < 64 ? 1 : 7)
-        if (dec(obj, cut) == RF_OK)
+        if (dec(obj, cut) == ABE_OK)
             bad++;
     tap_ok(bad == 0, "%s: every truncation rejected", what);
     memcpy(b, obj, len);
     b[len] = 0;
-    tap_ok(dec(b, len + 1) == RF_ERR_LENGTH, "%s: trailing byte rejected", what);
+    tap_ok(dec(b, len + 1) == ABE_ERR_LENGTH, "%s: trailing byte rejected", what);
     b[0] ^= 1;
-    tap_ok(dec(b, len) == RF_ERR_MAGIC, "%s: bad magic rejected", what);
+    tap_ok(dec(b, len) == ABE_ERR_MAGIC, "%s: bad magic rejected", what);
     b[0] ^= 1;
     b[5] = 2;
-    tap_ok(dec(b, len) == RF_ERR_VERSION, "%s: version 2 rejected", what);
+    tap_ok(dec(b, len) == ABE_ERR_VERSION, "%s: version 2 rejected", what);
     b[5] = RF_VERSION;
     b[4] = (uint8_t)(b[4] % 4 + 1);
-    tap_ok(dec(b, len) == RF_ERR_TYPE, "%s: other type rejected", what);
+    tap_ok(dec(b, len) == ABE_ERR_TYPE, "%s: other type rejected", what);
     b[4] = obj[4];
     bad = 0;
     for (size_t i = from; i < len; i += step) {
         b[i] ^= 0x04;
-        if (dec(b, len) == RF_OK)
+        if (dec(b, len) == ABE_OK)
             bad++;
         b[i] ^= 0x04;
     }
@@ -116,7 +116,7 @@ static void mutations(const char *what, decode_fn dec, caught_fn still_bad, cons
                 b[len + k] = (uint8_t)rand_r(&seed);
             bl = len + extra;
         }
-        if (dec(b, bl) != RF_OK || (bl == len && memcmp(b, obj, len) == 0))
+        if (dec(b, bl) != ABE_OK || (bl == len && memcmp(b, obj, len) == 0))
             continue;
         accepted++;
         if (still_bad != NULL && !still_bad(b, bl))
@@ -141,7 +141,7 @@ static int ct_fails_decaps(const uint8_t *in, size_t len)
 {
     uint8_t k[KEM_KEY_BYTES];
     return kem_decaps(mpk, ct_key, in + RF_HEADER_BYTES, len - RF_HEADER_BYTES, NULL, k) ==
-           KEM_DECAPS_FAILED;
+           ABE_ERR_DECAPS;
 }
 
 static void armor_tests(const uint8_t *obj, size_t len)
@@ -205,7 +205,7 @@ static void armor_tests(const uint8_t *obj, size_t len)
             b[(size_t)rand_r(&seed) % tl] = (char)(32 + rand_r(&seed) % 96);
         size_t cut = rand_r(&seed) % 4 == 0 ? (size_t)rand_r(&seed) % tl : tl;
         if (armor_decode(b, cut, label, &d, &dl, &why) == 0) {
-            if (!(dl == len && memcmp(d, obj, len) == 0) && dec_ct(d, dl) == RF_OK &&
+            if (!(dl == len && memcmp(d, obj, len) == 0) && dec_ct(d, dl) == ABE_OK &&
                 !ct_fails_decaps(d, dl))
                 bad++;
             free(d);
@@ -250,50 +250,50 @@ int main(void)
 {
     mpk = tk_alloc(sizeof *mpk);
     scratch_key = tk_alloc(sizeof *scratch_key);
-    if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK, "setup"))
+    if (!tap_ok(fabeo_setup(mpk, &msk) == ABE_OK, "setup"))
         return tap_done();
     pol_error_t err;
     uint8_t *o;
     size_t ol;
 
-    tap_ok(rf_encode_mpk(mpk, &o, &ol) == RF_OK && ol == RF_HEADER_BYTES + GT_BYTES, "MPK encodes");
+    tap_ok(rf_encode_mpk(mpk, &o, &ol) == ABE_OK && ol == RF_HEADER_BYTES + GT_BYTES, "MPK encodes");
     fabeo_mpk_t *m2 = tk_alloc(sizeof *m2);
-    tap_ok(rf_decode_mpk(m2, o, ol) == RF_OK && memcmp(m2->id, mpk->id, 32) == 0, "MPK round trip");
+    tap_ok(rf_decode_mpk(m2, o, ol) == ABE_OK && memcmp(m2->id, mpk->id, 32) == 0, "MPK round trip");
     malformed("MPK", dec_mpk, o, ol, RF_HEADER_BYTES, 23);
     mutations("MPK", dec_mpk, mpk_never, o, ol, 300);
     uint8_t *mpk_obj = o;
     size_t mpk_len = ol;
 
-    tap_ok(rf_encode_msk(&msk, mpk, &o, &ol) == RF_OK, "MSK encodes");
+    tap_ok(rf_encode_msk(&msk, mpk, &o, &ol) == ABE_OK, "MSK encodes");
     fabeo_msk_t k2;
     uint8_t id[32];
-    tap_ok(rf_decode_msk(&k2, id, o, ol) == RF_OK && fr_equal(&k2.alpha, &msk.alpha) &&
+    tap_ok(rf_decode_msk(&k2, id, o, ol) == ABE_OK && fr_equal(&k2.alpha, &msk.alpha) &&
                memcmp(id, mpk->id, 32) == 0, "MSK round trip");
     uint8_t *sb = tk_alloc(ol);
     memcpy(sb, o, ol);
     memset(sb + RF_HEADER_BYTES + 32, 0xff, 32);
-    tap_ok(rf_decode_msk(&k2, id, sb, ol) == RF_ERR_SCALAR, "alpha >= r rejected");
+    tap_ok(rf_decode_msk(&k2, id, sb, ol) == ABE_ERR_SCALAR, "alpha >= r rejected");
     memset(sb + RF_HEADER_BYTES + 32, 0, 32);
-    tap_ok(rf_decode_msk(&k2, id, sb, ol) == RF_ERR_SCALAR, "alpha = 0 rejected");
+    tap_ok(rf_decode_msk(&k2, id, sb, ol) == ABE_ERR_SCALAR, "alpha = 0 rejected");
     free(sb);
     /* alpha has no redundancy: a flipped bit gives another scalar, which
      * fabeo_msk_matches (run by roam-kgc keygen) detects. */
     malformed("MSK", dec_msk, o, ol, ol, 1);
     o[ol - 1] ^= 1;
-    tap_ok(rf_decode_msk(&k2, id, o, ol) == RF_OK && !fabeo_msk_matches(&k2, mpk),
+    tap_ok(rf_decode_msk(&k2, id, o, ol) == ABE_OK && !fabeo_msk_matches(&k2, mpk),
            "a corrupted alpha no longer matches the MPK");
     rf_free_secret(o, ol);
 
     fabeo_key_t *key = tk_key(mpk, &msk, "HCU|Netsci|M1|grade = 4|expiry = 2027-03-31", &err);
-    tap_ok(key != NULL && rf_encode_key(key, &o, &ol) == RF_OK, "user key encodes (%zu bytes)", ol);
-    tap_ok(rf_decode_key(scratch_key, o, ol, &err) == RF_OK, "user key decodes");
+    tap_ok(key != NULL && rf_encode_key(key, &o, &ol) == ABE_OK, "user key encodes (%zu bytes)", ol);
+    tap_ok(rf_decode_key(scratch_key, o, ol, &err) == ABE_OK, "user key decodes");
     uint8_t f1[32], f2[32];
     rf_key_fingerprint(key, f1);
     rf_key_fingerprint(scratch_key, f2);
     tap_ok(memcmp(f1, f2, 32) == 0, "fingerprint survives the round trip");
     fabeo_policy_t *pp = tk_policy("grade >= 3 and expiry >= 2026-11-25", 0, &err);
     int same;
-    tap_ok(tk_round(mpk, scratch_key, pp, NULL, &same, NULL, NULL) == KEM_OK && same,
+    tap_ok(tk_round(mpk, scratch_key, pp, NULL, &same, NULL, NULL) == ABE_OK && same,
            "decoded key decapsulates");
     /* Points start after the user texts; flip every 5th byte of the rest. */
     size_t texts_end = RF_HEADER_BYTES + 32 + 2;
@@ -306,22 +306,22 @@ int main(void)
     memcpy(b, o, ol);
     uint8_t *g = memmem(b, ol, "grade = 4", 9);
     g[8] = '5';
-    tap_ok(rf_decode_key(scratch_key, b, ol, &err) == RF_ERR_ATTRS,
+    tap_ok(rf_decode_key(scratch_key, b, ol, &err) == ABE_ERR_ATTRS,
            "texts that do not match the stored strings rejected");
     g[0] = 0x01;
-    tap_ok(rf_decode_key(scratch_key, b, ol, &err) == RF_ERR_ATTRS, "control byte in a text rejected");
+    tap_ok(rf_decode_key(scratch_key, b, ol, &err) == ABE_ERR_ATTRS, "control byte in a text rejected");
     free(b);
     rf_free_secret(o, ol);
     fabeo_key_t *kbad = tk_alloc(sizeof *kbad);
     const char *two[] = {"x = 4", "x = 10"};
-    tap_ok(fabeo_key_set_attrs(kbad, two, 2, &err) != FABEO_OK,
+    tap_ok(fabeo_key_set_attrs(kbad, two, 2, &err) != ABE_OK,
            "two values of one numeric attribute refused: %s", err.msg);
     free(kbad);
 
     static uint8_t ct[KEM_CT_MAX_BYTES];
     size_t cl;
     tk_round(mpk, key, pp, NULL, &same, ct, &cl);
-    tap_ok(rf_encode_ct(ct, cl, &o, &ol) == RF_OK, "ciphertext object encodes");
+    tap_ok(rf_encode_ct(ct, cl, &o, &ol) == ABE_OK, "ciphertext object encodes");
     malformed("ciphertext", dec_ct, o, ol, RF_HEADER_BYTES + 5 + pp->enc_len, 11);
     ct_key = key;
     mutations("ciphertext", dec_ct, ct_fails_decaps, o, ol, 300);

@@ -60,7 +60,7 @@ static void round_trips(void)
             continue;
         }
         tap_diag("case %zu: n1 %u n2 %u tau %u", c, pt->n1, pt->n2, pt->tau);
-        int same, want = cases[c].expected ? KEM_OK : KEM_DECAPS_FAILED;
+        int same, want = cases[c].expected ? ABE_OK : ABE_ERR_DECAPS;
         int rc = tk_round(mpk, key, pt, pt, &same, NULL, NULL);
         tap_ok(rc == want && same == cases[c].expected,
                "case %zu prepared+hint: decaps %d (want %d), keys %s", c, rc, want,
@@ -83,7 +83,7 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
     size_t len;
     int same;
     uint8_t k[KEM_KEY_BYTES];
-    if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == KEM_OK && same,
+    if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == ABE_OK && same,
                 "tamper base round: %s", policy))
         return;
     size_t off_pol = 5, off_tau = off_pol + pp->enc_len, off_ct1 = off_tau + 1,
@@ -110,7 +110,7 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
             memcpy(bad, ct, len);
             bad[spots[s].off] ^= bit;
             int rc = kem_decaps(mpk, key, bad, len, pp, k);
-            tap_ok(rc == KEM_DECAPS_FAILED, "%s: %s (byte %zu ^ 0x%02x) rejected", policy,
+            tap_ok(rc == ABE_ERR_DECAPS, "%s: %s (byte %zu ^ 0x%02x) rejected", policy,
                    spots[s].what, spots[s].off, bit);
         }
     }
@@ -120,18 +120,18 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
         memcpy(bad + off_ct3 + 48u * i, ct + off_ct3 + 48u * ((i + 1) % pp->n1), 48);
         if (pp->n1 == 1)
             g1_to_compressed(bad + off_ct3, &G1_GENERATOR_AFFINE);
-        tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == KEM_DECAPS_FAILED,
+        tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS,
                "%s: ct3_%u replaced by a valid point rejected", policy, i + 1);
     }
     memcpy(bad, ct, len);
     memcpy(bad + off_ct1, ct + off_ct2, 96);
-    tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == KEM_DECAPS_FAILED,
+    tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS,
            "%s: ct1 replaced by ct2_1 rejected", policy);
     memcpy(bad, ct, len);
-    tap_ok(kem_decaps(mpk, key, bad, len + 1, pp, k) == KEM_DECAPS_FAILED,
+    tap_ok(kem_decaps(mpk, key, bad, len + 1, pp, k) == ABE_ERR_DECAPS,
            "%s: trailing byte rejected", policy);
     for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 97))
-        if (kem_decaps(mpk, key, ct, cut, pp, k) != KEM_DECAPS_FAILED)
+        if (kem_decaps(mpk, key, ct, cut, pp, k) != ABE_ERR_DECAPS)
             tap_ok(0, "truncated to %zu accepted", cut);
     tap_ok(1, "%s: every truncation rejected", policy);
     tk_policy_free(pp);
@@ -168,19 +168,19 @@ static void row_outside_g1(const fabeo_key_t *key, const char *policy)
     size_t len;
     int same, ok = 1;
     point_outside_g1(pt);
-    if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == KEM_OK && same,
+    if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == ABE_OK && same,
                 "outside-G1 base round: %s", policy))
         goto out;
     size_t off_ct3 = 5 + pp->enc_len + 1 + 96u * (1u + pp->tau) + 2;
     for (unsigned i = 0; i < pp->n1; i++) {
         memcpy(bad, ct, len);
         memcpy(bad + off_ct3 + 48u * i, pt, sizeof pt);
-        ok &= kem_ct_decode(c, bad, len, pp) == KEM_ERR_FORMAT;
-        ok &= kem_ct_decode_defer_rows(c, bad, len, pp) == KEM_OK;
+        ok &= kem_ct_decode(c, bad, len, pp) == ABE_ERR_FORMAT;
+        ok &= kem_ct_decode_defer_rows(c, bad, len, pp) == ABE_OK;
         for (unsigned j = 0; j < pp->n1; j++)
             ok &= kem_ct_row_in_subgroup(c, j) == (j != i);
-        ok &= kem_decaps(mpk, key, bad, len, pp, k) == KEM_DECAPS_FAILED;
-        ok &= kem_decaps(mpk, key, bad, len, NULL, k) == KEM_DECAPS_FAILED;
+        ok &= kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS;
+        ok &= kem_decaps(mpk, key, bad, len, NULL, k) == ABE_ERR_DECAPS;
     }
     tap_ok(ok, "%s: a row outside G1 is refused in every position (deferred test)", policy);
 out:
@@ -197,8 +197,8 @@ static void collusion(void)
     fabeo_key_t *h = tk_alloc(sizeof *h);
     fabeo_policy_t *pp = tk_policy("A and B", 1, &err);
     int same;
-    tap_ok(tk_round(mpk, ka, pp, pp, &same, NULL, NULL) == KEM_DECAPS_FAILED, "key {A} alone fails");
-    tap_ok(tk_round(mpk, kb, pp, pp, &same, NULL, NULL) == KEM_DECAPS_FAILED, "key {B} alone fails");
+    tap_ok(tk_round(mpk, ka, pp, pp, &same, NULL, NULL) == ABE_ERR_DECAPS, "key {A} alone fails");
+    tap_ok(tk_round(mpk, kb, pp, pp, &same, NULL, NULL) == ABE_ERR_DECAPS, "key {B} alone fails");
     const fabeo_key_t *src[4][2] = {{ka, ka}, {ka, kb}, {kb, ka}, {kb, kb}}; /* sk1 / sk3 */
     for (int v = 0; v < 4; v++) {
         tk_key_attrs(h, "A|B", &err);
@@ -208,7 +208,7 @@ static void collusion(void)
         h->sk2[fabeo_key_find(h, (const uint8_t *)"B", 1)] = kb->sk2[0];
         fabeo_key_finish(h);
         int rc = tk_round(mpk, h, pp, pp, &same, NULL, NULL);
-        tap_ok(rc == KEM_DECAPS_FAILED && !same,
+        tap_ok(rc == ABE_ERR_DECAPS && !same,
                "collusion: sk1 of {%s}, sk3 of {%s}, sk2_A of {A}, sk2_B of {B} fails",
                v < 2 ? "A" : "B", v % 2 ? "B" : "A");
     }
@@ -219,7 +219,7 @@ static void collusion(void)
     h->sk2[0] = ka->sk2[0];
     h->sk2[1] = ka->sk2[0];
     fabeo_key_finish(h);
-    tap_ok(tk_round(mpk, h, pp, pp, &same, NULL, NULL) == KEM_DECAPS_FAILED,
+    tap_ok(tk_round(mpk, h, pp, pp, &same, NULL, NULL) == ABE_ERR_DECAPS,
            "sk2_A reused as sk2_B fails");
     tk_key_free(h);
     tk_key_free(ka);
@@ -233,9 +233,9 @@ static void other_mpk(void)
     fabeo_key_t *k2 = tk_key(mpk2, &msk2, "A|B", &err);
     fabeo_policy_t *pp = tk_policy("A and B", 0, &err);
     int same;
-    tap_ok(tk_round(mpk, k2, pp, NULL, &same, NULL, NULL) == KEM_DECAPS_FAILED && !same,
+    tap_ok(tk_round(mpk, k2, pp, NULL, &same, NULL, NULL) == ABE_ERR_DECAPS && !same,
            "a key of another MPK fails");
-    tap_ok(tk_round(mpk2, k2, pp, NULL, &same, NULL, NULL) == KEM_OK && same,
+    tap_ok(tk_round(mpk2, k2, pp, NULL, &same, NULL, NULL) == ABE_OK && same,
            "the same key works with its own MPK");
     tk_key_free(k2);
     tk_policy_free(pp);
@@ -252,17 +252,17 @@ static void limits_and_garbage(const fabeo_key_t *key)
     static uint8_t ct[KEM_CT_MAX_BYTES];
     uint8_t k[KEM_KEY_BYTES];
     size_t len;
-    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, sizeof ct, &len, k) == KEM_ERR_LIMIT,
+    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, sizeof ct, &len, k) == ABE_ERR_KEM_LIMIT,
            "AND of 180 attributes: n2 + tau > %d refused by Encaps", KEM_MAX_COINS);
     tk_policy_free(pp);
-    tap_ok(kem_decaps(mpk, key, NULL, 0, NULL, k) == KEM_DECAPS_FAILED, "NULL ciphertext");
+    tap_ok(kem_decaps(mpk, key, NULL, 0, NULL, k) == ABE_ERR_DECAPS, "NULL ciphertext");
     memset(ct, 0xff, 4096);
-    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == KEM_DECAPS_FAILED, "0xff garbage");
+    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == ABE_ERR_DECAPS, "0xff garbage");
     memset(ct, 0, 4096);
     ct[0] = KEM_CT_VERSION;
-    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == KEM_DECAPS_FAILED, "zero garbage");
+    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == ABE_ERR_DECAPS, "zero garbage");
     pp = tk_policy("A and B", 0, &err);
-    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, kem_ct_size(pp) - 1, &len, k) == KEM_ERR_ARGUMENT,
+    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, kem_ct_size(pp) - 1, &len, k) == ABE_ERR_ARGUMENT,
            "Encaps refuses a short buffer");
     tk_policy_free(pp);
 }
@@ -271,7 +271,7 @@ int main(void)
 {
     mpk = tk_alloc(sizeof *mpk);
     mpk2 = tk_alloc(sizeof *mpk2);
-    if (!tap_ok(fabeo_setup(mpk, &msk) == FABEO_OK && fabeo_setup(mpk2, &msk2) == FABEO_OK,
+    if (!tap_ok(fabeo_setup(mpk, &msk) == ABE_OK && fabeo_setup(mpk2, &msk2) == ABE_OK,
                 "setup"))
         return tap_done();
     tap_ok(fabeo_msk_matches(&msk, mpk) && !fabeo_msk_matches(&msk2, mpk), "MSK matches its MPK only");

@@ -41,7 +41,7 @@ static inline fabeo_key_t *tk_key(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk
                                   const char *list, pol_error_t *err)
 {
     fabeo_key_t *key = tk_alloc(sizeof *key);
-    if (tk_key_attrs(key, list, err) != FABEO_OK || fabeo_keygen(key, mpk, msk) != FABEO_OK) {
+    if (tk_key_attrs(key, list, err) != ABE_OK || fabeo_keygen(key, mpk, msk) != ABE_OK) {
         free(key);
         return NULL;
     }
@@ -58,7 +58,7 @@ static inline void tk_key_free(fabeo_key_t *key)
 static inline fabeo_policy_t *tk_policy(const char *text, int tables, pol_error_t *err)
 {
     fabeo_policy_t *pp = tk_alloc(sizeof *pp);
-    if (fabeo_policy_prepare_text(pp, text, strlen(text), tables, err) != FABEO_OK) {
+    if (fabeo_policy_prepare_text(pp, text, strlen(text), tables, err) != ABE_OK) {
         free(pp);
         return NULL;
     }
@@ -85,7 +85,7 @@ static inline int tk_round(const fabeo_mpk_t *mpk, const fabeo_key_t *key,
     uint8_t *out = ct != NULL ? ct : buf;
     *same = 0;
     int rc = kem_encaps(mpk, pp, out, KEM_CT_MAX_BYTES, &len, k1);
-    if (rc != KEM_OK)
+    if (rc != ABE_OK)
         return rc;
     if (ct_len != NULL)
         *ct_len = len;

@@ -17,7 +17,7 @@ static attr_set_t *S;
 static void set_of(const char *list)
 {
     attr_set_init(S);
-    if (list[0] != '\0' && attr_set_add_list(S, list, strlen(list), '|', NULL) != POL_OK)
+    if (list[0] != '\0' && attr_set_add_list(S, list, strlen(list), '|', NULL) != ABE_OK)
         abort();
 }
 
@@ -25,7 +25,7 @@ static void set_of(const char *list)
 static int row_is(unsigned i, const long *want, unsigned cols)
 {
     fr_t row[64], w;
-    if (L->cols != cols || lsss_row(L, i, row) != POL_OK)
+    if (L->cols != cols || lsss_row(L, i, row) != ABE_OK)
         return 0;
     for (unsigned c = 0; c < cols; c++) {
         fr_from_u64(&w, (uint64_t)(want[c] < 0 ? -want[c] : want[c]));
@@ -40,7 +40,7 @@ static int row_is(unsigned i, const long *want, unsigned cols)
 static int compile(const char *text)
 {
     pol_error_t err;
-    if (policy_parse(P, text, strlen(text), &err) != POL_OK || lsss_compile(L, P, &err) != POL_OK) {
+    if (policy_parse(P, text, strlen(text), &err) != ABE_OK || lsss_compile(L, P, &err) != ABE_OK) {
         tap_diag("%s: %s", text, err.msg);
         return 0;
     }
@@ -117,11 +117,11 @@ static void shares(void)
             fr_mul(&t, &row[c], &v[c]);
             fr_add(&direct, &direct, &t);
         }
-        ok = lsss_share(L, i, v, &lambda[i]) == POL_OK && fr_equal(&direct, &lambda[i]);
+        ok = lsss_share(L, i, v, &lambda[i]) == ABE_OK && fr_equal(&direct, &lambda[i]);
     }
     tap_ok(ok, "lsss_share equals M_i . v for every row");
     set_of("b|c|e|f|g|h");
-    ok = ok && lsss_coefficients(L, S, gamma) == POL_OK;
+    ok = ok && lsss_coefficients(L, S, gamma) == ABE_OK;
     for (unsigned i = 0; i < L->rows && ok; i++) {
         fr_mul(&t, &gamma[i], &lambda[i]);
         fr_add(&sum, &sum, &t);

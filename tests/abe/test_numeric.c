@@ -34,13 +34,13 @@ static int key_sat(const char *key, int *coef_ok)
 {
     pol_error_t err;
     attr_set_init(S);
-    if (attr_set_add(S, key, strlen(key), &err) != POL_OK) {
+    if (attr_set_add(S, key, strlen(key), &err) != ABE_OK) {
         tap_diag("key '%s': %s", key, err.msg);
         return -1;
     }
     int sat = policy_satisfied(P, S);
     if (coef_ok != NULL) {
-        int c = lsss_compile(L, P, NULL) == POL_OK ? chk_coefficients(L, S) : -1;
+        int c = lsss_compile(L, P, NULL) == ABE_OK ? chk_coefficients(L, S) : -1;
         *coef_ok = c == sat;
     }
     return sat;
@@ -69,10 +69,10 @@ static void exhaustive_width(unsigned w)
                 cases++;
                 if (count == 0 || count == max + 1) {
                     const char *want = count ? "always true" : "always false";
-                    bad_trivial += !(rc == POL_ERR_TRIVIAL && strstr(err.msg, want));
+                    bad_trivial += !(rc == ABE_ERR_TRIVIAL && strstr(err.msg, want));
                     continue;
                 }
-                if (rc != POL_OK) {
+                if (rc != ABE_OK) {
                     bad_trivial++;
                     tap_diag("%s: %s", pol, err.msg);
                     continue;
@@ -121,11 +121,11 @@ static void edges(void)
             int always_true = (op == 4 && c == 0) || (op == 3 && c == UINT64_MAX);
             int always_false = (op == 1 && c == 0) || (op == 2 && c == UINT64_MAX);
             if (always_true || always_false) {
-                bad_trivial += !(rc == POL_ERR_TRIVIAL &&
+                bad_trivial += !(rc == ABE_ERR_TRIVIAL &&
                                  strstr(err.msg, always_true ? "always true" : "always false"));
                 continue;
             }
-            if (rc != POL_OK) {
+            if (rc != ABE_OK) {
                 bad_trivial++;
                 tap_diag("%s: %s", pol, err.msg);
                 continue;
@@ -133,7 +133,7 @@ static void edges(void)
             /* One marker plus the bits up to the constant's length. */
             unsigned bl = c ? 64u - (unsigned)__builtin_clzll(c) : 1u;
             bad_leaves += P->n_leaves > bl + 1;
-            if (lsss_compile(L, P, NULL) != POL_OK || L->tau != 1)
+            if (lsss_compile(L, P, NULL) != ABE_OK || L->tau != 1)
                 tau++;
             for (size_t j = 0; j < n; j++) {
                 int coef_ok;
@@ -154,7 +154,7 @@ static void expect(const char *pol, const char *key, int want)
 {
     pol_error_t err;
     int rc = policy_parse(P, pol, strlen(pol), &err);
-    if (rc != POL_OK) {
+    if (rc != ABE_OK) {
         tap_ok(0, "'%s' parses: %s", pol, err.msg);
         return;
     }
@@ -237,8 +237,8 @@ static void leaf_counts(void)
     for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
         pol_error_t err;
         int rc = policy_parse(P, T[i].pol, strlen(T[i].pol), &err);
-        tap_ok(rc == POL_OK && P->n_leaves == T[i].leaves, "'%s' has %u leaves (got %u)",
-               T[i].pol, T[i].leaves, rc == POL_OK ? P->n_leaves : 0);
+        tap_ok(rc == ABE_OK && P->n_leaves == T[i].leaves, "'%s' has %u leaves (got %u)",
+               T[i].pol, T[i].leaves, rc == ABE_OK ? P->n_leaves : 0);
     }
 }
 

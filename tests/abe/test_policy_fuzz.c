@@ -1,6 +1,6 @@
 /* Robustness on untrusted input: random byte strings, random mutations of
  * valid policies and key attributes, and mutated canonical encodings never
- * crash (run it under ASan and UBSan) and always end in POL_OK or a clean
+ * crash (run it under ASan and UBSan) and always end in ABE_OK or a clean
  * error: negative code, message, offset inside the input.  Accepted
  * policies must also encode, decode back to the same bytes and compile.
  * ROAM_FUZZ_ITERS scales the work (default 40000 per part). */
@@ -39,7 +39,7 @@ static void check_policy(const char *text, size_t len)
 {
     pol_error_t err;
     int rc = policy_parse(P, text, len, &err);
-    if (rc != POL_OK) {
+    if (rc != ABE_OK) {
         refused++;
         bad_err += !(rc < 0 && err.code == rc && err.msg[0] != '\0' &&
                      (err.offset == POL_NO_POS || err.offset <= len) && P->n_nodes == 0);
@@ -48,20 +48,20 @@ static void check_policy(const char *text, size_t len)
     accepted++;
     static uint8_t e1[POL_MAX_ENCODED], e2[POL_MAX_ENCODED];
     size_t l1 = 0, l2 = 0;
-    int ok = policy_encode(P, e1, sizeof e1, &l1) == POL_OK &&
-             policy_decode(Q, e1, l1, &err) == POL_OK &&
-             policy_encode(Q, e2, sizeof e2, &l2) == POL_OK && l1 == l2 &&
+    int ok = policy_encode(P, e1, sizeof e1, &l1) == ABE_OK &&
+             policy_decode(Q, e1, l1, &err) == ABE_OK &&
+             policy_encode(Q, e2, sizeof e2, &l2) == ABE_OK && l1 == l2 &&
              memcmp(e1, e2, l1) == 0;
     int lrc = lsss_compile(L, P, &err);
-    ok = ok && (lrc == POL_OK || lrc == POL_ERR_LIMIT);
-    if (ok && lrc == POL_OK && rnd(8) == 0) {
+    ok = ok && (lrc == ABE_OK || lrc == ABE_ERR_LIMIT);
+    if (ok && lrc == ABE_OK && rnd(8) == 0) {
         /* A key with a random part of the policy's own attributes. */
         attr_set_init(S);
         for (unsigned i = 0; i < L->rows; i++) {
             size_t sl;
             const uint8_t *s = lsss_rho(L, i, &sl);
             if (rnd(2))
-                ok = ok && attr_set_insert(S, s, sl) == POL_OK;
+                ok = ok && attr_set_insert(S, s, sl) == ABE_OK;
         }
         int c = chk_coefficients(L, S);
         ok = ok && c == policy_satisfied(P, S);
@@ -150,9 +150,9 @@ static void encodings(unsigned n)
     for (unsigned it = 0; it < n; it++) {
         const char *seed = SEEDS[rnd(sizeof SEEDS / sizeof SEEDS[0])];
         size_t len = 0, l2 = 0;
-        if (policy_parse(P, seed, strlen(seed), NULL) != POL_OK)
+        if (policy_parse(P, seed, strlen(seed), NULL) != ABE_OK)
             continue;
-        if (policy_encode(P, enc, sizeof enc, &len) != POL_OK) {
+        if (policy_encode(P, enc, sizeof enc, &len) != ABE_OK) {
             bad++;
             continue;
         }
@@ -171,9 +171,9 @@ static void encodings(unsigned n)
         }
         pol_error_t err;
         int rc = policy_decode(Q, enc, len, &err);
-        if (rc == POL_OK) {
+        if (rc == ABE_OK) {
             ok_count++;
-            bad += !(policy_encode(Q, e2, sizeof e2, &l2) == POL_OK && l2 == len &&
+            bad += !(policy_encode(Q, e2, sizeof e2, &l2) == ABE_OK && l2 == len &&
                      memcmp(enc, e2, len) == 0);
         } else {
             bad += !(rc < 0 && err.msg[0] != '\0' && Q->n_nodes == 0);
@@ -197,7 +197,7 @@ static void keys(unsigned n)
         pol_error_t err;
         attr_set_init(S);
         int rc = attr_set_add(S, buf, len, &err);
-        if (rc != POL_OK)
+        if (rc != ABE_OK)
             bad += !(rc < 0 && err.code == rc && err.msg[0] != '\0' &&
                      (err.offset == POL_NO_POS || err.offset <= len) && attr_set_count(S) == 0);
     }

@@ -39,7 +39,7 @@ static void shape(const char *text, const char *want)
     pol_error_t err;
     char out[4096];
     int rc = parse(text, strlen(text), &err);
-    if (rc != POL_OK) {
+    if (rc != ABE_OK) {
         tap_ok(0, "parses: %s (%s)", shown(text), err.msg);
         return;
     }
@@ -54,8 +54,8 @@ static void same(const char *a, const char *b)
     static uint8_t ea[POL_MAX_ENCODED], eb[POL_MAX_ENCODED];
     size_t la = 0, lb = 0;
     pol_error_t err;
-    int ok = parse(a, strlen(a), &err) == POL_OK && policy_encode(P, ea, sizeof ea, &la) == POL_OK &&
-             parse(b, strlen(b), &err) == POL_OK && policy_encode(P, eb, sizeof eb, &lb) == POL_OK;
+    int ok = parse(a, strlen(a), &err) == ABE_OK && policy_encode(P, ea, sizeof ea, &la) == ABE_OK &&
+             parse(b, strlen(b), &err) == ABE_OK && policy_encode(P, eb, sizeof eb, &lb) == ABE_OK;
     tap_ok(ok && la == lb && memcmp(ea, eb, la) == 0, "'%s' == '%s'", a, b);
 }
 
@@ -69,7 +69,7 @@ static void bad_n(const char *text, size_t len, int code, size_t offset, const c
              strstr(err.msg, needle) != NULL && strncmp(err.msg, col, strlen(col)) == 0 &&
              P->n_nodes == 0;
     if (!tap_ok(ok, "refused: '%.*s' -> %s at %zu", (int)(len > 60 ? 60 : len), text,
-                pol_strerror(code), offset))
+                abe_strerror(code), offset))
         tap_diag("got rc %d offset %zu: %s", rc, err.offset, err.msg);
 }
 
@@ -82,7 +82,7 @@ static void good(const char *text)
 {
     pol_error_t err;
     int rc = parse(text, strlen(text), &err);
-    if (!tap_ok(rc == POL_OK, "accepted: '%.60s'", text))
+    if (!tap_ok(rc == ABE_OK, "accepted: '%.60s'", text))
         tap_diag("%s", err.msg);
 }
 
@@ -101,9 +101,9 @@ static void limits(void)
         pol_error_t err;
         int rc = parse(buf, n, &err);
         if (depth == 32)
-            tap_ok(rc == POL_OK, "depth 32 accepted");
+            tap_ok(rc == ABE_OK, "depth 32 accepted");
         else
-            tap_ok(rc == POL_ERR_LIMIT && err.offset == 32 && strstr(err.msg, "nesting"),
+            tap_ok(rc == ABE_ERR_LIMIT && err.offset == 32 && strstr(err.msg, "nesting"),
                    "depth 33 refused at column 33: %s", err.msg);
     }
     /* Nested thresholds count too. */
@@ -116,7 +116,7 @@ static void limits(void)
     n += (size_t)sprintf(buf + n, "Z");
     for (int i = 0; i < 33; i++)
         buf[n++] = ')';
-    bad_n(buf, n, POL_ERR_LIMIT, open33, "nesting");
+    bad_n(buf, n, ABE_ERR_LIMIT, open33, "nesting");
 
     /* Leaves: 256 fine, 257 not. */
     for (int leaves = 256; leaves <= 257; leaves++) {
@@ -126,9 +126,9 @@ static void limits(void)
         pol_error_t err;
         int rc = parse(buf, n, &err);
         if (leaves == 256)
-            tap_ok(rc == POL_OK && P->n_leaves == 256, "256 leaves accepted");
+            tap_ok(rc == ABE_OK && P->n_leaves == 256, "256 leaves accepted");
         else
-            tap_ok(rc == POL_ERR_LIMIT && strstr(err.msg, "256 leaves"), "257 leaves refused: %s",
+            tap_ok(rc == ABE_ERR_LIMIT && strstr(err.msg, "256 leaves"), "257 leaves refused: %s",
                    err.msg);
     }
     /* ... also when the leaves come from numeric expansion. */
@@ -136,22 +136,22 @@ static void limits(void)
     for (int i = 0; i < 5; i++)
         n += (size_t)sprintf(buf + n, "%sx%d > 9223372036854775806", i ? " or " : "", i);
     /* Each comparison is 64 leaves (marker + 63 bits): the fifth overflows. */
-    bad_n(buf, n, POL_ERR_LIMIT, 4 * 28, "leaves");
+    bad_n(buf, n, ABE_ERR_LIMIT, 4 * 28, "leaves");
 
     /* Text length. */
     memset(buf, ' ', POL_MAX_TEXT + 1);
     buf[0] = 'A';
-    tap_ok(parse(buf, POL_MAX_TEXT, NULL) == POL_OK, "%d bytes accepted", POL_MAX_TEXT);
-    bad_n(buf, POL_MAX_TEXT + 1, POL_ERR_LIMIT, POL_MAX_TEXT, "longer than 4096");
+    tap_ok(parse(buf, POL_MAX_TEXT, NULL) == ABE_OK, "%d bytes accepted", POL_MAX_TEXT);
+    bad_n(buf, POL_MAX_TEXT + 1, ABE_ERR_LIMIT, POL_MAX_TEXT, "longer than 4096");
 
     /* Name length (bare and quoted). */
     memset(buf, 'n', POL_MAX_NAME + 1);
-    tap_ok(parse(buf, POL_MAX_NAME, NULL) == POL_OK, "%d-byte name accepted", POL_MAX_NAME);
-    bad_n(buf, POL_MAX_NAME + 1, POL_ERR_LIMIT, 0, "longer than 128");
+    tap_ok(parse(buf, POL_MAX_NAME, NULL) == ABE_OK, "%d-byte name accepted", POL_MAX_NAME);
+    bad_n(buf, POL_MAX_NAME + 1, ABE_ERR_LIMIT, 0, "longer than 128");
     buf[0] = '"';
     memset(buf + 1, 'q', POL_MAX_NAME + 1);
     buf[POL_MAX_NAME + 2] = '"';
-    bad_n(buf, POL_MAX_NAME + 3, POL_ERR_LIMIT, 0, "longer than 128");
+    bad_n(buf, POL_MAX_NAME + 3, ABE_ERR_LIMIT, 0, "longer than 128");
 
     /* tau: an attribute may repeat up to 32 times. */
     lsss_t *l = chk_lsss_new();
@@ -161,11 +161,11 @@ static void limits(void)
             n += (size_t)sprintf(buf + n, "%sR", i ? " or " : "");
         pol_error_t err;
         int rc = parse(buf, n, &err);
-        rc = rc == POL_OK ? lsss_compile(l, P, &err) : rc;
+        rc = rc == ABE_OK ? lsss_compile(l, P, &err) : rc;
         if (reps == 32)
-            tap_ok(rc == POL_OK && l->tau == 32, "R repeated 32 times: tau 32");
+            tap_ok(rc == ABE_OK && l->tau == 32, "R repeated 32 times: tau 32");
         else
-            tap_ok(rc == POL_ERR_LIMIT && strstr(err.msg, "more than 32 times"),
+            tap_ok(rc == ABE_ERR_LIMIT && strstr(err.msg, "more than 32 times"),
                    "R repeated 33 times refused: %s", err.msg);
     }
     free(l);
@@ -223,82 +223,82 @@ int main(void)
     good("A_1 and b2 and c_");
 
     /* Structural errors, with their positions. */
-    bad("", POL_ERR_SYNTAX, 0, "empty policy");
-    bad("   ", POL_ERR_SYNTAX, 3, "empty policy");
-    bad("A and", POL_ERR_SYNTAX, 5, "dangling operator");
-    bad("A or ", POL_ERR_SYNTAX, 5, "dangling operator");
-    bad("and A", POL_ERR_SYNTAX, 0, "no left operand");
-    bad("A and or B", POL_ERR_SYNTAX, 6, "two operators in a row");
-    bad("A && B", POL_ERR_SYNTAX, 3, "two operators in a row");
-    bad("(A and )", POL_ERR_SYNTAX, 7, "no right operand");
-    bad("(A and B", POL_ERR_SYNTAX, 8, "'(' at column 1 is never closed");
-    bad("A or (B and (C", POL_ERR_SYNTAX, 14, "'(' at column 13 is never closed");
-    bad("A and B)", POL_ERR_SYNTAX, 7, "')' without a matching '('");
-    bad("()", POL_ERR_SYNTAX, 0, "empty parentheses");
-    bad("A B", POL_ERR_SYNTAX, 2, "missing operator");
-    bad("(A B)", POL_ERR_SYNTAX, 3, "missing operator");
-    bad("2 of (A B)", POL_ERR_SYNTAX, 8, "missing operator");
-    bad("2 of ()", POL_ERR_SYNTAX, 0, "has no operands");
-    bad("3 of (A, B)", POL_ERR_SYNTAX, 0, "can never be satisfied");
-    bad("0 of (A, B)", POL_ERR_SYNTAX, 0, "always true");
-    bad("1 of (A)", POL_ERR_SYNTAX, 0, "at least 2 operands");
-    bad("2 of (A, B", POL_ERR_SYNTAX, 10, "never closed");
-    bad("2 of (A,)", POL_ERR_SYNTAX, 8, "expected an attribute");
-    bad("2 of A", POL_ERR_SYNTAX, 5, "expected '('");
-    bad("x < y", POL_ERR_SYNTAX, 4, "not two attributes");
-    bad("5", POL_ERR_SYNTAX, 0, "a number is not a condition");
-    bad("A and 5", POL_ERR_SYNTAX, 6, "a number is not a condition");
-    bad("5 < 6", POL_ERR_SYNTAX, 4, "expected an attribute name");
-    bad("x >", POL_ERR_SYNTAX, 3, "expected a number or a date");
-    bad("x > -1", POL_ERR_RANGE, 4, "negative");
-    bad("-1 < x", POL_ERR_RANGE, 0, "negative");
-    bad("x > 1.5", POL_ERR_SYNTAX, 4, "unsigned integers");
-    bad("x > 18446744073709551616", POL_ERR_RANGE, 4, "larger than 18446744073709551615");
-    bad("x > 5#0", POL_ERR_RANGE, 6, "width 0 is outside 1..64");
-    bad("x > 5#65", POL_ERR_RANGE, 6, "width 65 is outside 1..64");
-    bad("x > 5#", POL_ERR_SYNTAX, 6, "expected a width");
-    bad("x > 300#8", POL_ERR_RANGE, 4, "300 does not fit in 8 bits");
-    bad("x = 2026-11-25#8", POL_ERR_SYNTAX, 14, "a date takes no width");
-    bad("e > 2026-02-30", POL_ERR_RANGE, 4, "not a calendar date");
-    bad("e > 2023-02-29", POL_ERR_RANGE, 4, "not a calendar date");
-    bad("e > 2100-02-29", POL_ERR_RANGE, 4, "not a calendar date");
-    bad("e > 1969-12-31", POL_ERR_RANGE, 4, "1970-01-01");
-    bad("e > 2026-13-01", POL_ERR_RANGE, 4, "not a calendar date");
-    bad("e > 2026-1-01", POL_ERR_SYNTAX, 4, "YYYY-MM-DD");
-    bad("e > 20261-01-01", POL_ERR_SYNTAX, 4, "YYYY-MM-DD");
+    bad("", ABE_ERR_SYNTAX, 0, "empty policy");
+    bad("   ", ABE_ERR_SYNTAX, 3, "empty policy");
+    bad("A and", ABE_ERR_SYNTAX, 5, "dangling operator");
+    bad("A or ", ABE_ERR_SYNTAX, 5, "dangling operator");
+    bad("and A", ABE_ERR_SYNTAX, 0, "no left operand");
+    bad("A and or B", ABE_ERR_SYNTAX, 6, "two operators in a row");
+    bad("A && B", ABE_ERR_SYNTAX, 3, "two operators in a row");
+    bad("(A and )", ABE_ERR_SYNTAX, 7, "no right operand");
+    bad("(A and B", ABE_ERR_SYNTAX, 8, "'(' at column 1 is never closed");
+    bad("A or (B and (C", ABE_ERR_SYNTAX, 14, "'(' at column 13 is never closed");
+    bad("A and B)", ABE_ERR_SYNTAX, 7, "')' without a matching '('");
+    bad("()", ABE_ERR_SYNTAX, 0, "empty parentheses");
+    bad("A B", ABE_ERR_SYNTAX, 2, "missing operator");
+    bad("(A B)", ABE_ERR_SYNTAX, 3, "missing operator");
+    bad("2 of (A B)", ABE_ERR_SYNTAX, 8, "missing operator");
+    bad("2 of ()", ABE_ERR_SYNTAX, 0, "has no operands");
+    bad("3 of (A, B)", ABE_ERR_SYNTAX, 0, "can never be satisfied");
+    bad("0 of (A, B)", ABE_ERR_SYNTAX, 0, "always true");
+    bad("1 of (A)", ABE_ERR_SYNTAX, 0, "at least 2 operands");
+    bad("2 of (A, B", ABE_ERR_SYNTAX, 10, "never closed");
+    bad("2 of (A,)", ABE_ERR_SYNTAX, 8, "expected an attribute");
+    bad("2 of A", ABE_ERR_SYNTAX, 5, "expected '('");
+    bad("x < y", ABE_ERR_SYNTAX, 4, "not two attributes");
+    bad("5", ABE_ERR_SYNTAX, 0, "a number is not a condition");
+    bad("A and 5", ABE_ERR_SYNTAX, 6, "a number is not a condition");
+    bad("5 < 6", ABE_ERR_SYNTAX, 4, "expected an attribute name");
+    bad("x >", ABE_ERR_SYNTAX, 3, "expected a number or a date");
+    bad("x > -1", ABE_ERR_RANGE, 4, "negative");
+    bad("-1 < x", ABE_ERR_RANGE, 0, "negative");
+    bad("x > 1.5", ABE_ERR_SYNTAX, 4, "unsigned integers");
+    bad("x > 18446744073709551616", ABE_ERR_RANGE, 4, "larger than 18446744073709551615");
+    bad("x > 5#0", ABE_ERR_RANGE, 6, "width 0 is outside 1..64");
+    bad("x > 5#65", ABE_ERR_RANGE, 6, "width 65 is outside 1..64");
+    bad("x > 5#", ABE_ERR_SYNTAX, 6, "expected a width");
+    bad("x > 300#8", ABE_ERR_RANGE, 4, "300 does not fit in 8 bits");
+    bad("x = 2026-11-25#8", ABE_ERR_SYNTAX, 14, "a date takes no width");
+    bad("e > 2026-02-30", ABE_ERR_RANGE, 4, "not a calendar date");
+    bad("e > 2023-02-29", ABE_ERR_RANGE, 4, "not a calendar date");
+    bad("e > 2100-02-29", ABE_ERR_RANGE, 4, "not a calendar date");
+    bad("e > 1969-12-31", ABE_ERR_RANGE, 4, "1970-01-01");
+    bad("e > 2026-13-01", ABE_ERR_RANGE, 4, "not a calendar date");
+    bad("e > 2026-1-01", ABE_ERR_SYNTAX, 4, "YYYY-MM-DD");
+    bad("e > 20261-01-01", ABE_ERR_SYNTAX, 4, "YYYY-MM-DD");
 
     /* Always true / always false comparisons name which one they are. */
-    bad("x >= 0", POL_ERR_TRIVIAL, 0, "'x >= 0' is always true");
-    bad("A or x >= 0", POL_ERR_TRIVIAL, 5, "'x >= 0' is always true");
-    bad("0 <= x", POL_ERR_TRIVIAL, 0, "'0 <= x' is always true");
-    bad("x < 0", POL_ERR_TRIVIAL, 0, "always false");
-    bad("0 > x", POL_ERR_TRIVIAL, 0, "always false");
-    bad("x <= 18446744073709551615", POL_ERR_TRIVIAL, 0, "always true");
-    bad("x > 18446744073709551615", POL_ERR_TRIVIAL, 0, "always false");
-    bad("x <= 255#8", POL_ERR_TRIVIAL, 0, "'x <= 255#8' is always true");
-    bad("x > 255#8", POL_ERR_TRIVIAL, 0, "always false");
-    bad("x > 18446744073709551615#64", POL_ERR_TRIVIAL, 0, "always false");
-    bad("e >= 1970-01-01", POL_ERR_TRIVIAL, 0, "always true");
-    bad("e <= 9999-12-31", POL_ERR_TRIVIAL, 0, "always true");
-    bad("e > 9999-12-31", POL_ERR_TRIVIAL, 0, "always false");
+    bad("x >= 0", ABE_ERR_TRIVIAL, 0, "'x >= 0' is always true");
+    bad("A or x >= 0", ABE_ERR_TRIVIAL, 5, "'x >= 0' is always true");
+    bad("0 <= x", ABE_ERR_TRIVIAL, 0, "'0 <= x' is always true");
+    bad("x < 0", ABE_ERR_TRIVIAL, 0, "always false");
+    bad("0 > x", ABE_ERR_TRIVIAL, 0, "always false");
+    bad("x <= 18446744073709551615", ABE_ERR_TRIVIAL, 0, "always true");
+    bad("x > 18446744073709551615", ABE_ERR_TRIVIAL, 0, "always false");
+    bad("x <= 255#8", ABE_ERR_TRIVIAL, 0, "'x <= 255#8' is always true");
+    bad("x > 255#8", ABE_ERR_TRIVIAL, 0, "always false");
+    bad("x > 18446744073709551615#64", ABE_ERR_TRIVIAL, 0, "always false");
+    bad("e >= 1970-01-01", ABE_ERR_TRIVIAL, 0, "always true");
+    bad("e <= 9999-12-31", ABE_ERR_TRIVIAL, 0, "always true");
+    bad("e > 9999-12-31", ABE_ERR_TRIVIAL, 0, "always false");
 
     /* Negation, reserved words, bytes that are not part of the language. */
-    bad("not A", POL_ERR_NEGATION, 0, "negation is not expressible in a monotone policy");
-    bad("A and NOT B", POL_ERR_NEGATION, 6, "negation is not expressible");
-    bad("!A", POL_ERR_NEGATION, 0, "negation is not expressible");
-    bad("A and !B", POL_ERR_NEGATION, 6, "negation is not expressible");
-    bad("A And B", POL_ERR_SYNTAX, 2, "reserved word");
-    bad("Not A", POL_ERR_SYNTAX, 0, "reserved word");
-    bad("A$B", POL_ERR_SYNTAX, 1, "unexpected character '$'");
-    bad_n("A\0B", 3, POL_ERR_SYNTAX, 1, "unexpected byte 0x00");
-    bad("A or \xff", POL_ERR_SYNTAX, 5, "unexpected byte 0xff");
-    bad("\"unterminated", POL_ERR_SYNTAX, 0, "unterminated quoted name");
-    bad("\"a\x01" "b\"", POL_ERR_SYNTAX, 2, "control character 0x01");
-    bad("\"a\tb\"", POL_ERR_SYNTAX, 2, "control character 0x09");
-    bad("\"\"", POL_ERR_SYNTAX, 0, "empty quoted name");
-    bad("\"a\\nb\"", POL_ERR_SYNTAX, 2, "unknown escape");
-    bad("\"\xc3(\"", POL_ERR_SYNTAX, 0, "not valid UTF-8");
-    bad("\"\xed\xa0\x80\"", POL_ERR_SYNTAX, 0, "not valid UTF-8");
+    bad("not A", ABE_ERR_NEGATION, 0, "negation is not expressible in a monotone policy");
+    bad("A and NOT B", ABE_ERR_NEGATION, 6, "negation is not expressible");
+    bad("!A", ABE_ERR_NEGATION, 0, "negation is not expressible");
+    bad("A and !B", ABE_ERR_NEGATION, 6, "negation is not expressible");
+    bad("A And B", ABE_ERR_SYNTAX, 2, "reserved word");
+    bad("Not A", ABE_ERR_SYNTAX, 0, "reserved word");
+    bad("A$B", ABE_ERR_SYNTAX, 1, "unexpected character '$'");
+    bad_n("A\0B", 3, ABE_ERR_SYNTAX, 1, "unexpected byte 0x00");
+    bad("A or \xff", ABE_ERR_SYNTAX, 5, "unexpected byte 0xff");
+    bad("\"unterminated", ABE_ERR_SYNTAX, 0, "unterminated quoted name");
+    bad("\"a\x01" "b\"", ABE_ERR_SYNTAX, 2, "control character 0x01");
+    bad("\"a\tb\"", ABE_ERR_SYNTAX, 2, "control character 0x09");
+    bad("\"\"", ABE_ERR_SYNTAX, 0, "empty quoted name");
+    bad("\"a\\nb\"", ABE_ERR_SYNTAX, 2, "unknown escape");
+    bad("\"\xc3(\"", ABE_ERR_SYNTAX, 0, "not valid UTF-8");
+    bad("\"\xed\xa0\x80\"", ABE_ERR_SYNTAX, 0, "not valid UTF-8");
     limits();
     free(P);
     return tap_done();

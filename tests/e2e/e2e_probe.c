@@ -18,12 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abe.h"
 #include "auth.h"
 #include "client_auth.h"
 #include "errbuf.h"
-#include "format.h"
-#include "kem.h"
-#include "keyfile.h"
 #include "msg.h"
 #include "sock.h"
 #include "tls.h"
@@ -51,8 +49,8 @@ static void *load(const char *path, rf_type type)
     void *out = malloc(type == RF_MPK ? sizeof(fabeo_mpk_t) : sizeof(fabeo_key_t));
     int r = type == RF_MPK ? rf_decode_mpk(out, obj, len) : rf_decode_key(out, obj, len, &perr);
     rf_free_secret(obj, len);
-    if (r != RF_OK) {
-        fprintf(stderr, "%s: %s\n", path, rf_strerror(r));
+    if (r != ABE_OK) {
+        fprintf(stderr, "%s: %s\n", path, abe_strerror(r));
         exit(2);
     }
     return out;
@@ -101,7 +99,7 @@ static void honest_mac(struct session *x, const fabeo_mpk_t *mpk, const fabeo_ke
     uint8_t k[KEM_KEY_BYTES];
     struct roam_transcript t;
     const Roam__V1__Challenge *ch = x->ch->challenge;
-    if (kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != KEM_OK ||
+    if (kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK ||
         roam_auth_transcript(&x->au, ch, x->c, &t, err, sizeof err) < 0 ||
         roam_transcript_mac(k, sizeof k, &t, mac, err, sizeof err) < 0) {
         fprintf(stderr, "cannot compute the MAC (is this key authorized?)\n");

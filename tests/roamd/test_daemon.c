@@ -20,17 +20,16 @@
 #include <unistd.h>
 
 #include "../proto/certs.h"
+#include "abe.h"
 #include "client_auth.h"
 #include "config.h"
 #include "daemon.h"
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
-#include "format.h"
 #include "frame.h"
 #include "handover_lab.h"
 #include "icmp6.h"
-#include "keyfile.h"
 #include "msg.h"
 #include "peer_client.h"
 #include "server.h"
@@ -53,8 +52,8 @@ static fabeo_key_t *make_key(const fabeo_msk_t *msk, const char *const *attrs, s
 {
     fabeo_key_t *k = calloc(1, sizeof *k);
     pol_error_t perr;
-    if (!k || fabeo_key_set_attrs(k, attrs, n, &perr) != FABEO_OK ||
-        fabeo_keygen(k, mpk, msk) != FABEO_OK)
+    if (!k || fabeo_key_set_attrs(k, attrs, n, &perr) != ABE_OK ||
+        fabeo_keygen(k, mpk, msk) != ABE_OK)
         exit(2);
     return k;
 }
@@ -458,12 +457,12 @@ static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_ms
         return -1;
     certs_free_ca(&tca);
     mpk = calloc(1, sizeof *mpk);
-    if (!mpk || fabeo_setup(mpk, msk) != FABEO_OK)
+    if (!mpk || fabeo_setup(mpk, msk) != ABE_OK)
         return -1;
     uint8_t *obj;
     size_t len;
     path(p, sizeof p, "mpk.pem");
-    if (rf_encode_mpk(mpk, &obj, &len) != RF_OK || keyfile_save(p, obj, len, err, sizeof err) < 0)
+    if (rf_encode_mpk(mpk, &obj, &len) != ABE_OK || keyfile_save(p, obj, len, err, sizeof err) < 0)
         return -1;
     free(obj);
     char exp[40], today[11];
