@@ -168,7 +168,7 @@ def declarations(src, files):
 
 
 def by_prefix(name, header, files):
-    """The node a function defined through a macro belongs to (g1_endo_split
+    """The node a function defined through a macro belongs to (bls_g1_endo_split
     made by curve_impl.h in g1.c): the node of the header's part whose name
     followed by _ is the longest prefix of the function's."""
     part = part_of(header) + "/"
@@ -343,9 +343,9 @@ PLANTED = {
     "roamd/a.c": '#include "hub.h"\nvoid a_run(void) { b_run(); }\n',
     "roamd/b.c": '#include "hub.h"\nvoid b_run(void) { c_run(); }\n',
     "roamd/c.c": '#include "hub.h"\nvoid c_run(void) { a_run(); }\n',
-    "virt/migrate.h": "",
-    "virt/migrate.c": '#include "migrate.h"\n',
-    "client/migrate.h": "",
+    "virt/virt_migrate.h": "",
+    "virt/virt_migrate.c": '#include "migrate.h"\n',
+    "client/client_migrate.h": "",
     "cmd/main.c": '#include "migrate.h"\n#include "hub.h"\n',
 }
 EXPECTED = [
@@ -353,7 +353,7 @@ EXPECTED = [
         "src/client/m.c:1: includes hostport.h from roamd (allowed: common, proto, abe)",
         "src/proto/frame.c:2: includes nd.h from net (allowed: common)",
     ],
-    ["src/cmd/main.c:1: migrate.h is ambiguous: src/client/migrate.h, src/virt/migrate.h"],
+    ["src/cmd/main.c:1: migrate.h is ambiguous: src/client/client_migrate.h, src/virt/virt_migrate.h"],
     [
         "cycle: common/errbuf -> common/text -> common/errbuf",
         "cycle: net/nd -> proto/frame -> net/nd",

@@ -69,15 +69,15 @@ static void *xalloc(size_t n)
 }
 
 /* Median Encaps and Decaps times for one policy and key. */
-static void measure(const char *name, unsigned n, const char *policy, const fabeo_mpk_t *mpk,
-                    const fabeo_key_t *key, int prepared)
+static void measure(const char *name, unsigned n, const char *policy, const abe_mpk_t *mpk,
+                    const abe_key_t *key, int prepared)
 {
-    static uint8_t ct[KEM_CT_MAX_BYTES];
-    uint8_t k1[KEM_KEY_BYTES], k2[KEM_KEY_BYTES];
-    pol_error_t err;
-    fabeo_policy_t *pp = xalloc(sizeof *pp);
+    static uint8_t ct[ABE_KEM_CT_MAX_BYTES];
+    uint8_t k1[ABE_KEM_KEY_BYTES], k2[ABE_KEM_KEY_BYTES];
+    abe_error_t err;
+    abe_prepared_t *pp = xalloc(sizeof *pp);
     if (prepared &&
-        fabeo_policy_prepare_text(pp, policy, strlen(policy), 1, &err) != ABE_OK)
+        abe_prepare_text(pp, policy, strlen(policy), 1, &err) != ABE_OK)
         die(err.msg);
     static double enc[MAX_ITERS], dec[MAX_ITERS];
     double start = now_ms();
@@ -86,14 +86,14 @@ static void measure(const char *name, unsigned n, const char *policy, const fabe
         size_t len;
         double t0 = now_ms();
         if (!prepared &&
-            fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK)
+            abe_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK)
             die(err.msg);
-        if (kem_encaps(mpk, pp, ct, sizeof ct, &len, k1) != ABE_OK)
+        if (abe_kem_encaps(mpk, pp, ct, sizeof ct, &len, k1) != ABE_OK)
             die("encaps failed");
         if (!prepared)
-            fabeo_policy_clear(pp);
+            abe_prepared_clear(pp);
         double t1 = now_ms();
-        if (kem_decaps(mpk, key, ct, len, prepared ? pp : NULL, k2) != ABE_OK ||
+        if (abe_kem_decaps(mpk, key, ct, len, prepared ? pp : NULL, k2) != ABE_OK ||
             memcmp(k1, k2, sizeof k1) != 0)
             die("decaps failed");
         double t2 = now_ms();
@@ -102,7 +102,7 @@ static void measure(const char *name, unsigned n, const char *policy, const fabe
         iters++;
     }
     if (prepared)
-        fabeo_policy_clear(pp);
+        abe_prepared_clear(pp);
     free(pp);
     if (n_rows == MAX_ROWS)
         die("too many rows");
@@ -128,7 +128,7 @@ static void random_attr(char out[11])
     out[10] = '\0';
 }
 
-static void flat_policies(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk, unsigned n)
+static void flat_policies(const abe_mpk_t *mpk, const abe_msk_t *msk, unsigned n)
 {
     char names[16][11], and_p[512] = "", or_p[512] = "";
     const char *texts[16];
@@ -140,9 +140,9 @@ static void flat_policies(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk, unsign
         strcat(or_p, i ? " or " : "");
         strcat(or_p, names[i]);
     }
-    fabeo_key_t *key = xalloc(sizeof *key);
-    pol_error_t err;
-    if (fabeo_key_set_attrs(key, texts, n, &err) != ABE_OK || fabeo_keygen(key, mpk, msk) != ABE_OK)
+    abe_key_t *key = xalloc(sizeof *key);
+    abe_error_t err;
+    if (abe_key_set_attrs(key, texts, n, &err) != ABE_OK || abe_keygen(key, mpk, msk) != ABE_OK)
         die("keygen failed");
     char label[32];
     for (int prep = 1; prep >= 0; prep--) {
@@ -151,45 +151,45 @@ static void flat_policies(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk, unsign
         snprintf(label, sizeof label, "or-%u", n);
         measure(label, n, or_p, mpk, key, prep);
     }
-    fabeo_key_clear(key);
+    abe_key_clear(key);
     free(key);
 }
 
-static void numeric_policy(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
+static void numeric_policy(const abe_mpk_t *mpk, const abe_msk_t *msk)
 {
     static const char *const texts[] = {"HCU", "Netsci", "M1", "grade = 4",
                                         "expiry = 2027-03-31"};
-    fabeo_key_t *key = xalloc(sizeof *key);
-    pol_error_t err;
+    abe_key_t *key = xalloc(sizeof *key);
+    abe_error_t err;
     static double kg[MAX_ITERS];
     double start = now_ms();
     unsigned iters = 0;
     while (iters < MAX_ITERS && (iters < MIN_ITERS || now_ms() - start < MIN_SECONDS * 1e3)) {
         double t0 = now_ms();
-        if (fabeo_key_set_attrs(key, texts, 5, &err) != ABE_OK ||
-            fabeo_keygen(key, mpk, msk) != ABE_OK)
+        if (abe_key_set_attrs(key, texts, 5, &err) != ABE_OK ||
+            abe_keygen(key, mpk, msk) != ABE_OK)
             die("keygen failed");
         kg[iters++] = now_ms() - t0;
     }
     keygen_ms = median(kg, iters);
     keygen_best = kg[0];   /* sorted by median() */
-    keygen_attrs = attr_set_count(&key->attrs);
+    keygen_attrs = abe_attr_set_count(&key->attrs);
     const char *pol = "grade >= 3 and expiry >= 2026-11-25";
     measure("numeric", 2, pol, mpk, key, 1);
     measure("numeric", 2, pol, mpk, key, 0);
-    fabeo_key_clear(key);
+    abe_key_clear(key);
     free(key);
 }
 
 int main(void)
 {
-    fabeo_mpk_t *mpk = xalloc(sizeof *mpk);
-    fabeo_msk_t msk;
+    abe_mpk_t *mpk = xalloc(sizeof *mpk);
+    abe_msk_t msk;
     double t0 = now_ms();
-    if (fabeo_params() == NULL)
+    if (abe_params() == NULL)
         die("parameters");
     double tp = now_ms() - t0;
-    if (fabeo_setup(mpk, &msk) != ABE_OK)
+    if (abe_setup(mpk, &msk) != ABE_OK)
         die("setup failed");
     static const unsigned ns[] = {1, 2, 4, 8, 16};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
@@ -210,7 +210,7 @@ int main(void)
         printf("%s,%u,%.3f,%.3f,%.3f\n", rows[i].name, rows[i].n, rows[i].enc, rows[i].dec,
                rows[i].enc + rows[i].dec);
     printf("keygen,%zu,,,%.3f\n", keygen_attrs, keygen_ms);
-    fabeo_msk_clear(&msk);
+    abe_msk_clear(&msk);
     free(mpk);
     return 0;
 }

@@ -12,9 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "encoding.h"
-#include "hash_to_curve.h"
-#include "pairing.h"
+#include "bls12381.h"
 
 #define REPS 7
 #define BATCH_NS 40000000.0 /* 40 ms */
@@ -22,19 +20,19 @@
 #define MAX_PAIRS 10
 
 typedef struct {
-    fp_t fa, fb;
-    fr_t k[MSM_N];
-    g1_t p1;
-    g2_t p2;
-    g1_affine_t a1[MSM_N];
-    g2_affine_t a2[MSM_N];
-    g1_fixed_base_t *fb1;
-    g2_fixed_base_t *fb2;
-    uint8_t enc1[G1_COMPRESSED_BYTES], enc2[G2_COMPRESSED_BYTES];
-    fp12_t f;
-    gt_t e;
-    gt_fixed_base_t *fbt;
-    g2_prepared_t *prep;
+    bls_fp_t fa, fb;
+    bls_fr_t k[MSM_N];
+    bls_g1_t p1;
+    bls_g2_t p2;
+    bls_g1_affine_t a1[MSM_N];
+    bls_g2_affine_t a2[MSM_N];
+    bls_g1_fixed_base_t *fb1;
+    bls_g2_fixed_base_t *fb2;
+    uint8_t enc1[BLS_G1_COMPRESSED_BYTES], enc2[BLS_G2_COMPRESSED_BYTES];
+    bls_fp12_t f;
+    bls_gt_t e;
+    bls_gt_fixed_base_t *fbt;
+    bls_g2_prepared_t *prep;
     uint64_t sink;
 } state_t;
 
@@ -109,18 +107,18 @@ static void run_rounds(state_t *s)
 
 /* ---- the operations: each feeds its output back into its input so that
  * nothing can be hoisted out of the loop ---------------------------------- */
-static void op_fp_mul(state_t *s) { fp_mul(&s->fa, &s->fa, &s->fb); }
-static void op_fp_inv(state_t *s) { fp_inv(&s->fa, &s->fa); fp_add(&s->fa, &s->fa, &s->fb); }
-static void op_g1_mul(state_t *s) { g1_t r; g1_mul(&r, &s->p1, &s->k[0]); s->p1 = r; }
-static void op_g1_mul_vt(state_t *s) { g1_t r; g1_mul_vartime(&r, &s->p1, &s->k[0]); s->p1 = r; }
-static void op_g1_fixed(state_t *s) { g1_fixed_base_mul(&s->p1, s->fb1, &s->k[0]); s->k[0].l[0] ^= s->p1.x.l[0] & 1; }
-static void op_g1_fixed_vt(state_t *s) { g1_fixed_base_mul_vartime(&s->p1, s->fb1, &s->k[0]); s->k[0].l[0] ^= s->p1.x.l[0] & 1; }
-static void op_g2_mul(state_t *s) { g2_t r; g2_mul(&r, &s->p2, &s->k[0]); s->p2 = r; }
-static void op_g2_mul_vt(state_t *s) { g2_t r; g2_mul_vartime(&r, &s->p2, &s->k[0]); s->p2 = r; }
-static void op_g2_fixed(state_t *s) { g2_fixed_base_mul(&s->p2, s->fb2, &s->k[0]); s->k[0].l[0] ^= s->p2.x.c0.l[0] & 1; }
-static void op_g2_fixed_vt(state_t *s) { g2_fixed_base_mul_vartime(&s->p2, s->fb2, &s->k[0]); s->k[0].l[0] ^= s->p2.x.c0.l[0] & 1; }
-static void op_g1_msm(state_t *s) { s->sink += (uint64_t)g1_msm_vartime(&s->p1, s->a1, s->k, MSM_N); }
-static void op_g2_msm(state_t *s) { s->sink += (uint64_t)g2_msm_vartime(&s->p2, s->a2, s->k, MSM_N); }
+static void op_fp_mul(state_t *s) { bls_fp_mul(&s->fa, &s->fa, &s->fb); }
+static void op_fp_inv(state_t *s) { bls_fp_inv(&s->fa, &s->fa); bls_fp_add(&s->fa, &s->fa, &s->fb); }
+static void op_g1_mul(state_t *s) { bls_g1_t r; bls_g1_mul(&r, &s->p1, &s->k[0]); s->p1 = r; }
+static void op_g1_mul_vt(state_t *s) { bls_g1_t r; bls_g1_mul_vartime(&r, &s->p1, &s->k[0]); s->p1 = r; }
+static void op_g1_fixed(state_t *s) { bls_g1_fixed_base_mul(&s->p1, s->fb1, &s->k[0]); s->k[0].l[0] ^= s->p1.x.l[0] & 1; }
+static void op_g1_fixed_vt(state_t *s) { bls_g1_fixed_base_mul_vartime(&s->p1, s->fb1, &s->k[0]); s->k[0].l[0] ^= s->p1.x.l[0] & 1; }
+static void op_g2_mul(state_t *s) { bls_g2_t r; bls_g2_mul(&r, &s->p2, &s->k[0]); s->p2 = r; }
+static void op_g2_mul_vt(state_t *s) { bls_g2_t r; bls_g2_mul_vartime(&r, &s->p2, &s->k[0]); s->p2 = r; }
+static void op_g2_fixed(state_t *s) { bls_g2_fixed_base_mul(&s->p2, s->fb2, &s->k[0]); s->k[0].l[0] ^= s->p2.x.c0.l[0] & 1; }
+static void op_g2_fixed_vt(state_t *s) { bls_g2_fixed_base_mul_vartime(&s->p2, s->fb2, &s->k[0]); s->k[0].l[0] ^= s->p2.x.c0.l[0] & 1; }
+static void op_g1_msm(state_t *s) { s->sink += (uint64_t)bls_g1_msm_vartime(&s->p1, s->a1, s->k, MSM_N); }
+static void op_g2_msm(state_t *s) { s->sink += (uint64_t)bls_g2_msm_vartime(&s->p2, s->a2, s->k, MSM_N); }
 
 static const uint8_t DST1[] = "QUUX-V01-CS02-with-BLS12381G1_XMD:SHA-256_SSWU_RO_";
 static const uint8_t DST2[] = "QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_";
@@ -128,18 +126,18 @@ static void op_h2g1(state_t *s)
 {
     uint8_t msg[32] = { 0 };
     memcpy(msg, &s->sink, sizeof s->sink);
-    g1_hash_to_curve(&s->p1, msg, sizeof msg, DST1, sizeof DST1 - 1);
+    bls_g1_hash_to_curve(&s->p1, msg, sizeof msg, DST1, sizeof DST1 - 1);
     s->sink += s->p1.x.l[0];
 }
 static void op_h2g2(state_t *s)
 {
     uint8_t msg[32] = { 0 };
     memcpy(msg, &s->sink, sizeof s->sink);
-    g2_hash_to_curve(&s->p2, msg, sizeof msg, DST2, sizeof DST2 - 1);
+    bls_g2_hash_to_curve(&s->p2, msg, sizeof msg, DST2, sizeof DST2 - 1);
     s->sink += s->p2.x.c0.l[0];
 }
-static void op_g1_decode(state_t *s) { s->sink += (uint64_t)g1_from_bytes(&s->a1[1], s->enc1, sizeof s->enc1, 0); }
-static void op_g2_decode(state_t *s) { s->sink += (uint64_t)g2_from_bytes(&s->a2[1], s->enc2, sizeof s->enc2, 0); }
+static void op_g1_decode(state_t *s) { s->sink += (uint64_t)bls_g1_from_bytes(&s->a1[1], s->enc1, sizeof s->enc1, 0); }
+static void op_g2_decode(state_t *s) { s->sink += (uint64_t)bls_g2_from_bytes(&s->a2[1], s->enc2, sizeof s->enc2, 0); }
 
 static void op_miller(state_t *s) { bls_miller_loop(&s->f, &s->a1[0], &s->a2[0]); s->sink += s->f.c0.c0.c0.l[0]; }
 static void op_final_exp(state_t *s) { bls_final_exp(&s->e, &s->f); s->f = s->e.v; }
@@ -156,22 +154,22 @@ static void op_multi3_prep(state_t *s)
     bls_miller_loop_prepared(&s->f, s->a1, s->prep, 3);
     bls_final_exp(&s->e, &s->f);
 }
-static void op_gt_pow(state_t *s) { gt_pow(&s->e, &s->e, &s->k[0]); }
-static void op_gt_pow_vt(state_t *s) { gt_pow_vartime(&s->e, &s->e, &s->k[0]); }
-static void op_gt_fixed(state_t *s) { gt_fixed_base_pow(&s->e, s->fbt, &s->k[0]); s->k[0].l[0] ^= s->e.v.c0.c0.c0.l[0] & 1; }
+static void op_gt_pow(state_t *s) { bls_gt_pow(&s->e, &s->e, &s->k[0]); }
+static void op_gt_pow_vt(state_t *s) { bls_gt_pow_vartime(&s->e, &s->e, &s->k[0]); }
+static void op_gt_fixed(state_t *s) { bls_gt_fixed_base_pow(&s->e, s->fbt, &s->k[0]); s->k[0].l[0] ^= s->e.v.c0.c0.c0.l[0] & 1; }
 static void op_gt_decode(state_t *s)
 {
-    uint8_t b[GT_BYTES];
-    gt_to_bytes(b, &s->e);
-    s->sink += (uint64_t)gt_from_bytes(&s->e, b, sizeof b);
+    uint8_t b[BLS_GT_BYTES];
+    bls_gt_to_bytes(b, &s->e);
+    s->sink += (uint64_t)bls_gt_from_bytes(&s->e, b, sizeof b);
 }
 
 int main(int argc, char **argv)
 {
     static state_t s;
     const char *filter = argc > 1 ? argv[1] : NULL;
-    g1_t g1, t1[MSM_N];
-    g2_t g2, t2[MSM_N];
+    bls_g1_t g1, t1[MSM_N];
+    bls_g2_t g2, t2[MSM_N];
     size_t i;
 
     s.fb1 = malloc(sizeof *s.fb1);
@@ -180,27 +178,27 @@ int main(int argc, char **argv)
     s.prep = malloc(MAX_PAIRS * sizeof *s.prep);
     if (!s.fb1 || !s.fb2 || !s.fbt || !s.prep)
         return 1;
-    fp_from_u64(&s.fa, 0x1234567);
-    fp_from_u64(&s.fb, 0x89abcdef);
-    g1_generator(&g1);
-    g2_generator(&g2);
+    bls_fp_from_u64(&s.fa, 0x1234567);
+    bls_fp_from_u64(&s.fb, 0x89abcdef);
+    bls_g1_generator(&g1);
+    bls_g2_generator(&g2);
     for (i = 0; i < MSM_N; i++) {
-        fr_random(&s.k[i]);
-        g1_mul_vartime(&t1[i], &g1, &s.k[i]);
-        g2_mul_vartime(&t2[i], &g2, &s.k[i]);
+        bls_fr_random(&s.k[i]);
+        bls_g1_mul_vartime(&t1[i], &g1, &s.k[i]);
+        bls_g2_mul_vartime(&t2[i], &g2, &s.k[i]);
     }
-    g1_batch_to_affine_vartime(s.a1, t1, MSM_N);
-    g2_batch_to_affine_vartime(s.a2, t2, MSM_N);
+    bls_g1_batch_to_affine_vartime(s.a1, t1, MSM_N);
+    bls_g2_batch_to_affine_vartime(s.a2, t2, MSM_N);
     for (i = 0; i < MAX_PAIRS; i++)
-        g2_prepare(&s.prep[i], &s.a2[i]);
+        bls_g2_prepare(&s.prep[i], &s.a2[i]);
     s.p1 = t1[0];
     s.p2 = t2[0];
-    g1_fixed_base_init(s.fb1, &g1);
-    g2_fixed_base_init(s.fb2, &g2);
-    g1_to_compressed(s.enc1, &s.a1[0]);
-    g2_to_compressed(s.enc2, &s.a2[0]);
+    bls_g1_fixed_base_init(s.fb1, &g1);
+    bls_g2_fixed_base_init(s.fb2, &g2);
+    bls_g1_to_compressed(s.enc1, &s.a1[0]);
+    bls_g2_to_compressed(s.enc2, &s.a2[0]);
     bls_pairing(&s.e, &s.a1[0], &s.a2[0]);
-    gt_fixed_base_init(s.fbt, &s.e);
+    bls_gt_fixed_base_init(s.fbt, &s.e);
     bls_miller_loop(&s.f, &s.a1[0], &s.a2[0]);
 
     bench(filter, "fp_mul", op_fp_mul, &s);

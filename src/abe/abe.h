@@ -32,10 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fr.h"
-#include "g1.h"
-#include "g2.h"
-#include "pairing.h"
+#include "bls12381.h"
 
 /* ---- status codes ------------------------------------------------------- */
 typedef enum {
@@ -76,35 +73,35 @@ const char *abe_strerror(int code);
 /* ---- documented limits (docs/policy.md, "Limits") ----------------------
  * Every input is checked against them before any work is done, so parsing,
  * compiling and decoding use bounded memory and bounded recursion. */
-#define POL_MAX_TEXT        4096  /* bytes of policy text */
-#define POL_MAX_DEPTH       32    /* nesting of parentheses / thresholds in text */
-#define POL_MAX_LEAVES      256   /* leaves after numeric expansion = LSSS rows */
-#define POL_MAX_NODES       (2 * POL_MAX_LEAVES) /* gates have >= 2 children */
-#define POL_MAX_TREE_DEPTH  128   /* depth of the expanded tree (text depth +
+#define ABE_POL_MAX_TEXT        4096  /* bytes of policy text */
+#define ABE_POL_MAX_DEPTH       32    /* nesting of parentheses / thresholds in text */
+#define ABE_POL_MAX_LEAVES      256   /* leaves after numeric expansion = LSSS rows */
+#define ABE_POL_MAX_NODES       (2 * ABE_POL_MAX_LEAVES) /* gates have >= 2 children */
+#define ABE_POL_MAX_TREE_DEPTH  128   /* depth of the expanded tree (text depth +
                                      at most 65 levels of one comparison) */
-#define POL_MAX_NAME        128   /* bytes of a user attribute name */
-#define POL_MAX_ATTR        192   /* bytes of any attribute string, internal
+#define ABE_POL_MAX_NAME        128   /* bytes of a user attribute name */
+#define ABE_POL_MAX_ATTR        192   /* bytes of any attribute string, internal
                                      numeric strings included */
-#define POL_MAX_OCC         32    /* tau: occurrences of one attribute string */
-#define POL_MAX_ENCODED     (POL_MAX_LEAVES * (3 + POL_MAX_ATTR) + POL_MAX_LEAVES * 5)
+#define ABE_POL_MAX_OCC         32    /* tau: occurrences of one attribute string */
+#define ABE_POL_MAX_ENCODED     (ABE_POL_MAX_LEAVES * (3 + ABE_POL_MAX_ATTR) + ABE_POL_MAX_LEAVES * 5)
 
-#define ATTRS_MAX           2048  /* strings in one expanded key attribute set */
-#define ATTRS_POOL_BYTES    131072
+#define ABE_ATTRS_MAX           2048  /* strings in one expanded key attribute set */
+#define ABE_ATTRS_POOL_BYTES    131072
 
 /* ---- errors with a position --------------------------------------------- */
-#define POL_NO_POS ((size_t)-1)
+#define ABE_NO_POS ((size_t)-1)
 
 typedef struct {
     int code;         /* an abe_status */
-    size_t offset;    /* byte offset into the input, or POL_NO_POS */
+    size_t offset;    /* byte offset into the input, or ABE_NO_POS */
     char msg[224];    /* "column N: ..." for text inputs */
-} pol_error_t;
+} abe_error_t;
 
 /* Resets err to ABE_OK with an empty message. */
-void pol_error_clear(pol_error_t *err);
+void abe_error_clear(abe_error_t *err);
 
 /* ---- policies ------------------------------------------------------------
- * A policy_t is the monotone tree after numeric comparisons have been
+ * A abe_policy_t is the monotone tree after numeric comparisons have been
  * expanded into internal bit attributes (docs/policy.md): leaves are
  * attribute strings, gates are AND, OR or k-of-n thresholds with 1 < k < n,
  * in depth-first preorder (node 0 is the root; leaf i is LSSS row i).
@@ -117,43 +114,43 @@ typedef struct {
     uint16_t last;      /* last child (used while building) */
     uint16_t str_len;   /* leaf: attribute string pool[str_off .. +str_len) */
     uint32_t str_off;   /* equal strings share one offset (interned) */
-} pol_node_t;
+} abe_pol_node_t;
 
-typedef struct policy {
+typedef struct abe_policy {
     uint16_t n_nodes, n_leaves;
     uint32_t pool_used;
-    pol_node_t node[POL_MAX_NODES];
-    uint8_t pool[POL_MAX_LEAVES * POL_MAX_ATTR];
-} policy_t;
+    abe_pol_node_t node[ABE_POL_MAX_NODES];
+    uint8_t pool[ABE_POL_MAX_LEAVES * ABE_POL_MAX_ATTR];
+} abe_policy_t;
 
-struct attr_set;
+struct abe_attr_set;
 
-/* Parses policy text of len bytes (no NUL needed; at most POL_MAX_TEXT).
+/* Parses policy text of len bytes (no NUL needed; at most ABE_POL_MAX_TEXT).
  * Returns ABE_OK or a negative abe_status with err->offset and err->msg
  * describing the first problem. */
-int policy_parse(policy_t *p, const char *text, size_t len, pol_error_t *err);
+int abe_policy_parse(abe_policy_t *p, const char *text, size_t len, abe_error_t *err);
 
 /* 1 if the attribute set satisfies the policy (each leaf is satisfied when
  * its string is in the set, a gate when at least k children are), else 0. */
-int policy_satisfied(const policy_t *p, const struct attr_set *s);
+int abe_policy_satisfied(const abe_policy_t *p, const struct abe_attr_set *s);
 
 /* Readable rendering of the compiled tree, e.g.
  * `HCU and (grade#f:>=2^2 or (grade#f:b0=1 and grade#f:b1=1))`.
  * NUL-terminated, truncated to cap; returns the untruncated length. */
-size_t policy_format(const policy_t *p, char *out, size_t cap);
+size_t abe_policy_format(const abe_policy_t *p, char *out, size_t cap);
 
 /* ---- key attribute sets --------------------------------------------------
  * The expanded, sorted, deduplicated attribute strings of a key: KeyGen's
  * S.  About 150 KB, caller-owned, no cleanup. */
-typedef struct attr_set {
+typedef struct abe_attr_set {
     size_t n;                        /* number of strings */
-    uint32_t off[ATTRS_MAX];         /* sorted order: string i is pool[off[i]..) */
-    uint16_t len[ATTRS_MAX];
+    uint32_t off[ABE_ATTRS_MAX];         /* sorted order: string i is pool[off[i]..) */
+    uint16_t len[ABE_ATTRS_MAX];
     size_t pool_used;
-    uint8_t pool[ATTRS_POOL_BYTES];
-} attr_set_t;
+    uint8_t pool[ABE_ATTRS_POOL_BYTES];
+} abe_attr_set_t;
 
-size_t attr_set_count(const attr_set_t *s);
+size_t abe_attr_set_count(const abe_attr_set_t *s);
 
 /* ---- the LSSS of a prepared policy (built by the library) ------------- */
 typedef struct {
@@ -163,157 +160,157 @@ typedef struct {
     uint16_t run_col;   /* threshold child j: j^1..j^len from run_col on */
     uint16_t run_len;
     uint16_t run_base;  /* j */
-} lsss_label_t;
+} abe_lsss_label_t;
 
 typedef struct {
-    const policy_t *pol;
+    const abe_policy_t *pol;
     uint16_t rows;                      /* n1 = leaves */
     uint16_t cols;                      /* n2 */
-    uint16_t tau;                       /* max occurrence index (1..POL_MAX_OCC) */
-    uint16_t row_node[POL_MAX_LEAVES];  /* row -> leaf node */
-    uint8_t occ[POL_MAX_LEAVES];        /* occ(i): 1-based occurrence of rho(i) */
-    uint16_t parent[POL_MAX_NODES];
-    lsss_label_t label[POL_MAX_NODES];
-} lsss_t;
+    uint16_t tau;                       /* max occurrence index (1..ABE_POL_MAX_OCC) */
+    uint16_t row_node[ABE_POL_MAX_LEAVES];  /* row -> leaf node */
+    uint8_t occ[ABE_POL_MAX_LEAVES];        /* occ(i): 1-based occurrence of rho(i) */
+    uint16_t parent[ABE_POL_MAX_NODES];
+    abe_lsss_label_t label[ABE_POL_MAX_NODES];
+} abe_lsss_t;
 
 /* ---- the scheme: FABEO (Riepel-Wee, CCS 2022) on BLS12-381 ----------- */
-#define FABEO_ID_BYTES 32          /* mpk_id = SHA-256(ser_GT(A)) */
-#define FABEO_MAX_USER_ATTRS 256   /* user-level attributes of one key */
-#define FABEO_MAX_USER_POOL 16384  /* bytes of their texts */
+#define ABE_ID_BYTES 32          /* mpk_id = SHA-256(ser_GT(A)) */
+#define ABE_MAX_USER_ATTRS 256   /* user-level attributes of one key */
+#define ABE_MAX_USER_POOL 16384  /* bytes of their texts */
 
 /* public parameters: g, h, B = H(0x03 || "FABEO-B"), E = e(g, h) */
 typedef struct {
-    g1_affine_t b;
-    g1_fixed_base_t b_table;   /* B^x, secret x */
-    g1_fixed_base_t g_table;   /* g^alpha in KeyGen */
-    g2_fixed_base_t h_table;   /* h^s, h^s', h^r */
-    gt_t e;
-    gt_fixed_base_t e_table;   /* E^alpha, E^u */
-} fabeo_params_t;
+    bls_g1_affine_t b;
+    bls_g1_fixed_base_t b_table;   /* B^x, secret x */
+    bls_g1_fixed_base_t g_table;   /* g^alpha in KeyGen */
+    bls_g2_fixed_base_t h_table;   /* h^s, h^s', h^r */
+    bls_gt_t e;
+    bls_gt_fixed_base_t e_table;   /* E^alpha, E^u */
+} abe_params_t;
 
 /* The process-wide parameters, computed once (thread-safe) on first use.
  * NULL only if hashing B failed, which does not happen with a working
  * OpenSSL. */
-const fabeo_params_t *fabeo_params(void);
+const abe_params_t *abe_params(void);
 
 typedef struct {
-    gt_t a;                        /* A = E^alpha, != 1 */
-    uint8_t id[FABEO_ID_BYTES];    /* SHA-256(ser_GT(A)) */
-    gt_fixed_base_t a_table;       /* A^s in Encrypt */
-} fabeo_mpk_t;
+    bls_gt_t a;                        /* A = E^alpha, != 1 */
+    uint8_t id[ABE_ID_BYTES];    /* SHA-256(ser_GT(A)) */
+    bls_gt_fixed_base_t a_table;       /* A^s in Encrypt */
+} abe_mpk_t;
 
 typedef struct {
-    fr_t alpha;                    /* nonzero */
-} fabeo_msk_t;
+    bls_fr_t alpha;                    /* nonzero */
+} abe_msk_t;
 
 /* A user key.  `user` keeps the attributes as the authority was given them
  * (e.g. "grade = 4") for display and for re-deriving attrs on decoding;
  * attrs is the expanded, sorted set S, and sk2[i] belongs to string i of
  * attrs. */
 typedef struct {
-    uint8_t mpk_id[FABEO_ID_BYTES];
+    uint8_t mpk_id[ABE_ID_BYTES];
     size_t n_user;
-    uint16_t user_off[FABEO_MAX_USER_ATTRS], user_len[FABEO_MAX_USER_ATTRS];
-    uint8_t user_pool[FABEO_MAX_USER_POOL];
-    attr_set_t attrs;
-    g1_affine_t sk1;
-    g1_affine_t sk2[ATTRS_MAX];
-    g2_affine_t sk3;
-    g2_prepared_t sk3_prep;        /* sk3's Miller-loop lines (Decrypt) */
-} fabeo_key_t;
+    uint16_t user_off[ABE_MAX_USER_ATTRS], user_len[ABE_MAX_USER_ATTRS];
+    uint8_t user_pool[ABE_MAX_USER_POOL];
+    abe_attr_set_t attrs;
+    bls_g1_affine_t sk1;
+    bls_g1_affine_t sk2[ABE_ATTRS_MAX];
+    bls_g2_affine_t sk3;
+    bls_g2_prepared_t sk3_prep;        /* sk3's Miller-loop lines (Decrypt) */
+} abe_key_t;
 
 /* alpha <-$ Z_r*, A = E^alpha. */
-int fabeo_setup(fabeo_mpk_t *mpk, fabeo_msk_t *msk);
+int abe_setup(abe_mpk_t *mpk, abe_msk_t *msk);
 
 /* 1 if E^alpha = A (the MSK belongs to this MPK), else 0.  Constant time. */
-int fabeo_msk_matches(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk);
+int abe_msk_matches(const abe_msk_t *msk, const abe_mpk_t *mpk);
 
 /* Starts an empty key for KeyGen: records the user-level attribute texts
- * and expands them into key->attrs (attr_set_add: refuses a second value of
+ * and expands them into key->attrs (abe_attr_set_add: refuses a second value of
  * a numeric attribute, out-of-range numbers, ...).  err gets the details. */
-int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
-                        pol_error_t *err);
+int abe_key_set_attrs(abe_key_t *key, const char *const *texts, size_t n,
+                      abe_error_t *err);
 
-/* KeyGen on a key prepared with fabeo_key_set_attrs: fresh r <-$ Z_r*,
+/* KeyGen on a key prepared with abe_key_set_attrs: fresh r <-$ Z_r*,
  * sk1 = g^alpha B^r, sk2_y = H_A(y)^r, sk3 = h^r. */
-int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk);
+int abe_keygen(abe_key_t *key, const abe_mpk_t *mpk, const abe_msk_t *msk);
 
-void fabeo_msk_clear(fabeo_msk_t *msk);
-void fabeo_key_clear(fabeo_key_t *key);
+void abe_msk_clear(abe_msk_t *msk);
+void abe_key_clear(abe_key_t *key);
 
 /* A prepared policy: the compiled LSSS, canonical encoding, and H_A of each distinct attribute
  * string, optionally with one fixed-base table per distinct string (86 KB
  * each) so that Encrypt's H_A(rho(i))^{s'} is a table lookup.  Prepare once,
  * encrypt many times; read-only afterwards (may be shared between threads). */
 typedef struct {
-    policy_t pol;
-    lsss_t lsss;
-    uint8_t enc[POL_MAX_ENCODED];
+    abe_policy_t pol;
+    abe_lsss_t lsss;
+    uint8_t enc[ABE_POL_MAX_ENCODED];
     size_t enc_len;
     uint16_t n1, n2, tau;
     uint16_t n_distinct;
-    uint16_t row_attr[POL_MAX_LEAVES];     /* row -> distinct string */
-    uint16_t distinct_row[POL_MAX_LEAVES]; /* distinct string -> its first row */
-    g1_affine_t h[POL_MAX_LEAVES];         /* H_A of distinct string j */
-    g1_fixed_base_t *tables;               /* n_distinct tables, or NULL */
-} fabeo_policy_t;
+    uint16_t row_attr[ABE_POL_MAX_LEAVES];     /* row -> distinct string */
+    uint16_t distinct_row[ABE_POL_MAX_LEAVES]; /* distinct string -> its first row */
+    bls_g1_affine_t h[ABE_POL_MAX_LEAVES];         /* H_A of distinct string j */
+    bls_g1_fixed_base_t *tables;               /* n_distinct tables, or NULL */
+} abe_prepared_t;
 
-/* From policy text (policy_parse) or from a canonical encoding
- * (policy_decode, strict).  with_tables = 1 builds the fixed-base tables.
+/* From policy text (abe_policy_parse) or from a canonical encoding
+ * (abe_policy_decode, strict).  with_tables = 1 builds the fixed-base tables.
  * ABE_ERR_POLICY with err filled in on a bad policy. */
-int fabeo_policy_prepare_text(fabeo_policy_t *pp, const char *text, size_t len,
-                              int with_tables, pol_error_t *err);
-int fabeo_policy_prepare_encoded(fabeo_policy_t *pp, const uint8_t *enc, size_t len,
-                                 int with_tables, pol_error_t *err);
-void fabeo_policy_clear(fabeo_policy_t *pp);
+int abe_prepare_text(abe_prepared_t *pp, const char *text, size_t len,
+                     int with_tables, abe_error_t *err);
+int abe_prepare_encoded(abe_prepared_t *pp, const uint8_t *enc, size_t len,
+                        int with_tables, abe_error_t *err);
+void abe_prepared_clear(abe_prepared_t *pp);
 
 /* ---- the CCA KEM (docs/abe.md) ----------------------------------------- */
-#define KEM_KEY_BYTES 32
+#define ABE_KEM_KEY_BYTES 32
 /* Largest ser(CT) of any policy within the limits. */
-#define KEM_CT_MAX_BYTES (1 + 4 + POL_MAX_ENCODED + 1 + 96 * (1 + POL_MAX_OCC) + 2 + \
-                          48 * POL_MAX_LEAVES + GT_BYTES)
+#define ABE_KEM_CT_MAX_BYTES (1 + 4 + ABE_POL_MAX_ENCODED + 1 + 96 * (1 + ABE_POL_MAX_OCC) + 2 + \
+                              48 * ABE_POL_MAX_LEAVES + BLS_GT_BYTES)
 
 /* Exact length of ser(CT) for a prepared policy. */
-size_t kem_ct_size(const fabeo_policy_t *pp);
+size_t abe_kem_ct_size(const abe_prepared_t *pp);
 
 /* Encapsulates under a prepared policy (prepare it once with tables for a
- * policy used repeatedly).  Writes ser(CT) (kem_ct_size(pp) bytes, at most
+ * policy used repeatedly).  Writes ser(CT) (abe_kem_ct_size(pp) bytes, at most
  * cap) and the 32-byte key.  Constant time in every secret. */
-int kem_encaps(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-               uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[KEM_KEY_BYTES]);
+int abe_kem_encaps(const abe_mpk_t *mpk, const abe_prepared_t *pp,
+                   uint8_t *ct, size_t cap, size_t *ct_len, uint8_t key[ABE_KEM_KEY_BYTES]);
 
 /* Decapsulates.  hint, if not NULL, is a prepared policy used when its
  * encoding equals the ciphertext's (saves hashing); otherwise the policy is
  * prepared from the ciphertext.  Returns ABE_OK and the key, or
  * ABE_ERR_DECAPS (key zeroed) for any failure. */
-int kem_decaps(const fabeo_mpk_t *mpk, const fabeo_key_t *sk, const uint8_t *ct,
-               size_t ct_len, const fabeo_policy_t *hint, uint8_t key[KEM_KEY_BYTES]);
+int abe_kem_decaps(const abe_mpk_t *mpk, const abe_key_t *sk, const uint8_t *ct,
+                   size_t ct_len, const abe_prepared_t *hint, uint8_t key[ABE_KEM_KEY_BYTES]);
 
 /* ---- stored objects (docs/abe.md, "File formats") --------------------- */
-typedef enum { RF_MPK = 1, RF_MSK = 2, RF_USER_KEY = 3, RF_CIPHERTEXT = 4 } rf_type;
+typedef enum { ABE_OBJ_MPK = 1, ABE_OBJ_MSK = 2, ABE_OBJ_USER_KEY = 3, ABE_OBJ_CIPHERTEXT = 4 } abe_obj_type;
 
 /* Encoders return a malloc'd buffer in *out (free it; for MSK and user keys
- * cleanse it first: rf_free_secret). */
-int rf_encode_mpk(const fabeo_mpk_t *mpk, uint8_t **out, size_t *len);
-int rf_encode_msk(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk, uint8_t **out, size_t *len);
-int rf_encode_key(const fabeo_key_t *key, uint8_t **out, size_t *len);
-void rf_free_secret(uint8_t *buf, size_t len);
+ * cleanse it first: abe_free_secret). */
+int abe_encode_mpk(const abe_mpk_t *mpk, uint8_t **out, size_t *len);
+int abe_encode_msk(const abe_msk_t *msk, const abe_mpk_t *mpk, uint8_t **out, size_t *len);
+int abe_encode_key(const abe_key_t *key, uint8_t **out, size_t *len);
+void abe_free_secret(uint8_t *buf, size_t len);
 
-int rf_decode_mpk(fabeo_mpk_t *mpk, const uint8_t *in, size_t len);
+int abe_decode_mpk(abe_mpk_t *mpk, const uint8_t *in, size_t len);
 /* mpk_id receives the id of the MPK the MSK belongs to. */
-int rf_decode_msk(fabeo_msk_t *msk, uint8_t mpk_id[FABEO_ID_BYTES], const uint8_t *in,
-                  size_t len);
+int abe_decode_msk(abe_msk_t *msk, uint8_t mpk_id[ABE_ID_BYTES], const uint8_t *in,
+                   size_t len);
 /* Decodes and validates a user key (err explains attribute problems). */
-int rf_decode_key(fabeo_key_t *key, const uint8_t *in, size_t len, pol_error_t *err);
+int abe_decode_key(abe_key_t *key, const uint8_t *in, size_t len, abe_error_t *err);
 /* Checks a ciphertext object completely (policy, tau, n1, points) and
  * returns ser(CT) inside it; pp receives the prepared policy (no tables). */
-int rf_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *ser_len,
-                 fabeo_policy_t *pp);
+int abe_decode_ct(const uint8_t *in, size_t len, const uint8_t **ser_ct, size_t *ser_len,
+                  abe_prepared_t *pp);
 
 /* Key fingerprint: SHA-256("ROAM-KEY-FP-v1" || mpk_id || I2OSP(u, 2) ||
  * user texts (each I2OSP(len, 2) || text) || ser(sk3)).  It names one issued
  * key and reveals nothing secret. */
-int rf_key_fingerprint(const fabeo_key_t *key, uint8_t fp[32]);
+int abe_key_fingerprint(const abe_key_t *key, uint8_t fp[32]);
 
 /* ---- key files ------------------------------------------------------------
  * Armored roam objects on disk: bounded reading, de-armoring with the label
@@ -323,12 +320,12 @@ int rf_key_fingerprint(const fabeo_key_t *key, uint8_t fp[32]);
  * names the file. */
 
 /* Reads an armored object.  want = 0 accepts any type.  *obj is malloc'd
- * (rf_free_secret it).  0 or -1. */
-int keyfile_load(const char *path, rf_type want, uint8_t **obj, size_t *len, rf_type *type,
-                 char *err, size_t errcap);
+ * (abe_free_secret it).  0 or -1. */
+int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len, abe_obj_type *type,
+                     char *err, size_t errlen);
 
 /* Armors obj (its type from its header) and writes it to a new file: mode
  * 0600 for MSK and user keys, 0644 otherwise.  0 or -1. */
-int keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, size_t errcap);
+int abe_keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, size_t errlen);
 
 #endif

@@ -12,11 +12,11 @@
 
 #define LINE 64
 
-int armor_encode(const char *label, const uint8_t *data, size_t len, char **out,
-                 size_t *out_len)
+int abe_armor_encode(const char *label, const uint8_t *data, size_t len, char **out,
+                     size_t *out_len)
 {
-    if (label == NULL || data == NULL || out == NULL || len == 0 || len > ARMOR_MAX_DATA ||
-        strlen(label) > ARMOR_MAX_LABEL)
+    if (label == NULL || data == NULL || out == NULL || len == 0 || len > ABE_ARMOR_MAX_DATA ||
+        strlen(label) > ABE_ARMOR_MAX_LABEL)
         return -1;
     size_t b64 = 4 * ((len + 2) / 3);
     size_t cap = b64 + b64 / LINE + 2 + 2 * (strlen(label) + 32);
@@ -68,7 +68,7 @@ static int marker(const char **p, const char *end, const char *word, char *label
     if (nl - s < 6 || memcmp(nl - 5, "-----", 5) != 0)
         return -1;
     size_t ll = (size_t)(nl - 5 - s);
-    if (ll == 0 || ll > ARMOR_MAX_LABEL)
+    if (ll == 0 || ll > ABE_ARMOR_MAX_LABEL)
         return -1;
     for (size_t i = 0; i < ll; i++)
         if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == ' '))
@@ -109,7 +109,7 @@ static int collect_lines(const char **p, const char *end, char *b64, size_t *n,
 /* The END line with the BEGIN label, then nothing. */
 static int check_end(const char *p, const char *end, const char *label, const char **why)
 {
-    char endlabel[ARMOR_MAX_LABEL + 1];
+    char endlabel[ABE_ARMOR_MAX_LABEL + 1];
     if (marker(&p, end, "END", endlabel) < 0 || strcmp(label, endlabel) != 0) {
         *why = "missing END line, or its label differs from BEGIN";
         return -1;
@@ -135,7 +135,7 @@ static int check_base64(const char *b64, size_t n, size_t *pad, const char **why
             *why = "invalid base64 character";
             return -1;
         }
-    if ((n / 4) * 3 - *pad > ARMOR_MAX_DATA) {
+    if ((n / 4) * 3 - *pad > ABE_ARMOR_MAX_DATA) {
         *why = "data too large";
         return -1;
     }
@@ -179,8 +179,8 @@ static int decode_canonical(const char *b64, size_t n, size_t pad, uint8_t **dat
     return 0;
 }
 
-int armor_decode(const char *text, size_t len, char label[ARMOR_MAX_LABEL + 1],
-                 uint8_t **data, size_t *data_len, const char **why)
+int abe_armor_decode(const char *text, size_t len, char label[ABE_ARMOR_MAX_LABEL + 1],
+                     uint8_t **data, size_t *data_len, const char **why)
 {
     static const char *dummy;
     if (why == NULL)
@@ -188,7 +188,7 @@ int armor_decode(const char *text, size_t len, char label[ARMOR_MAX_LABEL + 1],
     *why = "invalid armor";
     if (text == NULL || label == NULL || data == NULL || data_len == NULL)
         return -1;
-    if (len > 2 * ARMOR_MAX_DATA) {
+    if (len > 2 * ABE_ARMOR_MAX_DATA) {
         *why = "file too large";
         return -1;
     }

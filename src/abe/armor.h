@@ -14,17 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARMOR_MAX_LABEL 64
-#define ARMOR_MAX_DATA (1u << 20)
+#define ABE_ARMOR_MAX_LABEL 64
+#define ABE_ARMOR_MAX_DATA (1u << 20)
 
 /* Armors data under label; *out is a malloc'd NUL-terminated string (cleanse
  * it before freeing if data is secret).  0 or -1. */
-int armor_encode(const char *label, const uint8_t *data, size_t len, char **out,
-                 size_t *out_len);
+int abe_armor_encode(const char *label, const uint8_t *data, size_t len, char **out,
+                     size_t *out_len);
 
 /* Decodes text; label receives the label, *data a malloc'd buffer.  0, or
  * -1 with a static reason in *why. */
-int armor_decode(const char *text, size_t len, char label[ARMOR_MAX_LABEL + 1],
-                 uint8_t **data, size_t *data_len, const char **why);
+int abe_armor_decode(const char *text, size_t len, char label[ABE_ARMOR_MAX_LABEL + 1],
+                     uint8_t **data, size_t *data_len, const char **why);
 
 #endif

@@ -33,9 +33,9 @@ static int utf8_ok(const uint8_t *s, size_t len)
     return 1;
 }
 
-int astr_name_ok(const uint8_t *s, size_t len)
+int abe_astr_name_ok(const uint8_t *s, size_t len)
 {
-    if (s == NULL || len == 0 || len > POL_MAX_NAME)
+    if (s == NULL || len == 0 || len > ABE_POL_MAX_NAME)
         return 0;
     for (size_t i = 0; i < len; i++)
         if (s[i] < 0x20 || s[i] == 0x7F)
@@ -43,7 +43,7 @@ int astr_name_ok(const uint8_t *s, size_t len)
     return utf8_ok(s, len);
 }
 
-size_t astr_numeric_prefix(uint8_t out[POL_MAX_ATTR], const uint8_t *name, size_t name_len)
+size_t abe_astr_numeric_prefix(uint8_t out[ABE_POL_MAX_ATTR], const uint8_t *name, size_t name_len)
 {
     out[0] = ASTR_INTERNAL;
     memcpy(out + 1, name, name_len);
@@ -51,10 +51,10 @@ size_t astr_numeric_prefix(uint8_t out[POL_MAX_ATTR], const uint8_t *name, size_
     return name_len + 2;
 }
 
-size_t astr_numeric(uint8_t out[POL_MAX_ATTR], const uint8_t *name, size_t name_len,
-                    num_type_t t, astr_item item, uint64_t a, unsigned b)
+size_t abe_astr_numeric(uint8_t out[ABE_POL_MAX_ATTR], const uint8_t *name, size_t name_len,
+                        num_type_t t, astr_item item, uint64_t a, unsigned b)
 {
-    size_t n = astr_numeric_prefix(out, name, name_len);
+    size_t n = abe_astr_numeric_prefix(out, name, name_len);
     char tail[48];
     char tag[8];
     if (t.kind == NUM_FLEX)
@@ -117,7 +117,7 @@ static int internal_valid(const uint8_t *s, size_t len)
     if (sep == NULL)
         return 0;
     size_t name_len = (size_t)(sep - s) - 1;
-    if (!astr_name_ok(s + 1, name_len))
+    if (!abe_astr_name_ok(s + 1, name_len))
         return 0;
     size_t i = name_len + 2;
     num_type_t t;
@@ -132,7 +132,7 @@ static int internal_valid(const uint8_t *s, size_t len)
     } else {
         return 0;
     }
-    t = num_type_make(t.kind, t.kind == NUM_WIDTH ? t.width : 0);
+    t = abe_num_type_make(t.kind, t.kind == NUM_WIDTH ? t.width : 0);
     if (!eat(s, len, &i, ":"))
         return 0;
     astr_item item;
@@ -140,7 +140,7 @@ static int internal_valid(const uint8_t *s, size_t len)
     unsigned b = 0;
     if (eat(s, len, &i, "=")) {
         item = ASTR_EQ;
-        if (!read_dec(s, len, &i, &a) || a > num_max(t))
+        if (!read_dec(s, len, &i, &a) || a > abe_num_max(t))
             return 0;
     } else if (eat(s, len, &i, "b")) {
         uint64_t bit;
@@ -162,21 +162,21 @@ static int internal_valid(const uint8_t *s, size_t len)
     }
     if (i != len)
         return 0;
-    uint8_t again[POL_MAX_ATTR];
-    size_t l = astr_numeric(again, s + 1, name_len, t, item, a, b);
+    uint8_t again[ABE_POL_MAX_ATTR];
+    size_t l = abe_astr_numeric(again, s + 1, name_len, t, item, a, b);
     return l == len && memcmp(again, s, len) == 0;
 }
 
-int astr_valid(const uint8_t *s, size_t len)
+int abe_astr_valid(const uint8_t *s, size_t len)
 {
-    if (s == NULL || len == 0 || len > POL_MAX_ATTR)
+    if (s == NULL || len == 0 || len > ABE_POL_MAX_ATTR)
         return 0;
     if (s[0] == ASTR_INTERNAL)
         return len >= 2 && internal_valid(s, len);
-    return astr_name_ok(s, len);
+    return abe_astr_name_ok(s, len);
 }
 
-size_t astr_display(char *out, size_t cap, const uint8_t *s, size_t len)
+size_t abe_astr_display(char *out, size_t cap, const uint8_t *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {

@@ -8,7 +8,7 @@
  * or numeric, never both.
  *
  * Fixed-size and caller-owned (about 150 KB: allocate it with malloc or
- * statically); attr_set_init before use, no cleanup. */
+ * statically); abe_attr_set_init before use, no cleanup. */
 #ifndef ROAM_ABE_ATTRS_H
 #define ROAM_ABE_ATTRS_H
 
@@ -18,28 +18,28 @@
 #include "pol_error.h"
 #include "abe.h"
 
-void attr_set_init(attr_set_t *s);
+void abe_attr_set_init(abe_attr_set_t *s);
 
 /* Adds one user-level attribute given as text.  On error the set is left
  * unchanged.  ABE_ERR_CONFLICT for a second value of a numeric name or a
  * name used both plain and numeric; ABE_ERR_RANGE for values that do not
- * fit; ABE_ERR_LIMIT when ATTRS_MAX / ATTRS_POOL_BYTES would be exceeded. */
-int attr_set_add(attr_set_t *s, const char *text, size_t len, pol_error_t *err);
+ * fit; ABE_ERR_LIMIT when ABE_ATTRS_MAX / ABE_ATTRS_POOL_BYTES would be exceeded. */
+int abe_attr_set_add(abe_attr_set_t *s, const char *text, size_t len, abe_error_t *err);
 
 /* Adds every sep-separated attribute of text (e.g. "A|B|grade = 4" with
  * sep '|').  Error offsets refer to the whole text. */
-int attr_set_add_list(attr_set_t *s, const char *text, size_t len, char sep,
-                      pol_error_t *err);
+int abe_attr_set_add_list(abe_attr_set_t *s, const char *text, size_t len, char sep,
+                          abe_error_t *err);
 
 /* Inserts one attribute string as it is (a user name or an internal string;
  * anything else is ABE_ERR_ARGUMENT).  Duplicates are ignored.  Decoders of
  * stored keys use this; it does not check numeric consistency. */
-int attr_set_insert(attr_set_t *s, const uint8_t *str, size_t len);
+int abe_attr_set_insert(abe_attr_set_t *s, const uint8_t *str, size_t len);
 
 /* 1 if str is in the set. */
-int attr_set_contains(const attr_set_t *s, const uint8_t *str, size_t len);
+int abe_attr_set_contains(const abe_attr_set_t *s, const uint8_t *str, size_t len);
 
 /* The i-th string in canonical (sorted) order. */
-const uint8_t *attr_set_get(const attr_set_t *s, size_t i, size_t *len);
+const uint8_t *abe_attr_set_get(const abe_attr_set_t *s, size_t i, size_t *len);
 
 #endif

@@ -9,40 +9,40 @@
 
 #include <openssl/crypto.h>
 
-int ct_g1_batch_to_affine(g1_affine_t *r, const g1_t *p, size_t n)
+int abe_ct_g1_batch_to_affine(bls_g1_affine_t *r, const bls_g1_t *p, size_t n)
 {
     if (n == 0)
         return 0;
-    fp_t *prefix = malloc(n * sizeof *prefix);
+    bls_fp_t *prefix = malloc(n * sizeof *prefix);
     if (prefix == NULL)
         return -1;
-    fp_t one, acc, inv, z, zinv;
-    fp_from_u64(&one, 1);
+    bls_fp_t one, acc, inv, z, zinv;
+    bls_fp_from_u64(&one, 1);
     acc = one;
     for (size_t i = 0; i < n; i++) {
         z = p[i].z;
-        fp_cmov(&z, &one, fp_is_zero(&p[i].z));
-        fp_mul(&acc, &acc, &z);
+        bls_fp_cmov(&z, &one, bls_fp_is_zero(&p[i].z));
+        bls_fp_mul(&acc, &acc, &z);
         prefix[i] = acc;
     }
-    fp_inv(&inv, &acc);
+    bls_fp_inv(&inv, &acc);
     for (size_t i = n; i-- > 0;) {
         /* inv = 1 / (z_0 ... z_i) here. */
         if (i > 0)
-            fp_mul(&zinv, &inv, &prefix[i - 1]);
+            bls_fp_mul(&zinv, &inv, &prefix[i - 1]);
         else
             zinv = inv;
         z = p[i].z;
-        uint64_t is_inf = fp_is_zero(&p[i].z);
-        fp_cmov(&z, &one, is_inf);
-        fp_mul(&inv, &inv, &z);
-        g1_affine_t a;
-        fp_mul(&a.x, &p[i].x, &zinv);
-        fp_mul(&a.y, &p[i].y, &zinv);
-        fp_t zero;
-        fp_from_u64(&zero, 0);
-        fp_cmov(&a.x, &zero, is_inf);
-        fp_cmov(&a.y, &zero, is_inf);
+        uint64_t is_inf = bls_fp_is_zero(&p[i].z);
+        bls_fp_cmov(&z, &one, is_inf);
+        bls_fp_mul(&inv, &inv, &z);
+        bls_g1_affine_t a;
+        bls_fp_mul(&a.x, &p[i].x, &zinv);
+        bls_fp_mul(&a.y, &p[i].y, &zinv);
+        bls_fp_t zero;
+        bls_fp_from_u64(&zero, 0);
+        bls_fp_cmov(&a.x, &zero, is_inf);
+        bls_fp_cmov(&a.y, &zero, is_inf);
         a.infinity = is_inf;
         r[i] = a;
         OPENSSL_cleanse(&a, sizeof a);

@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
-#include "g1.h"
+#include "bls12381.h"
 
 /* r[i] = affine(p[i]) for i < n (identity -> infinity = 1).  Returns 0, or
  * -1 if scratch memory could not be allocated (r is then untouched). */
-int ct_g1_batch_to_affine(g1_affine_t *r, const g1_t *p, size_t n);
+int abe_ct_g1_batch_to_affine(bls_g1_affine_t *r, const bls_g1_t *p, size_t n);
 
 #endif

@@ -19,50 +19,50 @@
 #include "policy.h"
 
 /* DSTs and fixed inputs of FABEO.md section 1. */
-#define FABEO_DST_H "ROAM-FABEO-V01-CS01-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"
+#define ABE_DST_H "ROAM-FABEO-V01-CS01-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"
 
-/* H_A(x) = hash_to_curve(0x01 || I2OSP(len(x), 2) || x) with FABEO_DST_H. */
-int fabeo_hash_attr(g1_t *out, const uint8_t *x, size_t len);
+/* H_A(x) = hash_to_curve(0x01 || I2OSP(len(x), 2) || x) with ABE_DST_H. */
+int abe_hash_attr(bls_g1_t *out, const uint8_t *x, size_t len);
 
 /* Builds the MPK object (id, fixed-base table) from A.  ABE_ERR_ARGUMENT
  * if A is 1. */
-int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a);
+int abe_mpk_init(abe_mpk_t *mpk, const bls_gt_t *a);
 
 /* KeyGen with a caller-chosen r != 0: deterministic, for tests and
  * known-answer vectors only.  r must be fresh and secret for every key. */
-int fabeo_keygen_with(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk,
-                      const fr_t *r);
+int abe_keygen_with(abe_key_t *key, const abe_mpk_t *mpk, const abe_msk_t *msk,
+                    const bls_fr_t *r);
 
 /* Recomputes sk3_prep after sk3 was set by a decoder. */
-void fabeo_key_finish(fabeo_key_t *key);
+void abe_key_finish(abe_key_t *key);
 
 /* Index of x in key->attrs, or -1. */
-long fabeo_key_find(const fabeo_key_t *key, const uint8_t *x, size_t len);
+long abe_key_find(const abe_key_t *key, const uint8_t *x, size_t len);
 
 /* ---- ciphertexts -------------------------------------------------------- */
 /* Affine (decoded, or converted for serialization). */
 typedef struct {
     uint16_t n1, tau;
-    g2_affine_t ct1;
-    g2_affine_t ct2[POL_MAX_OCC];
-    g1_affine_t ct3[POL_MAX_LEAVES];
-    gt_t ctp;
-} fabeo_ct_t;
+    bls_g2_affine_t ct1;
+    bls_g2_affine_t ct2[ABE_POL_MAX_OCC];
+    bls_g1_affine_t ct3[ABE_POL_MAX_LEAVES];
+    bls_gt_t ctp;
+} abe_ct_t;
 
 /* Projective, as Encrypt produces it (the KEM compares re-encryptions in
  * this form, without inverting secret-dependent coordinates). */
 typedef struct {
     uint16_t n1, tau;
-    g2_t ct1;
-    g2_t ct2[POL_MAX_OCC];
-    g1_t ct3[POL_MAX_LEAVES];
-    gt_t ctp;
-} fabeo_ct_proj_t;
+    bls_g2_t ct1;
+    bls_g2_t ct2[ABE_POL_MAX_OCC];
+    bls_g1_t ct3[ABE_POL_MAX_LEAVES];
+    bls_gt_t ctp;
+} abe_ct_proj_t;
 
 /* Encrypt with explicit coins: v[0..n2) (v[0] = s) and sp[0..tau)
  * (s'_1..s'_tau); m is the GT message.  Constant time in v, sp and m. */
-int fabeo_encrypt_proj(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-                       const gt_t *m, const fr_t *v, const fr_t *sp);
+int abe_encrypt_proj(abe_ct_proj_t *ct, const abe_mpk_t *mpk, const abe_prepared_t *pp,
+                     const bls_gt_t *m, const bls_fr_t *v, const bls_fr_t *sp);
 /* Independent work that Encrypt or Decrypt runs on their two threads next
  * to their own: fn(ctx, k, k + 1) for each k < n, nonzero on failure.  The
  * KEM's Decaps passes the subgroup tests of the ciphertext rows to Decrypt
@@ -71,28 +71,28 @@ typedef struct {
     int (*fn)(void *ctx, size_t from, size_t to);
     void *ctx;
     size_t n;
-} fabeo_side_t;
+} abe_side_t;
 
-/* fabeo_encrypt_proj with side's items (side may be NULL; they run first)
+/* abe_encrypt_proj with side's items (side may be NULL; they run first)
  * and, if with_rows is 0, without the rows ct3 (left unset).
  * ABE_ERR_REJECTED if a side item failed. */
-int fabeo_encrypt_proj_with(fabeo_ct_proj_t *ct, const fabeo_mpk_t *mpk,
-                            const fabeo_policy_t *pp, const gt_t *m, const fr_t *v,
-                            const fr_t *sp, int with_rows, const fabeo_side_t *side);
+int abe_encrypt_proj_with(abe_ct_proj_t *ct, const abe_mpk_t *mpk,
+                          const abe_prepared_t *pp, const bls_gt_t *m, const bls_fr_t *v,
+                          const bls_fr_t *sp, int with_rows, const abe_side_t *side);
 /* The same, converted to affine (the ciphertext is public). */
-int fabeo_encrypt(fabeo_ct_t *ct, const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-                  const gt_t *m, const fr_t *v, const fr_t *sp);
+int abe_encrypt(abe_ct_t *ct, const abe_mpk_t *mpk, const abe_prepared_t *pp,
+                const bls_gt_t *m, const bls_fr_t *v, const bls_fr_t *sp);
 
 /* Decrypt: m = ct' / FE(ML(sk1, ct1) prod_t ML(P_t, ct2_t) ML(C^-1, sk3)).
  * ct must belong to pp (n1, tau checked).  ABE_ERR_NOT_SATISFIED if the
  * key does not satisfy the policy. */
-int fabeo_decrypt(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
-                  const fabeo_ct_t *ct);
+int abe_decrypt(bls_gt_t *m, const abe_key_t *key, const abe_prepared_t *pp,
+                const abe_ct_t *ct);
 
-/* fabeo_decrypt, with side's items (side may be NULL) next to the Miller
+/* abe_decrypt, with side's items (side may be NULL) next to the Miller
  * loop and the final exponentiation (which one thread does alone):
  * ABE_ERR_REJECTED (m unspecified) if one of them failed. */
-int fabeo_decrypt_with(gt_t *m, const fabeo_key_t *key, const fabeo_policy_t *pp,
-                       const fabeo_ct_t *ct, const fabeo_side_t *side);
+int abe_decrypt_with(bls_gt_t *m, const abe_key_t *key, const abe_prepared_t *pp,
+                     const abe_ct_t *ct, const abe_side_t *side);
 
 #endif

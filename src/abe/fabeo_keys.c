@@ -1,6 +1,6 @@
 /* FABEO Setup and KeyGen (docs/spec/fabeo.md §7, §8), the MPK object, and key
  * bookkeeping.  Secret scalars (alpha, r) only meet constant-time
- * operations: fixed-base tables with secret scalars, g1_mul, gt fixed-base
+ * operations: fixed-base tables with secret scalars, bls_g1_mul, gt fixed-base
  * exponentiation, and the constant-time batch affine conversion. */
 #include "fabeo.h"
 
@@ -14,77 +14,77 @@
 #include "ct_declassify.h"
 #include "par.h"
 
-int fabeo_mpk_init(fabeo_mpk_t *mpk, const gt_t *a)
+int abe_mpk_init(abe_mpk_t *mpk, const bls_gt_t *a)
 {
-    uint8_t ser[GT_BYTES];
+    uint8_t ser[BLS_GT_BYTES];
     unsigned md_len = 0;
-    if (mpk == NULL || a == NULL || gt_is_one(a))
+    if (mpk == NULL || a == NULL || bls_gt_is_one(a))
         return ABE_ERR_ARGUMENT;
     mpk->a = *a;
-    gt_to_bytes(ser, a);
+    bls_gt_to_bytes(ser, a);
     if (EVP_Digest(ser, sizeof ser, mpk->id, &md_len, EVP_sha256(), NULL) != 1 ||
-        md_len != FABEO_ID_BYTES)
+        md_len != ABE_ID_BYTES)
         return ABE_ERR_INTERNAL;
-    gt_fixed_base_init(&mpk->a_table, a);
+    bls_gt_fixed_base_init(&mpk->a_table, a);
     return ABE_OK;
 }
 
-int fabeo_setup(fabeo_mpk_t *mpk, fabeo_msk_t *msk)
+int abe_setup(abe_mpk_t *mpk, abe_msk_t *msk)
 {
-    const fabeo_params_t *pp = fabeo_params();
-    gt_t a;
+    const abe_params_t *pp = abe_params();
+    bls_gt_t a;
     if (mpk == NULL || msk == NULL)
         return ABE_ERR_ARGUMENT;
     if (pp == NULL)
         return ABE_ERR_INTERNAL;
-    if (fr_random_nonzero(&msk->alpha) != 0)
+    if (bls_fr_random_nonzero(&msk->alpha) != 0)
         return ABE_ERR_RNG;
-    gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
+    bls_gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
     ROAM_DECLASSIFY(&a, sizeof a);   /* A is the public key */
-    int rc = fabeo_mpk_init(mpk, &a);
+    int rc = abe_mpk_init(mpk, &a);
     if (rc != ABE_OK)
-        fabeo_msk_clear(msk);
+        abe_msk_clear(msk);
     return rc;
 }
 
-int fabeo_msk_matches(const fabeo_msk_t *msk, const fabeo_mpk_t *mpk)
+int abe_msk_matches(const abe_msk_t *msk, const abe_mpk_t *mpk)
 {
-    const fabeo_params_t *pp = fabeo_params();
-    gt_t a;
+    const abe_params_t *pp = abe_params();
+    bls_gt_t a;
     if (msk == NULL || mpk == NULL || pp == NULL)
         return 0;
-    gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
-    uint64_t eq = gt_equal(&a, &mpk->a);
+    bls_gt_fixed_base_pow(&a, &pp->e_table, &msk->alpha);
+    uint64_t eq = bls_gt_equal(&a, &mpk->a);
     ROAM_DECLASSIFY(&eq, sizeof eq);
     OPENSSL_cleanse(&a, sizeof a);
     return (int)eq;
 }
 
-int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
-                        pol_error_t *err)
+int abe_key_set_attrs(abe_key_t *key, const char *const *texts, size_t n,
+                      abe_error_t *err)
 {
     if (key == NULL || (texts == NULL && n > 0))
         return ABE_ERR_ARGUMENT;
     memset(key->mpk_id, 0, sizeof key->mpk_id);
     key->n_user = 0;
-    attr_set_init(&key->attrs);
-    if (n > FABEO_MAX_USER_ATTRS) {
-        pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, "more than %d attributes",
-                 FABEO_MAX_USER_ATTRS);
+    abe_attr_set_init(&key->attrs);
+    if (n > ABE_MAX_USER_ATTRS) {
+        abe_fail(err, ABE_ERR_LIMIT, ABE_NO_POS, "more than %d attributes",
+                 ABE_MAX_USER_ATTRS);
         return ABE_ERR_LIMIT;
     }
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(texts[i]);
-        if (len > FABEO_MAX_USER_POOL - used) {
-            pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, "attribute texts longer than %d bytes",
-                     FABEO_MAX_USER_POOL);
+        if (len > ABE_MAX_USER_POOL - used) {
+            abe_fail(err, ABE_ERR_LIMIT, ABE_NO_POS, "attribute texts longer than %d bytes",
+                     ABE_MAX_USER_POOL);
             return ABE_ERR_LIMIT;
         }
-        pol_error_t e;
-        if (attr_set_add(&key->attrs, texts[i], len, &e) != ABE_OK) {
+        abe_error_t e;
+        if (abe_attr_set_add(&key->attrs, texts[i], len, &e) != ABE_OK) {
             /* Name the attribute: offsets alone are ambiguous in a list. */
-            pol_fail(err, e.code, POL_NO_POS, "attribute '%.64s': %s", texts[i], e.msg);
+            abe_fail(err, e.code, ABE_NO_POS, "attribute '%.64s': %s", texts[i], e.msg);
             return ABE_ERR_POLICY;
         }
         memcpy(key->user_pool + used, texts[i], len);
@@ -93,93 +93,93 @@ int fabeo_key_set_attrs(fabeo_key_t *key, const char *const *texts, size_t n,
         used += len;
         key->n_user = i + 1;
     }
-    if (attr_set_count(&key->attrs) == 0) {
-        pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "a key needs at least one attribute");
+    if (abe_attr_set_count(&key->attrs) == 0) {
+        abe_fail(err, ABE_ERR_ARGUMENT, ABE_NO_POS, "a key needs at least one attribute");
         return ABE_ERR_ARGUMENT;
     }
     return ABE_OK;
 }
 
-void fabeo_key_finish(fabeo_key_t *key)
+void abe_key_finish(abe_key_t *key)
 {
-    g2_prepare(&key->sk3_prep, &key->sk3);
+    bls_g2_prepare(&key->sk3_prep, &key->sk3);
 }
 
 /* out[i] = H_A(s_i)^r for i in [from, to): the bulk of KeyGen (a hash and
  * a constant-time multiplication per string; numeric attributes expand to
  * dozens of strings, so it runs on two threads, see par.h). */
 typedef struct {
-    g1_t *out;
-    const attr_set_t *s;
-    const fr_t *r;
+    bls_g1_t *out;
+    const abe_attr_set_t *s;
+    const bls_fr_t *r;
 } powers_job_t;
 
 static int attr_powers(void *arg, size_t from, size_t to)
 {
     powers_job_t *j = arg;
-    g1_t hy;
+    bls_g1_t hy;
     for (size_t i = from; i < to; i++) {
         size_t len;
-        const uint8_t *y = attr_set_get(j->s, i, &len);
-        int rc = fabeo_hash_attr(&hy, y, len);
+        const uint8_t *y = abe_attr_set_get(j->s, i, &len);
+        int rc = abe_hash_attr(&hy, y, len);
         if (rc != ABE_OK)
             return rc;
-        g1_mul(&j->out[i], &hy, j->r);
+        bls_g1_mul(&j->out[i], &hy, j->r);
     }
     return ABE_OK;
 }
 
-int fabeo_keygen(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk)
+int abe_keygen(abe_key_t *key, const abe_mpk_t *mpk, const abe_msk_t *msk)
 {
-    fr_t r;
-    if (fr_random_nonzero(&r) != 0)
+    bls_fr_t r;
+    if (bls_fr_random_nonzero(&r) != 0)
         return ABE_ERR_RNG;
-    int rc = fabeo_keygen_with(key, mpk, msk, &r);
+    int rc = abe_keygen_with(key, mpk, msk, &r);
     OPENSSL_cleanse(&r, sizeof r);
     return rc;
 }
 
-int fabeo_keygen_with(fabeo_key_t *key, const fabeo_mpk_t *mpk, const fabeo_msk_t *msk,
-                      const fr_t *r)
+int abe_keygen_with(abe_key_t *key, const abe_mpk_t *mpk, const abe_msk_t *msk,
+                    const bls_fr_t *r)
 {
-    const fabeo_params_t *pp = fabeo_params();
+    const abe_params_t *pp = abe_params();
     if (key == NULL || mpk == NULL || msk == NULL || r == NULL)
         return ABE_ERR_ARGUMENT;
-    uint64_t r_zero = fr_is_zero(r);
+    uint64_t r_zero = bls_fr_is_zero(r);
     ROAM_DECLASSIFY(&r_zero, sizeof r_zero);   /* only "r = 0" is revealed */
     if (r_zero)
         return ABE_ERR_ARGUMENT;
     if (pp == NULL)
         return ABE_ERR_INTERNAL;
-    size_t n = attr_set_count(&key->attrs);
-    if (n == 0 || n > ATTRS_MAX)
+    size_t n = abe_attr_set_count(&key->attrs);
+    if (n == 0 || n > ABE_ATTRS_MAX)
         return ABE_ERR_ARGUMENT;
     /* Points n..: sk2 for each attribute, then sk1 last. */
-    g1_t *pts = malloc((n + 1) * sizeof *pts);
-    g1_affine_t *aff = malloc((n + 1) * sizeof *aff);
+    bls_g1_t *pts = malloc((n + 1) * sizeof *pts);
+    bls_g1_affine_t *aff = malloc((n + 1) * sizeof *aff);
     if (pts == NULL || aff == NULL) {
         free(pts);
         free(aff);
         return ABE_ERR_INTERNAL;
     }
     int rc = ABE_OK;
-    g1_t t;
-    g2_t sk3;
+    bls_g1_t t;
+    bls_g2_t sk3;
     powers_job_t job = {pts, &key->attrs, r};
-    if ((rc = par_for2(n, 8, attr_powers, &job)) != ABE_OK)
+    if ((rc = abe_par_for2(n, 8, attr_powers, &job)) != ABE_OK)
         goto out;
-    g1_fixed_base_mul(&pts[n], &pp->g_table, &msk->alpha);
-    g1_fixed_base_mul(&t, &pp->b_table, r);
-    g1_add(&pts[n], &pts[n], &t);
-    if (ct_g1_batch_to_affine(aff, pts, n + 1) != 0) {
+    bls_g1_fixed_base_mul(&pts[n], &pp->g_table, &msk->alpha);
+    bls_g1_fixed_base_mul(&t, &pp->b_table, r);
+    bls_g1_add(&pts[n], &pts[n], &t);
+    if (abe_ct_g1_batch_to_affine(aff, pts, n + 1) != 0) {
         rc = ABE_ERR_INTERNAL;
         goto out;
     }
     memcpy(key->sk2, aff, n * sizeof *aff);
     key->sk1 = aff[n];
-    g2_fixed_base_mul(&sk3, &pp->h_table, r);
-    g2_to_affine(&key->sk3, &sk3);
-    fabeo_key_finish(key);
+    bls_g2_fixed_base_mul(&sk3, &pp->h_table, r);
+    bls_g2_to_affine(&key->sk3, &sk3);
+    abe_key_finish(key);
     memcpy(key->mpk_id, mpk->id, sizeof key->mpk_id);
 out:
     OPENSSL_cleanse(pts, (n + 1) * sizeof *pts);
@@ -191,26 +191,26 @@ out:
     return rc;
 }
 
-long fabeo_key_find(const fabeo_key_t *key, const uint8_t *x, size_t len)
+long abe_key_find(const abe_key_t *key, const uint8_t *x, size_t len)
 {
     /* Which attributes a key holds is known to its holder: plain search. */
-    size_t n = attr_set_count(&key->attrs);
+    size_t n = abe_attr_set_count(&key->attrs);
     for (size_t i = 0; i < n; i++) {
         size_t l;
-        const uint8_t *s = attr_set_get(&key->attrs, i, &l);
+        const uint8_t *s = abe_attr_set_get(&key->attrs, i, &l);
         if (l == len && memcmp(s, x, len) == 0)
             return (long)i;
     }
     return -1;
 }
 
-void fabeo_msk_clear(fabeo_msk_t *msk)
+void abe_msk_clear(abe_msk_t *msk)
 {
     if (msk != NULL)
         OPENSSL_cleanse(msk, sizeof *msk);
 }
 
-void fabeo_key_clear(fabeo_key_t *key)
+void abe_key_clear(abe_key_t *key)
 {
     if (key != NULL)
         OPENSSL_cleanse(key, sizeof *key);

@@ -12,8 +12,8 @@
 /* Hashing and table building per distinct string are independent: they
  * run on two threads (par.h). */
 typedef struct {
-    fabeo_policy_t *pp;
-    g1_t *pts;
+    abe_prepared_t *pp;
+    bls_g1_t *pts;
 } hash_job_t;
 
 static int hash_strings(void *arg, size_t from, size_t to)
@@ -21,8 +21,8 @@ static int hash_strings(void *arg, size_t from, size_t to)
     const hash_job_t *j = arg;
     for (size_t k = from; k < to; k++) {
         size_t len;
-        const uint8_t *x = lsss_rho(&j->pp->lsss, j->pp->distinct_row[k], &len);
-        if (fabeo_hash_attr(&j->pts[k], x, len) != ABE_OK)
+        const uint8_t *x = abe_lsss_rho(&j->pp->lsss, j->pp->distinct_row[k], &len);
+        if (abe_hash_attr(&j->pts[k], x, len) != ABE_OK)
             return ABE_ERR_INTERNAL;
     }
     return ABE_OK;
@@ -32,31 +32,31 @@ static int build_tables(void *arg, size_t from, size_t to)
 {
     const hash_job_t *j = arg;
     for (size_t k = from; k < to; k++)
-        g1_fixed_base_init(&j->pp->tables[k], &j->pts[k]);
+        bls_g1_fixed_base_init(&j->pp->tables[k], &j->pts[k]);
     return ABE_OK;
 }
 
-static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *err)
+static int prepare_compiled(abe_prepared_t *pp, int with_tables, abe_error_t *err)
 {
-    g1_t pts[POL_MAX_LEAVES];
-    if (lsss_compile(&pp->lsss, &pp->pol, err) != ABE_OK)
+    bls_g1_t pts[ABE_POL_MAX_LEAVES];
+    if (abe_lsss_compile(&pp->lsss, &pp->pol, err) != ABE_OK)
         return ABE_ERR_POLICY;
-    if (policy_encode(&pp->pol, pp->enc, sizeof pp->enc, &pp->enc_len) != ABE_OK)
+    if (abe_policy_encode(&pp->pol, pp->enc, sizeof pp->enc, &pp->enc_len) != ABE_OK)
         return ABE_ERR_POLICY;
     pp->n1 = pp->lsss.rows;
     pp->n2 = pp->lsss.cols;
     pp->tau = pp->lsss.tau;
-    if (pp->n1 == 0 || pp->n1 > POL_MAX_LEAVES || pp->tau == 0 || pp->tau > POL_MAX_OCC)
+    if (pp->n1 == 0 || pp->n1 > ABE_POL_MAX_LEAVES || pp->tau == 0 || pp->tau > ABE_POL_MAX_OCC)
         return ABE_ERR_POLICY;
     /* Distinct strings: the parser interns equal strings, but comparing
      * bytes does not depend on that. */
     pp->n_distinct = 0;
     for (size_t i = 0; i < pp->n1; i++) {
         size_t len, l2;
-        const uint8_t *x = lsss_rho(&pp->lsss, i, &len);
+        const uint8_t *x = abe_lsss_rho(&pp->lsss, i, &len);
         unsigned j;
         for (j = 0; j < pp->n_distinct; j++) {
-            const uint8_t *y = lsss_rho(&pp->lsss, pp->distinct_row[j], &l2);
+            const uint8_t *y = abe_lsss_rho(&pp->lsss, pp->distinct_row[j], &l2);
             if (l2 == len && memcmp(x, y, len) == 0)
                 break;
         }
@@ -65,51 +65,51 @@ static int prepare_compiled(fabeo_policy_t *pp, int with_tables, pol_error_t *er
         pp->row_attr[i] = (uint16_t)j;
     }
     hash_job_t job = {pp, pts};
-    if (par_for2(pp->n_distinct, 4, hash_strings, &job) != ABE_OK)
+    if (abe_par_for2(pp->n_distinct, 4, hash_strings, &job) != ABE_OK)
         return ABE_ERR_INTERNAL;
-    g1_batch_to_affine_vartime(pp->h, pts, pp->n_distinct);
+    bls_g1_batch_to_affine_vartime(pp->h, pts, pp->n_distinct);
     if (with_tables) {
         pp->tables = malloc(pp->n_distinct * sizeof *pp->tables);
         if (pp->tables == NULL)
             return ABE_ERR_INTERNAL;
-        if (par_for2(pp->n_distinct, 2, build_tables, &job) != ABE_OK)
+        if (abe_par_for2(pp->n_distinct, 2, build_tables, &job) != ABE_OK)
             return ABE_ERR_INTERNAL;
     }
     return ABE_OK;
 }
 
-int fabeo_policy_prepare_text(fabeo_policy_t *pp, const char *text, size_t len,
-                              int with_tables, pol_error_t *err)
+int abe_prepare_text(abe_prepared_t *pp, const char *text, size_t len,
+                     int with_tables, abe_error_t *err)
 {
     if (pp == NULL || text == NULL)
         return ABE_ERR_ARGUMENT;
     pp->tables = NULL;
-    if (policy_parse(&pp->pol, text, len, err) != ABE_OK)
+    if (abe_policy_parse(&pp->pol, text, len, err) != ABE_OK)
         return ABE_ERR_POLICY;
     int rc = prepare_compiled(pp, with_tables, err);
     if (rc != ABE_OK)
-        fabeo_policy_clear(pp);
+        abe_prepared_clear(pp);
     return rc;
 }
 
-int fabeo_policy_prepare_encoded(fabeo_policy_t *pp, const uint8_t *enc, size_t len,
-                                 int with_tables, pol_error_t *err)
+int abe_prepare_encoded(abe_prepared_t *pp, const uint8_t *enc, size_t len,
+                        int with_tables, abe_error_t *err)
 {
     if (pp == NULL || enc == NULL)
         return ABE_ERR_ARGUMENT;
     pp->tables = NULL;
-    if (policy_decode(&pp->pol, enc, len, err) != ABE_OK)
+    if (abe_policy_decode(&pp->pol, enc, len, err) != ABE_OK)
         return ABE_ERR_POLICY;
     int rc = prepare_compiled(pp, with_tables, err);
     /* The decoder is strict, so re-encoding must give the same bytes. */
     if (rc == ABE_OK && (pp->enc_len != len || memcmp(pp->enc, enc, len) != 0))
         rc = ABE_ERR_POLICY;
     if (rc != ABE_OK)
-        fabeo_policy_clear(pp);
+        abe_prepared_clear(pp);
     return rc;
 }
 
-void fabeo_policy_clear(fabeo_policy_t *pp)
+void abe_prepared_clear(abe_prepared_t *pp)
 {
     if (pp == NULL)
         return;

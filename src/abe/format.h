@@ -25,19 +25,19 @@
 
 #include "abe.h"
 
-#define RF_VERSION 1
-#define RF_HEADER_BYTES 10
-#define RF_MAX_BYTES (1u << 20)   /* no roam object is larger than 1 MiB */
+#define ABE_OBJ_VERSION 1
+#define ABE_OBJ_HEADER_BYTES 10
+#define ABE_OBJ_MAX_BYTES (1u << 20)   /* no roam object is larger than 1 MiB */
 
 /* The type and body of an object, header checked (magic, known type,
  * version, exact length).  body points into in. */
-int rf_parse_header(const uint8_t *in, size_t len, rf_type *type, const uint8_t **body,
-                    size_t *body_len);
+int abe_obj_parse_header(const uint8_t *in, size_t len, abe_obj_type *type, const uint8_t **body,
+                         size_t *body_len);
 
 /* Wraps ser(CT) in a ciphertext object (*out malloc'd, free it). */
-int rf_encode_ct(const uint8_t *ser_ct, size_t ser_len, uint8_t **out, size_t *len);
+int abe_encode_ct(const uint8_t *ser_ct, size_t ser_len, uint8_t **out, size_t *len);
 
 /* The armor label of a type, e.g. "ROAM USER KEY". */
-const char *rf_label(rf_type type);
+const char *abe_obj_label(abe_obj_type type);
 
 #endif

@@ -12,7 +12,7 @@
  * the same way, or, for prepared policies with enough rows, by the
  * randomized batch equation of docs/spec/fabeo.md §11.5 (false acceptance
  * at most 2^-128).  Only the final bit is declassified. */
-int kem_check_reencryption(const fabeo_mpk_t *mpk, const fabeo_policy_t *pp,
-                           const fabeo_ct_t *ct, const gt_t *m, const fr_t *v, const fr_t *sp);
+int abe_kem_check_reencryption(const abe_mpk_t *mpk, const abe_prepared_t *pp,
+                               const abe_ct_t *ct, const bls_gt_t *m, const bls_fr_t *v, const bls_fr_t *sp);
 
 #endif

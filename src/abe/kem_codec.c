@@ -7,31 +7,31 @@
 #include <string.h>
 
 #include "bytebuf.h"
-#include "encoding.h"
+#include "bls12381.h"
 #include "par.h"
 
-size_t kem_ct_size(const fabeo_policy_t *pp)
+size_t abe_kem_ct_size(const abe_prepared_t *pp)
 {
-    return 1 + 4 + pp->enc_len + 1 + (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau) + 2 +
-           (size_t)G1_COMPRESSED_BYTES * pp->n1 + GT_BYTES;
+    return 1 + 4 + pp->enc_len + 1 + (size_t)BLS_G2_COMPRESSED_BYTES * (1u + pp->tau) + 2 +
+           (size_t)BLS_G1_COMPRESSED_BYTES * pp->n1 + BLS_GT_BYTES;
 }
 
-int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *pol_len)
+int abe_kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *pol_len)
 {
     struct roam_rbuf r;
     uint8_t version;
     uint32_t pl;
     const uint8_t *p;
     if (ct == NULL || pol == NULL || pol_len == NULL)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     roam_rbuf_init(&r, ct, len);
     if (roam_rbuf_u8(&r, &version) < 0 || roam_rbuf_u32be(&r, &pl) < 0 ||
-        version != KEM_CT_VERSION || pl == 0 || pl > POL_MAX_ENCODED ||
+        version != ABE_KEM_CT_VERSION || pl == 0 || pl > ABE_POL_MAX_ENCODED ||
         (p = roam_rbuf_take(&r, pl)) == NULL)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     *pol = p;
     *pol_len = pl;
-    return KEM_OK;
+    return ABE_OK;
 }
 
 /* Decoding is dominated by decompression and subgroup checks, which are
@@ -40,7 +40,7 @@ int kem_ct_policy(const uint8_t *ct, size_t len, const uint8_t **pol, size_t *po
  * (par.h).  Item 0 is ct' (GT), items 1..tau+1 are ct1 and ct2_t (G2),
  * item tau + 2 + i is ct3_i (G1). */
 typedef struct {
-    fabeo_ct_t *out;
+    abe_ct_t *out;
     const uint8_t *gt, *g2, *g1;   /* ser_GT(ct'), ct1 || ct2_.., ct3_1 || .. */
     int defer_rows;                /* ct3_i: no subgroup test */
 } dec_job_t;
@@ -52,95 +52,95 @@ static int decode_items(void *arg, size_t from, size_t to)
     for (size_t k = from; k < to; k++) {
         int rc;
         if (k == 0)
-            rc = gt_from_bytes(&j->out->ctp, j->gt, GT_BYTES);
+            rc = bls_gt_from_bytes(&j->out->ctp, j->gt, BLS_GT_BYTES);
         else if (k < tau + 2)
-            rc = g2_from_bytes_vartime(k == 1 ? &j->out->ct1 : &j->out->ct2[k - 2],
-                               j->g2 + G2_COMPRESSED_BYTES * (k - 1), G2_COMPRESSED_BYTES, 0);
+            rc = bls_g2_from_bytes_vartime(k == 1 ? &j->out->ct1 : &j->out->ct2[k - 2],
+                               j->g2 + BLS_G2_COMPRESSED_BYTES * (k - 1), BLS_G2_COMPRESSED_BYTES, 0);
         else
-            rc = (j->defer_rows ? g1_from_bytes_on_curve : g1_from_bytes_vartime)(
-                &j->out->ct3[k - tau - 2], j->g1 + G1_COMPRESSED_BYTES * (k - tau - 2),
-                G1_COMPRESSED_BYTES, 0);
+            rc = (j->defer_rows ? bls_g1_from_bytes_on_curve : bls_g1_from_bytes_vartime)(
+                &j->out->ct3[k - tau - 2], j->g1 + BLS_G1_COMPRESSED_BYTES * (k - tau - 2),
+                BLS_G1_COMPRESSED_BYTES, 0);
         if (rc != BLS_OK)
-            return KEM_ERR_FORMAT;
+            return ABE_ERR_FORMAT;
     }
-    return KEM_OK;
+    return ABE_OK;
 }
 
-static int decode_ct(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp,
+static int decode_ct(abe_ct_t *out, const uint8_t *ct, size_t len, const abe_prepared_t *pp,
                      int defer_rows)
 {
     const uint8_t *pol;
     size_t pl;
-    if (out == NULL || pp == NULL || kem_ct_policy(ct, len, &pol, &pl) != KEM_OK)
-        return KEM_ERR_FORMAT;
+    if (out == NULL || pp == NULL || abe_kem_ct_policy(ct, len, &pol, &pl) != ABE_OK)
+        return ABE_ERR_FORMAT;
     /* The policy must be the one prepared, and the length exactly what it
      * implies, before any element is looked at. */
-    if (pl != pp->enc_len || memcmp(pol, pp->enc, pl) != 0 || len != kem_ct_size(pp))
-        return KEM_ERR_FORMAT;
+    if (pl != pp->enc_len || memcmp(pol, pp->enc, pl) != 0 || len != abe_kem_ct_size(pp))
+        return ABE_ERR_FORMAT;
     struct roam_rbuf r;
     uint8_t tau;
     uint16_t n1;
     roam_rbuf_init(&r, ct, len);
     roam_rbuf_skip(&r, 1 + 4 + pl);
     if (roam_rbuf_u8(&r, &tau) < 0 || tau != pp->tau)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     dec_job_t job = {out, NULL, NULL, NULL, defer_rows};
-    job.g2 = roam_rbuf_take(&r, (size_t)G2_COMPRESSED_BYTES * (1u + pp->tau));
+    job.g2 = roam_rbuf_take(&r, (size_t)BLS_G2_COMPRESSED_BYTES * (1u + pp->tau));
     if (roam_rbuf_u16be(&r, &n1) < 0 || n1 != pp->n1)
-        return KEM_ERR_FORMAT;
-    job.g1 = roam_rbuf_take(&r, (size_t)G1_COMPRESSED_BYTES * pp->n1);
-    job.gt = roam_rbuf_take(&r, GT_BYTES);
+        return ABE_ERR_FORMAT;
+    job.g1 = roam_rbuf_take(&r, (size_t)BLS_G1_COMPRESSED_BYTES * pp->n1);
+    job.gt = roam_rbuf_take(&r, BLS_GT_BYTES);
     if (roam_rbuf_done(&r) < 0)
-        return KEM_ERR_FORMAT;
+        return ABE_ERR_FORMAT;
     out->tau = pp->tau;
     out->n1 = pp->n1;
-    return par_for2(2u + pp->tau + pp->n1, 8, decode_items, &job) == KEM_OK ? KEM_OK
-                                                                           : KEM_ERR_FORMAT;
+    return abe_par_for2(2u + pp->tau + pp->n1, 8, decode_items, &job) == ABE_OK ? ABE_OK
+                                                                           : ABE_ERR_FORMAT;
 }
 
-int kem_ct_decode(fabeo_ct_t *out, const uint8_t *ct, size_t len, const fabeo_policy_t *pp)
+int abe_kem_ct_decode(abe_ct_t *out, const uint8_t *ct, size_t len, const abe_prepared_t *pp)
 {
     return decode_ct(out, ct, len, pp, 0);
 }
 
-int kem_ct_decode_defer_rows(fabeo_ct_t *out, const uint8_t *ct, size_t len,
-                             const fabeo_policy_t *pp)
+int abe_kem_ct_decode_defer_rows(abe_ct_t *out, const uint8_t *ct, size_t len,
+                                 const abe_prepared_t *pp)
 {
     return decode_ct(out, ct, len, pp, 1);
 }
 
-int kem_ct_row_in_subgroup(const fabeo_ct_t *ct, size_t i)
+int abe_kem_ct_row_in_subgroup(const abe_ct_t *ct, size_t i)
 {
-    g1_t p;
+    bls_g1_t p;
     if (ct == NULL || i >= ct->n1)
         return 0;
-    g1_from_affine(&p, &ct->ct3[i]);
-    return (int)g1_is_in_subgroup_vartime(&p);
+    bls_g1_from_affine(&p, &ct->ct3[i]);
+    return (int)bls_g1_is_in_subgroup_vartime(&p);
 }
 
-int kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const fabeo_ct_t *ct,
-                  const fabeo_policy_t *pp)
+int abe_kem_ct_encode(uint8_t *out, size_t cap, size_t *len, const abe_ct_t *ct,
+                      const abe_prepared_t *pp)
 {
     if (out == NULL || len == NULL || ct == NULL || pp == NULL)
-        return KEM_ERR_ARGUMENT;
-    size_t need = kem_ct_size(pp);
+        return ABE_ERR_ARGUMENT;
+    size_t need = abe_kem_ct_size(pp);
     if (cap < need || ct->n1 != pp->n1 || ct->tau != pp->tau)
-        return KEM_ERR_ARGUMENT;
-    /* The writer holds exactly kem_ct_size(pp) bytes, so every reservation
+        return ABE_ERR_ARGUMENT;
+    /* The writer holds exactly abe_kem_ct_size(pp) bytes, so every reservation
      * below succeeds. */
     struct roam_wbuf w;
     roam_wbuf_init(&w, out, need);
-    roam_wbuf_u8(&w, KEM_CT_VERSION);
+    roam_wbuf_u8(&w, ABE_KEM_CT_VERSION);
     roam_wbuf_u32be(&w, (uint32_t)pp->enc_len);
     roam_wbuf_bytes(&w, pp->enc, pp->enc_len);
     roam_wbuf_u8(&w, (uint8_t)pp->tau);
-    g2_to_compressed(roam_wbuf_reserve(&w, G2_COMPRESSED_BYTES), &ct->ct1);
+    bls_g2_to_compressed(roam_wbuf_reserve(&w, BLS_G2_COMPRESSED_BYTES), &ct->ct1);
     for (unsigned t = 0; t < pp->tau; t++)
-        g2_to_compressed(roam_wbuf_reserve(&w, G2_COMPRESSED_BYTES), &ct->ct2[t]);
+        bls_g2_to_compressed(roam_wbuf_reserve(&w, BLS_G2_COMPRESSED_BYTES), &ct->ct2[t]);
     roam_wbuf_u16be(&w, (uint16_t)pp->n1);
     for (unsigned i = 0; i < pp->n1; i++)
-        g1_to_compressed(roam_wbuf_reserve(&w, G1_COMPRESSED_BYTES), &ct->ct3[i]);
-    gt_to_bytes(roam_wbuf_reserve(&w, GT_BYTES), &ct->ctp);
+        bls_g1_to_compressed(roam_wbuf_reserve(&w, BLS_G1_COMPRESSED_BYTES), &ct->ct3[i]);
+    bls_gt_to_bytes(roam_wbuf_reserve(&w, BLS_GT_BYTES), &ct->ctp);
     *len = w.len;
-    return KEM_OK;
+    return ABE_OK;
 }

@@ -17,16 +17,16 @@
 /* Whole file, at most 2 MiB (an armored 1 MiB object is 1.4 MiB). */
 #define FILE_MAX (2u << 20)
 
-static int read_all(const char *path, char **buf, size_t *len, char *err, size_t errcap)
+static int read_all(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errcap, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)FILE_MAX) {
-        snprintf(err, errcap, "%s: not a regular file of at most %u bytes", path, FILE_MAX);
+        snprintf(err, errlen, "%s: not a regular file of at most %u bytes", path, FILE_MAX);
         close(fd);
         return -1;
     }
@@ -34,7 +34,7 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
     size_t n = 0;
     int bad = 0;
     if (b == NULL) {
-        snprintf(err, errcap, "%s: out of memory", path);
+        snprintf(err, errlen, "%s: out of memory", path);
         close(fd);
         return -1;
     }
@@ -43,7 +43,7 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            snprintf(err, errcap, "%s: %s", path, strerror(errno));
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
             bad = 1;
             break;
         }
@@ -51,7 +51,7 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
             break;
         n += (size_t)r;
         if (n > FILE_MAX) {
-            snprintf(err, errcap, "%s: larger than %u bytes", path, FILE_MAX);
+            snprintf(err, errlen, "%s: larger than %u bytes", path, FILE_MAX);
             bad = 1;
             break;
         }
@@ -67,68 +67,68 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
     return 0;
 }
 
-int keyfile_load(const char *path, rf_type want, uint8_t **obj, size_t *len, rf_type *type,
-                 char *err, size_t errcap)
+int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len, abe_obj_type *type,
+                     char *err, size_t errlen)
 {
-    char *text = NULL, label[ARMOR_MAX_LABEL + 1];
+    char *text = NULL, label[ABE_ARMOR_MAX_LABEL + 1];
     size_t tl = 0;
     const char *why;
-    if (errcap > 0)
+    if (errlen > 0)
         err[0] = '\0';
     if (path == NULL || obj == NULL || len == NULL || type == NULL)
         return -1;
-    if (read_all(path, &text, &tl, err, errcap) != 0)
+    if (read_all(path, &text, &tl, err, errlen) != 0)
         return -1;
     uint8_t *d = NULL;
     size_t dl = 0;
-    int rc = armor_decode(text, tl, label, &d, &dl, &why);
+    int rc = abe_armor_decode(text, tl, label, &d, &dl, &why);
     OPENSSL_cleanse(text, tl);
     free(text);
     if (rc != 0) {
-        snprintf(err, errcap, "%s: %s", path, why);
+        snprintf(err, errlen, "%s: %s", path, why);
         return -1;
     }
     const uint8_t *body;
     size_t bl;
-    rc = rf_parse_header(d, dl, type, &body, &bl);
+    rc = abe_obj_parse_header(d, dl, type, &body, &bl);
     if (rc != ABE_OK) {
-        snprintf(err, errcap, "%s: %s", path, abe_strerror(rc));
+        snprintf(err, errlen, "%s: %s", path, abe_strerror(rc));
         goto fail;
     }
-    if (strcmp(label, rf_label(*type)) != 0) {
-        snprintf(err, errcap, "%s: armor label '%s' does not match the content (%s)", path,
-                 label, rf_label(*type));
+    if (strcmp(label, abe_obj_label(*type)) != 0) {
+        snprintf(err, errlen, "%s: armor label '%s' does not match the content (%s)", path,
+                 label, abe_obj_label(*type));
         goto fail;
     }
     if (want != 0 && *type != want) {
-        snprintf(err, errcap, "%s: is a %s, expected a %s", path, rf_label(*type),
-                 rf_label(want));
+        snprintf(err, errlen, "%s: is a %s, expected a %s", path, abe_obj_label(*type),
+                 abe_obj_label(want));
         goto fail;
     }
     *obj = d;
     *len = dl;
     return 0;
 fail:
-    rf_free_secret(d, dl);
+    abe_free_secret(d, dl);
     return -1;
 }
 
-int keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, size_t errcap)
+int abe_keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, size_t errlen)
 {
-    rf_type type;
+    abe_obj_type type;
     const uint8_t *body;
     size_t bl, al = 0;
     char *text = NULL;
-    if (errcap > 0)
+    if (errlen > 0)
         err[0] = '\0';
-    if (path == NULL || rf_parse_header(obj, len, &type, &body, &bl) != ABE_OK) {
-        snprintf(err, errcap, "%s: internal error: not a roam object", path ? path : "?");
+    if (path == NULL || abe_obj_parse_header(obj, len, &type, &body, &bl) != ABE_OK) {
+        snprintf(err, errlen, "%s: internal error: not a roam object", path ? path : "?");
         return -1;
     }
-    int secret = type == RF_MSK || type == RF_USER_KEY;
+    int secret = type == ABE_OBJ_MSK || type == ABE_OBJ_USER_KEY;
     mode_t mode = secret ? 0600 : 0644;
-    if (armor_encode(rf_label(type), obj, len, &text, &al) != 0) {
-        snprintf(err, errcap, "%s: out of memory", path);
+    if (abe_armor_encode(abe_obj_label(type), obj, len, &text, &al) != 0) {
+        snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
     int rc = -1;
@@ -136,12 +136,12 @@ int keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, si
      * the umask must not widen nor narrow the intended mode. */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) {
-        snprintf(err, errcap, "%s: %s", path, errno == EEXIST ? "file exists (refusing to overwrite)"
+        snprintf(err, errlen, "%s: %s", path, errno == EEXIST ? "file exists (refusing to overwrite)"
                                                                : strerror(errno));
         goto out;
     }
     if (fchmod(fd, mode) != 0) {
-        snprintf(err, errcap, "%s: chmod: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
         close(fd);
         unlink(path);
         goto out;
@@ -152,15 +152,15 @@ int keyfile_save(const char *path, const uint8_t *obj, size_t len, char *err, si
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            snprintf(err, errcap, "%s: write: %s", path, strerror(errno));
+            snprintf(err, errlen, "%s: write: %s", path, strerror(errno));
             break;
         }
         off += (size_t)w;
     }
     if (off == al && fsync(fd) != 0)
-        snprintf(err, errcap, "%s: fsync: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: fsync: %s", path, strerror(errno));
     if (close(fd) != 0 && err[0] == '\0')
-        snprintf(err, errcap, "%s: close: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: close: %s", path, strerror(errno));
     if (err[0] != '\0')
         unlink(path);
     else

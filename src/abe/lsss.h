@@ -6,11 +6,11 @@
  * (entries 0, 1, -1), k-of-n thresholds with 1 < k < n use Vandermonde rows
  * (j, j^2, ..., j^(k-1)) for child j; OR children copy their parent's row.
  * The matrix is not stored densely: each node records what it adds to its
- * parent's label, and lsss_row / lsss_share expand a row on demand.  Column
+ * parent's label, and abe_lsss_row / abe_lsss_share expand a row on demand.  Column
  * 0 carries the secret; the target vector is e1 = (1, 0, ..., 0).
  *
- * An lsss_t refers to the policy_t it was compiled from, which must stay
- * alive and unchanged while the lsss_t is used. */
+ * An abe_lsss_t refers to the abe_policy_t it was compiled from, which must stay
+ * alive and unchanged while the abe_lsss_t is used. */
 #ifndef ROAM_ABE_LSSS_H
 #define ROAM_ABE_LSSS_H
 
@@ -21,21 +21,21 @@
 #include "policy.h"
 
 /* Compiles p.  ABE_ERR_LIMIT (with a message) if an attribute string occurs
- * more than POL_MAX_OCC times. */
-int lsss_compile(lsss_t *l, const policy_t *p, pol_error_t *err);
+ * more than ABE_POL_MAX_OCC times. */
+int abe_lsss_compile(abe_lsss_t *l, const abe_policy_t *p, abe_error_t *err);
 
 /* rho(i): the attribute string of row i (not NUL-terminated). */
-const uint8_t *lsss_rho(const lsss_t *l, size_t row, size_t *len);
+const uint8_t *abe_lsss_rho(const abe_lsss_t *l, size_t row, size_t *len);
 
 /* occ(i), 1-based. */
-unsigned lsss_occ(const lsss_t *l, size_t row);
+unsigned abe_lsss_occ(const abe_lsss_t *l, size_t row);
 
 /* Row i of M as l->cols scalars.  ABE_ERR_ARGUMENT if row is out of range. */
-int lsss_row(const lsss_t *l, size_t row, fr_t *out);
+int abe_lsss_row(const abe_lsss_t *l, size_t row, bls_fr_t *out);
 
 /* lambda = M_i . v for v of l->cols scalars (the share of row i).  Uses
  * only constant-time field operations: v may be secret. */
-int lsss_share(const lsss_t *l, size_t row, const fr_t *v, fr_t *lambda);
+int abe_lsss_share(const abe_lsss_t *l, size_t row, const bls_fr_t *v, bls_fr_t *lambda);
 
 /* Decryption coefficients: if s satisfies the policy, fills gamma[0..rows)
  * with sum_i gamma_i M_i = e1 and gamma_i = 0 whenever rho(i) is not in s,
@@ -43,6 +43,6 @@ int lsss_share(const lsss_t *l, size_t row, const fr_t *v, fr_t *lambda);
  * then all zero).  Tree method of FAME.md 5.6: OR takes its first satisfied
  * child, a threshold its first k satisfied children with Lagrange
  * coefficients at 0.  The coefficients depend only on public data. */
-int lsss_coefficients(const lsss_t *l, const attr_set_t *s, fr_t *gamma);
+int abe_lsss_coefficients(const abe_lsss_t *l, const abe_attr_set_t *s, bls_fr_t *gamma);
 
 #endif

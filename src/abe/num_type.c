@@ -1,7 +1,7 @@
 /* Numeric attribute types and dates (see num_type.h). */
 #include "num_type.h"
 
-num_type_t num_type_make(num_kind kind, unsigned width)
+num_type_t abe_num_type_make(num_kind kind, unsigned width)
 {
     num_type_t t;
     t.kind = kind;
@@ -12,7 +12,7 @@ num_type_t num_type_make(num_kind kind, unsigned width)
 /* Days from 1970-01-01 to 9999-12-31. */
 #define DATE_MAX_DAYS 2932896u
 
-uint64_t num_max(num_type_t t)
+uint64_t abe_num_max(num_type_t t)
 {
     if (t.kind == NUM_DATE)
         return DATE_MAX_DAYS;
@@ -24,7 +24,7 @@ static int is_leap(unsigned y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days)
+int abe_num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days)
 {
     static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1)

@@ -21,13 +21,13 @@ typedef struct {
 #define NUM_DATE_BITS 22   /* 9999-12-31 is day 2932896 < 2^22 */
 
 /* The type for kind (width is used only for NUM_WIDTH, 1..64). */
-num_type_t num_type_make(num_kind kind, unsigned width);
+num_type_t abe_num_type_make(num_kind kind, unsigned width);
 
 /* Largest value of the type: 2^w - 1, or day number of 9999-12-31. */
-uint64_t num_max(num_type_t t);
+uint64_t abe_num_max(num_type_t t);
 
 /* Days since 1970-01-01 of a real calendar date in years 1970..9999.
  * Returns 0, or -1 if the date does not exist or is out of range. */
-int num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days);
+int abe_num_date_days(unsigned year, unsigned month, unsigned day, uint64_t *days);
 
 #endif

@@ -1,13 +1,13 @@
 /* Numeric comparisons on the policy side and numeric key attributes on the
  * key side (see numeric.h).  All arithmetic stays below 2^64 by construction:
- * callers pass c <= num_max, and c + 1, c - 1 are formed only after the
+ * callers pass c <= abe_num_max, and c + 1, c - 1 are formed only after the
  * always-true / always-false cases are excluded. */
 #include "numeric.h"
 
 #include "attr_string.h"
 #include "policy_tree.h"
 
-cmp_op cmp_reverse(cmp_op op)
+cmp_op abe_cmp_reverse(cmp_op op)
 {
     switch (op) {
     case CMP_LT: return CMP_GT;
@@ -18,9 +18,9 @@ cmp_op cmp_reverse(cmp_op op)
     }
 }
 
-num_trivial num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint64_t *hi)
+num_trivial abe_num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint64_t *hi)
 {
-    uint64_t m = num_max(t);
+    uint64_t m = abe_num_max(t);
     switch (op) {
     case CMP_EQ:
         *lo = *hi = c;
@@ -63,7 +63,7 @@ static int bit_of(uint64_t c, unsigned i)
 }
 
 typedef struct {
-    policy_t *p;
+    abe_policy_t *p;
     const uint8_t *name;
     size_t name_len;
     num_type_t t;
@@ -71,9 +71,9 @@ typedef struct {
 
 static int item_leaf(const num_ctx *x, astr_item item, uint64_t a, unsigned b, uint16_t *out)
 {
-    uint8_t s[POL_MAX_ATTR];
-    size_t len = astr_numeric(s, x->name, x->name_len, x->t, item, a, b);
-    return pt_leaf(x->p, s, len, out);
+    uint8_t s[ABE_POL_MAX_ATTR];
+    size_t len = abe_astr_numeric(s, x->name, x->name_len, x->t, item, a, b);
+    return abe_pt_leaf(x->p, s, len, out);
 }
 
 /* The toolkit's bit_marker_list over bits 0..L-1 of c (docs/spec/fabeo.md §4.2):
@@ -99,14 +99,14 @@ static int bit_chain(const num_ctx *x, int gt, uint64_t c, unsigned L, uint16_t 
         /* gt: a 1 in c needs this bit too (AND), a 0 lets it win (OR);
          * lt is the mirror image. */
         pn_kind k = (bit_of(c, i) == gt) ? PN_AND : PN_OR;
-        rc = pt_join(x->p, k, t, b, &t);
+        rc = abe_pt_join(x->p, k, t, b, &t);
     }
     if (rc == ABE_OK)
         *out = t;
     return rc;
 }
 
-/* v > c for 0 <= c < num_max: v >= 2^L (one marker) or the low L bits
+/* v > c for 0 <= c < abe_num_max: v >= 2^L (one marker) or the low L bits
  * exceed c, with L = bitlen(c) (at least 1). */
 static int compile_gt(const num_ctx *x, uint64_t c, uint16_t *out)
 {
@@ -124,10 +124,10 @@ static int compile_gt(const num_ctx *x, uint64_t c, uint16_t *out)
         return item_leaf(x, ASTR_GE, L, 0, out);
     if ((rc = item_leaf(x, ASTR_GE, L, 0, &m)) != ABE_OK)
         return rc;
-    return pt_join(x->p, PN_OR, m, t, out);
+    return abe_pt_join(x->p, PN_OR, m, t, out);
 }
 
-/* v < c for 2 <= c <= num_max: v < 2^(L-1) alone when c is that power of
+/* v < c for 2 <= c <= abe_num_max: v < 2^(L-1) alone when c is that power of
  * two, else v < 2^L (one marker) and the low L bits below c. */
 static int compile_lt(const num_ctx *x, uint64_t c, uint16_t *out)
 {
@@ -144,14 +144,14 @@ static int compile_lt(const num_ctx *x, uint64_t c, uint16_t *out)
     }
     if ((rc = item_leaf(x, ASTR_LT, L, 0, &m)) != ABE_OK)
         return rc;
-    return pt_join(x->p, PN_AND, m, t, out);
+    return abe_pt_join(x->p, PN_AND, m, t, out);
 }
 
-int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
-                uint64_t lo, uint64_t hi, uint16_t *node)
+int abe_num_compile(abe_policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
+                    uint64_t lo, uint64_t hi, uint16_t *node)
 {
     num_ctx x = {p, name, name_len, t};
-    uint64_t m = num_max(t);
+    uint64_t m = abe_num_max(t);
     if (lo > hi || hi > m || (lo == 0 && hi == m))
         return ABE_ERR_ARGUMENT;
     /* A single value is one equality leaf, however it was written
@@ -165,25 +165,25 @@ int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
     return ABE_ERR_ARGUMENT;
 }
 
-int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
-                   num_emit_fn emit, void *ctx)
+int abe_num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
+                       num_emit_fn emit, void *ctx)
 {
-    uint8_t buf[POL_MAX_ATTR];
+    uint8_t buf[ABE_POL_MAX_ATTR];
     size_t len;
     int rc;
-    if (v > num_max(t))
+    if (v > abe_num_max(t))
         return ABE_ERR_RANGE;
-    len = astr_numeric(buf, name, name_len, t, ASTR_EQ, v, 0);
+    len = abe_astr_numeric(buf, name, name_len, t, ASTR_EQ, v, 0);
     if ((rc = emit(ctx, buf, len)) != ABE_OK)
         return rc;
     for (unsigned i = 0; i < t.width; i++) {
-        len = astr_numeric(buf, name, name_len, t, ASTR_BIT, i, (unsigned)bit_of(v, i));
+        len = abe_astr_numeric(buf, name, name_len, t, ASTR_BIT, i, (unsigned)bit_of(v, i));
         if ((rc = emit(ctx, buf, len)) != ABE_OK)
             return rc;
     }
     for (unsigned k = 1; k < t.width; k++) {
         int ge = (v >> k) != 0;   /* v >= 2^k, without forming 2^k */
-        len = astr_numeric(buf, name, name_len, t, ge ? ASTR_GE : ASTR_LT, k, 0);
+        len = abe_astr_numeric(buf, name, name_len, t, ge ? ASTR_GE : ASTR_LT, k, 0);
         if ((rc = emit(ctx, buf, len)) != ABE_OK)
             return rc;
     }

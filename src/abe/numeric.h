@@ -21,26 +21,26 @@ typedef enum { CMP_EQ, CMP_LT, CMP_GT, CMP_LE, CMP_GE } cmp_op;
 
 typedef enum { NUM_RANGE = 0, NUM_ALWAYS_TRUE = 1, NUM_ALWAYS_FALSE = 2 } num_trivial;
 
-/* `c op x` is `x cmp_reverse(op) c`. */
-cmp_op cmp_reverse(cmp_op op);
+/* `c op x` is `x abe_cmp_reverse(op) c`. */
+cmp_op abe_cmp_reverse(cmp_op op);
 
-/* The set of values v (0 <= v <= num_max) with `v op c`, as [lo, hi].
+/* The set of values v (0 <= v <= abe_num_max) with `v op c`, as [lo, hi].
  * Returns NUM_ALWAYS_TRUE or NUM_ALWAYS_FALSE when the set is everything
- * or empty; c must be <= num_max(t). */
-num_trivial num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint64_t *hi);
+ * or empty; c must be <= abe_num_max(t). */
+num_trivial abe_num_interval(num_type_t t, cmp_op op, uint64_t c, uint64_t *lo, uint64_t *hi);
 
 /* Adds the tree for `lo <= name <= hi` to p, where [lo, hi] is a single
- * value, or has lo = 0 or hi = num_max (what num_interval returns).
+ * value, or has lo = 0 or hi = abe_num_max (what abe_num_interval returns).
  * Returns ABE_OK or ABE_ERR_LIMIT (too many leaves). */
-int num_compile(policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
-                uint64_t lo, uint64_t hi, uint16_t *node);
+int abe_num_compile(abe_policy_t *p, const uint8_t *name, size_t name_len, num_type_t t,
+                    uint64_t lo, uint64_t hi, uint16_t *node);
 
-/* Emits the strings of a key's `name = v` (v <= num_max(t)) one by one:
+/* Emits the strings of a key's `name = v` (v <= abe_num_max(t)) one by one:
  * the equality string, the bit strings, the magnitude markers.  emit
  * returns ABE_OK or an error, which stops the expansion and is returned.
  * A callback keeps this unit free of any particular container. */
 typedef int (*num_emit_fn)(void *ctx, const uint8_t *s, size_t len);
-int num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
-                   num_emit_fn emit, void *ctx);
+int abe_num_key_expand(const uint8_t *name, size_t name_len, num_type_t t, uint64_t v,
+                       num_emit_fn emit, void *ctx);
 
 #endif

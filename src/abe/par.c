@@ -147,7 +147,7 @@ static int single_threaded(void)
     return v != NULL && strcmp(v, "1") == 0;
 }
 
-int par_for2(size_t n, size_t min_n, int (*fn)(void *ctx, size_t from, size_t to), void *ctx)
+int abe_par_for2(size_t n, size_t min_n, int (*fn)(void *ctx, size_t from, size_t to), void *ctx)
 {
     if (n < min_n || n < 2 || single_threaded())
         return fn(ctx, 0, n);

@@ -17,6 +17,6 @@
  * expensive items first.  fn must only write data indexed by its own items.
  * Returns 0 if every call returned 0, else a nonzero result of a failed
  * call; after a failure, items not yet started are skipped. */
-int par_for2(size_t n, size_t min_n, int (*fn)(void *ctx, size_t from, size_t to), void *ctx);
+int abe_par_for2(size_t n, size_t min_n, int (*fn)(void *ctx, size_t from, size_t to), void *ctx);
 
 #endif

@@ -4,14 +4,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-int pol_fail(pol_error_t *err, int code, size_t offset, const char *fmt, ...)
+int abe_fail(abe_error_t *err, int code, size_t offset, const char *fmt, ...)
 {
     if (err == NULL)
         return code;
     err->code = code;
     err->offset = offset;
     int used = 0;
-    if (offset != POL_NO_POS)
+    if (offset != ABE_NO_POS)
         used = snprintf(err->msg, sizeof err->msg, "column %zu: ", offset + 1);
     if (used < 0 || (size_t)used >= sizeof err->msg)
         used = 0;
@@ -22,11 +22,11 @@ int pol_fail(pol_error_t *err, int code, size_t offset, const char *fmt, ...)
     return code;
 }
 
-void pol_error_clear(pol_error_t *err)
+void abe_error_clear(abe_error_t *err)
 {
     if (err == NULL)
         return;
     err->code = ABE_OK;
-    err->offset = POL_NO_POS;
+    err->offset = ABE_NO_POS;
     err->msg[0] = '\0';
 }

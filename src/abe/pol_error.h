@@ -1,6 +1,6 @@
 /* Recording errors of the policy language, key attribute sets, the
  * canonical policy encoding and the LSSS compiler (the report itself,
- * pol_error_t, is in abe.h).  Every parser error carries the byte offset it
+ * abe_error_t, is in abe.h).  Every parser error carries the byte offset it
  * refers to, so a user sees where in the text the problem is. */
 #ifndef ROAM_ABE_POL_ERROR_H
 #define ROAM_ABE_POL_ERROR_H
@@ -10,8 +10,8 @@
 #include "abe.h"
 
 /* Records an error (err may be NULL) and returns code, so callers can write
- * `return pol_fail(err, ABE_ERR_SYNTAX, pos, "...")`. */
-int pol_fail(pol_error_t *err, int code, size_t offset, const char *fmt, ...)
+ * `return abe_fail(err, ABE_ERR_SYNTAX, pos, "...")`. */
+int abe_fail(abe_error_t *err, int code, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 #endif

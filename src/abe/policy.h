@@ -1,5 +1,5 @@
 /* Access policies, the parts internal to src/abe: node kinds and the
- * canonical byte encoding that a ciphertext carries.  The policy_t itself,
+ * canonical byte encoding that a ciphertext carries.  The abe_policy_t itself,
  * parsing, satisfaction and rendering are public (abe.h). */
 #ifndef ROAM_ABE_POLICY_H
 #define ROAM_ABE_POLICY_H
@@ -18,15 +18,15 @@ typedef enum { PN_LEAF = 0, PN_AND = 1, PN_OR = 2, PN_THR = 3 } pn_kind;
  *   LEAF := 0x00 || I2OSP(len, 2) || string
  *   GATE := 0x01 || I2OSP(k, 2) || I2OSP(n, 2) || child_1 .. child_n
  * Writes at most cap bytes; ABE_ERR_ARGUMENT if cap is too small
- * (POL_MAX_ENCODED always suffices). */
-int policy_encode(const policy_t *p, uint8_t *out, size_t cap, size_t *out_len);
+ * (ABE_POL_MAX_ENCODED always suffices). */
+int abe_policy_encode(const abe_policy_t *p, uint8_t *out, size_t cap, size_t *out_len);
 
-/* Strict decoder: accepts exactly the encodings policy_encode produces
+/* Strict decoder: accepts exactly the encodings abe_policy_encode produces
  * (valid strings, 2 <= n, 1 <= k <= n, no AND directly under AND or OR
  * under OR, limits, no trailing bytes).  ABE_ERR_DECODE otherwise. */
-int policy_decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err);
+int abe_policy_decode(abe_policy_t *p, const uint8_t *in, size_t len, abe_error_t *err);
 
 /* The attribute string of a leaf node. */
-const uint8_t *policy_leaf_string(const policy_t *p, unsigned node, size_t *len);
+const uint8_t *abe_policy_leaf_string(const abe_policy_t *p, unsigned node, size_t *len);
 
 #endif

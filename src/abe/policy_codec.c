@@ -11,13 +11,13 @@
 #define TAG_LEAF 0x00
 #define TAG_GATE 0x01
 
-int policy_encode(const policy_t *p, uint8_t *out, size_t cap, size_t *out_len)
+int abe_policy_encode(const abe_policy_t *p, uint8_t *out, size_t cap, size_t *out_len)
 {
     size_t n = 0;
     if (p == NULL || out == NULL || out_len == NULL || p->n_nodes == 0)
         return ABE_ERR_ARGUMENT;
     for (unsigned i = 0; i < p->n_nodes; i++) {
-        const pol_node_t *nd = &p->node[i];
+        const abe_pol_node_t *nd = &p->node[i];
         if (nd->kind == PN_LEAF) {
             if (cap - n < 3u + nd->str_len)
                 return ABE_ERR_ARGUMENT;
@@ -50,61 +50,61 @@ typedef struct {
     uint16_t remaining;  /* children still to read */
 } open_gate;
 
-static int decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
+static int decode(abe_policy_t *p, const uint8_t *in, size_t len, abe_error_t *err)
 {
-    open_gate stack[POL_MAX_TREE_DEPTH];
+    open_gate stack[ABE_POL_MAX_TREE_DEPTH];
     size_t depth = 0, i = 0;
     if (len == 0)
-        return pol_fail(err, ABE_ERR_DECODE, 0, "empty policy encoding");
+        return abe_fail(err, ABE_ERR_DECODE, 0, "empty policy encoding");
     do {
         size_t at = i;
         uint16_t id;
         int rc;
         if (len - i < 3)
-            return pol_fail(err, ABE_ERR_DECODE, at, "truncated node");
+            return abe_fail(err, ABE_ERR_DECODE, at, "truncated node");
         uint8_t tag = in[i];
         unsigned a = (unsigned)in[i + 1] << 8 | in[i + 2];
         pn_kind kind;
         if (tag == TAG_LEAF) {
             i += 3;
             if (a > len - i)
-                return pol_fail(err, ABE_ERR_DECODE, at, "truncated attribute string");
-            if (!astr_valid(in + i, a))
-                return pol_fail(err, ABE_ERR_DECODE, at, "invalid attribute string");
-            rc = pt_leaf(p, in + i, a, &id);
+                return abe_fail(err, ABE_ERR_DECODE, at, "truncated attribute string");
+            if (!abe_astr_valid(in + i, a))
+                return abe_fail(err, ABE_ERR_DECODE, at, "invalid attribute string");
+            rc = abe_pt_leaf(p, in + i, a, &id);
             if (rc != ABE_OK)
-                return pol_fail(err, ABE_ERR_DECODE, at, "more than %d leaves", POL_MAX_LEAVES);
+                return abe_fail(err, ABE_ERR_DECODE, at, "more than %d leaves", ABE_POL_MAX_LEAVES);
             i += a;
             kind = PN_LEAF;
         } else if (tag == TAG_GATE) {
             if (len - i < 5)
-                return pol_fail(err, ABE_ERR_DECODE, at, "truncated gate");
+                return abe_fail(err, ABE_ERR_DECODE, at, "truncated gate");
             unsigned n = (unsigned)in[i + 3] << 8 | in[i + 4];
             i += 5;
-            if (n < 2 || a < 1 || a > n || n > POL_MAX_LEAVES)
-                return pol_fail(err, ABE_ERR_DECODE, at, "invalid gate %u of %u", a, n);
-            if (depth >= POL_MAX_TREE_DEPTH)
-                return pol_fail(err, ABE_ERR_DECODE, at, "tree deeper than %d",
-                                POL_MAX_TREE_DEPTH);
+            if (n < 2 || a < 1 || a > n || n > ABE_POL_MAX_LEAVES)
+                return abe_fail(err, ABE_ERR_DECODE, at, "invalid gate %u of %u", a, n);
+            if (depth >= ABE_POL_MAX_TREE_DEPTH)
+                return abe_fail(err, ABE_ERR_DECODE, at, "tree deeper than %d",
+                                ABE_POL_MAX_TREE_DEPTH);
             kind = gate_kind(a, n);
-            if (p->n_nodes >= POL_MAX_NODES)
-                return pol_fail(err, ABE_ERR_DECODE, at, "too many nodes");
+            if (p->n_nodes >= ABE_POL_MAX_NODES)
+                return abe_fail(err, ABE_ERR_DECODE, at, "too many nodes");
             id = p->n_nodes++;
-            pol_node_t *nd = &p->node[id];
+            abe_pol_node_t *nd = &p->node[id];
             memset(nd, 0, sizeof *nd);
             nd->kind = (uint8_t)kind;
             nd->k = (uint16_t)a;
             nd->first = nd->next = nd->last = POL_NONE;
             nd->n = (uint16_t)n;   /* declared; checked against the children read */
         } else {
-            return pol_fail(err, ABE_ERR_DECODE, at, "unknown node tag 0x%02x", tag);
+            return abe_fail(err, ABE_ERR_DECODE, at, "unknown node tag 0x%02x", tag);
         }
         /* Link the node under the innermost open gate. */
         if (depth > 0) {
             open_gate *g = &stack[depth - 1];
-            pol_node_t *gn = &p->node[g->node];
+            abe_pol_node_t *gn = &p->node[g->node];
             if (kind != PN_THR && kind == (pn_kind)gn->kind && kind != PN_LEAF)
-                return pol_fail(err, ABE_ERR_DECODE, at,
+                return abe_fail(err, ABE_ERR_DECODE, at,
                                 "not canonical: %s directly under %s",
                                 kind == PN_AND ? "AND" : "OR", kind == PN_AND ? "AND" : "OR");
             if (gn->first == POL_NONE)
@@ -120,22 +120,22 @@ static int decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
             depth--;
     } while (depth > 0 && i < len);
     if (depth > 0)
-        return pol_fail(err, ABE_ERR_DECODE, i, "truncated policy: a gate lacks children");
+        return abe_fail(err, ABE_ERR_DECODE, i, "truncated policy: a gate lacks children");
     if (i != len)
-        return pol_fail(err, ABE_ERR_DECODE, i, "trailing bytes after the policy");
-    /* Nodes were created in preorder; pt_finish re-derives k and n and the
-     * leaf count the same way policy_parse does. */
-    return pt_finish(p, 0, err);
+        return abe_fail(err, ABE_ERR_DECODE, i, "trailing bytes after the policy");
+    /* Nodes were created in preorder; abe_pt_finish re-derives k and n and the
+     * leaf count the same way abe_policy_parse does. */
+    return abe_pt_finish(p, 0, err);
 }
 
-int policy_decode(policy_t *p, const uint8_t *in, size_t len, pol_error_t *err)
+int abe_policy_decode(abe_policy_t *p, const uint8_t *in, size_t len, abe_error_t *err)
 {
-    pol_error_clear(err);
+    abe_error_clear(err);
     if (p == NULL || (in == NULL && len > 0))
-        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "NULL argument");
-    pt_init(p);
+        return abe_fail(err, ABE_ERR_ARGUMENT, ABE_NO_POS, "NULL argument");
+    abe_pt_init(p);
     int rc = decode(p, in, len, err);
     if (rc != ABE_OK)
-        pt_init(p);   /* never leave a half-built tree behind */
+        abe_pt_init(p);   /* never leave a half-built tree behind */
     return rc;
 }

@@ -5,12 +5,12 @@
 #include "policy.h"
 #include "policy_tree.h"
 
-void pt_sat_nodes(const policy_t *p, const attr_set_t *s, uint8_t *sat)
+void abe_pt_sat_nodes(const abe_policy_t *p, const abe_attr_set_t *s, uint8_t *sat)
 {
     for (unsigned i = p->n_nodes; i-- > 0;) {
-        const pol_node_t *nd = &p->node[i];
+        const abe_pol_node_t *nd = &p->node[i];
         if (nd->kind == PN_LEAF) {
-            sat[i] = (uint8_t)attr_set_contains(s, p->pool + nd->str_off, nd->str_len);
+            sat[i] = (uint8_t)abe_attr_set_contains(s, p->pool + nd->str_off, nd->str_len);
             continue;
         }
         unsigned count = 0;
@@ -20,11 +20,11 @@ void pt_sat_nodes(const policy_t *p, const attr_set_t *s, uint8_t *sat)
     }
 }
 
-int policy_satisfied(const policy_t *p, const attr_set_t *s)
+int abe_policy_satisfied(const abe_policy_t *p, const abe_attr_set_t *s)
 {
-    uint8_t sat[POL_MAX_NODES];
+    uint8_t sat[ABE_POL_MAX_NODES];
     if (p == NULL || s == NULL || p->n_nodes == 0)
         return 0;
-    pt_sat_nodes(p, s, sat);
+    abe_pt_sat_nodes(p, s, sat);
     return sat[0];
 }

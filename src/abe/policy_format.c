@@ -21,9 +21,9 @@ static void put(sink_t *s, const char *str, size_t len)
     }
 }
 
-static void put_leaf(sink_t *s, const policy_t *p, unsigned i)
+static void put_leaf(sink_t *s, const abe_policy_t *p, unsigned i)
 {
-    char buf[2 * POL_MAX_ATTR + 3];
+    char buf[2 * ABE_POL_MAX_ATTR + 3];
     const uint8_t *str = p->pool + p->node[i].str_off;
     size_t len = p->node[i].str_len, n = 0;
     int bare = str[0] != ASTR_INTERNAL;
@@ -39,7 +39,7 @@ static void put_leaf(sink_t *s, const policy_t *p, unsigned i)
         bare = !(len == kl && strncasecmp((const char *)str, kw[k], kl) == 0);
     }
     if (str[0] == ASTR_INTERNAL || bare) {
-        n = astr_display(buf, sizeof buf, str, len);
+        n = abe_astr_display(buf, sizeof buf, str, len);
     } else {   /* quoted, with the language's two escapes */
         buf[n++] = '"';
         for (size_t j = 0; j < len; j++) {
@@ -52,10 +52,10 @@ static void put_leaf(sink_t *s, const policy_t *p, unsigned i)
     put(s, buf, n < sizeof buf ? n : sizeof buf - 1);
 }
 
-size_t policy_format(const policy_t *p, char *out, size_t cap)
+size_t abe_policy_format(const abe_policy_t *p, char *out, size_t cap)
 {
     sink_t s = {out, cap, 0};
-    uint16_t stack[POL_MAX_TREE_DEPTH + 1];
+    uint16_t stack[ABE_POL_MAX_TREE_DEPTH + 1];
     size_t depth = 0;
     if (p == NULL || p->n_nodes == 0) {
         if (cap > 0)
@@ -66,10 +66,10 @@ size_t policy_format(const policy_t *p, char *out, size_t cap)
      * next child of each open gate; closing prints ')'. */
     unsigned cur = 0;
     for (;;) {
-        const pol_node_t *nd = &p->node[cur];
+        const abe_pol_node_t *nd = &p->node[cur];
         if (nd->kind == PN_LEAF) {
             put_leaf(&s, p, cur);
-        } else if (depth < POL_MAX_TREE_DEPTH) {
+        } else if (depth < ABE_POL_MAX_TREE_DEPTH) {
             if (nd->kind == PN_THR) {
                 char head[32];
                 int hl = snprintf(head, sizeof head, "%u of (", nd->k);
@@ -85,7 +85,7 @@ size_t policy_format(const policy_t *p, char *out, size_t cap)
         for (;;) {
             if (depth == 0)
                 goto done;
-            const pol_node_t *g = &p->node[stack[depth - 1]];
+            const abe_pol_node_t *g = &p->node[stack[depth - 1]];
             unsigned next = p->node[cur].next;
             if (next != POL_NONE) {
                 const char *sep = g->kind == PN_AND ? " and " : g->kind == PN_OR ? " or " : ", ";

@@ -6,7 +6,7 @@
 #include "attr_string.h"
 #include "num_type.h"
 
-void lex_init(lexer_t *lx, const char *s, size_t len)
+void abe_lex_init(lexer_t *lx, const char *s, size_t len)
 {
     lx->s = s;
     lx->len = len;
@@ -48,7 +48,7 @@ static int same(const uint8_t *s, size_t len, const char *word)
 
 /* Keywords are all lower case or all upper case; other spellings of a
  * keyword are refused rather than silently taken as names. */
-static int lex_word(lexer_t *lx, token_t *t, pol_error_t *err)
+static int lex_word(lexer_t *lx, token_t *t, abe_error_t *err)
 {
     size_t start = lx->pos;
     while (lx->pos < lx->len && (is_alpha(peek(lx, 0)) || is_digit(peek(lx, 0)) || peek(lx, 0) == '_'))
@@ -62,33 +62,33 @@ static int lex_word(lexer_t *lx, token_t *t, pol_error_t *err)
         if (!ieq(w, n, kw[i]))
             continue;
         if (!same(w, n, kw[i]) && !same(w, n, up[i]))
-            return pol_fail(err, ABE_ERR_SYNTAX, start,
+            return abe_fail(err, ABE_ERR_SYNTAX, start,
                             "'%.*s' is a reserved word: write '%s' or '%s', or quote the name",
                             (int)n, (const char *)w, kw[i], up[i]);
         if (i == 3)
-            return pol_fail(err, ABE_ERR_NEGATION, start,
+            return abe_fail(err, ABE_ERR_NEGATION, start,
                             "negation is not expressible in a monotone policy");
         t->kind = kk[i];
         return ABE_OK;
     }
-    if (n > POL_MAX_NAME)
-        return pol_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", POL_MAX_NAME);
+    if (n > ABE_POL_MAX_NAME)
+        return abe_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", ABE_POL_MAX_NAME);
     t->kind = TK_NAME;
     memcpy(t->name, w, n);
     t->name_len = n;
     return ABE_OK;
 }
 
-static int lex_quoted(lexer_t *lx, token_t *t, pol_error_t *err)
+static int lex_quoted(lexer_t *lx, token_t *t, abe_error_t *err)
 {
     size_t start = lx->pos++;
     size_t n = 0;
     for (;;) {
         int c = peek(lx, 0);
         if (c < 0)
-            return pol_fail(err, ABE_ERR_SYNTAX, start, "unterminated quoted name");
+            return abe_fail(err, ABE_ERR_SYNTAX, start, "unterminated quoted name");
         if (c < 0x20 || c == 0x7F)
-            return pol_fail(err, ABE_ERR_SYNTAX, lx->pos,
+            return abe_fail(err, ABE_ERR_SYNTAX, lx->pos,
                             "control character 0x%02x in a quoted name", (unsigned)c);
         lx->pos++;
         if (c == '"')
@@ -96,19 +96,19 @@ static int lex_quoted(lexer_t *lx, token_t *t, pol_error_t *err)
         if (c == '\\') {
             int e = peek(lx, 0);
             if (e != '"' && e != '\\')
-                return pol_fail(err, ABE_ERR_SYNTAX, lx->pos - 1,
+                return abe_fail(err, ABE_ERR_SYNTAX, lx->pos - 1,
                                 "unknown escape in a quoted name (only \\\" and \\\\)");
             lx->pos++;
             c = e;
         }
-        if (n >= POL_MAX_NAME)
-            return pol_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", POL_MAX_NAME);
+        if (n >= ABE_POL_MAX_NAME)
+            return abe_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", ABE_POL_MAX_NAME);
         t->name[n++] = (uint8_t)c;
     }
     if (n == 0)
-        return pol_fail(err, ABE_ERR_SYNTAX, start, "empty quoted name");
-    if (!astr_name_ok(t->name, n))
-        return pol_fail(err, ABE_ERR_SYNTAX, start, "quoted name is not valid UTF-8");
+        return abe_fail(err, ABE_ERR_SYNTAX, start, "empty quoted name");
+    if (!abe_astr_name_ok(t->name, n))
+        return abe_fail(err, ABE_ERR_SYNTAX, start, "quoted name is not valid UTF-8");
     t->kind = TK_NAME;
     t->name_len = n;
     return ABE_OK;
@@ -128,7 +128,7 @@ static int fixed_digits(lexer_t *lx, size_t n, unsigned *v)
     return 1;
 }
 
-static int lex_number(lexer_t *lx, token_t *t, pol_error_t *err)
+static int lex_number(lexer_t *lx, token_t *t, abe_error_t *err)
 {
     size_t start = lx->pos;
     uint64_t v = 0;
@@ -147,9 +147,9 @@ static int lex_number(lexer_t *lx, token_t *t, pol_error_t *err)
         lx->pos = start;
         if (!fixed_digits(lx, 4, &y) || peek(lx, 0) != '-' || (lx->pos++, !fixed_digits(lx, 2, &m)) ||
             peek(lx, 0) != '-' || (lx->pos++, !fixed_digits(lx, 2, &d)) || is_digit(peek(lx, 0)))
-            return pol_fail(err, ABE_ERR_SYNTAX, start, "malformed date (expected YYYY-MM-DD)");
-        if (num_date_days(y, m, d, &days) != 0)
-            return pol_fail(err, ABE_ERR_RANGE, start,
+            return abe_fail(err, ABE_ERR_SYNTAX, start, "malformed date (expected YYYY-MM-DD)");
+        if (abe_num_date_days(y, m, d, &days) != 0)
+            return abe_fail(err, ABE_ERR_RANGE, start,
                             "%04u-%02u-%02u is not a calendar date between 1970-01-01 and 9999-12-31",
                             y, m, d);
         t->kind = TK_DATE;
@@ -157,16 +157,16 @@ static int lex_number(lexer_t *lx, token_t *t, pol_error_t *err)
         return ABE_OK;
     }
     if (peek(lx, 0) == '.' && is_digit(peek(lx, 1)))
-        return pol_fail(err, ABE_ERR_SYNTAX, start, "numbers must be unsigned integers");
+        return abe_fail(err, ABE_ERR_SYNTAX, start, "numbers must be unsigned integers");
     if (overflow)
-        return pol_fail(err, ABE_ERR_RANGE, start,
+        return abe_fail(err, ABE_ERR_RANGE, start,
                         "number larger than 18446744073709551615 (2^64 - 1)");
     t->kind = TK_INT;
     t->value = v;
     return ABE_OK;
 }
 
-int lex_next(lexer_t *lx, token_t *t, pol_error_t *err)
+int abe_lex_next(lexer_t *lx, token_t *t, abe_error_t *err)
 {
     while (is_space(peek(lx, 0)))
         lx->pos++;
@@ -203,24 +203,24 @@ int lex_next(lexer_t *lx, token_t *t, pol_error_t *err)
             }
             break;
         case '!':
-            return pol_fail(err, ABE_ERR_NEGATION, t->pos,
+            return abe_fail(err, ABE_ERR_NEGATION, t->pos,
                             "negation is not expressible in a monotone policy");
         case '-':
             if (is_digit(peek(lx, 0)))
-                return pol_fail(err, ABE_ERR_RANGE, t->pos,
+                return abe_fail(err, ABE_ERR_RANGE, t->pos,
                                 "negative numbers are not allowed (values are unsigned)");
             /* fall through */
         default:
             if (c >= 0x21 && c < 0x7F)
-                return pol_fail(err, ABE_ERR_SYNTAX, t->pos, "unexpected character '%c'", c);
-            return pol_fail(err, ABE_ERR_SYNTAX, t->pos, "unexpected byte 0x%02x", (unsigned)c);
+                return abe_fail(err, ABE_ERR_SYNTAX, t->pos, "unexpected character '%c'", c);
+            return abe_fail(err, ABE_ERR_SYNTAX, t->pos, "unexpected byte 0x%02x", (unsigned)c);
         }
     }
     t->end = lx->pos;
     return rc;
 }
 
-const char *tok_describe(tok_kind k)
+const char *abe_tok_describe(tok_kind k)
 {
     switch (k) {
     case TK_EOF: return "the end of the input";
@@ -243,37 +243,37 @@ const char *tok_describe(tok_kind k)
     }
 }
 
-int ts_init(tokstream_t *ts, const char *s, size_t len, pol_error_t *err)
+int abe_ts_init(tokstream_t *ts, const char *s, size_t len, abe_error_t *err)
 {
-    return ts_init_at(ts, s, 0, len, err);
+    return abe_ts_init_at(ts, s, 0, len, err);
 }
 
-int ts_init_at(tokstream_t *ts, const char *s, size_t start, size_t end, pol_error_t *err)
+int abe_ts_init_at(tokstream_t *ts, const char *s, size_t start, size_t end, abe_error_t *err)
 {
-    lex_init(&ts->lx, s, end);
+    abe_lex_init(&ts->lx, s, end);
     ts->lx.pos = start;
     ts->err = err;
     ts->prev = TK_EOF;
     ts->tok.kind = TK_EOF;
-    return lex_next(&ts->lx, &ts->tok, err);
+    return abe_lex_next(&ts->lx, &ts->tok, err);
 }
 
-int ts_advance(tokstream_t *ts)
+int abe_ts_advance(tokstream_t *ts)
 {
     ts->prev = ts->tok.kind;
-    return lex_next(&ts->lx, &ts->tok, ts->err);
+    return abe_lex_next(&ts->lx, &ts->tok, ts->err);
 }
 
-tok_kind ts_peek(const tokstream_t *ts)
+tok_kind abe_ts_peek(const tokstream_t *ts)
 {
     lexer_t copy = ts->lx;
     token_t t;
-    if (lex_next(&copy, &t, NULL) != ABE_OK)
+    if (abe_lex_next(&copy, &t, NULL) != ABE_OK)
         return TK_EOF;
     return t.kind;
 }
 
-int ts_number(tokstream_t *ts, struct num_literal *lit)
+int abe_ts_number(tokstream_t *ts, struct num_literal *lit)
 {
     int rc;
     lit->pos = ts->tok.pos;
@@ -282,36 +282,36 @@ int ts_number(tokstream_t *ts, struct num_literal *lit)
         lit->kind = NUM_DATE;
         lit->width = NUM_DATE_BITS;
         lit->end = ts->tok.end;
-        if ((rc = ts_advance(ts)) != ABE_OK)
+        if ((rc = abe_ts_advance(ts)) != ABE_OK)
             return rc;
         if (ts->tok.kind == TK_HASH)
-            return pol_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos, "a date takes no width");
+            return abe_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos, "a date takes no width");
         return ABE_OK;
     }
     if (ts->tok.kind != TK_INT)
-        return pol_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
-                        "expected a number or a date, found %s", tok_describe(ts->tok.kind));
+        return abe_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
+                        "expected a number or a date, found %s", abe_tok_describe(ts->tok.kind));
     lit->kind = NUM_FLEX;
     lit->width = 64;
     lit->end = ts->tok.end;
-    if ((rc = ts_advance(ts)) != ABE_OK)
+    if ((rc = abe_ts_advance(ts)) != ABE_OK)
         return rc;
     if (ts->tok.kind != TK_HASH)
         return ABE_OK;
-    if ((rc = ts_advance(ts)) != ABE_OK)
+    if ((rc = abe_ts_advance(ts)) != ABE_OK)
         return rc;
     if (ts->tok.kind != TK_INT)
-        return pol_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
-                        "expected a width (1..64) after '#', found %s", tok_describe(ts->tok.kind));
+        return abe_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
+                        "expected a width (1..64) after '#', found %s", abe_tok_describe(ts->tok.kind));
     uint64_t w = ts->tok.value;
     if (w < 1 || w > 64)
-        return pol_fail(ts->err, ABE_ERR_RANGE, ts->tok.pos,
+        return abe_fail(ts->err, ABE_ERR_RANGE, ts->tok.pos,
                         "width %llu is outside 1..64", (unsigned long long)w);
     if (w < 64 && (lit->value >> w) != 0)
-        return pol_fail(ts->err, ABE_ERR_RANGE, lit->pos, "%llu does not fit in %llu bits",
+        return abe_fail(ts->err, ABE_ERR_RANGE, lit->pos, "%llu does not fit in %llu bits",
                         (unsigned long long)lit->value, (unsigned long long)w);
     lit->kind = NUM_WIDTH;
     lit->width = (unsigned)w;
     lit->end = ts->tok.end;
-    return ts_advance(ts);
+    return abe_ts_advance(ts);
 }

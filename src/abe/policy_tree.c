@@ -4,20 +4,20 @@
 
 #include <string.h>
 
-void pt_init(policy_t *p)
+void abe_pt_init(abe_policy_t *p)
 {
     p->n_nodes = 0;
     p->n_leaves = 0;
     p->pool_used = 0;
 }
 
-static int new_node(policy_t *p, pn_kind kind, uint16_t *out)
+static int new_node(abe_policy_t *p, pn_kind kind, uint16_t *out)
 {
-    /* Every gate has >= 2 children, so a tree with POL_MAX_LEAVES leaves
-     * never needs more than POL_MAX_NODES nodes; this is only a guard. */
-    if (p->n_nodes >= POL_MAX_NODES)
+    /* Every gate has >= 2 children, so a tree with ABE_POL_MAX_LEAVES leaves
+     * never needs more than ABE_POL_MAX_NODES nodes; this is only a guard. */
+    if (p->n_nodes >= ABE_POL_MAX_NODES)
         return ABE_ERR_LIMIT;
-    pol_node_t *nd = &p->node[p->n_nodes];
+    abe_pol_node_t *nd = &p->node[p->n_nodes];
     memset(nd, 0, sizeof *nd);
     nd->kind = (uint8_t)kind;
     nd->first = nd->next = nd->last = POL_NONE;
@@ -25,17 +25,17 @@ static int new_node(policy_t *p, pn_kind kind, uint16_t *out)
     return ABE_OK;
 }
 
-int pt_leaf(policy_t *p, const uint8_t *s, size_t len, uint16_t *out)
+int abe_pt_leaf(abe_policy_t *p, const uint8_t *s, size_t len, uint16_t *out)
 {
-    if (len == 0 || len > POL_MAX_ATTR)
+    if (len == 0 || len > ABE_POL_MAX_ATTR)
         return ABE_ERR_ARGUMENT;
-    if (p->n_leaves >= POL_MAX_LEAVES)
+    if (p->n_leaves >= ABE_POL_MAX_LEAVES)
         return ABE_ERR_LIMIT;
     /* Intern: equal strings share one offset, which makes occurrence
      * counting in the LSSS compiler a comparison of offsets. */
     uint32_t off = UINT32_MAX;
     for (unsigned i = 0; i < p->n_nodes && off == UINT32_MAX; i++) {
-        const pol_node_t *nd = &p->node[i];
+        const abe_pol_node_t *nd = &p->node[i];
         if (nd->kind == PN_LEAF && nd->str_len == len &&
             memcmp(p->pool + nd->str_off, s, len) == 0)
             off = nd->str_off;
@@ -56,9 +56,9 @@ int pt_leaf(policy_t *p, const uint8_t *s, size_t len, uint16_t *out)
     return ABE_OK;
 }
 
-static void append(policy_t *p, uint16_t g, uint16_t c)
+static void append(abe_policy_t *p, uint16_t g, uint16_t c)
 {
-    pol_node_t *gn = &p->node[g];
+    abe_pol_node_t *gn = &p->node[g];
     p->node[c].next = POL_NONE;
     if (gn->first == POL_NONE)
         gn->first = c;
@@ -69,9 +69,9 @@ static void append(policy_t *p, uint16_t g, uint16_t c)
 }
 
 /* Moves all children of gate src to the end of gate dst (src is dropped). */
-static void splice(policy_t *p, uint16_t dst, uint16_t src)
+static void splice(abe_policy_t *p, uint16_t dst, uint16_t src)
 {
-    pol_node_t *d = &p->node[dst], *s = &p->node[src];
+    abe_pol_node_t *d = &p->node[dst], *s = &p->node[src];
     if (s->first == POL_NONE)
         return;
     if (d->first == POL_NONE)
@@ -84,7 +84,7 @@ static void splice(policy_t *p, uint16_t dst, uint16_t src)
     s->n = 0;
 }
 
-int pt_join(policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out)
+int abe_pt_join(abe_policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out)
 {
     if ((kind != PN_AND && kind != PN_OR) || a >= p->n_nodes || b >= p->n_nodes)
         return ABE_ERR_ARGUMENT;
@@ -103,9 +103,9 @@ int pt_join(policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out)
     return ABE_OK;
 }
 
-int pt_threshold(policy_t *p, unsigned k, const uint16_t *kids, size_t n, uint16_t *out)
+int abe_pt_threshold(abe_policy_t *p, unsigned k, const uint16_t *kids, size_t n, uint16_t *out)
 {
-    if (n < 3 || k < 2 || k >= n || n > POL_MAX_LEAVES)
+    if (n < 3 || k < 2 || k >= n || n > ABE_POL_MAX_LEAVES)
         return ABE_ERR_ARGUMENT;
     uint16_t g;
     int rc = new_node(p, PN_THR, &g);
@@ -121,16 +121,16 @@ int pt_threshold(policy_t *p, unsigned k, const uint16_t *kids, size_t n, uint16
     return ABE_OK;
 }
 
-int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
+int abe_pt_finish(abe_policy_t *p, uint16_t root, abe_error_t *err)
 {
     static const char too_deep[] = "policy tree deeper than %d levels";
-    uint16_t order[POL_MAX_NODES];
-    uint16_t newid[POL_MAX_NODES];
-    uint16_t stack[POL_MAX_TREE_DEPTH + 1]; /* next child to visit, per level */
+    uint16_t order[ABE_POL_MAX_NODES];
+    uint16_t newid[ABE_POL_MAX_NODES];
+    uint16_t stack[ABE_POL_MAX_TREE_DEPTH + 1]; /* next child to visit, per level */
     size_t count = 0, depth = 0;
 
     if (root >= p->n_nodes)
-        return pol_fail(err, ABE_ERR_ARGUMENT, POL_NO_POS, "no root");
+        return abe_fail(err, ABE_ERR_ARGUMENT, ABE_NO_POS, "no root");
     for (unsigned i = 0; i < p->n_nodes; i++)
         newid[i] = POL_NONE;
 
@@ -145,22 +145,22 @@ int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
             continue;
         }
         stack[depth - 1] = p->node[c].next;
-        if (count >= POL_MAX_NODES)
-            return pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, "policy has too many nodes");
+        if (count >= ABE_POL_MAX_NODES)
+            return abe_fail(err, ABE_ERR_LIMIT, ABE_NO_POS, "policy has too many nodes");
         order[count++] = c;
         if (p->node[c].kind != PN_LEAF) {
-            if (depth >= POL_MAX_TREE_DEPTH)
-                return pol_fail(err, ABE_ERR_LIMIT, POL_NO_POS, too_deep, POL_MAX_TREE_DEPTH);
+            if (depth >= ABE_POL_MAX_TREE_DEPTH)
+                return abe_fail(err, ABE_ERR_LIMIT, ABE_NO_POS, too_deep, ABE_POL_MAX_TREE_DEPTH);
             stack[depth++] = p->node[c].first;
         }
     }
     for (size_t i = 0; i < count; i++)
         newid[order[i]] = (uint16_t)i;
 
-    pol_node_t tmp[POL_MAX_NODES];
+    abe_pol_node_t tmp[ABE_POL_MAX_NODES];
     unsigned leaves = 0;
     for (size_t i = 0; i < count; i++) {
-        pol_node_t nd = p->node[order[i]];
+        abe_pol_node_t nd = p->node[order[i]];
         nd.first = nd.first == POL_NONE ? POL_NONE : newid[nd.first];
         nd.next = (i == 0 || nd.next == POL_NONE) ? POL_NONE : newid[nd.next];
         nd.last = nd.last == POL_NONE ? POL_NONE : newid[nd.last];
@@ -178,7 +178,7 @@ int pt_finish(policy_t *p, uint16_t root, pol_error_t *err)
     return ABE_OK;
 }
 
-const uint8_t *policy_leaf_string(const policy_t *p, unsigned node, size_t *len)
+const uint8_t *abe_policy_leaf_string(const abe_policy_t *p, unsigned node, size_t *len)
 {
     if (node >= p->n_nodes || p->node[node].kind != PN_LEAF) {
         *len = 0;

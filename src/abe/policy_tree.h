@@ -7,27 +7,27 @@
 
 #include "policy.h"
 
-void pt_init(policy_t *p);
+void abe_pt_init(abe_policy_t *p);
 
-/* Adds a leaf; ABE_ERR_LIMIT beyond POL_MAX_LEAVES leaves. */
-int pt_leaf(policy_t *p, const uint8_t *s, size_t len, uint16_t *out);
+/* Adds a leaf; ABE_ERR_LIMIT beyond ABE_POL_MAX_LEAVES leaves. */
+int abe_pt_leaf(abe_policy_t *p, const uint8_t *s, size_t len, uint16_t *out);
 
 /* a AND b or a OR b (kind PN_AND / PN_OR), keeping the operand order and
  * splicing operands that are already gates of the same kind. */
-int pt_join(policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out);
+int abe_pt_join(abe_policy_t *p, pn_kind kind, uint16_t a, uint16_t b, uint16_t *out);
 
 /* k-of-n gate over kids[0..n), for 1 < k < n (callers map k = 1 and k = n
- * to pt_join so that the canonical tree has only real thresholds). */
-int pt_threshold(policy_t *p, unsigned k, const uint16_t *kids, size_t n, uint16_t *out);
+ * to abe_pt_join so that the canonical tree has only real thresholds). */
+int abe_pt_threshold(abe_policy_t *p, unsigned k, const uint16_t *kids, size_t n, uint16_t *out);
 
 /* Renumbers the tree under root into preorder (root becomes node 0), fills
- * k and n of every gate, and checks POL_MAX_TREE_DEPTH. */
-int pt_finish(policy_t *p, uint16_t root, pol_error_t *err);
+ * k and n of every gate, and checks ABE_POL_MAX_TREE_DEPTH. */
+int abe_pt_finish(abe_policy_t *p, uint16_t root, abe_error_t *err);
 
-struct attr_set;
+struct abe_attr_set;
 
 /* sat[i] = 1 if node i is satisfied by s (leaf string held; gate with at
  * least k satisfied children), for a finished tree; one backward sweep. */
-void pt_sat_nodes(const policy_t *p, const struct attr_set *s, uint8_t *sat);
+void abe_pt_sat_nodes(const abe_policy_t *p, const struct abe_attr_set *s, uint8_t *sat);
 
 #endif

@@ -12,7 +12,7 @@
 #define FLAG_SIGN 0x20
 #define FLAG_MASK 0xe0
 
-/* Per-group operations on coordinates (fp_t or fp2_t) and affine points. */
+/* Per-group operations on coordinates (bls_fp_t or bls_fp2_t) and affine points. */
 struct curve_ops {
     size_t fe_bytes;                                      /* bytes per coordinate */
     int (*fe_read)(void *fe, const uint8_t *in);          /* BLS_ERR_NONCANONICAL if >= p */
@@ -24,7 +24,7 @@ struct curve_ops {
     uint64_t (*in_subgroup)(const void *affine);
 };
 
-/* Where the generic code finds the parts of one g1_affine_t / g2_affine_t. */
+/* Where the generic code finds the parts of one bls_g1_affine_t / bls_g2_affine_t. */
 struct point_ref {
     void *affine;
     size_t size;
@@ -68,7 +68,7 @@ static int parse_flags(const uint8_t *in, size_t len, size_t fe_bytes,
 static int decode_point(const struct curve_ops *ops, const struct point_ref *p,
                         const uint8_t *in, size_t len, int allow_identity)
 {
-    uint8_t x_bytes[2 * FP_BYTES];
+    uint8_t x_bytes[2 * BLS_FP_BYTES];
     int compressed, infinity, err;
     uint64_t sign;
 
@@ -134,23 +134,23 @@ static void encode_point(const struct curve_ops *ops, uint8_t *out, const void *
 
 /* --- G1: coordinates in Fp, b = 4 ---------------------------------------- */
 
-static int g1_enc_fe_read(void *fe, const uint8_t *in)
+static int bls_g1_enc_fe_read(void *fe, const uint8_t *in)
 {
-    return fp_from_bytes(fe, in);
+    return bls_fp_from_bytes(fe, in);
 }
 
-static void g1_enc_fe_write(uint8_t *out, const void *fe)
+static void bls_g1_enc_fe_write(uint8_t *out, const void *fe)
 {
-    fp_to_bytes(out, fe);
+    bls_fp_to_bytes(out, fe);
 }
 
-#define FE fp_t
-#define FE_OP(name) fp_##name
-#define FE_SET_B(b) fp_from_u64((b), 4)
-#define G_OP(name) g1_##name
-#define G_FE_BYTES FP_BYTES
-#define G_COMPRESSED_BYTES G1_COMPRESSED_BYTES
-#define G_UNCOMPRESSED_BYTES G1_UNCOMPRESSED_BYTES
+#define FE bls_fp_t
+#define FE_OP(name) bls_fp_##name
+#define FE_SET_B(b) bls_fp_from_u64((b), 4)
+#define G_OP(name) bls_g1_##name
+#define G_FE_BYTES BLS_FP_BYTES
+#define G_COMPRESSED_BYTES BLS_G1_COMPRESSED_BYTES
+#define G_UNCOMPRESSED_BYTES BLS_G1_UNCOMPRESSED_BYTES
 #include "internal/encoding_impl.h"
 #undef FE
 #undef FE_OP
@@ -162,28 +162,28 @@ static void g1_enc_fe_write(uint8_t *out, const void *fe)
 
 /* --- G2: coordinates in Fp2 written c1 || c0, b = 4(1 + u) ---------------- */
 
-static int g2_enc_fe_read(void *fe, const uint8_t *in)
+static int bls_g2_enc_fe_read(void *fe, const uint8_t *in)
 {
-    fp2_t *a = fe;
-    int e1 = fp_from_bytes(&a->c1, in);
-    int e0 = fp_from_bytes(&a->c0, in + FP_BYTES);
+    bls_fp2_t *a = fe;
+    int e1 = bls_fp_from_bytes(&a->c1, in);
+    int e0 = bls_fp_from_bytes(&a->c0, in + BLS_FP_BYTES);
 
     return e1 != BLS_OK ? e1 : e0;
 }
 
-static void g2_enc_fe_write(uint8_t *out, const void *fe)
+static void bls_g2_enc_fe_write(uint8_t *out, const void *fe)
 {
-    const fp2_t *a = fe;
+    const bls_fp2_t *a = fe;
 
-    fp_to_bytes(out, &a->c1);
-    fp_to_bytes(out + FP_BYTES, &a->c0);
+    bls_fp_to_bytes(out, &a->c1);
+    bls_fp_to_bytes(out + BLS_FP_BYTES, &a->c0);
 }
 
-#define FE fp2_t
-#define FE_OP(name) fp2_##name
-#define FE_SET_B(b) (fp_from_u64(&(b)->c0, 4), (b)->c1 = (b)->c0)
-#define G_OP(name) g2_##name
-#define G_FE_BYTES (2 * FP_BYTES)
-#define G_COMPRESSED_BYTES G2_COMPRESSED_BYTES
-#define G_UNCOMPRESSED_BYTES G2_UNCOMPRESSED_BYTES
+#define FE bls_fp2_t
+#define FE_OP(name) bls_fp2_##name
+#define FE_SET_B(b) (bls_fp_from_u64(&(b)->c0, 4), (b)->c1 = (b)->c0)
+#define G_OP(name) bls_g2_##name
+#define G_FE_BYTES (2 * BLS_FP_BYTES)
+#define G_COMPRESSED_BYTES BLS_G2_COMPRESSED_BYTES
+#define G_UNCOMPRESSED_BYTES BLS_G2_UNCOMPRESSED_BYTES
 #include "internal/encoding_impl.h"

@@ -13,47 +13,47 @@
 #include "internal/pairing.h"
 #include "internal/pairing_internal.h"
 
-void fp12_mul_safe(fp12_t *r, const fp12_t *a, const fp12_t *b)
+void bls_fp12_mul_safe(bls_fp12_t *r, const bls_fp12_t *a, const bls_fp12_t *b)
 {
-    fp12_t t;
+    bls_fp12_t t;
 
-    fp12_mul(&t, a, b);
+    bls_fp12_mul(&t, a, b);
     *r = t;
 }
 
 /* (a + b s)^2 in Fp4 = Fp2[s]/(s^2 - (1+u)): returns the two halves. */
-static void fp4_sqr(fp2_t *r0, fp2_t *r1, const fp2_t *a, const fp2_t *b)
+static void fp4_sqr(bls_fp2_t *r0, bls_fp2_t *r1, const bls_fp2_t *a, const bls_fp2_t *b)
 {
-    fp2_t a2, b2, t;
+    bls_fp2_t a2, b2, t;
 
-    fp2_sqr(&a2, a);
-    fp2_sqr(&b2, b);
-    fp2_mul_by_nonresidue(&t, &b2);
-    fp2_add(&t, &t, &a2);                 /* a^2 + (1+u) b^2 */
-    fp2_add(r1, a, b);
-    fp2_sqr(r1, r1);
-    fp2_sub(r1, r1, &a2);
-    fp2_sub(r1, r1, &b2);                 /* 2ab */
+    bls_fp2_sqr(&a2, a);
+    bls_fp2_sqr(&b2, b);
+    bls_fp2_mul_by_nonresidue(&t, &b2);
+    bls_fp2_add(&t, &t, &a2);                 /* a^2 + (1+u) b^2 */
+    bls_fp2_add(r1, a, b);
+    bls_fp2_sqr(r1, r1);
+    bls_fp2_sub(r1, r1, &a2);
+    bls_fp2_sub(r1, r1, &b2);                 /* 2ab */
     *r0 = t;
 }
 
 /* 3 z - 2 y and 3 z + 2 y, the two shapes of Granger-Scott's update. */
-static void three_minus_two(fp2_t *r, const fp2_t *z, const fp2_t *y)
+static void three_minus_two(bls_fp2_t *r, const bls_fp2_t *z, const bls_fp2_t *y)
 {
-    fp2_t t;
+    bls_fp2_t t;
 
-    fp2_sub(&t, z, y);
-    fp2_dbl(&t, &t);
-    fp2_add(r, &t, z);
+    bls_fp2_sub(&t, z, y);
+    bls_fp2_dbl(&t, &t);
+    bls_fp2_add(r, &t, z);
 }
 
-static void three_plus_two(fp2_t *r, const fp2_t *z, const fp2_t *y)
+static void three_plus_two(bls_fp2_t *r, const bls_fp2_t *z, const bls_fp2_t *y)
 {
-    fp2_t t;
+    bls_fp2_t t;
 
-    fp2_add(&t, z, y);
-    fp2_dbl(&t, &t);
-    fp2_add(r, &t, z);
+    bls_fp2_add(&t, z, y);
+    bls_fp2_dbl(&t, &t);
+    bls_fp2_add(r, &t, z);
 }
 
 /* View Fp12 as Fp4[w]/(w^3 - s) with s = w^3 = v w and Fp4 = Fp2[s]:
@@ -62,10 +62,10 @@ static void three_plus_two(fp2_t *r, const fp2_t *z, const fp2_t *y)
  * For f in G_Phi12 (Granger-Scott 2010):
  *   A' = 3A^2 - 2 conj(A), B' = 3 s C^2 + 2 conj(B), C' = 3B^2 - 2 conj(C),
  * conj being the Fp4/Fp2 conjugation a + b s -> a - b s. */
-void fp12_cyclotomic_sqr(fp12_t *r, const fp12_t *a)
+void bls_fp12_cyclotomic_sqr(bls_fp12_t *r, const bls_fp12_t *a)
 {
-    fp2_t a0, a1, b0, b1, c0, c1, t;
-    fp12_t out;
+    bls_fp2_t a0, a1, b0, b1, c0, c1, t;
+    bls_fp12_t out;
 
     fp4_sqr(&a0, &a1, &a->c0.c0, &a->c1.c1);
     fp4_sqr(&b0, &b1, &a->c1.c0, &a->c0.c2);
@@ -75,7 +75,7 @@ void fp12_cyclotomic_sqr(fp12_t *r, const fp12_t *a)
     three_minus_two(&out.c0.c0, &a0, &a->c0.c0);
     three_plus_two(&out.c1.c1, &a1, &a->c1.c1);
     /* B' = 3 s C^2 + 2 conj(B): s (c0 + c1 s) = (1+u) c1 + c0 s */
-    fp2_mul_by_nonresidue(&t, &c1);
+    bls_fp2_mul_by_nonresidue(&t, &c1);
     three_plus_two(&out.c1.c0, &t, &a->c1.c0);
     three_minus_two(&out.c0.c2, &c0, &a->c0.c2);
     /* C' */
@@ -84,54 +84,54 @@ void fp12_cyclotomic_sqr(fp12_t *r, const fp12_t *a)
     *r = out;
 }
 
-void fp12_cyclotomic_exp_by_x(fp12_t *r, const fp12_t *a)
+void bls_fp12_cyclotomic_exp_by_x(bls_fp12_t *r, const bls_fp12_t *a)
 {
-    fp12_t acc = *a;
+    bls_fp12_t acc = *a;
     int bit;
 
     /* The top bit of |x| is bit 63; the bits of x are public. */
     for (bit = 62; bit >= 0; bit--) {
-        fp12_cyclotomic_sqr(&acc, &acc);
+        bls_fp12_cyclotomic_sqr(&acc, &acc);
         if ((BLS_X_ABS >> bit) & 1)
-            fp12_mul_safe(&acc, &acc, a);
+            bls_fp12_mul_safe(&acc, &acc, a);
     }
-    fp12_conj(r, &acc);                   /* x < 0 */
+    bls_fp12_conj(r, &acc);                   /* x < 0 */
 }
 
-void bls_final_exp(gt_t *r, const fp12_t *f)
+void bls_final_exp(bls_gt_t *r, const bls_fp12_t *f)
 {
-    fp12_t g, t0, t1, a, b, c;
+    bls_fp12_t g, t0, t1, a, b, c;
 
     /* easy part: g = f^((p^6 - 1)(p^2 + 1)) */
-    fp12_inv(&t0, f);
-    fp12_conj(&g, f);
-    fp12_mul_safe(&g, &g, &t0);
-    fp12_frobenius(&t0, &g, 2);
-    fp12_mul_safe(&g, &g, &t0);
+    bls_fp12_inv(&t0, f);
+    bls_fp12_conj(&g, f);
+    bls_fp12_mul_safe(&g, &g, &t0);
+    bls_fp12_frobenius(&t0, &g, 2);
+    bls_fp12_mul_safe(&g, &g, &t0);
 
     /* a = g^((x - 1)^2) */
-    fp12_cyclotomic_exp_by_x(&t0, &g);
-    fp12_conj(&t1, &g);
-    fp12_mul_safe(&t0, &t0, &t1);         /* g^(x-1) */
-    fp12_cyclotomic_exp_by_x(&a, &t0);
-    fp12_conj(&t1, &t0);
-    fp12_mul_safe(&a, &a, &t1);
+    bls_fp12_cyclotomic_exp_by_x(&t0, &g);
+    bls_fp12_conj(&t1, &g);
+    bls_fp12_mul_safe(&t0, &t0, &t1);         /* g^(x-1) */
+    bls_fp12_cyclotomic_exp_by_x(&a, &t0);
+    bls_fp12_conj(&t1, &t0);
+    bls_fp12_mul_safe(&a, &a, &t1);
 
     /* b = a^(x + p) */
-    fp12_cyclotomic_exp_by_x(&b, &a);
-    fp12_frobenius(&t0, &a, 1);
-    fp12_mul_safe(&b, &b, &t0);
+    bls_fp12_cyclotomic_exp_by_x(&b, &a);
+    bls_fp12_frobenius(&t0, &a, 1);
+    bls_fp12_mul_safe(&b, &b, &t0);
 
     /* c = b^(x^2 + p^2 - 1) */
-    fp12_cyclotomic_exp_by_x(&c, &b);
-    fp12_cyclotomic_exp_by_x(&c, &c);
-    fp12_frobenius(&t0, &b, 2);
-    fp12_mul_safe(&c, &c, &t0);
-    fp12_conj(&t0, &b);
-    fp12_mul_safe(&c, &c, &t0);
+    bls_fp12_cyclotomic_exp_by_x(&c, &b);
+    bls_fp12_cyclotomic_exp_by_x(&c, &c);
+    bls_fp12_frobenius(&t0, &b, 2);
+    bls_fp12_mul_safe(&c, &c, &t0);
+    bls_fp12_conj(&t0, &b);
+    bls_fp12_mul_safe(&c, &c, &t0);
 
     /* times g^3 */
-    fp12_cyclotomic_sqr(&t0, &g);
-    fp12_mul_safe(&t0, &t0, &g);
-    fp12_mul_safe(&r->v, &c, &t0);
+    bls_fp12_cyclotomic_sqr(&t0, &g);
+    bls_fp12_mul_safe(&t0, &t0, &g);
+    bls_fp12_mul_safe(&r->v, &c, &t0);
 }

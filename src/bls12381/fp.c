@@ -17,31 +17,31 @@
 /* p = 0x1a0111ea...ffffaaab as little-endian limbs, followed by n0 so the
  * assembly can address both through one memory operand.  P is the modulus
  * view used by the C template (it reads only the first six words). */
-static const uint64_t P_AND_N0[FP_LIMBS + 1] = {
+static const uint64_t P_AND_N0[BLS_FP_LIMBS + 1] = {
     0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
     0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL, P_N0};
 #define P P_AND_N0
-/* R^2 mod p with R = 2^384: fp_mul(x, R^2) moves x into Montgomery form. */
-static const uint64_t P_R2[FP_LIMBS] = {
+/* R^2 mod p with R = 2^384: bls_fp_mul(x, R^2) moves x into Montgomery form. */
+static const uint64_t P_R2[BLS_FP_LIMBS] = {
     0xf4df1f341c341746ULL, 0x0a76e6a609d104f1ULL, 0x8de5476c4c95b6d5ULL,
     0x67eb88a9939d83c0ULL, 0x9a793e85b519952dULL, 0x11988fe592cae3aaULL};
 /* 2^64 * R mod p: the Montgomery form of 2^64, for Horner reduction. */
-static const uint64_t P_TWO64[FP_LIMBS] = {
+static const uint64_t P_TWO64[BLS_FP_LIMBS] = {
     0x42b7fde37dba9366ULL, 0x7784894e27525bc3ULL, 0xb2b91b9dc1f5b1e9ULL,
     0x206f497dfcafb872ULL, 0x594137cc89a9b0bbULL, 0x0411cd9d20d7e399ULL};
 /* Public exponents: (p - 1) / 2 (Euler's criterion), (p + 1) / 4 (square
  * root, valid because p = 3 mod 4). */
-static const uint64_t P_HALF[FP_LIMBS] = { /* (p - 1) / 2 */
+static const uint64_t P_HALF[BLS_FP_LIMBS] = { /* (p - 1) / 2 */
     0xdcff7fffffffd555ULL, 0x0f55ffff58a9ffffULL, 0xb39869507b587b12ULL,
     0xb23ba5c279c2895fULL, 0x258dd3db21a5d66bULL, 0x0d0088f51cbff34dULL};
-static const uint64_t P_PLUS1_DIV4[FP_LIMBS] = {
+static const uint64_t P_PLUS1_DIV4[BLS_FP_LIMBS] = {
     0xee7fbfffffffeaabULL, 0x07aaffffac54ffffULL, 0xd9cc34a83dac3d89ULL,
     0xd91dd2e13ce144afULL, 0x92c6e9ed90d2eb35ULL, 0x0680447a8e5ff9a6ULL};
 
-const fp_t FP_ZERO = {{0}};
-const fp_t FP_ONE = FP_ONE_INIT; /* R mod p */
+const bls_fp_t BLS_FP_ZERO = {{0}};
+const bls_fp_t BLS_FP_ONE = BLS_FP_ONE_INIT; /* R mod p */
 
-void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
+void bls_fp_neg(bls_fp_t *r, const bls_fp_t *a) { mont_neg(r->l, a->l, P, BLS_FP_LIMBS); }
 #ifdef FP_HAVE_ADX_ASM
 /* x86-64 fast path for the pairing's hot spot: Montgomery multiplication
  * with BMI2 mulx and the two independent ADX carry chains (adcx uses CF,
@@ -135,7 +135,7 @@ void fp_neg(fp_t *r, const fp_t *a) { mont_neg(r->l, a->l, P, FP_LIMBS); }
         "movq %%r9, 4*8(%%rdi)\n\t" \
         "movq %%r10, 5*8(%%rdi)\n\t"
 
-static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+static void fp_mul_adx(uint64_t r[BLS_FP_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS])
 {
     /* After six rows t0..t5 sit in r12, rax, rbx, r8, r9, r10. */
     __asm__ volatile(
@@ -159,7 +159,7 @@ static void fp_mul_adx(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
     "adoxq %%r13, %%" #t6 "\n\t"                                         \
     "movq %%" #t0 ", " #i "*8(%%rdi)\n\t"
 
-static void fp_mul_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+static void fp_mul_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS])
 {
     __asm__ volatile(
         ADX_CLEAR_ACC
@@ -188,7 +188,7 @@ static void fp_mul_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS
 /* REDC(t) = (t_lo + M p) / 2^384 + t_hi, where M only depends on t_lo: the
  * six steps reduce the low half alone (giving u <= p), the high half
  * (< p because t < p 2^384) is added afterwards, and u + t_hi < 2p. */
-static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
+static void fp_redc_adx(uint64_t r[BLS_FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
 {
     __asm__ volatile(
         "movq 0*8(%%rsi), %%rax\n\t"
@@ -210,7 +210,7 @@ static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
 }
 
-/* Double-width square for fp_sqr: each cross product a_i a_j (i < j) is
+/* Double-width square for bls_fp_sqr: each cross product a_i a_j (i < j) is
  * formed once (15 mulx instead of 30), the cross sum is doubled and the six
  * squares a_i^2 added in one pass, then fp_redc_adx reduces.
  * Phase 1 accumulates the cross products row by row (row i: a_i times
@@ -232,7 +232,7 @@ static void fp_redc_adx(uint64_t r[FP_LIMBS], const uint64_t t[FP_WIDE_LIMBS])
     "movq %%" #x ", 2*" #i "*8(%%rdi)\n\t"         \
     "movq %%" #y ", 2*" #i "*8+8(%%rdi)\n\t"
 
-static void fp_sqr_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS])
+static void fp_sqr_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[BLS_FP_LIMBS])
 {
     __asm__ volatile(
         /* row 0: a0 * a1..a5 -> limbs 1..6 in rax, rbx, rcx, r8, r9, r10 */
@@ -335,7 +335,7 @@ static void fp_sqr_wide_adx(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS
     "movq %%r10, 4*8(%%rdi)\n\t"                 \
     "movq %%r11, 5*8(%%rdi)\n\t"
 
-static void fp_add_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+static void fp_add_asm(uint64_t r[BLS_FP_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS])
 {
     __asm__ volatile(
         ASM6("movq", "movq", "(%%rsi)")
@@ -349,7 +349,7 @@ static void fp_add_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const u
         : "rax", "rcx", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
-static void fp_sub_asm(uint64_t r[FP_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+static void fp_sub_asm(uint64_t r[BLS_FP_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS])
 {
     __asm__ volatile(
         ASM6("movq", "movq", "(%%rsi)")
@@ -378,87 +378,87 @@ __attribute__((constructor)) static void fp_detect_cpu(void)
     fp_use_adx = fp_have_adx;
 }
 
-int fp_force_portable(int on)
+int bls_fp_force_portable(int on)
 {
     fp_use_asm = !on;
     fp_use_adx = fp_have_adx && !on;
     return 1;
 }
 
-void fp_add(fp_t *r, const fp_t *a, const fp_t *b)
+void bls_fp_add(bls_fp_t *r, const bls_fp_t *a, const bls_fp_t *b)
 {
     if (fp_use_asm)
         fp_add_asm(r->l, a->l, b->l);
     else
-        mont_add(r->l, a->l, b->l, P, FP_LIMBS);
+        mont_add(r->l, a->l, b->l, P, BLS_FP_LIMBS);
 }
 
-void fp_sub(fp_t *r, const fp_t *a, const fp_t *b)
+void bls_fp_sub(bls_fp_t *r, const bls_fp_t *a, const bls_fp_t *b)
 {
     if (fp_use_asm)
         fp_sub_asm(r->l, a->l, b->l);
     else
-        mont_sub(r->l, a->l, b->l, P, FP_LIMBS);
+        mont_sub(r->l, a->l, b->l, P, BLS_FP_LIMBS);
 }
 
-void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
+void bls_fp_dbl(bls_fp_t *r, const bls_fp_t *a) { bls_fp_add(r, a, a); }
 
-void fp_mul(fp_t *r, const fp_t *a, const fp_t *b)
+void bls_fp_mul(bls_fp_t *r, const bls_fp_t *a, const bls_fp_t *b)
 {
     if (fp_use_adx)
         fp_mul_adx(r->l, a->l, b->l);
     else
-        mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS);
+        mont_mul(r->l, a->l, b->l, P, P_N0, BLS_FP_LIMBS);
 }
 
-void fp_sqr(fp_t *r, const fp_t *a)
+void bls_fp_sqr(bls_fp_t *r, const bls_fp_t *a)
 {
     if (fp_use_adx) {
         uint64_t t[FP_WIDE_LIMBS];
         fp_sqr_wide_adx(t, a->l);
         fp_redc_adx(r->l, t);
     } else
-        mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS);
+        mont_sqr(r->l, a->l, P, P_N0, BLS_FP_LIMBS);
 }
 
-void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+void bls_fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS])
 {
     if (fp_use_adx)
         fp_mul_wide_adx(t, a, b);
     else
-        mont_mul_wide(t, a, b, FP_LIMBS);
+        mont_mul_wide(t, a, b, BLS_FP_LIMBS);
 }
 
-void fp_redc(fp_t *r, const uint64_t t[FP_WIDE_LIMBS])
+void bls_fp_redc(bls_fp_t *r, const uint64_t t[FP_WIDE_LIMBS])
 {
     if (fp_use_adx)
         fp_redc_adx(r->l, t);
     else
-        mont_redc(r->l, t, P, P_N0, FP_LIMBS);
+        mont_redc(r->l, t, P, P_N0, BLS_FP_LIMBS);
 }
 #else
-int fp_force_portable(int on)
+int bls_fp_force_portable(int on)
 {
     (void)on;
     return 0;
 }
 
-void fp_add(fp_t *r, const fp_t *a, const fp_t *b) { mont_add(r->l, a->l, b->l, P, FP_LIMBS); }
-void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) { mont_sub(r->l, a->l, b->l, P, FP_LIMBS); }
-void fp_dbl(fp_t *r, const fp_t *a) { mont_add(r->l, a->l, a->l, P, FP_LIMBS); }
+void bls_fp_add(bls_fp_t *r, const bls_fp_t *a, const bls_fp_t *b) { mont_add(r->l, a->l, b->l, P, BLS_FP_LIMBS); }
+void bls_fp_sub(bls_fp_t *r, const bls_fp_t *a, const bls_fp_t *b) { mont_sub(r->l, a->l, b->l, P, BLS_FP_LIMBS); }
+void bls_fp_dbl(bls_fp_t *r, const bls_fp_t *a) { mont_add(r->l, a->l, a->l, P, BLS_FP_LIMBS); }
 
-void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) { mont_mul(r->l, a->l, b->l, P, P_N0, FP_LIMBS); }
-void fp_sqr(fp_t *r, const fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, FP_LIMBS); }
+void bls_fp_mul(bls_fp_t *r, const bls_fp_t *a, const bls_fp_t *b) { mont_mul(r->l, a->l, b->l, P, P_N0, BLS_FP_LIMBS); }
+void bls_fp_sqr(bls_fp_t *r, const bls_fp_t *a) { mont_sqr(r->l, a->l, P, P_N0, BLS_FP_LIMBS); }
 
-void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS])
+void bls_fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS])
 {
-    mont_mul_wide(t, a, b, FP_LIMBS);
+    mont_mul_wide(t, a, b, BLS_FP_LIMBS);
 }
 
-void fp_redc(fp_t *r, const uint64_t t[FP_WIDE_LIMBS]) { mont_redc(r->l, t, P, P_N0, FP_LIMBS); }
+void bls_fp_redc(bls_fp_t *r, const uint64_t t[FP_WIDE_LIMBS]) { mont_redc(r->l, t, P, P_N0, BLS_FP_LIMBS); }
 #endif
 
-const uint64_t FP_P_SQUARED[FP_WIDE_LIMBS] = {
+const uint64_t BLS_FP_P_SQUARED[FP_WIDE_LIMBS] = {
     0x26aa00001c718e39ULL, 0x7ced6b1d76382eabULL, 0x162c338362113cfdULL, 0x66bf91ed3e71b743ULL,
     0x292e85a87091a049ULL, 0x1d68619c86185c7bULL, 0xf53149330978ef01ULL, 0x50a62cfd16ddca6eULL,
     0x66e59e49349e8bd0ULL, 0xe2dc90e50e7046b4ULL, 0x4bd278eaa22f25e9ULL, 0x02a437a4b8c35fc7ULL};
@@ -467,14 +467,14 @@ static void fp_mul_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     /* Squarings arrive as a == b: use the dedicated squaring then. */
     if (a == b)
-        fp_sqr((fp_t *)r, (const fp_t *)a);
+        bls_fp_sqr((bls_fp_t *)r, (const bls_fp_t *)a);
     else
-        fp_mul((fp_t *)r, (const fp_t *)a, (const fp_t *)b);
+        bls_fp_mul((bls_fp_t *)r, (const bls_fp_t *)a, (const bls_fp_t *)b);
 }
 
-void fp_pow_vartime(fp_t *r, const fp_t *a, const uint64_t *e, size_t limbs)
+void bls_fp_pow_vartime(bls_fp_t *r, const bls_fp_t *a, const uint64_t *e, size_t limbs)
 {
-    mont_pow(r->l, a->l, e, limbs, FP_ONE.l, FP_LIMBS, fp_mul_limbs);
+    mont_pow(r->l, a->l, e, limbs, BLS_FP_ONE.l, BLS_FP_LIMBS, fp_mul_limbs);
 }
 
 /* p in signed 62-bit limbs and p^-1 mod 2^62, for the safegcd inversion. */
@@ -485,101 +485,101 @@ static const int64_t P_S62[S62_LIMBS] = {
 
 /* Constant-time safegcd (mont.h): 18 x 62 = 1116 >= (49 * 381 + 80) / 17
  * divsteps.  1/0 = 0 as the API wants. */
-void fp_inv(fp_t *r, const fp_t *a)
+void bls_fp_inv(bls_fp_t *r, const bls_fp_t *a)
 {
-    mont_inv_safegcd(r->l, a->l, P, P_N0, P_R2, P_S62, P_INV62, 18, FP_LIMBS, S62_LIMBS);
+    mont_inv_safegcd(r->l, a->l, P, P_N0, P_R2, P_S62, P_INV62, 18, BLS_FP_LIMBS, S62_LIMBS);
 }
 
 /* Binary extended Euclid (mont.h): about 4x faster than Fermat here, but
  * with data-dependent branches, so for public inputs only. */
-void fp_inv_vartime(fp_t *r, const fp_t *a)
+void bls_fp_inv_vartime(bls_fp_t *r, const bls_fp_t *a)
 {
-    mont_inv_vartime(r->l, a->l, P, P_N0, P_R2, FP_LIMBS);
+    mont_inv_vartime(r->l, a->l, P, P_N0, P_R2, BLS_FP_LIMBS);
 }
 
 /* p = 3 mod 4, so a^((p+1)/4) squares to a whenever a is a square. */
-int fp_sqrt(fp_t *r, const fp_t *a)
+int bls_fp_sqrt(bls_fp_t *r, const bls_fp_t *a)
 {
-    fp_t s, c;
-    fp_pow_vartime(&s, a, P_PLUS1_DIV4, FP_LIMBS);
-    fp_sqr(&c, &s);
+    bls_fp_t s, c;
+    bls_fp_pow_vartime(&s, a, P_PLUS1_DIV4, BLS_FP_LIMBS);
+    bls_fp_sqr(&c, &s);
     *r = s;
-    return (int)fp_equal(&c, a);
+    return (int)bls_fp_equal(&c, a);
 }
 
 /* Euler's criterion: a^((p-1)/2) is 1 for non-zero squares, 0 for 0. */
-int fp_is_square(const fp_t *a)
+int bls_fp_is_square(const bls_fp_t *a)
 {
-    fp_t t;
-    fp_pow_vartime(&t, a, P_HALF, FP_LIMBS);
-    return (int)(fp_is_one(&t) | fp_is_zero(&t));
+    bls_fp_t t;
+    bls_fp_pow_vartime(&t, a, P_HALF, BLS_FP_LIMBS);
+    return (int)(bls_fp_is_one(&t) | bls_fp_is_zero(&t));
 }
 
-uint64_t fp_is_zero(const fp_t *a) { return mont_is_zero(a->l, FP_LIMBS); }
-uint64_t fp_is_one(const fp_t *a) { return mont_equal(a->l, FP_ONE.l, FP_LIMBS); }
-uint64_t fp_equal(const fp_t *a, const fp_t *b) { return mont_equal(a->l, b->l, FP_LIMBS); }
-void fp_cmov(fp_t *r, const fp_t *a, uint64_t cond) { mont_cmov(r->l, a->l, cond, FP_LIMBS); }
-void fp_cswap(fp_t *a, fp_t *b, uint64_t cond) { mont_cswap(a->l, b->l, cond, FP_LIMBS); }
+uint64_t bls_fp_is_zero(const bls_fp_t *a) { return mont_is_zero(a->l, BLS_FP_LIMBS); }
+uint64_t bls_fp_is_one(const bls_fp_t *a) { return mont_equal(a->l, BLS_FP_ONE.l, BLS_FP_LIMBS); }
+uint64_t bls_fp_equal(const bls_fp_t *a, const bls_fp_t *b) { return mont_equal(a->l, b->l, BLS_FP_LIMBS); }
+void bls_fp_cmov(bls_fp_t *r, const bls_fp_t *a, uint64_t cond) { mont_cmov(r->l, a->l, cond, BLS_FP_LIMBS); }
+void bls_fp_cswap(bls_fp_t *a, bls_fp_t *b, uint64_t cond) { mont_cswap(a->l, b->l, cond, BLS_FP_LIMBS); }
 
-void fp_cmov_n(fp_t *r, const fp_t *a, size_t n, uint64_t cond)
+void bls_fp_cmov_n(bls_fp_t *r, const bls_fp_t *a, size_t n, uint64_t cond)
 {
     for (size_t i = 0; i < n; i++)
-        mont_cmov(r[i].l, a[i].l, cond, FP_LIMBS);
+        mont_cmov(r[i].l, a[i].l, cond, BLS_FP_LIMBS);
 }
 
-void fp_from_canonical(fp_t *r, const uint64_t limbs[FP_LIMBS])
+void bls_fp_from_canonical(bls_fp_t *r, const uint64_t limbs[BLS_FP_LIMBS])
 {
     /* limbs * R^2 / R = limbs * R; mont_mul accepts any second operand. */
-    mont_mul(r->l, P_R2, limbs, P, P_N0, FP_LIMBS);
+    mont_mul(r->l, P_R2, limbs, P, P_N0, BLS_FP_LIMBS);
 }
 
-void fp_to_canonical(uint64_t limbs[FP_LIMBS], const fp_t *a)
+void bls_fp_to_canonical(uint64_t limbs[BLS_FP_LIMBS], const bls_fp_t *a)
 {
-    static const uint64_t one[FP_LIMBS] = {1};
-    mont_mul(limbs, a->l, one, P, P_N0, FP_LIMBS);
+    static const uint64_t one[BLS_FP_LIMBS] = {1};
+    mont_mul(limbs, a->l, one, P, P_N0, BLS_FP_LIMBS);
 }
 
-uint64_t fp_sgn0(const fp_t *a)
+uint64_t bls_fp_sgn0(const bls_fp_t *a)
 {
-    uint64_t c[FP_LIMBS];
-    fp_to_canonical(c, a);
+    uint64_t c[BLS_FP_LIMBS];
+    bls_fp_to_canonical(c, a);
     return c[0] & 1;
 }
 
-uint64_t fp_is_lexically_largest(const fp_t *a)
+uint64_t bls_fp_is_lexically_largest(const bls_fp_t *a)
 {
-    uint64_t c[FP_LIMBS];
-    fp_to_canonical(c, a);
-    return mont_greater(c, P_HALF, FP_LIMBS);
+    uint64_t c[BLS_FP_LIMBS];
+    bls_fp_to_canonical(c, a);
+    return mont_greater(c, P_HALF, BLS_FP_LIMBS);
 }
 
-void fp_from_u64(fp_t *r, uint64_t v)
+void bls_fp_from_u64(bls_fp_t *r, uint64_t v)
 {
-    uint64_t c[FP_LIMBS] = {v};
-    fp_from_canonical(r, c);
+    uint64_t c[BLS_FP_LIMBS] = {v};
+    bls_fp_from_canonical(r, c);
 }
 
 /* Rejects values >= p; the verdict is computed without branching and r is
  * zeroed on failure, so callers that only branch on the return leak nothing
  * more than validity. */
-int fp_from_bytes(fp_t *r, const uint8_t in[FP_BYTES])
+int bls_fp_from_bytes(bls_fp_t *r, const uint8_t in[BLS_FP_BYTES])
 {
-    uint64_t c[FP_LIMBS];
-    mont_limbs_from_be(c, in, FP_LIMBS);
-    uint64_t ok = mont_is_canonical(c, P, FP_LIMBS);
-    fp_from_canonical(r, c);
-    fp_cmov(r, &FP_ZERO, ok ^ 1);
+    uint64_t c[BLS_FP_LIMBS];
+    mont_limbs_from_be(c, in, BLS_FP_LIMBS);
+    uint64_t ok = mont_is_canonical(c, P, BLS_FP_LIMBS);
+    bls_fp_from_canonical(r, c);
+    bls_fp_cmov(r, &BLS_FP_ZERO, ok ^ 1);
     return (int)BLS_ERR_NONCANONICAL * (int)(ok ^ 1);
 }
 
-void fp_to_bytes(uint8_t out[FP_BYTES], const fp_t *a)
+void bls_fp_to_bytes(uint8_t out[BLS_FP_BYTES], const bls_fp_t *a)
 {
-    uint64_t c[FP_LIMBS];
-    fp_to_canonical(c, a);
-    mont_limbs_to_be(out, c, FP_LIMBS);
+    uint64_t c[BLS_FP_LIMBS];
+    bls_fp_to_canonical(c, a);
+    mont_limbs_to_be(out, c, BLS_FP_LIMBS);
 }
 
-void fp_from_bytes_reduce(fp_t *r, const uint8_t *in, size_t len)
+void bls_fp_from_bytes_reduce(bls_fp_t *r, const uint8_t *in, size_t len)
 {
-    mont_from_be_reduce(r->l, in, len, P, P_N0, P_TWO64, P_R2, FP_LIMBS);
+    mont_from_be_reduce(r->l, in, len, P, P_N0, P_TWO64, P_R2, BLS_FP_LIMBS);
 }

@@ -3,12 +3,12 @@
  * Frobenius maps.  Constant time except the _vartime functions. */
 #include "internal/fp12.h"
 
-const fp12_t FP12_ONE = {{{FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}},
+const bls_fp12_t BLS_FP12_ONE = {{{BLS_FP_ONE_INIT, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}},
                          {{{{0}}, {{0}}}, {{{0}}, {{0}}}, {{{0}}, {{0}}}}};
 
 /* FROB12_W[k] = xi^((p^k - 1)/6), so that w^(p^k) = w * FROB12_W[k]; generated
  * with Python big ints the same way as the tables in fp6.c (Montgomery form). */
-static const fp2_t FROB12_W[12] = {
+static const bls_fp2_t FROB12_W[12] = {
     /* k = 0 */ {{{0x760900000002fffdULL, 0xebf4000bc40c0002ULL, 0x5f48985753c758baULL, 0x77ce585370525745ULL, 0x5c071a97a256ec6dULL, 0x15f65ec3fa80e493ULL}},
      {{0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}}},
     /* k = 1 */ {{{0x07089552b319d465ULL, 0xc6695f92b50a8313ULL, 0x97e83cccd117228fULL, 0xa35baecab2dc29eeULL, 0x1ce393ea5daace4dULL, 0x08f2220fb0fb66ebULL}},
@@ -37,110 +37,110 @@ static const fp2_t FROB12_W[12] = {
 
 /* Karatsuba: 3 Fp6 products.  c0 = a0 b0 + v a1 b1,
  * c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1. */
-void fp12_mul(fp12_t *r, const fp12_t *a, const fp12_t *b)
+void bls_fp12_mul(bls_fp12_t *r, const bls_fp12_t *a, const bls_fp12_t *b)
 {
-    fp6_t t0, t1, s, u;
-    fp6_mul(&t0, &a->c0, &b->c0);
-    fp6_mul(&t1, &a->c1, &b->c1);
-    fp6_add(&s, &a->c0, &a->c1);
-    fp6_add(&u, &b->c0, &b->c1);
-    fp6_mul(&s, &s, &u);
-    fp6_sub(&s, &s, &t0);
-    fp6_sub(&r->c1, &s, &t1);
-    fp6_mul_by_nonresidue(&t1, &t1);
-    fp6_add(&r->c0, &t0, &t1);
+    bls_fp6_t t0, t1, s, u;
+    bls_fp6_mul(&t0, &a->c0, &b->c0);
+    bls_fp6_mul(&t1, &a->c1, &b->c1);
+    bls_fp6_add(&s, &a->c0, &a->c1);
+    bls_fp6_add(&u, &b->c0, &b->c1);
+    bls_fp6_mul(&s, &s, &u);
+    bls_fp6_sub(&s, &s, &t0);
+    bls_fp6_sub(&r->c1, &s, &t1);
+    bls_fp6_mul_by_nonresidue(&t1, &t1);
+    bls_fp6_add(&r->c0, &t0, &t1);
 }
 
 /* Complex squaring, 2 Fp6 products: with t = a0 a1,
  * c0 = (a0 + a1)(a0 + v a1) - t - v t, c1 = 2t. */
-void fp12_sqr(fp12_t *r, const fp12_t *a)
+void bls_fp12_sqr(bls_fp12_t *r, const bls_fp12_t *a)
 {
-    fp6_t t, s, u;
-    fp6_mul(&t, &a->c0, &a->c1);
-    fp6_add(&s, &a->c0, &a->c1);
-    fp6_mul_by_nonresidue(&u, &a->c1);
-    fp6_add(&u, &u, &a->c0);
-    fp6_mul(&s, &s, &u);
-    fp6_sub(&s, &s, &t);
-    fp6_mul_by_nonresidue(&u, &t);
-    fp6_sub(&r->c0, &s, &u);
-    fp6_add(&r->c1, &t, &t);
+    bls_fp6_t t, s, u;
+    bls_fp6_mul(&t, &a->c0, &a->c1);
+    bls_fp6_add(&s, &a->c0, &a->c1);
+    bls_fp6_mul_by_nonresidue(&u, &a->c1);
+    bls_fp6_add(&u, &u, &a->c0);
+    bls_fp6_mul(&s, &s, &u);
+    bls_fp6_sub(&s, &s, &t);
+    bls_fp6_mul_by_nonresidue(&u, &t);
+    bls_fp6_sub(&r->c0, &s, &u);
+    bls_fp6_add(&r->c1, &t, &t);
 }
 
 /* 1/(a0 + a1 w) = (a0 - a1 w) / (a0^2 - v a1^2); 1/0 = 0. */
-void fp12_inv(fp12_t *r, const fp12_t *a)
+void bls_fp12_inv(bls_fp12_t *r, const bls_fp12_t *a)
 {
-    fp6_t t0, t1;
-    fp6_sqr(&t0, &a->c0);
-    fp6_sqr(&t1, &a->c1);
-    fp6_mul_by_nonresidue(&t1, &t1);
-    fp6_sub(&t0, &t0, &t1);
-    fp6_inv(&t0, &t0);
-    fp6_mul(&r->c0, &a->c0, &t0);
-    fp6_mul(&t1, &a->c1, &t0);
-    fp6_neg(&r->c1, &t1);
+    bls_fp6_t t0, t1;
+    bls_fp6_sqr(&t0, &a->c0);
+    bls_fp6_sqr(&t1, &a->c1);
+    bls_fp6_mul_by_nonresidue(&t1, &t1);
+    bls_fp6_sub(&t0, &t0, &t1);
+    bls_fp6_inv(&t0, &t0);
+    bls_fp6_mul(&r->c0, &a->c0, &t0);
+    bls_fp6_mul(&t1, &a->c1, &t0);
+    bls_fp6_neg(&r->c1, &t1);
 }
 
-void fp12_conj(fp12_t *r, const fp12_t *a)
+void bls_fp12_conj(bls_fp12_t *r, const bls_fp12_t *a)
 {
     r->c0 = a->c0;
-    fp6_neg(&r->c1, &a->c1);
+    bls_fp6_neg(&r->c1, &a->c1);
 }
 
 /* a^(p^k) = frob(a0) + frob(a1) w^(p^k) = frob(a0) + (frob(a1) FROB12_W[k]) w;
  * k is public. */
-void fp12_frobenius(fp12_t *r, const fp12_t *a, unsigned power)
+void bls_fp12_frobenius(bls_fp12_t *r, const bls_fp12_t *a, unsigned power)
 {
     unsigned k = power % 12;
-    fp6_frobenius(&r->c0, &a->c0, k);
-    fp6_frobenius(&r->c1, &a->c1, k);
-    fp6_mul_by_fp2(&r->c1, &r->c1, &FROB12_W[k]);
+    bls_fp6_frobenius(&r->c0, &a->c0, k);
+    bls_fp6_frobenius(&r->c1, &a->c1, k);
+    bls_fp6_mul_by_fp2(&r->c1, &r->c1, &FROB12_W[k]);
 }
 
 /* a * (o0 + o1 v + o4 v w): with b0 = o0 + o1 v and b1 = o4 v,
  *   t0 = a0 b0 (5 Fp2 products), t1 = a1 b1 (3),
  *   c1 = (a0 + a1)(b0 + b1) - t0 - t1 with b0 + b1 = o0 + (o1 + o4) v (5),
  *   c0 = t0 + v t1.
- * 13 Fp2 products instead of the 18 of a full fp12_mul. */
-void fp12_mul_by_014(fp12_t *r, const fp12_t *a, const fp2_t *o0, const fp2_t *o1, const fp2_t *o4)
+ * 13 Fp2 products instead of the 18 of a full bls_fp12_mul. */
+void bls_fp12_mul_by_014(bls_fp12_t *r, const bls_fp12_t *a, const bls_fp2_t *o0, const bls_fp2_t *o1, const bls_fp2_t *o4)
 {
-    fp6_t t0, t1, s;
-    fp2_t o14;
-    fp6_mul_by_01(&t0, &a->c0, o0, o1);
-    fp6_mul_by_1(&t1, &a->c1, o4);
-    fp2_add(&o14, o1, o4);
-    fp6_add(&s, &a->c0, &a->c1);
-    fp6_mul_by_01(&s, &s, o0, &o14);
-    fp6_sub(&s, &s, &t0);
-    fp6_sub(&r->c1, &s, &t1);
-    fp6_mul_by_nonresidue(&t1, &t1);
-    fp6_add(&r->c0, &t0, &t1);
+    bls_fp6_t t0, t1, s;
+    bls_fp2_t o14;
+    bls_fp6_mul_by_01(&t0, &a->c0, o0, o1);
+    bls_fp6_mul_by_1(&t1, &a->c1, o4);
+    bls_fp2_add(&o14, o1, o4);
+    bls_fp6_add(&s, &a->c0, &a->c1);
+    bls_fp6_mul_by_01(&s, &s, o0, &o14);
+    bls_fp6_sub(&s, &s, &t0);
+    bls_fp6_sub(&r->c1, &s, &t1);
+    bls_fp6_mul_by_nonresidue(&t1, &t1);
+    bls_fp6_add(&r->c0, &t0, &t1);
 }
 
 /* Public exponent, plain left-to-right square-and-multiply (tests, GT checks). */
-void fp12_pow_vartime(fp12_t *r, const fp12_t *a, const uint64_t *e, size_t limbs)
+void bls_fp12_pow_vartime(bls_fp12_t *r, const bls_fp12_t *a, const uint64_t *e, size_t limbs)
 {
-    fp12_t acc = FP12_ONE, base = *a;
+    bls_fp12_t acc = BLS_FP12_ONE, base = *a;
     for (size_t i = limbs * 64; i-- > 0;) {
-        fp12_sqr(&acc, &acc);
+        bls_fp12_sqr(&acc, &acc);
         if ((e[i / 64] >> (i % 64)) & 1)
-            fp12_mul(&acc, &acc, &base);
+            bls_fp12_mul(&acc, &acc, &base);
     }
     *r = acc;
 }
 
-uint64_t fp12_is_one(const fp12_t *a)
+uint64_t bls_fp12_is_one(const bls_fp12_t *a)
 {
-    return fp12_equal(a, &FP12_ONE);
+    return bls_fp12_equal(a, &BLS_FP12_ONE);
 }
 
-uint64_t fp12_equal(const fp12_t *a, const fp12_t *b)
+uint64_t bls_fp12_equal(const bls_fp12_t *a, const bls_fp12_t *b)
 {
-    return fp6_equal(&a->c0, &b->c0) & fp6_equal(&a->c1, &b->c1);
+    return bls_fp6_equal(&a->c0, &b->c0) & bls_fp6_equal(&a->c1, &b->c1);
 }
 
-void fp12_cmov(fp12_t *r, const fp12_t *a, uint64_t cond)
+void bls_fp12_cmov(bls_fp12_t *r, const bls_fp12_t *a, uint64_t cond)
 {
-    _Static_assert(sizeof(fp12_t) == 12 * sizeof(fp_t), "fp12_t is twelve Fp elements");
-    fp_cmov_n(&r->c0.c0.c0, &a->c0.c0.c0, 12, cond);
+    _Static_assert(sizeof(bls_fp12_t) == 12 * sizeof(bls_fp_t), "fp12_t is twelve Fp elements");
+    bls_fp_cmov_n(&r->c0.c0.c0, &a->c0.c0.c0, 12, cond);
 }

@@ -5,42 +5,42 @@
 #include "internal/fp_wide.h"
 #include "internal/mont.h"
 
-const fp2_t FP2_ZERO = {{{0}}, {{0}}};
-const fp2_t FP2_ONE = {FP_ONE_INIT, {{0}}};
+const bls_fp2_t BLS_FP2_ZERO = {{{0}}, {{0}}};
+const bls_fp2_t BLS_FP2_ONE = {BLS_FP_ONE_INIT, {{0}}};
 
 /* (p - 3) / 4, the exponent of the square root below. */
-static const uint64_t P_MINUS3_DIV4[FP_LIMBS] = {
+static const uint64_t P_MINUS3_DIV4[BLS_FP_LIMBS] = {
     0xee7fbfffffffeaaaULL, 0x07aaffffac54ffffULL, 0xd9cc34a83dac3d89ULL,
     0xd91dd2e13ce144afULL, 0x92c6e9ed90d2eb35ULL, 0x0680447a8e5ff9a6ULL};
 
-void fp2_add(fp2_t *r, const fp2_t *a, const fp2_t *b)
+void bls_fp2_add(bls_fp2_t *r, const bls_fp2_t *a, const bls_fp2_t *b)
 {
-    fp_add(&r->c0, &a->c0, &b->c0);
-    fp_add(&r->c1, &a->c1, &b->c1);
+    bls_fp_add(&r->c0, &a->c0, &b->c0);
+    bls_fp_add(&r->c1, &a->c1, &b->c1);
 }
 
-void fp2_sub(fp2_t *r, const fp2_t *a, const fp2_t *b)
+void bls_fp2_sub(bls_fp2_t *r, const bls_fp2_t *a, const bls_fp2_t *b)
 {
-    fp_sub(&r->c0, &a->c0, &b->c0);
-    fp_sub(&r->c1, &a->c1, &b->c1);
+    bls_fp_sub(&r->c0, &a->c0, &b->c0);
+    bls_fp_sub(&r->c1, &a->c1, &b->c1);
 }
 
-void fp2_dbl(fp2_t *r, const fp2_t *a)
+void bls_fp2_dbl(bls_fp2_t *r, const bls_fp2_t *a)
 {
-    fp_dbl(&r->c0, &a->c0);
-    fp_dbl(&r->c1, &a->c1);
+    bls_fp_dbl(&r->c0, &a->c0);
+    bls_fp_dbl(&r->c1, &a->c1);
 }
 
-void fp2_neg(fp2_t *r, const fp2_t *a)
+void bls_fp2_neg(bls_fp2_t *r, const bls_fp2_t *a)
 {
-    fp_neg(&r->c0, &a->c0);
-    fp_neg(&r->c1, &a->c1);
+    bls_fp_neg(&r->c0, &a->c0);
+    bls_fp_neg(&r->c1, &a->c1);
 }
 
-void fp2_conj(fp2_t *r, const fp2_t *a)
+void bls_fp2_conj(bls_fp2_t *r, const bls_fp2_t *a)
 {
     r->c0 = a->c0;
-    fp_neg(&r->c1, &a->c1);
+    bls_fp_neg(&r->c1, &a->c1);
 }
 
 /* Karatsuba with lazy reduction: three double-width products and only two
@@ -49,87 +49,87 @@ void fp2_conj(fp2_t *r, const fp2_t *a)
  *   c1 = REDC((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) = REDC(a0 b1 + a1 b0).
  * The sums a0 + a1, b0 + b1 are left unreduced (< 2p < 2^382), so the
  * second difference is exact and < 2p^2; both REDC inputs are < p 2^384. */
-void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b)
+void bls_fp2_mul(bls_fp2_t *r, const bls_fp2_t *a, const bls_fp2_t *b)
 {
-    uint64_t sa[FP_LIMBS], sb[FP_LIMBS], fix[FP_WIDE_LIMBS];
+    uint64_t sa[BLS_FP_LIMBS], sb[BLS_FP_LIMBS], fix[FP_WIDE_LIMBS];
     uint64_t t0[FP_WIDE_LIMBS], t1[FP_WIDE_LIMBS], t2[FP_WIDE_LIMBS];
-    (void)mont_add_raw(sa, a->c0.l, a->c1.l, FP_LIMBS);
-    (void)mont_add_raw(sb, b->c0.l, b->c1.l, FP_LIMBS);
-    fp_mul_wide(t0, a->c0.l, b->c0.l);
-    fp_mul_wide(t1, a->c1.l, b->c1.l);
-    fp_mul_wide(t2, sa, sb);
+    (void)mont_add_raw(sa, a->c0.l, a->c1.l, BLS_FP_LIMBS);
+    (void)mont_add_raw(sb, b->c0.l, b->c1.l, BLS_FP_LIMBS);
+    bls_fp_mul_wide(t0, a->c0.l, b->c0.l);
+    bls_fp_mul_wide(t1, a->c1.l, b->c1.l);
+    bls_fp_mul_wide(t2, sa, sb);
     (void)mont_sub_raw(t2, t2, t0, FP_WIDE_LIMBS);
     (void)mont_sub_raw(t2, t2, t1, FP_WIDE_LIMBS);
     uint64_t neg = mont_mask(mont_sub_raw(t0, t0, t1, FP_WIDE_LIMBS));
     for (size_t i = 0; i < FP_WIDE_LIMBS; i++)
-        fix[i] = FP_P_SQUARED[i] & neg;
+        fix[i] = BLS_FP_P_SQUARED[i] & neg;
     (void)mont_add_raw(t0, t0, fix, FP_WIDE_LIMBS);
-    fp_redc(&r->c0, t0);
-    fp_redc(&r->c1, t2);
+    bls_fp_redc(&r->c0, t0);
+    bls_fp_redc(&r->c1, t2);
 }
 
 /* Complex squaring: (a0 + a1 u)^2 = (a0+a1)(a0-a1) + 2 a0 a1 u, two
  * products.  The factors a0 + a1 and a1 + a1 are left unreduced (< 2p):
- * fp_mul accepts that (see fp_wide.h), saving two modular corrections. */
-void fp2_sqr(fp2_t *r, const fp2_t *a)
+ * bls_fp_mul accepts that (see fp_wide.h), saving two modular corrections. */
+void bls_fp2_sqr(bls_fp2_t *r, const bls_fp2_t *a)
 {
-    fp_t s, d, t;
-    (void)mont_add_raw(s.l, a->c0.l, a->c1.l, FP_LIMBS);
-    (void)mont_add_raw(t.l, a->c1.l, a->c1.l, FP_LIMBS);
-    fp_sub(&d, &a->c0, &a->c1);
-    fp_mul(&r->c1, &a->c0, &t);
-    fp_mul(&r->c0, &s, &d);
+    bls_fp_t s, d, t;
+    (void)mont_add_raw(s.l, a->c0.l, a->c1.l, BLS_FP_LIMBS);
+    (void)mont_add_raw(t.l, a->c1.l, a->c1.l, BLS_FP_LIMBS);
+    bls_fp_sub(&d, &a->c0, &a->c1);
+    bls_fp_mul(&r->c1, &a->c0, &t);
+    bls_fp_mul(&r->c0, &s, &d);
 }
 
-void fp2_mul_fp(fp2_t *r, const fp2_t *a, const fp_t *b)
+void bls_fp2_mul_fp(bls_fp2_t *r, const bls_fp2_t *a, const bls_fp_t *b)
 {
-    fp_mul(&r->c0, &a->c0, b);
-    fp_mul(&r->c1, &a->c1, b);
+    bls_fp_mul(&r->c0, &a->c0, b);
+    bls_fp_mul(&r->c1, &a->c1, b);
 }
 
 /* (a0 + a1 u)(1 + u) = (a0 - a1) + (a0 + a1) u */
-void fp2_mul_by_nonresidue(fp2_t *r, const fp2_t *a)
+void bls_fp2_mul_by_nonresidue(bls_fp2_t *r, const bls_fp2_t *a)
 {
-    fp_t t;
-    fp_sub(&t, &a->c0, &a->c1);
-    fp_add(&r->c1, &a->c0, &a->c1);
+    bls_fp_t t;
+    bls_fp_sub(&t, &a->c0, &a->c1);
+    bls_fp_add(&r->c1, &a->c0, &a->c1);
     r->c0 = t;
 }
 
 /* 1/a = conj(a) / N(a) with N(a) = a0^2 + a1^2 in Fp; N(0) = 0 and
- * fp_inv(0) = 0 give 1/0 = 0. */
-static void fp2_inv_with(fp2_t *r, const fp2_t *a, void (*inv)(fp_t *, const fp_t *))
+ * bls_fp_inv(0) = 0 give 1/0 = 0. */
+static void fp2_inv_with(bls_fp2_t *r, const bls_fp2_t *a, void (*inv)(bls_fp_t *, const bls_fp_t *))
 {
-    fp_t n, t;
-    fp_sqr(&n, &a->c0);
-    fp_sqr(&t, &a->c1);
-    fp_add(&n, &n, &t);
+    bls_fp_t n, t;
+    bls_fp_sqr(&n, &a->c0);
+    bls_fp_sqr(&t, &a->c1);
+    bls_fp_add(&n, &n, &t);
     inv(&n, &n);
-    fp_mul(&r->c0, &a->c0, &n);
-    fp_mul(&t, &a->c1, &n);
-    fp_neg(&r->c1, &t);
+    bls_fp_mul(&r->c0, &a->c0, &n);
+    bls_fp_mul(&t, &a->c1, &n);
+    bls_fp_neg(&r->c1, &t);
 }
 
-void fp2_inv(fp2_t *r, const fp2_t *a) { fp2_inv_with(r, a, fp_inv); }
-void fp2_inv_vartime(fp2_t *r, const fp2_t *a) { fp2_inv_with(r, a, fp_inv_vartime); }
+void bls_fp2_inv(bls_fp2_t *r, const bls_fp2_t *a) { fp2_inv_with(r, a, bls_fp_inv); }
+void bls_fp2_inv_vartime(bls_fp2_t *r, const bls_fp2_t *a) { fp2_inv_with(r, a, bls_fp_inv_vartime); }
 
 /* Public exponent, 4-bit fixed windows: the operation sequence depends only
- * on e, so this is constant time in a (used by fp2_sqrt with fixed e). */
-void fp2_pow_vartime(fp2_t *r, const fp2_t *a, const uint64_t *e, size_t limbs)
+ * on e, so this is constant time in a (used by bls_fp2_sqrt with fixed e). */
+void bls_fp2_pow_vartime(bls_fp2_t *r, const bls_fp2_t *a, const uint64_t *e, size_t limbs)
 {
-    fp2_t tab[16], acc = FP2_ONE;
-    tab[0] = FP2_ONE;
+    bls_fp2_t tab[16], acc = BLS_FP2_ONE;
+    tab[0] = BLS_FP2_ONE;
     tab[1] = *a;
     for (int k = 2; k < 16; k++)
-        fp2_mul(&tab[k], &tab[k - 1], a);
+        bls_fp2_mul(&tab[k], &tab[k - 1], a);
     int started = 0;
     for (size_t w = limbs * 16; w-- > 0;) {
         unsigned nib = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15;
         if (started) {
             for (int s = 0; s < 4; s++)
-                fp2_sqr(&acc, &acc);
+                bls_fp2_sqr(&acc, &acc);
             if (nib)
-                fp2_mul(&acc, &acc, &tab[nib]);
+                bls_fp2_mul(&acc, &acc, &tab[nib]);
         } else if (nib) {
             acc = tab[nib];
             started = 1;
@@ -149,78 +149,78 @@ void fp2_pow_vartime(fp2_t *r, const fp2_t *a, const uint64_t *e, size_t limbs)
  * so (-d)^((p-3)/4) = t):  x = a1 t / 2 - (d t) u.
  * Both follow from 4 d^2 - a1^2 = 4 a0 d; both candidates are computed and
  * one is chosen by cmov.  The final x^2 == a check rejects non-squares. */
-static const fp_t FP_HALF = {{ /* 1/2 = (p+1)/2, Montgomery form */
+static const bls_fp_t FP_HALF = {{ /* 1/2 = (p+1)/2, Montgomery form */
     0x1804000000015554ULL, 0x855000053ab00001ULL, 0x633cb57c253c276fULL,
     0x6e22d1ec31ebb502ULL, 0xd3916126f2d14ca2ULL, 0x17fbb8571a006596ULL}};
 
-int fp2_sqrt(fp2_t *r, const fp2_t *a)
+int bls_fp2_sqrt(bls_fp2_t *r, const bls_fp2_t *a)
 {
-    fp_t n, t, lam, d, d2, s, dt, at, m1, ndt;
-    fp2_t x, chk;
-    fp_sqr(&n, &a->c0);
-    fp_sqr(&t, &a->c1);
-    fp_add(&n, &n, &t);
-    (void)fp_sqrt(&lam, &n); /* a non-square norm is caught by the final check */
+    bls_fp_t n, t, lam, d, d2, s, dt, at, m1, ndt;
+    bls_fp2_t x, chk;
+    bls_fp_sqr(&n, &a->c0);
+    bls_fp_sqr(&t, &a->c1);
+    bls_fp_add(&n, &n, &t);
+    (void)bls_fp_sqrt(&lam, &n); /* a non-square norm is caught by the final check */
 
-    fp_add(&d, &a->c0, &lam);
-    fp_mul(&d, &d, &FP_HALF);
-    fp_sub(&d2, &a->c0, &lam);
-    fp_mul(&d2, &d2, &FP_HALF);
-    fp_cmov(&d, &d2, fp_is_zero(&d));
+    bls_fp_add(&d, &a->c0, &lam);
+    bls_fp_mul(&d, &d, &FP_HALF);
+    bls_fp_sub(&d2, &a->c0, &lam);
+    bls_fp_mul(&d2, &d2, &FP_HALF);
+    bls_fp_cmov(&d, &d2, bls_fp_is_zero(&d));
 
-    fp_pow_vartime(&t, &d, P_MINUS3_DIV4, FP_LIMBS);
-    fp_sqr(&s, &t);
-    fp_mul(&s, &s, &d);
-    fp_neg(&m1, &FP_ONE);
-    uint64_t nonsq = fp_equal(&s, &m1);
+    bls_fp_pow_vartime(&t, &d, P_MINUS3_DIV4, BLS_FP_LIMBS);
+    bls_fp_sqr(&s, &t);
+    bls_fp_mul(&s, &s, &d);
+    bls_fp_neg(&m1, &BLS_FP_ONE);
+    uint64_t nonsq = bls_fp_equal(&s, &m1);
 
-    fp_mul(&dt, &d, &t);
-    fp_mul(&at, &a->c1, &t);
-    fp_mul(&at, &at, &FP_HALF);
-    fp_neg(&ndt, &dt);
+    bls_fp_mul(&dt, &d, &t);
+    bls_fp_mul(&at, &a->c1, &t);
+    bls_fp_mul(&at, &at, &FP_HALF);
+    bls_fp_neg(&ndt, &dt);
     x.c0 = dt;
     x.c1 = at;
-    fp_cmov(&x.c0, &at, nonsq);
-    fp_cmov(&x.c1, &ndt, nonsq);
+    bls_fp_cmov(&x.c0, &at, nonsq);
+    bls_fp_cmov(&x.c1, &ndt, nonsq);
 
-    fp2_sqr(&chk, &x);
+    bls_fp2_sqr(&chk, &x);
     *r = x;
-    return (int)fp2_equal(&chk, a);
+    return (int)bls_fp2_equal(&chk, a);
 }
 
 /* a is a square in Fp2 iff its norm a0^2 + a1^2 is a square in Fp (the norm
  * is a surjective homomorphism Fp2* -> Fp* mapping squares onto squares). */
-int fp2_is_square(const fp2_t *a)
+int bls_fp2_is_square(const bls_fp2_t *a)
 {
-    fp_t n, t;
-    fp_sqr(&n, &a->c0);
-    fp_sqr(&t, &a->c1);
-    fp_add(&n, &n, &t);
-    return fp_is_square(&n);
+    bls_fp_t n, t;
+    bls_fp_sqr(&n, &a->c0);
+    bls_fp_sqr(&t, &a->c1);
+    bls_fp_add(&n, &n, &t);
+    return bls_fp_is_square(&n);
 }
 
-uint64_t fp2_is_zero(const fp2_t *a) { return fp_is_zero(&a->c0) & fp_is_zero(&a->c1); }
-uint64_t fp2_is_one(const fp2_t *a) { return fp_is_one(&a->c0) & fp_is_zero(&a->c1); }
+uint64_t bls_fp2_is_zero(const bls_fp2_t *a) { return bls_fp_is_zero(&a->c0) & bls_fp_is_zero(&a->c1); }
+uint64_t bls_fp2_is_one(const bls_fp2_t *a) { return bls_fp_is_one(&a->c0) & bls_fp_is_zero(&a->c1); }
 
-uint64_t fp2_equal(const fp2_t *a, const fp2_t *b)
+uint64_t bls_fp2_equal(const bls_fp2_t *a, const bls_fp2_t *b)
 {
-    return fp_equal(&a->c0, &b->c0) & fp_equal(&a->c1, &b->c1);
+    return bls_fp_equal(&a->c0, &b->c0) & bls_fp_equal(&a->c1, &b->c1);
 }
 
-void fp2_cmov(fp2_t *r, const fp2_t *a, uint64_t cond)
+void bls_fp2_cmov(bls_fp2_t *r, const bls_fp2_t *a, uint64_t cond)
 {
-    _Static_assert(sizeof(fp2_t) == 2 * sizeof(fp_t), "fp2_t is two Fp elements");
-    fp_cmov_n(&r->c0, &a->c0, 2, cond);
+    _Static_assert(sizeof(bls_fp2_t) == 2 * sizeof(bls_fp_t), "fp2_t is two Fp elements");
+    bls_fp_cmov_n(&r->c0, &a->c0, 2, cond);
 }
 
 /* RFC 9380 §4.1: sgn0(x0) OR (x0 == 0 AND sgn0(x1)). */
-uint64_t fp2_sgn0(const fp2_t *a)
+uint64_t bls_fp2_sgn0(const bls_fp2_t *a)
 {
-    return fp_sgn0(&a->c0) | (fp_is_zero(&a->c0) & fp_sgn0(&a->c1));
+    return bls_fp_sgn0(&a->c0) | (bls_fp_is_zero(&a->c0) & bls_fp_sgn0(&a->c1));
 }
 
-uint64_t fp2_is_lexically_largest(const fp2_t *a)
+uint64_t bls_fp2_is_lexically_largest(const bls_fp2_t *a)
 {
-    uint64_t z1 = fp_is_zero(&a->c1);
-    return (fp_is_lexically_largest(&a->c1) & (z1 ^ 1)) | (fp_is_lexically_largest(&a->c0) & z1);
+    uint64_t z1 = bls_fp_is_zero(&a->c1);
+    return (bls_fp_is_lexically_largest(&a->c1) & (z1 ^ 1)) | (bls_fp_is_lexically_largest(&a->c0) & z1);
 }

@@ -8,39 +8,39 @@
 #include "internal/pairing.h"
 #include "internal/pairing_internal.h"
 
-static const fp12_t FP12_ZERO_; /* static storage: all limbs zero */
+static const bls_fp12_t FP12_ZERO_; /* static storage: all limbs zero */
 
-void gt_one(gt_t *r)
+void bls_gt_one(bls_gt_t *r)
 {
-    r->v = FP12_ONE;
+    r->v = BLS_FP12_ONE;
 }
 
-void gt_mul(gt_t *r, const gt_t *a, const gt_t *b)
+void bls_gt_mul(bls_gt_t *r, const bls_gt_t *a, const bls_gt_t *b)
 {
-    fp12_mul_safe(&r->v, &a->v, &b->v);
+    bls_fp12_mul_safe(&r->v, &a->v, &b->v);
 }
 
-void gt_sqr(gt_t *r, const gt_t *a)
+void bls_gt_sqr(bls_gt_t *r, const bls_gt_t *a)
 {
-    fp12_cyclotomic_sqr(&r->v, &a->v);
+    bls_fp12_cyclotomic_sqr(&r->v, &a->v);
 }
 
-void gt_inv(gt_t *r, const gt_t *a)
+void bls_gt_inv(bls_gt_t *r, const bls_gt_t *a)
 {
-    fp12_t t;
+    bls_fp12_t t;
 
-    fp12_conj(&t, &a->v);
+    bls_fp12_conj(&t, &a->v);
     r->v = t;
 }
 
-uint64_t gt_equal(const gt_t *a, const gt_t *b)
+uint64_t bls_gt_equal(const bls_gt_t *a, const bls_gt_t *b)
 {
-    return fp12_equal(&a->v, &b->v);
+    return bls_fp12_equal(&a->v, &b->v);
 }
 
-uint64_t gt_is_one(const gt_t *a)
+uint64_t bls_gt_is_one(const bls_gt_t *a)
 {
-    return fp12_is_one(&a->v);
+    return bls_fp12_is_one(&a->v);
 }
 
 /* 1 iff a == b, for small table indices, without branching. */
@@ -52,13 +52,13 @@ static uint64_t index_eq(uint64_t a, uint64_t b)
 }
 
 /* r := tab[idx] reading every entry (idx secret, n public). */
-static void ct_lookup(fp12_t *r, const gt_t *tab, size_t n, uint64_t idx)
+static void ct_lookup(bls_fp12_t *r, const bls_gt_t *tab, size_t n, uint64_t idx)
 {
     size_t j;
 
     *r = tab[0].v;
     for (j = 1; j < n; j++)
-        fp12_cmov(r, &tab[j].v, index_eq(j, idx));
+        bls_fp12_cmov(r, &tab[j].v, index_eq(j, idx));
 }
 
 /* Exponent splitting.  On GT, a^p = a^x (p = x mod r), so with B = |x| = -x
@@ -66,16 +66,16 @@ static void ct_lookup(fp12_t *r, const gt_t *tab, size_t n, uint64_t idx)
  * and writing k = d0 + d1 B + d2 B^2 + d3 B^3 (0 <= d_i < B < 2^64, possible
  * because k < r = B^4 - B^2 + 1 < B^4) turns a^k into a 4-way
  * multi-exponentiation with 64-bit exponents: a quarter of the squarings. */
-static void split_bases(gt_t g[4], const gt_t *a)
+static void split_bases(bls_gt_t g[4], const bls_gt_t *a)
 {
-    fp12_t t;
+    bls_fp12_t t;
     unsigned i;
 
     g[0] = *a;
     for (i = 1; i < 4; i++) {
-        fp12_frobenius(&t, &a->v, i);
+        bls_fp12_frobenius(&t, &a->v, i);
         if (i & 1)
-            fp12_conj(&g[i].v, &t);
+            bls_fp12_conj(&g[i].v, &t);
         else
             g[i].v = t;
     }
@@ -83,15 +83,15 @@ static void split_bases(gt_t g[4], const gt_t *a)
 
 /* q := n / B, returns n mod B, for a 256-bit n: restoring division one bit
  * at a time with masks, so it is constant time in n. */
-static uint64_t divmod_x(uint64_t q[FR_LIMBS], const uint64_t n[FR_LIMBS])
+static uint64_t divmod_x(uint64_t q[BLS_FR_LIMBS], const uint64_t n[BLS_FR_LIMBS])
 {
     unsigned __int128 rem = 0, t, mask;
     uint64_t ge;
     int i;
 
-    for (i = 0; i < FR_LIMBS; i++)
+    for (i = 0; i < BLS_FR_LIMBS; i++)
         q[i] = 0;
-    for (i = FR_LIMBS * 64 - 1; i >= 0; i--) {
+    for (i = BLS_FR_LIMBS * 64 - 1; i >= 0; i--) {
         rem = (rem << 1) | ((n[i / 64] >> (i % 64)) & 1);
         t = rem - BLS_X_ABS;
         ge = 1 ^ (uint64_t)(t >> 127);               /* rem >= B */
@@ -102,19 +102,19 @@ static uint64_t divmod_x(uint64_t q[FR_LIMBS], const uint64_t n[FR_LIMBS])
     return (uint64_t)rem;
 }
 
-static void split_exponent(uint64_t d[4], const fr_t *k)
+static void split_exponent(uint64_t d[4], const bls_fr_t *k)
 {
-    uint64_t n[FR_LIMBS], q[FR_LIMBS];
+    uint64_t n[BLS_FR_LIMBS], q[BLS_FR_LIMBS];
     int i, j;
 
-    fr_to_canonical(n, k);
+    bls_fr_to_canonical(n, k);
     for (i = 0; i < 3; i++) {
         d[i] = divmod_x(q, n);
-        for (j = 0; j < FR_LIMBS; j++)
+        for (j = 0; j < BLS_FR_LIMBS; j++)
             n[j] = q[j];
     }
     d[3] = n[0]; /* < B: the higher limbs are zero */
-    for (j = 0; j < FR_LIMBS; j++)
+    for (j = 0; j < BLS_FR_LIMBS; j++)
         n[j] = q[j] = 0;
 }
 
@@ -122,18 +122,18 @@ static void split_exponent(uint64_t d[4], const fr_t *k)
  * bases, then for each of the 64 bit positions one cyclotomic squaring and
  * one multiplication by the entry the four exponent bits select (read by a
  * full scan). */
-void gt_pow(gt_t *r, const gt_t *a, const fr_t *k)
+void bls_gt_pow(bls_gt_t *r, const bls_gt_t *a, const bls_fr_t *k)
 {
     uint64_t d[4];
-    gt_t g[4], tab[16];
-    fp12_t acc, t;
+    bls_gt_t g[4], tab[16];
+    bls_fp12_t acc, t;
     int bit, i;
 
     split_exponent(d, k);
     split_bases(g, a);
-    gt_one(&tab[0]);
+    bls_gt_one(&tab[0]);
     for (i = 1; i < 16; i++)
-        gt_mul(&tab[i], &tab[i & (i - 1)], &g[__builtin_ctz((unsigned)i)]);
+        bls_gt_mul(&tab[i], &tab[i & (i - 1)], &g[__builtin_ctz((unsigned)i)]);
     for (bit = 63; bit >= 0; bit--) {
         uint64_t u = 0;
 
@@ -144,8 +144,8 @@ void gt_pow(gt_t *r, const gt_t *a, const fr_t *k)
             acc = t;
             continue;
         }
-        fp12_cyclotomic_sqr(&acc, &acc);
-        fp12_mul_safe(&acc, &acc, &t);
+        bls_fp12_cyclotomic_sqr(&acc, &acc);
+        bls_fp12_mul_safe(&acc, &acc, &t);
     }
     r->v = acc;
     for (i = 0; i < 4; i++)
@@ -192,13 +192,13 @@ static int wnaf(int8_t *naf, uint64_t *e, int limbs)
 /* Variable time: the same split, one width-5 NAF per 64-bit exponent, and
  * the odd powers of the other bases obtained from those of a by Frobenius;
  * negative digits cost nothing because inversion is conjugation. */
-void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k)
+void bls_gt_pow_vartime(bls_gt_t *r, const bls_gt_t *a, const bls_fr_t *k)
 {
     uint64_t d[4], e[2];
     int8_t naf[4][66];
     int len[4], top = 0, started = 0, pos, i, j;
-    gt_t odd[4][1 << (WNAF_W - 2)], a2, t;
-    fp12_t acc = FP12_ONE;
+    bls_gt_t odd[4][1 << (WNAF_W - 2)], a2, t;
+    bls_fp12_t acc = BLS_FP12_ONE;
 
     split_exponent(d, k);
     for (i = 0; i < 4; i++) {
@@ -209,11 +209,11 @@ void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k)
             top = len[i];
     }
     odd[0][0] = *a;
-    gt_sqr(&a2, a);
+    bls_gt_sqr(&a2, a);
     for (j = 1; j < 1 << (WNAF_W - 2); j++)
-        gt_mul(&odd[0][j], &odd[0][j - 1], &a2);
+        bls_gt_mul(&odd[0][j], &odd[0][j - 1], &a2);
     for (j = 0; j < 1 << (WNAF_W - 2); j++) {
-        gt_t g[4];
+        bls_gt_t g[4];
         split_bases(g, &odd[0][j]);
         for (i = 1; i < 4; i++)
             odd[i][j] = g[i];
@@ -221,16 +221,16 @@ void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k)
 
     for (pos = top - 1; pos >= 0; pos--) {
         if (started)
-            fp12_cyclotomic_sqr(&acc, &acc);
+            bls_fp12_cyclotomic_sqr(&acc, &acc);
         for (i = 0; i < 4; i++) {
             int dg = pos < len[i] ? naf[i][pos] : 0;
 
             if (dg > 0) {
-                fp12_mul_safe(&acc, &acc, &odd[i][dg / 2].v);
+                bls_fp12_mul_safe(&acc, &acc, &odd[i][dg / 2].v);
                 started = 1;
             } else if (dg < 0) {
-                gt_inv(&t, &odd[i][-dg / 2]);
-                fp12_mul_safe(&acc, &acc, &t.v);
+                bls_gt_inv(&t, &odd[i][-dg / 2]);
+                bls_fp12_mul_safe(&acc, &acc, &t.v);
                 started = 1;
             }
         }
@@ -238,32 +238,32 @@ void gt_pow_vartime(gt_t *r, const gt_t *a, const fr_t *k)
     r->v = acc;
 }
 
-uint64_t gt_is_in_subgroup(const fp12_t *f)
+uint64_t bls_gt_is_in_subgroup(const bls_fp12_t *f)
 {
-    fp12_t t4, t2, fx, fp;
+    bls_fp12_t t4, t2, fx, fp;
     uint64_t nonzero, cyclotomic, order_r;
 
-    nonzero = 1 ^ fp12_equal(f, &FP12_ZERO_);
+    nonzero = 1 ^ bls_fp12_equal(f, &FP12_ZERO_);
     /* f^(p^4 - p^2 + 1) == 1, i.e. f^(p^4) * f == f^(p^2) */
-    fp12_frobenius(&t4, f, 4);
-    fp12_mul_safe(&t4, &t4, f);
-    fp12_frobenius(&t2, f, 2);
-    cyclotomic = fp12_equal(&t4, &t2);
+    bls_fp12_frobenius(&t4, f, 4);
+    bls_fp12_mul_safe(&t4, &t4, f);
+    bls_fp12_frobenius(&t2, f, 2);
+    cyclotomic = bls_fp12_equal(&t4, &t2);
     /* In G_Phi12, f^p == f^x iff the order of f divides
      * gcd(p - x, p^4 - p^2 + 1) = r.  The cyclotomic squaring inside the
      * exponentiation is only meaningful when the first test passed; the
      * result is ANDed, so garbage otherwise does no harm. */
-    fp12_cyclotomic_exp_by_x(&fx, f);
-    fp12_frobenius(&fp, f, 1);
-    order_r = fp12_equal(&fx, &fp);
+    bls_fp12_cyclotomic_exp_by_x(&fx, f);
+    bls_fp12_frobenius(&fp, f, 1);
+    order_r = bls_fp12_equal(&fx, &fp);
     return nonzero & cyclotomic & order_r;
 }
 
 /* The 12 base-field coordinates of f in ser_GT order: the Fp2 coefficients
  * of 1, w, w^2, w^3, w^4, w^5 are c0.c0, c1.c0, c0.c1, c1.c1, c0.c2, c1.c2. */
-static void ser_gt_coordinates(fp_t *out[12], fp12_t *f)
+static void ser_gt_coordinates(bls_fp_t *out[12], bls_fp12_t *f)
 {
-    fp2_t *coef[6] = { &f->c0.c0, &f->c1.c0, &f->c0.c1, &f->c1.c1, &f->c0.c2, &f->c1.c2 };
+    bls_fp2_t *coef[6] = { &f->c0.c0, &f->c1.c0, &f->c0.c1, &f->c1.c1, &f->c0.c2, &f->c1.c2 };
     int i;
 
     for (i = 0; i < 6; i++) {
@@ -272,31 +272,31 @@ static void ser_gt_coordinates(fp_t *out[12], fp12_t *f)
     }
 }
 
-void gt_to_bytes(uint8_t out[GT_BYTES], const gt_t *a)
+void bls_gt_to_bytes(uint8_t out[BLS_GT_BYTES], const bls_gt_t *a)
 {
-    fp12_t f = a->v;
-    fp_t *c[12];
+    bls_fp12_t f = a->v;
+    bls_fp_t *c[12];
     int i;
 
     ser_gt_coordinates(c, &f);
     for (i = 0; i < 12; i++)
-        fp_to_bytes(out + FP_BYTES * i, c[i]);
+        bls_fp_to_bytes(out + BLS_FP_BYTES * i, c[i]);
 }
 
-int gt_from_bytes(gt_t *r, const uint8_t *in, size_t len)
+int bls_gt_from_bytes(bls_gt_t *r, const uint8_t *in, size_t len)
 {
-    fp12_t f;
-    fp_t *c[12];
+    bls_fp12_t f;
+    bls_fp_t *c[12];
     int i;
 
-    if (in == NULL || len != GT_BYTES)
+    if (in == NULL || len != BLS_GT_BYTES)
         return BLS_ERR_LENGTH;
     ser_gt_coordinates(c, &f);
     for (i = 0; i < 12; i++) {
-        if (fp_from_bytes(c[i], in + FP_BYTES * i) != BLS_OK)
+        if (bls_fp_from_bytes(c[i], in + BLS_FP_BYTES * i) != BLS_OK)
             return BLS_ERR_NONCANONICAL;
     }
-    if (!gt_is_in_subgroup(&f))
+    if (!bls_gt_is_in_subgroup(&f))
         return BLS_ERR_NOT_IN_GT;
     r->v = f;
     return BLS_OK;
@@ -315,98 +315,98 @@ int gt_from_bytes(gt_t *r, const uint8_t *in, size_t len)
  * multiplications (an unsigned comb of the same table size: 15 and 63).
  * An even k is replaced by r - k, and the result conjugated. */
 #define COMB_SPAN 13
-#define COMB_BLOCK (GT_COMB_COMBS * COMB_SPAN)
-#define COMB_BITS (GT_COMB_TEETH * COMB_BLOCK)
-#define COMB_ENTRIES (1 << (GT_COMB_TEETH - 1))
+#define COMB_BLOCK (BLS_GT_COMB_COMBS * COMB_SPAN)
+#define COMB_BITS (BLS_GT_COMB_TEETH * COMB_BLOCK)
+#define COMB_ENTRIES (1 << (BLS_GT_COMB_TEETH - 1))
 _Static_assert(COMB_BITS > 255 && COMB_BITS < 5 * 64, "the comb must cover k < r < 2^255");
 
 /* r, the order of GT, as canonical limbs. */
-static const uint64_t GT_ORDER[FR_LIMBS] = {
+static const uint64_t GT_ORDER[BLS_FR_LIMBS] = {
     0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL};
 
-void gt_fixed_base_init(gt_fixed_base_t *t, const gt_t *base)
+void bls_gt_fixed_base_init(bls_gt_fixed_base_t *t, const bls_gt_t *base)
 {
-    gt_t g[GT_COMB_TEETH * GT_COMB_COMBS], cur = *base, g2;
+    bls_gt_t g[BLS_GT_COMB_TEETH * BLS_GT_COMB_COMBS], cur = *base, g2;
     int m, i, j, u;
 
     /* g[COMB_COMBS * i + j] = base^(2^(COMB_SPAN * (COMB_COMBS * i + j))) */
-    for (m = 0; m < GT_COMB_TEETH * GT_COMB_COMBS; m++) {
+    for (m = 0; m < BLS_GT_COMB_TEETH * BLS_GT_COMB_COMBS; m++) {
         g[m] = cur;
         for (i = 0; i < COMB_SPAN; i++)
-            gt_sqr(&cur, &cur);
+            bls_gt_sqr(&cur, &cur);
     }
-    for (j = 0; j < GT_COMB_COMBS; j++) {
+    for (j = 0; j < BLS_GT_COMB_COMBS; j++) {
         t->t[j][0] = g[j];
-        for (i = 1; i < GT_COMB_TEETH; i++) {
-            gt_inv(&g2, &g[GT_COMB_COMBS * i + j]);
-            gt_mul(&t->t[j][0], &t->t[j][0], &g2);
+        for (i = 1; i < BLS_GT_COMB_TEETH; i++) {
+            bls_gt_inv(&g2, &g[BLS_GT_COMB_COMBS * i + j]);
+            bls_gt_mul(&t->t[j][0], &t->t[j][0], &g2);
         }
         /* Turning tooth i from -1 to +1 multiplies by g_{i,j}^2. */
         for (u = 1; u < COMB_ENTRIES; u++) {
             int low = __builtin_ctz((unsigned)u);
 
-            gt_sqr(&g2, &g[GT_COMB_COMBS * (low + 1) + j]);
-            gt_mul(&t->t[j][u], &t->t[j][u & (u - 1)], &g2);
+            bls_gt_sqr(&g2, &g[BLS_GT_COMB_COMBS * (low + 1) + j]);
+            bls_gt_mul(&t->t[j][u], &t->t[j][u & (u - 1)], &g2);
         }
     }
 }
 
 /* The sign bits m of k's all-odd expansion (see above); returns 1 if k was
  * even and r - k was expanded instead.  Constant time in k. */
-static uint64_t comb_signs(uint64_t m[FR_LIMBS + 1], const fr_t *k)
+static uint64_t comb_signs(uint64_t m[BLS_FR_LIMBS + 1], const bls_fr_t *k)
 {
-    uint64_t e[FR_LIMBS], d[FR_LIMBS], borrow = 0, carry = 0;
+    uint64_t e[BLS_FR_LIMBS], d[BLS_FR_LIMBS], borrow = 0, carry = 0;
     int i;
 
-    fr_to_canonical(e, k);
-    for (i = 0; i < FR_LIMBS; i++) {
+    bls_fr_to_canonical(e, k);
+    for (i = 0; i < BLS_FR_LIMBS; i++) {
         unsigned __int128 x = (unsigned __int128)GT_ORDER[i] - e[i] - borrow;
         d[i] = (uint64_t)x;
         borrow = (uint64_t)(x >> 64) & 1;
     }
     uint64_t even = (e[0] & 1) ^ 1, mask = 0 - even;
-    for (i = 0; i <= FR_LIMBS; i++) {
-        uint64_t v = i < FR_LIMBS ? (e[i] & ~mask) | (d[i] & mask) : 0;
-        uint64_t add = i < FR_LIMBS ? ~(uint64_t)0 : (UINT64_C(1) << (COMB_BITS - 256)) - 1;
+    for (i = 0; i <= BLS_FR_LIMBS; i++) {
+        uint64_t v = i < BLS_FR_LIMBS ? (e[i] & ~mask) | (d[i] & mask) : 0;
+        uint64_t add = i < BLS_FR_LIMBS ? ~(uint64_t)0 : (UINT64_C(1) << (COMB_BITS - 256)) - 1;
         unsigned __int128 x = (unsigned __int128)v + add + carry;
         m[i] = (uint64_t)x;
         carry = (uint64_t)(x >> 64);
     }
-    for (i = 0; i < FR_LIMBS; i++)
+    for (i = 0; i < BLS_FR_LIMBS; i++)
         m[i] = (m[i] >> 1) | (m[i + 1] << 63);
-    m[FR_LIMBS] >>= 1;
-    for (i = 0; i < FR_LIMBS; i++)
+    m[BLS_FR_LIMBS] >>= 1;
+    for (i = 0; i < BLS_FR_LIMBS; i++)
         e[i] = d[i] = 0;
     return even;
 }
 
-void gt_fixed_base_pow(gt_t *r, const gt_fixed_base_t *t, const fr_t *k)
+void bls_gt_fixed_base_pow(bls_gt_t *r, const bls_gt_fixed_base_t *t, const bls_fr_t *k)
 {
-    gt_fixed_base_pow_combs(r, t, k, 0, GT_COMB_COMBS);
+    bls_gt_fixed_base_pow_combs(r, t, k, 0, BLS_GT_COMB_COMBS);
 }
 
 /* Combs are independent factors of the result: each part runs the same
  * squarings over its own combs. */
-void gt_fixed_base_pow_combs(gt_t *r, const gt_fixed_base_t *t, const fr_t *k, unsigned first,
+void bls_gt_fixed_base_pow_combs(bls_gt_t *r, const bls_gt_fixed_base_t *t, const bls_fr_t *k, unsigned first,
                              unsigned count)
 {
-    uint64_t m[FR_LIMBS + 1], even;
-    fp12_t acc = FP12_ONE, x, y;
+    uint64_t m[BLS_FR_LIMBS + 1], even;
+    bls_fp12_t acc = BLS_FP12_ONE, x, y;
     int s, i;
     unsigned j;
 
-    if (first >= GT_COMB_COMBS || count > GT_COMB_COMBS - first || count == 0) {
-        r->v = FP12_ONE;
+    if (first >= BLS_GT_COMB_COMBS || count > BLS_GT_COMB_COMBS - first || count == 0) {
+        r->v = BLS_FP12_ONE;
         return;
     }
     even = comb_signs(m, k);
     for (s = COMB_SPAN - 1; s >= 0; s--) {
         if (s != COMB_SPAN - 1)
-            fp12_cyclotomic_sqr(&acc, &acc);
+            bls_fp12_cyclotomic_sqr(&acc, &acc);
         for (j = first; j < first + count; j++) {
             uint64_t u = 0, neg = 0;
 
-            for (i = 0; i < GT_COMB_TEETH; i++) {
+            for (i = 0; i < BLS_GT_COMB_TEETH; i++) {
                 int pos = COMB_BLOCK * i + COMB_SPAN * (int)j + s;
                 uint64_t bit = (m[pos / 64] >> (pos % 64)) & 1;
 
@@ -416,17 +416,17 @@ void gt_fixed_base_pow_combs(gt_t *r, const gt_fixed_base_t *t, const fr_t *k, u
                     u |= (bit ^ neg) << (i - 1);
             }
             ct_lookup(&x, t->t[j], COMB_ENTRIES, u);
-            fp12_conj(&y, &x);
-            fp12_cmov(&x, &y, neg);
+            bls_fp12_conj(&y, &x);
+            bls_fp12_cmov(&x, &y, neg);
             if (s == COMB_SPAN - 1 && j == first)
                 acc = x;
             else
-                fp12_mul_safe(&acc, &acc, &x);
+                bls_fp12_mul_safe(&acc, &acc, &x);
         }
     }
-    fp12_conj(&y, &acc);
-    fp12_cmov(&acc, &y, even);
+    bls_fp12_conj(&y, &acc);
+    bls_fp12_cmov(&acc, &y, even);
     r->v = acc;
-    for (i = 0; i <= FR_LIMBS; i++)
+    for (i = 0; i <= BLS_FR_LIMBS; i++)
         m[i] = 0;
 }

@@ -40,7 +40,7 @@ static int args_ok(const void *out, const uint8_t *msg, size_t msg_len,
                    const uint8_t *dst, size_t dst_len)
 {
     return out != NULL && (msg != NULL || msg_len == 0) && dst != NULL &&
-           dst_len >= 1 && dst_len <= H2C_MAX_DST_BYTES;
+           dst_len >= 1 && dst_len <= BLS_H2C_MAX_DST_BYTES;
 }
 
 /* Appends I2OSP(byte, 1) || DST_prime to the digest in progress and
@@ -120,13 +120,13 @@ static int xmd_read(xmd_t *x, uint8_t *out, size_t n)
     return 1;
 }
 
-int expand_message_xmd(uint8_t *out, size_t len, const uint8_t *msg, size_t msg_len,
+int bls_expand_message_xmd(uint8_t *out, size_t len, const uint8_t *msg, size_t msg_len,
                        const uint8_t *dst, size_t dst_len)
 {
     xmd_t x;
     int ok;
 
-    if (!args_ok(out, msg, msg_len, dst, dst_len) || len == 0 || len > H2C_XMD_MAX_BYTES)
+    if (!args_ok(out, msg, msg_len, dst, dst_len) || len == 0 || len > BLS_H2C_XMD_MAX_BYTES)
         return BLS_ERR_ARGUMENT;
     ok = xmd_init(&x, len, msg, msg_len, dst, dst_len) && xmd_read(&x, out, len);
     xmd_free(&x);
@@ -146,7 +146,7 @@ static int hash_to_field(void *out, size_t count, size_t m, size_t L, reduce_fn 
     int ok;
 
     if (!args_ok(out, msg, msg_len, dst, dst_len) || count == 0 ||
-        count > H2C_XMD_MAX_BYTES / (m * L))
+        count > BLS_H2C_XMD_MAX_BYTES / (m * L))
         return BLS_ERR_ARGUMENT;
     ok = xmd_init(&x, count * m * L, msg, msg_len, dst, dst_len);
     for (size_t i = 0; ok && i < count * m; i++) {
@@ -161,34 +161,34 @@ static int hash_to_field(void *out, size_t count, size_t m, size_t L, reduce_fn 
 
 static void reduce_fp(void *out, size_t i, const uint8_t *bytes, size_t len)
 {
-    fp_from_bytes_reduce((fp_t *)out + i, bytes, len);
+    bls_fp_from_bytes_reduce((bls_fp_t *)out + i, bytes, len);
 }
 
 /* Components come in the order e_0 = c0, e_1 = c1 (RFC 9380 §5.2 step 6). */
 static void reduce_fp2(void *out, size_t i, const uint8_t *bytes, size_t len)
 {
-    fp2_t *e = (fp2_t *)out + i / 2;
-    fp_from_bytes_reduce(i % 2 ? &e->c1 : &e->c0, bytes, len);
+    bls_fp2_t *e = (bls_fp2_t *)out + i / 2;
+    bls_fp_from_bytes_reduce(i % 2 ? &e->c1 : &e->c0, bytes, len);
 }
 
 static void reduce_fr(void *out, size_t i, const uint8_t *bytes, size_t len)
 {
-    fr_from_bytes_reduce((fr_t *)out + i, bytes, len);
+    bls_fr_from_bytes_reduce((bls_fr_t *)out + i, bytes, len);
 }
 
-int fp_hash_to_field(fp_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+int bls_fp_hash_to_field(bls_fp_t *out, size_t count, const uint8_t *msg, size_t msg_len,
                      const uint8_t *dst, size_t dst_len)
 {
     return hash_to_field(out, count, 1, 64, reduce_fp, msg, msg_len, dst, dst_len);
 }
 
-int fp2_hash_to_field(fp2_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+int bls_fp2_hash_to_field(bls_fp2_t *out, size_t count, const uint8_t *msg, size_t msg_len,
                       const uint8_t *dst, size_t dst_len)
 {
     return hash_to_field(out, count, 2, 64, reduce_fp2, msg, msg_len, dst, dst_len);
 }
 
-int fr_hash_to_field(fr_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+int bls_fr_hash_to_field(bls_fr_t *out, size_t count, const uint8_t *msg, size_t msg_len,
                      const uint8_t *dst, size_t dst_len)
 {
     return hash_to_field(out, count, 1, 48, reduce_fr, msg, msg_len, dst, dst_len);

@@ -1,15 +1,15 @@
 /* map_to_curve for G1 (RFC 9380 §8.8.1, suite BLS12381G1_XMD:SHA-256_SSWU_*):
  * simplified SWU onto E1': y^2 = x^3 + A'x + B', then the 11-isogeny E1' -> E
  * of RFC 9380 Appendix E.2.  The generic code, which also defines
- * g1_hash_to_curve and g1_encode_to_curve, is in sswu_impl.h. */
+ * bls_g1_hash_to_curve and bls_g1_encode_to_curve, is in sswu_impl.h. */
 #include "internal/hash_to_curve.h"
 
-#define FE fp_t
-#define FE_OP(name) fp_##name
-#define FE_ONE FP_ONE
+#define FE bls_fp_t
+#define FE_OP(name) bls_fp_##name
+#define FE_ONE BLS_FP_ONE
 #define FE_PARTS 1
-#define G_T g1_t
-#define G_OP(name) g1_##name
+#define G_T bls_g1_t
+#define G_OP(name) bls_g1_##name
 #define FE_PART(e, i) (e)
 #define SSWU_C1 1          /* p = 3 mod 4 */
 #define SSWU_C3_LIMBS 6

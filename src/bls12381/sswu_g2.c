@@ -1,15 +1,15 @@
 /* map_to_curve for G2 (RFC 9380 §8.8.2, suite BLS12381G2_XMD:SHA-256_SSWU_*):
  * simplified SWU onto E2': y^2 = x^3 + A'x + B' over Fp2, then the 3-isogeny
  * E2' -> E' of RFC 9380 Appendix E.3.  The generic code, which also defines
- * g2_hash_to_curve and g2_encode_to_curve, is in sswu_impl.h. */
+ * bls_g2_hash_to_curve and bls_g2_encode_to_curve, is in sswu_impl.h. */
 #include "internal/hash_to_curve.h"
 
-#define FE fp2_t
-#define FE_OP(name) fp2_##name
-#define FE_ONE FP2_ONE
+#define FE bls_fp2_t
+#define FE_OP(name) bls_fp2_##name
+#define FE_ONE BLS_FP2_ONE
 #define FE_PARTS 2
-#define G_T g2_t
-#define G_OP(name) g2_##name
+#define G_T bls_g2_t
+#define G_OP(name) bls_g2_##name
 #define FE_PART(e, i) ((i) ? &(e)->c1 : &(e)->c0)
 #define SSWU_C1 3          /* p^2 = 9 mod 16 */
 #define SSWU_C3_LIMBS 12

@@ -19,7 +19,7 @@ static const char *refusal(Roam__V1__Role role)
 }
 
 /* The key's "expiry = ..." as issued, if any. */
-static int key_expiry(const fabeo_key_t *key, char *out, size_t cap)
+static int key_expiry(const abe_key_t *key, char *out, size_t cap)
 {
     for (size_t i = 0; i < key->n_user; i++) {
         const char *t = (const char *)key->user_pool + key->user_off[i];
@@ -33,14 +33,14 @@ static int key_expiry(const fabeo_key_t *key, char *out, size_t cap)
 }
 
 /* 1 if the key's attributes satisfy text, 0 if not, -1 if it does not parse. */
-static int satisfies(const fabeo_key_t *key, const char *text)
+static int satisfies(const abe_key_t *key, const char *text)
 {
-    policy_t *p = malloc(sizeof *p);
-    pol_error_t perr;
+    abe_policy_t *p = malloc(sizeof *p);
+    abe_error_t perr;
     if (!p)
         return -1;
-    int r = policy_parse(p, text, strlen(text), &perr) == ABE_OK
-                ? policy_satisfied(p, &key->attrs) : -1;
+    int r = abe_policy_parse(p, text, strlen(text), &perr) == ABE_OK
+                ? abe_policy_satisfied(p, &key->attrs) : -1;
     free(p);
     return r;
 }
@@ -51,7 +51,7 @@ void roam_client_explain(const struct roam_client_id *id, Roam__V1__Role role,
     char today[11], clause[40], exp[128];
     roam_today(today);
     snprintf(clause, sizeof clause, "expiry >= %s", today);
-    if (memcmp(id->key->mpk_id, id->mpk->id, FABEO_ID_BYTES) != 0) {
+    if (memcmp(id->key->mpk_id, id->mpk->id, ABE_ID_BYTES) != 0) {
         snprintf(out, cap, "%s: the key was issued under another master public key than the "
                  "one given (--mpk)", refusal(role));
         return;
@@ -114,7 +114,7 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
     if (st != ROAM_OK)
         return roam_errf(err, errlen, "%s", why);
     int rc = -1;
-    uint8_t k[KEM_KEY_BYTES];
+    uint8_t k[ABE_KEM_KEY_BYTES];
     if (in->body_case == ROAM__V1__ENVELOPE__BODY_RESULT && !in->result->ok) {
         rc = result_error(in, err, errlen);
         goto out;
@@ -129,7 +129,7 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
         goto out;
     }
     const Roam__V1__Challenge *ch = in->challenge;
-    if (kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK) {
+    if (abe_kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK) {
         roam_client_explain(id, req->role, ch->policy, err, errlen);
         /* Tell the daemon, so its audit log says why nothing came back. */
         Roam__V1__Phase ph = req->role == ROAM__V1__ROLE__ROLE_ACCEPT

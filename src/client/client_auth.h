@@ -15,8 +15,8 @@
 #include "tls.h"
 
 struct roam_client_id {
-    const fabeo_mpk_t *mpk;
-    const fabeo_key_t *key;
+    const abe_mpk_t *mpk;
+    const abe_key_t *key;
     uint8_t fingerprint[32];
     int has_fingerprint;
 };

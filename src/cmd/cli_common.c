@@ -23,25 +23,25 @@ void cli_err(const char *fmt, ...)
 }
 
 /* Loads an armored object of type want. */
-static int load_obj(const char *path, rf_type want, uint8_t **obj, size_t *len)
+static int load_obj(const char *path, abe_obj_type want, uint8_t **obj, size_t *len)
 {
     char err[1024];
-    rf_type t;
-    if (keyfile_load(path, want, obj, len, &t, err, sizeof err) != 0) {
+    abe_obj_type t;
+    if (abe_keyfile_load(path, want, obj, len, &t, err, sizeof err) != 0) {
         cli_err("%s", err);
         return -1;
     }
     return 0;
 }
 
-int cli_load_mpk(const char *path, fabeo_mpk_t **mpk)
+int cli_load_mpk(const char *path, abe_mpk_t **mpk)
 {
     uint8_t *o;
     size_t ol;
-    if (load_obj(path, RF_MPK, &o, &ol) != 0)
+    if (load_obj(path, ABE_OBJ_MPK, &o, &ol) != 0)
         return -1;
-    fabeo_mpk_t *m = malloc(sizeof *m);
-    int rc = m == NULL ? ABE_ERR_MEMORY : rf_decode_mpk(m, o, ol);
+    abe_mpk_t *m = malloc(sizeof *m);
+    int rc = m == NULL ? ABE_ERR_MEMORY : abe_decode_mpk(m, o, ol);
     free(o);
     if (rc != ABE_OK) {
         cli_err("%s: %s", path, abe_strerror(rc));
@@ -52,15 +52,15 @@ int cli_load_mpk(const char *path, fabeo_mpk_t **mpk)
     return 0;
 }
 
-int cli_load_msk(const char *path, fabeo_msk_t **msk, uint8_t mpk_id[FABEO_ID_BYTES])
+int cli_load_msk(const char *path, abe_msk_t **msk, uint8_t mpk_id[ABE_ID_BYTES])
 {
     uint8_t *o;
     size_t ol;
-    if (load_obj(path, RF_MSK, &o, &ol) != 0)
+    if (load_obj(path, ABE_OBJ_MSK, &o, &ol) != 0)
         return -1;
-    fabeo_msk_t *m = malloc(sizeof *m);
-    int rc = m == NULL ? ABE_ERR_MEMORY : rf_decode_msk(m, mpk_id, o, ol);
-    rf_free_secret(o, ol);
+    abe_msk_t *m = malloc(sizeof *m);
+    int rc = m == NULL ? ABE_ERR_MEMORY : abe_decode_msk(m, mpk_id, o, ol);
+    abe_free_secret(o, ol);
     if (rc != ABE_OK) {
         cli_err("%s: %s", path, abe_strerror(rc));
         cli_free_msk(m);
@@ -70,17 +70,17 @@ int cli_load_msk(const char *path, fabeo_msk_t **msk, uint8_t mpk_id[FABEO_ID_BY
     return 0;
 }
 
-int cli_load_key(const char *path, fabeo_key_t **key)
+int cli_load_key(const char *path, abe_key_t **key)
 {
     uint8_t *o;
     size_t ol;
-    pol_error_t perr;
-    if (load_obj(path, RF_USER_KEY, &o, &ol) != 0)
+    abe_error_t perr;
+    if (load_obj(path, ABE_OBJ_USER_KEY, &o, &ol) != 0)
         return -1;
-    fabeo_key_t *k = malloc(sizeof *k);
-    pol_error_clear(&perr);
-    int rc = k == NULL ? ABE_ERR_MEMORY : rf_decode_key(k, o, ol, &perr);
-    rf_free_secret(o, ol);
+    abe_key_t *k = malloc(sizeof *k);
+    abe_error_clear(&perr);
+    int rc = k == NULL ? ABE_ERR_MEMORY : abe_decode_key(k, o, ol, &perr);
+    abe_free_secret(o, ol);
     if (rc != ABE_OK) {
         if (perr.msg[0] != '\0')
             cli_err("%s: %s (%s)", path, abe_strerror(rc), perr.msg);
@@ -93,22 +93,22 @@ int cli_load_key(const char *path, fabeo_key_t **key)
     return 0;
 }
 
-void cli_free_msk(fabeo_msk_t *msk)
+void cli_free_msk(abe_msk_t *msk)
 {
-    fabeo_msk_clear(msk);
+    abe_msk_clear(msk);
     free(msk);
 }
 
-void cli_free_key(fabeo_key_t *key)
+void cli_free_key(abe_key_t *key)
 {
-    fabeo_key_clear(key);
+    abe_key_clear(key);
     free(key);
 }
 
 int cli_save(const char *path, uint8_t *obj, size_t len)
 {
     char err[1024];
-    if (keyfile_save(path, obj, len, err, sizeof err) != 0) {
+    if (abe_keyfile_save(path, obj, len, err, sizeof err) != 0) {
         cli_err("%s", err);
         return -1;
     }

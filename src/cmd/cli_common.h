@@ -19,11 +19,11 @@ void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Loaders: 0 or -1 (message printed).  Objects are malloc'd; free with
  * free() (MPK) or cli_free_msk / cli_free_key (cleansed). */
-int cli_load_mpk(const char *path, fabeo_mpk_t **mpk);
-int cli_load_msk(const char *path, fabeo_msk_t **msk, uint8_t mpk_id[FABEO_ID_BYTES]);
-int cli_load_key(const char *path, fabeo_key_t **key);
-void cli_free_msk(fabeo_msk_t *msk);
-void cli_free_key(fabeo_key_t *key);
+int cli_load_mpk(const char *path, abe_mpk_t **mpk);
+int cli_load_msk(const char *path, abe_msk_t **msk, uint8_t mpk_id[ABE_ID_BYTES]);
+int cli_load_key(const char *path, abe_key_t **key);
+void cli_free_msk(abe_msk_t *msk);
+void cli_free_key(abe_key_t *key);
 
 /* Writes an encoded object (from rf_encode_*) to a new file; 0 or -1. */
 int cli_save(const char *path, uint8_t *obj, size_t len);

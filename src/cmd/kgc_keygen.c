@@ -44,15 +44,15 @@ int kgc_keygen(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    fabeo_mpk_t *mpk = NULL;
-    fabeo_msk_t *msk = NULL;
-    fabeo_key_t *key = NULL;
-    uint8_t id[FABEO_ID_BYTES], *ko = NULL;
+    abe_mpk_t *mpk = NULL;
+    abe_msk_t *msk = NULL;
+    abe_key_t *key = NULL;
+    uint8_t id[ABE_ID_BYTES], *ko = NULL;
     size_t kl = 0;
     int rc = CLI_FAIL;
     if (cli_load_mpk(mpk_path, &mpk) != 0 || cli_load_msk(msk_path, &msk, id) != 0)
         goto out;
-    if (CRYPTO_memcmp(id, mpk->id, sizeof id) != 0 || !fabeo_msk_matches(msk, mpk)) {
+    if (CRYPTO_memcmp(id, mpk->id, sizeof id) != 0 || !abe_msk_matches(msk, mpk)) {
         cli_err("%s does not belong to %s", msk_path, mpk_path);
         goto out;
     }
@@ -60,18 +60,18 @@ int kgc_keygen(int argc, char **argv)
         cli_err("out of memory");
         goto out;
     }
-    pol_error_t err;
-    pol_error_clear(&err);
+    abe_error_t err;
+    abe_error_clear(&err);
     size_t n = (size_t)(argc - optind);
-    if (fabeo_key_set_attrs(key, (const char *const *)argv + optind, n, &err) != ABE_OK) {
+    if (abe_key_set_attrs(key, (const char *const *)argv + optind, n, &err) != ABE_OK) {
         cli_err("invalid attributes: %s", err.msg[0] ? err.msg : "rejected");
         goto out;
     }
-    if (fabeo_keygen(key, mpk, msk) != ABE_OK) {
+    if (abe_keygen(key, mpk, msk) != ABE_OK) {
         cli_err("key generation failed");
         goto out;
     }
-    if (rf_encode_key(key, &ko, &kl) != ABE_OK) {
+    if (abe_encode_key(key, &ko, &kl) != ABE_OK) {
         cli_err("cannot encode the key (too many attributes?)");
         goto out;
     }
@@ -79,14 +79,14 @@ int kgc_keygen(int argc, char **argv)
         goto out;
     uint8_t fp[32];
     char hex[65];
-    if (rf_key_fingerprint(key, fp) == ABE_OK) {
+    if (abe_key_fingerprint(key, fp) == ABE_OK) {
         cli_hex(hex, fp, sizeof fp);
         printf("wrote %s (mode 0600)\nfingerprint: %s\nattributes: %zu (%zu internal strings)\n",
-               out, hex, key->n_user, attr_set_count(&key->attrs));
+               out, hex, key->n_user, abe_attr_set_count(&key->attrs));
     }
     rc = CLI_OK;
 out:
-    rf_free_secret(ko, kl);
+    abe_free_secret(ko, kl);
     cli_free_key(key);
     cli_free_msk(msk);
     free(mpk);

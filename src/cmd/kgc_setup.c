@@ -55,17 +55,17 @@ int kgc_setup(int argc, char **argv)
         cli_err("%s already holds mpk.pem or msk.pem (refusing to overwrite)", dir);
         return CLI_FAIL;
     }
-    fabeo_mpk_t *mpk = malloc(sizeof *mpk);
-    fabeo_msk_t msk;
+    abe_mpk_t *mpk = malloc(sizeof *mpk);
+    abe_msk_t msk;
     uint8_t *mo = NULL, *so = NULL;
     size_t ml = 0, sl = 0;
     int rc = CLI_FAIL;
-    if (mpk == NULL || fabeo_setup(mpk, &msk) != ABE_OK) {
+    if (mpk == NULL || abe_setup(mpk, &msk) != ABE_OK) {
         cli_err("setup failed (random number generator?)");
         free(mpk);
         return CLI_FAIL;
     }
-    if (rf_encode_mpk(mpk, &mo, &ml) != ABE_OK || rf_encode_msk(&msk, mpk, &so, &sl) != ABE_OK) {
+    if (abe_encode_mpk(mpk, &mo, &ml) != ABE_OK || abe_encode_msk(&msk, mpk, &so, &sl) != ABE_OK) {
         cli_err("out of memory");
         goto out;
     }
@@ -76,13 +76,13 @@ int kgc_setup(int argc, char **argv)
         unlink(sp);
         goto out;
     }
-    char id[2 * FABEO_ID_BYTES + 1];
-    cli_hex(id, mpk->id, FABEO_ID_BYTES);
+    char id[2 * ABE_ID_BYTES + 1];
+    cli_hex(id, mpk->id, ABE_ID_BYTES);
     printf("wrote %s\nwrote %s (mode 0600; keep it offline)\nmpk id: %s\n", mp, sp, id);
     rc = CLI_OK;
 out:
-    fabeo_msk_clear(&msk);
-    rf_free_secret(so, sl);
+    abe_msk_clear(&msk);
+    abe_free_secret(so, sl);
     free(mo);
     free(mpk);
     return rc;

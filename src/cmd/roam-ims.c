@@ -13,7 +13,7 @@
 #include "ims_server.h"
 #include "ims_sign.h"
 #include "ims_store.h"
-#include "mob_log.h"
+#include "log.h"
 
 static ims_server *running;
 
@@ -39,7 +39,7 @@ static int serve(ims_config *cfg)
     char err[ROAM_ERR_MAX];
     ims_store *st = ims_store_open(cfg->database, err, sizeof err);
     if (!st) {
-        mob_log("%s", err);
+        roam_log("%s", err);
         return 1;
     }
     for (size_t i = 0; i < cfg->n_enroll; i++) {
@@ -47,14 +47,14 @@ static int serve(ims_config *cfg)
         char a[INET6_ADDRSTRLEN];
         if (ims_key_load_public(cfg->enroll[i].pubkey, pub, err, sizeof err) < 0 ||
             ims_store_enroll(st, cfg->enroll[i].hoa, pub, err, sizeof err) < 0) {
-            mob_log("enroll %s: %s", ims_addr_str(cfg->enroll[i].hoa, a, sizeof a), err);
+            roam_log("enroll %s: %s", ims_addr_str(cfg->enroll[i].hoa, a, sizeof a), err);
             ims_store_close(st);
             return 1;
         }
     }
     ims_server *s = ims_server_new(&cfg->server, st, err, sizeof err);
     if (!s) {
-        mob_log("%s", err);
+        roam_log("%s", err);
         ims_store_close(st);
         return 1;
     }
@@ -63,16 +63,16 @@ static int serve(ims_config *cfg)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    mob_log("serving on port %d%s (database %s, %zu enrolled from config)", ims_server_port(s),
+    roam_log("serving on port %d%s (database %s, %zu enrolled from config)", ims_server_port(s),
             cfg->server.ack_key ? ", registration datagrams on UDP too" : "", cfg->database,
             cfg->n_enroll);
     int rc = ims_server_run(s, err, sizeof err);
     if (rc < 0)
-        mob_log("%s", err);
+        roam_log("%s", err);
     running = NULL;
     ims_server_free(s);
     ims_store_close(st);
-    mob_log("stopped");
+    roam_log("stopped");
     return rc < 0 ? 1 : 0;
 }
 
@@ -198,7 +198,7 @@ int main(int argc, char **argv)
         ims_config_free(&cfg);
         return 1;
     }
-    mob_log_init("roam-ims", level >= 0 ? level : cfg.log_level);
+    roam_log_init("roam-ims", level >= 0 ? level : cfg.log_level);
     int rc;
     if (strcmp(cmd, "serve") == 0)
         rc = serve(&cfg);

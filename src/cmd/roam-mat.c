@@ -14,7 +14,7 @@
 #include "mat_agent.h"
 #include "mat_config.h"
 #include "mat_rules.h"
-#include "mob_log.h"
+#include "log.h"
 
 static mat_agent *running;
 
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "roam-mat: %s\n", err);
         return 1;
     }
-    mob_log_init("roam-mat", level >= 0 ? level : cfg.log_level);
+    roam_log_init("roam-mat", level >= 0 ? level : cfg.log_level);
     if (strcmp(cmd, "flush") == 0) {
         mat_nft *n = mat_nft_open(err, sizeof err);
         int rc = n ? mat_rules_remove(n, cfg.table, err, sizeof err) : -1;
@@ -90,10 +90,10 @@ int main(int argc, char **argv)
      * keep the VM's CPU busy: a priority from the config, not from nice(1)
      * (busybox guests have none). */
     if (cfg.nice && setpriority(PRIO_PROCESS, 0, cfg.nice) < 0)
-        mob_log("warning: cannot set nice %d: %s", cfg.nice, strerror(errno));
+        roam_log("warning: cannot set nice %d: %s", cfg.nice, strerror(errno));
     mat_agent *a = mat_agent_new(&cfg, err, sizeof err);
     if (!a) {
-        mob_log("%s", err);
+        roam_log("%s", err);
         return 1;
     }
     running = a;
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     int rc = mat_agent_run(a, err, sizeof err);
     if (rc < 0)
-        mob_log("%s", err);
+        roam_log("%s", err);
     running = NULL;
     mat_agent_free(a);
     return rc < 0 ? 1 : 0;

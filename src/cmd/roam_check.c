@@ -24,15 +24,15 @@ static void usage(FILE *f)
 }
 
 /* One Encaps/Decaps round; ABE_OK, ABE_ERR_DECAPS, or another error. */
-static int round_trip(const fabeo_mpk_t *mpk, const fabeo_key_t *key, const fabeo_policy_t *pp)
+static int round_trip(const abe_mpk_t *mpk, const abe_key_t *key, const abe_prepared_t *pp)
 {
-    size_t cap = kem_ct_size(pp), len = 0;
-    uint8_t *ct = malloc(cap), k1[KEM_KEY_BYTES], k2[KEM_KEY_BYTES];
+    size_t cap = abe_kem_ct_size(pp), len = 0;
+    uint8_t *ct = malloc(cap), k1[ABE_KEM_KEY_BYTES], k2[ABE_KEM_KEY_BYTES];
     if (ct == NULL)
         return ABE_ERR_INTERNAL;
-    int rc = kem_encaps(mpk, pp, ct, cap, &len, k1);
+    int rc = abe_kem_encaps(mpk, pp, ct, cap, &len, k1);
     if (rc == ABE_OK) {
-        rc = kem_decaps(mpk, key, ct, len, pp, k2);
+        rc = abe_kem_decaps(mpk, key, ct, len, pp, k2);
         if (rc == ABE_OK && CRYPTO_memcmp(k1, k2, sizeof k1) != 0)
             rc = ABE_ERR_INTERNAL;
     }
@@ -72,14 +72,14 @@ int roam_check(int argc, char **argv)
         cli_err("no --key given and no HOME to find the default");
         return CHECK_ERROR;
     }
-    fabeo_mpk_t *mpk = NULL;
-    fabeo_key_t *key = NULL;
-    fabeo_policy_t *pp = NULL;
+    abe_mpk_t *mpk = NULL;
+    abe_key_t *key = NULL;
+    abe_prepared_t *pp = NULL;
     int rc = CHECK_ERROR;
-    pol_error_t err;
+    abe_error_t err;
     if (cli_load_mpk(mpk_path, &mpk) != 0 || cli_load_key(key_path, &key) != 0)
         goto out;
-    if (memcmp(key->mpk_id, mpk->id, FABEO_ID_BYTES) != 0) {
+    if (memcmp(key->mpk_id, mpk->id, ABE_ID_BYTES) != 0) {
         cli_err("%s was issued under another master public key than %s", key_path, mpk_path);
         goto out;
     }
@@ -87,15 +87,15 @@ int roam_check(int argc, char **argv)
         cli_err("out of memory");
         goto out;
     }
-    pol_error_clear(&err);
-    if (fabeo_policy_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK) {
+    abe_error_clear(&err);
+    if (abe_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK) {
         cli_err("invalid policy: %s", err.msg[0] ? err.msg : "rejected");
         free(pp);
         pp = NULL;
         goto out;
     }
     int kr = round_trip(mpk, key, pp);
-    int sat = policy_satisfied(&pp->pol, &key->attrs);
+    int sat = abe_policy_satisfied(&pp->pol, &key->attrs);
     if (kr == ABE_OK && sat) {
         printf("satisfied\n");
         rc = CHECK_SATISFIED;
@@ -111,7 +111,7 @@ int roam_check(int argc, char **argv)
     }
 out:
     if (pp != NULL) {
-        fabeo_policy_clear(pp);
+        abe_prepared_clear(pp);
         free(pp);
     }
     cli_free_key(key);

@@ -11,7 +11,7 @@
 
 #include "abe.h"
 #include "cli_common.h"
-#include "migrate.h"
+#include "client_migrate.h"
 #include "report.h"
 #include "roam_cmds.h"
 
@@ -69,14 +69,14 @@ int roam_migrate(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    fabeo_mpk_t *mpk = NULL;
-    fabeo_key_t *key = NULL;
+    abe_mpk_t *mpk = NULL;
+    abe_key_t *key = NULL;
     if (cli_load_mpk(mpk_path, &mpk) < 0 || cli_load_key(key_path, &key) < 0) {
         free(mpk);
         return 2;
     }
     struct roam_client_id id = { .mpk = mpk, .key = key };
-    id.has_fingerprint = rf_key_fingerprint(key, id.fingerprint) == ABE_OK;
+    id.has_fingerprint = abe_key_fingerprint(key, id.fingerprint) == ABE_OK;
     struct roam_migrate_req req = { .vm = argv[optind], .from = from, .to = to,
                                     .ca_file = ca_path, .timeout_ms = timeout_s * 1000,
                                     .progress = !json && isatty(2) ? stderr : NULL };

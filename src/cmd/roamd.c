@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
 #include "daemon.h"
 #include "errbuf.h"
 #include "log.h"
+#include "roamd_config.h"
 #include "server.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -70,11 +70,11 @@ int main(int argc, char **argv)
         roamd_fini(&d);
         return 1;
     }
-    roamd_log("%s ready: clients on port %d, peers on port %d, libvirt %s, bridge %s, uplink %s",
+    roam_log("%s ready: clients on port %d, peers on port %d, libvirt %s, bridge %s, uplink %s",
               cfg.name, roamd_client_port(&d), roamd_peer_port(&d), cfg.libvirt_uri, cfg.bridge,
               cfg.uplink);
     roamd_run(&d, &stop_flag);
-    roamd_log("stopping");
+    roam_log("stopping");
     roamd_fini(&d);
     return 0;
 }

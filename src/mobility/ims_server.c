@@ -20,7 +20,7 @@
 #include "ims_dgram.h"
 #include "ims_msg.h"
 #include "ims_sign.h"
-#include "mob_log.h"
+#include "log.h"
 #include "sock.h"
 #include "tls.h"
 
@@ -177,7 +177,7 @@ static void conn_close(ims_server *s, conn *c)
             break;
         }
     epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
-    mob_debug("connection from %s closed", c->peer);
+    roam_debug("connection from %s closed", c->peer);
     roam_tls_close(c->tls, 0);
     fb_free(&c->fb);
     free(c->subs);
@@ -193,7 +193,7 @@ static void conn_send(conn *c, ims_message *m)
     char err[ROAM_ERR_MAX];
     size_t n = ims_msg_frame(m, where, room, err, sizeof err);
     if (n == 0) {
-        mob_log("dropping %s: %s", c->peer, err);
+        roam_log("dropping %s: %s", c->peer, err);
         c->dead = 1;
         return;
     }
@@ -245,7 +245,7 @@ static void conn_flush(ims_server *s, conn *c)
     char err[ROAM_ERR_MAX];
     int r = fb_flush(&c->fb, &c->stream, err, sizeof err);
     if (r < 0) {
-        mob_debug("write to %s failed: %s", c->peer, err);
+        roam_debug("write to %s failed: %s", c->peer, err);
         c->dead = 1;
         return;
     }
@@ -278,7 +278,7 @@ static void push(ims_server *s, const ims_mapping *m)
         conn_flush(s, c);
         n++;
     }
-    mob_log("%s seq %llu pushed to %d subscriber(s)", ims_addr_str(m->hoa, a, sizeof a),
+    roam_log("%s seq %llu pushed to %d subscriber(s)", ims_addr_str(m->hoa, a, sizeof a),
             (unsigned long long)m->seq, n);
 }
 
@@ -299,13 +299,13 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
     ims_addr_str(r->hoa.data, a, sizeof a);
     int found = ims_store_get(s->store, r->hoa.data, &cur, pub, err, sizeof err);
     if (found < 0) {
-        mob_log("registration for %s from %s: %s", a, peer, err);
+        roam_log("registration for %s from %s: %s", a, peer, err);
         *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
         *text = "storage failure";
         return 0;
     }
     if (found == 0) {
-        mob_log("REFUSED registration for unknown home address %s from %s", a, peer);
+        roam_log("REFUSED registration for unknown home address %s from %s", a, peer);
         *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_HOA;
         *text = "home address not enrolled";
         return 0;
@@ -317,7 +317,7 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
     ims_bindings_from_pb(r->bindings, m->n, m->b);
     int v = ims_verify_register(pub, m->hoa, m->seq, m->b, m->n, r->signature.data, err, sizeof err);
     if (v != 1) {
-        mob_log("REFUSED registration for %s from %s: %s", a, peer,
+        roam_log("REFUSED registration for %s from %s: %s", a, peer,
                 v < 0 ? err : "bad signature (forged or wrong key)");
         *code = v < 0 ? ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL
                       : ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_SIGNATURE;
@@ -331,7 +331,7 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
         if (repeat_ok && stored == m->seq && cur.seq == stored && cur.n == m->n &&
             memcmp(cur.b, m->b, m->n * sizeof m->b[0]) == 0)
             return 2;
-        mob_log("REFUSED registration for %s from %s: sequence %llu not above %llu (replay?)",
+        roam_log("REFUSED registration for %s from %s: sequence %llu not above %llu (replay?)",
                 a, peer, (unsigned long long)m->seq, (unsigned long long)stored);
         *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ;
         *current = stored;
@@ -339,7 +339,7 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
         return 0;
     }
     if (rc < 0) {
-        mob_log("registration for %s from %s not stored: %s", a, peer, err);
+        roam_log("registration for %s from %s not stored: %s", a, peer, err);
         *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
         *text = "storage failure";
         return 0;
@@ -348,7 +348,7 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
     char moa[INET6_ADDRSTRLEN] = "none";
     if (act >= 0)
         ims_addr_str(m->b[act].moa, moa, sizeof moa);
-    mob_log("registered %s seq %llu: %zu address(es), active %s (from %s)", a,
+    roam_log("registered %s seq %llu: %zu address(es), active %s (from %s)", a,
             (unsigned long long)m->seq, m->n, moa, peer);
     return 1;
 }
@@ -374,7 +374,7 @@ static void on_query(ims_server *s, conn *c, uint64_t id, const uint8_t hoa[IMS_
     char err[ROAM_ERR_MAX];
     int found = ims_store_get(s->store, hoa, &m, NULL, err, sizeof err);
     if (found < 0) {
-        mob_log("query from %s: %s", c->peer, err);
+        roam_log("query from %s: %s", c->peer, err);
         send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
         return;
     }
@@ -409,7 +409,7 @@ static void on_frame(ims_server *s, conn *c, const uint8_t *buf, size_t len)
     ims_message *m;
     char err[ROAM_ERR_MAX];
     if (ims_msg_decode(buf, len, &m, err, sizeof err) < 0) {
-        mob_log("bad message from %s: %s", c->peer, err);
+        roam_log("bad message from %s: %s", c->peer, err);
         send_error(c, 0, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0, err);
         return;
     }
@@ -442,7 +442,7 @@ static void conn_readable(ims_server *s, conn *c)
         int k;
         while (!c->dead && (k = fb_next(&c->fb, &p, &n, err, sizeof err)) != 0) {
             if (k < 0) {   /* framing lost: say why, then hang up */
-                mob_log("bad frame from %s: %s", c->peer, err);
+                roam_log("bad frame from %s: %s", c->peer, err);
                 send_error(c, 0, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0, err);
                 conn_flush(s, c);
                 c->dead = 1;
@@ -452,7 +452,7 @@ static void conn_readable(ims_server *s, conn *c)
         }
     } while (r == FB_FULL && !c->dead);
     if (r == FB_ERROR)
-        mob_debug("read from %s failed: %s", c->peer, err);
+        roam_debug("read from %s failed: %s", c->peer, err);
     if (r == FB_ERROR || r == FB_EOF)
         c->dead = 1;
     conn_flush(s, c);
@@ -474,7 +474,7 @@ static void *hs_thread(void *arg)
     memcpy(r.peer, j->peer, PEER_MAX);
     r.tls = roam_tls_accept(j->s->tls, j->fd, j->s->cfg.handshake_timeout_ms, err, sizeof err);
     if (!r.tls)
-        mob_log("TLS handshake with %s failed: %s", j->peer, err);
+        roam_log("TLS handshake with %s failed: %s", j->peer, err);
     /* The loop reads whole records: a pipe write of <= PIPE_BUF is atomic. */
     hs_result *out = malloc(sizeof *out);
     if (out)
@@ -530,18 +530,18 @@ static void on_udp(ims_server *s)
                              (struct sockaddr *)&from, &fl);
         if (n < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                mob_log("UDP receive: %s", strerror(errno));
+                roam_log("UDP receive: %s", strerror(errno));
             return;
         }
         char peer[PEER_MAX], err[ROAM_ERR_MAX];
         sockaddr_name(&from, peer, sizeof peer);
         ims_message *m;
         if (ims_dgram_decode(buf, (size_t)n, &m, err, sizeof err) < 0) {
-            mob_log("REFUSED datagram from %s: %s", peer, err);
+            roam_log("REFUSED datagram from %s: %s", peer, err);
             continue;
         }
         if (m->body_case != ROAM__IMS__V1__MESSAGE__BODY_REGISTER) {
-            mob_log("REFUSED %s datagram from %s: only registrations come by UDP",
+            roam_log("REFUSED %s datagram from %s: only registrations come by UDP",
                     ims_msg_body_name(m), peer);
             ims_msg_free(m);
             continue;
@@ -557,11 +557,11 @@ static void on_udp(ims_server *s)
         uint8_t out[IMS_DGRAM_MAX];
         size_t len = ims_dgram_ack(s->ack_key, &reg, out, err, sizeof err);
         if (len == 0)
-            mob_log("no ack to %s: %s", peer, err);
+            roam_log("no ack to %s: %s", peer, err);
         else if (sendto(s->udp_fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, fl) < 0)
-            mob_log("ack to %s not sent: %s", peer, strerror(errno));
+            roam_log("ack to %s not sent: %s", peer, strerror(errno));
         else if (rc == 2)
-            mob_log("seq %llu acknowledged again to %s (retransmission)",
+            roam_log("seq %llu acknowledged again to %s (retransmission)",
                     (unsigned long long)reg.seq, peer);
         if (rc == 1)
             push(s, &reg);
@@ -584,7 +584,7 @@ static void on_listen(ims_server *s)
         int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                mob_log("accept: %s", strerror(errno));
+                roam_log("accept: %s", strerror(errno));
             return;
         }
         hs_job *j = malloc(sizeof *j);
@@ -596,7 +596,7 @@ static void on_listen(ims_server *s)
         j->fd = fd;
         peer_name(fd, j->peer, sizeof j->peer);
         if (s->nconns + s->inflight >= s->cfg.max_connections) {
-            mob_log("refusing %s: %d connections already", j->peer, s->cfg.max_connections);
+            roam_log("refusing %s: %d connections already", j->peer, s->cfg.max_connections);
             close(fd);
             free(j);
             continue;
@@ -611,7 +611,7 @@ static void on_listen(ims_server *s)
              pthread_create(&t, &at, hs_thread, j) == 0;
         pthread_attr_destroy(&at);
         if (!ok) {
-            mob_log("refusing %s: cannot start a handshake thread", j->peer);
+            roam_log("refusing %s: cannot start a handshake thread", j->peer);
             close(fd);
             free(j);
             continue;
@@ -649,7 +649,7 @@ static void on_handshake(ims_server *s)
     if (!c || slot < 0 ||
         !(c->subs = calloc((size_t)s->cfg.max_subscriptions, IMS_ADDR_LEN)) ||
         fb_init(&c->fb, IMS_FRAME_MAX, s->cfg.output_buffer) < 0) {
-        mob_log("dropping %s: out of memory", r->peer);
+        roam_log("dropping %s: out of memory", r->peer);
         if (c) {
             free(c->subs);
             free(c);
@@ -665,7 +665,7 @@ static void on_handshake(ims_server *s)
     free(r);
     struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
     if (epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
-        mob_log("dropping %s: epoll: %s", c->peer, strerror(errno));
+        roam_log("dropping %s: epoll: %s", c->peer, strerror(errno));
         roam_tls_close(c->tls, 0);
         fb_free(&c->fb);
         free(c->subs);
@@ -674,7 +674,7 @@ static void on_handshake(ims_server *s)
     }
     s->conns[slot] = c;
     s->nconns++;
-    mob_debug("connection from %s", c->peer);
+    roam_debug("connection from %s", c->peer);
     /* The handshake may have read the client's first request already. */
     conn_readable(s, c);
     if (c->dead)

@@ -18,7 +18,7 @@
 #include "mat_corr.h"
 #include "mat_mobile.h"
 #include "mat_rules.h"
-#include "mob_log.h"
+#include "log.h"
 
 /* Longest wait for an event while no timer is due sooner. */
 #define IDLE_WAIT_MS 1000
@@ -81,7 +81,7 @@ mat_agent *mat_agent_new(const mat_config *cfg, char *err, size_t errlen)
      * that creates the fresh table. */
     if (mat_rules_install(a->nft, &a->table, err, errlen) < 0)
         goto fail;
-    mob_log("table ip6 %s installed (%s mode)", cfg->table,
+    roam_log("table ip6 %s installed (%s mode)", cfg->table,
             mobile(a) ? "mobile" : "correspondent");
     if (mobile(a) && mat_mobile_start(&a->mn, err, errlen) < 0)
         goto fail;
@@ -199,9 +199,9 @@ void mat_agent_free(mat_agent *a)
     char err[ROAM_ERR_MAX];
     if (a->nft) {
         if (mat_rules_remove(a->nft, a->cfg.table, err, sizeof err) < 0)
-            mob_log("%s", err);
+            roam_log("%s", err);
         else
-            mob_log("table ip6 %s removed", a->cfg.table);
+            roam_log("table ip6 %s removed", a->cfg.table);
     }
     if (a->mn_open)
         mat_mobile_free(&a->mn);

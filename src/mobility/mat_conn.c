@@ -5,7 +5,7 @@
 
 #include "deadline.h"
 #include "errbuf.h"
-#include "mob_log.h"
+#include "log.h"
 
 ims_client *mat_conn_dial(const mat_config *cfg, roam_tls_ctx *tls, const char *source,
                           const char *dev, char *err, size_t errlen)
@@ -23,16 +23,16 @@ int mat_conn_open(mat_conn *c, const char *source, const char *dev)
     c->ims = mat_conn_dial(c->cfg, c->tls, source, dev, err, sizeof err);
     if (!c->ims) {
         if (!c->unreachable)   /* once per outage, not once per retry */
-            mob_log("cannot reach the IMS (retrying): %s", err);
+            roam_log("cannot reach the IMS (retrying): %s", err);
         else
-            mob_debug("cannot reach the IMS: %s", err);
+            roam_debug("cannot reach the IMS: %s", err);
         c->unreachable = 1;
         mat_conn_backoff(c);
         return -1;
     }
     c->unreachable = 0;
     snprintf(c->src, sizeof c->src, "%s", source ? source : "");
-    mob_log("connected to the IMS%s%s", source ? " from " : "", source ? source : "");
+    roam_log("connected to the IMS%s%s", source ? " from " : "", source ? source : "");
     return 0;
 }
 
@@ -46,7 +46,7 @@ int mat_conn_close(mat_conn *c, const char *why)
 {
     if (!c->ims)
         return 0;
-    mob_log("IMS connection closed: %s", why);
+    roam_log("IMS connection closed: %s", why);
     ims_client_close(c->ims);
     c->ims = NULL;
     return 1;

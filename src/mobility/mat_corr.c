@@ -7,7 +7,7 @@
 #include "errbuf.h"
 #include "ims_client.h"
 #include "mat_apply.h"
-#include "mob_log.h"
+#include "log.h"
 
 void mat_corr_init(mat_corr *c, const mat_config *cfg, mat_conn *conn, mat_nft *nft,
                    mat_table *table)
@@ -55,7 +55,7 @@ void mat_corr_message(mat_corr *c, const ims_message *msg)
         c->known_seq[i] = pm->known ? m.seq : 0;
         if (!pm->known) {
             char h[INET6_ADDRSTRLEN];
-            mob_log("IMS does not know %s", ims_addr_str(m.hoa, h, sizeof h));
+            roam_log("IMS does not know %s", ims_addr_str(m.hoa, h, sizeof h));
         }
         mat_apply(c->nft, c->table, &m);   /* unknown: n = 0 removes its entries */
         return;

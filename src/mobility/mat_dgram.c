@@ -8,7 +8,7 @@
 
 #include "deadline.h"
 #include "errbuf.h"
-#include "mob_log.h"
+#include "log.h"
 
 #define DGRAM_FIRST_MS 20
 #define DGRAM_SENDS 6
@@ -30,7 +30,7 @@ void mat_dgram_close(mat_dgram *d)
 static void transmit(mat_dgram *d)
 {
     if (send(d->fd, d->buf, d->len, MSG_DONTWAIT) < 0)
-        mob_debug("registration datagram not sent: %s", strerror(errno));   /* retried */
+        roam_debug("registration datagram not sent: %s", strerror(errno));   /* retried */
     d->sends++;
     d->next = roam_now_ms() + d->interval;
     d->interval *= 2;
@@ -80,12 +80,12 @@ int mat_dgram_readable(mat_dgram *d, const uint8_t ims_pub[IMS_PUBKEY_LEN], cons
                 return -1;
             }
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                mob_debug("registration datagram socket: %s", strerror(errno));
+                roam_debug("registration datagram socket: %s", strerror(errno));
             return 0;
         }
         char err[ROAM_ERR_MAX];
         if (!ims_dgram_ack_ok(buf, (size_t)n, ims_pub, &d->pending, err, sizeof err)) {
-            mob_log("ignored a datagram from the IMS address: %s", err);
+            roam_log("ignored a datagram from the IMS address: %s", err);
             continue;
         }
         mat_dgram_close(d);

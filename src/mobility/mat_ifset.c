@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "mob_log.h"
+#include "log.h"
 
 static mat_if *by_index(mat_ifset *s, int index)
 {
@@ -19,7 +19,7 @@ static void on_link(void *arg, int index, const char *name, int up)
     for (size_t i = 0; i < s->cfg->n_ifaces; i++)
         if (strcmp(s->cfg->ifaces[i], name) == 0) {
             if (s->ifs[i].up != up || s->ifs[i].index != index)
-                mob_log("link %s %s", name, up ? "up" : "down");
+                roam_log("link %s %s", name, up ? "up" : "down");
             if (up && !s->ifs[i].up)
                 s->have_left = 0;   /* attached somewhere (again): the old verdict is stale */
             if (up != s->ifs[i].up)   /* link states speak for themselves again */

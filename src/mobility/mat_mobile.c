@@ -12,7 +12,7 @@
 #include "deadline.h"
 #include "errbuf.h"
 #include "mat_apply.h"
-#include "mob_log.h"
+#include "log.h"
 
 /* A switch on QEMU's announcement stands if the IMS acknowledges it from
  * the new network within this time (the datagram's retransmissions fit). */
@@ -76,9 +76,9 @@ static void mn_apply(mat_mobile *m)
     }
     char err[ROAM_ERR_MAX];
     if (mat_table_set_sources(m->table, m->want.hoa, src, n, err, sizeof err) < 0)
-        mob_log("translation sources NOT updated: %s", err);
+        roam_log("translation sources NOT updated: %s", err);
     if (mat_table_set_standby(m->table, n == 2 ? src[1].dev : NULL, err, sizeof err) < 0)
-        mob_log("standby NIC NOT updated: %s", err);
+        roam_log("standby NIC NOT updated: %s", err);
     mat_apply(m->nft, m->table, &m->want);
 }
 
@@ -101,7 +101,7 @@ static void mn_update(mat_mobile *m)
         ims_addr_str(w.b[now].moa, n, sizeof n);
     int switched = strcmp(o, n) != 0;
     if (switched)
-        mob_log("active mobile address %s (was %s)", n, o);
+        roam_log("active mobile address %s (was %s)", n, o);
     m->want = w;
     m->want.seq = 0;
     mat_register_changed(&m->reg, switched);
@@ -131,7 +131,7 @@ static void mn_arm(mat_mobile *m, const ims_mapping *next)
     }
     char err[ROAM_ERR_MAX];
     if (mat_move_arm(m->move, m->cfg->ifaces[i], succ, f->gw, err, sizeof err) < 0)
-        mob_debug("router hello not prepared: %s", err);
+        roam_debug("router hello not prepared: %s", err);
     mat_routes_steer(&m->routes, f);
 }
 
@@ -165,7 +165,7 @@ static void on_announced(mat_mobile *m)
 {
     int from = mat_ifset_active(&m->ifs, &m->want);
     if (m->reg.confirm_by || from < 0 || !mat_move_armed(m->move)) {
-        mob_debug("announced after a move; %s", m->reg.confirm_by ? "switched already"
+        roam_debug("announced after a move; %s", m->reg.confirm_by ? "switched already"
                                                                    : "no standby network");
         return;
     }
@@ -173,7 +173,7 @@ static void on_announced(mat_mobile *m)
     /* The router learns the new address's MAC from this before the IMS's
      * answer and the correspondents' packets come. */
     if (mat_move_hello(m->move, err, sizeof err) < 0)
-        mob_debug("router hello: %s", err);
+        roam_debug("router hello: %s", err);
     /* Then at once the registration signed ahead, before any bookkeeping
      * (the registration takes it over as the datagram in flight). */
     int ahead = mat_register_send_ahead(&m->reg);
@@ -185,7 +185,7 @@ static void on_announced(mat_mobile *m)
     }
     m->moved_from = (size_t)from;
     m->reg.confirm_by = roam_now_ms() + ANNOUNCED_CONFIRM_MS;
-    mob_log("announced on another host: left %s's network (registration %s)",
+    roam_log("announced on another host: left %s's network (registration %s)",
             m->cfg->ifaces[from], ahead ? "signed ahead" : "signed at the switch");
 }
 
@@ -208,7 +208,7 @@ static void mn_confirm(mat_mobile *m)
     if (tried >= 0)
         m->ifs.ifs[tried].gone = 1;   /* its network did not answer (until its link changes) */
     f->gone = 0;
-    mob_log("no acknowledgement through the standby network: back to %s",
+    roam_log("no acknowledgement through the standby network: back to %s",
             m->cfg->ifaces[m->moved_from]);
     mn_update(m);
     steer_default_route(m);

@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "mob_log.h"
+#include "log.h"
 
 #define TASK_COMM_MAX 15   /* the kernel truncates thread names to this */
 
@@ -51,7 +51,7 @@ static int knob(mat_nic_tuning *t, const char *dir, const char *ifname, const ch
     snprintf(path, sizeof path, "%s/%s/%s", dir, ifname, leaf);
     int ok = mat_nic_knob_set(path, v, &old);
     if (!ok)
-        mob_log("warning: cannot set %s to %c (interface missing, or not supported)", path, v);
+        roam_log("warning: cannot set %s to %c (interface missing, or not supported)", path, v);
     else if (old && old != v && t->n_saved < MAT_NIC_MAX_SAVED) {
         strcpy(t->saved[t->n_saved].path, path);
         t->saved[t->n_saved++].old = old;
@@ -97,7 +97,7 @@ static size_t raise_napi_threads(mat_nic_tuning *t, const char *ifname, int nice
         if ((old == -1 && errno) || old <= nice)
             continue;
         if (setpriority(PRIO_PROCESS, (id_t)tid, nice) < 0) {
-            mob_log("warning: cannot give %s's NAPI thread %d nice %d: %s", ifname, (int)tid,
+            roam_log("warning: cannot give %s's NAPI thread %d nice %d: %s", ifname, (int)tid,
                     nice, strerror(errno));
             continue;
         }
@@ -126,7 +126,7 @@ void mat_nic_tune(mat_nic_tuning *t, const mat_config *cfg)
             raised += raise_napi_threads(t, ifname, cfg->nice);
     }
     if (threaded[0])
-        mob_log("receive processing of %s in NAPI threads (%zu given nice %d)", threaded, raised,
+        roam_log("receive processing of %s in NAPI threads (%zu given nice %d)", threaded, raised,
                 cfg->nice < 0 ? cfg->nice : 0);
 }
 
@@ -137,7 +137,7 @@ void mat_nic_untune(mat_nic_tuning *t)
     for (size_t i = 0; i < t->n_saved; i++) {
         char now;
         if (!mat_nic_knob_set(t->saved[i].path, t->saved[i].old, &now))
-            mob_log("warning: cannot put back %s", t->saved[i].path);
+            roam_log("warning: cannot put back %s", t->saved[i].path);
     }
     t->n_threads = t->n_saved = 0;
 }

@@ -10,7 +10,7 @@
 #include "deadline.h"
 #include "errbuf.h"
 #include "mat_conn.h"
-#include "mob_log.h"
+#include "log.h"
 
 int mat_preopen_init(mat_preopen *p, const mat_config *cfg, roam_tls_ctx *tls)
 {
@@ -25,7 +25,7 @@ static void close_next(mat_preopen *p, const char *why)
 {
     if (!p->next)
         return;
-    mob_debug("pre-opened IMS connection closed: %s", why);
+    roam_debug("pre-opened IMS connection closed: %s", why);
     ims_client_close(p->next);
     p->next = NULL;
 }
@@ -37,7 +37,7 @@ static void *opener(void *arg)
     ims_client *c = mat_conn_dial(p->cfg, p->tls, p->src, p->dev[0] ? p->dev : NULL, err,
                                   sizeof err);
     if (!c)
-        mob_debug("pre-opening from %s: %s", p->src, err);
+        roam_debug("pre-opening from %s: %s", p->src, err);
     if (write(p->pipe[1], &c, sizeof c) != sizeof c)
         ims_client_close(c);   /* cannot happen with a private pipe; never leak */
     return NULL;
@@ -64,7 +64,7 @@ ims_client *mat_preopen_take(mat_preopen *p, const char *src)
         return NULL;
     ims_client *c = p->next;   /* opened from this address before: no handshake now */
     p->next = NULL;
-    mob_log("using the connection pre-opened from %s", src);
+    roam_log("using the connection pre-opened from %s", src);
     return c;
 }
 
@@ -97,7 +97,7 @@ static void opened(mat_preopen *p, const char *src)
     }
     p->next = c;
     memcpy(p->next_src, p->src, sizeof p->next_src);
-    mob_log("IMS connection pre-opened from %s", p->next_src);
+    roam_log("IMS connection pre-opened from %s", p->next_src);
 }
 
 /* Nothing is expected on the open connection: drain, and notice a close. */

@@ -10,7 +10,7 @@
 #include "errbuf.h"
 #include "ims_client.h"
 #include "mat_handover.h"
-#include "mob_log.h"
+#include "log.h"
 
 void mat_presign_init(mat_presign *p)
 {
@@ -49,7 +49,7 @@ void mat_presign_make(mat_presign *p, EVP_PKEY *key, const ims_mapping *w, uint6
     close_socket(p);
     p->len = ims_dgram_register(key, w->hoa, seq, w->b, w->n, p->buf, err, sizeof err);
     if (p->len == 0) {
-        mob_debug("switch registration not signed ahead: %s", err);
+        roam_debug("switch registration not signed ahead: %s", err);
         return;
     }
     p->map = *w;
@@ -60,15 +60,15 @@ void mat_presign_make(mat_presign *p, EVP_PKEY *key, const ims_mapping *w, uint6
     p->fd = ims_socket_from(SOCK_DGRAM, src, dev, cfg->ims_address, cfg->ims_port, 0, err,
                             sizeof err);
     if (p->fd < 0) {
-        mob_debug("switch registration socket not opened ahead: %s", err);
+        roam_debug("switch registration socket not opened ahead: %s", err);
         return;
     }
     if (!cfg->handover || !dev)
         return;
     if (mat_handover_offer(dev, moa, p->fd, p->buf, p->len, err, sizeof err) < 0)
-        mob_log("switch registration not offered to the hosts: %s", err);
+        roam_log("switch registration not offered to the hosts: %s", err);
     else
-        mob_log("switch registration seq %llu offered to the hosts on %s",
+        roam_log("switch registration seq %llu offered to the hosts on %s",
                 (unsigned long long)seq, dev);
 }
 

@@ -10,7 +10,7 @@
 #include "errbuf.h"
 #include "ims_client.h"
 #include "ims_sign.h"
-#include "mob_log.h"
+#include "log.h"
 
 #define ANSWER_TIMEOUT_MS 5000
 
@@ -81,12 +81,12 @@ void mat_register_changed(mat_register *r, int switched)
 static void dg_give_up(mat_register *r, const char *why)
 {
     if (r->confirm_by) {   /* a switch on trial: no network there */
-        mob_log("registration datagram seq %llu: %s", (unsigned long long)r->dg.pending.seq, why);
+        roam_log("registration datagram seq %llu: %s", (unsigned long long)r->dg.pending.seq, why);
         mat_dgram_close(&r->dg);
         r->confirm_by = roam_now_ms();   /* the trial ends now */
         return;
     }
-    mob_log("registration datagram seq %llu: %s; registering over TLS",
+    roam_log("registration datagram seq %llu: %s; registering over TLS",
             (unsigned long long)r->dg.pending.seq, why);
     mat_dgram_close(&r->dg);
     r->dg_fallback = 1;
@@ -199,10 +199,10 @@ static void acked(mat_register *r, const ims_mapping *want, const ims_mapping *p
     r->last_seq = p->seq;
     mat_conn_backoff_reset(r->conn);
     int64_t now = roam_now_ms();
-    mob_log("IMS acknowledged seq %llu in %lld ms (%s)%s", (unsigned long long)p->seq,
+    roam_log("IMS acknowledged seq %llu in %lld ms (%s)%s", (unsigned long long)p->seq,
             (long long)(now - since), how, r->switch_at ? " (switch)" : "");
     if (r->switch_at)
-        mob_log("switch: rules to IMS acknowledgement %lld ms", (long long)(now - r->switch_at));
+        roam_log("switch: rules to IMS acknowledgement %lld ms", (long long)(now - r->switch_at));
     r->switch_at = 0;
     r->dirty = !ims_mapping_same_bindings(&r->acked, want);
 }
@@ -222,11 +222,11 @@ void mat_register_message(mat_register *r, const ims_mapping *want, const ims_me
     ims_sanitize(e->message, text, sizeof text);
     r->dirty = 1;
     if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ) {
-        mob_log("IMS has seq %llu already: retrying above it", (unsigned long long)e->current_seq);
+        roam_log("IMS has seq %llu already: retrying above it", (unsigned long long)e->current_seq);
         r->last_seq = e->current_seq;
         return;
     }
-    mob_log("IMS refused the registration: %s", text);
+    roam_log("IMS refused the registration: %s", text);
     mat_conn_backoff(r->conn);
 }
 

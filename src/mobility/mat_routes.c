@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "errbuf.h"
-#include "mob_log.h"
+#include "log.h"
 
 void mat_routes_init(mat_routes *r, mat_nl *nl)
 {
@@ -17,7 +17,7 @@ void mat_routes_init(mat_routes *r, mat_nl *nl)
     if (mat_nl_steer_route(nl, 0, NULL, why, sizeof why) < 0 ||
         mat_nl_steer_rule(nl, 0, why, sizeof why) < 0 ||
         mat_nl_steer_rule(nl, 1, why, sizeof why) < 0)
-        mob_log("warning: replies are not steered to the standby NIC: %s", why);
+        roam_log("warning: replies are not steered to the standby NIC: %s", why);
     else
         r->steer_rule = 1;
 }
@@ -34,12 +34,12 @@ void mat_routes_default(mat_routes *r, const char *dev, const mat_if *f)
         return;
     char err[ROAM_ERR_MAX], g[INET6_ADDRSTRLEN];
     if (mat_nl_default_route(r->nl, f->index, f->gw, err, sizeof err) < 0) {
-        mob_log("default route via %s not set: %s", dev, err);
+        roam_log("default route via %s not set: %s", dev, err);
         return;
     }
     r->route_if = f->index;
     memcpy(r->route_gw, f->gw, IMS_ADDR_LEN);
-    mob_log("default route via %s dev %s", ims_addr_str(f->gw, g, sizeof g), dev);
+    roam_log("default route via %s dev %s", ims_addr_str(f->gw, g, sizeof g), dev);
 }
 
 void mat_routes_steer(mat_routes *r, const mat_if *f)
@@ -49,14 +49,14 @@ void mat_routes_steer(mat_routes *r, const mat_if *f)
         return;
     if (!f) {
         if (r->steer_if && mat_nl_steer_route(r->nl, 0, NULL, err, sizeof err) < 0)
-            mob_debug("steering route not removed: %s", err);
+            roam_debug("steering route not removed: %s", err);
         r->steer_if = 0;
         return;
     }
     if (r->steer_if == f->index && memcmp(r->steer_gw, f->gw, IMS_ADDR_LEN) == 0)
         return;
     if (mat_nl_steer_route(r->nl, f->index, f->gw, err, sizeof err) < 0) {
-        mob_debug("steering route not set: %s", err);
+        roam_debug("steering route not set: %s", err);
         return;
     }
     r->steer_if = f->index;
@@ -69,8 +69,8 @@ void mat_routes_remove(mat_routes *r)
     if (!r->nl)
         return;
     if (r->route_if && mat_nl_default_route(r->nl, 0, NULL, err, sizeof err) < 0)
-        mob_log("roam-mat's default route not removed: %s", err);
+        roam_log("roam-mat's default route not removed: %s", err);
     if (r->steer_rule && (mat_nl_steer_route(r->nl, 0, NULL, err, sizeof err) < 0 ||
                           mat_nl_steer_rule(r->nl, 0, err, sizeof err) < 0))
-        mob_log("roam-mat's steering rule or route not removed: %s", err);
+        roam_log("roam-mat's steering rule or route not removed: %s", err);
 }

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "abe.h"
 #include "auth.h"
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
-#include "kem.h"
 #include "policy_cache.h"
 #include "text.h"
 #include "transcript.h"
@@ -49,16 +49,16 @@ void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms)
 
 /* One challenge in the making.  key is secret: wiped when done. */
 struct pending {
-    const fabeo_policy_t *pp;
+    const abe_prepared_t *pp;
     uint8_t *ct;
     size_t ct_len;
-    uint8_t key[KEM_KEY_BYTES], nonce[ROAM_NONCE_LEN];
+    uint8_t key[ABE_KEM_KEY_BYTES], nonce[ROAM_NONCE_LEN];
 };
 
 /* The challenge for policy: the expiry clause added (out->policy), the
  * policy prepared, a fresh key encapsulated under it, a nonce.  NULL, or
  * what to tell the client (out->reason says more). */
-static const char *prepare(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, const char *policy,
+static const char *prepare(roamd_policy_cache *cache, const abe_mpk_t *mpk, const char *policy,
                            struct pending *p, struct roamd_auth_outcome *out)
 {
     char today[11], err[ROAM_ERR_MAX];
@@ -72,12 +72,12 @@ static const char *prepare(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, co
         snprintf(out->reason, sizeof out->reason, "%s", err);
         return "internal error: the daemon's policy does not compile";
     }
-    size_t cap = kem_ct_size(p->pp);
+    size_t cap = abe_kem_ct_size(p->pp);
     p->ct = malloc(cap ? cap : 1);
-    int r = KEM_ERR_INTERNAL;
-    if (!p->ct || (r = kem_encaps(mpk, p->pp, p->ct, cap, &p->ct_len, p->key)) != KEM_OK) {
+    int r = ABE_ERR_INTERNAL;
+    if (!p->ct || (r = abe_kem_encaps(mpk, p->pp, p->ct, cap, &p->ct_len, p->key)) != ABE_OK) {
         snprintf(out->reason, sizeof out->reason, "encapsulation failed: %s",
-                 p->ct ? kem_strerror(r) : "out of memory");
+                 p->ct ? abe_strerror(r) : "out of memory");
         return "internal error";
     }
     if (RAND_bytes(p->nonce, sizeof p->nonce) != 1) {
@@ -106,7 +106,7 @@ static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__
     return -1;
 }
 
-int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_conn *conn,
+int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_conn *conn,
                     const Roam__V1__Authenticate *au, const char *policy, Roam__V1__Phase phase,
                     int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out)
 {

@@ -29,7 +29,7 @@ struct roamd_auth_outcome {
  * itself (when the client is still there) and returns -1 (out says why).
  * On success it returns 0 without answering: the caller records the
  * decision (audit, admission) first, then calls roamd_send_ok. */
-int roamd_challenge(roamd_policy_cache *cache, const fabeo_mpk_t *mpk, roam_tls_conn *conn,
+int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_conn *conn,
                     const Roam__V1__Authenticate *au, const char *policy, Roam__V1__Phase phase,
                     int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out);
 

@@ -23,7 +23,7 @@ static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, 
     virDomainPtr dom = roam_virt_domain(conn, vm, why, sizeof why);
     virConnectClose(conn);   /* the domain keeps its own reference */
     if (!dom) {
-        roamd_log("VM %s: %s", vm, why);   /* libvirt's reason stays on this server */
+        roam_log("VM %s: %s", vm, why);   /* libvirt's reason stays on this server */
         return roam_errf(err, errlen, "no VM named %s on this server", vm);
     }
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
@@ -69,7 +69,7 @@ static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authen
         roam_json_i64(&j, "wall_us", o->wall_us);
     }
     if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0)
-        roamd_log("AUDIT FAILURE: %s", err);
+        roam_log("AUDIT FAILURE: %s", err);
 }
 
 /* Read the client's next message, which must be `body`.  On failure log
@@ -83,7 +83,7 @@ static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
     roam_status st = roam_msg_expect(&s, body, env, io, err, sizeof err);
     if (st == ROAM_OK)
         return 0;
-    roamd_log("client %s: %s%s", addr, what, err);
+    roam_log("client %s: %s%s", addr, what, err);
     if (st != ROAM_CLOSED && st != ROAM_EIO)
         (void)roam_msg_send_error(&s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, e2, sizeof e2);
     return -1;
@@ -123,7 +123,7 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     char why[ROAM_MESSAGE_MAX], *policy = NULL;
     if (precheck(d, addr, au, accept, &policy, why, sizeof why) < 0) {
         audit_auth(d, addr, au, NULL, "refused", why);
-        roamd_log("client %s: refused before the challenge: %s", addr, why);
+        roam_log("client %s: refused before the challenge: %s", addr, why);
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
@@ -131,7 +131,7 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     free(policy);
     if (r < 0) {
         audit_auth(d, addr, au, o, "refused", o->reason);
-        roamd_log("client %s: %s refused for VM %s: %s", addr, role, au->vm, o->reason);
+        roam_log("client %s: %s refused for VM %s: %s", addr, role, au->vm, o->reason);
         return -1;
     }
     if (accept && roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
@@ -141,7 +141,7 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         return -1;
     }
     audit_auth(d, addr, au, o, accept ? "admitted" : "authenticated", NULL);
-    roamd_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
+    roam_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
               (long long)o->daemon_us);
     roamd_send_ok(c, io);
     return 0;
@@ -153,7 +153,7 @@ void roamd_handle_client(struct roamd *d, int fd, const char *addr)
     char err[ROAM_ERR_MAX];
     roam_tls_conn *c = roam_tls_accept(d->client_tls, fd, io, err, sizeof err);
     if (!c) {
-        roamd_log("client %s: TLS handshake: %s", addr, err);
+        roam_log("client %s: TLS handshake: %s", addr, err);
         return;
     }
     roam_envelope *env = NULL, *mig = NULL;

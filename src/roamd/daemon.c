@@ -13,11 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abe.h"
 #include "date.h"
 #include "errbuf.h"
-#include "format.h"
-#include "kem.h"
-#include "keyfile.h"
 #include "metadata.h"
 #include "sock.h"
 #include "virt.h"
@@ -26,15 +24,15 @@ static int load_mpk(struct roamd *d, char *err, size_t errlen)
 {
     uint8_t *obj = NULL;
     size_t len;
-    rf_type type;
+    abe_obj_type type;
     char why[ROAM_ERR_MAX];
-    if (keyfile_load(d->cfg.mpk, RF_MPK, &obj, &len, &type, why, sizeof why) < 0)
+    if (abe_keyfile_load(d->cfg.mpk, ABE_OBJ_MPK, &obj, &len, &type, why, sizeof why) < 0)
         return roam_errf(err, errlen, "key 'mpk': %s", why);
     d->mpk = malloc(sizeof *d->mpk);
-    int r = d->mpk ? rf_decode_mpk(d->mpk, obj, len) : RF_ERR_MEMORY;
-    rf_free_secret(obj, len);
-    if (r != RF_OK)
-        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, rf_strerror(r));
+    int r = d->mpk ? abe_decode_mpk(d->mpk, obj, len) : ABE_ERR_MEMORY;
+    abe_free_secret(obj, len);
+    if (r != ABE_OK)
+        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, abe_strerror(r));
     return 0;
 }
 
@@ -43,13 +41,13 @@ static int load_mpk(struct roamd *d, char *err, size_t errlen)
  * 0, or -1 with err if the policy does not compile. */
 static int warm(struct roamd *d, const char *text, char *err, size_t errlen)
 {
-    const fabeo_policy_t *pp = roamd_policy_get(d->policies, text, err, errlen);
+    const abe_prepared_t *pp = roamd_policy_get(d->policies, text, err, errlen);
     if (!pp)
         return -1;
-    size_t cap = kem_ct_size(pp), len;
-    uint8_t *ct = malloc(cap ? cap : 1), key[KEM_KEY_BYTES];
+    size_t cap = abe_kem_ct_size(pp), len;
+    uint8_t *ct = malloc(cap ? cap : 1), key[ABE_KEM_KEY_BYTES];
     if (ct)
-        (void)kem_encaps(d->mpk, pp, ct, cap, &len, key);
+        (void)abe_kem_encaps(d->mpk, pp, ct, cap, &len, key);
     OPENSSL_cleanse(key, sizeof key);
     free(ct);
     roamd_policy_put(d->policies, pp);
@@ -133,7 +131,7 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     prewarm_vm_policies(d);
     d->ra = roamd_ra_cache_start(cfg->uplink, cfg->ra_max_age_s, why, sizeof why);
     if (!d->ra)
-        roamd_log("warning: no RA listener on uplink %s (%s); RAs will be solicited per "
+        roam_log("warning: no RA listener on uplink %s (%s); RAs will be solicited per "
                   "request", cfg->uplink, why);
     const char *lh = strcmp(cfg->listen_host, "::") == 0 ? NULL : cfg->listen_host;
     d->listen_fd = roam_tcp_listen(lh, cfg->listen_port, 64, why, sizeof why);
@@ -156,7 +154,7 @@ virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen)
     unsigned long version;
     if (d->virt && (virConnectIsAlive(d->virt) != 1 ||
                     virConnectGetLibVersion(d->virt, &version) < 0)) {
-        roamd_log("libvirt connection to %s lost: reconnecting", d->cfg.libvirt_uri);
+        roam_log("libvirt connection to %s lost: reconnecting", d->cfg.libvirt_uri);
         virConnectClose(d->virt);
         d->virt = NULL;
     }

@@ -16,18 +16,18 @@
 #include "abe.h"
 #include "admission.h"
 #include "audit.h"
-#include "config.h"
 #include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
 #include "ratelimit.h"
+#include "roamd_config.h"
 #include "tls.h"
 
 #define ROAMD_BUSY_VMS 64
 
 struct roamd {
     struct roamd_config cfg;
-    fabeo_mpk_t *mpk;
+    abe_mpk_t *mpk;
     roam_tls_ctx *client_tls;       /* server side, for users */
     roam_tls_ctx *peer_tls_server;  /* server side, demands a peer certificate */
     roam_tls_ctx *peer_tls_client;  /* our certificate, toward peer daemons */

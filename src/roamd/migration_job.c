@@ -72,7 +72,7 @@ int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o,
         tick(ctx);
         if (!aborted && roam_remaining_ms(deadline) == 0) {
             char why[ROAM_ERR_MAX];
-            roamd_log("migration of %s exceeds migration_timeout: aborting", vm);
+            roam_log("migration of %s exceeds migration_timeout: aborting", vm);
             (void)roam_virt_abort_job(dom, why, sizeof why);
             aborted = 1;
         }

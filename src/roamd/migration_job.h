@@ -9,7 +9,7 @@
 #include <libvirt/libvirt.h>
 #include <stddef.h>
 
-#include "migrate.h"
+#include "virt_migrate.h"
 
 /* Migrate dom per o, calling tick(ctx) every tick_ms until it ends; after
  * timeout_ms the job is aborted (vm names it in the log).  0 when the VM

@@ -121,7 +121,7 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
     roam_json_i64(&j, "registration_bytes", (int64_t)p->ho.reg_len);
     roam_json_bool(&j, "ims_answered", answered);
     if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
-        roamd_log("AUDIT FAILURE: %s", err);
+        roam_log("AUDIT FAILURE: %s", err);
 }
 
 /* Wait for RARP from one of the VM's MACs, or for the source to give up;

@@ -22,7 +22,7 @@ void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
     int io = d->cfg.io_timeout_ms;
     p.c = roam_tls_accept(d->peer_tls_server, fd, io, err, sizeof err);
     if (!p.c) {
-        roamd_log("peer %s: TLS handshake: %s", addr, err);
+        roam_log("peer %s: TLS handshake: %s", addr, err);
         return;
     }
     p.s = roam_tls_stream(p.c);
@@ -38,7 +38,7 @@ void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
         roam_status st = roam_msg_expect(&p.s, order[step], &env, io, err, sizeof err);
         if (st != ROAM_OK) {
             if (step > 0 || st != ROAM_CLOSED)
-                roamd_log("peer %s: %s", addr, err);
+                roam_log("peer %s: %s", addr, err);
             if (st != ROAM_CLOSED && st != ROAM_EIO && st != ROAM_EPEER)
                 (void)roam_msg_send_error(&p.s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, err,
                                           sizeof err);

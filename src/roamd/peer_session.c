@@ -37,14 +37,14 @@ void roamd_peer_session_audit(struct peer_session *p, const char *event, const c
         }
     }
     if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
-        roamd_log("AUDIT FAILURE: %s", err);
+        roam_log("AUDIT FAILURE: %s", err);
 }
 
 void roamd_peer_session_send(struct peer_session *p, roam_envelope *env)
 {
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&p->s, env, p->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
-        roamd_log("peer %s: send failed: %s", p->addr, err);
+        roam_log("peer %s: send failed: %s", p->addr, err);
 }
 
 int roamd_peer_session_same_query(const struct peer_session *p, const char *vm,

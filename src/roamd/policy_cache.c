@@ -10,7 +10,7 @@
 
 struct entry {
     char *text;
-    fabeo_policy_t *pp;
+    abe_prepared_t *pp;
     int refs;
     uint64_t used;      /* LRU clock */
 };
@@ -32,7 +32,7 @@ roamd_policy_cache *roamd_policy_cache_new(void)
 static void drop(struct entry *e)
 {
     if (e->pp) {
-        fabeo_policy_clear(e->pp);
+        abe_prepared_clear(e->pp);
         free(e->pp);
     }
     free(e->text);
@@ -49,7 +49,7 @@ void roamd_policy_cache_free(roamd_policy_cache *c)
     free(c);
 }
 
-static const fabeo_policy_t *lookup(roamd_policy_cache *c, const char *text)
+static const abe_prepared_t *lookup(roamd_policy_cache *c, const char *text)
 {
     for (size_t i = 0; i < ROAMD_POLICY_CACHE_MAX; i++)
         if (c->e[i].text && strcmp(c->e[i].text, text) == 0) {
@@ -60,26 +60,26 @@ static const fabeo_policy_t *lookup(roamd_policy_cache *c, const char *text)
     return NULL;
 }
 
-const fabeo_policy_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
+const abe_prepared_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
                                        char *err, size_t errlen)
 {
     pthread_mutex_lock(&c->lock);
-    const fabeo_policy_t *hit = lookup(c, text);
+    const abe_prepared_t *hit = lookup(c, text);
     pthread_mutex_unlock(&c->lock);
     if (hit)
         return hit;
 
     /* Prepare outside the lock: it takes milliseconds. */
-    fabeo_policy_t *pp = calloc(1, sizeof *pp);
+    abe_prepared_t *pp = calloc(1, sizeof *pp);
     char *copy = strdup(text);
-    pol_error_t perr;
+    abe_error_t perr;
     if (!pp || !copy) {
         free(pp);
         free(copy);
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    if (fabeo_policy_prepare_text(pp, text, strlen(text), 1, &perr) != ABE_OK) {
+    if (abe_prepare_text(pp, text, strlen(text), 1, &perr) != ABE_OK) {
         free(pp);
         free(copy);
         roam_errf(err, errlen, "policy does not compile: %s", perr.msg);
@@ -117,14 +117,14 @@ const fabeo_policy_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
         return pp;
     }
     if (pp) {
-        fabeo_policy_clear(pp);
+        abe_prepared_clear(pp);
         free(pp);
     }
     free(copy);
     return hit;
 }
 
-void roamd_policy_put(roamd_policy_cache *c, const fabeo_policy_t *pp)
+void roamd_policy_put(roamd_policy_cache *c, const abe_prepared_t *pp)
 {
     if (!pp)
         return;
@@ -136,7 +136,7 @@ void roamd_policy_put(roamd_policy_cache *c, const fabeo_policy_t *pp)
             return;
         }
     pthread_mutex_unlock(&c->lock);
-    fabeo_policy_t *own = (fabeo_policy_t *)pp;
-    fabeo_policy_clear(own);
+    abe_prepared_t *own = (abe_prepared_t *)pp;
+    abe_prepared_clear(own);
     free(own);
 }

@@ -22,8 +22,8 @@ void roamd_policy_cache_free(roamd_policy_cache *c);
 /* The prepared policy for text (with tables), pinned until
  * roamd_policy_put.  NULL with err (the policy does not compile, or no
  * memory). */
-const fabeo_policy_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
+const abe_prepared_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
                                        char *err, size_t errlen);
-void roamd_policy_put(roamd_policy_cache *c, const fabeo_policy_t *pp);
+void roamd_policy_put(roamd_policy_cache *c, const abe_prepared_t *pp);
 
 #endif

@@ -91,7 +91,7 @@ static void catch_handover(struct roamd_ra_delivery *r, const uint8_t *f, size_t
     int got = roam_handover_from_frame(f, n, r->guest_mac, h, err, sizeof err);
     if (got < 0 && !r->ho_error[0]) {
         snprintf(r->ho_error, sizeof r->ho_error, "%.120s", err);
-        roamd_log("ignoring a malformed handover from the guest on %s: %s", r->tap, err);
+        roam_log("ignoring a malformed handover from the guest on %s: %s", r->tap, err);
     }
     if (got <= 0)
         return;

@@ -69,7 +69,7 @@ static void accept_one(struct roamd *d, int lfd, int peer)
     if (full) {
         /* No TLS yet, so no protocol message can be sent: close at once,
          * before any expensive work. */
-        roamd_log("refusing %s: %d sessions running (max_sessions)", j->addr,
+        roam_log("refusing %s: %d sessions running (max_sessions)", j->addr,
                   d->cfg.max_sessions);
         close(fd);
         free(j);

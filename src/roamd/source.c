@@ -12,12 +12,12 @@
 #include "errbuf.h"
 #include "icmp6.h"
 #include "iface.h"
-#include "migrate.h"
 #include "migration_job.h"
 #include "peer_client.h"
 #include "ra_deliver.h"
 #include "text.h"
 #include "virt.h"
+#include "virt_migrate.h"
 
 #define PROGRESS_MS 250
 /* How often the flow looks for a handover from the guest while the
@@ -67,7 +67,7 @@ static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct ro
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK) {
         /* The migration goes on without an audience; the audit has it all. */
-        roamd_log("client %s: gone during the migration (%s)", f->addr, err);
+        roam_log("client %s: gone during the migration (%s)", f->addr, err);
         f->client_gone = 1;
     }
 }
@@ -134,7 +134,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
         roam_json_obj_end(&j);
     }
     if (roamd_audit_commit(f->d->audit, &j, err, sizeof err) < 0)
-        roamd_log("AUDIT FAILURE: %s", err);
+        roam_log("AUDIT FAILURE: %s", err);
 }
 
 static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
@@ -160,7 +160,7 @@ static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
     roam_stream s = roam_tls_stream(f->c);
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
-        roamd_log("client %s: could not send the result: %s", f->addr, err);
+        roam_log("client %s: could not send the result: %s", f->addr, err);
 }
 
 /* Undo pre-processing: the VM stays here with its secondary NIC down. */
@@ -172,7 +172,7 @@ static void rollback(struct flow *f, Roam__V1__Phase phase, const char *why)
         f->rd_open = 0;
     }
     if (f->linked_up && roam_virt_set_link(f->dom, f->secondary.mac, 0, err, sizeof err) < 0)
-        roamd_log("rollback: cannot link down %s of %s: %s", f->secondary.mac, f->au->vm, err);
+        roam_log("rollback: cannot link down %s of %s: %s", f->secondary.mac, f->au->vm, err);
     f->linked_up = 0;
     roamd_peer_abort(f->peer, phase, why);
     f->peer = NULL;
@@ -187,7 +187,7 @@ static int fail(struct flow *f, Roam__V1__Phase phase, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    roamd_log("migration of %s failed in %s: %s", f->au->vm, roam_phase_name(phase), why);
+    roam_log("migration of %s failed in %s: %s", f->au->vm, roam_phase_name(phase), why);
     rollback(f, phase, why);
     send_done(f, phase, why);
     return -1;
@@ -233,7 +233,7 @@ static void forward_handover(struct flow *f)
         !roamd_ra_deliver_take_handover(&f->rd, &h))
         return;
     if (roamd_peer_handover(f->peer, &h, err, sizeof err) < 0) {
-        roamd_log("handover of %s not forwarded: %s", f->au->vm, err);
+        roam_log("handover of %s not forwarded: %s", f->au->vm, err);
         return;
     }
     f->handovers_sent++;
@@ -343,7 +343,7 @@ static int migrate(struct flow *f)
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
-        roamd_log("RA re-delivery watcher did not start; relying on the first RA "
+        roam_log("RA re-delivery watcher did not start; relying on the first RA "
                   "and the guest's own registration");
     struct roam_migrate_opts o = { .dest_uri = f->dest_uri };
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };

@@ -1,6 +1,6 @@
 /* roam's libvirt wrapper: connections and domain lookup, with errors that
  * carry libvirt's own reason.  The other headers here cover roam's metadata
- * (metadata.h), NICs (iface.h), migration and job stats (migrate.h) and
+ * (metadata.h), NICs (iface.h), migration and job stats (virt_migrate.h) and
  * lifecycle events (events.h).
  *
  * Errors follow src/common/errbuf.h: a caller-owned (err, errlen) buffer. */

@@ -10,35 +10,35 @@
 #include "attr_string.h"
 #include "tap.h"
 
-static attr_set_t *S;
+static abe_attr_set_t *S;
 
-static int add(const char *text, pol_error_t *err)
+static int add(const char *text, abe_error_t *err)
 {
-    return attr_set_add(S, text, strlen(text), err);
+    return abe_attr_set_add(S, text, strlen(text), err);
 }
 
 static void count_after(const char *text, size_t want)
 {
-    pol_error_t err;
-    attr_set_init(S);
+    abe_error_t err;
+    abe_attr_set_init(S);
     int rc = add(text, &err);
-    tap_ok(rc == ABE_OK && attr_set_count(S) == want, "'%s' gives %zu strings (got %zu)", text,
-           want, attr_set_count(S));
+    tap_ok(rc == ABE_OK && abe_attr_set_count(S) == want, "'%s' gives %zu strings (got %zu)", text,
+           want, abe_attr_set_count(S));
 }
 
 static void refused(const char *first, const char *text, int code, size_t offset,
                     const char *needle)
 {
-    pol_error_t err;
-    attr_set_init(S);
+    abe_error_t err;
+    abe_attr_set_init(S);
     if (first != NULL && add(first, &err) != ABE_OK) {
         tap_ok(0, "'%s' accepted", first);
         return;
     }
-    size_t before = attr_set_count(S);
+    size_t before = abe_attr_set_count(S);
     int rc = add(text, &err);
     int ok = rc == code && err.offset == offset && strstr(err.msg, needle) != NULL &&
-             attr_set_count(S) == before;
+             abe_attr_set_count(S) == before;
     if (!tap_ok(ok, "'%s'%s%s refused: %s", text, first ? " after " : "", first ? first : "",
                 abe_strerror(code)))
         tap_diag("got %d at %zu: %s", rc, err.offset, err.msg);
@@ -46,9 +46,9 @@ static void refused(const char *first, const char *text, int code, size_t offset
 
 static int sorted_unique(void)
 {
-    for (size_t i = 1; i < attr_set_count(S); i++) {
+    for (size_t i = 1; i < abe_attr_set_count(S); i++) {
         size_t la, lb;
-        const uint8_t *a = attr_set_get(S, i - 1, &la), *b = attr_set_get(S, i, &lb);
+        const uint8_t *a = abe_attr_set_get(S, i - 1, &la), *b = abe_attr_set_get(S, i, &lb);
         int c = memcmp(a, b, la < lb ? la : lb);
         if (c > 0 || (c == 0 && la >= lb))
             return 0;
@@ -58,7 +58,7 @@ static int sorted_unique(void)
 
 int main(void)
 {
-    pol_error_t err;
+    abe_error_t err;
     S = chk_set_new();
 
     count_after("HCU", 1);
@@ -71,19 +71,19 @@ int main(void)
     count_after("  grade=4  ", 128);
 
     /* The canonical list: sorted, deduplicated, independent of order. */
-    attr_set_init(S);
+    abe_attr_set_init(S);
     const char *a = "M1|HCU|grade = 4|Netsci|HCU|expiry = 2027-03-31|x = 5#8";
-    int rc = attr_set_add_list(S, a, strlen(a), '|', &err);
-    size_t n1 = attr_set_count(S);
+    int rc = abe_attr_set_add_list(S, a, strlen(a), '|', &err);
+    size_t n1 = abe_attr_set_count(S);
     tap_ok(rc == ABE_OK && n1 == 3 + 128 + 44 + 16 && sorted_unique(),
            "list: %zu strings, sorted and unique", n1);
-    attr_set_t *T = chk_set_new();
+    abe_attr_set_t *T = chk_set_new();
     const char *b = "x = 5#8|expiry = 2027-03-31|Netsci|grade = 4|M1|HCU";
-    rc = attr_set_add_list(T, b, strlen(b), '|', &err);
-    int same = rc == ABE_OK && attr_set_count(T) == n1;
+    rc = abe_attr_set_add_list(T, b, strlen(b), '|', &err);
+    int same = rc == ABE_OK && abe_attr_set_count(T) == n1;
     for (size_t i = 0; same && i < n1; i++) {
         size_t la, lb;
-        const uint8_t *x = attr_set_get(S, i, &la), *y = attr_set_get(T, i, &lb);
+        const uint8_t *x = abe_attr_set_get(S, i, &la), *y = abe_attr_set_get(T, i, &lb);
         same = la == lb && memcmp(x, y, la) == 0;
     }
     tap_ok(same, "insertion order does not change the canonical list");
@@ -91,12 +91,12 @@ int main(void)
 
     /* The strings themselves. */
     uint8_t want[] = "\x01" "grade" "\x1f" "f:b2=1";
-    attr_set_init(S);
-    tap_ok(add("grade = 4", &err) == ABE_OK && attr_set_contains(S, want, sizeof want - 1),
+    abe_attr_set_init(S);
+    tap_ok(add("grade = 4", &err) == ABE_OK && abe_attr_set_contains(S, want, sizeof want - 1),
            "grade = 4 holds bit 2");
     uint8_t marker[] = "\x01" "grade" "\x1f" "f:>=2^2";
     uint8_t lt[] = "\x01" "grade" "\x1f" "f:<2^3";
-    tap_ok(attr_set_contains(S, marker, sizeof marker - 1) && attr_set_contains(S, lt, sizeof lt - 1),
+    tap_ok(abe_attr_set_contains(S, marker, sizeof marker - 1) && abe_attr_set_contains(S, lt, sizeof lt - 1),
            "grade = 4 holds >=2^2 and <2^3");
 
     /* The toolkit's key defects are refused. */
@@ -119,41 +119,41 @@ int main(void)
     refused(NULL, "Or", ABE_ERR_SYNTAX, 0, "reserved word");
     refused(NULL, "\"a\x1f" "b\"", ABE_ERR_SYNTAX, 2, "control character");
     refused(NULL, "A B", ABE_ERR_SYNTAX, 2, "'name = value'");
-    attr_set_init(S);
-    tap_ok(add("x = 4", &err) == ABE_OK && add("x = 4", &err) == ABE_OK && attr_set_count(S) == 128,
+    abe_attr_set_init(S);
+    tap_ok(add("x = 4", &err) == ABE_OK && add("x = 4", &err) == ABE_OK && abe_attr_set_count(S) == 128,
            "the same value twice is one value");
-    attr_set_init(S);
-    tap_ok(add("\"and\"", &err) == ABE_OK && attr_set_count(S) == 1, "quoted keyword is a name");
+    abe_attr_set_init(S);
+    tap_ok(add("\"and\"", &err) == ABE_OK && abe_attr_set_count(S) == 1, "quoted keyword is a name");
 
     /* Lists: offsets refer to the whole list; quoted separators are kept. */
-    attr_set_init(S);
+    abe_attr_set_init(S);
     const char *l = "A|B|x = -1";
-    rc = attr_set_add_list(S, l, strlen(l), '|', &err);
+    rc = abe_attr_set_add_list(S, l, strlen(l), '|', &err);
     tap_ok(rc == ABE_ERR_RANGE && err.offset == 8 && strncmp(err.msg, "column 9:", 9) == 0,
            "list error at column 9: %s", err.msg);
-    attr_set_init(S);
-    tap_ok(attr_set_add_list(S, "", 0, '|', &err) == ABE_OK && attr_set_count(S) == 0,
+    abe_attr_set_init(S);
+    tap_ok(abe_attr_set_add_list(S, "", 0, '|', &err) == ABE_OK && abe_attr_set_count(S) == 0,
            "empty list is an empty set");
-    rc = attr_set_add_list(S, "A||B", 4, '|', &err);
+    rc = abe_attr_set_add_list(S, "A||B", 4, '|', &err);
     tap_ok(rc == ABE_ERR_SYNTAX && err.offset == 2, "empty element refused at column 3");
-    attr_set_init(S);
+    abe_attr_set_init(S);
     const char *q = "\"a|b\"|C";
-    rc = attr_set_add_list(S, q, strlen(q), '|', &err);
-    tap_ok(rc == ABE_OK && attr_set_count(S) == 2 && attr_set_contains(S, (const uint8_t *)"a|b", 3),
+    rc = abe_attr_set_add_list(S, q, strlen(q), '|', &err);
+    tap_ok(rc == ABE_OK && abe_attr_set_count(S) == 2 && abe_attr_set_contains(S, (const uint8_t *)"a|b", 3),
            "quoted '|' stays in the name");
 
     /* Capacity: 16 undeclared-width numbers fill 2048 strings. */
-    attr_set_init(S);
+    abe_attr_set_init(S);
     char buf[64];
     rc = ABE_OK;
     for (int i = 0; i < 16 && rc == ABE_OK; i++) {
         snprintf(buf, sizeof buf, "n%d = %d", i, i);
         rc = add(buf, &err);
     }
-    size_t full = attr_set_count(S);
+    size_t full = abe_attr_set_count(S);
     tap_ok(rc == ABE_OK && full == 2048, "16 numeric attributes fit (%zu strings)", full);
     rc = add("n16 = 1", &err);
-    tap_ok(rc == ABE_ERR_LIMIT && attr_set_count(S) == full, "the 17th is refused, set unchanged");
+    tap_ok(rc == ABE_ERR_LIMIT && abe_attr_set_count(S) == full, "the 17th is refused, set unchanged");
 
     /* Raw strings from stored keys: only canonical forms. */
     static const struct { const char *s; size_t len; int ok; } R[] = {
@@ -180,13 +180,13 @@ int main(void)
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof R / sizeof R[0]; i++)
-        bad += astr_valid((const uint8_t *)R[i].s, R[i].len) != R[i].ok;
-    tap_ok(bad == 0, "attribute string validation accepts exactly the canonical forms");
-    attr_set_init(S);
-    tap_ok(attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=05", 8) == ABE_ERR_ARGUMENT &&
-               attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=5", 7) == ABE_OK &&
-               attr_set_count(S) == 1,
-           "attr_set_insert validates");
+        bad += abe_astr_valid((const uint8_t *)R[i].s, R[i].len) != R[i].ok;
+    tap_eq(bad, 0, "attribute string validation accepts exactly the canonical forms");
+    abe_attr_set_init(S);
+    tap_ok(abe_attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=05", 8) == ABE_ERR_ARGUMENT &&
+               abe_attr_set_insert(S, (const uint8_t *)"\x01x\x1f" "f:=5", 7) == ABE_OK &&
+               abe_attr_set_count(S) == 1,
+           "abe_attr_set_insert validates");
     free(S);
     return tap_done();
 }

@@ -13,8 +13,8 @@
 #include "tap.h"
 #include "test_kem_util.h"
 
-static fabeo_mpk_t *mpk;
-static fabeo_msk_t msk;
+static abe_mpk_t *mpk;
+static abe_msk_t msk;
 
 /* The known defects: a refusal must be one of these. */
 static int is_known_defect(const char *pol, const char *key)
@@ -26,14 +26,14 @@ static int is_known_defect(const char *pol, const char *key)
 static void one_case(unsigned lineno, const char *pol, const char *keytext, int expected,
                      const char *cat)
 {
-    pol_error_t err;
-    fabeo_policy_t *pp = tk_policy(pol, 0, &err);
+    abe_error_t err;
+    abe_prepared_t *pp = tk_policy(pol, 0, &err);
     if (pp == NULL) {
         tap_ok(is_known_defect(pol, keytext), "line %u [%s] policy refused (%s): %s", lineno,
                cat, err.msg, pol);
         return;
     }
-    fabeo_key_t *key = tk_key(mpk, &msk, keytext, &err);
+    abe_key_t *key = tk_key(mpk, &msk, keytext, &err);
     if (key == NULL) {
         tap_ok(is_known_defect(pol, keytext), "line %u [%s] key refused (%s): %s", lineno,
                cat, err.msg, keytext);
@@ -59,9 +59,9 @@ static void defects(void)
         {"x = -1", "negative (toolkit: saturates to 2^64-1)"},
         {"x = 5|x", "name used plain and numeric"},
     };
-    pol_error_t err;
+    abe_error_t err;
     for (size_t i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++) {
-        fabeo_key_t *k = tk_key(mpk, &msk, bad_keys[i].key, &err);
+        abe_key_t *k = tk_key(mpk, &msk, bad_keys[i].key, &err);
         tap_ok(k == NULL, "key '%s' refused: %s", bad_keys[i].key, bad_keys[i].why);
         if (k != NULL)
             tk_key_free(k);
@@ -70,7 +70,7 @@ static void defects(void)
      * roam refuses them too, saying they are always true (docs/policy.md). */
     static const char *const true_pol[] = {"x >= 0", "x <= 18446744073709551615"};
     for (size_t i = 0; i < 2; i++) {
-        fabeo_policy_t *pp = tk_policy(true_pol[i], 0, &err);
+        abe_prepared_t *pp = tk_policy(true_pol[i], 0, &err);
         tap_ok(pp == NULL && err.code == ABE_ERR_TRIVIAL && strstr(err.msg, "always true"),
                "'%s' refused as always true: %s", true_pol[i], pp == NULL ? err.msg : "accepted");
         tk_policy_free(pp);
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
     char path[4096];
     snprintf(path, sizeof path, "%s/abe/cpabe-sample.tsv", argc > 1 ? argv[1] : "tests/vectors");
     mpk = tk_alloc(sizeof *mpk);
-    if (!tap_ok(fabeo_setup(mpk, &msk) == ABE_OK, "setup"))
+    if (!tap_eq(abe_setup(mpk, &msk), ABE_OK, "setup"))
         return tap_done();
     FILE *f = fopen(path, "r");
     if (!tap_ok(f != NULL, "open %s", path))
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
     fclose(f);
     tap_ok(cases >= 147, "%u sample cases run through the KEM", cases);
     defects();
-    fabeo_msk_clear(&msk);
+    abe_msk_clear(&msk);
     free(mpk);
     return tap_done();
 }

@@ -21,37 +21,37 @@ static char *xstrdup(const char *s)
 static void one_case(unsigned lineno, const char *pol, const char *key, int expected,
                      const char *cat)
 {
-    policy_t *p = chk_policy_new(), *q = chk_policy_new();
-    attr_set_t *s = chk_set_new();
-    lsss_t *l = chk_lsss_new();
-    pol_error_t err;
-    static uint8_t enc[POL_MAX_ENCODED], enc2[POL_MAX_ENCODED];
+    abe_policy_t *p = chk_policy_new(), *q = chk_policy_new();
+    abe_attr_set_t *s = chk_set_new();
+    abe_lsss_t *l = chk_lsss_new();
+    abe_error_t err;
+    static uint8_t enc[ABE_POL_MAX_ENCODED], enc2[ABE_POL_MAX_ENCODED];
     size_t el = 0, el2 = 0;
 
-    int rc = policy_parse(p, pol, strlen(pol), &err);
-    if (!tap_ok(rc == ABE_OK, "line %u [%s] policy parses: %s", lineno, cat, pol))
+    int rc = abe_policy_parse(p, pol, strlen(pol), &err);
+    if (!tap_eq(rc, ABE_OK, "line %u [%s] policy parses: %s", lineno, cat, pol))
         tap_diag("%s", err.msg);
-    int krc = attr_set_add_list(s, key, strlen(key), '|', &err);
-    if (!tap_ok(krc == ABE_OK, "line %u key parses: %s", lineno, key))
+    int krc = abe_attr_set_add_list(s, key, strlen(key), '|', &err);
+    if (!tap_eq(krc, ABE_OK, "line %u key parses: %s", lineno, key))
         tap_diag("%s", err.msg);
     if (rc == ABE_OK && krc == ABE_OK) {
-        int sat = policy_satisfied(p, s);
-        tap_ok(sat == expected, "line %u satisfied = %d (toolkit %d)", lineno, sat, expected);
-        rc = lsss_compile(l, p, &err);
-        tap_ok(rc == ABE_OK, "line %u LSSS compiles (%u rows, %u cols, tau %u)", lineno,
+        int sat = abe_policy_satisfied(p, s);
+        tap_eq(sat, expected, "line %u satisfied = %d (toolkit %d)", lineno, sat, expected);
+        rc = abe_lsss_compile(l, p, &err);
+        tap_eq(rc, ABE_OK, "line %u LSSS compiles (%u rows, %u cols, tau %u)", lineno,
                l->rows, l->cols, l->tau);
         if (rc == ABE_OK) {
             int c = chk_coefficients(l, s);
-            tap_ok(c == expected, "line %u coefficients %s as expected and verify", lineno,
+            tap_eq(c, expected, "line %u coefficients %s as expected and verify", lineno,
                    expected ? "exist" : "do not exist");
-            tap_ok(chk_span_has_e1(l, s) == expected, "line %u e1 in span of held rows = %d",
+            tap_eq(chk_span_has_e1(l, s), expected, "line %u e1 in span of held rows = %d",
                    lineno, expected);
         }
-        rc = policy_encode(p, enc, sizeof enc, &el);
-        int drc = rc == ABE_OK ? policy_decode(q, enc, el, &err) : rc;
-        int erc = drc == ABE_OK ? policy_encode(q, enc2, sizeof enc2, &el2) : drc;
+        rc = abe_policy_encode(p, enc, sizeof enc, &el);
+        int drc = rc == ABE_OK ? abe_policy_decode(q, enc, el, &err) : rc;
+        int erc = drc == ABE_OK ? abe_policy_encode(q, enc2, sizeof enc2, &el2) : drc;
         tap_ok(erc == ABE_OK && el == el2 && memcmp(enc, enc2, el) == 0 &&
-                   policy_satisfied(q, s) == expected,
+                   abe_policy_satisfied(q, s) == expected,
                "line %u canonical encoding (%zu bytes) round-trips", lineno, el);
     }
     free(p);
@@ -62,9 +62,9 @@ static void one_case(unsigned lineno, const char *pol, const char *key, int expe
 
 static unsigned leaves_of(const char *text)
 {
-    policy_t *p = chk_policy_new();
-    pol_error_t err;
-    unsigned n = policy_parse(p, text, strlen(text), &err) == ABE_OK ? p->n_leaves : 0;
+    abe_policy_t *p = chk_policy_new();
+    abe_error_t err;
+    unsigned n = abe_policy_parse(p, text, strlen(text), &err) == ABE_OK ? p->n_leaves : 0;
     free(p);
     return n;
 }

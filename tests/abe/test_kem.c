@@ -6,10 +6,10 @@
  * ciphertexts, and the coin-count limit. */
 #include "tap.h"
 #include "test_kem_util.h"
-#include "encoding.h"
+#include "bls12381.h"
 
-static fabeo_mpk_t *mpk, *mpk2;
-static fabeo_msk_t msk, msk2;
+static abe_mpk_t *mpk, *mpk2;
+static abe_msk_t msk, msk2;
 
 typedef struct {
     const char *policy;
@@ -50,10 +50,10 @@ static const kcase_t cases[] = {
 static void round_trips(void)
 {
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        pol_error_t err;
-        fabeo_policy_t *pt = tk_policy(cases[c].policy, 1, &err);
-        fabeo_policy_t *pn = tk_policy(cases[c].policy, 0, &err);
-        fabeo_key_t *key = tk_key(mpk, &msk, cases[c].key, &err);
+        abe_error_t err;
+        abe_prepared_t *pt = tk_policy(cases[c].policy, 1, &err);
+        abe_prepared_t *pn = tk_policy(cases[c].policy, 0, &err);
+        abe_key_t *key = tk_key(mpk, &msk, cases[c].key, &err);
         if (!tap_ok(pt != NULL && pn != NULL && key != NULL, "case %zu set up: %s / %s", c,
                     cases[c].policy, cases[c].key)) {
             tap_diag("%s", err.msg);
@@ -75,14 +75,14 @@ static void round_trips(void)
 }
 
 /* Offsets of the components of ser(CT) for pp. */
-static void tamper_each(const fabeo_key_t *key, const char *policy)
+static void tamper_each(const abe_key_t *key, const char *policy)
 {
-    static uint8_t ct[KEM_CT_MAX_BYTES], bad[KEM_CT_MAX_BYTES];
-    pol_error_t err;
-    fabeo_policy_t *pp = tk_policy(policy, 1, &err);
+    static uint8_t ct[ABE_KEM_CT_MAX_BYTES], bad[ABE_KEM_CT_MAX_BYTES];
+    abe_error_t err;
+    abe_prepared_t *pp = tk_policy(policy, 1, &err);
     size_t len;
     int same;
-    uint8_t k[KEM_KEY_BYTES];
+    uint8_t k[ABE_KEM_KEY_BYTES];
     if (!tap_ok(pp != NULL && tk_round(mpk, key, pp, pp, &same, ct, &len) == ABE_OK && same,
                 "tamper base round: %s", policy))
         return;
@@ -90,7 +90,7 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
            off_ct2 = off_ct1 + 96, off_n1 = off_ct2 + 96u * pp->tau, off_ct3 = off_n1 + 2,
            off_gt = off_ct3 + 48u * pp->n1;
     typedef struct { const char *what; size_t off; } spot_t;
-    spot_t spots[2 * POL_MAX_LEAVES + 16];
+    spot_t spots[2 * ABE_POL_MAX_LEAVES + 16];
     size_t ns = 0;
     spots[ns++] = (spot_t){"version", 0};
     spots[ns++] = (spot_t){"policy length", 4};
@@ -109,8 +109,8 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
         for (uint8_t bit = 1; bit != 0 && bit <= 0x10; bit <<= 4) {
             memcpy(bad, ct, len);
             bad[spots[s].off] ^= bit;
-            int rc = kem_decaps(mpk, key, bad, len, pp, k);
-            tap_ok(rc == ABE_ERR_DECAPS, "%s: %s (byte %zu ^ 0x%02x) rejected", policy,
+            int rc = abe_kem_decaps(mpk, key, bad, len, pp, k);
+            tap_eq(rc, ABE_ERR_DECAPS, "%s: %s (byte %zu ^ 0x%02x) rejected", policy,
                    spots[s].what, spots[s].off, bit);
         }
     }
@@ -119,52 +119,52 @@ static void tamper_each(const fabeo_key_t *key, const char *policy)
         memcpy(bad, ct, len);
         memcpy(bad + off_ct3 + 48u * i, ct + off_ct3 + 48u * ((i + 1) % pp->n1), 48);
         if (pp->n1 == 1)
-            g1_to_compressed(bad + off_ct3, &G1_GENERATOR_AFFINE);
-        tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS,
+            bls_g1_to_compressed(bad + off_ct3, &BLS_G1_GENERATOR_AFFINE);
+        tap_eq(abe_kem_decaps(mpk, key, bad, len, pp, k), ABE_ERR_DECAPS,
                "%s: ct3_%u replaced by a valid point rejected", policy, i + 1);
     }
     memcpy(bad, ct, len);
     memcpy(bad + off_ct1, ct + off_ct2, 96);
-    tap_ok(kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS,
+    tap_eq(abe_kem_decaps(mpk, key, bad, len, pp, k), ABE_ERR_DECAPS,
            "%s: ct1 replaced by ct2_1 rejected", policy);
     memcpy(bad, ct, len);
-    tap_ok(kem_decaps(mpk, key, bad, len + 1, pp, k) == ABE_ERR_DECAPS,
+    tap_eq(abe_kem_decaps(mpk, key, bad, len + 1, pp, k), ABE_ERR_DECAPS,
            "%s: trailing byte rejected", policy);
     for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 97))
-        if (kem_decaps(mpk, key, ct, cut, pp, k) != ABE_ERR_DECAPS)
+        if (abe_kem_decaps(mpk, key, ct, cut, pp, k) != ABE_ERR_DECAPS)
             tap_ok(0, "truncated to %zu accepted", cut);
     tap_ok(1, "%s: every truncation rejected", policy);
     tk_policy_free(pp);
 }
 
 /* A point of E(Fp) outside G1: the first x = 1, 2, ... on the curve. */
-static void point_outside_g1(uint8_t out[G1_COMPRESSED_BYTES])
+static void point_outside_g1(uint8_t out[BLS_G1_COMPRESSED_BYTES])
 {
-    g1_affine_t a = {FP_ZERO, FP_ZERO, 0};
-    g1_t p;
+    bls_g1_affine_t a = {BLS_FP_ZERO, BLS_FP_ZERO, 0};
+    bls_g1_t p;
     for (uint64_t x = 1;; x++) {
-        fp_t rhs, b;
-        fp_from_u64(&a.x, x);
-        fp_from_u64(&b, 4);
-        fp_sqr(&rhs, &a.x);
-        fp_mul(&rhs, &rhs, &a.x);
-        fp_add(&rhs, &rhs, &b);
-        if (fp_sqrt(&a.y, &rhs) && (g1_from_affine(&p, &a), !g1_is_in_subgroup(&p)))
+        bls_fp_t rhs, b;
+        bls_fp_from_u64(&a.x, x);
+        bls_fp_from_u64(&b, 4);
+        bls_fp_sqr(&rhs, &a.x);
+        bls_fp_mul(&rhs, &rhs, &a.x);
+        bls_fp_add(&rhs, &rhs, &b);
+        if (bls_fp_sqrt(&a.y, &rhs) && (bls_g1_from_affine(&p, &a), !bls_g1_is_in_subgroup(&p)))
             break;
     }
-    g1_to_compressed(out, &a);
+    bls_g1_to_compressed(out, &a);
 }
 
 /* Decaps tests the rows' subgroup membership next to decryption instead of
  * while decoding: a row on the curve but outside G1 must still be refused,
  * in every position, with and without the hint. */
-static void row_outside_g1(const fabeo_key_t *key, const char *policy)
+static void row_outside_g1(const abe_key_t *key, const char *policy)
 {
-    static uint8_t ct[KEM_CT_MAX_BYTES], bad[KEM_CT_MAX_BYTES];
-    uint8_t pt[G1_COMPRESSED_BYTES], k[KEM_KEY_BYTES];
-    pol_error_t err;
-    fabeo_policy_t *pp = tk_policy(policy, 1, &err);
-    fabeo_ct_t *c = tk_alloc(sizeof *c);
+    static uint8_t ct[ABE_KEM_CT_MAX_BYTES], bad[ABE_KEM_CT_MAX_BYTES];
+    uint8_t pt[BLS_G1_COMPRESSED_BYTES], k[ABE_KEM_KEY_BYTES];
+    abe_error_t err;
+    abe_prepared_t *pp = tk_policy(policy, 1, &err);
+    abe_ct_t *c = tk_alloc(sizeof *c);
     size_t len;
     int same, ok = 1;
     point_outside_g1(pt);
@@ -175,12 +175,12 @@ static void row_outside_g1(const fabeo_key_t *key, const char *policy)
     for (unsigned i = 0; i < pp->n1; i++) {
         memcpy(bad, ct, len);
         memcpy(bad + off_ct3 + 48u * i, pt, sizeof pt);
-        ok &= kem_ct_decode(c, bad, len, pp) == ABE_ERR_FORMAT;
-        ok &= kem_ct_decode_defer_rows(c, bad, len, pp) == ABE_OK;
+        ok &= abe_kem_ct_decode(c, bad, len, pp) == ABE_ERR_FORMAT;
+        ok &= abe_kem_ct_decode_defer_rows(c, bad, len, pp) == ABE_OK;
         for (unsigned j = 0; j < pp->n1; j++)
-            ok &= kem_ct_row_in_subgroup(c, j) == (j != i);
-        ok &= kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS;
-        ok &= kem_decaps(mpk, key, bad, len, NULL, k) == ABE_ERR_DECAPS;
+            ok &= abe_kem_ct_row_in_subgroup(c, j) == (j != i);
+        ok &= abe_kem_decaps(mpk, key, bad, len, pp, k) == ABE_ERR_DECAPS;
+        ok &= abe_kem_decaps(mpk, key, bad, len, NULL, k) == ABE_ERR_DECAPS;
     }
     tap_ok(ok, "%s: a row outside G1 is refused in every position (deferred test)", policy);
 out:
@@ -192,21 +192,21 @@ out:
 /* Keys for {A} and {B} combined into one key for {A, B}. */
 static void collusion(void)
 {
-    pol_error_t err;
-    fabeo_key_t *ka = tk_key(mpk, &msk, "A", &err), *kb = tk_key(mpk, &msk, "B", &err);
-    fabeo_key_t *h = tk_alloc(sizeof *h);
-    fabeo_policy_t *pp = tk_policy("A and B", 1, &err);
+    abe_error_t err;
+    abe_key_t *ka = tk_key(mpk, &msk, "A", &err), *kb = tk_key(mpk, &msk, "B", &err);
+    abe_key_t *h = tk_alloc(sizeof *h);
+    abe_prepared_t *pp = tk_policy("A and B", 1, &err);
     int same;
-    tap_ok(tk_round(mpk, ka, pp, pp, &same, NULL, NULL) == ABE_ERR_DECAPS, "key {A} alone fails");
-    tap_ok(tk_round(mpk, kb, pp, pp, &same, NULL, NULL) == ABE_ERR_DECAPS, "key {B} alone fails");
-    const fabeo_key_t *src[4][2] = {{ka, ka}, {ka, kb}, {kb, ka}, {kb, kb}}; /* sk1 / sk3 */
+    tap_eq(tk_round(mpk, ka, pp, pp, &same, NULL, NULL), ABE_ERR_DECAPS, "key {A} alone fails");
+    tap_eq(tk_round(mpk, kb, pp, pp, &same, NULL, NULL), ABE_ERR_DECAPS, "key {B} alone fails");
+    const abe_key_t *src[4][2] = {{ka, ka}, {ka, kb}, {kb, ka}, {kb, kb}}; /* sk1 / sk3 */
     for (int v = 0; v < 4; v++) {
         tk_key_attrs(h, "A|B", &err);
         h->sk1 = src[v][0]->sk1;
         h->sk3 = src[v][1]->sk3;
-        h->sk2[fabeo_key_find(h, (const uint8_t *)"A", 1)] = ka->sk2[0];
-        h->sk2[fabeo_key_find(h, (const uint8_t *)"B", 1)] = kb->sk2[0];
-        fabeo_key_finish(h);
+        h->sk2[abe_key_find(h, (const uint8_t *)"A", 1)] = ka->sk2[0];
+        h->sk2[abe_key_find(h, (const uint8_t *)"B", 1)] = kb->sk2[0];
+        abe_key_finish(h);
         int rc = tk_round(mpk, h, pp, pp, &same, NULL, NULL);
         tap_ok(rc == ABE_ERR_DECAPS && !same,
                "collusion: sk1 of {%s}, sk3 of {%s}, sk2_A of {A}, sk2_B of {B} fails",
@@ -218,8 +218,8 @@ static void collusion(void)
     h->sk3 = ka->sk3;
     h->sk2[0] = ka->sk2[0];
     h->sk2[1] = ka->sk2[0];
-    fabeo_key_finish(h);
-    tap_ok(tk_round(mpk, h, pp, pp, &same, NULL, NULL) == ABE_ERR_DECAPS,
+    abe_key_finish(h);
+    tap_eq(tk_round(mpk, h, pp, pp, &same, NULL, NULL), ABE_ERR_DECAPS,
            "sk2_A reused as sk2_B fails");
     tk_key_free(h);
     tk_key_free(ka);
@@ -229,9 +229,9 @@ static void collusion(void)
 
 static void other_mpk(void)
 {
-    pol_error_t err;
-    fabeo_key_t *k2 = tk_key(mpk2, &msk2, "A|B", &err);
-    fabeo_policy_t *pp = tk_policy("A and B", 0, &err);
+    abe_error_t err;
+    abe_key_t *k2 = tk_key(mpk2, &msk2, "A|B", &err);
+    abe_prepared_t *pp = tk_policy("A and B", 0, &err);
     int same;
     tap_ok(tk_round(mpk, k2, pp, NULL, &same, NULL, NULL) == ABE_ERR_DECAPS && !same,
            "a key of another MPK fails");
@@ -241,28 +241,28 @@ static void other_mpk(void)
     tk_policy_free(pp);
 }
 
-static void limits_and_garbage(const fabeo_key_t *key)
+static void limits_and_garbage(const abe_key_t *key)
 {
     static char text[4096];
     size_t n = 0;
     for (int i = 0; i < 180; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "%sa%d", i ? " and " : "", i);
-    pol_error_t err;
-    fabeo_policy_t *pp = tk_policy(text, 0, &err);
-    static uint8_t ct[KEM_CT_MAX_BYTES];
-    uint8_t k[KEM_KEY_BYTES];
+    abe_error_t err;
+    abe_prepared_t *pp = tk_policy(text, 0, &err);
+    static uint8_t ct[ABE_KEM_CT_MAX_BYTES];
+    uint8_t k[ABE_KEM_KEY_BYTES];
     size_t len;
-    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, sizeof ct, &len, k) == ABE_ERR_KEM_LIMIT,
-           "AND of 180 attributes: n2 + tau > %d refused by Encaps", KEM_MAX_COINS);
+    tap_ok(pp != NULL && abe_kem_encaps(mpk, pp, ct, sizeof ct, &len, k) == ABE_ERR_KEM_LIMIT,
+           "AND of 180 attributes: n2 + tau > %d refused by Encaps", ABE_KEM_MAX_COINS);
     tk_policy_free(pp);
-    tap_ok(kem_decaps(mpk, key, NULL, 0, NULL, k) == ABE_ERR_DECAPS, "NULL ciphertext");
+    tap_eq(abe_kem_decaps(mpk, key, NULL, 0, NULL, k), ABE_ERR_DECAPS, "NULL ciphertext");
     memset(ct, 0xff, 4096);
-    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == ABE_ERR_DECAPS, "0xff garbage");
+    tap_eq(abe_kem_decaps(mpk, key, ct, 4096, NULL, k), ABE_ERR_DECAPS, "0xff garbage");
     memset(ct, 0, 4096);
-    ct[0] = KEM_CT_VERSION;
-    tap_ok(kem_decaps(mpk, key, ct, 4096, NULL, k) == ABE_ERR_DECAPS, "zero garbage");
+    ct[0] = ABE_KEM_CT_VERSION;
+    tap_eq(abe_kem_decaps(mpk, key, ct, 4096, NULL, k), ABE_ERR_DECAPS, "zero garbage");
     pp = tk_policy("A and B", 0, &err);
-    tap_ok(pp != NULL && kem_encaps(mpk, pp, ct, kem_ct_size(pp) - 1, &len, k) == ABE_ERR_ARGUMENT,
+    tap_ok(pp != NULL && abe_kem_encaps(mpk, pp, ct, abe_kem_ct_size(pp) - 1, &len, k) == ABE_ERR_ARGUMENT,
            "Encaps refuses a short buffer");
     tk_policy_free(pp);
 }
@@ -271,13 +271,13 @@ int main(void)
 {
     mpk = tk_alloc(sizeof *mpk);
     mpk2 = tk_alloc(sizeof *mpk2);
-    if (!tap_ok(fabeo_setup(mpk, &msk) == ABE_OK && fabeo_setup(mpk2, &msk2) == ABE_OK,
+    if (!tap_ok(abe_setup(mpk, &msk) == ABE_OK && abe_setup(mpk2, &msk2) == ABE_OK,
                 "setup"))
         return tap_done();
-    tap_ok(fabeo_msk_matches(&msk, mpk) && !fabeo_msk_matches(&msk2, mpk), "MSK matches its MPK only");
+    tap_ok(abe_msk_matches(&msk, mpk) && !abe_msk_matches(&msk2, mpk), "MSK matches its MPK only");
     round_trips();
-    pol_error_t err;
-    fabeo_key_t *key = tk_key(mpk, &msk, "A|B|C|D|x = 12", &err);
+    abe_error_t err;
+    abe_key_t *key = tk_key(mpk, &msk, "A|B|C|D|x = 12", &err);
     tamper_each(key, "A and B");
     tamper_each(key, "(A and B) or (A and C) or (B and C and D)");
     /* With tables and n1 >= 4 tau + 4 rows the re-encryption checks the
@@ -291,8 +291,8 @@ int main(void)
     other_mpk();
     limits_and_garbage(key);
     tk_key_free(key);
-    fabeo_msk_clear(&msk);
-    fabeo_msk_clear(&msk2);
+    abe_msk_clear(&msk);
+    abe_msk_clear(&msk2);
     free(mpk);
     free(mpk2);
     return tap_done();

@@ -20,76 +20,76 @@ static inline void *tk_alloc(size_t n)
 }
 
 /* Splits list at '|' into the user texts; returns the fabeo status of
- * fabeo_key_set_attrs (the key is not generated yet). */
-static inline int tk_key_attrs(fabeo_key_t *key, const char *list, pol_error_t *err)
+ * abe_key_set_attrs (the key is not generated yet). */
+static inline int tk_key_attrs(abe_key_t *key, const char *list, abe_error_t *err)
 {
     char *copy = strdup(list);
-    const char *texts[FABEO_MAX_USER_ATTRS];
+    const char *texts[ABE_MAX_USER_ATTRS];
     size_t n = 0;
     if (copy == NULL)
         abort();
-    for (char *tok = strtok(copy, "|"); tok != NULL && n < FABEO_MAX_USER_ATTRS;
+    for (char *tok = strtok(copy, "|"); tok != NULL && n < ABE_MAX_USER_ATTRS;
          tok = strtok(NULL, "|"))
         texts[n++] = tok;
-    int rc = fabeo_key_set_attrs(key, texts, n, err);
+    int rc = abe_key_set_attrs(key, texts, n, err);
     free(copy);
     return rc;
 }
 
 /* A generated key for list, or NULL (with err) if the attributes are refused. */
-static inline fabeo_key_t *tk_key(const fabeo_mpk_t *mpk, const fabeo_msk_t *msk,
-                                  const char *list, pol_error_t *err)
+static inline abe_key_t *tk_key(const abe_mpk_t *mpk, const abe_msk_t *msk,
+                                const char *list, abe_error_t *err)
 {
-    fabeo_key_t *key = tk_alloc(sizeof *key);
-    if (tk_key_attrs(key, list, err) != ABE_OK || fabeo_keygen(key, mpk, msk) != ABE_OK) {
+    abe_key_t *key = tk_alloc(sizeof *key);
+    if (tk_key_attrs(key, list, err) != ABE_OK || abe_keygen(key, mpk, msk) != ABE_OK) {
         free(key);
         return NULL;
     }
     return key;
 }
 
-static inline void tk_key_free(fabeo_key_t *key)
+static inline void tk_key_free(abe_key_t *key)
 {
-    fabeo_key_clear(key);
+    abe_key_clear(key);
     free(key);
 }
 
 /* A prepared policy for text, or NULL (with err). */
-static inline fabeo_policy_t *tk_policy(const char *text, int tables, pol_error_t *err)
+static inline abe_prepared_t *tk_policy(const char *text, int tables, abe_error_t *err)
 {
-    fabeo_policy_t *pp = tk_alloc(sizeof *pp);
-    if (fabeo_policy_prepare_text(pp, text, strlen(text), tables, err) != ABE_OK) {
+    abe_prepared_t *pp = tk_alloc(sizeof *pp);
+    if (abe_prepare_text(pp, text, strlen(text), tables, err) != ABE_OK) {
         free(pp);
         return NULL;
     }
     return pp;
 }
 
-static inline void tk_policy_free(fabeo_policy_t *pp)
+static inline void tk_policy_free(abe_prepared_t *pp)
 {
     if (pp != NULL)
-        fabeo_policy_clear(pp);
+        abe_prepared_clear(pp);
     free(pp);
 }
 
 /* Encaps under pp, Decaps with key (hint: pass pp or NULL).  Returns the
  * Decaps status; *same is 1 if both sides got the same key.  ct/ct_len
- * receive the ciphertext when not NULL (ct must hold KEM_CT_MAX_BYTES). */
-static inline int tk_round(const fabeo_mpk_t *mpk, const fabeo_key_t *key,
-                           const fabeo_policy_t *pp, const fabeo_policy_t *hint, int *same,
+ * receive the ciphertext when not NULL (ct must hold ABE_KEM_CT_MAX_BYTES). */
+static inline int tk_round(const abe_mpk_t *mpk, const abe_key_t *key,
+                           const abe_prepared_t *pp, const abe_prepared_t *hint, int *same,
                            uint8_t *ct, size_t *ct_len)
 {
-    static uint8_t buf[KEM_CT_MAX_BYTES];
-    uint8_t k1[KEM_KEY_BYTES], k2[KEM_KEY_BYTES];
+    static uint8_t buf[ABE_KEM_CT_MAX_BYTES];
+    uint8_t k1[ABE_KEM_KEY_BYTES], k2[ABE_KEM_KEY_BYTES];
     size_t len = 0;
     uint8_t *out = ct != NULL ? ct : buf;
     *same = 0;
-    int rc = kem_encaps(mpk, pp, out, KEM_CT_MAX_BYTES, &len, k1);
+    int rc = abe_kem_encaps(mpk, pp, out, ABE_KEM_CT_MAX_BYTES, &len, k1);
     if (rc != ABE_OK)
         return rc;
     if (ct_len != NULL)
         *ct_len = len;
-    rc = kem_decaps(mpk, key, out, len, hint, k2);
+    rc = abe_kem_decaps(mpk, key, out, len, hint, k2);
     *same = memcmp(k1, k2, sizeof k1) == 0;
     return rc;
 }

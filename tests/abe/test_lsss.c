@@ -10,28 +10,28 @@
 #include "abe_check.h"
 #include "tap.h"
 
-static policy_t *P;
-static lsss_t *L;
-static attr_set_t *S;
+static abe_policy_t *P;
+static abe_lsss_t *L;
+static abe_attr_set_t *S;
 
 static void set_of(const char *list)
 {
-    attr_set_init(S);
-    if (list[0] != '\0' && attr_set_add_list(S, list, strlen(list), '|', NULL) != ABE_OK)
+    abe_attr_set_init(S);
+    if (list[0] != '\0' && abe_attr_set_add_list(S, list, strlen(list), '|', NULL) != ABE_OK)
         abort();
 }
 
 /* Row i of M equals the small integers want (cols entries). */
 static int row_is(unsigned i, const long *want, unsigned cols)
 {
-    fr_t row[64], w;
-    if (L->cols != cols || lsss_row(L, i, row) != ABE_OK)
+    bls_fr_t row[64], w;
+    if (L->cols != cols || abe_lsss_row(L, i, row) != ABE_OK)
         return 0;
     for (unsigned c = 0; c < cols; c++) {
-        fr_from_u64(&w, (uint64_t)(want[c] < 0 ? -want[c] : want[c]));
+        bls_fr_from_u64(&w, (uint64_t)(want[c] < 0 ? -want[c] : want[c]));
         if (want[c] < 0)
-            fr_neg(&w, &w);
-        if (!fr_equal(&row[c], &w))
+            bls_fr_neg(&w, &w);
+        if (!bls_fr_equal(&row[c], &w))
             return 0;
     }
     return 1;
@@ -39,8 +39,8 @@ static int row_is(unsigned i, const long *want, unsigned cols)
 
 static int compile(const char *text)
 {
-    pol_error_t err;
-    if (policy_parse(P, text, strlen(text), &err) != ABE_OK || lsss_compile(L, P, &err) != ABE_OK) {
+    abe_error_t err;
+    if (abe_policy_parse(P, text, strlen(text), &err) != ABE_OK || abe_lsss_compile(L, P, &err) != ABE_OK) {
         tap_diag("%s: %s", text, err.msg);
         return 0;
     }
@@ -50,7 +50,7 @@ static int compile(const char *text)
 static int rho_is(unsigned i, const char *name)
 {
     size_t len;
-    const uint8_t *s = lsss_rho(L, i, &len);
+    const uint8_t *s = abe_lsss_rho(L, i, &len);
     return s != NULL && len == strlen(name) && memcmp(s, name, len) == 0;
 }
 
@@ -84,8 +84,8 @@ static void examples(void)
     tap_ok(ok, "a or b or c: every row is (1)");
 
     /* Occurrence indices: (x or y) and (x or z) -> occ 1, 1, 2, 1, tau 2. */
-    ok = compile("(x or y) and (x or z)") && L->tau == 2 && lsss_occ(L, 0) == 1 &&
-         lsss_occ(L, 1) == 1 && lsss_occ(L, 2) == 2 && lsss_occ(L, 3) == 1;
+    ok = compile("(x or y) and (x or z)") && L->tau == 2 && abe_lsss_occ(L, 0) == 1 &&
+         abe_lsss_occ(L, 1) == 1 && abe_lsss_occ(L, 2) == 2 && abe_lsss_occ(L, 3) == 1;
     tap_ok(ok, "(x or y) and (x or z): occ = 1,1,2,1, tau = 2");
     ok = compile("A and B") && L->tau == 1;
     tap_ok(ok, "A and B: tau = 1");
@@ -107,26 +107,26 @@ static void examples(void)
 static void shares(void)
 {
     int ok = compile("2 of (a, b and c, 3 of (d, e, f, g)) and (h or a)");
-    fr_t v[64], row[64], lambda[64], gamma[64], t, sum = FR_ZERO;
+    bls_fr_t v[64], row[64], lambda[64], gamma[64], t, sum = BLS_FR_ZERO;
     for (unsigned c = 0; c < L->cols && ok; c++)
-        ok = fr_random(&v[c]) == 0;
+        ok = bls_fr_random(&v[c]) == 0;
     for (unsigned i = 0; i < L->rows && ok; i++) {
-        fr_t direct = FR_ZERO;
-        lsss_row(L, i, row);
+        bls_fr_t direct = BLS_FR_ZERO;
+        abe_lsss_row(L, i, row);
         for (unsigned c = 0; c < L->cols; c++) {
-            fr_mul(&t, &row[c], &v[c]);
-            fr_add(&direct, &direct, &t);
+            bls_fr_mul(&t, &row[c], &v[c]);
+            bls_fr_add(&direct, &direct, &t);
         }
-        ok = lsss_share(L, i, v, &lambda[i]) == ABE_OK && fr_equal(&direct, &lambda[i]);
+        ok = abe_lsss_share(L, i, v, &lambda[i]) == ABE_OK && bls_fr_equal(&direct, &lambda[i]);
     }
-    tap_ok(ok, "lsss_share equals M_i . v for every row");
+    tap_ok(ok, "abe_lsss_share equals M_i . v for every row");
     set_of("b|c|e|f|g|h");
-    ok = ok && lsss_coefficients(L, S, gamma) == ABE_OK;
+    ok = ok && abe_lsss_coefficients(L, S, gamma) == ABE_OK;
     for (unsigned i = 0; i < L->rows && ok; i++) {
-        fr_mul(&t, &gamma[i], &lambda[i]);
-        fr_add(&sum, &sum, &t);
+        bls_fr_mul(&t, &gamma[i], &lambda[i]);
+        bls_fr_add(&sum, &sum, &t);
     }
-    tap_ok(ok && fr_equal(&sum, &v[0]), "sum gamma_i lambda_i recovers the secret");
+    tap_ok(ok && bls_fr_equal(&sum, &v[0]), "sum gamma_i lambda_i recovers the secret");
 }
 
 /* ---- random formulas, evaluated independently ---- */
@@ -226,7 +226,7 @@ static void random_formulas(void)
                     ln += (size_t)sprintf(list + ln, "%s%c", ln ? "|" : "", 'a' + a);
             set_of(list);
             int want = eval(root, mask);
-            bad_sat += policy_satisfied(P, S) != want;
+            bad_sat += abe_policy_satisfied(P, S) != want;
             bad_coef += chk_coefficients(L, S) != want;
             bad_span += chk_span_has_e1(L, S) != want;
         }
@@ -234,9 +234,9 @@ static void random_formulas(void)
     tap_diag("%u random formulas, %u threshold gates, %u subsets each", formulas, thresholds,
              1u << UNIVERSE);
     tap_ok(formulas == 300 && thresholds > 100, "random formulas compile");
-    tap_ok(bad_sat == 0, "policy_satisfied agrees with the formula on every subset");
-    tap_ok(bad_coef == 0, "coefficients exist iff satisfied; sum gamma_i M_i = e1; zero off the key");
-    tap_ok(bad_span == 0, "e1 in the span of the held rows iff satisfied (rank check)");
+    tap_eq(bad_sat, 0, "abe_policy_satisfied agrees with the formula on every subset");
+    tap_eq(bad_coef, 0, "coefficients exist iff satisfied; sum gamma_i M_i = e1; zero off the key");
+    tap_eq(bad_span, 0, "e1 in the span of the held rows iff satisfied (rank check)");
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* Policy text: precedence and normal form (through policy_format and the
+/* Policy text: precedence and normal form (through abe_policy_format and the
  * canonical encoding), and every structural error with its code, position
  * and message. */
 #include <stdio.h>
@@ -8,11 +8,11 @@
 #include "abe_check.h"
 #include "tap.h"
 
-static policy_t *P;
+static abe_policy_t *P;
 
-static int parse(const char *text, size_t len, pol_error_t *err)
+static int parse(const char *text, size_t len, abe_error_t *err)
 {
-    return policy_parse(P, text, len, err);
+    return abe_policy_parse(P, text, len, err);
 }
 
 /* text for a TAP test name: a raw newline would end the TAP line. */
@@ -36,32 +36,32 @@ static const char *shown(const char *text)
 /* text parses and renders as want. */
 static void shape(const char *text, const char *want)
 {
-    pol_error_t err;
+    abe_error_t err;
     char out[4096];
     int rc = parse(text, strlen(text), &err);
     if (rc != ABE_OK) {
         tap_ok(0, "parses: %s (%s)", shown(text), err.msg);
         return;
     }
-    policy_format(P, out, sizeof out);
-    if (!tap_ok(strcmp(out, want) == 0, "'%s' reads as '%s'", shown(text), want))
+    abe_policy_format(P, out, sizeof out);
+    if (!tap_eq_str(out, want, "'%s' reads as '%s'", shown(text), want))
         tap_diag("got '%s'", out);
 }
 
 /* a and b compile to the same canonical bytes. */
 static void same(const char *a, const char *b)
 {
-    static uint8_t ea[POL_MAX_ENCODED], eb[POL_MAX_ENCODED];
+    static uint8_t ea[ABE_POL_MAX_ENCODED], eb[ABE_POL_MAX_ENCODED];
     size_t la = 0, lb = 0;
-    pol_error_t err;
-    int ok = parse(a, strlen(a), &err) == ABE_OK && policy_encode(P, ea, sizeof ea, &la) == ABE_OK &&
-             parse(b, strlen(b), &err) == ABE_OK && policy_encode(P, eb, sizeof eb, &lb) == ABE_OK;
+    abe_error_t err;
+    int ok = parse(a, strlen(a), &err) == ABE_OK && abe_policy_encode(P, ea, sizeof ea, &la) == ABE_OK &&
+             parse(b, strlen(b), &err) == ABE_OK && abe_policy_encode(P, eb, sizeof eb, &lb) == ABE_OK;
     tap_ok(ok && la == lb && memcmp(ea, eb, la) == 0, "'%s' == '%s'", a, b);
 }
 
 static void bad_n(const char *text, size_t len, int code, size_t offset, const char *needle)
 {
-    pol_error_t err;
+    abe_error_t err;
     char col[32];
     int rc = parse(text, len, &err);
     snprintf(col, sizeof col, "column %zu:", offset + 1);
@@ -80,15 +80,15 @@ static void bad(const char *text, int code, size_t offset, const char *needle)
 
 static void good(const char *text)
 {
-    pol_error_t err;
+    abe_error_t err;
     int rc = parse(text, strlen(text), &err);
-    if (!tap_ok(rc == ABE_OK, "accepted: '%.60s'", text))
+    if (!tap_eq(rc, ABE_OK, "accepted: '%.60s'", text))
         tap_diag("%s", err.msg);
 }
 
 static void limits(void)
 {
-    static char buf[POL_MAX_TEXT * 2];
+    static char buf[ABE_POL_MAX_TEXT * 2];
     size_t n;
     /* Depth: 32 nested parentheses are fine, 33 are not. */
     for (int depth = 32; depth <= 33; depth++) {
@@ -98,10 +98,10 @@ static void limits(void)
         buf[n++] = 'A';
         for (int i = 0; i < depth; i++)
             buf[n++] = ')';
-        pol_error_t err;
+        abe_error_t err;
         int rc = parse(buf, n, &err);
         if (depth == 32)
-            tap_ok(rc == ABE_OK, "depth 32 accepted");
+            tap_eq(rc, ABE_OK, "depth 32 accepted");
         else
             tap_ok(rc == ABE_ERR_LIMIT && err.offset == 32 && strstr(err.msg, "nesting"),
                    "depth 33 refused at column 33: %s", err.msg);
@@ -123,7 +123,7 @@ static void limits(void)
         n = 0;
         for (int i = 0; i < leaves; i++)
             n += (size_t)sprintf(buf + n, "%sa%d", i ? "|" : "", i);
-        pol_error_t err;
+        abe_error_t err;
         int rc = parse(buf, n, &err);
         if (leaves == 256)
             tap_ok(rc == ABE_OK && P->n_leaves == 256, "256 leaves accepted");
@@ -139,29 +139,29 @@ static void limits(void)
     bad_n(buf, n, ABE_ERR_LIMIT, 4 * 28, "leaves");
 
     /* Text length. */
-    memset(buf, ' ', POL_MAX_TEXT + 1);
+    memset(buf, ' ', ABE_POL_MAX_TEXT + 1);
     buf[0] = 'A';
-    tap_ok(parse(buf, POL_MAX_TEXT, NULL) == ABE_OK, "%d bytes accepted", POL_MAX_TEXT);
-    bad_n(buf, POL_MAX_TEXT + 1, ABE_ERR_LIMIT, POL_MAX_TEXT, "longer than 4096");
+    tap_eq(parse(buf, ABE_POL_MAX_TEXT, NULL), ABE_OK, "%d bytes accepted", ABE_POL_MAX_TEXT);
+    bad_n(buf, ABE_POL_MAX_TEXT + 1, ABE_ERR_LIMIT, ABE_POL_MAX_TEXT, "longer than 4096");
 
     /* Name length (bare and quoted). */
-    memset(buf, 'n', POL_MAX_NAME + 1);
-    tap_ok(parse(buf, POL_MAX_NAME, NULL) == ABE_OK, "%d-byte name accepted", POL_MAX_NAME);
-    bad_n(buf, POL_MAX_NAME + 1, ABE_ERR_LIMIT, 0, "longer than 128");
+    memset(buf, 'n', ABE_POL_MAX_NAME + 1);
+    tap_eq(parse(buf, ABE_POL_MAX_NAME, NULL), ABE_OK, "%d-byte name accepted", ABE_POL_MAX_NAME);
+    bad_n(buf, ABE_POL_MAX_NAME + 1, ABE_ERR_LIMIT, 0, "longer than 128");
     buf[0] = '"';
-    memset(buf + 1, 'q', POL_MAX_NAME + 1);
-    buf[POL_MAX_NAME + 2] = '"';
-    bad_n(buf, POL_MAX_NAME + 3, ABE_ERR_LIMIT, 0, "longer than 128");
+    memset(buf + 1, 'q', ABE_POL_MAX_NAME + 1);
+    buf[ABE_POL_MAX_NAME + 2] = '"';
+    bad_n(buf, ABE_POL_MAX_NAME + 3, ABE_ERR_LIMIT, 0, "longer than 128");
 
     /* tau: an attribute may repeat up to 32 times. */
-    lsss_t *l = chk_lsss_new();
+    abe_lsss_t *l = chk_lsss_new();
     for (int reps = 32; reps <= 33; reps++) {
         n = 0;
         for (int i = 0; i < reps; i++)
             n += (size_t)sprintf(buf + n, "%sR", i ? " or " : "");
-        pol_error_t err;
+        abe_error_t err;
         int rc = parse(buf, n, &err);
-        rc = rc == ABE_OK ? lsss_compile(l, P, &err) : rc;
+        rc = rc == ABE_OK ? abe_lsss_compile(l, P, &err) : rc;
         if (reps == 32)
             tap_ok(rc == ABE_OK && l->tau == 32, "R repeated 32 times: tau 32");
         else

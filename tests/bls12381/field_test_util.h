@@ -3,8 +3,8 @@
  * a hex constant, seeded pseudo-random elements, and the ring axioms
  * written once and instantiated per field.
  *
- *   fp_t a = fp_from_hex("1a01...");     tap_ok(fp_is_hex(&r, k->mul), ...)
- *   fp2_t x = fp2_rand(&rng);            (rng: a struct test_rng)
+ *   bls_fp_t a = fp_from_hex("1a01...");     tap_ok(fp_is_hex(&r, k->mul), ...)
+ *   bls_fp2_t x = fp2_rand(&rng);            (rng: a struct test_rng)
  *   ok_comm &= fp2_check_comm(&a, &b);   a*b = b*a, likewise _assoc,
  *                                        _dist, _sqr, _inv, _sub, _sqrt_*
  *   field_test_each_fp_path(all);        asm and portable Fp arithmetic
@@ -33,111 +33,111 @@ static inline void field_unhex_exact(uint8_t *out, size_t n, const char *hex)
 }
 
 /* The modulus p as little-endian limbs (public exponent for a^p checks). */
-static const uint64_t FIELD_TEST_P_LIMBS[FP_LIMBS] = {
+static const uint64_t FIELD_TEST_P_LIMBS[BLS_FP_LIMBS] = {
     0xb9feffffffffaaabULL, 0x1eabfffeb153ffffULL, 0x6730d2a0f6b0f624ULL,
     0x64774b84f38512bfULL, 0x4b1ba7b6434bacd7ULL, 0x1a0111ea397fe69aULL};
 
 /* ---- elements from big-endian hex ---- */
 
-static inline fp_t fp_from_hex(const char *hex)
+static inline bls_fp_t fp_from_hex(const char *hex)
 {
-    uint8_t b[FP_BYTES];
-    fp_t r;
+    uint8_t b[BLS_FP_BYTES];
+    bls_fp_t r;
     field_unhex_exact(b, sizeof b, hex);
-    if (fp_from_bytes(&r, b) != BLS_OK)
+    if (bls_fp_from_bytes(&r, b) != BLS_OK)
         tap_diag("bad KAT constant %s", hex);
     return r;
 }
 
-static inline fr_t fr_from_hex(const char *hex)
+static inline bls_fr_t fr_from_hex(const char *hex)
 {
-    uint8_t b[FR_BYTES];
-    fr_t r;
+    uint8_t b[BLS_FR_BYTES];
+    bls_fr_t r;
     field_unhex_exact(b, sizeof b, hex);
-    if (fr_from_bytes(&r, b) != BLS_OK)
+    if (bls_fr_from_bytes(&r, b) != BLS_OK)
         tap_diag("bad KAT constant %s", hex);
     return r;
 }
 
 /* h = {c0, c1} */
-static inline fp2_t fp2_from_hex(const char *const h[2])
+static inline bls_fp2_t fp2_from_hex(const char *const h[2])
 {
-    fp2_t r;
+    bls_fp2_t r;
     r.c0 = fp_from_hex(h[0]);
     r.c1 = fp_from_hex(h[1]);
     return r;
 }
 
 /* Tower order: c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1. */
-static inline fp12_t fp12_from_hex(const char *const h[12])
+static inline bls_fp12_t fp12_from_hex(const char *const h[12])
 {
-    fp12_t r;
-    fp6_t *six[2] = {&r.c0, &r.c1};
+    bls_fp12_t r;
+    bls_fp6_t *six[2] = {&r.c0, &r.c1};
     for (int i = 0; i < 2; i++) {
-        fp2_t *two[3] = {&six[i]->c0, &six[i]->c1, &six[i]->c2};
+        bls_fp2_t *two[3] = {&six[i]->c0, &six[i]->c1, &six[i]->c2};
         for (int j = 0; j < 3; j++)
             *two[j] = fp2_from_hex(h + 6 * i + 2 * j);
     }
     return r;
 }
 
-static inline int fp_is_hex(const fp_t *a, const char *hex)
+static inline int fp_is_hex(const bls_fp_t *a, const char *hex)
 {
-    fp_t e = fp_from_hex(hex);
-    return (int)fp_equal(a, &e);
+    bls_fp_t e = fp_from_hex(hex);
+    return (int)bls_fp_equal(a, &e);
 }
 
-static inline int fr_is_hex(const fr_t *a, const char *hex)
+static inline int fr_is_hex(const bls_fr_t *a, const char *hex)
 {
-    fr_t e = fr_from_hex(hex);
-    return (int)fr_equal(a, &e);
+    bls_fr_t e = fr_from_hex(hex);
+    return (int)bls_fr_equal(a, &e);
 }
 
-static inline int fp2_is_hex(const fp2_t *a, const char *const h[2])
+static inline int fp2_is_hex(const bls_fp2_t *a, const char *const h[2])
 {
-    fp2_t e = fp2_from_hex(h);
-    return (int)fp2_equal(a, &e);
+    bls_fp2_t e = fp2_from_hex(h);
+    return (int)bls_fp2_equal(a, &e);
 }
 
-static inline int fp12_is_hex(const fp12_t *a, const char *const h[12])
+static inline int fp12_is_hex(const bls_fp12_t *a, const char *const h[12])
 {
-    fp12_t e = fp12_from_hex(h);
-    return (int)fp12_equal(a, &e);
+    bls_fp12_t e = fp12_from_hex(h);
+    return (int)bls_fp12_equal(a, &e);
 }
 
 /* ---- pseudo-random elements (deterministic for a given rng seed) ---- */
 
 /* 64 random bytes reduced mod p: bias about 2^-130. */
-static inline fp_t fp_rand(struct test_rng *rng)
+static inline bls_fp_t fp_rand(struct test_rng *rng)
 {
     uint8_t b[64];
-    fp_t r;
+    bls_fp_t r;
     test_rng_bytes(rng, b, sizeof b);
-    fp_from_bytes_reduce(&r, b, sizeof b);
+    bls_fp_from_bytes_reduce(&r, b, sizeof b);
     return r;
 }
 
 /* Coefficients drawn in order c0, c1(, c2). */
-static inline fp2_t fp2_rand(struct test_rng *rng)
+static inline bls_fp2_t fp2_rand(struct test_rng *rng)
 {
-    fp2_t r;
+    bls_fp2_t r;
     r.c0 = fp_rand(rng);
     r.c1 = fp_rand(rng);
     return r;
 }
 
-static inline fp6_t fp6_rand(struct test_rng *rng)
+static inline bls_fp6_t fp6_rand(struct test_rng *rng)
 {
-    fp6_t r;
+    bls_fp6_t r;
     r.c0 = fp2_rand(rng);
     r.c1 = fp2_rand(rng);
     r.c2 = fp2_rand(rng);
     return r;
 }
 
-static inline fp12_t fp12_rand(struct test_rng *rng)
+static inline bls_fp12_t fp12_rand(struct test_rng *rng)
 {
-    fp12_t r;
+    bls_fp12_t r;
     r.c0 = fp6_rand(rng);
     r.c1 = fp6_rand(rng);
     return r;
@@ -146,15 +146,15 @@ static inline fp12_t fp12_rand(struct test_rng *rng)
 /* ---- ring axioms, one definition for every field ---- */
 
 /* Fp12 has no public addition (the tower never needs one): componentwise. */
-static inline void fp12_add_for_test(fp12_t *r, const fp12_t *a, const fp12_t *b)
+static inline void fp12_add_for_test(bls_fp12_t *r, const bls_fp12_t *a, const bls_fp12_t *b)
 {
-    fp6_add(&r->c0, &a->c0, &b->c0);
-    fp6_add(&r->c1, &a->c1, &b->c1);
+    bls_fp6_add(&r->c0, &a->c0, &b->c0);
+    bls_fp6_add(&r->c1, &a->c1, &b->c1);
 }
 
 /* Fr and Fp6 have no is_one. */
-static inline uint64_t fr_is_one_for_test(const fr_t *a) { return fr_equal(a, &FR_ONE); }
-static inline uint64_t fp6_is_one_for_test(const fp6_t *a) { return fp6_equal(a, &FP6_ONE); }
+static inline uint64_t fr_is_one_for_test(const bls_fr_t *a) { return bls_fr_equal(a, &BLS_FR_ONE); }
+static inline uint64_t fp6_is_one_for_test(const bls_fp6_t *a) { return bls_fp6_equal(a, &BLS_FP6_ONE); }
 
 /* Defines F_check_comm, _assoc, _dist, _sqr and _inv (IS_ONE(a * a^-1) for
  * a != 0) for the field with element type T and functions F_mul, F_sqr,
@@ -163,41 +163,41 @@ static inline uint64_t fp6_is_one_for_test(const fp6_t *a) { return fp6_equal(a,
     static inline int F##_check_comm(const T *a, const T *b)                     \
     {                                                                           \
         T t, u;                                                                 \
-        F##_mul(&t, a, b);                                                      \
-        F##_mul(&u, b, a);                                                      \
-        return (int)F##_equal(&t, &u);                                          \
+        bls_##F##_mul(&t, a, b);                                                      \
+        bls_##F##_mul(&u, b, a);                                                      \
+        return (int)bls_##F##_equal(&t, &u);                                          \
     }                                                                           \
     static inline int F##_check_assoc(const T *a, const T *b, const T *c)        \
     {                                                                           \
         T t, u;                                                                 \
-        F##_mul(&t, a, b);                                                      \
-        F##_mul(&t, &t, c);                                                     \
-        F##_mul(&u, b, c);                                                      \
-        F##_mul(&u, a, &u);                                                     \
-        return (int)F##_equal(&t, &u);                                          \
+        bls_##F##_mul(&t, a, b);                                                      \
+        bls_##F##_mul(&t, &t, c);                                                     \
+        bls_##F##_mul(&u, b, c);                                                      \
+        bls_##F##_mul(&u, a, &u);                                                     \
+        return (int)bls_##F##_equal(&t, &u);                                          \
     }                                                                           \
     static inline int F##_check_dist(const T *a, const T *b, const T *c)         \
     {                                                                           \
         T t, u, v;                                                              \
         ADD(&t, b, c);                                                          \
-        F##_mul(&t, a, &t);                                                     \
-        F##_mul(&u, a, b);                                                      \
-        F##_mul(&v, a, c);                                                      \
+        bls_##F##_mul(&t, a, &t);                                                     \
+        bls_##F##_mul(&u, a, b);                                                      \
+        bls_##F##_mul(&v, a, c);                                                      \
         ADD(&u, &u, &v);                                                        \
-        return (int)F##_equal(&t, &u);                                          \
+        return (int)bls_##F##_equal(&t, &u);                                          \
     }                                                                           \
     static inline int F##_check_sqr(const T *a)                                  \
     {                                                                           \
         T t, u;                                                                 \
-        F##_sqr(&t, a);                                                         \
-        F##_mul(&u, a, a);                                                      \
-        return (int)F##_equal(&t, &u);                                          \
+        bls_##F##_sqr(&t, a);                                                         \
+        bls_##F##_mul(&u, a, a);                                                      \
+        return (int)bls_##F##_equal(&t, &u);                                          \
     }                                                                           \
     static inline int F##_check_inv(const T *a)                                  \
     {                                                                           \
         T t;                                                                    \
-        F##_inv(&t, a);                                                         \
-        F##_mul(&t, &t, a);                                                     \
+        bls_##F##_inv(&t, a);                                                         \
+        bls_##F##_mul(&t, &t, a);                                                     \
         return (int)IS_ONE(&t);                                                 \
     }
 
@@ -206,9 +206,9 @@ static inline uint64_t fp6_is_one_for_test(const fp6_t *a) { return fp6_equal(a,
     static inline int F##_check_sub(const T *a, const T *b)                      \
     {                                                                           \
         T t;                                                                    \
-        F##_sub(&t, a, b);                                                      \
-        F##_add(&t, &t, b);                                                     \
-        return (int)F##_equal(&t, a);                                           \
+        bls_##F##_sub(&t, a, b);                                                      \
+        bls_##F##_add(&t, &t, b);                                                     \
+        return (int)bls_##F##_equal(&t, a);                                           \
     }
 
 /* Defines F_check_sqrt_of_square (sqrt(a^2) = +-a, a^2 is a square) and
@@ -218,45 +218,45 @@ static inline uint64_t fp6_is_one_for_test(const fp6_t *a) { return fp6_equal(a,
     static inline int F##_check_sqrt_of_square(const T *a)                      \
     {                                                                           \
         T t, u, v;                                                              \
-        F##_sqr(&t, a);                                                         \
-        int ok = F##_sqrt(&u, &t) == 1 && F##_is_square(&t) == 1;               \
-        F##_neg(&v, a);                                                         \
-        return ok & (int)(F##_equal(&u, a) | F##_equal(&u, &v));                \
+        bls_##F##_sqr(&t, a);                                                         \
+        int ok = bls_##F##_sqrt(&u, &t) == 1 && bls_##F##_is_square(&t) == 1;               \
+        bls_##F##_neg(&v, a);                                                         \
+        return ok & (int)(bls_##F##_equal(&u, a) | bls_##F##_equal(&u, &v));                \
     }                                                                           \
     static inline int F##_check_sqrt_random(const T *a, int *squares)          \
     {                                                                           \
         T s, t;                                                                 \
-        int sq = F##_is_square(a);                                              \
+        int sq = bls_##F##_is_square(a);                                              \
         *squares += sq;                                                         \
-        int ok = F##_sqrt(&s, a);                                               \
-        F##_sqr(&t, &s);                                                        \
-        return ok == sq && (!ok || F##_equal(&t, a));                           \
+        int ok = bls_##F##_sqrt(&s, a);                                               \
+        bls_##F##_sqr(&t, &s);                                                        \
+        return ok == sq && (!ok || bls_##F##_equal(&t, a));                           \
     }
 
-FIELD_DEFINE_RING_CHECKS(fp, fp_t, fp_add, fp_is_one)
-FIELD_DEFINE_RING_CHECKS(fr, fr_t, fr_add, fr_is_one_for_test)
-FIELD_DEFINE_RING_CHECKS(fp2, fp2_t, fp2_add, fp2_is_one)
-FIELD_DEFINE_RING_CHECKS(fp6, fp6_t, fp6_add, fp6_is_one_for_test)
-FIELD_DEFINE_RING_CHECKS(fp12, fp12_t, fp12_add_for_test, fp12_is_one)
-FIELD_DEFINE_SUB_CHECK(fp, fp_t)
-FIELD_DEFINE_SUB_CHECK(fr, fr_t)
-FIELD_DEFINE_SUB_CHECK(fp2, fp2_t)
-FIELD_DEFINE_SUB_CHECK(fp6, fp6_t)
-FIELD_DEFINE_SQRT_CHECKS(fp, fp_t)
-FIELD_DEFINE_SQRT_CHECKS(fp2, fp2_t)
+FIELD_DEFINE_RING_CHECKS(fp, bls_fp_t, bls_fp_add, bls_fp_is_one)
+FIELD_DEFINE_RING_CHECKS(fr, bls_fr_t, bls_fr_add, fr_is_one_for_test)
+FIELD_DEFINE_RING_CHECKS(fp2, bls_fp2_t, bls_fp2_add, bls_fp2_is_one)
+FIELD_DEFINE_RING_CHECKS(fp6, bls_fp6_t, bls_fp6_add, fp6_is_one_for_test)
+FIELD_DEFINE_RING_CHECKS(fp12, bls_fp12_t, fp12_add_for_test, bls_fp12_is_one)
+FIELD_DEFINE_SUB_CHECK(fp, bls_fp_t)
+FIELD_DEFINE_SUB_CHECK(fr, bls_fr_t)
+FIELD_DEFINE_SUB_CHECK(fp2, bls_fp2_t)
+FIELD_DEFINE_SUB_CHECK(fp6, bls_fp6_t)
+FIELD_DEFINE_SQRT_CHECKS(fp, bls_fp_t)
+FIELD_DEFINE_SQRT_CHECKS(fp2, bls_fp2_t)
 
 /* Runs all once on the x86-64 assembly arithmetic (where the CPU has it)
- * and once on the portable C; fp_force_portable switches the whole Fp
+ * and once on the portable C; bls_fp_force_portable switches the whole Fp
  * layer, so this covers every field built on Fp. */
 static inline void field_test_each_fp_path(void (*all)(void))
 {
-    int have_asm = fp_force_portable(0);
+    int have_asm = bls_fp_force_portable(0);
     for (int portable = 0; portable <= have_asm; portable++) {
-        fp_force_portable(portable);
+        bls_fp_force_portable(portable);
         tap_diag("arithmetic path: %s", have_asm && !portable ? "x86-64 assembly" : "portable C");
         all();
     }
-    fp_force_portable(0);
+    bls_fp_force_portable(0);
 }
 
 #endif

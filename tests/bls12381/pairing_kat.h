@@ -16,19 +16,19 @@
 
 typedef struct {
     char name[32];
-    fr_t a, b;
-    g1_affine_t p;
-    g2_affine_t q;
-    uint8_t p_compressed[G1_COMPRESSED_BYTES];
-    uint8_t q_compressed[G2_COMPRESSED_BYTES];
-    uint8_t gt[GT_BYTES];
+    bls_fr_t a, b;
+    bls_g1_affine_t p;
+    bls_g2_affine_t q;
+    uint8_t p_compressed[BLS_G1_COMPRESSED_BYTES];
+    uint8_t q_compressed[BLS_G2_COMPRESSED_BYTES];
+    uint8_t gt[BLS_GT_BYTES];
 } kat_case_t;
 
 typedef struct {
     size_t n;
     kat_case_t c[KAT_MAX_CASES];
-    uint8_t identity[GT_BYTES];
-    uint8_t product[GT_BYTES];
+    uint8_t identity[BLS_GT_BYTES];
+    uint8_t product[BLS_GT_BYTES];
 } kat_t;
 
 static int kat_hex(uint8_t *out, size_t len, const char *hex)
@@ -47,24 +47,24 @@ static int kat_hex(uint8_t *out, size_t len, const char *hex)
 }
 
 /* x || y for G1; x.c1 || x.c0 || y.c1 || y.c0 for G2 (ZCash, no flags set). */
-static int kat_g1(g1_affine_t *p, const uint8_t in[G1_UNCOMPRESSED_BYTES])
+static int kat_g1(bls_g1_affine_t *p, const uint8_t in[BLS_G1_UNCOMPRESSED_BYTES])
 {
     p->infinity = 0;
-    return fp_from_bytes(&p->x, in) | fp_from_bytes(&p->y, in + FP_BYTES);
+    return bls_fp_from_bytes(&p->x, in) | bls_fp_from_bytes(&p->y, in + BLS_FP_BYTES);
 }
 
-static int kat_g2(g2_affine_t *q, const uint8_t in[G2_UNCOMPRESSED_BYTES])
+static int kat_g2(bls_g2_affine_t *q, const uint8_t in[BLS_G2_UNCOMPRESSED_BYTES])
 {
     q->infinity = 0;
-    return fp_from_bytes(&q->x.c1, in) | fp_from_bytes(&q->x.c0, in + FP_BYTES) |
-           fp_from_bytes(&q->y.c1, in + 2 * FP_BYTES) | fp_from_bytes(&q->y.c0, in + 3 * FP_BYTES);
+    return bls_fp_from_bytes(&q->x.c1, in) | bls_fp_from_bytes(&q->x.c0, in + BLS_FP_BYTES) |
+           bls_fp_from_bytes(&q->y.c1, in + 2 * BLS_FP_BYTES) | bls_fp_from_bytes(&q->y.c0, in + 3 * BLS_FP_BYTES);
 }
 
 /* 0 on success; every line must parse. */
 static int kat_load(kat_t *k, const char *vectors_dir)
 {
     char path[4096], line[4096], key[64], *val;
-    uint8_t buf[G2_UNCOMPRESSED_BYTES];
+    uint8_t buf[BLS_G2_UNCOMPRESSED_BYTES];
     kat_case_t *c = NULL;
     int bad = 0;
     FILE *f;
@@ -94,26 +94,26 @@ static int kat_load(kat_t *k, const char *vectors_dir)
             c = &k->c[k->n++];
             snprintf(c->name, sizeof c->name, "%s", val);
         } else if (strcmp(key, "identity") == 0) {
-            bad |= kat_hex(k->identity, GT_BYTES, val);
+            bad |= kat_hex(k->identity, BLS_GT_BYTES, val);
         } else if (strcmp(key, "product") == 0) {
-            bad |= kat_hex(k->product, GT_BYTES, val);
+            bad |= kat_hex(k->product, BLS_GT_BYTES, val);
         } else if (c == NULL) {
             bad = 1;
         } else if (strcmp(key, "a") == 0 || strcmp(key, "b") == 0) {
-            bad |= kat_hex(buf, FR_BYTES, val);
-            bad |= fr_from_bytes(key[0] == 'a' ? &c->a : &c->b, buf) != BLS_OK;
+            bad |= kat_hex(buf, BLS_FR_BYTES, val);
+            bad |= bls_fr_from_bytes(key[0] == 'a' ? &c->a : &c->b, buf) != BLS_OK;
         } else if (strcmp(key, "p_compressed") == 0) {
-            bad |= kat_hex(c->p_compressed, G1_COMPRESSED_BYTES, val);
+            bad |= kat_hex(c->p_compressed, BLS_G1_COMPRESSED_BYTES, val);
         } else if (strcmp(key, "q_compressed") == 0) {
-            bad |= kat_hex(c->q_compressed, G2_COMPRESSED_BYTES, val);
+            bad |= kat_hex(c->q_compressed, BLS_G2_COMPRESSED_BYTES, val);
         } else if (strcmp(key, "p_uncompressed") == 0) {
-            bad |= kat_hex(buf, G1_UNCOMPRESSED_BYTES, val);
+            bad |= kat_hex(buf, BLS_G1_UNCOMPRESSED_BYTES, val);
             bad |= kat_g1(&c->p, buf) != BLS_OK;
         } else if (strcmp(key, "q_uncompressed") == 0) {
-            bad |= kat_hex(buf, G2_UNCOMPRESSED_BYTES, val);
+            bad |= kat_hex(buf, BLS_G2_UNCOMPRESSED_BYTES, val);
             bad |= kat_g2(&c->q, buf) != BLS_OK;
         } else if (strcmp(key, "gt") == 0) {
-            bad |= kat_hex(c->gt, GT_BYTES, val);
+            bad |= kat_hex(c->gt, BLS_GT_BYTES, val);
         } else {
             bad = 1;
         }

@@ -148,7 +148,7 @@ static const struct fp_kat { const char *a, *b, *mul, *add, *sub, *sqr, *inv, *s
      "15402257e525e721521676f7f9887dcea3f96ae199cc175144613b3db5130349e62f311ca1a73afdb913309e2edfe4dd",
      "0f77dacfe7301bdf0733636586b25d80f77baa6174fd540eb49cf84c8832283882f57215962cc00962078b57ff5ee7e0"},
 };
-/* reduce(in) for fp_from_bytes_reduce: big-endian input hex, result */
+/* reduce(in) for bls_fp_from_bytes_reduce: big-endian input hex, result */
 static const struct red_kat { const char *in, *out; } FP_RED_KAT[] = {
     {"",
      "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"},
@@ -184,39 +184,39 @@ static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FP_KAT / sizeof FP_KAT[0]; i++) {
         const struct fp_kat *k = &FP_KAT[i];
-        fp_t a = fp_from_hex(k->a), b = fp_from_hex(k->b), r;
-        fp_mul(&r, &a, &b);
+        bls_fp_t a = fp_from_hex(k->a), b = fp_from_hex(k->b), r;
+        bls_fp_mul(&r, &a, &b);
         tap_ok(fp_is_hex(&r, k->mul), "kat %zu: mul", i);
-        fp_add(&r, &a, &b);
+        bls_fp_add(&r, &a, &b);
         tap_ok(fp_is_hex(&r, k->add), "kat %zu: add", i);
-        fp_sub(&r, &a, &b);
+        bls_fp_sub(&r, &a, &b);
         tap_ok(fp_is_hex(&r, k->sub), "kat %zu: sub", i);
-        fp_sqr(&r, &a);
+        bls_fp_sqr(&r, &a);
         tap_ok(fp_is_hex(&r, k->sqr), "kat %zu: sqr", i);
-        fp_inv(&r, &a);
+        bls_fp_inv(&r, &a);
         tap_ok(fp_is_hex(&r, k->inv), "kat %zu: inv", i);
-        fp_inv_vartime(&r, &a);
+        bls_fp_inv_vartime(&r, &a);
         tap_ok(fp_is_hex(&r, k->inv), "kat %zu: inv_vartime", i);
-        int ok = fp_sqrt(&r, &a);
+        int ok = bls_fp_sqrt(&r, &a);
         if (k->sqrt[0]) {
-            fp_t s = fp_from_hex(k->sqrt), ns;
-            fp_neg(&ns, &s);
-            tap_ok(ok == 1 && (fp_equal(&r, &s) | fp_equal(&r, &ns)), "kat %zu: sqrt = +-expected", i);
-            tap_ok(fp_is_square(&a) == 1, "kat %zu: is_square", i);
+            bls_fp_t s = fp_from_hex(k->sqrt), ns;
+            bls_fp_neg(&ns, &s);
+            tap_ok(ok == 1 && (bls_fp_equal(&r, &s) | bls_fp_equal(&r, &ns)), "kat %zu: sqrt = +-expected", i);
+            tap_eq(bls_fp_is_square(&a), 1, "kat %zu: is_square", i);
         } else {
-            tap_ok(ok == 0, "kat %zu: sqrt reports non-square", i);
-            tap_ok(fp_is_square(&a) == 0, "kat %zu: not is_square", i);
+            tap_eq(ok, 0, "kat %zu: sqrt reports non-square", i);
+            tap_eq(bls_fp_is_square(&a), 0, "kat %zu: not is_square", i);
         }
-        uint8_t in[FP_BYTES], out[FP_BYTES];
+        uint8_t in[BLS_FP_BYTES], out[BLS_FP_BYTES];
         field_unhex_exact(in, sizeof in, k->a);
-        fp_to_bytes(out, &a);
-        tap_ok(memcmp(in, out, FP_BYTES) == 0, "kat %zu: bytes round trip", i);
+        bls_fp_to_bytes(out, &a);
+        tap_eq_mem(in, out, BLS_FP_BYTES, "kat %zu: bytes round trip", i);
     }
     for (size_t i = 0; i < sizeof FP_RED_KAT / sizeof FP_RED_KAT[0]; i++) {
         uint8_t in[64];
         size_t n = test_unhex(in, sizeof in, FP_RED_KAT[i].in);
-        fp_t r;
-        fp_from_bytes_reduce(&r, in, n);
+        bls_fp_t r;
+        bls_fp_from_bytes_reduce(&r, in, n);
         tap_ok(fp_is_hex(&r, FP_RED_KAT[i].out), "reduce kat %zu (%zu bytes)", i, n);
     }
 }
@@ -229,57 +229,57 @@ static void test_edges(void)
         "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", /* 2^384-1 */
     };
     for (size_t i = 0; i < 3; i++) {
-        uint8_t b[FP_BYTES];
-        fp_t r;
+        uint8_t b[BLS_FP_BYTES];
+        bls_fp_t r;
         field_unhex_exact(b, sizeof b, bad[i]);
-        tap_ok(fp_from_bytes(&r, b) == BLS_ERR_NONCANONICAL, "from_bytes rejects %s...", bad[i] + 88);
+        tap_eq(bls_fp_from_bytes(&r, b), BLS_ERR_NONCANONICAL, "from_bytes rejects %s...", bad[i] + 88);
     }
-    fp_t pm1 = fp_from_hex("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaaa");
-    fp_t half = fp_from_hex("0d0088f51cbff34d258dd3db21a5d66bb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555");
-    fp_t half1, r, m1;
-    fp_add(&half1, &half, &FP_ONE);
-    fp_neg(&m1, &FP_ONE);
-    tap_ok(fp_equal(&m1, &pm1) == 1, "-1 = p-1");
-    fp_neg(&r, &FP_ZERO);
-    tap_ok(fp_is_zero(&r) == 1, "-0 = 0");
-    fp_inv(&r, &FP_ZERO);
-    tap_ok(fp_is_zero(&r) == 1, "inv(0) = 0");
-    fp_add(&r, &pm1, &FP_ONE);
-    tap_ok(fp_is_zero(&r) == 1, "(p-1) + 1 = 0");
-    fp_mul(&r, &pm1, &pm1);
-    tap_ok(fp_is_one(&r) == 1, "(p-1)^2 = 1");
-    tap_ok(fp_is_square(&pm1) == 0, "-1 is not a square (p = 3 mod 4)");
-    tap_ok(fp_is_square(&FP_ZERO) == 1 && fp_sqrt(&r, &FP_ZERO) == 1 && fp_is_zero(&r), "sqrt(0) = 0");
-    tap_ok(fp_sgn0(&FP_ONE) == 1 && fp_sgn0(&pm1) == 0 && fp_sgn0(&FP_ZERO) == 0, "sgn0 of 1, -1, 0");
-    tap_ok(fp_is_lexically_largest(&half) == 0 && fp_is_lexically_largest(&half1) == 1 &&
-           fp_is_lexically_largest(&pm1) == 1 && fp_is_lexically_largest(&FP_ZERO) == 0,
+    bls_fp_t pm1 = fp_from_hex("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaaa");
+    bls_fp_t half = fp_from_hex("0d0088f51cbff34d258dd3db21a5d66bb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555");
+    bls_fp_t half1, r, m1;
+    bls_fp_add(&half1, &half, &BLS_FP_ONE);
+    bls_fp_neg(&m1, &BLS_FP_ONE);
+    tap_eq(bls_fp_equal(&m1, &pm1), 1, "-1 = p-1");
+    bls_fp_neg(&r, &BLS_FP_ZERO);
+    tap_eq(bls_fp_is_zero(&r), 1, "-0 = 0");
+    bls_fp_inv(&r, &BLS_FP_ZERO);
+    tap_eq(bls_fp_is_zero(&r), 1, "inv(0) = 0");
+    bls_fp_add(&r, &pm1, &BLS_FP_ONE);
+    tap_eq(bls_fp_is_zero(&r), 1, "(p-1) + 1 = 0");
+    bls_fp_mul(&r, &pm1, &pm1);
+    tap_eq(bls_fp_is_one(&r), 1, "(p-1)^2 = 1");
+    tap_eq(bls_fp_is_square(&pm1), 0, "-1 is not a square (p = 3 mod 4)");
+    tap_ok(bls_fp_is_square(&BLS_FP_ZERO) == 1 && bls_fp_sqrt(&r, &BLS_FP_ZERO) == 1 && bls_fp_is_zero(&r), "sqrt(0) = 0");
+    tap_ok(bls_fp_sgn0(&BLS_FP_ONE) == 1 && bls_fp_sgn0(&pm1) == 0 && bls_fp_sgn0(&BLS_FP_ZERO) == 0, "sgn0 of 1, -1, 0");
+    tap_ok(bls_fp_is_lexically_largest(&half) == 0 && bls_fp_is_lexically_largest(&half1) == 1 &&
+           bls_fp_is_lexically_largest(&pm1) == 1 && bls_fp_is_lexically_largest(&BLS_FP_ZERO) == 0,
            "lexically largest around (p-1)/2");
-    fp_from_u64(&r, 7);
-    fp_t seven = fp_from_hex("000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000007");
-    tap_ok(fp_equal(&r, &seven) == 1, "from_u64");
-    uint64_t c[FP_LIMBS];
-    fp_to_canonical(c, &seven);
+    bls_fp_from_u64(&r, 7);
+    bls_fp_t seven = fp_from_hex("000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000007");
+    tap_eq(bls_fp_equal(&r, &seven), 1, "from_u64");
+    uint64_t c[BLS_FP_LIMBS];
+    bls_fp_to_canonical(c, &seven);
     tap_ok(c[0] == 7 && (c[1] | c[2] | c[3] | c[4] | c[5]) == 0, "to_canonical");
-    fp_from_canonical(&r, c);
-    tap_ok(fp_equal(&r, &seven) == 1, "from_canonical");
-    fp_t x = seven, y = FP_ONE;
-    fp_cswap(&x, &y, 0);
-    tap_ok(fp_equal(&x, &seven) && fp_is_one(&y), "cswap 0");
-    fp_cswap(&x, &y, 1);
-    tap_ok(fp_equal(&y, &seven) && fp_is_one(&x), "cswap 1");
-    fp_cmov(&x, &seven, 0);
-    tap_ok(fp_is_one(&x) == 1, "cmov 0");
-    fp_cmov(&x, &seven, 1);
-    tap_ok(fp_equal(&x, &seven) == 1, "cmov 1");
+    bls_fp_from_canonical(&r, c);
+    tap_eq(bls_fp_equal(&r, &seven), 1, "from_canonical");
+    bls_fp_t x = seven, y = BLS_FP_ONE;
+    bls_fp_cswap(&x, &y, 0);
+    tap_ok(bls_fp_equal(&x, &seven) && bls_fp_is_one(&y), "cswap 0");
+    bls_fp_cswap(&x, &y, 1);
+    tap_ok(bls_fp_equal(&y, &seven) && bls_fp_is_one(&x), "cswap 1");
+    bls_fp_cmov(&x, &seven, 0);
+    tap_eq(bls_fp_is_one(&x), 1, "cmov 0");
+    bls_fp_cmov(&x, &seven, 1);
+    tap_eq(bls_fp_equal(&x, &seven), 1, "cmov 1");
 }
 
-/* Internal contract used by fp2.c (fp_wide.h): fp_mul also accepts factors
+/* Internal contract used by fp2.c (fp_wide.h): bls_fp_mul also accepts factors
  * below 2p, e.g. unreduced sums, and still returns a reduced result. */
-static fp_t raw_sum(const fp_t *a, const fp_t *b)
+static bls_fp_t raw_sum(const bls_fp_t *a, const bls_fp_t *b)
 {
-    fp_t s;
+    bls_fp_t s;
     unsigned __int128 c = 0;
-    for (int i = 0; i < FP_LIMBS; i++) {
+    for (int i = 0; i < BLS_FP_LIMBS; i++) {
         c += (unsigned __int128)a->l[i] + b->l[i];
         s.l[i] = (uint64_t)c;
         c >>= 64;
@@ -290,25 +290,25 @@ static fp_t raw_sum(const fp_t *a, const fp_t *b)
 static void test_lazy_inputs(void)
 {
     int ok = 1;
-    fp_t m1;
-    fp_neg(&m1, &FP_ONE);
+    bls_fp_t m1;
+    bls_fp_neg(&m1, &BLS_FP_ONE);
     for (int i = 0; i < 200; i++) {
-        fp_t a = fp_rand(&rng), b = fp_rand(&rng), c = fp_rand(&rng), d = fp_rand(&rng);
+        bls_fp_t a = fp_rand(&rng), b = fp_rand(&rng), c = fp_rand(&rng), d = fp_rand(&rng);
         if (i == 0)
             a = b = c = d = m1; /* 2p - 2, the largest raw sum */
-        fp_t s1 = raw_sum(&a, &b), s2 = raw_sum(&c, &d), r1, r2, e1, e2;
-        fp_add(&e1, &a, &b);
-        fp_add(&e2, &c, &d);
-        fp_mul(&r1, &s1, &s2);
-        fp_mul(&r2, &e1, &e2);
-        ok &= (int)fp_equal(&r1, &r2);
-        fp_mul(&r1, &s1, &c);
-        fp_mul(&r2, &e1, &c);
-        ok &= (int)fp_equal(&r1, &r2);
+        bls_fp_t s1 = raw_sum(&a, &b), s2 = raw_sum(&c, &d), r1, r2, e1, e2;
+        bls_fp_add(&e1, &a, &b);
+        bls_fp_add(&e2, &c, &d);
+        bls_fp_mul(&r1, &s1, &s2);
+        bls_fp_mul(&r2, &e1, &e2);
+        ok &= (int)bls_fp_equal(&r1, &r2);
+        bls_fp_mul(&r1, &s1, &c);
+        bls_fp_mul(&r2, &e1, &c);
+        ok &= (int)bls_fp_equal(&r1, &r2);
         /* the result must be fully reduced, not just congruent */
-        uint8_t buf[FP_BYTES];
-        fp_to_bytes(buf, &r1);
-        ok &= fp_from_bytes(&r2, buf) == BLS_OK && fp_equal(&r1, &r2);
+        uint8_t buf[BLS_FP_BYTES];
+        bls_fp_to_bytes(buf, &r1);
+        ok &= bls_fp_from_bytes(&r2, buf) == BLS_OK && bls_fp_equal(&r1, &r2);
     }
     tap_ok(ok, "fp_mul with factors < 2p (lazy inputs) = reduced product");
 }
@@ -319,35 +319,35 @@ static void test_lazy_inputs(void)
 static void test_inverse_stress(void)
 {
     int ok = 1;
-    fp_t x, y, z, one_canon;
-    fp_from_u64(&one_canon, 1);
+    bls_fp_t x, y, z, one_canon;
+    bls_fp_from_u64(&one_canon, 1);
     for (int i = 0; i < 3000; i++) {
         if (i < 64) {
-            uint64_t c[FP_LIMBS] = {0};
+            uint64_t c[BLS_FP_LIMBS] = {0};
             c[0] = (uint64_t)1 << i; /* 2^i as a canonical value */
-            fp_from_canonical(&x, c);
+            bls_fp_from_canonical(&x, c);
         } else if (i < 128) {
-            uint64_t c[FP_LIMBS] = {0};
-            c[(i - 64) % FP_LIMBS] = 1;
-            fp_from_canonical(&x, c);
-            fp_neg(&x, &x); /* p - 2^(64k) */
+            uint64_t c[BLS_FP_LIMBS] = {0};
+            c[(i - 64) % BLS_FP_LIMBS] = 1;
+            bls_fp_from_canonical(&x, c);
+            bls_fp_neg(&x, &x); /* p - 2^(64k) */
         } else if (i < 200) {
-            fp_from_u64(&x, (uint64_t)i);
+            bls_fp_from_u64(&x, (uint64_t)i);
         } else {
             x = fp_rand(&rng);
         }
-        fp_inv(&y, &x);
-        fp_inv_vartime(&z, &x);
-        ok &= (int)fp_equal(&y, &z);
-        fp_mul(&z, &y, &x);
-        ok &= (int)fp_is_one(&z);
+        bls_fp_inv(&y, &x);
+        bls_fp_inv_vartime(&z, &x);
+        ok &= (int)bls_fp_equal(&y, &z);
+        bls_fp_mul(&z, &y, &x);
+        ok &= (int)bls_fp_is_one(&z);
     }
     /* Montgomery representative 1 (the integer 1 fed to the divsteps). */
-    uint64_t c1[FP_LIMBS] = {1};
+    uint64_t c1[BLS_FP_LIMBS] = {1};
     memcpy(x.l, c1, sizeof c1);
-    fp_inv(&y, &x);
-    fp_mul(&z, &y, &x);
-    ok &= (int)fp_is_one(&z);
+    bls_fp_inv(&y, &x);
+    bls_fp_mul(&z, &y, &x);
+    ok &= (int)bls_fp_is_one(&z);
     tap_ok(ok, "fp_inv = fp_inv_vartime, a * a^-1 = 1 on 3000 inputs incl. 2^i, p - 2^(64k)");
 }
 
@@ -356,31 +356,31 @@ static void test_identities(void)
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_inv = 1, ok_sqrt = 1, ok_sqr = 1, ok_sub = 1;
     int ok_pow = 1, ok_bytes = 1, ok_dbl = 1;
     for (int i = 0; i < 200; i++) {
-        fp_t a = fp_rand(&rng), b = fp_rand(&rng), c = fp_rand(&rng), t, u, w;
+        bls_fp_t a = fp_rand(&rng), b = fp_rand(&rng), c = fp_rand(&rng), t, u, w;
         ok_comm &= fp_check_comm(&a, &b);
         ok_assoc &= fp_check_assoc(&a, &b, &c);
         ok_dist &= fp_check_dist(&a, &b, &c);
-        fp_inv(&t, &a);
-        fp_inv_vartime(&u, &a);
-        ok_inv &= (int)fp_equal(&t, &u) & fp_check_inv(&a);
+        bls_fp_inv(&t, &a);
+        bls_fp_inv_vartime(&u, &a);
+        ok_inv &= (int)bls_fp_equal(&t, &u) & fp_check_inv(&a);
         ok_sqr &= fp_check_sqr(&a);
         ok_sqrt &= fp_check_sqrt_of_square(&a);
         ok_sub &= fp_check_sub(&a, &b);
-        fp_dbl(&t, &a);
-        fp_add(&u, &a, &a);
-        ok_dbl &= (int)fp_equal(&t, &u);
+        bls_fp_dbl(&t, &a);
+        bls_fp_add(&u, &a, &a);
+        ok_dbl &= (int)bls_fp_equal(&t, &u);
         uint64_t e[2] = {test_rng_u64(&rng), test_rng_u64(&rng) & 0xff};
-        fp_pow_vartime(&t, &a, e, 2);
-        w = FP_ONE;
+        bls_fp_pow_vartime(&t, &a, e, 2);
+        w = BLS_FP_ONE;
         for (int bit = 71; bit >= 0; bit--) {
-            fp_sqr(&w, &w);
+            bls_fp_sqr(&w, &w);
             if ((e[bit / 64] >> (bit % 64)) & 1)
-                fp_mul(&w, &w, &a);
+                bls_fp_mul(&w, &w, &a);
         }
-        ok_pow &= (int)fp_equal(&t, &w);
-        uint8_t buf[FP_BYTES];
-        fp_to_bytes(buf, &a);
-        ok_bytes &= fp_from_bytes(&t, buf) == BLS_OK && fp_equal(&t, &a);
+        ok_pow &= (int)bls_fp_equal(&t, &w);
+        uint8_t buf[BLS_FP_BYTES];
+        bls_fp_to_bytes(buf, &a);
+        ok_bytes &= bls_fp_from_bytes(&t, buf) == BLS_OK && bls_fp_equal(&t, &a);
     }
     tap_ok(ok_comm, "a*b = b*a");
     tap_ok(ok_assoc, "(a*b)*c = a*(b*c)");
@@ -395,7 +395,7 @@ static void test_identities(void)
     /* Half of the non-zero elements are squares: a random sample should be mixed. */
     int squares = 0, agree = 1;
     for (int i = 0; i < 64; i++) {
-        fp_t a = fp_rand(&rng);
+        bls_fp_t a = fp_rand(&rng);
         agree &= fp_check_sqrt_random(&a, &squares);
     }
     tap_ok(squares > 10 && squares < 54, "is_square splits random elements (%d/64)", squares);

@@ -238,16 +238,16 @@ static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FP12_KAT / sizeof FP12_KAT[0]; i++) {
         const struct fp12_kat *k = &FP12_KAT[i];
-        fp12_t a = fp12_from_hex(k->a), b = fp12_from_hex(k->b), r;
-        fp12_mul(&r, &a, &b);
+        bls_fp12_t a = fp12_from_hex(k->a), b = fp12_from_hex(k->b), r;
+        bls_fp12_mul(&r, &a, &b);
         tap_ok(fp12_is_hex(&r, k->mul), "kat %zu: fp12 mul", i);
-        fp12_frobenius(&r, &a, 1);
+        bls_fp12_frobenius(&r, &a, 1);
         tap_ok(fp12_is_hex(&r, k->frob1), "kat %zu: frobenius 1", i);
-        fp12_frobenius(&r, &a, 2);
+        bls_fp12_frobenius(&r, &a, 2);
         tap_ok(fp12_is_hex(&r, k->frob2), "kat %zu: frobenius 2", i);
-        fp12_frobenius(&r, &a, 6);
+        bls_fp12_frobenius(&r, &a, 6);
         tap_ok(fp12_is_hex(&r, k->frob6), "kat %zu: frobenius 6", i);
-        fp12_conj(&r, &a);
+        bls_fp12_conj(&r, &a);
         tap_ok(fp12_is_hex(&r, k->frob6), "kat %zu: conj = frobenius 6", i);
     }
 }
@@ -256,66 +256,66 @@ static void test_fp6(void)
 {
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_sqr = 1, ok_inv = 1, ok_nr = 1;
     int ok_01 = 1, ok_1 = 1, ok_fp2 = 1, ok_frob = 1, ok_frob_hom = 1, ok_sub = 1;
-    fp6_t v = FP6_ZERO;
-    v.c1 = FP2_ONE;
+    bls_fp6_t v = BLS_FP6_ZERO;
+    v.c1 = BLS_FP2_ONE;
     for (int i = 0; i < 50; i++) {
-        fp6_t a = fp6_rand(&rng), b = fp6_rand(&rng), c = fp6_rand(&rng), t, u, w;
+        bls_fp6_t a = fp6_rand(&rng), b = fp6_rand(&rng), c = fp6_rand(&rng), t, u, w;
         ok_comm &= fp6_check_comm(&a, &b);
         ok_assoc &= fp6_check_assoc(&a, &b, &c);
         ok_dist &= fp6_check_dist(&a, &b, &c);
-        fp6_neg(&u, &a);
-        fp6_add(&u, &u, &a);
-        ok_sub &= fp6_check_sub(&a, &b) & (int)fp6_is_zero(&u);
+        bls_fp6_neg(&u, &a);
+        bls_fp6_add(&u, &u, &a);
+        ok_sub &= fp6_check_sub(&a, &b) & (int)bls_fp6_is_zero(&u);
         ok_sqr &= fp6_check_sqr(&a);
         ok_inv &= fp6_check_inv(&a);
-        fp6_mul_by_nonresidue(&t, &a);
-        fp6_mul(&u, &a, &v);
-        ok_nr &= (int)fp6_equal(&t, &u);
+        bls_fp6_mul_by_nonresidue(&t, &a);
+        bls_fp6_mul(&u, &a, &v);
+        ok_nr &= (int)bls_fp6_equal(&t, &u);
         /* sparse products against the full product */
-        fp6_t sb = b;
-        sb.c2 = FP2_ZERO;
-        fp6_mul_by_01(&t, &a, &b.c0, &b.c1);
-        fp6_mul(&u, &a, &sb);
-        ok_01 &= (int)fp6_equal(&t, &u);
-        sb.c0 = FP2_ZERO;
-        fp6_mul_by_1(&t, &a, &b.c1);
-        fp6_mul(&u, &a, &sb);
-        ok_1 &= (int)fp6_equal(&t, &u);
-        fp6_t f = FP6_ZERO;
+        bls_fp6_t sb = b;
+        sb.c2 = BLS_FP2_ZERO;
+        bls_fp6_mul_by_01(&t, &a, &b.c0, &b.c1);
+        bls_fp6_mul(&u, &a, &sb);
+        ok_01 &= (int)bls_fp6_equal(&t, &u);
+        sb.c0 = BLS_FP2_ZERO;
+        bls_fp6_mul_by_1(&t, &a, &b.c1);
+        bls_fp6_mul(&u, &a, &sb);
+        ok_1 &= (int)bls_fp6_equal(&t, &u);
+        bls_fp6_t f = BLS_FP6_ZERO;
         f.c0 = b.c0;
-        fp6_mul_by_fp2(&t, &a, &b.c0);
-        fp6_mul(&u, &a, &f);
-        ok_fp2 &= (int)fp6_equal(&t, &u);
+        bls_fp6_mul_by_fp2(&t, &a, &b.c0);
+        bls_fp6_mul(&u, &a, &f);
+        ok_fp2 &= (int)bls_fp6_equal(&t, &u);
         /* Frobenius: power k = k-fold power 1, identity at 6, multiplicative */
         t = a;
         for (unsigned k = 0; k < 8; k++) {
-            fp6_frobenius(&u, &a, k);
-            ok_frob &= (int)fp6_equal(&u, &t);
-            fp6_frobenius(&t, &t, 1);
+            bls_fp6_frobenius(&u, &a, k);
+            ok_frob &= (int)bls_fp6_equal(&u, &t);
+            bls_fp6_frobenius(&t, &t, 1);
         }
-        fp6_mul(&t, &a, &b);
-        fp6_frobenius(&t, &t, 1);
-        fp6_frobenius(&u, &a, 1);
-        fp6_frobenius(&w, &b, 1);
-        fp6_mul(&u, &u, &w);
-        ok_frob_hom &= (int)fp6_equal(&t, &u);
+        bls_fp6_mul(&t, &a, &b);
+        bls_fp6_frobenius(&t, &t, 1);
+        bls_fp6_frobenius(&u, &a, 1);
+        bls_fp6_frobenius(&w, &b, 1);
+        bls_fp6_mul(&u, &u, &w);
+        ok_frob_hom &= (int)bls_fp6_equal(&t, &u);
     }
     /* v^p = v * xi^((p-1)/3): checked through v^3 = xi, (v^p)^3 = xi^p */
-    fp6_t vp, cube;
-    fp6_frobenius(&vp, &v, 1);
-    fp6_sqr(&cube, &vp);
-    fp6_mul(&cube, &cube, &vp);
-    fp2_t xi = {FP_ONE_INIT, FP_ONE_INIT}, xip;
-    fp2_conj(&xip, &xi);
-    tap_ok(fp2_equal(&cube.c0, &xip) & fp2_is_zero(&cube.c1) & fp2_is_zero(&cube.c2), "fp6: (v^p)^3 = xi^p");
-    fp6_t z;
-    fp6_inv(&z, &FP6_ZERO);
-    tap_ok(fp6_is_zero(&z) == 1, "fp6: inv(0) = 0");
-    z = FP6_ZERO;
-    fp6_cmov(&z, &FP6_ONE, 0);
-    tap_ok(fp6_is_zero(&z) == 1, "fp6: cmov 0");
-    fp6_cmov(&z, &FP6_ONE, 1);
-    tap_ok(fp6_equal(&z, &FP6_ONE) == 1, "fp6: cmov 1");
+    bls_fp6_t vp, cube;
+    bls_fp6_frobenius(&vp, &v, 1);
+    bls_fp6_sqr(&cube, &vp);
+    bls_fp6_mul(&cube, &cube, &vp);
+    bls_fp2_t xi = {BLS_FP_ONE_INIT, BLS_FP_ONE_INIT}, xip;
+    bls_fp2_conj(&xip, &xi);
+    tap_ok(bls_fp2_equal(&cube.c0, &xip) & bls_fp2_is_zero(&cube.c1) & bls_fp2_is_zero(&cube.c2), "fp6: (v^p)^3 = xi^p");
+    bls_fp6_t z;
+    bls_fp6_inv(&z, &BLS_FP6_ZERO);
+    tap_eq(bls_fp6_is_zero(&z), 1, "fp6: inv(0) = 0");
+    z = BLS_FP6_ZERO;
+    bls_fp6_cmov(&z, &BLS_FP6_ONE, 0);
+    tap_eq(bls_fp6_is_zero(&z), 1, "fp6: cmov 0");
+    bls_fp6_cmov(&z, &BLS_FP6_ONE, 1);
+    tap_eq(bls_fp6_equal(&z, &BLS_FP6_ONE), 1, "fp6: cmov 1");
     tap_ok(ok_comm, "fp6: a*b = b*a");
     tap_ok(ok_assoc, "fp6: associativity");
     tap_ok(ok_dist, "fp6: distributivity");
@@ -335,39 +335,39 @@ static void test_fp12(void)
     int ok_comm = 1, ok_assoc = 1, ok_dist = 1, ok_sqr = 1, ok_inv = 1, ok_014 = 1, ok_frob = 1;
     int ok_pow = 1, ok_conj = 1;
     for (int i = 0; i < 30; i++) {
-        fp12_t a = fp12_rand(&rng), b = fp12_rand(&rng), c = fp12_rand(&rng), t, u, w;
+        bls_fp12_t a = fp12_rand(&rng), b = fp12_rand(&rng), c = fp12_rand(&rng), t, u, w;
         ok_comm &= fp12_check_comm(&a, &b);
         ok_assoc &= fp12_check_assoc(&a, &b, &c);
         ok_dist &= fp12_check_dist(&a, &b, &c);
         ok_sqr &= fp12_check_sqr(&a);
         ok_inv &= fp12_check_inv(&a);
         /* line shape: o0 at c0.c0, o1 at c0.c1, o4 at c1.c1 */
-        fp2_t o0 = fp2_rand(&rng), o1 = fp2_rand(&rng), o4 = fp2_rand(&rng);
-        fp12_t line;
+        bls_fp2_t o0 = fp2_rand(&rng), o1 = fp2_rand(&rng), o4 = fp2_rand(&rng);
+        bls_fp12_t line;
         memset(&line, 0, sizeof line);
         line.c0.c0 = o0;
         line.c0.c1 = o1;
         line.c1.c1 = o4;
-        fp12_mul_by_014(&t, &a, &o0, &o1, &o4);
-        fp12_mul(&u, &a, &line);
-        ok_014 &= (int)fp12_equal(&t, &u);
+        bls_fp12_mul_by_014(&t, &a, &o0, &o1, &o4);
+        bls_fp12_mul(&u, &a, &line);
+        ok_014 &= (int)bls_fp12_equal(&t, &u);
         /* Frobenius(k) = k-fold Frobenius(1), period 12 */
         t = a;
         for (unsigned k = 0; k < 14; k++) {
-            fp12_frobenius(&u, &a, k);
-            ok_frob &= (int)fp12_equal(&u, &t);
-            fp12_frobenius(&t, &t, 1);
+            bls_fp12_frobenius(&u, &a, k);
+            ok_frob &= (int)bls_fp12_equal(&u, &t);
+            bls_fp12_frobenius(&t, &t, 1);
         }
         if (i < 3) { /* a^p by exponentiation (slow: ~380 squarings) */
-            fp12_pow_vartime(&t, &a, FIELD_TEST_P_LIMBS, FP_LIMBS);
-            fp12_frobenius(&u, &a, 1);
-            ok_pow &= (int)fp12_equal(&t, &u);
+            bls_fp12_pow_vartime(&t, &a, FIELD_TEST_P_LIMBS, BLS_FP_LIMBS);
+            bls_fp12_frobenius(&u, &a, 1);
+            ok_pow &= (int)bls_fp12_equal(&t, &u);
         }
         /* conj(a) a = N(a) lies in Fp6 (c1 = 0); conj is an involution */
-        fp12_conj(&t, &a);
-        fp12_mul(&u, &t, &a);
-        fp12_conj(&w, &t);
-        ok_conj &= (int)(fp6_is_zero(&u.c1) & fp12_equal(&w, &a));
+        bls_fp12_conj(&t, &a);
+        bls_fp12_mul(&u, &t, &a);
+        bls_fp12_conj(&w, &t);
+        ok_conj &= (int)(bls_fp6_is_zero(&u.c1) & bls_fp12_equal(&w, &a));
     }
     tap_ok(ok_comm, "fp12: a*b = b*a");
     tap_ok(ok_assoc, "fp12: associativity");
@@ -378,18 +378,18 @@ static void test_fp12(void)
     tap_ok(ok_frob, "fp12: frobenius(k) = frobenius(1)^k, period 12");
     tap_ok(ok_pow, "fp12: frobenius(1) = a^p (pow_vartime)");
     tap_ok(ok_conj, "fp12: conj involution, a*conj(a) in Fp6");
-    fp12_t z;
+    bls_fp12_t z;
     memset(&z, 0, sizeof z);
-    fp12_inv(&z, &z);
-    tap_ok(fp6_is_zero(&z.c0) & fp6_is_zero(&z.c1), "fp12: inv(0) = 0");
-    tap_ok(fp12_is_one(&FP12_ONE) == 1, "fp12: is_one(1)");
-    fp12_t x = fp12_rand(&rng);
-    tap_ok(fp12_is_one(&x) == 0, "fp12: !is_one(random)");
-    z = FP12_ONE;
-    fp12_cmov(&z, &x, 0);
-    tap_ok(fp12_is_one(&z) == 1, "fp12: cmov 0");
-    fp12_cmov(&z, &x, 1);
-    tap_ok(fp12_equal(&z, &x) == 1, "fp12: cmov 1");
+    bls_fp12_inv(&z, &z);
+    tap_ok(bls_fp6_is_zero(&z.c0) & bls_fp6_is_zero(&z.c1), "fp12: inv(0) = 0");
+    tap_eq(bls_fp12_is_one(&BLS_FP12_ONE), 1, "fp12: is_one(1)");
+    bls_fp12_t x = fp12_rand(&rng);
+    tap_eq(bls_fp12_is_one(&x), 0, "fp12: !is_one(random)");
+    z = BLS_FP12_ONE;
+    bls_fp12_cmov(&z, &x, 0);
+    tap_eq(bls_fp12_is_one(&z), 1, "fp12: cmov 0");
+    bls_fp12_cmov(&z, &x, 1);
+    tap_eq(bls_fp12_equal(&z, &x), 1, "fp12: cmov 1");
 }
 
 static void test_all(void)

@@ -135,86 +135,86 @@ static void test_kat(void)
 {
     for (size_t i = 0; i < sizeof FR_KAT / sizeof FR_KAT[0]; i++) {
         const struct fr_kat *k = &FR_KAT[i];
-        fr_t a = fr_from_hex(k->a), b = fr_from_hex(k->b), r;
-        fr_mul(&r, &a, &b);
+        bls_fr_t a = fr_from_hex(k->a), b = fr_from_hex(k->b), r;
+        bls_fr_mul(&r, &a, &b);
         tap_ok(fr_is_hex(&r, k->mul), "kat %zu: mul", i);
-        fr_add(&r, &a, &b);
+        bls_fr_add(&r, &a, &b);
         tap_ok(fr_is_hex(&r, k->add), "kat %zu: add", i);
-        fr_sub(&r, &a, &b);
+        bls_fr_sub(&r, &a, &b);
         tap_ok(fr_is_hex(&r, k->sub), "kat %zu: sub", i);
         tap_ok(fr_check_sqr(&a), "kat %zu: sqr = mul", i);
-        fr_inv(&r, &a);
+        bls_fr_inv(&r, &a);
         tap_ok(fr_is_hex(&r, k->inv), "kat %zu: inv", i);
-        fr_inv_vartime(&r, &a);
+        bls_fr_inv_vartime(&r, &a);
         tap_ok(fr_is_hex(&r, k->inv), "kat %zu: inv_vartime", i);
-        uint8_t in[FR_BYTES], out[FR_BYTES];
+        uint8_t in[BLS_FR_BYTES], out[BLS_FR_BYTES];
         field_unhex_exact(in, sizeof in, k->a);
-        fr_to_bytes(out, &a);
-        tap_ok(memcmp(in, out, FR_BYTES) == 0, "kat %zu: bytes round trip", i);
+        bls_fr_to_bytes(out, &a);
+        tap_eq_mem(in, out, BLS_FR_BYTES, "kat %zu: bytes round trip", i);
     }
     for (size_t i = 0; i < sizeof FR_RED_KAT / sizeof FR_RED_KAT[0]; i++) {
         uint8_t in[64];
         size_t n = test_unhex(in, sizeof in, FR_RED_KAT[i].in);
-        fr_t r;
-        fr_from_bytes_reduce(&r, in, n);
+        bls_fr_t r;
+        bls_fr_from_bytes_reduce(&r, in, n);
         tap_ok(fr_is_hex(&r, FR_RED_KAT[i].out), "reduce kat %zu (%zu bytes)", i, n);
     }
 }
 
 static void test_edges(void)
 {
-    uint8_t b[FR_BYTES];
-    fr_t r, x;
+    uint8_t b[BLS_FR_BYTES];
+    bls_fr_t r, x;
     field_unhex_exact(b, sizeof b, "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
-    tap_ok(fr_from_bytes(&r, b) == BLS_ERR_NONCANONICAL, "from_bytes rejects r");
+    tap_eq(bls_fr_from_bytes(&r, b), BLS_ERR_NONCANONICAL, "from_bytes rejects r");
     memset(b, 0xff, sizeof b);
-    tap_ok(fr_from_bytes(&r, b) == BLS_ERR_NONCANONICAL, "from_bytes rejects 2^256-1");
-    fr_t rm1 = fr_from_hex("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000");
-    fr_add(&r, &rm1, &FR_ONE);
-    tap_ok(fr_is_zero(&r) == 1, "(r-1) + 1 = 0");
-    fr_neg(&x, &FR_ONE);
-    tap_ok(fr_equal(&x, &rm1) == 1, "-1 = r-1");
-    fr_neg(&x, &FR_ZERO);
-    tap_ok(fr_is_zero(&x) == 1, "-0 = 0");
-    fr_mul(&r, &rm1, &rm1);
-    tap_ok(fr_equal(&r, &FR_ONE) == 1, "(r-1)^2 = 1");
-    fr_inv(&r, &FR_ZERO);
-    tap_ok(fr_is_zero(&r) == 1, "inv(0) = 0");
-    fr_from_u64(&x, 0x1234);
-    uint64_t c[FR_LIMBS];
-    fr_to_canonical(c, &x);
+    tap_eq(bls_fr_from_bytes(&r, b), BLS_ERR_NONCANONICAL, "from_bytes rejects 2^256-1");
+    bls_fr_t rm1 = fr_from_hex("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000");
+    bls_fr_add(&r, &rm1, &BLS_FR_ONE);
+    tap_eq(bls_fr_is_zero(&r), 1, "(r-1) + 1 = 0");
+    bls_fr_neg(&x, &BLS_FR_ONE);
+    tap_eq(bls_fr_equal(&x, &rm1), 1, "-1 = r-1");
+    bls_fr_neg(&x, &BLS_FR_ZERO);
+    tap_eq(bls_fr_is_zero(&x), 1, "-0 = 0");
+    bls_fr_mul(&r, &rm1, &rm1);
+    tap_eq(bls_fr_equal(&r, &BLS_FR_ONE), 1, "(r-1)^2 = 1");
+    bls_fr_inv(&r, &BLS_FR_ZERO);
+    tap_eq(bls_fr_is_zero(&r), 1, "inv(0) = 0");
+    bls_fr_from_u64(&x, 0x1234);
+    uint64_t c[BLS_FR_LIMBS];
+    bls_fr_to_canonical(c, &x);
     tap_ok(c[0] == 0x1234 && (c[1] | c[2] | c[3]) == 0, "from_u64 / to_canonical");
-    fr_from_canonical(&r, c);
-    tap_ok(fr_equal(&r, &x) == 1, "from_canonical");
-    r = FR_ONE;
-    fr_cmov(&r, &x, 0);
-    tap_ok(fr_equal(&r, &FR_ONE) == 1, "cmov 0");
-    fr_cmov(&r, &x, 1);
-    tap_ok(fr_equal(&r, &x) == 1, "cmov 1");
+    bls_fr_from_canonical(&r, c);
+    tap_eq(bls_fr_equal(&r, &x), 1, "from_canonical");
+    r = BLS_FR_ONE;
+    bls_fr_cmov(&r, &x, 0);
+    tap_eq(bls_fr_equal(&r, &BLS_FR_ONE), 1, "cmov 0");
+    bls_fr_cmov(&r, &x, 1);
+    tap_eq(bls_fr_equal(&r, &x), 1, "cmov 1");
 }
 
 static void test_random(void)
 {
     int ok = 1, distinct = 1, nz = 1;
-    fr_t prev = FR_ZERO;
+    bls_fr_t prev = BLS_FR_ZERO;
     for (int i = 0; i < 100; i++) {
-        fr_t a, b, c, t, u;
-        ok &= fr_random(&a) == BLS_OK && fr_random(&b) == BLS_OK && fr_random_nonzero(&c) == BLS_OK;
-        nz &= !(int)fr_is_zero(&c);
-        distinct &= !(int)fr_equal(&a, &prev);
+        bls_fr_t a, b, c, t, u;
+        ok &= bls_fr_random(&a) == BLS_OK && bls_fr_random(&b) == BLS_OK && bls_fr_random_nonzero(&c) == BLS_OK;
+        nz &= !(int)bls_fr_is_zero(&c);
+        distinct &= !(int)bls_fr_equal(&a, &prev);
         prev = a;
         /* ring identities */
         ok &= fr_check_dist(&a, &b, &c);
         ok &= fr_check_comm(&a, &b);
         ok &= fr_check_assoc(&a, &b, &c);
-        fr_inv(&t, &c);
-        fr_inv_vartime(&u, &c);
-        ok &= (int)fr_equal(&t, &u);
+        bls_fr_inv(&t, &c);
+        bls_fr_inv_vartime(&u, &c);
+        ok &= (int)bls_fr_equal(&t, &u);
         ok &= fr_check_inv(&c);
         ok &= fr_check_sub(&a, &b);
-        uint8_t buf[FR_BYTES];
-        fr_to_bytes(buf, &a);
-        ok &= fr_from_bytes(&t, buf) == BLS_OK && fr_equal(&t, &a);
+        uint8_t buf[BLS_FR_BYTES];
+        bls_fr_to_bytes(buf, &a);
+        ok &= bls_fr_from_bytes(&t, buf) == BLS_OK && bls_fr_equal(&t, &a);
     }
     tap_ok(ok, "identities on fr_random scalars");
     tap_ok(nz, "fr_random_nonzero is non-zero");
@@ -226,21 +226,21 @@ static void test_inverse_stress(void)
 {
     int ok = 1;
     for (int i = 0; i < 3000; i++) {
-        fr_t x, y, z;
+        bls_fr_t x, y, z;
         if (i < 64) {
-            uint64_t c[FR_LIMBS] = {(uint64_t)1 << i};
-            fr_from_canonical(&x, c);
+            uint64_t c[BLS_FR_LIMBS] = {(uint64_t)1 << i};
+            bls_fr_from_canonical(&x, c);
         } else if (i < 128) {
-            fr_from_u64(&x, (uint64_t)(i - 63));
-            fr_neg(&x, &x); /* r - k */
-        } else if (fr_random(&x) != BLS_OK) {
+            bls_fr_from_u64(&x, (uint64_t)(i - 63));
+            bls_fr_neg(&x, &x); /* r - k */
+        } else if (bls_fr_random(&x) != BLS_OK) {
             ok = 0;
         }
-        fr_inv(&y, &x);
-        fr_inv_vartime(&z, &x);
-        ok &= (int)fr_equal(&y, &z);
-        fr_mul(&z, &y, &x);
-        ok &= (int)fr_equal(&z, &FR_ONE);
+        bls_fr_inv(&y, &x);
+        bls_fr_inv_vartime(&z, &x);
+        ok &= (int)bls_fr_equal(&y, &z);
+        bls_fr_mul(&z, &y, &x);
+        ok &= (int)bls_fr_equal(&z, &BLS_FR_ONE);
     }
     tap_ok(ok, "fr_inv = fr_inv_vartime, a * a^-1 = 1 on 3000 inputs incl. 2^i, r - k");
 }

@@ -58,11 +58,11 @@ static int bytes_equal_hex(const uint8_t *b, size_t n, const char *hex)
     return ok;
 }
 
-static int fp_equal_hex(const fp_t *a, const char *hex)
+static int fp_equal_hex(const bls_fp_t *a, const char *hex)
 {
-    uint8_t b[FP_BYTES];
+    uint8_t b[BLS_FP_BYTES];
 
-    fp_to_bytes(b, a);
+    bls_fp_to_bytes(b, a);
     return bytes_equal_hex(b, sizeof b, hex);
 }
 
@@ -101,7 +101,7 @@ static void xmd_record(char **tok, int n, void *ctx)
     uint8_t *dst = unhex(tok[0], &dst_len), *msg = unhex(tok[1], &msg_len), *out = malloc(len + 1);
 
     tap_ok(n == 4 && dst && msg && out &&
-           expand_message_xmd(out, len, msg, msg_len, dst, dst_len) == BLS_OK &&
+           bls_expand_message_xmd(out, len, msg, msg_len, dst, dst_len) == BLS_OK &&
            bytes_equal_hex(out, len, tok[3]),
            "expand_message_xmd KAT %d (dst %zu B, msg %zu B, len %zu)", ++*(int *)ctx, dst_len,
            msg_len, len);
@@ -112,23 +112,23 @@ static void xmd_record(char **tok, int n, void *ctx)
 
 static void test_xmd_limits(void)
 {
-    static uint8_t out[H2C_XMD_MAX_BYTES + 1], dst[H2C_MAX_DST_BYTES + 1];
+    static uint8_t out[BLS_H2C_XMD_MAX_BYTES + 1], dst[BLS_H2C_MAX_DST_BYTES + 1];
     const uint8_t msg[] = "abc";
 
     memset(dst, 'D', sizeof dst);
-    tap_ok(expand_message_xmd(out, 32, msg, 3, dst, 0) == BLS_ERR_ARGUMENT, "xmd: empty DST rejected");
-    tap_ok(expand_message_xmd(out, 32, msg, 3, dst, 255) == BLS_OK, "xmd: 255-byte DST accepted");
-    tap_ok(expand_message_xmd(out, 32, msg, 3, dst, 256) == BLS_ERR_ARGUMENT,
+    tap_eq(bls_expand_message_xmd(out, 32, msg, 3, dst, 0), BLS_ERR_ARGUMENT, "xmd: empty DST rejected");
+    tap_eq(bls_expand_message_xmd(out, 32, msg, 3, dst, 255), BLS_OK, "xmd: 255-byte DST accepted");
+    tap_eq(bls_expand_message_xmd(out, 32, msg, 3, dst, 256), BLS_ERR_ARGUMENT,
            "xmd: 256-byte DST rejected (no oversize-DST reduction)");
-    tap_ok(expand_message_xmd(out, 0, msg, 3, dst, 8) == BLS_ERR_ARGUMENT, "xmd: len 0 rejected");
-    tap_ok(expand_message_xmd(out, 255 * 32, msg, 3, dst, 8) == BLS_OK, "xmd: ell = 255 accepted");
-    tap_ok(expand_message_xmd(out, 255 * 32 + 1, msg, 3, dst, 8) == BLS_ERR_ARGUMENT,
+    tap_eq(bls_expand_message_xmd(out, 0, msg, 3, dst, 8), BLS_ERR_ARGUMENT, "xmd: len 0 rejected");
+    tap_eq(bls_expand_message_xmd(out, 255 * 32, msg, 3, dst, 8), BLS_OK, "xmd: ell = 255 accepted");
+    tap_eq(bls_expand_message_xmd(out, 255 * 32 + 1, msg, 3, dst, 8), BLS_ERR_ARGUMENT,
            "xmd: ell = 256 rejected");
-    tap_ok(expand_message_xmd(out, 65535, msg, 3, dst, 8) == BLS_ERR_ARGUMENT,
+    tap_eq(bls_expand_message_xmd(out, 65535, msg, 3, dst, 8), BLS_ERR_ARGUMENT,
            "xmd: len 65535 rejected (ell > 255)");
-    tap_ok(expand_message_xmd(out, 32, NULL, 3, dst, 8) == BLS_ERR_ARGUMENT, "xmd: NULL msg with length");
-    tap_ok(expand_message_xmd(out, 32, NULL, 0, dst, 8) == BLS_OK, "xmd: NULL empty msg");
-    tap_ok(expand_message_xmd(NULL, 32, msg, 3, dst, 8) == BLS_ERR_ARGUMENT, "xmd: NULL output");
+    tap_eq(bls_expand_message_xmd(out, 32, NULL, 3, dst, 8), BLS_ERR_ARGUMENT, "xmd: NULL msg with length");
+    tap_eq(bls_expand_message_xmd(out, 32, NULL, 0, dst, 8), BLS_OK, "xmd: NULL empty msg");
+    tap_eq(bls_expand_message_xmd(NULL, 32, msg, 3, dst, 8), BLS_ERR_ARGUMENT, "xmd: NULL output");
 }
 
 /* ---- hash_to_field into Fr (FABEO KEM coins) ------------------------------ */
@@ -138,13 +138,13 @@ static void fr_record(char **tok, int n, void *ctx)
 {
     size_t dst_len, msg_len, count = n >= 3 ? strtoul(tok[2], NULL, 10) : 0;
     uint8_t *dst = unhex(tok[0], &dst_len), *msg = unhex(tok[1], &msg_len);
-    fr_t *s = calloc(count + 1, sizeof *s);
+    bls_fr_t *s = calloc(count + 1, sizeof *s);
     int ok = (size_t)n == 3 + count && dst && msg && s &&
-             fr_hash_to_field(s, count, msg, msg_len, dst, dst_len) == BLS_OK;
+             bls_fr_hash_to_field(s, count, msg, msg_len, dst, dst_len) == BLS_OK;
 
     for (size_t i = 0; ok && i < count; i++) {
-        uint8_t b[FR_BYTES];
-        fr_to_bytes(b, &s[i]);
+        uint8_t b[BLS_FR_BYTES];
+        bls_fr_to_bytes(b, &s[i]);
         ok = bytes_equal_hex(b, sizeof b, tok[3 + i]);
     }
     tap_ok(ok, "fr_hash_to_field KAT %d (count %zu)", ++*(int *)ctx, count);
@@ -155,13 +155,13 @@ static void fr_record(char **tok, int n, void *ctx)
 
 static void test_fr_limits(void)
 {
-    fr_t s[171];
+    bls_fr_t s[171];
     const uint8_t dst[] = "ROAM-FABEO-V01-KEM-COINS";
 
-    tap_ok(fr_hash_to_field(s, 0, dst, 1, dst, 24) == BLS_ERR_ARGUMENT, "fr h2f: count 0 rejected");
-    tap_ok(fr_hash_to_field(s, 171, dst, 1, dst, 24) == BLS_ERR_ARGUMENT,
+    tap_eq(bls_fr_hash_to_field(s, 0, dst, 1, dst, 24), BLS_ERR_ARGUMENT, "fr h2f: count 0 rejected");
+    tap_eq(bls_fr_hash_to_field(s, 171, dst, 1, dst, 24), BLS_ERR_ARGUMENT,
            "fr h2f: count 171 (> 8160 bytes) rejected");
-    tap_ok(fr_hash_to_field(s, 2, dst, 1, dst, 256) == BLS_ERR_ARGUMENT, "fr h2f: long DST rejected");
+    tap_eq(bls_fr_hash_to_field(s, 2, dst, 1, dst, 256), BLS_ERR_ARGUMENT, "fr h2f: long DST rejected");
 }
 
 /* A known-answer file: each record is one test point, and the file must
@@ -185,21 +185,21 @@ struct h2c_case {
 
 /* Affine coordinates as Fp components in file order: x, y for G1 and
  * x.c0, x.c1, y.c0, y.c1 for G2.  Returns the count, 0 for the identity. */
-static size_t g1_components(fp_t *c, const g1_t *p)
+static size_t g1_components(bls_fp_t *c, const bls_g1_t *p)
 {
-    g1_affine_t a;
+    bls_g1_affine_t a;
 
-    g1_to_affine(&a, p);
+    bls_g1_to_affine(&a, p);
     c[0] = a.x;
     c[1] = a.y;
     return a.infinity ? 0 : 2;
 }
 
-static size_t g2_components(fp_t *c, const g2_t *p)
+static size_t g2_components(bls_fp_t *c, const bls_g2_t *p)
 {
-    g2_affine_t a;
+    bls_g2_affine_t a;
 
-    g2_to_affine(&a, p);
+    bls_g2_to_affine(&a, p);
     c[0] = a.x.c0;
     c[1] = a.x.c1;
     c[2] = a.y.c0;
@@ -210,14 +210,14 @@ static size_t g2_components(fp_t *c, const g2_t *p)
 /* What a vector line names: "u" (all u values), "Q0"/"Q1"/"Q" (map_to_curve of
  * u[i]) or "P" (the suite's output, which must lie in the subgroup), as Fp
  * components; 0 on any failure. */
-static size_t h2c_compute(fp_t *c, const struct h2c_case *t, const char *what)
+static size_t h2c_compute(bls_fp_t *c, const struct h2c_case *t, const char *what)
 {
     size_t count = t->ro ? 2 : 1, i = what[0] == 'Q' && what[1] == '1';
-    fp_t u1[2];
-    fp2_t u2[2];
-    union { g1_t g1; g2_t g2; } p;
-    int err = t->g2 ? fp2_hash_to_field(u2, count, t->msg, t->msg_len, t->dst, t->dst_len)
-                    : fp_hash_to_field(u1, count, t->msg, t->msg_len, t->dst, t->dst_len);
+    bls_fp_t u1[2];
+    bls_fp2_t u2[2];
+    union { bls_g1_t g1; bls_g2_t g2; } p;
+    int err = t->g2 ? bls_fp2_hash_to_field(u2, count, t->msg, t->msg_len, t->dst, t->dst_len)
+                    : bls_fp_hash_to_field(u1, count, t->msg, t->msg_len, t->dst, t->dst_len);
 
     if (err != BLS_OK)
         return 0;
@@ -234,15 +234,15 @@ static size_t h2c_compute(fp_t *c, const struct h2c_case *t, const char *what)
     }
     if (what[0] == 'Q') {
         if (t->g2)
-            g2_map_to_curve(&p.g2, &u2[i]);
+            bls_g2_map_to_curve(&p.g2, &u2[i]);
         else
-            g1_map_to_curve(&p.g1, &u1[i]);
+            bls_g1_map_to_curve(&p.g1, &u1[i]);
     } else if (t->g2) {
-        err = (t->ro ? g2_hash_to_curve : g2_encode_to_curve)(&p.g2, t->msg, t->msg_len, t->dst, t->dst_len);
-        err = err != BLS_OK || !g2_is_in_subgroup(&p.g2);
+        err = (t->ro ? bls_g2_hash_to_curve : bls_g2_encode_to_curve)(&p.g2, t->msg, t->msg_len, t->dst, t->dst_len);
+        err = err != BLS_OK || !bls_g2_is_in_subgroup(&p.g2);
     } else {
-        err = (t->ro ? g1_hash_to_curve : g1_encode_to_curve)(&p.g1, t->msg, t->msg_len, t->dst, t->dst_len);
-        err = err != BLS_OK || !g1_is_in_subgroup(&p.g1);
+        err = (t->ro ? bls_g1_hash_to_curve : bls_g1_encode_to_curve)(&p.g1, t->msg, t->msg_len, t->dst, t->dst_len);
+        err = err != BLS_OK || !bls_g1_is_in_subgroup(&p.g1);
     }
     if (err)
         return 0;
@@ -254,7 +254,7 @@ static size_t h2c_compute(fp_t *c, const struct h2c_case *t, const char *what)
 static void h2c_record(char **tok, int n, void *ctx)
 {
     struct h2c_case *t = ctx;
-    fp_t c[4];
+    bls_fp_t c[4];
     size_t count;
     int ok;
 
@@ -298,47 +298,47 @@ static void test_map_on_curve(void)
 
     for (int i = 0; i < 64; i++) {
         uint8_t msg[4] = { (uint8_t)i };
-        fp_t u1;
-        fp2_t u2;
-        g1_t p1;
-        g2_t p2;
-        g1_affine_t a1;
-        g2_affine_t a2;
+        bls_fp_t u1;
+        bls_fp2_t u2;
+        bls_g1_t p1;
+        bls_g2_t p2;
+        bls_g1_affine_t a1;
+        bls_g2_affine_t a2;
 
-        fp_hash_to_field(&u1, 1, msg, sizeof msg, dst, sizeof dst - 1);
-        fp2_hash_to_field(&u2, 1, msg, sizeof msg, dst, sizeof dst - 1);
+        bls_fp_hash_to_field(&u1, 1, msg, sizeof msg, dst, sizeof dst - 1);
+        bls_fp2_hash_to_field(&u2, 1, msg, sizeof msg, dst, sizeof dst - 1);
         if (i == 0) {
-            u1 = FP_ZERO;
-            u2 = FP2_ZERO;
+            u1 = BLS_FP_ZERO;
+            u2 = BLS_FP2_ZERO;
         }
-        g1_map_to_curve(&p1, &u1);
-        g2_map_to_curve(&p2, &u2);
-        g1_to_affine(&a1, &p1);
-        g2_to_affine(&a2, &p2);
-        bad1 += a1.infinity || !g1_affine_is_on_curve(&a1);
-        bad2 += a2.infinity || !g2_affine_is_on_curve(&a2);
-        g1_clear_cofactor(&p1, &p1);
-        g2_clear_cofactor(&p2, &p2);
-        bad1 += !g1_is_in_subgroup(&p1);
-        bad2 += !g2_is_in_subgroup(&p2);
+        bls_g1_map_to_curve(&p1, &u1);
+        bls_g2_map_to_curve(&p2, &u2);
+        bls_g1_to_affine(&a1, &p1);
+        bls_g2_to_affine(&a2, &p2);
+        bad1 += a1.infinity || !bls_g1_affine_is_on_curve(&a1);
+        bad2 += a2.infinity || !bls_g2_affine_is_on_curve(&a2);
+        bls_g1_clear_cofactor(&p1, &p1);
+        bls_g2_clear_cofactor(&p2, &p2);
+        bad1 += !bls_g1_is_in_subgroup(&p1);
+        bad2 += !bls_g2_is_in_subgroup(&p2);
     }
-    tap_ok(bad1 == 0, "G1 map_to_curve: 64 inputs (incl. u = 0) on E, cleared into G1");
-    tap_ok(bad2 == 0, "G2 map_to_curve: 64 inputs (incl. u = 0) on E', cleared into G2");
+    tap_eq(bad1, 0, "G1 map_to_curve: 64 inputs (incl. u = 0) on E, cleared into G1");
+    tap_eq(bad2, 0, "G2 map_to_curve: 64 inputs (incl. u = 0) on E', cleared into G2");
 }
 
 static void test_h2c_arguments(void)
 {
     uint8_t dst[256];
-    g1_t p1;
-    g2_t p2;
+    bls_g1_t p1;
+    bls_g2_t p2;
 
     memset(dst, 'x', sizeof dst);
-    tap_ok(g1_hash_to_curve(&p1, dst, 3, dst, 0) == BLS_ERR_ARGUMENT, "g1_hash_to_curve: empty DST");
-    tap_ok(g1_hash_to_curve(&p1, dst, 3, dst, 256) == BLS_ERR_ARGUMENT, "g1_hash_to_curve: 256-byte DST");
-    tap_ok(g1_encode_to_curve(&p1, dst, 3, NULL, 10) == BLS_ERR_ARGUMENT, "g1_encode_to_curve: NULL DST");
-    tap_ok(g2_hash_to_curve(&p2, dst, 3, dst, 256) == BLS_ERR_ARGUMENT, "g2_hash_to_curve: 256-byte DST");
-    tap_ok(g2_encode_to_curve(&p2, NULL, 3, dst, 8) == BLS_ERR_ARGUMENT, "g2_encode_to_curve: NULL msg");
-    tap_ok(g1_hash_to_curve(&p1, dst, 3, dst, 255) == BLS_OK && g1_is_in_subgroup(&p1),
+    tap_eq(bls_g1_hash_to_curve(&p1, dst, 3, dst, 0), BLS_ERR_ARGUMENT, "g1_hash_to_curve: empty DST");
+    tap_eq(bls_g1_hash_to_curve(&p1, dst, 3, dst, 256), BLS_ERR_ARGUMENT, "g1_hash_to_curve: 256-byte DST");
+    tap_eq(bls_g1_encode_to_curve(&p1, dst, 3, NULL, 10), BLS_ERR_ARGUMENT, "g1_encode_to_curve: NULL DST");
+    tap_eq(bls_g2_hash_to_curve(&p2, dst, 3, dst, 256), BLS_ERR_ARGUMENT, "g2_hash_to_curve: 256-byte DST");
+    tap_eq(bls_g2_encode_to_curve(&p2, NULL, 3, dst, 8), BLS_ERR_ARGUMENT, "g2_encode_to_curve: NULL msg");
+    tap_ok(bls_g1_hash_to_curve(&p1, dst, 3, dst, 255) == BLS_OK && bls_g1_is_in_subgroup(&p1),
            "g1_hash_to_curve: 255-byte DST accepted");
 }
 
@@ -356,19 +356,19 @@ static void report_timing(void)
     const uint8_t dst[] = "FAME-BLS12381-V01-CS01-with-BLS12381G1_XMD:SHA-256_SSWU_RO_";
     uint8_t msg[32] = { 0x01 };
     const int n1 = 2000, n2 = 200;
-    g1_t p1;
-    g2_t p2;
+    bls_g1_t p1;
+    bls_g2_t p2;
     double t0, t1, t2;
 
     t0 = now();
     for (int i = 0; i < n1; i++) {
         msg[1] = (uint8_t)i;
-        g1_hash_to_curve(&p1, msg, sizeof msg, dst, sizeof dst - 1);
+        bls_g1_hash_to_curve(&p1, msg, sizeof msg, dst, sizeof dst - 1);
     }
     t1 = now();
     for (int i = 0; i < n2; i++) {
         msg[1] = (uint8_t)i;
-        g2_hash_to_curve(&p2, msg, sizeof msg, dst, sizeof dst - 1);
+        bls_g2_hash_to_curve(&p2, msg, sizeof msg, dst, sizeof dst - 1);
     }
     t2 = now();
     tap_diag("hash_to_G1: %.4f ms, hash_to_G2: %.4f ms", 1e3 * (t1 - t0) / n1, 1e3 * (t2 - t1) / n2);

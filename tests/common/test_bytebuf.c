@@ -41,7 +41,7 @@ static void read_bounds(void)
                    "u16 from %zu bytes fails, position kept", len);
             roam_rbuf_init(&r, in, len);
         } else {
-            tap_ok(roam_rbuf_u16be(&r, &b) == 0, "u16 from %zu bytes", len);
+            tap_eq(roam_rbuf_u16be(&r, &b), 0, "u16 from %zu bytes", len);
             roam_rbuf_init(&r, in, len);
         }
         tap_ok(roam_rbuf_u32be(&r, &c) < 0 && c == 0 && r.off == 0,
@@ -92,7 +92,7 @@ static void read_sticky_and_trailing(void)
     roam_rbuf_skip(&r, 6);
     tap_ok(roam_rbuf_done(&r) < 0, "done refuses one trailing byte");
     roam_rbuf_skip(&r, 1);
-    tap_ok(roam_rbuf_done(&r) == 0, "done after the last byte");
+    tap_eq(roam_rbuf_done(&r), 0, "done after the last byte");
 
     roam_rbuf_init(&r, NULL, 5);
     tap_ok(roam_rbuf_left(&r) == 0 && roam_rbuf_done(&r) == 0, "NULL input is empty");

@@ -36,19 +36,19 @@ static void check(int cond, const char *what, const char *detail)
     failures += !cond;
 }
 
-static void *load(const char *path, rf_type type)
+static void *load(const char *path, abe_obj_type type)
 {
     uint8_t *obj;
     size_t len;
-    rf_type t;
-    pol_error_t perr;
-    if (keyfile_load(path, type, &obj, &len, &t, err, sizeof err) < 0) {
+    abe_obj_type t;
+    abe_error_t perr;
+    if (abe_keyfile_load(path, type, &obj, &len, &t, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         exit(2);
     }
-    void *out = malloc(type == RF_MPK ? sizeof(fabeo_mpk_t) : sizeof(fabeo_key_t));
-    int r = type == RF_MPK ? rf_decode_mpk(out, obj, len) : rf_decode_key(out, obj, len, &perr);
-    rf_free_secret(obj, len);
+    void *out = malloc(type == ABE_OBJ_MPK ? sizeof(abe_mpk_t) : sizeof(abe_key_t));
+    int r = type == ABE_OBJ_MPK ? abe_decode_mpk(out, obj, len) : abe_decode_key(out, obj, len, &perr);
+    abe_free_secret(obj, len);
     if (r != ABE_OK) {
         fprintf(stderr, "%s: %s\n", path, abe_strerror(r));
         exit(2);
@@ -93,13 +93,13 @@ static void open_session(struct session *x, roam_tls_ctx *ctx, const char *host,
 }
 
 /* The honest MAC for session x. */
-static void honest_mac(struct session *x, const fabeo_mpk_t *mpk, const fabeo_key_t *key,
+static void honest_mac(struct session *x, const abe_mpk_t *mpk, const abe_key_t *key,
                        uint8_t mac[ROAM_MAC_LEN])
 {
-    uint8_t k[KEM_KEY_BYTES];
+    uint8_t k[ABE_KEM_KEY_BYTES];
     struct roam_transcript t;
     const Roam__V1__Challenge *ch = x->ch->challenge;
-    if (kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK ||
+    if (abe_kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK ||
         roam_auth_transcript(&x->au, ch, x->c, &t, err, sizeof err) < 0 ||
         roam_transcript_mac(k, sizeof k, &t, mac, err, sizeof err) < 0) {
         fprintf(stderr, "cannot compute the MAC (is this key authorized?)\n");
@@ -149,8 +149,8 @@ static void fill_auth(Roam__V1__Authenticate *au, uint8_t qid[16], char **argv)
 static int replay(char **a)
 {
     roam_tls_ctx *ctx = roam_tls_client_ctx(a[0], NULL, NULL, err, sizeof err);
-    fabeo_mpk_t *mpk = load(a[1], RF_MPK);
-    fabeo_key_t *key = load(a[2], RF_USER_KEY);
+    abe_mpk_t *mpk = load(a[1], ABE_OBJ_MPK);
+    abe_key_t *key = load(a[2], ABE_OBJ_USER_KEY);
     const char *host = a[3], *port = a[4];
     uint8_t qid[16], mac[ROAM_MAC_LEN], mac_x[ROAM_MAC_LEN];
     char why[ROAM_MESSAGE_MAX];
@@ -178,7 +178,7 @@ static int replay(char **a)
     close_session(&y);
     roam_tls_ctx_free(ctx);
     free(mpk);
-    fabeo_key_clear(key);
+    abe_key_clear(key);
     free(key);
     return failures ? 1 : 0;
 }
@@ -219,8 +219,8 @@ static int admission(char **a)
         return 2;
     }
     const char *pport = a[3], *host = a[6], *port = a[7], *vm = a[8], *src = a[9], *dst = a[10];
-    fabeo_mpk_t *mpk = load(a[4], RF_MPK);
-    fabeo_key_t *key = load(a[5], RF_USER_KEY);
+    abe_mpk_t *mpk = load(a[4], ABE_OBJ_MPK);
+    abe_key_t *key = load(a[5], ABE_OBJ_USER_KEY);
     char why[ROAM_MESSAGE_MAX];
     uint8_t qid[16];
     RAND_bytes(qid, sizeof qid);
@@ -245,7 +245,7 @@ static int admission(char **a)
     roam_tls_ctx_free(peer);
     roam_tls_ctx_free(cli);
     free(mpk);
-    fabeo_key_clear(key);
+    abe_key_clear(key);
     free(key);
     return failures ? 1 : 0;
 }

@@ -256,7 +256,7 @@ static void test_push(fixture *fx, EVP_PKEY *key)
     tap_diag("register -> push received: %lld ms", (long long)dt);
     ims_msg_free(m);
     m = NULL;
-    tap_ok(ims_client_recv(sub, &m, 0, err, sizeof err) == 0, "exactly one push");
+    tap_eq(ims_client_recv(sub, &m, 0, err, sizeof err), 0, "exactly one push");
     ims_msg_free(m);
 out:
     ims_client_close(sub);
@@ -266,7 +266,7 @@ out:
 static void test_restart(fixture *fx, EVP_PKEY *key)
 {
     fx_stop(fx);
-    tap_ok(fx_start(fx, 0) == 0, "server restarted on the same database");
+    tap_eq(fx_start(fx, 0), 0, "server restarted on the same database");
     ims_client *c = fx_client(fx);
     ims_mapping q;
     int known = 0;
@@ -335,7 +335,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
 static void test_limits(fixture *fx)
 {
     fx_stop(fx);
-    tap_ok(fx_start(fx, 2) == 0, "server with max_connections = 2");
+    tap_eq(fx_start(fx, 2), 0, "server with max_connections = 2");
     ims_client *a = fx_client(fx), *b = fx_client(fx);
     ims_mapping q;
     int known;
@@ -410,7 +410,7 @@ static void test_dgram(fixture *fx, EVP_PKEY *key, EVP_PKEY *evil, EVP_PKEY *ack
     tap_ok(an > 0 && ims_dgram_ack_ok(ans, an, ack_pub, &p, err, sizeof err) == 1,
            "registration datagram stored and acknowledged with the IMS's signature (%s)",
            an ? "ack" : err);
-    tap_ok(stored_seq(fx) == base, "the IMS holds the datagram's sequence number");
+    tap_eq(stored_seq(fx), base, "the IMS holds the datagram's sequence number");
     an = udp_ask(fd, d, dn, ans, sizeof ans, 2000);
     tap_ok(an > 0 && ims_dgram_ack_ok(ans, an, ack_pub, &p, err, sizeof err) == 1 &&
            stored_seq(fx) == base, "a retransmission is acknowledged again, nothing changes");
@@ -530,8 +530,8 @@ int main(void)
     tap_ok(ack_key && ims_key_load_public(apub, ack_raw, err, sizeof err) == 0,
            "IMS acknowledgement key pair");
 
-    tap_ok(fx_start(&fx, 0) == 0, "server started on port %s", fx.port);
-    tap_ok(ims_store_enroll(fx.store, HOA, raw, err, sizeof err) == 0, "HoA enrolled");
+    tap_eq(fx_start(&fx, 0), 0, "server started on port %s", fx.port);
+    tap_eq(ims_store_enroll(fx.store, HOA, raw, err, sizeof err), 0, "HoA enrolled");
     uint8_t ll[16];
     ims_addr_parse("fe80::1", ll);
     tap_ok(ims_store_enroll(fx.store, ll, raw, err, sizeof err) < 0,

@@ -112,8 +112,8 @@ static int round_trip(int cli, int srv, int i)
 static void test_session(void)
 {
     char err[ROAM_ERR_MAX];
-    tap_ok(apply(np.mn, MAT_MOBILE, 0, 1) == 0, "mobile node rules installed (active MoA a::5)");
-    tap_ok(apply(np.cn, MAT_CORRESPONDENT, 0, 1) == 0, "correspondent rules installed");
+    tap_eq(apply(np.mn, MAT_MOBILE, 0, 1), 0, "mobile node rules installed (active MoA a::5)");
+    tap_eq(apply(np.cn, MAT_CORRESPONDENT, 0, 1), 0, "correspondent rules installed");
 
     ns_enter(np.mn);
     int cap = wire_open("m0");
@@ -160,7 +160,7 @@ static void test_session(void)
     int sw = apply(np.mn, MAT_MOBILE, 1, 0);
     sw |= apply(np.cn, MAT_CORRESPONDENT, 1, 0);
     gettimeofday(&t1, NULL);
-    tap_ok(sw == 0, "mapping switched to MoA b::5 on both sides");
+    tap_eq(sw, 0, "mapping switched to MoA b::5 on both sides");
     tap_diag("both nft updates took %ld us",
              (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_usec - t0.tv_usec)));
 
@@ -204,12 +204,12 @@ static void test_recovery(void)
 {
     int rc = ns_sh(np.mn, "nft add chain ip6 roam_mat_test junk && "
                           "nft add element ip6 roam_mat_test hoa2moa { 2001:db8:d::99 . \\\"m0\\\" : 2001:db8:a::99 }");
-    tap_ok(rc == 0, "leftovers added to the table");
-    tap_ok(apply(np.mn, MAT_MOBILE, 0, 1) == 0, "install over the leftovers");
+    tap_eq(rc, 0, "leftovers added to the table");
+    tap_eq(apply(np.mn, MAT_MOBILE, 0, 1), 0, "install over the leftovers");
     rc = ns_sh(np.mn, "nft list table ip6 roam_mat_test | grep -q -e junk -e d::99");
-    tap_ok(rc == 1, "leftovers gone, table as described");
+    tap_eq(rc, 1, "leftovers gone, table as described");
     rc = ns_sh(np.mn, "nft list table ip6 roam_mat_test | grep -q '2001:db8:d::10 . \"m0\" : 2001:db8:a::5'");
-    tap_ok(rc == 0, "the described mapping is there");
+    tap_eq(rc, 0, "the described mapping is there");
     char err[ROAM_ERR_MAX];
     ns_enter(np.mn);
     mat_nft *n = mat_nft_open(err, sizeof err);
@@ -218,7 +218,7 @@ static void test_recovery(void)
     mat_nft_close(n);
     ns_enter(NULL);
     tap_ok(r1 == 0 && r2 == 0, "remove works, and again on an absent table");
-    tap_ok(ns_sh(np.mn, "nft list tables | grep -q roam_mat_test") == 1, "no table left");
+    tap_eq(ns_sh(np.mn, "nft list tables | grep -q roam_mat_test"), 1, "no table left");
 }
 
 int main(void)

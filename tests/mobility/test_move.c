@@ -69,7 +69,7 @@ int main(void)
     if (!m)
         return tap_done();
     struct pollfd p[4];
-    tap_ok(mat_move_pollfds(m, p, 4) == 1, "one socket to poll: m0's");
+    tap_eq(mat_move_pollfds(m, p, 4), 1, "one socket to poll: m0's");
 
     tap_ok(announce_from_peer(stranger) == 0 && !announced_within(m, 300),
            "a RARP from a stranger's MAC is no announcement");
@@ -96,7 +96,7 @@ int main(void)
     for (int i = 0; i < 50 && (learned = ns_sh(np.cn, "ip -6 neigh show 2001:db8:b::5 dev c0 | "
                                                       "grep -qi 'lladdr %s'", mac)) != 0; i++)
         usleep(20000);
-    tap_ok(learned == 0, "the router learned b::5 at %s from the hello", mac);
+    tap_eq(learned, 0, "the router learned b::5 at %s from the hello", mac);
     mat_move_disarm(m);
     tap_ok(!mat_move_armed(m) && mat_move_hello(m, err, sizeof err) < 0, "disarmed");
     mat_move_close(m);

@@ -66,7 +66,7 @@ static void test_codec(void)
            "round trip");
     tap_ok(buf[40] == 0x1c && buf[41] == 0xe8 && buf[42] == 0 && buf[43] == 200,
            "port and length big-endian");
-    tap_ok(roam_handover_encode(&h, buf, len - 1) == 0, "encode refuses a short buffer");
+    tap_eq(roam_handover_encode(&h, buf, len - 1), 0, "encode refuses a short buffer");
 
     int all = 1;
     for (size_t cut = 0; cut < len; cut++)
@@ -89,11 +89,11 @@ static void test_codec(void)
     tap_ok(roam_handover_parse(buf, len, &back, err, sizeof err) < 0 && strstr(err, "port"),
            "port 0 refused (%s)", err);
     buf[40] = 0x1c; buf[41] = 0xe8;
-    tap_ok(roam_handover_parse(buf, len, &back, err, sizeof err) == 0, "restored sample parses");
+    tap_eq(roam_handover_parse(buf, len, &back, err, sizeof err), 0, "restored sample parses");
 
     /* reg_len 0 and one past the maximum, with the bytes to match. */
     h.reg_len = 0;
-    tap_ok(roam_handover_encode(&h, buf, sizeof buf) == 0, "encode refuses reg_len 0");
+    tap_eq(roam_handover_encode(&h, buf, sizeof buf), 0, "encode refuses reg_len 0");
     sample(&h);
     len = roam_handover_encode(&h, buf, sizeof buf);
     buf[42] = buf[43] = 0;
@@ -111,7 +111,7 @@ static void test_codec(void)
            roam_handover_parse(big, len, &back, err, sizeof err) == 0,
            "reg_len = max accepted");
     h.reg_len = ROAM_HANDOVER_REG_MAX + 1;
-    tap_ok(roam_handover_encode(&h, big, sizeof big) == 0, "encode refuses reg_len > max");
+    tap_eq(roam_handover_encode(&h, big, sizeof big), 0, "encode refuses reg_len > max");
 
     /* Addresses that are not global unicast, in either field. */
     static const char *bad[] = { "::", "::1", "fe80::1", "ff02::1", "::ffff:192.0.2.1" };
@@ -128,7 +128,7 @@ static void test_codec(void)
                       strstr(err, "IMS address");
         tap_ok(ims_bad, "IMS address %s refused (%s)", bad[i], err);
         inet_pton(AF_INET6, bad[i], h.moa);
-        tap_ok(roam_handover_encode(&h, buf, sizeof buf) == 0, "encode refuses moa %s", bad[i]);
+        tap_eq(roam_handover_encode(&h, buf, sizeof buf), 0, "encode refuses moa %s", bad[i]);
     }
 }
 
@@ -145,7 +145,7 @@ static void test_frames(void)
            memcmp(got.moa, h.moa, 16) == 0, "handover frame recognised");
 
     static const uint8_t other[6] = { 0x52, 0x54, 0x00, 0x99, 0x99, 0x99 };
-    tap_ok(roam_handover_from_frame(f, n, other, &got, err, sizeof err) == 0,
+    tap_eq(roam_handover_from_frame(f, n, other, &got, err, sizeof err), 0,
            "frame from another MAC is not a handover");
     int short_ok = 1;
     for (size_t cut = 0; cut < 14 + 40 + 8; cut++)
@@ -153,19 +153,19 @@ static void test_frames(void)
             short_ok = 0;
     tap_ok(short_ok, "frames shorter than the headers are ordinary traffic");
     f[14 + 40 + 3] ^= 1;
-    tap_ok(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err) == 0,
+    tap_eq(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err), 0,
            "other UDP port is ordinary traffic");
     f[14 + 40 + 3] ^= 1;
     f[14 + 24 + 15] = 2;     /* ff02::2 */
-    tap_ok(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err) == 0,
+    tap_eq(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err), 0,
            "other destination is ordinary traffic");
     f[14 + 24 + 15] = 1;
     f[14 + 6] = 6;
-    tap_ok(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err) == 0,
+    tap_eq(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err), 0,
            "TCP is ordinary traffic");
     f[14 + 6] = 17;
     f[12] = 0x81; f[13] = 0x00;
-    tap_ok(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err) == 0,
+    tap_eq(roam_handover_from_frame(f, n, vm_mac, &got, err, sizeof err), 0,
            "VLAN-tagged frame is not a handover");
     f[12] = 0x86; f[13] = 0xdd;
 

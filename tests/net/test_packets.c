@@ -37,7 +37,7 @@ static void test_ra(void)
     size_t len = make_ra(ra);
     struct roam_ra_info info;
     char err[256];
-    tap_ok(roam_ra_parse(ra, len, &info, err, sizeof err) == 0, "radvd-style RA parses");
+    tap_eq(roam_ra_parse(ra, len, &info, err, sizeof err), 0, "radvd-style RA parses");
     tap_ok(info.router_lifetime == 1800 && info.hop_limit == 64, "lifetime and hop limit");
     tap_ok(info.has_slla && memcmp(info.slla, mac, 6) == 0, "source link-layer option");
     char buf[64];
@@ -83,13 +83,13 @@ static void test_frames(void)
     inet_pton(AF_INET6, "fe80::1", &src);
     inet_pton(AF_INET6, "ff02::1", &dst);
     int n = roam_nd_frame_build(frame, sizeof frame, mac, NULL, &src, &dst, ra, len);
-    tap_ok(n == (int)(14 + 40 + len), "RA frame length %d", n);
+    tap_eq(n, (int)(14 + 40 + len), "RA frame length %d", n);
     static const uint8_t allnodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
     tap_ok(memcmp(frame, allnodes, 6) == 0 && frame[12] == 0x86 && frame[13] == 0xdd,
            "multicast MAC and IPv6 ethertype");
     tap_ok(frame[14 + 7] == 255 && frame[14 + 6] == 58, "hop limit 255, next header ICMPv6");
     /* The checksum verifies: summing with it included gives 0. */
-    tap_ok(roam_icmp6_checksum(&src, &dst, frame + 54, len) == 0, "ICMPv6 checksum verifies");
+    tap_eq(roam_icmp6_checksum(&src, &dst, frame + 54, len), 0, "ICMPv6 checksum verifies");
     tap_ok(roam_nd_frame_build(frame, 60, mac, NULL, &src, &dst, ra, len) < 0,
            "small buffer refused");
     struct in6_addr uni;
@@ -101,7 +101,7 @@ static void test_frames(void)
     roam_eui64_addr(&prefix, mac, &addr);
     char buf[64];
     inet_ntop(AF_INET6, &addr, buf, sizeof buf);
-    tap_ok(strcmp(buf, "2001:db8:b:0:5054:ff:fe52:a02") == 0, "EUI-64 address %s", buf);
+    tap_eq_str(buf, "2001:db8:b:0:5054:ff:fe52:a02", "EUI-64 address %s", buf);
     tap_ok(roam_in6_prefix_match(&addr, &prefix, 64) && !roam_in6_prefix_match(&src, &prefix, 64),
            "prefix match");
 
@@ -114,8 +114,8 @@ static void test_frames(void)
     tap_ok(n > 0 && roam_frame_ns_target(frame, (size_t)n, mac, &target) == 1 &&
            memcmp(&target, &addr, 16) == 0, "NS target read back");
     static const uint8_t other[6] = { 2, 0, 0, 0, 0, 1 };
-    tap_ok(roam_frame_ns_target(frame, (size_t)n, other, &target) == 0, "NS from another MAC ignored");
-    tap_ok(roam_frame_ns_target(frame, 60, mac, &target) == 0, "truncated NS ignored");
+    tap_eq(roam_frame_ns_target(frame, (size_t)n, other, &target), 0, "NS from another MAC ignored");
+    tap_eq(roam_frame_ns_target(frame, 60, mac, &target), 0, "truncated NS ignored");
 
     uint8_t rs[16];
     tap_ok(roam_rs_build(rs, sizeof rs, mac) == 16 && rs[0] == 133 && rs[8] == 1,
@@ -136,7 +136,7 @@ static void test_ns_na(void)
     roam_solicited_node(&target, &snm);
     char buf[64];
     inet_ntop(AF_INET6, &snm, buf, sizeof buf);
-    tap_ok(strcmp(buf, "ff02::1:ff52:a02") == 0, "solicited-node group %s", buf);
+    tap_eq_str(buf, "ff02::1:ff52:a02", "solicited-node group %s", buf);
     memset(na, 0, sizeof na);
     na[0] = 136;
     na[4] = 0x60;
@@ -159,15 +159,15 @@ static void test_ns_na(void)
 static void test_rarp(void)
 {
     uint8_t f[64], got[6];
-    tap_ok(roam_rarp_build(f, sizeof f, mac) == ROAM_RARP_FRAME_LEN, "RARP announce built");
+    tap_eq(roam_rarp_build(f, sizeof f, mac), ROAM_RARP_FRAME_LEN, "RARP announce built");
     tap_ok(roam_rarp_parse(f, ROAM_RARP_FRAME_LEN, got) == 1 && memcmp(got, mac, 6) == 0,
            "RARP parsed, MAC recovered");
-    tap_ok(roam_rarp_parse(f, 41, got) == 0, "short RARP ignored");
+    tap_eq(roam_rarp_parse(f, 41, got), 0, "short RARP ignored");
     f[6] ^= 1;
-    tap_ok(roam_rarp_parse(f, ROAM_RARP_FRAME_LEN, got) == 0, "spoofed sender ignored");
+    tap_eq(roam_rarp_parse(f, ROAM_RARP_FRAME_LEN, got), 0, "spoofed sender ignored");
     f[6] ^= 1;
     f[13] = 0x06;
-    tap_ok(roam_rarp_parse(f, ROAM_RARP_FRAME_LEN, got) == 0, "ARP ethertype ignored");
+    tap_eq(roam_rarp_parse(f, ROAM_RARP_FRAME_LEN, got), 0, "ARP ethertype ignored");
     char s[18];
     uint8_t m2[6];
     roam_mac_format(mac, s);

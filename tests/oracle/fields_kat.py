@@ -6,7 +6,7 @@ Usage: fields_kat.py {fp|fr|fp2|fp12}   -> prints C initializers to paste into
 the matching test file between its "BEGIN KAT" / "END KAT" markers.
 
 Elements are printed as big-endian hex of their canonical value (what
-fp_to_bytes / fr_to_bytes produce); Fp2 as c0 then c1, Fp12 as the 12 Fp
+bls_fp_to_bytes / bls_fr_to_bytes produce); Fp2 as c0 then c1, Fp12 as the 12 Fp
 coefficients in the order c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1.
 Inputs come from a fixed-seed PRNG, so the output is reproducible."""
 import random
@@ -81,7 +81,7 @@ def emit_fp():
             hx(a), hx(b), hx(a * b % P), hx((a + b) % P), hx((a - b) % P), hx(a * a % P),
             hx(inv), hx(s) if s is not None else '""'))
     print("};")
-    print("/* reduce(in) for fp_from_bytes_reduce: big-endian input hex, result */")
+    print("/* reduce(in) for bls_fp_from_bytes_reduce: big-endian input hex, result */")
     print("static const struct red_kat { const char *in, *out; } FP_RED_KAT[] = {")
     for n in (0, 1, 16, 47, 48, 48, 63, 64, 64, 64):
         x = rng.getrandbits(8 * n) if n else 0

@@ -86,10 +86,10 @@ static void test_round_trip(void)
     Roam__V1__Authenticate au;
     fill_auth(&env, &au);
     roam_status st = roam_msg_send(&a, &env, 1000, err, sizeof err);
-    tap_ok(st == ROAM_OK, "send authenticate (%s)", st ? err : "ok");
+    tap_eq(st, ROAM_OK, "send authenticate (%s)", st ? err : "ok");
     roam_envelope *got = NULL;
     st = roam_msg_expect(&b, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &got, 1000, err, sizeof err);
-    tap_ok(st == ROAM_OK, "receive authenticate (%s)", st ? err : "ok");
+    tap_eq(st, ROAM_OK, "receive authenticate (%s)", st ? err : "ok");
     tap_ok(got && got->version == ROAM_PROTO_VERSION, "version stamped");
     tap_ok(got && got->authenticate->role == ROAM__V1__ROLE__ROLE_MIGRATE &&
            strcmp(got->authenticate->vm, "vm1") == 0 &&
@@ -162,42 +162,42 @@ static void test_bad_frames(void)
     memcpy(hdr, "\x00\x10\x00\x01", 4);   /* 1 MiB + 1 */
     raw(hdr, 4);
     st = recv_status();
-    tap_ok(st == ROAM_EFRAME, "oversize length refused before allocating (%s)", err);
+    tap_eq(st, ROAM_EFRAME, "oversize length refused before allocating (%s)", err);
 
     fresh_pair();
     memcpy(hdr, "\xff\xff\xff\xff", 4);
     raw(hdr, 4);
-    tap_ok(recv_status() == ROAM_EFRAME, "4 GiB length refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EFRAME, "4 GiB length refused (%s)", err);
 
     fresh_pair();
     memcpy(hdr, "\x00\x00\x00\x00", 4);
     raw(hdr, 4);
-    tap_ok(recv_status() == ROAM_EFRAME, "zero length refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EFRAME, "zero length refused (%s)", err);
 
     uint8_t dummy = 0;
-    tap_ok(roam_frame_write(&a, &dummy, 0, 100, err, sizeof err) == ROAM_EFRAME,
+    tap_eq(roam_frame_write(&a, &dummy, 0, 100, err, sizeof err), ROAM_EFRAME,
            "sender refuses a zero-length frame");
 
     fresh_pair();
     raw("\x00\x00\x00\x20" "abc", 7);   /* 32 announced, 3 sent */
     shutdown(sv[0], SHUT_WR);
-    tap_ok(recv_status() == ROAM_EIO, "truncated body refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EIO, "truncated body refused (%s)", err);
 
     fresh_pair();
     raw("\x00\x00", 2);   /* half a header */
     shutdown(sv[0], SHUT_WR);
-    tap_ok(recv_status() == ROAM_EIO, "truncated header refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EIO, "truncated header refused (%s)", err);
 
     fresh_pair();
     shutdown(sv[0], SHUT_WR);
-    tap_ok(recv_status() == ROAM_CLOSED, "clean close between frames is ROAM_CLOSED");
+    tap_eq(recv_status(), ROAM_CLOSED, "clean close between frames is ROAM_CLOSED");
 
     fresh_pair();
     /* 0xff bytes: a field with wire type 7, which does not exist. */
     uint8_t garbage[16];
     memset(garbage, 0xff, sizeof garbage);
     roam_frame_write(&a, garbage, sizeof garbage, 1000, err, sizeof err);
-    tap_ok(recv_status() == ROAM_EDECODE, "garbage payload refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EDECODE, "garbage payload refused (%s)", err);
 }
 
 static void test_bad_messages(void)
@@ -216,7 +216,7 @@ static void test_bad_messages(void)
     fill_auth(&env, &au);
     env.version = 0;   /* proto3 leaves it out entirely */
     send_raw_env(&env, NULL, 0);
-    tap_ok(recv_status() == ROAM_EVERSION, "missing version refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EVERSION, "missing version refused (%s)", err);
 
     fill_auth(&env, &au);
     env.version = ROAM_PROTO_VERSION;
@@ -323,14 +323,14 @@ static void test_bad_messages(void)
     env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
     env.result = &r;
     send_raw_env(&env, NULL, 0);
-    tap_ok(recv_status() == ROAM_EINVALID, "ok result with an error refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EINVALID, "ok result with an error refused (%s)", err);
     r.ok = 0;
     r.error = NULL;
     send_raw_env(&env, NULL, 0);
-    tap_ok(recv_status() == ROAM_EINVALID, "refusal without a reason refused (%s)", err);
+    tap_eq(recv_status(), ROAM_EINVALID, "refusal without a reason refused (%s)", err);
 
     /* The sender validates too, and never emits what the peer refuses. */
-    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+    tap_eq(roam_msg_send(&a, &env, 1000, err, sizeof err), ROAM_EINVALID,
            "sender refuses an invalid message (%s)", err);
 }
 
@@ -339,7 +339,7 @@ static void test_expect(void)
     fresh_pair();
     roam_status st = roam_msg_send_error(&a, ROAM__V1__PHASE__PHASE_SOURCE_AUTH,
                                          "policy not satisfied\x07", 1000, err, sizeof err);
-    tap_ok(st == ROAM_OK, "send error message (%s)", st ? err : "ok");
+    tap_eq(st, ROAM_OK, "send error message (%s)", st ? err : "ok");
     roam_envelope *got;
     st = roam_msg_expect(&b, ROAM__V1__ENVELOPE__BODY_RESULT, &got, 1000, err, sizeof err);
     tap_ok(st == ROAM_EPEER && strstr(err, "source authentication") &&
@@ -384,7 +384,7 @@ static void test_timeouts(void)
     roam_envelope *env;
     roam_status st = roam_msg_recv(&b, &env, 200, err, sizeof err);
     int64_t dt = roam_now_ms() - t0;
-    tap_ok(st == ROAM_ETIMEDOUT, "silent peer: receive times out (%s)", err);
+    tap_eq(st, ROAM_ETIMEDOUT, "silent peer: receive times out (%s)", err);
     tap_ok(dt >= 190 && dt < 1500, "after about 200 ms (%lld ms)", (long long)dt);
 
     /* A peer that sends a header and part of the body, then stalls: the
@@ -439,7 +439,7 @@ static void test_v2_messages(void)
     env.ra_answer = &ans;
     ans.ra.data = ra;
     ans.ra.len = sizeof ra;
-    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+    tap_eq(roam_msg_send(&a, &env, 1000, err, sizeof err), ROAM_EINVALID,
            "v2: RaAnswer without source refused (%s)", err);
     ans.source.data = src16;
     ans.source.len = sizeof src16;
@@ -455,7 +455,7 @@ static void test_v2_messages(void)
     pp.primary_mac.data = pp.secondary_mac.data = mac;
     pp.primary_mac.len = 6;
     pp.secondary_mac.len = 5;
-    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+    tap_eq(roam_msg_send(&a, &env, 1000, err, sizeof err), ROAM_EINVALID,
            "v2: PostProcess with a 5-byte MAC refused (%s)", err);
     pp.secondary_mac.len = 6;
     tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
@@ -464,12 +464,12 @@ static void test_v2_messages(void)
     Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
     env.post_process_done = &done;
-    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+    tap_eq(roam_msg_send(&a, &env, 1000, err, sizeof err), ROAM_EINVALID,
            "v2: PostProcessDone failure without error refused (%s)", err);
     done.ok = 1;
     done.address.data = src16;
     done.address.len = 3;
-    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+    tap_eq(roam_msg_send(&a, &env, 1000, err, sizeof err), ROAM_EINVALID,
            "v2: PostProcessDone with a 3-byte address refused");
     done.address.len = 16;
     tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
@@ -480,7 +480,7 @@ static void test_v2_messages(void)
     uint8_t fp[32] = { 1 };
     au.key_fingerprint.data = fp;
     au.key_fingerprint.len = 31;
-    tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_EINVALID,
+    tap_eq(roam_msg_send(&a, &env, 1000, err, sizeof err), ROAM_EINVALID,
            "v2: 31-byte key fingerprint refused (%s)", err);
     au.key_fingerprint.len = 32;
     tap_ok(roam_msg_send(&a, &env, 1000, err, sizeof err) == ROAM_OK && recv_status() == ROAM_OK,
@@ -502,7 +502,7 @@ static void test_switch_handover(void)
     sh.ims_port = 7400;
     sh.registration.data = reg;
     sh.registration.len = ROAM_REGISTRATION_MAX;
-    tap_ok(roam_msg_validate(&env, err, sizeof err) == 0, "SwitchHandover accepted (%s)", err);
+    tap_eq(roam_msg_validate(&env, err, sizeof err), 0, "SwitchHandover accepted (%s)", err);
     sh.registration.len = ROAM_REGISTRATION_MAX + 1;
     tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "registration"),
            "registration over 1024 bytes refused (%s)", err);

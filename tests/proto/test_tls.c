@@ -211,20 +211,20 @@ static void test_server_auth(roam_tls_ctx *sctx, roam_tls_ctx *cctx)
         return;
     }
     uint8_t exp1[ROAM_TLS_EXPORTER_LEN];
-    tap_ok(roam_tls_exporter(c, exp1, err, sizeof err) == 0, "client exporter");
+    tap_eq(roam_tls_exporter(c, exp1, err, sizeof err), 0, "client exporter");
     char subj[256], fp[ROAM_TLS_FINGERPRINT_HEX];
     tap_ok(roam_tls_peer_subject(c, subj, sizeof subj) == 0 && strcmp(subj, "CN=roamd.test") == 0,
            "client sees server subject %s", subj);
     tap_ok(roam_tls_peer_fingerprint(c, fp) == 0 && strlen(fp) == 64 &&
            strspn(fp, "0123456789abcdef") == 64, "server fingerprint %s", fp);
     int ok = client_auth(c, NULL);
-    tap_ok(ok == 1, "challenge-response over TLS accepted (%s)", ok == 1 ? "ok" : err);
+    tap_eq(ok, 1, "challenge-response over TLS accepted (%s)", ok == 1 ? "ok" : err);
     roam_tls_close(c, 1000);
     finish(&p);
     tap_ok(p.srv.accepted && memcmp(p.srv.exporter, exp1, sizeof exp1) == 0,
            "exporter equal on both ends");
     tap_ok(p.srv.auth_ok, "server verified the MAC (%s)", p.srv.auth_ok ? "ok" : p.srv.err);
-    tap_ok(p.srv.peer_subject[0] == '\0', "no client certificate without mutual TLS");
+    tap_eq(p.srv.peer_subject[0], '\0', "no client certificate without mutual TLS");
 
     /* A second connection: a different exporter, and the first one's MAC
      * (i.e. a relayed answer) is refused. */
@@ -310,7 +310,7 @@ static void test_mutual(roam_tls_ctx *msctx, roam_tls_ctx *good, roam_tls_ctx *b
            "server sees client subject %s", p.srv.peer_subject);
     tap_ok(p.srv.peer_is_peer_test && !p.srv.peer_is_evil_test,
            "client certificate names peer.test and not evil.test");
-    tap_ok(p.srv.close_status == ROAM_CLOSED, "client's close_notify read as a clean close (%s)",
+    tap_eq(p.srv.close_status, ROAM_CLOSED, "client's close_notify read as a clean close (%s)",
            roam_status_name(p.srv.close_status));
 
     /* In TLS 1.3 the client finishes its handshake before the server has

@@ -24,16 +24,16 @@ static void test_json(void)
     roam_json_obj_begin(&j, "o");
     roam_json_str(&j, "x", NULL);
     roam_json_obj_end(&j);
-    tap_ok(roam_json_finish(&j) == 0, "finishes");
-    tap_ok(strcmp(buf, "{\"a\":\"q\\\"b\\\\s\\u000al\\u0001\\u007f\",\"n\":18446744073709551615,"
-                       "\"m\":-5,\"t\":true,\"h\":\"dead\",\"o\":{\"x\":null}}") == 0,
+    tap_eq(roam_json_finish(&j), 0, "finishes");
+    tap_eq_str(buf, "{\"a\":\"q\\\"b\\\\s\\u000al\\u0001\\u007f\",\"n\":18446744073709551615,"
+                       "\"m\":-5,\"t\":true,\"h\":\"dead\",\"o\":{\"x\":null}}",
            "escaping and types: %s", buf);
 
     roam_json_init(&j, buf, sizeof buf);
     roam_json_str(&j, "u", "caf\xc3\xa9 \xe2\x82\xac \xff \xc0\xaf \xed\xa0\x80 \xf0\x9f\x98\x80");
     roam_json_finish(&j);
-    tap_ok(strcmp(buf, "{\"u\":\"caf\xc3\xa9 \xe2\x82\xac \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd "
-                       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x98\x80\"}") == 0,
+    tap_eq_str(buf, "{\"u\":\"caf\xc3\xa9 \xe2\x82\xac \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd "
+                       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xf0\x9f\x98\x80\"}",
            "valid UTF-8 kept, invalid bytes (0xff, overlong, surrogate) replaced");
 
     char small[16];
@@ -44,7 +44,7 @@ static void test_json(void)
     roam_json_init(&j, buf, sizeof buf);
     roam_json_strn(&j, "k\"ey", "ab\0cd", 5);
     roam_json_finish(&j);
-    tap_ok(strcmp(buf, "{\"k\\\"ey\":\"ab\\u0000cd\"}") == 0, "keys escaped, NUL escaped: %s", buf);
+    tap_eq_str(buf, "{\"k\\\"ey\":\"ab\\u0000cd\"}", "keys escaped, NUL escaped: %s", buf);
 }
 
 static void test_audit(void)
@@ -58,10 +58,10 @@ static void test_audit(void)
     struct roam_json j;
     roamd_audit_begin(&j, buf, sizeof buf, "authenticate");
     roam_json_str(&j, "vm", "evil\"}\n{\"forged\":1");
-    tap_ok(roamd_audit_commit(a, &j, err, sizeof err) == 0, "entry appended");
+    tap_eq(roamd_audit_commit(a, &j, err, sizeof err), 0, "entry appended");
     roamd_audit_begin(&j, buf, sizeof buf, "migrate");
     roam_json_str(&j, "outcome", "migrated");
-    tap_ok(roamd_audit_commit(a, &j, err, sizeof err) == 0, "second entry appended");
+    tap_eq(roamd_audit_commit(a, &j, err, sizeof err), 0, "second entry appended");
     char small[64];
     roamd_audit_begin(&j, small, sizeof small, "x");
     roam_json_str(&j, "big", "0123456789012345678901234567890123456789");
@@ -89,7 +89,7 @@ static void test_audit(void)
         lines++;
     if (f)
         fclose(f);
-    tap_ok(lines == 3, "reopening appends");
+    tap_eq(lines, 3, "reopening appends");
     unlink(path);
     tap_ok(roamd_audit_open("/nonexistent/dir/audit", err, sizeof err) == NULL &&
            strstr(err, "/nonexistent/dir/audit"), "unopenable path named: %s", err);

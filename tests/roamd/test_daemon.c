@@ -22,7 +22,6 @@
 #include "../proto/certs.h"
 #include "abe.h"
 #include "client_auth.h"
-#include "config.h"
 #include "daemon.h"
 #include "date.h"
 #include "deadline.h"
@@ -32,6 +31,7 @@
 #include "icmp6.h"
 #include "msg.h"
 #include "peer_client.h"
+#include "roamd_config.h"
 #include "server.h"
 #include "sock.h"
 #include "tap.h"
@@ -40,7 +40,7 @@ static char dir[] = "/tmp/roamd-test-XXXXXX";
 static char err[ROAM_ERR_MAX];
 static struct roamd d;
 static volatile sig_atomic_t stop_flag;
-static fabeo_mpk_t *mpk;
+static abe_mpk_t *mpk;
 static char port[8], pport[8];
 
 static void path(char *out, size_t cap, const char *name)
@@ -48,12 +48,12 @@ static void path(char *out, size_t cap, const char *name)
     snprintf(out, cap, "%s/%s", dir, name);
 }
 
-static fabeo_key_t *make_key(const fabeo_msk_t *msk, const char *const *attrs, size_t n)
+static abe_key_t *make_key(const abe_msk_t *msk, const char *const *attrs, size_t n)
 {
-    fabeo_key_t *k = calloc(1, sizeof *k);
-    pol_error_t perr;
-    if (!k || fabeo_key_set_attrs(k, attrs, n, &perr) != ABE_OK ||
-        fabeo_keygen(k, mpk, msk) != ABE_OK)
+    abe_key_t *k = calloc(1, sizeof *k);
+    abe_error_t perr;
+    if (!k || abe_key_set_attrs(k, attrs, n, &perr) != ABE_OK ||
+        abe_keygen(k, mpk, msk) != ABE_OK)
         exit(2);
     return k;
 }
@@ -117,7 +117,7 @@ static roam_tls_conn *dial(roam_tls_ctx *ctx, const char *p)
     return fd < 0 ? NULL : roam_tls_connect(ctx, fd, "127.0.0.1", 2000, err, sizeof err);
 }
 
-static int auth(roam_tls_ctx *ctx, const fabeo_key_t *key, Roam__V1__Role role, const char *vm,
+static int auth(roam_tls_ctx *ctx, const abe_key_t *key, Roam__V1__Role role, const char *vm,
                 const char *dst, const uint8_t qid[16], roam_tls_conn **keep, char *why,
                 size_t cap)
 {
@@ -138,7 +138,7 @@ static int auth(roam_tls_ctx *ctx, const fabeo_key_t *key, Roam__V1__Role role, 
 }
 
 /* The daemon still serves: a fresh accept authentication works. */
-static int alive(roam_tls_ctx *ctx, const fabeo_key_t *key)
+static int alive(roam_tls_ctx *ctx, const abe_key_t *key)
 {
     uint8_t q[16];
     char why[ROAM_MESSAGE_MAX];
@@ -158,7 +158,7 @@ static const uint8_t vm_secondary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
 static roam_handover sample_ho;
 
 /* Admit vm1 from 127.0.0.1 for a fresh query id (accept authentication). */
-static int admit(roam_tls_ctx *ctx, const fabeo_key_t *key, uint8_t q[16])
+static int admit(roam_tls_ctx *ctx, const abe_key_t *key, uint8_t q[16])
 {
     char why[ROAM_MESSAGE_MAX];
     for (int i = 0; i < 16; i++)
@@ -171,7 +171,7 @@ static int admit(roam_tls_ctx *ctx, const fabeo_key_t *key, uint8_t q[16])
 }
 
 /* Through admission, RaFetch and PostProcess; the peer or NULL. */
-static roamd_peer *armed_peer(roam_tls_ctx *ctx, const fabeo_key_t *key)
+static roamd_peer *armed_peer(roam_tls_ctx *ctx, const abe_key_t *key)
 {
     uint8_t q[16], ra[2048];
     struct in6_addr router;
@@ -188,7 +188,7 @@ static roamd_peer *armed_peer(roam_tls_ctx *ctx, const fabeo_key_t *key)
     return p;
 }
 
-static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key, int ims_fd,
+static roam_envelope *handover_session(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd,
                                        uint8_t *ns, size_t *ns_len, uint8_t *reg, size_t *reg_len)
 {
     *ns_len = *reg_len = 0;
@@ -213,7 +213,7 @@ static roam_envelope *handover_session(roam_tls_ctx *ctx, const fabeo_key_t *key
 
 /* The same up to PostProcess by hand, then a SwitchHandover with a 15-byte
  * moa (packed by hand: roam_msg_send would refuse it).  The answer, or NULL. */
-static roam_envelope *malformed_session(roam_tls_ctx *ctx, const fabeo_key_t *key,
+static roam_envelope *malformed_session(roam_tls_ctx *ctx, const abe_key_t *key,
                                         roam_tls_ctx *peer)
 {
     uint8_t q[16];
@@ -286,7 +286,7 @@ static int audited(const char *a, const char *b)
     return found;
 }
 
-static void test_handover(roam_tls_ctx *ctx, const fabeo_key_t *key, roam_tls_ctx *peer)
+static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
 {
     int confirm = d.cfg.confirm_timeout_ms;
     d.cfg.confirm_timeout_ms = 0;      /* no guest here to answer for its address */
@@ -411,7 +411,7 @@ static void *fake_peer(void *arg)
 
 /* Authenticate for migrate and send Migrate toward the fake destination;
  * returns the failed phase of MigrateDone (0 if none came) and its text. */
-static int migrate_against_fake(roam_tls_ctx *ctx, const fabeo_key_t *key, int mode, char *why,
+static int migrate_against_fake(roam_tls_ctx *ctx, const abe_key_t *key, int mode, char *why,
                                 size_t cap)
 {
     fake_mode = mode;
@@ -442,7 +442,7 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const fabeo_key_t *key, int m
     return phase;
 }
 
-static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_msk_t *msk,
+static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *msk,
                  const char *bridge)
 {
     if (!mkdtemp(dir))
@@ -457,12 +457,12 @@ static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_ms
         return -1;
     certs_free_ca(&tca);
     mpk = calloc(1, sizeof *mpk);
-    if (!mpk || fabeo_setup(mpk, msk) != ABE_OK)
+    if (!mpk || abe_setup(mpk, msk) != ABE_OK)
         return -1;
     uint8_t *obj;
     size_t len;
     path(p, sizeof p, "mpk.pem");
-    if (rf_encode_mpk(mpk, &obj, &len) != ABE_OK || keyfile_save(p, obj, len, err, sizeof err) < 0)
+    if (abe_encode_mpk(mpk, &obj, &len) != ABE_OK || abe_keyfile_save(p, obj, len, err, sizeof err) < 0)
         return -1;
     free(obj);
     char exp[40], today[11];
@@ -503,12 +503,12 @@ static int setup(const fabeo_key_t **alice_out, fabeo_key_t **nob4_out, fabeo_ms
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
-    const fabeo_key_t *alice = NULL;
-    fabeo_key_t *nob4 = NULL;
-    fabeo_msk_t msk;
+    const abe_key_t *alice = NULL;
+    abe_key_t *nob4 = NULL;
+    abe_msk_t msk;
     /* Before any thread: the daemon's threads inherit the namespace. */
     int lab = holab_enter() == 0;
-    if (!tap_ok(setup(&alice, &nob4, &msk, lab ? HOLAB_BRIDGE : "lo") == 0,
+    if (!tap_eq(setup(&alice, &nob4, &msk, lab ? HOLAB_BRIDGE : "lo"), 0,
                 "daemon starts on loopback (%s)", err))
         return tap_done();
     pthread_t t;
@@ -517,8 +517,8 @@ int main(void)
     char why[ROAM_MESSAGE_MAX];
     uint8_t q[16] = { 7, 7, 7 };
 
-    tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL, why,
-                sizeof why) == 0, "accept authentication (%s)", why);
+    tap_eq(auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL, why,
+                sizeof why), 0, "accept authentication (%s)", why);
     tap_ok(auth(ctx, nob4, ROAM__V1__ROLE__ROLE_MIGRATE, "vm1", "other", q, NULL, why,
                 sizeof why) < 0 && strstr(why, "not authorized by the VM's migrate policy"),
            "key without B4/M1 refused by the migrate policy: %s", why);
@@ -534,7 +534,7 @@ int main(void)
     roam_tls_conn *c = NULL;
     int r = auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "vm1", "127.0.0.1", q, &c, why,
                  sizeof why);
-    tap_ok(r == 0, "migrate authentication (%s)", why);
+    tap_eq(r, 0, "migrate authentication (%s)", why);
     if (c) {
         roam_stream s = roam_tls_stream(c);
         Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
@@ -643,7 +643,7 @@ int main(void)
     tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION && strstr(why, "timed out"),
            "stalling destination: admission fails after the I/O timeout (%s)", why);
     ph = migrate_against_fake(ctx, alice, FAKE_GARBAGE, why, sizeof why);
-    tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION, "garbage from the destination: admission "
+    tap_eq(ph, ROAM__V1__PHASE__PHASE_ADMISSION, "garbage from the destination: admission "
            "fails (%s)", why);
     ph = migrate_against_fake(ctx, alice, FAKE_BAD_RA, why, sizeof why);
     tap_ok(ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING && strstr(why, "Router Advertisement"),
@@ -694,12 +694,12 @@ int main(void)
     roamd_fini(&d);
     roam_tls_ctx_free(ctx);
     roam_tls_ctx_free(peer);
-    fabeo_key_t *own_alice = (fabeo_key_t *)alice;
-    fabeo_key_clear(own_alice);
+    abe_key_t *own_alice = (abe_key_t *)alice;
+    abe_key_clear(own_alice);
     free(own_alice);
-    fabeo_key_clear(nob4);
+    abe_key_clear(nob4);
     free(nob4);
-    fabeo_msk_clear(&msk);
+    abe_msk_clear(&msk);
     free(mpk);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

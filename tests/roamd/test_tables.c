@@ -14,7 +14,7 @@ static void test_admissions(void)
 {
     roamd_admissions *t = roamd_admissions_new(60000);
     uint8_t q1[16] = { 1 }, q2[16] = { 2 };
-    tap_ok(roamd_admission_add(t, "vm", "src-a", q1, 1000, err, sizeof err) == 0, "admit");
+    tap_eq(roamd_admission_add(t, "vm", "src-a", q1, 1000, err, sizeof err), 0, "admit");
     tap_ok(roamd_admission_add(t, "vm", "src-a", q1, 1001, err, sizeof err) < 0,
            "same query id twice refused (%s)", err);
     tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 1002, err, sizeof err) < 0 &&
@@ -23,11 +23,11 @@ static void test_admissions(void)
            strstr(err, "another VM"), "wrong vm refused (%s)", err);
     tap_ok(roamd_admission_take(t, "vm", "src-x", q1, 1002, err, sizeof err) < 0,
            "wrong source refused");
-    tap_ok(roamd_admission_take(t, "vm", "src-a", q1, 1003, err, sizeof err) == 0,
+    tap_eq(roamd_admission_take(t, "vm", "src-a", q1, 1003, err, sizeof err), 0,
            "right (vm, src, query id) consumed");
     tap_ok(roamd_admission_take(t, "vm", "src-a", q1, 1004, err, sizeof err) < 0 &&
            strstr(err, "already used"), "second use refused (%s)", err);
-    tap_ok(roamd_admission_add(t, "vm", "src-a", q2, 2000, err, sizeof err) == 0, "admit another");
+    tap_eq(roamd_admission_add(t, "vm", "src-a", q2, 2000, err, sizeof err), 0, "admit another");
     tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 62000, err, sizeof err) < 0,
            "expired after the lifetime (%s)", err);
     tap_ok(roamd_admission_add(t, "vm", "src-a", q2, 62001, err, sizeof err) == 0 &&
@@ -35,7 +35,7 @@ static void test_admissions(void)
     roamd_admission_drop(t, q2);
     tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 62002, err, sizeof err) < 0 &&
            strstr(err, "already used"), "dropped admission unusable (%s)", err);
-    tap_ok(roamd_admission_count(t, 62001 + 60000) == 0, "and gone after its lifetime");
+    tap_eq(roamd_admission_count(t, 62001 + 60000), 0, "and gone after its lifetime");
     int full = 0;
     for (unsigned i = 0; i < ROAMD_ADMISSIONS_MAX + 1; i++) {
         uint8_t q[16] = { 0 };
@@ -45,7 +45,7 @@ static void test_admissions(void)
             full++;
     }
     tap_ok(full == 1 && strstr(err, "full"), "table bounded at %d (%s)", ROAMD_ADMISSIONS_MAX, err);
-    tap_ok(roamd_admission_count(t, 70000 + 60000) == 0, "all expire");
+    tap_eq(roamd_admission_count(t, 70000 + 60000), 0, "all expire");
     char longname[400];
     memset(longname, 'x', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
@@ -59,7 +59,7 @@ static void test_rate(void)
     int ok = 0;
     for (int i = 0; i < 5; i++)
         ok += roamd_ratelimit_allow(r, "2001:db8::1", 1000);
-    tap_ok(ok == 3, "burst of 3 per minute allowed, then refused (%d)", ok);
+    tap_eq(ok, 3, "burst of 3 per minute allowed, then refused (%d)", ok);
     tap_ok(roamd_ratelimit_allow(r, "2001:db8::2", 1000), "other address has its own bucket");
     tap_ok(!roamd_ratelimit_allow(r, "2001:db8::1", 10000), "no refill after 9 s");
     tap_ok(roamd_ratelimit_allow(r, "2001:db8::1", 21000), "one token back after 20 s");
@@ -70,7 +70,7 @@ static void test_rate(void)
         snprintf(a, sizeof a, "10.0.%d.%d", i / 256, i % 256);
         served += roamd_ratelimit_allow(r, a, 30000 + i);
     }
-    tap_ok(served == ROAMD_RATE_ADDRS + 100, "LRU eviction keeps serving new addresses");
+    tap_eq(served, ROAMD_RATE_ADDRS + 100, "LRU eviction keeps serving new addresses");
     roamd_ratelimit_free(r);
 }
 

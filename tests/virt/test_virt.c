@@ -13,9 +13,9 @@
 #include "events.h"
 #include "iface.h"
 #include "metadata.h"
-#include "migrate.h"
 #include "tap.h"
 #include "virt.h"
+#include "virt_migrate.h"
 
 static char err[ROAM_ERR_MAX];
 
@@ -71,13 +71,13 @@ static void test_metadata(virConnectPtr c, virDomainPtr d)
     r = virDomainSetMetadata(d, VIR_DOMAIN_METADATA_ELEMENT,
                              "<vm><migrate-policy>NOT OURS</migrate-policy></vm>",
                              "other", "urn:example:other", VIR_DOMAIN_AFFECT_CURRENT);
-    tap_ok(r == 0, "foreign metadata stored");
+    tap_eq(r, 0, "foreign metadata stored");
     r = roam_virt_get_policy(d, 0, &p, err, sizeof err);
     tap_ok(r < 0 && strstr(err, "no migrate policy"),
            "foreign namespace with the same element names is ignored (%s)", err);
 
     r = roam_virt_set_policy(d, "B4 or M1", err, sizeof err);
-    tap_ok(r == 0, "set policy (%s)", r ? err : "ok");
+    tap_eq(r, 0, "set policy (%s)", r ? err : "ok");
     r = roam_virt_get_policy(d, 0, &p, err, sizeof err);
     tap_ok(r == 0 && strcmp(p, "B4 or M1") == 0, "policy read back: %s", p ? p : err);
     free(p);
@@ -267,10 +267,10 @@ static void test_events(virConnectPtr c, virDomainPtr d)
     tap_ok(r == 1 && ev.at_ms >= t_susp && ev.detail == VIR_DOMAIN_EVENT_RESUMED_UNPAUSED,
            "resumed (unpaused) event delivered: %s", roam_virt_event_name(ev.event));
     r = roam_virt_watch_wait(w, "roam-t1", VIR_DOMAIN_EVENT_STOPPED, -1, 150, &ev);
-    tap_ok(r == 0, "no stopped event: wait times out");
+    tap_eq(r, 0, "no stopped event: wait times out");
     r = roam_virt_watch_wait(w, "not-yet-here", -1, -1, 100, &ev);
-    tap_ok(r == 0, "waiting for a VM that does not exist yet simply times out");
-    tap_ok(roam_virt_watch_dropped(w) == 0, "no events dropped");
+    tap_eq(r, 0, "waiting for a VM that does not exist yet simply times out");
+    tap_eq(roam_virt_watch_dropped(w), 0, "no events dropped");
     if (t)
         virDomainFree(t);
     roam_virt_watch_free(w);

@@ -453,13 +453,13 @@ static void C(lookup_ct)(PT *r, const PT *tab, int32_t d)
  * where E acts as [m]; k is taken mod r anyway, so [k]P is only meaningful
  * there (points from outside must go through clear_cofactor first).  The ENDO_DIM tables share the doublings, and
  * each table after the first is the endomorphism of the previous one. */
-void C(mul)(PT *r, const PT *p, const fr_t *k)
+void C(mul)(PT *r, const PT *p, const bls_fr_t *k)
 {
     uint64_t kl[4], s[ENDO_DIM][2];
     int32_t d[ENDO_DIM][CT_ND];
     PT tab[ENDO_DIM][CT_TAB], acc, t;
 
-    fr_to_canonical(kl, k);
+    bls_fr_to_canonical(kl, k);
     sr_split_ct(s, kl, C(endo_m), ENDO_DIM);
     for (size_t j = 0; j < ENDO_DIM; j++)
         sr_recode_signed_ct(d[j], s[j], 2, CT_W, CT_ND);
@@ -514,7 +514,7 @@ static void C(add_digit_vartime)(PT *acc, const PT *tab, int d)
 /* Straus (interleaved wNAF) over the endomorphism split of each of n pairs:
  * ENDO_DIM * n <= STRAUS_MAX_TERMS short scalars sharing one doubling chain.
  * Shared by g*_mul_vartime and the small-n MSM path. */
-void C(straus_vartime)(PT *r, const PT *p, const fr_t *k, size_t n)
+void C(straus_vartime)(PT *r, const PT *p, const bls_fr_t *k, size_t n)
 {
     PT tab[STRAUS_MAX_TERMS][VT_TAB];
     int8_t naf[STRAUS_MAX_TERMS][ENDO_BITS + 2];
@@ -526,7 +526,7 @@ void C(straus_vartime)(PT *r, const PT *p, const fr_t *k, size_t n)
         return; /* callers guarantee the bound */
     for (size_t i = 0; i < n; i++) {
         uint64_t kl[4], s[ENDO_DIM][2];
-        fr_to_canonical(kl, &k[i]);
+        bls_fr_to_canonical(kl, &k[i]);
         sr_split_ct(s, kl, C(endo_m), ENDO_DIM);
         for (size_t j = 0; j < ENDO_DIM; j++) {
             size_t t = i * ENDO_DIM + j;
@@ -558,11 +558,11 @@ void C(straus_vartime)(PT *r, const PT *p, const fr_t *k, size_t n)
 /* The ENDO_DIM short-scalar terms of one MSM pair: [k]P = sum_j [s_j] q_j
  * with q_j = E^j(P).  E maps (x, y, 1) to (x', y', 1) on both curves, so it
  * applies to affine points through the projective form. */
-void C(endo_split)(AFF *q, uint64_t (*s)[2], const AFF *p, const fr_t *k)
+void C(endo_split)(AFF *q, uint64_t (*s)[2], const AFF *p, const bls_fr_t *k)
 {
     uint64_t kl[4];
     PT t;
-    fr_to_canonical(kl, k);
+    bls_fr_to_canonical(kl, k);
     sr_split_ct(s, kl, C(endo_m), ENDO_DIM);
     t.x = p->x;
     t.y = p->y;
@@ -576,7 +576,7 @@ void C(endo_split)(AFF *q, uint64_t (*s)[2], const AFF *p, const fr_t *k)
     }
 }
 
-void C(mul_vartime)(PT *r, const PT *p, const fr_t *k)
+void C(mul_vartime)(PT *r, const PT *p, const bls_fr_t *k)
 {
     C(straus_vartime)(r, p, k, 1);
 }
@@ -636,15 +636,15 @@ void C(fixed_base_init)(FB *t, const PT *base)
 }
 
 /* Signed FB_W-bit digits of k (branch-free). */
-static void C(fixed_base_digits)(int32_t d[FB_ND], const fr_t *k)
+static void C(fixed_base_digits)(int32_t d[FB_ND], const bls_fr_t *k)
 {
     uint64_t kl[4];
-    fr_to_canonical(kl, k);
+    bls_fr_to_canonical(kl, k);
     sr_recode_signed_ct(d, kl, 4, FB_W, FB_ND);
     OPENSSL_cleanse(kl, sizeof kl);
 }
 
-void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
+void C(fixed_base_mul)(PT *r, const FB *t, const bls_fr_t *k)
 {
     int32_t d[FB_ND];
     PT acc;
@@ -668,7 +668,7 @@ void C(fixed_base_mul)(PT *r, const FB *t, const fr_t *k)
     OPENSSL_cleanse(d, sizeof d);
 }
 
-void C(fixed_base_mul_vartime)(PT *r, const FB *t, const fr_t *k)
+void C(fixed_base_mul_vartime)(PT *r, const FB *t, const bls_fr_t *k)
 {
     int32_t d[FB_ND];
     PT acc;

@@ -11,10 +11,10 @@
 #include "g1.h"
 #include "g2.h"
 
-/* Every check of g2_from_bytes except subgroup membership, as
- * g1_from_bytes_on_curve. */
-int g2_from_bytes_on_curve(g2_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
-void g1_to_uncompressed(uint8_t out[G1_UNCOMPRESSED_BYTES], const g1_affine_t *p);
-void g2_to_uncompressed(uint8_t out[G2_UNCOMPRESSED_BYTES], const g2_affine_t *p);
+/* Every check of bls_g2_from_bytes except subgroup membership, as
+ * bls_g1_from_bytes_on_curve. */
+int bls_g2_from_bytes_on_curve(bls_g2_affine_t *out, const uint8_t *in, size_t len, int allow_identity);
+void bls_g1_to_uncompressed(uint8_t out[BLS_G1_UNCOMPRESSED_BYTES], const bls_g1_affine_t *p);
+void bls_g2_to_uncompressed(uint8_t out[BLS_G2_UNCOMPRESSED_BYTES], const bls_g2_affine_t *p);
 
 #endif

@@ -3,7 +3,7 @@
  * to_uncompressed.  Included by encoding.c once per group (so no include
  * guard), after it defines
  *
- *   FE, FE_OP(name)     coordinate field type and functions (fp_t, fp_##name)
+ *   FE, FE_OP(name)     coordinate field type and functions (bls_fp_t, fp_##name)
  *   FE_SET_B(FE *b)     sets the curve constant b
  *   G_OP(name)          the group's functions (g1_##name)
  *   G_FE_BYTES          bytes per encoded coordinate

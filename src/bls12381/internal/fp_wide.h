@@ -5,12 +5,12 @@
 
 #include "fp.h"
 
-#define FP_WIDE_LIMBS (2 * FP_LIMBS)
+#define FP_WIDE_LIMBS (2 * BLS_FP_LIMBS)
 
 /* p^2, added to a negative difference of two products to keep it >= 0. */
-extern const uint64_t FP_P_SQUARED[FP_WIDE_LIMBS];
+extern const uint64_t BLS_FP_P_SQUARED[FP_WIDE_LIMBS];
 
-/* Lazy inputs: fp_mul (both the assembly and the C path) also accepts
+/* Lazy inputs: bls_fp_mul (both the assembly and the C path) also accepts
  * factors that are merely < 2p, e.g. an unreduced sum of two elements.
  * Its CIOS accumulator then stays below a + p < 3p < 2^384 (no carry
  * past the top limb) and the result a b / 2^384 + p < 1.5p, since
@@ -18,9 +18,9 @@ extern const uint64_t FP_P_SQUARED[FP_WIDE_LIMBS];
 
 /* t := a * b as a 768-bit integer.  a and b are 6-limb values below 2^382
  * (reduced elements or sums of two); t must not overlap a or b. */
-void fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[FP_LIMBS], const uint64_t b[FP_LIMBS]);
+void bls_fp_mul_wide(uint64_t t[FP_WIDE_LIMBS], const uint64_t a[BLS_FP_LIMBS], const uint64_t b[BLS_FP_LIMBS]);
 /* r := t / 2^384 mod p (Montgomery reduction), fully reduced; requires
  * t < p * 2^384, e.g. any sum of up to 8 products of reduced elements. */
-void fp_redc(fp_t *r, const uint64_t t[FP_WIDE_LIMBS]);
+void bls_fp_redc(bls_fp_t *r, const uint64_t t[FP_WIDE_LIMBS]);
 
 #endif

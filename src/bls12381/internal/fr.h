@@ -9,13 +9,13 @@
 
 #include "bls12381.h"
 
-void fr_sqr(fr_t *r, const fr_t *a);
-void fr_inv(fr_t *r, const fr_t *a);                  /* 1/0 := 0, constant time */
-void fr_cmov(fr_t *r, const fr_t *a, uint64_t cond);
+void bls_fr_sqr(bls_fr_t *r, const bls_fr_t *a);
+void bls_fr_inv(bls_fr_t *r, const bls_fr_t *a);                  /* 1/0 := 0, constant time */
+void bls_fr_cmov(bls_fr_t *r, const bls_fr_t *a, uint64_t cond);
 
 /* Any big-endian string of up to 64 bytes, reduced mod r (hash_to_field, sampling). */
-void fr_from_bytes_reduce(fr_t *r, const uint8_t *in, size_t len);
+void bls_fr_from_bytes_reduce(bls_fr_t *r, const uint8_t *in, size_t len);
 /* Canonical little-endian limbs of a (what scalar multiplication consumes). */
-void fr_to_canonical(uint64_t limbs[FR_LIMBS], const fr_t *a);
+void bls_fr_to_canonical(uint64_t limbs[BLS_FR_LIMBS], const bls_fr_t *a);
 
 #endif

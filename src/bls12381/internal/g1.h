@@ -7,12 +7,12 @@
 #include "fp.h"
 #include "fr.h"
 
-void g1_dbl(g1_t *r, const g1_t *a);
-void g1_cmov(g1_t *r, const g1_t *a, uint64_t cond);
-uint64_t g1_is_identity(const g1_t *p);
-uint64_t g1_affine_is_on_curve(const g1_affine_t *a);           /* identity counts as on the curve */
-void g1_clear_cofactor(g1_t *r, const g1_t *p);                 /* RFC 9380: [h_eff]P, h_eff = 1 - x */
+void bls_g1_dbl(bls_g1_t *r, const bls_g1_t *a);
+void bls_g1_cmov(bls_g1_t *r, const bls_g1_t *a, uint64_t cond);
+uint64_t bls_g1_is_identity(const bls_g1_t *p);
+uint64_t bls_g1_affine_is_on_curve(const bls_g1_affine_t *a);           /* identity counts as on the curve */
+void bls_g1_clear_cofactor(bls_g1_t *r, const bls_g1_t *p);                 /* RFC 9380: [h_eff]P, h_eff = 1 - x */
 /* [k]P for a public multi-limb integer (not reduced mod r), e.g. cofactors. */
-void g1_mul_limbs_vartime(g1_t *r, const g1_t *p, const uint64_t *k, size_t limbs);
+void bls_g1_mul_limbs_vartime(bls_g1_t *r, const bls_g1_t *p, const uint64_t *k, size_t limbs);
 
 #endif

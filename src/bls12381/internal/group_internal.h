@@ -18,11 +18,11 @@
 #define PIPPENGER_CHUNK_TERMS 256
 
 /* q[j] := E^j(P) and s[j] such that [k]P = sum_j [s_j] q[j], s_j < 2^ENDO_BITS. */
-void g1_endo_split(g1_affine_t *q, uint64_t (*s)[2], const g1_affine_t *p, const fr_t *k);
-void g2_endo_split(g2_affine_t *q, uint64_t (*s)[2], const g2_affine_t *p, const fr_t *k);
+void bls_g1_endo_split(bls_g1_affine_t *q, uint64_t (*s)[2], const bls_g1_affine_t *p, const bls_fr_t *k);
+void bls_g2_endo_split(bls_g2_affine_t *q, uint64_t (*s)[2], const bls_g2_affine_t *p, const bls_fr_t *k);
 
 /* sum_i [k_i]P_i for n <= STRAUS_MAX_TERMS / G*_ENDO_DIM public pairs. */
-void g1_straus_vartime(g1_t *r, const g1_t *p, const fr_t *k, size_t n);
-void g2_straus_vartime(g2_t *r, const g2_t *p, const fr_t *k, size_t n);
+void bls_g1_straus_vartime(bls_g1_t *r, const bls_g1_t *p, const bls_fr_t *k, size_t n);
+void bls_g2_straus_vartime(bls_g2_t *r, const bls_g2_t *p, const bls_fr_t *k, size_t n);
 
 #endif

@@ -16,23 +16,23 @@
 #include "g2.h"
 
 /* hash_to_field (RFC 9380 §5.2): count elements, 1 <= count and
- * count * m * L <= H2C_XMD_MAX_BYTES, with L = 64. */
-int fp_hash_to_field(fp_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+ * count * m * L <= BLS_H2C_XMD_MAX_BYTES, with L = 64. */
+int bls_fp_hash_to_field(bls_fp_t *out, size_t count, const uint8_t *msg, size_t msg_len,
                      const uint8_t *dst, size_t dst_len);
-int fp2_hash_to_field(fp2_t *out, size_t count, const uint8_t *msg, size_t msg_len,
+int bls_fp2_hash_to_field(bls_fp2_t *out, size_t count, const uint8_t *msg, size_t msg_len,
                       const uint8_t *dst, size_t dst_len);
 
 /* map_to_curve: simplified SWU onto the isogenous curve followed by the
  * isogeny, without cofactor clearing (RFC 9380 §6.6.3).  The result is on E
  * but usually not in the subgroup.  Exposed for the RFC's Q0/Q1 vectors. */
-void g1_map_to_curve(g1_t *out, const fp_t *u);
-void g2_map_to_curve(g2_t *out, const fp2_t *u);
+void bls_g1_map_to_curve(bls_g1_t *out, const bls_fp_t *u);
+void bls_g2_map_to_curve(bls_g2_t *out, const bls_fp2_t *u);
 
 /* encode_to_curve (non-uniform, suite ..._NU_).  The result is in the
  * order-r subgroup. */
-int g1_encode_to_curve(g1_t *out, const uint8_t *msg, size_t msg_len,
+int bls_g1_encode_to_curve(bls_g1_t *out, const uint8_t *msg, size_t msg_len,
                        const uint8_t *dst, size_t dst_len);
-int g2_encode_to_curve(g2_t *out, const uint8_t *msg, size_t msg_len,
+int bls_g2_encode_to_curve(bls_g2_t *out, const uint8_t *msg, size_t msg_len,
                        const uint8_t *dst, size_t dst_len);
 
 #endif

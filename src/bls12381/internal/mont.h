@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /* GCC otherwise vectorizes the masked selects below into SSE code whose
- * register transfers cost more than the arithmetic (fp_add was 3x slower).
+ * register transfers cost more than the arithmetic (bls_fp_add was 3x slower).
  * This header is only included by fp.c, fr.c and fp2.c, all arithmetic. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-tree-vectorize")

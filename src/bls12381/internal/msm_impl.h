@@ -100,7 +100,7 @@ static void C(pippenger_vartime)(PT *r, const AFF *q, const uint64_t *s, size_t 
 
 /* Pippenger over the endomorphism split, PIPPENGER_CHUNK_TERMS terms at a
  * time (the split points must be stored). */
-static __attribute__((noinline)) void C(msm_split_vartime)(PT *r, const AFF *p, const fr_t *k,
+static __attribute__((noinline)) void C(msm_split_vartime)(PT *r, const AFF *p, const bls_fr_t *k,
                                                            size_t n)
 {
     enum { PER_CHUNK = PIPPENGER_CHUNK_TERMS / ENDO_DIM };
@@ -117,7 +117,7 @@ static __attribute__((noinline)) void C(msm_split_vartime)(PT *r, const AFF *p, 
 }
 
 /* Pippenger on the full 255-bit scalars, PIP_WIDE_CHUNK pairs at a time. */
-static __attribute__((noinline)) void C(msm_wide_vartime)(PT *r, const AFF *p, const fr_t *k,
+static __attribute__((noinline)) void C(msm_wide_vartime)(PT *r, const AFF *p, const bls_fr_t *k,
                                                           size_t n)
 {
     uint64_t s[PIP_WIDE_CHUNK][4];
@@ -125,13 +125,13 @@ static __attribute__((noinline)) void C(msm_wide_vartime)(PT *r, const AFF *p, c
         size_t m = n - off < PIP_WIDE_CHUNK ? n - off : PIP_WIDE_CHUNK;
         PT part;
         for (size_t i = 0; i < m; i++)
-            fr_to_canonical(s[i], &k[off + i]);
+            bls_fr_to_canonical(s[i], &k[off + i]);
         C(pippenger_vartime)(&part, p + off, &s[0][0], 4, 255, m);
         C(add)(r, r, &part);
     }
 }
 
-int C(msm_vartime)(PT *r, const AFF *p, const fr_t *k, size_t n)
+int C(msm_vartime)(PT *r, const AFF *p, const bls_fr_t *k, size_t n)
 {
     if (r == NULL)
         return BLS_ERR_ARGUMENT;

@@ -12,11 +12,11 @@
 #include "g1.h"
 #include "g2.h"
 
-void gt_one(gt_t *r);
-void gt_sqr(gt_t *r, const gt_t *a);            /* cyclotomic squaring */
+void bls_gt_one(bls_gt_t *r);
+void bls_gt_sqr(bls_gt_t *r, const bls_gt_t *a);            /* cyclotomic squaring */
 /* 1 iff f is a non-zero element of order dividing r: f is in the cyclotomic
  * subgroup (f^(p^4) * f == f^(p^2)) and f^p == f^x.  For BLS12-381
  * gcd(p - x, p^4 - p^2 + 1) = r, so the two conditions characterise GT. */
-uint64_t gt_is_in_subgroup(const fp12_t *f);
+uint64_t bls_gt_is_in_subgroup(const bls_fp12_t *f);
 
 #endif

@@ -12,11 +12,11 @@
 
 /* Granger-Scott squaring; a must lie in the cyclotomic subgroup
  * (a^(p^4 - p^2 + 1) = 1).  r may alias a. */
-void fp12_cyclotomic_sqr(fp12_t *r, const fp12_t *a);
+void bls_fp12_cyclotomic_sqr(bls_fp12_t *r, const bls_fp12_t *a);
 /* r := a^x (x negative); a in the cyclotomic subgroup.  r may alias a. */
-void fp12_cyclotomic_exp_by_x(fp12_t *r, const fp12_t *a);
+void bls_fp12_cyclotomic_exp_by_x(bls_fp12_t *r, const bls_fp12_t *a);
 /* Products through a temporary, so that r may alias an input whatever the
  * field layer's own aliasing rules are. */
-void fp12_mul_safe(fp12_t *r, const fp12_t *a, const fp12_t *b);
+void bls_fp12_mul_safe(bls_fp12_t *r, const bls_fp12_t *a, const bls_fp12_t *b);
 
 #endif

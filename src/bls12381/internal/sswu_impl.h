@@ -4,12 +4,12 @@
  * 3-isogeny).  Internal header: include it only from those two files, after
  * defining
  *
- *   FE              field element type (fp_t, fp2_t)
+ *   FE              field element type (bls_fp_t, bls_fp2_t)
  *   FE_OP(name)     field function of that type, e.g. fp_##name
  *   FE_ONE          the constant 1
  *   FE_PARTS        Fp components per element (1 or 2)
  *   FE_PART(e, i)   pointer to component i (0 = c0) of FE *e
- *   G_T, G_OP(name) the group's point type and functions (g1_t, g1_##name)
+ *   G_T, G_OP(name) the group's point type and functions (bls_g1_t, g1_##name)
  *   SSWU_C1         largest c1 with 2^c1 | q - 1 (RFC 9380 F.2.1.1)
  *   SSWU_C3_LIMBS   64-bit limbs of c3 = (q - 1 - 2^c1) / 2^(c1 + 1)
  *   ISO_XNUM_LEN, ISO_XDEN_LEN, ISO_YNUM_LEN, ISO_YDEN_LEN
@@ -20,7 +20,7 @@
  * Appendix E.  They are converted once, on first use.
  *
  * It defines the public G_OP(map_to_curve), G_OP(hash_to_curve) and
- * G_OP(encode_to_curve) of hash_to_curve.h, i.e. g1_map_to_curve etc.
+ * G_OP(encode_to_curve) of hash_to_curve.h, i.e. bls_g1_map_to_curve etc.
  *
  * Everything is constant time in the input: the only branches and table
  * indices depend on the public exponent c3 and on lengths. */
@@ -75,11 +75,11 @@ static void sswu_hex_to_bytes(uint8_t *out, size_t len, const char *hex)
 
 static void sswu_fe_from_hex(FE *r, const char *const hex[FE_PARTS])
 {
-    uint8_t bytes[FP_BYTES];
+    uint8_t bytes[BLS_FP_BYTES];
 
     for (int i = 0; i < FE_PARTS; i++) {
         sswu_hex_to_bytes(bytes, sizeof bytes, hex[i]);
-        if (fp_from_bytes(FE_PART(r, i), bytes) != BLS_OK)
+        if (bls_fp_from_bytes(FE_PART(r, i), bytes) != BLS_OK)
             abort();
     }
 }

@@ -1,5 +1,5 @@
-/* Migration and job statistics (see migrate.h). */
-#include "migrate.h"
+/* Migration and job statistics (see virt_migrate.h). */
+#include "virt_migrate.h"
 
 #include <limits.h>
 #include <string.h>

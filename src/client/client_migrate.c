@@ -1,5 +1,5 @@
-/* The client's migration flow (see migrate.h). */
-#include "migrate.h"
+/* The client's migration flow (see client_migrate.h). */
+#include "client_migrate.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* INI configuration for roamd (see config.h and docs/roamd.md). */
-#include "config.h"
+/* INI configuration for roamd (see roamd_config.h and docs/roamd.md). */
+#include "roamd_config.h"
 
 #include <stddef.h>
 #include <stdio.h>
