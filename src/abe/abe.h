@@ -5,9 +5,9 @@
  * (tests/abe): the deterministic variants that must never see one nonce
  * twice, the split ciphertext decoder, the LSSS, the tokenizer.
  *
- * Names: every global symbol of the library starts with abe_, every public
- * type with abe_ (and ends in _t), every public constant with ABE_.  The
- * prefix is followed by the object the name is about, then the verb:
+ * Names: every global symbol of the library and every public type starts
+ * with abe_, every public constant with ABE_.  The prefix is followed by
+ * the object the name is about, then the verb:
  *   abe_setup, abe_keygen, abe_key_*, abe_msk_*   the scheme (FABEO)
  *   abe_prepare_*, abe_prepared_*                 prepared policies
  *   abe_kem_*                                     the KEM and ser(CT)
@@ -83,7 +83,8 @@ const char *abe_strerror(int code);
 #define ABE_POL_MAX_ATTR        192   /* bytes of any attribute string, internal
                                      numeric strings included */
 #define ABE_POL_MAX_OCC         32    /* tau: occurrences of one attribute string */
-#define ABE_POL_MAX_ENCODED     (ABE_POL_MAX_LEAVES * (3 + ABE_POL_MAX_ATTR) + ABE_POL_MAX_LEAVES * 5)
+#define ABE_POL_MAX_ENCODED     (ABE_POL_MAX_LEAVES * (3 + ABE_POL_MAX_ATTR) + \
+                                 ABE_POL_MAX_LEAVES * 5)
 
 #define ABE_ATTRS_MAX           2048  /* strings in one expanded key attribute set */
 #define ABE_ATTRS_POOL_BYTES    131072
@@ -287,7 +288,9 @@ int abe_kem_decaps(const abe_mpk_t *mpk, const abe_key_t *sk, const uint8_t *ct,
                    size_t ct_len, const abe_prepared_t *hint, uint8_t key[ABE_KEM_KEY_BYTES]);
 
 /* ---- stored objects (docs/abe.md, "File formats") --------------------- */
-typedef enum { ABE_OBJ_MPK = 1, ABE_OBJ_MSK = 2, ABE_OBJ_USER_KEY = 3, ABE_OBJ_CIPHERTEXT = 4 } abe_obj_type;
+typedef enum {
+    ABE_OBJ_MPK = 1, ABE_OBJ_MSK = 2, ABE_OBJ_USER_KEY = 3, ABE_OBJ_CIPHERTEXT = 4
+} abe_obj_type;
 
 /* Encoders return a malloc'd buffer in *out (free it; for MSK and user keys
  * cleanse it first: abe_free_secret). */
@@ -321,8 +324,8 @@ int abe_key_fingerprint(const abe_key_t *key, uint8_t fp[32]);
 
 /* Reads an armored object.  want = 0 accepts any type.  *obj is malloc'd
  * (abe_free_secret it).  0 or -1. */
-int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len, abe_obj_type *type,
-                     char *err, size_t errlen);
+int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len,
+                     abe_obj_type *type, char *err, size_t errlen);
 
 /* Armors obj (its type from its header) and writes it to a new file: mode
  * 0600 for MSK and user keys, 0644 otherwise.  0 or -1. */

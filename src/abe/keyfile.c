@@ -67,8 +67,8 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
     return 0;
 }
 
-int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len, abe_obj_type *type,
-                     char *err, size_t errlen)
+int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len,
+                     abe_obj_type *type, char *err, size_t errlen)
 {
     char *text = NULL, label[ABE_ARMOR_MAX_LABEL + 1];
     size_t tl = 0;

@@ -102,7 +102,8 @@ static int lex_quoted(lexer_t *lx, token_t *t, abe_error_t *err)
             c = e;
         }
         if (n >= ABE_POL_MAX_NAME)
-            return abe_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes", ABE_POL_MAX_NAME);
+            return abe_fail(err, ABE_ERR_LIMIT, start, "name longer than %d bytes",
+                            ABE_POL_MAX_NAME);
         t->name[n++] = (uint8_t)c;
     }
     if (n == 0)
@@ -302,7 +303,8 @@ int abe_ts_number(tokstream_t *ts, struct num_literal *lit)
         return rc;
     if (ts->tok.kind != TK_INT)
         return abe_fail(ts->err, ABE_ERR_SYNTAX, ts->tok.pos,
-                        "expected a width (1..64) after '#', found %s", abe_tok_describe(ts->tok.kind));
+                        "expected a width (1..64) after '#', found %s",
+                        abe_tok_describe(ts->tok.kind));
     uint64_t w = ts->tok.value;
     if (w < 1 || w > 64)
         return abe_fail(ts->err, ABE_ERR_RANGE, ts->tok.pos,
