@@ -343,17 +343,17 @@ PLANTED = {
     "roamd/a.c": '#include "hub.h"\nvoid a_run(void) { b_run(); }\n',
     "roamd/b.c": '#include "hub.h"\nvoid b_run(void) { c_run(); }\n',
     "roamd/c.c": '#include "hub.h"\nvoid c_run(void) { a_run(); }\n',
-    "virt/virt_migrate.h": "",
-    "virt/virt_migrate.c": '#include "migrate.h"\n',
-    "client/client_migrate.h": "",
-    "cmd/main.c": '#include "migrate.h"\n#include "hub.h"\n',
+    "virt/flow.h": "",
+    "virt/flow.c": '#include "flow.h"\n',
+    "client/flow.h": "",
+    "cmd/main.c": '#include "flow.h"\n#include "hub.h"\n',
 }
 EXPECTED = [
     [
         "src/client/m.c:1: includes hostport.h from roamd (allowed: common, proto, abe)",
         "src/proto/frame.c:2: includes nd.h from net (allowed: common)",
     ],
-    ["src/cmd/main.c:1: migrate.h is ambiguous: src/client/client_migrate.h, src/virt/virt_migrate.h"],
+    ["src/cmd/main.c:1: flow.h is ambiguous: src/client/flow.h, src/virt/flow.h"],
     [
         "cycle: common/errbuf -> common/text -> common/errbuf",
         "cycle: net/nd -> proto/frame -> net/nd",

@@ -1,5 +1,5 @@
 /* FABEO CP-ABE (Riepel-Wee, CCS 2022, Figure 1 left) on BLS12-381, as
- * specified in spec/FABEO.md section 2, the parts internal to src/abe:
+ * specified in docs/spec/fabeo.md §7 to §10, the parts internal to src/abe:
  * H_A, KeyGen with given coins, deterministic Encrypt (coins given by the
  * caller, the CCA KEM derives them), and Decrypt as one multi-pairing of
  * 2 + tau pairs with one final exponentiation.  Keys, Setup, KeyGen and
@@ -14,15 +14,10 @@
 
 #include "abe.h"
 #include "attrs.h"
+#include "fabeo_params.h"
 #include "lsss.h"
 #include "pol_error.h"
 #include "policy.h"
-
-/* DSTs and fixed inputs of FABEO.md section 1. */
-#define ABE_DST_H "ROAM-FABEO-V01-CS01-with-BLS12381G1_XMD:SHA-256_SSWU_RO_"
-
-/* H_A(x) = hash_to_curve(0x01 || I2OSP(len(x), 2) || x) with ABE_DST_H. */
-int abe_hash_attr(bls_g1_t *out, const uint8_t *x, size_t len);
 
 /* Builds the MPK object (id, fixed-base table) from A.  ABE_ERR_ARGUMENT
  * if A is 1. */

@@ -1,11 +1,12 @@
 /* FABEO's fixed public parameters (g, h, B, E = e(g, h)) with their
  * fixed-base tables, built once per process, and the attribute hash H_A
  * (docs/spec/fabeo.md §3). */
-#include "fabeo.h"
+#include "fabeo_params.h"
 
 #include <pthread.h>
 #include <string.h>
 
+#include "abe.h"
 #include "bls12381.h"
 
 static abe_params_t params;

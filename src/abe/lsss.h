@@ -1,6 +1,5 @@
 /* Policy tree -> linear secret-sharing scheme (M, rho) over Z_r, FABEO
- * occurrence indices, and decryption coefficients (FAME.md sections 5.3 to
- * 5.6, FABEO.md section 1).
+ * occurrence indices, and decryption coefficients (docs/spec/fabeo.md §6).
  *
  * Row i is leaf i in preorder.  AND gates use the Lewko-Waters chain
  * (entries 0, 1, -1), k-of-n thresholds with 1 < k < n use Vandermonde rows
@@ -40,7 +39,7 @@ int abe_lsss_share(const abe_lsss_t *l, size_t row, const bls_fr_t *v, bls_fr_t 
 /* Decryption coefficients: if s satisfies the policy, fills gamma[0..rows)
  * with sum_i gamma_i M_i = e1 and gamma_i = 0 whenever rho(i) is not in s,
  * and returns ABE_OK.  Otherwise returns ABE_ERR_NOT_SATISFIED (gamma is
- * then all zero).  Tree method of FAME.md 5.6: OR takes its first satisfied
+ * then all zero).  Tree method of docs/spec/fabeo.md §6.3: OR takes its first satisfied
  * child, a threshold its first k satisfied children with Lagrange
  * coefficients at 0.  The coefficients depend only on public data. */
 int abe_lsss_coefficients(const abe_lsss_t *l, const abe_attr_set_t *s, bls_fr_t *gamma);

@@ -14,7 +14,7 @@
 
 typedef enum { PN_LEAF = 0, PN_AND = 1, PN_OR = 2, PN_THR = 3 } pn_kind;
 
-/* Canonical encoding (FAME.md section 5.2), preorder:
+/* Canonical encoding (docs/spec/fabeo.md §5), preorder:
  *   LEAF := 0x00 || I2OSP(len, 2) || string
  *   GATE := 0x01 || I2OSP(k, 2) || I2OSP(n, 2) || child_1 .. child_n
  * Writes at most cap bytes; ABE_ERR_ARGUMENT if cap is too small
