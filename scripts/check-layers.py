@@ -19,7 +19,10 @@ it declares belongs to the node whose .c defines it: including h.h makes x
 depend on h and on the nodes whose functions x uses (roamd.h declares what
 server.c, session.c and peer_server.c define); h.h including the header of
 one of those nodes is no dependency of h.  Any cycle is an error, inside a
-part as well as across parts."""
+part as well as across parts.
+
+A part with a public header (PUBLIC) is included through it alone: from
+other parts of src/, from bench/, and from tests/ other than its own."""
 import argparse
 import os
 import re
@@ -37,6 +40,13 @@ ALLOWED = {
     "roamd":    ["common", "proto", "net", "virt", "abe", "bls12381"],
     "client":   ["common", "proto", "abe"],
     "cmd":      ["*"],
+}
+
+# Parts with one public header: every other header of theirs is internal,
+# for the part itself and for its own tests (tests/<part>/) only.
+PUBLIC = {
+    "bls12381": "bls12381.h",
+    "abe":      "abe.h",
 }
 
 # Headers made at build time, by the part that owns their .proto.
@@ -302,6 +312,18 @@ def check(root):
             for fn, d in sorted(declared.get(target, {}).items()):
                 if rel not in declared and fn in used[a]:
                     edge(a, d, f"src/{rel}:{line}: uses {fn} from {name}, defined in src/{d}.c")
+    internal = []
+    for rel in sorted(files):
+        for line, name in files[rel]:
+            targets = resolve(rel, name, by_name)
+            if len(targets) == 1 and not private_ok("src/" + rel, targets[0]):
+                internal.append(internal_text("src/" + rel, line, name, targets[0]))
+    for rel, incs in outside_src(root):
+        for line, name in incs:
+            targets = [t for t in by_name.get(os.path.basename(name), [])
+                       if t.endswith("/" + name) or t.endswith("/" + os.path.basename(name))]
+            if len(targets) == 1 and not private_ok(rel, targets[0]):
+                internal.append(internal_text(rel, line, name, targets[0]))
     for part in sorted({part_of(rel) for rel in files}):
         if part not in ALLOWED:
             layering.append(f"src/{part}/: part {part} is not in the table of "
@@ -322,7 +344,40 @@ def check(root):
         ("every include in src/ stays within the parts its part may include", layering),
         ("every quoted include in src/ names one header", ambiguous),
         ("no file-level include cycle in src/", cycles),
+        ("abe and bls12381 are included through their public headers", internal),
     ]
+
+
+def private_ok(includer, target):
+    """May the file includer (root-relative) include src/target?"""
+    tpart = part_of(target)
+    if tpart not in PUBLIC or os.path.basename(target) == PUBLIC[tpart]:
+        return True
+    return includer.startswith((f"src/{tpart}/", f"tests/{tpart}/"))
+
+
+def internal_text(includer, line, name, target):
+    tpart = part_of(target)
+    return f"{includer}:{line}: includes {name}, internal to {tpart} (include {PUBLIC[tpart]})"
+
+
+def outside_src(root):
+    """(root-relative path, [(line, included name)]) of the C files of
+    tests/ and bench/."""
+    out = []
+    for top in ("tests", "bench"):
+        for dirpath, dirnames, filenames in os.walk(os.path.join(root, top)):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                if not fn.endswith(SOURCE_EXT):
+                    continue
+                path = os.path.join(dirpath, fn)
+                rel = os.path.relpath(path, root).replace(os.sep, "/")
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    incs = [(n, m.group(1)) for n, l in enumerate(f, 1)
+                            if (m := INCLUDE.match(l))]
+                out.append((rel, incs))
+    return out
 
 
 # Planted faults for --self-test: files of a small tree, and what the checks
@@ -347,6 +402,10 @@ PLANTED = {
     "virt/flow.c": '#include "flow.h"\n',
     "client/flow.h": "",
     "cmd/main.c": '#include "flow.h"\n#include "hub.h"\n',
+    "abe/abe.h": "",
+    "abe/kem.h": "",
+    "abe/kem.c": '#include "kem.h"\n#include "abe.h"\n',
+    "roamd/auth.c": '#include "abe.h"\n#include "kem.h"\n',
 }
 EXPECTED = [
     [
@@ -360,6 +419,7 @@ EXPECTED = [
         "cycle: roamd/a -> roamd/b -> roamd/c -> roamd/a",
         "src/roamd/a.c:1: uses b_run from hub.h, defined in src/roamd/b.c",
     ],
+    ["src/roamd/auth.c:2: includes kem.h, internal to abe (include abe.h)"],
 ]
 
 
