@@ -107,6 +107,10 @@ switchover_timeout = 60
 confirm_timeout_ms = 5000
 migration_timeout = 180
 CONF
+    # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
+    if [ -n "${MOB_IMS_ADDR:-}" ]; then
+        printf '\n[mobility]\nims = [%s]:%s\n' "$MOB_IMS_ADDR" "$MOB_IMS_PORT"
+    fi
 }
 
 roamd_pidfile() { echo "$RUN/roamd-${1,,}.pid"; }

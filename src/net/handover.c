@@ -2,10 +2,13 @@
  * handover.h). */
 #include "handover.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "bytebuf.h"
 #include "errbuf.h"
+#include "handover_reg.h"
+#include "icmp6.h"
 #include "ipv6_addr.h"
 #include "wire_limits.h"
 
@@ -34,7 +37,45 @@ int roam_handover_check(const roam_handover *h, char *err, size_t errlen)
     if (h->reg_len == 0 || h->reg_len > ROAM_HANDOVER_REG_MAX)
         return roam_errf(err, errlen, "handover registration of %zu bytes (1..%d allowed)",
                          h->reg_len, ROAM_HANDOVER_REG_MAX);
+    roam_handover_reg reg;
+    if (roam_handover_reg_parse(h->reg, h->reg_len, &reg, err, errlen) < 0)
+        return -1;
+    if (memcmp(reg.active, h->moa, 16) != 0)
+        return roam_errf(err, errlen, "handover registration makes another address active "
+                         "than the mobile address it hands over");
     return 0;
+}
+
+int roam_handover_admit(const roam_handover *h, const struct roam_ra_info *ra,
+                        const uint8_t mac[6], const uint8_t ims_addr[16], uint16_t ims_port,
+                        char *err, size_t errlen)
+{
+    char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+    if (roam_handover_check(h, err, errlen) < 0)
+        return -1;
+    if (ims_port == 0)
+        return roam_errf(err, errlen, "no IMS configured here for handovers");
+    if (memcmp(h->ims_addr, ims_addr, 16) != 0 || h->ims_port != ims_port)
+        return roam_errf(err, errlen, "handover for [%s]:%u, not the IMS configured here "
+                         "([%s]:%u)", inet_ntop(AF_INET6, h->ims_addr, a, sizeof a),
+                         h->ims_port, inet_ntop(AF_INET6, ims_addr, b, sizeof b), ims_port);
+    /* Only the address the VM's own MAC gives it in the prefix served: any
+     * other, even in that /64, may be a co-tenant's. */
+    int prefixes = 0;
+    for (size_t i = 0; i < ra->n_prefix; i++) {
+        struct in6_addr slaac;
+        if (!ra->prefix[i].autonomous || ra->prefix[i].len != 64)
+            continue;
+        prefixes++;
+        roam_eui64_addr(&ra->prefix[i].prefix, mac, &slaac);
+        if (memcmp(slaac.s6_addr, h->moa, 16) == 0)
+            return 0;
+    }
+    if (prefixes == 0)
+        return roam_errf(err, errlen, "no /64 SLAAC prefix in the RA served to check the "
+                         "handover's mobile address against");
+    return roam_errf(err, errlen, "handover mobile address %s is not the VM's SLAAC address "
+                     "in the prefix served", inet_ntop(AF_INET6, h->moa, a, sizeof a));
 }
 
 size_t roam_handover_encode(const roam_handover *h, uint8_t *out, size_t cap)

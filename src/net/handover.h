@@ -12,6 +12,12 @@
  *   ims_port   2         the IMS's UDP port
  *   reg_len    2         then reg_len bytes of registration, nothing after
  *
+ * The registration must be an IMS registration datagram whose active
+ * mobile address is moa (handover_reg.h): the hosts send nothing else on
+ * the guest's behalf.  The destination also checks the handover against
+ * what it knows itself (roam_handover_admit): moa is the VM's SLAAC address
+ * in the prefix it served, the IMS the one it is configured for.
+ *
  * Pure functions on caller buffers, so every parser is unit-tested on crafted
  * and hostile bytes. */
 #ifndef ROAM_NET_HANDOVER_H
@@ -19,6 +25,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct roam_ra_info;   /* icmp6.h */
 
 #define ROAM_HANDOVER_PORT 7410
 #define ROAM_HANDOVER_REG_MAX 1024          /* = IMS_DGRAM_MAX */
@@ -30,13 +38,23 @@ typedef struct roam_handover {
     uint8_t ims_addr[16];     /* IMS address (IPv6; global unicast) */
     uint16_t ims_port;        /* IMS UDP port, nonzero */
     size_t reg_len;           /* 1..ROAM_HANDOVER_REG_MAX */
-    uint8_t reg[ROAM_HANDOVER_REG_MAX];   /* the signed registration datagram, opaque to roamd */
+    uint8_t reg[ROAM_HANDOVER_REG_MAX];   /* the signed registration datagram (its shape checked) */
 } roam_handover;
 
 /* 0 if h's fields are valid (moa and ims_addr global unicast, port nonzero,
- * 1 <= reg_len <= ROAM_HANDOVER_REG_MAX); -1 with err naming the flaw.
- * Shared by the codec and by roamd's check of the peer message. */
+ * 1 <= reg_len <= ROAM_HANDOVER_REG_MAX, reg a registration datagram whose
+ * active mobile address is moa); -1 with err naming the flaw.  Shared by
+ * the codec and by roamd's check of the peer message. */
 int roam_handover_check(const roam_handover *h, char *err, size_t errlen);
+
+/* The destination's check before it keeps h for the VM whose secondary NIC
+ * has MAC mac, after serving the RA ra: roam_handover_check, moa the NIC's
+ * modified EUI-64 SLAAC address in one of ra's autonomous /64 prefixes, and
+ * [ims_addr]:ims_port the IMS configured here (ims_port 0: none, every
+ * handover refused).  0, or -1 with err naming the flaw. */
+int roam_handover_admit(const roam_handover *h, const struct roam_ra_info *ra,
+                        const uint8_t mac[6], const uint8_t ims_addr[16], uint16_t ims_port,
+                        char *err, size_t errlen);
 
 /* UDP payload: "roamHO" 0x00 0x01 (magic+version, 8 bytes) | moa 16 | ims_addr 16 | ims_port 2 (BE) | reg_len 2 (BE) | reg. Returns length written, 0 if cap too small or fields invalid. */
 size_t roam_handover_encode(const roam_handover *h, uint8_t *out, size_t cap);

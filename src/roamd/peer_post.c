@@ -59,8 +59,12 @@ static int link_down(struct peer_session *p, const uint8_t mac[6], int64_t deadl
 }
 
 /* A SwitchHandover from the source: kept for the RARP, replacing an earlier
- * one, unless handovers are off here or it does not hold up. */
-static void on_switch_handover(struct peer_session *p, const Roam__V1__SwitchHandover *sh)
+ * one, unless handovers are off here or it does not hold up against what
+ * this host knows: the RA it served, the VM's secondary MAC (the NIC the
+ * guest sent it from), the IMS configured here.  A refused one is dropped
+ * and audited; an earlier one that held up stays. */
+static void on_switch_handover(struct peer_session *p, const Roam__V1__SwitchHandover *sh,
+                               const uint8_t secondary_mac[6])
 {
     char why[ROAM_ERR_MAX];
     if (!p->d->cfg.handover) {
@@ -74,7 +78,8 @@ static void on_switch_handover(struct peer_session *p, const Roam__V1__SwitchHan
     h.ims_port = (uint16_t)sh->ims_port;
     h.reg_len = sh->registration.len;
     memcpy(h.reg, sh->registration.data, sh->registration.len);
-    if (roam_handover_check(&h, why, sizeof why) < 0) {
+    if (roam_handover_admit(&h, &p->ra, secondary_mac, p->d->cfg.ims_addr,
+                            (uint16_t)p->d->cfg.ims_port, why, sizeof why) < 0) {
         roamd_peer_session_audit(p, "handover", "refused", why, NULL);
         return;
     }
@@ -125,7 +130,7 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
 }
 
 /* Wait for RARP from one of the VM's MACs, or for the source to give up;
- * SwitchHandover messages are taken on the way.
+ * SwitchHandover messages (from the guest's NIC m2) are taken on the way.
  * 1 seen, 0 source aborted/closed/misbehaved, -1 timeout or error (why). */
 static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
                      int64_t deadline, char *why, size_t cap)
@@ -155,7 +160,7 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
             char err[ROAM_ERR_MAX];
             roam_status st = roam_msg_recv(&p->s, &env, 1000, err, sizeof err);
             if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER) {
-                on_switch_handover(p, env->switch_handover);
+                on_switch_handover(p, env->switch_handover, m2);
                 roam_msg_free(env);
                 continue;
             }

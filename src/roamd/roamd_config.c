@@ -1,13 +1,16 @@
 /* INI configuration for roamd (see roamd_config.h and docs/roamd.md). */
 #include "roamd_config.h"
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_reader.h"
 #include "errbuf.h"
 #include "hostport.h"
+#include "ipv6_addr.h"
 
 static int valid_ifname(const char *v)
 {
@@ -61,6 +64,21 @@ static int set_uplink(void *obj, const char *name, const char *v, char *why, siz
     return set_ifname(C(obj)->uplink, sizeof C(obj)->uplink, v, why, whylen);
 }
 
+/* An IPv6 literal and a port, both required: the handover compares the
+ * guest's target with it byte for byte, so no name to resolve. */
+static int set_ims(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    char host[ROAMD_HOST_MAX], port[8];
+    unsigned char a[16];
+    if (roam_split_hostport(v, host, sizeof host, port, sizeof port, "") < 0 || !port[0] ||
+        inet_pton(AF_INET6, host, a) != 1 || roam_ipv6_unicast_check(a, "IMS", NULL, 0) < 0 ||
+        atoi(port) < 1)
+        return roam_errf(why, whylen, "'%s' is not [IPV6]:PORT of a unicast IPv6 address", v);
+    memcpy(C(obj)->ims_addr, a, 16);
+    C(obj)->ims_port = atoi(port);
+    return 0;
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -98,6 +116,7 @@ static const struct roam_cfg_key keys[] = {
     INT("limits", link_down_delay_ms, link_down_delay_ms, 0, 10000),
     INT("limits", migration_timeout, migration_timeout_s, 10, 86400),
     BOOL("mobility", handover, handover),
+    FUNC("mobility", ims, set_ims),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -41,6 +41,8 @@ struct roamd_config {
     int migration_timeout_s;
     /* [mobility] */
     int handover;                     /* send the VM's signed registration at its RARP */
+    unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
+    int ims_port;                     /* 0: none configured, every handover refused */
 };
 
 /* Fill c with every default.  (Required keys stay empty.) */

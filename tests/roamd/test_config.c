@@ -1,5 +1,6 @@
 /* roamd configuration: defaults, every kind of value, and errors that name
  * the file, the line and the key. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,17 @@ int main(void)
               "handover neither yes nor no");
     check_err("[mobility]\nhandover = no\nhandover = yes\n", "key 'handover' set twice",
               "handover set twice");
+    tap_ok(c.ims_port == 0, "no IMS for handovers by default");
+    uint8_t ims[16];
+    inet_pton(AF_INET6, "2001:db8:d::2", ims);
+    tap_ok(parse("[mobility]\nims = [2001:db8:d::2]:4780\n") == 0 && c.ims_port == 4780 &&
+           memcmp(c.ims_addr, ims, 16) == 0, "[mobility] ims = [2001:db8:d::2]:4780 (%s)", err);
+    check_err("[mobility]\nims = [2001:db8:d::2]\n", "key 'ims': '[2001:db8:d::2]' is not "
+              "[IPV6]:PORT", "ims without a port");
+    check_err("[mobility]\nims = ims.example:4780\n", "key 'ims'", "ims as a name");
+    check_err("[mobility]\nims = [fe80::1]:4780\n", "key 'ims'", "ims link-local");
+    check_err("[mobility]\nims = [2001:db8:d::2]:0\n", "key 'ims'", "ims port 0");
+    check_err("[mobility]\nims = 192.0.2.1:4780\n", "key 'ims'", "ims IPv4");
     check_err("[mobility]\nmax_sessions = 4\n", "unknown key 'max_sessions' in [mobility]",
               "[limits] key in [mobility]");
     tap_ok(parse("listen = [2001:db8:a::2]:9000\npeer_listen = 127.0.0.1:0\nbridge = brvm\n"

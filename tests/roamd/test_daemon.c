@@ -8,7 +8,9 @@
  * namespace of its own (handover_lab.h), also the destination's handover:
  * the registration a SwitchHandover carries reaches the IMS at the RARP, byte
  * for byte, with a router hello on the VM bridge; a malformed one is refused;
- * with handover = no nothing goes out. */
+ * one for a mobile address other than the VM's, for another IMS than the
+ * one configured, or carrying anything but a registration is dropped and
+ * audited, and nothing goes out; with handover = no nothing goes out. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +33,7 @@
 #include "icmp6.h"
 #include "msg.h"
 #include "peer_client.h"
+#include "../net/reg_sample.h"
 #include "roamd_config.h"
 #include "server.h"
 #include "sock.h"
@@ -149,10 +152,11 @@ static int alive(roam_tls_ctx *ctx, const abe_key_t *key)
 }
 
 /* The destination's handover, driven through the source daemon's own peer
- * client (peer_client.h): admission, RaFetch, PostProcess, SwitchHandover,
- * then the VM's RARP.  Returns the PostProcessDone envelope, NULL if none
- * came; *ns_len: the router hello captured on the VM's link (0: none);
- * *reg_len: what the IMS got (0: nothing). */
+ * client (peer_client.h): admission, RaFetch, PostProcess, one
+ * SwitchHandover per entry of ho[n], then the VM's RARP.  Returns the
+ * PostProcessDone envelope, NULL if none came; *ns_len: the router hello
+ * from ho[0].moa captured on the VM's link (0: none); *reg_len: what the
+ * IMS got (0: nothing). */
 static const uint8_t vm_primary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t vm_secondary[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
 static roam_handover sample_ho;
@@ -188,8 +192,9 @@ static roamd_peer *armed_peer(roam_tls_ctx *ctx, const abe_key_t *key)
     return p;
 }
 
-static roam_envelope *handover_session(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd,
-                                       uint8_t *ns, size_t *ns_len, uint8_t *reg, size_t *reg_len)
+static roam_envelope *handover_sessions(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd,
+                                        const roam_handover *ho, size_t n, uint8_t *ns,
+                                        size_t *ns_len, uint8_t *reg, size_t *reg_len)
 {
     *ns_len = *reg_len = 0;
     roamd_peer *p = armed_peer(ctx, key);
@@ -197,18 +202,26 @@ static roam_envelope *handover_session(roam_tls_ctx *ctx, const abe_key_t *key, 
         return NULL;
     roam_envelope *in = NULL;
     int vm_fd = holab_vm_open();
-    int ok = roamd_peer_handover(p, &sample_ho, err, sizeof err) == 0;
+    int ok = 1;
+    for (size_t i = 0; i < n; i++)
+        ok = ok && roamd_peer_handover(p, &ho[i], err, sizeof err) == 0;
     usleep(200000);   /* the destination takes the handover before the RARP */
     if (ok && vm_fd >= 0 && holab_rarp(vm_secondary) == 0 &&
         roamd_peer_wait_done(p, 5000, &in, err, sizeof err) < 0)
         in = NULL;
     *reg_len = holab_ims_recv(ims_fd, reg, 2048, 500);
     if (vm_fd >= 0) {
-        *ns_len = holab_recv_ns(vm_fd, sample_ho.moa, ns, 256, 300);
+        *ns_len = holab_recv_ns(vm_fd, ho[0].moa, ns, 256, 300);
         close(vm_fd);
     }
     roamd_peer_close(p);
     return in;
+}
+
+static roam_envelope *handover_session(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd,
+                                       uint8_t *ns, size_t *ns_len, uint8_t *reg, size_t *reg_len)
+{
+    return handover_sessions(ctx, key, ims_fd, &sample_ho, 1, ns, ns_len, reg, reg_len);
 }
 
 /* The same up to PostProcess by hand, then a SwitchHandover with a 15-byte
@@ -286,6 +299,61 @@ static int audited(const char *a, const char *b)
     return found;
 }
 
+/* h's registration: the sample one for h->moa, padded with an unknown
+ * field of pad bytes unless pad is 0. */
+static void set_registration(roam_handover *h, size_t pad)
+{
+    struct reg_spec s;
+    reg_spec_sample(&s, h->moa);
+    s.pad = pad;
+    h->reg_len = reg_encode(&s, h->reg, sizeof h->reg);
+}
+
+/* Handovers the destination must drop, in one session (each peer session
+ * holds a slot until its deferred link-down gives up, and the test daemon
+ * has few): post-processing still done, no handover time, nothing to the
+ * IMS, no router hello, each refusal audited with its reason. */
+static void test_handover_refusals(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd,
+                                   uint16_t ims_port)
+{
+    static const char *what[] = {
+        "from a foreign mobile address", "to another port than the IMS's",
+        "to another address than the IMS's", "carrying no registration",
+        "with an oversized registration",
+    };
+    static roam_handover bad[5];
+    for (size_t i = 0; i < 5; i++)
+        bad[i] = sample_ho;
+    /* Another address in the served /64: the co-tenant's whose router
+     * entry the hello would poison. */
+    inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:99", bad[0].moa);
+    set_registration(&bad[0], 0);
+    bad[1].ims_port = (uint16_t)(ims_port ^ 1);
+    inet_pton(AF_INET6, HOLAB_PREFIX "1", bad[2].ims_addr);
+    bad[3].reg_len = 300;
+    for (size_t i = 0; i < bad[3].reg_len; i++)
+        bad[3].reg[i] = (uint8_t)(i * 13 + 5);
+    set_registration(&bad[4], 800);
+
+    uint8_t ns[256], reg[2048];
+    size_t ns_len, reg_len;
+    roam_envelope *in = handover_sessions(ctx, key, ims_fd, bad, 5, ns, &ns_len, reg, &reg_len);
+    int done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+    tap_ok(done && in->post_process_done->ok && in->post_process_done->handover_at_us == 0 &&
+           reg_len == 0 && ns_len == 0,
+           "bad handovers: post-processing done, nothing sent (IMS got %zu, hello %zu bytes)",
+           reg_len, ns_len);
+    roam_msg_free(in);
+    char port_text[80], addr_text[80];
+    snprintf(port_text, sizeof port_text, "handover for [%s]:%u, not", HOLAB_IMS, ims_port ^ 1);
+    snprintf(addr_text, sizeof addr_text, "handover for [%s1]:%u, not", HOLAB_PREFIX, ims_port);
+    const char *why[] = { "not the VM's SLAAC address", port_text, addr_text,
+                          "registration: ", "a registration is at most" };
+    for (size_t i = 0; i < 5; i++)
+        tap_ok(audited("\"refused\"", why[i]), "handover %s: dropped and audited (%s)",
+               what[i], why[i]);
+}
+
 static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
 {
     int confirm = d.cfg.confirm_timeout_ms;
@@ -298,9 +366,9 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
     inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:2", sample_ho.moa);
     inet_pton(AF_INET6, HOLAB_IMS, sample_ho.ims_addr);
     sample_ho.ims_port = ims_port;
-    sample_ho.reg_len = 300;
-    for (size_t i = 0; i < sample_ho.reg_len; i++)
-        sample_ho.reg[i] = (uint8_t)(i * 13 + 5);
+    set_registration(&sample_ho, 0);
+    memcpy(d.cfg.ims_addr, sample_ho.ims_addr, 16);
+    d.cfg.ims_port = ims_port;
 
     roam_envelope *in = handover_session(ctx, key, ims_fd, ns, &ns_len, reg, &reg_len);
     int done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
@@ -324,8 +392,9 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
            memcmp(ns + 14 + 40 + 26, vm_secondary, 6) == 0,
            "handover: router hello on the bridge from the MoA and the VM's MAC, for the router "
            "(%zu bytes)", ns_len);
-    tap_ok(audited("\"ims_answered\":true", "\"registration_bytes\":300"),
-           "handover: audit says the IMS answered");
+    char bytes[64];
+    snprintf(bytes, sizeof bytes, "\"registration_bytes\":%zu", sample_ho.reg_len);
+    tap_ok(audited("\"ims_answered\":true", bytes), "handover: audit says the IMS answered");
 
     in = malformed_session(ctx, key, peer);
     tap_ok(in && in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR &&
@@ -336,6 +405,8 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
     tap_ok(audited("disarmed", "malformed message from the source"),
            "malformed SwitchHandover: post-processing disarmed, audited");
     tap_ok(alive(ctx, key), "daemon alive after a malformed SwitchHandover");
+
+    test_handover_refusals(ctx, key, ims_fd, ims_port);
 
     d.cfg.handover = 0;
     in = handover_session(ctx, key, ims_fd, ns, &ns_len, reg, &reg_len);

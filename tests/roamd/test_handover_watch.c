@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../net/reg_sample.h"
 #include "handover.h"
 #include "handover_lab.h"
 #include "ra_deliver.h"
@@ -45,6 +46,15 @@ static size_t handover_frame(uint8_t *f, const uint8_t mac[6], const roam_handov
     return 14 + 40 + ulen;
 }
 
+/* h's registration: the sample one for h->moa, sequence number seq. */
+static void set_registration(roam_handover *h, uint64_t seq)
+{
+    struct reg_spec s;
+    reg_spec_sample(&s, h->moa);
+    s.seq = seq;
+    h->reg_len = reg_encode(&s, h->reg, sizeof h->reg);
+}
+
 static int taken(roam_handover *out)
 {
     usleep(150000);   /* the watcher wakes every 50 ms at most */
@@ -72,26 +82,27 @@ int main(void)
     inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:2", h.moa);
     inet_pton(AF_INET6, HOLAB_IMS, h.ims_addr);
     h.ims_port = 7400;
-    h.reg_len = 500;
-    memset(h.reg, 0x5a, h.reg_len);
+    set_registration(&h, 7);
+    size_t len = h.reg_len;
 
     holab_vm_send(f, handover_frame(f, guest_mac, &h, 1));
     tap_ok(!taken(&got) && strstr(rd.ho_error, "UDP length"),
            "malformed handover ignored, its flaw kept (%s)", rd.ho_error);
     holab_vm_send(f, handover_frame(f, guest_mac, &h, 0));
-    tap_ok(taken(&got) && got.reg_len == 500 && memcmp(got.reg, h.reg, 500) == 0 &&
+    tap_ok(taken(&got) && got.reg_len == len && memcmp(got.reg, h.reg, len) == 0 &&
            memcmp(got.moa, h.moa, 16) == 0 && got.ims_port == 7400,
            "handover after the RA window taken, as sent");
     holab_vm_send(f, handover_frame(f, guest_mac, &h, 0));
     tap_ok(!taken(&got), "an exact repeat is not taken again");
     static const uint8_t stranger[6] = { 0x52, 0x54, 0x00, 0x66, 0x66, 0x66 };
-    h.reg[0] = 1;
+    set_registration(&h, 8);
     holab_vm_send(f, handover_frame(f, stranger, &h, 0));
     tap_ok(!taken(&got), "a handover from another MAC is not the guest's");
     holab_vm_send(f, handover_frame(f, guest_mac, &h, 0));
-    h.reg[0] = 2;
+    set_registration(&h, 9);
     holab_vm_send(f, handover_frame(f, guest_mac, &h, 0));
-    tap_ok(taken(&got) && got.reg[0] == 2 && !taken(&got),
+    tap_ok(taken(&got) && got.reg_len == h.reg_len && memcmp(got.reg, h.reg, h.reg_len) == 0 &&
+           !taken(&got),
            "of two new ones, the latest is taken, once");
     roamd_ra_deliver_stop(&rd);
     tap_ok(rd.ho_seen == 3 && rd.ho_after_ms > 300 && rd.link_after_ms >= 0,
