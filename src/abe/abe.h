@@ -149,7 +149,7 @@ size_t abe_policy_format(const abe_policy_t *p, char *out, size_t cap);
 int abe_policy_and(abe_policy_t *out, const abe_policy_t *a, const abe_policy_t *b,
                    abe_error_t *err);
 
-/* roam's expiry rule (docs/policy.md, "Expiry"): servers challenge with
+/* roam's expiry rule (docs/policy.md §8): servers challenge with
  * P AND expiry >= DATE, DATE the current UTC day as YYYY-MM-DD.  Keys carry
  * `expiry = DATE`. */
 #define ABE_EXPIRY_ATTR "expiry"
