@@ -68,7 +68,7 @@ static abe_key_t *key_of(const char *const *attrs, size_t n)
 
 static void why(const abe_key_t *k, const char *policy, int want, const char *detail)
 {
-    char got[256];
+    char got[256] = "";
     abe_error_t err;
     int rc = parse(A, policy) == ABE_OK
                  ? abe_policy_parse_with_expiry(OUT, policy, strlen(policy), "2026-12-05", &err)

@@ -6,7 +6,8 @@
  * lacking an attribute, numeric edge (grade >= 4 with grade = 4 and 3).
  * Among the policies is `A) or (B` stored in a VM's metadata: it used to
  * reach out of the expiry clause; the daemon refuses it as a policy that
- * does not compile, whatever the key. */
+ * does not compile, whatever the key; as an accept policy it stops the
+ * daemon at start-up. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -192,6 +193,17 @@ int main(int argc, char **argv)
         }
     stop_flag = 1;
     pthread_join(t, NULL);
+
+    /* A daemon whose own accept policy would reach out of the clause does
+     * not start, and the column counts in the text as written. */
+    static struct roamd_config bad;
+    static struct roamd d2;
+    bad = d.cfg;
+    snprintf(bad.accept_policy, sizeof bad.accept_policy, "A) or (B");
+    tap_ok(roamd_init(&d2, &bad, err, sizeof err) < 0 &&
+               strstr(err, "accept_policy") && strstr(err, "column 2: unbalanced"),
+           "accept_policy 'A) or (B' refused at start-up: %s", err);
+    roamd_fini(&d2);
     roam_tls_ctx_free(ctx);
     roamd_fini(&d);
     for (size_t k = 0; k < N_KEY; k++) {
