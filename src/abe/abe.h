@@ -140,6 +140,32 @@ int abe_policy_satisfied(const abe_policy_t *p, const struct abe_attr_set *s);
  * NUL-terminated, truncated to cap; returns the untruncated length. */
 size_t abe_policy_format(const abe_policy_t *p, char *out, size_t cap);
 
+/* ---- composing policies --------------------------------------------------
+ * Policies are combined as trees, never as texts: each part is parsed on
+ * its own (its errors point into its own text), so no part can reach out of
+ * its place in the whole.  The result is the tree abe_policy_parse gives
+ * for "(A) and (B)" when both texts parse; limits are checked on the
+ * whole (ABE_ERR_LIMIT).  out must be neither a nor b. */
+int abe_policy_and(abe_policy_t *out, const abe_policy_t *a, const abe_policy_t *b,
+                   abe_error_t *err);
+
+/* roam's expiry rule (docs/policy.md §8): servers challenge with
+ * P AND expiry >= DATE, DATE the current UTC day as YYYY-MM-DD.  Keys carry
+ * `expiry = DATE`. */
+#define ABE_EXPIRY_ATTR "expiry"
+
+/* The clause `expiry >= date` alone; date must be a valid YYYY-MM-DD. */
+int abe_policy_expiry_clause(abe_policy_t *out, const char *date, abe_error_t *err);
+
+/* out = p AND expiry >= date. */
+int abe_policy_and_expiry(abe_policy_t *out, const abe_policy_t *p, const char *date,
+                          abe_error_t *err);
+
+/* Parses text on its own, then out = text AND expiry >= date: the one way
+ * every program turns a policy into what a server challenges with. */
+int abe_policy_parse_with_expiry(abe_policy_t *out, const char *text, size_t len,
+                                 const char *date, abe_error_t *err);
+
 /* ---- key attribute sets --------------------------------------------------
  * The expanded, sorted, deduplicated attribute strings of a key: KeyGen's
  * S.  About 150 KB, caller-owned, no cleanup. */
@@ -236,6 +262,20 @@ int abe_key_set_attrs(abe_key_t *key, const char *const *texts, size_t n,
  * sk1 = g^alpha B^r, sk2_y = H_A(y)^r, sk3 = h^r. */
 int abe_keygen(abe_key_t *key, const abe_mpk_t *mpk, const abe_msk_t *msk);
 
+/* The value of the key's `expiry = ...` attribute as issued (e.g.
+ * "2027-03-31") into out: 1, or 0 if the key carries no expiry. */
+int abe_key_expiry(const abe_key_t *key, char *out, size_t cap);
+
+/* Why the key would be refused under p AND expiry >= date (p may be NULL:
+ * the expiry alone).  Returns ABE_WHY_OK, ABE_WHY_EXPIRED (detail: the
+ * key's expiry), ABE_WHY_UNDATED (no expiry), ABE_WHY_LACKS (detail: the
+ * attributes of p the key lacks, ", "-separated, numeric ones with "(the
+ * key has no value)" or "(the key's value does not satisfy the comparison)"), or a
+ * negative abe_status (e.g. date is not a date). */
+enum { ABE_WHY_OK = 0, ABE_WHY_EXPIRED = 1, ABE_WHY_UNDATED = 2, ABE_WHY_LACKS = 3 };
+int abe_key_why_not(const abe_key_t *key, const abe_policy_t *p, const char *date,
+                    char *detail, size_t cap);
+
 void abe_msk_clear(abe_msk_t *msk);
 void abe_key_clear(abe_key_t *key);
 
@@ -264,6 +304,10 @@ int abe_prepare_text(abe_prepared_t *pp, const char *text, size_t len,
 int abe_prepare_encoded(abe_prepared_t *pp, const uint8_t *enc, size_t len,
                         int with_tables, abe_error_t *err);
 void abe_prepared_clear(abe_prepared_t *pp);
+
+/* abe_policy_parse_with_expiry, then prepared as abe_prepare_text does. */
+int abe_prepare_with_expiry(abe_prepared_t *pp, const char *text, size_t len, const char *date,
+                            int with_tables, abe_error_t *err);
 
 /* ---- the CCA KEM (docs/abe.md) ----------------------------------------- */
 #define ABE_KEM_KEY_BYTES 32

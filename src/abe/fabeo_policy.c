@@ -92,6 +92,20 @@ int abe_prepare_text(abe_prepared_t *pp, const char *text, size_t len,
     return rc;
 }
 
+int abe_prepare_with_expiry(abe_prepared_t *pp, const char *text, size_t len, const char *date,
+                            int with_tables, abe_error_t *err)
+{
+    if (pp == NULL || text == NULL)
+        return ABE_ERR_ARGUMENT;
+    pp->tables = NULL;
+    if (abe_policy_parse_with_expiry(&pp->pol, text, len, date, err) != ABE_OK)
+        return ABE_ERR_POLICY;
+    int rc = prepare_compiled(pp, with_tables, err);
+    if (rc != ABE_OK)
+        abe_prepared_clear(pp);
+    return rc;
+}
+
 int abe_prepare_encoded(abe_prepared_t *pp, const uint8_t *enc, size_t len,
                         int with_tables, abe_error_t *err)
 {

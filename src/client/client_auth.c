@@ -18,20 +18,6 @@ static const char *refusal(Roam__V1__Role role)
                                                : "not authorized by the VM's migrate policy";
 }
 
-/* The key's "expiry = ..." as issued, if any. */
-static int key_expiry(const abe_key_t *key, char *out, size_t cap)
-{
-    for (size_t i = 0; i < key->n_user; i++) {
-        const char *t = (const char *)key->user_pool + key->user_off[i];
-        size_t n = key->user_len[i];
-        if (n > 6 && strncmp(t, "expiry", 6) == 0 && (t[6] == ' ' || t[6] == '=')) {
-            snprintf(out, cap, "%.*s", (int)n, t);
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* 1 if the key's attributes satisfy text, 0 if not, -1 if it does not parse. */
 static int satisfies(const abe_key_t *key, const char *text)
 {
@@ -48,21 +34,23 @@ static int satisfies(const abe_key_t *key, const char *text)
 void roam_client_explain(const struct roam_client_id *id, Roam__V1__Role role,
                          const char *policy_text, char *out, size_t cap)
 {
-    char today[11], clause[40], exp[128];
+    char today[11], exp[128];
     roam_today(today);
-    snprintf(clause, sizeof clause, "expiry >= %s", today);
     if (memcmp(id->key->mpk_id, id->mpk->id, ABE_ID_BYTES) != 0) {
         snprintf(out, cap, "%s: the key was issued under another master public key than the "
                  "one given (--mpk)", refusal(role));
         return;
     }
-    if (satisfies(id->key, clause) == 0) {
-        if (key_expiry(id->key, exp, sizeof exp))
-            snprintf(out, cap, "key expired (%s, today is %s)", exp, today);
-        else
-            snprintf(out, cap, "key expired (it carries no expiry date; daemons require "
-                     "expiry >= today)");
+    switch (abe_key_why_not(id->key, NULL, today, exp, sizeof exp)) {
+    case ABE_WHY_EXPIRED:
+        snprintf(out, cap, "key expired (expiry = %s, today is %s)", exp, today);
         return;
+    case ABE_WHY_UNDATED:
+        snprintf(out, cap, "key expired (it carries no expiry date; daemons require "
+                 "expiry >= today)");
+        return;
+    default:
+        break;
     }
     int s = satisfies(id->key, policy_text);
     if (s == 1)

@@ -1,6 +1,7 @@
 /* roam-kgc inspect FILE: says what a roam file is and shows its public
  * facts: MPK id; for an MSK only the MPK it belongs to; for a user key its
- * MPK, fingerprint and attributes; for a ciphertext its policy and sizes.
+ * MPK, fingerprint, attributes, expiry and whether a server accepts it
+ * today; for a ciphertext its policy and sizes.
  * Secret values are never printed. */
 #include <getopt.h>
 #include <stdio.h>
@@ -32,6 +33,9 @@ static void show_key(const abe_key_t *key)
     for (size_t i = 0; i < key->n_user; i++)
         printf("  %.*s\n", (int)key->user_len[i], (const char *)key->user_pool + key->user_off[i]);
     printf("internal attribute strings: %zu\n", abe_attr_set_count(&key->attrs));
+    char validity[256];
+    kgc_key_validity(key, validity, sizeof validity);
+    printf("expiry: %s\n", validity);
 }
 
 static int show_ct(const uint8_t *obj, size_t len)

@@ -1,7 +1,9 @@
-/* roam-kgc keygen --mpk F --msk F --out F ATTR...: issues a user key.  The
- * MSK must belong to the MPK (checked by id and by E^alpha = A); the
- * attributes are checked by the policy library (one value per numeric
- * attribute, numbers in range, valid names and dates). */
+/* roam-kgc keygen --mpk F --msk F --out F [--allow-expired] ATTR...: issues
+ * a user key.  The MSK must belong to the MPK (checked by id and by
+ * E^alpha = A); the attributes are checked by the policy library (one value
+ * per numeric attribute, numbers in range, valid names and dates).  A key
+ * that no server would accept (no expiry, or expired) is refused unless
+ * --allow-expired asks for one (keys for tests of the refusal). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +17,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: roam-kgc keygen --mpk MPK --msk MSK --out KEYFILE ATTR...\n"
+    fprintf(f, "usage: roam-kgc keygen --mpk MPK --msk MSK --out KEYFILE [--allow-expired] "
+               "ATTR...\n"
                "Issues a user key holding the attributes, e.g.\n"
                "  roam-kgc keygen --mpk mpk.pem --msk msk.pem --out alice.key \\\n"
                "      HCU Netsci M1 'grade = 4' 'expiry = 2027-03-31'\n"
+               "Servers require expiry >= today (UTC): a key without 'expiry = DATE', or\n"
+               "one already expired, is refused unless --allow-expired (test keys).\n"
                "The key file is created with mode 0600 and never overwritten.\n");
 }
 
@@ -26,11 +31,13 @@ int kgc_keygen(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"mpk", required_argument, NULL, 'p'}, {"msk", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"out", required_argument, NULL, 'o'}, {"allow-expired", no_argument, NULL, 'x'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     const char *mpk_path = NULL, *msk_path = NULL, *out = NULL;
-    int c;
+    int c, allow_expired = 0;
     while ((c = getopt_long(argc, argv, "p:s:o:h", opts, NULL)) != -1) {
         switch (c) {
+        case 'x': allow_expired = 1; break;
         case 'p': mpk_path = optarg; break;
         case 's': msk_path = optarg; break;
         case 'o': out = optarg; break;
@@ -67,6 +74,12 @@ int kgc_keygen(int argc, char **argv)
         cli_err("invalid attributes: %s", err.msg[0] ? err.msg : "rejected");
         goto out;
     }
+    char validity[256];
+    if (!kgc_key_validity(key, validity, sizeof validity) && !allow_expired) {
+        cli_err("no roam server would accept this key: expiry %s; give 'expiry = YYYY-MM-DD' "
+                "(today or later), or --allow-expired for a test key", validity);
+        goto out;
+    }
     if (abe_keygen(key, mpk, msk) != ABE_OK) {
         cli_err("key generation failed");
         goto out;
@@ -81,8 +94,9 @@ int kgc_keygen(int argc, char **argv)
     char hex[65];
     if (abe_key_fingerprint(key, fp) == ABE_OK) {
         cli_hex(hex, fp, sizeof fp);
-        printf("wrote %s (mode 0600)\nfingerprint: %s\nattributes: %zu (%zu internal strings)\n",
-               out, hex, key->n_user, abe_attr_set_count(&key->attrs));
+        printf("wrote %s (mode 0600)\nfingerprint: %s\nattributes: %zu (%zu internal strings)\n"
+               "expiry: %s\n",
+               out, hex, key->n_user, abe_attr_set_count(&key->attrs), validity);
     }
     rc = CLI_OK;
 out:

@@ -1,6 +1,9 @@
-/* roam check --policy P [--mpk F] [--key F]: "would my key pass?"  Runs one
- * real Encaps under P and Decaps with the key: prints `satisfied` (exit 0)
- * or `not satisfied` (exit 1); any error exits 2 with a message. */
+/* roam check --policy P [--mpk F] [--key F] [--at DATE]: "would my key
+ * pass?"  Compiles P exactly as roamd does (parsed on its own, ANDed with
+ * `expiry >= DATE` as a tree: abe_prepare_with_expiry), runs one real Encaps
+ * under it and Decaps with the key: prints `satisfied` (exit 0) or `not
+ * satisfied` (exit 1) and says why on stderr (abe_key_why_not, the
+ * explanation the client gives); any error exits 2 with a message. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +13,18 @@
 
 #include "abe.h"
 #include "cli_common.h"
+#include "date.h"
 #include "roam_cmds.h"
 
 enum { CHECK_SATISFIED = 0, CHECK_NOT = 1, CHECK_ERROR = 2 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: roam check --policy POLICY [--mpk MPK] [--key KEY]\n"
-               "Runs a real encapsulation under POLICY and decapsulates it with KEY.\n"
-               "Prints 'satisfied' (exit 0) or 'not satisfied' (exit 1); exit 2 on error.\n"
+    fprintf(f, "usage: roam check --policy POLICY [--mpk MPK] [--key KEY] [--at YYYY-MM-DD]\n"
+               "Runs a real encapsulation under POLICY and expiry >= DATE (as every roam\n"
+               "server does; DATE is --at, default today in UTC) and decapsulates it with KEY.\n"
+               "Prints 'satisfied' (exit 0) or 'not satisfied' (exit 1, the reason on\n"
+               "stderr); exit 2 on error.\n"
                "Defaults: KEY = ~/.config/roam/user.key, MPK = ~/.config/roam/mpk.pem\n"
                "($XDG_CONFIG_HOME/roam when XDG_CONFIG_HOME is set).\n");
 }
@@ -42,17 +48,46 @@ static int round_trip(const abe_mpk_t *mpk, const abe_key_t *key, const abe_prep
     return rc;
 }
 
+/* Why the key fails (stderr: stdout stays the one-word verdict). */
+static void explain(const abe_key_t *key, const abe_policy_t *pol, const char *date)
+{
+    char detail[512];
+    switch (abe_key_why_not(key, pol, date, detail, sizeof detail)) {
+    case ABE_WHY_EXPIRED:
+        cli_err("the key expired: it carries expiry = %s, and servers require "
+                "expiry >= %s", detail, date);
+        break;
+    case ABE_WHY_UNDATED:
+        cli_err("the key carries no expiry, and servers require expiry >= %s", date);
+        break;
+    case ABE_WHY_LACKS:
+        cli_err("the key lacks: %s", detail);
+        break;
+    default:
+        break;
+    }
+}
+
 int roam_check(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"policy", required_argument, NULL, 'p'}, {"mpk", required_argument, NULL, 'm'},
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"key", required_argument, NULL, 'k'}, {"at", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     const char *policy = NULL, *mpk_path = NULL, *key_path = NULL;
-    char mbuf[4096], kbuf[4096];
+    char mbuf[4096], kbuf[4096], date[11];
+    roam_today(date);
     int c;
     cli_prog = "roam check";
-    while ((c = getopt_long(argc, argv, "p:m:k:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:m:k:a:h", opts, NULL)) != -1) {
         switch (c) {
+        case 'a':
+            if (strlen(optarg) >= sizeof date) {
+                cli_err("--at: '%s' is not a date (YYYY-MM-DD)", optarg);
+                return CHECK_ERROR;
+            }
+            snprintf(date, sizeof date, "%s", optarg);
+            break;
         case 'p': policy = optarg; break;
         case 'm': mpk_path = optarg; break;
         case 'k': key_path = optarg; break;
@@ -88,7 +123,16 @@ int roam_check(int argc, char **argv)
         goto out;
     }
     abe_error_clear(&err);
-    if (abe_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK) {
+    abe_policy_t *date_check = malloc(sizeof *date_check);
+    int date_ok = date_check && abe_policy_expiry_clause(date_check, date, &err) == ABE_OK;
+    free(date_check);
+    if (!date_ok) {
+        cli_err("--at: %s", err.msg[0] ? err.msg : "not a date");
+        free(pp);
+        pp = NULL;
+        goto out;
+    }
+    if (abe_prepare_with_expiry(pp, policy, strlen(policy), date, 0, &err) != ABE_OK) {
         cli_err("invalid policy: %s", err.msg[0] ? err.msg : "rejected");
         free(pp);
         pp = NULL;
@@ -101,6 +145,7 @@ int roam_check(int argc, char **argv)
         rc = CHECK_SATISFIED;
     } else if (kr == ABE_ERR_DECAPS && !sat) {
         printf("not satisfied\n");
+        explain(key, &pp->pol, date);
         rc = CHECK_NOT;
     } else if (kr == ABE_ERR_DECAPS) {
         /* The attributes satisfy the policy but the key does not work. */

@@ -55,22 +55,31 @@ struct pending {
     uint8_t key[ABE_KEM_KEY_BYTES], nonce[ROAM_NONCE_LEN];
 };
 
-/* The challenge for policy: the expiry clause added (out->policy), the
- * policy prepared, a fresh key encapsulated under it, a nonce.  NULL, or
- * what to tell the client (out->reason says more). */
+/* The challenge for policy: the policy parsed on its own and ANDed with
+ * today's expiry clause as a tree (roamd_policy_get), a fresh key
+ * encapsulated under it, a nonce.  NULL, or what to tell the client
+ * (out->reason says more). */
 static const char *prepare(roamd_policy_cache *cache, const abe_mpk_t *mpk, const char *policy,
-                           struct pending *p, struct roamd_auth_outcome *out)
+                           Roam__V1__Phase phase, struct pending *p,
+                           struct roamd_auth_outcome *out)
 {
     char today[11], err[ROAM_ERR_MAX];
     roam_today(today);
-    if (roam_policy_with_expiry(policy, today, out->policy, sizeof out->policy) < 0) {
-        snprintf(out->reason, sizeof out->reason, "policy too long");
-        return "internal error: policy too long";
-    }
-    p->pp = roamd_policy_get(cache, out->policy, err, sizeof err);
+    p->pp = roamd_policy_get(cache, policy, today, err, sizeof err);
     if (!p->pp) {
         snprintf(out->reason, sizeof out->reason, "%s", err);
-        return "internal error: the daemon's policy does not compile";
+        return phase == ROAM__V1__PHASE__PHASE_DEST_AUTH
+                   ? "internal error: the daemon's policy does not compile"
+                   : "the VM's migrate policy does not compile: refused";
+    }
+    /* For people and the client's explanation only: the ciphertext carries
+     * the tree.  The policy parsed on its own, so this text parses to that
+     * same tree. */
+    int n = snprintf(out->policy, sizeof out->policy, "(%s) and %s >= %s", policy,
+                     ABE_EXPIRY_ATTR, today);
+    if (n < 0 || (size_t)n >= sizeof out->policy) {
+        snprintf(out->reason, sizeof out->reason, "policy too long");
+        return "internal error: policy too long";
     }
     size_t cap = abe_kem_ct_size(p->pp);
     p->ct = malloc(cap ? cap : 1);
@@ -119,7 +128,7 @@ int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_co
     roam_stream s = roam_tls_stream(conn);
     int64_t t0 = roam_mono_us();
 
-    const char *client_msg = prepare(cache, mpk, policy, &p, out);
+    const char *client_msg = prepare(cache, mpk, policy, phase, &p, out);
     if (client_msg)
         goto refuse;
     out->daemon_us = roam_mono_us() - t0;

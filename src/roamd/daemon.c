@@ -36,12 +36,14 @@ static int load_mpk(struct roamd *d, char *err, size_t errlen)
     return 0;
 }
 
-/* Prepare text in the policy cache and run one throw-away encapsulation,
- * so the first real challenge finds tables built and memory touched.
- * 0, or -1 with err if the policy does not compile. */
+/* Prepare text (with today's expiry clause) in the policy cache and run one
+ * throw-away encapsulation, so the first real challenge finds tables built
+ * and memory touched.  0, or -1 with err if the policy does not compile. */
 static int warm(struct roamd *d, const char *text, char *err, size_t errlen)
 {
-    const abe_prepared_t *pp = roamd_policy_get(d->policies, text, err, errlen);
+    char today[11];
+    roam_today(today);
+    const abe_prepared_t *pp = roamd_policy_get(d->policies, text, today, err, errlen);
     if (!pp)
         return -1;
     size_t cap = abe_kem_ct_size(pp), len;
@@ -58,24 +60,19 @@ static int warm(struct roamd *d, const char *text, char *err, size_t errlen)
  * stops the daemon at start-up, and the first challenge finds it prepared. */
 static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
 {
-    char today[11], full[ROAMD_POLICY_MAX + 64], why[ROAM_ERR_MAX];
-    roam_today(today);
-    if (roam_policy_with_expiry(d->cfg.accept_policy, today, full, sizeof full) < 0)
-        return roam_errf(err, errlen, "key 'accept_policy': too long");
-    if (warm(d, full, why, sizeof why) < 0)
+    char why[ROAM_ERR_MAX];
+    if (warm(d, d->cfg.accept_policy, why, sizeof why) < 0)
         return roam_errf(err, errlen, "key 'accept_policy': %s", why);
     return 0;
 }
 
 void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom)
 {
-    char today[11], full[ROAMD_POLICY_MAX + 64], why[ROAM_ERR_MAX];
-    roam_today(today);
+    char why[ROAM_ERR_MAX];
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
     char *policy = NULL;
-    if (xml && roam_virt_parse_policy(xml, &policy, why, sizeof why) == 0 &&
-        roam_policy_with_expiry(policy, today, full, sizeof full) == 0)
-        (void)warm(d, full, why, sizeof why);
+    if (xml && roam_virt_parse_policy(xml, &policy, why, sizeof why) == 0)
+        (void)warm(d, policy, why, sizeof why);
     free(policy);
     free(xml);
 }

@@ -9,7 +9,8 @@
 #include "errbuf.h"
 
 struct entry {
-    char *text;
+    char *text;         /* the policy as written */
+    char date[11];      /* the day of its expiry clause */
     abe_prepared_t *pp;
     int refs;
     uint64_t used;      /* LRU clock */
@@ -49,10 +50,11 @@ void roamd_policy_cache_free(roamd_policy_cache *c)
     free(c);
 }
 
-static const abe_prepared_t *lookup(roamd_policy_cache *c, const char *text)
+static const abe_prepared_t *lookup(roamd_policy_cache *c, const char *text, const char *date)
 {
     for (size_t i = 0; i < ROAMD_POLICY_CACHE_MAX; i++)
-        if (c->e[i].text && strcmp(c->e[i].text, text) == 0) {
+        if (c->e[i].text && strcmp(c->e[i].text, text) == 0 &&
+            strcmp(c->e[i].date, date) == 0) {
             c->e[i].refs++;
             c->e[i].used = ++c->clock;
             return c->e[i].pp;
@@ -61,10 +63,14 @@ static const abe_prepared_t *lookup(roamd_policy_cache *c, const char *text)
 }
 
 const abe_prepared_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
-                                       char *err, size_t errlen)
+                                       const char *date, char *err, size_t errlen)
 {
+    if (strlen(date) != 10) {
+        roam_errf(err, errlen, "bad date");
+        return NULL;
+    }
     pthread_mutex_lock(&c->lock);
-    const abe_prepared_t *hit = lookup(c, text);
+    const abe_prepared_t *hit = lookup(c, text, date);
     pthread_mutex_unlock(&c->lock);
     if (hit)
         return hit;
@@ -79,14 +85,14 @@ const abe_prepared_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    if (abe_prepare_text(pp, text, strlen(text), 1, &perr) != ABE_OK) {
+    if (abe_prepare_with_expiry(pp, text, strlen(text), date, 1, &perr) != ABE_OK) {
         free(pp);
         free(copy);
         roam_errf(err, errlen, "policy does not compile: %s", perr.msg);
         return NULL;
     }
     pthread_mutex_lock(&c->lock);
-    hit = lookup(c, text);           /* another thread may have won the race */
+    hit = lookup(c, text, date);     /* another thread may have won the race */
     struct entry *slot = NULL;
     if (!hit) {
         for (size_t i = 0; i < ROAMD_POLICY_CACHE_MAX; i++) {
@@ -101,6 +107,7 @@ const abe_prepared_t *roamd_policy_get(roamd_policy_cache *c, const char *text,
         if (slot) {
             drop(slot);
             slot->text = copy;
+            memcpy(slot->date, date, sizeof slot->date);
             slot->pp = pp;
             slot->refs = 1;
             slot->used = ++c->clock;
