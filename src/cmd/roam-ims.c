@@ -174,7 +174,7 @@ static int usage_error(const char *cmd, int n, char **argv, const char *pubkey,
         cli_usage_error(usage, "unknown command '%s'", cmd);
         return 1;
     }
-    if (n > 0 && strcmp(cmd, "serve") != 0)
+    if (strcmp(cmd, "serve") != 0)
         cli_enter(cmd);
     int operands = strcmp(cmd, "serve") != 0 && strcmp(cmd, "list") != 0;
     const char *missing = operands && n < 2                       ? "HOA"
