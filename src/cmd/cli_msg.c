@@ -78,6 +78,6 @@ int cli_dispatch(int argc, char **argv, const struct cli_cmd *cmds, size_t n,
     for (size_t i = 0; i < n; i++)
         if (strcmp(a, cmds[i].name) == 0)
             return cmds[i].run(argc - 1, cli_subcommand(argv + 1));
-    cli_usage_error(usage, a[0] == '-' ? "unknown option '%s'" : "unknown command '%s'", a);
+    cli_usage_error(usage, a[0] == '-' ? "unrecognized option '%s'" : "unknown command '%s'", a);
     return 2;
 }
