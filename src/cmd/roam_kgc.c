@@ -13,7 +13,8 @@ static const struct cli_cmd cmds[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: roam-kgc COMMAND [OPTIONS]\n       roam-kgc --help | --version\n\ncommands:\n");
+    fprintf(f, "usage: roam-kgc COMMAND [OPTIONS]\n"
+               "       roam-kgc --help | --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
     fprintf(f, "\n'roam-kgc COMMAND --help' describes a command.  Exit status: 0 success,\n"
