@@ -1,7 +1,6 @@
 /* Shared plumbing of roam's programs (cli_common.h). */
 #include "cli_common.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +8,6 @@
 #include <openssl/crypto.h>
 
 #include "abe.h"
-
-const char *cli_prog = "roam";
-
-void cli_err(const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "%s: ", cli_prog);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 /* Loads an armored object of type want. */
 static int load_obj(const char *path, abe_obj_type want, uint8_t **obj, size_t *len)

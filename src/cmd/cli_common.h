@@ -1,6 +1,7 @@
-/* Shared plumbing of roam's programs: error messages, exit codes, loading
- * armored objects into FABEO structures, default paths, hex output.  The
- * programs' main()s only dispatch; each subcommand lives in its own file. */
+/* Shared plumbing of roam's programs: exit codes, loading armored objects
+ * into FABEO structures, default paths, hex output.  The programs' main()s
+ * only dispatch; each subcommand lives in its own file.  How the programs
+ * word their errors, usage and --version: cli_msg.h. */
 #ifndef ROAM_CMD_CLI_COMMON_H
 #define ROAM_CMD_CLI_COMMON_H
 
@@ -8,14 +9,10 @@
 #include <stdint.h>
 
 #include "abe.h"
+#include "cli_msg.h"
 
 /* Exit codes of roam-kgc (roam check uses 0 satisfied / 1 not / 2 error). */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
-
-extern const char *cli_prog;   /* "roam-kgc", "roam check", ... for messages */
-
-/* "prog: message\n" on stderr. */
-void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Loaders: 0 or -1 (message printed).  Objects are malloc'd; free with
  * free() (MPK) or cli_free_msk / cli_free_key (cleansed). */

@@ -73,7 +73,10 @@ int kgc_inspect(int argc, char **argv)
         return CLI_USAGE;
     }
     if (optind + 1 != argc) {
-        usage(stderr);
+        if (optind == argc)
+            cli_usage_error(usage, "missing FILE");
+        else
+            cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
         return CLI_USAGE;
     }
     const char *path = argv[optind];

@@ -46,9 +46,8 @@ int kgc_keygen(int argc, char **argv)
         }
     }
     if (mpk_path == NULL || msk_path == NULL || out == NULL || optind >= argc) {
-        if (optind >= argc && mpk_path != NULL && msk_path != NULL && out != NULL)
-            cli_err("no attributes given");
-        usage(stderr);
+        cli_usage_error(usage, "missing %s", !mpk_path ? "--mpk" : !msk_path ? "--msk"
+                                             : !out    ? "--out" : "ATTR (no attributes given)");
         return CLI_USAGE;
     }
     abe_mpk_t *mpk = NULL;

@@ -38,7 +38,10 @@ int kgc_setup(int argc, char **argv)
         }
     }
     if (dir == NULL || optind != argc) {
-        usage(stderr);
+        if (dir == NULL)
+            cli_usage_error(usage, "missing --out");
+        else
+            cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
         return CLI_USAGE;
     }
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_msg.h"
 #include "errbuf.h"
 #include "ims_client.h"
 #include "ims_config.h"
@@ -31,7 +32,8 @@ static void usage(FILE *f)
         "       roam-ims [-c CONFIG | --db PATH] enroll HOA --pubkey FILE\n"
         "       roam-ims [-c CONFIG | --db PATH] revoke HOA\n"
         "       roam-ims [-c CONFIG | --db PATH] list\n"
-        "       roam-ims query HOA --ims ADDRESS --ca FILE [--port P] [--server-name N]\n");
+        "       roam-ims query HOA --ims ADDRESS --ca FILE [--port P] [--server-name N]\n"
+        "       roam-ims --help | --version\n");
 }
 
 static int serve(ims_config *cfg)
@@ -93,20 +95,19 @@ static int admin(const char *db, const char *cmd, const char *hoa_s, const char 
     char err[ROAM_ERR_MAX];
     uint8_t hoa[IMS_ADDR_LEN], pub[IMS_PUBKEY_LEN];
     if (strcmp(cmd, "list") != 0 && ims_addr_parse(hoa_s, hoa) < 0) {
-        fprintf(stderr, "roam-ims: %s is not an IPv6 address\n", hoa_s ? hoa_s : "(none)");
-        return 2;
-    }
-    if (strcmp(cmd, "enroll") == 0 && !pubkey) {
-        fprintf(stderr, "roam-ims: enroll needs --pubkey FILE\n");
+        cli_usage_error(usage, "%s is not an IPv6 address", hoa_s);
         return 2;
     }
     if (strcmp(cmd, "enroll") == 0 && ims_key_load_public(pubkey, pub, err, sizeof err) < 0) {
-        fprintf(stderr, "roam-ims: %s\n", err);
+        cli_err("%s", err);
         return 1;
     }
-    ims_store *st = ims_store_open(db, err, sizeof err);
+    /* Only enroll may create the database: list or revoke on a wrong path
+     * must not leave an empty one behind and report success. */
+    ims_store *st = strcmp(cmd, "enroll") == 0 ? ims_store_open(db, err, sizeof err)
+                                               : ims_store_open_existing(db, err, sizeof err);
     if (!st) {
-        fprintf(stderr, "roam-ims: %s\n", err);
+        cli_err("%s", err);
         return 1;
     }
     int rc;
@@ -117,11 +118,11 @@ static int admin(const char *db, const char *cmd, const char *hoa_s, const char 
     else
         rc = ims_store_each(st, print_mapping, NULL, err, sizeof err);
     if (rc < 0)
-        fprintf(stderr, "roam-ims: %s\n", err);
+        cli_err("%s", err);
     else if (strcmp(cmd, "revoke") == 0 && rc == 0)
-        fprintf(stderr, "roam-ims: %s was not enrolled\n", hoa_s);
+        cli_err("%s was not enrolled", hoa_s);
     ims_store_close(st);
-    return rc < 0 ? 1 : 0;
+    return rc < 0 || (strcmp(cmd, "revoke") == 0 && rc == 0) ? 1 : 0;
 }
 
 static int query(const char *hoa_s, const char *ims, const char *port, const char *ca,
@@ -129,8 +130,8 @@ static int query(const char *hoa_s, const char *ims, const char *port, const cha
 {
     char err[ROAM_ERR_MAX];
     uint8_t hoa[IMS_ADDR_LEN];
-    if (ims_addr_parse(hoa_s, hoa) < 0 || !ims || !ca) {
-        usage(stderr);
+    if (ims_addr_parse(hoa_s, hoa) < 0) {
+        cli_usage_error(usage, "%s is not an IPv6 address", hoa_s);
         return 2;
     }
     roam_tls_ctx *tls = roam_tls_client_ctx(ca, NULL, NULL, err, sizeof err);
@@ -151,11 +152,41 @@ static int query(const char *hoa_s, const char *ims, const char *port, const cha
         }
     }
     if (rc)
-        fprintf(stderr, "roam-ims: %s\n", err);
+        cli_err("%s", err);
     ims_msg_free(m);
     ims_client_close(c);
     roam_tls_ctx_free(tls);
     return rc;
+}
+
+/* The command's name, operands and required options, checked before any
+ * file is read (argv[0] is the command word when n > 0).  1 after a usage
+ * error, which names what is wrong; the admin commands' messages carry the
+ * command's name from here on. */
+static int usage_error(const char *cmd, int n, char **argv, const char *pubkey,
+                       const char *ims, const char *ca)
+{
+    static const char *const cmds[] = { "serve", "enroll", "revoke", "list", "query" };
+    size_t i = 0;
+    while (i < sizeof cmds / sizeof cmds[0] && strcmp(cmd, cmds[i]) != 0)
+        i++;
+    if (i == sizeof cmds / sizeof cmds[0]) {
+        cli_usage_error(usage, "unknown command '%s'", cmd);
+        return 1;
+    }
+    if (strcmp(cmd, "serve") != 0)
+        cli_enter(cmd);
+    int operands = strcmp(cmd, "serve") != 0 && strcmp(cmd, "list") != 0;
+    const char *missing = operands && n < 2                       ? "HOA"
+                          : strcmp(cmd, "enroll") == 0 && !pubkey ? "--pubkey"
+                          : strcmp(cmd, "query") == 0 && !ims     ? "--ims"
+                          : strcmp(cmd, "query") == 0 && !ca      ? "--ca"
+                                                                  : NULL;
+    if (missing)
+        cli_usage_error(usage, "missing %s", missing);
+    else if (n > 1 + operands)
+        cli_usage_error(usage, "unexpected argument '%s'", argv[1 + operands]);
+    return missing || n > 1 + operands;
 }
 
 int main(int argc, char **argv)
@@ -166,11 +197,12 @@ int main(int argc, char **argv)
         { "port", required_argument, NULL, 'P' }, { "ca", required_argument, NULL, 'a' },
         { "server-name", required_argument, NULL, 'n' }, { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
     };
     const char *config = NULL, *db = NULL, *pubkey = NULL, *ims = NULL, *port = IMS_DEFAULT_PORT,
                *ca = NULL, *name = NULL;
     int level = -1, o;
+    cli_start(argv, "roam-ims");
     while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
         switch (o) {
         case 'c': config = optarg; break;
@@ -183,18 +215,21 @@ int main(int argc, char **argv)
         case 'v': level = 2; break;
         case 'q': level = 0; break;
         case 'h': usage(stdout); return 0;
+        case 'V': return cli_version();
         default: usage(stderr); return 2;
         }
     }
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = optind < argc ? argv[optind] : "serve";
     const char *arg = optind + 1 < argc ? argv[optind + 1] : NULL;
+    if (usage_error(cmd, argc - optind, argv + optind, pubkey, ims, ca))
+        return 2;
     if (strcmp(cmd, "query") == 0)
         return query(arg, ims, port, ca, name);
     char err[ROAM_ERR_MAX];
     ims_config cfg;
     if (ims_config_load(&cfg, config, err, sizeof err) < 0) {
-        fprintf(stderr, "roam-ims: %s\n", err);
+        cli_err("%s", err);
         ims_config_free(&cfg);
         return 1;
     }
@@ -202,12 +237,8 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(cmd, "serve") == 0)
         rc = serve(&cfg);
-    else if (!strcmp(cmd, "enroll") || !strcmp(cmd, "revoke") || !strcmp(cmd, "list"))
+    else
         rc = admin(db ? db : cfg.database, cmd, arg, pubkey);
-    else {
-        usage(stderr);
-        rc = 2;
-    }
     ims_config_free(&cfg);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cli_msg.h"
 #include "errbuf.h"
 #include "ims_sign.h"
 #include "mat_agent.h"
@@ -30,7 +31,8 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: roam-mat -c CONFIG [-v|-q]          run the agent\n"
         "       roam-mat keygen --key FILE --pub FILE   make a mobile node's Ed25519 key pair\n"
-        "       roam-mat -c CONFIG flush            remove the agent's nftables table\n");
+        "       roam-mat -c CONFIG flush            remove the agent's nftables table\n"
+        "       roam-mat --help | --version\n");
 }
 
 int main(int argc, char **argv)
@@ -39,10 +41,11 @@ int main(int argc, char **argv)
         { "config", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
         { "pub", required_argument, NULL, 'p' }, { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
     };
     const char *config = NULL, *key = NULL, *pub = NULL;
     int level = -1, o;
+    cli_start(argv, "roam-mat");
     while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
         switch (o) {
         case 'c': config = optarg; break;
@@ -51,30 +54,41 @@ int main(int argc, char **argv)
         case 'v': level = 2; break;
         case 'q': level = 0; break;
         case 'h': usage(stdout); return 0;
+        case 'V': return cli_version();
         default: usage(stderr); return 2;
         }
     }
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = optind < argc ? argv[optind] : "run";
     char err[ROAM_ERR_MAX];
+    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "keygen") != 0 && strcmp(cmd, "flush") != 0) {
+        cli_usage_error(usage, "unknown command '%s'", cmd);
+        return 2;
+    }
+    if (optind < argc)
+        cli_enter(cmd);
+    if (optind + 1 < argc) {
+        cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
+        return 2;
+    }
     if (strcmp(cmd, "keygen") == 0) {
         if (!key || !pub) {
-            usage(stderr);
+            cli_usage_error(usage, "missing %s", !key ? "--key" : "--pub");
             return 2;
         }
         if (ims_key_generate(key, pub, err, sizeof err) < 0) {
-            fprintf(stderr, "roam-mat: %s\n", err);
+            cli_err("%s", err);
             return 1;
         }
         return 0;
     }
-    if (!config || (strcmp(cmd, "run") != 0 && strcmp(cmd, "flush") != 0)) {
-        usage(stderr);
+    if (!config) {
+        cli_usage_error(usage, "missing --config");
         return 2;
     }
     mat_config cfg;
     if (mat_config_load(&cfg, config, err, sizeof err) < 0) {
-        fprintf(stderr, "roam-mat: %s\n", err);
+        cli_err("%s", err);
         return 1;
     }
     roam_log_init("roam-mat", level >= 0 ? level : cfg.log_level);
@@ -83,7 +97,7 @@ int main(int argc, char **argv)
         int rc = n ? mat_rules_remove(n, cfg.table, err, sizeof err) : -1;
         mat_nft_close(n);
         if (rc < 0)
-            fprintf(stderr, "roam-mat: %s\n", err);
+            cli_err("%s", err);
         return rc < 0 ? 1 : 0;
     }
     /* The switch after a migration is latency-critical, and a benchmark may

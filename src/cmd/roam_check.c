@@ -96,7 +96,10 @@ int roam_check(int argc, char **argv)
         }
     }
     if (policy == NULL || optind != argc) {
-        usage(stderr);
+        if (policy == NULL)
+            cli_usage_error(usage, "missing --policy");
+        else
+            cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
         return CHECK_ERROR;
     }
     if (mpk_path == NULL && (mpk_path = cli_default_path("mpk.pem", mbuf, sizeof mbuf)) == NULL) {

@@ -59,7 +59,10 @@ int roam_migrate(int argc, char **argv)
         }
     }
     if (optind + 1 != argc || !from || !to) {
-        usage(stderr);
+        if (optind + 1 < argc)
+            cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
+        else
+            cli_usage_error(usage, "missing %s", optind == argc ? "VM" : !from ? "--from" : "--to");
         return 2;
     }
     if ((!key_path && !(key_path = cli_default_path("user.key", kbuf, sizeof kbuf))) ||

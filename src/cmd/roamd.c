@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_msg.h"
 #include "daemon.h"
 #include "errbuf.h"
 #include "log.h"
@@ -23,6 +24,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: roamd [-c CONFIG] [--check]\n"
+               "       roamd --help | --version\n"
                "  -c, --config FILE  configuration (default /etc/roam/roamd.conf)\n"
                "      --check        validate the configuration and exit\n");
 }
@@ -31,19 +33,21 @@ int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'}, {"check", no_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {0, 0, 0, 0}};
     const char *path = "/etc/roam/roamd.conf";
     int check = 0, c;
+    cli_start(argv, "roamd");
     while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': path = optarg; break;
         case 'k': check = 1; break;
         case 'h': usage(stdout); return 0;
+        case 'V': return cli_version();
         default: usage(stderr); return 2;
         }
     }
     if (optind != argc) {
-        usage(stderr);
+        cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
         return 2;
     }
     static struct roamd_config cfg;

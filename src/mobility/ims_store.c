@@ -1,9 +1,11 @@
 /* SQLite persistence for the IMS (see ims_store.h). */
 #include "ims_store.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -34,15 +36,15 @@ static int db_err(ims_store *s, char *err, size_t errlen, const char *what)
     return roam_errf(err, errlen, "IMS database: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
-ims_store *ims_store_open(const char *path, char *err, size_t errlen)
+static ims_store *open_flags(const char *path, int flags, char *err, size_t errlen)
 {
     ims_store *s = calloc(1, sizeof *s);
     if (!s) {
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
         roam_errf(err, errlen, "cannot open IMS database %s: %s", path,
                   s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto fail;
@@ -61,6 +63,21 @@ fail:
     sqlite3_close(s->db);
     free(s);
     return NULL;
+}
+
+ims_store *ims_store_open(const char *path, char *err, size_t errlen)
+{
+    return open_flags(path, SQLITE_OPEN_CREATE, err, errlen);
+}
+
+ims_store *ims_store_open_existing(const char *path, char *err, size_t errlen)
+{
+    /* SQLite's own word for a missing file is "unable to open database". */
+    if (access(path, F_OK) != 0) {
+        roam_errf(err, errlen, "IMS database %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    return open_flags(path, 0, err, errlen);
 }
 
 void ims_store_close(ims_store *s)

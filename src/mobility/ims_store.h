@@ -15,6 +15,11 @@ typedef struct ims_store ims_store;
 
 /* Open (creating if needed) the database at path.  NULL with err. */
 ims_store *ims_store_open(const char *path, char *err, size_t errlen);
+
+/* The same for a database that must already exist (the administration
+ * commands that read or remove): a wrong path is an error, not a new empty
+ * database. */
+ims_store *ims_store_open_existing(const char *path, char *err, size_t errlen);
 void ims_store_close(ims_store *s);
 
 /* Enroll hoa with pub, or replace its key.  The sequence number and the

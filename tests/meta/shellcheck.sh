@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs shellcheck on every shell script of the tree (lab/, bench/, scripts/,
-# .ci/, tests/): one TAP point a script, shellcheck's findings as diagnostics.
-# A script is a *.sh file or a file whose first line names sh or bash.
+# .ci/, tests/, dist/): one TAP point a script, shellcheck's findings as
+# diagnostics.  A script is a *.sh file, a file whose first line names sh or
+# bash, or a bash completion (dist/completion/, sourced, hence no #! line).
 # Settings (how sourced files are found) are in the top .shellcheckrc.
 # Usage: shellcheck.sh SOURCE_ROOT
 set -uo pipefail
@@ -17,10 +18,10 @@ fi
 scripts=()
 while IFS= read -r -d '' f; do
   case $f in
-    *.sh) scripts+=("$f") ;;
+    *.sh | dist/completion/*) scripts+=("$f") ;;
     *) head -n 1 "$f" | grep -qE '^#!.*[/ ](ba)?sh( |$)' && scripts+=("$f") ;;
   esac
-done < <(find lab bench scripts .ci tests -type f ! -path '*/vectors/*' -print0 | sort -z)
+done < <(find lab bench scripts .ci tests dist -type f ! -path '*/vectors/*' -print0 | sort -z)
 
 n=0 failed=0
 for f in "${scripts[@]}"; do
