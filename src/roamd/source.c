@@ -287,8 +287,6 @@ static int find_vm(struct flow *f)
         return fail(f, PRE, "VM %s is not running", au->vm);
     if (pick_nics(f, err, sizeof err) < 0)
         return fail(f, PRE, "%s", err);
-    if (roamd_is_me(f->d, au->dst))
-        return fail(f, PRE, "VM %s already runs on the destination %s", au->vm, au->dst);
     char host[ROAMD_HOST_MAX], port[8];
     if (roam_split_hostport(au->dst, host, sizeof host, port, sizeof port, "0") < 0 ||
         roamd_migrate_uri(&f->d->cfg, host, f->dest_uri, sizeof f->dest_uri) < 0)

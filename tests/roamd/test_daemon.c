@@ -442,6 +442,99 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const abe_key_t *key, int mod
     return phase;
 }
 
+/* A dry run of vm1 from this daemon to itself, as roam migrate --dry-run
+ * runs it: both authentications marked dry-run, then Migrate.  0 when the
+ * source answers a passed dry run; -1 with the failed phase and why. */
+static int dry_run(roam_tls_ctx *ctx, const abe_key_t *key, uint32_t bandwidth,
+                   const uint8_t q[16], Roam__V1__Phase *phase, char *why, size_t cap)
+{
+    struct roam_client_id id = { .mpk = mpk, .key = key };
+    struct roam_auth_req req = { .role = ROAM__V1__ROLE__ROLE_ACCEPT, .vm = "vm1",
+                                 .src = "127.0.0.1", .dst = "127.0.0.1", .dry_run = 1 };
+    memcpy(req.query_id, q, 16);
+    *phase = ROAM__V1__PHASE__PHASE_DEST_AUTH;
+    roam_tls_conn *c = dial(ctx, port);
+    int r = c ? roam_client_authenticate(c, &id, &req, 5000, why, cap) : -1;
+    roam_tls_close(c, 500);
+    if (r < 0)
+        return -1;
+    *phase = ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
+    req.role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    c = dial(ctx, port);
+    if (!c || roam_client_authenticate(c, &id, &req, 5000, why, cap) < 0) {
+        roam_tls_close(c, 500);
+        return -1;
+    }
+    roam_stream s = roam_tls_stream(c);
+    Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+    m.bandwidth_mibs = bandwidth;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+    env.migrate = &m;
+    *phase = ROAM__V1__PHASE__PHASE_PROTOCOL;
+    snprintf(why, cap, "no MigrateDone");
+    r = -1;
+    if (roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK)
+        while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
+            if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE) {
+                const Roam__V1__MigrateDone *done = in->migrate_done;
+                if (done->ok && done->dry_run) {
+                    snprintf(why, cap, "passed");
+                    r = 0;
+                }
+                else if (done->ok)
+                    snprintf(why, cap, "a dry run answered as a migration");
+                else {
+                    *phase = done->error->phase;
+                    snprintf(why, cap, "%s", done->error->message);
+                }
+            }
+            roam_msg_free(in);
+            in = NULL;
+        }
+    roam_tls_close(c, 500);
+    return r;
+}
+
+/* roam migrate --dry-run against the real daemon: every check, nothing
+ * recorded or consumed, refusals as in a real run. */
+static void test_dry_run(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_key_t *nob4)
+{
+    char why[ROAM_MESSAGE_MAX];
+    Roam__V1__Phase ph;
+    uint8_t q[16];
+    for (int i = 0; i < 16; i++)
+        q[i] = (uint8_t)rand();
+    size_t before = roamd_admission_count(d.adm, roam_now_ms());
+    tap_eq(dry_run(ctx, alice, 0, q, &ph, why, sizeof why), 0,
+           "dry run with an authorized key passes every check (%s)", why);
+    tap_eq(roamd_admission_count(d.adm, roam_now_ms()), before,
+           "dry run recorded no admission and took none");
+    tap_ok(audited("\"dry-run passed\"", "\"dry_run\":true"), "dry run audited as such");
+    roamd_peer *p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
+    tap_ok(p && roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) < 0 &&
+           strstr(err, "no admission"),
+           "a dry run's authentication admits no real migration (%s)", err);
+    roamd_peer_close(p);
+    why[0] = '\0';
+    tap_eq(auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1", q, NULL, why,
+                sizeof why), 0, "after the dry run, the same query is admitted for real (%s)",
+           why);
+    tap_eq(roamd_admission_count(d.adm, roam_now_ms()), before + 1,
+           "the real admission is the only one recorded");
+    for (int i = 0; i < 16; i++)
+        q[i] = (uint8_t)rand();
+    tap_ok(dry_run(ctx, nob4, 0, q, &ph, why, sizeof why) < 0 &&
+           ph == ROAM__V1__PHASE__PHASE_SOURCE_AUTH &&
+           strstr(why, "not authorized by the VM's migrate policy"),
+           "dry run with an unauthorized key refused at source authentication (%s)", why);
+    tap_ok(dry_run(ctx, alice, ROAM_BANDWIDTH_MAX_MIBS + 1u, q, &ph, why, sizeof why) < 0 &&
+           ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING && strstr(why, "bandwidth"),
+           "bandwidth beyond %d MiB/s refused by the source (%s)", ROAM_BANDWIDTH_MAX_MIBS, why);
+    tap_eq(dry_run(ctx, alice, ROAM_BANDWIDTH_MAX_MIBS, q, &ph, why, sizeof why), 0,
+           "bandwidth of %d MiB/s accepted (%s)", ROAM_BANDWIDTH_MAX_MIBS, why);
+}
+
 static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *msk,
                  const char *bridge)
 {
@@ -559,6 +652,8 @@ int main(void)
                "(no RA on loopback), not a hang or crash");
         roam_tls_close(c, 500);
     }
+
+    test_dry_run(ctx, alice, nob4);
 
     /* Garbage on the client port. */
     int fd = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
