@@ -81,6 +81,9 @@ static void write_file(const char *name, const char *text)
     "<target dev='tapt2'/><link state='down'/></interface>\n" \
     "  </devices>\n" \
     " </domain>\n" \
+    " <domain type='test'>\n" \
+    "  <name>nopolicy</name><memory>65536</memory><os><type>hvm</type></os>\n" \
+    " </domain>\n" \
     "</node>\n"
 
 static void *run(void *arg)
@@ -620,6 +623,10 @@ int main(void)
            "dst naming another server refused: %s", why);
     tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "novm", "other", q, NULL, why,
                 sizeof why) < 0 && strstr(why, "no VM named novm"), "unknown VM: %s", why);
+    tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "nopolicy", "other", q, NULL, why,
+                sizeof why) < 0 && strstr(why, "has no migrate policy") &&
+           strstr(why, "roam policy nopolicy 'POLICY'"),
+           "VM without a policy: the refusal says how to set one: %s", why);
 
     /* Migrate role, then Migrate: the flow reaches pre-processing, gets
      * the admission from the peer side (itself), finds no RA on loopback
