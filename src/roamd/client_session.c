@@ -148,7 +148,7 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
-    audit_auth(d, addr, au, o, accept ? "admitted" : "authenticated", NULL);
+    audit_auth(d, addr, au, o, accept && !au->dry_run ? "admitted" : "authenticated", NULL);
     roam_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
               (long long)o->daemon_us);
     roamd_send_ok(c, io);
