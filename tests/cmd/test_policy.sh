@@ -2,7 +2,8 @@
 # roam policy end to end (TAP) on libvirt's test driver, from a node file
 # (each process gets its own copy, so a write is checked by its answer):
 # show, the hint when a VM has none, set, refusal of an invalid policy with
-# its column, unknown VM, usage errors.
+# its column or of one too large once roamd adds its expiry clause, unknown
+# VM, usage errors.
 # usage: test_policy.sh ROAM
 ROAM=$1
 T=$(mktemp -d /tmp/roam-policy-test.XXXXXX) || exit 1
@@ -42,6 +43,10 @@ grep -q "HCU and (M1 or grade >= 3)" "$T/out"; ok $? "… and says what it store
 LIBVIRT_DEFAULT_URI=$URI expect 0 "\$LIBVIRT_DEFAULT_URI is the default" "$ROAM" policy vm1
 expect 2 "an invalid policy is refused" "$ROAM" policy vm1 'B4 or (M1' --connect "$URI"
 grep -q "^roam policy: invalid policy: column [0-9]" "$T/err"; ok $? "… with the column"
+big=$(seq -f 'a%g' 0 249 | paste -sd' ' | sed 's/ / and /g')
+expect 2 "a policy that roamd's expiry clause takes past the limits is refused" \
+    "$ROAM" policy vm1 "$big" --connect "$URI"
+grep -q "expiry clause" "$T/err"; ok $? "… saying so"
 expect 2 "an empty policy is refused" "$ROAM" policy vm1 '' --connect "$URI"
 expect 1 "an unknown VM" "$ROAM" policy nosuch --connect "$URI"
 grep -q "nosuch" "$T/err"; ok $? "… is named"
