@@ -85,6 +85,7 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
     au.vm = (char *)req->vm;
     au.src = (char *)req->src;
     au.dst = (char *)req->dst;
+    au.dry_run = req->dry_run != 0;
     au.query_id.data = (uint8_t *)req->query_id;
     au.query_id.len = 16;
     if (id->has_fingerprint) {

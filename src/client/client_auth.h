@@ -25,6 +25,7 @@ struct roam_auth_req {
     Roam__V1__Role role;
     const char *vm, *src, *dst;
     uint8_t query_id[16];
+    int dry_run;                 /* Authenticate.dry_run: checks only */
 };
 
 /* Authenticate on an open connection.  0 ok; -1 with err = a sentence for

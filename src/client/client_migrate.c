@@ -100,6 +100,7 @@ static int request_migration(roam_stream *s, const struct roam_migrate_req *req,
     Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
     m.dest_auth_us = res->timings.dest_auth_us;
     m.source_auth_us = res->timings.source_auth_us;
+    m.bandwidth_mibs = req->bandwidth_mibs;
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
     env.migrate = &m;
@@ -148,7 +149,7 @@ static roam_envelope *follow_progress(roam_stream *s, const struct roam_migrate_
 
 /* The source's final answer into res; total as the user saw it, from the
  * first connection (t0) to this answer. */
-static void take_result(const Roam__V1__MigrateDone *done, int64_t t0,
+static void take_result(const Roam__V1__MigrateDone *done, int dry_run, int64_t t0,
                         struct roam_migrate_result *res)
 {
     if (done->timings) {
@@ -167,6 +168,14 @@ static void take_result(const Roam__V1__MigrateDone *done, int64_t t0,
         fail(res, done->error->phase, done->error->message);
         return;
     }
+    /* A source that answers a dry run as a migration (or the other way
+     * round) did not do what was asked: never report success for it. */
+    if (!done->dry_run != !dry_run) {
+        fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL,
+             dry_run ? "the source answered the dry run as a migration"
+                     : "the source answered the migration as a dry run");
+        return;
+    }
     res->ok = 1;
 }
 
@@ -181,7 +190,8 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
         fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
         return -1;
     }
-    struct roam_auth_req ar = { .vm = req->vm, .src = req->from, .dst = req->to };
+    struct roam_auth_req ar = { .vm = req->vm, .src = req->from, .dst = req->to,
+                                .dry_run = req->dry_run };
     if (RAND_bytes(ar.query_id, sizeof ar.query_id) != 1) {
         fail(res, ROAM__V1__PHASE__PHASE_INTERNAL, "no randomness for the query id");
         roam_tls_ctx_free(ctx);
@@ -196,8 +206,8 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
             done = follow_progress(&s, req, res);
     }
     if (done) {
-        show(req, "done", 1);
-        take_result(done->migrate_done, t0, res);
+        show(req, req->dry_run ? "dry run done" : "done", 1);
+        take_result(done->migrate_done, req->dry_run, t0, res);
     }
     roam_msg_free(done);
     roam_tls_close(src, 1000);

@@ -6,6 +6,7 @@
 #define ROAM_CLIENT_MIGRATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "client_auth.h"
@@ -19,6 +20,8 @@ struct roam_migrate_req {
     const char *ca_file;        /* CA bundle the daemons' certificates chain to */
     int timeout_ms;             /* per protocol step (handshake, each message) */
     FILE *progress;             /* progress bar here (a terminal), or NULL */
+    int dry_run;                /* both authentications and every check, no change */
+    uint32_t bandwidth_mibs;    /* libvirt's migration bandwidth cap; 0: its default */
 };
 
 struct roam_migrate_result {
@@ -30,7 +33,8 @@ struct roam_migrate_result {
 };
 
 /* Run it.  Returns 0 when the VM runs on the destination and
- * post-processing succeeded; -1 otherwise (res says where and why). */
+ * post-processing succeeded (for a dry run: when every check passed and
+ * the VM stayed where it was); -1 otherwise (res says where and why). */
 int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_client_id *id,
                         struct roam_migrate_result *res);
 

@@ -1,5 +1,5 @@
 /* roam: the VM user's tool.  A subcommand dispatcher: each subcommand is
- * its own file and one row in the table below (check, migrate).
+ * its own file and one row in the table below (check, migrate, policy).
  * Exit codes are per subcommand (see roam(1)); 2 for usage errors. */
 #include <stdio.h>
 
@@ -9,6 +9,7 @@
 static const struct cli_cmd cmds[] = {
     {"check", roam_check, "would my key satisfy a policy? (one real encaps/decaps round)"},
     {"migrate", roam_migrate, "live-migrate your VM to another VM server"},
+    {"policy", roam_policy, "show or set a VM's migrate policy (host operators)"},
 };
 
 static void usage(FILE *f)

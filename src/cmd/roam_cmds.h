@@ -9,4 +9,8 @@ int roam_check(int argc, char **argv);
 /* roam migrate (roam_migrate.c): 0 migrated, 1 refused or failed, 2 error. */
 int roam_migrate(int argc, char **argv);
 
+/* roam policy (roam_policy.c): 0 done, 1 no policy or libvirt failure,
+ * 2 usage error or invalid policy. */
+int roam_policy(int argc, char **argv);
+
 #endif

@@ -19,6 +19,7 @@ int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Chall
     t->vm = au->vm;
     t->src = au->src;
     t->dst = au->dst;
+    t->dry_run = au->dry_run != 0;
     memcpy(t->query_id, au->query_id.data, ROAM_QUERY_ID_LEN);
     memcpy(t->nonce, ch->nonce.data, ROAM_NONCE_LEN);
     if (roam_sha256(ch->ciphertext.data, ch->ciphertext.len, t->ciphertext_hash, err, errlen) < 0)

@@ -5,7 +5,9 @@
  * where the transcript binds everything the exchange was about: the role
  * challenged, the VM, both servers, the query id, the ciphertext (by hash),
  * the server's nonce, and the TLS exporter value of this very connection.
- * So a MAC relayed to another server, role, VM or connection is worthless. */
+ * So a MAC relayed to another server, role, VM or connection is worthless.
+ * A dry run adds a tenth field, so a proof made for a dry run is not one
+ * for a real request, nor the other way round. */
 #ifndef ROAM_PROTO_TRANSCRIPT_H
 #define ROAM_PROTO_TRANSCRIPT_H
 
@@ -23,11 +25,13 @@ enum roam_role { ROAM_ROLE_ACCEPT = 1, ROAM_ROLE_MIGRATE = 2 };
 #define ROAM_KEM_KEY_MAX 64
 /* Domain tag, the first field of every transcript encoding. */
 #define ROAM_TRANSCRIPT_TAG "roam-transcript-v1"
-/* Upper bound of an encoding: tag, role word, 3 names, 4 fixed fields,
- * each behind a 4-byte length. */
-#define ROAM_TRANSCRIPT_MAX (9 * 4 + sizeof ROAM_TRANSCRIPT_TAG + 8 + 3 * ROAM_NAME_MAX + \
+/* The tenth field, present only in a dry run's transcript. */
+#define ROAM_TRANSCRIPT_DRY_RUN "dry-run"
+/* Upper bound of an encoding: tag, role word, 3 names, 4 fixed fields and
+ * the dry-run mark, each behind a 4-byte length. */
+#define ROAM_TRANSCRIPT_MAX (10 * 4 + sizeof ROAM_TRANSCRIPT_TAG + 8 + 3 * ROAM_NAME_MAX + \
                              ROAM_QUERY_ID_LEN + ROAM_SHA256_LEN + ROAM_NONCE_LEN + \
-                             ROAM_EXPORTER_LEN)
+                             ROAM_EXPORTER_LEN + sizeof ROAM_TRANSCRIPT_DRY_RUN)
 
 struct roam_transcript {
     enum roam_role role;
@@ -36,6 +40,7 @@ struct roam_transcript {
     uint8_t ciphertext_hash[ROAM_SHA256_LEN]; /* roam_sha256(ciphertext) */
     uint8_t nonce[ROAM_NONCE_LEN];
     uint8_t exporter[ROAM_EXPORTER_LEN];     /* roam_tls_exporter() */
+    int dry_run;                             /* 1: Authenticate.dry_run was set */
 };
 
 /* SHA-256 of data.  0 or -1 (err filled). */
@@ -44,7 +49,8 @@ int roam_sha256(const void *data, size_t len, uint8_t out[ROAM_SHA256_LEN],
 
 /* The canonical encoding: each field as a 4-byte big-endian length and its
  * bytes, in the order tag, role ("accept"/"migrate"), vm, src, dst, query id,
- * ciphertext hash, nonce, exporter.  Writes at most cap bytes to out and the
+ * ciphertext hash, nonce, exporter, and for a dry run only the word
+ * "dry-run" (a real request's encoding is unchanged).  Writes at most cap bytes to out and the
  * length to *len.  0, or -1 on a bad field (err says which). */
 int roam_transcript_encode(const struct roam_transcript *t, uint8_t *out, size_t cap,
                            size_t *len, char *err, size_t errlen);

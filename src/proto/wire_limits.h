@@ -13,5 +13,6 @@
 #define ROAM_MESSAGE_MAX 1024       /* human-readable error text */
 #define ROAM_RA_MAX 65535           /* an ICMPv6 RA fits one IPv6 packet */
 #define ROAM_REGISTRATION_MAX 1024  /* a VM's signed IMS registration (one IMS datagram) */
+#define ROAM_BANDWIDTH_MAX_MIBS 1048576 /* Migrate.bandwidth_mibs: 1 TiB/s */
 
 #endif

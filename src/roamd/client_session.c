@@ -28,10 +28,13 @@ static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, 
     }
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
     int r;
+    /* The operator of this server can fix these: say how. */
     if (!xml)
-        r = roam_errf(err, errlen, "VM %s has no migrate policy", vm);
+        r = roam_errf(err, errlen, "VM %s has no migrate policy; set one with: "
+                      "roam policy %s 'POLICY'", vm, vm);
     else if (roam_virt_parse_policy(xml, policy, why, sizeof why) < 0)
-        r = roam_errf(err, errlen, "VM %s has no usable migrate policy (%s)", vm, why);
+        r = roam_errf(err, errlen, "VM %s has no usable migrate policy (%s); set one with: "
+                      "roam policy %s 'POLICY'", vm, why, vm);
     else
         r = 0;
     free(xml);
@@ -62,6 +65,8 @@ static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authen
             roam_json_str(&j, "proved", o->policy);
     }
     roam_json_str(&j, "outcome", outcome);
+    if (au->dry_run)
+        roam_json_bool(&j, "dry_run", 1);
     if (reason)
         roam_json_str(&j, "reason", reason);
     if (o) {
@@ -134,13 +139,16 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roam_log("client %s: %s refused for VM %s: %s", addr, role, au->vm, o->reason);
         return -1;
     }
-    if (accept && roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
-                                      roam_now_ms(), why, sizeof why) < 0) {
+    /* A dry run's authentication records no admission: nothing it proves
+     * can be used to migrate. */
+    if (accept && !au->dry_run &&
+        roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
+                            roam_now_ms(), why, sizeof why) < 0) {
         audit_auth(d, addr, au, o, "refused", why);
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
-    audit_auth(d, addr, au, o, accept ? "admitted" : "authenticated", NULL);
+    audit_auth(d, addr, au, o, accept && !au->dry_run ? "admitted" : "authenticated", NULL);
     roam_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
               (long long)o->daemon_us);
     roamd_send_ok(c, io);

@@ -21,10 +21,18 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
         snprintf(why, sizeof why, "source %s is not HOST[:PORT]", q->src);
     else if (roam_tls_peer_has_name(p->c, host) != 0)
         snprintf(why, sizeof why, "the peer certificate does not name the source %s", host);
-    else if (roamd_admission_take(p->d->adm, q->vm, q->src, q->query_id.data, roam_now_ms(),
-                                  why, sizeof why) == 0)
+    else if (q->dry_run) {
+        /* A dry-run authentication recorded no admission: say whether one
+         * could be recorded now, and take nothing. */
+        if (roamd_admission_count(p->d->adm, roam_now_ms()) >= ROAMD_ADMISSIONS_MAX)
+            snprintf(why, sizeof why, "admission table full");
+        else
+            ok = 1;
+    } else if (roamd_admission_take(p->d->adm, q->vm, q->src, q->query_id.data, roam_now_ms(),
+                                    why, sizeof why) == 0)
         ok = 1;
-    roamd_peer_session_audit(p, "admission", ok ? "granted" : "refused", ok ? NULL : why, NULL);
+    const char *outcome = !ok ? "refused" : q->dry_run ? "would-grant (dry run)" : "granted";
+    roamd_peer_session_audit(p, "admission", outcome, ok ? NULL : why, NULL);
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     Roam__V1__AdmissionAnswer a = ROAM__V1__ADMISSION_ANSWER__INIT;
     a.granted = ok;
@@ -37,8 +45,8 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
     env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER;
     env.admission_answer = &a;
     roamd_peer_session_send(p, &env);
-    p->admitted = ok;
-    return ok ? 0 : -1;
+    p->admitted = ok && !q->dry_run;
+    return p->admitted ? 0 : -1;
 }
 
 int roamd_peer_give_ra(struct peer_session *p, const Roam__V1__RaFetch *f)

@@ -8,7 +8,10 @@
 #include "msg.h"
 #include "peer_session.h"
 
-/* Answer q; 0 granted, -1 refused (audited, and the source told why). */
+/* Answer q; 0 granted, -1 refused (audited, and the source told why).
+ * A dry-run query (q->dry_run) is answered by the checks that need no
+ * admission (the source's name, room in the admission table), takes
+ * nothing and returns -1 either way: a dry run's conversation ends there. */
 int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q);
 
 /* Answer f with the RA, kept in p for post-processing; 0, or -1 (the

@@ -56,10 +56,11 @@ static int send_env(roamd_peer *p, roam_envelope *env, char *err, size_t errlen)
     return 0;
 }
 
-int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
-                         char *err, size_t errlen)
+static int admission_query(roamd_peer *p, const char *vm, const char *src,
+                           const uint8_t qid[16], int dry_run, char *err, size_t errlen)
 {
     Roam__V1__AdmissionQuery q = ROAM__V1__ADMISSION_QUERY__INIT;
+    q.dry_run = dry_run != 0;
     q.vm = (char *)vm;
     q.src = (char *)src;
     q.query_id.data = (uint8_t *)qid;
@@ -75,10 +76,22 @@ int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const u
         return roam_errf(err, errlen, "destination daemon: %s", why);
     int r = 0;
     if (!in->admission_answer->granted)
-        r = roam_errf(err, errlen, "destination refused admission: %s",
-                      in->admission_answer->error->message);
+        r = roam_errf(err, errlen, "destination %s admission: %s",
+                      dry_run ? "would refuse" : "refused", in->admission_answer->error->message);
     roam_msg_free(in);
     return r;
+}
+
+int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
+                         char *err, size_t errlen)
+{
+    return admission_query(p, vm, src, qid, 0, err, errlen);
+}
+
+int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
+                             const uint8_t qid[16], char *err, size_t errlen)
+{
+    return admission_query(p, vm, src, qid, 1, err, errlen);
 }
 
 int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,

@@ -24,6 +24,11 @@ roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst_hostport, char *
 int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
                          char *err, size_t errlen);
 
+/* A dry run's AdmissionQuery: would the destination grant one?  It takes
+ * nothing and ends the conversation: close p afterwards.  0 or -1 as above. */
+int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
+                             const uint8_t qid[16], char *err, size_t errlen);
+
 /* The destination's RA (length, <= cap) and its source address; -1 with err. */
 int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen);

@@ -44,6 +44,8 @@ struct flow {
     int64_t handover_sent_us;          /* the last one, since the migration started */
     Roam__V1__PostProcessDone *post;   /* the destination's report */
     char dest_uri[ROAMD_PATH_MAX];
+    uint64_t bandwidth_mibs;           /* the client's cap for libvirt; 0: none */
+    int dry_run;                       /* checks only: nothing is changed */
 };
 
 static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct roam_job_stats *js)
@@ -89,6 +91,10 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
                       f->au->key_fingerprint.len);
     roam_json_str(&j, "policy", f->auth->policy);
     roam_json_str(&j, "outcome", outcome);
+    if (f->dry_run)
+        roam_json_bool(&j, "dry_run", 1);
+    if (f->bandwidth_mibs)
+        roam_json_u64(&j, "bandwidth_mibs", f->bandwidth_mibs);
     if (reason) {
         roam_json_str(&j, "failed_phase", roam_phase_name(phase));
         roam_json_str(&j, "reason", reason);
@@ -140,13 +146,14 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
 static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
 {
     f->t.total_us = f->t.dest_auth_us + f->t.source_auth_us + (uint64_t)(roam_mono_us() - f->start_us);
-    audit_flow(f, why ? "failed" : "migrated", phase, why);
+    audit_flow(f, why ? "failed" : f->dry_run ? "dry-run passed" : "migrated", phase, why);
     if (f->client_gone)
         return;
     char clean[ROAM_MESSAGE_MAX];
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     Roam__V1__MigrateDone done = ROAM__V1__MIGRATE_DONE__INIT;
     done.ok = why == NULL;
+    done.dry_run = f->dry_run != 0;
     done.timings = &f->t;
     if (why) {
         roam_text_clean(clean, sizeof clean, why);
@@ -288,7 +295,8 @@ static int find_vm(struct flow *f)
 }
 
 /* Admission: the destination daemon takes the admission its accept-role
- * authentication left. */
+ * authentication left.  A dry run only asks whether it would grant one,
+ * and ends the conversation there. */
 static int admit(struct flow *f)
 {
     const Roam__V1__Authenticate *au = f->au;
@@ -297,8 +305,15 @@ static int admit(struct flow *f)
     f->peer = roamd_peer_connect(f->d, au->dst, err, sizeof err);
     if (!f->peer)
         return fail(f, ADM, "destination unreachable: %s", err);
-    if (roamd_peer_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err) < 0)
+    int r = f->dry_run
+        ? roamd_peer_admission_dry(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err)
+        : roamd_peer_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err);
+    if (r < 0)
         return fail(f, ADM, "%s", err);
+    if (f->dry_run) {
+        roamd_peer_close(f->peer);
+        f->peer = NULL;
+    }
     return 0;
 }
 
@@ -345,7 +360,7 @@ static int migrate(struct flow *f)
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
         roam_log("RA re-delivery watcher did not start; relying on the first RA "
                   "and the guest's own registration");
-    struct roam_migrate_opts o = { .dest_uri = f->dest_uri };
+    struct roam_migrate_opts o = { .dest_uri = f->dest_uri, .bandwidth_mibs = f->bandwidth_mibs };
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
     int rc = roamd_migration_job_run(f->dom, &o, f->au->vm, f->d->cfg.migration_timeout_s * 1000,
                                      HANDOVER_POLL_MS, on_tick, &tick, err, sizeof err);
@@ -394,7 +409,15 @@ static void post_process(struct flow *f)
 static void flow_run(struct flow *f)
 {
     send_progress(f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING, NULL);
-    if (find_vm(f) < 0 || admit(f) < 0 || pre_process(f) < 0 || migrate(f) < 0)
+    if (find_vm(f) < 0 || admit(f) < 0)
+        return;
+    if (f->dry_run) {
+        /* Every check passed; no NIC, RA or migration job was touched. */
+        f->t.pre_processing_us = (uint64_t)(roam_mono_us() - f->start_us);
+        send_done(f, ROAM__V1__PHASE__PHASE_UNSPECIFIED, NULL);
+        return;
+    }
+    if (pre_process(f) < 0 || migrate(f) < 0)
         return;
     post_process(f);
 }
@@ -414,6 +437,14 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     roam__v1__phase_timings__init(&f.t);
     f.t.dest_auth_us = m->dest_auth_us;
     f.t.source_auth_us = m->source_auth_us;
+    f.dry_run = au->dry_run != 0;
+    f.bandwidth_mibs = m->bandwidth_mibs;
+    if (m->bandwidth_mibs > ROAM_BANDWIDTH_MAX_MIBS) {
+        fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
+             "bandwidth %u MiB/s out of range (1..%d, or 0 for libvirt's default)",
+             m->bandwidth_mibs, ROAM_BANDWIDTH_MAX_MIBS);
+        return;
+    }
     if (roamd_vm_lock(d, au->vm) < 0) {
         fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
              "a migration of VM %s is already running here", au->vm);

@@ -4,7 +4,9 @@
  * the libvirt migration with progress streamed to the client, then the
  * destination's post-processing result.  Any failure rolls back (secondary
  * NIC down, VM left running here, admission dropped at the destination) and
- * the client learns which phase failed and why.  Every outcome is audited. */
+ * the client learns which phase failed and why.  Every outcome is audited.
+ * A dry run (Authenticate.dry_run) stops after the checks that change
+ * nothing: the VM and its NICs here, the destination's would-be admission. */
 #ifndef ROAMD_SOURCE_H
 #define ROAMD_SOURCE_H
 

@@ -24,6 +24,7 @@
 #include "../proto/certs.h"
 #include "abe.h"
 #include "client_auth.h"
+#include "client_migrate.h"
 #include "daemon.h"
 #include "date.h"
 #include "deadline.h"
@@ -83,6 +84,9 @@ static void write_file(const char *name, const char *text)
     "   <interface type='bridge'><mac address='52:54:00:00:00:02'/><source bridge='%s'/>" \
     "<target dev='tapt2'/><link state='down'/></interface>\n" \
     "  </devices>\n" \
+    " </domain>\n" \
+    " <domain type='test'>\n" \
+    "  <name>nopolicy</name><memory>65536</memory><os><type>hvm</type></os>\n" \
     " </domain>\n" \
     "</node>\n"
 
@@ -513,6 +517,185 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const abe_key_t *key, int mod
     return phase;
 }
 
+/* A dry run of vm1 from this daemon to itself, as roam migrate --dry-run
+ * runs it: both authentications marked dry-run, then Migrate.  0 when the
+ * source answers a passed dry run; -1 with the failed phase and why. */
+static int dry_run(roam_tls_ctx *ctx, const abe_key_t *key, uint32_t bandwidth,
+                   const uint8_t q[16], Roam__V1__Phase *phase, char *why, size_t cap)
+{
+    struct roam_client_id id = { .mpk = mpk, .key = key };
+    struct roam_auth_req req = { .role = ROAM__V1__ROLE__ROLE_ACCEPT, .vm = "vm1",
+                                 .src = "127.0.0.1", .dst = "127.0.0.1", .dry_run = 1 };
+    memcpy(req.query_id, q, 16);
+    *phase = ROAM__V1__PHASE__PHASE_DEST_AUTH;
+    roam_tls_conn *c = dial(ctx, port);
+    int r = c ? roam_client_authenticate(c, &id, &req, 5000, why, cap) : -1;
+    roam_tls_close(c, 500);
+    if (r < 0)
+        return -1;
+    *phase = ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
+    req.role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    c = dial(ctx, port);
+    if (!c || roam_client_authenticate(c, &id, &req, 5000, why, cap) < 0) {
+        roam_tls_close(c, 500);
+        return -1;
+    }
+    roam_stream s = roam_tls_stream(c);
+    Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+    m.bandwidth_mibs = bandwidth;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+    env.migrate = &m;
+    *phase = ROAM__V1__PHASE__PHASE_PROTOCOL;
+    snprintf(why, cap, "no MigrateDone");
+    r = -1;
+    if (roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK)
+        while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
+            if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE) {
+                const Roam__V1__MigrateDone *done = in->migrate_done;
+                if (done->ok && done->dry_run) {
+                    snprintf(why, cap, "passed");
+                    r = 0;
+                }
+                else if (done->ok)
+                    snprintf(why, cap, "a dry run answered as a migration");
+                else {
+                    *phase = done->error->phase;
+                    snprintf(why, cap, "%s", done->error->message);
+                }
+            }
+            roam_msg_free(in);
+            in = NULL;
+        }
+    roam_tls_close(c, 500);
+    return r;
+}
+
+/* roam migrate --dry-run against the real daemon: every check, nothing
+ * recorded or consumed, refusals as in a real run. */
+static void test_dry_run(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_key_t *nob4)
+{
+    char why[ROAM_MESSAGE_MAX];
+    Roam__V1__Phase ph;
+    uint8_t q[16];
+    for (int i = 0; i < 16; i++)
+        q[i] = (uint8_t)rand();
+    size_t before = roamd_admission_count(d.adm, roam_now_ms());
+    tap_eq(dry_run(ctx, alice, 0, q, &ph, why, sizeof why), 0,
+           "dry run with an authorized key passes every check (%s)", why);
+    tap_eq(roamd_admission_count(d.adm, roam_now_ms()), before,
+           "dry run recorded no admission and took none");
+    tap_ok(audited("\"dry-run passed\"", "\"dry_run\":true"), "dry run audited as such");
+    roamd_peer *p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
+    tap_ok(p && roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) < 0 &&
+           strstr(err, "no admission"),
+           "a dry run's authentication admits no real migration (%s)", err);
+    roamd_peer_close(p);
+    why[0] = '\0';
+    tap_eq(auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1", q, NULL, why,
+                sizeof why), 0, "after the dry run, the same query is admitted for real (%s)",
+           why);
+    tap_eq(roamd_admission_count(d.adm, roam_now_ms()), before + 1,
+           "the real admission is the only one recorded");
+    for (int i = 0; i < 16; i++)
+        q[i] = (uint8_t)rand();
+    tap_ok(dry_run(ctx, nob4, 0, q, &ph, why, sizeof why) < 0 &&
+           ph == ROAM__V1__PHASE__PHASE_SOURCE_AUTH &&
+           strstr(why, "not authorized by the VM's migrate policy"),
+           "dry run with an unauthorized key refused at source authentication (%s)", why);
+    tap_ok(dry_run(ctx, alice, ROAM_BANDWIDTH_MAX_MIBS + 1u, q, &ph, why, sizeof why) < 0 &&
+           ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING && strstr(why, "bandwidth"),
+           "bandwidth beyond %d MiB/s refused by the source (%s)", ROAM_BANDWIDTH_MAX_MIBS, why);
+    tap_eq(dry_run(ctx, alice, ROAM_BANDWIDTH_MAX_MIBS, q, &ph, why, sizeof why), 0,
+           "bandwidth of %d MiB/s accepted (%s)", ROAM_BANDWIDTH_MAX_MIBS, why);
+}
+
+/* Initialize daemon dd named (and listening on) name, with the files
+ * FILES.pem/.key and its audit log in the test directory. */
+static int start_daemon(struct roamd *dd, struct roamd_config *cfg, const char *name,
+                        const char *files, const char *audit_name, const char *bridge)
+{
+    char conf[4096], nodep[512], audit[512], ca[512], crt[512], key[512], mpkp[512], f[64];
+    path(ca, sizeof ca, "ca.pem");
+    snprintf(f, sizeof f, "%s.pem", files);
+    path(crt, sizeof crt, f);
+    snprintf(f, sizeof f, "%s.key", files);
+    path(key, sizeof key, f);
+    path(mpkp, sizeof mpkp, "mpk.pem");
+    path(nodep, sizeof nodep, "node.xml");
+    path(audit, sizeof audit, audit_name);
+    snprintf(conf, sizeof conf,
+             "[roamd]\nname = %s\nlisten = %s:0\npeer_listen = %s:0\n"
+             "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
+             "libvirt_uri = test://%s\nbridge = %s\nuplink = %s\naudit_log = %s\n"
+             "migrate_uri = test://{host}/default\n"
+             "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
+             "ra_max_age = 0\n",
+             name, name, name, crt, key, ca, mpkp, nodep, bridge, bridge, audit);
+    roamd_config_defaults(cfg);
+    if (roamd_config_parse_string(cfg, conf, "test.conf", err, sizeof err) < 0 ||
+        roamd_init(dd, cfg, err, sizeof err) < 0) {
+        tap_diag("daemon %s: %s", name, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* roam migrate --dry-run as the client library runs it, from this daemon
+ * to a second one on 127.0.0.2 (the source asks that one's peer port). */
+static struct roamd d2;
+static volatile sig_atomic_t stop2;
+
+static void *run_d2(void *arg)
+{
+    (void)arg;
+    roamd_run(&d2, &stop2);
+    return NULL;
+}
+
+static int client_dry_run(const abe_key_t *key, uint32_t bandwidth,
+                          struct roam_migrate_result *res)
+{
+    char from[32], to[32], ca[512];
+    snprintf(from, sizeof from, "127.0.0.1:%s", port);
+    snprintf(to, sizeof to, "127.0.0.2:%d", roamd_client_port(&d2));
+    path(ca, sizeof ca, "ca.pem");
+    struct roam_client_id id = { .mpk = mpk, .key = key };
+    struct roam_migrate_req req = { .vm = "vm1", .from = from, .to = to, .ca_file = ca,
+                                    .timeout_ms = 5000, .dry_run = 1,
+                                    .bandwidth_mibs = bandwidth };
+    return roam_client_migrate(&req, &id, res);
+}
+
+static void test_client_dry_run(const abe_key_t *alice, const abe_key_t *nob4)
+{
+    static struct roamd_config cfg2;
+    err[0] = '\0';
+    if (!tap_eq(start_daemon(&d2, &cfg2, "127.0.0.2", "host2", "audit2.jsonl",
+                             d.cfg.bridge), 0, "a second daemon on 127.0.0.2 (%s)", err))
+        return;
+    pthread_t t2;
+    pthread_create(&t2, NULL, run_d2, NULL);
+    d.cfg.peer_port = roamd_peer_port(&d2);
+    static struct roam_migrate_result res;
+    int rc = client_dry_run(alice, 100, &res);
+    tap_ok(rc == 0 && res.ok, "roam migrate --dry-run to another daemon passes (%s)",
+           rc == 0 ? "ok" : res.error);
+    tap_eq(roamd_admission_count(d2.adm, roam_now_ms()), 0,
+           "the destination recorded no admission");
+    rc = client_dry_run(nob4, 0, &res);
+    tap_ok(rc < 0 && res.failed_phase == ROAM__V1__PHASE__PHASE_SOURCE_AUTH,
+           "unauthorized key: the dry run is refused at source authentication (%s)", res.error);
+    rc = client_dry_run(alice, ROAM_BANDWIDTH_MAX_MIBS + 1u, &res);
+    tap_ok(rc < 0 && res.failed_phase == ROAM__V1__PHASE__PHASE_PRE_PROCESSING &&
+           strstr(res.error, "bandwidth"),
+           "out-of-range bandwidth refused by the source daemon (%s)", res.error);
+    d.cfg.peer_port = roamd_peer_port(&d);
+    stop2 = 1;
+    pthread_join(t2, NULL);
+    roamd_fini(&d2);
+}
+
 static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *msk,
                  const char *bridge)
 {
@@ -523,8 +706,12 @@ static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *m
     path(ca, sizeof ca, "ca.pem");
     path(crt, sizeof crt, "host.pem");
     path(key, sizeof key, "host.key");
+    char crt2[512], key2[512];
+    path(crt2, sizeof crt2, "host2.pem");
+    path(key2, sizeof key2, "host2.key");
     if (certs_make_ca(&tca, "roamd test CA", ca) < 0 ||
-        certs_make_leaf(&tca, "127.0.0.1", "IP:127.0.0.1", crt, key) < 0)
+        certs_make_leaf(&tca, "127.0.0.1", "IP:127.0.0.1", crt, key) < 0 ||
+        certs_make_leaf(&tca, "127.0.0.2", "IP:127.0.0.2", crt2, key2) < 0)
         return -1;
     certs_free_ca(&tca);
     mpk = calloc(1, sizeof *mpk);
@@ -547,24 +734,9 @@ static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *m
     snprintf(node, sizeof node, NODE_XML, bridge, bridge);
     write_file("node.xml", node);
 
-    char conf[4096], nodep[512], audit[512];
-    path(nodep, sizeof nodep, "node.xml");
-    path(audit, sizeof audit, "audit.jsonl");
-    snprintf(conf, sizeof conf,
-             "[roamd]\nname = 127.0.0.1\nlisten = 127.0.0.1:0\npeer_listen = 127.0.0.1:0\n"
-             "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
-             "libvirt_uri = test://%s\nbridge = %s\nuplink = %s\naudit_log = %s\n"
-             "migrate_uri = test://{host}/default\n"
-             "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
-             "ra_max_age = 0\n",
-             crt, key, ca, p, nodep, bridge, bridge, audit);
     static struct roamd_config cfg;
-    roamd_config_defaults(&cfg);
-    if (roamd_config_parse_string(&cfg, conf, "test.conf", err, sizeof err) < 0 ||
-        roamd_init(&d, &cfg, err, sizeof err) < 0) {
-        tap_diag("daemon: %s", err);
+    if (start_daemon(&d, &cfg, "127.0.0.1", "host", "audit.jsonl", bridge) < 0)
         return -1;
-    }
     d.cfg.peer_port = roamd_peer_port(&d);
     snprintf(port, sizeof port, "%d", roamd_client_port(&d));
     snprintf(pport, sizeof pport, "%d", roamd_peer_port(&d));
@@ -598,6 +770,10 @@ int main(void)
            "dst naming another server refused: %s", why);
     tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "novm", "other", q, NULL, why,
                 sizeof why) < 0 && strstr(why, "no VM named novm"), "unknown VM: %s", why);
+    tap_ok(auth(ctx, alice, ROAM__V1__ROLE__ROLE_MIGRATE, "nopolicy", "other", q, NULL, why,
+                sizeof why) < 0 && strstr(why, "has no migrate policy") &&
+           strstr(why, "roam policy nopolicy 'POLICY'"),
+           "VM without a policy: the refusal says how to set one: %s", why);
 
     /* Migrate role, then Migrate: the flow reaches pre-processing, gets
      * the admission from the peer side (itself), finds no RA on loopback
@@ -630,6 +806,9 @@ int main(void)
                "(no RA on loopback), not a hang or crash");
         roam_tls_close(c, 500);
     }
+
+    test_dry_run(ctx, alice, nob4);
+    test_client_dry_run(alice, nob4);
 
     /* Garbage on the client port. */
     int fd = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);

@@ -1,0 +1,35 @@
+#!/bin/sh
+# roam migrate's --bandwidth and --dry-run options at the client (TAP): a
+# bandwidth that is not a whole number of MiB/s in range is a usage error
+# before anything is read or dialled; valid values parse.  (The daemon's
+# own bound and the dry run itself: tests/roamd/test_daemon.c.)
+# usage: test_migrate_options.sh ROAM
+ROAM=$1
+T=$(mktemp -d /tmp/roam-migopt-test.XXXXXX) || exit 1
+trap 'rm -rf "$T"' EXIT
+n=0
+fail=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+# run ARGS...: roam migrate vm1 between two closed ports with a missing key.
+run() {
+    "$ROAM" migrate vm1 --from 127.0.0.1:1 --to 127.0.0.2:1 --key "$T/none.key" \
+        --mpk "$T/none.pem" --ca "$T/none.pem" "$@" >"$T/out" 2>"$T/err"
+}
+
+for bad in 0 -1 12x '' ' 5' 1048577 99999999999999999999 1e3; do
+    run --bandwidth "$bad"
+    rc=$?
+    [ "$rc" -eq 2 ] && grep -q "^roam migrate: --bandwidth must be a whole number of MiB/s, 1..1048576" "$T/err"
+    ok $? "--bandwidth '$bad' refused as a usage error (exit $rc)"
+done
+for good in 1 100 1048576; do
+    run --bandwidth "$good" --dry-run
+    ! grep -q -e "--bandwidth" -e "unrecognized" "$T/err"
+    ok $? "--bandwidth $good --dry-run accepted (fails later, on the missing key)"
+done
+"$ROAM" migrate --help >"$T/out" 2>&1
+grep -q -e "--dry-run" "$T/out" && grep -q -e "--bandwidth MIB_PER_S" "$T/out"
+ok $? "--help lists --dry-run and --bandwidth"
+
+echo "1..$n"
+exit "$fail"
