@@ -16,7 +16,6 @@
 #include "metadata.h"
 #include "roam_cmds.h"
 #include "virt.h"
-#include "wire_limits.h"
 
 #define DEFAULT_URI "qemu:///system"
 
@@ -30,39 +29,35 @@ static void usage(FILE *f)
                "policy or libvirt failure, 2 usage error or invalid policy.\n");
 }
 
-/* Compile text as roamd does (abe_prepare_text); 0, or -1 with the
- * compiler's message after what. */
-static int compile(abe_prepared_t *pp, const char *text, const char *what)
-{
-    abe_error_t e;
-    abe_error_clear(&e);
-    if (abe_prepare_text(pp, text, strlen(text), 0, &e) == ABE_OK) {
-        abe_prepared_clear(pp);
-        return 0;
-    }
-    cli_err("%s: %s", what, e.msg[0] ? e.msg : "rejected by the policy compiler");
-    return -1;
-}
-
-/* The operator's text first, so an error's column is in what they wrote;
- * then as roamd challenges with it, ANDed with today's expiry clause (which
- * can take a policy near the size limits past them). */
+/* Compile text as roamd does: on its own (so an error's column is in what
+ * the operator wrote), then ANDed as a tree with today's expiry clause, which
+ * can take a policy near the size limits past them.  0, or -1 with the
+ * compiler's message. */
 static int check_policy(const char *policy)
 {
-    char today[11], full[ROAM_POLICY_MAX + 64];
+    char today[11];
+    abe_error_t e;
     abe_prepared_t *pp = malloc(sizeof *pp);
     if (!pp) {
         cli_err("out of memory");
         return -1;
     }
     roam_today(today);
-    int r = compile(pp, policy, "invalid policy");
-    if (r == 0 && roam_policy_with_expiry(policy, today, full, sizeof full) < 0)
-        r = -1, cli_err("invalid policy: too long");
-    if (r == 0)
-        r = compile(pp, full, "invalid policy with roamd's expiry clause added");
+    const char *what = "invalid policy";
+    abe_error_clear(&e);
+    int r = abe_prepare_text(pp, policy, strlen(policy), 0, &e);
+    if (r == ABE_OK) {
+        abe_prepared_clear(pp);
+        what = "invalid policy once roamd's expiry clause is added";
+        abe_error_clear(&e);
+        r = abe_prepare_with_expiry(pp, policy, strlen(policy), today, 0, &e);
+        if (r == ABE_OK)
+            abe_prepared_clear(pp);
+    }
+    if (r != ABE_OK)
+        cli_err("%s: %s", what, e.msg[0] ? e.msg : abe_strerror(r));
     free(pp);
-    return r;
+    return r == ABE_OK ? 0 : -1;
 }
 
 static int show(virDomainPtr dom, const char *vm)

@@ -34,13 +34,13 @@ completes() {
 
 touch "$T/alice.key" "$T/alpha.pem"
 mkdir "$T/adir"
-completes _roam_cli "--help --version check migrate" "$ROAM" ""
+completes _roam_cli "--help --version check migrate policy" "$ROAM" ""
 completes _roam_cli "migrate" "$ROAM" mi
 completes _roam_cli "inspect" "$KGC" ins
 completes _roam_cli "--from" "$ROAM" migrate vm --to b --c --f
 completes _roam_cli "--ca" "$ROAM" migrate vm --c
 completes _roam_cli "--json" "$ROAM" migrate vm --j
-completes _roam_cli "--key --mpk" "$ROAM" check --policy HCU --
+completes _roam_cli "--at --key --mpk" "$ROAM" check --policy HCU --
 completes _roam_cli "$T/adir $T/alice.key $T/alpha.pem" "$ROAM" check --key "$T/a"
 completes _roam_cli "$T/adir $T/alice.key $T/alpha.pem" "$ROAM" migrate vm --ca "$T/a"
 completes _roam_cli "" "$ROAM" migrate vm --to ""
