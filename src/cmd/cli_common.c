@@ -11,15 +11,20 @@
 #include "abe.h"
 
 const char *cli_prog = "roam";
+static char last_err[1200];
 
 void cli_err(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", cli_prog);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(last_err, sizeof last_err, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s: %s\n", cli_prog, last_err);
+}
+
+const char *cli_last_error(void)
+{
+    return last_err;
 }
 
 /* Loads an armored object of type want. */

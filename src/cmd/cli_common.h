@@ -17,6 +17,10 @@ extern const char *cli_prog;   /* "roam-kgc", "roam check", ... for messages */
 /* "prog: message\n" on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The message of the last cli_err (without the prefix), "" before any:
+ * what a --json answer reports of a failure already printed. */
+const char *cli_last_error(void);
+
 /* Loaders: 0 or -1 (message printed).  Objects are malloc'd; free with
  * free() (MPK) or cli_free_msk / cli_free_key (cleansed). */
 int cli_load_mpk(const char *path, abe_mpk_t **mpk);
