@@ -5,11 +5,12 @@
 # missing key file, a closed port, a wrong CA, refusals by the destination
 # and by the source, and a migration that fails with the VM still on the
 # source.  The query id of the answer is in the daemons' logs.
-# usage: test_exit_codes.sh ROAM ROAM_KGC ROAMD MAKE_PKI
+# usage: test_exit_codes.sh ROAM ROAM_KGC ROAMD MAKE_PKI PYTHON
 ROAM=$1
 KGC=$2
 ROAMD=$3
 MAKE_PKI=$4
+PYTHON=$5
 T=$(mktemp -d /tmp/roam-exit-test.XXXXXX) || exit 1
 pids=""
 # (shellcheck takes the body for dead code: the trap runs it.)
@@ -23,20 +24,26 @@ trap cleanup EXIT
 n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-# field KEY: KEY of the one JSON object $T/out must hold ("" if absent).
-field() {
-    python3 -c 'import json, sys
+# parse: checks that $T/out holds exactly one JSON object and writes its
+# top-level fields as KEY=VALUE lines to $T/fields.
+parse() {
+    "$PYTHON" -c 'import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 assert len(objs) == 1, "not exactly one JSON object"
-print(objs[0].get(sys.argv[2], ""))' "$T/out" "$1"
+for k, v in objs[0].items():
+    print("%s=%s" % (k, v))' "$T/out" >"$T/fields"
 }
+# field KEY: KEY of the last parsed object ("" if absent).
+field() { sed -n "s/^$1=//p" "$T/fields"; }
 # expect STATUS CODE DESCRIPTION ARGS...: roam migrate ARGS --json exits
 # with STATUS and answers one JSON object with "code": CODE.
 expect() {
     status=$1; code=$2; desc=$3; shift 3
     "$ROAM" migrate "$@" --json >"$T/out" 2>"$T/err"
     rc=$?
-    got=$(field code 2>"$T/jerr")
+    : >"$T/fields"
+    parse 2>"$T/jerr"
+    got=$(field code)
     [ "$rc" -eq "$status" ] && [ "$got" = "$code" ]
     ok $? "$desc (exit $rc code '$got', want $status '$code')"
     if [ "$rc" -ne "$status" ] || [ "$got" != "$code" ]; then
