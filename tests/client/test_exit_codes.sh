@@ -3,8 +3,9 @@
 # loopback (libvirt's test driver, a PKI and FABEO keys made here): usage
 # errors and the same server on both sides before any connection, a
 # missing key file, a closed port, a wrong CA, refusals by the destination
-# and by the source, and a migration that fails with the VM still on the
-# source.  The query id of the answer is in the daemons' logs.
+# and by the source, a migration that fails with the VM still on the
+# source, and a source that dies after the migration was requested (outcome
+# unknown).  The query id of the answer is in the daemons' logs.
 # usage: test_exit_codes.sh ROAM ROAM_KGC ROAMD MAKE_PKI PYTHON
 ROAM=$1
 KGC=$2
@@ -73,12 +74,14 @@ cat >"$T/node.xml" <<XML
  </domain>
 </node>
 XML
-# daemon NAME: starts a roamd on 127.0.0.1 (ports chosen by the kernel)
-# logging to $T/NAME.log; prints its client port.
+# daemon NAME [PEER_PORT]: starts a roamd on 127.0.0.1 (ports chosen by the
+# kernel) logging to $T/NAME.log, which reaches destinations' peer side at
+# PEER_PORT (default 7444); prints its client port.
 daemon() {
     cat >"$T/$1.conf" <<CONF
 [roamd]
 name = 127.0.0.1
+peer_port = ${2:-7444}
 listen = 127.0.0.1:0
 peer_listen = 127.0.0.1:0
 cert = $T/host.pem
@@ -92,7 +95,7 @@ uplink = lo
 audit_log = $T/$1-audit.jsonl
 migrate_uri = test://{host}/default
 [limits]
-io_timeout_ms = 3000
+io_timeout_ms = 6000
 ra_timeout_ms = 300
 ra_max_age = 0
 CONF
@@ -100,7 +103,7 @@ CONF
     echo $! >"$T/$1.pid"
     i=0
     while [ $i -lt 100 ]; do
-        port=$(sed -n 's/.*ready: clients on port \([0-9]*\),.*/\1/p' "$T/$1.log")
+        port=$(sed -n 's/.*ready: clients on port \([0-9]*\),.*/\1/p' "$T/$1.log" 2>/dev/null)
         if [ -n "$port" ]; then echo "$port"; return 0; fi
         sleep 0.1
         i=$((i + 1))
@@ -157,6 +160,35 @@ grep -q "$(field query_id)" "$T/src.log"; ok $? "… and the source's log carrie
 # shellcheck disable=SC2086
 expect 5 migration_failed "a migration that fails on loopback leaves the VM on the source" vm1 --from "$S" --to "$D" --key "$T/alice.key" $common
 grep "$(field query_id)" "$T/src.log" | grep -q "failed in"; ok $? "… and the source logs the failure with the query id"
+
+# A source that dies after the migration was requested: its peer port
+# leads to a listener that never answers, so the source hangs in admission
+# until it is killed.
+"$PYTHON" -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+time.sleep(120)' >"$T/sink.port" &
+pids="$pids $!"
+i=0
+while [ ! -s "$T/sink.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+SRC2=$(daemon src2 "$(cat "$T/sink.port")") || { echo "Bail out! the third roamd does not start"; exit 1; }
+pids="$pids $(cat "$T/src2.pid")"
+# shellcheck disable=SC2086
+"$ROAM" migrate vm1 --from "127.0.0.1:$SRC2" --to "$D" --key "$T/alice.key" $common --json >"$T/out" 2>"$T/err" &
+roam_pid=$!
+i=0
+while ! grep -q "migrate granted" "$T/src2.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+kill -9 "$(cat "$T/src2.pid")"
+wait "$roam_pid"
+rc=$?
+: >"$T/fields"
+parse 2>"$T/jerr"
+[ "$rc" -eq 6 ] && [ "$(field code)" = unknown_outcome ]
+ok $? "a source lost after the request: outcome unknown (exit $rc code '$(field code)', want 6 'unknown_outcome')"
+field message | grep -q "check both"; ok $? "… and the message says to check where the VM runs"
 
 # For a person: the query id on failure, the same status.
 # shellcheck disable=SC2086
