@@ -70,10 +70,11 @@ static int send_env(roam_tls_conn *c, roam_envelope *env, int timeout_ms, char *
     return 0;
 }
 
-/* A refusal Result's sentence, or the failed receive. */
+/* A refusal Result's sentence. */
 static int result_error(const roam_envelope *in, char *err, size_t errlen)
 {
-    return roam_errf(err, errlen, "%s", in->result->error->message);
+    roam_errf(err, errlen, "%s", in->result->error->message);
+    return ROAM_AUTH_REFUSED;
 }
 
 int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
@@ -109,7 +110,8 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
         goto out;
     }
     if (in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR) {
-        rc = roam_errf(err, errlen, "%s", in->error->message);
+        roam_errf(err, errlen, "%s", in->error->message);
+        rc = ROAM_AUTH_REFUSED;
         goto out;
     }
     if (in->body_case != ROAM__V1__ENVELOPE__BODY_CHALLENGE) {
@@ -126,6 +128,7 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
                                  : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
         (void)roam_msg_send_error(&s, ph, "the client's key does not decapsulate the challenge",
                                   timeout_ms, why, sizeof why);
+        rc = ROAM_AUTH_REFUSED;
         goto out;
     }
     struct roam_transcript t;
@@ -143,9 +146,10 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
     if (send_env(c, &env, timeout_ms, err, errlen) < 0)
         goto out;
     st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RESULT, &res, timeout_ms, why, sizeof why);
-    if (st != ROAM_OK)
-        rc = roam_errf(err, errlen, "%s", why);
-    else if (!res->result->ok)
+    if (st != ROAM_OK) {
+        roam_errf(err, errlen, "%s", why);
+        rc = st == ROAM_EPEER ? ROAM_AUTH_REFUSED : -1;   /* the daemon answered an Error */
+    } else if (!res->result->ok)
         rc = result_error(res, err, errlen);
     else
         rc = 0;

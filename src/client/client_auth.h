@@ -28,8 +28,10 @@ struct roam_auth_req {
     int dry_run;                 /* Authenticate.dry_run: checks only */
 };
 
-/* Authenticate on an open connection.  0 ok; -1 with err = a sentence for
- * the user (the refusal reason, or the transport failure). */
+/* Authenticate on an open connection.  0 ok; with err = a sentence for the
+ * user, ROAM_AUTH_REFUSED when the daemon refused (or the key cannot answer
+ * its challenge), -1 when the connection or the protocol failed. */
+#define ROAM_AUTH_REFUSED (-2)
 int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
                              const struct roam_auth_req *req, int timeout_ms, char *err,
                              size_t errlen);

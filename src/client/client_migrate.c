@@ -13,31 +13,68 @@
 #include "sock.h"
 #include "tls.h"
 
+/* A failed TLS handshake is the server's identity (or ours) not verifying
+ * when OpenSSL itself failed it; a timeout or a dropped connection during
+ * the handshake is the network's. */
+static enum roam_outcome tls_failure(const char *why)
+{
+    return strstr(why, "certificate") || strstr(why, "TLS connect failed")
+               ? ROAM_OUTCOME_TLS : ROAM_OUTCOME_UNREACHABLE;
+}
+
 static roam_tls_conn *dial(roam_tls_ctx *ctx, const char *hostport, const char *role,
-                           int timeout_ms, char *err, size_t errlen)
+                           int timeout_ms, enum roam_outcome *o, char *err, size_t errlen)
 {
     char host[256], port[8], why[ROAM_ERR_MAX];
     if (roam_split_hostport(hostport, host, sizeof host, port, sizeof port,
                             ROAM_DEFAULT_PORT) < 0) {
+        *o = ROAM_OUTCOME_USAGE;
         roam_errf(err, errlen, "%s '%s' is not HOST[:PORT]", role, hostport);
         return NULL;
     }
     int fd = roam_tcp_connect(host, port, timeout_ms, why, sizeof why);
     if (fd < 0) {
+        *o = ROAM_OUTCOME_UNREACHABLE;
         roam_errf(err, errlen, "%s unreachable: %s", role, why);
         return NULL;
     }
     roam_tls_conn *c = roam_tls_connect(ctx, fd, host, timeout_ms, why, sizeof why);
-    if (!c)
-        roam_errf(err, errlen, "%s unreachable: TLS: %s", role, why);
+    if (!c) {
+        *o = tls_failure(why);
+        roam_errf(err, errlen, "%s %s: TLS: %s", role,
+                  *o == ROAM_OUTCOME_TLS ? "not verified" : "unreachable", why);
+    }
     return c;
 }
 
-static void fail(struct roam_migrate_result *res, Roam__V1__Phase ph, const char *msg)
+static void fail(struct roam_migrate_result *res, enum roam_outcome o, Roam__V1__Phase ph,
+                 const char *msg)
 {
     res->ok = 0;
+    res->outcome = o;
     res->failed_phase = ph;
     snprintf(res->error, sizeof res->error, "%s", msg);
+}
+
+/* A failure the source reported: it rolled back (the VM still runs there)
+ * unless the VM had already moved, which only post-processing reports. */
+static void fail_at_source(struct roam_migrate_result *res, const Roam__V1__Error *e)
+{
+    fail(res, e->phase == ROAM__V1__PHASE__PHASE_POST_PROCESSING ? ROAM_OUTCOME_POST_FAILED
+                                                                 : ROAM_OUTCOME_MIGRATION_FAILED,
+         e->phase, e->message);
+}
+
+/* The source stopped answering after it was asked to migrate: it goes on
+ * without the client, so only the hosts know where the VM is now. */
+static void fail_unknown(struct roam_migrate_result *res, const struct roam_migrate_req *req,
+                         const char *why)
+{
+    char msg[sizeof res->error];
+    snprintf(msg, sizeof msg, "lost the source after the migration was requested (%s); "
+             "whether %s runs on %s or %s is unknown: check both", why, req->vm, req->from,
+             req->to);
+    fail(res, ROAM_OUTCOME_UNKNOWN, ROAM__V1__PHASE__PHASE_PROTOCOL, msg);
 }
 
 static void show(const struct roam_migrate_req *req, const char *line, int final)
@@ -59,10 +96,12 @@ static roam_tls_conn *authenticate(roam_tls_ctx *ctx, const struct roam_migrate_
     snprintf(line, sizeof line, "%s authentication ...", who);
     show(req, line, 0);
     ar->role = role;
-    roam_tls_conn *c = dial(ctx, hostport, who, req->timeout_ms, err, sizeof err);
-    if (!c || roam_client_authenticate(c, id, ar, req->timeout_ms, err, sizeof err) < 0) {
+    enum roam_outcome o = ROAM_OUTCOME_UNREACHABLE;
+    roam_tls_conn *c = dial(ctx, hostport, who, req->timeout_ms, &o, err, sizeof err);
+    int r = c ? roam_client_authenticate(c, id, ar, req->timeout_ms, err, sizeof err) : -1;
+    if (r < 0) {
         show(req, "", 0);
-        fail(res, phase, err);
+        fail(res, r == ROAM_AUTH_REFUSED ? ROAM_OUTCOME_REFUSED : o, phase, err);
         roam_tls_close(c, 1000);
         return NULL;
     }
@@ -105,7 +144,7 @@ static int request_migration(roam_stream *s, const struct roam_migrate_req *req,
     env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
     env.migrate = &m;
     if (roam_msg_send(s, &env, req->timeout_ms, err, sizeof err) != ROAM_OK) {
-        fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
+        fail_unknown(res, req, err);   /* it may have arrived */
         return -1;
     }
     return 0;
@@ -125,7 +164,7 @@ static roam_envelope *follow_progress(roam_stream *s, const struct roam_migrate_
         if (roam_msg_recv(s, &in, 15 * 60 * 1000, err, sizeof err) != ROAM_OK) {
             roam_msg_free(in);
             show(req, "", 0);
-            fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
+            fail_unknown(res, req, err);
             return NULL;
         }
         if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE)
@@ -139,9 +178,9 @@ static roam_envelope *follow_progress(roam_stream *s, const struct roam_migrate_
         }
         show(req, "", 0);
         if (in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR)
-            fail(res, in->error->phase, in->error->message);
+            fail_at_source(res, in->error);
         else
-            fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, "unexpected message from the source");
+            fail_unknown(res, req, "unexpected message from the source");
         roam_msg_free(in);
         return NULL;
     }
@@ -165,7 +204,7 @@ static void take_result(const Roam__V1__MigrateDone *done, int dry_run, int64_t 
     }
     res->timings.total_us = (uint64_t)(roam_mono_us() - t0);
     if (!done->ok) {
-        fail(res, done->error->phase, done->error->message);
+        fail_at_source(res, done->error);
         return;
     }
     /* A source that answers a dry run as a migration (or the other way
@@ -177,6 +216,7 @@ static void take_result(const Roam__V1__MigrateDone *done, int dry_run, int64_t 
         return;
     }
     res->ok = 1;
+    res->outcome = ROAM_OUTCOME_OK;
 }
 
 int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_client_id *id,
@@ -187,16 +227,19 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
     char err[ROAM_ERR_MAX];
     roam_tls_ctx *ctx = roam_tls_client_ctx(req->ca_file, NULL, NULL, err, sizeof err);
     if (!ctx) {
-        fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL, err);
+        fail(res, ROAM_OUTCOME_LOCAL, ROAM__V1__PHASE__PHASE_UNSPECIFIED, err);
         return -1;
     }
     struct roam_auth_req ar = { .vm = req->vm, .src = req->from, .dst = req->to,
                                 .dry_run = req->dry_run };
     if (RAND_bytes(ar.query_id, sizeof ar.query_id) != 1) {
-        fail(res, ROAM__V1__PHASE__PHASE_INTERNAL, "no randomness for the query id");
+        fail(res, ROAM_OUTCOME_LOCAL, ROAM__V1__PHASE__PHASE_UNSPECIFIED,
+             "no randomness for the query id");
         roam_tls_ctx_free(ctx);
         return -1;
     }
+    memcpy(res->query_id, ar.query_id, sizeof res->query_id);
+    res->have_query_id = 1;
     int64_t t0 = roam_mono_us();
     roam_tls_conn *src = authenticate_both(ctx, req, id, &ar, t0, res);
     roam_envelope *done = NULL;

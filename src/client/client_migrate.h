@@ -11,6 +11,7 @@
 
 #include "client_auth.h"
 #include "msg.h"
+#include "outcome.h"
 
 #define ROAM_DEFAULT_PORT "7443"
 
@@ -26,7 +27,10 @@ struct roam_migrate_req {
 
 struct roam_migrate_result {
     int ok;
+    enum roam_outcome outcome;        /* what kind of end (ok when ok) */
     Roam__V1__Phase failed_phase;     /* when !ok */
+    uint8_t query_id[16];             /* the query both daemons audit */
+    int have_query_id;
     char error[1200];                 /* when !ok: one sentence for the user */
     Roam__V1__PhaseTimings timings;   /* what is known (total measured here) */
     int have_timings;

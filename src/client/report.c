@@ -71,19 +71,32 @@ void roam_phase_table(FILE *f, const Roam__V1__PhaseTimings *t)
                     ? (t->migration_us - t->switchover_us) / 1000.0 : 0.0);
 }
 
-int roam_result_json(char *out, size_t cap, const char *vm, const char *from, const char *to,
-                     const Roam__V1__PhaseTimings *t, const Roam__V1__Error *error)
+int roam_report_json(char *out, size_t cap, const struct roam_report *r)
 {
     struct roam_json j;
     roam_json_init(&j, out, cap);
-    roam_json_str(&j, "vm", vm);
-    roam_json_str(&j, "from", from);
-    roam_json_str(&j, "to", to);
-    roam_json_bool(&j, "ok", error == NULL);
-    if (error) {
-        roam_json_str(&j, "failed_phase", roam_phase_name(error->phase));
-        roam_json_str(&j, "error", error->message);
+    if (r->vm)
+        roam_json_str(&j, "vm", r->vm);
+    if (r->from)
+        roam_json_str(&j, "from", r->from);
+    if (r->to)
+        roam_json_str(&j, "to", r->to);
+    roam_json_bool(&j, "ok", r->ok);
+    if (r->dry_run)
+        roam_json_bool(&j, "dry_run", 1);
+    if (r->code)
+        roam_json_str(&j, "code", r->code);
+    if (r->phase) {
+        roam_json_str(&j, "phase", r->phase);
+        roam_json_str(&j, "failed_phase", r->phase);
     }
+    if (r->message) {
+        roam_json_str(&j, "message", r->message);
+        roam_json_str(&j, "error", r->message);
+    }
+    if (r->query_id)
+        roam_json_hex(&j, "query_id", r->query_id, 16);
+    const Roam__V1__PhaseTimings *t = r->t;
     if (t) {
         roam_json_obj_begin(&j, "timings_us");
         roam_json_u64(&j, "dest_auth", t->dest_auth_us);
@@ -98,4 +111,15 @@ int roam_result_json(char *out, size_t cap, const char *vm, const char *from, co
                       t->total_us > t->migration_us ? t->total_us - t->migration_us : 0);
     }
     return roam_json_finish(&j);
+}
+
+int roam_result_json(char *out, size_t cap, const char *vm, const char *from, const char *to,
+                     const Roam__V1__PhaseTimings *t, const Roam__V1__Error *error)
+{
+    struct roam_report r = { .vm = vm, .from = from, .to = to, .ok = error == NULL, .t = t };
+    if (error) {
+        r.phase = roam_phase_name(error->phase);
+        r.message = error->message;
+    }
+    return roam_report_json(out, cap, &r);
 }

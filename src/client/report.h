@@ -18,8 +18,24 @@ void roam_progress_line(const Roam__V1__Progress *p, char *out, size_t cap);
 /* The phase table (times in ms with 0.1 ms resolution). */
 void roam_phase_table(FILE *f, const Roam__V1__PhaseTimings *t);
 
-/* One JSON object: vm, from, to, ok, failed phase and error if any, timings
- * in microseconds, overhead.  0 or -1 if it did not fit cap. */
+/* What `roam migrate --json` prints, whatever the end.  NULL members are
+ * left out of the object. */
+struct roam_report {
+    const char *vm, *from, *to;          /* as given (NULL before they are known) */
+    int ok, dry_run;                     /* dry_run: only checked, nothing changed */
+    const char *code;                    /* outcome.h's code */
+    const char *phase, *message;         /* where and why it failed */
+    const uint8_t *query_id;             /* 16 bytes, once a query was made */
+    const Roam__V1__PhaseTimings *t;     /* what is known */
+};
+
+/* One JSON object: vm, from, to, ok, code; when failed the phase and
+ * message (also as failed_phase and error, the names of roam's first
+ * releases); query_id in hex; timings in microseconds and the overhead.
+ * 0 or -1 if it did not fit cap. */
+int roam_report_json(char *out, size_t cap, const struct roam_report *r);
+
+/* The same for a result known only by its timings and error. */
 int roam_result_json(char *out, size_t cap, const char *vm, const char *from, const char *to,
                      const Roam__V1__PhaseTimings *t, const Roam__V1__Error *error);
 

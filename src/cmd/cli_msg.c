@@ -31,11 +31,17 @@ char **cli_subcommand(char **argv)
     return argv;
 }
 
+static char last_err[1200];
+
 static void verr(const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: ", cli_prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(last_err, sizeof last_err, fmt, ap);
+    fprintf(stderr, "%s: %s\n", cli_prog, last_err);
+}
+
+const char *cli_last_error(void)
+{
+    return last_err;
 }
 
 void cli_err(const char *fmt, ...)

@@ -35,6 +35,10 @@ char **cli_subcommand(char **argv);
 /* "prog: message\n" on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The message of the last cli_err or cli_usage_error (without the prefix),
+ * "" before any: what a --json answer reports of a failure already printed. */
+const char *cli_last_error(void);
+
 /* A usage error: "prog: message\n", then usage(stderr).  The caller exits
  * with its usage code. */
 void cli_usage_error(void (*usage)(FILE *), const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* roam: the VM user's tool.  A subcommand dispatcher: each subcommand is
  * its own file and one row in the table below (check, migrate, policy).
- * Exit codes are per subcommand (see roam(1)); 2 for usage errors. */
+ * Every subcommand exits with the statuses of src/client/outcome.h (see
+ * roam(1)); 2 for usage errors. */
 #include <stdio.h>
 
 #include "cli_common.h"

@@ -1,9 +1,11 @@
 /* HOST[:PORT] parsing (see hostport.h). */
 #include "hostport.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int roam_split_hostport(const char *s, char *host, size_t hostcap, char *port,
                          size_t portcap, const char *default_port)
@@ -44,4 +46,39 @@ int roam_split_hostport(const char *s, char *host, size_t hostcap, char *port,
         return -1;
     strcpy(port, p);
     return 0;
+}
+
+/* host as an address of family af into out (16 bytes), or 0 if it is not one. */
+static int literal(const char *host, int *af, unsigned char out[16])
+{
+    memset(out, 0, 16);
+    if (inet_pton(AF_INET6, host, out) == 1) {
+        *af = AF_INET6;
+        return 1;
+    }
+    if (inet_pton(AF_INET, host, out) == 1) {
+        *af = AF_INET;
+        return 1;
+    }
+    return 0;
+}
+
+int roam_same_hostport(const char *a, const char *b, const char *default_port)
+{
+    char ha[256], hb[256], pa[8], pb[8];
+    if (roam_split_hostport(a, ha, sizeof ha, pa, sizeof pa, default_port) < 0 ||
+        roam_split_hostport(b, hb, sizeof hb, pb, sizeof pb, default_port) < 0)
+        return -1;
+    if (strtol(pa, NULL, 10) != strtol(pb, NULL, 10))
+        return 0;
+    unsigned char xa[16], xb[16];
+    int fa = 0, fb = 0, la = literal(ha, &fa, xa), lb = literal(hb, &fb, xb);
+    if (la || lb)
+        return la && lb && fa == fb && memcmp(xa, xb, 16) == 0;
+    size_t na = strlen(ha), nb = strlen(hb);
+    if (ha[na - 1] == '.')
+        ha[--na] = '\0';
+    if (hb[nb - 1] == '.')
+        hb[--nb] = '\0';
+    return na == nb && strcasecmp(ha, hb) == 0;
 }

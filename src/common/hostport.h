@@ -12,4 +12,11 @@
 int roam_split_hostport(const char *s, char *host, size_t hostcap, char *port, size_t portcap,
                         const char *default_port);
 
+/* 1 if a and b name the same server once split (default_port when a port
+ * is absent): IP literals compared by value ("[::1]" and
+ * "[0:0::1]:7443" alike), names case-insensitively without a final dot,
+ * ports by number.  0 if they differ, -1 if either is malformed.  Names
+ * are not resolved. */
+int roam_same_hostport(const char *a, const char *b, const char *default_port);
+
 #endif

@@ -10,11 +10,13 @@
 #include "errbuf.h"
 #include "metadata.h"
 #include "msg.h"
+#include "query_id.h"
 #include "source.h"
 #include "virt.h"
 
 /* The VM's migrate policy from its metadata in the configured namespace. */
-static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, size_t errlen)
+static int vm_policy(struct roamd *d, const char *vm, const char *qid, char **policy, char *err,
+                     size_t errlen)
 {
     char why[ROAM_ERR_MAX];
     virConnectPtr conn = roamd_virt(d, why, sizeof why);
@@ -23,7 +25,7 @@ static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, 
     virDomainPtr dom = roam_virt_domain(conn, vm, why, sizeof why);
     virConnectClose(conn);   /* the domain keeps its own reference */
     if (!dom) {
-        roam_log("VM %s: %s", vm, why);   /* libvirt's reason stays on this server */
+        roam_log("query %s: VM %s: %s", qid, vm, why);   /* libvirt's reason stays here */
         return roam_errf(err, errlen, "no VM named %s on this server", vm);
     }
     char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, d->cfg.metadata_ns, 0);
@@ -73,8 +75,10 @@ static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authen
         roam_json_i64(&j, "daemon_us", o->daemon_us);
         roam_json_i64(&j, "wall_us", o->wall_us);
     }
+    char qid[ROAMD_QID_LEN];
     if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0)
-        roam_log("AUDIT FAILURE: %s", err);
+        roam_log("query %s: AUDIT FAILURE: %s",
+                 roamd_qid(qid, au->query_id.data, au->query_id.len), err);
 }
 
 /* Read the client's next message, which must be `body`.  On failure log
@@ -98,7 +102,7 @@ static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
  * within its rate, and which policy applies?  0 with *policy (free it), or
  * -1 with why. */
 static int precheck(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
-                    int accept, char **policy, char *why, size_t cap)
+                    const char *qid, int accept, char **policy, char *why, size_t cap)
 {
     if (!roamd_is_me(d, accept ? au->dst : au->src))
         return roam_errf(why, cap, "this server is %s, not the %s %s", d->cfg.name,
@@ -106,18 +110,18 @@ static int precheck(struct roamd *d, const char *addr, const Roam__V1__Authentic
     if (!roamd_ratelimit_allow(d->rate, addr, roam_now_ms()))
         return roam_errf(why, cap, "too many challenges from %s; try again in a minute", addr);
     if (!accept)
-        return vm_policy(d, au->vm, policy, why, cap);
+        return vm_policy(d, au->vm, qid, policy, why, cap);
     *policy = strdup(d->cfg.accept_policy);
     if (!*policy)
         return roam_errf(why, cap, "out of memory");
     return 0;
 }
 
-/* Authenticate au (received at started): the pre-checks, the challenge,
- * and for the accept role the admission; audited and answered.  0 granted
- * (o says how), -1 refused. */
+/* Authenticate au (query qid, received at started): the pre-checks, the
+ * challenge, and for the accept role the admission; audited and answered.
+ * 0 granted (o says how), -1 refused. */
 static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
-                        const Roam__V1__Authenticate *au, int64_t started,
+                        const Roam__V1__Authenticate *au, const char *qid, int64_t started,
                         struct roamd_auth_outcome *o)
 {
     int io = d->cfg.io_timeout_ms;
@@ -126,9 +130,9 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     Roam__V1__Phase phase = accept ? ROAM__V1__PHASE__PHASE_DEST_AUTH
                                    : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
     char why[ROAM_MESSAGE_MAX], *policy = NULL;
-    if (precheck(d, addr, au, accept, &policy, why, sizeof why) < 0) {
+    if (precheck(d, addr, au, qid, accept, &policy, why, sizeof why) < 0) {
         audit_auth(d, addr, au, NULL, "refused", why);
-        roam_log("client %s: refused before the challenge: %s", addr, why);
+        roam_log("client %s: query %s: refused before the challenge: %s", addr, qid, why);
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
@@ -136,7 +140,8 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     free(policy);
     if (r < 0) {
         audit_auth(d, addr, au, o, "refused", o->reason);
-        roam_log("client %s: %s refused for VM %s: %s", addr, role, au->vm, o->reason);
+        roam_log("client %s: query %s: %s refused for VM %s: %s", addr, qid, role, au->vm,
+                 o->reason);
         return -1;
     }
     /* A dry run's authentication records no admission: nothing it proves
@@ -145,12 +150,13 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
                             roam_now_ms(), why, sizeof why) < 0) {
         audit_auth(d, addr, au, o, "refused", why);
+        roam_log("client %s: query %s: accept refused for VM %s: %s", addr, qid, au->vm, why);
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
     audit_auth(d, addr, au, o, accept && !au->dry_run ? "admitted" : "authenticated", NULL);
-    roam_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
-              (long long)o->daemon_us);
+    roam_log("client %s: query %s: %s granted for VM %s (daemon %lld us)", addr, qid, role,
+             au->vm, (long long)o->daemon_us);
     roamd_send_ok(c, io);
     return 0;
 }
@@ -169,12 +175,14 @@ void roamd_handle_client(struct roamd *d, int fd, const char *addr)
     if (expect(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io, addr, "") < 0)
         goto out;
     const Roam__V1__Authenticate *au = env->authenticate;
-    if (authenticate(d, c, addr, au, roam_now_ms(), &o) < 0 ||
+    char qid[ROAMD_QID_LEN], what[80];
+    roamd_qid(qid, au->query_id.data, au->query_id.len);
+    if (authenticate(d, c, addr, au, qid, roam_now_ms(), &o) < 0 ||
         au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         goto out;
     /* The source: the client says where to. */
-    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr,
-               "no Migrate after authentication: ") == 0)
+    snprintf(what, sizeof what, "query %s: no Migrate after authentication: ", qid);
+    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr, what) == 0)
         roamd_source_migrate(d, c, addr, au, mig->migrate, &o);
 out:
     roam_msg_free(mig);

@@ -14,6 +14,7 @@
 #include "iface.h"
 #include "nd_sock.h"
 #include "packet.h"
+#include "query_id.h"
 #include "rarp.h"
 #include "text.h"
 #include "virt.h"
@@ -125,8 +126,9 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
     roam_json_i64(&j, "ims_port", p->ho.ims_port);
     roam_json_i64(&j, "registration_bytes", (int64_t)p->ho.reg_len);
     roam_json_bool(&j, "ims_answered", answered);
+    char qid[ROAMD_QID_LEN];
     if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
-        roam_log("AUDIT FAILURE: %s", err);
+        roam_log("query %s: AUDIT FAILURE: %s", roamd_qid(qid, p->qid, 16), err);
 }
 
 /* Wait for RARP from one of the VM's MACs, or for the source to give up;

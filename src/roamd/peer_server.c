@@ -10,6 +10,7 @@
 #include "peer_admit.h"
 #include "peer_post.h"
 #include "peer_session.h"
+#include "query_id.h"
 
 void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
 {
@@ -37,8 +38,10 @@ void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
         roam_envelope *env = NULL;
         roam_status st = roam_msg_expect(&p.s, order[step], &env, io, err, sizeof err);
         if (st != ROAM_OK) {
+            char qid[ROAMD_QID_LEN];   /* known once the AdmissionQuery came */
             if (step > 0 || st != ROAM_CLOSED)
-                roam_log("peer %s: %s", addr, err);
+                roam_log("peer %s: query %s: %s", addr, roamd_qid(qid, step ? p.qid : NULL, 16),
+                         err);
             if (st != ROAM_CLOSED && st != ROAM_EIO && st != ROAM_EPEER)
                 (void)roam_msg_send_error(&p.s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, err,
                                           sizeof err);

@@ -6,6 +6,7 @@
 
 #include "errbuf.h"
 #include "json.h"
+#include "query_id.h"
 
 void roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
                               const char *reason, const Roam__V1__PostProcessDone *done)
@@ -36,15 +37,16 @@ void roamd_peer_session_audit(struct peer_session *p, const char *event, const c
             roam_json_str(&j, "secondary_address", a);
         }
     }
+    char qid[ROAMD_QID_LEN];
     if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
-        roam_log("AUDIT FAILURE: %s", err);
+        roam_log("query %s: AUDIT FAILURE: %s", roamd_qid(qid, p->qid, 16), err);
 }
 
 void roamd_peer_session_send(struct peer_session *p, roam_envelope *env)
 {
-    char err[ROAM_ERR_MAX];
+    char err[ROAM_ERR_MAX], qid[ROAMD_QID_LEN];
     if (roam_msg_send(&p->s, env, p->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
-        roam_log("peer %s: send failed: %s", p->addr, err);
+        roam_log("peer %s: query %s: send failed: %s", p->addr, roamd_qid(qid, p->qid, 16), err);
 }
 
 int roamd_peer_session_same_query(const struct peer_session *p, const char *vm,

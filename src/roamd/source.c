@@ -14,6 +14,7 @@
 #include "iface.h"
 #include "migration_job.h"
 #include "peer_client.h"
+#include "query_id.h"
 #include "ra_deliver.h"
 #include "text.h"
 #include "virt.h"
@@ -29,6 +30,7 @@ struct flow {
     roam_tls_conn *c;
     const char *addr;
     const Roam__V1__Authenticate *au;
+    char qid[ROAMD_QID_LEN];                 /* au's query id, for the log */
     const struct roamd_auth_outcome *auth;   /* this daemon's source authentication */
     int client_gone;
     Roam__V1__PhaseTimings t;
@@ -69,7 +71,7 @@ static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct ro
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK) {
         /* The migration goes on without an audience; the audit has it all. */
-        roam_log("client %s: gone during the migration (%s)", f->addr, err);
+        roam_log("client %s: query %s: gone during the migration (%s)", f->addr, f->qid, err);
         f->client_gone = 1;
     }
 }
@@ -140,7 +142,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
         roam_json_obj_end(&j);
     }
     if (roamd_audit_commit(f->d->audit, &j, err, sizeof err) < 0)
-        roam_log("AUDIT FAILURE: %s", err);
+        roam_log("query %s: AUDIT FAILURE: %s", f->qid, err);
 }
 
 static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
@@ -167,7 +169,7 @@ static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
     roam_stream s = roam_tls_stream(f->c);
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
-        roam_log("client %s: could not send the result: %s", f->addr, err);
+        roam_log("client %s: query %s: could not send the result: %s", f->addr, f->qid, err);
 }
 
 /* Undo pre-processing: the VM stays here with its secondary NIC down. */
@@ -179,7 +181,8 @@ static void rollback(struct flow *f, Roam__V1__Phase phase, const char *why)
         f->rd_open = 0;
     }
     if (f->linked_up && roam_virt_set_link(f->dom, f->secondary.mac, 0, err, sizeof err) < 0)
-        roam_log("rollback: cannot link down %s of %s: %s", f->secondary.mac, f->au->vm, err);
+        roam_log("query %s: rollback: cannot link down %s of %s: %s", f->qid, f->secondary.mac,
+                 f->au->vm, err);
     f->linked_up = 0;
     roamd_peer_abort(f->peer, phase, why);
     f->peer = NULL;
@@ -194,7 +197,8 @@ static int fail(struct flow *f, Roam__V1__Phase phase, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    roam_log("migration of %s failed in %s: %s", f->au->vm, roam_phase_name(phase), why);
+    roam_log("query %s: migration of %s failed in %s: %s", f->qid, f->au->vm,
+             roam_phase_name(phase), why);
     rollback(f, phase, why);
     send_done(f, phase, why);
     return -1;
@@ -240,7 +244,7 @@ static void forward_handover(struct flow *f)
         !roamd_ra_deliver_take_handover(&f->rd, &h))
         return;
     if (roamd_peer_handover(f->peer, &h, err, sizeof err) < 0) {
-        roam_log("handover of %s not forwarded: %s", f->au->vm, err);
+        roam_log("query %s: handover of %s not forwarded: %s", f->qid, f->au->vm, err);
         return;
     }
     f->handovers_sent++;
@@ -358,11 +362,13 @@ static int migrate(struct flow *f)
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
-        roam_log("RA re-delivery watcher did not start; relying on the first RA "
-                  "and the guest's own registration");
+        roam_log("query %s: RA re-delivery watcher did not start; relying on the first RA "
+                 "and the guest's own registration", f->qid);
     struct roam_migrate_opts o = { .dest_uri = f->dest_uri, .bandwidth_mibs = f->bandwidth_mibs };
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
-    int rc = roamd_migration_job_run(f->dom, &o, f->au->vm, f->d->cfg.migration_timeout_s * 1000,
+    char who[ROAMD_QID_LEN + 300];   /* the job's log names the VM and the query */
+    snprintf(who, sizeof who, "%s (query %s)", f->au->vm, f->qid);
+    int rc = roamd_migration_job_run(f->dom, &o, who, f->d->cfg.migration_timeout_s * 1000,
                                      HANDOVER_POLL_MS, on_tick, &tick, err, sizeof err);
     f->t.migration_us = (uint64_t)(roam_mono_us() - m0);
     roamd_ra_deliver_stop(&f->rd);
@@ -432,6 +438,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     f.c = c;
     f.addr = addr;
     f.au = au;
+    roamd_qid(f.qid, au->query_id.data, au->query_id.len);
     f.auth = auth;
     f.start_us = roam_mono_us();
     roam__v1__phase_timings__init(&f.t);

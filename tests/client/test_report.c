@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outcome.h"
 #include "report.h"
 #include "tap.h"
 
@@ -60,5 +61,30 @@ int main(void)
            strstr(js, "\"error\":\"key expired\"") && !strstr(js, "timings"),
            "JSON failure: %s", js);
     tap_ok(roam_result_json(js, 20, "vm", "a", "b", &t, NULL) < 0, "JSON overflow reported");
+
+    static const uint8_t qid[16] = {0xab, 0x01, [15] = 0xff};
+    struct roam_report r = { .vm = "vm", .from = "a", .to = "b",
+                             .code = roam_outcome_code(ROAM_OUTCOME_REFUSED),
+                             .phase = "source authentication", .message = "no", .query_id = qid };
+    tap_ok(roam_report_json(js, sizeof js, &r) == 0 && strstr(js, "\"code\":\"refused\"") &&
+           strstr(js, "\"phase\":\"source authentication\"") && strstr(js, "\"message\":\"no\"") &&
+           strstr(js, "\"query_id\":\"ab01000000000000000000000000" "00ff\""),
+           "JSON report: code, phase, message, query id: %s", js);
+    struct roam_report u = { .code = "usage", .phase = "options", .message = "bad" };
+    tap_ok(roam_report_json(js, sizeof js, &u) == 0 && !strstr(js, "\"vm\"") &&
+           !strstr(js, "query_id") && strstr(js, "\"ok\":false"),
+           "JSON report before the VM is known: %s", js);
+    /* The statuses roam(1) documents, one per class but usage = local. */
+    static const struct { enum roam_outcome o; int status; const char *code; } want[] = {
+        {ROAM_OUTCOME_OK, 0, "ok"}, {ROAM_OUTCOME_REFUSED, 1, "refused"},
+        {ROAM_OUTCOME_USAGE, 2, "usage"}, {ROAM_OUTCOME_LOCAL, 2, "local"},
+        {ROAM_OUTCOME_UNREACHABLE, 3, "unreachable"}, {ROAM_OUTCOME_TLS, 4, "tls"},
+        {ROAM_OUTCOME_MIGRATION_FAILED, 5, "migration_failed"},
+        {ROAM_OUTCOME_UNKNOWN, 6, "unknown_outcome"},
+        {ROAM_OUTCOME_POST_FAILED, 7, "post_processing_failed"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        tap_ok(roam_outcome_exit(want[i].o) == want[i].status &&
+               strcmp(roam_outcome_code(want[i].o), want[i].code) == 0,
+               "outcome %s exits %d", want[i].code, want[i].status);
     return tap_done();
 }

@@ -142,7 +142,7 @@ wait $mig
 rc=$?
 "$LAB" guest-exec 'killall dirty' >/dev/null 2>&1
 diag <"$out"
-point "$([ $rc -eq 1 ] && grep -q 'migration failed' "$out"; echo $?)" "6: migration failure reported"
+point "$([ $rc -eq 5 ] && grep -q 'migration failed' "$out"; echo $?)" "6: migration failure reported (exit 5, VM on the source)"
 point "$(on A && [ "$(links A)" = "$before" ]; echo $?)" "6: VM still runs on A, NICs restored ($(links A))"
 check "6: guest still answers on A" guest_ready
 check "6: A audited the failure" audit_has A '"outcome":"failed","failed_phase":"migration"'
