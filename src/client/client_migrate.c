@@ -210,7 +210,8 @@ static void take_result(const Roam__V1__MigrateDone *done, int dry_run, int64_t 
     /* A source that answers a dry run as a migration (or the other way
      * round) did not do what was asked: never report success for it. */
     if (!done->dry_run != !dry_run) {
-        fail(res, ROAM__V1__PHASE__PHASE_PROTOCOL,
+        /* it did something other than asked: where the VM runs is unknown */
+        fail(res, ROAM_OUTCOME_UNKNOWN, ROAM__V1__PHASE__PHASE_PROTOCOL,
              dry_run ? "the source answered the dry run as a migration"
                      : "the source answered the migration as a dry run");
         return;

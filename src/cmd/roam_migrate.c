@@ -179,7 +179,7 @@ int roam_migrate(int argc, char **argv)
     uint32_t bandwidth = 0;
     struct answer a = { .json = wants_json(argc, argv) };
     opterr = 0;   /* usage_error names the option, in JSON too */
-    while ((c = getopt_long(argc, argv, "f:t:k:m:c:jT:hnb:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:t:k:m:c:jT:hnb:", opts, NULL)) != -1) {
         switch (c) {
         case 'f': a.from = optarg; break;
         case 't': a.to = optarg; break;
@@ -199,8 +199,8 @@ int roam_migrate(int argc, char **argv)
                                    ROAM_BANDWIDTH_MAX_MIBS);
             break;
         case 'h': usage(stdout); return 0;
-        default: return usage_error(&a, "unknown option or missing value: %s",
-                                    argv[optind - 1]);
+        case ':': return usage_error(&a, "option '%s' requires an argument", argv[optind - 1]);
+        default: return usage_error(&a, "unrecognized option '%s'", argv[optind - 1]);
         }
     }
     if (optind + 1 != argc || !a.from || !a.to)

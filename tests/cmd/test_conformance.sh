@@ -137,18 +137,12 @@ else
     n=$((n + 1))
     echo "ok $n # SKIP no openssl program to make a CA certificate"
 fi
-# TEST POINT (--json always prints one object, local errors included): a
-# missing key file is a local error.  Until roam migrate's result handling
-# does that, this point is a TODO (an expected failure); once it passes,
-# drop the fallback.
+# --json always prints one object, local errors included: a missing key
+# file is a local error.
 run "$ROAM" migrate vm --from '[::1]:1' --to '127.0.0.1:1' --key "$T/none.key" \
     --mpk "$T/kgc/mpk.pem" --ca "$T/kgc/mpk.pem" --json
-if [ "$(cat "$T/rc")" -ne 0 ] && is_json; then
-    ok 0 "roam migrate --json, missing key file: one JSON object"
-else
-    n=$((n + 1))
-    echo "not ok $n - roam migrate --json, missing key file: one JSON object # TODO local errors print no JSON yet"
-fi
+[ "$(cat "$T/rc")" -eq 2 ] && is_json
+ok $? "roam migrate --json, missing key file: one JSON object"
 
 echo "1..$n"
 exit $fail
