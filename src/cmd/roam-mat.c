@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "errbuf.h"
+#include "mat_check.h"
 #include "ims_sign.h"
 #include "mat_agent.h"
 #include "mat_config.h"
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: roam-mat -c CONFIG [-v|-q]          run the agent\n"
+        "       roam-mat -c CONFIG --check          check what the agent would load, then exit\n"
         "       roam-mat keygen --key FILE --pub FILE   make a mobile node's Ed25519 key pair\n"
         "       roam-mat -c CONFIG flush            remove the agent's nftables table\n");
 }
@@ -39,10 +41,11 @@ int main(int argc, char **argv)
         { "config", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
         { "pub", required_argument, NULL, 'p' }, { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+        { "check", no_argument, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
     const char *config = NULL, *key = NULL, *pub = NULL;
-    int level = -1, o;
+    int level = -1, check = 0, o;
     while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
         switch (o) {
         case 'c': config = optarg; break;
@@ -50,9 +53,16 @@ int main(int argc, char **argv)
         case 'p': pub = optarg; break;
         case 'v': level = 2; break;
         case 'q': level = 0; break;
+        case 'K': check = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (check && optind == argc)
+        return roam_diag_check_main("roam-mat", config, mat_check);
+    if (check) {
+        usage(stderr);
+        return 2;
     }
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = optind < argc ? argv[optind] : "run";

@@ -21,11 +21,6 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static void print_problem(void *arg, const char *line)
-{
-    fprintf(arg, "%s\n", line);
-}
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: roamd [-c CONFIG] [--check]\n"
@@ -53,15 +48,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (check) {
-        roam_diag d = { .emit = print_problem, .arg = stderr };
-        if (roamd_check(path, &d) < 0) {
-            fprintf(stderr, "roamd: %s: %d problem%s\n", path, d.count, d.count == 1 ? "" : "s");
-            return 1;
-        }
-        printf("roamd: %s is valid\n", path);
-        return 0;
-    }
+    if (check)
+        return roam_diag_check_main("roamd", path, roamd_check);
     static struct roamd_config cfg;
     char err[ROAM_ERR_MAX];
     roamd_config_defaults(&cfg);

@@ -30,3 +30,24 @@ void roam_diag_at(roam_diag *d, const char *file, int line, const char *fmt, ...
         roam_errf(d->err, d->errlen, "%s", full);
     d->count++;
 }
+
+static void print_problem(void *arg, const char *line)
+{
+    fprintf(arg, "%s\n", line);
+}
+
+int roam_diag_check_main(const char *prog, const char *path,
+                         int (*check)(const char *path, roam_diag *d))
+{
+    if (!path) {
+        fprintf(stderr, "%s: --check needs -c CONFIG\n", prog);
+        return 2;
+    }
+    roam_diag d = { .emit = print_problem, .arg = stderr };
+    if (check(path, &d) < 0 || d.count) {
+        fprintf(stderr, "%s: %s: %d problem%s\n", prog, path, d.count, d.count == 1 ? "" : "s");
+        return 1;
+    }
+    printf("%s: %s is valid\n", prog, path);
+    return 0;
+}

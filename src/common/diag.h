@@ -25,4 +25,10 @@ roam_diag roam_diag_first(char *err, size_t errlen);
 void roam_diag_at(roam_diag *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* A program's --check: run check on path with every problem printed on
+ * stderr, then "PROG: PATH: N problems" on stderr and 1, or "PROG: PATH is
+ * valid" on stdout and 0; 2 if path is NULL (no config named). */
+int roam_diag_check_main(const char *prog, const char *path,
+                         int (*check)(const char *path, roam_diag *d));
+
 #endif

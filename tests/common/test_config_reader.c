@@ -40,7 +40,7 @@ static const struct roam_cfg_key keys[] = {
 
 static struct conf c;
 static int seen[NKEYS];
-static const struct roam_cfg cfg = { keys, NKEYS, &c, seen };
+static const struct roam_cfg cfg = { keys, NKEYS, &c, seen, NULL };
 static char err[ROAM_ERR_MAX];
 
 static int parse(const char *text)
