@@ -41,18 +41,33 @@ int roam_tls_check(enum roam_tls_side side, const struct roam_tls_file *cert,
         }
         roam_tls_ctx_free(c);
     }
+    /* The identity alone (loaded as every context loads it), so that a bad
+     * CA bundle does not hide it. */
+    if (id_ok) {
+        roam_tls_ctx *c = roam_tls_server_ctx(cert->path, key->path, NULL, why, sizeof why);
+        if (!c) {
+            roam_diag_at(d, file, cert->line ? cert->line : key->line, "keys '%s'/'%s': %s",
+                         cert->key, key->key, why);
+            id_ok = 0;
+        }
+        roam_tls_ctx_free(c);
+    }
+    if (side == ROAM_TLS_CHECK_CLIENT && !set(ca)) {
+        roam_diag_at(d, file, ca ? ca->line : 0, "key '%s': a TLS client needs a CA bundle",
+                     ca ? ca->key : "ca");
+        ca_ok = 0;
+    }
     if (!ca_ok || (id && !id_ok))
-        return -1;
+        return d->count > before ? -1 : 0;
+    /* Then the context start-up builds, with both. */
     const char *ca_path = set(ca) ? ca->path : NULL;
     const char *cert_path = id ? cert->path : NULL, *key_path = id ? key->path : NULL;
     roam_tls_ctx *c = side == ROAM_TLS_CHECK_SERVER
         ? roam_tls_server_ctx(cert_path, key_path, ca_path, why, sizeof why)
         : roam_tls_client_ctx(ca_path, cert_path, key_path, why, sizeof why);
-    if (!c) {
-        const struct roam_tls_file *at = id ? (cert->line ? cert : key) : ca;
-        roam_diag_at(d, file, at ? at->line : 0, "keys '%s'/'%s': %s", cert ? cert->key : "cert",
-                     key ? key->key : "key", why);
-    }
+    if (!c)
+        roam_diag_at(d, file, set(ca) ? ca->line : cert->line, "key '%s': %s",
+                     set(ca) ? ca->key : cert->key, why);
     roam_tls_ctx_free(c);
     return d->count > before ? -1 : 0;
 }
