@@ -9,6 +9,7 @@
 
 #include "cli_msg.h"
 #include "errbuf.h"
+#include "ims_check.h"
 #include "ims_client.h"
 #include "ims_config.h"
 #include "ims_server.h"
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: roam-ims [-c CONFIG] [-v|-q] [serve]\n"
+        "       roam-ims -c CONFIG --check   check what serving would load, then exit\n"
         "       roam-ims [-c CONFIG | --db PATH] enroll HOA --pubkey FILE\n"
         "       roam-ims [-c CONFIG | --db PATH] revoke HOA\n"
         "       roam-ims [-c CONFIG | --db PATH] list\n"
@@ -197,11 +199,12 @@ int main(int argc, char **argv)
         { "port", required_argument, NULL, 'P' }, { "ca", required_argument, NULL, 'a' },
         { "server-name", required_argument, NULL, 'n' }, { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+        { "version", no_argument, NULL, 'V' }, { "check", no_argument, NULL, 'K' },
+        { NULL, 0, NULL, 0 },
     };
     const char *config = NULL, *db = NULL, *pubkey = NULL, *ims = NULL, *port = IMS_DEFAULT_PORT,
                *ca = NULL, *name = NULL;
-    int level = -1, o;
+    int level = -1, check = 0, o;
     cli_start(argv, "roam-ims");
     while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
         switch (o) {
@@ -214,10 +217,17 @@ int main(int argc, char **argv)
         case 'n': name = optarg; break;
         case 'v': level = 2; break;
         case 'q': level = 0; break;
+        case 'K': check = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': return cli_version();
         default: usage(stderr); return 2;
         }
+    }
+    if (check && optind == argc)
+        return roam_diag_check_main("roam-ims", config, ims_check);
+    if (check) {
+        cli_usage_error(usage, "--check takes no command ('%s')", argv[optind]);
+        return 2;
     }
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = optind < argc ? argv[optind] : "serve";

@@ -11,6 +11,7 @@
 
 #include "cli_msg.h"
 #include "errbuf.h"
+#include "mat_check.h"
 #include "ims_sign.h"
 #include "mat_agent.h"
 #include "mat_config.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: roam-mat -c CONFIG [-v|-q]          run the agent\n"
+        "       roam-mat -c CONFIG --check          check what the agent would load, then exit\n"
         "       roam-mat keygen --key FILE --pub FILE   make a mobile node's Ed25519 key pair\n"
         "       roam-mat -c CONFIG flush            remove the agent's nftables table\n"
         "       roam-mat --help | --version\n");
@@ -41,10 +43,11 @@ int main(int argc, char **argv)
         { "config", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
         { "pub", required_argument, NULL, 'p' }, { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+        { "version", no_argument, NULL, 'V' }, { "check", no_argument, NULL, 'K' },
+        { NULL, 0, NULL, 0 },
     };
     const char *config = NULL, *key = NULL, *pub = NULL;
-    int level = -1, o;
+    int level = -1, check = 0, o;
     cli_start(argv, "roam-mat");
     while ((o = getopt_long(argc, argv, "c:vqh", opts, NULL)) != -1) {
         switch (o) {
@@ -53,10 +56,17 @@ int main(int argc, char **argv)
         case 'p': pub = optarg; break;
         case 'v': level = 2; break;
         case 'q': level = 0; break;
+        case 'K': check = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': return cli_version();
         default: usage(stderr); return 2;
         }
+    }
+    if (check && optind == argc)
+        return roam_diag_check_main("roam-mat", config, mat_check);
+    if (check) {
+        cli_usage_error(usage, "--check takes no command ('%s')", argv[optind]);
+        return 2;
     }
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = optind < argc ? argv[optind] : "run";

@@ -1,11 +1,12 @@
 /* roamd: the support daemon of one VM server (docs/roamd.md, roamd(8)).
  * Reads its configuration, then serves users and peer daemons until
- * SIGINT/SIGTERM.  `--check` only validates the configuration. */
+ * SIGINT/SIGTERM.  `--check` only checks that it would start (check.h). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "cli_msg.h"
 #include "daemon.h"
 #include "errbuf.h"
@@ -26,7 +27,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: roamd [-c CONFIG] [--check]\n"
                "       roamd --help | --version\n"
                "  -c, --config FILE  configuration (default /etc/roam/roamd.conf)\n"
-               "      --check        validate the configuration and exit\n");
+               "      --check        check everything start-up would (files, keys, policy)\n"
+               "                     and exit: 0, or 1 with every problem\n");
 }
 
 int main(int argc, char **argv)
@@ -50,16 +52,14 @@ int main(int argc, char **argv)
         cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
         return 2;
     }
+    if (check)
+        return roam_diag_check_main("roamd", path, roamd_check);
     static struct roamd_config cfg;
     char err[ROAM_ERR_MAX];
     roamd_config_defaults(&cfg);
     if (roamd_config_load(&cfg, path, err, sizeof err) < 0) {
         fprintf(stderr, "roamd: %s\n", err);
         return 1;
-    }
-    if (check) {
-        printf("roamd: %s is valid\n", path);
-        return 0;
     }
     roam_log_init("roamd", 1);
     signal(SIGPIPE, SIG_IGN);

@@ -9,15 +9,14 @@
 #include <string.h>
 
 #include "cfg_value.h"
+#include "diag.h"
 #include "errbuf.h"
 
 struct state {
     const struct roam_cfg *cfg;
     const char *file;
     int line;
-    int failed;
-    char *err;
-    size_t errlen;
+    roam_diag *d;
     FILE *f;            /* the file, or */
     const char *text;   /* the text read */
 };
@@ -25,16 +24,15 @@ struct state {
 static int fail(struct state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct state *st, const char *fmt, ...)
 {
-    if (!st->failed) {
-        char msg[ROAM_ERR_MAX];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        roam_errf(st->err, st->errlen, "%s:%d: %s", st->file, st->line, msg);
-    }
-    st->failed = 1;
-    return 0;   /* inih stops at the first handler that returns 0 */
+    char msg[ROAM_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    roam_diag_at(st->d, st->file, st->line, "%s", msg);
+    /* Reported here: inih keeps only the first failing line, so it must
+     * not see this one, or a later syntax error would go unreported. */
+    return 1;
 }
 
 static const struct roam_cfg_key *find(const struct roam_cfg *cfg, const char *section,
@@ -103,6 +101,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return fail(st, "key '%s' set twice (first on line %d)", name, st->cfg->seen[i]);
     if (!st->cfg->seen[i])
         st->cfg->seen[i] = st->line;
+    if (st->cfg->line_now)
+        *st->cfg->line_now = st->line;
     return store(st, k, name, value);
 }
 
@@ -133,39 +133,56 @@ static char *read_line(char *str, int num, void *stream)
 
 static int run(struct state *st)
 {
+    int before = st->d->count;
     int r = ini_parse_stream(read_line, st, handler, st);
-    if (st->failed)
+    if (r < 0) {
+        roam_diag_at(st->d, st->file, 0, "cannot read: %s",
+                     r == -1 ? strerror(errno) : "out of memory");
         return -1;
-    if (r < 0)
-        return roam_errf(st->err, st->errlen, "%s: cannot read: %s", st->file,
-                         r == -1 ? strerror(errno) : "out of memory");
+    }
+    /* inih names only the first line it could not parse. */
     if (r > 0)
-        return roam_errf(st->err, st->errlen, "%s:%d: syntax error (expected [section], "
-                         "key = value, or a ; comment; lines up to 200 bytes)", st->file, r);
+        roam_diag_at(st->d, st->file, r, "syntax error (expected [section], key = value, or "
+                     "a ; comment; lines up to 200 bytes)");
     for (size_t i = 0; i < st->cfg->n_keys; i++) {
         const struct roam_cfg_key *k = &st->cfg->keys[i];
         if ((k->flags & ROAM_CFG_REQUIRED) && !st->cfg->seen[i])
-            return roam_errf(st->err, st->errlen, "%s: required key '%s' in [%s] is missing",
-                             st->file, k->name ? k->name : "*", k->section);
+            roam_diag_at(st->d, st->file, 0, "required key '%s' in [%s] is missing",
+                         k->name ? k->name : "*", k->section);
     }
-    return 0;
+    return st->d->count > before ? -1 : 0;
+}
+
+int roam_cfg_check_string(const struct roam_cfg *cfg, const char *text, const char *path,
+                          roam_diag *d)
+{
+    struct state st = { .cfg = cfg, .file = path, .d = d, .text = text };
+    return run(&st);
+}
+
+int roam_cfg_check_file(const struct roam_cfg *cfg, const char *path, roam_diag *d)
+{
+    struct state st = { .cfg = cfg, .file = path, .d = d };
+    if ((st.f = fopen(path, "re")) == NULL) {
+        roam_diag_at(d, path, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    int r = run(&st);
+    fclose(st.f);
+    return r;
 }
 
 int roam_cfg_read_string(const struct roam_cfg *cfg, const char *text, const char *path,
                          char *err, size_t errlen)
 {
-    struct state st = { .cfg = cfg, .file = path, .err = err, .errlen = errlen, .text = text };
-    return run(&st);
+    roam_diag d = roam_diag_first(err, errlen);
+    return roam_cfg_check_string(cfg, text, path, &d);
 }
 
 int roam_cfg_read_file(const struct roam_cfg *cfg, const char *path, char *err, size_t errlen)
 {
-    struct state st = { .cfg = cfg, .file = path, .err = err, .errlen = errlen };
-    if ((st.f = fopen(path, "re")) == NULL)
-        return roam_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-    int r = run(&st);
-    fclose(st.f);
-    return r;
+    roam_diag d = roam_diag_first(err, errlen);
+    return roam_cfg_check_file(cfg, path, &d);
 }
 
 int roam_cfg_line(const struct roam_cfg *cfg, const char *section, const char *name)

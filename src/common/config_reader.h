@@ -1,14 +1,17 @@
 /* roam's one way to read an INI configuration file (roamd, roam-ims,
  * roam-mat): a table of the keys a program knows, each with its section,
  * type, range and where its value goes.  The reader refuses the whole file
- * on the first problem, with a message "FILE:LINE: ..." naming the key:
- * unknown sections and keys, a key set twice, values out of range, and
- * required keys left out.  Checks between keys stay with each program,
- * which gets the line every key was set on for its messages. */
+ * with a message "FILE:LINE: ..." naming the key: unknown sections and
+ * keys, a key set twice, values out of range, and required keys left out;
+ * it gives the first problem to a start-up, every problem to a check.
+ * Checks between keys stay with each program, which gets the line every
+ * key was set on for its messages. */
 #ifndef ROAM_COMMON_CONFIG_READER_H
 #define ROAM_COMMON_CONFIG_READER_H
 
 #include <stddef.h>
+
+#include "diag.h"
 
 enum roam_cfg_type {
     ROAM_CFG_STR,    /* char[cap] at off */
@@ -49,6 +52,9 @@ struct roam_cfg {
     size_t n_keys;
     void *obj;     /* what off and set() refer to */
     int *seen;     /* n_keys entries, zeroed: the line each key was set on */
+    /* Optional: the line being read, kept up to date while set() runs
+     * (for entries of a name-NULL section, which seen[] cannot tell apart). */
+    int *line_now;
 };
 
 /* Read path (or, for tests, text standing for a file called path) into
@@ -57,6 +63,11 @@ struct roam_cfg {
 int roam_cfg_read_file(const struct roam_cfg *cfg, const char *path, char *err, size_t errlen);
 int roam_cfg_read_string(const struct roam_cfg *cfg, const char *text, const char *path,
                          char *err, size_t errlen);
+
+/* The same, reporting every problem to d (0, or -1 if there was one). */
+int roam_cfg_check_file(const struct roam_cfg *cfg, const char *path, roam_diag *d);
+int roam_cfg_check_string(const struct roam_cfg *cfg, const char *text, const char *path,
+                          roam_diag *d);
 
 /* The line section/name was set on, 0 if it was not. */
 int roam_cfg_line(const struct roam_cfg *cfg, const char *section, const char *name);

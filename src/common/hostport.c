@@ -2,6 +2,7 @@
 #include "hostport.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,4 +82,39 @@ int roam_same_hostport(const char *a, const char *b, const char *default_port)
     if (hb[nb - 1] == '.')
         hb[--nb] = '\0';
     return na == nb && strcasecmp(ha, hb) == 0;
+}
+
+int roam_host_valid(const char *host)
+{
+    unsigned char a[16];
+    if (inet_pton(AF_INET6, host, a) == 1 || inet_pton(AF_INET, host, a) == 1)
+        return 1;
+    size_t n = strlen(host), label = 0;
+    if (n == 0 || n > 253)
+        return 0;
+    for (size_t i = 0; i <= n; i++) {
+        char ch = host[i];
+        if (ch == '.' || ch == '\0') {
+            if (label == 0 || host[i - 1] == '-')
+                return 0;
+            label = 0;
+        } else if (isalnum((unsigned char)ch) || (ch == '-' && label > 0) || ch == '_') {
+            if (++label > 63)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int roam_ifname_valid(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n >= 16)
+        return 0;
+    for (; *name; name++)
+        if (*name == '/' || *name == ':' || isspace((unsigned char)*name))
+            return 0;
+    return 1;
 }

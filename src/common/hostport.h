@@ -19,4 +19,12 @@ int roam_split_hostport(const char *s, char *host, size_t hostcap, char *port, s
  * are not resolved. */
 int roam_same_hostport(const char *a, const char *b, const char *default_port);
 
+/* 1 if host is an IPv4 or IPv6 literal or a syntactically valid DNS name
+ * (checked without resolving it), else 0. */
+int roam_host_valid(const char *host);
+
+/* 1 if name can be a Linux network interface name (1..15 bytes, no '/',
+ * ':' or white space), else 0. */
+int roam_ifname_valid(const char *name);
+
 #endif

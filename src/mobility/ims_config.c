@@ -19,6 +19,7 @@ static int set_enroll(void *obj, const char *name, const char *v, char *why, siz
     if (c->n_enroll == IMS_CFG_ENROLL_MAX)
         return roam_errf(why, whylen, "more than %d [enroll] entries", IMS_CFG_ENROLL_MAX);
     ims_enroll_entry *e = &c->enroll[c->n_enroll];
+    e->line = c->line_now;
     char buf[IMS_CFG_PATH_MAX + 64];
     char *save = NULL, *hoa = NULL, *file = NULL;
     int bad = cfg_copy(buf, sizeof buf, v) < 0;
@@ -73,8 +74,9 @@ static const struct roam_cfg_key keys[] = {
     INT("log_level", log_level, 0, 2),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");
 
-int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
+static int load(ims_config *c, const char *path, roam_diag *d)
 {
     memset(c, 0, sizeof *c);
     ims_server_config_defaults(&c->server);
@@ -84,13 +86,14 @@ int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
     strcpy(c->database, "/var/lib/roam/ims.sqlite");
     c->log_level = 1;
     c->enroll = calloc(IMS_CFG_ENROLL_MAX, sizeof *c->enroll);
-    if (!c->enroll)
-        return roam_errf(err, errlen, "out of memory");
+    if (!c->enroll) {
+        roam_diag_at(d, path ? path : "roam-ims", 0, "out of memory");
+        return -1;
+    }
+    int r = 0;
     if (path) {
-        int seen[NKEYS] = {0};
-        struct roam_cfg cfg = { keys, NKEYS, c, seen };
-        if (roam_cfg_read_file(&cfg, path, err, errlen) < 0)
-            return -1;
+        struct roam_cfg cfg = { keys, NKEYS, c, c->key_line, &c->line_now };
+        r = roam_cfg_check_file(&cfg, path, d);
     }
     c->server.listen = c->listen;
     c->server.port = c->port;
@@ -98,7 +101,24 @@ int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
     c->server.key = c->key;
     c->server.client_ca = c->client_ca[0] ? c->client_ca : NULL;
     c->server.ack_key = c->ack_key[0] ? c->ack_key : NULL;
-    return 0;
+    return r;
+}
+
+int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
+{
+    roam_diag d = roam_diag_first(err, errlen);
+    return load(c, path, &d);
+}
+
+int ims_config_read(ims_config *c, const char *path, roam_diag *d)
+{
+    return load(c, path, d);
+}
+
+int ims_config_line(const ims_config *c, const char *key)
+{
+    const struct roam_cfg cfg = { keys, NKEYS, NULL, (int *)c->key_line, NULL };
+    return roam_cfg_line(&cfg, "ims", key);
 }
 
 void ims_config_free(ims_config *c)

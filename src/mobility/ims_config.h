@@ -7,15 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "ims_server.h"
 #include "ims_types.h"
 
 #define IMS_CFG_PATH_MAX 256
 #define IMS_CFG_ENROLL_MAX 1024
+#define IMS_CFG_KEYS_MAX 32
 
 typedef struct ims_enroll_entry {
     uint8_t hoa[IMS_ADDR_LEN];
     char pubkey[IMS_CFG_PATH_MAX];
+    int line;                          /* where the file sets it */
 } ims_enroll_entry;
 
 typedef struct ims_config {
@@ -27,11 +30,19 @@ typedef struct ims_config {
     int log_level;
     size_t n_enroll;
     ims_enroll_entry *enroll;          /* malloc'ed, IMS_CFG_ENROLL_MAX entries */
+    int key_line[IMS_CFG_KEYS_MAX];    /* where each key was set (ims_config_line) */
+    int line_now;                      /* while reading */
 } ims_config;
 
 /* Defaults, then path (NULL: defaults only).  0 or -1.  Free with
  * ims_config_free even on failure. */
 int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen);
 void ims_config_free(ims_config *c);
+
+/* Same, reporting every problem to d (roam-ims --check); path not NULL. */
+int ims_config_read(ims_config *c, const char *path, roam_diag *d);
+
+/* The line where key of [ims] was set, 0 if it kept its default. */
+int ims_config_line(const ims_config *c, const char *key);
 
 #endif

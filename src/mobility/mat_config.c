@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg_value.h"
 #include "config_reader.h"
@@ -121,8 +122,9 @@ static const struct roam_cfg_key keys[] = {
     FUNC("correspondent", "hoas", set_hoas),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= MAT_CFG_KEYS_MAX, "raise MAT_CFG_KEYS_MAX");
 
-int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
+int mat_config_read(mat_config *c, const char *path, roam_diag *d)
 {
     memset(c, 0, sizeof *c);
     strcpy(c->table, "roam_mat");
@@ -135,19 +137,35 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
     c->retry_max_ms = 5000;
     c->handover = 1;
     c->threaded_napi = 1;
-    int seen[NKEYS] = {0};
-    struct roam_cfg cfg = { keys, NKEYS, c, seen };
-    if (roam_cfg_read_file(&cfg, path, err, errlen) < 0)
-        return -1;
+    int before = d->count;
+    struct roam_cfg cfg = { keys, NKEYS, c, c->key_line, NULL };
+    roam_cfg_check_file(&cfg, path, d);
+    if (access(path, R_OK) < 0)
+        return -1;   /* no file: the checks below would only add noise */
     if (!c->role)
-        return roam_errf(err, errlen, "%s: [agent] mode must be mobile or correspondent", path);
+        roam_diag_at(d, path, 0, "[agent] mode must be mobile or correspondent");
     if (!c->ims_address[0])
-        return roam_errf(err, errlen, "%s: [ims] address is required", path);
+        roam_diag_at(d, path, 0, "[ims] address is required");
     if (!c->ims_cert[0] != !c->ims_key[0])
-        return roam_errf(err, errlen, "%s: [ims] cert and key go together", path);
+        roam_diag_at(d, path, mat_config_line(c, "ims", c->ims_cert[0] ? "cert" : "key"),
+                     "[ims] cert and key go together");
     if (c->role == MAT_MOBILE && (!c->have_hoa || c->n_ifaces == 0))
-        return roam_errf(err, errlen, "%s: mobile mode needs [mobile] hoa and interfaces", path);
+        roam_diag_at(d, path, mat_config_line(c, "agent", "mode"),
+                     "mobile mode needs [mobile] hoa and interfaces");
     if (c->role == MAT_CORRESPONDENT && c->n_hoas == 0)
-        return roam_errf(err, errlen, "%s: correspondent mode needs [correspondent] hoas", path);
-    return 0;
+        roam_diag_at(d, path, mat_config_line(c, "agent", "mode"),
+                     "correspondent mode needs [correspondent] hoas");
+    return d->count > before ? -1 : 0;
+}
+
+int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
+{
+    roam_diag d = roam_diag_first(err, errlen);
+    return mat_config_read(c, path, &d);
+}
+
+int mat_config_line(const mat_config *c, const char *section, const char *key)
+{
+    const struct roam_cfg cfg = { keys, NKEYS, NULL, (int *)c->key_line, NULL };
+    return roam_cfg_line(&cfg, section, key);
 }

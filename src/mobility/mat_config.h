@@ -8,12 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "ims_types.h"
 #include "mat_rules.h"
 
 #define MAT_MAX_IFACES 4
 #define MAT_PATH_MAX 256
 #define MAT_HOST_MAX 256
+#define MAT_CFG_KEYS_MAX 32
 
 typedef struct mat_config {
     mat_role role;                                 /* [agent] mode */
@@ -41,9 +43,16 @@ typedef struct mat_config {
     /* [correspondent] */
     size_t n_hoas;
     uint8_t hoas[IMS_MAX_SUBSCRIBE][IMS_ADDR_LEN];
+    int key_line[MAT_CFG_KEYS_MAX];                /* where each key was set (mat_config_line) */
 } mat_config;
 
 /* Defaults, then the file, then the checks for the chosen mode.  0 or -1. */
 int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen);
+
+/* Same, reporting every problem to d (roam-mat --check). */
+int mat_config_read(mat_config *c, const char *path, roam_diag *d);
+
+/* The line where section/key was set, 0 if it kept its default. */
+int mat_config_line(const mat_config *c, const char *section, const char *key);
 
 #endif

@@ -20,19 +20,30 @@
 #include "sock.h"
 #include "virt.h"
 
-static int load_mpk(struct roamd *d, char *err, size_t errlen)
+int roamd_load_mpk(const char *path, abe_mpk_t **out, char *err, size_t errlen)
 {
     uint8_t *obj = NULL;
     size_t len;
     abe_obj_type type;
-    char why[ROAM_ERR_MAX];
-    if (abe_keyfile_load(d->cfg.mpk, ABE_OBJ_MPK, &obj, &len, &type, why, sizeof why) < 0)
-        return roam_errf(err, errlen, "key 'mpk': %s", why);
-    d->mpk = malloc(sizeof *d->mpk);
-    int r = d->mpk ? abe_decode_mpk(d->mpk, obj, len) : ABE_ERR_MEMORY;
+    *out = NULL;
+    if (abe_keyfile_load(path, ABE_OBJ_MPK, &obj, &len, &type, err, errlen) < 0)
+        return -1;
+    abe_mpk_t *mpk = malloc(sizeof *mpk);
+    int r = mpk ? abe_decode_mpk(mpk, obj, len) : ABE_ERR_MEMORY;
     abe_free_secret(obj, len);
-    if (r != ABE_OK)
-        return roam_errf(err, errlen, "key 'mpk': %s: %s", d->cfg.mpk, abe_strerror(r));
+    if (r != ABE_OK) {
+        free(mpk);
+        return roam_errf(err, errlen, "%s: %s", path, abe_strerror(r));
+    }
+    *out = mpk;
+    return 0;
+}
+
+static int load_mpk(struct roamd *d, char *err, size_t errlen)
+{
+    char why[ROAM_ERR_MAX];
+    if (roamd_load_mpk(d->cfg.mpk, &d->mpk, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'mpk': %s", why);
     return 0;
 }
 

@@ -51,6 +51,10 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
 
 void roamd_fini(struct roamd *d);
 
+/* The master public key file at path, decoded into *out (malloc'd; free
+ * it).  0, or -1 with err naming the file (missing, not an MPK, bad). */
+int roamd_load_mpk(const char *path, abe_mpk_t **out, char *err, size_t errlen);
+
 /* The libvirt connection, reopened if libvirtd went away meanwhile, with a
  * reference for the caller (virConnectClose it when done).  NULL with err. */
 virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen);

@@ -12,20 +12,9 @@
 #include "hostport.h"
 #include "ipv6_addr.h"
 
-static int valid_ifname(const char *v)
-{
-    size_t n = strlen(v);
-    if (n == 0 || n >= 16)
-        return 0;
-    for (; *v; v++)
-        if (*v == '/' || *v == ' ' || *v == ':')
-            return 0;
-    return 1;
-}
-
 static int set_ifname(char *field, size_t cap, const char *v, char *why, size_t whylen)
 {
-    if (!valid_ifname(v) || strlen(v) >= cap)
+    if (!roam_ifname_valid(v) || strlen(v) >= cap)
         return roam_errf(why, whylen, "'%s' is not an interface name", v);
     strcpy(field, v);
     return 0;
@@ -119,6 +108,7 @@ static const struct roam_cfg_key keys[] = {
     FUNC("mobility", ims, set_ims),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
 
 void roamd_config_defaults(struct roamd_config *c)
 {
@@ -160,14 +150,13 @@ int roamd_migrate_uri(const struct roamd_config *c, const char *host, char *out,
 }
 
 /* The checks between keys, once the file is read. */
-static int finish(struct roamd_config *c, const struct roam_cfg *cfg, const char *file, int r,
-                  char *err, size_t errlen)
+static int finish(struct roamd_config *c, const char *file, roam_diag *d)
 {
-    if (r < 0)
-        return -1;
+    int pc = roamd_config_line(c, "roamd", "peer_cert"), pk = roamd_config_line(c, "roamd",
+                                                                                "peer_key");
     if (!c->peer_cert[0] != !c->peer_key[0])
-        return roam_errf(err, errlen, "%s: peer_cert and peer_key go together", file);
-    if (!c->peer_cert[0]) {
+        roam_diag_at(d, file, pc ? pc : pk, "peer_cert and peer_key go together");
+    if (!c->peer_cert[0] || !c->peer_key[0]) {
         strcpy(c->peer_cert, c->cert);
         strcpy(c->peer_key, c->key);
     }
@@ -177,23 +166,43 @@ static int finish(struct roamd_config *c, const struct roam_cfg *cfg, const char
     for (const char *p = c->migrate_uri; (p = strstr(p, "{host}")); p += 6)
         n++;
     if (n != 1)
-        return roam_errf(err, errlen, "%s:%d: key 'migrate_uri': must contain {host} exactly "
-                         "once", file, roam_cfg_line(cfg, "roamd", "migrate_uri"));
-    return 0;
+        roam_diag_at(d, file, roamd_config_line(c, "roamd", "migrate_uri"),
+                     "key 'migrate_uri': must contain {host} exactly once");
+    return d->count ? -1 : 0;
+}
+
+static struct roam_cfg table(struct roamd_config *c)
+{
+    memset(c->key_line, 0, sizeof c->key_line);
+    return (struct roam_cfg){ keys, NKEYS, c, c->key_line, NULL };
+}
+
+int roamd_config_line(const struct roamd_config *c, const char *section, const char *key)
+{
+    const struct roam_cfg cfg = { keys, NKEYS, NULL, (int *)c->key_line, NULL };
+    return roam_cfg_line(&cfg, section, key);
+}
+
+int roamd_config_read(struct roamd_config *c, const char *path, roam_diag *d)
+{
+    struct roam_cfg cfg = table(c);
+    int before = d->count;
+    roam_cfg_check_file(&cfg, path, d);
+    finish(c, path, d);
+    return d->count > before ? -1 : 0;
 }
 
 int roamd_config_parse_string(struct roamd_config *c, const char *text, const char *name,
                               char *err, size_t errlen)
 {
-    int seen[NKEYS] = {0};
-    struct roam_cfg cfg = { keys, NKEYS, c, seen };
-    return finish(c, &cfg, name, roam_cfg_read_string(&cfg, text, name, err, errlen), err,
-                  errlen);
+    roam_diag d = roam_diag_first(err, errlen);
+    struct roam_cfg cfg = table(c);
+    roam_cfg_check_string(&cfg, text, name, &d);
+    return finish(c, name, &d);
 }
 
 int roamd_config_load(struct roamd_config *c, const char *path, char *err, size_t errlen)
 {
-    int seen[NKEYS] = {0};
-    struct roam_cfg cfg = { keys, NKEYS, c, seen };
-    return finish(c, &cfg, path, roam_cfg_read_file(&cfg, path, err, errlen), err, errlen);
+    roam_diag d = roam_diag_first(err, errlen);
+    return roamd_config_read(c, path, &d);
 }

@@ -6,11 +6,13 @@
 
 #include <stddef.h>
 
+#include "diag.h"
 #include "hostport.h"
 
 #define ROAMD_PATH_MAX 1024
 #define ROAMD_HOST_MAX 256
 #define ROAMD_POLICY_MAX 4096
+#define ROAMD_CONFIG_KEYS_MAX 64
 
 struct roamd_config {
     /* [roamd] */
@@ -43,6 +45,8 @@ struct roamd_config {
     int handover;                     /* send the VM's signed registration at its RARP */
     unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
     int ims_port;                     /* 0: none configured, every handover refused */
+    /* The line each key of the file was set on (roamd_config_line). */
+    int key_line[ROAMD_CONFIG_KEYS_MAX];
 };
 
 /* Fill c with every default.  (Required keys stay empty.) */
@@ -52,7 +56,14 @@ void roamd_config_defaults(struct roamd_config *c);
  * like "roamd.conf:7: key 'max_sessions': not an integer in 1..1024". */
 int roamd_config_load(struct roamd_config *c, const char *path, char *err, size_t errlen);
 
-/* Same, from text (tests); `name` stands for the file in messages. */
+/* Same, reporting every problem to d (roamd --check).  0 or -1. */
+int roamd_config_read(struct roamd_config *c, const char *path, roam_diag *d);
+
+/* The line of the file read where section/key was set, 0 if it kept its
+ * default. */
+int roamd_config_line(const struct roamd_config *c, const char *section, const char *key);
+
+/* Same as roamd_config_load, from text (tests); `name` stands for the file in messages. */
 int roamd_config_parse_string(struct roamd_config *c, const char *text, const char *name,
                               char *err, size_t errlen);
 

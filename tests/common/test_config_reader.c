@@ -40,7 +40,7 @@ static const struct roam_cfg_key keys[] = {
 
 static struct conf c;
 static int seen[NKEYS];
-static const struct roam_cfg cfg = { keys, NKEYS, &c, seen };
+static const struct roam_cfg cfg = { keys, NKEYS, &c, seen, NULL };
 static char err[ROAM_ERR_MAX];
 
 static int parse(const char *text)
@@ -49,6 +49,15 @@ static int parse(const char *text)
     memset(seen, 0, sizeof seen);
     err[0] = '\0';
     return roam_cfg_read_string(&cfg, text, "t.conf", err, sizeof err);
+}
+
+static char all[2048];
+
+static void collect(void *arg, const char *line)
+{
+    (void)arg;
+    size_t n = strlen(all);
+    snprintf(all + n, sizeof all - n, "%s\n", line);
 }
 
 static void check(const char *text, const char *want, const char *what)
@@ -98,6 +107,24 @@ int main(void)
           "required key missing");
     check("[main]\nname = a\ncount = 9\ncount = 1\n",
           "t.conf:3: key 'count': not an integer in -5..5", "the first problem is the one told");
+    /* A check hears every problem, a syntax error after a bad value too. */
+    memset(&c, 0, sizeof c);
+    memset(seen, 0, sizeof seen);
+    roam_diag d = { .emit = collect };
+    tap_ok(roam_cfg_check_string(&cfg, "[main]\ncount = 9\ncount = 1\njunk\n[list]\nx = bad\n",
+                                 "t.conf", &d) < 0 && d.count == 5 &&
+           strcmp(all, "t.conf:2: key 'count': not an integer in -5..5\n"
+                       "t.conf:3: key 'count' set twice (first on line 2)\n"
+                       "t.conf:6: key 'x': 'bad' is refused\n"
+                       "t.conf:4: syntax error (expected [section], key = value, or a ; comment; "
+                       "lines up to 200 bytes)\n"
+                       "t.conf: required key 'name' in [main] is missing\n") == 0,
+           "every problem reported, one line each");
+    int at = -1;
+    struct roam_cfg with_line = { keys, NKEYS, &c, seen, &at };
+    memset(seen, 0, sizeof seen);
+    tap_ok(roam_cfg_read_string(&with_line, "[main]\nname = a\n\n[list]\nx = 1\n", "t.conf", err,
+                                sizeof err) == 0 && at == 5, "line_now: the line being read");
     memset(seen, 0, sizeof seen);
     tap_ok(roam_cfg_read_file(&cfg, "/nonexistent/t.conf", err, sizeof err) < 0 &&
            strstr(err, "/nonexistent/t.conf: cannot open: ") == err, "missing file: \"%s\"", err);

@@ -1,0 +1,106 @@
+/* roamd's configuration check (see check.h). */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abe.h"
+#include "daemon.h"
+#include "errbuf.h"
+#include "fscheck.h"
+#include "hostport.h"
+#include "roamd_config.h"
+#include "tls_check.h"
+
+struct ctx {
+    const struct roamd_config *c;
+    const char *file;
+    roam_diag *d;
+};
+
+static int line(const struct ctx *x, const char *key)
+{
+    return roamd_config_line(x->c, "roamd", key);
+}
+
+static void check_mpk(const struct ctx *x)
+{
+    char why[ROAM_ERR_MAX];
+    abe_mpk_t *mpk = NULL;
+    if (x->c->mpk[0] && roamd_load_mpk(x->c->mpk, &mpk, why, sizeof why) < 0)
+        roam_diag_at(x->d, x->file, line(x, "mpk"), "key 'mpk': %s", why);
+    free(mpk);
+}
+
+/* As written: the daemon adds its expiry clause itself, and the columns of
+ * a message must count in the operator's text. */
+static void check_policy(const struct ctx *x)
+{
+    const char *text = x->c->accept_policy;
+    if (!text[0])
+        return;
+    abe_prepared_t *pp = calloc(1, sizeof *pp);
+    abe_error_t perr;
+    if (!pp) {
+        roam_diag_at(x->d, x->file, 0, "out of memory");
+        return;
+    }
+    if (abe_prepare_text(pp, text, strlen(text), 0, &perr) != ABE_OK)
+        roam_diag_at(x->d, x->file, line(x, "accept_policy"),
+                     "key 'accept_policy': policy does not compile: %s", perr.msg);
+    else
+        abe_prepared_clear(pp);
+    free(pp);
+}
+
+static void check_tls(const struct ctx *x)
+{
+    const struct roamd_config *c = x->c;
+    struct roam_tls_file cert = { "cert", c->cert, line(x, "cert") },
+                         key = { "key", c->key, line(x, "key") },
+                         pcert = { "peer_cert", c->peer_cert, line(x, "peer_cert") },
+                         pkey = { "peer_key", c->peer_key, line(x, "peer_key") },
+                         pca = { "peer_ca", c->peer_ca, line(x, "peer_ca") };
+    int own = roam_tls_check(ROAM_TLS_CHECK_SERVER, &cert, &key, NULL, x->file, x->d);
+    /* Without peer_cert/peer_key the peers see cert/key, told above once. */
+    int shared = !pcert.line && !pkey.line;
+    if (shared && own < 0)
+        roam_tls_check(ROAM_TLS_CHECK_CLIENT, NULL, NULL, &pca, x->file, x->d);
+    else
+        roam_tls_check(ROAM_TLS_CHECK_SERVER, &pcert, &pkey, &pca, x->file, x->d);
+}
+
+static void check_addr(const struct ctx *x, const char *key, const char *host)
+{
+    if (!roam_host_valid(host))
+        roam_diag_at(x->d, x->file, line(x, key), "key '%s': '%s' is not an address or host "
+                     "name", key, host);
+}
+
+int roamd_check(const char *path, roam_diag *d)
+{
+    struct roamd_config *c = malloc(sizeof *c);
+    if (!c) {
+        roam_diag_at(d, path, 0, "out of memory");
+        return -1;
+    }
+    int before = d->count;
+    roamd_config_defaults(c);
+    roamd_config_read(c, path, d);
+    if (access(path, R_OK) == 0) {
+        struct ctx x = { c, path, d };
+        char why[ROAM_ERR_MAX];
+        check_mpk(&x);
+        check_policy(&x);
+        check_tls(&x);
+        if (roam_fs_writable(c->audit_log, why, sizeof why) < 0)
+            roam_diag_at(d, path, line(&x, "audit_log"), "key 'audit_log': %s", why);
+        check_addr(&x, "listen", c->listen_host);
+        check_addr(&x, "peer_listen", c->peer_listen_host);
+        if (c->name[0])
+            check_addr(&x, "name", c->name);
+    }
+    free(c);
+    return d->count > before ? -1 : 0;
+}
