@@ -99,18 +99,18 @@ static void prewarm_vm_policies(struct roamd *d)
 static int new_pools(struct roamd *d)
 {
     const struct roamd_config *c = &d->cfg;
-    struct roamd_pool_limits l = {
+    struct roam_pool_limits l = {
         .startups = c->max_startups,
         .sessions = c->max_client_sessions ? c->max_client_sessions : c->max_sessions,
         .per_source = c->max_per_source,
         .per_source_sessions = 1,
     };
-    d->client_pool = roamd_pool_new(&l);
+    d->client_pool = roam_pool_new(&l);
     /* Peers are authenticated by the handshake (mutual TLS): once through
      * it, a provider may run as many migrations as its sessions allow. */
     l.sessions = c->max_peer_sessions ? c->max_peer_sessions : c->max_sessions;
     l.per_source_sessions = 0;
-    d->peer_pool = roamd_pool_new(&l);
+    d->peer_pool = roam_pool_new(&l);
     return d->client_pool && d->peer_pool ? 0 : -1;
 }
 
@@ -210,8 +210,8 @@ void roamd_fini(struct roamd *d)
         virConnectClose(d->virt);
     roamd_audit_close(d->audit);
     roamd_admissions_free(d->adm);
-    roamd_pool_free(d->client_pool);
-    roamd_pool_free(d->peer_pool);
+    roam_pool_free(d->client_pool);
+    roam_pool_free(d->peer_pool);
     roamd_ratelimit_free(d->rate);
     roamd_policy_cache_free(d->policies);
     roam_tls_ctx_free(d->client_tls);

@@ -39,7 +39,7 @@ struct roamd {
     roamd_ra_cache *ra;             /* NULL if the uplink listener could not start */
     roamd_policy_cache *policies;
     int listen_fd, peer_fd;
-    roamd_pool *client_pool, *peer_pool;  /* connections per listener (server.c) */
+    roam_pool *client_pool, *peer_pool;  /* connections per listener (server.c) */
 
     pthread_mutex_t lock;           /* guards the fields below */
     pthread_cond_t idle;            /* signalled when a session ends */

@@ -63,10 +63,7 @@ static int set_uplink(void *obj, const char *name, const char *v, char *why, siz
 
 static int set_startups(void *obj, const char *name, const char *v, char *why, size_t whylen)
 {
-    if (roamd_startups_parse(v, &C(obj)->max_startups) < 0)
-        return roam_errf(why, whylen, "'%s' is not START:RATE:FULL (1 <= START <= FULL <= "
-                         "4096, RATE in 1..100) or a number", v);
-    return 0;
+    return roam_startups_parse(v, &C(obj)->max_startups, why, whylen);
 }
 
 #undef C
@@ -128,7 +125,7 @@ void roamd_config_defaults(struct roamd_config *c)
     strcpy(c->metadata_ns, "https://roam.example/ns/vm/1");
     strcpy(c->audit_log, "/var/log/roamd/audit.jsonl");
     c->max_sessions = 16;
-    c->max_startups = (struct roamd_startups){ 10, 30, 60 };
+    c->max_startups = (struct roam_startups){ 10, 30, 60 };
     c->max_per_source = 4;
     c->handshake_timeout_ms = 5000;
     c->challenges_per_minute = 30;

@@ -33,7 +33,7 @@ struct roamd_config {
     int max_sessions;                 /* the default of the two below */
     int max_client_sessions;          /* 0 until parsed: follows max_sessions */
     int max_peer_sessions;            /* likewise */
-    struct roamd_startups max_startups; /* handshakes under way, per listener */
+    struct roam_startups max_startups; /* handshakes under way, per listener */
     int max_per_source;               /* connections from one IPv4 address or IPv6 /64 */
     int handshake_timeout_ms;
     int challenges_per_minute;

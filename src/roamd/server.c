@@ -10,7 +10,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,11 +22,11 @@ struct job {
     struct roamd *d;
     int fd;
     int peer;
-    uint8_t key[ROAMD_SOURCE_KEY_LEN];
+    uint8_t key[ROAM_SOURCE_KEY_LEN];
     char addr[INET6_ADDRSTRLEN + 8];
 };
 
-static roamd_pool *pool_of(struct roamd *d, int peer)
+static roam_pool *pool_of(struct roamd *d, int peer)
 {
     return peer ? d->peer_pool : d->client_pool;
 }
@@ -62,34 +61,26 @@ static void *session_thread(void *arg)
 {
     struct job *j = arg;
     struct roamd *d = j->d;
-    roamd_pool *pool = pool_of(d, j->peer);
+    roam_pool *pool = pool_of(d, j->peer);
     char err[ROAM_ERR_MAX];
     roam_tls_conn *c = roam_tls_accept(j->peer ? d->peer_tls_server : d->client_tls, j->fd,
                                        handshake_ms(d), err, sizeof err);
     int session = 0;
     if (!c)
         roam_log("%s %s: TLS handshake: %s", j->peer ? "peer" : "client", j->addr, err);
-    else if (roamd_pool_promote(pool, j->key) < 0)
+    else if (roam_pool_promote(pool, j->key) < 0)
         refuse_busy(d, c, j);
     else if ((session = 1) && j->peer)
         roamd_handle_peer(d, c, j->fd, j->addr);
     else
         roamd_handle_client(d, c, j->addr);
-    roamd_pool_release(pool, j->key, session);
+    roam_pool_release(pool, j->key, session);
     pthread_mutex_lock(&d->lock);
     d->sessions--;
     pthread_cond_broadcast(&d->idle);
     pthread_mutex_unlock(&d->lock);
     free(j);
     return NULL;
-}
-
-static uint32_t random_u32(void)
-{
-    uint32_t r = 0;
-    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
-        r = (uint32_t)rand();
-    return r;
 }
 
 static void accept_one(struct roamd *d, int lfd, int peer)
@@ -107,7 +98,7 @@ static void accept_one(struct roamd *d, int lfd, int peer)
     j->d = d;
     j->fd = fd;
     j->peer = peer;
-    roamd_source_key((struct sockaddr *)&ss, j->key);
+    roam_source_key((struct sockaddr *)&ss, j->key);
     if (ss.ss_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, j->addr, sizeof j->addr);
     else if (ss.ss_family == AF_INET)
@@ -115,7 +106,7 @@ static void accept_one(struct roamd *d, int lfd, int peer)
     else
         strcpy(j->addr, "unknown");
     const char *why;
-    if (roamd_pool_admit(pool_of(d, peer), j->key, random_u32(), &why) < 0) {
+    if (roam_pool_admit(pool_of(d, peer), j->key, &why) < 0) {
         /* No TLS yet, so no protocol message can be sent: close at once,
          * before any expensive work. */
         roam_log("refusing %s %s: %s", peer ? "peer" : "client", j->addr, why);
@@ -133,7 +124,7 @@ static void accept_one(struct roamd *d, int lfd, int peer)
     pthread_attr_init(&at);
     pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&t, &at, session_thread, j) != 0) {
-        roamd_pool_release(pool_of(d, peer), j->key, 0);
+        roam_pool_release(pool_of(d, peer), j->key, 0);
         pthread_mutex_lock(&d->lock);
         d->sessions--;
         pthread_mutex_unlock(&d->lock);

@@ -6,23 +6,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+
+#include "errbuf.h"
 
 struct source {
-    uint8_t key[ROAMD_SOURCE_KEY_LEN];
+    uint8_t key[ROAM_SOURCE_KEY_LEN];
     int startups, sessions;
 };
 
-struct roamd_pool {
-    struct roamd_pool_limits l;
+struct roam_pool {
+    struct roam_pool_limits l;
     pthread_mutex_t lock;
     int startups, sessions;
     int nsrc, cap;            /* sources with a connection; table size */
     struct source *src;
 };
 
-roamd_pool *roamd_pool_new(const struct roamd_pool_limits *l)
+roam_pool *roam_pool_new(const struct roam_pool_limits *l)
 {
-    roamd_pool *p = calloc(1, sizeof *p);
+    roam_pool *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
     p->l = *l;
@@ -37,7 +40,7 @@ roamd_pool *roamd_pool_new(const struct roamd_pool_limits *l)
     return p;
 }
 
-void roamd_pool_free(roamd_pool *p)
+void roam_pool_free(roam_pool *p)
 {
     if (!p)
         return;
@@ -46,10 +49,10 @@ void roamd_pool_free(roamd_pool *p)
     free(p);
 }
 
-void roamd_source_key(const struct sockaddr *sa, uint8_t key[ROAMD_SOURCE_KEY_LEN])
+void roam_source_key(const struct sockaddr *sa, uint8_t key[ROAM_SOURCE_KEY_LEN])
 {
     static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
-    memset(key, 0, ROAMD_SOURCE_KEY_LEN);
+    memset(key, 0, ROAM_SOURCE_KEY_LEN);
     if (sa->sa_family == AF_INET) {
         memcpy(key, v4mapped, sizeof v4mapped);
         memcpy(key + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
@@ -61,15 +64,15 @@ void roamd_source_key(const struct sockaddr *sa, uint8_t key[ROAMD_SOURCE_KEY_LE
     }
 }
 
-static struct source *find(roamd_pool *p, const uint8_t *key)
+static struct source *find(roam_pool *p, const uint8_t *key)
 {
     for (int i = 0; i < p->nsrc; i++)
-        if (memcmp(p->src[i].key, key, ROAMD_SOURCE_KEY_LEN) == 0)
+        if (memcmp(p->src[i].key, key, ROAM_SOURCE_KEY_LEN) == 0)
             return &p->src[i];
     return NULL;
 }
 
-static void forget_if_unused(roamd_pool *p, struct source *s)
+static void forget_if_unused(roam_pool *p, struct source *s)
 {
     if (s->startups || s->sessions)
         return;
@@ -78,19 +81,28 @@ static void forget_if_unused(roamd_pool *p, struct source *s)
 
 /* Random early drop between start and full: rate % at start, rising
  * linearly to 100 % at full (OpenSSH's MaxStartups). */
-static int early_drop(const struct roamd_startups *m, int startups, uint32_t rnd)
+int roam_startups_drop_pct(const struct roam_startups *m, int startups)
 {
     if (startups >= m->full)
-        return 1;
+        return 100;
     if (startups < m->start)
         return 0;
     int span = m->full - m->start;
-    int pct = m->rate + (span ? (100 - m->rate) * (startups - m->start) / span : 0);
-    return (int)(rnd % 100) < pct;
+    return m->rate + (span ? (100 - m->rate) * (startups - m->start) / span : 0);
 }
 
-int roamd_pool_admit(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN], uint32_t rnd,
-                     const char **why)
+static int early_drop(const struct roam_startups *m, int startups)
+{
+    int pct = roam_startups_drop_pct(m, startups);
+    if (pct == 0 || pct == 100)
+        return pct == 100;
+    uint32_t r;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+        r = (uint32_t)random();
+    return (int)(r % 100) < pct;
+}
+
+int roam_pool_admit(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN], const char **why)
 {
     int r = -1;
     pthread_mutex_lock(&p->lock);
@@ -98,14 +110,14 @@ int roamd_pool_admit(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN], uin
     int mine = s ? s->startups + (p->l.per_source_sessions ? s->sessions : 0) : 0;
     if (mine >= p->l.per_source)
         *why = "too many connections from this source";
-    else if (early_drop(&p->l.startups, p->startups, rnd))
+    else if (early_drop(&p->l.startups, p->startups))
         *why = "too many handshakes under way";
     else if (!s && p->nsrc == p->cap)
         *why = "too many connections";
     else {
         if (!s) {
             s = &p->src[p->nsrc++];
-            memcpy(s->key, key, ROAMD_SOURCE_KEY_LEN);
+            memcpy(s->key, key, ROAM_SOURCE_KEY_LEN);
             s->startups = s->sessions = 0;
         }
         s->startups++;
@@ -116,7 +128,7 @@ int roamd_pool_admit(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN], uin
     return r;
 }
 
-int roamd_pool_promote(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN])
+int roam_pool_promote(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN])
 {
     int r = -1;
     pthread_mutex_lock(&p->lock);
@@ -132,7 +144,7 @@ int roamd_pool_promote(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN])
     return r;
 }
 
-void roamd_pool_release(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN], int session)
+void roam_pool_release(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN], int session)
 {
     pthread_mutex_lock(&p->lock);
     struct source *s = find(p, key);
@@ -148,7 +160,7 @@ void roamd_pool_release(roamd_pool *p, const uint8_t key[ROAMD_SOURCE_KEY_LEN], 
     pthread_mutex_unlock(&p->lock);
 }
 
-void roamd_pool_counts(roamd_pool *p, int *startups, int *sessions)
+void roam_pool_counts(roam_pool *p, int *startups, int *sessions)
 {
     pthread_mutex_lock(&p->lock);
     *startups = p->startups;
@@ -156,7 +168,7 @@ void roamd_pool_counts(roamd_pool *p, int *startups, int *sessions)
     pthread_mutex_unlock(&p->lock);
 }
 
-int roamd_startups_parse(const char *text, struct roamd_startups *out)
+int roam_startups_parse(const char *text, struct roam_startups *out, char *why, size_t whylen)
 {
     int a, b, c, n = 0;
     char tail;
@@ -168,10 +180,11 @@ int roamd_startups_parse(const char *text, struct roamd_startups *out)
         out->start = out->full = a;
         out->rate = 100;
     } else {
-        return -1;
+        n = -1;
     }
-    if (out->start < 1 || out->start > out->full || out->full > 4096 || out->rate < 1 ||
-        out->rate > 100)
-        return -1;
+    if (n < 0 || out->start < 1 || out->start > out->full || out->full > 4096 ||
+        out->rate < 1 || out->rate > 100)
+        return roam_errf(why, whylen, "'%s' is not START:RATE:FULL (1 <= START <= FULL <= "
+                         "4096, RATE in 1..100) or a number", text);
     return 0;
 }
