@@ -77,7 +77,7 @@ void ims_server_config_defaults(ims_server_config *cfg)
     cfg->max_per_source = 32;
     cfg->max_subscriptions = 64;
     cfg->handshake_timeout_ms = 5000;
-    cfg->idle_timeout_ms = 60000;
+    cfg->idle_timeout_ms = 120000;
     cfg->output_buffer = 65536;
 }
 
