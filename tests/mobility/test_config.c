@@ -98,7 +98,8 @@ static void test_ims(void)
            strcmp(c.server.cert, "/etc/roam/ims.pem") == 0,
            "roam-ims: values, [enroll] entries and defaults (%s)", err);
     ims_config_free(&c);
-    tap_ok(ims("[ims]\nmax_startups = 5:50:20\nmax_per_source = 3\nidle_timeout_ms = 0\n", &c) == 0 &&
+    tap_ok(ims("[ims]\nmax_startups = 5:50:20\nmax_per_source = 3\nidle_timeout_ms = 0\n",
+               &c) == 0 &&
            c.server.max_startups.start == 5 && c.server.max_startups.rate == 50 &&
            c.server.max_startups.full == 20 && c.server.max_per_source == 3 &&
            c.server.idle_timeout_ms == 0, "roam-ims: connection limits (%s)", err);
