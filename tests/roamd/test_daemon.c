@@ -352,6 +352,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
         idle[i] = tcp_from("127.0.0.1", port);
         usleep(2000);
     }
+    usleep(200000);   /* the accept loop has seen them all */
     for (int i = 0; i < 20; i++)
         held += idle[i] >= 0 && closed_within(idle[i], 300) < 0;
     tap_eq(held, 4, "20 idle connections from one address: 4 held (max_per_source), the rest "
@@ -363,6 +364,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
     for (int i = 0; i < 20; i++)
         if (idle[i] >= 0)
             close(idle[i]);
+    settle();
 
     /* The client port's handshake pool full, from 70 addresses: a peer is
      * still served (its own pool). */
@@ -382,6 +384,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
     for (int i = 0; i < 70; i++)
         if (many[i] >= 0)
             close(many[i]);
+    settle();   /* their handshakes end on their own threads */
 
     /* A silent and a trickling handshake: closed after
      * handshake_timeout_ms, not io_timeout_ms. */
@@ -407,6 +410,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
            "(%lld ms)", (long long)ms);
     close(slow);
     d.cfg.handshake_timeout_ms = 20000;
+    settle();
 
     /* Per source: a fifth connection from 127.0.0.4 is closed at once while
      * 127.0.0.5's first is not. */
