@@ -70,10 +70,13 @@ static void *session_thread(void *arg)
         roam_log("%s %s: TLS handshake: %s", j->peer ? "peer" : "client", j->addr, err);
     else if (roam_pool_promote(pool, j->key) < 0)
         refuse_busy(d, c, j);
-    else if ((session = 1) && j->peer)
-        roamd_handle_peer(d, c, j->fd, j->addr);
-    else
-        roamd_handle_client(d, c, j->addr);
+    else {
+        session = 1;
+        if (j->peer)
+            roamd_handle_peer(d, c, j->fd, j->addr);
+        else
+            roamd_handle_client(d, c, j->addr);
+    }
     roam_pool_release(pool, j->key, session);
     pthread_mutex_lock(&d->lock);
     d->sessions--;
