@@ -4,7 +4,9 @@
  * Covers: accept and migrate authentication, refusals with the right
  * sentence, the source flow failing cleanly in pre-processing (no RA on
  * loopback), garbage, stalls, a peer without a certificate, the peer
- * protocol out of order, and the session limit.  As root, in a network
+ * protocol out of order, connection exhaustion (idle connections, silent
+ * and trickling handshakes, one source's many connections: a peer and other
+ * sources still served), and the session limit.  As root, in a network
  * namespace of its own (handover_lab.h), also the destination's handover:
  * the registration a SwitchHandover carries reaches the IMS at the RARP, byte
  * for byte, with a router hello on the VM bridge; a malformed one is refused;
