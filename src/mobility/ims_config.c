@@ -53,6 +53,11 @@ static int set_output_buffer(void *obj, const char *name, const char *v, char *w
     return 0;
 }
 
+static int set_startups(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    return roam_startups_parse(v, &C(obj)->server.max_startups, why, whylen);
+}
+
 #undef C
 
 #define STR(n, f) ROAM_CFG_STR_KEY(ims_config, "ims", n, f, 0)
@@ -70,6 +75,9 @@ static const struct roam_cfg_key keys[] = {
     INT("max_connections", server.max_connections, 1, 65536),
     INT("max_subscriptions", server.max_subscriptions, 1, 4096),
     INT("handshake_timeout_ms", server.handshake_timeout_ms, 100, 60000),
+    ROAM_CFG_FUNC_KEY("ims", "max_startups", set_startups, 0),
+    INT("max_per_source", server.max_per_source, 1, 65536),
+    INT("idle_timeout_ms", server.idle_timeout_ms, 0, 86400000),
     ROAM_CFG_FUNC_KEY("ims", "output_buffer", set_output_buffer, 0),
     INT("log_level", log_level, 0, 2),
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "pb_guard.h"
 
 static int check_addr_field(const ProtobufCBinaryData *d, const char *what,
                             char *err, size_t errlen)
@@ -97,9 +98,13 @@ int ims_msg_decode(const uint8_t *buf, size_t len, ims_message **out, char *err,
     *out = NULL;
     if (len == 0 || len > IMS_FRAME_MAX)
         return roam_errf(err, errlen, "message of %zu bytes (1..%d)", len, IMS_FRAME_MAX);
-    ims_message *m = roam__ims__v1__message__unpack(NULL, len, buf);
+    /* Scanned first and unpacked under a cap: anyone may send this, TLS
+     * client certificates being optional, and datagrams not even that. */
+    char why[ROAM_ERR_MAX];
+    ims_message *m = (ims_message *)roam_pb_unpack(&roam__ims__v1__message__descriptor, buf, len,
+                                                   ROAM_PB_CAP(len), why, sizeof why);
     if (!m)
-        return roam_errf(err, errlen, "message does not decode");
+        return roam_errf(err, errlen, "message does not decode (%s)", why);
     if (ims_msg_validate(m, err, errlen) < 0) {
         ims_msg_free(m);
         return -1;

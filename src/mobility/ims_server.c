@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "errbuf.h"
 #include "framebuf.h"
 #include "ims_dgram.h"
@@ -40,6 +41,8 @@ typedef struct conn {
     framebuf fb;
     size_t nsubs;
     uint8_t (*subs)[IMS_ADDR_LEN];
+    int64_t active_ms;              /* last request (or the handshake) */
+    uint8_t key[ROAM_SOURCE_KEY_LEN];
     char peer[PEER_MAX];
 } conn;
 
@@ -47,6 +50,7 @@ typedef struct conn {
 typedef struct hs_result {
     roam_tls_conn *tls;             /* NULL: the handshake failed */
     int fd;
+    uint8_t key[ROAM_SOURCE_KEY_LEN];
     char peer[PEER_MAX];
 } hs_result;
 
@@ -59,6 +63,7 @@ struct ims_server {
     EVP_PKEY *ack_key;
     int hs_pipe[2];
     int inflight;                   /* handshake threads running */
+    roam_pool *pool;                /* handshakes and connections, per source */
     conn **conns;                   /* cfg.max_connections slots */
     int nconns;
 };
@@ -68,8 +73,11 @@ void ims_server_config_defaults(ims_server_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->port = IMS_DEFAULT_PORT;
     cfg->max_connections = 256;
+    cfg->max_startups = (struct roam_startups){ 10, 30, 64 };
+    cfg->max_per_source = 32;
     cfg->max_subscriptions = 64;
     cfg->handshake_timeout_ms = 5000;
+    cfg->idle_timeout_ms = 120000;
     cfg->output_buffer = 65536;
 }
 
@@ -110,9 +118,12 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
                            char *err, size_t errlen)
 {
     if (cfg->max_connections < 1 || cfg->max_subscriptions < 1 ||
-        cfg->output_buffer < IMS_FRAME_MAX + 4 || cfg->handshake_timeout_ms < 1) {
-        roam_errf(err, errlen, "IMS limits out of range (connections, subscriptions, "
-                  "output buffer >= %d, handshake timeout)", IMS_FRAME_MAX + 4);
+        cfg->output_buffer < IMS_FRAME_MAX + 4 || cfg->handshake_timeout_ms < 1 ||
+        cfg->max_per_source < 1 || cfg->idle_timeout_ms < 0 || cfg->max_startups.start < 1 ||
+        cfg->max_startups.full < cfg->max_startups.start) {
+        roam_errf(err, errlen, "IMS limits out of range (connections, startups, per source, "
+                  "subscriptions, output buffer >= %d, handshake and idle timeouts)",
+                  IMS_FRAME_MAX + 4);
         return NULL;
     }
     ims_server *s = calloc(1, sizeof *s);
@@ -124,7 +135,12 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
     s->store = store;
     s->listen_fd = s->stop_fd = s->ep = s->hs_pipe[0] = s->hs_pipe[1] = s->udp_fd = -1;
     s->conns = calloc((size_t)cfg->max_connections, sizeof *s->conns);
-    if (!s->conns) {
+    struct roam_pool_limits pl = { .startups = cfg->max_startups,
+                                   .sessions = cfg->max_connections,
+                                   .per_source = cfg->max_per_source,
+                                   .per_source_sessions = 1 };
+    s->pool = roam_pool_new(&pl);
+    if (!s->conns || !s->pool) {
         roam_errf(err, errlen, "out of memory");
         goto fail;
     }
@@ -177,6 +193,7 @@ static void conn_close(ims_server *s, conn *c)
             break;
         }
     epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+    roam_pool_release(s->pool, c->key, 1);
     roam_debug("connection from %s closed", c->peer);
     roam_tls_close(c->tls, 0);
     fb_free(&c->fb);
@@ -408,6 +425,7 @@ static void on_frame(ims_server *s, conn *c, const uint8_t *buf, size_t len)
 {
     ims_message *m;
     char err[ROAM_ERR_MAX];
+    c->active_ms = roam_now_ms();
     if (ims_msg_decode(buf, len, &m, err, sizeof err) < 0) {
         roam_log("bad message from %s: %s", c->peer, err);
         send_error(c, 0, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0, err);
@@ -463,6 +481,7 @@ static void conn_readable(ims_server *s, conn *c)
 typedef struct hs_job {
     ims_server *s;
     int fd;
+    uint8_t key[ROAM_SOURCE_KEY_LEN];
     char peer[PEER_MAX];
 } hs_job;
 
@@ -472,6 +491,7 @@ static void *hs_thread(void *arg)
     char err[ROAM_ERR_MAX];
     hs_result r = { .fd = j->fd };
     memcpy(r.peer, j->peer, PEER_MAX);
+    memcpy(r.key, j->key, ROAM_SOURCE_KEY_LEN);
     r.tls = roam_tls_accept(j->s->tls, j->fd, j->s->cfg.handshake_timeout_ms, err, sizeof err);
     if (!r.tls)
         roam_log("TLS handshake with %s failed: %s", j->peer, err);
@@ -503,15 +523,6 @@ static void sockaddr_name(const struct sockaddr_storage *ss, char *out, size_t l
         port = ntohs(s4->sin_port);
     }
     snprintf(out, len, "[%s]:%d", a, port);
-}
-
-static void peer_name(int fd, char *out, size_t len)
-{
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
-    if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
-        ss.ss_family = AF_UNSPEC;
-    sockaddr_name(&ss, out, len);
 }
 
 /* Registration datagrams: the same checks and store as over TLS; only a
@@ -581,7 +592,9 @@ static void keepalive(int fd)
 static void on_listen(ims_server *s)
 {
     for (;;) {
-        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int fd = accept4(s->listen_fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 roam_log("accept: %s", strerror(errno));
@@ -594,9 +607,11 @@ static void on_listen(ims_server *s)
         }
         j->s = s;
         j->fd = fd;
-        peer_name(fd, j->peer, sizeof j->peer);
-        if (s->nconns + s->inflight >= s->cfg.max_connections) {
-            roam_log("refusing %s: %d connections already", j->peer, s->cfg.max_connections);
+        sockaddr_name(&ss, j->peer, sizeof j->peer);
+        roam_source_key((struct sockaddr *)&ss, j->key);
+        const char *why;
+        if (roam_pool_admit(s->pool, j->key, &why) < 0) {
+            roam_log("refusing %s: %s", j->peer, why);
             close(fd);
             free(j);
             continue;
@@ -612,6 +627,7 @@ static void on_listen(ims_server *s)
         pthread_attr_destroy(&at);
         if (!ok) {
             roam_log("refusing %s: cannot start a handshake thread", j->peer);
+            roam_pool_release(s->pool, j->key, 0);
             close(fd);
             free(j);
             continue;
@@ -638,6 +654,16 @@ static void on_handshake(ims_server *s)
     if (hs_collect(s, &r) < 0 || !r)
         return;
     if (!r->tls) {
+        roam_pool_release(s->pool, r->key, 0);
+        free(r);
+        return;
+    }
+    if (roam_pool_promote(s->pool, r->key) < 0) {
+        /* Established connections are never shed for a newcomer. */
+        roam_log("refusing %s: %d connections already (max_connections)", r->peer,
+                 s->cfg.max_connections);
+        roam_pool_release(s->pool, r->key, 0);
+        roam_tls_close(r->tls, 0);
         free(r);
         return;
     }
@@ -650,6 +676,7 @@ static void on_handshake(ims_server *s)
         !(c->subs = calloc((size_t)s->cfg.max_subscriptions, IMS_ADDR_LEN)) ||
         fb_init(&c->fb, IMS_FRAME_MAX, s->cfg.output_buffer) < 0) {
         roam_log("dropping %s: out of memory", r->peer);
+        roam_pool_release(s->pool, r->key, 1);
         if (c) {
             free(c->subs);
             free(c);
@@ -661,11 +688,14 @@ static void on_handshake(ims_server *s)
     c->tls = r->tls;
     c->fd = r->fd;
     c->stream = roam_tls_stream(c->tls);
+    c->active_ms = roam_now_ms();
     memcpy(c->peer, r->peer, PEER_MAX);
+    memcpy(c->key, r->key, ROAM_SOURCE_KEY_LEN);
     free(r);
     struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
     if (epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
         roam_log("dropping %s: epoll: %s", c->peer, strerror(errno));
+        roam_pool_release(s->pool, c->key, 1);
         roam_tls_close(c->tls, 0);
         fb_free(&c->fb);
         free(c->subs);
@@ -681,11 +711,39 @@ static void on_handshake(ims_server *s)
         conn_close(s, c);
 }
 
+/* Close connections that hold no subscription and asked nothing for
+ * idle_timeout_ms: they only take a place.  A subscriber waits for pushes
+ * by design (TCP keepalive finds the ones that vanished). */
+static void close_idle(ims_server *s)
+{
+    if (s->cfg.idle_timeout_ms <= 0)
+        return;
+    int64_t now = roam_now_ms();
+    for (int i = 0; i < s->cfg.max_connections; i++) {
+        conn *c = s->conns[i];
+        if (c && !c->dead && c->nsubs == 0 && now - c->active_ms >= s->cfg.idle_timeout_ms) {
+            roam_log("closing %s: idle for %d ms without a subscription", c->peer,
+                     s->cfg.idle_timeout_ms);
+            c->dead = 1;
+        }
+    }
+}
+
+/* How long the loop may sleep: idle connections are looked at a few times
+ * per timeout, so one is closed at most a quarter late. */
+static int wait_ms(const ims_server *s)
+{
+    int t = s->cfg.idle_timeout_ms;
+    if (t <= 0)
+        return -1;
+    return t / 4 > 1000 ? 1000 : t / 4 > 10 ? t / 4 : 10;
+}
+
 int ims_server_run(ims_server *s, char *err, size_t errlen)
 {
     struct epoll_event evs[64];
     for (;;) {
-        int n = epoll_wait(s->ep, evs, 64, -1);
+        int n = epoll_wait(s->ep, evs, 64, wait_ms(s));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -713,6 +771,7 @@ int ims_server_run(ims_server *s, char *err, size_t errlen)
             else if (evs[i].events & EPOLLOUT)
                 conn_flush(s, c);
         }
+        close_idle(s);
         /* Close after the whole batch: a push may have marked another
          * connection dead whose event is still in evs. */
         for (int i = 0; i < s->cfg.max_connections; i++)
@@ -731,6 +790,7 @@ void ims_server_free(ims_server *s)
         if (hs_collect(s, &r) < 0)
             break;
         if (r) {
+            roam_pool_release(s->pool, r->key, 0);
             roam_tls_close(r->tls, 0);
             free(r);
         }
@@ -740,6 +800,7 @@ void ims_server_free(ims_server *s)
             if (s->conns[i])
                 conn_close(s, s->conns[i]);
     free(s->conns);
+    roam_pool_free(s->pool);
     roam_tls_ctx_free(s->tls);
     EVP_PKEY_free(s->ack_key);
     int fds[] = { s->listen_fd, s->stop_fd, s->ep, s->hs_pipe[0], s->hs_pipe[1], s->udp_fd };

@@ -2,12 +2,16 @@
  * mobile nodes (signed, sequence-numbered Register) and correspondents
  * (Query, Subscribe with pushed updates) over TLS 1.3.  TLS handshakes run
  * on short-lived threads (bounded in number and time) so a slow client can
- * never stall the loop; everything after the handshake is non-blocking. */
+ * never stall the loop; everything after the handshake is non-blocking.
+ * Connections are admitted as conn_limit.h says (handshakes apart from
+ * established connections, a cap per source), and idle ones that hold no
+ * subscription are closed. */
 #ifndef ROAM_MOBILITY_IMS_SERVER_H
 #define ROAM_MOBILITY_IMS_SERVER_H
 
 #include <stddef.h>
 
+#include "conn_limit.h"
 #include "ims_store.h"
 
 typedef struct ims_server_config {
@@ -18,9 +22,13 @@ typedef struct ims_server_config {
     const char *ack_key;           /* non-NULL: Ed25519 key (PEM) signing datagram acks;
                                     * registration datagrams are served on UDP, same
                                     * address and port number as TCP */
-    int max_connections;           /* established + handshaking */
+    int max_connections;           /* established (past the handshake) */
+    struct roam_startups max_startups; /* handshakes under way (start:rate:full) */
+    int max_per_source;            /* connections from one IPv4 address or IPv6 /64 */
     int max_subscriptions;         /* HoAs per connection */
     int handshake_timeout_ms;
+    int idle_timeout_ms;           /* a connection without subscriptions and without
+                                    * a request for this long is closed (0: never) */
     size_t output_buffer;          /* bytes queued per connection before it is dropped */
 } ims_server_config;
 

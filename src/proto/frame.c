@@ -44,6 +44,14 @@ roam_status roam_frame_write(const roam_stream *s, const uint8_t *payload, size_
 roam_status roam_frame_read(const roam_stream *s, uint8_t **payload, size_t *len,
                             int timeout_ms, char *err, size_t errlen)
 {
+    return roam_frame_read_max(s, payload, len, ROAM_FRAME_MAX, timeout_ms, err, errlen);
+}
+
+roam_status roam_frame_read_max(const roam_stream *s, uint8_t **payload, size_t *len,
+                                size_t max, int timeout_ms, char *err, size_t errlen)
+{
+    if (max > ROAM_FRAME_MAX)
+        max = ROAM_FRAME_MAX;
     *payload = NULL;
     *len = 0;
     int64_t deadline = roam_deadline(timeout_ms);
@@ -59,9 +67,8 @@ roam_status roam_frame_read(const roam_stream *s, uint8_t **payload, size_t *len
 
     uint32_t n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
                  (uint32_t)hdr[2] << 8 | hdr[3];
-    if (n == 0 || n > ROAM_FRAME_MAX) {
-        roam_errf(err, errlen, "peer announced a frame of %u bytes (allowed 1..%u)",
-                  n, ROAM_FRAME_MAX);
+    if (n == 0 || n > max) {
+        roam_errf(err, errlen, "peer announced a frame of %u bytes (allowed 1..%zu)", n, max);
         return ROAM_EFRAME;
     }
     uint8_t *buf = malloc(n);

@@ -25,4 +25,9 @@ roam_status roam_frame_write(const roam_stream *s, const uint8_t *payload, size_
 roam_status roam_frame_read(const roam_stream *s, uint8_t **payload, size_t *len,
                             int timeout_ms, char *err, size_t errlen);
 
+/* The same, refusing (ROAM_EFRAME, from the header alone) a frame longer
+ * than max (itself at most ROAM_FRAME_MAX). */
+roam_status roam_frame_read_max(const roam_stream *s, uint8_t **payload, size_t *len,
+                                size_t max, int timeout_ms, char *err, size_t errlen);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "errbuf.h"
 #include "frame.h"
+#include "pb_guard.h"
 #include "text.h"
 #include "wire_limits.h"
 
@@ -87,9 +88,12 @@ roam_status roam_msg_decode(const uint8_t *buf, size_t len, roam_envelope **out,
                             char *err, size_t errlen)
 {
     *out = NULL;
-    roam_envelope *env = roam__v1__envelope__unpack(NULL, len, buf);
+    char why[ROAM_ERR_MAX];
+    roam_envelope *env = (roam_envelope *)roam_pb_unpack(&roam__v1__envelope__descriptor, buf,
+                                                         len, ROAM_PB_CAP(len), why, sizeof why);
     if (!env) {
-        roam_errf(err, errlen, "frame of %zu bytes is not a roam protocol message", len);
+        roam_errf(err, errlen, "frame of %zu bytes is not a roam protocol message (%s)", len,
+                  why);
         return ROAM_EDECODE;
     }
     /* Check the version before anything else: a future version's fields
@@ -100,7 +104,6 @@ roam_status roam_msg_decode(const uint8_t *buf, size_t len, roam_envelope **out,
         roam_msg_free(env);
         return ROAM_EVERSION;
     }
-    char why[ROAM_ERR_MAX];
     if (roam_msg_validate(env, why, sizeof why) < 0 || canonical(env, buf, len, why, sizeof why) < 0) {
         roam_errf(err, errlen, "invalid %s message: %s",
                   roam_msg_body_name(env->body_case), why);
@@ -111,13 +114,27 @@ roam_status roam_msg_decode(const uint8_t *buf, size_t len, roam_envelope **out,
     return ROAM_OK;
 }
 
-roam_status roam_msg_recv(const roam_stream *s, roam_envelope **out, int timeout_ms,
-                          char *err, size_t errlen)
+size_t roam_msg_max_frame(roam_body body)
+{
+    switch (body) {
+    case ROAM__V1__ENVELOPE__BODY_CHALLENGE:
+        return ROAM_CIPHERTEXT_MAX + ROAM_POLICY_MAX + ROAM_SMALL_FRAME_MAX;
+    case ROAM__V1__ENVELOPE__BODY_RA_ANSWER:
+        return ROAM_RA_MAX + ROAM_SMALL_FRAME_MAX;
+    case ROAM__V1__ENVELOPE__BODY__NOT_SET:
+        return ROAM_FRAME_MAX;
+    default:
+        return ROAM_SMALL_FRAME_MAX;
+    }
+}
+
+static roam_status recv_max(const roam_stream *s, roam_envelope **out, size_t max,
+                            int timeout_ms, char *err, size_t errlen)
 {
     *out = NULL;
     uint8_t *buf;
     size_t len;
-    roam_status st = roam_frame_read(s, &buf, &len, timeout_ms, err, errlen);
+    roam_status st = roam_frame_read_max(s, &buf, &len, max, timeout_ms, err, errlen);
     if (st != ROAM_OK)
         return st;
     st = roam_msg_decode(buf, len, out, err, errlen);
@@ -125,12 +142,20 @@ roam_status roam_msg_recv(const roam_stream *s, roam_envelope **out, int timeout
     return st;
 }
 
+roam_status roam_msg_recv(const roam_stream *s, roam_envelope **out, int timeout_ms,
+                          char *err, size_t errlen)
+{
+    return recv_max(s, out, ROAM_FRAME_MAX, timeout_ms, err, errlen);
+}
+
 roam_status roam_msg_expect(const roam_stream *s, roam_body want, roam_envelope **out,
                             int timeout_ms, char *err, size_t errlen)
 {
     *out = NULL;
     roam_envelope *env;
-    roam_status st = roam_msg_recv(s, &env, timeout_ms, err, errlen);
+    /* Only the expected message (or an Error, which is small) may come:
+     * a larger frame is refused from its header, before any allocation. */
+    roam_status st = recv_max(s, &env, roam_msg_max_frame(want), timeout_ms, err, errlen);
     if (st != ROAM_OK)
         return st;
     if (env->body_case == want) {

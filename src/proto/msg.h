@@ -31,7 +31,12 @@ roam_status roam_msg_send(const roam_stream *s, roam_envelope *env, int timeout_
 roam_status roam_msg_recv(const roam_stream *s, roam_envelope **out, int timeout_ms,
                           char *err, size_t errlen);
 
-/* Like roam_msg_recv, and then insist on body `want`.  A peer's Error message
+/* The largest frame a message with this body can need (every body but
+ * Challenge and RaAnswer fits in ROAM_SMALL_FRAME_MAX; NOT_SET: any). */
+size_t roam_msg_max_frame(roam_body body);
+
+/* Like roam_msg_recv, and then insist on body `want`; a frame longer than
+ * roam_msg_max_frame(want) is refused from its header (ROAM_EFRAME).  A peer's Error message
  * gives ROAM_EPEER with err = "peer failed in <phase>: <message>"; any other
  * body gives ROAM_EUNEXPECTED.  *out is set only on ROAM_OK. */
 roam_status roam_msg_expect(const roam_stream *s, roam_body want, roam_envelope **out,

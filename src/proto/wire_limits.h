@@ -14,5 +14,6 @@
 #define ROAM_RA_MAX 65535           /* an ICMPv6 RA fits one IPv6 packet */
 #define ROAM_REGISTRATION_MAX 1024  /* a VM's signed IMS registration (one IMS datagram) */
 #define ROAM_BANDWIDTH_MAX_MIBS 1048576 /* Migrate.bandwidth_mibs: 1 TiB/s */
+#define ROAM_SMALL_FRAME_MAX 8192   /* a frame of any message but Challenge and RaAnswer */
 
 #endif

@@ -161,15 +161,9 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     return 0;
 }
 
-void roamd_handle_client(struct roamd *d, int fd, const char *addr)
+void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
 {
     int io = d->cfg.io_timeout_ms;
-    char err[ROAM_ERR_MAX];
-    roam_tls_conn *c = roam_tls_accept(d->client_tls, fd, io, err, sizeof err);
-    if (!c) {
-        roam_log("client %s: TLS handshake: %s", addr, err);
-        return;
-    }
     roam_envelope *env = NULL, *mig = NULL;
     struct roamd_auth_outcome o;
     if (expect(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io, addr, "") < 0)

@@ -6,7 +6,8 @@
 
 #include "daemon.h"
 
-/* Serve the client on fd (owned from here on; runs in a session thread). */
-void roamd_handle_client(struct roamd *d, int fd, const char *peer_addr);
+/* Serve the client on c, its TLS handshake done (server.c; c is owned from
+ * here on; runs in a session thread). */
+void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *peer_addr);
 
 #endif

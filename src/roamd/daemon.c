@@ -102,6 +102,26 @@ static void prewarm_vm_policies(struct roamd *d)
     free(doms);
 }
 
+/* One pool per listener (conn_limit.h), so clients never take a peer's
+ * place.  0 or -1. */
+static int new_pools(struct roamd *d)
+{
+    const struct roamd_config *c = &d->cfg;
+    struct roam_pool_limits l = {
+        .startups = c->max_startups,
+        .sessions = c->max_client_sessions ? c->max_client_sessions : c->max_sessions,
+        .per_source = c->max_per_source,
+        .per_source_sessions = 1,
+    };
+    d->client_pool = roam_pool_new(&l);
+    /* Peers are authenticated by the handshake (mutual TLS): once through
+     * it, a provider may run as many migrations as its sessions allow. */
+    l.sessions = c->max_peer_sessions ? c->max_peer_sessions : c->max_sessions;
+    l.per_source_sessions = 0;
+    d->peer_pool = roam_pool_new(&l);
+    return d->client_pool && d->peer_pool ? 0 : -1;
+}
+
 int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
@@ -129,6 +149,8 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->audit = roamd_audit_open(cfg->audit_log, why, sizeof why);
     if (!d->audit)
         return roam_errf(err, errlen, "key 'audit_log': %s", why);
+    if (new_pools(d) < 0)
+        return roam_errf(err, errlen, "out of memory");
     d->adm = roamd_admissions_new((int64_t)cfg->admission_lifetime_s * 1000);
     d->rate = roamd_ratelimit_new(cfg->challenges_per_minute);
     if (!d->adm || !d->rate)
@@ -196,6 +218,8 @@ void roamd_fini(struct roamd *d)
         virConnectClose(d->virt);
     roamd_audit_close(d->audit);
     roamd_admissions_free(d->adm);
+    roam_pool_free(d->client_pool);
+    roam_pool_free(d->peer_pool);
     roamd_ratelimit_free(d->rate);
     roamd_policy_cache_free(d->policies);
     roam_tls_ctx_free(d->client_tls);

@@ -16,6 +16,7 @@
 #include "abe.h"
 #include "admission.h"
 #include "audit.h"
+#include "conn_limit.h"
 #include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
@@ -38,10 +39,11 @@ struct roamd {
     roamd_ra_cache *ra;             /* NULL if the uplink listener could not start */
     roamd_policy_cache *policies;
     int listen_fd, peer_fd;
+    roam_pool *client_pool, *peer_pool;  /* connections per listener (server.c) */
 
     pthread_mutex_t lock;           /* guards the fields below */
     pthread_cond_t idle;            /* signalled when a session ends */
-    int sessions;                   /* running (server.c) */
+    int sessions;                   /* connection threads running (server.c) */
     char busy[ROAMD_BUSY_VMS][256]; /* VMs with a migration in flight here */
 };
 

@@ -12,7 +12,7 @@
 #include "peer_session.h"
 #include "query_id.h"
 
-void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
+void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *addr)
 {
     struct peer_session p;
     memset(&p, 0, sizeof p);
@@ -21,11 +21,7 @@ void roamd_handle_peer(struct roamd *d, int fd, const char *addr)
     p.fd = fd;
     char err[ROAM_ERR_MAX];
     int io = d->cfg.io_timeout_ms;
-    p.c = roam_tls_accept(d->peer_tls_server, fd, io, err, sizeof err);
-    if (!p.c) {
-        roam_log("peer %s: TLS handshake: %s", addr, err);
-        return;
-    }
+    p.c = c;
     p.s = roam_tls_stream(p.c);
     if (roam_tls_peer_fingerprint(p.c, p.fingerprint) < 0)
         strcpy(p.fingerprint, "none");

@@ -5,7 +5,8 @@
 
 #include "daemon.h"
 
-/* Serve the peer on fd (owned from here on; runs in a session thread). */
-void roamd_handle_peer(struct roamd *d, int fd, const char *peer_addr);
+/* Serve the peer on c, its mutual-TLS handshake done (server.c; c is owned
+ * from here on, fd is the socket under it; runs in a session thread). */
+void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *peer_addr);
 
 #endif

@@ -68,6 +68,11 @@ static int set_ims(void *obj, const char *name, const char *v, char *why, size_t
     return 0;
 }
 
+static int set_startups(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    return roam_startups_parse(v, &C(obj)->max_startups, why, whylen);
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -95,6 +100,11 @@ static const struct roam_cfg_key keys[] = {
     STR("roamd", metadata_ns, metadata_ns, 0),
     STR("roamd", audit_log, audit_log, 0),
     INT("limits", max_sessions, max_sessions, 1, 1024),
+    INT("limits", max_client_sessions, max_client_sessions, 1, 1024),
+    INT("limits", max_peer_sessions, max_peer_sessions, 1, 1024),
+    FUNC("limits", max_startups, set_startups),
+    INT("limits", max_per_source, max_per_source, 1, 1024),
+    INT("limits", handshake_timeout_ms, handshake_timeout_ms, 100, 60000),
     INT("limits", challenges_per_minute, challenges_per_minute, 1, 100000),
     INT("limits", admission_lifetime, admission_lifetime_s, 1, 60),
     INT("limits", io_timeout_ms, io_timeout_ms, 100, 600000),
@@ -124,6 +134,9 @@ void roamd_config_defaults(struct roamd_config *c)
     strcpy(c->metadata_ns, "https://roam.example/ns/vm/1");
     strcpy(c->audit_log, "/var/log/roamd/audit.jsonl");
     c->max_sessions = 16;
+    c->max_startups = (struct roam_startups){ 10, 30, 60 };
+    c->max_per_source = 4;
+    c->handshake_timeout_ms = 5000;
     c->challenges_per_minute = 30;
     c->admission_lifetime_s = 60;
     c->io_timeout_ms = 10000;
@@ -162,6 +175,10 @@ static int finish(struct roamd_config *c, const char *file, roam_diag *d)
     }
     if (!c->uplink[0])
         strcpy(c->uplink, c->bridge);
+    if (!c->max_client_sessions)
+        c->max_client_sessions = c->max_sessions;
+    if (!c->max_peer_sessions)
+        c->max_peer_sessions = c->max_sessions;
     int n = 0;
     for (const char *p = c->migrate_uri; (p = strstr(p, "{host}")); p += 6)
         n++;

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "conn_limit.h"
 #include "diag.h"
 #include "hostport.h"
 
@@ -31,7 +32,12 @@ struct roamd_config {
     char metadata_ns[ROAMD_PATH_MAX];
     char audit_log[ROAMD_PATH_MAX];
     /* [limits] */
-    int max_sessions;
+    int max_sessions;                 /* the default of the two below */
+    int max_client_sessions;          /* 0 until parsed: follows max_sessions */
+    int max_peer_sessions;            /* likewise */
+    struct roam_startups max_startups; /* handshakes under way, per listener */
+    int max_per_source;               /* connections from one IPv4 address or IPv6 /64 */
+    int handshake_timeout_ms;
     int challenges_per_minute;
     int admission_lifetime_s;
     int io_timeout_ms;

@@ -1,7 +1,8 @@
 /* roamd's accept loop: one thread accepts on the two listeners (clients;
- * peer daemons over mutual TLS) and hands each connection to its handler
- * (client_session.h, peer_server.h) in a thread of its own, up to
- * max_sessions at once. */
+ * peer daemons over mutual TLS), admits each connection to that listener's
+ * pool (conn_limit.h), runs its TLS handshake within handshake_timeout_ms
+ * and hands it to its handler (client_session.h, peer_server.h), each in a
+ * thread of its own. */
 #ifndef ROAMD_SERVER_H
 #define ROAMD_SERVER_H
 

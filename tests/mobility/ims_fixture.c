@@ -64,6 +64,10 @@ int fx_start(fixture *fx, int max_connections)
         cfg.ack_key = fx->ack_key;
     if (max_connections > 0)
         cfg.max_connections = max_connections;
+    if (fx->idle_timeout_ms)
+        cfg.idle_timeout_ms = fx->idle_timeout_ms;
+    if (fx->max_per_source)
+        cfg.max_per_source = fx->max_per_source;
     fx->server = ims_server_new(&cfg, fx->store, err, sizeof err);
     if (!fx->server) {
         fprintf(stderr, "%s\n", err);

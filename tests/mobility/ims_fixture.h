@@ -15,6 +15,8 @@ typedef struct fixture {
     char ca[300], cert[300], key[300], db[300];
     char port[16];
     char ack_key[300];          /* non-empty: the server takes registration datagrams */
+    int idle_timeout_ms;        /* non-zero: the server's (else its default) */
+    int max_per_source;         /* likewise */
     roam_tls_ctx *client_tls;
     ims_store *store;
     ims_server *server;

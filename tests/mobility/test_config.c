@@ -98,6 +98,15 @@ static void test_ims(void)
            strcmp(c.server.cert, "/etc/roam/ims.pem") == 0,
            "roam-ims: values, [enroll] entries and defaults (%s)", err);
     ims_config_free(&c);
+    tap_ok(ims("[ims]\nmax_startups = 5:50:20\nmax_per_source = 3\nidle_timeout_ms = 0\n",
+               &c) == 0 &&
+           c.server.max_startups.start == 5 && c.server.max_startups.rate == 50 &&
+           c.server.max_startups.full == 20 && c.server.max_per_source == 3 &&
+           c.server.idle_timeout_ms == 0, "roam-ims: connection limits (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nmax_startups = 20:50:5\n", &c) < 0 && strstr(err, "max_startups"),
+           "roam-ims: max_startups with start above full refused (%s)", err);
+    ims_config_free(&c);
     tap_ok(ims("[ims]\nlog_level = 1\n; comment\nlog_level = 2\n", &c) < 0 &&
            says(4, "key 'log_level' set twice (first on line 2)"),
            "roam-ims: a repeated key is refused: \"%s\"", err);

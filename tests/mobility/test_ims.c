@@ -355,6 +355,102 @@ static void test_limits(fixture *fx)
     ims_client_close(b);
 }
 
+/* Idle connections that hold no subscription are closed after
+ * idle_timeout_ms (a silent one right after its handshake too); a
+ * subscriber stays, and the server keeps serving. */
+static void test_idle(fixture *fx)
+{
+    fx_stop(fx);
+    fx->idle_timeout_ms = 400;
+    tap_eq(fx_start(fx, 0), 0, "server with idle_timeout_ms = 400");
+    ims_client *asked = fx_client(fx), *silent = fx_client(fx), *sub = fx_client(fx);
+    ims_mapping q;
+    int known;
+    char err[ROAM_ERR_MAX];
+    uint64_t id;
+    ims_message *m = NULL;
+    int acked = 0;
+    if (sub && ims_client_subscribe(sub, (const uint8_t (*)[16])HOA, 1, &id, err,
+                                    sizeof err) == 0)
+        while (!acked && ims_client_wait(sub, id, &m, 3000, NULL, NULL, err, sizeof err) == 1) {
+            acked = m->body_case == ROAM__IMS__V1__MESSAGE__BODY_ACK;
+            ims_msg_free(m);
+        }
+    tap_ok(asked && silent && acked && query(asked, HOA, &q, &known) == 0,
+           "three connections: one asks, one is silent, one subscribes");
+    usleep(1000 * 1000);
+    m = NULL;
+    int r1 = asked ? ims_client_recv(asked, &m, 500, err, sizeof err) : 0;
+    ims_msg_free(m);
+    m = NULL;
+    int r2 = silent ? ims_client_recv(silent, &m, 500, err, sizeof err) : 0;
+    ims_msg_free(m);
+    tap_ok(r1 < 0 && r2 < 0, "after the idle timeout both are closed (%s)", err);
+    tap_ok(sub && query(sub, HOA, &q, &known) == 0, "the subscriber is kept and served");
+    ims_client *fresh = fx_client(fx);
+    tap_ok(fresh && query(fresh, HOA, &q, &known) == 0, "a new connection is served");
+    ims_client_close(fresh);
+    ims_client_close(asked);
+    ims_client_close(silent);
+    ims_client_close(sub);
+    fx->idle_timeout_ms = 0;
+
+    /* One source (all of these come from ::1) holds at most max_per_source. */
+    fx_stop(fx);
+    fx->max_per_source = 2;
+    tap_eq(fx_start(fx, 0), 0, "server with max_per_source = 2");
+    ims_client *a = fx_client(fx), *b = fx_client(fx);
+    ims_client *c = ims_client_connect(fx->client_tls, "::1", fx->port, NULL, NULL, NULL, 2000,
+                                       err, sizeof err);
+    tap_ok(a && b && (!c || query(c, HOA, &q, &known) < 0),
+           "a third connection from the same source is refused");
+    ims_client_close(c);
+    ims_client_close(a);
+    usleep(100 * 1000);
+    c = fx_client(fx);
+    tap_ok(c && query(c, HOA, &q, &known) == 0, "after one closes, the source is served again");
+    ims_client_close(c);
+    ims_client_close(b);
+    fx->max_per_source = 0;
+}
+
+/* A Query padded with unknown fields: a few are tolerated as before, a
+ * flood is refused before protobuf-c keeps a copy of each. */
+static void test_unknown_flood(void)
+{
+    uint8_t buf[IMS_FRAME_MAX];
+    size_t n = 0;
+    buf[n++] = 0x08;                      /* version */
+    buf[n++] = IMS_PROTO_VERSION;
+    size_t q = n;
+    buf[n++] = 0;                         /* the Query's tag, set below */
+    buf[n++] = 0;                         /* its length, set below */
+    buf[n++] = 0x0a;                      /* Query.hoa */
+    buf[n++] = 16;
+    memcpy(buf + n, HOA, 16);
+    n += 16;
+    size_t unknown_start = n;
+    for (int i = 0; i < 40; i++) {        /* field 9, varint 0 */
+        buf[n++] = 9 << 3;
+        buf[n++] = 0;
+    }
+    const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(
+        &roam__ims__v1__message__descriptor, "query");
+    buf[q] = (uint8_t)(f->id << 3 | 2);
+    buf[q + 1] = (uint8_t)(n - q - 2);
+    ims_message *m = NULL;
+    char err[ROAM_ERR_MAX];
+    int r = ims_msg_decode(buf, n, &m, err, sizeof err);
+    tap_ok(r < 0 && strstr(err, "unknown"), "a Query with 40 unknown fields refused (%s)", err);
+    ims_msg_free(m);
+    m = NULL;
+    n = unknown_start + 2 * 4;
+    buf[q + 1] = (uint8_t)(n - q - 2);
+    r = ims_msg_decode(buf, n, &m, err, sizeof err);
+    tap_ok(r == 0 && m->body_case == ROAM__IMS__V1__MESSAGE__BODY_QUERY,
+           "a Query with 4 unknown fields decodes as before (%s)", r ? err : "ok");
+    ims_msg_free(m);
+}
 
 /* A UDP socket connected to the fixture's server. */
 static int udp_to(const fixture *fx)
@@ -543,6 +639,8 @@ int main(void)
     test_restart(&fx, key);
     test_crash(&fx, key);
     test_limits(&fx);
+    test_idle(&fx);
+    test_unknown_flood();
     test_dgram(&fx, key, evil, ack_key, ack_raw);
 
     EVP_PKEY_free(key);

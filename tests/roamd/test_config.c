@@ -72,6 +72,20 @@ int main(void)
            strcmp(c.bridge, "brvm") == 0 && strcmp(c.uplink, "uplink0") == 0 &&
            c.max_sessions == 4 && c.admission_lifetime_s == 30,
            "addresses, interfaces and limits (%s)", err);
+    tap_ok(c.max_client_sessions == 4 && c.max_peer_sessions == 4,
+           "max_sessions alone sets both pools");
+    tap_ok(parse("[limits]\nmax_sessions = 8\nmax_peer_sessions = 3\nmax_startups = 4:50:12\n"
+                 "max_per_source = 2\nhandshake_timeout_ms = 800\n") == 0 &&
+           c.max_client_sessions == 8 && c.max_peer_sessions == 3 &&
+           c.max_startups.start == 4 && c.max_startups.rate == 50 && c.max_startups.full == 12 &&
+           c.max_per_source == 2 && c.handshake_timeout_ms == 800,
+           "connection limits: pools, startups, per source, handshake deadline (%s)", err);
+    tap_ok(parse("") == 0 && c.max_client_sessions == 16 && c.max_peer_sessions == 16 &&
+           c.max_startups.start == 10 && c.max_startups.rate == 30 && c.max_startups.full == 60 &&
+           c.max_per_source == 4 && c.handshake_timeout_ms == 5000,
+           "connection limit defaults");
+    check_err("[limits]\nmax_startups = 10:30\n", "key 'max_startups': '10:30' is not "
+              "START:RATE:FULL", "max_startups malformed");
     tap_eq(parse("; comment\n# another\nmigrate_uri = qemu+tcp://{host}/system\n"), 0,
            "comments and migrate_uri template");
     char uri[256];

@@ -4,7 +4,9 @@
  * Covers: accept and migrate authentication, refusals with the right
  * sentence, the source flow failing cleanly in pre-processing (no RA on
  * loopback), garbage, stalls, a peer without a certificate, the peer
- * protocol out of order, and the session limit.  As root, in a network
+ * protocol out of order, connection exhaustion (idle connections, silent
+ * and trickling handshakes, one source's many connections: a peer and other
+ * sources still served), and the session limit.  As root, in a network
  * namespace of its own (handover_lab.h), also the destination's handover:
  * the registration a SwitchHandover carries reaches the IMS at the RARP, byte
  * for byte, with a router hello on the VM bridge; a malformed one is refused;
@@ -118,9 +120,30 @@ static roam_status send_admission_query(roam_stream *s, uint8_t query_id[16])
     return roam_msg_send(s, &env, 2000, err, sizeof err);
 }
 
+/* A TCP connection to 127.0.0.1:p from src (another address of the
+ * loopback /8, so that the daemon sees another source), or -1. */
+static int tcp_from(const char *src, const char *p)
+{
+    struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+    inet_pton(AF_INET, src, &from.sin_addr);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    to.sin_port = htons((uint16_t)atoi(p));
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && (bind(fd, (struct sockaddr *)&from, sizeof from) < 0 ||
+                    connect(fd, (struct sockaddr *)&to, sizeof to) < 0)) {
+        snprintf(err, sizeof err, "connect from %s: %s", src, strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static const char *dial_src;   /* NULL: the default source, 127.0.0.1 */
+
 static roam_tls_conn *dial(roam_tls_ctx *ctx, const char *p)
 {
-    int fd = roam_tcp_connect("127.0.0.1", p, 2000, err, sizeof err);
+    int fd = dial_src ? tcp_from(dial_src, p)
+                      : roam_tcp_connect("127.0.0.1", p, 2000, err, sizeof err);
     return fd < 0 ? NULL : roam_tls_connect(ctx, fd, "127.0.0.1", 2000, err, sizeof err);
 }
 
@@ -283,6 +306,151 @@ static roam_envelope *malformed_session(roam_tls_ctx *ctx, const abe_key_t *key,
         in = NULL;
     roam_tls_close(pc, 500);
     return in;
+}
+
+/* Wait until no connection thread runs (the earlier tests' have ended). */
+static void settle(void)
+{
+    int running = 1;
+    for (int i = 0; i < 300 && running; i++) {
+        pthread_mutex_lock(&d.lock);
+        running = d.sessions;
+        pthread_mutex_unlock(&d.lock);
+        if (running)
+            usleep(10000);
+    }
+}
+
+/* ms until the daemon closes fd (reads 0 or a reset), at most limit_ms;
+ * -1 if it was still open then. */
+static int64_t closed_within(int fd, int limit_ms)
+{
+    int64_t t0 = roam_now_ms();
+    char b[64];
+    while (roam_wait_fd(fd, 0, roam_deadline(limit_ms - (int)(roam_now_ms() - t0))) > 0) {
+        ssize_t got = recv(fd, b, sizeof b, 0);
+        if (got == 0 || (got < 0 && errno == ECONNRESET))
+            return roam_now_ms() - t0;
+        if (got < 0)
+            break;
+    }
+    return -1;
+}
+
+/* A peer's AdmissionQuery for an unknown admission gets its answer. */
+static int peer_served(roam_tls_ctx *peer)
+{
+    roam_tls_conn *pc = dial(peer, pport);
+    if (!pc)
+        return 0;
+    roam_stream s = roam_tls_stream(pc);
+    uint8_t unknown[16] = { 0xee, 0x01 };
+    roam_envelope *in = NULL;
+    int ok = send_admission_query(&s, unknown) == ROAM_OK &&
+             roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in, 3000, err,
+                             sizeof err) == ROAM_OK && !in->admission_answer->granted;
+    roam_msg_free(in);
+    roam_tls_close(pc, 500);
+    return ok;
+}
+
+/* Connection exhaustion: idle TCP connections, silent and trickling
+ * handshakes, one source's many connections.  None of them may keep a
+ * peer or another source's client from being served. */
+static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
+{
+    int io_timeout = d.cfg.io_timeout_ms, hs_timeout = d.cfg.handshake_timeout_ms;
+    d.cfg.io_timeout_ms = 20000;   /* what closes a handshake must be its own deadline */
+    d.cfg.handshake_timeout_ms = 20000;
+    settle();
+
+    /* Twenty idle connections from one address: it holds max_per_source
+     * of them (four), the rest are closed at once. */
+    int idle[20], held = 0;
+    for (int i = 0; i < 20; i++) {
+        idle[i] = tcp_from("127.0.0.1", port);
+        usleep(2000);
+    }
+    usleep(200000);   /* the accept loop has seen them all */
+    for (int i = 0; i < 20; i++)
+        held += idle[i] >= 0 && closed_within(idle[i], 300) < 0;
+    tap_eq(held, 4, "20 idle connections from one address: 4 held (max_per_source), the rest "
+           "closed at once");
+    tap_ok(peer_served(peer), "a peer is served meanwhile (%s)", err);
+    dial_src = "127.0.0.2";
+    tap_ok(alive(ctx, key), "a client from another address is served meanwhile (%s)", err);
+    dial_src = NULL;
+    for (int i = 0; i < 20; i++)
+        if (idle[i] >= 0)
+            close(idle[i]);
+    settle();
+
+    /* The client port's handshake pool full, from 70 addresses: a peer is
+     * still served (its own pool). */
+    int many[70];
+    for (int i = 0; i < 70; i++) {
+        char src[32];
+        snprintf(src, sizeof src, "127.0.1.%d", i + 1);
+        many[i] = tcp_from(src, port);
+    }
+    usleep(100000);
+    int startups, sessions;
+    roam_pool_counts(d.client_pool, &startups, &sessions);
+    tap_ok(startups <= d.cfg.max_startups.full, "70 idle clients: %d handshakes held (full: %d)",
+           startups, d.cfg.max_startups.full);
+    tap_ok(peer_served(peer), "a peer is served with the client port's handshakes full (%s)",
+           err);
+    for (int i = 0; i < 70; i++)
+        if (many[i] >= 0)
+            close(many[i]);
+    settle();   /* their handshakes end on their own threads */
+
+    /* A silent and a trickling handshake: closed after
+     * handshake_timeout_ms, not io_timeout_ms. */
+    d.cfg.handshake_timeout_ms = 500;
+    int silent = tcp_from("127.0.0.3", port);
+    int64_t ms = silent >= 0 ? closed_within(silent, 3000) : -1;
+    tap_ok(ms >= 300 && ms < 2000, "silent TLS handshake closed after the deadline (%lld ms)",
+           (long long)ms);
+    close(silent);
+    int slow = tcp_from("127.0.0.3", port);
+    static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc };
+    int64_t t0 = roam_now_ms();
+    int open_at_end = 1;
+    for (size_t i = 0; i < sizeof hello && open_at_end; i++) {
+        open_at_end = send(slow, &hello[i], 1, MSG_NOSIGNAL) == 1;
+        if (closed_within(slow, 150) >= 0)
+            open_at_end = 0;
+    }
+    if (open_at_end)
+        open_at_end = closed_within(slow, 3000) < 0;
+    ms = roam_now_ms() - t0;
+    tap_ok(!open_at_end && ms < 2000, "trickling TLS handshake closed after the deadline "
+           "(%lld ms)", (long long)ms);
+    close(slow);
+    d.cfg.handshake_timeout_ms = 20000;
+    settle();
+
+    /* Per source: a fifth connection from 127.0.0.4 is closed at once while
+     * 127.0.0.5's first is not. */
+    int four[4], other, fifth;
+    for (int i = 0; i < 4; i++)
+        four[i] = tcp_from("127.0.0.4", port);
+    usleep(50000);
+    fifth = tcp_from("127.0.0.4", port);
+    other = tcp_from("127.0.0.5", port);
+    ms = closed_within(fifth, 1000);
+    tap_ok(ms >= 0 && ms < 500, "fifth connection from one address closed at once (%lld ms)",
+           (long long)ms);
+    tap_ok(closed_within(other, 500) < 0, "another address's first connection is kept");
+    for (int i = 0; i < 4; i++)
+        close(four[i]);
+    close(fifth);
+    close(other);
+
+    d.cfg.io_timeout_ms = io_timeout;
+    d.cfg.handshake_timeout_ms = hs_timeout;
+    settle();
 }
 
 /* The audit log has, or gets within a second, a line with both strings. */
@@ -902,6 +1070,8 @@ int main(void)
     d.cfg.peer_port = roamd_peer_port(&d);
     close(fake_listen);
     roam_tls_ctx_free(fake_ctx);
+
+    test_exhaustion(ctx, alice, peer);
 
     if (lab)
         test_handover(ctx, alice, peer);
