@@ -17,6 +17,7 @@
 
 struct roamd_ra_cache {
     char ifname[32];
+    struct roamd_ra_pin pin;
     int max_age_ms;
     int fd;
     int stop_pipe[2];
@@ -27,6 +28,54 @@ struct roamd_ra_cache {
     struct in6_addr src;
     int64_t at_ms;
 };
+
+void roamd_ra_pin_of(const struct roamd_config *cfg, struct roamd_ra_pin *pin)
+{
+    memset(pin, 0, sizeof *pin);
+    pin->have_addr = cfg->have_router;
+    pin->addr = cfg->router;
+    pin->have_mac = cfg->have_router_mac;
+    memcpy(pin->mac, cfg->router_mac, 6);
+}
+
+int roamd_ra_from_router(const struct roamd_ra_pin *pin, const struct in6_addr *src,
+                         const uint8_t *ra, size_t len)
+{
+    struct roam_ra_info info;
+    char why[128];
+    if (roam_ra_parse(ra, len, &info, why, sizeof why) < 0)
+        return 0;
+    if (pin->have_addr && memcmp(src, &pin->addr, sizeof *src) != 0)
+        return 0;
+    if (pin->have_mac && (!info.has_slla || memcmp(info.slla, pin->mac, 6) != 0))
+        return 0;
+    return 1;
+}
+
+int roamd_ra_fetch(const char *ifname, const struct roamd_ra_pin *pin, int timeout_ms,
+                   uint8_t *buf, size_t cap, struct in6_addr *src, char *err, size_t errlen)
+{
+    int64_t deadline = roam_deadline(timeout_ms);
+    int fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
+    if (fd < 0)
+        return -1;
+    int r = roam_rs_send(fd, ifname, err, errlen), others = 0;
+    while (r == 0) {
+        r = roam_ra_recv(fd, buf, cap, src, deadline, err, errlen);
+        if (r > 0 && !roamd_ra_from_router(pin, src, buf, (size_t)r)) {
+            others++;
+            r = 0;
+            continue;
+        }
+        if (r == 0) {
+            roam_errf(err, errlen, "no Router Advertisement from the provider's router on %s "
+                      "within %d ms (%d from others ignored)", ifname, timeout_ms, others);
+            r = -1;
+        }
+    }
+    close(fd);
+    return r;
+}
 
 static void *listen_loop(void *arg)
 {
@@ -40,7 +89,7 @@ static void *listen_loop(void *arg)
         char b;
         if (read(c->stop_pipe[0], &b, 1) == 1)
             break;
-        if (n <= 0)
+        if (n <= 0 || !roamd_ra_from_router(&c->pin, &src, buf, (size_t)n))
             continue;
         pthread_mutex_lock(&c->lock);
         memcpy(c->ra, buf, (size_t)n);
@@ -52,8 +101,8 @@ static void *listen_loop(void *arg)
     return NULL;
 }
 
-roamd_ra_cache *roamd_ra_cache_start(const char *ifname, int max_age_s, char *err,
-                                     size_t errlen)
+roamd_ra_cache *roamd_ra_cache_start(const char *ifname, const struct roamd_ra_pin *pin,
+                                     int max_age_s, char *err, size_t errlen)
 {
     roamd_ra_cache *c = calloc(1, sizeof *c);
     if (!c) {
@@ -66,6 +115,7 @@ roamd_ra_cache *roamd_ra_cache_start(const char *ifname, int max_age_s, char *er
         return NULL;
     }
     strcpy(c->ifname, ifname);
+    c->pin = *pin;
     c->max_age_ms = max_age_s * 1000;
     c->fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
     if (c->fd < 0) {
@@ -120,6 +170,5 @@ int roamd_ra_get(roamd_ra_cache *c, uint8_t *buf, size_t cap, struct in6_addr *s
     }
     pthread_mutex_unlock(&c->lock);
     *age_ms = 0;
-    int n = roam_ra_fetch(c->ifname, timeout_ms, buf, cap, src, err, errlen);
-    return n > 0 ? n : -1;
+    return roamd_ra_fetch(c->ifname, &c->pin, timeout_ms, buf, cap, src, err, errlen);
 }

@@ -1,6 +1,7 @@
 /* INI configuration for roamd (see roamd_config.h and docs/roamd.md). */
 #include "roamd_config.h"
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "config_reader.h"
 #include "errbuf.h"
 #include "hostport.h"
+#include "icmp6.h"
 
 static int valid_ifname(const char *v)
 {
@@ -61,6 +63,25 @@ static int set_uplink(void *obj, const char *name, const char *v, char *why, siz
     return set_ifname(C(obj)->uplink, sizeof C(obj)->uplink, v, why, whylen);
 }
 
+static int set_router(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    struct in6_addr a;
+    if (inet_pton(AF_INET6, v, &a) != 1 || !IN6_IS_ADDR_LINKLOCAL(&a))
+        return roam_errf(why, whylen, "'%s' is not a link-local IPv6 address (routers send "
+                         "RAs from one)", v);
+    C(obj)->router = a;
+    C(obj)->have_router = 1;
+    return 0;
+}
+
+static int set_router_mac(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    if (roam_mac_parse(v, C(obj)->router_mac) < 0)
+        return roam_errf(why, whylen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", v);
+    C(obj)->have_router_mac = 1;
+    return 0;
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -87,6 +108,8 @@ static const struct roam_cfg_key keys[] = {
     FUNC("roamd", uplink, set_uplink),
     STR("roamd", metadata_ns, metadata_ns, 0),
     STR("roamd", audit_log, audit_log, 0),
+    FUNC("roamd", router, set_router),
+    FUNC("roamd", router_mac, set_router_mac),
     INT("limits", max_sessions, max_sessions, 1, 1024),
     INT("limits", challenges_per_minute, challenges_per_minute, 1, 100000),
     INT("limits", admission_lifetime, admission_lifetime_s, 1, 60),
@@ -125,6 +148,15 @@ void roamd_config_defaults(struct roamd_config *c)
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
     c->handover = 1;
+}
+
+int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)
+{
+    if (strcmp(c->uplink, c->bridge) != 0 || c->have_router || c->have_router_mac)
+        return 0;
+    return roam_errf(err, errlen, "uplink %s is the VM bridge: set 'router' (the router's "
+                     "link-local address) or 'router_mac' in [roamd], or any VM on the bridge "
+                     "could send the RA that migrating VMs are given", c->uplink);
 }
 
 int roamd_migrate_uri(const struct roamd_config *c, const char *host, char *out, size_t cap)

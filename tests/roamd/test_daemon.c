@@ -483,6 +483,7 @@ static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *m
              "[roamd]\nname = 127.0.0.1\nlisten = 127.0.0.1:0\npeer_listen = 127.0.0.1:0\n"
              "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
              "libvirt_uri = test://%s\nbridge = %s\nuplink = %s\naudit_log = %s\n"
+             "router = " HOLAB_ROUTER "\n"
              "migrate_uri = test://{host}/default\n"
              "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
              "ra_max_age = 0\n",
