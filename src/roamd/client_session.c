@@ -39,7 +39,7 @@ static int vm_policy(struct roamd *d, const char *vm, char **policy, char *err, 
     return r;
 }
 
-static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
+static int audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
                        const struct roamd_auth_outcome *o, const char *outcome,
                        const char *reason)
 {
@@ -68,8 +68,11 @@ static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authen
         roam_json_i64(&j, "daemon_us", o->daemon_us);
         roam_json_i64(&j, "wall_us", o->wall_us);
     }
-    if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0)
+    if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0) {
         roam_log("AUDIT FAILURE: %s", err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Read the client's next message, which must be `body`.  On failure log
@@ -140,7 +143,14 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
-    audit_auth(d, addr, au, o, accept ? "admitted" : "authenticated", NULL);
+    /* Fail closed: what cannot be recorded is not granted. */
+    if (audit_auth(d, addr, au, o, accept ? "admitted" : "authenticated", NULL) < 0) {
+        if (accept)
+            roamd_admission_drop(d->adm, au->query_id.data);
+        snprintf(why, sizeof why, "the decision cannot be written to the audit log; refused");
+        roamd_send_refusal(c, phase, why, io);
+        return -1;
+    }
     roam_log("client %s: %s granted for VM %s (daemon %lld us)", addr, role, au->vm,
               (long long)o->daemon_us);
     roamd_send_ok(c, io);

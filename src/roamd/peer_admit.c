@@ -25,7 +25,11 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
     else if (roamd_admission_take(p->d->adm, q->vm, q->src, q->query_id.data, roam_now_ms(),
                                   why, sizeof why) == 0)
         ok = 1;
-    roamd_peer_session_audit(p, "admission", ok ? "granted" : "refused", ok ? NULL : why, NULL);
+    if (roamd_peer_session_audit(p, "admission", ok ? "granted" : "refused", ok ? NULL : why,
+                                 NULL) < 0 && ok) {
+        ok = 0;   /* fail closed: an admission not recorded is not granted */
+        snprintf(why, sizeof why, "the admission cannot be written to the audit log; refused");
+    }
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     Roam__V1__AdmissionAnswer a = ROAM__V1__ADMISSION_ANSWER__INIT;
     a.granted = ok;

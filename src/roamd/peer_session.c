@@ -7,7 +7,7 @@
 #include "errbuf.h"
 #include "json.h"
 
-void roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
+int roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
                               const char *reason, const Roam__V1__PostProcessDone *done)
 {
     char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX];
@@ -36,8 +36,11 @@ void roamd_peer_session_audit(struct peer_session *p, const char *event, const c
             roam_json_str(&j, "secondary_address", a);
         }
     }
-    if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
+    if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0) {
         roam_log("AUDIT FAILURE: %s", err);
+        return -1;
+    }
+    return 0;
 }
 
 void roamd_peer_session_send(struct peer_session *p, roam_envelope *env)

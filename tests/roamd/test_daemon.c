@@ -690,6 +690,17 @@ int main(void)
     usleep(900000);
     tap_ok(alive(ctx, alice), "served again once the stalled sessions timed out");
 
+    /* Fail closed: a grant that cannot be audited is refused. */
+    roamd_audit *audit = d.audit;
+    d.audit = roamd_audit_open("/dev/full", err, sizeof err);
+    q[0] = 9;
+    tap_ok(d.audit && auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL,
+                           why, sizeof why) < 0 && strstr(why, "audit log"),
+           "audit log unwritable: accept authentication refused (%s)", why);
+    roamd_audit_close(d.audit);
+    d.audit = audit;
+    tap_ok(alive(ctx, alice), "granted again once the audit log is writable");
+
     stop_flag = 1;
     pthread_join(t, NULL);
     roamd_fini(&d);
