@@ -1,7 +1,9 @@
-/* Challenges per minute per client address: a token bucket per address
- * (each challenge costs one CP-ABE encapsulation, so unauthenticated
- * clients must not be able to make the daemon do unbounded work).  The
- * table is bounded; when full, the least recently used address is evicted. */
+/* Challenges per minute per client: a token bucket per address, an IPv6
+ * client counted by its /64 (a subscriber holds a whole /64, so a fresh
+ * address in it must not buy fresh challenges).  Each challenge costs one
+ * CP-ABE encapsulation, so unauthenticated clients must not be able to make
+ * the daemon do unbounded work.  The table is bounded; when full, the least
+ * recently used key is evicted. */
 #ifndef ROAMD_RATELIMIT_H
 #define ROAMD_RATELIMIT_H
 

@@ -60,7 +60,9 @@ static void test_rate(void)
     for (int i = 0; i < 5; i++)
         ok += roamd_ratelimit_allow(r, "2001:db8::1", 1000);
     tap_eq(ok, 3, "burst of 3 per minute allowed, then refused (%d)", ok);
-    tap_ok(roamd_ratelimit_allow(r, "2001:db8::2", 1000), "other address has its own bucket");
+    tap_ok(roamd_ratelimit_allow(r, "2001:db8:0:1::2", 1000), "other address has its own bucket");
+    tap_ok(!roamd_ratelimit_allow(r, "2001:db8::ffff:2", 1000),
+           "another address in the same /64 shares the bucket");
     tap_ok(!roamd_ratelimit_allow(r, "2001:db8::1", 10000), "no refill after 9 s");
     tap_ok(roamd_ratelimit_allow(r, "2001:db8::1", 21000), "one token back after 20 s");
     /* Many addresses: the table stays bounded, new ones still get served. */
