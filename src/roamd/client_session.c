@@ -137,8 +137,10 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roam_log("client %s: %s refused for VM %s: %s", addr, role, au->vm, o->reason);
         return -1;
     }
-    if (accept && roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
-                                      roam_now_ms(), why, sizeof why) < 0) {
+    char client[ROAMD_CLIENT_KEY_MAX];
+    roamd_client_key(addr, client);
+    if (accept && roamd_admission_add_for(d->adm, client, au->vm, au->src, au->query_id.data,
+                                          roam_now_ms(), why, sizeof why) < 0) {
         audit_auth(d, addr, au, o, "refused", why);
         roamd_send_refusal(c, phase, why, io);
         return -1;
