@@ -12,6 +12,7 @@
 #include "errbuf.h"
 #include "icmp6.h"
 #include "nd_sock.h"
+#include "ra_frame.h"
 
 #define RA_BUF 2048   /* an RA from a real router fits in one 1500-byte frame */
 
@@ -39,7 +40,7 @@ void roamd_ra_pin_of(const struct roamd_config *cfg, struct roamd_ra_pin *pin)
 }
 
 int roamd_ra_from_router(const struct roamd_ra_pin *pin, const struct in6_addr *src,
-                         const uint8_t *ra, size_t len)
+                         const uint8_t smac[6], const uint8_t *ra, size_t len)
 {
     struct roam_ra_info info;
     char why[128];
@@ -47,7 +48,8 @@ int roamd_ra_from_router(const struct roamd_ra_pin *pin, const struct in6_addr *
         return 0;
     if (pin->have_addr && memcmp(src, &pin->addr, sizeof *src) != 0)
         return 0;
-    if (pin->have_mac && (!info.has_slla || memcmp(info.slla, pin->mac, 6) != 0))
+    if (pin->have_mac && (memcmp(smac, pin->mac, 6) != 0 ||
+                          (info.has_slla && memcmp(info.slla, pin->mac, 6) != 0)))
         return 0;
     return 1;
 }
@@ -56,13 +58,18 @@ int roamd_ra_fetch(const char *ifname, const struct roamd_ra_pin *pin, int timeo
                    uint8_t *buf, size_t cap, struct in6_addr *src, char *err, size_t errlen)
 {
     int64_t deadline = roam_deadline(timeout_ms);
-    int fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
+    /* Listening before the RS goes out, so the answer cannot be missed. */
+    int fd = roam_ra_frame_open(ifname, err, errlen);
     if (fd < 0)
         return -1;
-    int r = roam_rs_send(fd, ifname, err, errlen), others = 0;
+    int rs = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
+    int r = rs < 0 ? -1 : roam_rs_send(rs, ifname, err, errlen), others = 0;
+    if (rs >= 0)
+        close(rs);
     while (r == 0) {
-        r = roam_ra_recv(fd, buf, cap, src, deadline, err, errlen);
-        if (r > 0 && !roamd_ra_from_router(pin, src, buf, (size_t)r)) {
+        uint8_t smac[6];
+        r = roam_ra_frame_recv(fd, buf, cap, src, smac, deadline, err, errlen);
+        if (r > 0 && !roamd_ra_from_router(pin, src, smac, buf, (size_t)r)) {
             others++;
             r = 0;
             continue;
@@ -83,13 +90,15 @@ static void *listen_loop(void *arg)
     for (;;) {
         uint8_t buf[RA_BUF];
         struct in6_addr src;
+        uint8_t smac[6];
         char err[ROAM_ERR_MAX];
         /* Wake up regularly to notice stop requests. */
-        int n = roam_ra_recv(c->fd, buf, sizeof buf, &src, roam_deadline(200), err, sizeof err);
+        int n = roam_ra_frame_recv(c->fd, buf, sizeof buf, &src, smac, roam_deadline(200), err,
+                                   sizeof err);
         char b;
         if (read(c->stop_pipe[0], &b, 1) == 1)
             break;
-        if (n <= 0 || !roamd_ra_from_router(&c->pin, &src, buf, (size_t)n))
+        if (n <= 0 || !roamd_ra_from_router(&c->pin, &src, smac, buf, (size_t)n))
             continue;
         pthread_mutex_lock(&c->lock);
         memcpy(c->ra, buf, (size_t)n);
@@ -117,7 +126,7 @@ roamd_ra_cache *roamd_ra_cache_start(const char *ifname, const struct roamd_ra_p
     strcpy(c->ifname, ifname);
     c->pin = *pin;
     c->max_age_ms = max_age_s * 1000;
-    c->fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
+    c->fd = roam_ra_frame_open(ifname, err, errlen);
     if (c->fd < 0) {
         free(c);
         return NULL;

@@ -6,7 +6,8 @@
  * is sent and the first RA that answers is returned, within a timeout.
  *
  * Only RAs from the provider's router count (its link-local source address
- * and/or the link-layer address it announces, as configured): on a VM bridge
+ * and/or its MAC, as configured; RAs are read with their frames, so the MAC
+ * is the frame's source, ra_frame.h): on a VM bridge
  * any guest can send a well-formed RA with hop limit 255 from a link-local
  * address, and the RA served here is what a migrating VM is given. */
 #ifndef ROAMD_RA_CACHE_H
@@ -25,18 +26,19 @@ typedef struct roamd_ra_cache roamd_ra_cache;
 struct roamd_ra_pin {
     int have_addr, have_mac;
     struct in6_addr addr;    /* the router's link-local source address */
-    uint8_t mac[6];          /* its source link-layer address option */
+    uint8_t mac[6];          /* its MAC */
 };
 
 /* The pin that roamd's configuration (router, router_mac) gives. */
 void roamd_ra_pin_of(const struct roamd_config *cfg, struct roamd_ra_pin *pin);
 
-/* 1 if the RA (ra, len) received from src comes from the pinned router:
- * the source address is pin->addr and the RA's source link-layer address
- * option names pin->mac (an RA without the option does not pass a MAC
- * pin), as far as each is set; 0 otherwise or if the RA does not parse. */
+/* 1 if the RA (ra, len) received from src in a frame from smac comes from
+ * the pinned router: the source address is pin->addr, and the frame came
+ * from pin->mac and the RA names no other link-layer address (its source
+ * link-layer address option is what guests will send to), as far as each
+ * is set; 0 otherwise or if the RA does not parse. */
 int roamd_ra_from_router(const struct roamd_ra_pin *pin, const struct in6_addr *src,
-                         const uint8_t *ra, size_t len);
+                         const uint8_t smac[6], const uint8_t *ra, size_t len);
 
 /* Send an RS on ifname and return the first RA from the pinned router
  * within timeout_ms.  Length, or -1 with err (timeout included; err says

@@ -286,6 +286,49 @@ static int audited(const char *a, const char *b)
     return found;
 }
 
+/* Another tenant on the VM bridge: the router's RA, its link-local source
+ * and its MAC in the option, but sent from the tenant's own MAC. */
+static volatile int rogue_stop;
+static void *rogue_run(void *arg)
+{
+    (void)arg;
+    static const uint8_t tenant[6] = { 0x52, 0x54, 0x00, 0x66, 0x66, 0x66 };
+    uint8_t ra[64], frame[256];
+    struct in6_addr src, dst;
+    inet_pton(AF_INET6, HOLAB_ROUTER, &src);
+    inet_pton(AF_INET6, "ff02::1", &dst);
+    size_t n = holab_make_ra(ra);
+    int len = roam_nd_frame_build(frame, sizeof frame, tenant, NULL, &src, &dst, ra, n);
+    while (len > 0 && !rogue_stop) {
+        holab_vm_send(frame, (size_t)len);
+        usleep(30000);
+    }
+    return NULL;
+}
+
+/* With only the tenant's RAs on the bridge, the destination serves none. */
+static void test_rogue_ra(roam_tls_ctx *ctx, const abe_key_t *key)
+{
+    uint8_t q[16], ra[2048];
+    struct in6_addr router;
+    pthread_t t;
+    rogue_stop = 0;
+    pthread_create(&t, NULL, rogue_run, NULL);
+    roamd_peer *p = NULL;
+    int r = admit(ctx, key, q);
+    if (r == 0)
+        p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
+    if (p && roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) == 0)
+        r = roamd_peer_ra(p, "vm1", q, ra, sizeof ra, &router, err, sizeof err);
+    else
+        r = 1;
+    roamd_peer_close(p);
+    rogue_stop = 1;
+    pthread_join(t, NULL);
+    tap_ok(r < 0 && strstr(err, "from the provider's router") && !strstr(err, "(0 from others"),
+           "RAs from another tenant's MAC are not served (%s)", err);
+}
+
 static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
 {
     int confirm = d.cfg.confirm_timeout_ms;
@@ -350,6 +393,7 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
 
     close(ims_fd);
     holab_router_stop();
+    test_rogue_ra(ctx, key);
     d.cfg.confirm_timeout_ms = confirm;
 }
 
@@ -483,7 +527,7 @@ static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *m
              "[roamd]\nname = 127.0.0.1\nlisten = 127.0.0.1:0\npeer_listen = 127.0.0.1:0\n"
              "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
              "libvirt_uri = test://%s\nbridge = %s\nuplink = %s\naudit_log = %s\n"
-             "router = " HOLAB_ROUTER "\n"
+             "router = " HOLAB_ROUTER "\nrouter_mac = 52:54:00:aa:00:01\n"
              "migrate_uri = test://{host}/default\n"
              "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
              "ra_max_age = 0\n",

@@ -1,14 +1,18 @@
 /* Only the provider's router supplies the RA: RAs from another source
- * address, or announcing another (or no) link-layer address, are not taken
- * when the router is pinned; with no pin every valid RA is. */
+ * address, or in a frame from another MAC, or announcing another MAC, are
+ * not taken when the router is pinned; with no pin every valid RA is.  RAs
+ * are read with their frames (ra_frame.h): the frame parser checks what a
+ * raw ICMPv6 socket would (hop limit, link-local source, checksum). */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "handover_lab.h"
+#include "icmp6.h"
 #include "ra_cache.h"
+#include "ra_frame.h"
 #include "tap.h"
 
-int main(void)
+static void test_pin(void)
 {
     uint8_t ra[64], bare[64];
     size_t n = holab_make_ra(ra);
@@ -16,31 +20,36 @@ int main(void)
     memcpy(bare, ra, 16);
     memcpy(bare + 16, ra + 24, n - 24);
     size_t bn = n - 8;
+    uint8_t rmac[6], other[6] = { 0x52, 0x54, 0x00, 0x66, 0x66, 0x66 };
+    memcpy(rmac, ra + 18, 6);
     struct in6_addr router, rogue;
     inet_pton(AF_INET6, HOLAB_ROUTER, &router);
     inet_pton(AF_INET6, "fe80::5054:ff:fe00:99", &rogue);
 
     struct roamd_ra_pin none = { 0 }, by_addr = { .have_addr = 1 }, by_mac = { .have_mac = 1 };
     by_addr.addr = router;
-    memcpy(by_mac.mac, ra + 18, 6);
+    memcpy(by_mac.mac, rmac, 6);
     struct roamd_ra_pin both = by_mac;
     both.have_addr = 1;
     both.addr = router;
 
-    tap_ok(roamd_ra_from_router(&none, &rogue, ra, n), "no pin: any valid RA is taken");
-    tap_ok(!roamd_ra_from_router(&none, &rogue, ra, 10), "no pin: an invalid RA is not");
-    tap_ok(roamd_ra_from_router(&by_addr, &router, ra, n), "address pin: the router's RA");
-    tap_ok(!roamd_ra_from_router(&by_addr, &rogue, ra, n),
+    tap_ok(roamd_ra_from_router(&none, &rogue, other, ra, n), "no pin: any valid RA is taken");
+    tap_ok(!roamd_ra_from_router(&none, &rogue, other, ra, 10), "no pin: an invalid RA is not");
+    tap_ok(roamd_ra_from_router(&by_addr, &router, other, ra, n), "address pin: the router's RA");
+    tap_ok(!roamd_ra_from_router(&by_addr, &rogue, rmac, ra, n),
            "address pin: the same RA from another link-local address is refused");
-    tap_ok(roamd_ra_from_router(&by_mac, &rogue, ra, n), "MAC pin: the router's MAC announced");
-    tap_ok(!roamd_ra_from_router(&by_mac, &router, bare, bn),
-           "MAC pin: an RA that announces no link-layer address is refused");
+    tap_ok(roamd_ra_from_router(&by_mac, &rogue, rmac, ra, n),
+           "MAC pin: a frame from the router's MAC");
+    tap_ok(roamd_ra_from_router(&by_mac, &rogue, rmac, bare, bn),
+           "MAC pin: a frame from the router's MAC without the link-layer option");
+    tap_ok(!roamd_ra_from_router(&by_mac, &router, other, ra, n),
+           "MAC pin: a frame from another MAC is refused though the RA names the router's");
     ra[23] ^= 1;
-    tap_ok(!roamd_ra_from_router(&by_mac, &router, ra, n),
+    tap_ok(!roamd_ra_from_router(&by_mac, &router, rmac, ra, n),
            "MAC pin: an RA announcing another MAC is refused");
-    tap_ok(!roamd_ra_from_router(&both, &router, ra, n), "both pins: each must hold");
+    tap_ok(!roamd_ra_from_router(&both, &router, rmac, ra, n), "both pins: each must hold");
     ra[23] ^= 1;
-    tap_ok(roamd_ra_from_router(&both, &router, ra, n), "both pins: the router's RA");
+    tap_ok(roamd_ra_from_router(&both, &router, rmac, ra, n), "both pins: the router's RA");
 
     struct roamd_config cfg;
     roamd_config_defaults(&cfg);
@@ -49,5 +58,42 @@ int main(void)
     struct roamd_ra_pin p;
     roamd_ra_pin_of(&cfg, &p);
     tap_ok(!p.have_addr && p.have_mac && p.mac[5] == 7, "pin taken from the configuration");
+}
+
+static void test_frame(void)
+{
+    uint8_t ra[64], f[256], smac[6];
+    size_t n = holab_make_ra(ra);
+    struct in6_addr router, all, global, src;
+    inet_pton(AF_INET6, HOLAB_ROUTER, &router);
+    inet_pton(AF_INET6, "ff02::1", &all);
+    inet_pton(AF_INET6, "2001:db8::1", &global);
+    const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x01 };
+    int fl = roam_nd_frame_build(f, sizeof f, mac, NULL, &router, &all, ra, n);
+    const uint8_t *got;
+    size_t gl;
+    /* The frame carries the checksum filled in: bytes 2-3 differ. */
+    tap_ok(fl > 0 && roam_ra_frame_parse(f, (size_t)fl, &got, &gl, &src, smac) &&
+           gl == n && memcmp(got, ra, 2) == 0 && memcmp(got + 4, ra + 4, n - 4) == 0 &&
+           memcmp(&src, &router, 16) == 0 &&
+           memcmp(smac, mac, 6) == 0, "RA frame: message, source and MAC");
+    tap_ok(!roam_ra_frame_parse(f, (size_t)fl - 1, &got, &gl, &src, smac),
+           "RA frame: truncated refused");
+    f[ROAM_ETH_HLEN + 7] = 254;
+    tap_ok(!roam_ra_frame_parse(f, (size_t)fl, &got, &gl, &src, smac),
+           "RA frame: hop limit below 255 refused");
+    f[ROAM_ETH_HLEN + 7] = 255;
+    f[fl - 1] ^= 1;
+    tap_ok(!roam_ra_frame_parse(f, (size_t)fl, &got, &gl, &src, smac),
+           "RA frame: bad checksum refused");
+    fl = roam_nd_frame_build(f, sizeof f, mac, NULL, &global, &all, ra, n);
+    tap_ok(!roam_ra_frame_parse(f, (size_t)fl, &got, &gl, &src, smac),
+           "RA frame: a global source address refused");
+}
+
+int main(void)
+{
+    test_pin();
+    test_frame();
     return tap_done();
 }
