@@ -152,9 +152,13 @@ int roam_na_recv(int fd, const struct in6_addr *target, int *has_tlla, uint8_t t
         int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &hops, deadline, err, errlen);
         if (r <= 0)
             return r;
-        /* Hop limit 255: only an on-link node can have sent it. */
+        /* Hop limit 255: only an on-link node can have sent it.  From the
+         * target itself: a guest answering for its own address answers
+         * from it (Linux always does); an answer from another address is a
+         * proxy's or another tenant's, not the NIC's. */
         if (hops == 255 && roam_na_parse(buf, n, &got, has_tlla, tlla) == 0 &&
-            memcmp(&got, target, sizeof got) == 0)
+            memcmp(&got, target, sizeof got) == 0 &&
+            memcmp(&from.sin6_addr, target, sizeof got) == 0)
             return 1;
     }
 }

@@ -35,8 +35,8 @@ int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target,
                  const uint8_t smac[6], char *err, size_t errlen);
 
 /* Wait until deadline (deadline.h; roam_deadline(0) only looks) for a
- * valid Neighbor Advertisement for target (hop limit 255; the socket from
- * roam_nd_open(..., ROAM_ND_NA)).  1 (*has_tlla and tlla set), 0 none,
+ * valid Neighbor Advertisement for target (hop limit 255, sent from target
+ * itself; the socket from roam_nd_open(..., ROAM_ND_NA)).  1 (*has_tlla and tlla set), 0 none,
  * -1 error. */
 int roam_na_recv(int fd, const struct in6_addr *target, int *has_tlla, uint8_t tlla[6],
                  int64_t deadline, char *err, size_t errlen);

@@ -2,12 +2,18 @@
  * address, or in a frame from another MAC, or announcing another MAC, are
  * not taken when the router is pinned; with no pin every valid RA is.  RAs
  * are read with their frames (ra_frame.h): the frame parser checks what a
- * raw ICMPv6 socket would (hop limit, link-local source, checksum). */
+ * raw ICMPv6 socket would (hop limit, link-local source, checksum).  And
+ * the destination's address confirmation takes a Neighbor Advertisement
+ * only from the confirmed address itself (as root, in a network namespace:
+ * handover_lab.h). */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "handover_lab.h"
 #include "icmp6.h"
+#include "nd_sock.h"
 #include "ra_cache.h"
 #include "ra_frame.h"
 #include "tap.h"
@@ -91,8 +97,65 @@ static void test_frame(void)
            "RA frame: a global source address refused");
 }
 
+/* Someone on the VM's link answering for the VM's address with the VM's
+ * MAC in the option, from na_src. */
+static const uint8_t vm_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
+static struct in6_addr vm_addr, na_src;
+static volatile int na_stop;
+
+static void *na_run(void *arg)
+{
+    (void)arg;
+    uint8_t na[32] = { ROAM_ND_NA }, f[256];
+    na[4] = 0x60;                        /* solicited, override */
+    memcpy(na + 8, vm_addr.s6_addr, 16);
+    na[24] = 2;                          /* target link-layer address */
+    na[25] = 1;
+    memcpy(na + 26, vm_mac, 6);
+    struct in6_addr all;
+    inet_pton(AF_INET6, "ff02::1", &all);
+    int len = roam_nd_frame_build(f, sizeof f, vm_mac, NULL, &na_src, &all, na, sizeof na);
+    while (len > 0 && !na_stop) {
+        holab_vm_send(f, (size_t)len);
+        usleep(20000);
+    }
+    return NULL;
+}
+
+static int probe_with_answers_from(const char *src)
+{
+    char err[256];
+    inet_pton(AF_INET6, src, &na_src);
+    na_stop = 0;
+    pthread_t t;
+    pthread_create(&t, NULL, na_run, NULL);
+    int r = roam_nd_probe(HOLAB_BRIDGE, &vm_addr, vm_mac, 400, 50, NULL, err, sizeof err);
+    na_stop = 1;
+    pthread_join(t, NULL);
+    return r;
+}
+
+static void test_na(void)
+{
+    inet_pton(AF_INET6, HOLAB_PREFIX "5054:ff:fe00:2", &vm_addr);
+    /* The fresh bridge sends nothing until its link-local address is up. */
+    int r = -1;
+    for (int i = 0; i < 30 && r < 0; i++) {
+        usleep(100000);
+        r = probe_with_answers_from("fe80::5054:ff:fe66:6666");
+    }
+    tap_eq(r, 0,
+           "confirmation: an NA for the address from another address does not count");
+    tap_eq(probe_with_answers_from(HOLAB_PREFIX "5054:ff:fe00:2"), 1,
+           "confirmation: the NA from the address itself does");
+}
+
 int main(void)
 {
+    if (holab_enter() < 0)
+        tap_skip("Neighbor Advertisement pin: needs root and a network namespace");
+    else
+        test_na();
     test_pin();
     test_frame();
     return tap_done();
