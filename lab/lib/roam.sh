@@ -102,6 +102,7 @@ libvirt_uri = $(host_uri "$h")
 migrate_uri = qemu+tcp://{host}/system
 bridge = $VM_BRIDGE
 uplink = $VM_BRIDGE
+router_mac = $(router_mac "$h")
 audit_log = $RUN/roamd-$n.audit.jsonl
 
 [limits]

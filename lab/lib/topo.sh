@@ -25,12 +25,18 @@ bridge_create() {
     nsx "$1" ip link set "$2" up
 }
 
-# veth from router interface $1 to interface $3 in namespace $2.
+# veth from router interface $1 to interface $3 in namespace $2; the router
+# end gets MAC $4 when given.
 router_link() {
-    ip -n "$NS_R" link add "$1" type veth peer name "$3" netns "$2"
+    ip -n "$NS_R" link add "$1" ${4:+address "$4"} type veth peer name "$3" netns "$2"
     ip -n "$NS_R" link set "$1" up
     ip -n "$2" link set "$3" up
 }
+
+# The router's MAC on host H's provider link, fixed so that roamd can pin
+# the RA to it (router_mac): in L2 the RA comes from brl2, in L3 from to-h.
+router_veth_mac() { echo "02:00:00:00:01:0${1,,}"; }
+router_mac() { if [ "$(mode)" = l2 ]; then echo 02:00:00:00:00:01; else router_veth_mac "$1"; fi; }
 
 # Provider host: VM bridge brvm with the uplink veth as a port; the host's
 # own lab address sits on brvm, default route via the router.
@@ -38,7 +44,7 @@ host_setup() {
     local h=$1 ns; ns=$(host_ns "$h")
     ns_create "$ns"
     bridge_create "$ns" "$VM_BRIDGE" "02:00:00:00:00:0${h,,}"
-    router_link "to-${h,,}" "$ns" uplink
+    router_link "to-${h,,}" "$ns" uplink "$(router_veth_mac "$h")"
     nsx "$ns" ip link set uplink master "$VM_BRIDGE"
     nsx "$ns" ip -6 addr add "$(host_addr "$h")/64" dev "$VM_BRIDGE" nodad
     nsx "$ns" ip -6 route add default via "$(host_prefix "$h")::1" dev "$VM_BRIDGE"

@@ -367,7 +367,9 @@ int abe_key_fingerprint(const abe_key_t *key, uint8_t fp[32]);
  * names the file. */
 
 /* Reads an armored object.  want = 0 accepts any type.  *obj is malloc'd
- * (abe_free_secret it).  0 or -1. */
+ * (abe_free_secret it).  0 or -1.  A secret (MSK, user key) is refused
+ * when its file is accessible by group or others, or owned by neither the
+ * caller nor root. */
 int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t *len,
                      abe_obj_type *type, char *err, size_t errlen);
 

@@ -17,7 +17,8 @@
 /* Whole file, at most 2 MiB (an armored 1 MiB object is 1.4 MiB). */
 #define FILE_MAX (2u << 20)
 
-static int read_all(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+static int read_all(const char *path, char **buf, size_t *len, struct stat *st_out, char *err,
+                    size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -64,6 +65,27 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
     }
     *buf = b;
     *len = n;
+    *st_out = st;
+    return 0;
+}
+
+/* As ssh does for its private keys: a secret that others could have read
+ * (or that someone else owns, who could widen its mode) is refused. */
+static int secret_mode_check(const char *path, abe_obj_type type, const struct stat *st,
+                             char *err, size_t errlen)
+{
+    if (type != ABE_OBJ_MSK && type != ABE_OBJ_USER_KEY)
+        return 0;
+    if (st->st_mode & 077) {
+        snprintf(err, errlen, "%s: mode %04o: a %s must not be accessible by group or others "
+                 "(chmod 600 it)", path, (unsigned)(st->st_mode & 07777), abe_obj_label(type));
+        return -1;
+    }
+    if (st->st_uid != geteuid() && st->st_uid != 0) {
+        snprintf(err, errlen, "%s: owned by uid %u: a %s must be owned by its user or root",
+                 path, (unsigned)st->st_uid, abe_obj_label(type));
+        return -1;
+    }
     return 0;
 }
 
@@ -77,7 +99,8 @@ int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t 
         err[0] = '\0';
     if (path == NULL || obj == NULL || len == NULL || type == NULL)
         return -1;
-    if (read_all(path, &text, &tl, err, errlen) != 0)
+    struct stat st;
+    if (read_all(path, &text, &tl, &st, err, errlen) != 0)
         return -1;
     uint8_t *d = NULL;
     size_t dl = 0;
@@ -105,6 +128,8 @@ int abe_keyfile_load(const char *path, abe_obj_type want, uint8_t **obj, size_t 
                  abe_obj_label(want));
         goto fail;
     }
+    if (secret_mode_check(path, *type, &st, err, errlen) != 0)
+        goto fail;
     *obj = d;
     *len = dl;
     return 0;

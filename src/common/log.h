@@ -2,7 +2,9 @@
  * stderr (journald or the lab's log files take it from there), each as
  *   2026-12-05T07:40:01.123Z PROG: message
  * with a UTC ISO-8601 timestamp with milliseconds, so that the logs of
- * several hosts and programs line up and switch times can be read off them. */
+ * several hosts and programs line up and switch times can be read off them.
+ * Control characters in the message (newlines included) are written as
+ * \xNN: one call is always exactly one line. */
 #ifndef ROAM_COMMON_LOG_H
 #define ROAM_COMMON_LOG_H
 

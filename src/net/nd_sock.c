@@ -89,44 +89,6 @@ static int recv_icmp6(int fd, uint8_t *buf, size_t cap, size_t *len, struct sock
     }
 }
 
-int roam_ra_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src, int64_t deadline,
-                 char *err, size_t errlen)
-{
-    for (;;) {
-        struct sockaddr_in6 from;
-        size_t n;
-        int hops;
-        int r = recv_icmp6(fd, buf, cap, &n, &from, &hops, deadline, err, errlen);
-        if (r <= 0)
-            return r;
-        struct roam_ra_info info;
-        char why[128];
-        if (hops != 255 || !IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr) ||
-            roam_ra_parse(buf, n, &info, why, sizeof why) < 0)
-            continue;
-        *src = from.sin6_addr;
-        return (int)n;
-    }
-}
-
-int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
-                  struct in6_addr *src, char *err, size_t errlen)
-{
-    int64_t deadline = roam_deadline(timeout_ms);
-    int fd = roam_nd_open(ifname, ROAM_ND_RA, err, errlen);
-    if (fd < 0)
-        return -1;
-    int r = roam_rs_send(fd, ifname, err, errlen);
-    if (r == 0) {
-        r = roam_ra_recv(fd, buf, cap, src, deadline, err, errlen);
-        if (r == 0)
-            roam_errf(err, errlen, "no Router Advertisement on %s within %d ms", ifname,
-                      timeout_ms);
-    }
-    close(fd);
-    return r;
-}
-
 int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target,
                  const uint8_t smac[6], char *err, size_t errlen)
 {
@@ -147,14 +109,18 @@ int roam_na_recv(int fd, const struct in6_addr *target, int *has_tlla, uint8_t t
         uint8_t buf[256];
         struct sockaddr_in6 from;
         struct in6_addr got;
-        size_t n;
-        int hops;
+        size_t n = 0;
+        int hops = -1;
         int r = recv_icmp6(fd, buf, sizeof buf, &n, &from, &hops, deadline, err, errlen);
         if (r <= 0)
             return r;
-        /* Hop limit 255: only an on-link node can have sent it. */
+        /* Hop limit 255: only an on-link node can have sent it.  From the
+         * target itself: a guest answering for its own address answers
+         * from it (Linux always does); an answer from another address is a
+         * proxy's or another tenant's, not the NIC's. */
         if (hops == 255 && roam_na_parse(buf, n, &got, has_tlla, tlla) == 0 &&
-            memcmp(&got, target, sizeof got) == 0)
+            memcmp(&got, target, sizeof got) == 0 &&
+            memcmp(&from.sin6_addr, target, sizeof got) == 0)
             return 1;
     }
 }

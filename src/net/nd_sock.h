@@ -1,7 +1,6 @@
-/* Raw ICMPv6 sockets on one interface: send a Router Solicitation and read
- * Router Advertisements (hop limit 255 and a link-local source enforced, as
- * RFC 4861 requires), and a Neighbor Solicitation probe to check which NIC
- * answers for an address.
+/* Raw ICMPv6 sockets on one interface: send a Router Solicitation (the
+ * RAs are read with their frames, ra_frame.h, to see the router's MAC), and
+ * a Neighbor Solicitation probe to check which NIC answers for an address.
  * Needs CAP_NET_RAW. */
 #ifndef ROAM_NET_ND_SOCK_H
 #define ROAM_NET_ND_SOCK_H
@@ -17,17 +16,6 @@ int roam_nd_open(const char *ifname, int type, char *err, size_t errlen);
 /* Send a Router Solicitation to ff02::2 on the socket's interface. */
 int roam_rs_send(int fd, const char *ifname, char *err, size_t errlen);
 
-/* Wait until deadline for a valid RA (parsable, hop limit 255, link-local
- * source).  Returns its length (copied to buf), 0 on timeout, -1 on error;
- * *src gets the router's address.  Invalid RAs are skipped. */
-int roam_ra_recv(int fd, uint8_t *buf, size_t cap, struct in6_addr *src, int64_t deadline,
-                 char *err, size_t errlen);
-
-/* Send an RS on ifname and return the first valid RA within timeout_ms.
- * Length, 0 on timeout (err says so), -1 on error. */
-int roam_ra_fetch(const char *ifname, int timeout_ms, uint8_t *buf, size_t cap,
-                  struct in6_addr *src, char *err, size_t errlen);
-
 /* Send a Neighbor Solicitation for target to its solicited-node group on
  * the socket's interface, with a source link-layer address option smac.
  * 0 or -1. */
@@ -35,8 +23,8 @@ int roam_ns_send(int fd, const char *ifname, const struct in6_addr *target,
                  const uint8_t smac[6], char *err, size_t errlen);
 
 /* Wait until deadline (deadline.h; roam_deadline(0) only looks) for a
- * valid Neighbor Advertisement for target (hop limit 255; the socket from
- * roam_nd_open(..., ROAM_ND_NA)).  1 (*has_tlla and tlla set), 0 none,
+ * valid Neighbor Advertisement for target (hop limit 255, sent from target
+ * itself; the socket from roam_nd_open(..., ROAM_ND_NA)).  1 (*has_tlla and tlla set), 0 none,
  * -1 error. */
 int roam_na_recv(int fd, const struct in6_addr *target, int *has_tlla, uint8_t tlla[6],
                  int64_t deadline, char *err, size_t errlen);

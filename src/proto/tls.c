@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -48,9 +49,29 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, char *err, size_t errlen)
     return s;
 }
 
+/* As ssh does: a private key that others could read (or that someone else
+ * owns, who could widen its mode) is not used. */
+static int key_mode_check(const char *key_file, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(key_file, &st) != 0)
+        return roam_errf(err, errlen, "cannot load private key %s: %s", key_file,
+                         strerror(errno));
+    if (st.st_mode & 077)
+        return roam_errf(err, errlen, "private key %s: mode %04o: must not be accessible by "
+                         "group or others (chmod 600 it)", key_file,
+                         (unsigned)(st.st_mode & 07777));
+    if (st.st_uid != geteuid() && st.st_uid != 0)
+        return roam_errf(err, errlen, "private key %s: owned by uid %u, neither this user nor "
+                         "root", key_file, (unsigned)st.st_uid);
+    return 0;
+}
+
 static int load_identity(SSL_CTX *s, const char *cert_file, const char *key_file,
                          char *err, size_t errlen)
 {
+    if (key_mode_check(key_file, err, errlen) < 0)
+        return -1;
     if (SSL_CTX_use_certificate_chain_file(s, cert_file) != 1)
         return roam_errf_ssl(err, errlen, "cannot load certificate chain %s", cert_file);
     if (SSL_CTX_use_PrivateKey_file(s, key_file, SSL_FILETYPE_PEM) != 1)
@@ -131,6 +152,12 @@ roam_tls_ctx *roam_tls_client_ctx(const char *ca_file, const char *cert_file,
     }
     if (cert_file && load_identity(s, cert_file, key_file, err, errlen) < 0)
         goto fail;
+    /* With a certificate of its own this is a daemon's peer link: the peer
+     * must be named exactly.  A user's client takes whole-label wildcards
+     * ("*.provider.example"), never partial ones ("r*.example"). */
+    X509_VERIFY_PARAM_set_hostflags(SSL_CTX_get0_param(s),
+                                    cert_file ? X509_CHECK_FLAG_NO_WILDCARDS
+                                              : X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     SSL_CTX_set_verify(s, SSL_VERIFY_PEER, NULL);
     return wrap_ctx(s, err, errlen);
 fail:
@@ -373,7 +400,9 @@ int roam_tls_peer_has_name(roam_tls_conn *c, const char *name)
     unsigned char ip[16];
     if (inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1)
         return X509_check_ip_asc(cert, name, 0) == 1 ? 0 : -1;
-    return X509_check_host(cert, name, 0, 0, NULL) == 1 ? 0 : -1;
+    /* A peer names its own host exactly: a wildcard would let one
+     * certificate stand for every host under it. */
+    return X509_check_host(cert, name, 0, X509_CHECK_FLAG_NO_WILDCARDS, NULL) == 1 ? 0 : -1;
 }
 
 int roam_tls_close(roam_tls_conn *c, int timeout_ms)

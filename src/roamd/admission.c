@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "ratelimit.h"
 #include "wire_limits.h"
 
 struct entry {
@@ -17,6 +18,7 @@ struct entry {
     uint8_t qid[16];
     char vm[ROAM_NAME_MAX + 1];
     char src[ROAM_NAME_MAX + 1];
+    char client[ROAMD_CLIENT_KEY_MAX];   /* "" when added without one */
 };
 
 struct roamd_admissions {
@@ -61,7 +63,23 @@ static struct entry *find(roamd_admissions *t, const uint8_t qid[16])
 int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
                         const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen)
 {
-    if (strlen(vm) > ROAM_NAME_MAX || strlen(src) > ROAM_NAME_MAX)
+    return roamd_admission_add_for(t, "", vm, src, qid, now_ms, err, errlen);
+}
+
+static size_t held_by(const roamd_admissions *t, const char *client)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX; i++)
+        n += t->e[i].live && strcmp(t->e[i].client, client) == 0;
+    return n;
+}
+
+int roamd_admission_add_for(roamd_admissions *t, const char *client, const char *vm,
+                            const char *src, const uint8_t qid[16], int64_t now_ms, char *err,
+                            size_t errlen)
+{
+    if (strlen(vm) > ROAM_NAME_MAX || strlen(src) > ROAM_NAME_MAX ||
+        strlen(client) >= ROAMD_CLIENT_KEY_MAX)
         return roam_errf(err, errlen, "admission: name too long");
     pthread_mutex_lock(&t->lock);
     expire(t, now_ms);
@@ -69,6 +87,11 @@ int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
     struct entry *slot = NULL;
     if (find(t, qid)) {
         roam_errf(err, errlen, "admission: query id already admitted");
+        goto out;
+    }
+    if (client[0] && held_by(t, client) >= ROAMD_ADMISSIONS_PER_CLIENT) {
+        roam_errf(err, errlen, "too many admissions held by %s (%d live); try again in a minute",
+                  client, ROAMD_ADMISSIONS_PER_CLIENT);
         goto out;
     }
     for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX && !slot; i++)
@@ -84,6 +107,7 @@ int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
     memcpy(slot->qid, qid, 16);
     strcpy(slot->vm, vm);
     strcpy(slot->src, src);
+    strcpy(slot->client, client);
     r = 0;
 out:
     pthread_mutex_unlock(&t->lock);

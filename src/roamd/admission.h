@@ -9,6 +9,11 @@
 #include <stdint.h>
 
 #define ROAMD_ADMISSIONS_MAX 1024
+/* Live admissions one client (roamd_client_key: an IPv6 /64) may hold: one
+ * client cannot fill the table and lock every other user out.  Before the
+ * challenge nothing better than the address identifies a user (the key's
+ * fingerprint is only claimed). */
+#define ROAMD_ADMISSIONS_PER_CLIENT 32
 
 typedef struct roamd_admissions roamd_admissions;
 
@@ -19,6 +24,12 @@ void roamd_admissions_free(roamd_admissions *t);
  * the table is full of live entries or the query id is already known. */
 int roamd_admission_add(roamd_admissions *t, const char *vm, const char *src,
                         const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
+
+/* The same for the client `client` (roamd_client_key): also -1 when it
+ * already holds ROAMD_ADMISSIONS_PER_CLIENT live admissions. */
+int roamd_admission_add_for(roamd_admissions *t, const char *client, const char *vm,
+                            const char *src, const uint8_t qid[16], int64_t now_ms, char *err,
+                            size_t errlen);
 
 /* Consume the admission for exactly (vm, src, qid).  0, or -1 with err
  * "no admission ...", "admission expired" or "admission already used". */

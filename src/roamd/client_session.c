@@ -44,7 +44,7 @@ static int vm_policy(struct roamd *d, const char *vm, const char *qid, char **po
     return r;
 }
 
-static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
+static int audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
                        const struct roamd_auth_outcome *o, const char *outcome,
                        const char *reason)
 {
@@ -76,9 +76,12 @@ static void audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authen
         roam_json_i64(&j, "wall_us", o->wall_us);
     }
     char qid[ROAMD_QID_LEN];
-    if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0)
+    if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0) {
         roam_log("query %s: AUDIT FAILURE: %s",
                  roamd_qid(qid, au->query_id.data, au->query_id.len), err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Read the client's next message, which must be `body`.  On failure log
@@ -144,17 +147,27 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
                  o->reason);
         return -1;
     }
+    char client[ROAMD_CLIENT_KEY_MAX];
+    roamd_client_key(addr, client);
     /* A dry run's authentication records no admission: nothing it proves
      * can be used to migrate. */
     if (accept && !au->dry_run &&
-        roamd_admission_add(d->adm, au->vm, au->src, au->query_id.data,
-                            roam_now_ms(), why, sizeof why) < 0) {
+        roamd_admission_add_for(d->adm, client, au->vm, au->src, au->query_id.data,
+                                roam_now_ms(), why, sizeof why) < 0) {
         audit_auth(d, addr, au, o, "refused", why);
         roam_log("client %s: query %s: accept refused for VM %s: %s", addr, qid, au->vm, why);
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
-    audit_auth(d, addr, au, o, accept && !au->dry_run ? "admitted" : "authenticated", NULL);
+    /* Fail closed: what cannot be recorded is not granted. */
+    if (audit_auth(d, addr, au, o, accept && !au->dry_run ? "admitted" : "authenticated",
+                   NULL) < 0) {
+        if (accept && !au->dry_run)
+            roamd_admission_drop(d->adm, au->query_id.data);
+        snprintf(why, sizeof why, "the decision cannot be written to the audit log; refused");
+        roamd_send_refusal(c, phase, why, io);
+        return -1;
+    }
     roam_log("client %s: query %s: %s granted for VM %s (daemon %lld us)", addr, qid, role,
              au->vm, (long long)o->daemon_us);
     roamd_send_ok(c, io);

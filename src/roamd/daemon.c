@@ -133,6 +133,8 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->policies = roamd_policy_cache_new();
     if (!d->policies)
         return roam_errf(err, errlen, "out of memory");
+    if (roamd_config_router_check(cfg, err, errlen) < 0)
+        return -1;
     if (load_mpk(d, err, errlen) < 0 || check_accept_policy(d, err, errlen) < 0)
         return -1;
     d->client_tls = roam_tls_server_ctx(cfg->cert, cfg->key, NULL, why, sizeof why);
@@ -159,7 +161,9 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     if (!d->virt)
         return roam_errf(err, errlen, "key 'libvirt_uri': %s", why);
     prewarm_vm_policies(d);
-    d->ra = roamd_ra_cache_start(cfg->uplink, cfg->ra_max_age_s, why, sizeof why);
+    struct roamd_ra_pin pin;
+    roamd_ra_pin_of(cfg, &pin);
+    d->ra = roamd_ra_cache_start(cfg->uplink, &pin, cfg->ra_max_age_s, why, sizeof why);
     if (!d->ra)
         roam_log("warning: no RA listener on uplink %s (%s); RAs will be solicited per "
                   "request", cfg->uplink, why);

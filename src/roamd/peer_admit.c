@@ -9,6 +9,7 @@
 #include "hostport.h"
 #include "icmp6.h"
 #include "nd_sock.h"
+#include "ra_cache.h"
 
 int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
 {
@@ -32,7 +33,10 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
                                     why, sizeof why) == 0)
         ok = 1;
     const char *outcome = !ok ? "refused" : q->dry_run ? "would-grant (dry run)" : "granted";
-    roamd_peer_session_audit(p, "admission", outcome, ok ? NULL : why, NULL);
+    if (roamd_peer_session_audit(p, "admission", outcome, ok ? NULL : why, NULL) < 0 && ok) {
+        ok = 0;   /* fail closed: an admission not recorded is not granted */
+        snprintf(why, sizeof why, "the admission cannot be written to the audit log; refused");
+    }
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     Roam__V1__AdmissionAnswer a = ROAM__V1__ADMISSION_ANSWER__INIT;
     a.granted = ok;
@@ -58,11 +62,15 @@ int roamd_peer_give_ra(struct peer_session *p, const Roam__V1__RaFetch *f)
     int n = -1;
     if (!roamd_peer_session_same_query(p, f->vm, &f->query_id))
         snprintf(why, sizeof why, "RA fetch for a query that was not admitted on this connection");
-    else
-        n = p->d->ra ? roamd_ra_get(p->d->ra, ra, sizeof ra, &src, p->d->cfg.ra_timeout_ms,
-                                    &age, why, sizeof why)
-                     : roam_ra_fetch(p->d->cfg.uplink, p->d->cfg.ra_timeout_ms, ra, sizeof ra,
-                                     &src, why, sizeof why);
+    else if (p->d->ra)
+        n = roamd_ra_get(p->d->ra, ra, sizeof ra, &src, p->d->cfg.ra_timeout_ms, &age, why,
+                         sizeof why);
+    else {
+        struct roamd_ra_pin pin;
+        roamd_ra_pin_of(&p->d->cfg, &pin);
+        n = roamd_ra_fetch(p->d->cfg.uplink, &pin, p->d->cfg.ra_timeout_ms, ra, sizeof ra, &src,
+                           why, sizeof why);
+    }
     if (n > 0 && roam_ra_parse(ra, (size_t)n, &p->ra, why, sizeof why) == 0) {
         p->have_ra = 1;
         p->router = src;

@@ -8,7 +8,7 @@
 #include "json.h"
 #include "query_id.h"
 
-void roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
+int roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
                               const char *reason, const Roam__V1__PostProcessDone *done)
 {
     char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX];
@@ -38,8 +38,11 @@ void roamd_peer_session_audit(struct peer_session *p, const char *event, const c
         }
     }
     char qid[ROAMD_QID_LEN];
-    if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
+    if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0) {
         roam_log("query %s: AUDIT FAILURE: %s", roamd_qid(qid, p->qid, 16), err);
+        return -1;
+    }
+    return 0;
 }
 
 void roamd_peer_session_send(struct peer_session *p, roam_envelope *env)

@@ -31,8 +31,9 @@ struct peer_session {
 };
 
 /* One audit line for this connection; done adds the destination's timings
- * and the secondary NIC's address. */
-void roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
+ * and the secondary NIC's address.  -1 if it could not be written (a
+ * grant it records is then refused). */
+int roamd_peer_session_audit(struct peer_session *p, const char *event, const char *outcome,
                               const char *reason, const Roam__V1__PostProcessDone *done);
 
 /* Send env to the source; a failure is only logged (the source learns it

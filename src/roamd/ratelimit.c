@@ -1,12 +1,14 @@
 /* Token buckets per client address (see ratelimit.h). */
 #include "ratelimit.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct bucket {
-    char addr[64];
+    char addr[ROAMD_CLIENT_KEY_MAX];
     double tokens;
     int64_t last_ms;
 };
@@ -36,8 +38,24 @@ void roamd_ratelimit_free(roamd_ratelimit *r)
     free(r);
 }
 
-int roamd_ratelimit_allow(roamd_ratelimit *r, const char *addr, int64_t now_ms)
+/* An IPv6 client by its /64: one subscriber usually holds a whole /64, and
+ * a new address in it costs nothing. */
+void roamd_client_key(const char *addr, char key[ROAMD_CLIENT_KEY_MAX])
 {
+    struct in6_addr a;
+    char p[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET6, addr, &a) == 1 && !IN6_IS_ADDR_V4MAPPED(&a)) {
+        memset(a.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &a, p, sizeof p);
+        snprintf(key, ROAMD_CLIENT_KEY_MAX, "%s/64", p);
+    } else
+        snprintf(key, ROAMD_CLIENT_KEY_MAX, "%s", addr);
+}
+
+int roamd_ratelimit_allow(roamd_ratelimit *r, const char *client, int64_t now_ms)
+{
+    char addr[ROAMD_CLIENT_KEY_MAX];
+    roamd_client_key(client, addr);
     pthread_mutex_lock(&r->lock);
     struct bucket *b = NULL, *lru = NULL;
     for (size_t i = 0; i < r->n; i++) {
@@ -51,7 +69,7 @@ int roamd_ratelimit_allow(roamd_ratelimit *r, const char *addr, int64_t now_ms)
     if (!b) {
         b = r->n < ROAMD_RATE_ADDRS ? &r->b[r->n++] : lru;
         memset(b, 0, sizeof *b);
-        strncpy(b->addr, addr, sizeof b->addr - 1);
+        memcpy(b->addr, addr, sizeof b->addr);
         b->tokens = r->per_minute;
         b->last_ms = now_ms;
     }

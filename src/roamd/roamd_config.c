@@ -10,6 +10,7 @@
 #include "config_reader.h"
 #include "errbuf.h"
 #include "hostport.h"
+#include "icmp6.h"
 #include "ipv6_addr.h"
 
 static int set_ifname(char *field, size_t cap, const char *v, char *why, size_t whylen)
@@ -73,6 +74,25 @@ static int set_startups(void *obj, const char *name, const char *v, char *why, s
     return roam_startups_parse(v, &C(obj)->max_startups, why, whylen);
 }
 
+static int set_router(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    struct in6_addr a;
+    if (inet_pton(AF_INET6, v, &a) != 1 || !IN6_IS_ADDR_LINKLOCAL(&a))
+        return roam_errf(why, whylen, "'%s' is not a link-local IPv6 address (routers send "
+                         "RAs from one)", v);
+    C(obj)->router = a;
+    C(obj)->have_router = 1;
+    return 0;
+}
+
+static int set_router_mac(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    if (roam_mac_parse(v, C(obj)->router_mac) < 0)
+        return roam_errf(why, whylen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", v);
+    C(obj)->have_router_mac = 1;
+    return 0;
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -99,6 +119,8 @@ static const struct roam_cfg_key keys[] = {
     FUNC("roamd", uplink, set_uplink),
     STR("roamd", metadata_ns, metadata_ns, 0),
     STR("roamd", audit_log, audit_log, 0),
+    FUNC("roamd", router, set_router),
+    FUNC("roamd", router_mac, set_router_mac),
     INT("limits", max_sessions, max_sessions, 1, 1024),
     INT("limits", max_client_sessions, max_client_sessions, 1, 1024),
     INT("limits", max_peer_sessions, max_peer_sessions, 1, 1024),
@@ -147,6 +169,15 @@ void roamd_config_defaults(struct roamd_config *c)
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
     c->handover = 1;
+}
+
+int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)
+{
+    if (strcmp(c->uplink, c->bridge) != 0 || c->have_router || c->have_router_mac)
+        return 0;
+    return roam_errf(err, errlen, "uplink %s is the VM bridge: set 'router' (the router's "
+                     "link-local address) or 'router_mac' in [roamd], or any VM on the bridge "
+                     "could send the RA that migrating VMs are given", c->uplink);
 }
 
 int roamd_migrate_uri(const struct roamd_config *c, const char *host, char *out, size_t cap)

@@ -4,7 +4,9 @@
 #ifndef ROAMD_CONFIG_H
 #define ROAMD_CONFIG_H
 
+#include <netinet/in.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conn_limit.h"
 #include "diag.h"
@@ -31,6 +33,11 @@ struct roamd_config {
     char bridge[32], uplink[32];
     char metadata_ns[ROAMD_PATH_MAX];
     char audit_log[ROAMD_PATH_MAX];
+    /* The provider's router on the uplink: only its RAs are served to VMs
+     * (with uplink = bridge any VM could otherwise play the router). */
+    int have_router, have_router_mac;
+    struct in6_addr router;           /* router = fe80::1 (link-local) */
+    uint8_t router_mac[6];            /* router_mac = 52:54:00:aa:00:01 */
     /* [limits] */
     int max_sessions;                 /* the default of the two below */
     int max_client_sessions;          /* 0 until parsed: follows max_sessions */
@@ -72,6 +79,10 @@ int roamd_config_line(const struct roamd_config *c, const char *section, const c
 /* Same as roamd_config_load, from text (tests); `name` stands for the file in messages. */
 int roamd_config_parse_string(struct roamd_config *c, const char *text, const char *name,
                               char *err, size_t errlen);
+
+/* 0, or -1 with err when uplink is the VM bridge and the router is not
+ * pinned (neither router nor router_mac): roamd refuses to start then. */
+int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen);
 
 /* migrate_uri with {host} replaced by host (bracketed if it is an IPv6
  * literal).  0 or -1 if it does not fit. */

@@ -241,6 +241,21 @@ static void file_tests(const uint8_t *key_obj, size_t key_len, const uint8_t *mp
     tap_ok(abe_keyfile_load(mp, ABE_OBJ_USER_KEY, &o, &ol, &t, err, sizeof err) != 0,
            "an MPK where a key is expected: %s", err);
     tap_ok(abe_keyfile_load(dir, 0, &o, &ol, &t, err, sizeof err) != 0, "a directory: %s", err);
+    /* A secret others can read is refused, naming the file and the mode. */
+    tap_ok(chmod(kp, 0640) == 0 &&
+           abe_keyfile_load(kp, ABE_OBJ_USER_KEY, &o, &ol, &t, err, sizeof err) != 0 &&
+           strstr(err, kp) && strstr(err, "mode 0640"), "group-readable user key refused: %s",
+           err);
+    tap_ok(chmod(kp, 0604) == 0 && abe_keyfile_load(kp, 0, &o, &ol, &t, err, sizeof err) != 0,
+           "world-readable user key refused: %s", err);
+    tap_ok(chmod(kp, 0400) == 0 &&
+           abe_keyfile_load(kp, ABE_OBJ_USER_KEY, &o, &ol, &t, err, sizeof err) == 0,
+           "mode 0400 accepted");
+    abe_free_secret(o, ol);
+    tap_ok(chmod(mp, 0666) == 0 &&
+           abe_keyfile_load(mp, ABE_OBJ_MPK, &o, &ol, &t, err, sizeof err) == 0,
+           "a public key may be readable by anyone");
+    free(o);
     unlink(kp);
     unlink(mp);
     rmdir(dir);

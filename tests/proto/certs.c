@@ -1,7 +1,10 @@
 /* Test PKI generation (see certs.h). */
 #include "certs.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -41,9 +44,14 @@ static X509 *new_cert(EVP_PKEY *key, const char *cn, long serial)
 
 static int write_pem(const char *path, X509 *cert, EVP_PKEY *key)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
+    /* Private keys 0600, as the code that loads them demands. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, cert ? 0644 : 0600);
+    FILE *f = fd >= 0 && fchmod(fd, cert ? 0644 : 0600) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     int ok = cert ? PEM_write_X509(f, cert) : PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
     return fclose(f) == 0 && ok ? 0 : -1;
 }

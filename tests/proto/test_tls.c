@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,6 +46,7 @@ struct server {
     char peer_subject[256];
     int peer_is_peer_test;     /* roam_tls_peer_has_name(conn, "peer.test") == 0 */
     int peer_is_evil_test;
+    int peer_is_wild_test;     /* ... "a.wild.test", which only *.wild.test names */
     int auth_ok;               /* MAC verified */
     roam_status close_status;
 };
@@ -109,6 +111,7 @@ static void *server_main(void *arg)
         s->peer_subject[0] = '\0';
     s->peer_is_peer_test = roam_tls_peer_has_name(c, "peer.test") == 0;
     s->peer_is_evil_test = roam_tls_peer_has_name(c, "evil.test") == 0;
+    s->peer_is_wild_test = roam_tls_peer_has_name(c, "a.wild.test") == 0;
     if (s->run_auth)
         serve_auth(s, c);
     if (s->wait_for_close) {
@@ -310,6 +313,15 @@ static void test_mutual(roam_tls_ctx *msctx, roam_tls_ctx *good, roam_tls_ctx *b
            "server sees client subject %s", p.srv.peer_subject);
     tap_ok(p.srv.peer_is_peer_test && !p.srv.peer_is_evil_test,
            "client certificate names peer.test and not evil.test");
+    tap_ok(!p.srv.peer_is_wild_test, "a peer's wildcard name (*.wild.test) does not match");
+    /* The peer link (a client context with a certificate) takes no
+     * wildcard in the server's certificate; a user's client does. */
+    struct pair w = { .srv = { .wait_for_close = 1 } };
+    start(&w, msctx);
+    c = roam_tls_connect(good, w.client_fd, "a.wild.test", 3000, err, sizeof err);
+    tap_ok(c == NULL, "peer link refuses a server named only by *.wild.test (%s)", err);
+    roam_tls_close(c, 0);
+    finish(&w);
     tap_eq(p.srv.close_status, ROAM_CLOSED, "client's close_notify read as a clean close (%s)",
            roam_status_name(p.srv.close_status));
 
@@ -394,6 +406,13 @@ static void test_bad_config(void)
     tap_ok(!x, "client certificate without key refused (%s)", err);
     x = roam_tls_server_ctx(srv_crt, srv_key, missing, err, sizeof err);
     tap_ok(!x && strstr(err, "nope.pem"), "missing client CA bundle named (%s)", err);
+    /* A private key others can read is refused, naming the file and mode. */
+    chmod(srv_key, 0644);
+    x = roam_tls_server_ctx(srv_crt, srv_key, NULL, err, sizeof err);
+    tap_ok(!x && strstr(err, "srv.key") && strstr(err, "mode 0644"),
+           "group/world-readable private key refused (%s)", err);
+    roam_tls_ctx_free(x);
+    chmod(srv_key, 0600);
 }
 
 static void path(char *out, const char *name)
@@ -415,8 +434,8 @@ int main(void)
     struct test_ca a, b;
     int pki = certs_make_ca(&a, "roam test CA 1", ca1) == 0 &&
               certs_make_ca(&b, "roam test CA 2", ca2) == 0 &&
-              certs_make_leaf(&a, "roamd.test", "DNS:roamd.test,IP:127.0.0.1", srv_crt, srv_key) == 0 &&
-              certs_make_leaf(&a, "peer.test", "DNS:peer.test", cli_crt, cli_key) == 0 &&
+              certs_make_leaf(&a, "roamd.test", "DNS:roamd.test,IP:127.0.0.1,DNS:*.wild.test", srv_crt, srv_key) == 0 &&
+              certs_make_leaf(&a, "peer.test", "DNS:peer.test,DNS:*.wild.test", cli_crt, cli_key) == 0 &&
               certs_make_leaf(&b, "peer.test", "DNS:peer.test", bad_crt, bad_key) == 0;
     tap_ok(pki, "test PKI generated in %s", dir);
     if (!pki)

@@ -115,6 +115,22 @@ int main(void)
     check_err("[limits]\nlink_down_delay_ms = 20000\n", "key 'link_down_delay_ms'",
               "link-down delay above 10 s");
 
+    /* The router that may send RAs: a link-local address and/or a MAC. */
+    tap_ok(parse("router = fe80::1\nrouter_mac = 52:54:00:AA:00:01\n") == 0 && c.have_router &&
+           c.router.s6_addr[0] == 0xfe && c.router.s6_addr[15] == 1 && c.have_router_mac &&
+           c.router_mac[3] == 0xaa, "router and router_mac parse (%s)", err);
+    check_err("router = 2001:db8::1\n", ":8: key 'router': '2001:db8::1' is not a link-local",
+              "router must be link-local");
+    check_err("router_mac = 52:54:00\n", "key 'router_mac'", "bad router MAC");
+    tap_ok(parse("") == 0 && roamd_config_router_check(&c, err, sizeof err) < 0 &&
+           strstr(err, "set 'router'"), "uplink = bridge without a pinned router refused: %s",
+           err);
+    tap_ok(parse("router_mac = 52:54:00:aa:00:01\n") == 0 &&
+           roamd_config_router_check(&c, err, sizeof err) == 0 &&
+           parse("router = fe80::1\n") == 0 && roamd_config_router_check(&c, err, sizeof err) == 0
+           && parse("uplink = eth1\n") == 0 && roamd_config_router_check(&c, err, sizeof err) == 0,
+           "pinned router, or an uplink that is not the VM bridge: accepted");
+
     roamd_config_defaults(&c);
     int r = roamd_config_parse_string(&c, "[roamd]\nname = x\n", "roamd.conf", err, sizeof err);
     tap_ok(r < 0 && strstr(err, "required key 'cert' in [roamd] is missing"),

@@ -526,6 +526,49 @@ static void test_handover_refusals(roam_tls_ctx *ctx, const abe_key_t *key, int 
                what[i], why[i]);
 }
 
+/* Another tenant on the VM bridge: the router's RA, its link-local source
+ * and its MAC in the option, but sent from the tenant's own MAC. */
+static volatile int rogue_stop;
+static void *rogue_run(void *arg)
+{
+    (void)arg;
+    static const uint8_t tenant[6] = { 0x52, 0x54, 0x00, 0x66, 0x66, 0x66 };
+    uint8_t ra[64], frame[256];
+    struct in6_addr src, dst;
+    inet_pton(AF_INET6, HOLAB_ROUTER, &src);
+    inet_pton(AF_INET6, "ff02::1", &dst);
+    size_t n = holab_make_ra(ra);
+    int len = roam_nd_frame_build(frame, sizeof frame, tenant, NULL, &src, &dst, ra, n);
+    while (len > 0 && !rogue_stop) {
+        holab_vm_send(frame, (size_t)len);
+        usleep(30000);
+    }
+    return NULL;
+}
+
+/* With only the tenant's RAs on the bridge, the destination serves none. */
+static void test_rogue_ra(roam_tls_ctx *ctx, const abe_key_t *key)
+{
+    uint8_t q[16], ra[2048];
+    struct in6_addr router;
+    pthread_t t;
+    rogue_stop = 0;
+    pthread_create(&t, NULL, rogue_run, NULL);
+    roamd_peer *p = NULL;
+    int r = admit(ctx, key, q);
+    if (r == 0)
+        p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
+    if (p && roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) == 0)
+        r = roamd_peer_ra(p, "vm1", q, ra, sizeof ra, &router, err, sizeof err);
+    else
+        r = 1;
+    roamd_peer_close(p);
+    rogue_stop = 1;
+    pthread_join(t, NULL);
+    tap_ok(r < 0 && strstr(err, "from the provider's router") && !strstr(err, "(0 from others"),
+           "RAs from another tenant's MAC are not served (%s)", err);
+}
+
 static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
 {
     int confirm = d.cfg.confirm_timeout_ms;
@@ -593,6 +636,7 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
 
     close(ims_fd);
     holab_router_stop();
+    test_rogue_ra(ctx, key);
     d.cfg.confirm_timeout_ms = confirm;
 }
 
@@ -796,6 +840,7 @@ static int start_daemon(struct roamd *dd, struct roamd_config *cfg, const char *
              "[roamd]\nname = %s\nlisten = %s:0\npeer_listen = %s:0\n"
              "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = customer\n"
              "libvirt_uri = test://%s\nbridge = %s\nuplink = %s\naudit_log = %s\n"
+             "router = " HOLAB_ROUTER "\nrouter_mac = 52:54:00:aa:00:01\n"
              "migrate_uri = test://{host}/default\n"
              "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
              "ra_max_age = 0\n",
@@ -1108,6 +1153,17 @@ int main(void)
     d.cfg.io_timeout_ms = io_timeout;
     usleep(900000);
     tap_ok(alive(ctx, alice), "served again once the stalled sessions timed out");
+
+    /* Fail closed: a grant that cannot be audited is refused. */
+    roamd_audit *audit = d.audit;
+    d.audit = roamd_audit_open("/dev/full", err, sizeof err);
+    q[0] = 9;
+    tap_ok(d.audit && auth(ctx, alice, ROAM__V1__ROLE__ROLE_ACCEPT, "vm1", "127.0.0.1:1", q, NULL,
+                           why, sizeof why) < 0 && strstr(why, "audit log"),
+           "audit log unwritable: accept authentication refused (%s)", why);
+    roamd_audit_close(d.audit);
+    d.audit = audit;
+    tap_ok(alive(ctx, alice), "granted again once the audit log is writable");
 
     stop_flag = 1;
     pthread_join(t, NULL);

@@ -36,6 +36,28 @@ static void test_admissions(void)
     tap_ok(roamd_admission_take(t, "vm", "src-a", q2, 62002, err, sizeof err) < 0 &&
            strstr(err, "already used"), "dropped admission unusable (%s)", err);
     tap_eq(roamd_admission_count(t, 62001 + 60000), 0, "and gone after its lifetime");
+    /* One client (a /64) holds at most ROAMD_ADMISSIONS_PER_CLIENT. */
+    char ka[ROAMD_CLIENT_KEY_MAX], kb[ROAMD_CLIENT_KEY_MAX], kc[ROAMD_CLIENT_KEY_MAX];
+    roamd_client_key("2001:db8:0:7::1", ka);
+    roamd_client_key("2001:db8:0:7:ffff::9", kb);
+    roamd_client_key("2001:db8:0:8::1", kc);
+    tap_ok(strcmp(ka, "2001:db8:0:7::/64") == 0 && strcmp(ka, kb) == 0 && strcmp(ka, kc) != 0,
+           "client key: the /64 (%s)", ka);
+    roamd_client_key("192.0.2.1", kc);
+    tap_ok(strcmp(kc, "192.0.2.1") == 0, "client key: IPv4 as given");
+    int held = 0;
+    for (unsigned i = 0; i < ROAMD_ADMISSIONS_PER_CLIENT + 5; i++) {
+        uint8_t q[16] = { 0xcc, (uint8_t)i };
+        held += roamd_admission_add_for(t, i % 2 ? ka : kb, "vm", "src-a", q, 200000, err,
+                                        sizeof err) == 0;
+    }
+    tap_ok(held == ROAMD_ADMISSIONS_PER_CLIENT && strstr(err, "too many admissions held by "
+                                                        "2001:db8:0:7::/64"),
+           "one /64 holds at most %d admissions (%d; %s)", ROAMD_ADMISSIONS_PER_CLIENT, held, err);
+    uint8_t qo[16] = { 0xcd };
+    tap_eq(roamd_admission_add_for(t, kc, "vm", "src-a", qo, 200000, err, sizeof err), 0,
+           "another client is still admitted (%s)", err);
+    tap_eq(roamd_admission_count(t, 200000 + 60000), 0, "all expire");
     int full = 0;
     for (unsigned i = 0; i < ROAMD_ADMISSIONS_MAX + 1; i++) {
         uint8_t q[16] = { 0 };
@@ -60,7 +82,9 @@ static void test_rate(void)
     for (int i = 0; i < 5; i++)
         ok += roamd_ratelimit_allow(r, "2001:db8::1", 1000);
     tap_eq(ok, 3, "burst of 3 per minute allowed, then refused (%d)", ok);
-    tap_ok(roamd_ratelimit_allow(r, "2001:db8::2", 1000), "other address has its own bucket");
+    tap_ok(roamd_ratelimit_allow(r, "2001:db8:0:1::2", 1000), "other address has its own bucket");
+    tap_ok(!roamd_ratelimit_allow(r, "2001:db8::ffff:2", 1000),
+           "another address in the same /64 shares the bucket");
     tap_ok(!roamd_ratelimit_allow(r, "2001:db8::1", 10000), "no refill after 9 s");
     tap_ok(roamd_ratelimit_allow(r, "2001:db8::1", 21000), "one token back after 20 s");
     /* Many addresses: the table stays bounded, new ones still get served. */
