@@ -7,6 +7,7 @@
 
 #include "abe.h"
 #include "daemon.h"
+#include "date.h"
 #include "errbuf.h"
 #include "fscheck.h"
 #include "hostport.h"
@@ -33,8 +34,9 @@ static void check_mpk(const struct ctx *x)
     free(mpk);
 }
 
-/* As written: the daemon adds its expiry clause itself, and the columns of
- * a message must count in the operator's text. */
+/* As start-up compiles it: the text on its own (so the columns of a message
+ * count in the operator's text), ANDed as a tree with today's expiry clause
+ * (which can take a policy near the size limits past them). */
 static void check_policy(const struct ctx *x)
 {
     const char *text = x->c->accept_policy;
@@ -42,11 +44,14 @@ static void check_policy(const struct ctx *x)
         return;
     abe_prepared_t *pp = calloc(1, sizeof *pp);
     abe_error_t perr;
+    char today[11];
     if (!pp) {
         roam_diag_at(x->d, x->file, 0, "out of memory");
         return;
     }
-    if (abe_prepare_text(pp, text, strlen(text), 0, &perr) != ABE_OK)
+    roam_today(today);
+    abe_error_clear(&perr);
+    if (abe_prepare_with_expiry(pp, text, strlen(text), today, 0, &perr) != ABE_OK)
         roam_diag_at(x->d, x->file, line(x, "accept_policy"),
                      "key 'accept_policy': policy does not compile: %s", perr.msg);
     else
@@ -96,6 +101,8 @@ int roamd_check(const char *path, roam_diag *d)
         check_tls(&x);
         if (roam_fs_writable(c->audit_log, why, sizeof why) < 0)
             roam_diag_at(d, path, line(&x, "audit_log"), "key 'audit_log': %s", why);
+        if (roamd_config_router_check(c, why, sizeof why) < 0)
+            roam_diag_at(d, path, line(&x, "uplink"), "%s", why);
         check_addr(&x, "listen", c->listen_host);
         check_addr(&x, "peer_listen", c->peer_listen_host);
         if (c->name[0])

@@ -92,6 +92,7 @@ accept_policy = customer
 libvirt_uri = test://$T/node.xml
 bridge = lo
 uplink = lo
+router = fe80::1
 audit_log = $T/$1-audit.jsonl
 migrate_uri = test://{host}/default
 [limits]

@@ -46,6 +46,7 @@ peer_ca = $D/ca.pem
 mpk = $1
 accept_policy = HCU and M1
 audit_log = $2
+router = fe80::1
 END
 }
 
@@ -58,7 +59,7 @@ roamd_conf "$D/user.key" "$D/nodir/audit.jsonl"
 echo "name = b.test" >>"$C"
 run "$ROAMD" "$C"
 ok "$([ $RC = 1 ] && has "$ERR" "$C:6: key 'mpk'" && has "$ERR" "$C:8: key 'audit_log'" &&
-      has "$ERR" "$C:9: key 'name' set twice (first on line 2)" &&
+      has "$ERR" "$C:10: key 'name' set twice (first on line 2)" &&
       has "$ERR" "roamd: $C: 3 problems"; echo $?)" "roamd: three problems, each at its line"
 
 C=$D/ims.conf

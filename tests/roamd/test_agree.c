@@ -113,7 +113,7 @@ static int setup(void)
     snprintf(conf, sizeof conf,
              "[roamd]\nname = 127.0.0.1\nlisten = 127.0.0.1:0\npeer_listen = 127.0.0.1:0\n"
              "cert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\naccept_policy = A\n"
-             "libvirt_uri = test://%s\nbridge = lo\nuplink = lo\naudit_log = %s\n"
+             "libvirt_uri = test://%s\nbridge = lo\nuplink = lo\nrouter = fe80::1\naudit_log = %s\n"
              "[limits]\nchallenges_per_minute = 10000\nio_timeout_ms = 2000\n",
              crt, key, ca, mpkp, node, audit);
     static struct roamd_config cfg;

@@ -51,6 +51,7 @@ static int check(const char *extra)
     fprintf(f, "accept_policy = HCU and M1\n");             /* 7 */
     fprintf(f, "audit_log = %s\n", p("audit.jsonl"));       /* 8 */
     fprintf(f, "%s", extra);                                /* 9... */
+    fprintf(f, "[roamd]\nrouter = fe80::1\n");  /* after extra: its lines stay 9... */
     fclose(f);
     out[0] = '\0';
     roam_diag d = { .emit = collect };
@@ -163,7 +164,7 @@ int main(void)
     if ((f = fopen(conf, "w")) == NULL)
         return 2;
     fprintf(f, "[roamd]\nname = a.test\ncert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\n"
-               "accept_policy = HCU and (M1 or B4\naudit_log = %s\n",
+               "accept_policy = HCU and (M1 or B4\naudit_log = %s\nrouter = fe80::1\n",
             p("a.pem"), p("a.key"), p("ca.pem"), p("mpk.pem"), p("nodir/audit.jsonl"));
     fclose(f);
     roam_diag d = { .emit = collect };
