@@ -22,9 +22,8 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
 # parse: checks that $T/out holds exactly one JSON object and writes its
 # top-level fields as KEY=VALUE lines to $T/fields.
 parse() {
@@ -197,5 +196,4 @@ field message | grep -q "check both"; ok $? "… and the message says to check w
 rc=$?
 [ "$rc" -eq 1 ] && grep -q 'query id [0-9a-f]\{32\}' "$T/err"; ok $? "human output: exit 1 and the query id"
 
-echo "1..$n"
-exit $fail
+tap_done

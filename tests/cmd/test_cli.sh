@@ -7,17 +7,8 @@ KGC=$1
 ROAM=$2
 T=$(mktemp -d /tmp/roam-cli-test.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-# expect CODE DESCRIPTION CMD...: the command exits with CODE.
-expect() {
-    code=$1; desc=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-    [ "$rc" -eq "$code" ]; ok $? "$desc (exit $rc, want $code)"
-    if [ "$rc" -ne "$code" ]; then sed 's/^/# /' "$T/out" "$T/err"; fi
-}
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
 mode() { stat -c %a "$1"; }
 
 umask 022
@@ -128,5 +119,4 @@ shows_usage "$ROAM" check --help
 expect 2 "unknown kgc command" "$KGC" frobnicate
 expect 2 "unknown roam command" "$ROAM" frobnicate
 
-echo "1..$n"
-exit $fail
+tap_done

@@ -11,9 +11,8 @@
 VERSION=$1 ROAM=$2 KGC=$3 ROAMD=$4 IMS=$5 MAT=$6 LAB=$7
 T=$(mktemp -d /tmp/roam-conformance.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
 # run CMD...: runs it, leaving stdout, stderr and the exit code in $T.
 run() { "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
 show() { sed 's/^/# /' "$T/out" "$T/err"; }
@@ -144,5 +143,4 @@ run "$ROAM" migrate vm --from '[::1]:1' --to '127.0.0.1:1' --key "$T/none.key" \
 [ "$(cat "$T/rc")" -eq 2 ] && is_json
 ok $? "roam migrate --json, missing key file: one JSON object"
 
-echo "1..$n"
-exit $fail
+tap_done

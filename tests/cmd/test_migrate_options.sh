@@ -7,9 +7,8 @@
 ROAM=$1
 T=$(mktemp -d /tmp/roam-migopt-test.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
 # run ARGS...: roam migrate vm1 between two closed ports with a missing key.
 run() {
     "$ROAM" migrate vm1 --from 127.0.0.1:1 --to 127.0.0.2:1 --key "$T/none.key" \
@@ -31,5 +30,4 @@ done
 grep -q -e "--dry-run" "$T/out" && grep -q -e "--bandwidth MIB_PER_S" "$T/out"
 ok $? "--help lists --dry-run and --bandwidth"
 
-echo "1..$n"
-exit "$fail"
+tap_done

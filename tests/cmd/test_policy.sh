@@ -8,17 +8,8 @@
 ROAM=$1
 T=$(mktemp -d /tmp/roam-policy-test.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-# expect CODE DESCRIPTION CMD...: the command exits with CODE.
-expect() {
-    code=$1; desc=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-    [ "$rc" -eq "$code" ]; ok $? "$desc (exit $rc, want $code)"
-    if [ "$rc" -ne "$code" ]; then sed 's/^/# /' "$T/out" "$T/err"; fi
-}
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
 
 cat >"$T/node.xml" <<'XML'
 <node>
@@ -55,5 +46,4 @@ expect 2 "too many arguments: usage error" "$ROAM" policy vm1 A B --connect "$UR
 expect 0 "--help" "$ROAM" policy --help
 grep -q "usage: roam policy VM \[POLICY\]" "$T/out"; ok $? "… prints the usage"
 
-echo "1..$n"
-exit "$fail"
+tap_done

@@ -15,27 +15,12 @@
 #include "ims_check.h"
 #include "ims_sign.h"
 #include "mat_check.h"
+#include "check_util.h"
 #include "tap.h"
 
-static char dir[] = "/tmp/mob-check-XXXXXX";
 static char conf[600];
-static char out[8192];
 
-static void collect(void *arg, const char *line)
-{
-    (void)arg;
-    size_t n = strlen(out);
-    snprintf(out + n, sizeof out - n, "%s%s", n ? " | " : "", line);
-}
 
-static const char *p(const char *name)
-{
-    static char buf[16][512];
-    static int i;
-    i = (i + 1) % 16;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-    return buf[i];
-}
 
 /* Write text as the configuration, run check; the number of problems. */
 static int run(int (*check)(const char *, roam_diag *), const char *text)
@@ -43,8 +28,8 @@ static int run(int (*check)(const char *, roam_diag *), const char *text)
     FILE *f = fopen(conf, "w");
     if (!f || fputs(text, f) < 0 || fclose(f) != 0)
         exit(2);
-    out[0] = '\0';
-    roam_diag d = { .emit = collect };
+    check_out[0] = '\0';
+    roam_diag d = { .emit = check_collect };
     int r = check(conf, &d);
     return (r < 0) != (d.count > 0) ? -100 : d.count;
 }
@@ -53,7 +38,7 @@ static int has(const char *line_and_text)
 {
     char want[700];
     snprintf(want, sizeof want, "%s:%s", conf, line_and_text);
-    return strstr(out, want) != NULL;
+    return strstr(check_out, want) != NULL;
 }
 
 /* roam-ims's configuration: cert, key, database, then extra lines (from
@@ -63,7 +48,7 @@ static int ims(const char *cert, const char *key, const char *db, const char *ex
 {
     char text[4096];
     snprintf(text, sizeof text, "[ims]\ncert = %s\nkey = %s\ndatabase = %s\n%s"
-             "[enroll]\nmn1 = 2001:db8::1 %s\n", p(cert), p(key), p(db), extra, p(pub));
+             "[enroll]\nmn1 = 2001:db8::1 %s\n", check_path(cert), check_path(key), check_path(db), extra, check_path(pub));
     return run(ims_check, text);
 }
 
@@ -73,21 +58,21 @@ static int mat(const char *ca, const char *key, const char *extra)
     char text[4096];
     snprintf(text, sizeof text, "[agent]\nmode = mobile\n[ims]\naddress = 2001:db8::99\n"
              "ca = %s\n[mobile]\nhoa = 2001:db8::1\nkey = %s\ninterfaces = eth0, eth1\n%s",
-             p(ca), p(key), extra);
+             check_path(ca), check_path(key), extra);
     return run(mat_check, text);
 }
 
 static void setup(void)
 {
     char err[512];
-    if (!mkdtemp(dir))
+    if (!mkdtemp(check_dir))
         exit(2);
-    snprintf(conf, sizeof conf, "%s/test.conf", dir);
+    snprintf(conf, sizeof conf, "%s/test.conf", check_dir);
     struct test_ca ca;
-    if (certs_make_ca(&ca, "check CA", p("ca.pem")) < 0 ||
-        certs_make_leaf(&ca, "ims.test", "DNS:ims.test", p("ims.pem"), p("ims.key")) < 0 ||
-        certs_make_leaf(&ca, "other.test", "DNS:other.test", p("other.pem"), p("other.key")) < 0 ||
-        ims_key_generate(p("mn.key"), p("mn.pub"), err, sizeof err) < 0)
+    if (certs_make_ca(&ca, "check CA", check_path("ca.pem")) < 0 ||
+        certs_make_leaf(&ca, "ims.test", "DNS:ims.test", check_path("ims.pem"), check_path("ims.key")) < 0 ||
+        certs_make_leaf(&ca, "other.test", "DNS:other.test", check_path("other.pem"), check_path("other.key")) < 0 ||
+        ims_key_generate(check_path("mn.key"), check_path("mn.pub"), err, sizeof err) < 0)
         exit(2);
     certs_free_ca(&ca);
 }
@@ -98,64 +83,64 @@ int main(void)
 
     /* roam-ims */
     tap_eq(ims("ims.pem", "ims.key", "ims.sqlite", "", "mn.pub"), 0,
-           "roam-ims: a valid configuration passes (%s)", out);
+           "roam-ims: a valid configuration passes (%s)", check_out);
     tap_ok(ims("ims.pem", "ims.key", "nodir/ims.sqlite", "", "mn.pub") == 1 &&
-           has("4: key 'database': directory ") && strstr(out, "nodir"),
-           "roam-ims: database directory missing: %s", out);
+           has("4: key 'database': directory ") && strstr(check_out, "nodir"),
+           "roam-ims: database directory missing: %s", check_out);
     tap_ok(ims("ims.pem", "other.key", "ims.sqlite", "", "mn.pub") == 1 &&
-           has("2: keys 'cert'/'key': ") && strstr(out, "other.key"),
-           "roam-ims: certificate and key that do not match: %s", out);
+           has("2: keys 'cert'/'key': ") && strstr(check_out, "other.key"),
+           "roam-ims: certificate and key that do not match: %s", check_out);
     tap_ok(ims("missing.pem", "ims.key", "ims.sqlite", "", "mn.pub") == 1 &&
-           has("2: key 'cert': cannot read "), "roam-ims: certificate missing: %s", out);
+           has("2: key 'cert': cannot read "), "roam-ims: certificate missing: %s", check_out);
     tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", "", "missing.pub") == 1 &&
-           has("6: [enroll] 2001:db8::1: "), "roam-ims: enrolled public key missing: %s", out);
+           has("6: [enroll] 2001:db8::1: "), "roam-ims: enrolled public key missing: %s", check_out);
     tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", "", "mn.key") == 1 &&
            has("6: [enroll] 2001:db8::1: "), "roam-ims: enrolled key that is not public: %s",
-           out);
+           check_out);
     char extra[1024];
-    snprintf(extra, sizeof extra, "ack_key = %s\n", p("ims.key"));
+    snprintf(extra, sizeof extra, "ack_key = %s\n", check_path("ims.key"));
     tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", extra, "mn.pub") == 1 &&
-           has("5: key 'ack_key': ") && strstr(out, "Ed25519"),
-           "roam-ims: ack key that is not Ed25519: %s", out);
+           has("5: key 'ack_key': ") && strstr(check_out, "Ed25519"),
+           "roam-ims: ack key that is not Ed25519: %s", check_out);
     tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", "port = 1\nport = 2\n", "mn.pub") == 1 &&
            has("6: key 'port' set twice (first on line 5)"),
-           "roam-ims: a key set twice is an error: %s", out);
-    snprintf(extra, sizeof extra, "client_ca = %s\nlisten = no such host\n", p("missing-ca.pem"));
+           "roam-ims: a key set twice is an error: %s", check_out);
+    snprintf(extra, sizeof extra, "client_ca = %s\nlisten = no such host\n", check_path("missing-ca.pem"));
     tap_ok(ims("ims.pem", "other.key", "nodir/db", extra, "missing.pub") == 5 &&
            has("2: keys 'cert'/'key'") && has("4: key 'database'") &&
            has("5: key 'client_ca'") && has("6: key 'listen'") && has("8: [enroll]"),
-           "roam-ims: five problems at once, all told: %s", out);
+           "roam-ims: five problems at once, all told: %s", check_out);
 
     /* roam-mat */
-    tap_eq(mat("ca.pem", "mn.key", ""), 0, "roam-mat: a valid configuration passes (%s)", out);
+    tap_eq(mat("ca.pem", "mn.key", ""), 0, "roam-mat: a valid configuration passes (%s)", check_out);
     tap_ok(mat("missing-ca.pem", "mn.key", "") == 1 && has("5: key 'ca': cannot read "),
-           "roam-mat: IMS CA missing: %s", out);
+           "roam-mat: IMS CA missing: %s", check_out);
     tap_ok(mat("ca.pem", "mn.pub", "") == 1 && has("8: key 'key': "),
-           "roam-mat: signing key that is a public key: %s", out);
+           "roam-mat: signing key that is a public key: %s", check_out);
     tap_ok(mat("ca.pem", "missing.key", "") == 1 && has("8: key 'key': "),
-           "roam-mat: signing key missing: %s", out);
+           "roam-mat: signing key missing: %s", check_out);
     tap_ok(mat("ca.pem", "mn.key", "interfaces = eth0\n") == 1 &&
            has("10: key 'interfaces' set twice (first on line 9)"),
-           "roam-mat: a key set twice is an error: %s", out);
+           "roam-mat: a key set twice is an error: %s", check_out);
     tap_ok(mat("ca.pem", "mn.key", "hoa_device = nosuchdev0\n") == 1 &&
            has("10: key 'hoa_device': no interface 'nosuchdev0'"),
-           "roam-mat: HoA device that does not exist: %s", out);
+           "roam-mat: HoA device that does not exist: %s", check_out);
     char text[2048];
     snprintf(text, sizeof text, "[agent]\nmode = mobile\n[ims]\naddress = not an address\n"
              "ca = %s\ncert = %s\n[mobile]\nhoa = 2001:db8::1\nkey = %s\n"
-             "interfaces = eth0 a/b\n", p("ca.pem"), p("ims.pem"), p("mn.pub"));
+             "interfaces = eth0 a/b\n", check_path("ca.pem"), check_path("ims.pem"), check_path("mn.pub"));
     tap_ok(run(mat_check, text) == 4 && has("6: [ims] cert and key go together") &&
            has("4: key 'address'") && has("9: key 'key'") &&
            has("10: key 'interfaces': 'a/b' is not an interface name"),
-           "roam-mat: four problems at once, all told: %s", out);
+           "roam-mat: four problems at once, all told: %s", check_out);
     tap_ok(run(mat_check, "[agent]\nmode = correspondent\n") == 3 &&
-           strstr(out, "[ims] address is required") && has("2: correspondent mode needs") &&
+           strstr(check_out, "[ims] address is required") && has("2: correspondent mode needs") &&
            has(" key 'ca': cannot read /etc/roam/ims-ca.pem"),
-           "roam-mat: the mode's required keys: %s", out);
+           "roam-mat: the mode's required keys: %s", check_out);
 
     char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", check_dir);
     if (system(cmd) != 0)
-        tap_diag("could not remove %s", dir);
+        tap_diag("could not remove %s", check_dir);
     return tap_done();
 }

@@ -13,30 +13,15 @@
 #include "check.h"
 #include "diag.h"
 #include "roamd_config.h"
+#include "check_util.h"
 #include "tap.h"
 
-static char dir[] = "/tmp/roamd-check-XXXXXX";
 static char conf[600];
-static char out[8192];
 
-static void collect(void *arg, const char *line)
-{
-    (void)arg;
-    size_t n = strlen(out);
-    snprintf(out + n, sizeof out - n, "%s%s", n ? " | " : "", line);
-}
 
-static const char *p(const char *name)
-{
-    static char buf[8][512];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-    return buf[i];
-}
 
 /* The valid configuration with key=value lines replaced or added (a NULL
- * value drops the key); returns the number of problems, text in out. */
+ * value drops the key); returns the number of problems, text in check_out. */
 static int check(const char *extra)
 {
     FILE *f = fopen(conf, "w");
@@ -44,17 +29,17 @@ static int check(const char *extra)
         exit(2);
     fprintf(f, "[roamd]\n");                                /* 1 */
     fprintf(f, "name = a.test\n");                          /* 2 */
-    fprintf(f, "cert = %s\n", p("a.pem"));                  /* 3 */
-    fprintf(f, "key = %s\n", p("a.key"));                   /* 4 */
-    fprintf(f, "peer_ca = %s\n", p("ca.pem"));              /* 5 */
-    fprintf(f, "mpk = %s\n", p("mpk.pem"));                 /* 6 */
+    fprintf(f, "cert = %s\n", check_path("a.pem"));                  /* 3 */
+    fprintf(f, "key = %s\n", check_path("a.key"));                   /* 4 */
+    fprintf(f, "peer_ca = %s\n", check_path("ca.pem"));              /* 5 */
+    fprintf(f, "mpk = %s\n", check_path("mpk.pem"));                 /* 6 */
     fprintf(f, "accept_policy = HCU and M1\n");             /* 7 */
-    fprintf(f, "audit_log = %s\n", p("audit.jsonl"));       /* 8 */
+    fprintf(f, "audit_log = %s\n", check_path("audit.jsonl"));       /* 8 */
     fprintf(f, "%s", extra);                                /* 9... */
     fprintf(f, "[roamd]\nrouter = fe80::1\n");  /* after extra: its lines stay 9... */
     fclose(f);
-    out[0] = '\0';
-    roam_diag d = { .emit = collect };
+    check_out[0] = '\0';
+    roam_diag d = { .emit = check_collect };
     int r = roamd_check(conf, &d);
     if ((r < 0) != (d.count > 0))
         return -100;
@@ -65,27 +50,27 @@ static int has(const char *line_and_text)
 {
     char want[700];
     snprintf(want, sizeof want, "%s:%s", conf, line_and_text);
-    return strstr(out, want) != NULL;
+    return strstr(check_out, want) != NULL;
 }
 
 static void save(const char *name, uint8_t *obj, size_t len)
 {
     char err[512];
-    if (abe_keyfile_save(p(name), obj, len, err, sizeof err) < 0)
+    if (abe_keyfile_save(check_path(name), obj, len, err, sizeof err) < 0)
         exit(2);
     abe_free_secret(obj, len);
 }
 
 static void setup(void)
 {
-    if (!mkdtemp(dir))
+    if (!mkdtemp(check_dir))
         exit(2);
-    snprintf(conf, sizeof conf, "%s/roamd.conf", dir);
+    snprintf(conf, sizeof conf, "%s/roamd.conf", check_dir);
     struct test_ca ca, other;
-    if (certs_make_ca(&ca, "check CA", p("ca.pem")) < 0 ||
-        certs_make_leaf(&ca, "a.test", "DNS:a.test", p("a.pem"), p("a.key")) < 0 ||
-        certs_make_ca(&other, "other CA", p("other-ca.pem")) < 0 ||
-        certs_make_leaf(&other, "b.test", "DNS:b.test", p("b.pem"), p("b.key")) < 0)
+    if (certs_make_ca(&ca, "check CA", check_path("ca.pem")) < 0 ||
+        certs_make_leaf(&ca, "a.test", "DNS:a.test", check_path("a.pem"), check_path("a.key")) < 0 ||
+        certs_make_ca(&other, "other CA", check_path("other-ca.pem")) < 0 ||
+        certs_make_leaf(&other, "b.test", "DNS:b.test", check_path("b.pem"), check_path("b.key")) < 0)
         exit(2);
     certs_free_ca(&ca);
     certs_free_ca(&other);
@@ -116,77 +101,77 @@ int main(void)
     setup();
     char extra[2048];
 
-    tap_eq(check(""), 0, "a valid configuration passes (%s)", out);
+    tap_eq(check(""), 0, "a valid configuration passes (%s)", check_out);
 
-    snprintf(extra, sizeof extra, "mpk = %s\n", p("missing.pem"));
+    snprintf(extra, sizeof extra, "mpk = %s\n", check_path("missing.pem"));
     tap_ok(check(extra) == 1 && has("9: key 'mpk' set twice (first on line 6)"),
-           "a key set twice is an error (and the first value stands): %s", out);
+           "a key set twice is an error (and the first value stands): %s", check_out);
 
     tap_eq(check("[limits]\nmax_sessions = 4\nmax_sessions = 5\n"), 1,
-           "duplicate key in another section: %s", out);
+           "duplicate key in another section: %s", check_out);
     tap_ok(has("11: key 'max_sessions' set twice (first on line 10)"), "at its line");
 
-    rename(p("mpk.pem"), p("mpk.moved"));
-    tap_ok(check("") == 1 && has("6: key 'mpk': ") && strstr(out, "mpk.pem"),
-           "MPK file missing: %s", out);
-    rename(p("mpk.moved"), p("mpk.pem"));
+    rename(check_path("mpk.pem"), check_path("mpk.moved"));
+    tap_ok(check("") == 1 && has("6: key 'mpk': ") && strstr(check_out, "mpk.pem"),
+           "MPK file missing: %s", check_out);
+    rename(check_path("mpk.moved"), check_path("mpk.pem"));
 
-    rename(p("mpk.pem"), p("mpk.moved"));
-    rename(p("user.key"), p("mpk.pem"));
-    tap_ok(check("") == 1 && has("6: key 'mpk': ") && strstr(out, "USER KEY"),
-           "MPK that is a user key: %s", out);
-    rename(p("mpk.pem"), p("user.key"));
-    rename(p("mpk.moved"), p("mpk.pem"));
+    rename(check_path("mpk.pem"), check_path("mpk.moved"));
+    rename(check_path("user.key"), check_path("mpk.pem"));
+    tap_ok(check("") == 1 && has("6: key 'mpk': ") && strstr(check_out, "USER KEY"),
+           "MPK that is a user key: %s", check_out);
+    rename(check_path("mpk.pem"), check_path("user.key"));
+    rename(check_path("mpk.moved"), check_path("mpk.pem"));
 
-    rename(p("a.pem"), p("a.moved"));
-    tap_ok(check("") == 1 && has("3: key 'cert': cannot read ") && strstr(out, "a.pem"),
-           "certificate file missing: %s", out);
-    rename(p("a.moved"), p("a.pem"));
+    rename(check_path("a.pem"), check_path("a.moved"));
+    tap_ok(check("") == 1 && has("3: key 'cert': cannot read ") && strstr(check_out, "a.pem"),
+           "certificate file missing: %s", check_out);
+    rename(check_path("a.moved"), check_path("a.pem"));
 
-    rename(p("a.key"), p("a.moved"));
-    rename(p("b.key"), p("a.key"));
-    tap_ok(check("") >= 1 && has("3: keys 'cert'/'key': ") && strstr(out, "a.key"),
-           "certificate and key that do not match: %s", out);
-    rename(p("a.key"), p("b.key"));
-    rename(p("a.moved"), p("a.key"));
+    rename(check_path("a.key"), check_path("a.moved"));
+    rename(check_path("b.key"), check_path("a.key"));
+    tap_ok(check("") >= 1 && has("3: keys 'cert'/'key': ") && strstr(check_out, "a.key"),
+           "certificate and key that do not match: %s", check_out);
+    rename(check_path("a.key"), check_path("b.key"));
+    rename(check_path("a.moved"), check_path("a.key"));
 
-    snprintf(extra, sizeof extra, "peer_cert = %s\npeer_key = %s\n", p("a.pem"), p("b.key"));
+    snprintf(extra, sizeof extra, "peer_cert = %s\npeer_key = %s\n", check_path("a.pem"), check_path("b.key"));
     tap_ok(check(extra) == 1 && has("9: keys 'peer_cert'/'peer_key': "),
-           "peer certificate and key that do not match: %s", out);
+           "peer certificate and key that do not match: %s", check_out);
 
-    rename(p("ca.pem"), p("ca.moved"));
-    tap_ok(check("") == 1 && has("5: key 'peer_ca': cannot read "), "peer CA missing: %s", out);
-    rename(p("ca.moved"), p("ca.pem"));
+    rename(check_path("ca.pem"), check_path("ca.moved"));
+    tap_ok(check("") == 1 && has("5: key 'peer_ca': cannot read "), "peer CA missing: %s", check_out);
+    rename(check_path("ca.moved"), check_path("ca.pem"));
 
     /* Other values for lines 7 and 8: the whole file written here. */
     FILE *f;
-    out[0] = '\0';
+    check_out[0] = '\0';
     if ((f = fopen(conf, "w")) == NULL)
         return 2;
     fprintf(f, "[roamd]\nname = a.test\ncert = %s\nkey = %s\npeer_ca = %s\nmpk = %s\n"
                "accept_policy = HCU and (M1 or B4\naudit_log = %s\nrouter = fe80::1\n",
-            p("a.pem"), p("a.key"), p("ca.pem"), p("mpk.pem"), p("nodir/audit.jsonl"));
+            check_path("a.pem"), check_path("a.key"), check_path("ca.pem"), check_path("mpk.pem"), check_path("nodir/audit.jsonl"));
     fclose(f);
-    roam_diag d = { .emit = collect };
-    tap_ok(roamd_check(conf, &d) < 0 && d.count == 2, "two problems at once, both told: %s", out);
-    tap_ok(has("8: key 'audit_log': directory ") && strstr(out, "nodir"),
+    roam_diag d = { .emit = check_collect };
+    tap_ok(roamd_check(conf, &d) < 0 && d.count == 2, "two problems at once, both told: %s", check_out);
+    tap_ok(has("8: key 'audit_log': directory ") && strstr(check_out, "nodir"),
            "audit log in a missing directory");
     /* "HCU and (M1 or B4": the '(' is column 9 of the operator's text. */
     tap_ok(has("7: key 'accept_policy': policy does not compile: ") &&
-           strstr(out, "'(' at column 9 is never closed"),
+           strstr(check_out, "'(' at column 9 is never closed"),
            "unbalanced accept policy, columns in the operator's text");
 
     snprintf(extra, sizeof extra, "listen = [::1]:99999\nbridge = a/b\n");
     tap_ok(check(extra) == 2 && has("9: key 'listen'") && has("10: key 'bridge'"),
-           "bad listen address and interface both told: %s", out);
+           "bad listen address and interface both told: %s", check_out);
     tap_ok(check("peer_listen = bad host:7444\n") == 1 && has("9: key 'peer_listen': 'bad host'"),
-           "listen host that is not an address or name: %s", out);
+           "listen host that is not an address or name: %s", check_out);
 
-    snprintf(extra, sizeof extra, "%s/missing.conf", dir);
-    d = (roam_diag){ .emit = collect };
-    out[0] = '\0';
-    tap_ok(roamd_check(extra, &d) < 0 && d.count == 1 && strstr(out, "cannot open"),
-           "missing configuration: one problem: %s", out);
+    snprintf(extra, sizeof extra, "%s/missing.conf", check_dir);
+    d = (roam_diag){ .emit = check_collect };
+    check_out[0] = '\0';
+    tap_ok(roamd_check(extra, &d) < 0 && d.count == 1 && strstr(check_out, "cannot open"),
+           "missing configuration: one problem: %s", check_out);
 
     struct roamd_config c;
     char err[512];
@@ -197,8 +182,8 @@ int main(void)
            roamd_config_line(&c, "limits", "max_sessions") == 0,
            "roamd_config_line: where each key was set, 0 for defaults");
     char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", check_dir);
     if (system(cmd) != 0)
-        tap_diag("could not remove %s", dir);
+        tap_diag("could not remove %s", check_dir);
     return tap_done();
 }

@@ -1132,14 +1132,7 @@ int main(void)
     d.cfg.io_timeout_ms = 20000;
     /* A session ends on its own thread after its client has gone: let the
      * earlier ones finish, so that the six below fill the limit exactly. */
-    int running = 1;
-    for (int i = 0; i < 300 && running; i++) {
-        pthread_mutex_lock(&d.lock);
-        running = d.sessions;
-        pthread_mutex_unlock(&d.lock);
-        if (running)
-            usleep(10000);
-    }
+    settle();
     int hold[6];
     for (int i = 0; i < 6; i++)
         hold[i] = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
