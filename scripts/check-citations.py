@@ -3,7 +3,7 @@
 
 Usage: check-citations.py [REPO_ROOT]   (default: the parent of this folder)
 
-Scans every git-tracked text file under src/, docs/, tests/, lab/, bench/,
+Scans every git-tracked text file under src/, docs/, tests/, lab/, bench/, fuzz/,
 scripts/ and README.md, and reports three kinds of violation:
 
  1. A cited document that is not in the repository.  Every token naming a
@@ -39,7 +39,7 @@ import re
 import subprocess
 import sys
 
-ROOTS = ("src", "docs", "tests", "lab", "bench", "scripts", "README.md")
+ROOTS = ("src", "docs", "tests", "lab", "bench", "scripts", "fuzz", "README.md")
 SELF = "scripts/check-citations.py"
 
 # A *.md token: not part of a longer path or URL (no '/' or word character

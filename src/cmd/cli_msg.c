@@ -33,6 +33,8 @@ char **cli_subcommand(char **argv)
 
 static char last_err[1200];
 
+/* format attribute: clang checks the callers' formats, not this one */
+__attribute__((format(printf, 1, 0)))
 static void verr(const char *fmt, va_list ap)
 {
     vsnprintf(last_err, sizeof last_err, fmt, ap);

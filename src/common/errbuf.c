@@ -7,6 +7,8 @@
 
 #include <openssl/err.h>
 
+/* format attribute: clang checks the callers' formats, not this one */
+__attribute__((format(printf, 3, 0)))
 static void verrf(char *err, size_t errlen, const char *fmt, va_list ap)
 {
     if (!err || errlen == 0)

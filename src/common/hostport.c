@@ -45,7 +45,9 @@ int roam_split_hostport(const char *s, char *host, size_t hostcap, char *port,
     long v = strtol(p, &end, 10);
     if (*p == '\0' || *end != '\0' || errno || v < 0 || v > 65535 || strlen(p) >= portcap)
         return -1;
-    strcpy(port, p);
+    /* default_port may be port itself (the config readers keep the port
+     * given so far as the default): the copy may overlap */
+    memmove(port, p, strlen(p) + 1);
     return 0;
 }
 

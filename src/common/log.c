@@ -34,6 +34,8 @@ static void escape_controls(char *out, const char *in)
     *out = '\0';
 }
 
+/* format attribute: clang checks the callers' formats, not this one */
+__attribute__((format(printf, 2, 0)))
 static void emit(int level, const char *fmt, va_list ap)
 {
     if (log_level < level)

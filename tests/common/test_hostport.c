@@ -1,6 +1,8 @@
 /* Whether two HOST[:PORT] name the same server, as roam migrate decides
  * it before any connection: by value for addresses, case-insensitively
  * for names, with the default port filled in. */
+#include <string.h>
+
 #include "hostport.h"
 #include "tap.h"
 
@@ -22,5 +24,17 @@ int main(void)
     tap_ok(roam_same_hostport("localhost", "127.0.0.1", "7443") == 0, "names are not resolved");
     tap_ok(roam_same_hostport("[::1]:99999", "[::1]", "7443") == -1, "malformed port");
     tap_ok(roam_same_hostport("a", "[::1", "7443") == -1, "malformed host");
+
+    /* The configuration readers keep the port given so far as the default,
+     * so the default and the output are one buffer: a value without a port
+     * must leave it as it is (no overlapping copy; ASan checks). */
+    char host[64], port[8] = "7400";
+    tap_ok(roam_split_hostport("vms1.example.org", host, sizeof host, port, sizeof port,
+                               port) == 0 &&
+               strcmp(host, "vms1.example.org") == 0 && strcmp(port, "7400") == 0,
+           "default port in the output buffer itself: kept");
+    tap_ok(roam_split_hostport("[::1]:9000", host, sizeof host, port, sizeof port, port) == 0 &&
+               strcmp(host, "::1") == 0 && strcmp(port, "9000") == 0,
+           "default port in the output buffer itself: replaced by the given one");
     return tap_done();
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs shellcheck on every shell script of the tree (lab/, bench/, scripts/,
-# .ci/, tests/, dist/): one TAP point a script, shellcheck's findings as
+# .ci/, tests/, dist/, fuzz/): one TAP point a script, shellcheck's findings as
 # diagnostics.  A script is a *.sh file, a file whose first line names sh or
 # bash, or a bash completion (dist/completion/, sourced, hence no #! line).
 # Settings (how sourced files are found) are in the top .shellcheckrc.
@@ -19,7 +19,7 @@ fi
 # as the lab's state with a guest's root file system); every file where
 # there is no git.
 tree_files() {
-  local dirs=(lab bench scripts .ci tests dist)
+  local dirs=(lab bench scripts .ci tests dist fuzz)
   if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     git ls-files -z --cached --others --exclude-standard -- "${dirs[@]}"
   else

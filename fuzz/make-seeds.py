@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seeds of fuzz/corpus: wire frames, IMS messages,
+network packets and configuration files.  The object and armor seeds come
+from roam-kgc (fuzz/README.md), the policy seeds from tests/vectors/abe.
+Run from the top of the tree; it overwrites only the files it names."""
+import os
+import struct
+
+
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def field(num, value):
+    """One protobuf field: int -> varint, bytes/str -> length-delimited."""
+    if isinstance(value, int):
+        return varint(num << 3) + varint(value)
+    if isinstance(value, str):
+        value = value.encode()
+    return varint(num << 3 | 2) + varint(len(value)) + value
+
+
+def envelope(body_num, body):
+    return field(1, 4) + field(body_num, body)   # version 4 (ROAM_PROTO_VERSION)
+
+
+def frame(payload):
+    return struct.pack(">I", len(payload)) + payload
+
+
+def write(folder, name, data):
+    path = os.path.join("fuzz", "corpus", folder, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+QID = bytes(range(16))
+error = field(1, 1) + field(2, "bad frame")
+wire = {
+    "authenticate": envelope(10, field(1, 1) + field(2, "vm1") + field(3, "src.test") +
+                             field(4, "dst.test") + field(5, QID)),
+    "result-ok": envelope(13, field(1, 1)),
+    "result-refused": envelope(13, field(2, error)),
+    "progress": envelope(15, field(1, 100) + field(2, 1000) + field(3, 900) + field(7, 6)),
+    "admission-query": envelope(17, field(1, "vm1") + field(2, "src.test") + field(3, QID)),
+    "ra-fetch": envelope(19, field(1, "vm1") + field(2, QID)),
+    "error": envelope(21, error),
+}
+for name, env in wire.items():
+    write("fuzz_wire", name, frame(env))
+write("fuzz_wire", "two-frames", frame(wire["progress"]) + frame(wire["result-ok"]))
+
+# network packets: first byte picks the parser (fuzz/fuzz_net.c)
+MAC = bytes([0x52, 0x54, 0, 0x12, 0x34, 0x56])
+PREFIX = bytes.fromhex("20010db8000100000000000000000000")
+ra = (bytes([134, 0, 0, 0, 64, 0]) + struct.pack(">H", 1800) + bytes(8) +
+      bytes([1, 1]) + MAC +                                   # source link-layer address
+      bytes([3, 4, 64, 0xC0]) + struct.pack(">II", 86400, 14400) + bytes(4) + PREFIX)
+LL = bytes.fromhex("fe80000000000000505400fffe123456")
+ALLNODES = bytes.fromhex("ff020000000000000000000000000001")
+eth6 = bytes.fromhex("333300000001") + MAC + b"\x86\xdd"
+ip6 = lambda payload, nh, src, dst: (bytes([0x60, 0, 0, 0]) + struct.pack(">H", len(payload)) +
+                                     bytes([nh, 255]) + src + dst + payload)
+target = PREFIX[:8] + bytes.fromhex("5054 00ff fe12 3456".replace(" ", ""))
+ns = bytes([135, 0, 0, 0]) + bytes(4) + target + bytes([1, 1]) + MAC
+na = bytes([136, 0, 0, 0, 0x60, 0, 0, 0]) + target + bytes([2, 1]) + MAC
+rarp = (b"\xff" * 6 + MAC + b"\x80\x35" + struct.pack(">HHBBH", 1, 0x0800, 6, 4, 3) +
+        MAC + bytes(4) + MAC + bytes(4))
+write("fuzz_net", "ra", bytes([0]) + ra)
+write("fuzz_net", "ra-frame", bytes([1]) + eth6 + ip6(ra, 58, LL, ALLNODES))
+write("fuzz_net", "ns-frame", bytes([2]) + eth6 + ip6(ns, 58, LL, ALLNODES))
+write("fuzz_net", "na", bytes([3]) + na)
+write("fuzz_net", "rarp", bytes([4]) + rarp)
+
+# IMS: first byte 0 = framed message payload, 1 = datagram (fuzz/fuzz_ims.c)
+write("fuzz_ims", "empty-msg", bytes([0]) + field(1, 1))
+write("fuzz_ims", "empty-dgram", bytes([1]) + field(1, 1))
+
+# configurations: first byte 0 = roamd, 1 = roam-ims, 2 = roam-mat (fuzz/fuzz_config.c)
+write("fuzz_config", "roamd", b"\x00" + b"""[roamd]
+listen = [::]:7400
+cert = /etc/roam/roamd.crt
+key = /etc/roam/roamd.key
+ca = /etc/roam/ca.crt
+mpk = /etc/roam/mpk.pem
+accept_policy = HCU and grade >= 2
+uplink = br0
+max_sessions = 16
+""")
+write("fuzz_config", "ims", b"\x01" + b"""[ims]
+listen = ::
+port = 7420
+cert = /etc/roam/ims.crt
+key = /etc/roam/ims.key
+client_ca = /etc/roam/ca.crt
+database = /var/lib/roam/ims.db
+
+[enroll]
+vm1 = 2001:db8:1::10 /etc/roam/vm1.pub
+""")
+write("fuzz_config", "mat", b"\x02" + b"""[mat]
+mode = mobile
+ims = [2001:db8::1]:7420
+
+[mobile]
+hoa = 2001:db8:1::10
+""")
