@@ -2,6 +2,7 @@
 #include "client_migrate.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -86,21 +87,17 @@ static void show(const struct roam_migrate_req *req, const char *line, int final
 }
 
 /* One authentication of query ar, in role, at hostport (the daemon called
- * who); the connection, or NULL with the failure recorded as phase. */
+ * who); the connection, or NULL with the failure recorded in res as phase. */
 static roam_tls_conn *authenticate(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
                                    const struct roam_client_id *id, struct roam_auth_req *ar,
-                                   Roam__V1__Role role, const char *hostport, const char *who,
+                                   const char *hostport, const char *who,
                                    Roam__V1__Phase phase, struct roam_migrate_result *res)
 {
-    char err[ROAM_ERR_MAX], line[64];
-    snprintf(line, sizeof line, "%s authentication ...", who);
-    show(req, line, 0);
-    ar->role = role;
+    char err[ROAM_ERR_MAX];
     enum roam_outcome o = ROAM_OUTCOME_UNREACHABLE;
     roam_tls_conn *c = dial(ctx, hostport, who, req->timeout_ms, &o, err, sizeof err);
     int r = c ? roam_client_authenticate(c, id, ar, req->timeout_ms, err, sizeof err) : -1;
     if (r < 0) {
-        show(req, "", 0);
         fail(res, r == ROAM_AUTH_REFUSED ? ROAM_OUTCOME_REFUSED : o, phase, err);
         roam_tls_close(c, 1000);
         return NULL;
@@ -108,25 +105,66 @@ static roam_tls_conn *authenticate(roam_tls_ctx *ctx, const struct roam_migrate_
     return c;
 }
 
-/* Both authentications (of query ar), the destination's first, from t0 on.
- * The source connection, timed, or NULL. */
+/* The destination's authentication, run beside the source's: its own copy
+ * of the query (only the role differs) and its own result, so that the two
+ * threads share nothing they write. */
+struct dest_auth {
+    roam_tls_ctx *ctx;
+    const struct roam_migrate_req *req;
+    const struct roam_client_id *id;
+    struct roam_auth_req ar;
+    int64_t t0;
+    struct roam_migrate_result res;
+    uint64_t took_us;
+    int ok;
+};
+
+static void *dest_auth_run(void *arg)
+{
+    struct dest_auth *d = arg;
+    roam_tls_conn *c = authenticate(d->ctx, d->req, d->id, &d->ar, d->req->to, "destination",
+                                    ROAM__V1__PHASE__PHASE_DEST_AUTH, &d->res);
+    d->took_us = (uint64_t)(roam_mono_us() - d->t0);
+    d->ok = c != NULL;
+    roam_tls_close(c, 1000);
+    return NULL;
+}
+
+/* Both authentications of query ar, started together at t0: neither
+ * depends on the other (the admission that the destination records is
+ * only asked for after Migrate, once both succeeded), so running them side
+ * by side saves the destination's round trips from the critical path.
+ * The source connection, or NULL with the failure recorded: the
+ * destination's when it failed, as if it had gone first. */
 static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
                                         const struct roam_client_id *id,
                                         struct roam_auth_req *ar, int64_t t0,
                                         struct roam_migrate_result *res)
 {
-    roam_tls_conn *dst = authenticate(ctx, req, id, ar, ROAM__V1__ROLE__ROLE_ACCEPT, req->to,
-                                      "destination", ROAM__V1__PHASE__PHASE_DEST_AUTH, res);
-    if (!dst)
+    show(req, "authenticating at the destination and the source ...", 0);
+    struct dest_auth d = { .ctx = ctx, .req = req, .id = id, .ar = *ar, .t0 = t0 };
+    d.ar.role = ROAM__V1__ROLE__ROLE_ACCEPT;
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, dest_auth_run, &d) == 0;
+    if (!threaded)
+        dest_auth_run(&d);   /* no thread: one after the other, as before */
+    ar->role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    roam_tls_conn *src = authenticate(ctx, req, id, ar, req->from, "source",
+                                      ROAM__V1__PHASE__PHASE_SOURCE_AUTH, res);
+    uint64_t src_us = (uint64_t)(roam_mono_us() - t0);
+    if (threaded)
+        pthread_join(th, NULL);
+    show(req, "", 0);
+    if (!d.ok) {
+        roam_tls_close(src, 1000);
+        fail(res, d.res.outcome, d.res.failed_phase, d.res.error);
         return NULL;
-    roam_tls_close(dst, 1000);
-    int64_t t1 = roam_mono_us();
-    res->timings.dest_auth_us = (uint64_t)(t1 - t0);
-    roam_tls_conn *src = authenticate(ctx, req, id, ar, ROAM__V1__ROLE__ROLE_MIGRATE, req->from,
-                                      "source", ROAM__V1__PHASE__PHASE_SOURCE_AUTH, res);
+    }
     if (!src)
         return NULL;
-    res->timings.source_auth_us = (uint64_t)(roam_mono_us() - t1);
+    res->timings.dest_auth_us = d.took_us;
+    res->timings.source_auth_us = src_us;
+    res->timings.auth_us = (uint64_t)(roam_mono_us() - t0);
     res->have_timings = 1;
     return src;
 }
@@ -139,6 +177,7 @@ static int request_migration(roam_stream *s, const struct roam_migrate_req *req,
     Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
     m.dest_auth_us = res->timings.dest_auth_us;
     m.source_auth_us = res->timings.source_auth_us;
+    m.auth_us = res->timings.auth_us;
     m.bandwidth_mibs = req->bandwidth_mibs;
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
@@ -201,6 +240,7 @@ static void take_result(const Roam__V1__MigrateDone *done, int dry_run, int64_t 
         res->timings.migration_us = t->migration_us;
         res->timings.post_processing_us = t->post_processing_us;
         res->timings.switchover_us = t->switchover_us;
+        res->timings.auth_us = t->auth_us;
     }
     res->timings.total_us = (uint64_t)(roam_mono_us() - t0);
     if (!done->ok) {

@@ -58,6 +58,8 @@ void roam_phase_table(FILE *f, const Roam__V1__PhaseTimings *t)
     fprintf(f, "  %-28s %13s\n", "phase", "time");
     row(f, "destination authentication", t->dest_auth_us);
     row(f, "source authentication", t->source_auth_us);
+    if (t->auth_us)
+        row(f, "both, side by side", t->auth_us);
     row(f, "pre-processing", t->pre_processing_us);
     row(f, "migration", t->migration_us);
     row(f, "post-processing", t->post_processing_us);
@@ -101,6 +103,7 @@ int roam_report_json(char *out, size_t cap, const struct roam_report *r)
         roam_json_obj_begin(&j, "timings_us");
         roam_json_u64(&j, "dest_auth", t->dest_auth_us);
         roam_json_u64(&j, "source_auth", t->source_auth_us);
+        roam_json_u64(&j, "auth", roam_auth_wall_us(t));
         roam_json_u64(&j, "pre_processing", t->pre_processing_us);
         roam_json_u64(&j, "migration", t->migration_us);
         roam_json_u64(&j, "post_processing", t->post_processing_us);

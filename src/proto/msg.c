@@ -17,6 +17,11 @@ const char *roam_msg_body_name(roam_body body)
     return f ? f->name : "none";
 }
 
+uint64_t roam_auth_wall_us(const Roam__V1__PhaseTimings *t)
+{
+    return t->auth_us ? t->auth_us : t->dest_auth_us + t->source_auth_us;
+}
+
 const char *roam_phase_name(Roam__V1__Phase phase)
 {
     switch (phase) {

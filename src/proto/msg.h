@@ -63,4 +63,9 @@ const char *roam_msg_body_name(roam_body body);
 /* "destination authentication", ...: for error messages and logs. */
 const char *roam_phase_name(Roam__V1__Phase phase);
 
+/* How long both authentications took together: auth_us when the client
+ * measured it (it runs them side by side), else their sum (a client that
+ * ran them one after the other). */
+uint64_t roam_auth_wall_us(const Roam__V1__PhaseTimings *t);
+
 #endif

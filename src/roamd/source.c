@@ -106,6 +106,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     roam_json_obj_begin(&j, "timings_us");
     roam_json_u64(&j, "dest_auth", f->t.dest_auth_us);
     roam_json_u64(&j, "source_auth", f->t.source_auth_us);
+    roam_json_u64(&j, "auth", roam_auth_wall_us(&f->t));
     roam_json_u64(&j, "pre_processing", f->t.pre_processing_us);
     roam_json_u64(&j, "migration", f->t.migration_us);
     roam_json_u64(&j, "post_processing", f->t.post_processing_us);
@@ -147,7 +148,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
 
 static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
 {
-    f->t.total_us = f->t.dest_auth_us + f->t.source_auth_us + (uint64_t)(roam_mono_us() - f->start_us);
+    f->t.total_us = roam_auth_wall_us(&f->t) + (uint64_t)(roam_mono_us() - f->start_us);
     audit_flow(f, why ? "failed" : f->dry_run ? "dry-run passed" : "migrated", phase, why);
     if (f->client_gone)
         return;
@@ -444,6 +445,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     roam__v1__phase_timings__init(&f.t);
     f.t.dest_auth_us = m->dest_auth_us;
     f.t.source_auth_us = m->source_auth_us;
+    f.t.auth_us = m->auth_us;
     f.dry_run = au->dry_run != 0;
     f.bandwidth_mibs = m->bandwidth_mibs;
     if (m->bandwidth_mibs > ROAM_BANDWIDTH_MAX_MIBS) {

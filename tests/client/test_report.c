@@ -53,6 +53,20 @@ int main(void)
            strstr(js, "\"vm\":\"vm\\\"1\"") && strstr(js, "\"ok\":true") &&
            strstr(js, "\"migration\":1234500") && strstr(js, "\"overhead_us\":165500"),
            "JSON result: %s", js);
+    tap_ok(strstr(js, "\"auth\":22400") != NULL,
+           "without the client's wall time, the two authentications add up: %s", js);
+    t.auth_us = 13000;   /* side by side: a little more than the longer one */
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    roam_phase_table(f, &t);
+    fclose(f);
+    tap_ok(buf && strstr(buf, "both, side by side") && strstr(buf, "13.0 ms"),
+           "phase table shows the side-by-side wall time");
+    free(buf);
+    tap_ok(roam_result_json(js, sizeof js, "vm", "a", "b", &t, NULL) == 0 &&
+           strstr(js, "\"auth\":13000") && strstr(js, "\"dest_auth\":12300"),
+           "JSON carries the wall time beside both durations: %s", js);
+    t.auth_us = 0;
     Roam__V1__Error e = ROAM__V1__ERROR__INIT;
     e.phase = ROAM__V1__PHASE__PHASE_DEST_AUTH;
     e.message = "key expired";
