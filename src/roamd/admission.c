@@ -4,6 +4,7 @@
 #include "admission.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,8 +151,8 @@ void roamd_admission_drop(roamd_admissions *t, const uint8_t qid[16])
     pthread_mutex_unlock(&t->lock);
 }
 
-int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, char *err,
-                          size_t errlen)
+int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, char *src,
+                          size_t srccap, uint8_t qid[16], char *err, size_t errlen)
 {
     pthread_mutex_lock(&t->lock);
     expire(t, now_ms);
@@ -167,8 +168,13 @@ int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, c
         untaken |= !e->used;
     }
     int r = 0;
-    if (ready)
+    if (ready) {
         ready->claimed = 1;
+        if (src && srccap)
+            snprintf(src, srccap, "%s", ready->src);
+        if (qid)
+            memcpy(qid, ready->qid, 16);
+    }
     else if (claimed)
         r = roam_errf(err, errlen, "the admission for %s was already used by a migration", vm);
     else if (untaken)

@@ -40,9 +40,10 @@ int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
 /* The destination's libvirt asks (through the qemu hook) whether an
  * incoming migration of vm may start: claim the admission for vm that an
  * AdmissionQuery took and that no migration claimed yet, within its
- * lifetime.  Single use: a second claim is refused.  0, or -1 with err. */
-int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, char *err,
-                          size_t errlen);
+ * lifetime.  Single use: a second claim is refused.  0 (src and qid, if
+ * not NULL, get the admission's source and query id), or -1 with err. */
+int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, char *src,
+                          size_t srccap, uint8_t qid[16], char *err, size_t errlen);
 
 /* Make the admission with this query id unusable, used or not (rollback);
  * it stays as a tombstone until it expires. */
