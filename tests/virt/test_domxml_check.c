@@ -227,7 +227,7 @@ static void test_forbidden(void)
     refused(add_device("<serial type='tcp'><source mode='bind' host='::' service='2445'/>"
                        "<target port='1'/></serial>"), "type='tcp'",
             "a serial port listening on the network");
-    refused(add_device("<parallel type='file'><source path='/root/x'/><target port='0'/>"
+    refused(add_device("<parallel type='file'><source path='/srv/x'/><target port='0'/>"
                        "</parallel>"), "outside", "a parallel port on a host file");
     refused(add_device("<channel type='unix'><source mode='bind' path='/run/x.sock'/>"
                        "<target type='virtio' name='a'/></channel>"), "outside",
@@ -272,14 +272,14 @@ static void test_forbidden(void)
             "not one libvirt generates", "a NIC on a named host tap");
     accepted(edit("<source bridge='brvm'/>", "<source bridge='brvm'/><target dev='vnet3'/>"),
              "a NIC with a generated tap name");
-    refused(edit("<kernel>/lab/guest/vmlinuz</kernel>", "<kernel>/root/vmlinuz</kernel>"),
+    refused(edit("<kernel>/lab/guest/vmlinuz</kernel>", "<kernel>/srv/vmlinuz</kernel>"),
             "outside", "a kernel outside the boot directories");
     refused(edit("<initrd>/lab/guest/initrd.img</initrd>",
                  "<initrd>/lab/guest/../../etc/shadow</initrd>"), "outside",
             "an initrd path with ..");
     refused(edit("<cmdline>", "<dtb>/boot/x.dtb</dtb><cmdline>"), "outside",
             "a dtb outside the boot directories");
-    refused(edit("<cmdline>", "<loader readonly='yes' type='pflash'>/home/x.fd</loader>"
+    refused(edit("<cmdline>", "<loader readonly='yes' type='pflash'>/srv/x.fd</loader>"
                  "<cmdline>"), "outside", "a loader outside the boot directories");
     refused(edit("<cmdline>", "<nvram>/etc/nvram.fd</nvram><cmdline>"), "outside",
             "an NVRAM file outside libvirt's directories");
