@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "deadline.h"
 #include "domxml_check.h"
 #include "errbuf.h"
@@ -64,7 +65,7 @@ static int host_allows(struct roamd *d, struct allow_store *s, char *why, size_t
 }
 
 static int audit(struct roamd *d, const char *vm, const char *src, const uint8_t *qid,
-                 const char *outcome, const char *reason)
+                 const char *outcome, const char *reason, int64_t daemon_us)
 {
     char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX];
     struct roam_json j;
@@ -77,6 +78,7 @@ static int audit(struct roamd *d, const char *vm, const char *src, const uint8_t
     roam_json_str(&j, "outcome", outcome);
     if (reason)
         roam_json_str(&j, "reason", reason);
+    roam_json_u64(&j, "daemon_us", (uint64_t)daemon_us);
     if (roamd_audit_commit(d->audit, &j, err, sizeof err) < 0) {
         roam_log("audit: %s", err);
         return -1;
@@ -87,6 +89,7 @@ static int audit(struct roamd *d, const char *vm, const char *src, const uint8_t
 int roamd_hook_decide(struct roamd *d, const struct roamd_hook_req *q, char *why,
                       size_t whylen)
 {
+    int64_t t0 = roam_mono_us();
     struct allow_store *s = malloc(sizeof *s);
     char src[ROAM_NAME_MAX + 1] = "";
     uint8_t qid[16];
@@ -103,7 +106,7 @@ int roamd_hook_decide(struct roamd *d, const struct roamd_hook_req *q, char *why
     }
     free(s);
     if (audit(d, q->name, src, claimed ? qid : NULL, r == 0 ? "allowed" : "refused",
-              r == 0 ? NULL : why) < 0 && r == 0) {
+              r == 0 ? NULL : why, roam_mono_us() - t0) < 0 && r == 0) {
         roam_errf(why, whylen, "the decision cannot be written to the audit log; refused");
         r = -1;
     }
