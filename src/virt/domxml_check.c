@@ -357,6 +357,22 @@ static int ck_memory_device(struct ctx *c, xmlNodePtr n)
     return require_attr(c, n, "model", "dimm", "is not allowed (no host memory files)");
 }
 
+/* The host's own default confinement (its security driver picks the
+ * label) is what a domain gets anyway; every other security label, and
+ * any label text, is an override. */
+static int ck_seclabel(struct ctx *c, xmlNodePtr n)
+{
+    if (require_attr(c, n, "type", "dynamic", "is a security-label override") < 0 ||
+        require_attr(c, n, "relabel", "- yes", "is a security-label override") < 0 ||
+        require_attr(c, n, "model", "- selinux apparmor dac", "is not a security driver") < 0)
+        return -1;
+    for (xmlNodePtr k = n->children; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            return refuse(c, n, "security-label overrides are not allowed (<%s>)",
+                          (const char *)k->name);
+    return 0;
+}
+
 static int ck_driver_name(struct ctx *c, xmlNodePtr n)
 {
     return require_attr(c, n, "name", "- qemu vhost", "is not allowed");
@@ -425,6 +441,7 @@ static const struct rule rules[] = {
     { "domain", "pm", "", NULL, 0 },
     { "pm", "suspend-to-mem suspend-to-disk", "enabled", NULL, 0 },
     { "domain", "devices", "", NULL, 0 },
+    { "domain", "seclabel", "type model relabel", ck_seclabel, 0 },
     { "devices", "emulator", "", ck_emulator, 0 },
     /* What any device may carry. */
     { DEVICES, "address", "type domain bus slot function multifunction controller target unit "

@@ -242,7 +242,19 @@ static void test_forbidden(void)
                  "<memballoon model='none'/><seclabel type='none'/>"), "security-label",
             "<seclabel> in <devices>");
     refused(edit("<clock offset='utc'/>", "<clock offset='utc'/><seclabel type='none' "
-                 "model='none'/>"), "security-label", "<seclabel> in <domain>");
+                 "model='none'/>"), "security-label", "<seclabel type='none'> in <domain>");
+    refused(edit("<clock offset='utc'/>", "<clock offset='utc'/><seclabel type='static' "
+                 "model='selinux' relabel='yes'><label>system_u:system_r:unconfined_t:s0"
+                 "</label></seclabel>"), "security-label", "a static <seclabel> in <domain>");
+    refused(edit("<clock offset='utc'/>", "<clock offset='utc'/><seclabel type='dynamic' "
+                 "model='selinux' relabel='no'/>"), "security-label",
+            "<seclabel relabel='no'> in <domain>");
+    refused(edit("<clock offset='utc'/>", "<clock offset='utc'/><seclabel type='dynamic' "
+                 "model='apparmor'><baselabel>unconfined</baselabel></seclabel>"),
+            "security-label", "a dynamic <seclabel> with a base label");
+    accepted(edit("<clock offset='utc'/>", "<clock offset='utc'/><seclabel type='dynamic' "
+                  "model='apparmor' relabel='yes'/>"),
+             "the host's default confinement (<seclabel type='dynamic'>)");
     refused(edit("<source path='/var/log/libvirt/qemu/roam-vm.console'/>",
                  "<source path='/var/log/libvirt/qemu/roam-vm.console'><seclabel "
                  "model='dac' relabel='no'/></source>"), "security-label",
