@@ -206,6 +206,7 @@ void roamd_config_defaults(struct roamd_config *c)
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
     c->handover = 1;
+    strcpy(c->hook_boot_dirs, "/usr/share/OVMF:/usr/share/qemu:/usr/share/seabios");
     strcpy(c->hook_vm_dirs, "/var/log/libvirt/qemu:/var/lib/libvirt/qemu/channel/target:"
            "/var/lib/libvirt/qemu/nvram");
 }

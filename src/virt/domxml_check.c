@@ -490,6 +490,10 @@ static const struct rule rules[] = {
     { "interface", "tune", "", NULL, 0 },
     { "tune", "sndbuf", "", NULL, 0 },
     { "interface", "port", "isolated", NULL, 0 },
+    /* A traffic filter of this host's, by name: leaving it out would be
+     * weaker still, so naming one is no override. */
+    { "interface", "filterref", "filter", NULL, 0 },
+    { "filterref", "parameter", "name value", NULL, 0 },
     /* Character devices: ptys, or files and sockets in libvirt's VM dirs. */
     { "devices", CHARDEVS, "type tty", ck_chardev, 0 },
     { CHARDEVS, "source", "path mode append", ck_chardev_source, 0 },

@@ -52,9 +52,10 @@ int main(void)
               "handover neither yes nor no");
     check_err("[mobility]\nhandover = no\nhandover = yes\n", "key 'handover' set twice",
               "handover set twice");
-    tap_ok(parse("") == 0 && !c.hook_socket[0] && !c.hook_boot_dirs[0] && !c.storage_pool[0] &&
+    tap_ok(parse("") == 0 && !c.hook_socket[0] && !c.storage_pool[0] &&
+           strstr(c.hook_boot_dirs, "/usr/share/OVMF") &&
            strstr(c.hook_vm_dirs, "/var/log/libvirt/qemu"),
-           "[hook]: no socket, no boot dirs, libvirt's per-VM dirs by default");
+           "[hook]: no socket; firmware and libvirt's per-VM dirs by default");
     tap_ok(parse("[hook]\nsocket = /run/roam/hook.sock\nboot_dirs = /srv/boot:/srv/fw\n"
                  "vm_dirs = /var/log/libvirt/qemu\n[storage]\npool = vms\n") == 0 &&
            strcmp(c.hook_socket, "/run/roam/hook.sock") == 0 &&

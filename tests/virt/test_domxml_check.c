@@ -284,6 +284,9 @@ static void test_forbidden(void)
             "not one libvirt generates", "a NIC on a named host tap");
     accepted(edit("<source bridge='brvm'/>", "<source bridge='brvm'/><target dev='vnet3'/>"),
              "a NIC with a generated tap name");
+    accepted(edit("<source bridge='brvm'/>", "<source bridge='brvm'/><filterref "
+                  "filter='clean-traffic'><parameter name='IP' value='2001:db8::1'/>"
+                  "</filterref>"), "a NIC naming one of the host's traffic filters");
     refused(edit("<kernel>/lab/guest/vmlinuz</kernel>", "<kernel>/srv/vmlinuz</kernel>"),
             "outside", "a kernel outside the boot directories");
     refused(edit("<initrd>/lab/guest/initrd.img</initrd>",
