@@ -32,6 +32,12 @@ int roamd_hook_listen(const char *path, char *err, size_t errlen)
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode))
             return roam_errf(err, errlen, "%s exists and is not a socket", path);
+        /* A socket someone still answers on is not stale. */
+        int probe = roamd_hook_connect(path, roam_deadline(200), NULL, 0);
+        if (probe >= 0) {
+            close(probe);
+            return roam_errf(err, errlen, "%s is in use (another roamd?)", path);
+        }
         unlink(path);
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -232,6 +232,8 @@ static void test_hook(void)
            "the refusal is in the audit log");
     struct stat st;
     tap_ok(stat(sock, &st) == 0 && (st.st_mode & 0777) == 0600, "hook socket is mode 0600");
+    tap_ok(roamd_hook_listen(sock, err, sizeof err) < 0 && strstr(err, "in use"),
+           "a second daemon does not take the socket over (%s)", err);
 
     roamd_admission_add(d.adm, "vm1", "127.0.0.2", q1, roam_now_ms(), err, sizeof err);
     tap_ok(hook(sock, "vm1", "migrate", dom("vm1", ""), out, sizeof out) == 1 &&
