@@ -113,3 +113,28 @@ ims = [2001:db8::1]:7420
 [mobile]
 hoa = 2001:db8:1::10
 """)
+
+# the hook socket: first byte even = request, odd = answer (fuzz/fuzz_hook.c)
+def hook_req(name, xml):
+    return b"RHQ1" + struct.pack(">H", len(name)) + name.encode() + \
+        struct.pack(">I", len(xml)) + xml.encode()
+
+
+LAB_XML = """<domain type='qemu'><name>roam-vm</name><memory unit='KiB'>131072</memory>
+<os><type arch='x86_64' machine='pc'>hvm</type><kernel>/var/lib/roam/boot/vmlinuz</kernel></os>
+<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+<source file='/var/lib/libvirt/images/vm.qcow2'/><target dev='vda' bus='virtio'/></disk>
+<interface type='bridge'><mac address='52:54:00:52:0a:01'/><source bridge='br0'/>
+<model type='virtio'/><address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
+</interface><serial type='file'><source path='/var/log/libvirt/qemu/roam-vm.console'/>
+<target type='isa-serial' port='0'><model name='isa-serial'/></target></serial>
+<channel type='unix'><source mode='bind' path='/var/lib/libvirt/qemu/channel/target/a'/>
+<target type='virtio' name='org.qemu.guest_agent.0'/></channel></devices></domain>"""
+write("fuzz_hook", "request", b"\x00" + hook_req("roam-vm", LAB_XML))
+write("fuzz_hook", "request-qemu-ns", b"\x00" + hook_req(
+    "vm", "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>"
+          "<qemu:commandline><qemu:arg value='-x'/></qemu:commandline></domain>"))
+write("fuzz_hook", "answer-allow", b"\x01" + b"RHA1\x00\x00\x00")
+write("fuzz_hook", "answer-refuse", b"\x01" + b"RHA1\x01" + struct.pack(">H", 12) +
+      b"no admission")

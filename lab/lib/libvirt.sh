@@ -35,6 +35,31 @@ group = "root"
 dynamic_ownership = 0
 remember_owner = 0
 CONF
+    hook_install "$h"
+}
+
+# roam's qemu hook (roam-hook; docs/roamd.md): host H's libvirtd asks its
+# roamd before a migration comes in.  Lab only: while roamd does not run on
+# H (no socket) the hook lets everything in, so that plain libvirt
+# migrations (migrate-baseline) keep working without roamd.
+hook_socket() { echo "$RUN/roamd-${1,,}.hook.sock"; }
+hook_install() { # HOST
+    local d; d=$(host_dir "$1")
+    mkdir -p "$d/etc/hooks"
+    cat >"$d/etc/hooks/qemu" <<HOOK
+#!/bin/sh
+# roam's qemu hook on lab host $1 (written by lab/lib/libvirt.sh)
+[ -S "$(hook_socket "$1")" ] || exit 0
+exec "${ROAM_BUILD:-$STATE/roam-build}/src/cmd/roam-hook" --socket "$(hook_socket "$1")" "\$@"
+HOOK
+    chmod 0755 "$d/etc/hooks/qemu"
+}
+
+# roamd.conf's [hook] section for host H: the socket above, the guest's
+# kernel and initrd, and the lab domain's console file and agent socket.
+hook_conf() { # HOST
+    printf '[hook]\nsocket = %s\nboot_dirs = %s\nvm_dirs = %s\n' "$(hook_socket "$1")" "$GUEST" \
+        /var/log/libvirt/qemu:/var/lib/libvirt/qemu
 }
 
 # Runs inside the new mount namespace: a private /run (so /run/libvirt needs

@@ -38,7 +38,7 @@ roam_build() {
         meson setup "$ROAM_BUILD" "$ROAM_SRC" >"$STATE/roam-build.log" 2>&1 ||
             die "meson setup failed (see $STATE/roam-build.log)"
     fi
-    ninja -C "$ROAM_BUILD" src/cmd/roamd src/cmd/roam src/cmd/roam-kgc >>"$STATE/roam-build.log" 2>&1 ||
+    ninja -C "$ROAM_BUILD" src/cmd/roamd src/cmd/roam src/cmd/roam-kgc src/cmd/roam-hook >>"$STATE/roam-build.log" 2>&1 ||
         die "build failed (see $STATE/roam-build.log)"
 }
 
@@ -110,6 +110,7 @@ io_timeout_ms = 10000
 switchover_timeout = 60
 confirm_timeout_ms = 5000
 migration_timeout = 180
+$(hook_conf "$h")
 CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then

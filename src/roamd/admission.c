@@ -4,6 +4,7 @@
 #include "admission.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,9 @@
 
 struct entry {
     int live;
-    int used;
+    int used;       /* taken by an AdmissionQuery (or dropped) */
+    int dropped;    /* rolled back: never claimable */
+    int claimed;    /* the qemu hook let its migration in */
     int64_t expires_ms;
     uint8_t qid[16];
     char vm[ROAM_NAME_MAX + 1];
@@ -103,6 +106,8 @@ int roamd_admission_add_for(roamd_admissions *t, const char *client, const char 
     }
     slot->live = 1;
     slot->used = 0;
+    slot->dropped = 0;
+    slot->claimed = 0;
     slot->expires_ms = now_ms + t->lifetime_ms;
     memcpy(slot->qid, qid, 16);
     strcpy(slot->vm, vm);
@@ -142,8 +147,43 @@ void roamd_admission_drop(roamd_admissions *t, const uint8_t qid[16])
     pthread_mutex_lock(&t->lock);
     struct entry *e = find(t, qid);
     if (e)
-        e->used = 1;   /* a tombstone until expiry: a later query hears "already used" */
+        e->used = e->dropped = 1;   /* a tombstone until expiry: "already used" */
     pthread_mutex_unlock(&t->lock);
+}
+
+int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, char *src,
+                          size_t srccap, uint8_t qid[16], char *err, size_t errlen)
+{
+    pthread_mutex_lock(&t->lock);
+    expire(t, now_ms);
+    struct entry *ready = NULL;
+    int claimed = 0, untaken = 0;
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX && !ready; i++) {
+        struct entry *e = &t->e[i];
+        if (!e->live || strcmp(e->vm, vm) != 0)
+            continue;
+        if (e->used && !e->dropped && !e->claimed)
+            ready = e;
+        claimed |= e->claimed;
+        untaken |= !e->used;
+    }
+    int r = 0;
+    if (ready) {
+        ready->claimed = 1;
+        if (src && srccap)
+            snprintf(src, srccap, "%s", ready->src);
+        if (qid)
+            memcpy(qid, ready->qid, 16);
+    }
+    else if (claimed)
+        r = roam_errf(err, errlen, "the admission for %s was already used by a migration", vm);
+    else if (untaken)
+        r = roam_errf(err, errlen, "the admission for %s was not taken by the source's roamd", vm);
+    else
+        r = roam_errf(err, errlen, "no admission for %s (never granted, expired or rolled back)",
+                      vm);
+    pthread_mutex_unlock(&t->lock);
+    return r;
 }
 
 size_t roamd_admission_count(roamd_admissions *t, int64_t now_ms)

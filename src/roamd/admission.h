@@ -1,6 +1,7 @@
 /* The destination's admissions: a successful accept-role authentication
  * records (vm, src, query id); the source daemon's AdmissionQuery consumes
- * it.  Single use, short-lived (config admission_lifetime <= 60 s), bounded
+ * it; then libvirt's qemu hook claims it when the migration arrives.
+ * Single use at each step, short-lived (config admission_lifetime <= 60 s), bounded
  * in number, and thread-safe. */
 #ifndef ROAMD_ADMISSION_H
 #define ROAMD_ADMISSION_H
@@ -35,6 +36,14 @@ int roamd_admission_add_for(roamd_admissions *t, const char *client, const char 
  * "no admission ...", "admission expired" or "admission already used". */
 int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
                          const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
+
+/* The destination's libvirt asks (through the qemu hook) whether an
+ * incoming migration of vm may start: claim the admission for vm that an
+ * AdmissionQuery took and that no migration claimed yet, within its
+ * lifetime.  Single use: a second claim is refused.  0 (src and qid, if
+ * not NULL, get the admission's source and query id), or -1 with err. */
+int roamd_admission_claim(roamd_admissions *t, const char *vm, int64_t now_ms, char *src,
+                          size_t srccap, uint8_t qid[16], char *err, size_t errlen);
 
 /* Make the admission with this query id unusable, used or not (rollback);
  * it stays as a tombstone until it expires. */

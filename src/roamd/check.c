@@ -1,6 +1,8 @@
 /* roamd's configuration check (see check.h). */
 #include "check.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +85,27 @@ static void check_addr(const struct ctx *x, const char *key, const char *host)
                      "name", key, host);
 }
 
+/* What binding the hook socket at start-up needs: an absolute path short
+ * enough for a unix address, in a directory roamd may create it in. */
+static void check_hook_socket(const struct ctx *x)
+{
+    const char *p = x->c->hook_socket;
+    int at = roamd_config_line(x->c, "hook", "socket");
+    char dir[ROAMD_PATH_MAX];
+    if (!p[0])
+        return;
+    if (p[0] != '/' || strlen(p) > 107) {
+        roam_diag_at(x->d, x->file, at, "key 'socket': '%s' is not an absolute path of at "
+                     "most 107 bytes", p);
+        return;
+    }
+    snprintf(dir, sizeof dir, "%s", p);
+    char *slash = strrchr(dir, '/');
+    slash[slash == dir] = '\0';
+    if (access(dir, W_OK | X_OK) < 0)
+        roam_diag_at(x->d, x->file, at, "key 'socket': directory %s: %s", dir, strerror(errno));
+}
+
 int roamd_check(const char *path, roam_diag *d)
 {
     struct roamd_config *c = malloc(sizeof *c);
@@ -107,6 +130,7 @@ int roamd_check(const char *path, roam_diag *d)
         check_addr(&x, "peer_listen", c->peer_listen_host);
         if (c->name[0])
             check_addr(&x, "name", c->name);
+        check_hook_socket(&x);
     }
     free(c);
     return d->count > before ? -1 : 0;

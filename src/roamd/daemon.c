@@ -16,6 +16,7 @@
 #include "abe.h"
 #include "date.h"
 #include "errbuf.h"
+#include "hook_io.h"
 #include "metadata.h"
 #include "sock.h"
 #include "virt.h"
@@ -125,7 +126,7 @@ static int new_pools(struct roamd *d)
 int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
-    d->listen_fd = d->peer_fd = -1;
+    d->listen_fd = d->peer_fd = d->hook_fd = -1;
     d->cfg = *cfg;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->idle, NULL);
@@ -175,6 +176,11 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->peer_fd = roam_tcp_listen(ph, cfg->peer_listen_port, 64, why, sizeof why);
     if (d->peer_fd < 0)
         return roam_errf(err, errlen, "key 'peer_listen': %s", why);
+    if (cfg->hook_socket[0]) {
+        d->hook_fd = roamd_hook_listen(cfg->hook_socket, why, sizeof why);
+        if (d->hook_fd < 0)
+            return roam_errf(err, errlen, "key 'socket' in [hook]: %s", why);
+    }
     return 0;
 }
 
@@ -217,6 +223,10 @@ void roamd_fini(struct roamd *d)
         close(d->listen_fd);
     if (d->peer_fd >= 0)
         close(d->peer_fd);
+    if (d->hook_fd >= 0) {
+        close(d->hook_fd);
+        unlink(d->cfg.hook_socket);   /* the hook then refuses at once */
+    }
     roamd_ra_cache_stop(d->ra);
     if (d->virt)
         virConnectClose(d->virt);

@@ -45,6 +45,7 @@ struct roamd {
     pthread_cond_t idle;            /* signalled when a session ends */
     int sessions;                   /* connection threads running (server.c) */
     char busy[ROAMD_BUSY_VMS][256]; /* VMs with a migration in flight here */
+    int hook_fd;                    /* [hook] socket, or -1 (hook_server.h) */
 };
 
 /* Load keys, certificates, open libvirt, the audit log and the listeners.

@@ -93,6 +93,39 @@ static int set_router_mac(void *obj, const char *name, const char *v, char *why,
     return 0;
 }
 
+/* A ':'-separated list of at most 8 absolute directories without "." or
+ * ".." components (the hook compares paths against them as text). */
+static int set_dirs(char *field, size_t cap, const char *v, char *why, size_t whylen)
+{
+    if (strlen(v) >= cap)
+        return roam_errf(why, whylen, "longer than %zu bytes", cap - 1);
+    int n = 0;
+    for (const char *p = v; *p; n++) {
+        const char *e = strchr(p, ':');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        char d[ROAMD_PATH_MAX];
+        snprintf(d, sizeof d, "%.*s", (int)k, p);
+        if (d[0] != '/' || strstr(d, "/./") || strstr(d, "/../") ||
+            (k >= 2 && strcmp(d + k - 2, "/.") == 0) || (k >= 3 && strcmp(d + k - 3, "/..") == 0))
+            return roam_errf(why, whylen, "'%s' is not an absolute directory", d);
+        if (n >= 8)
+            return roam_errf(why, whylen, "more than 8 directories");
+        p += k + (e != NULL);
+    }
+    strcpy(field, v);
+    return 0;
+}
+
+static int set_boot_dirs(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    return set_dirs(C(obj)->hook_boot_dirs, sizeof C(obj)->hook_boot_dirs, v, why, whylen);
+}
+
+static int set_vm_dirs(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    return set_dirs(C(obj)->hook_vm_dirs, sizeof C(obj)->hook_vm_dirs, v, why, whylen);
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -138,6 +171,10 @@ static const struct roam_cfg_key keys[] = {
     INT("limits", migration_timeout, migration_timeout_s, 10, 86400),
     BOOL("mobility", handover, handover),
     FUNC("mobility", ims, set_ims),
+    STR("storage", pool, storage_pool, 0),
+    STR("hook", socket, hook_socket, 0),
+    FUNC("hook", boot_dirs, set_boot_dirs),
+    FUNC("hook", vm_dirs, set_vm_dirs),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
@@ -169,6 +206,9 @@ void roamd_config_defaults(struct roamd_config *c)
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
     c->handover = 1;
+    strcpy(c->hook_boot_dirs, "/usr/share/OVMF:/usr/share/qemu:/usr/share/seabios");
+    strcpy(c->hook_vm_dirs, "/var/log/libvirt/qemu:/var/lib/libvirt/qemu/channel/target:"
+           "/var/lib/libvirt/qemu/nvram");
 }
 
 int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)

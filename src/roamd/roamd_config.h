@@ -33,6 +33,7 @@ struct roamd_config {
     char bridge[32], uplink[32];
     char metadata_ns[ROAMD_PATH_MAX];
     char audit_log[ROAMD_PATH_MAX];
+    char storage_pool[ROAMD_HOST_MAX];   /* [storage] pool: libvirt pool for VM disks */
     /* The provider's router on the uplink: only its RAs are served to VMs
      * (with uplink = bridge any VM could otherwise play the router). */
     int have_router, have_router_mac;
@@ -58,6 +59,10 @@ struct roamd_config {
     int handover;                     /* send the VM's signed registration at its RARP */
     unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
     int ims_port;                     /* 0: none configured, every handover refused */
+    /* [hook]: libvirt's qemu hook asks here before a migration comes in */
+    char hook_socket[ROAMD_PATH_MAX];     /* "" = no hook socket */
+    char hook_boot_dirs[ROAMD_PATH_MAX];  /* ':'-separated: kernels, initrds, firmware */
+    char hook_vm_dirs[ROAMD_PATH_MAX];    /* ':'-separated: libvirt's per-VM files */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

@@ -15,6 +15,7 @@
 
 #include "client_session.h"
 #include "errbuf.h"
+#include "hook_server.h"
 #include "msg.h"
 #include "peer_server.h"
 
@@ -140,9 +141,10 @@ static void accept_one(struct roamd *d, int lfd, int peer)
 void roamd_run(struct roamd *d, volatile sig_atomic_t *stop)
 {
     while (!*stop) {
-        struct pollfd p[2] = { { .fd = d->listen_fd, .events = POLLIN },
-                               { .fd = d->peer_fd, .events = POLLIN } };
-        int r = poll(p, 2, 200);
+        struct pollfd p[3] = { { .fd = d->listen_fd, .events = POLLIN },
+                               { .fd = d->peer_fd, .events = POLLIN },
+                               { .fd = d->hook_fd, .events = POLLIN } };
+        int r = poll(p, d->hook_fd >= 0 ? 3 : 2, 200);
         if (r < 0 && errno != EINTR)
             break;
         if (r <= 0)
@@ -151,6 +153,8 @@ void roamd_run(struct roamd *d, volatile sig_atomic_t *stop)
             accept_one(d, d->listen_fd, 0);
         if (p[1].revents & POLLIN)
             accept_one(d, d->peer_fd, 1);
+        if (d->hook_fd >= 0 && (p[2].revents & POLLIN))
+            roamd_hook_accept(d);
     }
     pthread_mutex_lock(&d->lock);
     while (d->sessions > 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "hook_refusal.h"
 #include "virt.h"
 
 int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
@@ -30,7 +31,7 @@ int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
                                    ROAM_VIRT_MIGRATE_FLAGS);
     virTypedParamsFree(params, n);
     if (r < 0)
-        return roam_virt_errf(err, errlen, "migrating VM %s to %s failed", name, o->dest_uri);
+        return roam_virt_migrate_errf(err, errlen, name, o->dest_uri);
     return 0;
 }
 

@@ -7,8 +7,8 @@
 # revoke on a missing database or an unknown address.  lab/lab is run only
 # for what it answers before loading its libraries (help, version, a wrong
 # command), which touches nothing of the lab.
-# usage: test_conformance.sh VERSION ROAM ROAM_KGC ROAMD ROAM_IMS ROAM_MAT LAB
-VERSION=$1 ROAM=$2 KGC=$3 ROAMD=$4 IMS=$5 MAT=$6 LAB=$7
+# usage: test_conformance.sh VERSION ROAM ROAM_KGC ROAMD ROAM_IMS ROAM_MAT LAB [ROAM_HOOK]
+VERSION=$1 ROAM=$2 KGC=$3 ROAMD=$4 IMS=$5 MAT=$6 LAB=$7 HOOK=${8:-}
 T=$(mktemp -d /tmp/roam-conformance.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
 # shellcheck source=../tap.sh
@@ -40,7 +40,7 @@ usage_error() {
     ok $? "$what: exit 2 (got $rc), \"$first\""
 }
 
-for p in "$ROAM" "$KGC" "$ROAMD" "$IMS" "$MAT" "$LAB"; do
+for p in "$ROAM" "$KGC" "$ROAMD" "$IMS" "$MAT" "$LAB" ${HOOK:+"$HOOK"}; do
     nm=$(name "$p")
     helps "$p"
     run "$p" --version
@@ -89,6 +89,7 @@ usage_error "roam-ims query without --ims" "roam-ims query" "missing --ims" "$IM
 usage_error "roam-ims query without --ca" "roam-ims query" "missing --ca" "$IMS" query ::1 --ims i
 usage_error "roam-mat without --config" roam-mat "missing --config" "$MAT"
 usage_error "roam-mat keygen without --pub" "roam-mat keygen" "missing --pub" "$MAT" keygen --key k
+[ -z "$HOOK" ] || usage_error "roam-hook without SUBOP" roam-hook "expected NAME OP SUBOP" "$HOOK" vm migrate
 [ ! -e "$T/ims.db" ]; ok $? "no usage error created a database"
 
 # roam-ims administration: reading or revoking never creates a database,

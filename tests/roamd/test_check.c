@@ -103,6 +103,16 @@ int main(void)
 
     tap_eq(check(""), 0, "a valid configuration passes (%s)", check_out);
 
+    snprintf(extra, sizeof extra, "[hook]\nsocket = %s\n", check_path("hook.sock"));
+    tap_eq(check(extra), 0, "a hook socket in a writable directory passes (%s)", check_out);
+    snprintf(extra, sizeof extra, "[hook]\nsocket = %s\n", check_path("none/hook.sock"));
+    tap_ok(check(extra) == 1 && has("10: key 'socket': directory ") &&
+           strstr(check_out, "none: No such file"), "hook socket in a missing directory: %s",
+           check_out);
+    tap_ok(check("[hook]\nsocket = run/hook.sock\n") == 1 &&
+           has("10: key 'socket': 'run/hook.sock' is not an absolute path"),
+           "hook socket not absolute: %s", check_out);
+
     snprintf(extra, sizeof extra, "mpk = %s\n", check_path("missing.pem"));
     tap_ok(check(extra) == 1 && has("9: key 'mpk' set twice (first on line 6)"),
            "a key set twice is an error (and the first value stands): %s", check_out);

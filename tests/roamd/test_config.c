@@ -52,6 +52,23 @@ int main(void)
               "handover neither yes nor no");
     check_err("[mobility]\nhandover = no\nhandover = yes\n", "key 'handover' set twice",
               "handover set twice");
+    tap_ok(parse("") == 0 && !c.hook_socket[0] && !c.storage_pool[0] &&
+           strstr(c.hook_boot_dirs, "/usr/share/OVMF") &&
+           strstr(c.hook_vm_dirs, "/var/log/libvirt/qemu"),
+           "[hook]: no socket; firmware and libvirt's per-VM dirs by default");
+    tap_ok(parse("[hook]\nsocket = /run/roam/hook.sock\nboot_dirs = /srv/boot:/srv/fw\n"
+                 "vm_dirs = /var/log/libvirt/qemu\n[storage]\npool = vms\n") == 0 &&
+           strcmp(c.hook_socket, "/run/roam/hook.sock") == 0 &&
+           strcmp(c.hook_boot_dirs, "/srv/boot:/srv/fw") == 0 &&
+           strcmp(c.storage_pool, "vms") == 0, "[hook] and [storage] keys (%s)", err);
+    check_err("[hook]\nboot_dirs = srv/boot\n", "'srv/boot' is not an absolute directory",
+              "boot_dirs: a relative directory");
+    check_err("[hook]\nvm_dirs = /var/log/../../etc\n", "is not an absolute directory",
+              "vm_dirs: a .. component");
+    check_err("[hook]\nvm_dirs = /a::/b\n", "is not an absolute directory",
+              "vm_dirs: an empty entry");
+    check_err("[hook]\nboot_dirs = /1:/2:/3:/4:/5:/6:/7:/8:/9\n", "more than 8",
+              "boot_dirs: more than 8");
     tap_ok(c.ims_port == 0, "no IMS for handovers by default");
     uint8_t ims[16];
     inet_pton(AF_INET6, "2001:db8:d::2", ims);

@@ -10,6 +10,39 @@
 
 static char err[ROAM_ERR_MAX];
 
+/* The qemu hook's claim: only after the source's AdmissionQuery took the
+ * admission, once, within its lifetime, never after a rollback. */
+static void test_claims(void)
+{
+    roamd_admissions *t = roamd_admissions_new(60000);
+    uint8_t q1[16] = { 0x11 }, q2[16] = { 0x12 }, q3[16] = { 0x13 };
+    tap_ok(roamd_admission_claim(t, "vm", 1000, NULL, 0, NULL, err, sizeof err) < 0 &&
+           strstr(err, "no admission for vm"), "claim without admission refused (%s)", err);
+    roamd_admission_add(t, "vm", "src-a", q1, 1000, err, sizeof err);
+    tap_ok(roamd_admission_claim(t, "vm", 1001, NULL, 0, NULL, err, sizeof err) < 0 &&
+           strstr(err, "not taken"), "claim before the AdmissionQuery refused (%s)", err);
+    roamd_admission_take(t, "vm", "src-a", q1, 1002, err, sizeof err);
+    tap_ok(roamd_admission_claim(t, "other", 1003, NULL, 0, NULL, err, sizeof err) < 0,
+           "claim for another VM refused");
+    char src[64];
+    uint8_t q[16];
+    tap_ok(roamd_admission_claim(t, "vm", 1003, src, sizeof src, q, err, sizeof err) == 0 &&
+           strcmp(src, "src-a") == 0 && memcmp(q, q1, 16) == 0,
+           "claim after the AdmissionQuery granted, with its source and query id");
+    tap_ok(roamd_admission_claim(t, "vm", 1004, NULL, 0, NULL, err, sizeof err) < 0 &&
+           strstr(err, "already used"), "second claim refused (%s)", err);
+    roamd_admission_add(t, "vm2", "src-a", q2, 2000, err, sizeof err);
+    roamd_admission_take(t, "vm2", "src-a", q2, 2001, err, sizeof err);
+    tap_ok(roamd_admission_claim(t, "vm2", 62000, NULL, 0, NULL, err, sizeof err) < 0,
+           "claim after the lifetime refused (%s)", err);
+    roamd_admission_add(t, "vm3", "src-a", q3, 70000, err, sizeof err);
+    roamd_admission_take(t, "vm3", "src-a", q3, 70001, err, sizeof err);
+    roamd_admission_drop(t, q3);
+    tap_ok(roamd_admission_claim(t, "vm3", 70002, NULL, 0, NULL, err, sizeof err) < 0,
+           "claim of a rolled-back admission refused (%s)", err);
+    roamd_admissions_free(t);
+}
+
 static void test_admissions(void)
 {
     roamd_admissions *t = roamd_admissions_new(60000);
@@ -101,6 +134,7 @@ static void test_rate(void)
 int main(void)
 {
     test_admissions();
+    test_claims();
     test_rate();
     return tap_done();
 }
