@@ -1,4 +1,5 @@
-/* roam-ims over real TLS on loopback with a real SQLite file: enrollment,
+/* roam-ims over real TLS on loopback with a real SQLite file (or, with
+ * ROAM_IMS_TEST_BACKEND=etcd, a real one-member etcd cluster): enrollment,
  * signed registration, forgery, replay, bad messages, queries, pushed
  * updates, persistence across a restart and across a SIGKILL right after
  * an acknowledgement; registration datagrams (accepted and acked with the
@@ -13,17 +14,22 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "errbuf.h"
+#include "etcd_cluster.h"
 #include "frame.h"
 #include "ims_dgram.h"
 #include "ims_fixture.h"
 #include "ims_sign.h"
 #include "sock.h"
 #include "tap.h"
+
+/* The etcd member's client port (its peer port is the next one). */
+#define ETCD_TEST_PORT 23790
 
 static uint8_t HOA[16], HOA2[16], MOA_A[16], MOA_B[16];
 
@@ -294,7 +300,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
     if (pid == 0) {
         close(pfd[0]);
         char err[ROAM_ERR_MAX];
-        ims_store *st = ims_store_open(fx->db, err, sizeof err);
+        ims_store *st = fx_open_store(fx, err, sizeof err);
         ims_server_config cfg;
         ims_server_config_defaults(&cfg);
         cfg.listen = "::1";
@@ -324,7 +330,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
     ims_msg_free(m);
     ims_client_close(c);
     char err[ROAM_ERR_MAX];
-    ims_store *st = ims_store_open(fx->db, err, sizeof err);
+    ims_store *st = fx_open_store(fx, err, sizeof err);
     ims_mapping q;
     tap_ok(st && ims_store_get(st, HOA, &q, NULL, err, sizeof err) == 1 && q.seq == 30 &&
            q.n == 1 && memcmp(q.b[0].moa, MOA_A, 16) == 0,
@@ -600,10 +606,31 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     addrs();
+    /* ROAM_IMS_TEST_BACKEND=etcd: the same tests on a one-member etcd
+     * cluster of the test's own. */
+    const char *backend = getenv("ROAM_IMS_TEST_BACKEND");
+    int etcd = backend && strcmp(backend, "etcd") == 0;
+    if (etcd && !ec_available()) {
+        printf("1..0 # SKIP etcd is not installed\n");
+        return 0;
+    }
     fixture fx;
     if (fx_init(&fx) < 0) {
         tap_ok(0, "fixture");
         return tap_done();
+    }
+    etcd_cluster ec = { 0 };
+    if (etcd) {
+        char dir[300];
+        fx_path(&fx, "etcd", dir, sizeof dir);
+        int ok = mkdir(dir, 0700) == 0 && ec_start(&ec, dir, 1, ETCD_TEST_PORT) == 0;
+        tap_ok(ok, "one-member etcd cluster on port %d", ETCD_TEST_PORT);
+        if (!ok) {
+            ec_stop(&ec);
+            fx_done(&fx);
+            return tap_done();
+        }
+        snprintf(fx.etcd, sizeof fx.etcd, "%s", ec.endpoints);
     }
     char err[ROAM_ERR_MAX], priv[300], pub[300], epriv[300], epub[300];
     fx_path(&fx, "mn.key", priv, sizeof priv);
@@ -646,6 +673,8 @@ int main(void)
     EVP_PKEY_free(key);
     EVP_PKEY_free(evil);
     EVP_PKEY_free(ack_key);
+    fx_stop(&fx);
+    ec_stop(&ec);
     fx_done(&fx);
     return tap_done();
 }

@@ -1,0 +1,36 @@
+/* Test helper: an etcd cluster of 1..3 members on loopback, one process
+ * per member (data, logs in dir), started, killed, stopped and continued by
+ * the tests.  Ports: member i listens for clients on base + 2i and for
+ * peers on base + 2i + 1. */
+#ifndef ROAM_TESTS_MOBILITY_ETCD_CLUSTER_H
+#define ROAM_TESTS_MOBILITY_ETCD_CLUSTER_H
+
+#include <sys/types.h>
+
+#define EC_MAX 3
+
+typedef struct etcd_cluster {
+    int n;
+    int base;
+    pid_t pid[EC_MAX];
+    char dir[256];
+    char url[EC_MAX][64];
+    char endpoints[EC_MAX * 64];     /* every member, comma-separated */
+} etcd_cluster;
+
+/* Is the etcd binary there?  1 or 0. */
+int ec_available(void);
+
+/* Start n members under dir, wait until a write succeeds (at most 20 s). 0 or -1. */
+int ec_start(etcd_cluster *c, const char *dir, int n, int base);
+
+/* Send sig to member i (SIGKILL: it is reaped and its pid cleared). */
+void ec_signal(etcd_cluster *c, int i, int sig);
+
+/* The leader's index as the members report it (-1 if none answers). */
+int ec_leader(etcd_cluster *c);
+
+/* Kill every member still running and reap it. */
+void ec_stop(etcd_cluster *c);
+
+#endif
