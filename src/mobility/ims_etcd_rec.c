@@ -79,8 +79,10 @@ int ims_rec_decode(const uint8_t *buf, size_t len, const uint8_t hoa[IMS_ADDR_LE
     size_t n = buf[head - 1];
     if (n > IMS_MAX_BINDINGS || len != head + n * (IMS_ADDR_LEN + 1))
         return roam_errf(err, errlen, "IMS record: wrong length");
+    uint8_t h[IMS_ADDR_LEN];
+    memcpy(h, hoa, IMS_ADDR_LEN);   /* hoa may be m->hoa */
     memset(m, 0, sizeof *m);
-    memcpy(m->hoa, hoa, IMS_ADDR_LEN);
+    memcpy(m->hoa, h, IMS_ADDR_LEN);
     if (pub)
         memcpy(pub, buf + 1, IMS_PUBKEY_LEN);
     m->seq = get64(buf + 1 + IMS_PUBKEY_LEN);

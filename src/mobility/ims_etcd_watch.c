@@ -84,14 +84,15 @@ static int on_event(etcd_watch *w, json_object *ev)
         if (!del && strcmp(json_object_get_string(type), "PUT") != 0)
             return -1;
     }
-    uint8_t key[IMS_KEY_MAX], raw[IMS_REC_MAX];
+    uint8_t key[IMS_KEY_MAX], raw[IMS_REC_MAX], hoa[IMS_ADDR_LEN];
     uint64_t mod;
     ims_change c;
     memset(&c, 0, sizeof c);
     long kl = etcd_json_b64(kv, "key", key, sizeof key);
     if (kl < 0 || etcd_json_u64(kv, "mod_revision", &mod) < 0 || mod == 0 ||
-        ims_rec_key_hoa(w->prefix, key, (size_t)kl, c.m.hoa) < 0)
+        ims_rec_key_hoa(w->prefix, key, (size_t)kl, hoa) < 0)
         return -1;
+    memcpy(c.m.hoa, hoa, IMS_ADDR_LEN);
     if (mod <= w->last)
         return 0;   /* already delivered (a replay after a reconnect) */
     w->last = mod;
@@ -99,9 +100,9 @@ static int on_event(etcd_watch *w, json_object *ev)
         long vl = etcd_json_b64(kv, "value", raw, sizeof raw);
         char err[ROAM_ERR_MAX], a[46];
         if (vl < 0 ||
-            ims_rec_decode(raw, (size_t)vl, c.m.hoa, &c.m, NULL, err, sizeof err) < 0) {
-            roam_log("etcd watch: skipping a bad record for %s at revision %llu",
-                     ims_addr_str(c.m.hoa, a, sizeof a), (unsigned long long)mod);
+            ims_rec_decode(raw, (size_t)vl, hoa, &c.m, NULL, err, sizeof err) < 0) {
+            roam_log("etcd watch: skipping a bad record for %s at revision %llu: %s",
+                     ims_addr_str(hoa, a, sizeof a), (unsigned long long)mod, err);
             return 0;
         }
         c.known = 1;

@@ -800,6 +800,7 @@ static void on_watch(ims_server *s)
     ims_change ch[WATCH_BATCH];
     int lost;
     size_t n = ims_store_watch_take(s->store, ch, WATCH_BATCH, &lost);
+    roam_debug("change feed: %zu change(s)%s", n, lost ? ", some lost" : "");
     if (lost)
         resync(s);
     for (size_t i = 0; i < n; i++)

@@ -5,6 +5,8 @@
 #ifndef ROAM_TESTS_MOBILITY_ETCD_CLUSTER_H
 #define ROAM_TESTS_MOBILITY_ETCD_CLUSTER_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define EC_MAX 3
@@ -27,8 +29,22 @@ int ec_start(etcd_cluster *c, const char *dir, int n, int base);
 /* Send sig to member i (SIGKILL: it is reaped and its pid cleared). */
 void ec_signal(etcd_cluster *c, int i, int sig);
 
+/* Start member i again (after SIGKILL) on its data and wait until it
+ * answers (at most 20 s); 0 or -1. */
+int ec_restart(etcd_cluster *c, int i);
+
 /* The leader's index as the members report it (-1 if none answers). */
 int ec_leader(etcd_cluster *c);
+
+/* Every PUT under key range [key, end) (raw bytes) since revision 1, in
+ * commit order: fn(key, keylen, value, valuelen, arg) per event.  Count, or
+ * -1 (history compacted or no member answered). */
+long ec_history(etcd_cluster *c, const char *key, const char *end,
+                void (*fn)(const uint8_t *k, size_t kl, const uint8_t *v, size_t vl, void *arg),
+                void *arg);
+
+/* Compact the history up to the current revision.  0 or -1. */
+int ec_compact(etcd_cluster *c);
 
 /* Kill every member still running and reap it. */
 void ec_stop(etcd_cluster *c);

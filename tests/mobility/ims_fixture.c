@@ -116,6 +116,10 @@ void fx_done(fixture *fx)
 {
     fx_stop(fx);
     roam_tls_ctx_free(fx->client_tls);
+    if (getenv("ROAM_TEST_KEEP")) {   /* to read the logs of a failed run */
+        fprintf(stderr, "kept %s\n", fx->dir);
+        return;
+    }
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
     if (system(cmd) != 0)
