@@ -25,6 +25,7 @@
 #include "ims_dgram.h"
 #include "ims_fixture.h"
 #include "ims_sign.h"
+#include "mat_conn.h"
 #include "sock.h"
 #include "tap.h"
 
@@ -602,6 +603,36 @@ static void test_dgram(fixture *fx, EVP_PKEY *key, EVP_PKEY *evil, EVP_PKEY *ack
     close(fd);
 }
 
+/* roam-mat's connection with fallback front-ends: the first (IPv4
+ * loopback, where nothing listens on the server's port) refuses, the next
+ * (::1) is used at once, without a back-off. */
+static void test_failover(fixture *fx)
+{
+    mat_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.ims_address, sizeof cfg.ims_address, "127.0.0.1");
+    snprintf(cfg.ims_fallback[0], sizeof cfg.ims_fallback[0], "::1");
+    cfg.n_fallback = 1;
+    snprintf(cfg.ims_port, sizeof cfg.ims_port, "%s", fx->port);
+    cfg.connect_timeout_ms = 2000;
+    cfg.retry_max_ms = 5000;
+    mat_conn c = { .cfg = &cfg, .tls = fx->client_tls };
+    int first = mat_conn_open(&c, NULL, NULL);
+    tap_ok(first < 0 && !c.ims && c.retry_at == 0 && strcmp(mat_conn_host(&c), "::1") == 0,
+           "the first front-end refuses: the next one is up at once");
+    tap_ok(mat_conn_open(&c, NULL, NULL) == 0 && c.ims, "connected to the fallback front-end");
+    mat_conn_close(&c, "test");
+    tap_ok(mat_conn_next(&c, "test") == 1 && strcmp(mat_conn_host(&c), "127.0.0.1") == 0,
+           "after the last front-end comes the first again");
+    tap_ok(mat_conn_open(&c, NULL, NULL) < 0 && mat_conn_open(&c, NULL, NULL) == 0,
+           "a front-end that stops answering is left for the next");
+    mat_conn_close(&c, "test");
+    cfg.n_fallback = 0;
+    c = (mat_conn){ .cfg = &cfg, .tls = fx->client_tls };
+    tap_ok(mat_conn_open(&c, NULL, NULL) < 0 && c.retry_at > 0,
+           "without fallbacks a refusal backs off as before");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -669,6 +700,7 @@ int main(void)
     test_idle(&fx);
     test_unknown_flood();
     test_dgram(&fx, key, evil, ack_key, ack_raw);
+    test_failover(&fx);
 
     EVP_PKEY_free(key);
     EVP_PKEY_free(evil);
