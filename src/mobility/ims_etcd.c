@@ -18,14 +18,6 @@
 
 #define B64_LEN(n) (4 * (((n) + 2) / 3) + 1)
 
-typedef struct ims_etcd {
-    etcd_http *http;
-    etcd_watch *watch;
-    ims_etcd_config cfg;          /* strings point into the copies below */
-    char *endpoints, *ca, *cert, *key;
-    char prefix[IMS_PREFIX_MAX + 1];
-} ims_etcd;
-
 /* One HoA as read: found, its mod_revision and raw value. */
 typedef struct kv_state {
     int found;
@@ -35,6 +27,20 @@ typedef struct kv_state {
     ims_mapping m;
     uint8_t pub[IMS_PUBKEY_LEN];
 } kv_state;
+
+typedef struct ims_etcd {
+    etcd_http *http;
+    /* The HoA the last lookup found: the server looks a HoA up (for its
+     * key) right before it updates it, so the update's first compare-and-
+     * put can start from that read instead of a second one.  Only a
+     * starting point: the compare on mod_revision still decides. */
+    kv_state last;
+    int have_last;
+    etcd_watch *watch;
+    ims_etcd_config cfg;          /* strings point into the copies below */
+    char *endpoints, *ca, *cert, *key;
+    char prefix[IMS_PREFIX_MAX + 1];
+} ims_etcd;
 
 static int64_t unix_ms(void)
 {
@@ -183,11 +189,15 @@ static int et_revoke(void *be, const uint8_t hoa[IMS_ADDR_LEN], char *err, size_
 static int et_get(void *be, const uint8_t hoa[IMS_ADDR_LEN], ims_mapping *m,
                   uint8_t pub[IMS_PUBKEY_LEN], char *err, size_t errlen)
 {
+    ims_etcd *e = be;
     kv_state st;
-    if (kv_read(be, hoa, &st, err, errlen) < 0)
+    e->have_last = 0;
+    if (kv_read(e, hoa, &st, err, errlen) < 0)
         return -1;
     if (!st.found)
         return 0;
+    e->last = st;
+    e->have_last = 1;
     *m = st.m;
     if (pub)
         memcpy(pub, st.pub, IMS_PUBKEY_LEN);
@@ -198,9 +208,14 @@ static int et_update(void *be, ims_mapping *m, uint64_t *current, char *err, siz
 {
     ims_etcd *e = be;
     int unsure = 0;     /* a transaction went unanswered: it may have committed */
+    int cached = e->have_last && memcmp(e->last.m.hoa, m->hoa, IMS_ADDR_LEN) == 0 &&
+                 m->seq > e->last.m.seq;
+    e->have_last = 0;
     for (int i = 0; i < CAS_TRIES; i++) {
         kv_state st;
-        if (kv_read(e, m->hoa, &st, err, errlen) < 0)
+        if (i == 0 && cached)
+            st = e->last;
+        else if (kv_read(e, m->hoa, &st, err, errlen) < 0)
             return -1;
         if (!st.found)
             return roam_errf(err, errlen, "home address is not enrolled");
