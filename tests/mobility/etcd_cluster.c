@@ -25,7 +25,8 @@ static pid_t spawn(etcd_cluster *c, int i, const char *cluster, const char *stat
     snprintf(name, sizeof name, "m%d", i);
     snprintf(data, sizeof data, "%s/%s.etcd", c->dir, name);
     snprintf(log, sizeof log, "%s/%s.log", c->dir, name);
-    snprintf(client, sizeof client, "http://127.0.0.1:%d", c->base + 2 * i);
+    snprintf(client, sizeof client, "%s://127.0.0.1:%d", c->ca[0] ? "https" : "http",
+             c->base + 2 * i);
     snprintf(peer, sizeof peer, "http://127.0.0.1:%d", c->base + 2 * i + 1);
     pid_t pid = fork();
     if (pid != 0)
@@ -35,6 +36,13 @@ static pid_t spawn(etcd_cluster *c, int i, const char *cluster, const char *stat
         dup2(fd, 1);
         dup2(fd, 2);
     }
+    if (c->ca[0])
+        execlp("etcd", "etcd", "--name", name, "--data-dir", data, "--listen-client-urls", client,
+               "--advertise-client-urls", client, "--listen-peer-urls", peer,
+               "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
+               "--initial-cluster-state", state, "--initial-cluster-token", c->dir,
+               "--client-cert-auth", "--trusted-ca-file", c->ca, "--cert-file", c->srv_cert,
+               "--key-file", c->srv_key, (char *)NULL);
     execlp("etcd", "etcd", "--name", name, "--data-dir", data, "--listen-client-urls", client,
            "--advertise-client-urls", client, "--listen-peer-urls", peer,
            "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
@@ -43,9 +51,11 @@ static pid_t spawn(etcd_cluster *c, int i, const char *cluster, const char *stat
     _exit(127);
 }
 
-static json_object *ask(const char *url, const char *path, const char *body)
+static json_object *ask(const etcd_cluster *c, const char *url, const char *path,
+                        const char *body)
 {
-    ims_etcd_config cfg = { .endpoints = url, .timeout_ms = 1000 };
+    ims_etcd_config cfg = { .endpoints = url, .ca = c->ca, .cert = c->cli_cert,
+                            .key = c->cli_key, .timeout_ms = 1000 };
     char err[ROAM_ERR_MAX];
     etcd_http *h = etcd_http_new(&cfg, err, sizeof err);
     json_object *o = h ? etcd_http_call(h, path, body, err, sizeof err) : NULL;
@@ -74,7 +84,7 @@ int ec_restart(etcd_cluster *c, int i)
         return -1;
     /* Ready once it answers a linearizable read itself. */
     for (int t = 0; t < 200; t++) {
-        json_object *o = ask(c->url[i], "/v3/kv/range", "{\"key\":\"cGluZw==\"}");
+        json_object *o = ask(c, c->url[i], "/v3/kv/range", "{\"key\":\"cGluZw==\"}");
         json_object_put(o);
         if (o)
             return 0;
@@ -85,9 +95,11 @@ int ec_restart(etcd_cluster *c, int i)
 
 int ec_start(etcd_cluster *c, const char *dir, int n, int base)
 {
-    memset(c, 0, sizeof *c);
     if (n < 1 || n > EC_MAX)
         return -1;
+    memset(c->pid, 0, sizeof c->pid);
+    memset(c->url, 0, sizeof c->url);
+    c->endpoints[0] = '\0';
     c->n = n;
     c->base = base;
     snprintf(c->dir, sizeof c->dir, "%s", dir);
@@ -95,7 +107,8 @@ int ec_start(etcd_cluster *c, const char *dir, int n, int base)
     cluster_arg(c, cluster, sizeof cluster);
     for (int i = 0; i < n; i++) {
         size_t l;
-        snprintf(c->url[i], sizeof c->url[i], "http://127.0.0.1:%d", base + 2 * i);
+        snprintf(c->url[i], sizeof c->url[i], "%s://127.0.0.1:%d", c->ca[0] ? "https" : "http",
+                 base + 2 * i);
         l = strlen(c->endpoints);
         snprintf(c->endpoints + l, sizeof c->endpoints - l, "%s%s", i ? "," : "", c->url[i]);
     }
@@ -103,7 +116,7 @@ int ec_start(etcd_cluster *c, const char *dir, int n, int base)
         if ((c->pid[i] = spawn(c, i, cluster, "new")) < 0)
             return -1;
     for (int t = 0; t < 200; t++) {
-        json_object *o = ask(c->endpoints, "/v3/kv/put", "{\"key\":\"cGluZw==\",\"value\":\"\"}");
+        json_object *o = ask(c, c->endpoints, "/v3/kv/put", "{\"key\":\"cGluZw==\",\"value\":\"\"}");
         json_object_put(o);
         if (o)
             return 0;
@@ -130,7 +143,7 @@ int ec_leader(etcd_cluster *c)
     for (int i = 0; i < c->n; i++) {
         if (c->pid[i] <= 0)
             continue;
-        json_object *o = ask(c->url[i], "/v3/maintenance/status", "{}");
+        json_object *o = ask(c, c->url[i], "/v3/maintenance/status", "{}");
         json_object *hdr = o ? etcd_json_obj(o, "header") : NULL, *v;
         if (hdr && json_object_object_get_ex(hdr, "member_id", &v))
             snprintf(ids[i], sizeof ids[i], "%s", json_object_get_string(v));
@@ -241,7 +254,7 @@ int ec_compact(etcd_cluster *c)
     for (int i = 0; i < c->n; i++) {
         if (c->pid[i] <= 0)
             continue;
-        json_object *o = ask(c->url[i], "/v3/kv/range", "{\"key\":\"AA==\",\"count_only\":true}");
+        json_object *o = ask(c, c->url[i], "/v3/kv/range", "{\"key\":\"AA==\",\"count_only\":true}");
         json_object *hdr = o ? etcd_json_obj(o, "header") : NULL;
         uint64_t rev = 0;
         if (hdr)
@@ -252,7 +265,7 @@ int ec_compact(etcd_cluster *c)
         char body[96];
         snprintf(body, sizeof body, "{\"revision\":\"%llu\",\"physical\":true}",
                  (unsigned long long)rev);
-        o = ask(c->url[i], "/v3/kv/compaction", body);
+        o = ask(c, c->url[i], "/v3/kv/compaction", body);
         json_object_put(o);
         if (o)
             return 0;

@@ -12,6 +12,9 @@
 #define EC_MAX 3
 
 typedef struct etcd_cluster {
+    /* Set before ec_start for https client URLs that demand a client
+     * certificate (--client-cert-auth); peers stay http. */
+    char ca[300], srv_cert[300], srv_key[300], cli_cert[300], cli_key[300];
     int n;
     int base;
     pid_t pid[EC_MAX];
@@ -23,7 +26,8 @@ typedef struct etcd_cluster {
 /* Is the etcd binary there?  1 or 0. */
 int ec_available(void);
 
-/* Start n members under dir, wait until a write succeeds (at most 20 s). 0 or -1. */
+/* Start n members under dir (keeping the TLS fields set in c), wait until
+ * a write succeeds (at most 20 s). 0 or -1. */
 int ec_start(etcd_cluster *c, const char *dir, int n, int base);
 
 /* Send sig to member i (SIGKILL: it is reaped and its pid cleared). */

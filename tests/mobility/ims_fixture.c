@@ -50,7 +50,8 @@ ims_store *fx_open_store(const fixture *fx, char *err, size_t errlen)
 {
     if (!fx->etcd[0])
         return ims_store_open(fx->db, err, errlen);
-    ims_etcd_config ec = { .endpoints = fx->etcd, .prefix = fx->prefix, .timeout_ms = 2000 };
+    ims_etcd_config ec = { .endpoints = fx->etcd, .ca = fx->etcd_ca, .cert = fx->etcd_cert,
+                           .key = fx->etcd_key, .prefix = fx->prefix, .timeout_ms = 2000 };
     return ims_store_open_etcd(&ec, err, errlen);
 }
 

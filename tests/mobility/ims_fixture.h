@@ -19,6 +19,7 @@ typedef struct fixture {
     int idle_timeout_ms;        /* non-zero: the server's (else its default) */
     int max_per_source;         /* likewise */
     char etcd[256];             /* non-empty: etcd endpoints, the store's backend */
+    char etcd_ca[300], etcd_cert[300], etcd_key[300];   /* its TLS, if set */
     char prefix[64];            /* the etcd key prefix (set by fx_init) */
     roam_tls_ctx *client_tls;
     ims_store *store;
