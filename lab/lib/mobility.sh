@@ -8,6 +8,14 @@
 # Persistent: $STATE/mobility-keys (IMS CA and certificate, the VM's
 # Ed25519 key pair, the IMS's Ed25519 key for registration datagram acks), $STATE/mobility-guest (the overlay).  Per run ($RUN):
 # ims.conf, ims.sqlite, logs, pids.
+#
+# ROAM_LAB_IMS=etcd (set it before mob_overlay, it goes into the guest's
+# configuration): the IMS is instead a 3-member etcd cluster in the services
+# namespace (one etcd process per member on the services node's address,
+# client ports 2379/2381/2383, peers one above; data in $RUN/etcd) and two
+# roam-ims front-ends on it, on 2001:db8:d::2 and 2001:db8:d::3 (port 4780
+# both); the VM's and the user node's roam-mat know the second as
+# [ims] fallback.
 # shellcheck shell=bash
 
 MOB_KEYS=$STATE/mobility-keys
@@ -16,6 +24,10 @@ MOB_IMS_ADDR=${PREFIX_S}::2          # the services node (2001:db8:d::2)
 MOB_IMS_PORT=4780
 MOB_HOA=${ROAM_LAB_HOA:-2001:db8:e::10}   # the VM's home address: outside every lab prefix
 MOB_TABLE=roam_mat
+MOB_STORE=${ROAM_LAB_IMS:-sqlite}        # sqlite | etcd
+MOB_IMS_ADDR2=${PREFIX_S}::3         # the second front-end (etcd)
+MOB_ETCD_PORTS="2379 2381 2383"      # members' client ports; each peer port is one above
+case $MOB_STORE in sqlite|etcd) ;; *) die "ROAM_LAB_IMS must be sqlite or etcd, not '$MOB_STORE'" ;; esac
 
 mob_build() {
     [ -n "${ROAM_NO_BUILD:-}" ] && { [ -x "$(roam_bin roam-mat)" ] || die "no roam-mat in $ROAM_BUILD"; return 0; }
@@ -32,10 +44,15 @@ mob_keys() {
     [ -s "$k/ca.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -keyout "$k/ca.key" -out "$k/ca.pem" -days 3650 -subj "/CN=roam lab IMS CA" \
         >/dev/null 2>&1 || die "IMS CA creation failed"
+    # Both front-ends' addresses; a certificate made before the second
+    # existed is made again.
+    local san="IP:$MOB_IMS_ADDR,IP:$MOB_IMS_ADDR2"
+    [ "$(cat "$k/ims.san" 2>/dev/null)" = "$san" ] || rm -f "$k/ims.pem"
     if [ ! -s "$k/ims.pem" ]; then
         openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$k/ims.key" \
             -out "$k/ims.csr" -subj "/CN=lab IMS" >/dev/null 2>&1 || die "IMS CSR failed"
-        printf 'subjectAltName=IP:%s\nextendedKeyUsage=serverAuth\n' "$MOB_IMS_ADDR" >"$k/ims.ext"
+        printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$k/ims.ext"
+        echo "$san" >"$k/ims.san"
         openssl x509 -req -in "$k/ims.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -CAcreateserial \
             -days 825 -extfile "$k/ims.ext" -out "$k/ims.pem" >/dev/null 2>&1 || die "IMS certificate failed"
     fi
@@ -76,6 +93,7 @@ ca = /etc/roam/ims-ca.pem
 ; registrations as signed UDP datagrams: no TLS handshake after the move
 ack_pubkey = /etc/roam/ims-ack.pub
 retry_max_ms = 1000
+$(mob_fallback_line)
 [mobile]
 hoa = $MOB_HOA
 key = /etc/roam/mat.key
@@ -93,19 +111,77 @@ HOOK
     echo "$o"
 }
 
+# The second front-end for the agents, with etcd (empty line otherwise).
+mob_fallback_line() { [ "$MOB_STORE" = etcd ] && echo "fallback = $MOB_IMS_ADDR2"; true; }
+
+mob_etcd_endpoints() {
+    local p out=''
+    for p in $MOB_ETCD_PORTS; do out="${out:+$out,}http://[$MOB_IMS_ADDR]:$p"; done
+    echo "$out"
+}
+
+# roam-ims's configuration on ADDRESS (default: the first front-end).
 mob_ims_conf() {
+    local addr=${1:-$MOB_IMS_ADDR}
     cat <<CONF
 ; roam-ims on the lab's services node (written by lab/lib/mobility.sh)
 [ims]
-listen = $MOB_IMS_ADDR
+listen = $addr
 port = $MOB_IMS_PORT
 cert = $MOB_KEYS/ims.pem
 key = $MOB_KEYS/ims.key
 ack_key = $MOB_KEYS/ims-ack.key
 database = $RUN/ims.sqlite
+CONF
+    [ "$MOB_STORE" = etcd ] && cat <<CONF
+[store]
+backend = etcd
+endpoints = $(mob_etcd_endpoints)
+CONF
+    cat <<CONF
 [enroll]
 vm = $MOB_HOA $MOB_KEYS/vm.pub
 CONF
+}
+
+mob_ims2_conf() { mob_ims_conf "$MOB_IMS_ADDR2"; }
+
+# The etcd members (etcd store): one process each in the services
+# namespace, started together, then a write must succeed.
+mob_etcd_up() {
+    local i=0 p cluster='' name
+    if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
+        die "ROAM_LAB_IMS=etcd needs etcd and etcdctl (Debian etcd-server, etcd-client)"
+    fi
+    for p in $MOB_ETCD_PORTS; do
+        cluster="${cluster:+$cluster,}m$i=http://[$MOB_IMS_ADDR]:$((p + 1))"
+        i=$((i + 1))
+    done
+    mkdir -p "$RUN/etcd"
+    i=0
+    for p in $MOB_ETCD_PORTS; do
+        name=m$i
+        i=$((i + 1))
+        mob_pid_alive "$RUN/etcd-$name.pid" && continue
+        ip netns exec "$NS_S" etcd --name "$name" --data-dir "$RUN/etcd/$name" \
+            --listen-client-urls "http://[$MOB_IMS_ADDR]:$p" \
+            --advertise-client-urls "http://[$MOB_IMS_ADDR]:$p" \
+            --listen-peer-urls "http://[$MOB_IMS_ADDR]:$((p + 1))" \
+            --initial-advertise-peer-urls "http://[$MOB_IMS_ADDR]:$((p + 1))" \
+            --initial-cluster "$cluster" --initial-cluster-state new \
+            --initial-cluster-token "$LAB_ID" >>"$RUN/etcd-$name.log" 2>&1 </dev/null &
+        echo $! >"$RUN/etcd-$name.pid"
+    done
+    wait_for 20 nsx "$NS_S" etcdctl --endpoints "$(mob_etcd_endpoints)" put /roam-lab/ready 1 ||
+        die "etcd did not start (see $RUN/etcd-m*.log)"
+}
+
+mob_etcd_down() {
+    local i=0 _
+    for _ in $MOB_ETCD_PORTS; do
+        mob_daemon_stop "etcd-m$i"
+        i=$((i + 1))
+    done
 }
 
 mob_cn_conf() {
@@ -119,6 +195,7 @@ address = $MOB_IMS_ADDR
 port = $MOB_IMS_PORT
 ca = $MOB_KEYS/ca.pem
 retry_max_ms = 1000
+$(mob_fallback_line)
 [correspondent]
 hoas = $MOB_HOA
 CONF
@@ -147,12 +224,27 @@ mob_up() {
     mob_build
     mob_keys
     mkdir -p "$RUN"
+    if [ "$MOB_STORE" = etcd ]; then
+        nsx "$NS_S" ip -6 addr replace "$MOB_IMS_ADDR2/64" dev eth0 nodad ||
+            die "cannot add $MOB_IMS_ADDR2 to the services node"
+        mob_etcd_up
+    fi
     mob_daemon_start ims "$NS_S" mob_ims_conf "$(roam_bin roam-ims)"
     wait_for 5 grep -q "serving on port" "$RUN/ims.log" || die "roam-ims did not start (see $RUN/ims.log)"
+    if [ "$MOB_STORE" = etcd ]; then
+        mob_daemon_start ims2 "$NS_S" mob_ims2_conf "$(roam_bin roam-ims)"
+        wait_for 5 grep -q "serving on port" "$RUN/ims2.log" ||
+            die "the second roam-ims did not start (see $RUN/ims2.log)"
+    fi
     mob_daemon_start mat-cn "$NS_U" mob_cn_conf "$(roam_bin roam-mat)"
 }
 
-mob_down() { mob_daemon_stop mat-cn; mob_daemon_stop ims; }
+mob_down() {
+    mob_daemon_stop mat-cn
+    mob_daemon_stop ims2
+    mob_daemon_stop ims
+    mob_etcd_down
+}
 
 # The IMS's current mapping of the VM's HoA (one line).
 mob_query() {

@@ -41,7 +41,7 @@ static void usage(FILE *f)
 static int serve(ims_config *cfg)
 {
     char err[ROAM_ERR_MAX];
-    ims_store *st = ims_store_open(cfg->database, err, sizeof err);
+    ims_store *st = ims_config_open_store(cfg, NULL, 1, err, sizeof err);
     if (!st) {
         roam_log("%s", err);
         return 1;
@@ -67,8 +67,9 @@ static int serve(ims_config *cfg)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    roam_log("serving on port %d%s (database %s, %zu enrolled from config)", ims_server_port(s),
-            cfg->server.ack_key ? ", registration datagrams on UDP too" : "", cfg->database,
+    roam_log("serving on port %d%s (%s %s, %zu enrolled from config)", ims_server_port(s),
+            cfg->server.ack_key ? ", registration datagrams on UDP too" : "",
+            cfg->etcd ? "etcd" : "database", cfg->etcd ? cfg->endpoints : cfg->database,
             cfg->n_enroll);
     int rc = ims_server_run(s, err, sizeof err);
     if (rc < 0)
@@ -92,7 +93,8 @@ static void print_mapping(const ims_mapping *m, void *arg)
     putchar('\n');
 }
 
-static int admin(const char *db, const char *cmd, const char *hoa_s, const char *pubkey)
+static int admin(const ims_config *cfg, const char *db, const char *cmd, const char *hoa_s,
+                 const char *pubkey)
 {
     char err[ROAM_ERR_MAX];
     uint8_t hoa[IMS_ADDR_LEN], pub[IMS_PUBKEY_LEN];
@@ -106,8 +108,7 @@ static int admin(const char *db, const char *cmd, const char *hoa_s, const char 
     }
     /* Only enroll may create the database: list or revoke on a wrong path
      * must not leave an empty one behind and report success. */
-    ims_store *st = strcmp(cmd, "enroll") == 0 ? ims_store_open(db, err, sizeof err)
-                                               : ims_store_open_existing(db, err, sizeof err);
+    ims_store *st = ims_config_open_store(cfg, db, strcmp(cmd, "enroll") == 0, err, sizeof err);
     if (!st) {
         cli_err("%s", err);
         return 1;
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0)
         rc = serve(&cfg);
     else
-        rc = admin(db ? db : cfg.database, cmd, arg, pubkey);
+        rc = admin(&cfg, db, cmd, arg, pubkey);
     ims_config_free(&cfg);
     return rc;
 }

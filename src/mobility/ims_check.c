@@ -12,6 +12,17 @@
 #include "ims_sign.h"
 #include "tls_check.h"
 
+/* [store] with etcd: the TLS files load as the store would load them
+ * (nothing is contacted). */
+static void check_etcd(const ims_config *c, const char *path, roam_diag *d)
+{
+    struct roam_tls_file cert = { "cert", c->etcd_cert, ims_config_store_line(c, "cert") },
+                         key = { "key", c->etcd_key, ims_config_store_line(c, "key") },
+                         ca = { "ca", c->etcd_ca, ims_config_store_line(c, "ca") };
+    if (c->etcd_cert[0] || c->etcd_key[0] || c->etcd_ca[0])
+        roam_tls_check(ROAM_TLS_CHECK_CLIENT, &cert, &key, &ca, path, d);
+}
+
 static void check_files(const ims_config *c, const char *path, roam_diag *d)
 {
     char why[ROAM_ERR_MAX], a[INET6_ADDRSTRLEN];
@@ -25,8 +36,10 @@ static void check_files(const ims_config *c, const char *path, roam_diag *d)
             roam_diag_at(d, path, ims_config_line(c, "ack_key"), "key 'ack_key': %s", why);
         EVP_PKEY_free(k);
     }
-    if (roam_fs_writable(c->database, why, sizeof why) < 0)
+    if (!c->etcd && roam_fs_writable(c->database, why, sizeof why) < 0)
         roam_diag_at(d, path, ims_config_line(c, "database"), "key 'database': %s", why);
+    if (c->etcd)
+        check_etcd(c, path, d);
     for (size_t i = 0; i < c->n_enroll; i++) {
         uint8_t pub[IMS_PUBKEY_LEN];
         if (ims_key_load_public(c->enroll[i].pubkey, pub, why, sizeof why) < 0)

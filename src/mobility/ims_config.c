@@ -8,6 +8,7 @@
 #include "cfg_value.h"
 #include "config_reader.h"
 #include "errbuf.h"
+#include "ims_etcd_rec.h"
 
 #define C(obj) ((ims_config *)(obj))
 
@@ -58,6 +59,31 @@ static int set_startups(void *obj, const char *name, const char *v, char *why, s
     return roam_startups_parse(v, &C(obj)->server.max_startups, why, whylen);
 }
 
+static int set_backend(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    if (strcmp(v, "sqlite") != 0 && strcmp(v, "etcd") != 0)
+        return roam_errf(why, whylen, "not 'sqlite' or 'etcd'");
+    C(obj)->etcd = strcmp(v, "etcd") == 0;
+    return 0;
+}
+
+static int set_endpoints(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    char urls[ETCD_ENDPOINTS_MAX][ETCD_URL_MAX + 1];
+    if (etcd_endpoints_parse(v, urls, why, whylen) < 0)
+        return -1;
+    return cfg_copy(C(obj)->endpoints, sizeof C(obj)->endpoints, v) < 0
+               ? roam_errf(why, whylen, "too long") : 0;
+}
+
+static int set_prefix(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    if (!*v || strlen(v) > IMS_PREFIX_MAX || strchr(v, ' '))
+        return roam_errf(why, whylen, "not a key prefix of 1..%d characters without spaces",
+                         IMS_PREFIX_MAX);
+    return cfg_copy(C(obj)->etcd_prefix, sizeof C(obj)->etcd_prefix, v);
+}
+
 #undef C
 
 #define STR(n, f) ROAM_CFG_STR_KEY(ims_config, "ims", n, f, 0)
@@ -80,6 +106,13 @@ static const struct roam_cfg_key keys[] = {
     INT("idle_timeout_ms", server.idle_timeout_ms, 0, 86400000),
     ROAM_CFG_FUNC_KEY("ims", "output_buffer", set_output_buffer, 0),
     INT("log_level", log_level, 0, 2),
+    ROAM_CFG_FUNC_KEY("store", "backend", set_backend, 0),
+    ROAM_CFG_FUNC_KEY("store", "endpoints", set_endpoints, 0),
+    ROAM_CFG_STR_KEY(ims_config, "store", "ca", etcd_ca, 0),
+    ROAM_CFG_STR_KEY(ims_config, "store", "cert", etcd_cert, 0),
+    ROAM_CFG_STR_KEY(ims_config, "store", "key", etcd_key, 0),
+    ROAM_CFG_FUNC_KEY("store", "prefix", set_prefix, 0),
+    ROAM_CFG_INT_KEY(ims_config, "store", "timeout_ms", etcd_timeout_ms, 100, 60000),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");
@@ -92,6 +125,8 @@ static int load(ims_config *c, const char *path, roam_diag *d)
     strcpy(c->cert, "/etc/roam/ims.pem");
     strcpy(c->key, "/etc/roam/ims.key");
     strcpy(c->database, "/var/lib/roam/ims.sqlite");
+    strcpy(c->etcd_prefix, "/roam/ims/");
+    c->etcd_timeout_ms = 2000;
     c->log_level = 1;
     c->enroll = calloc(IMS_CFG_ENROLL_MAX, sizeof *c->enroll);
     if (!c->enroll) {
@@ -109,6 +144,17 @@ static int load(ims_config *c, const char *path, roam_diag *d)
     c->server.key = c->key;
     c->server.client_ca = c->client_ca[0] ? c->client_ca : NULL;
     c->server.ack_key = c->ack_key[0] ? c->ack_key : NULL;
+    c->etcd_cfg = (ims_etcd_config){ c->endpoints, c->etcd_ca, c->etcd_cert, c->etcd_key,
+                                     c->etcd_prefix, c->etcd_timeout_ms };
+    if (r == 0 && path && c->etcd && !c->endpoints[0]) {
+        roam_diag_at(d, path, 0, "[store] backend = etcd needs [store] endpoints");
+        r = -1;
+    }
+    if (r == 0 && path && !c->etcd_cert[0] != !c->etcd_key[0]) {
+        roam_diag_at(d, path, ims_config_store_line(c, c->etcd_cert[0] ? "cert" : "key"),
+                     "[store] cert and key go together");
+        r = -1;
+    }
     return r;
 }
 
@@ -127,6 +173,21 @@ int ims_config_line(const ims_config *c, const char *key)
 {
     const struct roam_cfg cfg = { keys, NKEYS, NULL, (int *)c->key_line, NULL };
     return roam_cfg_line(&cfg, "ims", key);
+}
+
+int ims_config_store_line(const ims_config *c, const char *key)
+{
+    const struct roam_cfg cfg = { keys, NKEYS, NULL, (int *)c->key_line, NULL };
+    return roam_cfg_line(&cfg, "store", key);
+}
+
+ims_store *ims_config_open_store(const ims_config *c, const char *db, int create, char *err,
+                                 size_t errlen)
+{
+    if (c->etcd && !db)
+        return ims_store_open_etcd(&c->etcd_cfg, err, errlen);
+    const char *path = db ? db : c->database;
+    return create ? ims_store_open(path, err, errlen) : ims_store_open_existing(path, err, errlen);
 }
 
 void ims_config_free(ims_config *c)

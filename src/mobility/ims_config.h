@@ -1,5 +1,5 @@
-/* roam-ims's configuration file (INI, inih): [ims] server settings and
- * [enroll] LABEL = HOA PUBKEY-FILE lines, which are (re-)enrolled at every
+/* roam-ims's configuration file (INI, inih): [ims] server settings, [store]
+ * (SQLite or an etcd cluster) and [enroll] LABEL = HOA PUBKEY-FILE lines, which are (re-)enrolled at every
  * start.  Keys and defaults: docs/mobility.md.  Unknown keys are errors. */
 #ifndef ROAM_MOBILITY_IMS_CONFIG_H
 #define ROAM_MOBILITY_IMS_CONFIG_H
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "ims_etcd_http.h"
 #include "ims_server.h"
 #include "ims_types.h"
 
@@ -30,6 +31,13 @@ typedef struct ims_config {
     int log_level;
     size_t n_enroll;
     ims_enroll_entry *enroll;          /* malloc'ed, IMS_CFG_ENROLL_MAX entries */
+    /* [store] */
+    int etcd;                          /* backend = etcd (else sqlite) */
+    char endpoints[ETCD_ENDPOINTS_MAX * (ETCD_URL_MAX + 1)];
+    char etcd_ca[IMS_CFG_PATH_MAX], etcd_cert[IMS_CFG_PATH_MAX], etcd_key[IMS_CFG_PATH_MAX];
+    char etcd_prefix[IMS_CFG_PATH_MAX];
+    int etcd_timeout_ms;
+    ims_etcd_config etcd_cfg;          /* strings point into the fields above */
     int key_line[IMS_CFG_KEYS_MAX];    /* where each key was set (ims_config_line) */
     int line_now;                      /* while reading */
 } ims_config;
@@ -44,5 +52,13 @@ int ims_config_read(ims_config *c, const char *path, roam_diag *d);
 
 /* The line where key of [ims] was set, 0 if it kept its default. */
 int ims_config_line(const ims_config *c, const char *key);
+
+/* The same for a key of [store]. */
+int ims_config_store_line(const ims_config *c, const char *key);
+
+/* Open the store the configuration names (database, for SQLite, unless
+ * db is given).  NULL with err. */
+ims_store *ims_config_open_store(const ims_config *c, const char *db, int create, char *err,
+                                 size_t errlen);
 
 #endif

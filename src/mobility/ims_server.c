@@ -27,7 +27,10 @@
 
 #define PEER_MAX 64
 
-enum { TAG_LISTEN = 1, TAG_STOP = 2, TAG_HANDSHAKE = 3, TAG_UDP = 4 };
+enum { TAG_LISTEN = 1, TAG_STOP = 2, TAG_HANDSHAKE = 3, TAG_UDP = 4, TAG_WATCH = 5 };
+
+/* Store changes taken per wakeup of the change feed. */
+#define WATCH_BATCH 64
 
 /* Datagrams handled per wakeup, so a flood cannot starve the connections. */
 #define UDP_BATCH 32
@@ -41,6 +44,10 @@ typedef struct conn {
     framebuf fb;
     size_t nsubs;
     uint8_t (*subs)[IMS_ADDR_LEN];
+    uint64_t *sent;                 /* per subscription: the seq last sent (0: none or
+                                     * unknown), so a subscriber is never told an older
+                                     * mapping after a newer one, whichever front-end's
+                                     * change arrives first */
     int64_t active_ms;              /* last request (or the handshake) */
     uint8_t key[ROAM_SOURCE_KEY_LEN];
     char peer[PEER_MAX];
@@ -164,6 +171,15 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
     }
     if (cfg->ack_key && udp_open(s, err, errlen) < 0)
         goto fail;
+    /* Changes other front-ends commit reach our subscribers through the
+     * store's change feed (none with SQLite: we are its only server). */
+    if (ims_store_watch_start(store, err, errlen) < 0)
+        goto fail;
+    if (ims_store_watch_fd(store) >= 0 &&
+        ep_add(s->ep, ims_store_watch_fd(store), EPOLLIN, TAG_WATCH) < 0) {
+        roam_errf(err, errlen, "IMS event loop setup: %s", strerror(errno));
+        goto fail;
+    }
     return s;
 fail:
     ims_server_free(s);
@@ -198,6 +214,7 @@ static void conn_close(ims_server *s, conn *c)
     roam_tls_close(c->tls, 0);
     fb_free(&c->fb);
     free(c->subs);
+    free(c->sent);
     free(c);
 }
 
@@ -275,28 +292,51 @@ static void conn_flush(ims_server *s, conn *c)
     }
 }
 
-static int subscribed(const conn *c, const uint8_t hoa[IMS_ADDR_LEN])
+/* The subscription's index, or -1. */
+static int sub_index(const conn *c, const uint8_t hoa[IMS_ADDR_LEN])
 {
     for (size_t i = 0; i < c->nsubs; i++)
         if (memcmp(c->subs[i], hoa, IMS_ADDR_LEN) == 0)
-            return 1;
-    return 0;
+            return (int)i;
+    return -1;
+}
+
+static int subscribed(const conn *c, const uint8_t hoa[IMS_ADDR_LEN])
+{
+    return sub_index(c, hoa) >= 0;
+}
+
+/* Send m (known or not) to c if it subscribed and it is news: a newer
+ * sequence number than the last one sent, or the end of a known mapping.
+ * 1 if sent. */
+static int send_if_news(ims_server *s, conn *c, const ims_mapping *m, int known)
+{
+    int k = c->dead ? -1 : sub_index(c, m->hoa);
+    if (k < 0 || (known ? m->seq <= c->sent[k] : c->sent[k] == 0))
+        return 0;
+    c->sent[k] = known ? m->seq : 0;
+    send_mapping(c, 0, m, known);
+    conn_flush(s, c);
+    return 1;
+}
+
+/* from_feed: the store's change feed told us (a change this front-end
+ * usually pushed already when it committed it: logged only if news). */
+static void push_change(ims_server *s, const ims_mapping *m, int known, int from_feed)
+{
+    char a[INET6_ADDRSTRLEN];
+    int n = 0;
+    for (int i = 0; i < s->cfg.max_connections; i++)
+        if (s->conns[i])
+            n += send_if_news(s, s->conns[i], m, known);
+    if (n || !from_feed)
+        roam_log("%s seq %llu %s to %d subscriber(s)", ims_addr_str(m->hoa, a, sizeof a),
+                 (unsigned long long)m->seq, known ? "pushed" : "revoked: pushed", n);
 }
 
 static void push(ims_server *s, const ims_mapping *m)
 {
-    char a[INET6_ADDRSTRLEN];
-    int n = 0;
-    for (int i = 0; i < s->cfg.max_connections; i++) {
-        conn *c = s->conns[i];
-        if (!c || c->dead || !subscribed(c, m->hoa))
-            continue;
-        send_mapping(c, 0, m, 1);
-        conn_flush(s, c);
-        n++;
-    }
-    roam_log("%s seq %llu pushed to %d subscriber(s)", ims_addr_str(m->hoa, a, sizeof a),
-            (unsigned long long)m->seq, n);
+    push_change(s, m, 1, 0);
 }
 
 /* ---- requests ---- */
@@ -385,21 +425,24 @@ static void on_register(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1
     push(s, &m);
 }
 
-static void on_query(ims_server *s, conn *c, uint64_t id, const uint8_t hoa[IMS_ADDR_LEN])
+/* Answer with hoa's mapping: 1 known, 0 not, -1 storage failure (the
+ * answer is an Error then). */
+static int on_query(ims_server *s, conn *c, uint64_t id, const uint8_t hoa[IMS_ADDR_LEN],
+                    ims_mapping *m)
 {
-    ims_mapping m;
     char err[ROAM_ERR_MAX];
-    int found = ims_store_get(s->store, hoa, &m, NULL, err, sizeof err);
+    int found = ims_store_get(s->store, hoa, m, NULL, err, sizeof err);
     if (found < 0) {
         roam_log("query from %s: %s", c->peer, err);
         send_error(c, id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL, 0, "storage failure");
-        return;
+        return -1;
     }
     if (!found) {
-        memset(&m, 0, sizeof m);
-        memcpy(m.hoa, hoa, IMS_ADDR_LEN);
+        memset(m, 0, sizeof *m);
+        memcpy(m->hoa, hoa, IMS_ADDR_LEN);
     }
-    send_mapping(c, id, &m, found);
+    send_mapping(c, id, m, found);
+    return found;
 }
 
 static void on_subscribe(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1__Subscribe *sub)
@@ -414,9 +457,15 @@ static void on_subscribe(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V
         return;
     }
     for (size_t i = 0; i < sub->n_hoas; i++) {
-        if (!subscribed(c, sub->hoas[i].data))
-            memcpy(c->subs[c->nsubs++], sub->hoas[i].data, IMS_ADDR_LEN);
-        on_query(s, c, id, sub->hoas[i].data);
+        int k = sub_index(c, sub->hoas[i].data);
+        if (k < 0) {
+            k = (int)c->nsubs++;
+            memcpy(c->subs[k], sub->hoas[i].data, IMS_ADDR_LEN);
+        }
+        ims_mapping m;
+        int found = on_query(s, c, id, sub->hoas[i].data, &m);
+        if (found >= 0)
+            c->sent[k] = found ? m.seq : 0;
     }
     send_ack(c, id, 0);
 }
@@ -435,9 +484,11 @@ static void on_frame(ims_server *s, conn *c, const uint8_t *buf, size_t len)
     case ROAM__IMS__V1__MESSAGE__BODY_REGISTER:
         on_register(s, c, m->id, m->register_);
         break;
-    case ROAM__IMS__V1__MESSAGE__BODY_QUERY:
-        on_query(s, c, m->id, m->query->hoa.data);
+    case ROAM__IMS__V1__MESSAGE__BODY_QUERY: {
+        ims_mapping map;
+        on_query(s, c, m->id, m->query->hoa.data, &map);
         break;
+    }
     case ROAM__IMS__V1__MESSAGE__BODY_SUBSCRIBE:
         on_subscribe(s, c, m->id, m->subscribe);
         break;
@@ -674,11 +725,13 @@ static void on_handshake(ims_server *s)
             slot = i;
     if (!c || slot < 0 ||
         !(c->subs = calloc((size_t)s->cfg.max_subscriptions, IMS_ADDR_LEN)) ||
+        !(c->sent = calloc((size_t)s->cfg.max_subscriptions, sizeof *c->sent)) ||
         fb_init(&c->fb, IMS_FRAME_MAX, s->cfg.output_buffer) < 0) {
         roam_log("dropping %s: out of memory", r->peer);
         roam_pool_release(s->pool, r->key, 1);
         if (c) {
             free(c->subs);
+            free(c->sent);
             free(c);
         }
         roam_tls_close(r->tls, 0);
@@ -699,6 +752,7 @@ static void on_handshake(ims_server *s)
         roam_tls_close(c->tls, 0);
         fb_free(&c->fb);
         free(c->subs);
+        free(c->sent);
         free(c);
         return;
     }
@@ -709,6 +763,48 @@ static void on_handshake(ims_server *s)
     conn_readable(s, c);
     if (c->dead)
         conn_close(s, c);
+}
+
+/* Every subscription of every connection read again and sent if news:
+ * the change feed lost changes (history compacted, or we fell behind). */
+static void resync(ims_server *s)
+{
+    int n = 0;
+    char err[ROAM_ERR_MAX], a[INET6_ADDRSTRLEN];
+    for (int i = 0; i < s->cfg.max_connections; i++) {
+        conn *c = s->conns[i];
+        for (size_t k = 0; c && !c->dead && k < c->nsubs; k++) {
+            ims_mapping m;
+            int found = ims_store_get(s->store, c->subs[k], &m, NULL, err, sizeof err);
+            if (found < 0) {
+                /* Its subscriber cannot be kept right: let it reconnect
+                 * and subscribe again, which reads everything afresh. */
+                roam_log("re-reading %s for %s: %s; dropping the connection",
+                         ims_addr_str(c->subs[k], a, sizeof a), c->peer, err);
+                c->dead = 1;
+                break;
+            }
+            if (!found) {
+                memset(&m, 0, sizeof m);
+                memcpy(m.hoa, c->subs[k], IMS_ADDR_LEN);
+            }
+            n += send_if_news(s, c, &m, found);
+        }
+    }
+    roam_log("changes were lost by the store's change feed: re-read every subscription, "
+             "%d update(s) pushed", n);
+}
+
+static void on_watch(ims_server *s)
+{
+    ims_change ch[WATCH_BATCH];
+    int lost;
+    size_t n = ims_store_watch_take(s->store, ch, WATCH_BATCH, &lost);
+    roam_debug("change feed: %zu change(s)%s", n, lost ? ", some lost" : "");
+    if (lost)
+        resync(s);
+    for (size_t i = 0; i < n; i++)
+        push_change(s, &ch[i].m, ch[i].known, 1);
 }
 
 /* Close connections that hold no subscription and asked nothing for
@@ -763,6 +859,10 @@ int ims_server_run(ims_server *s, char *err, size_t errlen)
             }
             if (tag == TAG_UDP) {
                 on_udp(s);
+                continue;
+            }
+            if (tag == TAG_WATCH) {
+                on_watch(s);
                 continue;
             }
             conn *c = evs[i].data.ptr;

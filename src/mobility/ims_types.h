@@ -32,6 +32,13 @@ typedef struct ims_mapping {
     ims_binding b[IMS_MAX_BINDINGS];
 } ims_mapping;
 
+/* One change of the store seen by its change feed (ims_store_watch_take):
+ * the HoA's new mapping, or known = 0 when it was revoked. */
+typedef struct ims_change {
+    ims_mapping m;
+    int known;
+} ims_change;
+
 /* The active binding's index, or -1 if none. */
 int ims_mapping_active(const ims_mapping *m);
 

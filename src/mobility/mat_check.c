@@ -50,6 +50,11 @@ int mat_check(const char *path, roam_diag *d)
         if (c->ims_address[0] && !roam_host_valid(c->ims_address))
             roam_diag_at(d, path, mat_config_line(c, "ims", "address"),
                          "key 'address': '%s' is not an address or host name", c->ims_address);
+        for (size_t i = 0; i < c->n_fallback; i++)
+            if (!roam_host_valid(c->ims_fallback[i]))
+                roam_diag_at(d, path, mat_config_line(c, "ims", "fallback"),
+                             "key 'fallback': '%s' is not an address or host name",
+                             c->ims_fallback[i]);
         if (c->role == MAT_MOBILE)
             check_mobile(c, path, d);
     }

@@ -91,6 +91,23 @@ static int set_hoas(void *obj, const char *name, const char *v, char *why, size_
     return 0;
 }
 
+static int set_fallback(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    mat_config *c = obj;
+    char buf[MAT_IMS_FALLBACK_MAX * MAT_HOST_MAX];
+    if (cfg_copy(buf, sizeof buf, v) < 0)
+        return roam_errf(why, whylen, "too long");
+    c->n_fallback = 0;
+    for (char *save = NULL, *t = strtok_r(buf, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+        if (c->n_fallback == MAT_IMS_FALLBACK_MAX ||
+            cfg_copy(c->ims_fallback[c->n_fallback], MAT_HOST_MAX, t) < 0)
+            return roam_errf(why, whylen, "not a list of at most %d addresses or host names",
+                             MAT_IMS_FALLBACK_MAX);
+        c->n_fallback++;
+    }
+    return 0;
+}
+
 #undef C
 
 #define STR(sec, n, f, fl) ROAM_CFG_STR_KEY(mat_config, sec, n, f, fl)
@@ -120,6 +137,8 @@ static const struct roam_cfg_key keys[] = {
     BOOL("mobile", "threaded_napi", threaded_napi),
     FUNC("mobile", "bypass", set_bypass),
     FUNC("correspondent", "hoas", set_hoas),
+    FUNC("ims", "fallback", set_fallback),
+    INT("ims", "probe_ms", probe_ms, 0, 3600000),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= MAT_CFG_KEYS_MAX, "raise MAT_CFG_KEYS_MAX");
@@ -135,6 +154,7 @@ int mat_config_read(mat_config *c, const char *path, roam_diag *d)
     strcpy(c->key, "/etc/roam/mat.key");
     c->connect_timeout_ms = 3000;
     c->retry_max_ms = 5000;
+    c->probe_ms = 10000;
     c->handover = 1;
     c->threaded_napi = 1;
     int before = d->count;
@@ -162,6 +182,17 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
 {
     roam_diag d = roam_diag_first(err, errlen);
     return mat_config_read(c, path, &d);
+}
+
+size_t mat_config_ims_hosts(const mat_config *c)
+{
+    return 1 + c->n_fallback;
+}
+
+const char *mat_config_ims_host(const mat_config *c, size_t i)
+{
+    i %= mat_config_ims_hosts(c);
+    return i == 0 ? c->ims_address : c->ims_fallback[i - 1];
 }
 
 int mat_config_line(const mat_config *c, const char *section, const char *key)

@@ -16,6 +16,7 @@
 #define MAT_PATH_MAX 256
 #define MAT_HOST_MAX 256
 #define MAT_CFG_KEYS_MAX 32
+#define MAT_IMS_FALLBACK_MAX 3
 
 typedef struct mat_config {
     mat_role role;                                 /* [agent] mode */
@@ -29,6 +30,11 @@ typedef struct mat_config {
     char ims_ack_pubkey[MAT_PATH_MAX];             /* [ims] ack_pubkey: registration datagrams */
     int connect_timeout_ms;                        /* [ims] connect_timeout_ms */
     int retry_max_ms;                              /* [ims] retry_max_ms */
+    /* [ims] fallback: further IMS front-ends, tried in turn when the one in
+     * use stops answering (address is the first) */
+    size_t n_fallback;
+    char ims_fallback[MAT_IMS_FALLBACK_MAX][MAT_HOST_MAX];
+    int probe_ms;                                  /* [ims] probe_ms (correspondent) */
     /* [mobile] */
     uint8_t hoa[IMS_ADDR_LEN];
     int have_hoa;
@@ -51,6 +57,11 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen);
 
 /* Same, reporting every problem to d (roam-mat --check). */
 int mat_config_read(mat_config *c, const char *path, roam_diag *d);
+
+/* The i-th IMS front-end: address, then the fallbacks (i modulo their
+ * number). */
+const char *mat_config_ims_host(const mat_config *c, size_t i);
+size_t mat_config_ims_hosts(const mat_config *c);
 
 /* The line where section/key was set, 0 if it kept its default. */
 int mat_config_line(const mat_config *c, const char *section, const char *key);

@@ -7,12 +7,35 @@
 #include "errbuf.h"
 #include "log.h"
 
+static ims_client *dial_host(const mat_config *cfg, const char *host, roam_tls_ctx *tls,
+                             const char *source, const char *dev, char *err, size_t errlen)
+{
+    const char *name = cfg->ims_server_name[0] ? cfg->ims_server_name : NULL;
+    return ims_client_connect(tls, host, cfg->ims_port, name, source, dev,
+                              cfg->connect_timeout_ms, err, errlen);
+}
+
 ims_client *mat_conn_dial(const mat_config *cfg, roam_tls_ctx *tls, const char *source,
                           const char *dev, char *err, size_t errlen)
 {
-    const char *name = cfg->ims_server_name[0] ? cfg->ims_server_name : NULL;
-    return ims_client_connect(tls, cfg->ims_address, cfg->ims_port, name, source, dev,
-                              cfg->connect_timeout_ms, err, errlen);
+    return dial_host(cfg, cfg->ims_address, tls, source, dev, err, errlen);
+}
+
+const char *mat_conn_host(const mat_conn *c)
+{
+    return mat_config_ims_host(c->cfg, c->host);
+}
+
+int mat_conn_next(mat_conn *c, const char *why)
+{
+    size_t n = mat_config_ims_hosts(c->cfg);
+    if (n < 2)
+        return 0;
+    const char *was = mat_conn_host(c);
+    c->host = (c->host + 1) % n;
+    c->retry_at = 0;
+    roam_log("IMS %s: %s; trying %s", was, why, mat_conn_host(c));
+    return 1;
 }
 
 int mat_conn_open(mat_conn *c, const char *source, const char *dev)
@@ -20,19 +43,29 @@ int mat_conn_open(mat_conn *c, const char *source, const char *dev)
     if (c->retry_at && roam_now_ms() < c->retry_at)
         return -1;
     char err[ROAM_ERR_MAX];
-    c->ims = mat_conn_dial(c->cfg, c->tls, source, dev, err, sizeof err);
+    c->ims = dial_host(c->cfg, mat_conn_host(c), c->tls, source, dev, err, sizeof err);
     if (!c->ims) {
+        size_t n = mat_config_ims_hosts(c->cfg);
+        if (++c->failed_in_row < n) {
+            mat_conn_next(c, err);   /* the next front-end at once */
+            return -1;
+        }
+        c->failed_in_row = 0;
         if (!c->unreachable)   /* once per outage, not once per retry */
             roam_log("cannot reach the IMS (retrying): %s", err);
         else
             roam_debug("cannot reach the IMS: %s", err);
         c->unreachable = 1;
+        mat_conn_next(c, err);
         mat_conn_backoff(c);
         return -1;
     }
     c->unreachable = 0;
+    c->failed_in_row = 0;
     snprintf(c->src, sizeof c->src, "%s", source ? source : "");
-    roam_log("connected to the IMS%s%s", source ? " from " : "", source ? source : "");
+    roam_log("connected to the IMS%s%s%s%s", mat_config_ims_hosts(c->cfg) > 1 ? " " : "",
+             mat_config_ims_hosts(c->cfg) > 1 ? mat_conn_host(c) : "",
+             source ? " from " : "", source ? source : "");
     return 0;
 }
 

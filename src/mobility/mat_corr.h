@@ -1,7 +1,10 @@
 /* roam-mat on a correspondent: subscribes to its HoAs at the IMS and
  * applies each pushed mapping in one nftables transaction; keeps the last
  * known mappings while the IMS is unreachable and subscribes again when it
- * is back. */
+ * (or the next front-end) is there, taking the answers to a new
+ * subscription as they are, so nothing stale outlives an absence.  A
+ * subscription silent for [ims] probe_ms is probed with a Query; no answer
+ * within connect_timeout_ms counts as a dead front-end. */
 #ifndef ROAM_MOBILITY_MAT_CORR_H
 #define ROAM_MOBILITY_MAT_CORR_H
 
@@ -20,6 +23,8 @@ typedef struct mat_corr {
     mat_table *table;
     int subscribed;
     uint64_t known_seq[IMS_MAX_SUBSCRIBE];
+    int64_t heard_ms;                 /* the IMS's last message (monotonic ms) */
+    int64_t probe_ms;                 /* when the outstanding probe went (0: none) */
 } mat_corr;
 
 void mat_corr_init(mat_corr *c, const mat_config *cfg, mat_conn *conn, mat_nft *nft,

@@ -298,16 +298,19 @@ static void add_bypass(mat_table *t, const uint8_t addr[16])
         memcpy(t->bypass[t->n_bypass++], addr, IMS_ADDR_LEN);
 }
 
+/* Every IMS front-end ([ims] address and fallback). */
 static int bypass_ims(mat_mobile *m, char *err, size_t errlen)
 {
-    struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_STREAM }, *res;
-    int rc = getaddrinfo(m->cfg->ims_address, NULL, &hints, &res);
-    if (rc != 0)
-        return roam_errf(err, errlen, "cannot resolve IMS %s: %s", m->cfg->ims_address,
-                         gai_strerror(rc));
-    for (struct addrinfo *r = res; r; r = r->ai_next)
-        add_bypass(m->table, ((struct sockaddr_in6 *)r->ai_addr)->sin6_addr.s6_addr);
-    freeaddrinfo(res);
+    for (size_t i = 0; i < mat_config_ims_hosts(m->cfg); i++) {
+        const char *host = mat_config_ims_host(m->cfg, i);
+        struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_STREAM }, *res;
+        int rc = getaddrinfo(host, NULL, &hints, &res);
+        if (rc != 0)
+            return roam_errf(err, errlen, "cannot resolve IMS %s: %s", host, gai_strerror(rc));
+        for (struct addrinfo *r = res; r; r = r->ai_next)
+            add_bypass(m->table, ((struct sockaddr_in6 *)r->ai_addr)->sin6_addr.s6_addr);
+        freeaddrinfo(res);
+    }
     for (size_t i = 0; i < m->cfg->n_bypass; i++)
         add_bypass(m->table, m->cfg->bypass[i]);
     return 0;

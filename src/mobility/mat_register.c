@@ -63,8 +63,11 @@ static void drop(mat_register *r, const ims_mapping *want, const char *why)
 
 void mat_register_conn_failed(mat_register *r, const ims_mapping *want, const char *why)
 {
+    /* A front-end that stopped answering: the next one, if any, at once. */
+    int moved = r->conn->ims && mat_conn_next(r->conn, why);
     drop(r, want, why);
-    mat_conn_backoff(r->conn);
+    if (!moved)
+        mat_conn_backoff(r->conn);
 }
 
 void mat_register_changed(mat_register *r, int switched)
@@ -227,6 +230,13 @@ void mat_register_message(mat_register *r, const ims_mapping *want, const ims_me
         return;
     }
     roam_log("IMS refused the registration: %s", text);
+    /* A front-end that cannot reach its store (cut off from the etcd
+     * quorum) refuses everything: another one may serve. */
+    if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL &&
+        mat_conn_next(r->conn, "cannot store registrations")) {
+        drop(r, want, "front-end cannot store registrations");
+        return;
+    }
     mat_conn_backoff(r->conn);
 }
 

@@ -18,6 +18,7 @@ int fx_init(fixture *fx)
     fx_path(fx, "ims.pem", fx->cert, sizeof fx->cert);
     fx_path(fx, "ims.key", fx->key, sizeof fx->key);
     fx_path(fx, "ims.sqlite", fx->db, sizeof fx->db);
+    snprintf(fx->prefix, sizeof fx->prefix, "/roam-test/%s/", strrchr(fx->dir, '/') + 1);
     struct test_ca ca;
     if (certs_make_ca(&ca, "roam test CA", fx->ca) < 0)
         return -1;
@@ -45,10 +46,19 @@ static void *serve(void *arg)
     return NULL;
 }
 
+ims_store *fx_open_store(const fixture *fx, char *err, size_t errlen)
+{
+    if (!fx->etcd[0])
+        return ims_store_open(fx->db, err, errlen);
+    ims_etcd_config ec = { .endpoints = fx->etcd, .ca = fx->etcd_ca, .cert = fx->etcd_cert,
+                           .key = fx->etcd_key, .prefix = fx->prefix, .timeout_ms = 2000 };
+    return ims_store_open_etcd(&ec, err, errlen);
+}
+
 int fx_start(fixture *fx, int max_connections)
 {
     char err[ROAM_ERR_MAX];
-    fx->store = ims_store_open(fx->db, err, sizeof err);
+    fx->store = fx_open_store(fx, err, sizeof err);
     if (!fx->store) {
         fprintf(stderr, "%s\n", err);
         return -1;
@@ -107,6 +117,10 @@ void fx_done(fixture *fx)
 {
     fx_stop(fx);
     roam_tls_ctx_free(fx->client_tls);
+    if (getenv("ROAM_TEST_KEEP")) {   /* to read the logs of a failed run */
+        fprintf(stderr, "kept %s\n", fx->dir);
+        return;
+    }
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
     if (system(cmd) != 0)

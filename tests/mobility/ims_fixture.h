@@ -1,6 +1,7 @@
 /* Test fixture shared by the IMS tests: a temporary directory with a test
  * PKI (server certificate for ::1 and 127.0.0.1), Ed25519 key pairs, and an
- * IMS server running on a thread on a loopback port. */
+ * IMS server running on a thread on a loopback port, on a SQLite file or,
+ * with etcd set, on an etcd cluster (under a key prefix of its own). */
 #ifndef ROAM_TESTS_MOBILITY_IMS_FIXTURE_H
 #define ROAM_TESTS_MOBILITY_IMS_FIXTURE_H
 
@@ -17,6 +18,9 @@ typedef struct fixture {
     char ack_key[300];          /* non-empty: the server takes registration datagrams */
     int idle_timeout_ms;        /* non-zero: the server's (else its default) */
     int max_per_source;         /* likewise */
+    char etcd[256];             /* non-empty: etcd endpoints, the store's backend */
+    char etcd_ca[300], etcd_cert[300], etcd_key[300];   /* its TLS, if set */
+    char prefix[64];            /* the etcd key prefix (set by fx_init) */
     roam_tls_ctx *client_tls;
     ims_store *store;
     ims_server *server;
@@ -29,6 +33,9 @@ int fx_init(fixture *fx);
 
 /* Path of a file in the fixture's directory (static buffer per call site). */
 void fx_path(const fixture *fx, const char *name, char *out, size_t len);
+
+/* Open the fixture's store (SQLite file db, or etcd).  NULL with err. */
+ims_store *fx_open_store(const fixture *fx, char *err, size_t errlen);
 
 /* Open the store and run a server on a thread.  0 or -1. */
 int fx_start(fixture *fx, int max_connections);

@@ -136,7 +136,12 @@ else:
         print("status=%s rounds=%d" % (type(e).__name__, n)); sys.exit(1)
 PY
 ip netns exec $M python3 "$D/tcp.py" server & PIDS="$PIDS $!"
-sleep 0.3
+# The client must not race the server's start (python3 is slow to start on
+# a loaded machine).
+for _ in $(seq 50); do
+    ip netns exec $M ss -Hltn 'sport = :7412' | grep -q . && break
+    sleep 0.1
+done
 ip netns exec $C python3 "$D/tcp.py" client 6 >"$D/tcp.out" 2>&1 & TCP=$!; PIDS="$PIDS $TCP"
 PING_T0=$(date +%s.%N)
 ip netns exec $C ping -i 0.01 -W 1 -w 5 -D 2001:db8:d::10 >"$D/ping.out" 2>&1 & PING=$!; PIDS="$PIDS $PING"

@@ -4,8 +4,9 @@
  * certificate and key not matching, an [enroll] public key missing, an ack
  * key of the wrong type, a key set twice; for the agent the IMS CA missing,
  * half a client identity, a signing key that is not one, interface names,
- * the HoA device, the mode's required keys.  Test PKI and Ed25519 keys are
- * made here. */
+ * the HoA device, the mode's required keys; with the etcd store its TLS
+ * files instead of the database.  Test PKI and Ed25519 keys are made
+ * here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,17 @@ int main(void)
            has("2: keys 'cert'/'key'") && has("4: key 'database'") &&
            has("5: key 'client_ca'") && has("6: key 'listen'") && has("8: [enroll]"),
            "roam-ims: five problems at once, all told: %s", check_out);
+
+    /* roam-ims on etcd: no database to check, the etcd client TLS files are */
+    tap_eq(ims("ims.pem", "ims.key", "nodir/db",
+               "[store]\nbackend = etcd\nendpoints = https://127.0.0.1:1\n", "mn.pub"), 0,
+           "roam-ims: etcd store, no database needed (%s)", check_out);
+    snprintf(extra, sizeof extra, "[store]\nbackend = etcd\nendpoints = https://127.0.0.1:1\n"
+             "ca = %s\ncert = %s\nkey = %s\n", check_path("missing-ca.pem"),
+             check_path("ims.pem"), check_path("other.key"));
+    tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", extra, "mn.pub") == 2 &&
+           has("8: key 'ca': cannot read ") && has("9: keys 'cert'/'key'"),
+           "roam-ims: etcd CA missing, client certificate and key not matching: %s", check_out);
 
     /* roam-mat */
     tap_eq(mat("ca.pem", "mn.key", ""), 0, "roam-mat: a valid configuration passes (%s)", check_out);

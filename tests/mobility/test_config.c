@@ -47,6 +47,12 @@ static int says(int line, const char *want)
 static void test_mat(void)
 {
     mat_config c;
+    tap_ok(mat("[ims]\nfallback = 2001:db8:d::3, ims2.example\nprobe_ms = 0\n", &c) == 0 &&
+           c.n_fallback == 2 && strcmp(mat_config_ims_host(&c, 2), "ims2.example") == 0 &&
+           strcmp(mat_config_ims_host(&c, 3), "2001:db8:d::2") == 0 && c.probe_ms == 0,
+           "roam-mat: [ims] fallback front-ends after address (%s)", err);
+    tap_ok(mat("[ims]\nfallback = a b c d\n", &c) < 0 && says(9, "key 'fallback'"),
+           "roam-mat: at most 3 fallbacks (%s)", err);
     tap_ok(mat("[agent]\nnice = 5\n", &c) == 0 && c.nice == 5 && c.role == MAT_MOBILE &&
            c.n_ifaces == 2 && strcmp(c.ifaces[1], "eth1") == 0 && c.have_hoa &&
            strcmp(c.ims_port, IMS_DEFAULT_PORT) == 0 && c.connect_timeout_ms == 3000,
@@ -124,6 +130,30 @@ static void test_ims(void)
     ims_config_free(&c);
     tap_ok(ims("[ims]\nthis is not ini\n", &c) < 0 && says(2, "syntax error"),
            "roam-ims: syntax error, with line: \"%s\"", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nport = 5000\n", &c) == 0 && !c.etcd &&
+           strcmp(c.etcd_prefix, "/roam/ims/") == 0 && c.etcd_timeout_ms == 2000,
+           "roam-ims: [store] defaults to SQLite (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[store]\nbackend = etcd\nendpoints = http://[::1]:2379, https://e2:2379\n"
+               "prefix = /fed/a/\ntimeout_ms = 500\n", &c) == 0 && c.etcd &&
+           strcmp(c.etcd_cfg.endpoints, "http://[::1]:2379, https://e2:2379") == 0 &&
+           strcmp(c.etcd_cfg.prefix, "/fed/a/") == 0 && c.etcd_cfg.timeout_ms == 500,
+           "roam-ims: [store] backend = etcd with endpoints, prefix, timeout (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[store]\nbackend = etcd\n", &c) < 0 && strstr(err, "needs [store] endpoints"),
+           "roam-ims: etcd without endpoints refused (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[store]\nbackend = redis\n", &c) < 0 &&
+           says(2, "key 'backend': not 'sqlite' or 'etcd'"),
+           "roam-ims: unknown backend refused (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[store]\nendpoints = etcd1:2379\n", &c) < 0 && says(2, "key 'endpoints'"),
+           "roam-ims: an endpoint that is not a URL refused (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[store]\nbackend = etcd\nendpoints = https://e:2379\ncert = /c.pem\n", &c) < 0 &&
+           strstr(err, "cert and key go together"),
+           "roam-ims: an etcd client certificate without its key refused (%s)", err);
     ims_config_free(&c);
 }
 

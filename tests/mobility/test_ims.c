@@ -1,4 +1,6 @@
-/* roam-ims over real TLS on loopback with a real SQLite file: enrollment,
+/* roam-ims over real TLS on loopback with a real SQLite file (or, with
+ * ROAM_IMS_TEST_BACKEND=etcd, a real one-member etcd cluster that the
+ * store reaches over https with a client certificate): enrollment,
  * signed registration, forgery, replay, bad messages, queries, pushed
  * updates, persistence across a restart and across a SIGKILL right after
  * an acknowledgement; registration datagrams (accepted and acked with the
@@ -13,17 +15,24 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../proto/certs.h"
 #include "deadline.h"
 #include "errbuf.h"
+#include "etcd_cluster.h"
 #include "frame.h"
 #include "ims_dgram.h"
 #include "ims_fixture.h"
 #include "ims_sign.h"
+#include "mat_conn.h"
 #include "sock.h"
 #include "tap.h"
+
+/* The etcd member's client port (its peer port is the next one). */
+#define ETCD_TEST_PORT 23790
 
 static uint8_t HOA[16], HOA2[16], MOA_A[16], MOA_B[16];
 
@@ -294,7 +303,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
     if (pid == 0) {
         close(pfd[0]);
         char err[ROAM_ERR_MAX];
-        ims_store *st = ims_store_open(fx->db, err, sizeof err);
+        ims_store *st = fx_open_store(fx, err, sizeof err);
         ims_server_config cfg;
         ims_server_config_defaults(&cfg);
         cfg.listen = "::1";
@@ -324,7 +333,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
     ims_msg_free(m);
     ims_client_close(c);
     char err[ROAM_ERR_MAX];
-    ims_store *st = ims_store_open(fx->db, err, sizeof err);
+    ims_store *st = fx_open_store(fx, err, sizeof err);
     ims_mapping q;
     tap_ok(st && ims_store_get(st, HOA, &q, NULL, err, sizeof err) == 1 && q.seq == 30 &&
            q.n == 1 && memcmp(q.b[0].moa, MOA_A, 16) == 0,
@@ -596,16 +605,89 @@ static void test_dgram(fixture *fx, EVP_PKEY *key, EVP_PKEY *evil, EVP_PKEY *ack
     close(fd);
 }
 
+/* roam-mat's connection with fallback front-ends: the first (IPv4
+ * loopback, where nothing listens on the server's port) refuses, the next
+ * (::1) is used at once, without a back-off. */
+static void test_failover(fixture *fx)
+{
+    mat_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.ims_address, sizeof cfg.ims_address, "127.0.0.1");
+    snprintf(cfg.ims_fallback[0], sizeof cfg.ims_fallback[0], "::1");
+    cfg.n_fallback = 1;
+    snprintf(cfg.ims_port, sizeof cfg.ims_port, "%s", fx->port);
+    cfg.connect_timeout_ms = 2000;
+    cfg.retry_max_ms = 5000;
+    mat_conn c = { .cfg = &cfg, .tls = fx->client_tls };
+    int first = mat_conn_open(&c, NULL, NULL);
+    tap_ok(first < 0 && !c.ims && c.retry_at == 0 && strcmp(mat_conn_host(&c), "::1") == 0,
+           "the first front-end refuses: the next one is up at once");
+    tap_ok(mat_conn_open(&c, NULL, NULL) == 0 && c.ims, "connected to the fallback front-end");
+    mat_conn_close(&c, "test");
+    tap_ok(mat_conn_next(&c, "test") == 1 && strcmp(mat_conn_host(&c), "127.0.0.1") == 0,
+           "after the last front-end comes the first again");
+    tap_ok(mat_conn_open(&c, NULL, NULL) < 0 && mat_conn_open(&c, NULL, NULL) == 0,
+           "a front-end that stops answering is left for the next");
+    mat_conn_close(&c, "test");
+    cfg.n_fallback = 0;
+    c = (mat_conn){ .cfg = &cfg, .tls = fx->client_tls };
+    tap_ok(mat_conn_open(&c, NULL, NULL) < 0 && c.retry_at > 0,
+           "without fallbacks a refusal backs off as before");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     addrs();
+    /* ROAM_IMS_TEST_BACKEND=etcd: the same tests on a one-member etcd
+     * cluster of the test's own. */
+    const char *backend = getenv("ROAM_IMS_TEST_BACKEND");
+    int etcd = backend && strcmp(backend, "etcd") == 0;
+    if (etcd && !ec_available()) {
+        printf("1..0 # SKIP etcd is not installed\n");
+        return 0;
+    }
     fixture fx;
     if (fx_init(&fx) < 0) {
         tap_ok(0, "fixture");
         return tap_done();
     }
-    char err[ROAM_ERR_MAX], priv[300], pub[300], epriv[300], epub[300];
+    char err[ROAM_ERR_MAX];
+    etcd_cluster ec = { 0 };
+    if (etcd) {
+        char dir[300];
+        struct test_ca eca;
+        fx_path(&fx, "etcd", dir, sizeof dir);
+        fx_path(&fx, "etcd-ca.pem", ec.ca, sizeof ec.ca);
+        fx_path(&fx, "etcd.pem", ec.srv_cert, sizeof ec.srv_cert);
+        fx_path(&fx, "etcd.key", ec.srv_key, sizeof ec.srv_key);
+        fx_path(&fx, "etcd-client.pem", ec.cli_cert, sizeof ec.cli_cert);
+        fx_path(&fx, "etcd-client.key", ec.cli_key, sizeof ec.cli_key);
+        int ok = certs_make_ca(&eca, "etcd test CA", ec.ca) == 0;
+        if (ok) {
+            ok = certs_make_leaf(&eca, "etcd", "IP:127.0.0.1", ec.srv_cert, ec.srv_key) == 0 &&
+                 certs_make_leaf(&eca, "roam-ims", "DNS:roam-ims", ec.cli_cert, ec.cli_key) == 0;
+            certs_free_ca(&eca);
+        }
+        ok = ok && mkdir(dir, 0700) == 0 && ec_start(&ec, dir, 1, ETCD_TEST_PORT) == 0;
+        tap_ok(ok, "one-member etcd cluster on port %d (https, client certificates)",
+               ETCD_TEST_PORT);
+        if (!ok) {
+            ec_stop(&ec);
+            fx_done(&fx);
+            return tap_done();
+        }
+        snprintf(fx.etcd, sizeof fx.etcd, "%s", ec.endpoints);
+        snprintf(fx.etcd_ca, sizeof fx.etcd_ca, "%s", ec.ca);
+        snprintf(fx.etcd_cert, sizeof fx.etcd_cert, "%s", ec.cli_cert);
+        snprintf(fx.etcd_key, sizeof fx.etcd_key, "%s", ec.cli_key);
+        /* Without the client certificate the member refuses. */
+        ims_etcd_config bare = { .endpoints = ec.endpoints, .ca = ec.ca, .timeout_ms = 2000 };
+        ims_store *st = ims_store_open_etcd(&bare, err, sizeof err);
+        tap_ok(!st, "without a client certificate etcd refuses the store (%s)", err);
+        ims_store_close(st);
+    }
+    char priv[300], pub[300], epriv[300], epub[300];
     fx_path(&fx, "mn.key", priv, sizeof priv);
     fx_path(&fx, "mn.pub", pub, sizeof pub);
     fx_path(&fx, "evil.key", epriv, sizeof epriv);
@@ -642,10 +724,13 @@ int main(void)
     test_idle(&fx);
     test_unknown_flood();
     test_dgram(&fx, key, evil, ack_key, ack_raw);
+    test_failover(&fx);
 
     EVP_PKEY_free(key);
     EVP_PKEY_free(evil);
     EVP_PKEY_free(ack_key);
+    fx_stop(&fx);
+    ec_stop(&ec);
     fx_done(&fx);
     return tap_done();
 }
