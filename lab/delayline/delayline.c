@@ -142,15 +142,40 @@ static uint64_t release(struct dl *d, uint64_t now_ns)
     return next;
 }
 
+/* The kernel's own counters of queue num (its queue drops packets once
+ * --queue-maxlen are held, before they reach us); 0 when not found. */
+static void kernel_counters(uint16_t num, uint64_t *dropped, uint64_t *user_dropped)
+{
+    *dropped = *user_dropped = 0;
+    FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "r");
+    if (!f)
+        return;
+    unsigned int qn, portid, total, mode, range;
+    unsigned long long dr, udr, seq;
+    char line[256];
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "%u %u %u %u %u %llu %llu %llu", &qn, &portid, &total, &mode, &range,
+                   &dr, &udr, &seq) == 8 && qn == num) {
+            *dropped = dr;
+            *user_dropped = udr;
+        }
+    }
+    fclose(f);
+}
+
 static void print_stats(const struct dl *d)
 {
     for (int i = 0; i < d->nq; i++) {
         const struct dl_queue *q = &d->q[i];
+        uint64_t kdrop, kudrop;
+        kernel_counters(q->num, &kdrop, &kudrop);
         fprintf(stderr, "delayline: queue %u: %" PRIu64 " packets, %" PRIu64 " bytes (with --rate), %" PRIu64
                 " dropped (queue full), %u held, at most %" PRIu64 "; %" PRIu64
-                " releases, late by %" PRIu64 " us on average, %" PRIu64 " us at most\n",
+                " releases, late by %" PRIu64 " us on average, %" PRIu64 " us at most; kernel: %"
+                PRIu64 " dropped (queue full), %" PRIu64 " not delivered to us\n",
                 q->num, q->packets, q->bytes, q->dropped, q->fifo.len, q->max_held, q->batches,
-                q->batches ? q->late_sum_ns / q->batches / 1000 : 0, q->late_max_ns / 1000);
+                q->batches ? q->late_sum_ns / q->batches / 1000 : 0, q->late_max_ns / 1000,
+                kdrop, kudrop);
     }
     fprintf(stderr, "delayline: %" PRIu64 " receive overruns (ENOBUFS), %" PRIu64
             " verdict errors, %" PRIu64 " verdicts not sent\n",
@@ -210,6 +235,15 @@ static int run(struct dl *d, const sigset_t *waitmask)
             return 1;
         }
     }
+    /* Closing the socket would drop what the kernel still holds for us,
+     * and the replies to what we release now: first let new packets pass,
+     * then accept everything held and everything already on its way. */
+    for (int i = 0; i < d->nq; i++)
+        if (dl_nfq_fail_open(&d->nfq, d->q[i].num, on_packet, d) < 0)
+            fprintf(stderr, "delayline: queue %u: cannot let packets pass: %s\n", d->q[i].num,
+                    strerror(errno));
+    while (dl_nfq_read(&d->nfq, DL_READ_BATCH, on_packet, d) > 0)
+        ;
     release(d, UINT64_MAX);
     return 0;
 }

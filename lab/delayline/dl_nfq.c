@@ -166,8 +166,7 @@ int dl_nfq_bind(struct dl_nfq *q, uint16_t num, uint32_t maxlen, int need_len,
     int r = send_msg(q, nlh, 1, fn, ctx);
     if (r < 0) {
         snprintf(err, errlen, "binding queue %u: %s%s", num, strerror(-r),
-                 r == -EBUSY || r == -EEXIST ? " (another program holds it)" :
-                 r == -EPERM ? " (needs CAP_NET_ADMIN)" : "");
+                 r == -EPERM ? " (another program holds it, or no CAP_NET_ADMIN)" : "");
         return -1;
     }
     nlh = nfq_nlmsg_put(msg, NFQNL_MSG_CONFIG, num);
@@ -203,4 +202,16 @@ int dl_nfq_accept_upto(struct dl_nfq *q, uint16_t num, uint32_t id)
     struct nlmsghdr *nlh = nfq_nlmsg_put(msg, NFQNL_MSG_VERDICT_BATCH, num);
     nfq_nlmsg_verdict_put(nlh, (int)id, NF_ACCEPT);
     return send_msg(q, nlh, 0, NULL, NULL) < 0 ? -1 : 0;
+}
+
+int dl_nfq_fail_open(struct dl_nfq *q, uint16_t num, dl_nfq_packet_fn *fn, void *ctx)
+{
+    char msg[1024];
+    struct nlmsghdr *nlh = nfq_nlmsg_put(msg, NFQNL_MSG_CONFIG, num);
+    /* A full queue lets packets through with fail-open; with room for none,
+     * every new packet passes at once. */
+    nfq_nlmsg_cfg_put_qmaxlen(nlh, 0);
+    mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_FAIL_OPEN));
+    mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_FAIL_OPEN));
+    return send_msg(q, nlh, 1, fn, ctx) < 0 ? -1 : 0;
 }

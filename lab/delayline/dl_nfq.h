@@ -47,4 +47,9 @@ int dl_nfq_verdict(struct dl_nfq *q, uint16_t num, uint32_t id, int accept);
 /* Accept every packet of queue num with an id up to and including id. */
 int dl_nfq_accept_upto(struct dl_nfq *q, uint16_t num, uint32_t id);
 
+/* Before leaving: queue num holds no new packets, they pass undelayed (the
+ * packets it holds stay until their verdict).  Packets that arrive while it
+ * waits for the kernel's answer go to fn.  0, or -1 with errno. */
+int dl_nfq_fail_open(struct dl_nfq *q, uint16_t num, dl_nfq_packet_fn *fn, void *ctx);
+
 #endif
