@@ -55,8 +55,8 @@ dl_start() {
     # ip netns exec execs the program, so $! is the delay line itself
     ip netns exec "$R" "$DL" --queue "$QUEUE" "$@" >"$T/dl.out" 2>"$T/dl.err" &
     DL_PID=$!
-    local i
-    for i in $(seq 50); do
+
+    for _ in $(seq 50); do
         grep -q '^delayline: ready' "$T/dl.out" && return 0
         kill -0 "$DL_PID" 2>/dev/null || break
         sleep 0.1
@@ -85,8 +85,8 @@ at_least() { awk -v g="$1" -v w="$2" 'BEGIN { exit !(g != "" && g + 0 >= w + 0) 
 tcp_run() {
     : >"$T/sink"
     nsx "$B" python3 "$TOOL" tcp-sink 5001 "$1" >"$T/sink" &
-    local sp=$! i
-    for i in $(seq 50); do grep -q listening "$T/sink" && break; sleep 0.1; done
+    local sp=$!
+    for _ in $(seq 50); do grep -q listening "$T/sink" && break; sleep 0.1; done
     nsx "$A" python3 "$TOOL" tcp-source "$ADDR_B" 5001 "$@"
     wait "$sp"
     grep '^bytes=' "$T/sink"
@@ -97,8 +97,8 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 udp_run() {
     : >"$T/usink"
     nsx "$B" python3 "$TOOL" udp-sink 5002 "$1" >"$T/usink" &
-    local sp=$! i
-    for i in $(seq 50); do grep -q listening "$T/usink" && break; sleep 0.1; done
+    local sp=$!
+    for _ in $(seq 50); do grep -q listening "$T/usink" && break; sleep 0.1; done
     nsx "$A" python3 "$TOOL" udp-source "$ADDR_B" 5002 "$1"
     wait "$sp"
     grep '^received' "$T/usink"
@@ -170,7 +170,7 @@ sed 's/^/# /' "$T/dl.err"
 dl_start --delay-us 3000000; ok $? "delay line started, 3 s"
 nsx "$A" ping -n -c 1 -W 8 "$ADDR_B" >"$T/ping1" &
 pp=$!
-for i in $(seq 50); do
+for _ in $(seq 50); do
     kill -USR1 "$DL_PID"; sleep 0.1
     grep -q ' 1 held' "$T/dl.err" && break
 done
