@@ -55,7 +55,6 @@ dl_start() {
     # ip netns exec execs the program, so $! is the delay line itself
     ip netns exec "$R" "$DL" --queue "$QUEUE" "$@" >"$T/dl.out" 2>"$T/dl.err" &
     DL_PID=$!
-
     for _ in $(seq 50); do
         grep -q '^delayline: ready' "$T/dl.out" && return 0
         kill -0 "$DL_PID" 2>/dev/null || break
