@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# tests/lab/test_wan_lab.sh: TAP test of `lab/lab up --wan` on the real lab —
+# the RTT between the sites (provider to provider, user to provider) within
+# 1 ms of the setting, no delay inside a provider, and a baseline migration's
+# memory throughput over the WAN at least 80 % of the same lab without it
+# (median of three runs each, so that one run slowed or sped up by what else
+# the machine does does not decide), then removing the WAN and a clean
+# `down`.  Uses the same state dir
+# and lock as test_lab.sh.  Needs root; skips otherwise, or when the delay
+# line cannot be built.
+# The checks are functions run through check's "$@": not dead code, as SC2317
+# would have it.
+# shellcheck disable=SC2317
+set -u
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+LAB=$repo/lab/lab
+if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
+if ! pkg-config --exists libnetfilter_queue libmnl 2>/dev/null && [ ! -x "${ROAM_DELAYLINE:-}" ]; then
+    echo "1..0 # SKIP no delay line (apt-get install libnetfilter-queue-dev libmnl-dev)"; exit 0
+fi
+export ROAM_LAB_STATE=${ROAM_LAB_STATE:-$repo/lab/state/test}
+export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$repo/lab/state/cache}
+mkdir -p "$ROAM_LAB_STATE"
+exec 9>"$ROAM_LAB_STATE/test.lock"
+flock -w 600 9 || { echo "Bail out! another lab test holds $ROAM_LAB_STATE/test.lock"; exit 1; }
+# shellcheck source=../../lab/lib/common.sh
+source "$repo/lab/lib/common.sh"   # names and addresses only
+trap '"$LAB" down >/dev/null 2>&1' EXIT
+trap 'exit 1' INT TERM
+
+RTT=25.67
+n=0 failed=0
+tlog=$ROAM_LAB_STATE/test-wan.log
+: >"$tlog"
+check() {
+    local d=$1 out; shift
+    n=$((n + 1))
+    if out=$("$@" 2>&1); then echo "ok $n - $d"; else
+        echo "not ok $n - $d"; failed=$((failed + 1)); printf '%s\n' "$out" | sed 's/^/# /'; fi
+    printf '== %s\n%s\n' "$d" "$out" >>"$tlog"
+}
+lab() { "$LAB" "$@"; }
+nsx() { local ns; ns=$("$LAB" ns "$1"); shift; ip netns exec "$ns" "$@"; }
+
+# rtt_near FROM ADDR: mean of 20 echoes within 1 ms of $RTT.
+rtt_near() {
+    local avg
+    nsx "$1" ping -6 -n -q -c 2 -W 3 "$2" >/dev/null
+    avg=$(nsx "$1" ping -6 -n -q -c 20 -i 0.05 "$2" | sed -n 's|^rtt [^=]*= [^/]*/\([^/]*\)/.*|\1|p')
+    echo "mean RTT $avg ms"
+    awk -v g="$avg" -v w="$RTT" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= 1) }'
+}
+# Inside provider A (host and its VM) the fastest of 10 echoes stays in LAN range.
+local_fast() {
+    local min
+    min=$(nsx A ping -6 -n -q -c 10 -i 0.1 "$(lab vm-addr)" | sed -n 's|^rtt [^=]*= \([^/]*\)/.*|\1|p')
+    echo "fastest RTT host A -> VM $min ms"
+    awk -v m="$min" 'BEGIN { exit !(m != "" && m < 5) }'
+}
+wan_shown() { lab status | grep -q "^WAN: RTT $RTT ms .*delay line pid [0-9]"; }
+# No delay line left in the router (a zombie not yet reaped does not count).
+delayline_in_router() {
+    local pid
+    for pid in $(ip netns pids "$(lab ns R)"); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = delayline ] &&
+            [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] && return 0
+    done
+    return 1
+}
+wan_gone() { lab status | grep '^WAN' && lab status | grep -q '^WAN: none' && ! delayline_in_router; }
+# migrate_bw wan|lan: one baseline migration to the other host; appends
+# libvirt's memory bandwidth (MiB/s) to a file per case (check runs this in
+# a subshell).
+bw_file() { echo "$ROAM_LAB_STATE/test-wan.bw-$1"; }
+migrate_bw() {
+    local out bw
+    out=$(lab migrate-baseline) || { echo "$out"; return 1; }
+    echo "$out"
+    bw=$(lab virsh "$(lab vm-host)" domjobinfo "$VM" --completed --keep-completed |
+        awk -F: '/Memory bandwidth/ { split($2, v, " "); print v[1] }')
+    echo "memory bandwidth $bw MiB/s"
+    [ -n "$bw" ] && echo "$bw" >>"$(bw_file "$1")"
+}
+median() { sort -g "$(bw_file "$1")" | sed -n 2p; }
+throughput_kept() {
+    echo "WAN: $(tr '\n' ' ' <"$(bw_file wan)")MiB/s; without: $(tr '\n' ' ' <"$(bw_file lan)")MiB/s"
+    awk -v w="$(median wan)" -v l="$(median lan)" 'BEGIN { exit !(w != "" && l != "" && w >= 0.8 * l) }'
+}
+rm -f "$(bw_file wan)" "$(bw_file lan)"
+
+echo "# lab up --wan $RTT, three migrations; without the WAN, three more (about 3 minutes)"
+check "lab up --wan $RTT" lab up --wan "$RTT"
+check "status shows the WAN and the delay line" wan_shown
+check "host A -> host B: RTT within 1 ms of $RTT" rtt_near A 2001:db8:b::2
+check "user node -> host A: RTT within 1 ms of $RTT" rtt_near U 2001:db8:a::2
+check "inside provider A no delay" local_fast
+check "migrate-baseline over the WAN" migrate_bw wan
+check "migrate-baseline back over the WAN" migrate_bw wan
+check "migrate-baseline over the WAN, third" migrate_bw wan
+check "lab up without --wan removes the WAN" lab up
+check "status shows no WAN, no delay line left" wan_gone
+check "migrate-baseline without the WAN" migrate_bw lan
+check "migrate-baseline back without the WAN" migrate_bw lan
+check "migrate-baseline without the WAN, third" migrate_bw lan
+check "migration throughput over the WAN at least 80 % of without" throughput_kept
+check "lab down" lab down
+echo "1..$n"
+echo "# details in $tlog"
+exit $(( failed > 0 ))
