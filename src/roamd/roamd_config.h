@@ -58,6 +58,8 @@ struct roamd_config {
     int handover;                     /* send the VM's signed registration at its RARP */
     unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
     int ims_port;                     /* 0: none configured, every handover refused */
+    /* [migration] */
+    int migration_tls;                /* tls = yes: QEMU TLS on the data streams, never clear */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

@@ -52,6 +52,11 @@ int main(void)
               "handover neither yes nor no");
     check_err("[mobility]\nhandover = no\nhandover = yes\n", "key 'handover' set twice",
               "handover set twice");
+    tap_ok(parse("") == 0 && c.migration_tls == 1, "[migration] tls defaults to yes");
+    tap_ok(parse("[migration]\ntls = no\n") == 0 && c.migration_tls == 0,
+           "[migration] tls = no (%s)", err);
+    check_err("[migration]\ntls = sometimes\n", ":9: key 'tls': 'sometimes' is not yes or no",
+              "tls neither yes nor no");
     tap_ok(c.ims_port == 0, "no IMS for handovers by default");
     uint8_t ims[16];
     inet_pton(AF_INET6, "2001:db8:d::2", ims);
