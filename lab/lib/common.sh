@@ -38,7 +38,8 @@ need_root() { [ "$(id -u)" -eq 0 ] || die "must run as root (namespaces, libvirt
 PREREQS="ip:iproute2 libvirtd:libvirt-daemon-system virsh:libvirt-clients
 qemu-system-x86_64:qemu-system-x86 radvd:radvd busybox:busybox-static
 tcpdump:tcpdump cpio:cpio depmod:kmod zstd:zstd socat:socat ping:iputils-ping
-gcc:gcc unshare:util-linux flock:util-linux apt-get:apt dpkg:dpkg"
+gcc:gcc unshare:util-linux flock:util-linux apt-get:apt dpkg:dpkg
+certtool:gnutls-bin"
 check_prereqs() {
     local pair cmd pkg missing=()
     for pair in $PREREQS; do
@@ -59,7 +60,6 @@ host_addr() {
 }
 host_dir() { echo "$RUN/host-${1,,}"; }
 host_uri() { echo "qemu+unix:///system?socket=$(host_dir "$1")/run/libvirt-sock"; }
-host_tcp_uri() { echo "qemu+tcp://[$(host_addr "$1")]/system"; }
 other_host() { [ "$1" = A ] && echo B || echo A; }
 
 # SLAAC (EUI-64) address of a MAC in a /64 prefix such as 2001:db8:a.

@@ -14,7 +14,8 @@ ROAM_KEYS=$STATE/roam-keys
 ROAM_PORT=7443
 ROAM_PEER_PORT=7444
 # The lab's users: name and attributes.  alice may do everything; the others
-# each miss one condition (tests/e2e checks each refusal).
+# each miss one condition (tests/e2e checks each refusal); bob, the lab's
+# unauthorized user for `lab/lab roam bob`, misses the accept policy.
 ROAM_EXPIRY_OK=$(date -u -d '+365 days' +%F)
 roam_users() {
     cat <<USERS
@@ -22,6 +23,7 @@ alice|customer|B4|expiry = $ROAM_EXPIRY_OK
 nocustomer|B4|expiry = $ROAM_EXPIRY_OK
 nomigrate|customer|S1|expiry = $ROAM_EXPIRY_OK
 expired|customer|B4|expiry = 2020-01-01
+bob|B4|expiry = $ROAM_EXPIRY_OK
 USERS
 }
 ROAM_ACCEPT_POLICY=${ROAM_ACCEPT_POLICY:-customer}
@@ -99,7 +101,7 @@ peer_ca = $ROAM_KEYS/ca.pem
 mpk = $ROAM_KEYS/mpk.pem
 accept_policy = $ROAM_ACCEPT_POLICY
 libvirt_uri = $(host_uri "$h")
-migrate_uri = qemu+tcp://{host}/system
+migrate_uri = qemu+tls://{host}/system?pkipath=$(host_pki "$h")
 bridge = $VM_BRIDGE
 uplink = $VM_BRIDGE
 router_mac = $(router_mac "$h")
@@ -110,6 +112,9 @@ io_timeout_ms = 10000
 switchover_timeout = 60
 confirm_timeout_ms = 5000
 migration_timeout = 180
+
+[migration]
+tls = $(lab_tls)
 CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then
