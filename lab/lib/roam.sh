@@ -6,6 +6,8 @@
 # Persistent (kept by `lab/lab down`): $STATE/roam-build (the build),
 # $STATE/roam-keys (CA, host certificates, MPK/MSK, user keys).
 # Per run ($RUN, removed by down): roamd configs, logs, pids, audit logs.
+# ROAM_MIGRATION_TLS=yes|no overrides the lab's `[migration] tls` for the
+# roamd started next (a lab up with --no-tls permits both).
 # shellcheck shell=bash
 
 ROAM_SRC=$(cd "$LAB_DIR/.." && pwd)
@@ -114,7 +116,7 @@ confirm_timeout_ms = 5000
 migration_timeout = 180
 
 [migration]
-tls = $(lab_tls)
+tls = ${ROAM_MIGRATION_TLS:-$(lab_tls)}
 CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then
