@@ -93,11 +93,12 @@ CONF
 }
 
 # qemu.conf lines: QEMU's migration TLS, verified both ways; with the lab's
-# TLS on, the destination refuses any migration in clear.
+# TLS on, libvirt refuses any migration in clear, incoming or outgoing.
+# LAB_TLS_FORCE=0|1 overrides that for the daemon started next (tests).
 qemu_tls_conf() {
     cat <<CONF
 migrate_tls_x509_cert_dir = "/etc/libvirt/pki-migrate"
 migrate_tls_x509_verify = 1
-migrate_tls_force = $([ "$(lab_tls)" = yes ] && echo 1 || echo 0)
+migrate_tls_force = ${LAB_TLS_FORCE:-$([ "$(lab_tls)" = yes ] && echo 1 || echo 0)}
 CONF
 }

@@ -10,8 +10,9 @@
 #      with a TLS error and the VM stays on A (no fallback to clear);
 #   4. a random pattern in guest RAM, the migration captured on the router
 #      (tcpdump -p): with TLS no 64-byte window of it is on the wire;
-#   5. the same on a lab with --no-tls ([migration] tls = no on both roamd):
-#      the pattern is found, so step 4 can fail.
+#   5. on a lab with --no-tls: B alone forcing TLS refuses a clear
+#      migration from A; then step 4 with [migration] tls = no on both roamd
+#      finds the pattern, so step 4 can fail.
 set -u
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,7 +58,7 @@ lab_up() { # [--no-tls]
 # the same bytes on the host for the matcher.
 pattern_in_guest() {
     local seed=$((RANDOM * 32768 + RANDOM))
-    guest_exec 60 "pattern $seed $PATTERN_MIB /root/pattern && sync" >/dev/null &&
+    guest_exec 60 "pattern $seed $PATTERN_MIB /run/pattern && sync" >/dev/null &&
         "$STATE/bin/pattern" "$seed" "$PATTERN_MIB" "$RUN/pattern"
 }
 
@@ -138,6 +139,16 @@ fi
 t0=$(now_ms)
 lab_up --no-tls
 echo "# lab (migration in clear) and daemons up in $(( $(now_ms) - t0 )) ms"
+
+# 5a. a destination that forces TLS refuses a clear migration by itself,
+# whatever the source's libvirt allows
+libvirtd_restart_b() { libvirtd_stop B; libvirtd_start B; libvirtd_wait B; }
+LAB_TLS_FORCE=1 libvirtd_restart_b
+out=$(virsh_h A migrate --live --p2p --persistent --undefinesource "$VM" "$(host_tls_uri A B)" 2>&1); rc=$?
+point "$([ $rc -ne 0 ] && grep -q 'TLS' <<<"$out"; echo $?)" "5: B with migrate_tls_force refuses a clear migration from A"
+diag <<<"$out"
+check "5: the VM still runs on A" on A
+libvirtd_restart_b
 if pattern_in_guest; then
     res=$(captured_migration clear); rc=$?
     echo "# in clear: $res"
