@@ -158,6 +158,8 @@ if pattern_in_guest; then
     point "$([ "${bytes:-0}" -gt $((PATTERN_MIB * 1048576 / 2)) ]; echo $?)" \
         "5: in clear, most of the pattern is on the wire (${bytes:-0} bytes)"
     point "$(grep '"outcome":"migrated"' "$(roamd_audit A)" | grep -q '"tls":false'; echo $?)" "5: the migrated record has \"tls\":false"
+    check "5: roamd on A warned at start that migration data goes in clear" \
+        grep -q 'tls = no: VM memory and disks cross in clear' "$(roamd_log A)"
 else
     point 1 "5: pattern written into the guest"
 fi
