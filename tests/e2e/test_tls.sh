@@ -9,7 +9,8 @@
 #   3. with B's migration server certificate missing, roam migrate fails
 #      with a TLS error and the VM stays on A (no fallback to clear);
 #   4. a random pattern in guest RAM, the migration captured on the router
-#      (tcpdump -p): with TLS no 64-byte window of it is on the wire;
+#      (tcpdump -p): with TLS no 64-byte window of it is on the wire; then
+#      `lab/lab roam bob` is refused and `lab/lab roam alice` moves it back;
 #   5. on a lab with --no-tls: B alone forcing TLS refuses a clear
 #      migration from A; then step 4 with [migration] tls = no on both roamd
 #      finds the pattern, so step 4 can fail.
@@ -131,6 +132,14 @@ if pattern_in_guest; then
     point "$([ "$size" -gt $((PATTERN_MIB * 1048576)) ]; echo $?)" "4: the capture holds the migration ($size bytes)"
     point "$(grep -q 'runs 0 bytes 0' <<<"$res"; echo $?)" "4: no 64-byte window of the pattern on the wire"
     point "$(grep '"outcome":"migrated"' "$(roamd_audit A)" | grep -q '"tls":true'; echo $?)" "4: the migrated record has \"tls\":true"
+    # The lab's user interface on the same daemons: bob refused, alice back.
+    out=$("$LAB" roam bob 2>&1); rc=$?
+    diag <<<"$out"
+    point "$([ $rc -ne 0 ] && grep -q "accept policy" <<<"$out"; echo $?)" "4: lab/lab roam bob: refused with the reason (exit $rc)"
+    check "4: after bob's refusal the VM still runs on B" on B
+    "$LAB" roam alice >"$RUN/alice.out" 2>&1; rc=$?
+    diag <"$RUN/alice.out"
+    point "$([ $rc -eq 0 ] && on A; echo $?)" "4: lab/lab roam alice: back to A over TLS (exit $rc)"
 else
     point 1 "4: pattern written into the guest"
 fi
