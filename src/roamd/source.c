@@ -97,13 +97,13 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
         roam_json_bool(&j, "dry_run", 1);
     if (f->bandwidth_mibs)
         roam_json_u64(&j, "bandwidth_mibs", f->bandwidth_mibs);
-    roam_json_bool(&j, "tls", f->d->cfg.migration_tls);
     if (reason) {
         roam_json_str(&j, "failed_phase", roam_phase_name(phase));
         roam_json_str(&j, "reason", reason);
     }
     if (f->dest_uri[0])
         roam_json_str(&j, "dest_uri", f->dest_uri);
+    roam_json_bool(&j, "tls", f->d->cfg.migration_tls);
     roam_json_obj_begin(&j, "timings_us");
     roam_json_u64(&j, "dest_auth", f->t.dest_auth_us);
     roam_json_u64(&j, "source_auth", f->t.source_auth_us);
