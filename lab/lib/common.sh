@@ -40,7 +40,7 @@ qemu-system-x86_64:qemu-system-x86 radvd:radvd busybox:busybox-static
 tcpdump:tcpdump cpio:cpio depmod:kmod zstd:zstd socat:socat ping:iputils-ping
 gcc:gcc unshare:util-linux flock:util-linux apt-get:apt dpkg:dpkg
 gcc:gcc unshare:util-linux flock:util-linux apt-get:apt dpkg:dpkg
-tini:tini etcd:etcd-server etcdctl:etcd-client ip6tables:iptables"
+tini:tini etcd:etcd-server etcdctl:etcd-client ip6tables:iptables certtool:gnutls-bin"
 check_prereqs() {
     local pair cmd pkg missing=()
     for pair in $PREREQS; do
@@ -61,7 +61,6 @@ host_addr() {
 }
 host_dir() { echo "$RUN/host-${1,,}"; }
 host_uri() { echo "qemu+unix:///system?socket=$(host_dir "$1")/run/libvirt-sock"; }
-host_tcp_uri() { echo "qemu+tcp://[$(host_addr "$1")]/system"; }
 other_host() { [ "$1" = A ] && echo B || echo A; }
 
 # SLAAC (EUI-64) address of a MAC in a /64 prefix such as 2001:db8:a.

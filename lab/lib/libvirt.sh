@@ -3,6 +3,8 @@
 # directories are bind-mounted from the lab state dir.  docs/design.md §6 explains
 # why this is the combination that live-migrates on these machines.
 # shellcheck shell=bash
+# shellcheck source=libvirt_tls.sh
+source "$(dirname "${BASH_SOURCE[0]}")/libvirt_tls.sh"
 
 virsh_h() { local h=$1; shift; virsh -q -c "$(host_uri "$h")" "$@"; }
 
@@ -12,12 +14,9 @@ libvirt_conf() {
     local h=$1 d uuid; d=$(host_dir "$h")
     mkdir -p "$d"/{etc,run,lib,log/qemu} "$CACHE/libvirt-${h,,}"
     [ "$h" = A ] && uuid=00000000-0000-4000-8000-00000000000a || uuid=00000000-0000-4000-8000-00000000000b
-    cat >"$d/etc/libvirtd.conf" <<CONF
-# lab only: unauthenticated TCP on the lab address inside the namespace
-listen_tls = 0
-listen_tcp = 1
-listen_addr = "$(host_addr "$h")"
-auth_tcp = "none"
+    lab_pki; lab_pki_install "$h"
+    libvirtd_tls_conf "$h" >"$d/etc/libvirtd.conf"
+    cat >>"$d/etc/libvirtd.conf" <<CONF
 auth_unix_rw = "none"
 auth_unix_ro = "none"
 host_uuid = "$uuid"
@@ -35,6 +34,7 @@ group = "root"
 dynamic_ownership = 0
 remember_owner = 0
 CONF
+    qemu_tls_conf >>"$d/etc/qemu.conf"
     hook_install "$h"
 }
 

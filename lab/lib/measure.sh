@@ -7,16 +7,18 @@
 jobinfo_field() { awk -F: -v k="$2" '$1 == k {split($2, v, " "); print v[1] (v[2] == "" ? "" : " " v[2])}' <<<"$1"; }
 
 # migrate_baseline DST [VIRSH-ARGS...]: virsh migrate --live --p2p
-# --persistent --undefinesource over the lab network, then the completed
-# job's statistics read on the destination.  Returns non-zero (never exits)
+# --persistent --undefinesource over the lab network (libvirtd to libvirtd
+# over TLS; the data with --tls unless the lab runs with --no-tls), then the
+# completed job's statistics read on the destination.  Returns non-zero (never exits)
 # so that callers can stop what they started around it.
 migrate_baseline() {
-    local dst=$1 src t0 t1 info; shift
+    local dst=$1 src t0 t1 info tls=(); shift
     src=$(vm_host) || { log "the VM runs nowhere"; return 1; }
     [ "$src" != "$dst" ] || { log "the VM already runs on host $dst"; return 1; }
+    [ "$(lab_tls)" = yes ] && tls=(--tls)
     t0=$(now_ms)
-    virsh_h "$src" migrate --live --p2p --persistent --undefinesource "$@" \
-        "$VM" "$(host_tcp_uri "$dst")" || { log "migration $src -> $dst failed"; return 1; }
+    virsh_h "$src" migrate --live --p2p --persistent --undefinesource "${tls[@]}" "$@" \
+        "$VM" "$(host_tls_uri "$src" "$dst")" || { log "migration $src -> $dst failed"; return 1; }
     t1=$(now_ms)
     info=$(virsh_h "$dst" domjobinfo "$VM" --completed --keep-completed)
     printf 'migrate %s -> %s: total %d ms (virsh), job %s, downtime %s, memory %s in %s passes\n' \

@@ -6,6 +6,8 @@
 # Persistent (kept by `lab/lab down`): $STATE/roam-build (the build),
 # $STATE/roam-keys (CA, host certificates, MPK/MSK, user keys).
 # Per run ($RUN, removed by down): roamd configs, logs, pids, audit logs.
+# ROAM_MIGRATION_TLS=yes|no overrides the lab's `[migration] tls` for the
+# roamd started next (a lab up with --no-tls permits both).
 # shellcheck shell=bash
 
 ROAM_SRC=$(cd "$LAB_DIR/.." && pwd)
@@ -14,7 +16,8 @@ ROAM_KEYS=$STATE/roam-keys
 ROAM_PORT=7443
 ROAM_PEER_PORT=7444
 # The lab's users: name and attributes.  alice may do everything; the others
-# each miss one condition (tests/e2e checks each refusal).
+# each miss one condition (tests/e2e checks each refusal); bob, the lab's
+# unauthorized user for `lab/lab roam bob`, misses the accept policy.
 ROAM_EXPIRY_OK=$(date -u -d '+365 days' +%F)
 roam_users() {
     cat <<USERS
@@ -22,6 +25,7 @@ alice|customer|B4|expiry = $ROAM_EXPIRY_OK
 nocustomer|B4|expiry = $ROAM_EXPIRY_OK
 nomigrate|customer|S1|expiry = $ROAM_EXPIRY_OK
 expired|customer|B4|expiry = 2020-01-01
+bob|B4|expiry = $ROAM_EXPIRY_OK
 USERS
 }
 ROAM_ACCEPT_POLICY=${ROAM_ACCEPT_POLICY:-customer}
@@ -99,7 +103,7 @@ peer_ca = $ROAM_KEYS/ca.pem
 mpk = $ROAM_KEYS/mpk.pem
 accept_policy = $ROAM_ACCEPT_POLICY
 libvirt_uri = $(host_uri "$h")
-migrate_uri = qemu+tcp://{host}/system
+migrate_uri = qemu+tls://{host}/system?pkipath=$(host_pki "$h")
 bridge = $VM_BRIDGE
 uplink = $VM_BRIDGE
 router_mac = $(router_mac "$h")
@@ -111,6 +115,9 @@ switchover_timeout = 60
 confirm_timeout_ms = 5000
 migration_timeout = 180
 $(hook_conf "$h")
+
+[migration]
+tls = ${ROAM_MIGRATION_TLS:-$(lab_tls)}
 CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then

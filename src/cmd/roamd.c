@@ -77,6 +77,9 @@ int main(int argc, char **argv)
     roam_log("%s ready: clients on port %d, peers on port %d, libvirt %s, bridge %s, uplink %s",
               cfg.name, roamd_client_port(&d), roamd_peer_port(&d), cfg.libvirt_uri, cfg.bridge,
               cfg.uplink);
+    if (!cfg.migration_tls)
+        roam_log("[migration] tls = no: VM memory and disks cross in clear, only for hosts "
+                 "on one trusted network");
     roamd_run(&d, &stop_flag);
     roam_log("stopping");
     roamd_fini(&d);

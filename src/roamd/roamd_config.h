@@ -63,6 +63,8 @@ struct roamd_config {
     char hook_socket[ROAMD_PATH_MAX];     /* "" = no hook socket */
     char hook_boot_dirs[ROAMD_PATH_MAX];  /* ':'-separated: kernels, initrds, firmware */
     char hook_vm_dirs[ROAMD_PATH_MAX];    /* ':'-separated: libvirt's per-VM files */
+    /* [migration] */
+    int migration_tls;                /* tls = yes: QEMU TLS on the data streams, never clear */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

@@ -103,6 +103,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     }
     if (f->dest_uri[0])
         roam_json_str(&j, "dest_uri", f->dest_uri);
+    roam_json_bool(&j, "tls", f->d->cfg.migration_tls);
     roam_json_obj_begin(&j, "timings_us");
     roam_json_u64(&j, "dest_auth", f->t.dest_auth_us);
     roam_json_u64(&j, "source_auth", f->t.source_auth_us);
@@ -365,7 +366,8 @@ static int migrate(struct flow *f)
     if (roamd_ra_deliver_watch(&f->rd, 5000) < 0)
         roam_log("query %s: RA re-delivery watcher did not start; relying on the first RA "
                  "and the guest's own registration", f->qid);
-    struct roam_migrate_opts o = { .dest_uri = f->dest_uri, .bandwidth_mibs = f->bandwidth_mibs };
+    struct roam_migrate_opts o = { .dest_uri = f->dest_uri, .bandwidth_mibs = f->bandwidth_mibs,
+                                   .tls = f->d->cfg.migration_tls };
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
     char who[ROAMD_QID_LEN + 300];   /* the job's log names the VM and the query */
     snprintf(who, sizeof who, "%s (query %s)", f->au->vm, f->qid);
@@ -375,7 +377,8 @@ static int migrate(struct flow *f)
     roamd_ra_deliver_stop(&f->rd);
     f->rd_open = 0;
     if (rc < 0)
-        return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "migration failed: %s", err);
+        return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "migration failed (%s): %s",
+                    o.tls ? "TLS; never retried in clear" : "in clear, [migration] tls = no", err);
     /* The VM now runs on the destination: nothing here to roll back. */
     f->linked_up = 0;
     return 0;

@@ -8,6 +8,11 @@
 #include "hook_refusal.h"
 #include "virt.h"
 
+unsigned int roam_virt_migrate_flags(const struct roam_migrate_opts *o)
+{
+    return ROAM_VIRT_MIGRATE_FLAGS | (o->tls ? VIR_MIGRATE_TLS : 0);
+}
+
 int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
                       char *err, size_t errlen)
 {
@@ -28,7 +33,7 @@ int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
         return roam_virt_errf(err, errlen, "migrating VM %s: cannot build parameters", name);
     }
     int r = virDomainMigrateToURI3(dom, o->dest_uri, params, (unsigned int)n,
-                                   ROAM_VIRT_MIGRATE_FLAGS);
+                                   roam_virt_migrate_flags(o));
     virTypedParamsFree(params, n);
     if (r < 0)
         return roam_virt_migrate_errf(err, errlen, name, o->dest_uri);

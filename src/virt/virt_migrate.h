@@ -18,12 +18,17 @@ struct roam_migrate_opts {
     const char *migrate_uri;  /* optional data channel, e.g. "tcp://[2001:db8::2]" */
     const char *dest_name;    /* optional new name on the destination */
     uint64_t bandwidth_mibs;  /* optional cap in MiB/s; 0 = libvirt's default */
+    int tls;                  /* 1: QEMU's TLS on the data streams (VIR_MIGRATE_TLS) */
 };
 
 /* The flags roam always migrates with. */
 #define ROAM_VIRT_MIGRATE_FLAGS \
     (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
      VIR_MIGRATE_UNDEFINE_SOURCE)
+
+/* The flags of one migration: the constant ones plus what o asks for.  With
+ * o->tls, libvirt fails the migration rather than send anything in clear. */
+unsigned int roam_virt_migrate_flags(const struct roam_migrate_opts *o);
 
 /* Migrate dom; 0 when it runs on the destination, -1 with libvirt's reason. */
 int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,

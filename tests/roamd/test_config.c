@@ -69,6 +69,11 @@ int main(void)
               "vm_dirs: an empty entry");
     check_err("[hook]\nboot_dirs = /1:/2:/3:/4:/5:/6:/7:/8:/9\n", "more than 8",
               "boot_dirs: more than 8");
+    tap_ok(parse("") == 0 && c.migration_tls == 1, "[migration] tls defaults to yes");
+    tap_ok(parse("[migration]\ntls = no\n") == 0 && c.migration_tls == 0,
+           "[migration] tls = no (%s)", err);
+    check_err("[migration]\ntls = sometimes\n", ":9: key 'tls': 'sometimes' is not yes or no",
+              "tls neither yes nor no");
     tap_ok(c.ims_port == 0, "no IMS for handovers by default");
     uint8_t ims[16];
     inet_pton(AF_INET6, "2001:db8:d::2", ims);

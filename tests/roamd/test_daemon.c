@@ -798,6 +798,8 @@ static void test_dry_run(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_ke
     tap_eq(roamd_admission_count(d.adm, roam_now_ms()), before,
            "dry run recorded no admission and took none");
     tap_ok(audited("\"dry-run passed\"", "\"dry_run\":true"), "dry run audited as such");
+    tap_ok(audited("\"dry-run passed\"", "\"tls\":true"),
+           "the migrate record says the data would go over TLS (the default)");
     roamd_peer *p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
     tap_ok(p && roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) < 0 &&
            strstr(err, "no admission"),

@@ -236,6 +236,12 @@ static void test_jobs(virDomainPtr d)
     r = roam_virt_abort_job(d, err, sizeof err);
     tap_ok(r < 0 && strstr(err, "roam-t1") && strlen(err) > 40,
            "aborting without a job fails with libvirt's reason (%s)", err);
+    o.tls = 1;
+    tap_ok(roam_virt_migrate_flags(&o) == (ROAM_VIRT_MIGRATE_FLAGS | VIR_MIGRATE_TLS),
+           "tls = 1: libvirt is asked for QEMU TLS");
+    o.tls = 0;
+    tap_ok(roam_virt_migrate_flags(&o) == ROAM_VIRT_MIGRATE_FLAGS &&
+           !(roam_virt_migrate_flags(&o) & VIR_MIGRATE_TLS), "tls = 0: no TLS flag");
     struct roam_migrate_opts none = { 0 };
     r = roam_virt_migrate(d, &none, err, sizeof err);
     tap_ok(r < 0 && strstr(err, "no destination"), "migration without destination refused (%s)", err);
