@@ -17,6 +17,7 @@
 struct slot {
     int fd;
     int64_t opened, next;   /* when it opened; when to act next (reopen or trickle) */
+    size_t sent;            /* bytes trickled so far */
 };
 
 static pthread_t thread;
@@ -40,6 +41,7 @@ static void reopen(struct holders *h, int i, int64_t now)
     atomic_fetch_add(&h->opened, 1);
     atomic_fetch_add(&h->open_now, 1);
     s->opened = now;
+    s->sent = 0;
     s->next = now + h->trickle_ms;
 }
 
@@ -71,12 +73,14 @@ static void *run(void *arg)
             if (s->fd < 0 && now >= s->next)
                 reopen(h, i, now);
             else if (s->fd >= 0 && h->slowloris && now >= s->next) {
-                size_t k = (size_t)((now - s->opened) / h->trickle_ms) % sizeof hello;
-                if (send(s->fd, &hello[k], 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
-                    errno != EAGAIN && errno != ENOTCONN)
+                const unsigned char *b = &hello[s->sent % sizeof hello];
+                ssize_t w = send(s->fd, b, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (w < 0 && errno != EAGAIN && errno != ENOTCONN) {
                     closed(h, i, now);
-                else
+                } else {
+                    s->sent += w == 1;   /* not yet connected: the same byte next time */
                     s->next = now + h->trickle_ms;
+                }
             }
             pfds[i].fd = s->fd;
             pfds[i].events = POLLIN;

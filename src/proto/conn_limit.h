@@ -57,6 +57,11 @@ void roam_pool_release(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN], int
 /* Current counts (tests, logs). */
 void roam_pool_counts(roam_pool *p, int *startups, int *sessions);
 
+/* The connections of key that count against per_source (its startups, and
+ * its sessions when per_source_sessions): for a caller that holds more of
+ * the source's connections elsewhere (roamd's lobby, before the pool). */
+int roam_pool_source_count(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN]);
+
 /* Parse "start:rate:full" (or a single number N, meaning N:100:N): 1 <=
  * start <= full <= 4096, rate in 1..100.  0, or -1 with why. */
 int roam_startups_parse(const char *text, struct roam_startups *out, char *why, size_t whylen);

@@ -138,6 +138,7 @@ static const struct roam_cfg_key keys[] = {
     INT("limits", migration_timeout, migration_timeout_s, 10, 86400),
     BOOL("mobility", handover, handover),
     FUNC("mobility", ims, set_ims),
+    INT("limits", max_waiting, max_waiting, 1, 65536),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
@@ -169,6 +170,7 @@ void roamd_config_defaults(struct roamd_config *c)
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
     c->handover = 1;
+    c->max_waiting = 1024;
 }
 
 int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)

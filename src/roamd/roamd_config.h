@@ -58,6 +58,7 @@ struct roamd_config {
     int handover;                     /* send the VM's signed registration at its RARP */
     unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
     int ims_port;                     /* 0: none configured, every handover refused */
+    int max_waiting;                  /* [limits]: connections before their first TLS record */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };
