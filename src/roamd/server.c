@@ -167,8 +167,13 @@ static void lobby_event(struct loop *lp, int peer, int i)
     if (r == 0)
         return;
     struct roamd_waiter w = l->w[i];
-    if (r == ROAMD_FIRST_NOT_TLS)
+    if (r == ROAMD_FIRST_NOT_TLS) {
         roam_log("refusing %s %s: not a TLS ClientHello", peer ? "peer" : "client", w.addr);
+        /* Read what came, so that the close is a FIN the sender can tell
+         * from a failure, not a reset for unread bytes. */
+        char junk[4096];
+        (void)recv(w.fd, junk, sizeof junk, MSG_DONTWAIT);
+    }
     leave(lp, peer, i, r > 0);
     if (r > 0)
         start_handshake(lp->d, w.fd, peer, &w);
