@@ -23,7 +23,7 @@ struct opts {
     const char *connect, *ca, *mpk, *key, *dst, *vm, *csv;
     int duration, users, idle, slowloris, sources, settle, pid, timeout_ms, trickle_ms;
     int expect_ok;
-    long max_rss_kb;
+    long max_rss_kb, max_growth_kb;
 };
 
 static void usage(FILE *f)
@@ -33,12 +33,13 @@ static void usage(FILE *f)
             "                 [--dst NAME] [--vm NAME] [--pid ROAMD_PID] [--duration S]\n"
             "                 [--concurrency N] [--idle N | --slowloris N] [--sources N]\n"
             "                 [--trickle-ms MS] [--settle S] [--timeout-ms MS] [--csv FILE]\n"
-            "                 [--expect-all-ok] [--max-rss-kb KB]\n"
+            "                 [--expect-all-ok] [--max-rss-kb KB] [--max-rss-growth-kb KB]\n"
             "Each of N users (from its own source 127.1.x.y) runs full dry-run accept\n"
             "authentications back to back for S seconds; --idle/--slowloris hold that many\n"
             "connections open from --sources sources 127.2.x.y (default: enough that each\n"
             "holds 4), opened --settle seconds before the users start.  Exit 1 when a\n"
-            "check (--expect-all-ok, --max-rss-kb on the daemon's VmHWM) fails.\n");
+            "check fails: --expect-all-ok, --max-rss-kb (the daemon's peak, VmHWM),\n"
+            "--max-rss-growth-kb (that peak over its RSS before any connection).\n");
 }
 
 static int num(const char *s, int lo, int hi, const char *what)
@@ -61,7 +62,7 @@ static void parse(int argc, char **argv, struct opts *o)
         { "idle", 1, 0, 'i' }, { "slowloris", 1, 0, 's' }, { "sources", 1, 0, 'S' },
         { "trickle-ms", 1, 0, 't' }, { "settle", 1, 0, 'w' }, { "timeout-ms", 1, 0, 'T' },
         { "csv", 1, 0, 'o' }, { "expect-all-ok", 0, 0, 'e' }, { "max-rss-kb", 1, 0, 'r' },
-        { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
+        { "max-rss-growth-kb", 1, 0, 'g' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
     };
     *o = (struct opts){ .dst = "127.0.0.1", .vm = "vm1", .duration = 10, .users = 8,
                         .settle = 2, .timeout_ms = 5000, .trickle_ms = 1000 };
@@ -86,6 +87,7 @@ static void parse(int argc, char **argv, struct opts *o)
         case 'o': o->csv = optarg; break;
         case 'e': o->expect_ok = 1; break;
         case 'r': o->max_rss_kb = num(optarg, 1, 1 << 30, "--max-rss-kb"); break;
+        case 'g': o->max_growth_kb = num(optarg, 1, 1 << 30, "--max-rss-growth-kb"); break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); exit(2);
         }
@@ -138,6 +140,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "roam-load: %s\n", err);
         return 2;
     }
+    /* The daemon's resident set before any of our connections. */
+    struct proc_sample before = { 0 };
+    int have_proc = o.pid && proc_sample(o.pid, &before) == 0;
     int held = o.idle + o.slowloris;
     raise_nofile(held + o.users);
     struct holders h = { .host = host, .port = port, .n = held, .slowloris = o.slowloris > 0,
@@ -154,7 +159,7 @@ int main(int argc, char **argv)
     struct users u = { .ctx = ctx, .mpk = mpk, .key = key, .host = host, .port = port,
                        .dst = o.dst, .vm = o.vm, .n = o.users, .timeout_ms = o.timeout_ms,
                        .src_base = 1, .series = &series };
-    int have_proc = o.pid && proc_sample(o.pid, &samples[0].d) == 0;
+    have_proc = have_proc && proc_sample(o.pid, &samples[0].d) == 0;
     samples[0].self_ms = self_cpu_ms();
     u.t0_ms = roam_now_ms();
     u.end_ms = u.t0_ms + (int64_t)o.duration * 1000;
@@ -213,9 +218,9 @@ int main(int argc, char **argv)
     printf("%-26s p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", "latency ms", p50, p90, p99, pmax);
     if (have_proc) {
         printf("%-26s %.3f\n", "roamd CPU ms per auth", d_cpu);
-        printf("%-26s start %ld, min %ld, max %ld, end %ld, peak (VmHWM) %ld, growth %+ld\n",
-               "roamd RSS kB", first->d.rss_kb, rss_min, rss_max, last->d.rss_kb,
-               last->d.hwm_kb, growth);
+        printf("%-26s before %ld, start %ld, min %ld, max %ld, end %ld, peak (VmHWM) %ld, "
+               "growth %+ld\n", "roamd RSS kB", before.rss_kb, first->d.rss_kb, rss_min,
+               rss_max, last->d.rss_kb, last->d.hwm_kb, growth);
     }
     printf("%-26s %.3f\n", "roam-load CPU ms per auth", g_cpu);
     if (held)
@@ -227,14 +232,14 @@ int main(int argc, char **argv)
     printf("\nduration_s,users,hostile,hostile_kind,sources,ok,failed,auth_per_s,p50_ms,p90_ms,"
            "p99_ms,max_ms,roamd_cpu_ms_per_auth,load_cpu_ms_per_auth,roamd_rss_start_kb,"
            "roamd_rss_end_kb,roamd_hwm_kb,rss_growth_kb,hostile_open_avg,hostile_shed_fast,"
-           "hostile_closed_later\n");
+           "hostile_closed_later,roamd_rss_before_kb\n");
     printf("%d,%d,%d,%s,%d,%llu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%.3f,%.3f,%ld,%ld,%ld,%ld,%.0f,"
-           "%llu,%llu\n",
+           "%llu,%llu,%ld\n",
            o.duration, o.users, held, o.slowloris ? "slowloris" : held ? "idle" : "none",
            held ? h.sources : 0, (unsigned long long)ok, (unsigned long long)failed,
            ok / wall_s, p50, p90, p99, pmax, d_cpu, g_cpu, first->d.rss_kb, last->d.rss_kb,
            last->d.hwm_kb, growth, held_avg, (unsigned long long)h.closed_fast,
-           (unsigned long long)h.closed_slow);
+           (unsigned long long)h.closed_slow, before.rss_kb);
     if (o.csv) {
         FILE *f = fopen(o.csv, "w");
         if (!f) {
@@ -264,8 +269,14 @@ int main(int argc, char **argv)
                 o.max_rss_kb);
         bad = 1;
     }
-    if (o.max_rss_kb && !have_proc) {
-        fprintf(stderr, "roam-load: --max-rss-kb needs --pid of a live roamd\n");
+    if (o.max_growth_kb && have_proc && last->d.hwm_kb - before.rss_kb > o.max_growth_kb) {
+        fprintf(stderr, "roam-load: roamd's peak RSS %ld kB is more than %ld kB over its %ld kB "
+                "before the load\n", last->d.hwm_kb, o.max_growth_kb, before.rss_kb);
+        bad = 1;
+    }
+    if ((o.max_rss_kb || o.max_growth_kb) && !have_proc) {
+        fprintf(stderr, "roam-load: --max-rss-kb and --max-rss-growth-kb need --pid of a live "
+                "roamd\n");
         bad = 1;
     }
     roam_tls_ctx_free(ctx);
