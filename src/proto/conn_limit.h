@@ -2,8 +2,10 @@
  * before any work is spent on them.  A connection is first a "startup" (TCP
  * accepted, TLS handshake under way, bounded by a handshake deadline), then
  * a "session" (handshake done).  roamd gives each listener its own pool, so
- * clients can never take a peer's place.  Shedding, in this order
- * (docs/roamd.md, "Connection limits"):
+ * clients can never take a peer's place.  (roamd holds a connection in
+ * its lobby, src/roamd/lobby.h, until its ClientHello has arrived, and
+ * only then admits it here.)  Shedding, in this order (docs/roamd.md,
+ * "Connection limits", which adds the lobby's own step):
  *   1. a source (an IPv4 address, or an IPv6 /64) over its cap: refused;
  *   2. startups beyond `start`: refused with a probability rising linearly
  *      from rate % to 100 % at `full` (OpenSSH's MaxStartups);
