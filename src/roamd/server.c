@@ -159,11 +159,15 @@ static void leave(struct loop *lp, int peer, int i, int keep)
         close(fd);
 }
 
-/* New bytes (or a hang-up) on a waiting connection. */
-static void lobby_event(struct loop *lp, int peer, int i)
+/* New bytes (or a hang-up: events) on a waiting connection. */
+static void lobby_event(struct loop *lp, int peer, int i, uint32_t events)
 {
     struct roamd_lobby *l = &lp->lobby[peer];
     int r = roamd_first_record(l->w[i].fd);
+    /* A partial record whose sender has hung up will never be whole (and,
+     * edge-triggered, would never be looked at again before its deadline). */
+    if (r == 0 && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+        r = ROAMD_FIRST_CLOSED;
     if (r == 0)
         return;
     struct roamd_waiter w = l->w[i];
@@ -328,7 +332,7 @@ void roamd_run(struct roamd *d, volatile sig_atomic_t *stop)
             int i = (int)(uint32_t)u;
             struct roamd_lobby *l = &lp.lobby[peer];
             if (i < l->cap && l->w[i].fd >= 0 && EV_GEN(l->w[i].gen) == (u & EV_GEN(~0u)))
-                lobby_event(&lp, peer, i);
+                lobby_event(&lp, peer, i, ev[k].events);
         }
         int64_t now = roam_now_ms();
         expire(&lp, 0, now);
