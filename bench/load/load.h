@@ -55,12 +55,16 @@ int users_start(struct users *u);
 void users_join(struct users *u);
 
 /* Connections that never authenticate: idle (nothing sent after TCP
- * connect) or slowloris (a TLS record header, then one byte per trickle
- * interval).  Whenever the daemon closes one, the holder opens another
- * after reopen_ms, as an attacker would. */
+ * connect), slowloris (a TLS record header, then one byte per trickle
+ * interval) or stalled (a whole ClientHello, then nothing: the daemon
+ * answers and waits for the client's Finished).  Whenever the daemon
+ * closes one, the holder opens another after reopen_ms, as an attacker
+ * would. */
+enum hold_kind { HOLD_IDLE, HOLD_SLOWLORIS, HOLD_STALL };
 struct holders {
     const char *host, *port;
-    int n, slowloris, sources, src_base, trickle_ms, reopen_ms;
+    enum hold_kind kind;
+    int n, sources, src_base, trickle_ms, reopen_ms;
     _Atomic int stop;
     /* results */
     _Atomic int open_now;

@@ -1,5 +1,7 @@
 /* roam-load's hostile connections (load.h): one thread holds them all with
- * poll(2).  A connection the daemon closes within CLOSED_FAST_MS was shed
+ * poll(2).  A stalled connection sends one ClientHello made once with
+ * OpenSSL (the daemon cannot tell a replayed one from a fresh one before
+ * the client's Finished).  A connection the daemon closes within CLOSED_FAST_MS was shed
  * at once (per-source cap or random early drop); later, it was its
  * handshake deadline.  Either way the slot reconnects after reopen_ms. */
 #include <errno.h>
@@ -8,6 +10,8 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include "deadline.h"
 #include "load.h"
@@ -21,6 +25,8 @@ struct slot {
 };
 
 static pthread_t thread;
+static unsigned char client_hello[4096];
+static size_t client_hello_len;
 static struct slot *slots;
 static struct pollfd *pfds;
 
@@ -40,6 +46,10 @@ static void reopen(struct holders *h, int i, int64_t now)
     }
     atomic_fetch_add(&h->opened, 1);
     atomic_fetch_add(&h->open_now, 1);
+    /* On loopback the connect is done at once; if not, the hello is lost
+     * and the connection just idles. */
+    if (h->kind == HOLD_STALL)
+        (void)send(s->fd, client_hello, client_hello_len, MSG_NOSIGNAL | MSG_DONTWAIT);
     s->opened = now;
     s->sent = 0;
     s->next = now + h->trickle_ms;
@@ -72,7 +82,7 @@ static void *run(void *arg)
             struct slot *s = &slots[i];
             if (s->fd < 0 && now >= s->next)
                 reopen(h, i, now);
-            else if (s->fd >= 0 && h->slowloris && now >= s->next) {
+            else if (s->fd >= 0 && h->kind == HOLD_SLOWLORIS && now >= s->next) {
                 const unsigned char *b = &hello[s->sent % sizeof hello];
                 ssize_t w = send(s->fd, b, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
                 if (w < 0 && errno != EAGAIN && errno != ENOTCONN) {
@@ -104,10 +114,36 @@ static void *run(void *arg)
     return NULL;
 }
 
+/* A TLS 1.3 ClientHello, as the first flight of a client on memory BIOs. */
+static int make_client_hello(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+    BIO *in = BIO_new(BIO_s_mem()), *out = BIO_new(BIO_s_mem());
+    int r = -1;
+    if (ssl && in && out && SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1) {
+        SSL_set_bio(ssl, in, out);
+        in = out = NULL;   /* the SSL owns them now */
+        (void)SSL_connect(ssl);   /* wants to read: its ClientHello is written */
+        int n = BIO_read(SSL_get_wbio(ssl), client_hello, sizeof client_hello);
+        if (n > 0) {
+            client_hello_len = (size_t)n;
+            r = 0;
+        }
+    }
+    BIO_free(in);
+    BIO_free(out);
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    return r;
+}
+
 int holders_start(struct holders *h)
 {
     if (h->n <= 0)
         return 0;
+    if (h->kind == HOLD_STALL && make_client_hello() < 0)
+        return -1;
     slots = calloc((size_t)h->n, sizeof *slots);
     pfds = calloc((size_t)h->n, sizeof *pfds);
     if (!slots || !pfds || pthread_create(&thread, NULL, run, h) != 0) {

@@ -21,7 +21,7 @@
 
 struct opts {
     const char *connect, *ca, *mpk, *key, *dst, *vm, *csv;
-    int duration, users, idle, slowloris, sources, settle, pid, timeout_ms, trickle_ms;
+    int duration, users, idle, slowloris, stall, sources, settle, pid, timeout_ms, trickle_ms;
     int expect_ok;
     long max_rss_kb, max_growth_kb;
 };
@@ -31,11 +31,13 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: roam-load --connect 127.0.0.1:PORT --ca FILE --mpk FILE --key FILE\n"
             "                 [--dst NAME] [--vm NAME] [--pid ROAMD_PID] [--duration S]\n"
-            "                 [--concurrency N] [--idle N | --slowloris N] [--sources N]\n"
-            "                 [--trickle-ms MS] [--settle S] [--timeout-ms MS] [--csv FILE]\n"
+            "                 [--concurrency N] [--idle N | --slowloris N | --stall N]\n"
+            "                 [--sources N] [--trickle-ms MS] [--settle S] [--timeout-ms MS]\n"
+            "                 [--csv FILE]\n"
             "                 [--expect-all-ok] [--max-rss-kb KB] [--max-rss-growth-kb KB]\n"
             "Each of N users (from its own source 127.1.x.y) runs full dry-run accept\n"
-            "authentications back to back for S seconds; --idle/--slowloris hold that many\n"
+            "authentications back to back for S seconds.  --idle, --slowloris (a byte per\n"
+            "--trickle-ms) or --stall (a whole ClientHello, then nothing) hold that many\n"
             "connections open from --sources sources 127.2.x.y (default: enough that each\n"
             "holds 4), opened --settle seconds before the users start.  Exit 1 when a\n"
             "check fails: --expect-all-ok, --max-rss-kb (the daemon's peak, VmHWM),\n"
@@ -59,7 +61,7 @@ static void parse(int argc, char **argv, struct opts *o)
         { "connect", 1, 0, 'c' }, { "ca", 1, 0, 'C' }, { "mpk", 1, 0, 'm' },
         { "key", 1, 0, 'k' }, { "dst", 1, 0, 'D' }, { "vm", 1, 0, 'v' },
         { "pid", 1, 0, 'p' }, { "duration", 1, 0, 'd' }, { "concurrency", 1, 0, 'n' },
-        { "idle", 1, 0, 'i' }, { "slowloris", 1, 0, 's' }, { "sources", 1, 0, 'S' },
+        { "idle", 1, 0, 'i' }, { "slowloris", 1, 0, 's' }, { "stall", 1, 0, 'x' }, { "sources", 1, 0, 'S' },
         { "trickle-ms", 1, 0, 't' }, { "settle", 1, 0, 'w' }, { "timeout-ms", 1, 0, 'T' },
         { "csv", 1, 0, 'o' }, { "expect-all-ok", 0, 0, 'e' }, { "max-rss-kb", 1, 0, 'r' },
         { "max-rss-growth-kb", 1, 0, 'g' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
@@ -80,6 +82,7 @@ static void parse(int argc, char **argv, struct opts *o)
         case 'n': o->users = num(optarg, 1, LOAD_MAX_USERS, "--concurrency"); break;
         case 'i': o->idle = num(optarg, 0, LOAD_MAX_HELD, "--idle"); break;
         case 's': o->slowloris = num(optarg, 0, LOAD_MAX_HELD, "--slowloris"); break;
+        case 'x': o->stall = num(optarg, 0, LOAD_MAX_HELD, "--stall"); break;
         case 'S': o->sources = num(optarg, 1, 250 * 256, "--sources"); break;
         case 't': o->trickle_ms = num(optarg, 10, 60000, "--trickle-ms"); break;
         case 'w': o->settle = num(optarg, 0, 60, "--settle"); break;
@@ -96,8 +99,8 @@ static void parse(int argc, char **argv, struct opts *o)
         usage(stderr);
         exit(2);
     }
-    if (o->idle && o->slowloris) {
-        fprintf(stderr, "roam-load: --idle and --slowloris exclude each other\n");
+    if (!!o->idle + !!o->slowloris + !!o->stall > 1) {
+        fprintf(stderr, "roam-load: --idle, --slowloris and --stall exclude each other\n");
         exit(2);
     }
 }
@@ -143,9 +146,11 @@ int main(int argc, char **argv)
     /* The daemon's resident set before any of our connections. */
     struct proc_sample before = { 0 };
     int have_proc = o.pid && proc_sample(o.pid, &before) == 0;
-    int held = o.idle + o.slowloris;
+    int held = o.idle + o.slowloris + o.stall;
+    enum hold_kind kind = o.slowloris ? HOLD_SLOWLORIS : o.stall ? HOLD_STALL : HOLD_IDLE;
+    static const char *const kinds[] = { "idle", "slowloris", "stalled" };
     raise_nofile(held + o.users);
-    struct holders h = { .host = host, .port = port, .n = held, .slowloris = o.slowloris > 0,
+    struct holders h = { .host = host, .port = port, .n = held, .kind = kind,
                          .sources = o.sources ? o.sources : (held + 3) / 4, .src_base = 2,
                          .trickle_ms = o.trickle_ms, .reopen_ms = 20 };
     if (h.sources < 1)
@@ -205,8 +210,7 @@ int main(int argc, char **argv)
 
     printf("roam-load: %d s, %d users", o.duration, o.users);
     if (held)
-        printf(", %d %s connections held from %d sources", held,
-               o.slowloris ? "slowloris" : "idle", h.sources);
+        printf(", %d %s connections held from %d sources", held, kinds[kind], h.sources);
     printf("\n");
     printf("%-26s %llu (%.1f /s)\n", "authentications ok", (unsigned long long)ok, ok / wall_s);
     printf("%-26s %llu (connect %llu, TLS %llu, refused %llu, protocol %llu)\n", "failed",
@@ -235,7 +239,7 @@ int main(int argc, char **argv)
            "hostile_closed_later,roamd_rss_before_kb\n");
     printf("%d,%d,%d,%s,%d,%llu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%.3f,%.3f,%ld,%ld,%ld,%ld,%.0f,"
            "%llu,%llu,%ld\n",
-           o.duration, o.users, held, o.slowloris ? "slowloris" : held ? "idle" : "none",
+           o.duration, o.users, held, held ? kinds[kind] : "none",
            held ? h.sources : 0, (unsigned long long)ok, (unsigned long long)failed,
            ok / wall_s, p50, p90, p99, pmax, d_cpu, g_cpu, first->d.rss_kb, last->d.rss_kb,
            last->d.hwm_kb, growth, held_avg, (unsigned long long)h.closed_fast,
