@@ -183,16 +183,18 @@ static void lobby_event(struct loop *lp, int peer, int i, uint32_t events)
         start_handshake(lp->d, w.fd, peer, &w);
 }
 
-/* Close the lobby's oldest connection, saying why. */
-static void evict_oldest(struct loop *lp, int peer, const char *why)
+/* Close the lobby's oldest connection, saying why.  0, or -1 when the
+ * lobby is empty. */
+static int evict_oldest(struct loop *lp, int peer, const char *why)
 {
     int i = roamd_lobby_oldest(&lp->lobby[peer]);
     if (i < 0)
-        return;
+        return -1;
     const struct roamd_waiter *w = &lp->lobby[peer].w[i];
     roam_log("closing %s %s: no TLS record after %lld ms: %s", peer ? "peer" : "client",
              w->addr, (long long)(roam_now_ms() - w->since), why);
     leave(lp, peer, i, 0);
+    return 0;
 }
 
 /* Waiting connections past the handshake deadline. */
@@ -201,7 +203,7 @@ static void expire(struct loop *lp, int peer, int64_t now)
     struct roamd_lobby *l = &lp->lobby[peer];
     int i;
     while ((i = roamd_lobby_oldest(l)) >= 0 && now - l->w[i].since >= handshake_ms(lp->d))
-        evict_oldest(lp, peer, "handshake deadline (handshake_timeout_ms)");
+        (void)evict_oldest(lp, peer, "handshake deadline (handshake_timeout_ms)");
 }
 
 /* Shedding step 1 (per source) happens here, before the lobby; a full
@@ -216,8 +218,9 @@ static void accept_one(struct loop *lp, int lfd, int peer)
     if (fd < 0) {
         /* Out of descriptors: the longest waiter gives its own up, or the
          * listener would stay readable and the loop spin. */
-        if (errno == EMFILE || errno == ENFILE)
-            evict_oldest(lp, peer, "out of file descriptors");
+        if ((errno == EMFILE || errno == ENFILE) &&
+            evict_oldest(lp, peer, "out of file descriptors") < 0)
+            usleep(10000);   /* sessions hold them all: wait for one to end */
         return;
     }
     uint8_t key[ROAM_SOURCE_KEY_LEN];
@@ -237,7 +240,7 @@ static void accept_one(struct loop *lp, int lfd, int peer)
         return;
     }
     if (l->n == l->cap)
-        evict_oldest(lp, peer, "the lobby is full (max_waiting)");
+        (void)evict_oldest(lp, peer, "the lobby is full (max_waiting)");
     int i = roamd_lobby_add(l, fd, key, addr, roam_now_ms());
     struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET,
                               .data.u64 = (peer ? EV_PEER : 0) |
