@@ -160,6 +160,15 @@ void roam_pool_release(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN], int
     pthread_mutex_unlock(&p->lock);
 }
 
+int roam_pool_source_count(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN])
+{
+    pthread_mutex_lock(&p->lock);
+    struct source *s = find(p, key);
+    int n = s ? s->startups + (p->l.per_source_sessions ? s->sessions : 0) : 0;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
 void roam_pool_counts(roam_pool *p, int *startups, int *sessions)
 {
     pthread_mutex_lock(&p->lock);

@@ -2,8 +2,10 @@
  * before any work is spent on them.  A connection is first a "startup" (TCP
  * accepted, TLS handshake under way, bounded by a handshake deadline), then
  * a "session" (handshake done).  roamd gives each listener its own pool, so
- * clients can never take a peer's place.  Shedding, in this order
- * (docs/roamd.md, "Connection limits"):
+ * clients can never take a peer's place.  (roamd holds a connection in
+ * its lobby, src/roamd/lobby.h, until its ClientHello has arrived, and
+ * only then admits it here.)  Shedding, in this order (docs/roamd.md,
+ * "Connection limits", which adds the lobby's own step):
  *   1. a source (an IPv4 address, or an IPv6 /64) over its cap: refused;
  *   2. startups beyond `start`: refused with a probability rising linearly
  *      from rate % to 100 % at `full` (OpenSSH's MaxStartups);
@@ -56,6 +58,11 @@ void roam_pool_release(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN], int
 
 /* Current counts (tests, logs). */
 void roam_pool_counts(roam_pool *p, int *startups, int *sessions);
+
+/* The connections of key that count against per_source (its startups, and
+ * its sessions when per_source_sessions): for a caller that holds more of
+ * the source's connections elsewhere (roamd's lobby, before the pool). */
+int roam_pool_source_count(roam_pool *p, const uint8_t key[ROAM_SOURCE_KEY_LEN]);
 
 /* Parse "start:rate:full" (or a single number N, meaning N:100:N): 1 <=
  * start <= full <= 4096, rate in 1..100.  0, or -1 with why. */

@@ -1,7 +1,7 @@
 /* roamd's audit log: append-only, one JSON object per line, each line
  * written with one write(2) on an O_APPEND descriptor and fsync'd before
  * the decision it records takes effect, so a crash never leaves a torn or
- * missing entry.  Thread-safe. */
+ * missing entry (concurrent entries share one fsync: audit.c).  Thread-safe. */
 #ifndef ROAMD_AUDIT_H
 #define ROAMD_AUDIT_H
 

@@ -176,6 +176,7 @@ static const struct roam_cfg_key keys[] = {
     FUNC("hook", boot_dirs, set_boot_dirs),
     FUNC("hook", vm_dirs, set_vm_dirs),
     BOOL("migration", tls, migration_tls),
+    INT("limits", max_waiting, max_waiting, 1, 65536),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
@@ -211,6 +212,7 @@ void roamd_config_defaults(struct roamd_config *c)
     strcpy(c->hook_vm_dirs, "/var/log/libvirt/qemu:/var/lib/libvirt/qemu/channel/target:"
            "/var/lib/libvirt/qemu/nvram");
     c->migration_tls = 1;
+    c->max_waiting = 1024;
 }
 
 int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)

@@ -65,6 +65,7 @@ struct roamd_config {
     char hook_vm_dirs[ROAMD_PATH_MAX];    /* ':'-separated: libvirt's per-VM files */
     /* [migration] */
     int migration_tls;                /* tls = yes: QEMU TLS on the data streams, never clear */
+    int max_waiting;                  /* [limits]: connections before their first TLS record */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

@@ -1,5 +1,8 @@
 /* JSON escaping (quotes, control characters, invalid UTF-8, overflow) and
- * the audit log (one fsync'd line per entry, appended). */
+ * the audit log (one fsync'd line per entry, appended; entries committed
+ * at once from many threads, sharing fsyncs, each whole and each told the
+ * result of the fsync that covered it). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,9 +98,89 @@ static void test_audit(void)
            strstr(err, "/nonexistent/dir/audit"), "unopenable path named: %s", err);
 }
 
+#define WRITERS 8
+#define EACH 40
+
+struct writer {
+    roamd_audit *a;
+    int id, failed;
+    char err[ROAM_ERR_MAX];
+};
+
+static void *write_many(void *arg)
+{
+    struct writer *w = arg;
+    for (int i = 0; i < EACH; i++) {
+        char buf[256];
+        struct roam_json j;
+        roamd_audit_begin(&j, buf, sizeof buf, "concurrent");
+        roam_json_i64(&j, "writer", w->id);
+        roam_json_i64(&j, "i", i);
+        w->failed += roamd_audit_commit(w->a, &j, w->err, sizeof w->err) < 0;
+    }
+    return NULL;
+}
+
+/* WRITERS threads commit EACH entries each on a: how many commits failed. */
+static int run_writers(roamd_audit *a, struct writer *w)
+{
+    pthread_t t[WRITERS];
+    int failed = 0;
+    for (int k = 0; k < WRITERS; k++) {
+        w[k] = (struct writer){ .a = a, .id = k };
+        pthread_create(&t[k], NULL, write_many, &w[k]);
+    }
+    for (int k = 0; k < WRITERS; k++) {
+        pthread_join(t[k], NULL);
+        failed += w[k].failed;
+    }
+    return failed;
+}
+
+static void test_concurrent(void)
+{
+    char path[] = "/tmp/roamd-audit-mt-XXXXXX", err[ROAM_ERR_MAX];
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        close(fd);
+    struct writer w[WRITERS];
+    roamd_audit *a = roamd_audit_open(path, err, sizeof err);
+    tap_eq(a ? run_writers(a, w) : -1, 0, "%d threads x %d entries at once: every commit ok",
+           WRITERS, EACH);
+    roamd_audit_close(a);
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int whole = 0, seen[WRITERS][EACH] = { { 0 } }, lines = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        int k, i;
+        const char *p = strstr(line, "\"writer\":");
+        lines++;
+        if (p && sscanf(p, "\"writer\":%d,\"i\":%d}", &k, &i) == 2 && k >= 0 && k < WRITERS &&
+            i >= 0 && i < EACH && !seen[k][i] && line[strlen(line) - 1] == '\n') {
+            seen[k][i] = 1;
+            whole++;
+        }
+    }
+    if (f)
+        fclose(f);
+    tap_ok(whole == WRITERS * EACH && lines == WRITERS * EACH,
+           "every entry there once, whole, one per line (%d of %d lines)", whole, lines);
+    unlink(path);
+
+    /* /dev/null takes the writes but refuses fsync: every writer of every
+     * batch hears so. */
+    a = roamd_audit_open("/dev/null", err, sizeof err);
+    tap_eq(a ? run_writers(a, w) : -1, WRITERS * EACH,
+           "fsync refused: every concurrent commit fails (%s)", w[0].err);
+    tap_ok(strstr(w[WRITERS - 1].err, "audit fsync") != NULL, "and says it was the fsync: %s",
+           w[WRITERS - 1].err);
+    roamd_audit_close(a);
+}
+
 int main(void)
 {
     test_json();
     test_audit();
+    test_concurrent();
     return tap_done();
 }

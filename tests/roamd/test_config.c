@@ -153,6 +153,11 @@ int main(void)
            && parse("uplink = eth1\n") == 0 && roamd_config_router_check(&c, err, sizeof err) == 0,
            "pinned router, or an uplink that is not the VM bridge: accepted");
 
+    tap_ok(parse("") == 0 && c.max_waiting == 1024 &&
+           parse("[limits]\nmax_waiting = 5000\n") == 0 && c.max_waiting == 5000,
+           "max_waiting: 1024 by default, settable");
+    check_err("[limits]\nmax_waiting = 0\n", "max_waiting", "max_waiting = 0 refused");
+
     roamd_config_defaults(&c);
     int r = roamd_config_parse_string(&c, "[roamd]\nname = x\n", "roamd.conf", err, sizeof err);
     tap_ok(r < 0 && strstr(err, "required key 'cert' in [roamd] is missing"),

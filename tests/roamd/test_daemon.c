@@ -6,7 +6,9 @@
  * loopback), garbage, stalls, a peer without a certificate, the peer
  * protocol out of order, connection exhaustion (idle connections, silent
  * and trickling handshakes, one source's many connections: a peer and other
- * sources still served), and the session limit.  As root, in a network
+ * sources still served; idle connections from many sources wait in the
+ * lobby, where the oldest makes room for a newcomer), and the session
+ * limit.  As root, in a network
  * namespace of its own (handover_lab.h), also the destination's handover:
  * the registration a SwitchHandover carries reaches the IMS at the RARP, byte
  * for byte, with a router hello on the VM bridge; a malformed one is refused;
@@ -400,6 +402,34 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
            startups, d.cfg.max_startups.full);
     tap_ok(peer_served(peer), "a peer is served with the client port's handshakes full (%s)",
            err);
+    /* They wait in the lobby (no thread, no handshake counted): a client
+     * whose ClientHello comes at once is served past them. */
+    dial_src = "127.0.0.9";
+    tap_ok(alive(ctx, key), "a client from another address is served with 70 idle "
+           "connections from 70 addresses held (%s)", err);
+    dial_src = NULL;
+    /* The lobby (max_waiting = 80) full: each newcomer closes the one that
+     * has waited longest. */
+    int more[20];
+    for (int i = 0; i < 20; i++) {
+        char src[32];
+        snprintf(src, sizeof src, "127.0.2.%d", i + 1);
+        more[i] = tcp_from(src, port);
+    }
+    usleep(100000);
+    int oldest_gone = 0, newest_kept = 0;
+    for (int i = 0; i < 10; i++)
+        oldest_gone += many[i] >= 0 && closed_within(many[i], 300) >= 0;
+    for (int i = 10; i < 20; i++)
+        newest_kept += more[i] >= 0 && closed_within(more[i], 50) < 0;
+    tap_ok(oldest_gone == 10 && newest_kept == 10, "lobby full: the 10 oldest of 90 idle "
+           "connections closed (%d), the newest kept (%d)", oldest_gone, newest_kept);
+    dial_src = "127.0.0.9";
+    tap_ok(alive(ctx, key), "a client is served with the lobby full (%s)", err);
+    dial_src = NULL;
+    for (int i = 0; i < 20; i++)
+        if (more[i] >= 0)
+            close(more[i]);
     for (int i = 0; i < 70; i++)
         if (many[i] >= 0)
             close(many[i]);
@@ -845,7 +875,7 @@ static int start_daemon(struct roamd *dd, struct roamd_config *cfg, const char *
              "router = " HOLAB_ROUTER "\nrouter_mac = 52:54:00:aa:00:01\n"
              "migrate_uri = test://{host}/default\n"
              "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
-             "ra_max_age = 0\n",
+             "ra_max_age = 0\nmax_waiting = 80\n",
              name, name, name, crt, key, ca, mpkp, nodep, bridge, bridge, audit);
     roamd_config_defaults(cfg);
     if (roamd_config_parse_string(cfg, conf, "test.conf", err, sizeof err) < 0 ||
