@@ -58,6 +58,11 @@ struct roamd_config {
     int handover;                     /* send the VM's signed registration at its RARP */
     unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
     int ims_port;                     /* 0: none configured, every handover refused */
+    /* [storage] */
+    char storage_pool[ROAMD_HOST_MAX]; /* libvirt pool for incoming disks; "": none */
+    int max_disk_gib;                 /* largest incoming disk (virtual size) */
+    int remove_source;                /* delete the source's image after a migration */
+    int storage_shared;               /* peers see this host's images at the same paths */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };
