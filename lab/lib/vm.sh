@@ -16,6 +16,14 @@ vm_nic_xml() { # MAC [down]
     echo "    </interface>"
 }
 
+# The guest's disk (/dev/vda) when the lab has one (lab/lib/libvirt.sh's
+# storage part); defined with the domain, since the lab guest has no ACPI
+# for hot-plugging.
+vm_disk_xml() {
+    [ "$(lab_disk_mib)" -gt 0 ] || return 0
+    echo "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$(vm_disk_path)'/><target dev='vda' bus='virtio'/></disk>"
+}
+
 vm_xml() {
     local ram=$1
     cat <<XML
@@ -36,6 +44,7 @@ vm_xml() {
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
+$(vm_disk_xml)
 $(vm_nic_xml "$MAC_PRIMARY")
 $(vm_nic_xml "$MAC_SECONDARY" down)
     <serial type='file'><source path='$CONSOLE_IN_NS'/><target port='0'/></serial>
