@@ -338,8 +338,8 @@ static int admit(struct flow *f)
 static int prepare_disks(struct flow *f)
 {
     char err[ROAM_ERR_MAX];
-    if (roamd_src_disks_prepare(&f->disks, f->peer, f->dom, f->au->vm, f->au->query_id.data,
-                                err, sizeof err) < 0)
+    if (roamd_src_disks_prepare(&f->disks, f->peer, f->au->vm, f->au->query_id.data, err,
+                                sizeof err) < 0)
         return fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "%s", err);
     return 0;
 }
@@ -381,6 +381,8 @@ static int pre_process(struct flow *f)
 static int migrate(struct flow *f)
 {
     char err[ROAM_ERR_MAX];
+    if (roamd_src_disks_xml(&f->disks, f->dom, err, sizeof err) < 0)
+        return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "%s", err);
     int64_t m0 = roam_mono_us();
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);

@@ -22,13 +22,16 @@ int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared
     return 0;
 }
 
-int roamd_src_disks_prepare(struct roamd_src_disks *s, roamd_peer *peer, virDomainPtr dom,
-                            const char *vm, const uint8_t qid[16], char *err, size_t errlen)
+int roamd_src_disks_prepare(struct roamd_src_disks *s, roamd_peer *peer, const char *vm,
+                            const uint8_t qid[16], char *err, size_t errlen)
 {
     if (!s->n)
         return 0;   /* no disk: the conversation goes on as it always did */
-    if (roamd_peer_disks(peer, vm, qid, s->d, s->shared, s->n, s->dest_path, err, errlen) < 0)
-        return -1;
+    return roamd_peer_disks(peer, vm, qid, s->d, s->shared, s->n, s->dest_path, err, errlen);
+}
+
+int roamd_src_disks_xml(struct roamd_src_disks *s, virDomainPtr dom, char *err, size_t errlen)
+{
     if (!s->n_copy)
         return 0;   /* shared or none: the destination sees the same paths */
     const char *dev[ROAM_DISKS_MAX], *path[ROAM_DISKS_MAX];

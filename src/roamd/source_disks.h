@@ -27,10 +27,15 @@ struct roamd_src_disks {
 int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared, char *err,
                          size_t errlen);
 
-/* Tell the destination (it creates the targets) and build the XML that
- * points at them.  0, or -1 with the refusal in err. */
-int roamd_src_disks_prepare(struct roamd_src_disks *s, roamd_peer *peer, virDomainPtr dom,
-                            const char *vm, const uint8_t qid[16], char *err, size_t errlen);
+/* Tell the destination, which creates the targets (nothing is sent for a
+ * VM without disks).  0, or -1 with the refusal in err. */
+int roamd_src_disks_prepare(struct roamd_src_disks *s, roamd_peer *peer, const char *vm,
+                            const uint8_t qid[16], char *err, size_t errlen);
+
+/* The destination XML, live and persistent, pointing at the targets: built
+ * from dom as it is right before the migration (pre-processing has changed
+ * its NICs' links by then).  0 or -1 with err. */
+int roamd_src_disks_xml(struct roamd_src_disks *s, virDomainPtr dom, char *err, size_t errlen);
 
 /* Fill the disk options of a migration. */
 void roamd_src_disks_opts(const struct roamd_src_disks *s, struct roam_migrate_opts *o);
