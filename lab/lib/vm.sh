@@ -18,10 +18,14 @@ vm_nic_xml() { # MAC [down]
 
 # The guest's disk (/dev/vda) when the lab has one (lab/lib/libvirt.sh's
 # storage part); defined with the domain, since the lab guest has no ACPI
-# for hot-plugging.
+# for hot-plugging.  On shared storage without host caching, as on NFS:
+# libvirt refuses to migrate a cached image on a file system it does not
+# know to be shared ("Unsafe migration").
 vm_disk_xml() {
+    local cache=""
     [ "$(lab_disk_mib)" -gt 0 ] || return 0
-    echo "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$(vm_disk_path)'/><target dev='vda' bus='virtio'/></disk>"
+    [ "$(lab_storage)" = shared ] && cache=" cache='none'"
+    echo "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'$cache/><source file='$(vm_disk_path)'/><target dev='vda' bus='virtio'/></disk>"
 }
 
 vm_xml() {

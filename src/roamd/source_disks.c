@@ -18,6 +18,13 @@ int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared
         s->shared[i] = shared;
         if (!shared)
             s->copy[s->n_copy++] = s->d[i].dev;
+        /* libvirt's own rule for shared disks, which roam takes over from
+         * it (see roam_migrate_opts.shared_storage): no host page cache, or
+         * the destination could read stale blocks. */
+        else if (strcmp(s->d[i].cache, "none") != 0 && strcmp(s->d[i].cache, "directsync") != 0)
+            return roam_errf(err, errlen, "disk %s is on shared storage with cache '%s': it "
+                             "needs cache='none' or 'directsync' to migrate safely",
+                             s->d[i].dev, s->d[i].cache[0] ? s->d[i].cache : "default");
     }
     return 0;
 }
@@ -56,6 +63,7 @@ void roamd_src_disks_opts(const struct roamd_src_disks *s, struct roam_migrate_o
     o->n_copy_disks = s->n_copy;
     o->dest_xml = s->dest_xml;
     o->persist_xml = s->persist_xml;
+    o->shared_storage = s->n > 0 && !s->n_copy;
 }
 
 void roamd_src_disks_finish(struct roamd_src_disks *s, virConnectPtr conn, int remove,

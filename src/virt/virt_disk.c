@@ -37,7 +37,9 @@ static int read_disk(xmlNodePtr disk, struct roam_disk *d, char *err, size_t err
     if (roam_xml_attr(roam_xml_child(disk, "source", NULL), "file", d->path, sizeof d->path,
                       err, errlen) < 0 ||
         roam_xml_attr(roam_xml_child(disk, "driver", NULL), "type", d->format,
-                      sizeof d->format, err, errlen) < 0)
+                      sizeof d->format, err, errlen) < 0 ||
+        roam_xml_attr(roam_xml_child(disk, "driver", NULL), "cache", d->cache,
+                      sizeof d->cache, err, errlen) < 0)
         return -1;
     if (!d->path[0])
         return roam_errf(err, errlen, "disk %s has no source file", d->dev);

@@ -17,6 +17,7 @@ struct roam_disk {
     char format[ROAM_DISK_FORMAT_MAX + 1];    /* <driver type>: "qcow2", "raw" */
     char path[ROAM_DISK_PATH_MAX + 1];        /* <source file> */
     uint64_t capacity, allocation;            /* bytes: virtual size, allocated */
+    char cache[16];                           /* <driver cache>, "" if not set */
 };
 
 /* The disks of domxml that a migration must carry, at most cap (more is an

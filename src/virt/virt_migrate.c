@@ -41,6 +41,8 @@ int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
     unsigned int flags = ROAM_VIRT_MIGRATE_FLAGS;
     if (o->n_copy_disks)
         flags |= VIR_MIGRATE_NON_SHARED_DISK;
+    if (o->shared_storage)
+        flags |= VIR_MIGRATE_UNSAFE;
     int r = virDomainMigrateToURI3(dom, o->dest_uri, params, (unsigned int)n, flags);
     virTypedParamsFree(params, n);
     if (r < 0)

@@ -24,6 +24,10 @@ struct roam_migrate_opts {
     size_t n_copy_disks;
     const char *dest_xml;     /* optional domain XML for the destination */
     const char *persist_xml;  /* optional persistent definition there */
+    /* The disks are on storage both hosts share, which the operator vouches
+     * for ([storage] shared): libvirt recognises only the network file
+     * systems it knows and would refuse ("unsafe"), so VIR_MIGRATE_UNSAFE. */
+    int shared_storage;
 };
 
 /* The flags roam always migrates with. */

@@ -37,6 +37,10 @@ static void test_parse(void)
     tap_eq_str(d[0].path, "/p/a.qcow2", "parse: first path");
     tap_eq_str(d[0].format, "qcow2", "parse: first format");
     tap_eq_str(d[1].format, "raw", "parse: no driver type means raw");
+    r = roam_virt_parse_disks(DOM("<disk type='file' device='disk'><driver type='qcow2' "
+                                  "cache='none'/><source file='/s'/><target dev='vda'/></disk>"),
+                              d, 4, &n, err, sizeof err);
+    tap_ok(r == 0 && n == 1 && !strcmp(d[0].cache, "none"), "parse: cache mode read");
 
     r = roam_virt_parse_disks(DOM("<disk type='block' device='disk'><source dev='/dev/sda'/>"
                                   "<target dev='vda'/></disk>"), d, 4, &n, err, sizeof err);
