@@ -55,11 +55,11 @@ int main(void)
     struct roam_copy_stats cs = { 0 };
     tap_ok(roam_copy_stats_take(&cs, &d) && cs.disk_total == d.disk_total &&
            cs.memory_bps == d.throughput_bps, "copy figures kept from the last Progress");
-    char js[2048];
+    char jc[2048];
     struct roam_report rr = { .vm = "vm", .ok = 1, .copy = &cs };
-    tap_ok(roam_report_json(js, sizeof js, &rr) == 0 &&
-           strstr(js, "\"copy\":{\"memory\":{\"total\":134217728,") &&
-           strstr(js, "\"disk\":{\"total\":1048576000,"), "--json copy: %s", js);
+    tap_ok(roam_report_json(jc, sizeof jc, &rr) == 0 &&
+           strstr(jc, "\"copy\":{\"memory\":{\"total\":134217728,") &&
+           strstr(jc, "\"disk\":{\"total\":1048576000,"), "--json copy: %s", jc);
 
     Roam__V1__PhaseTimings t = ROAM__V1__PHASE_TIMINGS__INIT;
     t.dest_auth_us = 12300;
