@@ -126,3 +126,22 @@ pool_volumes() {
         echo "$v $(virsh_h "$1" vol-info --bytes --pool "$LAB_POOL" "$v" | awk '/^Allocation:/ {print $2}')"
     done
 }
+
+# The virsh migrate arguments that take the guest's disk from host SRC to
+# DST, one a line.  Local storage: an empty qcow2 of the same virtual size
+# at the same path in DST's pool (libvirt copies into an existing target;
+# one it makes itself is fully allocated), and --copy-storage-all.  Shared:
+# --unsafe (libvirt cannot tell that the lab's directory is shared).
+baseline_disk_args() { # SRC DST
+    local p size t
+    [ "$(lab_disk_mib)" -gt 0 ] || return 0
+    if [ "$(lab_storage)" = shared ]; then echo --unsafe; return 0; fi
+    p=$(virsh_h "$1" domblklist "$VM" | awk '$1 == "vda" {print $2}')
+    size=$(virsh_h "$1" domblkinfo "$VM" vda | awk '/^Capacity:/ {print $2}')
+    [ -n "$p" ] && [ -n "$size" ] || return 1
+    t="$(pool_dir_real "$2")/${p##*/}"
+    rm -f "$t"
+    qemu-img create -q -f qcow2 "$t" "$size" || return 1
+    virsh_h "$2" pool-refresh "$LAB_POOL" >/dev/null
+    echo --copy-storage-all
+}

@@ -14,8 +14,10 @@ migrate_baseline() {
     local dst=$1 src t0 t1 info; shift
     src=$(vm_host) || { log "the VM runs nowhere"; return 1; }
     [ "$src" != "$dst" ] || { log "the VM already runs on host $dst"; return 1; }
+    local disk_args
+    mapfile -t disk_args < <(baseline_disk_args "$src" "$dst") || true
     t0=$(now_ms)
-    virsh_h "$src" migrate --live --p2p --persistent --undefinesource "$@" \
+    virsh_h "$src" migrate --live --p2p --persistent --undefinesource "${disk_args[@]}" "$@" \
         "$VM" "$(host_tcp_uri "$dst")" || { log "migration $src -> $dst failed"; return 1; }
     t1=$(now_ms)
     info=$(virsh_h "$dst" domjobinfo "$VM" --completed --keep-completed)
