@@ -39,8 +39,7 @@ PREREQS="ip:iproute2 libvirtd:libvirt-daemon-system virsh:libvirt-clients
 qemu-system-x86_64:qemu-system-x86 radvd:radvd busybox:busybox-static
 tcpdump:tcpdump cpio:cpio depmod:kmod zstd:zstd socat:socat ping:iputils-ping
 gcc:gcc unshare:util-linux flock:util-linux apt-get:apt dpkg:dpkg
-gcc:gcc unshare:util-linux flock:util-linux apt-get:apt dpkg:dpkg
-tini:tini etcd:etcd-server etcdctl:etcd-client ip6tables:iptables certtool:gnutls-bin"
+tini:tini etcd:etcd-server etcdctl:etcd-client ip6tables:iptables certtool:gnutls-bin qemu-img:qemu-utils"
 check_prereqs() {
     local pair cmd pkg missing=()
     for pair in $PREREQS; do

@@ -120,3 +120,63 @@ vm_host() {
     done
     return 1
 }
+
+# Storage for the guest's disk: a libvirt dir pool on each host, over the
+# host's own directory (--storage local: two providers, the disk is copied
+# when the VM moves) or over one directory both hosts see at the same path
+# (--storage shared: the paper's NFS case, nothing is copied).  `up`
+# records the choice in $RUN/storage and the disk size in $RUN/disk (MiB, 0:
+# a diskless guest).
+LAB_POOL=roam
+lab_storage() { cat "$RUN/storage" 2>/dev/null || echo local; }
+lab_disk_mib() { cat "$RUN/disk" 2>/dev/null || echo 0; }
+# The pool's directory as host H's libvirtd sees it, and on this machine.
+pool_dir() {
+    if [ "$(lab_storage)" = shared ]; then echo "$RUN/shared-pool"; else echo "/var/lib/libvirt/images/$LAB_POOL"; fi
+}
+pool_dir_real() {
+    if [ "$(lab_storage)" = shared ]; then echo "$RUN/shared-pool"; else echo "$(host_dir "$1")/lib/images/$LAB_POOL"; fi
+}
+vm_disk_path() { echo "$(pool_dir)/$VM.qcow2"; }
+
+# Define and start the pool on both hosts; with a disk, create the guest's
+# image (empty qcow2 of that virtual size) in host A's pool.
+storage_up() {
+    local h mib; mib=$(lab_disk_mib)
+    for h in A B; do
+        mkdir -p "$(pool_dir_real "$h")"
+        if ! { virsh_h "$h" pool-define-as "$LAB_POOL" dir --target "$(pool_dir)" >/dev/null &&
+            virsh_h "$h" pool-start "$LAB_POOL" >/dev/null; }; then die "storage pool on host $h failed"; fi
+    done
+    [ "$mib" -gt 0 ] || return 0
+    qemu-img create -q -f qcow2 "$(pool_dir_real A)/$VM.qcow2" "${mib}M" || die "qemu-img create failed"
+    virsh_h A pool-refresh "$LAB_POOL" >/dev/null
+}
+
+# Images in host H's pool, one "name allocated-bytes" a line.
+pool_volumes() {
+    local v
+    virsh_h "$1" pool-refresh "$LAB_POOL" >/dev/null 2>&1
+    for v in $(virsh_h "$1" vol-list "$LAB_POOL" 2>/dev/null | awk '{print $1}'); do
+        echo "$v $(virsh_h "$1" vol-info --bytes --pool "$LAB_POOL" "$v" | awk '/^Allocation:/ {print $2}')"
+    done
+}
+
+# The virsh migrate arguments that take the guest's disk from host SRC to
+# DST, one a line.  Local storage: an empty qcow2 of the same virtual size
+# at the same path in DST's pool (libvirt copies into an existing target;
+# one it makes itself is fully allocated), and --copy-storage-all.  Shared:
+# --unsafe (libvirt cannot tell that the lab's directory is shared).
+baseline_disk_args() { # SRC DST
+    local p size t
+    [ "$(lab_disk_mib)" -gt 0 ] || return 0
+    if [ "$(lab_storage)" = shared ]; then echo --unsafe; return 0; fi
+    p=$(virsh_h "$1" domblklist "$VM" | awk '$1 == "vda" {print $2}')
+    size=$(virsh_h "$1" domblkinfo "$VM" vda | awk '/^Capacity:/ {print $2}')
+    [ -n "$p" ] && [ -n "$size" ] || return 1
+    t="$(pool_dir_real "$2")/${p##*/}"
+    rm -f "$t"
+    qemu-img create -q -f qcow2 "$t" "$size" || return 1
+    virsh_h "$2" pool-refresh "$LAB_POOL" >/dev/null
+    echo --copy-storage-all
+}

@@ -16,8 +16,10 @@ migrate_baseline() {
     src=$(vm_host) || { log "the VM runs nowhere"; return 1; }
     [ "$src" != "$dst" ] || { log "the VM already runs on host $dst"; return 1; }
     [ "$(lab_tls)" = yes ] && tls=(--tls)
+    local disk_args
+    mapfile -t disk_args < <(baseline_disk_args "$src" "$dst") || true
     t0=$(now_ms)
-    virsh_h "$src" migrate --live --p2p --persistent --undefinesource "${tls[@]}" "$@" \
+    virsh_h "$src" migrate --live --p2p --persistent --undefinesource "${tls[@]}" "${disk_args[@]}" "$@" \
         "$VM" "$(host_tls_uri "$src" "$dst")" || { log "migration $src -> $dst failed"; return 1; }
     t1=$(now_ms)
     info=$(virsh_h "$dst" domjobinfo "$VM" --completed --keep-completed)

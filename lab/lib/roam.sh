@@ -123,6 +123,11 @@ CONF
     if [ -n "${MOB_IMS_ADDR:-}" ]; then
         printf '\n[mobility]\nims = [%s]:%s\n' "$MOB_IMS_ADDR" "$MOB_IMS_PORT"
     fi
+    # Incoming disks go to the lab's pool (lab/lib/libvirt.sh); shared
+    # storage is copied by nobody.
+    printf '\n[storage]\npool = %s\n' "$LAB_POOL"
+    if [ "$(lab_storage)" = shared ]; then echo "shared = yes"; fi
+    if [ -n "${ROAM_LAB_REMOVE_SOURCE:-}" ]; then echo "remove_source = yes"; fi
 }
 
 roamd_pidfile() { echo "$RUN/roamd-${1,,}.pid"; }

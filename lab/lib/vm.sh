@@ -16,6 +16,18 @@ vm_nic_xml() { # MAC [down]
     echo "    </interface>"
 }
 
+# The guest's disk (/dev/vda) when the lab has one (lab/lib/libvirt.sh's
+# storage part); defined with the domain, since the lab guest has no ACPI
+# for hot-plugging.  On shared storage without host caching, as on NFS:
+# libvirt refuses to migrate a cached image on a file system it does not
+# know to be shared ("Unsafe migration").
+vm_disk_xml() {
+    local cache=""
+    [ "$(lab_disk_mib)" -gt 0 ] || return 0
+    [ "$(lab_storage)" = shared ] && cache=" cache='none'"
+    echo "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'$cache/><source file='$(vm_disk_path)'/><target dev='vda' bus='virtio'/></disk>"
+}
+
 vm_xml() {
     local ram=$1
     cat <<XML
@@ -36,6 +48,7 @@ vm_xml() {
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
+$(vm_disk_xml)
 $(vm_nic_xml "$MAC_PRIMARY")
 $(vm_nic_xml "$MAC_SECONDARY" down)
     <serial type='file'><source path='$CONSOLE_IN_NS'/><target port='0'/></serial>

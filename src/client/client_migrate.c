@@ -211,6 +211,8 @@ static roam_envelope *follow_progress(roam_stream *s, const struct roam_migrate_
         if (in->body_case == ROAM__V1__ENVELOPE__BODY_PROGRESS) {
             char line[160];
             roam_progress_line(in->progress, line, sizeof line);
+            if (roam_copy_stats_take(&res->copy, in->progress))
+                res->have_copy = 1;
             show(req, line, 0);
             roam_msg_free(in);
             continue;

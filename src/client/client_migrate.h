@@ -11,6 +11,7 @@
 
 #include "client_auth.h"
 #include "msg.h"
+#include "report.h"
 #include "outcome.h"
 
 #define ROAM_DEFAULT_PORT "7443"
@@ -34,6 +35,8 @@ struct roam_migrate_result {
     char error[1200];                 /* when !ok: one sentence for the user */
     Roam__V1__PhaseTimings timings;   /* what is known (total measured here) */
     int have_timings;
+    struct roam_copy_stats copy;      /* the last memory/disk figures of the migration */
+    int have_copy;
 };
 
 /* Run it.  Returns 0 when the VM runs on the destination and

@@ -15,21 +15,66 @@ static void human_bytes(uint64_t b, char *out, size_t cap)
         snprintf(out, cap, "%.1f MiB", b / (1024.0 * 1024));
 }
 
+static void fill_bar(char bar[BAR + 1], unsigned pct)
+{
+    unsigned fill = pct * BAR / 100;
+    for (unsigned i = 0; i < BAR; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[BAR] = '\0';
+}
+
+/* The disk mirror's line: it runs first, and memory follows once the disks
+ * are in step. */
+static void disk_line(const Roam__V1__Progress *p, char *out, size_t cap)
+{
+    uint64_t left = p->disk_remaining > p->disk_total ? p->disk_total : p->disk_remaining;
+    unsigned pct = (unsigned)((p->disk_total - left) * 100 / p->disk_total);
+    char bar[BAR + 1], rem[32], rate[32] = "-- MiB/s", eta[32] = "", mem[32];
+    fill_bar(bar, pct);
+    human_bytes(left, rem, sizeof rem);
+    if (p->disk_bps) {
+        snprintf(rate, sizeof rate, "%.1f MiB/s", p->disk_bps / (1024.0 * 1024));
+        snprintf(eta, sizeof eta, "  ETA %llu s",
+                 (unsigned long long)((left + p->disk_bps - 1) / p->disk_bps));
+    }
+    human_bytes(p->memory_processed, mem, sizeof mem);
+    snprintf(out, cap, "disk      [%s] %3u%%  %s left  %s%s  | memory %s sent  %.1f s", bar,
+             pct, rem, rate, eta, mem, p->elapsed_ms / 1000.0);
+}
+
+int roam_copy_stats_take(struct roam_copy_stats *c, const Roam__V1__Progress *p)
+{
+    if (p->phase != ROAM__V1__PHASE__PHASE_MIGRATION || (!p->memory_total && !p->disk_total))
+        return 0;
+    c->memory_total = p->memory_total;
+    c->memory_processed = p->memory_processed;
+    c->memory_bps = p->throughput_bps;
+    c->disk_total = p->disk_total;
+    c->disk_processed = p->disk_processed;
+    c->disk_bps = p->disk_bps;
+    return 1;
+}
+
 void roam_progress_line(const Roam__V1__Progress *p, char *out, size_t cap)
 {
     if (p->phase != ROAM__V1__PHASE__PHASE_MIGRATION || p->data_total == 0) {
         snprintf(out, cap, "%-16s ...", roam_phase_name(p->phase));
         return;
     }
+    if (p->disk_total && p->disk_remaining) {
+        disk_line(p, out, cap);
+        return;
+    }
     /* Later passes re-send dirtied pages, so "done" is total minus what is
      * left now, not what was processed. */
-    uint64_t left = p->data_remaining > p->data_total ? p->data_total : p->data_remaining;
-    unsigned pct = (unsigned)((p->data_total - left) * 100 / p->data_total);
+    /* The memory copy alone when libvirt reports it apart (a disk copy
+     * would otherwise hold the bar at the disk's size). */
+    uint64_t total = p->memory_total ? p->memory_total : p->data_total;
+    uint64_t remaining = p->memory_total ? p->memory_remaining : p->data_remaining;
+    uint64_t left = remaining > total ? total : remaining;
+    unsigned pct = (unsigned)((total - left) * 100 / total);
     char bar[BAR + 1], rem[32], tput[32];
-    unsigned fill = pct * BAR / 100;
-    for (unsigned i = 0; i < BAR; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[BAR] = '\0';
+    fill_bar(bar, pct);
     human_bytes(left, rem, sizeof rem);
     if (p->throughput_bps)
         snprintf(tput, sizeof tput, "%.1f MiB/s", p->throughput_bps / (1024.0 * 1024));
@@ -112,6 +157,22 @@ int roam_report_json(char *out, size_t cap, const struct roam_report *r)
         roam_json_obj_end(&j);
         roam_json_u64(&j, "overhead_us",
                       t->total_us > t->migration_us ? t->total_us - t->migration_us : 0);
+    }
+    if (r->copy) {
+        roam_json_obj_begin(&j, "copy");
+        roam_json_obj_begin(&j, "memory");
+        roam_json_u64(&j, "total", r->copy->memory_total);
+        roam_json_u64(&j, "processed", r->copy->memory_processed);
+        roam_json_u64(&j, "bps", r->copy->memory_bps);
+        roam_json_obj_end(&j);
+        if (r->copy->disk_total) {
+            roam_json_obj_begin(&j, "disk");
+            roam_json_u64(&j, "total", r->copy->disk_total);
+            roam_json_u64(&j, "processed", r->copy->disk_processed);
+            roam_json_u64(&j, "bps", r->copy->disk_bps);
+            roam_json_obj_end(&j);
+        }
+        roam_json_obj_end(&j);
     }
     return roam_json_finish(&j);
 }

@@ -117,7 +117,8 @@ static int report(const struct answer *a, const struct roam_migrate_result *res)
                                  .phase = res->ok ? NULL : phase,
                                  .message = res->ok ? NULL : res->error,
                                  .query_id = res->have_query_id ? res->query_id : NULL,
-                                 .t = res->have_timings ? &res->timings : NULL };
+                                 .t = res->have_timings ? &res->timings : NULL,
+                                 .copy = res->have_copy ? &res->copy : NULL };
         if (roam_report_json(out, sizeof out, &r) == 0)
             printf("%s\n", out);
         return roam_outcome_exit(res->outcome);

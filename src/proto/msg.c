@@ -156,14 +156,21 @@ roam_status roam_msg_recv(const roam_stream *s, roam_envelope **out, int timeout
 roam_status roam_msg_expect(const roam_stream *s, roam_body want, roam_envelope **out,
                             int timeout_ms, char *err, size_t errlen)
 {
+    return roam_msg_expect_either(s, want, want, out, timeout_ms, err, errlen);
+}
+
+roam_status roam_msg_expect_either(const roam_stream *s, roam_body want, roam_body also,
+                                   roam_envelope **out, int timeout_ms, char *err, size_t errlen)
+{
     *out = NULL;
     roam_envelope *env;
     /* Only the expected message (or an Error, which is small) may come:
      * a larger frame is refused from its header, before any allocation. */
-    roam_status st = recv_max(s, &env, roam_msg_max_frame(want), timeout_ms, err, errlen);
+    size_t max = roam_msg_max_frame(want), max2 = roam_msg_max_frame(also);
+    roam_status st = recv_max(s, &env, max > max2 ? max : max2, timeout_ms, err, errlen);
     if (st != ROAM_OK)
         return st;
-    if (env->body_case == want) {
+    if (env->body_case == want || env->body_case == also) {
         *out = env;
         return ROAM_OK;
     }

@@ -42,6 +42,12 @@ size_t roam_msg_max_frame(roam_body body);
 roam_status roam_msg_expect(const roam_stream *s, roam_body want, roam_envelope **out,
                             int timeout_ms, char *err, size_t errlen);
 
+/* Like roam_msg_expect, accepting body `also` as well (an optional step:
+ * the message that may come, or the one that follows it). */
+roam_status roam_msg_expect_either(const roam_stream *s, roam_body want, roam_body also,
+                                   roam_envelope **out, int timeout_ms, char *err,
+                                   size_t errlen);
+
 /* Send an Error{phase, message} envelope (message truncated to the limit). */
 roam_status roam_msg_send_error(const roam_stream *s, Roam__V1__Phase phase,
                                 const char *message, int timeout_ms,

@@ -52,6 +52,13 @@ static const struct rule rules[] = {
     { &roam__v1__switch_handover__descriptor, "moa", 16, 16 },
     { &roam__v1__switch_handover__descriptor, "ims_address", 16, 16 },
     { &roam__v1__switch_handover__descriptor, "registration", 1, ROAM_REGISTRATION_MAX },
+    { &roam__v1__disk_spec__descriptor, "dev", 1, ROAM_DISK_DEV_MAX },
+    { &roam__v1__disk_spec__descriptor, "format", 1, ROAM_DISK_FORMAT_MAX },
+    { &roam__v1__disk_spec__descriptor, "path", 0, ROAM_DISK_PATH_MAX },
+    { &roam__v1__prepare_disks__descriptor, "vm", 1, ROAM_NAME_MAX },
+    { &roam__v1__prepare_disks__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__disk_target__descriptor, "dev", 1, ROAM_DISK_DEV_MAX },
+    { &roam__v1__disk_target__descriptor, "path", 1, ROAM_DISK_PATH_MAX },
 };
 
 /* Nesting in roam.proto is at most 3 deep; anything deeper is hostile. */
@@ -168,6 +175,22 @@ static int check_outcome(const char *name, int ok, const Roam__V1__Error *e,
     return 0;
 }
 
+/* The disk list's size, and a path exactly for the shared disks. */
+static int check_disks(const Roam__V1__PrepareDisks *p, char *err, size_t errlen)
+{
+    if (p->n_disks > ROAM_DISKS_MAX)
+        return roam_errf(err, errlen, "PrepareDisks: %zu disks, at most %d", p->n_disks,
+                         ROAM_DISKS_MAX);
+    for (size_t i = 0; i < p->n_disks; i++) {
+        const Roam__V1__DiskSpec *d = p->disks[i];
+        if (!d->capacity)
+            return roam_errf(err, errlen, "PrepareDisks: disk %s has no capacity", d->dev);
+        if (!d->shared != !(d->path && *d->path))
+            return roam_errf(err, errlen, "PrepareDisks: disk %s: a path iff shared", d->dev);
+    }
+    return 0;
+}
+
 int roam_msg_validate(const roam_envelope *env, char *err, size_t errlen)
 {
     if (env->version != ROAM_PROTO_VERSION)
@@ -214,6 +237,16 @@ int roam_msg_validate(const roam_envelope *env, char *err, size_t errlen)
             return roam_errf(err, errlen, "SwitchHandover.ims_port: %u, allowed 1..65535",
                              env->switch_handover->ims_port);
         return 0;
+    case ROAM__V1__ENVELOPE__BODY_PREPARE_DISKS:
+        return check_disks(env->prepare_disks, err, errlen);
+    case ROAM__V1__ENVELOPE__BODY_DISKS_READY:
+        if (env->disks_ready->n_targets > ROAM_DISKS_MAX)
+            return roam_errf(err, errlen, "DisksReady: %zu targets, at most %d",
+                             env->disks_ready->n_targets, ROAM_DISKS_MAX);
+        if (!env->disks_ready->ok && env->disks_ready->n_targets)
+            return roam_errf(err, errlen, "DisksReady: a refusal carries no targets");
+        return check_outcome("DisksReady", env->disks_ready->ok, env->disks_ready->error,
+                             err, errlen);
     default:
         return 0;
     }

@@ -14,6 +14,10 @@
 #define ROAM_RA_MAX 65535           /* an ICMPv6 RA fits one IPv6 packet */
 #define ROAM_REGISTRATION_MAX 1024  /* a VM's signed IMS registration (one IMS datagram) */
 #define ROAM_BANDWIDTH_MAX_MIBS 1048576 /* Migrate.bandwidth_mibs: 1 TiB/s */
+#define ROAM_DISKS_MAX 8             /* PrepareDisks.disks, DisksReady.targets */
+#define ROAM_DISK_DEV_MAX 31        /* DiskSpec.dev: "vda", "sdb", ... */
+#define ROAM_DISK_FORMAT_MAX 15     /* DiskSpec.format */
+#define ROAM_DISK_PATH_MAX 511      /* an image path (so that 8 disks fit a small frame) */
 #define ROAM_SMALL_FRAME_MAX 8192   /* a frame of any message but Challenge and RaAnswer */
 
 #endif

@@ -94,6 +94,57 @@ int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
     return admission_query(p, vm, src, qid, 1, err, errlen);
 }
 
+int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
+                     const struct roam_disk *disks, const int *shared, size_t n,
+                     char paths[][ROAM_DISK_PATH_MAX + 1], char *err, size_t errlen)
+{
+    if (n > ROAM_DISKS_MAX)
+        return roam_errf(err, errlen, "VM has %zu disks, at most %d", n, ROAM_DISKS_MAX);
+    Roam__V1__DiskSpec spec[ROAM_DISKS_MAX], *sp[ROAM_DISKS_MAX];
+    for (size_t i = 0; i < n; i++) {
+        roam__v1__disk_spec__init(&spec[i]);
+        spec[i].dev = (char *)disks[i].dev;
+        spec[i].format = (char *)disks[i].format;
+        spec[i].capacity = disks[i].capacity;
+        spec[i].allocation = disks[i].allocation;
+        spec[i].shared = shared[i] != 0;
+        spec[i].path = shared[i] ? (char *)disks[i].path : "";
+        sp[i] = &spec[i];
+    }
+    Roam__V1__PrepareDisks m = ROAM__V1__PREPARE_DISKS__INIT;
+    m.vm = (char *)vm;
+    m.query_id.data = (uint8_t *)qid;
+    m.query_id.len = 16;
+    m.disks = sp;
+    m.n_disks = n;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_PREPARE_DISKS;
+    env.prepare_disks = &m;
+    if (send_env(p, &env, err, errlen) < 0)
+        return -1;
+    char why[ROAM_ERR_MAX];
+    /* Creating images and refreshing the pool may take a while. */
+    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_DISKS_READY, &in, p->io_timeout_ms,
+                        why, sizeof why) != ROAM_OK)
+        return roam_errf(err, errlen, "destination daemon: %s", why);
+    Roam__V1__DisksReady *r = in->disks_ready;
+    int rc = 0;
+    if (!r->ok)
+        rc = roam_errf(err, errlen, "destination refused the disks: %s", r->error->message);
+    else if (r->n_targets != n)
+        rc = roam_errf(err, errlen, "destination answered %zu disk targets for %zu disks",
+                       r->n_targets, n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (strcmp(r->targets[i]->dev, disks[i].dev) != 0)
+            rc = roam_errf(err, errlen, "destination answered disk %s for %s",
+                           r->targets[i]->dev, disks[i].dev);
+        else
+            snprintf(paths[i], ROAM_DISK_PATH_MAX + 1, "%s", r->targets[i]->path);
+    }
+    roam_msg_free(in);
+    return rc;
+}
+
 int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen)
 {

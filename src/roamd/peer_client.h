@@ -11,6 +11,7 @@
 
 #include "handover.h"
 #include "msg.h"
+#include "virt_disk.h"
 #include "daemon.h"
 
 typedef struct roamd_peer roamd_peer;
@@ -28,6 +29,13 @@ int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const u
  * nothing and ends the conversation: close p afterwards.  0 or -1 as above. */
 int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
                              const uint8_t qid[16], char *err, size_t errlen);
+
+/* Describe the VM's disks (PrepareDisks; n may be 0) and receive where
+ * each lives on the destination: paths[i] for disks[i].  0, or -1 with the
+ * destination's refusal or the failure in err. */
+int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
+                     const struct roam_disk *disks, const int *shared, size_t n,
+                     char paths[][ROAM_DISK_PATH_MAX + 1], char *err, size_t errlen);
 
 /* The destination's RA (length, <= cap) and its source address; -1 with err. */
 int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,

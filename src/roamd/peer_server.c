@@ -8,6 +8,7 @@
 #include "errbuf.h"
 #include "msg.h"
 #include "peer_admit.h"
+#include "peer_disks.h"
 #include "peer_post.h"
 #include "peer_session.h"
 #include "query_id.h"
@@ -25,14 +26,19 @@ void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *ad
     p.s = roam_tls_stream(p.c);
     if (roam_tls_peer_fingerprint(p.c, p.fingerprint) < 0)
         strcpy(p.fingerprint, "none");
-    /* Fixed order: AdmissionQuery, RaFetch, PostProcess; anything else ends
-     * the conversation (and an unused admission is dropped). */
+    /* Fixed order: AdmissionQuery, PrepareDisks, RaFetch, PostProcess;
+     * anything else ends the conversation (and an unused admission is
+     * dropped, the volumes made for it removed).  PrepareDisks may be left
+     * out: the VM then brings no disk. */
     static const roam_body order[] = { ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY,
+                                       ROAM__V1__ENVELOPE__BODY_PREPARE_DISKS,
                                        ROAM__V1__ENVELOPE__BODY_RA_FETCH,
                                        ROAM__V1__ENVELOPE__BODY_POST_PROCESS };
-    for (size_t step = 0; step < 3; step++) {
+    for (size_t step = 0; step < sizeof order / sizeof order[0]; step++) {
         roam_envelope *env = NULL;
-        roam_status st = roam_msg_expect(&p.s, order[step], &env, io, err, sizeof err);
+        roam_body also = step == 1 ? order[2] : order[step];
+        roam_status st = roam_msg_expect_either(&p.s, order[step], also, &env, io, err,
+                                                sizeof err);
         if (st != ROAM_OK) {
             char qid[ROAMD_QID_LEN];   /* known once the AdmissionQuery came */
             if (step > 0 || st != ROAM_CLOSED)
@@ -48,9 +54,13 @@ void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *ad
             break;
         }
         int r = 0;
+        if (step == 1 && env->body_case == order[2])
+            step = 2;
         if (step == 0)
             r = roamd_peer_admit(&p, env->admission_query);
         else if (step == 1)
+            r = roamd_peer_prepare_disks(&p, env->prepare_disks);
+        else if (step == 2)
             r = roamd_peer_give_ra(&p, env->ra_fetch);
         else
             roamd_peer_post_process(&p, env->post_process);
@@ -58,5 +68,6 @@ void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *ad
         if (r < 0)
             break;
     }
+    roamd_peer_disks_cleanup(&p);
     roam_tls_close(p.c, 1000);
 }

@@ -177,6 +177,9 @@ static const struct roam_cfg_key keys[] = {
     FUNC("hook", vm_dirs, set_vm_dirs),
     BOOL("migration", tls, migration_tls),
     INT("limits", max_waiting, max_waiting, 1, 65536),
+    INT("storage", max_disk_gib, max_disk_gib, 1, 65536),
+    BOOL("storage", remove_source, remove_source),
+    BOOL("storage", shared, storage_shared),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
@@ -213,6 +216,7 @@ void roamd_config_defaults(struct roamd_config *c)
            "/var/lib/libvirt/qemu/nvram");
     c->migration_tls = 1;
     c->max_waiting = 1024;
+    c->max_disk_gib = 64;
 }
 
 int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)
@@ -260,6 +264,9 @@ static int finish(struct roamd_config *c, const char *file, roam_diag *d)
     if (n != 1)
         roam_diag_at(d, file, roamd_config_line(c, "roamd", "migrate_uri"),
                      "key 'migrate_uri': must contain {host} exactly once");
+    if (c->storage_shared && !c->storage_pool[0])
+        roam_diag_at(d, file, roamd_config_line(c, "storage", "shared"),
+                     "key 'shared': needs 'pool' in [storage] (the shared images' pool)");
     return d->count ? -1 : 0;
 }
 

@@ -66,6 +66,10 @@ struct roamd_config {
     /* [migration] */
     int migration_tls;                /* tls = yes: QEMU TLS on the data streams, never clear */
     int max_waiting;                  /* [limits]: connections before their first TLS record */
+    /* [storage] */
+    int max_disk_gib;                 /* largest incoming disk (virtual size) */
+    int remove_source;                /* delete the source's image after a migration */
+    int storage_shared;               /* peers see this host's images at the same paths */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

@@ -16,6 +16,7 @@
 #include "peer_client.h"
 #include "query_id.h"
 #include "ra_deliver.h"
+#include "source_disks.h"
 #include "text.h"
 #include "virt.h"
 #include "virt_migrate.h"
@@ -48,6 +49,7 @@ struct flow {
     char dest_uri[ROAMD_PATH_MAX];
     uint64_t bandwidth_mibs;           /* the client's cap for libvirt; 0: none */
     int dry_run;                       /* checks only: nothing is changed */
+    struct roamd_src_disks disks;      /* the VM's disks and how they move */
 };
 
 static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct roam_job_stats *js)
@@ -63,6 +65,13 @@ static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct ro
         p.throughput_bps = js->throughput_bps;
         p.expected_downtime_ms = js->downtime_ms;
         p.elapsed_ms = js->elapsed_ms;
+        p.memory_total = js->memory_total;
+        p.memory_processed = js->memory_processed;
+        p.memory_remaining = js->memory_remaining;
+        p.disk_total = js->disk_total;
+        p.disk_processed = js->disk_processed;
+        p.disk_remaining = js->disk_remaining;
+        p.disk_bps = js->disk_bps;
     }
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_PROGRESS;
@@ -135,6 +144,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
             roam_json_str(&j, "malformed", f->rd.ho_error);
         roam_json_obj_end(&j);
     }
+    roamd_src_disks_audit(&f->disks, &j);
     if (f->post) {
         roam_json_obj_begin(&j, "destination_us");
         roam_json_u64(&j, "rarp_at", f->post->rarp_at_us);
@@ -293,6 +303,8 @@ static int find_vm(struct flow *f)
         return fail(f, PRE, "VM %s is not running", au->vm);
     if (pick_nics(f, err, sizeof err) < 0)
         return fail(f, PRE, "%s", err);
+    if (roamd_src_disks_read(&f->disks, f->dom, f->d->cfg.storage_shared, err, sizeof err) < 0)
+        return fail(f, PRE, "%s", err);
     char host[ROAMD_HOST_MAX], port[8];
     if (roam_split_hostport(au->dst, host, sizeof host, port, sizeof port, "0") < 0 ||
         roamd_migrate_uri(&f->d->cfg, host, f->dest_uri, sizeof f->dest_uri) < 0)
@@ -320,6 +332,17 @@ static int admit(struct flow *f)
         roamd_peer_close(f->peer);
         f->peer = NULL;
     }
+    return 0;
+}
+
+/* The destination prepares the disks' targets (or refuses) before any NIC
+ * or RA is touched. */
+static int prepare_disks(struct flow *f)
+{
+    char err[ROAM_ERR_MAX];
+    if (roamd_src_disks_prepare(&f->disks, f->peer, f->au->vm, f->au->query_id.data, err,
+                                sizeof err) < 0)
+        return fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "%s", err);
     return 0;
 }
 
@@ -360,6 +383,8 @@ static int pre_process(struct flow *f)
 static int migrate(struct flow *f)
 {
     char err[ROAM_ERR_MAX];
+    if (roamd_src_disks_xml(&f->disks, f->dom, err, sizeof err) < 0)
+        return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "%s", err);
     int64_t m0 = roam_mono_us();
     f->migration_start_us = m0;
     send_progress(f, ROAM__V1__PHASE__PHASE_MIGRATION, NULL);
@@ -368,6 +393,7 @@ static int migrate(struct flow *f)
                  "and the guest's own registration", f->qid);
     struct roam_migrate_opts o = { .dest_uri = f->dest_uri, .bandwidth_mibs = f->bandwidth_mibs,
                                    .tls = f->d->cfg.migration_tls };
+    roamd_src_disks_opts(&f->disks, &o);
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
     char who[ROAMD_QID_LEN + 300];   /* the job's log names the VM and the query */
     snprintf(who, sizeof who, "%s (query %s)", f->au->vm, f->qid);
@@ -381,6 +407,10 @@ static int migrate(struct flow *f)
                     o.tls ? "TLS; never retried in clear" : "in clear, [migration] tls = no", err);
     /* The VM now runs on the destination: nothing here to roll back. */
     f->linked_up = 0;
+    virConnectPtr conn = roamd_virt(f->d, err, sizeof err);
+    roamd_src_disks_finish(&f->disks, conn, f->d->cfg.remove_source, f->qid);
+    if (conn)
+        virConnectClose(conn);
     return 0;
 }
 
@@ -427,7 +457,7 @@ static void flow_run(struct flow *f)
         send_done(f, ROAM__V1__PHASE__PHASE_UNSPECIFIED, NULL);
         return;
     }
-    if (pre_process(f) < 0 || migrate(f) < 0)
+    if (prepare_disks(f) < 0 || pre_process(f) < 0 || migrate(f) < 0)
         return;
     post_process(f);
 }
@@ -463,6 +493,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
         return;
     }
     flow_run(&f);
+    roamd_src_disks_free(&f.disks);
     if (f.dom)
         virDomainFree(f.dom);
     roamd_vm_unlock(d, au->vm);

@@ -14,15 +14,7 @@
 
 static xmlNodePtr devices_of(xmlDocPtr doc, char *err, size_t errlen)
 {
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (strcmp((const char *)root->name, "domain") != 0) {
-        roam_errf(err, errlen, "domain XML: root element is <%s>, expected <domain>", root->name);
-        return NULL;
-    }
-    xmlNodePtr dev = roam_xml_child(root, "devices", NULL);
-    if (!dev)
-        roam_errf(err, errlen, "domain XML has no <devices>");
-    return dev;
+    return roam_xml_devices(doc, err, errlen);
 }
 
 /* The source attribute that names what the NIC is plugged into. */

@@ -2,6 +2,7 @@
 #include "virt_migrate.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "errbuf.h"
@@ -10,7 +11,9 @@
 
 unsigned int roam_virt_migrate_flags(const struct roam_migrate_opts *o)
 {
-    return ROAM_VIRT_MIGRATE_FLAGS | (o->tls ? VIR_MIGRATE_TLS : 0);
+    return ROAM_VIRT_MIGRATE_FLAGS | (o->tls ? VIR_MIGRATE_TLS : 0) |
+           (o->n_copy_disks ? VIR_MIGRATE_NON_SHARED_DISK : 0) |
+           (o->shared_storage ? VIR_MIGRATE_UNSAFE : 0);
 }
 
 int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
@@ -28,10 +31,21 @@ int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
                                  o->dest_name) < 0) ||
         (o->bandwidth_mibs &&
          virTypedParamsAddULLong(&params, &n, &max, VIR_MIGRATE_PARAM_BANDWIDTH,
-                                 o->bandwidth_mibs) < 0)) {
+                                 o->bandwidth_mibs) < 0) ||
+        (o->dest_xml &&
+         virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_DEST_XML, o->dest_xml) < 0) ||
+        (o->persist_xml &&
+         virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_PERSIST_XML,
+                                 o->persist_xml) < 0)) {
         virTypedParamsFree(params, n);
         return roam_virt_errf(err, errlen, "migrating VM %s: cannot build parameters", name);
     }
+    for (size_t i = 0; i < o->n_copy_disks; i++)
+        if (virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_MIGRATE_DISKS,
+                                    o->copy_disks[i]) < 0) {
+            virTypedParamsFree(params, n);
+            return roam_virt_errf(err, errlen, "migrating VM %s: cannot build parameters", name);
+        }
     int r = virDomainMigrateToURI3(dom, o->dest_uri, params, (unsigned int)n,
                                    roam_virt_migrate_flags(o));
     virTypedParamsFree(params, n);
@@ -71,6 +85,24 @@ void roam_virt_job_stats_parse(int type, virTypedParameterPtr params, int n,
     st->has_iteration =
         virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_ITERATION, &v) == 1;
     st->memory_iteration = st->has_iteration ? v : 0;
+    static const struct { const char *name; size_t off; int disk; } split[] = {
+        { VIR_DOMAIN_JOB_MEMORY_TOTAL, offsetof(struct roam_job_stats, memory_total), 0 },
+        { VIR_DOMAIN_JOB_MEMORY_PROCESSED, offsetof(struct roam_job_stats, memory_processed), 0 },
+        { VIR_DOMAIN_JOB_MEMORY_REMAINING, offsetof(struct roam_job_stats, memory_remaining), 0 },
+        { VIR_DOMAIN_JOB_DISK_TOTAL, offsetof(struct roam_job_stats, disk_total), 1 },
+        { VIR_DOMAIN_JOB_DISK_PROCESSED, offsetof(struct roam_job_stats, disk_processed), 1 },
+        { VIR_DOMAIN_JOB_DISK_REMAINING, offsetof(struct roam_job_stats, disk_remaining), 1 },
+        { VIR_DOMAIN_JOB_DISK_BPS, offsetof(struct roam_job_stats, disk_bps), 1 },
+    };
+    for (size_t i = 0; i < sizeof split / sizeof split[0]; i++) {
+        if (virTypedParamsGetULLong(params, n, split[i].name, &v) != 1)
+            continue;
+        *(uint64_t *)((char *)st + split[i].off) = v;
+        if (split[i].disk)
+            st->has_disk = 1;
+        else
+            st->has_memory = 1;
+    }
 }
 
 int roam_virt_job_stats(virDomainPtr dom, int completed, struct roam_job_stats *st,

@@ -19,6 +19,16 @@ struct roam_migrate_opts {
     const char *dest_name;    /* optional new name on the destination */
     uint64_t bandwidth_mibs;  /* optional cap in MiB/s; 0 = libvirt's default */
     int tls;                  /* 1: QEMU's TLS on the data streams (VIR_MIGRATE_TLS) */
+    /* Disks copied to the destination (NBD mirror, VIR_MIGRATE_NON_SHARED_DISK),
+     * by target device; none: shared storage or no disk, nothing copied. */
+    const char *const *copy_disks;
+    size_t n_copy_disks;
+    const char *dest_xml;     /* optional domain XML for the destination */
+    const char *persist_xml;  /* optional persistent definition there */
+    /* The disks are on storage both hosts share, which the operator vouches
+     * for ([storage] shared): libvirt recognises only the network file
+     * systems it knows and would refuse ("unsafe"), so VIR_MIGRATE_UNSAFE. */
+    int shared_storage;
 };
 
 /* The flags roam always migrates with. */
@@ -47,6 +57,10 @@ struct roam_job_stats {
     uint64_t elapsed_ms;
     uint64_t memory_iteration;       /* pass number over guest RAM */
     int has_data, has_throughput, has_downtime, has_elapsed, has_iteration;
+    /* The memory and the disk copy apart (data_* are their sums). */
+    uint64_t memory_total, memory_processed, memory_remaining;
+    uint64_t disk_total, disk_processed, disk_remaining, disk_bps;
+    int has_memory, has_disk;
 };
 
 /* The running job's stats on the source; completed = 1 reads the last

@@ -74,3 +74,16 @@ char *roam_xml_node_string(xmlDocPtr doc, xmlNodePtr node)
     xmlBufferFree(b);
     return s;
 }
+
+xmlNodePtr roam_xml_devices(xmlDocPtr doc, char *err, size_t errlen)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (strcmp((const char *)root->name, "domain") != 0) {
+        roam_errf(err, errlen, "domain XML: root element is <%s>, expected <domain>", root->name);
+        return NULL;
+    }
+    xmlNodePtr dev = roam_xml_child(root, "devices", NULL);
+    if (!dev)
+        roam_errf(err, errlen, "domain XML has no <devices>");
+    return dev;
+}

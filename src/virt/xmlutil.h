@@ -19,6 +19,10 @@ xmlNodePtr roam_xml_child(xmlNodePtr parent, const char *name, const char *ns_ur
 int roam_xml_attr(xmlNodePtr node, const char *attr, char *buf, size_t cap,
                   char *err, size_t errlen);
 
+/* The <devices> element of a <domain> document, or NULL with err (wrong
+ * root element, no devices). */
+xmlNodePtr roam_xml_devices(xmlDocPtr doc, char *err, size_t errlen);
+
 /* Serialize one node (with its children) to a malloc'ed string, or NULL. */
 char *roam_xml_node_string(xmlDocPtr doc, xmlNodePtr node);
 

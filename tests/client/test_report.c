@@ -31,6 +31,36 @@ int main(void)
     roam_progress_line(&p, line, sizeof line);
     tap_ok(strstr(line, "  0%") != NULL, "remaining above total clamps to 0%%: %s", line);
 
+    /* A disk copy: shown first, apart from the memory. */
+    Roam__V1__Progress d = ROAM__V1__PROGRESS__INIT;
+    d.phase = ROAM__V1__PHASE__PHASE_MIGRATION;
+    d.disk_total = 1000u << 20;
+    d.disk_remaining = 600u << 20;
+    d.disk_bps = 80u << 20;
+    d.memory_total = 128u << 20;
+    d.memory_processed = 3u << 20;
+    d.data_total = d.disk_total + d.memory_total;
+    d.data_remaining = d.disk_remaining + d.memory_total;
+    d.elapsed_ms = 5000;
+    roam_progress_line(&d, line, sizeof line);
+    tap_ok(strstr(line, "disk") && strstr(line, " 40%") && strstr(line, "600.0 MiB left") &&
+           strstr(line, "80.0 MiB/s") && strstr(line, "ETA 8 s") &&
+           strstr(line, "memory 3.0 MiB sent"), "disk bar: %s", line);
+    d.disk_remaining = 0;
+    d.memory_remaining = 32u << 20;
+    d.throughput_bps = 40u << 20;
+    roam_progress_line(&d, line, sizeof line);
+    tap_ok(strstr(line, " 75%") && strstr(line, "32.0 MiB left") && !strstr(line, "disk"),
+           "disk in step: the memory bar alone: %s", line);
+    struct roam_copy_stats cs = { 0 };
+    tap_ok(roam_copy_stats_take(&cs, &d) && cs.disk_total == d.disk_total &&
+           cs.memory_bps == d.throughput_bps, "copy figures kept from the last Progress");
+    char jc[2048];
+    struct roam_report rr = { .vm = "vm", .ok = 1, .copy = &cs };
+    tap_ok(roam_report_json(jc, sizeof jc, &rr) == 0 &&
+           strstr(jc, "\"copy\":{\"memory\":{\"total\":134217728,") &&
+           strstr(jc, "\"disk\":{\"total\":1048576000,"), "--json copy: %s", jc);
+
     Roam__V1__PhaseTimings t = ROAM__V1__PHASE_TIMINGS__INIT;
     t.dest_auth_us = 12300;
     t.source_auth_us = 10100;
