@@ -283,3 +283,29 @@ void roamd_vm_unlock(struct roamd *d, const char *vm)
             d->busy[i][0] = '\0';
     pthread_mutex_unlock(&d->lock);
 }
+
+int roamd_session_spawn(struct roamd *d, void *(*fn)(void *), void *arg)
+{
+    pthread_mutex_lock(&d->lock);
+    d->sessions++;
+    pthread_mutex_unlock(&d->lock);
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    int r = pthread_create(&t, &at, fn, arg);
+    pthread_attr_destroy(&at);
+    if (r != 0) {
+        roamd_session_end(d);
+        return -1;
+    }
+    return 0;
+}
+
+void roamd_session_end(struct roamd *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->sessions--;
+    pthread_cond_broadcast(&d->idle);
+    pthread_mutex_unlock(&d->lock);
+}

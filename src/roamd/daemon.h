@@ -79,4 +79,10 @@ void roamd_prewarm_policy(struct roamd *d, virDomainPtr dom);
 int roamd_vm_lock(struct roamd *d, const char *vm);
 void roamd_vm_unlock(struct roamd *d, const char *vm);
 
+/* Run fn(arg) on a detached thread counted in d->sessions, which roamd_run
+ * waits to reach 0 before it returns; fn must call roamd_session_end(d)
+ * last.  0, or -1 when no thread could be started (nothing counted). */
+int roamd_session_spawn(struct roamd *d, void *(*fn)(void *), void *arg);
+void roamd_session_end(struct roamd *d);
+
 #endif

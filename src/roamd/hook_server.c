@@ -156,10 +156,7 @@ static void *hook_thread(void *arg)
     struct roamd *d = j->d;
     roamd_hook_serve(d, j->fd);
     free(j);
-    pthread_mutex_lock(&d->lock);
-    d->sessions--;
-    pthread_cond_broadcast(&d->idle);
-    pthread_mutex_unlock(&d->lock);
+    roamd_session_end(d);
     return NULL;
 }
 
@@ -175,19 +172,8 @@ void roamd_hook_accept(struct roamd *d)
     }
     j->d = d;
     j->fd = fd;
-    pthread_mutex_lock(&d->lock);
-    d->sessions++;
-    pthread_mutex_unlock(&d->lock);
-    pthread_t t;
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &at, hook_thread, j) != 0) {
-        pthread_mutex_lock(&d->lock);
-        d->sessions--;
-        pthread_mutex_unlock(&d->lock);
+    if (roamd_session_spawn(d, hook_thread, j) < 0) {
         close(fd);
         free(j);
     }
-    pthread_attr_destroy(&at);
 }

@@ -98,11 +98,8 @@ static void *session_thread(void *arg)
             roamd_handle_client(d, c, j->addr);
     }
     roam_pool_release(pool, j->key, session);
-    pthread_mutex_lock(&d->lock);
-    d->sessions--;
-    pthread_cond_broadcast(&d->idle);
-    pthread_mutex_unlock(&d->lock);
     free(j);
+    roamd_session_end(d);
     return NULL;
 }
 
@@ -132,22 +129,11 @@ static void start_handshake(struct roamd *d, int fd, int peer, const struct roam
     }
     int one = 1;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    pthread_mutex_lock(&d->lock);
-    d->sessions++;
-    pthread_mutex_unlock(&d->lock);
-    pthread_t t;
-    pthread_attr_t at;
-    pthread_attr_init(&at);
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &at, session_thread, j) != 0) {
+    if (roamd_session_spawn(d, session_thread, j) < 0) {
         roam_pool_release(pool_of(d, peer), j->key, 0);
-        pthread_mutex_lock(&d->lock);
-        d->sessions--;
-        pthread_mutex_unlock(&d->lock);
         close(fd);
         free(j);
     }
-    pthread_attr_destroy(&at);
 }
 
 /* Entry i leaves the lobby; its connection closes unless keep. */

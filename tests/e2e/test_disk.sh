@@ -12,24 +12,9 @@
 #   4. the destination refuses (its pool is down): clear error before any
 #      copy, the VM stays on A, nothing created.
 set -u
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export ROAM_LAB_STATE=${ROAM_DISK_STATE:-$SRC/lab/state/disk-e2e}
-export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$SRC/lab/state/cache}
-export ROAM_NO_BUILD=${ROAM_BUILD:+1}
-LAB=$SRC/lab/lab
-# shellcheck source=../../lab/lib/common.sh
-source "$SRC/lab/lib/common.sh"
-# shellcheck source=../../lab/lib/topo.sh
-source "$SRC/lab/lib/topo.sh"
-# shellcheck source=../../lab/lib/libvirt.sh
-source "$SRC/lab/lib/libvirt.sh"
-# shellcheck source=../../lab/lib/vm.sh
-source "$SRC/lab/lib/vm.sh"
-# shellcheck source=../../lab/lib/measure.sh
-source "$SRC/lab/lib/measure.sh"
-# shellcheck source=../../lab/lib/roam.sh
-source "$SRC/lab/lib/roam.sh"
+E2E_STATE=${ROAM_DISK_STATE:-disk-e2e}
+# shellcheck source=e2e_env.sh
+source "$(dirname "$0")/e2e_env.sh"
 
 n=0
 point() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }

@@ -14,28 +14,10 @@
 #      runs: migration fails, VM keeps running on A with its NICs restored;
 #      after libvirtd is back, A -> B works again.
 set -u
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export ROAM_LAB_STATE=${ROAM_E2E_STATE:-$SRC/lab/state/e2e}
-export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$SRC/lab/state/cache}
-export ROAM_NO_BUILD=${ROAM_BUILD:+1}
-LAB=$SRC/lab/lab
-# shellcheck source=../../lab/lib/common.sh
-source "$SRC/lab/lib/common.sh"
-# shellcheck source=../../lab/lib/topo.sh
-source "$SRC/lab/lib/topo.sh"
-# shellcheck source=../../lab/lib/libvirt.sh
-source "$SRC/lab/lib/libvirt.sh"
-# shellcheck source=../../lab/lib/vm.sh
-source "$SRC/lab/lib/vm.sh"
-# shellcheck source=../../lab/lib/measure.sh
-source "$SRC/lab/lib/measure.sh"
-# shellcheck source=../../lab/lib/roam.sh
-source "$SRC/lab/lib/roam.sh"
+E2E_STATE=${ROAM_E2E_STATE:-e2e}
+# shellcheck source=e2e_env.sh
+source "$(dirname "$0")/e2e_env.sh"
 PROBE=${ROAM_E2E_PROBE:?ROAM_E2E_PROBE: path of e2e_probe}
-
-exec 9>"$STATE/e2e.lock"
-flock -n 9 || { echo "Bail out! another e2e run holds $STATE/e2e.lock"; exit 1; }
 
 n=0 failed=0
 point() { # COND-STATUS DESCRIPTION

@@ -15,22 +15,9 @@
 #      migration from A; then step 4 with [migration] tls = no on both roamd
 #      finds the pattern, so step 4 can fail.
 set -u
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root (lab namespaces, libvirtd)"; exit 0; fi
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export ROAM_LAB_STATE=${ROAM_TLS_STATE:-$SRC/lab/state/tls}
-export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$SRC/lab/state/cache}
-export ROAM_NO_BUILD=${ROAM_BUILD:+1}
-LAB=$SRC/lab/lab
-# shellcheck source=../../lab/lib/common.sh
-source "$SRC/lab/lib/common.sh"
-# shellcheck source=../../lab/lib/topo.sh
-source "$SRC/lab/lib/topo.sh"
-# shellcheck source=../../lab/lib/libvirt.sh
-source "$SRC/lab/lib/libvirt.sh"
-# shellcheck source=../../lab/lib/vm.sh
-source "$SRC/lab/lib/vm.sh"
-# shellcheck source=../../lab/lib/roam.sh
-source "$SRC/lab/lib/roam.sh"
+E2E_STATE=${ROAM_TLS_STATE:-tls}
+# shellcheck source=e2e_env.sh
+source "$(dirname "$0")/e2e_env.sh"
 MATCH=${ROAM_WIRE_MATCH:?ROAM_WIRE_MATCH: path of wire_match}
 PATTERN_MIB=16
 
