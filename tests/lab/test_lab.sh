@@ -9,34 +9,10 @@
 # would have it.
 # shellcheck disable=SC2317
 set -u
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-LAB=$repo/lab/lab
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
-export ROAM_LAB_STATE=${ROAM_LAB_STATE:-$repo/lab/state/test}
-export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$repo/lab/state/cache}
-mkdir -p "$ROAM_LAB_STATE"
-exec 9>"$ROAM_LAB_STATE/test.lock"
-flock -w 600 9 || { echo "Bail out! another lab test holds $ROAM_LAB_STATE/test.lock"; exit 1; }
-# shellcheck source=../../lab/lib/common.sh
-source "$repo/lab/lib/common.sh"   # names and addresses only
-# Never leave a lab running, also when meson's timeout kills the test.
-trap '"$LAB" down >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM
-
+# shellcheck source=lab_env.sh
+source "$(dirname "$0")/lab_env.sh"
 echo "1..31"
-n=0 failed=0
-tlog=$ROAM_LAB_STATE/test.log
-: >"$tlog"
-# check DESCRIPTION CMD...: one TAP line; on failure the command's output as diagnostics.
-check() {
-    local d=$1 out; shift
-    n=$((n + 1))
-    if out=$("$@" 2>&1); then echo "ok $n - $d"; else
-        echo "not ok $n - $d"; failed=$((failed + 1)); printf '%s\n' "$out" | sed 's/^/# /'; fi
-    printf '== %s\n%s\n' "$d" "$out" >>"$tlog"
-}
-lab() { "$LAB" "$@"; }
-nsx() { local ns; ns=$("$LAB" ns "$1"); shift; ip netns exec "$ns" "$@"; }
 addr_a=$(eui64_addr 2001:db8:a "$MAC_PRIMARY")
 addr_b=$(eui64_addr 2001:db8:b "$MAC_PRIMARY")
 

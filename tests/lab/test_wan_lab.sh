@@ -12,35 +12,15 @@
 # would have it.
 # shellcheck disable=SC2317
 set -u
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-LAB=$repo/lab/lab
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
 if ! pkg-config --exists libnetfilter_queue libmnl 2>/dev/null && [ ! -x "${ROAM_DELAYLINE:-}" ]; then
     echo "1..0 # SKIP no delay line (apt-get install libnetfilter-queue-dev libmnl-dev)"; exit 0
 fi
-export ROAM_LAB_STATE=${ROAM_LAB_STATE:-$repo/lab/state/test}
-export ROAM_LAB_CACHE=${ROAM_LAB_CACHE:-$repo/lab/state/cache}
-mkdir -p "$ROAM_LAB_STATE"
-exec 9>"$ROAM_LAB_STATE/test.lock"
-flock -w 600 9 || { echo "Bail out! another lab test holds $ROAM_LAB_STATE/test.lock"; exit 1; }
-# shellcheck source=../../lab/lib/common.sh
-source "$repo/lab/lib/common.sh"   # names and addresses only
-trap '"$LAB" down >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM
+TLOG=test-wan.log
+# shellcheck source=lab_env.sh
+source "$(dirname "$0")/lab_env.sh"
 
 RTT=25.67
-n=0 failed=0
-tlog=$ROAM_LAB_STATE/test-wan.log
-: >"$tlog"
-check() {
-    local d=$1 out; shift
-    n=$((n + 1))
-    if out=$("$@" 2>&1); then echo "ok $n - $d"; else
-        echo "not ok $n - $d"; failed=$((failed + 1)); printf '%s\n' "$out" | sed 's/^/# /'; fi
-    printf '== %s\n%s\n' "$d" "$out" >>"$tlog"
-}
-lab() { "$LAB" "$@"; }
-nsx() { local ns; ns=$("$LAB" ns "$1"); shift; ip netns exec "$ns" "$@"; }
 
 # rtt_near FROM ADDR: mean of 20 echoes within 1 ms of $RTT.
 rtt_near() {
