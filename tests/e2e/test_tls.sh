@@ -139,12 +139,18 @@ echo "# lab (migration in clear) and daemons up in $(( $(now_ms) - t0 )) ms"
 # 5a. a destination that forces TLS refuses a clear migration by itself,
 # whatever the source's libvirt allows
 libvirtd_restart_b() { libvirtd_stop B; libvirtd_start B; libvirtd_wait B; }
+# B's roamd is stopped meanwhile: its qemu hook would refuse first (no
+# admission), and this is libvirt's own refusal.
+roamd_stop B
 LAB_TLS_FORCE=1 libvirtd_restart_b
-out=$(virsh_h A migrate --live --p2p --persistent --undefinesource "$VM" "$(host_tls_uri A B)" 2>&1); rc=$?
+mapfile -t disk_args < <(baseline_disk_args A B)
+out=$(virsh_h A migrate --live --p2p --persistent --undefinesource "${disk_args[@]}" "$VM" \
+      "$(host_tls_uri A B)" 2>&1); rc=$?
 point "$([ $rc -ne 0 ] && grep -q 'TLS' <<<"$out"; echo $?)" "5: B with migrate_tls_force refuses a clear migration from A"
 diag <<<"$out"
 check "5: the VM still runs on A" on A
 libvirtd_restart_b
+roamd_start B
 if pattern_in_guest; then
     res=$(captured_migration clear); rc=$?
     echo "# in clear: $res"
