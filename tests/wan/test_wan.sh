@@ -75,6 +75,12 @@ dl_stop() {
 ping_avg() {
     nsx "$A" ping -n -q -c "$1" -i 0.05 "$ADDR_B" | sed -n 's|^rtt [^=]*= [^/]*/\([^/]*\)/.*|\1|p'
 }
+# ping_min N: "MIN AVG" of N echoes A -> B.  The setting is checked on the
+# fastest echo: a delay line never releases early, and a busy machine adds
+# scheduling delay to some echoes, which the mean would count.
+ping_min() {
+    nsx "$A" ping -n -q -c "$1" -i 0.05 "$ADDR_B" | sed -n 's|^rtt [^=]*= \([^/]*\)/\([^/]*\)/.*|\1 \2|p'
+}
 # near GOT WANT TOL: |GOT - WANT| <= TOL (decimals).
 near() { awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'; }
 # at_least GOT WANT: GOT >= WANT (decimals).
@@ -127,8 +133,8 @@ echo "# TCP unpaced without the delay line: $base_max Mbit/s"
 
 # --- RTT 25.67 ms (the paper's WAN) ---
 dl_start --delay-us 12835 --realtime; ok $? "delay line started, one-way 12835 us"
-avg=$(ping_avg 40)
-near "$avg" 25.67 1; ok $? "ping RTT $avg ms within 1 ms of 25.67"
+read -r rmin avg <<<"$(ping_min 40)"
+near "$rmin" 25.67 1; ok $? "ping RTT (fastest of 40) $rmin ms within 1 ms of 25.67 (mean $avg ms)"
 res=$(udp_run 5000)
 [ "$res" = "received 5000 reordered 0" ]; ok $? "5000 datagrams sent back to back: $res"
 slow=$(tcp_run 300 1000 | field half_mbit)
@@ -147,8 +153,8 @@ sed 's/^/# /' "$T/dl.err"
 
 # --- RTT 10 ms ---
 dl_start --delay-us 5000 --realtime; ok $? "delay line started, one-way 5000 us"
-avg=$(ping_avg 40)
-near "$avg" 10 1; ok $? "ping RTT $avg ms within 1 ms of 10"
+read -r rmin avg <<<"$(ping_min 40)"
+near "$rmin" 10 1; ok $? "ping RTT (fastest of 40) $rmin ms within 1 ms of 10 (mean $avg ms)"
 dl_stop; ok $? "SIGTERM: exit 0"
 
 # --- bandwidth cap ---
