@@ -108,6 +108,7 @@ bridge = $VM_BRIDGE
 uplink = $VM_BRIDGE
 router_mac = $(router_mac "$h")
 audit_log = $RUN/roamd-$n.audit.jsonl
+state_dir = $RUN/roamd-$n.state
 
 [limits]
 io_timeout_ms = 10000

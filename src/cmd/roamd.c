@@ -52,8 +52,12 @@ int main(int argc, char **argv)
         cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
         return 2;
     }
-    if (check)
-        return roam_diag_check_main("roamd", path, roamd_check);
+    if (check) {
+        int rc = roam_diag_check_main("roamd", path, roamd_check);
+        if (rc == 0)
+            roamd_check_inflight(path, stdout);
+        return rc;
+    }
     static struct roamd_config cfg;
     char err[ROAM_ERR_MAX];
     roamd_config_defaults(&cfg);

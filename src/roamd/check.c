@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "abe.h"
@@ -13,6 +15,7 @@
 #include "errbuf.h"
 #include "fscheck.h"
 #include "hostport.h"
+#include "reconcile.h"
 #include "roamd_config.h"
 #include "tls_check.h"
 
@@ -106,6 +109,52 @@ static void check_hook_socket(const struct ctx *x)
         roam_diag_at(x->d, x->file, at, "key 'socket': directory %s: %s", dir, strerror(errno));
 }
 
+/* The state directory: an existing writable directory, or one roamd can
+ * create (reconcile.h). */
+static void check_state_dir(const struct ctx *x)
+{
+    char buf[ROAMD_PATH_MAX], why[ROAM_ERR_MAX];
+    const char *dir = roamd_state_dir(x->c, buf, sizeof buf);
+    struct stat st;
+    int bad;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        bad = access(dir, W_OK | X_OK) < 0;
+        if (bad)
+            snprintf(why, sizeof why, "%s: %s", dir, strerror(errno));
+    } else
+        bad = roam_fs_writable(dir, why, sizeof why) < 0;
+    if (bad)
+        roam_diag_at(x->d, x->file, line(x, "state_dir"), "key 'state_dir': %s", why);
+}
+
+int roamd_check_inflight(const char *path, FILE *out)
+{
+    struct roamd_config *c = malloc(sizeof *c);
+    struct roamd_inflight *r = calloc(ROAMD_INFLIGHT_MAX, sizeof *r);
+    char err[ROAM_ERR_MAX], buf[ROAMD_PATH_MAX];
+    size_t n = 0;
+    if (c && r) {
+        roamd_config_defaults(c);
+        if (roamd_config_load(c, path, err, sizeof err) == 0)
+            (void)roamd_inflight_load(roamd_state_dir(c, buf, sizeof buf), r,
+                                      ROAMD_INFLIGHT_MAX, &n, 0, err, sizeof err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char when[32];
+        time_t t = (time_t)r[i].since;
+        struct tm tm;
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+        fprintf(out, "roamd: in-flight migration: %s of VM %s (query %s, peer %s) at step %s "
+                "since %s (running now, or not yet resolved: see the audit log's "
+                "\"reconcile\" events)\n",
+                roamd_inflight_role_name(r[i].role), r[i].vm, r[i].query, r[i].peer,
+                roamd_inflight_step_name(r[i].step), when);
+    }
+    free(r);
+    free(c);
+    return (int)n;
+}
+
 int roamd_check(const char *path, roam_diag *d)
 {
     struct roamd_config *c = malloc(sizeof *c);
@@ -131,6 +180,7 @@ int roamd_check(const char *path, roam_diag *d)
         if (c->name[0])
             check_addr(&x, "name", c->name);
         check_hook_socket(&x);
+        check_state_dir(&x);
     }
     free(c);
     return d->count > before ? -1 : 0;

@@ -46,6 +46,7 @@ struct roamd {
     int sessions;                   /* connection threads running (server.c) */
     char busy[ROAMD_BUSY_VMS][256]; /* VMs with a migration in flight here */
     int hook_fd;                    /* [hook] socket, or -1 (hook_server.h) */
+    struct roamd_reconciler *reconciler;  /* pending in-flight records (reconcile.h) */
 };
 
 /* Load keys, certificates, open libvirt, the audit log and the listeners.

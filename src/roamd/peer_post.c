@@ -16,6 +16,7 @@
 #include "packet.h"
 #include "query_id.h"
 #include "rarp.h"
+#include "reconcile.h"
 #include "text.h"
 #include "virt.h"
 
@@ -133,15 +134,21 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
 
 /* Wait for RARP from one of the VM's MACs, or for the source to give up;
  * SwitchHandover messages (from the guest's NIC m2) are taken on the way.
- * 1 seen, 0 source aborted/closed/misbehaved, -1 timeout or error (why). */
+ * A source whose connection breaks without a word (its roamd died) has not
+ * given up: libvirt's job runs on without it, so the VM may still arrive,
+ * and is waited for until the deadline.  1 seen, 0 source aborted/
+ * misbehaved (or went away and no VM came), -1 timeout or error (why). */
 static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
                      int64_t deadline, char *why, size_t cap)
 {
     int io = p->d->cfg.io_timeout_ms;
+    int gone = 0;
     for (;;) {
         struct pollfd pf[2] = { { .fd = cap_fd, .events = POLLIN },
                                 { .fd = p->fd, .events = POLLIN } };
-        int r = poll(pf, 2, roam_remaining_ms(deadline));
+        int r = poll(pf, gone ? 1 : 2, roam_remaining_ms(deadline));
+        if (r == 0 && gone)
+            return 0;   /* why says the source went away */
         if (r == 0)
             return roam_errf(why, cap, "no RARP from the VM within %d s (did the migration "
                              "reach this host?)", p->d->cfg.switchover_timeout_s);
@@ -155,7 +162,7 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
                 (memcmp(mac, m1, 6) == 0 || memcmp(mac, m2, 6) == 0))
                 return 1;
         }
-        if (pf[1].revents) {
+        if (!gone && pf[1].revents) {
             /* The source speaks to forward a handover, or to abort (Error),
              * or closes. */
             roam_envelope *env = NULL;
@@ -178,8 +185,14 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
             else if (st == ROAM_OK)
                 snprintf(why, cap, "unexpected %s from the source",
                          roam_msg_body_name(env->body_case));
-            else
-                snprintf(why, cap, "source went away: %s", err);
+            else {
+                snprintf(why, cap, "source went away (%s) and the VM did not arrive", err);
+                roamd_peer_session_audit(p, "post-processing", "source gone",
+                                         "waiting for the VM all the same", NULL);
+                gone = 1;
+                roam_msg_free(env);
+                continue;
+            }
             roam_msg_free(env);
             return 0;
         }
@@ -262,10 +275,11 @@ static void report_failure(struct peer_session *p, Roam__V1__PostProcessDone *do
 }
 
 /* After a successful report: listen for the IMS a little, but not past a
- * deferred link-down; then the deferred link-down. */
-static void after_report(struct peer_session *p, const Roam__V1__PostProcess *pp,
-                         const Roam__V1__PostProcessDone *done, int64_t t0, int ims_fd,
-                         int deferred)
+ * deferred link-down; then the deferred link-down.  0, or -1 if that
+ * failed. */
+static int after_report(struct peer_session *p, const Roam__V1__PostProcess *pp,
+                        const Roam__V1__PostProcessDone *done, int64_t t0, int ims_fd,
+                        int deferred)
 {
     int64_t link_at = (int64_t)done->rarp_at_us + p->d->cfg.link_down_delay_ms * 1000LL;
     if (ims_fd >= 0) {
@@ -281,11 +295,13 @@ static void after_report(struct peer_session *p, const Roam__V1__PostProcess *pp
         int64_t left = link_at - (roam_mono_us() - t0);
         if (left > 0)
             usleep((useconds_t)left);
-        if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0)
+        if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0) {
             roamd_peer_session_audit(p, "link-down", "failed", why, NULL);
-        else
-            roamd_peer_session_audit(p, "link-down", "done", NULL, NULL);
+            return -1;
+        }
+        roamd_peer_session_audit(p, "link-down", "done", NULL, NULL);
     }
+    return 0;
 }
 
 /* The VM lives here now; its owner may want it back: have its policy ready
@@ -303,15 +319,12 @@ static void prewarm_arrived(struct peer_session *p)
         virConnectClose(conn);
 }
 
-void roamd_peer_post_process(struct peer_session *p, const Roam__V1__PostProcess *pp)
+/* The post-processing proper: 1 when the primary NIC could not be taken
+ * down (the in-flight record stays for the next start), else 0. */
+static int post_process(struct peer_session *p, const Roam__V1__PostProcess *pp, int64_t t0)
 {
     char why[ROAM_MESSAGE_MAX] = "";
-    int64_t t0 = roam_mono_us();
     Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
-    if (!roamd_peer_session_same_query(p, pp->vm, &pp->query_id) || !p->have_ra) {
-        report(p, &done, "post-processing for a query without admission and RA");
-        return;
-    }
     struct in6_addr addr;
     int have_addr = secondary_address(p, pp->secondary_mac.data, &addr) == 0;
     int ims_fd = -1;
@@ -319,11 +332,11 @@ void roamd_peer_post_process(struct peer_session *p, const Roam__V1__PostProcess
     if (r == 0) {
         roamd_admission_drop(p->d->adm, p->qid);
         roamd_peer_session_audit(p, "post-processing", "disarmed", why, NULL);
-        return;   /* nobody to report to */
+        return 0;   /* nobody to report to */
     }
     if (r < 0) {
         report_failure(p, &done, why, ims_fd);
-        return;
+        return 0;
     }
     /* Taken down now, or after the report (link_down_delay_ms): roam-mat
      * switches on QEMU's announcement by itself, and the link change costs
@@ -333,7 +346,7 @@ void roamd_peer_post_process(struct peer_session *p, const Roam__V1__PostProcess
     if (!deferred) {
         if (link_down(p, pp->primary_mac.data, roam_deadline(30000), why, sizeof why) < 0) {
             report_failure(p, &done, why, ims_fd);
-            return;
+            return 1;
         }
         done.link_down_at_us = (uint64_t)(roam_mono_us() - t0);
     }
@@ -343,11 +356,36 @@ void roamd_peer_post_process(struct peer_session *p, const Roam__V1__PostProcess
     }
     if (confirm_address(p, pp->secondary_mac.data, &addr, have_addr, why, sizeof why) < 0) {
         report_failure(p, &done, why, ims_fd);
-        return;
+        return deferred;   /* a deferred link-down has not happened */
     }
     if (p->d->cfg.confirm_timeout_ms > 0)
         done.confirmed_at_us = (uint64_t)(roam_mono_us() - t0);
     report(p, &done, NULL);
-    after_report(p, pp, &done, t0, ims_fd, deferred);
+    int kept = after_report(p, pp, &done, t0, ims_fd, deferred) < 0;
     prewarm_arrived(p);
+    return kept;
+}
+
+void roamd_peer_post_process(struct peer_session *p, const Roam__V1__PostProcess *pp)
+{
+    int64_t t0 = roam_mono_us();
+    if (!roamd_peer_session_same_query(p, pp->vm, &pp->query_id) || !p->have_ra) {
+        Roam__V1__PostProcessDone done = ROAM__V1__POST_PROCESS_DONE__INIT;
+        report(p, &done, "post-processing for a query without admission and RA");
+        return;
+    }
+    /* Recorded before the wait: a roamd that dies from here on finds the
+     * record at its next start and finishes (or drops) it there.  Without
+     * the record the post-processing still runs: the migration is the
+     * source's to stop, and it has started it. */
+    char pm[18], sm[18], err[ROAM_ERR_MAX];
+    struct roamd_inflight rec;
+    roam_mac_format(pp->primary_mac.data, pm);
+    roam_mac_format(pp->secondary_mac.data, sm);
+    roamd_inflight_begin(&rec, ROAMD_INFLIGHT_DESTINATION, p->vm, p->qid, p->src, pm, sm);
+    int on = roamd_inflight_step(p->d, &rec, ROAMD_STEP_ARMED, err, sizeof err) == 0;
+    if (!on)
+        roamd_peer_session_audit(p, "post-processing", "unrecorded", err, NULL);
+    if (post_process(p, pp, t0) == 0 && on)
+        roamd_inflight_end(p->d, &rec);
 }

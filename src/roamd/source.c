@@ -15,6 +15,7 @@
 #include "migration_job.h"
 #include "peer_client.h"
 #include "query_id.h"
+#include "reconcile.h"
 #include "ra_deliver.h"
 #include "source_disks.h"
 #include "text.h"
@@ -50,6 +51,8 @@ struct flow {
     uint64_t bandwidth_mibs;           /* the client's cap for libvirt; 0: none */
     int dry_run;                       /* checks only: nothing is changed */
     struct roamd_src_disks disks;      /* the VM's disks and how they move */
+    struct roamd_inflight rec;         /* the crash-safe record, once a host changes */
+    int rec_on, rec_keep;              /* written; kept for the next start's reconciliation */
 };
 
 static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct roam_job_stats *js)
@@ -192,9 +195,11 @@ static void rollback(struct flow *f, Roam__V1__Phase phase, const char *why)
         roamd_ra_deliver_stop(&f->rd);
         f->rd_open = 0;
     }
-    if (f->linked_up && roam_virt_set_link(f->dom, f->secondary.mac, 0, err, sizeof err) < 0)
+    if (f->linked_up && roam_virt_set_link(f->dom, f->secondary.mac, 0, err, sizeof err) < 0) {
         roam_log("query %s: rollback: cannot link down %s of %s: %s", f->qid, f->secondary.mac,
                  f->au->vm, err);
+        f->rec_keep = 1;   /* the next start tries again */
+    }
     f->linked_up = 0;
     roamd_peer_abort(f->peer, phase, why);
     f->peer = NULL;
@@ -287,6 +292,19 @@ static void on_tick(void *ctx)
 /* The phases below return 0, or -1 once fail() has rolled back and told
  * the client. */
 
+/* The in-flight record at step s, written before the step changes this
+ * host (reconcile.h).  0, or -1 with err. */
+static int record(struct flow *f, enum roamd_inflight_step s, char *err, size_t errlen)
+{
+    if (!f->rec_on)
+        roamd_inflight_begin(&f->rec, ROAMD_INFLIGHT_SOURCE, f->au->vm, f->au->query_id.data,
+                             f->au->dst, f->primary.mac, f->secondary.mac);
+    if (roamd_inflight_step(f->d, &f->rec, s, err, errlen) < 0)
+        return -1;
+    f->rec_on = 1;
+    return 0;
+}
+
 /* Pre-processing here: the VM, its two NICs, where it goes. */
 static int find_vm(struct flow *f)
 {
@@ -369,6 +387,8 @@ static int pre_process(struct flow *f)
                                err, sizeof err) < 0)
         return fail(f, PRE, "cannot deliver the RA to the secondary NIC: %s", err);
     f->rd_open = 1;
+    if (record(f, ROAMD_STEP_LINKING, err, sizeof err) < 0)
+        return fail(f, PRE, "%s", err);
     if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0)
         return fail(f, PRE, "cannot link up the secondary NIC: %s", err);
     f->linked_up = 1;
@@ -384,6 +404,8 @@ static int migrate(struct flow *f)
 {
     char err[ROAM_ERR_MAX];
     if (roamd_src_disks_xml(&f->disks, f->dom, err, sizeof err) < 0)
+        return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "%s", err);
+    if (record(f, ROAMD_STEP_MIGRATING, err, sizeof err) < 0)
         return fail(f, ROAM__V1__PHASE__PHASE_MIGRATION, "%s", err);
     int64_t m0 = roam_mono_us();
     f->migration_start_us = m0;
@@ -407,6 +429,8 @@ static int migrate(struct flow *f)
                     o.tls ? "TLS; never retried in clear" : "in clear, [migration] tls = no", err);
     /* The VM now runs on the destination: nothing here to roll back. */
     f->linked_up = 0;
+    if (record(f, ROAMD_STEP_MIGRATED, err, sizeof err) < 0)
+        roam_log("query %s: %s", f->qid, err);   /* the VM has moved all the same */
     virConnectPtr conn = roamd_virt(f->d, err, sizeof err);
     roamd_src_disks_finish(&f->disks, conn, f->d->cfg.remove_source, f->qid);
     if (conn)
@@ -493,6 +517,8 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
         return;
     }
     flow_run(&f);
+    if (f.rec_on && !f.rec_keep)
+        roamd_inflight_end(d, &f.rec);
     roamd_src_disks_free(&f.disks);
     if (f.dom)
         virDomainFree(f.dom);

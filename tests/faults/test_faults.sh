@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# tests/faults/test_faults.sh: faults in the middle of a migration, on the
+# lab (TAP), in its own state dir (lab/state/faults).  Each cell kills one
+# daemon at one point of a migration, restarts it, and checks that the VM
+# runs exactly once (never on both hosts, never on neither), that its NICs
+# are as before (or swapped, when it moved), that both audit logs say what
+# happened, that the restarted daemon comes back clean (no in-flight record
+# left) and that the next migration works:
+#   1. source roamd SIGKILLed at about half of the memory copy;
+#   2. source roamd SIGKILLed during post-processing;
+#   3. destination roamd SIGKILLed at about half of the memory copy;
+#   4. destination libvirtd SIGKILLed at about half of the memory copy.
+# The copy is capped at $BW MiB/s so that "half" is seconds long.
+set -u
+E2E_STATE=${ROAM_FAULTS_STATE:-faults}
+# shellcheck source=../e2e/e2e_env.sh
+source "$(dirname "$0")/../e2e/e2e_env.sh"
+BW=${ROAM_FAULTS_BANDWIDTH:-24}
+
+n=0 failed=0
+point() { # COND-STATUS DESCRIPTION
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+check() { local d=$1; shift; "$@" >/dev/null 2>&1; point $? "$d"; }
+diag() { sed 's/^/# /'; }
+
+cleanup() { roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1; }
+trap cleanup EXIT
+
+t0=$(now_ms)
+"$LAB" down >/dev/null 2>&1
+if ! "$LAB" up --no-disk 2>&1 | diag; then echo "Bail out! lab up failed"; exit 1; fi
+vm_host >/dev/null || { echo "Bail out! lab VM not running"; exit 1; }
+roam_up 2>&1 | diag
+if ! { roamd_running A && roamd_running B; }; then echo "Bail out! roamd did not start"; exit 1; fi
+echo "# lab and daemons up in $(( $(now_ms) - t0 )) ms"
+
+link_of() { virsh_h "$1" domif-getlink "$VM" "$2" 2>/dev/null | awk '{print $2}'; }
+links() { echo "$(link_of "$1" "$MAC_PRIMARY")/$(link_of "$1" "$MAC_SECONDARY")"; }
+links_are() { [ "$(links "$1")" = "$2" ]; }
+state_on() { virsh_h "$1" domstate "$VM" 2>/dev/null | head -n 1; }
+# Running on H, and on the other host neither running nor paused.
+only_on() {
+    [ "$(state_on "$1")" = running ] || return 1
+    case $(state_on "$(other_host "$1")") in running | paused) return 1 ;; esac
+}
+audit_has() { grep -q "$2" "$(roamd_audit "$1")"; }
+records() { # HOST: its in-flight records' names (set-aside *.bad ones too)
+    local f
+    for f in "$RUN/roamd-${1,,}.state/inflight/"*; do [ -e "$f" ] && basename "$f"; done
+}
+no_records() { [ -z "$(records "$1")" ]; }
+record_at() { grep -qs "^step=$2\$" "$RUN/roamd-${1,,}.state/inflight/"*; }
+job_half() { # HOST: the outgoing job has copied at least half of the memory
+    virsh_h "$1" domjobinfo "$VM" 2>/dev/null | awk '
+        /^Memory processed:/ { p = $3 } /^Memory total:/ { t = $3 }
+        END { exit !(t > 0 && p * 2 >= t) }'
+}
+roamd_kill() { # HOST: SIGKILL, as a crash would
+    local f; f=$(roamd_pidfile "$1")
+    kill -9 "$(cat "$f")" 2>/dev/null
+    wait_for 5 pid_gone "$(cat "$f")"
+    rm -f "$f"
+}
+libvirtd_kill() { # HOST: SIGKILL libvirtd alone (its QEMUs live on)
+    local p; p=$(cat "$(host_dir "$1")/libvirtd.pid")
+    kill -9 "$p" 2>/dev/null
+    wait_for 5 pid_gone "$p"
+}
+out=$RUN/faults.out
+migrate_bg() { roam_migrate alice "$1" "$2" --bandwidth "$BW" >"$out" 2>&1 & mig=$!; }
+# The restarted daemon: up, every record resolved within 30 s, --check
+# lists none.
+clean_restart() { # HOST CELL
+    roamd_start "$1"
+    wait_for 30 no_records "$1"
+    point $? "$2: restarted roamd $1 resolved its in-flight records ($(records "$1" | tr '\n' ' '))"
+    local c
+    c=$(ip netns exec "$(host_ns "$1")" "$(roam_bin roamd)" -c "$RUN/roamd-${1,,}.conf" --check 2>&1)
+    case $c in *in-flight*) point 1 "$2: roamd --check on $1 lists no in-flight migration" ;;
+               *) point 0 "$2: roamd --check on $1 lists no in-flight migration" ;; esac
+}
+
+# 1. A -> B, source roamd (A) killed at half of the copy: libvirt's job
+# goes on without it; B finishes the post-processing alone; A's next start
+# finds the VM gone and records the move.
+migrate_bg A B
+wait_for 60 job_half A || echo "# 1: job not seen at half"
+echo "# 1: killing roamd A"
+roamd_kill A
+wait $mig
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 6 ]; echo $?)" "1: the client reports an unknown outcome (exit 6, got $rc)"
+wait_for 60 only_on B
+point $? "1: the VM runs on B only ($(state_on A)/$(state_on B))"
+wait_for 10 links_are B down/up
+point $? "1: on B primary down, secondary up ($(links B))"
+check "1: B audited the post-processing done without the source" \
+    audit_has B '"event":"post-processing".*"outcome":"source gone"'
+check "1: B took the old primary down" audit_has B '"event":"link-down".*"outcome":"done"'
+clean_restart A 1
+check "1: A audited the reconciliation: moved" audit_has A '"event":"reconcile".*"outcome":"moved"'
+
+# 2. B -> A, source roamd (B) killed once the migration is done and the
+# destination post-processes.
+migrate_bg B A
+wait_for 60 record_at B migrated || echo "# 2: post-processing not seen"
+echo "# 2: killing roamd B"
+roamd_kill B
+wait $mig
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 6 ] || [ $rc -eq 0 ]; echo $?)" "2: the client reports an unknown outcome or success (exit $rc)"
+wait_for 30 only_on A
+point $? "2: the VM runs on A only ($(state_on A)/$(state_on B))"
+wait_for 10 links_are A up/down
+point $? "2: on A the roles swapped back ($(links A))"
+check "2: A audited its post-processing" audit_has A '"event":"post-processing".*"outcome":"done"'
+clean_restart B 2
+check "2: B audited the reconciliation: moved" \
+    audit_has B '"event":"reconcile".*"step":"migrated".*"outcome":"moved"'
+
+# 3. A -> B, destination roamd (B) killed at half of the copy: the VM
+# arrives with both NICs up; B's next start finishes the post-processing.
+migrate_bg A B
+wait_for 60 job_half A || echo "# 3: job not seen at half"
+echo "# 3: killing roamd B"
+roamd_kill B
+wait $mig
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 7 ]; echo $?)" "3: the client reports the VM on B, post-processing failed (exit 7, got $rc)"
+wait_for 30 only_on B
+point $? "3: the VM runs on B only ($(state_on A)/$(state_on B))"
+check "3: A audited the failed post-processing report" \
+    audit_has A '"outcome":"failed","failed_phase":"post-processing"'
+clean_restart B 3
+wait_for 10 links_are B down/up
+point $? "3: after B's restart primary down, secondary up ($(links B))"
+check "3: B audited the reconciliation: finished" \
+    audit_has B '"event":"reconcile".*"role":"destination".*"outcome":"finished"'
+
+# 4. B -> A, destination libvirtd (A) killed at half of the copy: the job
+# fails, the VM stays on B with its NICs as before.
+before=$(links B)
+migrate_bg B A
+wait_for 60 job_half B || echo "# 4: job not seen at half"
+echo "# 4: killing libvirtd A"
+libvirtd_kill A
+wait $mig
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 5 ]; echo $?)" "4: the client reports the migration failed, VM on the source (exit 5, got $rc)"
+libvirtd_start A && libvirtd_wait A
+wait_for 30 only_on B
+point $? "4: the VM runs on B only ($(state_on A)/$(state_on B))"
+point "$([ "$(links B)" = "$before" ]; echo $?)" "4: B's NICs as before ($(links B))"
+check "4: guest answers on B" guest_ready
+check "4: B audited the failed migration" audit_has B '"outcome":"failed","failed_phase":"migration"'
+wait_for 30 no_records A
+point $? "4: A has no in-flight record left ($(records A | tr '\n' ' '))"
+check "4: B has no in-flight record left" no_records B
+
+# After all of it: a plain migration works both ways.
+roam_migrate alice B A >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "after: B -> A works"
+check "after: VM runs on A only" only_on A
+check "after: A's NICs up/down" links_are A up/down
+
+echo "# faults total $(( $(now_ms) - t0 )) ms"
+echo "1..$n"
+[ "$failed" -eq 0 ]
