@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "errbuf.h"
 #include "log.h"
+#include "reconcile.h"
 #include "roamd_config.h"
 #include "server.h"
 
@@ -73,8 +74,12 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     static struct roamd d;
-    if (roamd_init(&d, &cfg, err, sizeof err) < 0) {
+    /* In-flight records left by a roamd that died mid-migration are
+     * resolved (or their VMs held) before any client is served. */
+    if (roamd_init(&d, &cfg, err, sizeof err) < 0 ||
+        roamd_reconcile_start(&d, err, sizeof err) < 0) {
         fprintf(stderr, "roamd: %s: %s\n", path, err);
+        roamd_reconcile_stop(&d);
         roamd_fini(&d);
         return 1;
     }
@@ -86,6 +91,7 @@ int main(int argc, char **argv)
                  "on one trusted network");
     roamd_run(&d, &stop_flag);
     roam_log("stopping");
+    roamd_reconcile_stop(&d);
     roamd_fini(&d);
     return 0;
 }

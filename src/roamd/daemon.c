@@ -18,7 +18,6 @@
 #include "errbuf.h"
 #include "hook_io.h"
 #include "metadata.h"
-#include "reconcile.h"
 #include "sock.h"
 #include "virt.h"
 
@@ -162,8 +161,6 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->virt = roam_virt_open(cfg->libvirt_uri, why, sizeof why);
     if (!d->virt)
         return roam_errf(err, errlen, "key 'libvirt_uri': %s", why);
-    if (roamd_reconcile_start(d, err, errlen) < 0)
-        return -1;
     prewarm_vm_policies(d);
     struct roamd_ra_pin pin;
     roamd_ra_pin_of(cfg, &pin);
@@ -222,7 +219,6 @@ int roamd_peer_port(const struct roamd *d)
 
 void roamd_fini(struct roamd *d)
 {
-    roamd_reconcile_stop(d);
     if (d->listen_fd >= 0)
         close(d->listen_fd);
     if (d->peer_fd >= 0)
