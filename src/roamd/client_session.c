@@ -10,6 +10,7 @@
 #include "errbuf.h"
 #include "metadata.h"
 #include "msg.h"
+#include "peer_early.h"
 #include "query_id.h"
 #include "source.h"
 #include "virt.h"
@@ -122,10 +123,12 @@ static int precheck(struct roamd *d, const char *addr, const Roam__V1__Authentic
 
 /* Authenticate au (query qid, received at started): the pre-checks, the
  * challenge, and for the accept role the admission; audited and answered.
+ * For the migrate role, once the pre-checks pass, the link to the
+ * destination opens meanwhile (*early; drop it when not used).
  * 0 granted (o says how), -1 refused. */
 static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
                         const Roam__V1__Authenticate *au, const char *qid, int64_t started,
-                        struct roamd_auth_outcome *o)
+                        struct roamd_auth_outcome *o, struct roamd_peer_early **early)
 {
     int io = d->cfg.io_timeout_ms;
     int accept = au->role == ROAM__V1__ROLE__ROLE_ACCEPT;
@@ -139,6 +142,10 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roamd_send_refusal(c, phase, why, io);
         return -1;
     }
+    /* The VM is here and the client within its rate: the TCP and TLS
+     * handshakes with the destination overlap the challenge's round trips. */
+    if (!accept)
+        *early = roamd_peer_early_start(d, au->dst);
     int r = roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, o);
     free(policy);
     if (r < 0) {
@@ -179,19 +186,23 @@ void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
     int io = d->cfg.io_timeout_ms;
     roam_envelope *env = NULL, *mig = NULL;
     struct roamd_auth_outcome o;
+    struct roamd_peer_early *early = NULL;
     if (expect(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io, addr, "") < 0)
         goto out;
     const Roam__V1__Authenticate *au = env->authenticate;
     char qid[ROAMD_QID_LEN], what[80];
     roamd_qid(qid, au->query_id.data, au->query_id.len);
-    if (authenticate(d, c, addr, au, qid, roam_now_ms(), &o) < 0 ||
+    if (authenticate(d, c, addr, au, qid, roam_now_ms(), &o, &early) < 0 ||
         au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         goto out;
     /* The source: the client says where to. */
     snprintf(what, sizeof what, "query %s: no Migrate after authentication: ", qid);
-    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr, what) == 0)
-        roamd_source_migrate(d, c, addr, au, mig->migrate, &o);
+    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr, what) == 0) {
+        roamd_source_migrate(d, c, addr, au, mig->migrate, &o, early);
+        early = NULL;   /* the flow took it */
+    }
 out:
+    roamd_peer_early_drop(early);
     roam_msg_free(mig);
     roam_msg_free(env);
     roam_tls_close(c, 1000);

@@ -9,10 +9,28 @@
 #include "errbuf.h"
 #include "sock.h"
 
+/* Requests may be sent ahead of the answers they wait for (one flight
+ * instead of one round trip each): the destination answers in the order it
+ * was asked, so `owed` lists the answers still to read, oldest first, and
+ * settle() reads them all into `adm`, `disks_in` and `ra_in` as soon as any
+ * of them is wanted.  The RaFetch waits for PrepareDisks, which the
+ * destination takes before it (peer_server.c), or for the first wait. */
+#define OWED_MAX 4
+
 struct roamd_peer {
     roam_tls_conn *conn;
     roam_stream s;
     int io_timeout_ms;
+    roam_body owed[OWED_MAX];
+    size_t n_owed;
+    int adm;                      /* 0 not known, 1 granted, -1 refused, -2 no answer */
+    int adm_dry;                  /* the query was a dry run's */
+    char adm_err[ROAM_ERR_MAX];   /* why, when adm < 0 */
+    int ra_asked;
+    const char *ra_vm;            /* a RaFetch to send (the caller's strings) */
+    const uint8_t *ra_qid;
+    roam_envelope *ra_in;         /* the RaAnswer read ahead, until roamd_peer_ra */
+    roam_envelope *disks_in;      /* the DisksReady read ahead, until roamd_peer_disks */
 };
 
 roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst, char *err, size_t errlen)
@@ -56,8 +74,60 @@ static int send_env(roamd_peer *p, roam_envelope *env, char *err, size_t errlen)
     return 0;
 }
 
-static int admission_query(roamd_peer *p, const char *vm, const char *src,
-                           const uint8_t qid[16], int dry_run, char *err, size_t errlen)
+static int owe(roamd_peer *p, roam_body body, char *err, size_t errlen)
+{
+    if (p->n_owed >= OWED_MAX)
+        return roam_errf(err, errlen, "more than %d requests ahead of their answers", OWED_MAX);
+    p->owed[p->n_owed++] = body;
+    return 0;
+}
+
+/* Read the answers owed, in order, keeping them for their callers.  A
+ * refused admission ends the conversation (the destination closes; what
+ * was sent after it is dropped there): -1 with the refusal. */
+static int flush_ra(roamd_peer *p, char *err, size_t errlen);
+
+static int settle(roamd_peer *p, char *err, size_t errlen)
+{
+    char why[ROAM_ERR_MAX];
+    if (flush_ra(p, err, errlen) < 0)
+        return -1;
+    while (p->n_owed) {
+        roam_body want = p->owed[0];
+        roam_envelope *in = NULL;
+        if (p->adm < 0)
+            return roam_errf(err, errlen, "%s", p->adm_err);
+        if (roam_msg_expect(&p->s, want, &in, p->io_timeout_ms, why, sizeof why) != ROAM_OK) {
+            roam_errf(err, errlen, "destination daemon: %s", why);
+            if (want == ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER) {
+                p->adm = -2;
+                snprintf(p->adm_err, sizeof p->adm_err, "%s", err);
+            }
+            return -1;
+        }
+        memmove(p->owed, p->owed + 1, --p->n_owed * sizeof p->owed[0]);
+        if (want == ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER) {
+            p->adm = in->admission_answer->granted ? 1 : -1;
+            if (p->adm < 0)
+                snprintf(p->adm_err, sizeof p->adm_err, "destination %s admission: %s",
+                         p->adm_dry ? "would refuse" : "refused",
+                         in->admission_answer->error->message);
+            roam_msg_free(in);
+        } else if (want == ROAM__V1__ENVELOPE__BODY_DISKS_READY) {
+            roam_msg_free(p->disks_in);
+            p->disks_in = in;
+        } else {
+            roam_msg_free(p->ra_in);
+            p->ra_in = in;
+        }
+    }
+    if (p->adm < 0)
+        return roam_errf(err, errlen, "%s", p->adm_err);
+    return 0;
+}
+
+static int ask_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
+                         int dry_run, char *err, size_t errlen)
 {
     Roam__V1__AdmissionQuery q = ROAM__V1__ADMISSION_QUERY__INIT;
     q.dry_run = dry_run != 0;
@@ -65,33 +135,79 @@ static int admission_query(roamd_peer *p, const char *vm, const char *src,
     q.src = (char *)src;
     q.query_id.data = (uint8_t *)qid;
     q.query_id.len = 16;
-    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY;
     env.admission_query = &q;
-    if (send_env(p, &env, err, errlen) < 0)
+    if (owe(p, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, err, errlen) < 0)
         return -1;
+    p->adm_dry = dry_run != 0;
+    return send_env(p, &env, err, errlen);
+}
+
+/* Send a request behind others whose answers are owed.  A destination that
+ * refused the admission closes the link and this write may fail: the
+ * refusal, already on its way back, is then the better reason. */
+static int send_ahead(roamd_peer *p, roam_envelope *env, char *err, size_t errlen)
+{
+    if (send_env(p, env, err, errlen) == 0)
+        return 0;
     char why[ROAM_ERR_MAX];
-    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER, &in, p->io_timeout_ms,
-                        why, sizeof why) != ROAM_OK)
-        return roam_errf(err, errlen, "destination daemon: %s", why);
-    int r = 0;
-    if (!in->admission_answer->granted)
-        r = roam_errf(err, errlen, "destination %s admission: %s",
-                      dry_run ? "would refuse" : "refused", in->admission_answer->error->message);
-    roam_msg_free(in);
-    return r;
+    if (p->n_owed && p->owed[0] == ROAM__V1__ENVELOPE__BODY_ADMISSION_ANSWER &&
+        settle(p, why, sizeof why) < 0 && p->adm == -1)
+        roam_errf(err, errlen, "%s", why);
+    return -1;
+}
+
+int roamd_peer_ask_admission(roamd_peer *p, const char *vm, const char *src,
+                             const uint8_t qid[16], char *err, size_t errlen)
+{
+    return ask_admission(p, vm, src, qid, 0, err, errlen);
+}
+
+void roamd_peer_ask_ra(roamd_peer *p, const char *vm, const uint8_t qid[16])
+{
+    p->ra_vm = vm;
+    p->ra_qid = qid;
+    p->ra_asked = 1;
+}
+
+/* Send the RaFetch asked for, if still unsent. */
+static int flush_ra(roamd_peer *p, char *err, size_t errlen)
+{
+    if (!p->ra_vm)
+        return 0;
+    Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
+    f.vm = (char *)p->ra_vm;
+    f.query_id.data = (uint8_t *)p->ra_qid;
+    f.query_id.len = 16;
+    p->ra_vm = NULL;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
+    env.ra_fetch = &f;
+    if (owe(p, ROAM__V1__ENVELOPE__BODY_RA_ANSWER, err, errlen) < 0)
+        return -1;
+    return send_ahead(p, &env, err, errlen);
+}
+
+int roamd_peer_admitted(roamd_peer *p, char *err, size_t errlen)
+{
+    return settle(p, err, errlen);
 }
 
 int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
                          char *err, size_t errlen)
 {
-    return admission_query(p, vm, src, qid, 0, err, errlen);
+    if (ask_admission(p, vm, src, qid, 0, err, errlen) < 0)
+        return -1;
+    return settle(p, err, errlen);
 }
 
 int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
                              const uint8_t qid[16], char *err, size_t errlen)
 {
-    return admission_query(p, vm, src, qid, 1, err, errlen);
+    if (ask_admission(p, vm, src, qid, 1, err, errlen) < 0)
+        return -1;
+    return settle(p, err, errlen);
 }
 
 int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
@@ -120,13 +236,15 @@ int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
     roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
     env.body_case = ROAM__V1__ENVELOPE__BODY_PREPARE_DISKS;
     env.prepare_disks = &m;
-    if (send_env(p, &env, err, errlen) < 0)
+    /* Creating images and refreshing the pool may take a while, within
+     * the io timeout. */
+    if (owe(p, ROAM__V1__ENVELOPE__BODY_DISKS_READY, err, errlen) < 0 ||
+        send_ahead(p, &env, err, errlen) < 0 || settle(p, err, errlen) < 0)
         return -1;
-    char why[ROAM_ERR_MAX];
-    /* Creating images and refreshing the pool may take a while. */
-    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_DISKS_READY, &in, p->io_timeout_ms,
-                        why, sizeof why) != ROAM_OK)
-        return roam_errf(err, errlen, "destination daemon: %s", why);
+    in = p->disks_in;
+    p->disks_in = NULL;
+    if (!in)
+        return roam_errf(err, errlen, "destination daemon: no DisksReady");
     Roam__V1__DisksReady *r = in->disks_ready;
     int rc = 0;
     if (!r->ok)
@@ -148,20 +266,17 @@ int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
 int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen)
 {
-    Roam__V1__RaFetch f = ROAM__V1__RA_FETCH__INIT;
-    f.vm = (char *)vm;
-    f.query_id.data = (uint8_t *)qid;
-    f.query_id.len = 16;
-    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
-    env.body_case = ROAM__V1__ENVELOPE__BODY_RA_FETCH;
-    env.ra_fetch = &f;
-    if (send_env(p, &env, err, errlen) < 0)
+    /* The destination may have to solicit: its answer comes within its own
+     * RA timeout, below our io timeout. */
+    if (!p->ra_asked)
+        roamd_peer_ask_ra(p, vm, qid);
+    if (settle(p, err, errlen) < 0)
         return -1;
-    char why[ROAM_ERR_MAX];
-    /* The destination may have to solicit: allow it its own RA timeout. */
-    if (roam_msg_expect(&p->s, ROAM__V1__ENVELOPE__BODY_RA_ANSWER, &in, p->io_timeout_ms,
-                        why, sizeof why) != ROAM_OK)
-        return roam_errf(err, errlen, "destination daemon: %s", why);
+    roam_envelope *in = p->ra_in;
+    p->ra_in = NULL;
+    p->ra_asked = 0;
+    if (!in)
+        return roam_errf(err, errlen, "destination daemon: no RaAnswer");
     int r;
     Roam__V1__RaAnswer *a = in->ra_answer;
     if (!a->ra.len)
@@ -234,6 +349,8 @@ void roamd_peer_close(roamd_peer *p)
 {
     if (!p)
         return;
+    roam_msg_free(p->ra_in);
+    roam_msg_free(p->disks_in);
     roam_tls_close(p->conn, 1000);
     free(p);
 }

@@ -1,7 +1,9 @@
 /* The source daemon's side of the daemon-to-daemon conversation (mutual
  * TLS, one connection per migration): admission query, RA fetch, arming the
  * destination's post-processing, forwarding the guest's handover, and
- * collecting the result. */
+ * collecting the result.  The admission query, the RA fetch and the disks
+ * can go out in one flight: each call that needs an answer first reads the
+ * answers owed to the requests sent before it. */
 #ifndef ROAMD_PEER_CLIENT_H
 #define ROAMD_PEER_CLIENT_H
 
@@ -25,6 +27,22 @@ roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst_hostport, char *
 int roamd_peer_admission(roamd_peer *p, const char *vm, const char *src, const uint8_t qid[16],
                          char *err, size_t errlen);
 
+/* Send an AdmissionQuery without waiting for its answer (read by the next
+ * call that waits for one, or by roamd_peer_admitted).  0 or -1. */
+int roamd_peer_ask_admission(roamd_peer *p, const char *vm, const char *src,
+                             const uint8_t qid[16], char *err, size_t errlen);
+
+/* Ask for the RA without waiting for it: the RaFetch goes out behind the
+ * next request (PrepareDisks) or before the next wait for an answer, and
+ * roamd_peer_ra returns its answer.  After roamd_peer_ask_admission (the
+ * destination answers only admitted queries); vm and qid must live until
+ * it is sent. */
+void roamd_peer_ask_ra(roamd_peer *p, const char *vm, const uint8_t qid[16]);
+
+/* Read every answer still owed: 0 when the admission asked for was granted,
+ * -1 with the refusal or the failure in err. */
+int roamd_peer_admitted(roamd_peer *p, char *err, size_t errlen);
+
 /* A dry run's AdmissionQuery: would the destination grant one?  It takes
  * nothing and ends the conversation: close p afterwards.  0 or -1 as above. */
 int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
@@ -37,7 +55,8 @@ int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
                      const struct roam_disk *disks, const int *shared, size_t n,
                      char paths[][ROAM_DISK_PATH_MAX + 1], char *err, size_t errlen);
 
-/* The destination's RA (length, <= cap) and its source address; -1 with err. */
+/* The destination's RA (length, <= cap) and its source address; -1 with err.
+ * Fetches it unless roamd_peer_ask_ra already asked. */
 int roamd_peer_ra(roamd_peer *p, const char *vm, const uint8_t qid[16], uint8_t *ra, size_t cap,
                   struct in6_addr *src, char *err, size_t errlen);
 

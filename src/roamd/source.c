@@ -42,6 +42,7 @@ struct flow {
     struct roam_iface primary, secondary;
     int linked_up;
     roamd_peer *peer;
+    struct roamd_peer_early *early;    /* the link opened during authentication */
     struct roamd_ra_delivery rd;
     int rd_open;
     int handovers_sent;                /* SwitchHandover messages to the destination */
@@ -331,19 +332,24 @@ static int find_vm(struct flow *f)
 }
 
 /* Admission: the destination daemon takes the admission its accept-role
- * authentication left.  A dry run only asks whether it would grant one,
- * and ends the conversation there. */
+ * authentication left.  The query, the disks (prepare_disks) and the RA
+ * fetch go out in one flight, their answers come back in one round trip.  A dry run only asks whether it would grant one, and ends the
+ * conversation there. */
 static int admit(struct flow *f)
 {
     const Roam__V1__Authenticate *au = f->au;
     const Roam__V1__Phase ADM = ROAM__V1__PHASE__PHASE_ADMISSION;
     char err[ROAM_ERR_MAX];
-    f->peer = roamd_peer_connect(f->d, au->dst, err, sizeof err);
+    f->peer = f->early ? roamd_peer_early_take(f->early, err, sizeof err)
+                       : roamd_peer_connect(f->d, au->dst, err, sizeof err);
+    f->early = NULL;
     if (!f->peer)
         return fail(f, ADM, "destination unreachable: %s", err);
     int r = f->dry_run
         ? roamd_peer_admission_dry(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err)
-        : roamd_peer_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err);
+        : roamd_peer_ask_admission(f->peer, au->vm, au->src, au->query_id.data, err, sizeof err);
+    if (r == 0 && !f->dry_run)
+        roamd_peer_ask_ra(f->peer, au->vm, au->query_id.data);
     if (r < 0)
         return fail(f, ADM, "%s", err);
     if (f->dry_run) {
@@ -354,12 +360,13 @@ static int admit(struct flow *f)
 }
 
 /* The destination prepares the disks' targets (or refuses) before any NIC
- * or RA is touched. */
+ * or RA is touched; then the admission's answer must be a grant. */
 static int prepare_disks(struct flow *f)
 {
     char err[ROAM_ERR_MAX];
     if (roamd_src_disks_prepare(&f->disks, f->peer, f->au->vm, f->au->query_id.data, err,
-                                sizeof err) < 0)
+                                sizeof err) < 0 ||
+        roamd_peer_admitted(f->peer, err, sizeof err) < 0)
         return fail(f, ROAM__V1__PHASE__PHASE_ADMISSION, "%s", err);
     return 0;
 }
@@ -488,11 +495,13 @@ static void flow_run(struct flow *f)
 
 void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
                           const Roam__V1__Authenticate *au, const Roam__V1__Migrate *m,
-                          const struct roamd_auth_outcome *auth)
+                          const struct roamd_auth_outcome *auth,
+                          struct roamd_peer_early *early)
 {
     struct flow f;
     memset(&f, 0, sizeof f);
     f.d = d;
+    f.early = early;
     f.c = c;
     f.addr = addr;
     f.au = au;
@@ -509,16 +518,19 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
         fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
              "bandwidth %u MiB/s out of range (1..%d, or 0 for libvirt's default)",
              m->bandwidth_mibs, ROAM_BANDWIDTH_MAX_MIBS);
+        roamd_peer_early_drop(f.early);
         return;
     }
     if (roamd_vm_lock(d, au->vm) < 0) {
         fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
              "a migration of VM %s is already running here", au->vm);
+        roamd_peer_early_drop(f.early);
         return;
     }
     flow_run(&f);
     if (f.rec_on && !f.rec_keep)
         roamd_inflight_end(d, &f.rec);
+    roamd_peer_early_drop(f.early);   /* a flow that failed before it needed the link */
     roamd_src_disks_free(&f.disks);
     if (f.dom)
         virDomainFree(f.dom);

@@ -13,9 +13,13 @@
 #include "challenge.h"
 #include "msg.h"
 #include "daemon.h"
+#include "peer_early.h"
 
+/* early: the link to the destination opened during the authentication
+ * (taken and freed here), or NULL to open it now. */
 void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
                           const Roam__V1__Authenticate *au, const Roam__V1__Migrate *m,
-                          const struct roamd_auth_outcome *auth);
+                          const struct roamd_auth_outcome *auth,
+                          struct roamd_peer_early *early);
 
 #endif

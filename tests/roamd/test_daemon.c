@@ -671,9 +671,13 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
 }
 
 /* A fake destination daemon for the source flow: accepts mutual TLS and
- * then misbehaves in the way `fake_mode` says. */
-enum { FAKE_STALL, FAKE_GARBAGE, FAKE_BAD_RA };
-static int fake_mode, fake_listen = -1;
+ * then misbehaves in the way `fake_mode` says.  FAKE_PIPELINE answers
+ * nothing: it waits for the request after the AdmissionQuery (fake_second:
+ * its body; 0 if none came within a second), then closes.  fake_accepted_us: when
+ * the source's TCP connection was accepted. */
+enum { FAKE_STALL, FAKE_GARBAGE, FAKE_BAD_RA, FAKE_PIPELINE };
+static int fake_mode, fake_listen = -1, fake_second;
+static int64_t fake_accepted_us, migrate_sent_us;
 static roam_tls_ctx *fake_ctx;
 
 static void *fake_peer(void *arg)
@@ -683,6 +687,7 @@ static void *fake_peer(void *arg)
     int fd = roam_tcp_accept(fake_listen, 5000, e, sizeof e);
     if (fd < 0)
         return NULL;
+    fake_accepted_us = roam_mono_us();
     roam_tls_conn *c = roam_tls_accept(fake_ctx, fd, 2000, e, sizeof e);
     if (!c)
         return NULL;
@@ -692,6 +697,11 @@ static void *fake_peer(void *arg)
                         sizeof e) == ROAM_OK) {
         if (fake_mode == FAKE_STALL) {
             usleep(1500000);
+        } else if (fake_mode == FAKE_PIPELINE) {
+            roam_envelope *next = NULL;
+            fake_second = roam_msg_recv(&s, &next, 1000, e, sizeof e) == ROAM_OK
+                ? (int)next->body_case : 0;
+            roam_msg_free(next);
         } else if (fake_mode == FAKE_GARBAGE) {
             static const uint8_t junk[] = { 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff, 0xff };
             roam_stream_write_full(&s, junk, sizeof junk, roam_deadline(1000), e, sizeof e);
@@ -744,6 +754,7 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const abe_key_t *key, int mod
         roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
         env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
         env.migrate = &m;
+        migrate_sent_us = roam_mono_us();
         roam_msg_send(&s, &env, 2000, err, sizeof err);
         while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
             if (in->body_case == ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE && in->migrate_done->error) {
@@ -1033,6 +1044,7 @@ int main(void)
         roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
         env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
         env.migrate = &m;
+        migrate_sent_us = roam_mono_us();
         roam_msg_send(&s, &env, 2000, err, sizeof err);
         int progress = 0, done = 0;
         while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
@@ -1143,6 +1155,20 @@ int main(void)
     ph = migrate_against_fake(ctx, alice, FAKE_BAD_RA, why, sizeof why);
     tap_ok(ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING && strstr(why, "Router Advertisement"),
            "lying destination (not an RA): pre-processing fails (%s)", why);
+    /* The round trips the conversation needs no longer follow each other:
+     * the link opens while the client authenticates, the RA fetch follows
+     * the admission query without waiting for its answer. */
+    fake_accepted_us = 0;
+    ph = migrate_against_fake(ctx, alice, FAKE_PIPELINE, why, sizeof why);
+    tap_ok(fake_accepted_us > 0 && fake_accepted_us < migrate_sent_us,
+           "the source connects to the destination before the client's Migrate (%lld us before)",
+           (long long)(migrate_sent_us - fake_accepted_us));
+    tap_ok(fake_second == ROAM__V1__ENVELOPE__BODY_RA_FETCH ||
+           fake_second == ROAM__V1__ENVELOPE__BODY_PREPARE_DISKS,
+           "the source sends its next request behind the AdmissionQuery, unanswered (body %d)",
+           fake_second);
+    tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION || ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
+           "a destination that closes unanswered: a clean failure (%s)", why);
     tap_ok(alive(ctx, alice), "daemon alive after the misbehaving destinations");
     d.cfg.peer_port = roamd_peer_port(&d);
     close(fake_listen);
