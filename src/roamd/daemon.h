@@ -20,6 +20,7 @@
 #include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
+#include "peer_pins.h"
 #include "ratelimit.h"
 #include "roamd_config.h"
 #include "tls.h"
@@ -46,6 +47,7 @@ struct roamd {
     int sessions;                   /* connection threads running (server.c) */
     char busy[ROAMD_BUSY_VMS][256]; /* VMs with a migration in flight here */
     int hook_fd;                    /* [hook] socket, or -1 (hook_server.h) */
+    roamd_peer_pins *pins;          /* peer_pins, or NULL */
 };
 
 /* Load keys, certificates, open libvirt, the audit log and the listeners.

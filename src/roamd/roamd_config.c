@@ -180,6 +180,7 @@ static const struct roam_cfg_key keys[] = {
     INT("storage", max_disk_gib, max_disk_gib, 1, 65536),
     BOOL("storage", remove_source, remove_source),
     BOOL("storage", shared, storage_shared),
+    STR("roamd", peer_pins, peer_pins, 0),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
