@@ -3,8 +3,9 @@
  * accepted, TLS handshake under way, bounded by a handshake deadline), then
  * a "session" (handshake done).  roamd gives each listener its own pool, so
  * clients can never take a peer's place.  (roamd holds a connection in
- * its lobby, src/roamd/lobby.h, until its ClientHello has arrived, and
- * only then admits it here.)  Shedding, in this order (docs/roamd.md,
+ * its lobby, src/roamd/lobby.h, until its TLS handshake has finished, and
+ * only then admits it here: its startups are the moments before a session
+ * thread runs.)  Shedding, in this order (docs/roamd.md,
  * "Connection limits", which adds the lobby's own step):
  *   1. a source (an IPv4 address, or an IPv6 /64) over its cap: refused;
  *   2. startups beyond `start`: refused with a probability rising linearly

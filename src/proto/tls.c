@@ -27,6 +27,7 @@ struct roam_tls_conn {
     SSL *ssl;
     int fd;
     int broken;   /* a fatal TLS error happened: no close_notify then */
+    int is_server;
 };
 
 /* Settings shared by both sides: TLS 1.3 only, no resumption (each
@@ -107,6 +108,8 @@ roam_tls_ctx *roam_tls_server_ctx(const char *cert_file, const char *key_file,
     if (load_identity(s, cert_file, key_file, err, errlen) < 0)
         goto fail;
     /* Exporters and fresh handshakes make tickets pointless; send none. */
+    /* A handshake held in roamd's lobby keeps no idle 16 KiB buffers. */
+    SSL_CTX_set_mode(s, SSL_MODE_RELEASE_BUFFERS);
     if (!SSL_CTX_set_num_tickets(s, 0)) {
         roam_errf_ssl(err, errlen, "cannot disable session tickets");
         goto fail;
@@ -209,11 +212,12 @@ static void describe(roam_tls_conn *c, int sslerr, const char *what, char *err, 
     }
 }
 
-static roam_tls_conn *handshake(roam_tls_ctx *ctx, int fd, int is_server, const char *peer_name,
-                                int timeout_ms, char *err, size_t errlen)
+/* A connection object on fd (made non-blocking), its handshake not yet
+ * begun.  Takes fd: closed on failure. */
+static roam_tls_conn *setup(roam_tls_ctx *ctx, int fd, int is_server, const char *peer_name,
+                            char *err, size_t errlen)
 {
     const char *what = is_server ? "accept" : "connect";
-    int64_t deadline = roam_deadline(timeout_ms);
     roam_tls_conn *c = calloc(1, sizeof *c);
     if (!c) {
         roam_errf(err, errlen, "out of memory");
@@ -221,6 +225,7 @@ static roam_tls_conn *handshake(roam_tls_ctx *ctx, int fd, int is_server, const 
         return NULL;
     }
     c->fd = fd;
+    c->is_server = is_server;
     ERR_clear_error();
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
@@ -250,32 +255,75 @@ static roam_tls_conn *handshake(roam_tls_ctx *ctx, int fd, int is_server, const 
             goto fail;
         }
     }
-    for (;;) {
-        errno = 0;
-        int r = is_server ? SSL_accept(c->ssl) : SSL_connect(c->ssl);
-        if (r == 1)
-            break;
-        int e = SSL_get_error(c->ssl, r);
-        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-            if (wait_for(c, e, deadline, what, err, errlen) == 1)
-                continue;
-            goto fail;
-        }
-        describe(c, e, what, err, errlen);
-        goto fail;
-    }
-    if (SSL_version(c->ssl) != TLS1_3_VERSION) {   /* belt and braces */
-        roam_errf(err, errlen, "TLS %s: negotiated %s, need TLSv1.3", what,
-                  SSL_get_version(c->ssl));
-        goto fail;
-    }
     return c;
 fail:
-    if (c->ssl)
-        SSL_free(c->ssl);
-    close(fd);
-    free(c);
+    roam_tls_abort(c);
     return NULL;
+}
+
+int roam_tls_handshake_step(roam_tls_conn *c, int *want_write, char *err, size_t errlen)
+{
+    const char *what = c->is_server ? "accept" : "connect";
+    ERR_clear_error();
+    errno = 0;
+    int r = c->is_server ? SSL_accept(c->ssl) : SSL_connect(c->ssl);
+    if (r == 1) {
+        if (SSL_version(c->ssl) != TLS1_3_VERSION) {   /* belt and braces */
+            c->broken = 1;
+            roam_errf(err, errlen, "TLS %s: negotiated %s, need TLSv1.3", what,
+                      SSL_get_version(c->ssl));
+            return -1;
+        }
+        return 1;
+    }
+    int e = SSL_get_error(c->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        if (want_write)
+            *want_write = e == SSL_ERROR_WANT_WRITE;
+        return 0;
+    }
+    describe(c, e, what, err, errlen);
+    return -1;
+}
+
+static roam_tls_conn *handshake(roam_tls_ctx *ctx, int fd, int is_server, const char *peer_name,
+                                int timeout_ms, char *err, size_t errlen)
+{
+    int64_t deadline = roam_deadline(timeout_ms);
+    roam_tls_conn *c = setup(ctx, fd, is_server, peer_name, err, errlen);
+    if (!c)
+        return NULL;
+    for (;;) {
+        int want_write = 0;
+        int r = roam_tls_handshake_step(c, &want_write, err, errlen);
+        if (r == 1)
+            return c;
+        if (r < 0 || wait_for(c, want_write ? SSL_ERROR_WANT_WRITE : SSL_ERROR_WANT_READ,
+                              deadline, is_server ? "accept" : "connect", err, errlen) != 1)
+            break;
+    }
+    roam_tls_abort(c);
+    return NULL;
+}
+
+roam_tls_conn *roam_tls_accept_begin(roam_tls_ctx *ctx, int fd, char *err, size_t errlen)
+{
+    return setup(ctx, fd, 1, NULL, err, errlen);
+}
+
+int roam_tls_fd(const roam_tls_conn *c)
+{
+    return c->fd;
+}
+
+void roam_tls_abort(roam_tls_conn *c)
+{
+    if (!c)
+        return;
+    ERR_clear_error();
+    SSL_free(c->ssl);
+    close(c->fd);
+    free(c);
 }
 
 roam_tls_conn *roam_tls_accept(roam_tls_ctx *ctx, int fd, int timeout_ms,
@@ -376,6 +424,16 @@ int roam_tls_peer_subject(roam_tls_conn *c, char *buf, size_t len)
     return rc;
 }
 
+static void to_hex(const unsigned char *md, unsigned n, char *hex)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[2 * n] = '\0';
+}
+
 int roam_tls_peer_fingerprint(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX])
 {
     X509 *cert = SSL_get0_peer_certificate(c->ssl);
@@ -383,13 +441,45 @@ int roam_tls_peer_fingerprint(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HE
     unsigned int n = 0;
     if (!cert || !X509_digest(cert, EVP_sha256(), md, &n) || n != 32)
         return -1;
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[2 * n] = '\0';
+    to_hex(md, n, hex);
     return 0;
+}
+
+int roam_tls_peer_spki(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX])
+{
+    X509 *cert = SSL_get0_peer_certificate(c->ssl);
+    unsigned char *der = NULL, md[32];
+    int n = cert ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der) : -1;
+    int ok = n > 0 && EVP_Digest(der, (size_t)n, md, NULL, EVP_sha256(), NULL) == 1;
+    OPENSSL_free(der);
+    if (!ok)
+        return -1;
+    to_hex(md, sizeof md, hex);
+    return 0;
+}
+
+int roam_tls_peer_chains_to(roam_tls_conn *c, const char *ca_file, char *err, size_t errlen)
+{
+    X509 *cert = SSL_get0_peer_certificate(c->ssl);
+    if (!cert)
+        return roam_errf(err, errlen, "the peer sent no certificate");
+    ERR_clear_error();
+    X509_STORE *store = X509_STORE_new();
+    X509_STORE_CTX *x = X509_STORE_CTX_new();
+    int rc = -1;
+    if (!store || !x || X509_STORE_load_file(store, ca_file) != 1)
+        roam_errf_ssl(err, errlen, "cannot load CA file %s", ca_file);
+    else if (X509_STORE_CTX_init(x, store, cert, SSL_get_peer_cert_chain(c->ssl)) != 1)
+        roam_errf_ssl(err, errlen, "cannot check the peer certificate");
+    else if (X509_verify_cert(x) != 1)
+        roam_errf(err, errlen, "not issued under %s: %s", ca_file,
+                  X509_verify_cert_error_string(X509_STORE_CTX_get_error(x)));
+    else
+        rc = 0;
+    X509_STORE_CTX_free(x);
+    X509_STORE_free(store);
+    ERR_clear_error();
+    return rc;
 }
 
 int roam_tls_peer_has_name(roam_tls_conn *c, const char *name)

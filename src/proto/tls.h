@@ -43,6 +43,21 @@ roam_tls_conn *roam_tls_accept(roam_tls_ctx *ctx, int fd, int timeout_ms,
 roam_tls_conn *roam_tls_connect(roam_tls_ctx *ctx, int fd, const char *peer_name,
                                 int timeout_ms, char *err, size_t errlen);
 
+/* A server handshake driven by the caller's event loop, so that no thread
+ * waits on a client that stalls mid-handshake.  accept_begin takes fd
+ * (made non-blocking; closed on failure) and reads nothing yet; call
+ * handshake_step whenever fd is ready (and once at first): 1 the handshake
+ * is done (use the connection as roam_tls_accept's), 0 it waits for fd to
+ * become readable (*want_write 0) or writable (1), -1 it failed (err
+ * filled; roam_tls_abort it).  It has no deadline of its own. */
+roam_tls_conn *roam_tls_accept_begin(roam_tls_ctx *ctx, int fd, char *err, size_t errlen);
+int roam_tls_handshake_step(roam_tls_conn *c, int *want_write, char *err, size_t errlen);
+/* The socket under the connection. */
+int roam_tls_fd(const roam_tls_conn *c);
+/* Free without close_notify (a handshake given up), close the fd.  NULL is
+ * accepted. */
+void roam_tls_abort(roam_tls_conn *c);
+
 /* The connection as a stream for frame.h / msg.h.  Valid until close. */
 roam_stream roam_tls_stream(roam_tls_conn *c);
 
@@ -59,6 +74,16 @@ int roam_tls_peer_fingerprint(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HE
 /* 0 if the peer certificate names `name` (DNS name or IP literal): lets a
  * daemon check that a mutual-TLS client is the peer daemon it expects. */
 int roam_tls_peer_has_name(roam_tls_conn *c, const char *name);
+
+/* The SHA-256 of the peer certificate's SubjectPublicKeyInfo (lowercase
+ * hex): a pin that survives re-issuing a certificate for the same key.
+ * -1 if the peer sent none. */
+int roam_tls_peer_spki(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX]);
+
+/* 0 if the peer certificate chains (with the intermediates the peer sent)
+ * to a CA in ca_file alone; -1 with err otherwise.  Lets a daemon hold one
+ * provider's CA to that provider's hosts, whatever else it trusts. */
+int roam_tls_peer_chains_to(roam_tls_conn *c, const char *ca_file, char *err, size_t errlen);
 
 /* Send close_notify (waiting at most timeout_ms), free, close the fd.
  * Returns 0 if close_notify went out, -1 otherwise; c is gone either way.

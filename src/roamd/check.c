@@ -16,6 +16,7 @@
 #include "fscheck.h"
 #include "hostport.h"
 #include "reconcile.h"
+#include "peer_pins.h"
 #include "roamd_config.h"
 #include "tls_check.h"
 
@@ -79,6 +80,18 @@ static void check_tls(const struct ctx *x)
         roam_tls_check(ROAM_TLS_CHECK_CLIENT, NULL, NULL, &pca, x->file, x->d);
     else
         roam_tls_check(ROAM_TLS_CHECK_SERVER, &pcert, &pkey, &pca, x->file, x->d);
+}
+
+/* The pin file parses (peer_pins.h), as start-up would load it. */
+static void check_pins(const struct ctx *x)
+{
+    char why[ROAM_ERR_MAX];
+    if (!x->c->peer_pins[0])
+        return;
+    roamd_peer_pins *p = roamd_peer_pins_load(x->c->peer_pins, why, sizeof why);
+    if (!p)
+        roam_diag_at(x->d, x->file, line(x, "peer_pins"), "key 'peer_pins': %s", why);
+    roamd_peer_pins_free(p);
 }
 
 static void check_addr(const struct ctx *x, const char *key, const char *host)
@@ -171,6 +184,7 @@ int roamd_check(const char *path, roam_diag *d)
         check_mpk(&x);
         check_policy(&x);
         check_tls(&x);
+        check_pins(&x);
         if (roam_fs_writable(c->audit_log, why, sizeof why) < 0)
             roam_diag_at(d, path, line(&x, "audit_log"), "key 'audit_log': %s", why);
         if (roamd_config_router_check(c, why, sizeof why) < 0)

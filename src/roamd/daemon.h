@@ -20,6 +20,7 @@
 #include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
+#include "peer_pins.h"
 #include "ratelimit.h"
 #include "roamd_config.h"
 #include "tls.h"
@@ -47,6 +48,7 @@ struct roamd {
     char busy[ROAMD_BUSY_VMS][256]; /* VMs with a migration in flight here */
     int hook_fd;                    /* [hook] socket, or -1 (hook_server.h) */
     struct roamd_reconciler *reconciler;  /* pending in-flight records (reconcile.h) */
+    roamd_peer_pins *pins;          /* peer_pins, or NULL */
 };
 
 /* Load keys, certificates, open libvirt, the audit log and the listeners.

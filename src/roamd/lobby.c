@@ -28,7 +28,10 @@ void roamd_lobby_fini(struct roamd_lobby *l)
 {
     while (l->head >= 0) {
         int i = l->head;
-        close(l->w[i].fd);
+        if (l->w[i].tls)
+            roam_tls_abort(l->w[i].tls);
+        else
+            close(l->w[i].fd);
         roamd_lobby_remove(l, i);
     }
     free(l->w);
@@ -44,6 +47,7 @@ int roamd_lobby_add(struct roamd_lobby *l, int fd, const uint8_t key[ROAM_SOURCE
     struct roamd_waiter *w = &l->w[i];
     l->free_head = w->next;
     w->fd = fd;
+    w->tls = NULL;
     w->since = since;
     memcpy(w->key, key, ROAM_SOURCE_KEY_LEN);
     strncpy(w->addr, addr, sizeof w->addr - 1);
@@ -72,6 +76,9 @@ void roamd_lobby_remove(struct roamd_lobby *l, int i)
     else
         l->tail = w->prev;
     w->fd = -1;
+    if (w->tls)
+        l->handshakes--;
+    w->tls = NULL;
     w->gen++;   /* events still queued for the old connection are stale */
     w->next = l->free_head;
     l->free_head = i;
@@ -81,6 +88,23 @@ void roamd_lobby_remove(struct roamd_lobby *l, int i)
 int roamd_lobby_oldest(const struct roamd_lobby *l)
 {
     return l->head;
+}
+
+void roamd_lobby_set_tls(struct roamd_lobby *l, int i, roam_tls_conn *c)
+{
+    if (!l->w[i].tls)
+        l->handshakes++;
+    l->w[i].tls = c;
+}
+
+int roamd_lobby_oldest_handshake(const struct roamd_lobby *l)
+{
+    if (l->handshakes == 0)
+        return -1;
+    for (int i = l->head; i >= 0; i = l->w[i].next)
+        if (l->w[i].tls)
+            return i;
+    return -1;
 }
 
 int roamd_lobby_count(const struct roamd_lobby *l, const uint8_t key[ROAM_SOURCE_KEY_LEN])

@@ -22,7 +22,9 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
         snprintf(why, sizeof why, "source %s is not HOST[:PORT]", q->src);
     else if (roam_tls_peer_has_name(p->c, host) != 0)
         snprintf(why, sizeof why, "the peer certificate does not name the source %s", host);
-    else if (q->dry_run) {
+    else if (roamd_peer_pins_check(p->d->pins, p->c, host, why, sizeof why) != 0) {
+        /* why says which pin it missed */
+    } else if (q->dry_run) {
         /* A dry-run authentication recorded no admission: say whether one
          * could be recorded now, and take nothing. */
         if (roamd_admission_count(p->d->adm, roam_now_ms()) >= ROAMD_ADMISSIONS_MAX)

@@ -61,6 +61,12 @@ roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst, char *err, size
         roam_errf(err, errlen, "TLS with destination daemon %s: %s", host, why);
         return NULL;
     }
+    if (roamd_peer_pins_check(d->pins, p->conn, host, why, sizeof why) != 0) {
+        roam_tls_close(p->conn, 500);
+        free(p);
+        roam_errf(err, errlen, "destination daemon %s: %s", host, why);
+        return NULL;
+    }
     p->s = roam_tls_stream(p->conn);
     p->io_timeout_ms = io;
     return p;

@@ -181,6 +181,7 @@ static const struct roam_cfg_key keys[] = {
     BOOL("storage", remove_source, remove_source),
     BOOL("storage", shared, storage_shared),
     STR("roamd", state_dir, state_dir, 0),
+    STR("roamd", peer_pins, peer_pins, 0),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");

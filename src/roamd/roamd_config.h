@@ -73,6 +73,7 @@ struct roamd_config {
     /* [roamd] state_dir: in-flight migration records (inflight.h); "" = the
      * audit log's directory */
     char state_dir[ROAMD_PATH_MAX];
+    char peer_pins[ROAMD_PATH_MAX];   /* "" = none: any peer_ca CA vouches for any host */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

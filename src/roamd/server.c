@@ -24,9 +24,9 @@
 
 struct job {
     struct roamd *d;
+    roam_tls_conn *c;   /* its handshake done */
     int fd;
     int peer;
-    int64_t since;   /* accepted at: the handshake deadline counts from here */
     uint8_t key[ROAM_SOURCE_KEY_LEN];
     char addr[INET6_ADDRSTRLEN + 8];
 };
@@ -74,21 +74,16 @@ static void refuse_busy(struct roamd *d, roam_tls_conn *c, const struct job *j)
     roam_tls_close(c, 500);
 }
 
-/* The handshake runs here, within its deadline, while the connection
- * counts only as a startup; a session slot is taken after it. */
+/* A thread for a connection whose handshake the lobby finished: it takes
+ * a session slot, or says the server is busy. */
 static void *session_thread(void *arg)
 {
     struct job *j = arg;
     struct roamd *d = j->d;
     roam_pool *pool = pool_of(d, j->peer);
-    char err[ROAM_ERR_MAX];
-    int left = handshake_ms(d) - (int)(roam_now_ms() - j->since);
-    roam_tls_conn *c = roam_tls_accept(j->peer ? d->peer_tls_server : d->client_tls, j->fd,
-                                       left > 1 ? left : 1, err, sizeof err);
+    roam_tls_conn *c = j->c;
     int session = 0;
-    if (!c)
-        roam_log("%s %s: TLS handshake: %s", j->peer ? "peer" : "client", j->addr, err);
-    else if (roam_pool_promote(pool, j->key) < 0)
+    if (roam_pool_promote(pool, j->key) < 0)
         refuse_busy(d, c, j);
     else {
         session = 1;
@@ -103,19 +98,21 @@ static void *session_thread(void *arg)
     return NULL;
 }
 
-/* Its first record arrived: a startup now (shedding steps 2 and 3,
- * conn_limit.h), with a thread for its handshake. */
-static void start_handshake(struct roamd *d, int fd, int peer, const struct roamd_waiter *w)
+/* Its handshake finished in the lobby: a startup of the pool for the
+ * moment its thread takes to start (conn_limit.h), then a session. */
+static void start_session(struct roamd *d, roam_tls_conn *c, int peer,
+                          const struct roamd_waiter *w)
 {
+    int fd = roam_tls_fd(c);
     struct job *j = calloc(1, sizeof *j);
     if (!j) {
-        close(fd);
+        roam_tls_abort(c);
         return;
     }
     j->d = d;
+    j->c = c;
     j->fd = fd;
     j->peer = peer;
-    j->since = w->since;
     memcpy(j->key, w->key, sizeof j->key);
     memcpy(j->addr, w->addr, sizeof j->addr);
     const char *why;
@@ -123,34 +120,90 @@ static void start_handshake(struct roamd *d, int fd, int peer, const struct roam
         /* No TLS yet, so no protocol message can be sent: close at once,
          * before any expensive work. */
         roam_log("refusing %s %s: %s", peer ? "peer" : "client", j->addr, why);
-        close(fd);
+        roam_tls_abort(c);
         free(j);
         return;
     }
-    int one = 1;
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (roamd_session_spawn(d, session_thread, j) < 0) {
         roam_pool_release(pool_of(d, peer), j->key, 0);
-        close(fd);
+        roam_tls_abort(c);
         free(j);
     }
 }
 
-/* Entry i leaves the lobby; its connection closes unless keep. */
+/* Entry i leaves the lobby; its connection (and its handshake, if begun)
+ * closes unless keep. */
 static void leave(struct loop *lp, int peer, int i, int keep)
 {
     struct roamd_lobby *l = &lp->lobby[peer];
     int fd = l->w[i].fd;
+    roam_tls_conn *c = l->w[i].tls;
     (void)epoll_ctl(lp->ep, EPOLL_CTL_DEL, fd, NULL);
     roamd_lobby_remove(l, i);
-    if (!keep)
+    if (keep)
+        return;
+    if (c)
+        roam_tls_abort(c);
+    else
         close(fd);
 }
 
-/* New bytes (or a hang-up: events) on a waiting connection. */
+/* Drive entry i's handshake as far as its bytes allow; a finished one
+ * leaves the lobby for a session thread. */
+static void handshake_event(struct loop *lp, int peer, int i)
+{
+    struct roamd_lobby *l = &lp->lobby[peer];
+    char err[ROAM_ERR_MAX];
+    int r = roam_tls_handshake_step(l->w[i].tls, NULL, err, sizeof err);
+    if (r == 0)
+        return;   /* edge-triggered: woken again when it can go on */
+    struct roamd_waiter w = l->w[i];
+    if (r < 0)
+        roam_log("%s %s: TLS handshake: %s", peer ? "peer" : "client", w.addr, err);
+    leave(lp, peer, i, r > 0);
+    if (r > 0)
+        start_session(lp->d, w.tls, peer, &w);
+}
+
+/* Its ClientHello is whole: its handshake begins here, in the lobby.  At
+ * most max_startups FULL handshakes are under way per listener: one more
+ * closes the oldest (a client that answers at once finishes within a round
+ * trip, so the oldest is one that stalls). */
+static void begin_handshake(struct loop *lp, int peer, int i)
+{
+    struct roamd *d = lp->d;
+    struct roamd_lobby *l = &lp->lobby[peer];
+    if (l->handshakes >= d->cfg.max_startups.full) {
+        int o = roamd_lobby_oldest_handshake(l);
+        struct roamd_waiter *w = &l->w[o];
+        roam_log("closing %s %s: TLS handshake unfinished after %lld ms: %d handshakes under "
+                 "way (max_startups)", peer ? "peer" : "client", w->addr,
+                 (long long)(roam_now_ms() - w->since), l->handshakes);
+        leave(lp, peer, o, 0);
+    }
+    char err[ROAM_ERR_MAX];
+    int one = 1;
+    (void)setsockopt(l->w[i].fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    roam_tls_conn *c = roam_tls_accept_begin(peer ? d->peer_tls_server : d->client_tls,
+                                             l->w[i].fd, err, sizeof err);
+    if (!c) {   /* it closed the fd */
+        roam_log("refusing %s %s: TLS: %s", peer ? "peer" : "client", l->w[i].addr, err);
+        (void)epoll_ctl(lp->ep, EPOLL_CTL_DEL, l->w[i].fd, NULL);
+        roamd_lobby_remove(l, i);
+        return;
+    }
+    roamd_lobby_set_tls(l, i, c);
+    handshake_event(lp, peer, i);
+}
+
+/* New bytes, room to write, or a hang-up (events) on a lobby connection. */
 static void lobby_event(struct loop *lp, int peer, int i, uint32_t events)
 {
     struct roamd_lobby *l = &lp->lobby[peer];
+    if (l->w[i].tls) {
+        handshake_event(lp, peer, i);
+        return;
+    }
     int r = roamd_first_record(l->w[i].fd);
     /* A partial record whose sender has hung up will never be whole (and,
      * edge-triggered, would never be looked at again before its deadline). */
@@ -158,6 +211,10 @@ static void lobby_event(struct loop *lp, int peer, int i, uint32_t events)
         r = ROAMD_FIRST_CLOSED;
     if (r == 0)
         return;
+    if (r > 0) {
+        begin_handshake(lp, peer, i);
+        return;
+    }
     struct roamd_waiter w = l->w[i];
     if (r == ROAMD_FIRST_NOT_TLS) {
         roam_log("refusing %s %s: not a TLS ClientHello", peer ? "peer" : "client", w.addr);
@@ -166,9 +223,7 @@ static void lobby_event(struct loop *lp, int peer, int i, uint32_t events)
         char junk[4096];
         (void)recv(w.fd, junk, sizeof junk, MSG_DONTWAIT);
     }
-    leave(lp, peer, i, r > 0);
-    if (r > 0)
-        start_handshake(lp->d, w.fd, peer, &w);
+    leave(lp, peer, i, 0);
 }
 
 /* Close the lobby's oldest connection, saying why.  0, or -1 when the
@@ -179,8 +234,9 @@ static int evict_oldest(struct loop *lp, int peer, const char *why)
     if (i < 0)
         return -1;
     const struct roamd_waiter *w = &lp->lobby[peer].w[i];
-    roam_log("closing %s %s: no TLS record after %lld ms: %s", peer ? "peer" : "client",
-             w->addr, (long long)(roam_now_ms() - w->since), why);
+    roam_log("closing %s %s: %s after %lld ms: %s", peer ? "peer" : "client", w->addr,
+             w->tls ? "TLS handshake unfinished" : "no TLS record",
+             (long long)(roam_now_ms() - w->since), why);
     leave(lp, peer, i, 0);
     return 0;
 }
@@ -230,12 +286,13 @@ static void accept_one(struct loop *lp, int lfd, int peer)
     if (l->n == l->cap)
         (void)evict_oldest(lp, peer, "the lobby is full (max_waiting)");
     int i = roamd_lobby_add(l, fd, key, addr, roam_now_ms());
-    struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET,
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
                               .data.u64 = (peer ? EV_PEER : 0) |
                                           EV_GEN(l->w[i].gen) | (uint32_t)i };
     /* Edge-triggered: a slowloris's every byte wakes the loop once, not
-     * for as long as its partial record sits unread.  Bytes already here
-     * are reported by the first epoll_wait. */
+     * for as long as its partial record sits unread; EPOLLOUT for a
+     * handshake whose flight did not fit the socket's buffer.  Bytes
+     * already here are reported by the first epoll_wait. */
     if (epoll_ctl(lp->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
         roam_log("refusing %s %s: epoll: %s", peer ? "peer" : "client", addr, strerror(errno));
         roamd_lobby_remove(l, i);

@@ -113,6 +113,15 @@ int main(void)
            has("10: key 'socket': 'run/hook.sock' is not an absolute path"),
            "hook socket not absolute: %s", check_out);
 
+    snprintf(extra, sizeof extra, "peer_pins = %s\n", check_path("pins"));
+    FILE *pins = fopen(check_path("pins"), "w");
+    if (pins) {
+        fputs("# pins\n*.test sha256:00\n", pins);
+        fclose(pins);
+    }
+    tap_ok(check(extra) == 1 && has("9: key 'peer_pins': ") && strstr(check_out, "pins:2:") &&
+           strstr(check_out, "no wildcards"), "peer pin file with a wildcard: %s", check_out);
+
     snprintf(extra, sizeof extra, "mpk = %s\n", check_path("missing.pem"));
     tap_ok(check(extra) == 1 && has("9: key 'mpk' set twice (first on line 6)"),
            "a key set twice is an error (and the first value stands): %s", check_out);

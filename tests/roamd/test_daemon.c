@@ -7,7 +7,8 @@
  * protocol out of order, connection exhaustion (idle connections, silent
  * and trickling handshakes, one source's many connections: a peer and other
  * sources still served; idle connections from many sources wait in the
- * lobby, where the oldest makes room for a newcomer), and the session
+ * lobby, where the oldest makes room for a newcomer; stalled handshakes
+ * take no thread), and the session
  * limit.  As root, in a network
  * namespace of its own (handover_lab.h), also the destination's handover:
  * the registration a SwitchHandover carries reaches the IMS at the RARP, byte
@@ -24,6 +25,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include "../proto/certs.h"
 #include "abe.h"
@@ -339,6 +342,28 @@ static int64_t closed_within(int fd, int limit_ms)
     return -1;
 }
 
+/* A TLS 1.3 ClientHello as a client's first flight (OpenSSL, in memory):
+ * its length, 0 on failure. */
+static size_t client_hello(uint8_t *out, size_t cap)
+{
+    SSL_CTX *x = SSL_CTX_new(TLS_client_method());
+    SSL *s = x && SSL_CTX_set_min_proto_version(x, TLS1_3_VERSION) ? SSL_new(x) : NULL;
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    int n = 0;
+    if (s && rb && wb) {
+        SSL_set_bio(s, rb, wb);   /* s owns them now */
+        rb = wb = NULL;
+        SSL_set_connect_state(s);
+        (void)SSL_do_handshake(s);
+        n = BIO_read(SSL_get_wbio(s), out, (int)cap);
+    }
+    BIO_free(rb);
+    BIO_free(wb);
+    SSL_free(s);
+    SSL_CTX_free(x);
+    return n > 0 ? (size_t)n : 0;
+}
+
 /* A peer's AdmissionQuery for an unknown admission gets its answer. */
 static int peer_served(roam_tls_ctx *peer)
 {
@@ -434,6 +459,38 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
         if (many[i] >= 0)
             close(many[i]);
     settle();   /* their handshakes end on their own threads */
+
+    /* Stalled handshakes, from 70 addresses (more than max_startups FULL):
+     * a whole ClientHello, then nothing.  The lobby drives their
+     * handshakes, so no thread waits on them, and a client whose handshake
+     * goes on is served past them. */
+    uint8_t ch[4096];
+    size_t chn = client_hello(ch, sizeof ch);
+    int stalled[70], sent = 0;
+    for (int i = 0; i < 70; i++) {
+        char src[32];
+        snprintf(src, sizeof src, "127.0.3.%d", i + 1);
+        stalled[i] = tcp_from(src, port);
+        sent += stalled[i] >= 0 && chn > 0 &&
+                send(stalled[i], ch, chn, MSG_NOSIGNAL) == (ssize_t)chn;
+    }
+    usleep(300000);
+    pthread_mutex_lock(&d.lock);
+    int threads = d.sessions;
+    pthread_mutex_unlock(&d.lock);
+    tap_ok(sent == 70 && threads == 0, "70 stalled handshakes (%d ClientHellos sent): %d "
+           "threads wait on them", sent, threads);
+    int64_t t_alive = roam_now_ms();
+    dial_src = "127.0.0.9";
+    err[0] = '\0';
+    int served = alive(ctx, key);
+    tap_ok(served, "a client is served past 70 stalled handshakes in %lld ms (%s)",
+           (long long)(roam_now_ms() - t_alive), err);
+    dial_src = NULL;
+    for (int i = 0; i < 70; i++)
+        if (stalled[i] >= 0)
+            close(stalled[i]);
+    settle();
 
     /* A silent and a trickling handshake: closed after
      * handshake_timeout_ms, not io_timeout_ms. */

@@ -2,7 +2,8 @@
  * middle and the ends, entries reused with a new generation, counts per
  * source, and the first-record check over socket pairs (nothing yet, a
  * partial header, a partial record, a whole ClientHello record, bytes that
- * are no TLS handshake, a closed peer). */
+ * are no TLS handshake, a closed peer), and the handshakes under way
+ * (counted, the oldest found, uncounted when their entry leaves). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -96,9 +97,35 @@ static void test_first_record(void)
     tap_eq(verdict(hello, 13, 1), 1, "a whole record, then a close: still ready");
 }
 
+static void test_handshakes(void)
+{
+    struct roamd_lobby l;
+    uint8_t k[ROAM_SOURCE_KEY_LEN];
+    key_of(k, 1);
+    int held = 0;   /* stands for a handshake: the lobby never looks inside */
+    roam_tls_conn *c = (roam_tls_conn *)&held;
+    tap_ok(roamd_lobby_init(&l, 4) == 0, "lobby of 4");
+    int i0 = roamd_lobby_add(&l, 10, k, "a", 1), i1 = roamd_lobby_add(&l, 11, k, "b", 2),
+        i2 = roamd_lobby_add(&l, 12, k, "c", 3);
+    tap_eq(roamd_lobby_oldest_handshake(&l), -1, "no handshake under way");
+    roamd_lobby_set_tls(&l, i2, c);
+    roamd_lobby_set_tls(&l, i1, c);
+    roamd_lobby_set_tls(&l, i1, c);   /* set again: counted once */
+    tap_eq(l.handshakes, 2, "two handshakes under way");
+    tap_eq(roamd_lobby_oldest_handshake(&l), i1, "the oldest handshake, not the oldest entry");
+    roamd_lobby_remove(&l, i1);
+    tap_eq(l.handshakes, 1, "its leaving uncounts it");
+    tap_eq(roamd_lobby_oldest_handshake(&l), i2, "the next oldest");
+    roamd_lobby_remove(&l, i2);
+    roamd_lobby_remove(&l, i0);
+    tap_eq(l.handshakes + l.n, 0, "empty");
+    roamd_lobby_fini(&l);
+}
+
 int main(void)
 {
     test_order();
+    test_handshakes();
     test_first_record();
     return tap_done();
 }
