@@ -9,6 +9,7 @@
  * for SECONDS (default 10) and prints one line:
  *   sent=N echoed=M longest_gap_ms=G status=ok|reset|timeout
  * G is the longest time between two echoes (the session's interruption).
+ * SIGINT or SIGTERM ends the sending early, as if SECONDS had passed.
  * Exit status 0 only if the session survived and every number came back. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -64,6 +65,14 @@ static int serve(int port)
     }
 }
 
+static volatile sig_atomic_t stop_asked;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_asked = 1;
+}
+
 static int client(const char *addr, int port, double secs, double interval)
 {
     struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
@@ -82,9 +91,15 @@ static int client(const char *addr, int port, double secs, double interval)
         return 1;
     }
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    /* No SA_RESTART: the signal wakes poll. */
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     start = next = last = now_ms();
     while (echoed < sent || now_ms() - start < secs * 1e3) {
         double t = now_ms();
+        if (stop_asked && t - start < secs * 1e3)
+            secs = (t - start) / 1e3;   /* send no more; wait for the echoes */
         struct pollfd p = { .fd = s, .events = POLLIN };
         if (t - last > 30e3) {
             status = "timeout";
