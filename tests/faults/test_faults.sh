@@ -172,8 +172,9 @@ rc=$?
 diag <"$out"
 # (in subshells: the lab's helpers exit on failure; a slow start is retried)
 restart_libvirtd() { (libvirtd_start "$1" && libvirtd_wait "$1"); }
-restart_libvirtd A 2>&1 | diag || { sleep 5; restart_libvirtd A 2>&1 | diag; } ||
-    tail -n 5 "$(host_dir A)/libvirtd.out" | diag
+restart_libvirtd A >"$out.lv" 2>&1 || { sleep 5; restart_libvirtd A >>"$out.lv" 2>&1; } ||
+    tail -n 5 "$(host_dir A)/libvirtd.out" >>"$out.lv"
+diag <"$out.lv"
 # libvirt's own outcome: the job fails (the VM stays on B, NICs as before)
 # or, when the stream outlives the daemon, completes (the VM on A, NICs
 # swapped by A's post-processing).  Either way exactly once.
