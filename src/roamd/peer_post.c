@@ -136,8 +136,9 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
  * SwitchHandover messages (from the guest's NIC m2) are taken on the way.
  * A source whose connection breaks without a word (its roamd died) has not
  * given up: libvirt's job runs on without it, so the VM may still arrive,
- * and is waited for until the deadline.  1 seen, 0 source aborted/
- * misbehaved (or went away and no VM came), -1 timeout or error (why). */
+ * and is waited for until the deadline.  1 seen, 0 source aborted or
+ * misbehaved, 2 source went away and no VM came (yet), -1 timeout or
+ * error (why). */
 static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
                      int64_t deadline, char *why, size_t cap)
 {
@@ -148,7 +149,7 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
                                 { .fd = p->fd, .events = POLLIN } };
         int r = poll(pf, gone ? 1 : 2, roam_remaining_ms(deadline));
         if (r == 0 && gone)
-            return 0;   /* why says the source went away */
+            return 2;   /* why says the source went away */
         if (r == 0)
             return roam_errf(why, cap, "no RARP from the VM within %d s (did the migration "
                              "reach this host?)", p->d->cfg.switchover_timeout_s);
@@ -329,10 +330,13 @@ static int post_process(struct peer_session *p, const Roam__V1__PostProcess *pp,
     int have_addr = secondary_address(p, pp->secondary_mac.data, &addr) == 0;
     int ims_fd = -1;
     int r = await_rarp(p, pp, t0, &done, &ims_fd, why, sizeof why);
-    if (r == 0) {
+    if (r == 0 || r == 2) {
         roamd_admission_drop(p->d->adm, p->qid);
         roamd_peer_session_audit(p, "post-processing", "disarmed", why, NULL);
-        return 0;   /* nobody to report to */
+        /* Nobody to report to.  A source gone without a word may still have
+         * a job running longer than we waited: its record stays, for the
+         * next start to finish or drop. */
+        return r == 2;
     }
     if (r < 0) {
         report_failure(p, &done, why, ims_fd);

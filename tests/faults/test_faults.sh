@@ -10,7 +10,9 @@
 #   2. source roamd SIGKILLed during post-processing (VM running on the
 #      destination, the source's libvirt call not yet returned);
 #   3. destination roamd SIGKILLed at about half of the memory copy;
-#   4. destination libvirtd SIGKILLed at about half of the memory copy.
+#   4. destination libvirtd SIGKILLed at about half of the memory copy
+#      (libvirt then fails the job, or completes it: either is fine, as
+#      long as the VM runs once and its NICs match where it runs).
 # The copy is capped at $BW MiB/s so that "half" is seconds long.
 set -u
 E2E_STATE=${ROAM_FAULTS_STATE:-faults}
@@ -36,6 +38,9 @@ vm_host >/dev/null || { echo "Bail out! lab VM not running"; exit 1; }
 roam_up 2>&1 | diag
 if ! { roamd_running A && roamd_running B; }; then echo "Bail out! roamd did not start"; exit 1; fi
 echo "# lab and daemons up in $(( $(now_ms) - t0 )) ms"
+# Guest memory in use and changing (a fresh guest's is mostly zero pages,
+# which cross at once), slower than the copy so that every migration ends.
+"$LAB" guest-exec 'dirty 50 6 >/dev/null 2>&1 &' >/dev/null 2>&1
 
 link_of() { virsh_h "$1" domif-getlink "$VM" "$2" 2>/dev/null | awk '{print $2}'; }
 links() { echo "$(link_of "$1" "$MAC_PRIMARY")/$(link_of "$1" "$MAC_SECONDARY")"; }
@@ -53,13 +58,13 @@ records() { # HOST: its in-flight records' names (set-aside *.bad ones too)
 }
 no_records() { [ -z "$(records "$1")" ]; }
 # The outgoing job's memory figures (virsh picks a unit per figure).
-job_mem() { virsh_h "$1" domjobinfo "$VM" 2>/dev/null | grep -E '^(Job type|Memory (processed|total)):'; }
-job_half() { # HOST: the outgoing job runs and has copied at least half of the memory
+job_mem() { virsh_h "$1" domjobinfo "$VM" 2>/dev/null | grep -E '^(Job type|Memory (remaining|total)):'; }
+job_half() { # HOST: the outgoing job runs and at most half of the memory remains
     job_mem "$1" | awk '
         function bytes(v, u) { return v * (u == "GiB" ? 2^30 : u == "MiB" ? 2^20 : u == "KiB" ? 2^10 : 1) }
         /^Job type:/ { run = $3 == "Unbounded" }
-        /^Memory processed:/ { p = bytes($3, $4) } /^Memory total:/ { t = bytes($3, $4) }
-        END { exit !(run && t > 0 && p * 2 >= t) }'
+        /^Memory remaining:/ { r = bytes($3, $4) } /^Memory total:/ { t = bytes($3, $4) }
+        END { exit !(run && t > 0 && r * 2 <= t) }'
 }
 at_half() { # CELL HOST: wait for half of the copy, and say how far it is
     wait_for 60 job_half "$2" || echo "# $1: job not seen at half"
@@ -119,7 +124,8 @@ check "1: A audited the reconciliation: moved" audit_has A '"event":"reconcile".
 # post-processing, after that call, only waits about a millisecond for A's
 # report: too short a window to aim a kill at.)
 migrate_bg B A
-wait_for 60 only_on A || echo "# 2: switch-over not seen"
+running_on() { [ "$(state_on "$1")" = running ]; }
+wait_for 60 running_on A || echo "# 2: switch-over not seen"
 echo "# 2: killing roamd B ($(records B | tr '\n' ' '))"
 roamd_kill B
 wait $mig
@@ -155,8 +161,7 @@ point $? "3: after B's restart primary down, secondary up ($(links B))"
 check "3: B audited the reconciliation: finished" \
     audit_has B '"event":"reconcile".*"role":"destination".*"outcome":"finished"'
 
-# 4. B -> A, destination libvirtd (A) killed at half of the copy: the job
-# fails, the VM stays on B with its NICs as before.
+# 4. B -> A, destination libvirtd (A) killed at half of the copy.
 before=$(links B)
 migrate_bg B A
 at_half 4 B
@@ -165,24 +170,40 @@ libvirtd_kill A
 wait $mig
 rc=$?
 diag <"$out"
-point "$([ $rc -eq 5 ]; echo $?)" "4: the client reports the migration failed, VM on the source (exit 5, got $rc)"
-libvirtd_start A && libvirtd_wait A
-wait_for 30 only_on B
-point $? "4: the VM runs on B only ($(state_on A)/$(state_on B))"
-point "$([ "$(links B)" = "$before" ]; echo $?)" "4: B's NICs as before ($(links B))"
-check "4: guest answers on B" guest_ready
-check "4: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
+# (in subshells: the lab's helpers exit on failure; a slow start is retried)
+restart_libvirtd() { (libvirtd_start "$1" && libvirtd_wait "$1"); }
+restart_libvirtd A >"$out.lv" 2>&1 || { sleep 5; restart_libvirtd A >>"$out.lv" 2>&1; } ||
+    tail -n 5 "$(host_dir A)/libvirtd.out" >>"$out.lv"
+diag <"$out.lv"
+# libvirt's own outcome: the job fails (the VM stays on B, NICs as before)
+# or, when the stream outlives the daemon, completes (the VM on A, NICs
+# swapped by A's post-processing).  Either way exactly once.
+if [ $rc -eq 5 ]; then
+    to=B want=$before
+    check "4: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
+else
+    to=A want=up/down
+    point "$([ $rc -eq 0 ]; echo $?)" "4: the migration completed all the same (exit 0, got $rc)"
+fi
+echo "# 4: exit $rc: the VM should run on $to"
+wait_for 30 only_on $to
+point $? "4: the VM runs on $to only ($(state_on A)/$(state_on B))"
+wait_for 10 links_are $to "$want"
+point $? "4: $to's NICs as they should be ($(links $to), want $want)"
+check "4: guest answers" guest_ready
 wait_for 30 no_records A
 point $? "4: A has no in-flight record left ($(records A | tr '\n' ' '))"
 check "4: B has no in-flight record left" no_records B
 
-# After all of it: a plain migration works both ways.
-roam_migrate alice B A >"$out" 2>&1
+# After all of it: a plain migration works.
+from=$(vm_host) to=$(other_host "$(vm_host)")
+"$LAB" guest-exec 'killall dirty' >/dev/null 2>&1
+roam_migrate alice "$from" "$to" >"$out" 2>&1
 rc=$?
 diag <"$out"
-point $rc "after: B -> A works"
-check "after: VM runs on A only" only_on A
-check "after: A's NICs up/down" links_are A up/down
+point $rc "after: $from -> $to works"
+check "after: VM runs on $to only" only_on "$to"
+check "after: NICs swapped on $to" links_are "$to" "$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)"
 
 echo "# faults total $(( $(now_ms) - t0 )) ms"
 echo "1..$n"

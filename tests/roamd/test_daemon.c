@@ -558,6 +558,20 @@ static int audited(const char *a, const char *b)
     return found;
 }
 
+/* How many audit lines hold both a and b. */
+static int audited_count(const char *a, const char *b)
+{
+    char p[512], line[4096];
+    path(p, sizeof p, "audit.jsonl");
+    int n = 0;
+    FILE *f = fopen(p, "r");
+    while (f && fgets(line, sizeof line, f))
+        n += strstr(line, a) && strstr(line, b);
+    if (f)
+        fclose(f);
+    return n;
+}
+
 /* h's registration: the sample one for h->moa, padded with an unknown
  * field of pad bytes unless pad is 0. */
 static void set_registration(roam_handover *h, size_t pad)
@@ -656,6 +670,28 @@ static void test_rogue_ra(roam_tls_ctx *ctx, const abe_key_t *key)
            "RAs from another tenant's MAC are not served (%s)", err);
 }
 
+/* A source whose roamd dies after PostProcess (its connection closes
+ * without an Error) has not given up: libvirt's job goes on without it, so
+ * the destination keeps waiting for the VM and post-processes it when its
+ * RARP comes. */
+static void test_source_gone(roam_tls_ctx *ctx, const abe_key_t *key)
+{
+    const char *ev = "\"event\":\"post-processing\"", *ok = "\"outcome\":\"done\"";
+    int before = audited_count(ev, ok);
+    roamd_peer *p = armed_peer(ctx, key);
+    int vm_fd = holab_vm_open();
+    roamd_peer_close(p);
+    tap_ok(p && audited("\"source gone\"", "waiting for the VM all the same"),
+           "source gone after PostProcess: the destination waits on, audited");
+    int sent = vm_fd >= 0 && holab_rarp(vm_secondary) == 0;
+    for (int i = 0; i < 50 && audited_count(ev, ok) == before; i++)
+        usleep(100000);
+    tap_ok(sent && audited_count(ev, ok) == before + 1,
+           "source gone: the VM's RARP still gets it post-processed");
+    if (vm_fd >= 0)
+        close(vm_fd);
+}
+
 static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
 {
     int confirm = d.cfg.confirm_timeout_ms;
@@ -721,6 +757,7 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
     tap_ok(audited("\"ignored\"", "handover = no"), "handover = no: ignoring it audited");
     d.cfg.handover = 1;
 
+    test_source_gone(ctx, key);
     close(ims_fd);
     holab_router_stop();
     test_rogue_ra(ctx, key);
