@@ -10,12 +10,18 @@
 # ims.conf, ims.sqlite, logs, pids.
 #
 # ROAM_LAB_IMS=etcd (set it before mob_overlay, it goes into the guest's
-# configuration): the IMS is instead a 3-member etcd cluster in the services
-# namespace (one etcd process per member on the services node's address,
-# client ports 2379/2381/2383, peers one above; data in $RUN/etcd) and two
-# roam-ims front-ends on it, on 2001:db8:d::2 and 2001:db8:d::3 (port 4780
-# both); the VM's and the user node's roam-mat know the second as
-# [ims] fallback.
+# configuration; `lab/lab up --ims etcd` does all of it): the IMS is instead
+# a 3-member etcd cluster and two roam-ims front-ends on it.  Each member
+# runs in a namespace of its own ($LAB_ID-e0..e2, address
+# 2001:db8:d:1N::2, client port 2379, peers 2380, https with client
+# certificates on both), linked to the services node, which routes between
+# them; so one member can be cut off by the network (mob_etcd_isolate) while
+# its process and the front-end beside it keep running.  The front-ends run
+# on the services node, on 2001:db8:d::2 and 2001:db8:d::3 (port 4780 both),
+# each talking to the member beside it (m0 and m1; m2 only votes), as on
+# machines of their own; the VM's and the user node's roam-mat know the
+# second as [ims] fallback.  Persistent: the etcd CA, the members' and the
+# front-ends' certificates in $MOB_KEYS/etcd; per run: $RUN/etcd/ (data).
 # shellcheck shell=bash
 
 MOB_KEYS=$STATE/mobility-keys
@@ -26,7 +32,8 @@ MOB_HOA=${ROAM_LAB_HOA:-2001:db8:e::10}   # the VM's home address: outside every
 MOB_TABLE=roam_mat
 MOB_STORE=${ROAM_LAB_IMS:-sqlite}        # sqlite | etcd
 MOB_IMS_ADDR2=${PREFIX_S}::3         # the second front-end (etcd)
-MOB_ETCD_PORTS="2379 2381 2383"      # members' client ports; each peer port is one above
+MOB_ETCD_N=3                         # members, m0..m2
+MOB_ETCD_PORT=2379                   # every member's client port; peers on 2380
 case $MOB_STORE in sqlite|etcd) ;; *) die "ROAM_LAB_IMS must be sqlite or etcd, not '$MOB_STORE'" ;; esac
 
 mob_build() {
@@ -60,6 +67,7 @@ mob_keys() {
         die "roam-mat keygen failed"
     [ -s "$k/ims-ack.key" ] || "$(roam_bin roam-mat)" keygen --key "$k/ims-ack.key" \
         --pub "$k/ims-ack.pub" || die "roam-mat keygen (IMS ack key) failed"
+    [ "$MOB_STORE" != etcd ] || mob_etcd_keys
 }
 
 # Everything roam-mat needs in the busybox guest.  libnftables exists only
@@ -114,15 +122,52 @@ HOOK
 # The second front-end for the agents, with etcd (empty line otherwise).
 mob_fallback_line() { [ "$MOB_STORE" = etcd ] && echo "fallback = $MOB_IMS_ADDR2"; true; }
 
+# Member I's namespace, its address, and the services node's end of its link.
+mob_etcd_ns() { echo "$LAB_ID-e$1"; }
+mob_etcd_addr() { echo "$PREFIX_S:1$1::2"; }
+mob_etcd_gw() { echo "$PREFIX_S:1$1::1"; }
+
+# Client URLs of members I... (default: every member), comma-separated.
 mob_etcd_endpoints() {
-    local p out=''
-    for p in $MOB_ETCD_PORTS; do out="${out:+$out,}http://[$MOB_IMS_ADDR]:$p"; done
+    local i out=''
+    [ $# -gt 0 ] || set -- $(seq 0 $((MOB_ETCD_N - 1)))
+    for i in "$@"; do out="${out:+$out,}https://[$(mob_etcd_addr "$i")]:$MOB_ETCD_PORT"; done
     echo "$out"
 }
 
-# roam-ims's configuration on ADDRESS (default: the first front-end).
+# The etcd PKI: its own CA; one certificate for every member (server and
+# client use: members dial each other over mutual TLS too) with the
+# members' addresses as IP SANs; one client certificate for the front-ends
+# and etcdctl.  Made again when the members' addresses change.
+mob_etcd_keys() {
+    local k=$MOB_KEYS/etcd i san=''
+    for ((i = 0; i < MOB_ETCD_N; i++)); do san="${san:+$san,}IP:$(mob_etcd_addr "$i")"; done
+    mkdir -p "$k"
+    [ -s "$k/ca.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$k/ca.key" -out "$k/ca.pem" -days 3650 -subj "/CN=roam lab etcd CA" \
+        >/dev/null 2>&1 || die "etcd CA creation failed"
+    [ "$(cat "$k/member.san" 2>/dev/null)" = "$san" ] || rm -f "$k/member.pem"
+    mob_cert "$k" member "/CN=lab etcd member" "subjectAltName=$san
+extendedKeyUsage=serverAuth,clientAuth"
+    echo "$san" >"$k/member.san"
+    mob_cert "$k" client "/CN=lab roam-ims" "extendedKeyUsage=clientAuth"
+}
+
+# DIR NAME SUBJECT EXTENSIONS: DIR/NAME.{pem,key} signed by DIR/ca, unless there.
+mob_cert() {
+    local k=$1 n=$2
+    [ -s "$k/$n.pem" ] && return 0
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$k/$n.key" \
+        -out "$k/$n.csr" -subj "$3" >/dev/null 2>&1 || die "etcd $n CSR failed"
+    printf '%s\n' "$4" >"$k/$n.ext"
+    openssl x509 -req -in "$k/$n.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -CAcreateserial \
+        -days 825 -extfile "$k/$n.ext" -out "$k/$n.pem" >/dev/null 2>&1 || die "etcd $n certificate failed"
+}
+
+# roam-ims's configuration on ADDRESS (default: the first front-end), with
+# etcd member MEMBER (default 0).
 mob_ims_conf() {
-    local addr=${1:-$MOB_IMS_ADDR}
+    local addr=${1:-$MOB_IMS_ADDR} member=${2:-0}
     cat <<CONF
 ; roam-ims on the lab's services node (written by lab/lib/mobility.sh)
 [ims]
@@ -136,7 +181,10 @@ CONF
     [ "$MOB_STORE" = etcd ] && cat <<CONF
 [store]
 backend = etcd
-endpoints = $(mob_etcd_endpoints)
+endpoints = $(mob_etcd_endpoints "$member")
+ca = $MOB_KEYS/etcd/ca.pem
+cert = $MOB_KEYS/etcd/client.pem
+key = $MOB_KEYS/etcd/client.key
 CONF
     cat <<CONF
 [enroll]
@@ -144,43 +192,119 @@ vm = $MOB_HOA $MOB_KEYS/vm.pub
 CONF
 }
 
-mob_ims2_conf() { mob_ims_conf "$MOB_IMS_ADDR2"; }
+mob_ims2_conf() { mob_ims_conf "$MOB_IMS_ADDR2" 1; }
 
-# The etcd members (etcd store): one process each in the services
-# namespace, started together, then a write must succeed.
+# etcdctl against MEMBERS (comma-separated indexes, default all) ARGS...,
+# from the services node.
+mob_etcdctl() {
+    local m=$1; shift
+    # shellcheck disable=SC2046  # the indexes split on purpose
+    nsx "$NS_S" etcdctl --endpoints "$(mob_etcd_endpoints $(tr , ' ' <<<"$m"))" \
+        --cacert "$MOB_KEYS/etcd/ca.pem" --cert "$MOB_KEYS/etcd/client.pem" \
+        --key "$MOB_KEYS/etcd/client.key" --dial-timeout 2s --command-timeout 3s "$@"
+}
+
+# Member I's namespace and its link to the services node (idempotent).
+mob_etcd_link() {
+    local i=$1 ns
+    ns=$(mob_etcd_ns "$i")
+    [ -e "/run/netns/$ns" ] && return 0
+    ns_create "$ns"
+    ip -n "$NS_S" link add "e$i" type veth peer name eth0 netns "$ns" || die "etcd link $i failed"
+    ip -n "$NS_S" link set "e$i" up
+    ip -n "$ns" link set eth0 up
+    ip -n "$NS_S" -6 addr add "$(mob_etcd_gw "$i")/64" dev "e$i" nodad
+    ip -n "$ns" -6 addr add "$(mob_etcd_addr "$i")/64" dev eth0 nodad
+    ip -n "$ns" -6 route add default via "$(mob_etcd_gw "$i")" dev eth0
+}
+
+# The etcd members: each in its namespace, started together, then a write
+# through every member must succeed.
 mob_etcd_up() {
-    local i=0 p cluster='' name
+    local i cluster='' name ns a k=$MOB_KEYS/etcd
     if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
         die "ROAM_LAB_IMS=etcd needs etcd and etcdctl (Debian etcd-server, etcd-client)"
     fi
-    for p in $MOB_ETCD_PORTS; do
-        cluster="${cluster:+$cluster,}m$i=http://[$MOB_IMS_ADDR]:$((p + 1))"
-        i=$((i + 1))
+    nsx "$NS_S" sysctl -qw net.ipv6.conf.all.forwarding=1   # between the members
+    for ((i = 0; i < MOB_ETCD_N; i++)); do
+        mob_etcd_link "$i"
+        cluster="${cluster:+$cluster,}m$i=https://[$(mob_etcd_addr "$i")]:$((MOB_ETCD_PORT + 1))"
     done
     mkdir -p "$RUN/etcd"
-    i=0
-    for p in $MOB_ETCD_PORTS; do
-        name=m$i
-        i=$((i + 1))
+    for ((i = 0; i < MOB_ETCD_N; i++)); do
+        name=m$i ns=$(mob_etcd_ns "$i") a=$(mob_etcd_addr "$i")
         mob_pid_alive "$RUN/etcd-$name.pid" && continue
-        ip netns exec "$NS_S" etcd --name "$name" --data-dir "$RUN/etcd/$name" \
-            --listen-client-urls "http://[$MOB_IMS_ADDR]:$p" \
-            --advertise-client-urls "http://[$MOB_IMS_ADDR]:$p" \
-            --listen-peer-urls "http://[$MOB_IMS_ADDR]:$((p + 1))" \
-            --initial-advertise-peer-urls "http://[$MOB_IMS_ADDR]:$((p + 1))" \
+        ip netns exec "$ns" etcd --name "$name" --data-dir "$RUN/etcd/$name" \
+            --listen-client-urls "https://[$a]:$MOB_ETCD_PORT" \
+            --advertise-client-urls "https://[$a]:$MOB_ETCD_PORT" \
+            --listen-peer-urls "https://[$a]:$((MOB_ETCD_PORT + 1))" \
+            --initial-advertise-peer-urls "https://[$a]:$((MOB_ETCD_PORT + 1))" \
             --initial-cluster "$cluster" --initial-cluster-state new \
-            --initial-cluster-token "$LAB_ID" >>"$RUN/etcd-$name.log" 2>&1 </dev/null &
+            --initial-cluster-token "$LAB_ID" \
+            --cert-file "$k/member.pem" --key-file "$k/member.key" \
+            --trusted-ca-file "$k/ca.pem" --client-cert-auth \
+            --peer-cert-file "$k/member.pem" --peer-key-file "$k/member.key" \
+            --peer-trusted-ca-file "$k/ca.pem" --peer-client-cert-auth \
+            >>"$RUN/etcd-$name.log" 2>&1 </dev/null &
         echo $! >"$RUN/etcd-$name.pid"
     done
-    wait_for 20 nsx "$NS_S" etcdctl --endpoints "$(mob_etcd_endpoints)" put /roam-lab/ready 1 ||
-        die "etcd did not start (see $RUN/etcd-m*.log)"
+    for ((i = 0; i < MOB_ETCD_N; i++)); do
+        wait_for 30 mob_etcdctl "$i" put /roam-lab/ready "$i" ||
+            die "etcd member m$i does not take writes (see $RUN/etcd-m$i.log)"
+    done
 }
 
 mob_etcd_down() {
-    local i=0 _
-    for _ in $MOB_ETCD_PORTS; do
+    local i ns
+    for ((i = 0; i < MOB_ETCD_N; i++)); do
         mob_daemon_stop "etcd-m$i"
-        i=$((i + 1))
+        ns=$(mob_etcd_ns "$i")
+        [ -e "/run/netns/$ns" ] && ip netns del "$ns"
+    done
+    mob_etcd_heal
+}
+
+# Cut member I off from the other members by the network: the services
+# node, which routes between them, drops what it would forward to or from
+# I's link.  The front-end beside I (on the services node itself) still
+# reaches it; I's process keeps running.
+mob_etcd_isolate() {
+    local i=$1
+    nsx "$NS_S" nft -f - <<NFT || die "cannot isolate etcd member m$i"
+table inet roam_lab_partition
+delete table inet roam_lab_partition
+table inet roam_lab_partition {
+    chain forward {
+        type filter hook forward priority 0; policy accept;
+        iifname "e$i" drop
+        oifname "e$i" drop
+    }
+}
+NFT
+}
+
+# Heal every partition mob_etcd_isolate made.
+mob_etcd_heal() {
+    [ -e "/run/netns/$NS_S" ] || return 0
+    nsx "$NS_S" nft delete table inet roam_lab_partition 2>/dev/null
+    true
+}
+
+# One line per etcd member and front-end, for `lab/lab status`.
+mob_status() {
+    local i f
+    echo "IMS: store $MOB_STORE"
+    if [ "$MOB_STORE" = etcd ]; then
+        for ((i = 0; i < MOB_ETCD_N; i++)); do
+            f=$RUN/etcd-m$i.pid
+            echo "  etcd m$i [$(mob_etcd_addr "$i")]:$MOB_ETCD_PORT in $(mob_etcd_ns "$i"): $(mob_pid_alive "$f" && echo "pid $(cat "$f")" || echo stopped)"
+        done
+        nsx "$NS_S" nft list table inet roam_lab_partition >/dev/null 2>&1 &&
+            echo "  partition: $(nsx "$NS_S" nft list table inet roam_lab_partition | grep -o 'iifname "e[0-9]*"' | tr -dc '0-9' | sed 's/^/m/') cut off"
+    fi
+    for f in ims:$MOB_IMS_ADDR ims2:$MOB_IMS_ADDR2 mat-cn:user; do
+        [ "$MOB_STORE" = etcd ] || [ "${f%%:*}" != ims2 ] || continue
+        echo "  ${f%%:*} (${f#*:}): $(mob_pid_alive "$RUN/${f%%:*}.pid" && echo "pid $(cat "$RUN/${f%%:*}.pid")" || echo stopped)"
     done
 }
 
@@ -246,8 +370,9 @@ mob_down() {
     mob_etcd_down
 }
 
-# The IMS's current mapping of the VM's HoA (one line).
+# The IMS's current mapping of the VM's HoA (one line), from the front-end
+# at ADDRESS (default: the first).
 mob_query() {
-    nsx "$NS_U" "$(roam_bin roam-ims)" query "$MOB_HOA" --ims "$MOB_IMS_ADDR" \
+    nsx "$NS_U" "$(roam_bin roam-ims)" query "$MOB_HOA" --ims "${1:-$MOB_IMS_ADDR}" \
         --port "$MOB_IMS_PORT" --ca "$MOB_KEYS/ca.pem"
 }

@@ -121,7 +121,8 @@ topology_up() {
 # their veths and bridges go with them.
 topology_down() {
     local ns pid
-    for ns in $(lab_namespaces) "$LAB_ID-probe"; do
+    # The etcd members' namespaces too (lab/lib/mobility.sh, --ims etcd).
+    for ns in $(lab_namespaces) "$LAB_ID-probe" "$LAB_ID-e0" "$LAB_ID-e1" "$LAB_ID-e2"; do
         [ -e "/run/netns/$ns" ] || continue
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill_wait "$pid"; done
         ip netns del "$ns"
