@@ -355,12 +355,17 @@ mob_up() {
     fi
     mob_daemon_start ims "$NS_S" mob_ims_conf "$(roam_bin roam-ims)"
     wait_for 5 grep -q "serving on port" "$RUN/ims.log" || die "roam-ims did not start (see $RUN/ims.log)"
-    if [ "$MOB_STORE" = etcd ]; then
+    mob_daemon_start mat-cn "$NS_U" mob_cn_conf "$(roam_bin roam-mat)"
+    if [ "$MOB_STORE" = etcd ] && ! mob_pid_alive "$RUN/ims2.pid"; then
+        # The second front-end only once the VM's agent registered through
+        # the first (the correspondent has its mapping): both agents then
+        # use the first, and a test that kills it knows whom it moves.
+        wait_for 30 grep -q "rules: $MOB_HOA -> " "$RUN/mat-cn.log" ||
+            log "the user node has no mapping of $MOB_HOA yet; starting the second front-end anyway"
         mob_daemon_start ims2 "$NS_S" mob_ims2_conf "$(roam_bin roam-ims)"
         wait_for 5 grep -q "serving on port" "$RUN/ims2.log" ||
             die "the second roam-ims did not start (see $RUN/ims2.log)"
     fi
-    mob_daemon_start mat-cn "$NS_U" mob_cn_conf "$(roam_bin roam-mat)"
 }
 
 mob_down() {

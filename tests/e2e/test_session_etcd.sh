@@ -58,10 +58,14 @@ for r in 1 2; do
 done
 grep -q "SIGKILLed at the memory copy.*still running after it: yes" "$log"
 point $? "run 2: the agents' front-end was SIGKILLed during the memory copy, before the switch"
-grep -q "connected to the IMS 2001:db8:d::3" "$ev/mat-cn.$LOAD.2.log" 2>/dev/null
-point $? "run 2: the correspondent moved to the other front-end"
-grep -q "connected to the IMS 2001:db8:d::3" "$ev/guest-mat.$LOAD.2.log" 2>/dev/null
-point $? "run 2: the VM's agent registered through the other front-end"
+# Each agent's front-end: the last it connected to, after run 1 (before the
+# kill) and after run 2.
+on() { sed -n 's/.*connected to the IMS \([0-9a-f:]*\).*/\1/p' "$ev/$1" 2>/dev/null | tail -n 1; }
+for a in mat-cn:correspondent guest-mat:"VM's agent"; do
+    b=$(on "${a%%:*}.$LOAD.1.log") c=$(on "${a%%:*}.$LOAD.2.log")
+    [ "$b" = 2001:db8:d::2 ] && [ "$c" = 2001:db8:d::3 ]
+    point $? "run 2: the ${a#*:} moved from the killed front-end to the other (${b:-none} -> ${c:-none})"
+done
 grep -q "registered $HOA .* active 2001:db8:" "$ev/ims2.$LOAD.2.log" 2>/dev/null
 point $? "run 2: the other front-end stored the VM's switch"
 grep -E 'SIGKILL|case l3' "$log" | sed 's/^/# /'
