@@ -281,10 +281,12 @@ table inet roam_lab_partition {
     }
 }
 NFT
+    echo "$i" >"$RUN/etcd-cut"
 }
 
 # Heal every partition mob_etcd_isolate made.
 mob_etcd_heal() {
+    rm -f "$RUN/etcd-cut"
     [ -e "/run/netns/$NS_S" ] || return 0
     nsx "$NS_S" nft delete table inet roam_lab_partition 2>/dev/null
     true
@@ -299,8 +301,7 @@ mob_status() {
             f=$RUN/etcd-m$i.pid
             echo "  etcd m$i [$(mob_etcd_addr "$i")]:$MOB_ETCD_PORT in $(mob_etcd_ns "$i"): $(mob_pid_alive "$f" && echo "pid $(cat "$f")" || echo stopped)"
         done
-        nsx "$NS_S" nft list table inet roam_lab_partition >/dev/null 2>&1 &&
-            echo "  partition: $(nsx "$NS_S" nft list table inet roam_lab_partition | grep -o 'iifname "e[0-9]*"' | tr -dc '0-9' | sed 's/^/m/') cut off"
+        [ ! -s "$RUN/etcd-cut" ] || echo "  partition: m$(cat "$RUN/etcd-cut") cut off from the other members"
     fi
     for f in ims:$MOB_IMS_ADDR ims2:$MOB_IMS_ADDR2 mat-cn:user; do
         [ "$MOB_STORE" = etcd ] || [ "${f%%:*}" != ims2 ] || continue
