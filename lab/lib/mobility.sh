@@ -281,10 +281,12 @@ table inet roam_lab_partition {
     }
 }
 NFT
+    echo "$i" >"$RUN/etcd-cut"
 }
 
 # Heal every partition mob_etcd_isolate made.
 mob_etcd_heal() {
+    rm -f "$RUN/etcd-cut"
     [ -e "/run/netns/$NS_S" ] || return 0
     nsx "$NS_S" nft delete table inet roam_lab_partition 2>/dev/null
     true
@@ -299,8 +301,7 @@ mob_status() {
             f=$RUN/etcd-m$i.pid
             echo "  etcd m$i [$(mob_etcd_addr "$i")]:$MOB_ETCD_PORT in $(mob_etcd_ns "$i"): $(mob_pid_alive "$f" && echo "pid $(cat "$f")" || echo stopped)"
         done
-        nsx "$NS_S" nft list table inet roam_lab_partition >/dev/null 2>&1 &&
-            echo "  partition: $(nsx "$NS_S" nft list table inet roam_lab_partition | grep -o 'iifname "e[0-9]*"' | tr -dc '0-9' | sed 's/^/m/') cut off"
+        [ ! -s "$RUN/etcd-cut" ] || echo "  partition: m$(cat "$RUN/etcd-cut") cut off from the other members"
     fi
     for f in ims:$MOB_IMS_ADDR ims2:$MOB_IMS_ADDR2 mat-cn:user; do
         [ "$MOB_STORE" = etcd ] || [ "${f%%:*}" != ims2 ] || continue
@@ -355,12 +356,17 @@ mob_up() {
     fi
     mob_daemon_start ims "$NS_S" mob_ims_conf "$(roam_bin roam-ims)"
     wait_for 5 grep -q "serving on port" "$RUN/ims.log" || die "roam-ims did not start (see $RUN/ims.log)"
-    if [ "$MOB_STORE" = etcd ]; then
+    mob_daemon_start mat-cn "$NS_U" mob_cn_conf "$(roam_bin roam-mat)"
+    if [ "$MOB_STORE" = etcd ] && ! mob_pid_alive "$RUN/ims2.pid"; then
+        # The second front-end only once the VM's agent registered through
+        # the first (the correspondent has its mapping): both agents then
+        # use the first, and a test that kills it knows whom it moves.
+        wait_for 30 grep -q "rules: $MOB_HOA -> " "$RUN/mat-cn.log" ||
+            log "the user node has no mapping of $MOB_HOA yet; starting the second front-end anyway"
         mob_daemon_start ims2 "$NS_S" mob_ims2_conf "$(roam_bin roam-ims)"
         wait_for 5 grep -q "serving on port" "$RUN/ims2.log" ||
             die "the second roam-ims did not start (see $RUN/ims2.log)"
     fi
-    mob_daemon_start mat-cn "$NS_U" mob_cn_conf "$(roam_bin roam-mat)"
 }
 
 mob_down() {
