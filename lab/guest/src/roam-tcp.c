@@ -9,6 +9,8 @@
  * for SECONDS (default 10) and prints one line:
  *   sent=N echoed=M longest_gap_ms=G status=ok|reset|timeout
  * G is the longest time between two echoes (the session's interruption).
+ * SIGINT ends the sending early (a bench stops the session once the
+ * migration is over): the client still waits for the outstanding echoes.
  * Exit status 0 only if the session survived and every number came back. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -64,6 +66,14 @@ static int serve(int port)
     }
 }
 
+static volatile sig_atomic_t stop_sending;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    stop_sending = 1;
+}
+
 static int client(const char *addr, int port, double secs, double interval)
 {
     struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
@@ -82,15 +92,17 @@ static int client(const char *addr, int port, double secs, double interval)
         return 1;
     }
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct sigaction sa = { .sa_handler = on_sigint };   /* no SA_RESTART: poll returns */
+    sigaction(SIGINT, &sa, NULL);
     start = next = last = now_ms();
-    while (echoed < sent || now_ms() - start < secs * 1e3) {
+    while (echoed < sent || (!stop_sending && now_ms() - start < secs * 1e3)) {
         double t = now_ms();
         struct pollfd p = { .fd = s, .events = POLLIN };
         if (t - last > 30e3) {
             status = "timeout";
             break;
         }
-        if (t >= next && t - start < secs * 1e3) {
+        if (t >= next && !stop_sending && t - start < secs * 1e3) {
             uint64_t v = sent + 1;
             if (write(s, &v, sizeof v) != sizeof v) {
                 status = "reset";
