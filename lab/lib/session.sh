@@ -8,11 +8,18 @@
 
 SESS_TCP_PORT=7007
 
-# The guest's TCP echo service, answering at ADDR from the user node.
+# The guest's TCP echo service answers at ADDR from the user node, started
+# if it runs no more (an earlier session may have ended with it).
 sess_echo_up() { # ADDR
-    guest_exec 10 "roam-tcp echo $SESS_TCP_PORT >/dev/null 2>&1 &" >/dev/null
-    wait_for 20 ip netns exec "$NS_U" "$STATE/bin/roam-tcp" client "$1" "$SESS_TCP_PORT" 0.2 50
+    sess_echo_answers "$1" && return 0
+    if [ -n "$(guest_exec 10 'pidof roam-tcp' 2>/dev/null)" ]; then
+        log "the guest's TCP echo service runs but does not answer at $1"
+    else
+        guest_exec 10 "roam-tcp echo $SESS_TCP_PORT >/dev/null 2>&1 &" >/dev/null
+    fi
+    wait_for 20 sess_echo_answers "$1"
 }
+sess_echo_answers() { ip netns exec "$NS_U" "$STATE/bin/roam-tcp" client "$1" "$SESS_TCP_PORT" 0.2 50 >/dev/null 2>&1; }
 
 # Ping ADDR and hold a TCP session to it for SECONDS at most (sess_stop
 # ends both sooner); their outputs go to PING_FILE and TCP_FILE.
@@ -35,8 +42,9 @@ sess_stop() {
     return $ok
 }
 
-# The longest ping gap of the last session, in ms.
-sess_gap() { ping_summary x <"$SESS_PING" | sed -n 's/.*longest gap \([0-9]*\) ms.*/\1/p'; }
+# The longest ping gap of the last session (of a `ping -D` output FILE), in ms.
+sess_gap() { sess_gap_of "$SESS_PING"; }
+sess_gap_of() { ping_summary x <"$1" | sed -n 's/.*longest gap \([0-9]*\) ms.*/\1/p'; }
 
 # The TCP session's own line (sent=N echoed=M longest_gap_ms=G status=S).
 sess_tcp() { tail -n 1 "$SESS_TCP"; }
