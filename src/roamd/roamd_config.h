@@ -70,6 +70,7 @@ struct roamd_config {
     int max_disk_gib;                 /* largest incoming disk (virtual size) */
     int remove_source;                /* delete the source's image after a migration */
     int storage_shared;               /* peers see this host's images at the same paths */
+    char storage_base_dir[ROAMD_PATH_MAX];  /* base images disks may be overlays on; "" none */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };
