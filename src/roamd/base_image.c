@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "errbuf.h"
+#include "log.h"
 
 #define CACHE_MAX 64
 #define CHUNK ((size_t)1 << 20)
@@ -202,4 +203,47 @@ int roamd_base_find(const char *dir, const struct roamd_base_id *want, char *pat
     }
     closedir(d);
     return found;
+}
+
+static void *warm(void *arg)
+{
+    char *dir = arg, err[ROAM_ERR_MAX];
+    DIR *d = opendir(dir);
+    if (!d)
+        roam_log("base_dir %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    unsigned n = 0;
+    for (int seen = 0; d && seen < ROAMD_BASE_SCAN_MAX && (e = readdir(d)); seen++) {
+        char p[4096];
+        struct roamd_base_id id;
+        int k = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] == '.' || k < 0 || (size_t)k >= sizeof p)
+            continue;
+        if (roamd_base_identify(p, 1, &id, err, sizeof err) == 0)
+            n++;
+    }
+    if (d) {
+        closedir(d);
+        roam_log("base_dir %s: %u base images hashed", dir, n);
+    }
+    free(dir);
+    return NULL;
+}
+
+void roamd_base_warm(const char *dir)
+{
+    if (!dir || !dir[0])
+        return;
+    char *copy = strdup(dir);
+    pthread_t t;
+    pthread_attr_t at;
+    if (!copy)
+        return;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, warm, copy) != 0) {
+        roam_log("base_dir %s: cannot hash in the background", dir);
+        free(copy);
+    }
+    pthread_attr_destroy(&at);
 }

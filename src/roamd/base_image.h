@@ -32,6 +32,12 @@ int roamd_base_identify(const char *path, int nofollow, struct roamd_base_id *id
 int roamd_base_find(const char *dir, const struct roamd_base_id *want, char *path, size_t cap,
                     char *err, size_t errlen);
 
+/* Hash every file of dir (as roamd_base_find would look at them) in a
+ * background thread, so that the first PrepareDisks naming a base finds
+ * its digest ready rather than reading the whole base within the source's
+ * I/O timeout.  Nothing for an empty dir; failures are logged. */
+void roamd_base_warm(const char *dir);
+
 /* The digests computed so far (for tests: a second identify of an
  * unchanged file computes nothing). */
 unsigned long roamd_base_hash_count(void);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # tests/e2e/test_disk_base.sh: a disk that is a qcow2 overlay on a base
 # image both providers hold moves incrementally (TAP).  Own lab state dir
-# (lab/state/disk-base-e2e), `lab/lab up --disk 1024 --base`: a raw base
-# with 32 MiB of random data in each host's base dir, the guest's disk an
-# overlay on A's copy:
+# (lab/state/disk-base-e2e), `lab/lab up --disk 1024 --base`: a 64 MiB raw
+# base with 32 MiB of random data in each host's base dir, the guest's
+# disk a 1 GiB overlay on A's copy:
 #   1. roam migrate A -> B: B finds the same base by its digest, only the
 #      overlay's data crosses (< 16 MiB of disk data on the router), B's
 #      image is an overlay on B's own base, the guest's records and the
