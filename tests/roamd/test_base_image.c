@@ -3,7 +3,7 @@
  * its own refused, symlinks refused where asked), the digest cache, the
  * destination's search of `[storage] base_dir` (a byte changed is another
  * base), its all-or-nothing plan for a PrepareDisks, and the source's
- * reading of the answer. */
+ * reading of the answer; the base dir hashed ahead in the background. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +108,20 @@ static void test_find(void)
            "a symlink in the base directory is ignored");
 }
 
+static void test_warm(void)
+{
+    struct roamd_base_id id;
+    mkdir(at("warm"), 0700);
+    put("warm/a.raw", "warm", 4, 100000);
+    unsigned long n = roamd_base_hash_count();
+    roamd_base_warm(at("warm"));
+    for (int i = 0; i < 500 && roamd_base_hash_count() == n; i++)
+        usleep(10000);
+    tap_eq(roamd_base_hash_count(), n + 1, "the base dir is hashed in the background");
+    tap_ok(roamd_base_identify(at("warm/a.raw"), 1, &id, err, sizeof err) == 0 &&
+           roamd_base_hash_count() == n + 1, "and its digest is ready when asked for");
+}
+
 static void spec(Roam__V1__DiskSpec *s, const char *dev, const char *fmt,
                  const struct roamd_base_id *id)
 {
@@ -188,6 +202,7 @@ int main(void)
     mkdir(at("base"), 0700);
     test_identify();
     test_find();
+    test_warm();
     test_plan();
     test_mode();
     char cmd[128];
