@@ -122,6 +122,10 @@ static int check_disks(struct peer_session *p, virConnectPtr conn,
                                  (unsigned long long)d->capacity);
             continue;
         }
+        if (d->base_size > (uint64_t)c->max_disk_gib * GIB)
+            return roam_errf(why, cap, "disk %s: its base is %llu bytes, over this host's "
+                             "limit of %d GiB", d->dev, (unsigned long long)d->base_size,
+                             c->max_disk_gib);
         /* A full copy of an overlay brings its base's data along. */
         need += d->allocation + (inc ? 0 : d->base_size);
     }
