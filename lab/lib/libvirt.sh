@@ -149,7 +149,28 @@ storage_up() {
             virsh_h "$h" pool-start "$LAB_POOL" >/dev/null; }; then die "storage pool on host $h failed"; fi
     done
     [ "$mib" -gt 0 ] || return 0
+    if [ "$(lab_base)" = yes ]; then base_up "$mib"; return; fi
     qemu-img create -q -f qcow2 "$(pool_dir_real A)/$VM.qcow2" "${mib}M" || die "qemu-img create failed"
+    virsh_h A pool-refresh "$LAB_POOL" >/dev/null
+}
+
+# --base: both hosts hold the same base image (raw, 2 x LAB_BASE_DATA_MIB
+# MiB, random data in its first half) in their own base dir, and the
+# guest's disk is a qcow2 overlay on A's copy, of the disk's virtual size
+# (reads past the base's end return zeros).  The base
+# dirs are outside the hosts' private mounts, so roamd and both libvirtds
+# see them at the same path.
+LAB_BASE_DATA_MIB=32
+lab_base() { cat "$RUN/base" 2>/dev/null || echo no; }
+base_dir() { echo "$(host_dir "$1")/base"; }
+base_image() { echo "$(base_dir "$1")/base.raw"; }
+base_up() { # MIB
+    mkdir -p "$(base_dir A)" "$(base_dir B)"
+    if ! { head -c $((LAB_BASE_DATA_MIB << 20)) /dev/urandom >"$(base_image A)" &&
+        truncate -s $((2 * LAB_BASE_DATA_MIB))M "$(base_image A)" &&
+        cp --sparse=always "$(base_image A)" "$(base_image B)"; }; then die "base image failed"; fi
+    qemu-img create -q -f qcow2 -u -b "$(base_image A)" -F raw "$(pool_dir_real A)/$VM.qcow2" "${1}M" ||
+        die "qemu-img create (overlay) failed"
     virsh_h A pool-refresh "$LAB_POOL" >/dev/null
 }
 

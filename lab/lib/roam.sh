@@ -129,6 +129,7 @@ CONF
     printf '\n[storage]\npool = %s\n' "$LAB_POOL"
     if [ "$(lab_storage)" = shared ]; then echo "shared = yes"; fi
     if [ -n "${ROAM_LAB_REMOVE_SOURCE:-}" ]; then echo "remove_source = yes"; fi
+    if [ "$(lab_base)" = yes ]; then echo "base_dir = $(base_dir "$h")"; fi
 }
 
 roamd_pidfile() { echo "$RUN/roamd-${1,,}.pid"; }

@@ -59,6 +59,9 @@ static const struct rule rules[] = {
     { &roam__v1__prepare_disks__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
     { &roam__v1__disk_target__descriptor, "dev", 1, ROAM_DISK_DEV_MAX },
     { &roam__v1__disk_target__descriptor, "path", 1, ROAM_DISK_PATH_MAX },
+    { &roam__v1__disk_spec__descriptor, "base_sha256", 0, ROAM_DISK_DIGEST_LEN },
+    { &roam__v1__disk_spec__descriptor, "base_format", 0, ROAM_DISK_FORMAT_MAX },
+    { &roam__v1__disk_target__descriptor, "base_name", 0, ROAM_DISK_BASE_NAME_MAX },
 };
 
 /* Nesting in roam.proto is at most 3 deep; anything deeper is hostile. */
@@ -187,6 +190,14 @@ static int check_disks(const Roam__V1__PrepareDisks *p, char *err, size_t errlen
             return roam_errf(err, errlen, "PrepareDisks: disk %s has no capacity", d->dev);
         if (!d->shared != !(d->path && *d->path))
             return roam_errf(err, errlen, "PrepareDisks: disk %s: a path iff shared", d->dev);
+        /* A base is named whole or not at all. */
+        int digest = d->base_sha256.len != 0, fmt = d->base_format && *d->base_format;
+        if (digest && d->base_sha256.len != ROAM_DISK_DIGEST_LEN)
+            return roam_errf(err, errlen, "PrepareDisks: disk %s: base digest of %zu bytes, "
+                             "not %d", d->dev, d->base_sha256.len, ROAM_DISK_DIGEST_LEN);
+        if (digest != fmt || digest != (d->base_size != 0))
+            return roam_errf(err, errlen, "PrepareDisks: disk %s: a base needs its digest, "
+                             "size and format together", d->dev);
     }
     return 0;
 }

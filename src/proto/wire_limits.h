@@ -18,6 +18,8 @@
 #define ROAM_DISK_DEV_MAX 31        /* DiskSpec.dev: "vda", "sdb", ... */
 #define ROAM_DISK_FORMAT_MAX 15     /* DiskSpec.format */
 #define ROAM_DISK_PATH_MAX 511      /* an image path (so that 8 disks fit a small frame) */
+#define ROAM_DISK_DIGEST_LEN 32     /* DiskSpec.base_sha256: a SHA-256 */
+#define ROAM_DISK_BASE_NAME_MAX 255 /* DiskTarget.base_name: a file name */
 #define ROAM_SMALL_FRAME_MAX 8192   /* a frame of any message but Challenge and RaAnswer */
 
 #endif

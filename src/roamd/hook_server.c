@@ -61,6 +61,7 @@ static int host_allows(struct roamd *d, struct allow_store *s, char *why, size_t
     snprintf(s->vm, sizeof s->vm, "%s", d->cfg.hook_vm_dirs);
     split_dirs(s->boot, s->a.boot_dirs);
     split_dirs(s->vm, s->a.vm_dirs);
+    s->a.base_dir = d->cfg.storage_base_dir;
     return 0;
 }
 

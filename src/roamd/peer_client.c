@@ -217,8 +217,10 @@ int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
 }
 
 int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
-                     const struct roam_disk *disks, const int *shared, size_t n,
-                     char paths[][ROAM_DISK_PATH_MAX + 1], char *err, size_t errlen)
+                     const struct roam_disk *disks, const int *shared,
+                     const struct roamd_base_id *bases, size_t n,
+                     char paths[][ROAM_DISK_PATH_MAX + 1], int *incremental, char *err,
+                     size_t errlen)
 {
     if (n > ROAM_DISKS_MAX)
         return roam_errf(err, errlen, "VM has %zu disks, at most %d", n, ROAM_DISKS_MAX);
@@ -231,6 +233,12 @@ int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
         spec[i].allocation = disks[i].allocation;
         spec[i].shared = shared[i] != 0;
         spec[i].path = shared[i] ? (char *)disks[i].path : "";
+        if (bases[i].size) {
+            spec[i].base_sha256.data = (uint8_t *)bases[i].sha256;
+            spec[i].base_sha256.len = sizeof bases[i].sha256;
+            spec[i].base_size = bases[i].size;
+            spec[i].base_format = (char *)bases[i].format;
+        }
         sp[i] = &spec[i];
     }
     Roam__V1__PrepareDisks m = ROAM__V1__PREPARE_DISKS__INIT;
@@ -262,8 +270,10 @@ int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
         if (strcmp(r->targets[i]->dev, disks[i].dev) != 0)
             rc = roam_errf(err, errlen, "destination answered disk %s for %s",
                            r->targets[i]->dev, disks[i].dev);
-        else
+        else {
             snprintf(paths[i], ROAM_DISK_PATH_MAX + 1, "%s", r->targets[i]->path);
+            incremental[i] = r->targets[i]->incremental;
+        }
     }
     roam_msg_free(in);
     return rc;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base_image.h"
 #include "handover.h"
 #include "msg.h"
 #include "virt_disk.h"
@@ -48,12 +49,16 @@ int roamd_peer_admitted(roamd_peer *p, char *err, size_t errlen);
 int roamd_peer_admission_dry(roamd_peer *p, const char *vm, const char *src,
                              const uint8_t qid[16], char *err, size_t errlen);
 
-/* Describe the VM's disks (PrepareDisks; n may be 0) and receive where
- * each lives on the destination: paths[i] for disks[i].  0, or -1 with the
+/* Describe the VM's disks (PrepareDisks; n may be 0), each with its base's
+ * identity in bases[i] (size 0: none), and receive where each lives on the
+ * destination: paths[i] for disks[i], incremental[i] set when it is an
+ * overlay on the destination's own copy of that base.  0, or -1 with the
  * destination's refusal or the failure in err. */
 int roamd_peer_disks(roamd_peer *p, const char *vm, const uint8_t qid[16],
-                     const struct roam_disk *disks, const int *shared, size_t n,
-                     char paths[][ROAM_DISK_PATH_MAX + 1], char *err, size_t errlen);
+                     const struct roam_disk *disks, const int *shared,
+                     const struct roamd_base_id *bases, size_t n,
+                     char paths[][ROAM_DISK_PATH_MAX + 1], int *incremental, char *err,
+                     size_t errlen);
 
 /* The destination's RA (length, <= cap) and its source address; -1 with err.
  * Fetches it unless roamd_peer_ask_ra already asked. */

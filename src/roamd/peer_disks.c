@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base_image.h"
 #include "errbuf.h"
 #include "json.h"
+#include "log.h"
 #include "query_id.h"
 #include "virt.h"
 #include "virt_storage.h"
@@ -55,9 +57,42 @@ static void remove_created(struct peer_session *p, virConnectPtr conn, const cha
     p->n_disk_created = 0;
 }
 
+int roamd_peer_disks_plan(const struct roamd_config *c, const Roam__V1__PrepareDisks *m,
+                          char bases[][ROAM_DISK_PATH_MAX + 1])
+{
+    size_t copied = 0, found = 0;
+    for (size_t i = 0; i < m->n_disks; i++) {
+        const Roam__V1__DiskSpec *d = m->disks[i];
+        bases[i][0] = '\0';
+        if (d->shared)
+            continue;
+        copied++;
+        /* Only a qcow2 can be an overlay; a digest of the wrong size names
+         * nothing (the wire rules refuse it before this). */
+        if (!c->storage_base_dir[0] || d->base_sha256.len != ROAM_DISK_DIGEST_LEN ||
+            strcmp(d->format, "qcow2") != 0)
+            continue;
+        struct roamd_base_id want = { .size = d->base_size };
+        char err[ROAM_ERR_MAX];
+        memcpy(want.sha256, d->base_sha256.data, sizeof want.sha256);
+        snprintf(want.format, sizeof want.format, "%s", d->base_format);
+        int r = roamd_base_find(c->storage_base_dir, &want, bases[i], ROAM_DISK_PATH_MAX + 1,
+                                err, sizeof err);
+        if (r < 0)
+            roam_log("disks: %s", err);
+        found += r == 1;
+    }
+    /* libvirt's flag covers every disk of the migration: all or nothing. */
+    int inc = copied > 0 && found == copied;
+    if (!inc)
+        for (size_t i = 0; i < m->n_disks; i++)
+            bases[i][0] = '\0';
+    return inc;
+}
+
 /* Every check before anything is created: 0, or -1 with why. */
 static int check_disks(struct peer_session *p, virConnectPtr conn,
-                       const Roam__V1__PrepareDisks *m, char *why, size_t cap)
+                       const Roam__V1__PrepareDisks *m, int inc, char *why, size_t cap)
 {
     const struct roamd_config *c = &p->d->cfg;
     uint64_t need = 0;
@@ -87,7 +122,12 @@ static int check_disks(struct peer_session *p, virConnectPtr conn,
                                  (unsigned long long)d->capacity);
             continue;
         }
-        need += d->allocation;
+        if (d->base_size > (uint64_t)c->max_disk_gib * GIB)
+            return roam_errf(why, cap, "disk %s: its base is %llu bytes, over this host's "
+                             "limit of %d GiB", d->dev, (unsigned long long)d->base_size,
+                             c->max_disk_gib);
+        /* A full copy of an overlay brings its base's data along. */
+        need += d->allocation + (inc ? 0 : d->base_size);
     }
     if (need) {
         uint64_t avail = 0;
@@ -104,8 +144,8 @@ static int check_disks(struct peer_session *p, virConnectPtr conn,
 
 /* Create what check_disks allowed; the paths go to targets. */
 static int create_disks(struct peer_session *p, virConnectPtr conn,
-                        const Roam__V1__PrepareDisks *m, char paths[][ROAM_DISK_PATH_MAX + 1],
-                        char *why, size_t cap)
+                        const Roam__V1__PrepareDisks *m, char bases[][ROAM_DISK_PATH_MAX + 1],
+                        char paths[][ROAM_DISK_PATH_MAX + 1], char *why, size_t cap)
 {
     for (size_t i = 0; i < m->n_disks; i++) {
         const Roam__V1__DiskSpec *d = m->disks[i];
@@ -116,8 +156,13 @@ static int create_disks(struct peer_session *p, virConnectPtr conn,
         char name[ROAM_NAME_MAX + 64], err[ROAM_ERR_MAX];
         if (roamd_disk_volume_name(p->vm, d->dev, d->format, p->qid, name, sizeof name) < 0)
             return roam_errf(why, cap, "disk %s: volume name too long", d->dev);
-        if (roam_storage_create(conn, p->d->cfg.storage_pool, name, d->format, d->capacity,
-                                paths[i], ROAM_DISK_PATH_MAX + 1, err, sizeof err) < 0)
+        int r = bases[i][0]
+            ? roam_storage_create_overlay(conn, p->d->cfg.storage_pool, name, d->capacity,
+                                          bases[i], d->base_format, paths[i],
+                                          ROAM_DISK_PATH_MAX + 1, err, sizeof err)
+            : roam_storage_create(conn, p->d->cfg.storage_pool, name, d->format, d->capacity,
+                                  paths[i], ROAM_DISK_PATH_MAX + 1, err, sizeof err);
+        if (r < 0)
             return roam_errf(why, cap, "disk %s: %s", d->dev, err);
         snprintf(p->disk_created[p->n_disk_created++], ROAM_DISK_PATH_MAX + 1, "%s", paths[i]);
     }
@@ -125,7 +170,8 @@ static int create_disks(struct peer_session *p, virConnectPtr conn,
 }
 
 static void audit_ready(struct peer_session *p, const Roam__V1__PrepareDisks *m,
-                        char paths[][ROAM_DISK_PATH_MAX + 1])
+                        char paths[][ROAM_DISK_PATH_MAX + 1],
+                        char bases[][ROAM_DISK_PATH_MAX + 1])
 {
     char buf[ROAMD_AUDIT_LINE_MAX], err[ROAM_ERR_MAX], qid[ROAMD_QID_LEN];
     struct roam_json j;
@@ -140,6 +186,10 @@ static void audit_ready(struct peer_session *p, const Roam__V1__PrepareDisks *m,
         roam_json_str(&j, "path", paths[i]);
         roam_json_u64(&j, "capacity", m->disks[i]->capacity);
         roam_json_bool(&j, "shared", m->disks[i]->shared);
+        if (bases[i][0])
+            roam_json_str(&j, "base", bases[i]);
+        else if (m->disks[i]->base_sha256.len && !m->disks[i]->shared)
+            roam_json_str(&j, "base", "none matching here: full copy");
         roam_json_obj_end(&j);
     }
     roam_json_obj_end(&j);
@@ -151,9 +201,10 @@ int roamd_peer_prepare_disks(struct peer_session *p, const Roam__V1__PrepareDisk
 {
     char why[ROAM_MESSAGE_MAX];
     char (*tp)[ROAM_DISK_PATH_MAX + 1] = calloc(ROAM_DISKS_MAX, sizeof *tp);
-    int ok = 0;
+    char (*bases)[ROAM_DISK_PATH_MAX + 1] = calloc(ROAM_DISKS_MAX, sizeof *bases);
+    int ok = 0, inc = 0;
     virConnectPtr conn = NULL;
-    if (!tp)
+    if (!tp || !bases)
         snprintf(why, sizeof why, "out of memory");
     else if (!roamd_peer_session_same_query(p, m->vm, &m->query_id))
         snprintf(why, sizeof why, "disks for a query that was not admitted on this connection");
@@ -161,8 +212,10 @@ int roamd_peer_prepare_disks(struct peer_session *p, const Roam__V1__PrepareDisk
         ok = 1;
     else if (!(conn = roamd_virt(p->d, why, sizeof why)))
         ;
-    else if (check_disks(p, conn, m, why, sizeof why) == 0 &&
-             create_disks(p, conn, m, tp, why, sizeof why) == 0)
+    else if ((inc = roamd_peer_disks_plan(&p->d->cfg, m, bases)) < 0 ||
+             check_disks(p, conn, m, inc, why, sizeof why) < 0)
+        ;
+    else if (create_disks(p, conn, m, bases, tp, why, sizeof why) == 0)
         ok = 1;
     if (!ok && conn)
         remove_created(p, conn, "refused before the copy");
@@ -177,12 +230,15 @@ int roamd_peer_prepare_disks(struct peer_session *p, const Roam__V1__PrepareDisk
             roam__v1__disk_target__init(&t[i]);
             t[i].dev = m->disks[i]->dev;
             t[i].path = tp[i];
+            t[i].incremental = bases[i][0] != '\0';
+            const char *slash = strrchr(bases[i], '/');
+            t[i].base_name = slash ? (char *)slash + 1 : bases[i];
             tv[i] = &t[i];
         }
         r.targets = tv;
         r.n_targets = m->n_disks;
         if (m->n_disks)
-            audit_ready(p, m, tp);
+            audit_ready(p, m, tp, bases);
     } else {
         e.phase = ROAM__V1__PHASE__PHASE_ADMISSION;
         e.message = why;
@@ -194,6 +250,7 @@ int roamd_peer_prepare_disks(struct peer_session *p, const Roam__V1__PrepareDisk
     env.disks_ready = &r;
     roamd_peer_session_send(p, &env);
     free(tp);
+    free(bases);
     return ok ? 0 : -1;
 }
 

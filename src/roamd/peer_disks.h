@@ -5,14 +5,25 @@
  * here, what was created is removed, so a failed migration leaves nothing
  * behind.  Disks on shared storage (`[storage] shared = yes` on both
  * hosts) are only checked: the image must be a volume of the pool with the
- * same virtual size. */
+ * same virtual size.  A qcow2 overlay whose base this host also holds in
+ * `[storage] base_dir` arrives as an overlay on that local base, and only
+ * the overlay's data crosses. */
 #ifndef ROAMD_PEER_DISKS_H
 #define ROAMD_PEER_DISKS_H
 
 #include "peer_session.h"
+#include "roamd_config.h"
 
 /* Answer m with DisksReady.  0 ready, -1 refused (the conversation ends). */
 int roamd_peer_prepare_disks(struct peer_session *p, const Roam__V1__PrepareDisks *m);
+
+/* Whether the copied disks of m go incrementally: each names a base (by
+ * digest, size, format), is a qcow2, and `[storage] base_dir` holds a file
+ * of that identity (hashed here, see base_image.h).  1: every copied disk
+ * does, each one's base path in bases[i]; 0: a full copy, every bases[i]
+ * empty (libvirt's flag is per migration, not per disk). */
+int roamd_peer_disks_plan(const struct roamd_config *c, const Roam__V1__PrepareDisks *m,
+                          char bases[][ROAM_DISK_PATH_MAX + 1]);
 
 /* At the end of the conversation: remove the volumes created here unless
  * the VM is running (or arriving) here.  Audited. */

@@ -126,6 +126,15 @@ static int set_vm_dirs(void *obj, const char *name, const char *v, char *why, si
     return set_dirs(C(obj)->hook_vm_dirs, sizeof C(obj)->hook_vm_dirs, v, why, whylen);
 }
 
+/* One directory: the hook allows backing files there, and no others. */
+static int set_base_dir(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    if (strchr(v, ':'))
+        return roam_errf(why, whylen, "one directory, not a list");
+    return set_dirs(C(obj)->storage_base_dir, sizeof C(obj)->storage_base_dir, v, why, whylen);
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -182,6 +191,7 @@ static const struct roam_cfg_key keys[] = {
     BOOL("storage", shared, storage_shared),
     STR("roamd", state_dir, state_dir, 0),
     STR("roamd", peer_pins, peer_pins, 0),
+    FUNC("storage", base_dir, set_base_dir),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");

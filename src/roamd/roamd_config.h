@@ -74,6 +74,7 @@ struct roamd_config {
      * audit log's directory */
     char state_dir[ROAMD_PATH_MAX];
     char peer_pins[ROAMD_PATH_MAX];   /* "" = none: any peer_ca CA vouches for any host */
+    char storage_base_dir[ROAMD_PATH_MAX];  /* base images disks may be overlays on; "" none */
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

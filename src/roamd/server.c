@@ -17,6 +17,7 @@
 #include "client_session.h"
 #include "deadline.h"
 #include "errbuf.h"
+#include "base_image.h"
 #include "hook_server.h"
 #include "lobby.h"
 #include "msg.h"
@@ -368,6 +369,7 @@ void roamd_run(struct roamd *d, volatile sig_atomic_t *stop)
         loop_fini(&lp);
         return;
     }
+    roamd_base_warm(d->cfg.storage_base_dir);
     struct epoll_event ev[64];
     while (!*stop) {
         int n = epoll_wait(lp.ep, ev, 64, wait_ms(&lp, roam_now_ms()));

@@ -8,6 +8,23 @@
 #include "log.h"
 #include "virt_storage.h"
 
+/* The identity of d's base, if d is a qcow2 on one base roam can read. */
+static void name_base(const struct roam_disk *d, struct roamd_base_id *id)
+{
+    char err[ROAM_ERR_MAX];
+    memset(id, 0, sizeof *id);
+    if (d->chain_depth != 1 || strcmp(d->format, "qcow2") != 0)
+        return;
+    if (roamd_base_identify(d->base, 0, id, err, sizeof err) < 0) {
+        roam_log("disk %s: %s: it will be copied whole", d->dev, err);
+        memset(id, 0, sizeof *id);
+    } else if (d->base_format[0] && strcmp(d->base_format, id->format) != 0) {
+        roam_log("disk %s: base %s is %s to libvirt but %s by its header: it will be copied "
+                 "whole", d->dev, d->base, d->base_format, id->format);
+        memset(id, 0, sizeof *id);
+    }
+}
+
 int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared, char *err,
                          size_t errlen)
 {
@@ -16,8 +33,10 @@ int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared
         return -1;
     for (size_t i = 0; i < s->n; i++) {
         s->shared[i] = shared;
-        if (!shared)
+        if (!shared) {
             s->copy[s->n_copy++] = s->d[i].dev;
+            name_base(&s->d[i], &s->base[i]);
+        }
         /* libvirt's own rule for shared disks, which roam takes over from
          * it (see roam_migrate_opts.shared_storage): no host page cache, or
          * the destination could read stale blocks. */
@@ -29,12 +48,38 @@ int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared
     return 0;
 }
 
+int roamd_src_disks_mode(const struct roamd_src_disks *s, const int *incremental, char *err,
+                         size_t errlen)
+{
+    size_t inc = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!incremental[i])
+            continue;
+        if (s->shared[i] || !s->base[i].size)
+            return roam_errf(err, errlen, "destination answered an overlay for disk %s, which "
+                             "names no base", s->d[i].dev);
+        inc++;
+    }
+    if (inc && inc != s->n_copy)
+        return roam_errf(err, errlen, "destination answered an overlay for %zu of %zu copied "
+                         "disks (all or none)", inc, s->n_copy);
+    return inc > 0;
+}
+
 int roamd_src_disks_prepare(struct roamd_src_disks *s, roamd_peer *peer, const char *vm,
                             const uint8_t qid[16], char *err, size_t errlen)
 {
     if (!s->n)
         return 0;   /* no disk: the conversation goes on as it always did */
-    return roamd_peer_disks(peer, vm, qid, s->d, s->shared, s->n, s->dest_path, err, errlen);
+    int inc[ROAM_DISKS_MAX] = { 0 };
+    if (roamd_peer_disks(peer, vm, qid, s->d, s->shared, s->base, s->n, s->dest_path, inc, err,
+                         errlen) < 0)
+        return -1;
+    int mode = roamd_src_disks_mode(s, inc, err, errlen);
+    if (mode < 0)
+        return -1;
+    s->incremental = mode;
+    return 0;
 }
 
 int roamd_src_disks_xml(struct roamd_src_disks *s, virDomainPtr dom, char *err, size_t errlen)
@@ -64,6 +109,7 @@ void roamd_src_disks_opts(const struct roamd_src_disks *s, struct roam_migrate_o
     o->dest_xml = s->dest_xml;
     o->persist_xml = s->persist_xml;
     o->shared_storage = s->n > 0 && !s->n_copy;
+    o->incremental_disks = s->n_copy && s->incremental;
 }
 
 void roamd_src_disks_finish(struct roamd_src_disks *s, virConnectPtr conn, int remove,
@@ -99,7 +145,10 @@ void roamd_src_disks_audit(const struct roamd_src_disks *s, struct roam_json *j)
             roam_json_str(j, "dest_path", s->dest_path[i]);
         roam_json_u64(j, "capacity", s->d[i].capacity);
         roam_json_u64(j, "allocation", s->d[i].allocation);
-        roam_json_str(j, "mode", s->shared[i] ? "shared" : "copied");
+        roam_json_str(j, "mode", s->shared[i] ? "shared" : s->incremental ? "incremental"
+                                                                         : "copied");
+        if (s->base[i].size)
+            roam_json_str(j, "base", s->d[i].base);
         roam_json_obj_end(j);
     }
     roam_json_obj_end(j);

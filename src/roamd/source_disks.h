@@ -1,5 +1,6 @@
 /* The source's part of moving a VM's disks: which disks go and how
- * (copied, or left on shared storage with `[storage] shared = yes`), the
+ * (copied whole, copied as an overlay whose base the destination holds
+ * too, or left on shared storage with `[storage] shared = yes`), the
  * destination's answer mapped into the domain XML it will run, the
  * migration options that copy them, and, after a migration, the source's
  * images deleted or kept (`[storage] remove_source`), all audited. */
@@ -20,11 +21,22 @@ struct roamd_src_disks {
     size_t n_copy;
     char *dest_xml, *persist_xml;        /* malloc'd; NULL when nothing is copied */
     const char *source_images;           /* "kept", "removed", "remove failed"; NULL: n/a */
+    struct roamd_base_id base[ROAM_DISKS_MAX];  /* size 0: no base named */
+    int incremental;                     /* the destination holds every base */
 };
 
 /* The disks of dom; shared: this host's storage is shared with its peers.
- * 0, or -1 with err (a disk roam cannot move). */
+ * A copied qcow2 on a single base gets that base's identity (hashed once,
+ * base_image.h); a base roam cannot identify means a full copy.  0, or -1
+ * with err (a disk roam cannot move). */
 int roamd_src_disks_read(struct roamd_src_disks *s, virDomainPtr dom, int shared, char *err,
+                         size_t errlen);
+
+/* The copy's mode from the destination's answer: 1 incremental (every
+ * copied disk an overlay on the destination's base), 0 full (none), -1
+ * with err when the answer mixes them or claims an overlay on a base the
+ * source did not name (libvirt's flag is per migration). */
+int roamd_src_disks_mode(const struct roamd_src_disks *s, const int *incremental, char *err,
                          size_t errlen);
 
 /* Tell the destination, which creates the targets (nothing is sent for a

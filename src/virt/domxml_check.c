@@ -257,7 +257,24 @@ static int ck_disk_source(struct ctx *c, xmlNodePtr n)
 static int ck_backing(struct ctx *c, xmlNodePtr n)
 {
     return require_attr(c, n, "type", "- file", "is not allowed (backing files are files in "
-                        "this host's storage pool)");
+                        "this host's base image directory)");
+}
+
+static int ck_backing_source(struct ctx *c, xmlNodePtr n)
+{
+    char *f = attr(n, "file");
+    int r = 0;
+    if (!f && n->properties)
+        r = refuse(c, n, "a backing file must be a file");
+    else if (f && (!c->a->base_dir || !c->a->base_dir[0]))
+        r = refuse(c, n, "this host takes no backing files (no base image directory "
+                   "configured)");
+    else if (f) {
+        const char *dirs[ROAM_DOMXML_LIST_MAX] = { c->a->base_dir };
+        r = check_path(c, n, "backing file", f, dirs, 1);
+    }
+    xmlFree(f);
+    return r;
 }
 
 static int ck_interface(struct ctx *c, xmlNodePtr n)
@@ -456,7 +473,7 @@ static const struct rule rules[] = {
     { "disk", "source", "file index", ck_disk_source, 0 },
     { "disk", "backingStore", "type index", ck_backing, 0 },
     { "backingStore", "format", "type", NULL, 0 },
-    { "backingStore", "source", "file index", ck_disk_source, 0 },
+    { "backingStore", "source", "file index", ck_backing_source, 0 },
     { "backingStore", "backingStore", "type index", ck_backing, 0 },
     { "disk", "target", "dev bus tray removable rotation_rate", NULL, 0 },
     { "disk", "readonly shareable transient", "", NULL, 0 },

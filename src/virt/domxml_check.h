@@ -25,6 +25,10 @@ struct roam_domxml_allow {
     /* libvirt's per-VM directories: serial/console log files, agent
      * sockets, NVRAM. */
     const char *vm_dirs[ROAM_DOMXML_LIST_MAX];
+    /* Base images a disk may name as its backing file; NULL or "": none
+     * (a disk in disk_dir could otherwise name another VM's image there
+     * as its backing file and read it). */
+    const char *base_dir;
 };
 
 /* 0 if the domain XML (len bytes, no NUL needed) passes, else -1 with why:

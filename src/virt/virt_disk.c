@@ -16,6 +16,27 @@ static int is_element(xmlNodePtr c, const char *name)
     return c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0;
 }
 
+/* The backing chain below disk: the first backing file and its format into
+ * d, and the chain's depth.  0, or -1 with err. */
+static int read_chain(xmlNodePtr disk, struct roam_disk *d, char *err, size_t errlen)
+{
+    xmlNodePtr b = roam_xml_child(disk, "backingStore", NULL);
+    for (int depth = 0; b; depth++, b = roam_xml_child(b, "backingStore", NULL)) {
+        xmlNodePtr src = roam_xml_child(b, "source", NULL);
+        if (!src)
+            break;   /* <backingStore/>: the chain ends here */
+        d->chain_depth = depth + 1;
+        if (depth == 0 &&
+            (roam_xml_attr(src, "file", d->base, sizeof d->base, err, errlen) < 0 ||
+             roam_xml_attr(roam_xml_child(b, "format", NULL), "type", d->base_format,
+                           sizeof d->base_format, err, errlen) < 0))
+            return -1;
+        if (d->chain_depth > 64)
+            return roam_errf(err, errlen, "disk %s: backing chain deeper than 64", d->dev);
+    }
+    return 0;
+}
+
 /* 1 if the migration carries this <disk>, 0 if it stays behind (not a
  * disk, or read-only), -1 with err if it cannot be carried. */
 static int read_disk(xmlNodePtr disk, struct roam_disk *d, char *err, size_t errlen)
@@ -48,7 +69,7 @@ static int read_disk(xmlNodePtr disk, struct roam_disk *d, char *err, size_t err
     if (strcmp(d->format, "qcow2") != 0 && strcmp(d->format, "raw") != 0)
         return roam_errf(err, errlen, "disk %s has format '%s': roam copies qcow2 and raw",
                          d->dev, d->format);
-    return 1;
+    return read_chain(disk, d, err, errlen) < 0 ? -1 : 1;
 }
 
 int roam_virt_parse_disks(const char *domxml, struct roam_disk *out, size_t cap, size_t *n,
@@ -130,10 +151,15 @@ int roam_virt_map_disks(const char *domxml, const char *const *dev, const char *
     for (size_t i = 0; rc == 0 && i < n; i++) {
         xmlNodePtr disk = find_disk(devices, dev[i]);
         xmlNodePtr src = disk ? roam_xml_child(disk, "source", NULL) : NULL;
+        xmlNodePtr chain = disk ? roam_xml_child(disk, "backingStore", NULL) : NULL;
         if (!src)
             rc = roam_errf(err, errlen, "VM has no file-backed disk %s", dev[i]);
         else if (!xmlSetProp(src, (const xmlChar *)"file", (const xmlChar *)path[i]))
             rc = roam_errf(err, errlen, "out of memory");
+        else if (chain) {
+            xmlUnlinkNode(chain);
+            xmlFreeNode(chain);
+        }
     }
     if (rc == 0) {
         *xml = roam_xml_node_string(doc, xmlDocGetRootElement(doc));

@@ -18,6 +18,12 @@ struct roam_disk {
     char path[ROAM_DISK_PATH_MAX + 1];        /* <source file> */
     uint64_t capacity, allocation;            /* bytes: virtual size, allocated */
     char cache[16];                           /* <driver cache>, "" if not set */
+    /* The image's backing file when it has one (<backingStore>): its path
+     * and format; chain_depth counts the backing files below the image
+     * (0: none, 1: a base alone, more: a base on a base). */
+    char base[ROAM_DISK_PATH_MAX + 1];
+    char base_format[ROAM_DISK_FORMAT_MAX + 1];
+    int chain_depth;
 };
 
 /* The disks of domxml that a migration must carry, at most cap (more is an
@@ -32,7 +38,10 @@ int roam_virt_disks(virDomainPtr dom, struct roam_disk *out, size_t cap, size_t 
                     char *err, size_t errlen);
 
 /* domxml with the <source file> of disk dev[i] replaced by path[i] for each
- * i < n (*xml malloc'd).  Every dev must be a disk of domxml.  0 or -1. */
+ * i < n (*xml malloc'd), and its <backingStore> chain dropped: the image
+ * at path[i] is the destination's, and the destination's libvirt reads its
+ * backing chain (if any) from the image itself, never from paths of the
+ * source's host.  Every dev must be a disk of domxml.  0 or -1. */
 int roam_virt_map_disks(const char *domxml, const char *const *dev, const char *const *path,
                         size_t n, char **xml, char *err, size_t errlen);
 

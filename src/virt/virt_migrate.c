@@ -12,7 +12,8 @@
 unsigned int roam_virt_migrate_flags(const struct roam_migrate_opts *o)
 {
     return ROAM_VIRT_MIGRATE_FLAGS | (o->tls ? VIR_MIGRATE_TLS : 0) |
-           (o->n_copy_disks ? VIR_MIGRATE_NON_SHARED_DISK : 0) |
+           (!o->n_copy_disks ? 0 : o->incremental_disks ? VIR_MIGRATE_NON_SHARED_INC
+                                                        : VIR_MIGRATE_NON_SHARED_DISK) |
            (o->shared_storage ? VIR_MIGRATE_UNSAFE : 0);
 }
 

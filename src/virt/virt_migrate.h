@@ -29,6 +29,10 @@ struct roam_migrate_opts {
      * for ([storage] shared): libvirt recognises only the network file
      * systems it knows and would refuse ("unsafe"), so VIR_MIGRATE_UNSAFE. */
     int shared_storage;
+    /* Every copied disk is an overlay whose base the destination holds too:
+     * only the overlays' data is copied (VIR_MIGRATE_NON_SHARED_INC instead
+     * of _DISK). */
+    int incremental_disks;
 };
 
 /* The flags roam always migrates with. */

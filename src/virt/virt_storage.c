@@ -41,25 +41,57 @@ int roam_storage_available(virConnectPtr conn, const char *pool, uint64_t *avail
     return rc;
 }
 
-int roam_storage_vol_xml(const char *name, const char *format, uint64_t capacity, char *out,
-                         size_t cap)
+/* text with the five XML specials escaped into out (cap bytes); -1 if it
+ * does not fit. */
+static int xml_escape(const char *text, char *out, size_t cap)
 {
+    size_t k = 0;
+    for (const char *c = text; *c; c++) {
+        const char *rep = *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
+                        : *c == '\'' ? "&apos;" : *c == '"' ? "&quot;" : NULL;
+        size_t n = rep ? strlen(rep) : 1;
+        if (k + n >= cap)
+            return -1;
+        memcpy(out + k, rep ? rep : c, n);
+        k += n;
+    }
+    out[k] = '\0';
+    return 0;
+}
+
+int roam_storage_vol_xml_backed(const char *name, const char *format, uint64_t capacity,
+                                const char *base, const char *base_format, char *out,
+                                size_t cap)
+{
+    char esc[6 * 512 + 1], backing[sizeof esc + 128] = "";
+    if (base) {
+        if (xml_escape(base, esc, sizeof esc) < 0)
+            return -1;
+        int b = snprintf(backing, sizeof backing,
+                         "<backingStore><path>%s</path><format type='%s'/></backingStore>", esc,
+                         base_format);
+        if (b < 0 || (size_t)b >= sizeof backing)
+            return -1;
+    }
     int n = snprintf(out, cap,
                      "<volume><name>%s</name>"
                      "<capacity unit='bytes'>%llu</capacity>"
                      "<allocation unit='bytes'>0</allocation>"
-                     "<target><format type='%s'/></target></volume>",
-                     name, (unsigned long long)capacity, format);
+                     "<target><format type='%s'/></target>%s</volume>",
+                     name, (unsigned long long)capacity, format, backing);
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-int roam_storage_create(virConnectPtr conn, const char *pool, const char *name,
-                        const char *format, uint64_t capacity, char *path, size_t cap,
-                        char *err, size_t errlen)
+int roam_storage_vol_xml(const char *name, const char *format, uint64_t capacity, char *out,
+                         size_t cap)
 {
-    char xml[1024];
-    if (roam_storage_vol_xml(name, format, capacity, xml, sizeof xml) < 0)
-        return roam_errf(err, errlen, "volume name %s too long", name);
+    return roam_storage_vol_xml_backed(name, format, capacity, NULL, NULL, out, cap);
+}
+
+/* Create the volume described by xml (see roam_storage_create). */
+static int create_vol(virConnectPtr conn, const char *pool, const char *name, const char *xml,
+                      char *path, size_t cap, char *err, size_t errlen)
+{
     virStoragePoolPtr p = open_pool(conn, pool, err, errlen);
     if (!p)
         return -1;
@@ -92,6 +124,27 @@ int roam_storage_create(virConnectPtr conn, const char *pool, const char *name,
     }
     virStoragePoolFree(p);
     return rc;
+}
+
+int roam_storage_create(virConnectPtr conn, const char *pool, const char *name,
+                        const char *format, uint64_t capacity, char *path, size_t cap,
+                        char *err, size_t errlen)
+{
+    char xml[1024];
+    if (roam_storage_vol_xml(name, format, capacity, xml, sizeof xml) < 0)
+        return roam_errf(err, errlen, "volume name %s too long", name);
+    return create_vol(conn, pool, name, xml, path, cap, err, errlen);
+}
+
+int roam_storage_create_overlay(virConnectPtr conn, const char *pool, const char *name,
+                                uint64_t capacity, const char *base, const char *base_format,
+                                char *path, size_t cap, char *err, size_t errlen)
+{
+    char xml[4096];
+    if (roam_storage_vol_xml_backed(name, "qcow2", capacity, base, base_format, xml,
+                                    sizeof xml) < 0)
+        return roam_errf(err, errlen, "volume name %s or base %s too long", name, base);
+    return create_vol(conn, pool, name, xml, path, cap, err, errlen);
 }
 
 int roam_storage_delete(virConnectPtr conn, const char *path, char *err, size_t errlen)

@@ -23,6 +23,13 @@ int roam_storage_create(virConnectPtr conn, const char *pool, const char *name,
                         const char *format, uint64_t capacity, char *path, size_t cap,
                         char *err, size_t errlen);
 
+/* Same, a qcow2 overlay on the image at base (format base_format, "raw"
+ * or "qcow2"): the overlay's header names base, which holds every block
+ * the overlay does not.  The caller vouches for base. */
+int roam_storage_create_overlay(virConnectPtr conn, const char *pool, const char *name,
+                                uint64_t capacity, const char *base, const char *base_format,
+                                char *path, size_t cap, char *err, size_t errlen);
+
 /* Delete the volume at path (any pool).  0 or -1 with err. */
 int roam_storage_delete(virConnectPtr conn, const char *path, char *err, size_t errlen);
 
@@ -36,5 +43,11 @@ int roam_storage_capacity(virConnectPtr conn, const char *pool, const char *path
  * 0, or -1 if it does not fit in cap. */
 int roam_storage_vol_xml(const char *name, const char *format, uint64_t capacity, char *out,
                          size_t cap);
+
+/* Same with a backing store (base, base_format) when base is not NULL;
+ * base is XML-escaped.  0, or -1 if it does not fit in cap. */
+int roam_storage_vol_xml_backed(const char *name, const char *format, uint64_t capacity,
+                                const char *base, const char *base_format, char *out,
+                                size_t cap);
 
 #endif

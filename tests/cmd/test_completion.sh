@@ -51,9 +51,9 @@ completes _roam_cli "" "$KGC" keygen --mpk m --msk s --out o "gr"
 LAB=$root/lab/lab
 completes _roam_lab "down" "$LAB" dow
 completes _roam_lab "vm-addr vm-host" "$LAB" vm-
-completes _roam_lab "--disk --ims --l2 --no-disk --no-tls --ram --storage --wan --wan-rate" "$LAB" up -
+completes _roam_lab "--base --disk --ims --l2 --no-disk --no-tls --ram --storage --wan --wan-rate" "$LAB" up -
 completes _roam_lab "" "$LAB" up --ram ""
-completes _roam_lab "--disk --ims --l2 --no-disk --no-tls --ram --storage --wan --wan-rate" "$LAB" up --ram 128 --
+completes _roam_lab "--base --disk --ims --l2 --no-disk --no-tls --ram --storage --wan --wan-rate" "$LAB" up --ram 128 --
 completes _roam_lab "primary secondary" "$LAB" link ""
 completes _roam_lab "down up" "$LAB" link primary ""
 completes _roam_lab "A B R S U" "$LAB" exec ""

@@ -37,6 +37,13 @@ static void test_config(void)
            "shared without a pool refused: %s", err);
     tap_ok(parse("[storage]\nmax_disk_gib = 0\n", &c) < 0 && strstr(err, "max_disk_gib"),
            "max_disk_gib 0 refused: %s", err);
+    tap_ok(parse("[storage]\nbase_dir = /srv/bases\n", &c) == 0 &&
+           !strcmp(c.storage_base_dir, "/srv/bases"), "base_dir read (%s)", err);
+    tap_ok(parse("", &c) == 0 && !c.storage_base_dir[0], "no base_dir by default");
+    tap_ok(parse("[storage]\nbase_dir = srv\n", &c) < 0 && strstr(err, "base_dir"),
+           "a relative base_dir refused: %s", err);
+    tap_ok(parse("[storage]\nbase_dir = /a:/b\n", &c) < 0 && strstr(err, "one directory"),
+           "a list for base_dir refused: %s", err);
 }
 
 static void test_names(void)
@@ -62,7 +69,7 @@ static int check(Roam__V1__PrepareDisks *m)
 
 static void test_wire(void)
 {
-    uint8_t qid[16] = { 0 };
+    uint8_t qid[16] = { 0 }, digest[ROAM_DISK_DIGEST_LEN + 1] = { 0 };
     static char path[ROAM_DISK_PATH_MAX + 1];
     memset(path, 'p', ROAM_DISK_PATH_MAX);
     path[0] = '/';
@@ -74,6 +81,10 @@ static void test_wire(void)
         s[i].capacity = 1;
         s[i].shared = 1;
         s[i].path = path;
+        s[i].base_sha256.data = digest;
+        s[i].base_sha256.len = ROAM_DISK_DIGEST_LEN;
+        s[i].base_size = UINT64_MAX;
+        s[i].base_format = "qcow2qcow2qcow2";   /* ROAM_DISK_FORMAT_MAX characters */
         sp[i] = &s[i];
     }
     Roam__V1__PrepareDisks m = ROAM__V1__PREPARE_DISKS__INIT;
@@ -101,6 +112,21 @@ static void test_wire(void)
     s[0].capacity = 0;
     tap_ok(check(&m) < 0 && strstr(err, "capacity"), "disk without capacity refused: %s", err);
     s[0].capacity = 1;
+    s[0].base_sha256.len = ROAM_DISK_DIGEST_LEN - 1;
+    tap_ok(check(&m) < 0 && strstr(err, "base"), "a short base digest refused: %s", err);
+    s[0].base_sha256.len = ROAM_DISK_DIGEST_LEN + 1;
+    tap_ok(check(&m) < 0 && strstr(err, "base_sha256"), "a long base digest refused: %s", err);
+    s[0].base_sha256.len = ROAM_DISK_DIGEST_LEN;
+    s[0].base_size = 0;
+    tap_ok(check(&m) < 0 && strstr(err, "together"), "a base without its size refused: %s",
+           err);
+    s[0].base_size = 1;
+    s[0].base_format = "";
+    tap_ok(check(&m) < 0 && strstr(err, "together"), "a base without its format refused: %s",
+           err);
+    s[0].base_sha256.len = 0;
+    s[0].base_size = 0;
+    tap_eq(check(&m), 0, "a disk naming no base is valid (%s)", err);
     s[0].dev = "vdaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     tap_ok(check(&m) < 0 && strstr(err, "dev"), "overlong device name refused: %s", err);
 
@@ -122,6 +148,28 @@ static void test_wire(void)
     r.ok = 1;
     r.error = NULL;
     tap_eq(roam_msg_validate(&env, err, sizeof err), 0, "DisksReady with a target (%s)", err);
+
+    /* The largest DisksReady: every target an overlay, names at their limits. */
+    static char name[ROAM_DISK_BASE_NAME_MAX + 2];
+    memset(name, 'n', ROAM_DISK_BASE_NAME_MAX);
+    Roam__V1__DiskTarget big[ROAM_DISKS_MAX], *bp[ROAM_DISKS_MAX];
+    for (int i = 0; i < ROAM_DISKS_MAX; i++) {
+        roam__v1__disk_target__init(&big[i]);
+        big[i].dev = "vdaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        big[i].path = path;
+        big[i].incremental = 1;
+        big[i].base_name = name;
+        bp[i] = &big[i];
+    }
+    r.targets = bp;
+    r.n_targets = ROAM_DISKS_MAX;
+    tap_eq(roam_msg_validate(&env, err, sizeof err), 0, "DisksReady at every limit (%s)", err);
+    packed = roam__v1__envelope__get_packed_size(&env);
+    tap_ok(packed <= roam_msg_max_frame(ROAM__V1__ENVELOPE__BODY_DISKS_READY),
+           "the largest DisksReady (%zu bytes) fits its frame limit", packed);
+    name[ROAM_DISK_BASE_NAME_MAX] = 'n';
+    tap_ok(roam_msg_validate(&env, err, sizeof err) < 0 && strstr(err, "base_name"),
+           "an overlong base name refused: %s", err);
 }
 
 int main(void)

@@ -54,6 +54,42 @@ static void test_parse(void)
     tap_ok(r == 0 && n == 0, "parse: a diskless VM has no disks");
 }
 
+#define BACKED(base_fmt, chain) \
+    "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>" \
+    "<source file='/p/over.qcow2'/><backingStore type='file'><format type='" base_fmt "'/>" \
+    "<source file='/base/deb.raw'/>" chain "</backingStore><target dev='vda'/></disk>"
+
+static void test_chain(void)
+{
+    struct roam_disk d[2];
+    size_t n = 0;
+    int r = roam_virt_parse_disks(DOM(BACKED("raw", "<backingStore/>")), d, 2, &n, err,
+                                  sizeof err);
+    tap_ok(r == 0 && n == 1 && d[0].chain_depth == 1 && !strcmp(d[0].base, "/base/deb.raw") &&
+           !strcmp(d[0].base_format, "raw"), "chain: an overlay on one base (%s)", err);
+    r = roam_virt_parse_disks(DOM(BACKED("qcow2", "<backingStore type='file'><format "
+                                  "type='raw'/><source file='/base/deeper.raw'/><backingStore/>"
+                                  "</backingStore>")), d, 2, &n, err, sizeof err);
+    tap_ok(r == 0 && n == 1 && d[0].chain_depth == 2 && !strcmp(d[0].base, "/base/deb.raw"),
+           "chain: a base on a base has depth 2 (%s)", err);
+    r = roam_virt_parse_disks(DOM(DISK("vda", "/p/a.qcow2", "qcow2")), d, 2, &n, err,
+                              sizeof err);
+    tap_ok(r == 0 && n == 1 && d[0].chain_depth == 0 && !d[0].base[0],
+           "chain: a disk without <backingStore> has none");
+    r = roam_virt_parse_disks(DOM("<disk type='file' device='disk'><driver type='qcow2'/>"
+                                  "<source file='/a'/><backingStore/><target dev='vda'/></disk>"),
+                              d, 2, &n, err, sizeof err);
+    tap_ok(r == 0 && n == 1 && d[0].chain_depth == 0, "chain: <backingStore/> ends it");
+
+    const char *dev[] = { "vda" }, *path[] = { "/dst/over.qcow2" };
+    char *xml = NULL;
+    r = roam_virt_map_disks(DOM(BACKED("raw", "<backingStore/>")), dev, path, 1, &xml, err,
+                            sizeof err);
+    tap_ok(r == 0 && xml && strstr(xml, "/dst/over.qcow2") && !strstr(xml, "backingStore") &&
+           !strstr(xml, "/base/deb.raw"), "map: the source's backing chain is dropped");
+    free(xml);
+}
+
 static void test_map(void)
 {
     const char *dev[] = { "vdb" }, *path[] = { "/dst/v-vdb-01020304.raw" };
@@ -79,6 +115,12 @@ static void test_vol_xml(void)
            strstr(x, "<allocation unit='bytes'>0</allocation>") &&
            strstr(x, "<format type='qcow2'/>"), "volume XML: sparse qcow2 of the virtual size");
     tap_eq(roam_storage_vol_xml("v", "raw", 1, x, 20), -1, "volume XML: overflow refused");
+    tap_eq(roam_storage_vol_xml_backed("o.qcow2", "qcow2", 1, "/b/a'&<.raw", "raw", x, sizeof x),
+           0, "overlay volume XML fits");
+    tap_ok(strstr(x, "<backingStore><path>/b/a&apos;&amp;&lt;.raw</path><format type='raw'/>"
+                     "</backingStore>") != NULL, "overlay volume XML: its base, escaped: %s", x);
+    tap_ok(roam_storage_vol_xml("o", "qcow2", 1, x, sizeof x) == 0 && !strstr(x, "backingStore"),
+           "a plain volume names no base");
 }
 
 static void test_stats(void)
@@ -105,6 +147,7 @@ int main(void)
 {
     tap_eq(roam_virt_init(err, sizeof err), 0, "libvirt initialized (%s)", err);
     test_parse();
+    test_chain();
     test_map();
     test_vol_xml();
     test_stats();

@@ -179,10 +179,29 @@ static void test_disks(void)
                        "<target dev='vda'/></disk>"), "type='volume'", "a volume of another pool");
     refused(add_device("<disk type='file' device='lun'><source file='/x'/><target dev='sda'/>"
                        "</disk>"), "device='lun'", "a LUN passthrough disk");
-    snprintf(xml, sizeof xml, "<disk type='file' device='disk'><source file='%s'/>"
-             "<backingStore type='file'><format type='raw'/><source file='%s'/>"
-             "</backingStore><target dev='vda'/></disk>", file, outside);
-    refused(add_device(xml), "outside", "a backing file outside the pool");
+#define BACKED "<disk type='file' device='disk'><source file='%s'/><backingStore type='file'>" \
+    "<format type='raw'/><source file='%s'/></backingStore><target dev='vda'/></disk>"
+    char base_dir[300], base[320], other[300];
+    snprintf(base_dir, sizeof base_dir, "%s/base", top);
+    snprintf(base, sizeof base, "%s/debian.raw", base_dir);
+    snprintf(other, sizeof other, "%s/other-vm.qcow2", pool_dir);
+    mkdir(base_dir, 0700);
+    fclose(fopen(base, "w"));
+    fclose(fopen(other, "w"));
+    snprintf(xml, sizeof xml, BACKED, file, base);
+    refused(add_device(xml), "no base image directory", "a backing file on a host without a "
+            "base image directory");
+    allow.base_dir = base_dir;
+    accepted(add_device(xml), "a backing file in the base image directory");
+    snprintf(xml, sizeof xml, BACKED, file, outside);
+    refused(add_device(xml), "outside", "a backing file outside the base image directory");
+    /* Another VM's image in the same pool is no base: the disk could read it. */
+    snprintf(xml, sizeof xml, BACKED, file, other);
+    refused(add_device(xml), "outside", "a backing file that is another image of the pool");
+    allow.base_dir = NULL;
+    unlink(base);
+    unlink(other);
+    rmdir(base_dir);
     snprintf(xml, sizeof xml, DISK, file);
     const char *saved = allow.disk_dir;
     allow.disk_dir = "";
