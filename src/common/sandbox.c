@@ -19,7 +19,7 @@
 #include "errbuf.h"
 
 /* Sanitizer builds (CI, tests): LeakSanitizer checks for leaks at exit from
- * a tracer task it clones without CLONE_THREAD and that ptrace()s the
+ * a tracer task it forks or clones without CLONE_THREAD and that ptrace()s the
  * others; without these its check would kill every sanitized daemon. */
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -65,7 +65,7 @@ static const char *const allowed[] = {
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "tgkill",
     "restart_syscall", "exit", "exit_group",
 #ifdef SANITIZED
-    "ptrace", "wait4", "waitpid",
+    "ptrace", "wait4", "waitpid", "fork", "vfork",
 #endif
 };
 
