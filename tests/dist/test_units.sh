@@ -58,11 +58,12 @@ fi
 
 # Directories against the defaults the daemons' pages document.
 has() { grep -qx "$2" "$SRC/dist/$1.service.in"; }
-grep -qF "| \`audit_log\` | \`/var/log/roamd/audit.jsonl\`" "$SRC/docs/roamd.md" && has roamd LogsDirectory=roamd
+doc_has() { grep -qF "$2" "$SRC/$1"; }
+doc_has docs/roamd.md "| \`audit_log\` | \`/var/log/roamd/audit.jsonl\`" && has roamd LogsDirectory=roamd
 ok $? "roamd: LogsDirectory=roamd holds audit_log's default /var/log/roamd/audit.jsonl"
-grep -qF "default is \`/run/roam/hook.sock\`" "$SRC/docs/roamd.md" && has roamd RuntimeDirectory=roam
+doc_has docs/roamd.md "default is \`/run/roam/hook.sock\`" && has roamd RuntimeDirectory=roam
 ok $? "roamd: RuntimeDirectory=roam holds roam-hook's default socket /run/roam/hook.sock"
-grep -qF "| \`[ims] database\` | \`/var/lib/roam/ims.sqlite\`" "$SRC/docs/mobility.md" && has roam-ims StateDirectory=roam
+doc_has docs/mobility.md "| \`[ims] database\` | \`/var/lib/roam/ims.sqlite\`" && has roam-ims StateDirectory=roam
 ok $? "roam-ims: StateDirectory=roam holds [ims] database's default /var/lib/roam/ims.sqlite"
 for u in roamd roam-ims roam-mat; do
     has "$u" "NoNewPrivileges=yes" && has "$u" "ProtectSystem=strict" && has "$u" "ProtectHome=yes" &&
