@@ -105,6 +105,8 @@ static int run(enum roam_sandbox_mode mode, enum action what, char *out, size_t 
     ssize_t r;
     while (n + 1 < outlen && (r = read(p[0], out + n, outlen - 1 - n)) > 0)
         n += (size_t)r;
+    while (n && out[n - 1] == '\n')
+        n--;   /* one TAP line when it is printed */
     out[n] = 0;
     close(p[0]);
     int st = -1;
