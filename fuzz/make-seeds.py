@@ -3,6 +3,8 @@
 network packets and configuration files.  The object and armor seeds come
 from roam-kgc (fuzz/README.md), the policy seeds from tests/vectors/abe.
 Run from the top of the tree; it overwrites only the files it names."""
+import base64
+import json
 import os
 import struct
 
@@ -138,3 +140,26 @@ write("fuzz_hook", "request-qemu-ns", b"\x00" + hook_req(
 write("fuzz_hook", "answer-allow", b"\x01" + b"RHA1\x00\x00\x00")
 write("fuzz_hook", "answer-refuse", b"\x01" + b"RHA1\x01" + struct.pack(">H", 12) +
       b"no admission")
+
+# fuzz_etcd: 0 an etcd listing answer, 1 a HoA's record, 2 a key.
+def etcd_record(seq, moas):
+    rec = bytes([1]) + bytes(range(32)) + struct.pack(">QQ", seq, 1764900000000)
+    rec += bytes([len(moas)])
+    for moa, state in moas:
+        rec += moa + bytes([state])
+    return rec
+
+
+HOA = bytes.fromhex("20010db8000000000000000000000010")
+MOA_A = bytes.fromhex("20010db8000a00000000000000000005")
+MOA_B = bytes.fromhex("20010db8000b00000000000000000005")
+REC = etcd_record(7, [(MOA_A, 2), (MOA_B, 1)])
+KEY = b"/roam/ims/hoa/" + HOA.hex().encode()
+write("fuzz_etcd", "listing", b"\x00" + json.dumps({
+    "header": {"revision": "42"},
+    "kvs": [{"key": base64.b64encode(KEY).decode(), "value": base64.b64encode(REC).decode(),
+             "mod_revision": "41"}],
+    "more": True}).encode())
+write("fuzz_etcd", "listing-empty", b"\x00" + b'{"header":{"revision":"1"}}')
+write("fuzz_etcd", "record", b"\x01" + REC)
+write("fuzz_etcd", "key", b"\x02" + KEY)

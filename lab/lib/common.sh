@@ -47,6 +47,7 @@ check_prereqs() {
         command -v "$cmd" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
     done
     [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
+    [ -e /usr/include/seccomp.h ] || missing+=(libseccomp-dev)
     [ ${#missing[@]} -eq 0 ] || die "missing Debian package(s): $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')(run lab/setup)"
 }
 

@@ -16,6 +16,7 @@
 #include "ims_sign.h"
 #include "ims_store.h"
 #include "log.h"
+#include "sandbox.h"
 
 static ims_server *running;
 
@@ -67,6 +68,14 @@ static int serve(ims_config *cfg)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    /* Everything read and bound: from here on only what serving needs. */
+    if (roam_sandbox_apply(cfg->seccomp, err, sizeof err) < 0) {
+        roam_log("%s", err);
+        running = NULL;
+        ims_server_free(s);
+        ims_store_close(st);
+        return 1;
+    }
     roam_log("serving on port %d%s (%s %s, %zu enrolled from config)", ims_server_port(s),
             cfg->server.ack_key ? ", registration datagrams on UDP too" : "",
             cfg->etcd ? "etcd" : "database", cfg->etcd ? cfg->endpoints : cfg->database,

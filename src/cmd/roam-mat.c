@@ -17,6 +17,7 @@
 #include "mat_config.h"
 #include "mat_rules.h"
 #include "log.h"
+#include "sandbox.h"
 
 static mat_agent *running;
 
@@ -125,6 +126,14 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    /* Configuration, keys and the nftables table are in place: from here on
+     * only what the agent's loop needs. */
+    if (roam_sandbox_apply(cfg.seccomp, err, sizeof err) < 0) {
+        roam_log("%s", err);
+        running = NULL;
+        mat_agent_free(a);
+        return 1;
+    }
     int rc = mat_agent_run(a, err, sizeof err);
     if (rc < 0)
         roam_log("%s", err);

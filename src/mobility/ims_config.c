@@ -84,6 +84,12 @@ static int set_prefix(void *obj, const char *name, const char *v, char *why, siz
     return cfg_copy(C(obj)->etcd_prefix, sizeof C(obj)->etcd_prefix, v);
 }
 
+static int set_seccomp(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    return roam_sandbox_mode_parse(v, &C(obj)->seccomp, why, whylen);
+}
+
 #undef C
 
 #define STR(n, f) ROAM_CFG_STR_KEY(ims_config, "ims", n, f, 0)
@@ -113,6 +119,7 @@ static const struct roam_cfg_key keys[] = {
     ROAM_CFG_STR_KEY(ims_config, "store", "key", etcd_key, 0),
     ROAM_CFG_FUNC_KEY("store", "prefix", set_prefix, 0),
     ROAM_CFG_INT_KEY(ims_config, "store", "timeout_ms", etcd_timeout_ms, 100, 60000),
+    ROAM_CFG_FUNC_KEY("ims", "seccomp", set_seccomp, 0),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");

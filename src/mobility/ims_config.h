@@ -11,6 +11,7 @@
 #include "ims_etcd_http.h"
 #include "ims_server.h"
 #include "ims_types.h"
+#include "sandbox.h"
 
 #define IMS_CFG_PATH_MAX 256
 #define IMS_CFG_ENROLL_MAX 1024
@@ -38,6 +39,7 @@ typedef struct ims_config {
     char etcd_prefix[IMS_CFG_PATH_MAX];
     int etcd_timeout_ms;
     ims_etcd_config etcd_cfg;          /* strings point into the fields above */
+    enum roam_sandbox_mode seccomp;    /* [ims] seccomp (default yes: 0) */
     int key_line[IMS_CFG_KEYS_MAX];    /* where each key was set (ims_config_line) */
     int line_now;                      /* while reading */
 } ims_config;

@@ -108,6 +108,12 @@ static int set_fallback(void *obj, const char *name, const char *v, char *why, s
     return 0;
 }
 
+static int set_seccomp(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    return roam_sandbox_mode_parse(v, &C(obj)->seccomp, why, whylen);
+}
+
 #undef C
 
 #define STR(sec, n, f, fl) ROAM_CFG_STR_KEY(mat_config, sec, n, f, fl)
@@ -139,6 +145,7 @@ static const struct roam_cfg_key keys[] = {
     FUNC("correspondent", "hoas", set_hoas),
     FUNC("ims", "fallback", set_fallback),
     INT("ims", "probe_ms", probe_ms, 0, 3600000),
+    FUNC("agent", "seccomp", set_seccomp),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= MAT_CFG_KEYS_MAX, "raise MAT_CFG_KEYS_MAX");

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "ims_types.h"
 #include "mat_rules.h"
+#include "sandbox.h"
 
 #define MAT_MAX_IFACES 4
 #define MAT_PATH_MAX 256
@@ -49,6 +50,7 @@ typedef struct mat_config {
     /* [correspondent] */
     size_t n_hoas;
     uint8_t hoas[IMS_MAX_SUBSCRIBE][IMS_ADDR_LEN];
+    enum roam_sandbox_mode seccomp;                /* [agent] seccomp (default yes: 0) */
     int key_line[MAT_CFG_KEYS_MAX];                /* where each key was set (mat_config_line) */
 } mat_config;
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The --check of the three daemons, as the programs (and dist/roamd.service's
+# The --check of the three daemons, as the programs (and dist/roamd.service.in's
 # ExecStartPre) run it: a valid file prints "PROG: FILE is valid" and exits 0;
 # a broken one prints every problem as FILE:LINE: message on stderr, then
 # "PROG: FILE: N problems", and exits 1; a key set twice is a problem for

@@ -69,7 +69,7 @@ vm = 2001:db8:d::10 $D/mn.pub
 CONF
 # Background jobs run `ip netns exec` directly (it execs the program), so $!
 # is the program itself and cleanup can kill it.
-ip netns exec $S "$IMS_BIN" -v -c "$D/ims.conf" 2>"$D/ims.log" & PIDS="$PIDS $!"
+ip netns exec $S "$IMS_BIN" -v -c "$D/ims.conf" 2>"$D/ims.log" & IMS=$!; PIDS="$PIDS $IMS"
 
 common() { cat <<CONF
 [ims]
@@ -103,6 +103,9 @@ ok $? "their threads run at the agent's priority, nice -5 ($(napi_nices))"
 ip netns exec $C "$MAT_BIN" -c "$D/cn.conf" 2>"$D/cn.log" & CN=$!; PIDS="$PIDS $CN"
 wait_log "$D/cn.log" "rules: 2001:db8:d::10 -> 2001:db8:a::5"
 ok $? "correspondent subscribed and translates HoA -> a::5"
+seccomp_mode() { awk '$1 == "Seccomp:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
+[ "$(seccomp_mode $IMS)$(seccomp_mode $MN)$(seccomp_mode $CN)" = 222 ]
+ok $? "roam-ims and both agents serve under their seccomp filter"
 x $M ip addr show dev lo | grep -q "2001:db8:d::10/128"
 ok $? "HoA configured on lo by the agent"
 x $M ip -6 route show proto 82 | grep -q "default via 2001:db8:a::1 dev eth0 metric 1"

@@ -78,6 +78,12 @@ static void test_mat(void)
     tap_ok(mat("[mobile]\nhandover = perhaps\n", &c) < 0 &&
            says(9, "key 'handover': 'perhaps' is not yes or no"),
            "roam-mat: a bad boolean: \"%s\"", err);
+    tap_ok(mat("", &c) == 0 && c.seccomp == ROAM_SANDBOX_ON &&
+               mat("[agent]\nseccomp = report\n", &c) == 0 && c.seccomp == ROAM_SANDBOX_REPORT,
+           "roam-mat: seccomp on by default, 'report' read");
+    tap_ok(mat("[agent]\nseccomp = off\n", &c) < 0 &&
+               says(9, "key 'seccomp': not 'yes', 'report' or 'no'"),
+           "roam-mat: a bad seccomp value: \"%s\"", err);
     put("[agent]\nmode = mobile\n");
     tap_ok(mat_config_load(&c, path, err, sizeof err) < 0 && strstr(err, "[ims] address is required"),
            "roam-mat: checks between keys stay: \"%s\"", err);
@@ -154,6 +160,15 @@ static void test_ims(void)
     tap_ok(ims("[store]\nbackend = etcd\nendpoints = https://e:2379\ncert = /c.pem\n", &c) < 0 &&
            strstr(err, "cert and key go together"),
            "roam-ims: an etcd client certificate without its key refused (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nport = 5000\n", &c) == 0 && c.seccomp == ROAM_SANDBOX_ON,
+           "roam-ims: seccomp on by default");
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nseccomp = no\n", &c) == 0 && c.seccomp == ROAM_SANDBOX_OFF,
+           "roam-ims: seccomp = no read");
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nseccomp = 1\n", &c) < 0 && says(2, "key 'seccomp'"),
+           "roam-ims: a bad seccomp value refused (%s)", err);
     ims_config_free(&c);
 }
 
