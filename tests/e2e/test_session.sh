@@ -19,7 +19,7 @@ trap 'rm -f "$csv" "$log"' EXIT
 "$SRC/bench/interruption/interruption" --runs 1 --ram 40 --cases l3 --vm-mib 128 >"$csv" 2>"$log"
 rc=$?
 line=$(grep '^l3,40,1,' "$csv")
-IFS=, read -r _ _ _ _ _ _ gap _ survived <<<"$line"   # the bench's CSV columns
+IFS=, read -r _ _ _ _ _ _ gap _ survived _ <<<"$line"   # the bench's CSV columns
 
 n=0
 point() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }

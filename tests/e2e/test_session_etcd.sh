@@ -45,7 +45,7 @@ same_mapping() { # RUN
 
 point "$rc" "bench/interruption, two l3 runs on etcd, completed (exit $rc)"
 for r in 1 2; do
-    IFS=, read -r _ _ _ from to _ gap _ survived <<<"$(grep "^l3,$LOAD,$r," "$csv")"
+    IFS=, read -r _ _ _ from to _ gap _ survived _ <<<"$(grep "^l3,$LOAD,$r," "$csv")"
     [[ ${gap:-} =~ ^[0-9]+$ ]]
     point $? "run $r (${from:-?} -> ${to:-?}): the migration succeeded (echo gap to the home address ${gap:-none} ms)"
     [ "${survived:-0}" = 1 ]
