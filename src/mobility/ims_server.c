@@ -395,6 +395,12 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
         *text = "sequence number not above the stored one";
         return 0;
     }
+    if (rc == 2) {
+        roam_log("REFUSED registration for %s from %s: %s", a, peer, err);
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE;
+        *text = "mobile address bound to another home address";
+        return 0;
+    }
     if (rc < 0) {
         roam_log("registration for %s from %s not stored: %s", a, peer, err);
         *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
