@@ -91,6 +91,7 @@ static void fe_start(frontend *f, ims_store *st)
     cfg.port = "0";
     cfg.cert = cert;
     cfg.key = keyf;
+    cfg.open_queries = 1;
     f->store = st;
     f->server = ims_server_new(&cfg, st, err, sizeof err);
     if (!f->server)

@@ -388,6 +388,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
         cfg.port = "0";
         cfg.cert = fx->cert;
         cfg.key = fx->key;
+        cfg.open_queries = 1;
         ims_server *s = st ? ims_server_new(&cfg, st, err, sizeof err) : NULL;
         int port = s ? ims_server_port(s) : -1;
         if (write(pfd[1], &port, sizeof port) != sizeof port || !s)
@@ -499,6 +500,34 @@ static void test_idle(fixture *fx)
     ims_client_close(c);
     ims_client_close(b);
     fx->max_per_source = 0;
+}
+
+/* By default Query and Subscribe need a client certificate; registrations
+ * (signed by their owner) do not. */
+static void test_closed_queries(fixture *fx)
+{
+    fx_stop(fx);
+    fx->closed_queries = 1;
+    tap_eq(fx_start(fx, 0), 0, "server with the default: no anonymous queries");
+    ims_client *c = fx_client(fx);
+    char err[ROAM_ERR_MAX];
+    uint64_t id;
+    ims_message *m = NULL;
+    int q = c && ims_client_query(c, HOA, &id, err, sizeof err) == 0 &&
+            ims_client_wait(c, id, &m, 3000, NULL, NULL, err, sizeof err) == 1 &&
+            is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED);
+    ims_msg_free(m);
+    m = NULL;
+    tap_ok(q, "a query without a client certificate is refused (UNAUTHENTICATED)");
+    q = c && ims_client_subscribe(c, (const uint8_t (*)[16])HOA, 1, &id, err, sizeof err) == 0 &&
+        ims_client_wait(c, id, &m, 3000, NULL, NULL, err, sizeof err) == 1 &&
+        is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED);
+    ims_msg_free(m);
+    tap_ok(q, "and so is a subscription");
+    ims_client_close(c);
+    fx_stop(fx);
+    fx->closed_queries = 0;
+    tap_eq(fx_start(fx, 0), 0, "server with open_queries again");
 }
 
 /* A Query padded with unknown fields: a few are tolerated as before, a
@@ -803,6 +832,7 @@ int main(void)
     test_crash(&fx, key);
     test_limits(&fx);
     test_idle(&fx);
+    test_closed_queries(&fx);
     test_unknown_flood();
     test_dgram(&fx, key, evil, ack_key, ack_raw);
     test_failover(&fx);
