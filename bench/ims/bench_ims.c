@@ -47,7 +47,8 @@ static char dir[] = "/tmp/roam-bench-ims.XXXXXX";
 static char ca[300], cert[300], keyf[300], pubf[300];
 static roam_tls_ctx *client_tls;
 static EVP_PKEY *key;
-static uint8_t hoa[AGENTS + 1][IMS_ADDR_LEN], moa[2][IMS_ADDR_LEN];
+/* Each HoA moves between two MoAs of its own (a MoA is one HoA's only). */
+static uint8_t hoa[AGENTS + 1][IMS_ADDR_LEN], moa[AGENTS + 1][2][IMS_ADDR_LEN];
 static int regs = 1000;
 
 static double now_ms(void)
@@ -90,6 +91,7 @@ static void fe_start(frontend *f, ims_store *st)
     cfg.port = "0";
     cfg.cert = cert;
     cfg.key = keyf;
+    cfg.open_queries = 1;
     f->store = st;
     f->server = ims_server_new(&cfg, st, err, sizeof err);
     if (!f->server)
@@ -132,7 +134,7 @@ static int reg(ims_client *c, int k, uint64_t seq)
 {
     char err[ROAM_ERR_MAX];
     ims_binding b = { .state = IMS_ACTIVE };
-    memcpy(b.moa, moa[seq % 2], IMS_ADDR_LEN);
+    memcpy(b.moa, moa[k][seq % 2], IMS_ADDR_LEN);
     uint64_t id;
     ims_message *m = NULL;
     if (ims_client_register(c, key, hoa[k], seq, &b, 1, &id, err, sizeof err) < 0 ||
@@ -420,9 +422,11 @@ int main(int argc, char **argv)
         char a[64];
         snprintf(a, sizeof a, "2001:db8:d::%x", 0x200 + k);
         ims_addr_parse(a, hoa[k]);
+        snprintf(a, sizeof a, "2001:db8:a::%x", 0x200 + k);
+        ims_addr_parse(a, moa[k][0]);
+        snprintf(a, sizeof a, "2001:db8:b::%x", 0x200 + k);
+        ims_addr_parse(a, moa[k][1]);
     }
-    ims_addr_parse("2001:db8:a::5", moa[0]);
-    ims_addr_parse("2001:db8:b::5", moa[1]);
 
     case_sqlite();
 #ifndef BENCH_IMS_SQLITE_ONLY

@@ -177,6 +177,8 @@ cert = $MOB_KEYS/ims.pem
 key = $MOB_KEYS/ims.key
 ack_key = $MOB_KEYS/ims-ack.key
 database = $RUN/ims.sqlite
+; the lab's correspondents have no client certificate
+open_queries = 1
 CONF
     [ "$MOB_STORE" = etcd ] && cat <<CONF
 [store]

@@ -120,6 +120,7 @@ static const struct roam_cfg_key keys[] = {
     ROAM_CFG_FUNC_KEY("store", "prefix", set_prefix, 0),
     ROAM_CFG_INT_KEY(ims_config, "store", "timeout_ms", etcd_timeout_ms, 100, 60000),
     ROAM_CFG_FUNC_KEY("ims", "seccomp", set_seccomp, 0),
+    INT("open_queries", server.open_queries, 0, 1),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");

@@ -8,6 +8,7 @@
 
 #include "errbuf.h"
 #include "ims_etcd_json.h"
+#include "ims_etcd_moa.h"
 #include "ims_etcd_rec.h"
 #include "ims_etcd_watch.h"
 
@@ -118,25 +119,26 @@ static int kv_read(ims_etcd *e, const uint8_t hoa[IMS_ADDR_LEN], kv_state *st, c
 }
 
 /* Put raw as hoa's value if the key is unchanged since st was read (its
- * mod_revision, or absent).  1 committed, 0 someone else wrote first, -1
+ * mod_revision, or absent), with more's compares and writes (if non-NULL)
+ * in the same transaction.  1 committed, 0 someone else wrote first, -1
  * no answer (it may or may not have been committed: read again). */
 static int kv_cas(ims_etcd *e, const uint8_t hoa[IMS_ADDR_LEN], const kv_state *st,
-                  const uint8_t *raw, size_t rawlen, char *err, size_t errlen)
+                  const uint8_t *raw, size_t rawlen, etcd_txn *more, char *err, size_t errlen)
 {
-    char k[B64_LEN(IMS_KEY_MAX)], v[B64_LEN(IMS_REC_MAX)], cmp[64];
-    char body[2 * B64_LEN(IMS_KEY_MAX) + B64_LEN(IMS_REC_MAX) + 256];
+    char k[B64_LEN(IMS_KEY_MAX)];
     key_b64(e, hoa, k);
-    etcd_b64_encode(raw, rawlen, v, sizeof v);
-    if (st->found)
-        snprintf(cmp, sizeof cmp, "\"target\":\"MOD\",\"mod_revision\":\"%llu\"",
-                 (unsigned long long)st->mod);
-    else
-        snprintf(cmp, sizeof cmp, "\"target\":\"VERSION\",\"version\":\"0\"");
-    snprintf(body, sizeof body,
-             "{\"compare\":[{\"key\":\"%s\",\"result\":\"EQUAL\",%s}],"
-             "\"success\":[{\"request_put\":{\"key\":\"%s\",\"value\":\"%s\"}}]}",
-             k, cmp, k, v);
+    etcd_txn_cmp_mod(more, k, st->found ? st->mod : 0);
+    etcd_txn_put(more, k, raw, rawlen);
+    if (more->full)
+        return roam_errf(err, errlen, "etcd transaction too large");
+    size_t cap = more->cmplen + more->opslen + 64;
+    char *body = malloc(cap);
+    if (!body)
+        return roam_errf(err, errlen, "out of memory");
+    snprintf(body, cap, "{\"compare\":[%.*s],\"success\":[%.*s]}", (int)more->cmplen,
+             more->cmp, (int)more->opslen, more->ops);
     json_object *o = etcd_http_call(e->http, "/v3/kv/txn", body, err, errlen);
+    free(body);
     if (!o)
         return -1;
     int ok = etcd_json_bool(o, "succeeded");
@@ -162,7 +164,11 @@ static int et_enroll(void *be, const uint8_t hoa[IMS_ADDR_LEN], const uint8_t pu
             m = st.m;   /* keep the sequence number and the bindings */
         uint8_t raw[IMS_REC_MAX];
         size_t len = ims_rec_encode(&m, pub, raw);
-        int r = kv_cas(e, hoa, &st, raw, len, err, errlen);
+        etcd_txn *t = calloc(1, sizeof *t);
+        if (!t)
+            return roam_errf(err, errlen, "out of memory");
+        int r = kv_cas(e, hoa, &st, raw, len, t, err, errlen);
+        free(t);
         if (r == 1)
             return 0;
     }
@@ -229,10 +235,20 @@ static int et_update(void *be, ims_mapping *m, uint64_t *current, char *err, siz
             *current = st.m.seq;
             return 1;
         }
+        etcd_txn *t = calloc(1, sizeof *t);
+        if (!t)
+            return roam_errf(err, errlen, "out of memory");
+        /* 2: a MoA is another HoA's; refused, nothing written. */
+        int r = ims_moa_plan(e->http, e->prefix, &st.m, m, t, err, errlen);
+        if (r != 0) {
+            free(t);
+            return r;
+        }
         m->updated_ms = unix_ms();
         uint8_t raw[IMS_REC_MAX];
         size_t len = ims_rec_encode(m, st.pub, raw);
-        int r = kv_cas(e, m->hoa, &st, raw, len, err, errlen);
+        r = kv_cas(e, m->hoa, &st, raw, len, t, err, errlen);
+        free(t);
         if (r == 1)
             return 0;
         unsure |= r < 0;

@@ -4,7 +4,8 @@
  * (so "the sequence number strictly increases" holds across front-ends)
  * and return only once etcd committed them (a quorum has them); reads are
  * linearizable.  The change feed is an etcd watch on the HoA key range
- * (ims_etcd_watch.h). */
+ * (ims_etcd_watch.h).  An index of mobile addresses beside the HoA keys
+ * keeps a MoA bound to one HoA (ims_etcd_moa.h). */
 #ifndef ROAM_MOBILITY_IMS_ETCD_H
 #define ROAM_MOBILITY_IMS_ETCD_H
 

@@ -395,6 +395,12 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
         *text = "sequence number not above the stored one";
         return 0;
     }
+    if (rc == 2) {
+        roam_log("REFUSED registration for %s from %s: %s", a, peer, err);
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE;
+        *text = "mobile address bound to another home address";
+        return 0;
+    }
     if (rc < 0) {
         roam_log("registration for %s from %s not stored: %s", a, peer, err);
         *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
@@ -484,13 +490,24 @@ static void on_frame(ims_server *s, conn *c, const uint8_t *buf, size_t len)
     case ROAM__IMS__V1__MESSAGE__BODY_REGISTER:
         on_register(s, c, m->id, m->register_);
         break;
-    case ROAM__IMS__V1__MESSAGE__BODY_QUERY: {
+    case ROAM__IMS__V1__MESSAGE__BODY_QUERY:
+    case ROAM__IMS__V1__MESSAGE__BODY_SUBSCRIBE:
+        /* Mappings say where a tenant's VM is: only callers with a
+         * certificate of the client CA may ask (registrations carry
+         * their owner's signature instead). */
+        if (!s->cfg.client_ca && !s->cfg.open_queries) {
+            roam_log("REFUSED %s from %s: no client certificate ([ims] client_ca unset)",
+                    ims_msg_body_name(m), c->peer);
+            send_error(c, m->id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED, 0,
+                       "queries and subscriptions need a client certificate");
+            break;
+        }
+        if (m->body_case == ROAM__IMS__V1__MESSAGE__BODY_SUBSCRIBE) {
+            on_subscribe(s, c, m->id, m->subscribe);
+            break;
+        }
         ims_mapping map;
         on_query(s, c, m->id, m->query->hoa.data, &map);
-        break;
-    }
-    case ROAM__IMS__V1__MESSAGE__BODY_SUBSCRIBE:
-        on_subscribe(s, c, m->id, m->subscribe);
         break;
     default:
         send_error(c, m->id, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_MESSAGE, 0,

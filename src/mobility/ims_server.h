@@ -30,6 +30,8 @@ typedef struct ims_server_config {
     int idle_timeout_ms;           /* a connection without subscriptions and without
                                     * a request for this long is closed (0: never) */
     size_t output_buffer;          /* bytes queued per connection before it is dropped */
+    int open_queries;              /* Query and Subscribe also without a client
+                                    * certificate (client_ca NULL): a lab's setting */
 } ims_server_config;
 
 /* Defaults documented in docs/mobility.md. */

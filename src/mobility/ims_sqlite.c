@@ -32,7 +32,9 @@ static const char schema[] =
     "  pos INTEGER NOT NULL,"
     "  moa BLOB NOT NULL CHECK(length(moa) = 16),"
     "  state INTEGER NOT NULL CHECK(state IN (1, 2)),"
-    "  PRIMARY KEY (hoa, pos));";
+    "  PRIMARY KEY (hoa, pos));"
+    /* For the check that a MoA is bound to one HoA only. */
+    "CREATE INDEX IF NOT EXISTS bindings_moa ON bindings(moa);";
 
 static int db_err(ims_sqlite *s, char *err, size_t errlen, const char *what)
 {
@@ -197,6 +199,31 @@ static int64_t unix_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* 2 (err says which) if one of m's MoAs is a binding of another HoA, 0
+ * if none is, -1 on error.  Inside update()'s transaction, so no other
+ * writer can bind the MoA between this check and the commit. */
+static int moa_taken(ims_sqlite *s, const ims_mapping *m, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        sqlite3_stmt *st = prep_hoa(s,
+            "SELECT 1 FROM bindings WHERE moa = ?2 AND hoa != ?1 LIMIT 1", m->hoa, err, errlen);
+        if (!st)
+            return -1;
+        int rc = sqlite3_bind_blob(st, 2, m->b[i].moa, IMS_ADDR_LEN, SQLITE_STATIC) == SQLITE_OK
+                     ? sqlite3_step(st) : SQLITE_ERROR;
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW) {
+            char a[46];
+            roam_errf(err, errlen, "mobile address %s is bound to another home address",
+                      ims_addr_str(m->b[i].moa, a, sizeof a));
+            return 2;
+        }
+        if (rc != SQLITE_DONE)
+            return db_err(s, err, errlen, "look up mobile address");
+    }
+    return 0;
+}
+
 /* The body of update(), inside BEGIN IMMEDIATE. */
 static int update_locked(ims_sqlite *s, ims_mapping *m, uint64_t *current, char *err, size_t errlen)
 {
@@ -216,6 +243,9 @@ static int update_locked(ims_sqlite *s, ims_mapping *m, uint64_t *current, char 
     }
     if (m->seq > INT64_MAX)
         return roam_errf(err, errlen, "sequence number above 2^63-1");
+    rc = moa_taken(s, m, err, errlen);
+    if (rc != 0)
+        return rc;
     m->updated_ms = unix_ms();
     st = prep_hoa(s, "UPDATE hosts SET seq = ?2, updated_ms = ?3 WHERE hoa = ?1",
                   m->hoa, err, errlen);
@@ -258,7 +288,7 @@ static int sq_update(void *be, ims_mapping *m, uint64_t *current, char *err, siz
     if (rc == 0 && exec(s, "COMMIT", err, errlen) == 0)
         return 0;
     exec(s, "ROLLBACK", NULL, 0);
-    return rc == 1 ? 1 : -1;
+    return rc > 0 ? rc : -1;
 }
 
 static int sq_each(void *be, void (*fn)(const ims_mapping *m, void *arg), void *arg,

@@ -44,8 +44,10 @@ int ims_store_get(ims_store *s, const uint8_t hoa[IMS_ADDR_LEN], ims_mapping *m,
                   uint8_t pub[IMS_PUBKEY_LEN], char *err, size_t errlen);
 
 /* Store m (hoa, seq, bindings; updated_ms set here to now) atomically, only
- * if m->seq is above the stored one: 0 stored, 1 stale (*current set), -1
- * error (nothing stored). */
+ * if m->seq is above the stored one and none of m's mobile addresses is a
+ * binding of another HoA (a MoA belongs to one HoA at a time): 0 stored, 1
+ * stale (*current set), 2 a MoA is another HoA's (err says which), -1 error
+ * (nothing stored in every case but 0). */
 int ims_store_update(ims_store *s, ims_mapping *m, uint64_t *current, char *err, size_t errlen);
 
 /* Call fn for every enrolled HoA (for `roam-ims list`).  0 or -1. */

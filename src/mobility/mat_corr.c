@@ -73,6 +73,12 @@ void mat_corr_message(mat_corr *c, const ims_message *msg)
 {
     c->heard_ms = roam_now_ms();
     c->probe_ms = 0;
+    if (msg->body_case == ROAM__IMS__V1__MESSAGE__BODY_ERROR &&
+        msg->error->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED) {
+        roam_log("IMS refused the subscription: it answers only clients with a certificate "
+                 "of its client CA ([ims] cert and key)");
+        return;
+    }
     if (msg->body_case != ROAM__IMS__V1__MESSAGE__BODY_MAPPING)
         return;
     const Roam__Ims__V1__Mapping *pm = msg->mapping;

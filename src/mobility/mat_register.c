@@ -229,7 +229,11 @@ void mat_register_message(mat_register *r, const ims_mapping *want, const ims_me
         r->last_seq = e->current_seq;
         return;
     }
-    roam_log("IMS refused the registration: %s", text);
+    if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE)
+        roam_log("IMS refused the registration: a mobile address of this node is registered "
+                 "by another home address (%s); the IMS keeps the other mapping", text);
+    else
+        roam_log("IMS refused the registration: %s", text);
     /* A front-end that cannot reach its store (cut off from the etcd
      * quorum) refuses everything: another one may serve. */
     if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL &&

@@ -78,6 +78,7 @@ int fx_start(fixture *fx, int max_connections)
         cfg.idle_timeout_ms = fx->idle_timeout_ms;
     if (fx->max_per_source)
         cfg.max_per_source = fx->max_per_source;
+    cfg.open_queries = !fx->closed_queries;
     fx->server = ims_server_new(&cfg, fx->store, err, sizeof err);
     if (!fx->server) {
         fprintf(stderr, "%s\n", err);

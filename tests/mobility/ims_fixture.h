@@ -18,6 +18,8 @@ typedef struct fixture {
     char ack_key[300];          /* non-empty: the server takes registration datagrams */
     int idle_timeout_ms;        /* non-zero: the server's (else its default) */
     int max_per_source;         /* likewise */
+    int closed_queries;         /* non-zero: the server's default, Query and Subscribe
+                                 * only with a client certificate (else open) */
     char etcd[256];             /* non-empty: etcd endpoints, the store's backend */
     char etcd_ca[300], etcd_cert[300], etcd_key[300];   /* its TLS, if set */
     char prefix[64];            /* the etcd key prefix (set by fx_init) */

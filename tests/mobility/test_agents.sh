@@ -64,6 +64,7 @@ cert = $D/ims.pem
 key = $D/ims.key
 database = $D/ims.sqlite
 ack_key = $D/ims-ack.key
+open_queries = 1
 [enroll]
 vm = 2001:db8:d::10 $D/mn.pub
 CONF

@@ -107,8 +107,14 @@ static void test_ims(void)
            strcmp(c.port, "5000") == 0 && c.server.max_connections == 9 &&
            c.server.output_buffer == 1048576 && c.n_enroll == 2 &&
            strcmp(c.enroll[1].pubkey, "/etc/roam/vm2.pub") == 0 &&
-           strcmp(c.server.cert, "/etc/roam/ims.pem") == 0,
+           strcmp(c.server.cert, "/etc/roam/ims.pem") == 0 && !c.server.open_queries,
            "roam-ims: values, [enroll] entries and defaults (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nopen_queries = 1\n", &c) == 0 && c.server.open_queries == 1,
+           "roam-ims: open_queries = 1 opens queries (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nopen_queries = yes\n", &c) < 0 && says(2, "key 'open_queries'"),
+           "roam-ims: open_queries is 0 or 1 (%s)", err);
     ims_config_free(&c);
     tap_ok(ims("[ims]\nmax_startups = 5:50:20\nmax_per_source = 3\nidle_timeout_ms = 0\n",
                &c) == 0 &&

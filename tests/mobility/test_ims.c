@@ -6,7 +6,7 @@
  * an acknowledgement; registration datagrams (accepted and acked with the
  * IMS's signature, retransmissions acked again, forged, replayed, tampered,
  * oversize and foreign datagrams refused without answer, forged acks
- * rejected). */
+ * rejected); a MoA bound to one HoA at a time. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +148,84 @@ static void test_register(fixture *fx, EVP_PKEY *key, EVP_PKEY *evil)
            memcmp(q.b[0].moa, MOA_A, 16) == 0 && q.b[0].state == IMS_ACTIVE && q.updated_ms > 0,
            "query returns the stored mapping");
     tap_ok(query(c, HOA2, &q, &known) == 0 && !known, "query of an unknown HoA says unknown");
+    ims_client_close(c);
+}
+
+/* Bound to the first HoA it registers and only: v (the victim, key)
+ * holds MOA_V, x (another owner, evil) tries to take it. */
+static void test_moa_unique(fixture *fx, EVP_PKEY *key, EVP_PKEY *evil,
+                            const uint8_t key_pub[IMS_PUBKEY_LEN],
+                            const uint8_t evil_pub[IMS_PUBKEY_LEN])
+{
+    char err[ROAM_ERR_MAX];
+    uint8_t v[16], x[16];
+    ims_addr_parse("2001:db8:d::20", v);
+    ims_addr_parse("2001:db8:d::21", x);
+    tap_ok(ims_store_enroll(fx->store, v, key_pub, err, sizeof err) == 0 &&
+           ims_store_enroll(fx->store, x, evil_pub, err, sizeof err) == 0,
+           "two more HoAs enrolled, two owners");
+    ims_client *c = fx_client(fx);
+    if (!c) {
+        tap_ok(0, "client connects");
+        return;
+    }
+    ims_binding vb = { .state = IMS_ACTIVE }, xb[2] = { { .state = IMS_ACTIVE },
+                                                        { .state = IMS_STANDBY } };
+    ims_addr_parse("2001:db8:a::20", vb.moa);
+    memcpy(xb[0].moa, vb.moa, 16);
+    ims_addr_parse("2001:db8:b::21", xb[1].moa);
+
+    ims_message *m = reg(c, key, v, 1, &vb, 1);
+    tap_ok(is_ack(m, 1), "victim registers its MoA");
+    ims_msg_free(m);
+    m = reg(c, evil, x, 1, xb, 1);
+    tap_ok(is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE),
+           "another HoA registering the victim's MoA is refused (%s)",
+           m && m->error ? m->error->message : "no error");
+    ims_msg_free(m);
+    /* As a standby address beside one of its own, too. */
+    ims_binding swap[2] = { xb[1], xb[0] };
+    swap[0].state = IMS_ACTIVE;
+    swap[1].state = IMS_STANDBY;
+    m = reg(c, evil, x, 2, swap, 2);
+    tap_ok(is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE),
+           "nor as a standby address beside one of its own");
+    ims_msg_free(m);
+    ims_mapping q;
+    int known = 0;
+    tap_ok(query(c, v, &q, &known) == 0 && known && q.seq == 1 && q.n == 1 &&
+           memcmp(q.b[0].moa, vb.moa, 16) == 0, "victim's mapping unchanged");
+    tap_ok(query(c, x, &q, &known) == 0 && known && q.seq == 0 && q.n == 0,
+           "the refused HoA has no bindings");
+
+    m = reg(c, key, v, 2, &vb, 1);
+    tap_ok(is_ack(m, 2), "the same MoA registered again with a higher sequence number");
+    ims_msg_free(m);
+
+    /* The victim moves on: its old MoA is free for someone else. */
+    ims_binding moved = { .state = IMS_ACTIVE };
+    ims_addr_parse("2001:db8:c::20", moved.moa);
+    m = reg(c, key, v, 3, &moved, 1);
+    tap_ok(is_ack(m, 3), "victim moves to a new MoA");
+    ims_msg_free(m);
+    m = reg(c, evil, x, 3, xb, 2);
+    tap_ok(is_ack(m, 3), "its old MoA is then free for another HoA");
+    ims_msg_free(m);
+    m = reg(c, key, v, 4, &vb, 1);
+    tap_ok(is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE),
+           "and no longer the first HoA's to take back");
+    ims_msg_free(m);
+
+    /* A revoked HoA's MoAs are free again. */
+    tap_eq(ims_store_revoke(fx->store, x, err, sizeof err), 1, "the other HoA revoked");
+    m = reg(c, key, v, 5, &vb, 1);
+    tap_ok(is_ack(m, 5), "the revoked HoA's MoA can be registered again");
+    ims_msg_free(m);
+    tap_ok(ims_store_enroll(fx->store, x, evil_pub, err, sizeof err) == 0, "re-enrolled");
+    m = reg(c, evil, x, 6, xb, 1);
+    tap_ok(is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE),
+           "and is then bound to its new holder");
+    ims_msg_free(m);
     ims_client_close(c);
 }
 
@@ -310,6 +388,7 @@ static void test_crash(fixture *fx, EVP_PKEY *key)
         cfg.port = "0";
         cfg.cert = fx->cert;
         cfg.key = fx->key;
+        cfg.open_queries = 1;
         ims_server *s = st ? ims_server_new(&cfg, st, err, sizeof err) : NULL;
         int port = s ? ims_server_port(s) : -1;
         if (write(pfd[1], &port, sizeof port) != sizeof port || !s)
@@ -421,6 +500,34 @@ static void test_idle(fixture *fx)
     ims_client_close(c);
     ims_client_close(b);
     fx->max_per_source = 0;
+}
+
+/* By default Query and Subscribe need a client certificate; registrations
+ * (signed by their owner) do not. */
+static void test_closed_queries(fixture *fx)
+{
+    fx_stop(fx);
+    fx->closed_queries = 1;
+    tap_eq(fx_start(fx, 0), 0, "server with the default: no anonymous queries");
+    ims_client *c = fx_client(fx);
+    char err[ROAM_ERR_MAX];
+    uint64_t id;
+    ims_message *m = NULL;
+    int q = c && ims_client_query(c, HOA, &id, err, sizeof err) == 0 &&
+            ims_client_wait(c, id, &m, 3000, NULL, NULL, err, sizeof err) == 1 &&
+            is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED);
+    ims_msg_free(m);
+    m = NULL;
+    tap_ok(q, "a query without a client certificate is refused (UNAUTHENTICATED)");
+    q = c && ims_client_subscribe(c, (const uint8_t (*)[16])HOA, 1, &id, err, sizeof err) == 0 &&
+        ims_client_wait(c, id, &m, 3000, NULL, NULL, err, sizeof err) == 1 &&
+        is_error(m, ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED);
+    ims_msg_free(m);
+    tap_ok(q, "and so is a subscription");
+    ims_client_close(c);
+    fx_stop(fx);
+    fx->closed_queries = 0;
+    tap_eq(fx_start(fx, 0), 0, "server with open_queries again");
 }
 
 /* A Query padded with unknown fields: a few are tolerated as before, a
@@ -716,12 +823,16 @@ int main(void)
            "a link-local HoA cannot be enrolled");
 
     test_register(&fx, key, evil);
+    uint8_t evil_raw[IMS_PUBKEY_LEN];
+    tap_ok(ims_key_load_public(epub, evil_raw, err, sizeof err) == 0, "second public key loads");
+    test_moa_unique(&fx, key, evil, raw, evil_raw);
     test_bad_messages(&fx);
     test_push(&fx, key);
     test_restart(&fx, key);
     test_crash(&fx, key);
     test_limits(&fx);
     test_idle(&fx);
+    test_closed_queries(&fx);
     test_unknown_flood();
     test_dgram(&fx, key, evil, ack_key, ack_raw);
     test_failover(&fx);

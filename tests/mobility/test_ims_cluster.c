@@ -41,7 +41,8 @@ static etcd_cluster ec;
 static EVP_PKEY *key;
 static int killed = -1;             /* the member test_leader_kill killed */
 static int64_t killed_ms;
-static uint8_t hoa[AGENTS][IMS_ADDR_LEN], moa[2][IMS_ADDR_LEN];
+/* Each HoA moves between two MoAs of its own (a MoA is one HoA's only). */
+static uint8_t hoa[AGENTS][IMS_ADDR_LEN], moa[AGENTS][2][IMS_ADDR_LEN];
 
 /* ---- front-ends: child processes, like separate machines ---- */
 
@@ -75,6 +76,7 @@ static int fe_start(frontend *f, int idx, const char *endpoints)
         sc.port = "0";
         sc.cert = fx.cert;
         sc.key = fx.key;
+        sc.open_queries = 1;     /* the test's correspondents have no certificate */
         ims_server *s = st ? ims_server_new(&sc, st, err, sizeof err) : NULL;
         if (!s)
             fprintf(stderr, "front-end: %s\n", err);
@@ -125,7 +127,7 @@ static int reg(ims_client *c, int k, uint64_t seq, int ms)
 {
     char err[ROAM_ERR_MAX];
     ims_binding b = { .state = IMS_ACTIVE };
-    memcpy(b.moa, moa[seq % 2], IMS_ADDR_LEN);
+    memcpy(b.moa, moa[k][seq % 2], IMS_ADDR_LEN);
     uint64_t id;
     ims_message *m = NULL;
     if (ims_client_register(c, key, hoa[k], seq, &b, 1, &id, err, sizeof err) < 0 ||
@@ -498,11 +500,13 @@ int main(void)
         char a[64];
         snprintf(a, sizeof a, "2001:db8:d::%x", 0x100 + k);
         ims_addr_parse(a, hoa[k]);
+        snprintf(a, sizeof a, "2001:db8:a::%x", 0x100 + k);
+        ims_addr_parse(a, moa[k][0]);
+        snprintf(a, sizeof a, "2001:db8:b::%x", 0x100 + k);
+        ims_addr_parse(a, moa[k][1]);
         ok = ok && st && ims_store_enroll(st, hoa[k], raw, err, sizeof err) == 0;
     }
     ims_store_close(st);
-    ims_addr_parse("2001:db8:a::5", moa[0]);
-    ims_addr_parse("2001:db8:b::5", moa[1]);
     ok = ok && fe_start(&fe[0], 0, ec.endpoints) == 0 && fe_start(&fe[1], 1, ec.endpoints) == 0;
     tap_ok(ok, "%d HoAs enrolled, two front-ends on the cluster", AGENTS);
     if (ok) {
