@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -495,6 +497,29 @@ int roam_tls_peer_has_name(roam_tls_conn *c, const char *name)
     return X509_check_host(cert, name, 0, X509_CHECK_FLAG_NO_WILDCARDS, NULL) == 1 ? 0 : -1;
 }
 
+/* Closing a socket with unread bytes makes the kernel answer with a reset,
+ * and a reset can make the peer lose what we sent last (typically our
+ * error, when the peer had pipelined more requests behind the one we
+ * refused).  So when bytes are waiting, stop sending and read on until the
+ * peer closes too, bounded by the deadline and by a byte budget. */
+#define ROAM_TLS_DRAIN_MAX (1u << 20)   /* more than any pipelined request batch */
+
+static void drain_before_close(int fd, int64_t deadline)
+{
+    int waiting = 0;
+    if (ioctl(fd, FIONREAD, &waiting) != 0 || waiting <= 0)
+        return;
+    (void)shutdown(fd, SHUT_WR);
+    char buf[4096];
+    size_t total = 0;
+    while (total < ROAM_TLS_DRAIN_MAX && roam_wait_fd(fd, 0, deadline) == 1) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r <= 0)
+            break;
+        total += (size_t)r;
+    }
+}
+
 int roam_tls_close(roam_tls_conn *c, int timeout_ms)
 {
     if (!c)
@@ -514,6 +539,8 @@ int roam_tls_close(roam_tls_conn *c, int timeout_ms)
             break;
     }
     ERR_clear_error();
+    if (rc == 0)
+        drain_before_close(c->fd, deadline);
     SSL_free(c->ssl);
     close(c->fd);
     free(c);

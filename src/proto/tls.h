@@ -85,8 +85,9 @@ int roam_tls_peer_spki(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX]);
  * provider's CA to that provider's hosts, whatever else it trusts. */
 int roam_tls_peer_chains_to(roam_tls_conn *c, const char *ca_file, char *err, size_t errlen);
 
-/* Send close_notify (waiting at most timeout_ms), free, close the fd.
- * Returns 0 if close_notify went out, -1 otherwise; c is gone either way.
+/* Send close_notify (waiting at most timeout_ms), free, close the fd.  When
+ * the peer's bytes wait unread, reads them (within the same timeout) until
+ * the peer closes, so that no reset destroys what was sent last.  Returns 0 if close_notify went out, -1 otherwise; c is gone either way.
  * NULL is accepted. */
 int roam_tls_close(roam_tls_conn *c, int timeout_ms);
 
