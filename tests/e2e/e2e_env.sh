@@ -30,5 +30,15 @@ source "$SRC/lab/lib/measure.sh"
 # shellcheck source=../../lab/lib/roam.sh
 source "$SRC/lab/lib/roam.sh"
 
+# TAP: point STATUS "name" (0 passes), check "name" CMD..., diag (a
+# stream as TAP comments); the test ends with its plan and $failed.
+n=0 failed=0
+point() { # COND-STATUS DESCRIPTION
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
+check() { local d=$1; shift; "$@" >/dev/null 2>&1; point $? "$d"; }
+diag() { sed 's/^/# /'; }
+
 exec 9>"$STATE/e2e.lock"
 flock -n 9 || { echo "Bail out! another e2e run holds $STATE/e2e.lock"; exit 1; }

@@ -17,9 +17,6 @@ E2E_STATE=${ROAM_DISK_BASE_STATE:-disk-base-e2e}
 # shellcheck source=e2e_env.sh
 source "$(dirname "$0")/e2e_env.sh"
 
-n=0
-point() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-diag() { sed 's/^/# /'; }
 cleanup() { roam_down 2>/dev/null; [ -n "${ROAM_DISK_KEEP_LAB:-}" ] || "$LAB" down >/dev/null 2>&1; }
 trap cleanup EXIT
 

@@ -19,14 +19,6 @@ E2E_STATE=${ROAM_E2E_STATE:-e2e}
 source "$(dirname "$0")/e2e_env.sh"
 PROBE=${ROAM_E2E_PROBE:?ROAM_E2E_PROBE: path of e2e_probe}
 
-n=0 failed=0
-point() { # COND-STATUS DESCRIPTION
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-check() { local d=$1; shift; "$@" >/dev/null 2>&1; point $? "$d"; }
-diag() { sed 's/^/# /'; }
-
 cleanup() { roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1; }
 trap cleanup EXIT
 

@@ -19,9 +19,6 @@ E2E_STATE=${ROAM_E2E_IMS_STATE:-ims-etcd}
 source "$(dirname "$0")/e2e_env.sh"
 REG=${ROAM_IMS_REG:?ROAM_IMS_REG: the ims_reg test helper}
 
-n=0
-point() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-diag() { sed 's/^/# /'; }
 trap '"$LAB" down >/dev/null 2>&1' EXIT
 
 if ! "$LAB" up --ims etcd 2>&1 | diag; then echo "Bail out! lab up --ims etcd failed"; exit 1; fi
