@@ -504,10 +504,10 @@ int roam_tls_peer_has_name(roam_tls_conn *c, const char *name)
  * peer closes too, bounded by the deadline and by a byte budget. */
 #define ROAM_TLS_DRAIN_MAX (1u << 20)   /* more than any pipelined request batch */
 
-static void drain_before_close(int fd, int64_t deadline)
+static void drain_before_close(int fd, int64_t deadline, int always)
 {
     int waiting = 0;
-    if (ioctl(fd, FIONREAD, &waiting) != 0 || waiting <= 0)
+    if (!always && (ioctl(fd, FIONREAD, &waiting) != 0 || waiting <= 0))
         return;
     (void)shutdown(fd, SHUT_WR);
     char buf[4096];
@@ -520,7 +520,7 @@ static void drain_before_close(int fd, int64_t deadline)
     }
 }
 
-int roam_tls_close(roam_tls_conn *c, int timeout_ms)
+static int tls_close(roam_tls_conn *c, int timeout_ms, int linger)
 {
     if (!c)
         return 0;
@@ -540,9 +540,19 @@ int roam_tls_close(roam_tls_conn *c, int timeout_ms)
     }
     ERR_clear_error();
     if (rc == 0)
-        drain_before_close(c->fd, deadline);
+        drain_before_close(c->fd, deadline, linger);
     SSL_free(c->ssl);
     close(c->fd);
     free(c);
     return rc;
+}
+
+int roam_tls_close(roam_tls_conn *c, int timeout_ms)
+{
+    return tls_close(c, timeout_ms, 0);
+}
+
+int roam_tls_close_linger(roam_tls_conn *c, int timeout_ms)
+{
+    return tls_close(c, timeout_ms, 1);
 }

@@ -91,4 +91,10 @@ int roam_tls_peer_chains_to(roam_tls_conn *c, const char *ca_file, char *err, si
  * NULL is accepted. */
 int roam_tls_close(roam_tls_conn *c, int timeout_ms);
 
+/* roam_tls_close that always waits (within timeout_ms) for the peer to
+ * close too, reading and dropping what it still sends: for a server that
+ * refuses a request the peer may have pipelined more behind, whose bytes
+ * arriving after our close would draw a reset that destroys our answer. */
+int roam_tls_close_linger(roam_tls_conn *c, int timeout_ms);
+
 #endif

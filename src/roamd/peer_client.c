@@ -122,6 +122,10 @@ static int settle(roamd_peer *p, char *err, size_t errlen)
         } else if (want == ROAM__V1__ENVELOPE__BODY_DISKS_READY) {
             roam_msg_free(p->disks_in);
             p->disks_in = in;
+            /* A refusal ends the destination's side: the RA answered after
+             * it never comes, and roamd_peer_disks reports the reason. */
+            if (!in->disks_ready->ok)
+                break;
         } else {
             roam_msg_free(p->ra_in);
             p->ra_in = in;

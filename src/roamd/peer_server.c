@@ -69,5 +69,5 @@ void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *ad
             break;
     }
     roamd_peer_disks_cleanup(&p);
-    roam_tls_close(p.c, 1000);
+    roam_tls_close_linger(p.c, 1000);   /* the source pipelines its requests */
 }
