@@ -12,6 +12,9 @@
 #define B64_LEN(n) (4 * (((n) + 2) / 3) + 1)
 
 static void add(char *buf, size_t cap, size_t *len, int *full, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void add(char *buf, size_t cap, size_t *len, int *full, const char *fmt, ...)
 {
     if (*full)
         return;
