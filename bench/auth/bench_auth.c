@@ -136,31 +136,52 @@ static void random_attr(char out[11])
     out[10] = '\0';
 }
 
+/* N random attributes, the AND and the OR of them, and a key holding all N
+ * (Fig. 6's policies: every attribute is needed, or any one is enough). */
+struct flat_set {
+    char names[PAPER_MAX_ATTRS][11];
+    char and_p[PAPER_MAX_ATTRS * 16], or_p[PAPER_MAX_ATTRS * 16];
+    abe_key_t *key;
+};
+
+static void flat_set_make(struct flat_set *f, unsigned n, const abe_mpk_t *mpk,
+                          const abe_msk_t *msk)
+{
+    const char *texts[PAPER_MAX_ATTRS];
+    f->and_p[0] = f->or_p[0] = '\0';
+    for (unsigned i = 0; i < n; i++) {
+        random_attr(f->names[i]);
+        texts[i] = f->names[i];
+        strcat(f->and_p, i ? " and " : "");
+        strcat(f->and_p, f->names[i]);
+        strcat(f->or_p, i ? " or " : "");
+        strcat(f->or_p, f->names[i]);
+    }
+    f->key = xalloc(sizeof *f->key);
+    abe_error_t err;
+    if (abe_key_set_attrs(f->key, texts, n, &err) != ABE_OK || abe_keygen(f->key, mpk, msk) != ABE_OK)
+        die("keygen failed");
+}
+
+static void flat_set_free(struct flat_set *f)
+{
+    abe_key_clear(f->key);
+    free(f->key);
+    f->key = NULL;
+}
+
 static void flat_policies(const abe_mpk_t *mpk, const abe_msk_t *msk, unsigned n)
 {
-    char names[16][11], and_p[512] = "", or_p[512] = "";
-    const char *texts[16];
-    for (unsigned i = 0; i < n; i++) {
-        random_attr(names[i]);
-        texts[i] = names[i];
-        strcat(and_p, i ? " and " : "");
-        strcat(and_p, names[i]);
-        strcat(or_p, i ? " or " : "");
-        strcat(or_p, names[i]);
-    }
-    abe_key_t *key = xalloc(sizeof *key);
-    abe_error_t err;
-    if (abe_key_set_attrs(key, texts, n, &err) != ABE_OK || abe_keygen(key, mpk, msk) != ABE_OK)
-        die("keygen failed");
+    static struct flat_set f;
+    flat_set_make(&f, n, mpk, msk);
     char label[32];
     for (int prep = 1; prep >= 0; prep--) {
         snprintf(label, sizeof label, "and-%u", n);
-        measure(label, n, and_p, mpk, key, prep);
+        measure(label, n, f.and_p, mpk, f.key, prep);
         snprintf(label, sizeof label, "or-%u", n);
-        measure(label, n, or_p, mpk, key, prep);
+        measure(label, n, f.or_p, mpk, f.key, prep);
     }
-    abe_key_clear(key);
-    free(key);
+    flat_set_free(&f);
 }
 
 static void numeric_policy(const abe_mpk_t *mpk, const abe_msk_t *msk)
@@ -231,26 +252,12 @@ static int paper_main(unsigned iters, unsigned max_attrs)
     if (abe_setup(mpk, &msk) != ABE_OK)
         die("setup failed");
     printf("policy,n_attrs,iters,encaps_mean_ms,decaps_mean_ms,mean_ms,median_ms,min_ms,max_ms\n");
+    static struct flat_set f;
     for (unsigned n = 1; n <= max_attrs; n++) {
-        char names[PAPER_MAX_ATTRS][11], and_p[PAPER_MAX_ATTRS * 16] = "",
-             or_p[PAPER_MAX_ATTRS * 16] = "";
-        const char *texts[PAPER_MAX_ATTRS];
-        for (unsigned i = 0; i < n; i++) {
-            random_attr(names[i]);
-            texts[i] = names[i];
-            strcat(and_p, i ? " and " : "");
-            strcat(and_p, names[i]);
-            strcat(or_p, i ? " or " : "");
-            strcat(or_p, names[i]);
-        }
-        abe_key_t *key = xalloc(sizeof *key);
-        abe_error_t err;
-        if (abe_key_set_attrs(key, texts, n, &err) != ABE_OK || abe_keygen(key, mpk, &msk) != ABE_OK)
-            die("keygen failed");
-        paper_row("and", n, and_p, mpk, key, iters);
-        paper_row("or", n, or_p, mpk, key, iters);
-        abe_key_clear(key);
-        free(key);
+        flat_set_make(&f, n, mpk, &msk);
+        paper_row("and", n, f.and_p, mpk, f.key, iters);
+        paper_row("or", n, f.or_p, mpk, f.key, iters);
+        flat_set_free(&f);
     }
     abe_msk_clear(&msk);
     free(mpk);
