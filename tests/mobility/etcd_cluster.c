@@ -1,12 +1,15 @@
 /* Loopback etcd clusters for the tests (see etcd_cluster.h). */
 #include "etcd_cluster.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,9 +99,42 @@ int ec_restart(etcd_cluster *c, int i)
     return -1;
 }
 
+/* Can a TCP listener bind 127.0.0.1:port now? */
+static int port_free(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
+/* A block of 2n free ports, searched from a place that differs between
+ * processes, so that test runs of several checkouts side by side do not
+ * start on each other's members.  (Another program may still take one
+ * between this check and etcd's bind; etcd then fails to start, loudly.) */
+static int free_base(int n)
+{
+    const int lo = 20000, blocks = 1200, width = 2 * EC_MAX + 2;
+    int start = (int)((unsigned)getpid() % (unsigned)blocks);
+    for (int k = 0; k < blocks; k++) {
+        int base = lo + ((start + k) % blocks) * width, i;
+        for (i = 0; i < 2 * n && port_free(base + i); i++)
+            ;
+        if (i == 2 * n)
+            return base;
+    }
+    return -1;
+}
+
 int ec_start(etcd_cluster *c, const char *dir, int n, int base)
 {
     if (n < 1 || n > EC_MAX)
+        return -1;
+    if (base == 0 && (base = free_base(n)) < 0)
         return -1;
     memset(c->pid, 0, sizeof c->pid);
     memset(c->url, 0, sizeof c->url);

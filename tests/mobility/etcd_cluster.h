@@ -27,7 +27,8 @@ typedef struct etcd_cluster {
 int ec_available(void);
 
 /* Start n members under dir (keeping the TLS fields set in c), wait until
- * a write succeeds (at most 20 s). 0 or -1. */
+ * a write succeeds (at most 20 s). base 0: free ports found here (c->base
+ * says which).  0 or -1. */
 int ec_start(etcd_cluster *c, const char *dir, int n, int base);
 
 /* Send sig to member i (SIGKILL: it is reaped and its pid cleared). */
