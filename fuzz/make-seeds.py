@@ -30,7 +30,7 @@ def field(num, value):
 
 
 def envelope(body_num, body):
-    return field(1, 4) + field(body_num, body)   # version 4 (ROAM_PROTO_VERSION)
+    return field(1, 5) + field(body_num, body)   # version 5 (ROAM_PROTO_VERSION)
 
 
 def frame(payload):
@@ -55,6 +55,12 @@ wire = {
     "admission-query": envelope(17, field(1, "vm1") + field(2, "src.test") + field(3, QID)),
     "ra-fetch": envelope(19, field(1, "vm1") + field(2, QID)),
     "error": envelope(21, error),
+    # The source's challenge: an outer ciphertext, the policy shown, the
+    # nonce and a sealed part of the smallest bucket (8 KiB and the tag).
+    "challenge-sealed": envelope(11, field(1, bytes(range(256)) * 6) +
+                                 field(2, "(customer) and expiry >= 2026-12-05") +
+                                 field(3, bytes([0xab]) * 32) +
+                                 field(4, bytes((i * 7) & 0xFF for i in range(8208)))),
 }
 for name, env in wire.items():
     write("fuzz_wire", name, frame(env))

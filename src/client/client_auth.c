@@ -10,6 +10,8 @@
 #include "auth.h"   /* src/proto: the shared transcript builder */
 #include "date.h"
 #include "errbuf.h"
+#include "seal.h"
+#include "text.h"
 #include "transcript.h"
 
 static const char *refusal(Roam__V1__Role role)
@@ -31,14 +33,28 @@ static int satisfies(const abe_key_t *key, const char *text)
     return r;
 }
 
+/* The source's outer challenge (docs/protocol.md §4) is under its disclose
+ * policy, not the VM's. */
+#define DISCLOSE_REFUSAL "not authorized by the source's disclose policy, which decides who " \
+                         "may learn whether it holds a VM"
+
+static void explain(const struct roam_client_id *id, const char *refused,
+                    const char *policy_text, char *out, size_t cap);
+
 void roam_client_explain(const struct roam_client_id *id, Roam__V1__Role role,
                          const char *policy_text, char *out, size_t cap)
+{
+    explain(id, refusal(role), policy_text, out, cap);
+}
+
+static void explain(const struct roam_client_id *id, const char *refused,
+                    const char *policy_text, char *out, size_t cap)
 {
     char today[11], exp[128];
     roam_today(today);
     if (memcmp(id->key->mpk_id, id->mpk->id, ABE_ID_BYTES) != 0) {
         snprintf(out, cap, "%s: the key was issued under another master public key than the "
-                 "one given (--mpk)", refusal(role));
+                 "one given (--mpk)", refused);
         return;
     }
     switch (abe_key_why_not(id->key, NULL, today, exp, sizeof exp)) {
@@ -55,9 +71,42 @@ void roam_client_explain(const struct roam_client_id *id, Roam__V1__Role role,
     int s = satisfies(id->key, policy_text);
     if (s == 1)
         snprintf(out, cap, "%s: the key's attributes satisfy the policy shown, but the "
-                 "challenge did not decapsulate (ciphertext and policy disagree)", refusal(role));
+                 "challenge did not decapsulate (ciphertext and policy disagree)", refused);
     else
-        snprintf(out, cap, "%s (%s)", refusal(role), policy_text);
+        snprintf(out, cap, "%s (%s)", refused, policy_text);
+}
+
+/* Open the source's sealed challenge with the outer key k and answer the
+ * inner one: on success k becomes the Response's MAC key, which needs both
+ * KEM keys.  0; ROAM_AUTH_REFUSED with err when the source says the VM
+ * cannot be migrated from there or the key does not satisfy the VM's
+ * policy; -1 with err when the sealed part does not open (tampered). */
+static int open_sealed(const struct roam_client_id *id, const Roam__V1__Challenge *ch,
+                       uint8_t k[ABE_KEM_KEY_BYTES], char *err, size_t errlen)
+{
+    struct roam_inner in;
+    uint8_t k2[ABE_KEM_KEY_BYTES];
+    char why[ROAM_ERR_MAX];
+    int rc = -1;
+    if (roam_unseal(k, ch->nonce.data, ch->sealed.data, ch->sealed.len, &in, why,
+                    sizeof why) < 0)
+        return roam_errf(err, errlen, "the source's challenge: %s", why);
+    if (in.kind == ROAM_INNER_NOTICE) {
+        char clean[ROAM_MESSAGE_MAX];
+        roam_text_clean(clean, sizeof clean, in.text);
+        roam_errf(err, errlen, "%s", clean);
+        rc = ROAM_AUTH_REFUSED;
+    } else if (abe_kem_decaps(id->mpk, id->key, in.ct, in.ct_len, NULL, k2) != ABE_OK) {
+        explain(id, refusal(ROAM__V1__ROLE__ROLE_MIGRATE), in.text, err, errlen);
+        rc = ROAM_AUTH_REFUSED;
+    } else if (roam_response_key(k, k2, k, why, sizeof why) < 0) {
+        roam_errf(err, errlen, "%s", why);
+    } else {
+        rc = 0;
+    }
+    OPENSSL_cleanse(k2, sizeof k2);
+    roam_inner_free(&in);
+    return rc;
 }
 
 static int send_env(roam_tls_conn *c, roam_envelope *env, int timeout_ms, char *err,
@@ -120,15 +169,32 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
         goto out;
     }
     const Roam__V1__Challenge *ch = in->challenge;
+    /* The source seals every migrate challenge; nothing else is sealed. */
+    int sealed = req->role == ROAM__V1__ROLE__ROLE_MIGRATE;
+    if (sealed != (ch->sealed.len > 0)) {
+        rc = roam_errf(err, errlen, "protocol error: the %s's challenge is %s",
+                       sealed ? "source" : "destination", sealed ? "not sealed" : "sealed");
+        goto out;
+    }
+    Roam__V1__Phase ph = sealed ? ROAM__V1__PHASE__PHASE_SOURCE_AUTH
+                                : ROAM__V1__PHASE__PHASE_DEST_AUTH;
+    int got = 0;
     if (abe_kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK) {
-        roam_client_explain(id, req->role, ch->policy, err, errlen);
+        if (sealed)
+            explain(id, DISCLOSE_REFUSAL, ch->policy, err, errlen);
+        else
+            roam_client_explain(id, req->role, ch->policy, err, errlen);
+        got = ROAM_AUTH_REFUSED;
+    } else if (sealed) {
+        got = open_sealed(id, ch, k, err, errlen);
+    }
+    if (got != 0) {
         /* Tell the daemon, so its audit log says why nothing came back. */
-        Roam__V1__Phase ph = req->role == ROAM__V1__ROLE__ROLE_ACCEPT
-                                 ? ROAM__V1__PHASE__PHASE_DEST_AUTH
-                                 : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
-        (void)roam_msg_send_error(&s, ph, "the client's key does not decapsulate the challenge",
+        (void)roam_msg_send_error(&s, ph, got == ROAM_AUTH_REFUSED
+                                              ? "the client's key does not answer the challenge"
+                                              : "the sealed challenge does not open",
                                   timeout_ms, why, sizeof why);
-        rc = ROAM_AUTH_REFUSED;
+        rc = got;
         goto out;
     }
     struct roam_transcript t;

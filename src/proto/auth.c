@@ -24,5 +24,8 @@ int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Chall
     memcpy(t->nonce, ch->nonce.data, ROAM_NONCE_LEN);
     if (roam_sha256(ch->ciphertext.data, ch->ciphertext.len, t->ciphertext_hash, err, errlen) < 0)
         return -1;
+    t->sealed = ch->sealed.len > 0;
+    if (t->sealed && roam_sha256(ch->sealed.data, ch->sealed.len, t->sealed_hash, err, errlen) < 0)
+        return -1;
     return roam_tls_exporter(conn, t->exporter, err, errlen);
 }

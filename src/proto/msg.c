@@ -123,7 +123,7 @@ size_t roam_msg_max_frame(roam_body body)
 {
     switch (body) {
     case ROAM__V1__ENVELOPE__BODY_CHALLENGE:
-        return ROAM_CIPHERTEXT_MAX + ROAM_POLICY_MAX + ROAM_SMALL_FRAME_MAX;
+        return ROAM_CIPHERTEXT_MAX + ROAM_POLICY_MAX + ROAM_SEALED_MAX + ROAM_SMALL_FRAME_MAX;
     case ROAM__V1__ENVELOPE__BODY_RA_ANSWER:
         return ROAM_RA_MAX + ROAM_SMALL_FRAME_MAX;
     case ROAM__V1__ENVELOPE__BODY__NOT_SET:

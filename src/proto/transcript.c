@@ -71,7 +71,8 @@ int roam_transcript_encode(const struct roam_transcript *t, uint8_t *out, size_t
         put(&w, t->ciphertext_hash, sizeof t->ciphertext_hash) < 0 ||
         put(&w, t->nonce, sizeof t->nonce) < 0 ||
         put(&w, t->exporter, sizeof t->exporter) < 0 ||
-        (t->dry_run && put(&w, ROAM_TRANSCRIPT_DRY_RUN, sizeof ROAM_TRANSCRIPT_DRY_RUN - 1) < 0))
+        (t->dry_run && put(&w, ROAM_TRANSCRIPT_DRY_RUN, sizeof ROAM_TRANSCRIPT_DRY_RUN - 1) < 0) ||
+        (t->sealed && put(&w, t->sealed_hash, sizeof t->sealed_hash) < 0))
         return roam_errf(err, errlen, "transcript: buffer too small");
     *len = w.len;
     return 0;

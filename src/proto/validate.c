@@ -34,6 +34,7 @@ static const struct rule rules[] = {
     { &roam__v1__challenge__descriptor, "ciphertext", 1, ROAM_CIPHERTEXT_MAX },
     { &roam__v1__challenge__descriptor, "policy", 1, ROAM_POLICY_MAX },
     { &roam__v1__challenge__descriptor, "nonce", ROAM_NONCE_LEN, ROAM_NONCE_LEN },
+    { &roam__v1__challenge__descriptor, "sealed", 0, ROAM_SEALED_MAX },
     { &roam__v1__response__descriptor, "mac", ROAM_MAC_LEN, ROAM_MAC_LEN },
     { &roam__v1__error__descriptor, "phase", 1, SIZE_MAX },
     { &roam__v1__error__descriptor, "message", 1, ROAM_MESSAGE_MAX },

@@ -20,6 +20,13 @@
 #define ROAM_DISK_PATH_MAX 511      /* an image path (so that 8 disks fit a small frame) */
 #define ROAM_DISK_DIGEST_LEN 32     /* DiskSpec.base_sha256: a SHA-256 */
 #define ROAM_DISK_BASE_NAME_MAX 255 /* DiskTarget.base_name: a file name */
+/* Challenge.sealed: an inner plaintext (seal.h) padded to a power of two,
+ * at least ROAM_SEAL_BUCKET_MIN, plus the 16-byte AEAD tag.  The largest
+ * bucket holds the largest ciphertext and policy text. */
+#define ROAM_SEAL_BUCKET_MIN 8192
+#define ROAM_SEAL_BUCKET_MAX 524288
+#define ROAM_SEAL_TAG_LEN 16
+#define ROAM_SEALED_MAX (ROAM_SEAL_BUCKET_MAX + ROAM_SEAL_TAG_LEN)
 #define ROAM_SMALL_FRAME_MAX 8192   /* a frame of any message but Challenge and RaAnswer */
 
 #endif

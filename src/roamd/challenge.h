@@ -1,8 +1,9 @@
 /* The daemon's side of one CP-ABE challenge-response (docs/design.md §3 steps
  * 2-3): encapsulate a fresh key under the policy ANDed with
  * `expiry >= today`, send the ciphertext and a nonce, check the client's
- * MAC over the transcript, and answer Result.  The KEM key never leaves this
- * function and is wiped. */
+ * MAC over the transcript, and answer Result.  The migrate role seals the
+ * VM's challenge inside one under the source's disclose policy (seal.h).
+ * The KEM keys never leave this file and are wiped. */
 #ifndef ROAMD_CHALLENGE_H
 #define ROAMD_CHALLENGE_H
 
@@ -32,6 +33,18 @@ struct roamd_auth_outcome {
 int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_conn *conn,
                     const Roam__V1__Authenticate *au, const char *policy, Roam__V1__Phase phase,
                     int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out);
+
+/* The migrate role's exchange (docs/protocol.md §4): the outer challenge
+ * under disclose_policy, and sealed inside it the one under vm_policy, or,
+ * when vm_policy is NULL, notice (why the VM cannot be migrated from here,
+ * for a caller who satisfies disclose_policy).  Every caller who does not
+ * sees the same bytes' length and the same refusal either way.  Returns as
+ * roamd_challenge; a notice is always refused (out->reason says why). */
+int roamd_challenge_sealed(roamd_policy_cache *cache, const abe_mpk_t *mpk,
+                           roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+                           const char *disclose_policy, const char *vm_policy,
+                           const char *notice, int io_timeout_ms, int64_t started_ms,
+                           struct roamd_auth_outcome *out);
 
 void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms);
 

@@ -43,9 +43,8 @@ static void check_mpk(const struct ctx *x)
 /* As start-up compiles it: the text on its own (so the columns of a message
  * count in the operator's text), ANDed as a tree with today's expiry clause
  * (which can take a policy near the size limits past them). */
-static void check_policy(const struct ctx *x)
+static void check_one_policy(const struct ctx *x, const char *key, const char *text)
 {
-    const char *text = x->c->accept_policy;
     if (!text[0])
         return;
     abe_prepared_t *pp = calloc(1, sizeof *pp);
@@ -58,11 +57,17 @@ static void check_policy(const struct ctx *x)
     roam_today(today);
     abe_error_clear(&perr);
     if (abe_prepare_with_expiry(pp, text, strlen(text), today, 0, &perr) != ABE_OK)
-        roam_diag_at(x->d, x->file, line(x, "accept_policy"),
-                     "key 'accept_policy': policy does not compile: %s", perr.msg);
+        roam_diag_at(x->d, x->file, line(x, key), "key '%s': policy does not compile: %s",
+                     key, perr.msg);
     else
         abe_prepared_clear(pp);
     free(pp);
+}
+
+static void check_policy(const struct ctx *x)
+{
+    check_one_policy(x, "accept_policy", x->c->accept_policy);
+    check_one_policy(x, "disclose_policy", x->c->disclose_policy);
 }
 
 static void check_tls(const struct ctx *x)

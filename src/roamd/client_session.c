@@ -104,17 +104,22 @@ static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
 
 /* Before any challenge: is this the server the client names, is the client
  * within its rate, and which policy applies?  0 with *policy (free it), or
- * -1 with why. */
+ * -1 with why.  For the migrate role, whatever depends on the VM is no
+ * refusal here: *policy stays NULL and notice says why, for the sealed
+ * challenge to tell only those who satisfy the disclose policy. */
 static int precheck(struct roamd *d, const char *addr, const Roam__V1__Authenticate *au,
-                    const char *qid, int accept, char **policy, char *why, size_t cap)
+                    const char *qid, int accept, char **policy, char *why, size_t cap,
+                    char *notice, size_t ncap)
 {
     if (!roamd_is_me(d, accept ? au->dst : au->src))
         return roam_errf(why, cap, "this server is %s, not the %s %s", d->cfg.name,
                          accept ? "destination" : "source", accept ? au->dst : au->src);
     if (!roamd_ratelimit_allow(d->rate, addr, roam_now_ms()))
         return roam_errf(why, cap, "too many challenges from %s; try again in a minute", addr);
-    if (!accept)
-        return vm_policy(d, au->vm, qid, policy, why, cap);
+    if (!accept) {
+        (void)vm_policy(d, au->vm, qid, policy, notice, ncap);
+        return 0;
+    }
     *policy = strdup(d->cfg.accept_policy);
     if (!*policy)
         return roam_errf(why, cap, "out of memory");
@@ -135,8 +140,8 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     const char *role = accept ? "accept" : "migrate";
     Roam__V1__Phase phase = accept ? ROAM__V1__PHASE__PHASE_DEST_AUTH
                                    : ROAM__V1__PHASE__PHASE_SOURCE_AUTH;
-    char why[ROAM_MESSAGE_MAX], *policy = NULL;
-    if (precheck(d, addr, au, qid, accept, &policy, why, sizeof why) < 0) {
+    char why[ROAM_MESSAGE_MAX], notice[ROAM_MESSAGE_MAX] = "", *policy = NULL;
+    if (precheck(d, addr, au, qid, accept, &policy, why, sizeof why, notice, sizeof notice) < 0) {
         audit_auth(d, addr, au, NULL, "refused", why);
         roam_log("client %s: query %s: refused before the challenge: %s", addr, qid, why);
         roamd_send_refusal(c, phase, why, io);
@@ -144,9 +149,13 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     }
     /* The VM is here and the client within its rate: the TCP and TLS
      * handshakes with the destination overlap the challenge's round trips. */
-    if (!accept)
+    if (!accept && policy)
         *early = roamd_peer_early_start(d, au->dst);
-    int r = roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, o);
+    int r = accept ? roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, o)
+                   : roamd_challenge_sealed(d->policies, d->mpk, c, au,
+                                            d->cfg.disclose_policy[0] ? d->cfg.disclose_policy
+                                                                      : d->cfg.accept_policy,
+                                            policy, notice, io, started, o);
     free(policy);
     if (r < 0) {
         audit_auth(d, addr, au, o, "refused", o->reason);

@@ -75,6 +75,8 @@ static int check_accept_policy(struct roamd *d, char *err, size_t errlen)
     char why[ROAM_ERR_MAX];
     if (warm(d, d->cfg.accept_policy, why, sizeof why) < 0)
         return roam_errf(err, errlen, "key 'accept_policy': %s", why);
+    if (d->cfg.disclose_policy[0] && warm(d, d->cfg.disclose_policy, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'disclose_policy': %s", why);
     return 0;
 }
 

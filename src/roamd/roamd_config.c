@@ -192,6 +192,7 @@ static const struct roam_cfg_key keys[] = {
     STR("roamd", state_dir, state_dir, 0),
     STR("roamd", peer_pins, peer_pins, 0),
     FUNC("storage", base_dir, set_base_dir),
+    STR("roamd", disclose_policy, disclose_policy, 0),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");

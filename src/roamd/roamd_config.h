@@ -75,6 +75,10 @@ struct roamd_config {
     char state_dir[ROAMD_PATH_MAX];
     char peer_pins[ROAMD_PATH_MAX];   /* "" = none: any peer_ca CA vouches for any host */
     char storage_base_dir[ROAMD_PATH_MAX];  /* base images disks may be overlays on; "" none */
+    /* [roamd] disclose_policy: who may learn, before proving the migrate
+     * policy, whether a VM is here and its policy (docs/protocol.md §4);
+     * "" = accept_policy */
+    char disclose_policy[ROAMD_POLICY_MAX];
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

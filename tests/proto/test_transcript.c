@@ -123,6 +123,26 @@ int main(void)
     m.dry_run = 0;
     tap_ok(!verifies(key, sizeof key, &m, mdry), "a dry run's proof does not verify as real");
 
+    /* A sealed challenge (the source's, role migrate) adds the sealed
+     * part's hash last.  Known answer: as above with role migrate and the
+     * sealed part the ASCII bytes "sealed bytes". */
+    static const uint8_t kat_sealed[32] = {
+        0x78, 0xea, 0x0a, 0x56, 0x8c, 0xbd, 0x90, 0x39, 0x61, 0x57, 0x1c, 0xe8, 0x68, 0xbd,
+        0x8e, 0xbe, 0xeb, 0x27, 0x11, 0xa2, 0x9f, 0xf7, 0x8d, 0x8a, 0x38, 0xf4, 0xdf, 0x65,
+        0x3b, 0x69, 0x82, 0x55 };
+    m = t;
+    m.role = ROAM_ROLE_MIGRATE;
+    m.sealed = 1;
+    roam_sha256("sealed bytes", 12, m.sealed_hash, err, sizeof err);
+    uint8_t msealed[ROAM_MAC_LEN];
+    tap_ok(roam_transcript_mac(key, sizeof key, &m, msealed, err, sizeof err) == 0 &&
+           roam_transcript_encode(&m, enc, sizeof enc, &len, err, sizeof err) == 0 &&
+           len == 239 && memcmp(enc + len - 36, "\x00\x00\x00\x20", 4) == 0,
+           "sealed encoding: 239 bytes, the hash last");
+    tap_eq_mem(msealed, kat_sealed, 32, "sealed MAC known answer");
+    m.sealed = 0;
+    tap_ok(!verifies(key, sizeof key, &m, msealed), "without the sealed part it does not verify");
+
     /* Field boundaries are unambiguous: moving a byte between names changes
      * the encoding although the concatenation is the same. */
     struct roam_transcript x = t, y = t;

@@ -185,6 +185,9 @@ int main(void)
            "bad listen address and interface both told: %s", check_out);
     tap_ok(check("peer_listen = bad host:7444\n") == 1 && has("9: key 'peer_listen': 'bad host'"),
            "listen host that is not an address or name: %s", check_out);
+    tap_ok(check("disclose_policy = A) or (B\n") == 1 &&
+           has("9: key 'disclose_policy': policy does not compile: "),
+           "a disclose policy that does not compile: %s", check_out);
 
     snprintf(extra, sizeof extra, "%s/missing.conf", check_dir);
     d = (roam_diag){ .emit = check_collect };

@@ -30,6 +30,7 @@
 
 #include "../proto/certs.h"
 #include "abe.h"
+#include "auth.h"
 #include "client_auth.h"
 #include "client_migrate.h"
 #include "daemon.h"
@@ -43,9 +44,11 @@
 #include "peer_client.h"
 #include "../net/reg_sample.h"
 #include "roamd_config.h"
+#include "seal.h"
 #include "server.h"
 #include "sock.h"
 #include "tap.h"
+#include "transcript.h"
 
 static char dir[] = "/tmp/roamd-test-XXXXXX";
 static char err[ROAM_ERR_MAX];
@@ -170,6 +173,192 @@ static int auth(roam_tls_ctx *ctx, const abe_key_t *key, Roam__V1__Role role, co
     else
         roam_tls_close(c, 500);
     return r;
+}
+
+/* The source's challenge to Authenticate{migrate, vm} on a fresh
+ * connection (*c, left open), or NULL. */
+static roam_envelope *raw_challenge(roam_tls_ctx *ctx, const char *vm, const uint8_t q[16],
+                                    Roam__V1__Authenticate *au, roam_tls_conn **c)
+{
+    *au = (Roam__V1__Authenticate)ROAM__V1__AUTHENTICATE__INIT;
+    au->role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    au->vm = (char *)vm;
+    au->src = "127.0.0.1";
+    au->dst = "other";
+    au->query_id.data = (uint8_t *)q;
+    au->query_id.len = 16;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_AUTHENTICATE;
+    env.authenticate = au;
+    *c = dial(ctx, port);
+    roam_stream s = roam_tls_stream(*c);
+    if (!*c || roam_msg_send(&s, &env, 2000, err, sizeof err) != ROAM_OK ||
+        roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_CHALLENGE, &in, 2000, err,
+                        sizeof err) != ROAM_OK) {
+        roam_msg_free(in);
+        return NULL;
+    }
+    return in;
+}
+
+/* Answer ch with HMAC(key, transcript of au and ch) and read the Result:
+ * 1 ok, 0 refused (*phase, msg), -1 no Result. */
+static int raw_respond(roam_tls_conn *c, const Roam__V1__Authenticate *au,
+                       const Roam__V1__Challenge *ch, const uint8_t key[32], int *phase,
+                       char *msg, size_t cap)
+{
+    struct roam_transcript t;
+    Roam__V1__Response r = ROAM__V1__RESPONSE__INIT;
+    uint8_t mac[ROAM_MAC_LEN];
+    roam_stream s = roam_tls_stream(c);
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    if (roam_auth_transcript(au, ch, c, &t, err, sizeof err) < 0 ||
+        roam_transcript_mac(key, 32, &t, mac, err, sizeof err) < 0)
+        return -1;
+    r.mac.data = mac;
+    r.mac.len = sizeof mac;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RESPONSE;
+    env.response = &r;
+    int rc = -1;
+    if (roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+        roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RESULT, &in, 2000, err,
+                        sizeof err) == ROAM_OK) {
+        rc = in->result->ok;
+        *phase = in->result->error ? (int)in->result->error->phase : 0;
+        snprintf(msg, cap, "%s", in->result->error ? in->result->error->message : "");
+    }
+    roam_msg_free(in);
+    return rc;
+}
+
+/* The source answers callers who do not satisfy its disclose policy
+ * (accept_policy = customer here) alike, whether the VM is here, lacks a
+ * policy or is unknown: same lengths, same policy shown, same refusal.
+ * A key that satisfies the VM's migrate policy but not the disclose policy
+ * is refused; a caller who does satisfy it cannot get past a tampered
+ * outer or inner part, nor answer with the outer key alone. */
+static void test_disclose(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_msk_t *msk)
+{
+    char exp[40], today[11], why[ROAM_MESSAGE_MAX];
+    roam_today(today);
+    snprintf(exp, sizeof exp, "expiry = %d%s", atoi(today) + 1, today + 4);
+    const char *b4[] = { "B4", exp };
+    abe_key_t *outsider = make_key(msk, b4, 2);
+    uint8_t q[16] = { 0xd1, 0x5c };
+    dial_src = "127.0.0.7";   /* a rate bucket of its own */
+    tap_ok(auth(ctx, outsider, ROAM__V1__ROLE__ROLE_MIGRATE, "vm1", "other", q, NULL, why,
+                sizeof why) == ROAM_AUTH_REFUSED && strstr(why, "source's disclose policy"),
+           "a key that satisfies the VM's migrate policy but not the source's disclose "
+           "policy is refused: %s", why);
+
+    const char *vms[] = { "vm1", "novm", "nopolicy" };
+    size_t ct_len[3] = { 0 }, sealed_len[3] = { 0 };
+    int phase[3] = { -1, -1, -1 }, res[3] = { -2, -2, -2 };
+    char policy[3][256] = { "" }, msg[3][ROAM_MESSAGE_MAX] = { "" };
+    uint8_t zero[32] = { 0 };
+    for (int i = 0; i < 3; i++) {
+        Roam__V1__Authenticate au;
+        roam_tls_conn *c = NULL;
+        roam_envelope *in = raw_challenge(ctx, vms[i], q, &au, &c);
+        if (in) {
+            ct_len[i] = in->challenge->ciphertext.len;
+            sealed_len[i] = in->challenge->sealed.len;
+            snprintf(policy[i], sizeof policy[i], "%s", in->challenge->policy);
+            res[i] = raw_respond(c, &au, in->challenge, zero, &phase[i], msg[i],
+                                 sizeof msg[i]);
+        }
+        roam_msg_free(in);
+        if (c)
+            roam_tls_close(c, 500);
+    }
+    tap_ok(ct_len[0] && sealed_len[0] && ct_len[0] == ct_len[1] && ct_len[1] == ct_len[2] &&
+           sealed_len[0] == sealed_len[1] && sealed_len[1] == sealed_len[2] &&
+           !strcmp(policy[0], policy[1]) && !strcmp(policy[1], policy[2]),
+           "a VM here, one unknown and one without a policy: challenges of the same lengths "
+           "(%zu + %zu sealed bytes) under the same policy shown (%s)", ct_len[0],
+           sealed_len[0], policy[0]);
+    tap_ok(res[0] == 0 && res[1] == 0 && res[2] == 0 && phase[0] == phase[1] &&
+           phase[1] == phase[2] && !strcmp(msg[0], msg[1]) && !strcmp(msg[1], msg[2]),
+           "... and the same refusal to a response without the keys (%s)", msg[0]);
+
+    /* Alice satisfies both policies. */
+    Roam__V1__Authenticate au;
+    roam_tls_conn *c = NULL;
+    roam_envelope *in = raw_challenge(ctx, "vm1", q, &au, &c);
+    uint8_t k1[32], k2[32], both[32];
+    struct roam_inner inner = { 0 };
+    Roam__V1__Challenge *ch = in ? in->challenge : NULL;
+    int opened = ch && abe_kem_decaps(mpk, alice, ch->ciphertext.data, ch->ciphertext.len, NULL,
+                                      k1) == ABE_OK &&
+                 roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len, &inner, err,
+                             sizeof err) == 0 &&
+                 inner.kind == ROAM_INNER_CHALLENGE &&
+                 abe_kem_decaps(mpk, alice, inner.ct, inner.ct_len, NULL, k2) == ABE_OK &&
+                 roam_response_key(k1, k2, both, err, sizeof err) == 0;
+    tap_ok(opened && strstr(inner.text, "B4 or M1"),
+           "the sealed part opens under the outer key: the VM's policy (%s)",
+           opened ? inner.text : err);
+    roam_inner_free(&inner);
+    int tampered_open = 1, outer_tampered = 1;
+    if (ch) {
+        ch->sealed.data[ch->sealed.len / 2] ^= 1;
+        tampered_open = roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len,
+                                    &inner, err, sizeof err) == 0;
+        roam_inner_free(&inner);
+        ch->sealed.data[ch->sealed.len / 2] ^= 1;
+        ch->ciphertext.data[ch->ciphertext.len - 1] ^= 1;
+        uint8_t kx[32];
+        outer_tampered = abe_kem_decaps(mpk, alice, ch->ciphertext.data, ch->ciphertext.len,
+                                        NULL, kx) == ABE_OK &&
+                         roam_unseal(kx, ch->nonce.data, ch->sealed.data, ch->sealed.len,
+                                     &inner, err, sizeof err) == 0;
+        roam_inner_free(&inner);
+        ch->ciphertext.data[ch->ciphertext.len - 1] ^= 1;
+    }
+    tap_ok(!tampered_open, "a tampered inner part does not open");
+    tap_ok(!outer_tampered, "a tampered outer ciphertext opens nothing");
+    int ph;
+    char m[ROAM_MESSAGE_MAX];
+    tap_eq(ch ? raw_respond(c, &au, ch, k1, &ph, m, sizeof m) : -1, 0,
+           "a MAC under the outer key alone is refused (%s)", m);
+    roam_msg_free(in);
+    if (c)
+        roam_tls_close(c, 500);
+
+    /* The right keys over a transcript of another sealed part. */
+    in = raw_challenge(ctx, "vm1", q, &au, &c);
+    ch = in ? in->challenge : NULL;
+    opened = ch && abe_kem_decaps(mpk, alice, ch->ciphertext.data, ch->ciphertext.len, NULL,
+                                  k1) == ABE_OK &&
+             roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len, &inner, err,
+                         sizeof err) == 0 &&
+             abe_kem_decaps(mpk, alice, inner.ct, inner.ct_len, NULL, k2) == ABE_OK &&
+             roam_response_key(k1, k2, both, err, sizeof err) == 0;
+    roam_inner_free(&inner);
+    if (opened)
+        ch->sealed.data[0] ^= 1;
+    tap_eq(opened ? raw_respond(c, &au, ch, both, &ph, m, sizeof m) : -1, 0,
+           "both keys over a transcript of a tampered sealed part: refused (%s)", m);
+    roam_msg_free(in);
+    if (c)
+        roam_tls_close(c, 500);
+    in = raw_challenge(ctx, "vm1", q, &au, &c);
+    ch = in ? in->challenge : NULL;
+    opened = ch && abe_kem_decaps(mpk, alice, ch->ciphertext.data, ch->ciphertext.len, NULL,
+                                  k1) == ABE_OK &&
+             roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len, &inner, err,
+                         sizeof err) == 0 &&
+             abe_kem_decaps(mpk, alice, inner.ct, inner.ct_len, NULL, k2) == ABE_OK &&
+             roam_response_key(k1, k2, both, err, sizeof err) == 0;
+    roam_inner_free(&inner);
+    tap_eq(opened ? raw_respond(c, &au, ch, both, &ph, m, sizeof m) : -1, 1,
+           "both keys over the challenge as sent: granted");
+    roam_msg_free(in);
+    if (c)
+        roam_tls_close(c, 500);
+    dial_src = NULL;
+    abe_key_clear(outsider);
+    free(outsider);
 }
 
 /* The daemon still serves: a fresh accept authentication works. */
@@ -1124,6 +1313,8 @@ int main(void)
                 sizeof why) < 0 && strstr(why, "has no migrate policy") &&
            strstr(why, "roam policy nopolicy 'POLICY'"),
            "VM without a policy: the refusal says how to set one: %s", why);
+
+    test_disclose(ctx, alice, &msk);
 
     /* Migrate role, then Migrate: the flow reaches pre-processing, gets
      * the admission from the peer side (itself), finds no RA on loopback
