@@ -1,6 +1,7 @@
 /* The client's migration flow (see client_migrate.h). */
 #include "client_migrate.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "date.h"
 #include "errbuf.h"
+#include "client_locate.h"
 #include "hostport.h"
 #include "report.h"
 #include "sock.h"
@@ -144,11 +146,13 @@ static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_mig
     show(req, "authenticating at the destination and the source ...", 0);
     struct dest_auth d = { .ctx = ctx, .req = req, .id = id, .ar = *ar, .t0 = t0 };
     d.ar.role = ROAM__V1__ROLE__ROLE_ACCEPT;
+    d.ar.locate_key = res->locate_dst;   /* a field the main thread leaves alone */
     pthread_t th;
     int threaded = pthread_create(&th, NULL, dest_auth_run, &d) == 0;
     if (!threaded)
         dest_auth_run(&d);   /* no thread: one after the other, as before */
     ar->role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    ar->locate_key = res->locate_src;
     roam_tls_conn *src = authenticate(ctx, req, id, ar, req->from, "source",
                                       ROAM__V1__PHASE__PHASE_SOURCE_AUTH, res);
     uint64_t src_us = (uint64_t)(roam_mono_us() - t0);
@@ -166,6 +170,7 @@ static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_mig
     res->timings.source_auth_us = src_us;
     res->timings.auth_us = (uint64_t)(roam_mono_us() - t0);
     res->have_timings = 1;
+    res->have_locate_keys = 1;
     return src;
 }
 
@@ -297,6 +302,18 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
     }
     roam_msg_free(done);
     roam_tls_close(src, 1000);
+    /* The source went silent after Migrate: ask both hosts instead. */
+    if (!res->ok && res->outcome == ROAM_OUTCOME_UNKNOWN && res->have_locate_keys &&
+        req->locate_wait_s > 0)
+        roam_client_locate_outcome(ctx, req, res);
+    OPENSSL_cleanse(res->locate_src, sizeof res->locate_src);
+    OPENSSL_cleanse(res->locate_dst, sizeof res->locate_dst);
     roam_tls_ctx_free(ctx);
     return res->ok ? 0 : -1;
+}
+
+roam_tls_conn *roam_client_dial(roam_tls_ctx *ctx, const char *hostport, const char *role,
+                                int timeout_ms, enum roam_outcome *o, char *err, size_t errlen)
+{
+    return dial(ctx, hostport, role, timeout_ms, o, err, errlen);
 }

@@ -12,6 +12,7 @@
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
+#include "locate.h"
 #include "policy_cache.h"
 #include "text.h"
 #include "transcript.h"
@@ -107,7 +108,8 @@ static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__
     struct roam_transcript t;
     int ok = roam_auth_transcript(au, ch, conn, &t, err, sizeof err) >= 0 &&
              roam_transcript_verify(p->key, sizeof p->key, &t, resp->mac.data, resp->mac.len,
-                                    err, sizeof err) >= 0;
+                                    err, sizeof err) >= 0 &&
+             roam_locate_key(p->key, sizeof p->key, &t, out->locate_key, err, sizeof err) >= 0;
     out->daemon_us += roam_mono_us() - t1;
     if (ok)
         return 0;
@@ -172,6 +174,8 @@ done:
     OPENSSL_cleanse(p.key, sizeof p.key);
     free(p.ct);
     roam_msg_free(resp);
+    if (rc < 0)
+        OPENSSL_cleanse(out->locate_key, sizeof out->locate_key);
     out->wall_us = (roam_now_ms() - started_ms) * 1000;
     return rc;
 }
