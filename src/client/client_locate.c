@@ -1,6 +1,7 @@
 /* The true outcome after a lost source (see client_locate.h). */
 #include "client_locate.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -134,8 +135,8 @@ static int settled(const struct roam_locate_answer *a)
                                           a->where == ROAM__V1__VM_LOCATION__LOCATE_ABSENT);
 }
 
-void roam_client_locate_outcome(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
-                                struct roam_migrate_result *res)
+static void locate_outcome(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
+                           struct roam_migrate_result *res)
 {
     struct roam_locate_answer a, b;
     int64_t end = roam_mono_us() + (int64_t)req->locate_wait_s * 1000000;
@@ -169,4 +170,20 @@ void roam_client_locate_outcome(roam_tls_ctx *ctx, const struct roam_migrate_req
     res->failed_phase = o == ROAM_OUTCOME_POST_PENDING ? ROAM__V1__PHASE__PHASE_POST_PROCESSING
                         : o == ROAM_OUTCOME_MIGRATION_FAILED ? ROAM__V1__PHASE__PHASE_MIGRATION
                                                              : ROAM__V1__PHASE__PHASE_PROTOCOL;
+}
+
+void roam_client_after_lost_source(const struct roam_migrate_req *req,
+                                   struct roam_migrate_result *res)
+{
+    char err[ROAM_ERR_MAX];
+    /* A dry run stores no key at the daemons: nothing to locate. */
+    if (!res->ok && res->outcome == ROAM_OUTCOME_UNKNOWN && res->have_locate_keys &&
+        !req->dry_run && req->locate_wait_s > 0) {
+        roam_tls_ctx *ctx = roam_tls_client_ctx(req->ca_file, NULL, NULL, err, sizeof err);
+        if (ctx)
+            locate_outcome(ctx, req, res);
+        roam_tls_ctx_free(ctx);
+    }
+    OPENSSL_cleanse(res->locate_src, sizeof res->locate_src);
+    OPENSSL_cleanse(res->locate_dst, sizeof res->locate_dst);
 }

@@ -39,10 +39,12 @@ enum roam_outcome roam_locate_verdict(const char *vm, const char *from, const ch
                                       const struct roam_locate_answer *dst, char *msg,
                                       size_t cap);
 
-/* Ask both hosts (until both settle or req->locate_wait_s passed) and
- * replace res's outcome and error with what they say (res->ok when the VM
- * runs on the destination and nothing is pending). */
-void roam_client_locate_outcome(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
-                                struct roam_migrate_result *res);
+/* After roam_client_migrate: if it lost the source once the migration was
+ * requested (outcome unknown, not a dry run, req->locate_wait_s > 0), ask
+ * both hosts (until both settle or locate_wait_s passed) and replace res's
+ * outcome and error with what they say (res->ok when the VM runs on the
+ * destination and nothing is pending).  Always wipes res's locate keys. */
+void roam_client_after_lost_source(const struct roam_migrate_req *req,
+                                   struct roam_migrate_result *res);
 
 #endif

@@ -1,7 +1,6 @@
 /* The client's migration flow (see client_migrate.h). */
 #include "client_migrate.h"
 
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,7 +9,6 @@
 
 #include "date.h"
 #include "errbuf.h"
-#include "client_locate.h"
 #include "hostport.h"
 #include "report.h"
 #include "sock.h"
@@ -302,12 +300,6 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
     }
     roam_msg_free(done);
     roam_tls_close(src, 1000);
-    /* The source went silent after Migrate: ask both hosts instead. */
-    if (!res->ok && res->outcome == ROAM_OUTCOME_UNKNOWN && res->have_locate_keys &&
-        req->locate_wait_s > 0)
-        roam_client_locate_outcome(ctx, req, res);
-    OPENSSL_cleanse(res->locate_src, sizeof res->locate_src);
-    OPENSSL_cleanse(res->locate_dst, sizeof res->locate_dst);
     roam_tls_ctx_free(ctx);
     return res->ok ? 0 : -1;
 }

@@ -39,13 +39,17 @@ struct roam_migrate_result {
     int have_timings;
     struct roam_copy_stats copy;      /* the last memory/disk figures of the migration */
     int have_copy;
-    uint8_t locate_src[32], locate_dst[32];  /* the two authentications' locate keys */
+    uint8_t locate_src[32], locate_dst[32];  /* the two authentications' locate keys
+                                                (secret: roam_client_after_lost_source
+                                                wipes them) */
     int have_locate_keys;
 };
 
 /* Run it.  Returns 0 when the VM runs on the destination and
  * post-processing succeeded (for a dry run: when every check passed and
- * the VM stayed where it was); -1 otherwise (res says where and why). */
+ * the VM stayed where it was); -1 otherwise (res says where and why).
+ * When it lost the source after Migrate, the caller asks the hosts where
+ * the VM runs with roam_client_after_lost_source (client_locate.h). */
 int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_client_id *id,
                         struct roam_migrate_result *res);
 

@@ -13,6 +13,7 @@
 
 #include "abe.h"
 #include "cli_common.h"
+#include "client_locate.h"
 #include "client_migrate.h"
 #include "hostport.h"
 #include "outcome.h"
@@ -248,6 +249,7 @@ int roam_migrate(int argc, char **argv)
         fprintf(stderr, "%s %s from %s to %s\n", a.dry_run ? "dry run: checking" : "migrating",
                 req.vm, a.from, a.to);
     roam_client_migrate(&req, &id, &res);
+    roam_client_after_lost_source(&req, &res);
     int status = report(&a, &res);
     cli_free_key(key);
     free(mpk);
