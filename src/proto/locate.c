@@ -23,7 +23,8 @@ static int hmac2(const uint8_t *key, size_t keylen, const char *label, const uin
     if (blen)
         memcpy(buf + l + alen, b, blen);
     unsigned n = 0;
-    int ok = HMAC(EVP_sha256(), key, (int)keylen, buf, l + alen + blen, mac, &n) && n == ROAM_MAC_LEN;
+    int ok = HMAC(EVP_sha256(), key, (int)keylen, buf, l + alen + blen, mac, &n) &&
+             n == ROAM_MAC_LEN;
     OPENSSL_cleanse(buf, sizeof buf);
     if (!ok)
         return roam_errf_ssl(err, errlen, "HMAC-SHA256 failed");

@@ -2,6 +2,7 @@
 #include "locate_answer.h"
 
 #include <openssl/crypto.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

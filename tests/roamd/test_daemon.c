@@ -968,7 +968,7 @@ static void test_locate(roam_tls_ctx *ctx, const abe_key_t *key)
     struct roam_auth_req req = { .role = ROAM__V1__ROLE__ROLE_ACCEPT, .vm = "vm1",
                                  .src = "127.0.0.2", .dst = "127.0.0.1", .locate_key = k };
     memcpy(req.query_id, q, 16);
-    char why[ROAM_MESSAGE_MAX];
+    char why[ROAM_MESSAGE_MAX] = "";
     roam_tls_conn *c = dial(ctx, port);
     int r = c ? roam_client_authenticate(c, &id, &req, 5000, why, sizeof why) : -1;
     roam_tls_close(c, 500);
