@@ -10,6 +10,7 @@
 #include "auth.h"   /* src/proto: the shared transcript builder */
 #include "date.h"
 #include "errbuf.h"
+#include "locate.h"
 #include "seal.h"
 #include "text.h"
 #include "transcript.h"
@@ -201,7 +202,9 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
     Roam__V1__Response r = ROAM__V1__RESPONSE__INIT;
     uint8_t mac[ROAM_MAC_LEN];
     if (roam_auth_transcript(&au, ch, c, &t, why, sizeof why) < 0 ||
-        roam_transcript_mac(k, sizeof k, &t, mac, why, sizeof why) < 0) {
+        roam_transcript_mac(k, sizeof k, &t, mac, why, sizeof why) < 0 ||
+        (req->locate_key &&
+         roam_locate_key(k, sizeof k, &t, req->locate_key, why, sizeof why) < 0)) {
         rc = roam_errf(err, errlen, "%s", why);
         goto out;
     }

@@ -26,6 +26,7 @@ struct roam_auth_req {
     const char *vm, *src, *dst;
     uint8_t query_id[16];
     int dry_run;                 /* Authenticate.dry_run: checks only */
+    uint8_t *locate_key;         /* if set: gets the 32-byte locate key (src/proto/locate.h) */
 };
 
 /* Authenticate on an open connection.  0 ok; with err = a sentence for the

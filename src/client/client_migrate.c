@@ -144,11 +144,13 @@ static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_mig
     show(req, "authenticating at the destination and the source ...", 0);
     struct dest_auth d = { .ctx = ctx, .req = req, .id = id, .ar = *ar, .t0 = t0 };
     d.ar.role = ROAM__V1__ROLE__ROLE_ACCEPT;
+    d.ar.locate_key = res->locate_dst;   /* a field the main thread leaves alone */
     pthread_t th;
     int threaded = pthread_create(&th, NULL, dest_auth_run, &d) == 0;
     if (!threaded)
         dest_auth_run(&d);   /* no thread: one after the other, as before */
     ar->role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    ar->locate_key = res->locate_src;
     roam_tls_conn *src = authenticate(ctx, req, id, ar, req->from, "source",
                                       ROAM__V1__PHASE__PHASE_SOURCE_AUTH, res);
     uint64_t src_us = (uint64_t)(roam_mono_us() - t0);
@@ -166,6 +168,7 @@ static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_mig
     res->timings.source_auth_us = src_us;
     res->timings.auth_us = (uint64_t)(roam_mono_us() - t0);
     res->have_timings = 1;
+    res->have_locate_keys = 1;
     return src;
 }
 
@@ -299,4 +302,10 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
     roam_tls_close(src, 1000);
     roam_tls_ctx_free(ctx);
     return res->ok ? 0 : -1;
+}
+
+roam_tls_conn *roam_client_dial(roam_tls_ctx *ctx, const char *hostport, const char *role,
+                                int timeout_ms, enum roam_outcome *o, char *err, size_t errlen)
+{
+    return dial(ctx, hostport, role, timeout_ms, o, err, errlen);
 }

@@ -14,6 +14,7 @@ static const struct {
     [ROAM_OUTCOME_MIGRATION_FAILED] = {5, "migration_failed"},
     [ROAM_OUTCOME_UNKNOWN] = {6, "unknown_outcome"},
     [ROAM_OUTCOME_POST_FAILED] = {7, "post_processing_failed"},
+    [ROAM_OUTCOME_POST_PENDING] = {8, "post_processing_pending"},
 };
 
 int roam_outcome_exit(enum roam_outcome o)

@@ -15,13 +15,16 @@ enum roam_outcome {
     ROAM_OUTCOME_MIGRATION_FAILED,  /* 5: failed; the VM still runs on the source */
     ROAM_OUTCOME_UNKNOWN,           /* 6: contact lost mid-migration; check where the VM runs */
     ROAM_OUTCOME_POST_FAILED,       /* 7: the VM runs on the destination; post-processing failed */
+    ROAM_OUTCOME_POST_PENDING,      /* 8: contact lost; the VM runs on the destination, a host
+                                       still has post-processing pending (its roamd finishes it) */
 };
 
 /* The exit status of o (see the comments above). */
 int roam_outcome_exit(enum roam_outcome o);
 
 /* The --json "code" of o: "ok", "refused", "usage", "local", "unreachable",
- * "tls", "migration_failed", "unknown_outcome", "post_processing_failed". */
+ * "tls", "migration_failed", "unknown_outcome", "post_processing_failed",
+ * "post_processing_pending". */
 const char *roam_outcome_code(enum roam_outcome o);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "abe.h"
 #include "cli_common.h"
+#include "client_locate.h"
 #include "client_migrate.h"
 #include "hostport.h"
 #include "outcome.h"
@@ -24,17 +25,20 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: roam migrate VM --from HOST[:PORT] --to HOST[:PORT]\n"
                "                    [--key KEY] [--mpk MPK] [--ca CA] [--json] [--timeout S]\n"
-               "                    [--dry-run] [--bandwidth MIB_PER_S]\n"
+               "                    [--dry-run] [--bandwidth MIB_PER_S] [--locate-wait S]\n"
                "Authenticates to both VM servers with your CP-ABE key and live-migrates VM\n"
                "from --from to --to, showing progress and the phase timings.\n"
                "--dry-run stops after both authentications and every check, changing\n"
                "nothing; --bandwidth caps libvirt's migration at MIB_PER_S MiB/s.\n"
+               "When the source stops answering mid-migration, both servers are asked\n"
+               "where VM runs for up to --locate-wait S seconds (default 30; 0: don't).\n"
                "Port default " ROAM_DEFAULT_PORT ".  Defaults: KEY = ~/.config/roam/user.key,\n"
                "MPK = ~/.config/roam/mpk.pem, CA = ~/.config/roam/ca.pem\n"
                "($XDG_CONFIG_HOME/roam when set).  Exit 0 migrated, 1 refused, 2 usage or\n"
                "local error, 3 unreachable, 4 TLS identity, 5 failed with the VM still on the\n"
                "source, 6 outcome unknown (check where the VM runs), 7 post-processing failed\n"
-               "with the VM on the destination; see roam(1).\n");
+               "with the VM on the destination, 8 the VM on the destination with\n"
+               "post-processing still pending there or at the source; see roam(1).\n");
 }
 
 /* What the command answers, and how (--json or for a person). */
@@ -131,6 +135,8 @@ static int report(const struct answer *a, const struct roam_migrate_result *res)
         return 0;
     }
     if (res->ok) {
+        if (res->error[0])   /* learnt from the hosts after the source went silent */
+            cli_err("%s", res->error);
         printf("%s now runs on %s\n", a->vm, a->to);
         return 0;
     }
@@ -173,14 +179,15 @@ int roam_migrate(int argc, char **argv)
         {"ca", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
         {"dry-run", no_argument, NULL, 'n'}, {"bandwidth", required_argument, NULL, 'b'},
+        {"locate-wait", required_argument, NULL, 'L'},
         {0, 0, 0, 0}};
     const char *key_path = NULL, *mpk_path = NULL, *ca_path = NULL;
     char kbuf[4096], mbuf[4096], cbuf[4096];
-    int timeout_s = 30, c;
+    int timeout_s = 30, locate_wait_s = 30, c;
     uint32_t bandwidth = 0;
     struct answer a = { .json = wants_json(argc, argv) };
     opterr = 0;   /* usage_error names the option, in JSON too */
-    while ((c = getopt_long(argc, argv, ":f:t:k:m:c:jT:hnb:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:t:k:m:c:jT:hnb:L:", opts, NULL)) != -1) {
         switch (c) {
         case 'f': a.from = optarg; break;
         case 't': a.to = optarg; break;
@@ -194,6 +201,11 @@ int roam_migrate(int argc, char **argv)
                 return usage_error(&a, "--timeout must be 1..3600 seconds");
             break;
         case 'n': a.dry_run = 1; break;
+        case 'L':
+            if (strspn(optarg, "0123456789") != strlen(optarg) || !*optarg ||
+                (locate_wait_s = atoi(optarg)) > 600 || strlen(optarg) > 3)
+                return usage_error(&a, "--locate-wait must be 0..600 seconds");
+            break;
         case 'b':
             if (parse_bandwidth(optarg, &bandwidth) < 0)
                 return usage_error(&a, "--bandwidth must be a whole number of MiB/s, 1..%d",
@@ -230,12 +242,14 @@ int roam_migrate(int argc, char **argv)
     struct roam_migrate_req req = { .vm = a.vm, .from = a.from, .to = a.to,
                                     .ca_file = ca_path, .timeout_ms = timeout_s * 1000,
                                     .progress = !a.json && isatty(2) ? stderr : NULL,
-                                    .dry_run = a.dry_run, .bandwidth_mibs = bandwidth };
+                                    .dry_run = a.dry_run, .bandwidth_mibs = bandwidth,
+                                    .locate_wait_s = locate_wait_s };
     static struct roam_migrate_result res;
     if (!a.json)
         fprintf(stderr, "%s %s from %s to %s\n", a.dry_run ? "dry run: checking" : "migrating",
                 req.vm, a.from, a.to);
     roam_client_migrate(&req, &id, &res);
+    roam_client_after_lost_source(&req, &res);
     int status = report(&a, &res);
     cli_free_key(key);
     free(mpk);

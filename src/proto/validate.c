@@ -63,6 +63,9 @@ static const struct rule rules[] = {
     { &roam__v1__disk_spec__descriptor, "base_sha256", 0, ROAM_DISK_DIGEST_LEN },
     { &roam__v1__disk_spec__descriptor, "base_format", 0, ROAM_DISK_FORMAT_MAX },
     { &roam__v1__disk_target__descriptor, "base_name", 0, ROAM_DISK_BASE_NAME_MAX },
+    { &roam__v1__locate__descriptor, "query_id", ROAM_QUERY_ID_LEN, ROAM_QUERY_ID_LEN },
+    { &roam__v1__locate__descriptor, "mac", ROAM_MAC_LEN, ROAM_MAC_LEN },
+    { &roam__v1__locate_answer__descriptor, "location", 1, 3 },
 };
 
 /* Nesting in roam.proto is at most 3 deep; anything deeper is hostile. */

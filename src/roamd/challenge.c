@@ -12,6 +12,7 @@
 #include "date.h"
 #include "deadline.h"
 #include "errbuf.h"
+#include "locate.h"
 #include "policy_cache.h"
 #include "seal.h"
 #include "text.h"
@@ -198,7 +199,8 @@ static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__
                                               sizeof err) >= 0) &&
              roam_auth_transcript(au, ch, conn, &t, err, sizeof err) >= 0 &&
              roam_transcript_verify(key, sizeof key, &t, resp->mac.data, resp->mac.len,
-                                    err, sizeof err) >= 0;
+                                    err, sizeof err) >= 0 &&
+             roam_locate_key(key, sizeof key, &t, out->locate_key, err, sizeof err) >= 0;
     OPENSSL_cleanse(key, sizeof key);
     out->daemon_us += roam_mono_us() - t1;
     /* Nobody was given the inner key of a notice: a MAC that verifies
@@ -261,6 +263,8 @@ static int exchange(struct pending *p, roam_tls_conn *conn, const Roam__V1__Auth
         roamd_send_refusal(conn, phase, client_msg, io_timeout_ms);
 done:
     roam_msg_free(resp);
+    if (rc < 0)
+        OPENSSL_cleanse(out->locate_key, sizeof out->locate_key);
     return rc;
 }
 

@@ -23,6 +23,7 @@ struct roamd_auth_outcome {
     char reason[ROAM_MESSAGE_MAX];       /* why refused (audit; the client gets less) */
     int64_t daemon_us;                   /* CPU-bound work: prepare, encaps, verify */
     int64_t wall_us;                     /* Authenticate received -> Result sent */
+    uint8_t locate_key[32];              /* when ok: for later Locates (src/proto/locate.h) */
 };
 
 /* Run the exchange for au on conn.  phase is DEST_AUTH (accept role) or

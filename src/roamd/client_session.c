@@ -1,6 +1,7 @@
 /* A client connection (see client_session.h). */
 #include "client_session.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "challenge.h"
 #include "deadline.h"
 #include "errbuf.h"
+#include "locate_answer.h"
 #include "metadata.h"
 #include "msg.h"
 #include "peer_early.h"
@@ -88,18 +90,24 @@ static int audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authent
 /* Read the client's next message, which must be `body`.  On failure log
  * it (after what) and, if the client is still there to read it, answer a
  * protocol error. */
-static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
-                  const char *addr, const char *what)
+static int expect_either(roam_tls_conn *c, roam_body body, roam_body also, roam_envelope **env,
+                         int io, const char *addr, const char *what)
 {
     roam_stream s = roam_tls_stream(c);
     char err[ROAM_ERR_MAX], e2[ROAM_ERR_MAX];
-    roam_status st = roam_msg_expect(&s, body, env, io, err, sizeof err);
+    roam_status st = roam_msg_expect_either(&s, body, also, env, io, err, sizeof err);
     if (st == ROAM_OK)
         return 0;
     roam_log("client %s: %s%s", addr, what, err);
     if (st != ROAM_CLOSED && st != ROAM_EIO)
         (void)roam_msg_send_error(&s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, e2, sizeof e2);
     return -1;
+}
+
+static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
+                  const char *addr, const char *what)
+{
+    return expect_either(c, body, body, env, io, addr, what);
 }
 
 /* Before any challenge: is this the server the client names, is the client
@@ -186,6 +194,10 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     }
     roam_log("client %s: query %s: %s granted for VM %s (daemon %lld us)", addr, qid, role,
              au->vm, (long long)o->daemon_us);
+    /* Before the grant reaches the client: whoever holds a grant can ask
+     * where the VM went, should it lose the source later. */
+    if (!au->dry_run)
+        roamd_locate_remember(d, au, o->locate_key);
     roamd_send_ok(c, io);
     return 0;
 }
@@ -196,8 +208,13 @@ void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
     roam_envelope *env = NULL, *mig = NULL;
     struct roamd_auth_outcome o;
     struct roamd_peer_early *early = NULL;
-    if (expect(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io, addr, "") < 0)
+    if (expect_either(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, ROAM__V1__ENVELOPE__BODY_LOCATE,
+                      &env, io, addr, "") < 0)
         goto out;
+    if (env->body_case == ROAM__V1__ENVELOPE__BODY_LOCATE) {
+        roamd_handle_locate(d, c, addr, env->locate);
+        goto out;
+    }
     const Roam__V1__Authenticate *au = env->authenticate;
     char qid[ROAMD_QID_LEN], what[80];
     roamd_qid(qid, au->query_id.data, au->query_id.len);
@@ -211,6 +228,7 @@ void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
         early = NULL;   /* the flow took it */
     }
 out:
+    OPENSSL_cleanse(o.locate_key, sizeof o.locate_key);
     roamd_peer_early_drop(early);
     roam_msg_free(mig);
     roam_msg_free(env);

@@ -385,3 +385,16 @@ void roamd_inflight_end(struct roamd *d, struct roamd_inflight *r)
     if (roamd_inflight_remove(roamd_state_dir(&d->cfg, buf, sizeof buf), r, why, sizeof why) < 0)
         roam_log("query %s: %s", r->query, why);
 }
+
+enum roamd_vm_where roamd_vm_where_here(struct roamd *d, const char *vm)
+{
+    char err[ROAM_ERR_MAX];
+    virConnectPtr conn = roamd_virt(d, err, sizeof err);
+    virDomainPtr dom = NULL;
+    enum roamd_vm_where w = observe(conn, vm, &dom);
+    if (dom)
+        virDomainFree(dom);
+    if (conn)
+        virConnectClose(conn);
+    return w;
+}

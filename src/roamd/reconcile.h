@@ -77,4 +77,8 @@ int roamd_inflight_step(struct roamd *d, struct roamd_inflight *r, enum roamd_in
                         char *err, size_t errlen);
 void roamd_inflight_end(struct roamd *d, struct roamd_inflight *r);
 
+/* Where vm is on this host, as libvirt reports it now (for the answers to
+ * Locate, locate_answer.h). */
+enum roamd_vm_where roamd_vm_where_here(struct roamd *d, const char *vm);
+
 #endif

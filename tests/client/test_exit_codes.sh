@@ -5,7 +5,7 @@
 # missing key file, a closed port, a wrong CA, refusals by the destination
 # and by the source, a migration that fails with the VM still on the
 # source, and a source that dies after the migration was requested (outcome
-# unknown).  The query id of the answer is in the daemons' logs.
+# unknown, after asking both hosts where the VM runs).  The query id of the answer is in the daemons' logs.
 # usage: test_exit_codes.sh ROAM ROAM_KGC ROAMD MAKE_PKI PYTHON
 ROAM=$1
 KGC=$2
@@ -176,7 +176,7 @@ while [ ! -s "$T/sink.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); don
 SRC2=$(daemon src2 "$(cat "$T/sink.port")") || { echo "Bail out! the third roamd does not start"; exit 1; }
 pids="$pids $(cat "$T/src2.pid")"
 # shellcheck disable=SC2086
-"$ROAM" migrate vm1 --from "127.0.0.1:$SRC2" --to "$D" --key "$T/alice.key" $common --json >"$T/out" 2>"$T/err" &
+"$ROAM" migrate vm1 --from "127.0.0.1:$SRC2" --to "$D" --key "$T/alice.key" $common --locate-wait 3 --json >"$T/out" 2>"$T/err" &
 roam_pid=$!
 i=0
 while ! grep -q "migrate granted" "$T/src2.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -188,7 +188,14 @@ rc=$?
 parse 2>"$T/jerr"
 [ "$rc" -eq 6 ] && [ "$(field code)" = unknown_outcome ]
 ok $? "a source lost after the request: outcome unknown (exit $rc code '$(field code)', want 6 'unknown_outcome')"
-field message | grep -q "check both"; ok $? "… and the message says to check where the VM runs"
+# It asked both hosts where the VM runs: the destination (the test
+# driver's vm1 runs there too) answered, the dead source did not.
+field message | grep -q "vm1 runs on $D; 127.0.0.1:$SRC2 did not answer"
+ok $? "… and the message says what the destination answered and that the source did not"
+grep '"event":"locate"' "$T/dst-audit.jsonl" | grep -q '"location":"running"'
+ok $? "… which the destination audited (event locate)"
+# shellcheck disable=SC2086
+expect 2 usage "a bad --locate-wait is a usage error" vm1 --from "$S" --to "$D" --locate-wait 1x $common
 
 # For a person: the query id on failure, the same status.
 # shellcheck disable=SC2086

@@ -1,7 +1,8 @@
 #!/bin/sh
-# roam migrate's --bandwidth and --dry-run options at the client (TAP): a
-# bandwidth that is not a whole number of MiB/s in range is a usage error
-# before anything is read or dialled; valid values parse.  (The daemon's
+# roam migrate's --bandwidth, --dry-run and --locate-wait options at the
+# client (TAP): a bandwidth that is not a whole number of MiB/s in range, or
+# a locate wait outside 0..600 s, is a usage error before anything is read
+# or dialled; valid values parse.  (The daemon's
 # own bound and the dry run itself: tests/roamd/test_daemon.c.)
 # usage: test_migrate_options.sh ROAM
 ROAM=$1
@@ -26,8 +27,20 @@ for good in 1 100 1048576; do
     ! grep -q -e "--bandwidth" -e "unrecognized" "$T/err"
     ok $? "--bandwidth $good --dry-run accepted (fails later, on the missing key)"
 done
+for bad in -1 601 1000 12x '' ' 5' 99999999999999999999; do
+    run --locate-wait "$bad"
+    rc=$?
+    [ "$rc" -eq 2 ] && grep -q "^roam migrate: --locate-wait must be 0..600 seconds" "$T/err"
+    ok $? "--locate-wait '$bad' refused as a usage error (exit $rc)"
+done
+for good in 0 30 600; do
+    run --locate-wait "$good"
+    ! grep -q -e "--locate-wait" -e "unrecognized" "$T/err"
+    ok $? "--locate-wait $good accepted (fails later, on the missing key)"
+done
 "$ROAM" migrate --help >"$T/out" 2>&1
-grep -q -e "--dry-run" "$T/out" && grep -q -e "--bandwidth MIB_PER_S" "$T/out"
-ok $? "--help lists --dry-run and --bandwidth"
+grep -q -e "--dry-run" "$T/out" && grep -q -e "--bandwidth MIB_PER_S" "$T/out" &&
+    grep -q -e "--locate-wait S" "$T/out"
+ok $? "--help lists --dry-run, --bandwidth and --locate-wait"
 
 tap_done

@@ -10,14 +10,28 @@
 #   2. source roamd SIGKILLed during post-processing (VM running on the
 #      destination, the source's libvirt call not yet returned);
 #   3. destination roamd SIGKILLed at about half of the memory copy;
-#   4. destination libvirtd SIGKILLed at about half of the memory copy
+#   4. destination roamd dead at the destination authentication;
+#   5. source roamd dead at the source authentication;
+#   6. the link between the providers cut for 5 s (nftables on the router)
+#      at about half of the memory copy;
+#   7. the IMS SIGKILLed at about half of the memory copy, restarted once
+#      the VM runs on the destination: the VM moves all the same, and its
+#      registration reaches the IMS when it is back;
+#   8. destination libvirtd SIGKILLed at about half of the memory copy
 #      (libvirt then fails the job, or completes it: either is fine, as
-#      long as the VM runs once and its NICs match where it runs).
-# The copy is capped at $BW MiB/s so that "half" is seconds long.
+#      long as the VM runs once and its NICs match where it runs); last,
+#      since what it leaves is libvirt's to decide.
+# In 1 and 2 the killed roamd is restarted while the client, which lost
+# the source, asks both hosts where the VM runs (Locate): it must report
+# the true outcome.  The copy is capped at $BW MiB/s so that "half" is
+# seconds long.
 set -u
 E2E_STATE=${ROAM_FAULTS_STATE:-faults}
 # shellcheck source=../e2e/e2e_env.sh
 source "$(dirname "$0")/../e2e/e2e_env.sh"
+ROAM_LAB_IMS=sqlite
+# shellcheck source=../../lab/lib/mobility.sh
+source "$SRC/lab/lib/mobility.sh"
 BW=${ROAM_FAULTS_BANDWIDTH:-24}
 
 cleanup() { roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1; }
@@ -25,7 +39,7 @@ trap cleanup EXIT
 
 t0=$(now_ms)
 "$LAB" down >/dev/null 2>&1
-if ! "$LAB" up --no-disk 2>&1 | diag; then echo "Bail out! lab up failed"; exit 1; fi
+if ! "$LAB" up --no-disk --ims sqlite 2>&1 | diag; then echo "Bail out! lab up failed"; exit 1; fi
 vm_host >/dev/null || { echo "Bail out! lab VM not running"; exit 1; }
 roam_up 2>&1 | diag
 if ! { roamd_running A && roamd_running B; }; then echo "Bail out! roamd did not start"; exit 1; fi
@@ -74,7 +88,14 @@ libvirtd_kill() { # HOST: SIGKILL libvirtd alone (its QEMUs live on)
     wait_for 5 pid_gone "$p"
 }
 out=$RUN/faults.out
-migrate_bg() { roam_migrate alice "$1" "$2" --bandwidth "$BW" >"$out" 2>&1 & mig=$!; }
+migrate_bg() { roam_migrate alice "$1" "$2" --bandwidth "$BW" --locate-wait 90 >"$out" 2>&1 & mig=$!; }
+# The client's verdict after a lost source, from both hosts' answers.
+told_moved() { # CELL HOST RC
+    point "$([ "$3" -eq 0 ]; echo $?)" "$1: the client learns from both hosts that the VM moved (exit 0, got $3)"
+    check "$1: ... and says it runs on $2 and both finished" \
+        grep -q "runs on \[$(host_addr "$2")\], and both hosts have finished" "$out"
+}
+query_of() { grep -o 'query id [0-9a-f]\{32\}' "$out" | awk '{print $3}'; }
 # The restarted daemon: up, every record resolved within 30 s, --check
 # lists none.
 clean_restart() { # HOST CELL
@@ -92,12 +113,15 @@ clean_restart() { # HOST CELL
 # finds the VM gone and records the move.
 migrate_bg A B
 at_half 1 A
-echo "# 1: killing roamd A"
+echo "# 1: killing roamd A, restarting it while the client asks where the VM runs"
 roamd_kill A
+sleep 2
+roamd_start A
 wait $mig
 rc=$?
 diag <"$out"
-point "$([ $rc -eq 6 ]; echo $?)" "1: the client reports an unknown outcome (exit 6, got $rc)"
+told_moved 1 B $rc
+check "1: B audited the client's question" audit_has B '"event":"locate"'
 wait_for 60 only_on B
 point $? "1: the VM runs on B only ($(state_on A)/$(state_on B))"
 wait_for 10 links_are B down/up
@@ -120,10 +144,12 @@ running_on() { [ "$(state_on "$1")" = running ]; }
 wait_for 60 running_on A || echo "# 2: switch-over not seen"
 echo "# 2: killing roamd B ($(records B | tr '\n' ' '))"
 roamd_kill B
+sleep 2
+roamd_start B
 wait $mig
 rc=$?
 diag <"$out"
-point "$([ $rc -eq 6 ]; echo $?)" "2: the client reports an unknown outcome (exit 6, got $rc)"
+told_moved 2 A $rc
 wait_for 30 only_on A
 point $? "2: the VM runs on A only ($(state_on A)/$(state_on B))"
 wait_for 10 links_are A up/down
@@ -153,11 +179,134 @@ point $? "3: after B's restart primary down, secondary up ($(links B))"
 check "3: B audited the reconciliation: finished" \
     audit_has B '"event":"reconcile".*"role":"destination".*"outcome":"finished"'
 
-# 4. B -> A, destination libvirtd (A) killed at half of the copy.
+# 4. Destination roamd dead at the destination authentication: nothing
+# starts, the VM stays where it is with its NICs, the source audited its
+# own authentication of the query and the restarted destination is clean.
+from=$(vm_host) to=$(other_host "$(vm_host)")
+before=$(links "$from")
+roamd_kill "$to"
+roam_migrate alice "$from" "$to" >"$out" 2>&1
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 3 ]; echo $?)" "4: destination unreachable (exit 3, got $rc)"
+check "4: ... at the destination authentication" grep -q "destination authentication" "$out"
+check "4: the VM still runs on $from only" only_on "$from"
+check "4: its NICs as before ($before)" links_are "$from" "$before"
+q=$(query_of)
+check "4: the source audited the query's authentication ($q)" audit_has "$from" "\"query_id\":\"$q\""
+clean_restart "$to" 4
+
+# 5. Source roamd dead at the source authentication: likewise; the
+# destination audited the admission it granted, which is never used.
+before=$(links "$from")
+roamd_kill "$from"
+roam_migrate alice "$from" "$to" >"$out" 2>&1
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 3 ]; echo $?)" "5: source unreachable (exit 3, got $rc)"
+check "5: ... at the source authentication" grep -q "source authentication" "$out"
+check "5: the VM still runs on $from only" only_on "$from"
+check "5: its NICs as before ($before)" links_are "$from" "$before"
+q=$(query_of)
+check "5: the destination audited the admission ($q)" \
+    audit_has "$to" "\"query_id\":\"$q\".*\"outcome\":\"admitted\""
+clean_restart "$from" 5
+
+# 6. The link between the providers cut for 5 s at half of the copy (every
+# packet between their prefixes dropped on the router): TCP and libvirt's
+# keepalive decide.  The job completes after the cut, or fails and the VM
+# stays: exactly once either way, NICs as they should be, both audited.
+before=$(links "$from")
+cut_links() { # add|delete
+    if [ "$1" = add ]; then
+        nsx "$NS_R" nft -f - <<NFT
+table inet roam_faults_cut {
+    chain forward {
+        type filter hook forward priority -10; policy accept;
+        ip6 saddr $(host_prefix A)::/48 ip6 daddr $(host_prefix B)::/48 drop
+        ip6 saddr $(host_prefix B)::/48 ip6 daddr $(host_prefix A)::/48 drop
+    }
+}
+NFT
+    else
+        nsx "$NS_R" nft delete table inet roam_faults_cut
+    fi
+}
+migrate_bg "$from" "$to"
+at_half 6 "$from"
+echo "# 6: cutting the link for 5 s"
+cut_links add && t_cut=$(now_ms)
+sleep 5
+cut_links delete
+echo "# 6: link back after $(( $(now_ms) - ${t_cut:-0} )) ms"
+wait $mig
+rc=$?
+diag <"$out"
+if [ $rc -eq 0 ]; then
+    where=$to want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+else
+    where=$from want=$before
+    point "$([ $rc -eq 5 ]; echo $?)" "6: the migration failed with the VM on the source (exit 5, got $rc)"
+fi
+echo "# 6: exit $rc: the VM should run on $where"
+wait_for 30 only_on "$where"
+point $? "6: the VM runs on $where only ($(state_on A)/$(state_on B))"
+wait_for 10 links_are "$where" "$want"
+point $? "6: $where's NICs as they should be ($(links "$where"), want $want)"
+last_migrate() { grep '"event":"migrate"' "$(roamd_audit "$1")" | tail -n 1; }
+want_out=$(if [ $rc -eq 0 ]; then echo migrated; else echo failed; fi)
+last_migrate "$from" | grep -q "\"outcome\":\"$want_out\""
+point $? "6: the source audited the migration: $want_out"
+q=$(last_migrate "$from" | grep -o '"query_id":"[0-9a-f]*"')
+check "6: the destination audited the same query ($q)" audit_has "$to" "$q"
+
+wait_for 30 no_records "$from"
+point $? "6: no in-flight record left on $from"
+check "6: nor on $to" no_records "$to"
+
+# 7. The IMS SIGKILLed at half of the copy: the migration does not need it
+# (the destination's registration datagram at the RARP is lost); restarted
+# once the VM runs on the destination, it gets the VM's registration from
+# the guest's agent, which retries (docs/mobility.md).
+from=$(vm_host) to=$(other_host "$(vm_host)")
+ims_active_on() { mob_query "$MOB_IMS_ADDR" 2>/dev/null | grep -q " $(host_prefix "$1"):[0-9a-f:]*=active"; }
+wait_for 30 ims_active_on "$from"
+point $? "7: before: the IMS maps the VM to an address of $from ($(mob_query "$MOB_IMS_ADDR" 2>&1))"
+migrate_bg "$from" "$to"
+at_half 7 "$from"
+ims_pid=$(cat "$RUN/ims.pid")
+echo "# 7: killing roam-ims ($ims_pid)"
+kill -9 "$ims_pid" 2>/dev/null
+wait_for 5 pid_gone "$ims_pid"
+rm -f "$RUN/ims.pid"
+wait $mig
+rc=$?
+diag <"$out"
+point "$([ $rc -eq 0 ]; echo $?)" "7: the VM moved all the same (exit 0, got $rc)"
+wait_for 30 only_on "$to"
+point $? "7: the VM runs on $to only ($(state_on A)/$(state_on B))"
+want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+wait_for 10 links_are "$to" "$want"
+point $? "7: $to's NICs swapped ($(links "$to"))"
+check "7: $to audited its handover" audit_has "$to" '"event":"handover"'
+mob_daemon_start ims "$NS_S" mob_ims_conf "$(roam_bin roam-ims)"
+t_ims=$(now_ms)
+wait_for 60 ims_active_on "$to"
+point $? "7: back, the IMS maps the VM to an address of $to within 60 s ($(mob_query "$MOB_IMS_ADDR" 2>&1))"
+echo "# 7: registration caught up $(( $(now_ms) - t_ims )) ms after the IMS restarted"
+wait_for 30 no_records "$from"
+point $? "7: no in-flight record left on $from"
+
+# 8. B -> A, destination libvirtd (A) killed at half of the copy (from B:
+# bring the VM there first if the cells before left it on A).
+if [ "$(vm_host)" != B ]; then
+    roam_migrate alice A B >"$out" 2>&1
+    point $? "8: before: the VM back to B"
+fi
 before=$(links B)
 migrate_bg B A
-at_half 4 B
-echo "# 4: killing libvirtd A"
+at_half 8 B
+echo "# 8: killing libvirtd A"
 libvirtd_kill A
 wait $mig
 rc=$?
@@ -172,20 +321,20 @@ diag <"$out.lv"
 # swapped by A's post-processing).  Either way exactly once.
 if [ $rc -eq 5 ]; then
     to=B want=$before
-    check "4: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
+    check "8: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
 else
     to=A want=up/down
-    point "$([ $rc -eq 0 ]; echo $?)" "4: the migration completed all the same (exit 0, got $rc)"
+    point "$([ $rc -eq 0 ]; echo $?)" "8: the migration completed all the same (exit 0, got $rc)"
 fi
-echo "# 4: exit $rc: the VM should run on $to"
+echo "# 8: exit $rc: the VM should run on $to"
 wait_for 30 only_on $to
-point $? "4: the VM runs on $to only ($(state_on A)/$(state_on B))"
+point $? "8: the VM runs on $to only ($(state_on A)/$(state_on B))"
 wait_for 10 links_are $to "$want"
-point $? "4: $to's NICs as they should be ($(links $to), want $want)"
-check "4: guest answers" guest_ready
+point $? "8: $to's NICs as they should be ($(links $to), want $want)"
+check "8: guest answers" guest_ready
 wait_for 30 no_records A
-point $? "4: A has no in-flight record left ($(records A | tr '\n' ' '))"
-check "4: B has no in-flight record left" no_records B
+point $? "8: A has no in-flight record left ($(records A | tr '\n' ' '))"
+check "8: B has no in-flight record left" no_records B
 
 # After all of it: a plain migration works.
 from=$(vm_host) to=$(other_host "$(vm_host)")

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -39,6 +40,7 @@
 #include "errbuf.h"
 #include "frame.h"
 #include "handover_lab.h"
+#include "locate.h"
 #include "icmp6.h"
 #include "msg.h"
 #include "peer_client.h"
@@ -1107,6 +1109,85 @@ static int dry_run(roam_tls_ctx *ctx, const abe_key_t *key, uint32_t bandwidth,
     return r;
 }
 
+/* One Locate of query q with key on a fresh connection; with foreign, the
+ * MAC is made for another connection's exporter (a replay).  The answer's
+ * location, 10 * pending added; -1 when none came. */
+static int locate(roam_tls_ctx *ctx, const uint8_t q[16], const uint8_t key[32], int foreign)
+{
+    roam_tls_conn *c = dial(ctx, port), *other = foreign ? dial(ctx, port) : NULL;
+    uint8_t exporter[ROAM_EXPORTER_LEN], mac[ROAM_MAC_LEN];
+    roam_envelope *in = NULL;
+    int r = -1;
+    if (!c || (foreign && !other) ||
+        roam_tls_exporter(foreign ? other : c, exporter, err, sizeof err) < 0 ||
+        roam_locate_mac(key, q, exporter, mac, err, sizeof err) < 0)
+        goto out;
+    Roam__V1__Locate lq = ROAM__V1__LOCATE__INIT;
+    lq.query_id.data = (uint8_t *)q;
+    lq.query_id.len = 16;
+    lq.mac.data = mac;
+    lq.mac.len = sizeof mac;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_LOCATE;
+    env.locate = &lq;
+    roam_stream s = roam_tls_stream(c);
+    if (roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+        roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_LOCATE_ANSWER, &in, 5000, err,
+                        sizeof err) == ROAM_OK)
+        r = (int)in->locate_answer->location + 10 * in->locate_answer->pending;
+out:
+    roam_msg_free(in);
+    roam_tls_close(other, 500);
+    roam_tls_close(c, 500);
+    return r;
+}
+
+/* After a granted authentication the client can ask where the VM runs,
+ * proven by its locate key; a wrong key, a replayed MAC, an unknown query
+ * and a dry run's query all get the same uniform answer. */
+static void test_locate(roam_tls_ctx *ctx, const abe_key_t *key)
+{
+    struct roam_client_id id = { .mpk = mpk, .key = key };
+    uint8_t k[32], wrong[32], q[16], q2[16];
+    memset(wrong, 0x5a, sizeof wrong);
+    for (int i = 0; i < 16; i++) {
+        q[i] = (uint8_t)(0xa0 + i);
+        q2[i] = (uint8_t)(0xb0 + i);
+    }
+    struct roam_auth_req req = { .role = ROAM__V1__ROLE__ROLE_ACCEPT, .vm = "vm1",
+                                 .src = "127.0.0.2", .dst = "127.0.0.1", .locate_key = k };
+    memcpy(req.query_id, q, 16);
+    char why[ROAM_MESSAGE_MAX] = "";
+    roam_tls_conn *c = dial(ctx, port);
+    int r = c ? roam_client_authenticate(c, &id, &req, 5000, why, sizeof why) : -1;
+    roam_tls_close(c, 500);
+    tap_eq(r, 0, "locate: accept authentication (%s)", why);
+    const int running = ROAM__V1__VM_LOCATION__LOCATE_RUNNING,
+              unknown = ROAM__V1__VM_LOCATION__LOCATE_UNKNOWN;
+    tap_eq(locate(ctx, q, k, 0), running, "locate: its key proves the query: vm1 runs here");
+    tap_ok(audited("\"event\":\"locate\"", "\"location\":\"running\""),
+           "locate: audited with the answer");
+    tap_eq(locate(ctx, q, wrong, 0), unknown, "locate: a wrong key gets the uniform answer");
+    tap_eq(locate(ctx, q, k, 1), unknown,
+           "locate: a MAC made on another connection (replay) gets it too");
+    tap_eq(locate(ctx, q2, k, 0), unknown, "locate: an unknown query gets it too");
+    req.dry_run = 1;
+    memcpy(req.query_id, q2, 16);
+    c = dial(ctx, port);
+    r = c ? roam_client_authenticate(c, &id, &req, 5000, why, sizeof why) : -1;
+    roam_tls_close(c, 500);
+    tap_ok(r == 0 && locate(ctx, q2, k, 0) == unknown,
+           "locate: a dry run's query cannot be located (nothing was stored)");
+    char p[600], hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", q[i]);
+    snprintf(p, sizeof p, "%s/locate/accept-%s", dir, hex);
+    struct stat st;
+    tap_ok(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600,
+           "locate: the key is kept on disk, mode 0600 (a restarted roamd answers too)");
+    tap_ok(alive(ctx, key), "locate: the daemon serves on");
+}
+
 /* roam migrate --dry-run against the real daemon: every check, nothing
  * recorded or consumed, refusals as in a real run. */
 static void test_dry_run(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_key_t *nob4)
@@ -1351,6 +1432,7 @@ int main(void)
 
     test_dry_run(ctx, alice, nob4);
     test_client_dry_run(alice, nob4);
+    test_locate(ctx, alice);
 
     /* Garbage on the client port. */
     int fd = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
