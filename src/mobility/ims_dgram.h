@@ -5,8 +5,9 @@
  * protobuf Message without length prefix (at most IMS_DGRAM_MAX bytes): a
  * Register from the mobile node, an Ack from the IMS that carries the HoA
  * and the IMS's signature (ims_sign_ack) over the registration, so a forged
- * acknowledgement cannot stop the retransmissions.  docs/mobility.md has
- * the security argument. */
+ * acknowledgement cannot stop the retransmissions; a MoaChallenge from the
+ * IMS to a mobile address to be proven (ims_token.h), and the Register
+ * repeated with its token.  docs/mobility.md has the security argument. */
 #ifndef ROAM_MOBILITY_IMS_DGRAM_H
 #define ROAM_MOBILITY_IMS_DGRAM_H
 
