@@ -16,6 +16,8 @@
 #include "log.h"
 
 #define ANSWER_TIMEOUT_MS 5000
+#define UNPROVEN_FIRST_MS 2000
+#define UNPROVEN_MAX_MS 60000
 
 /* The challenge port on every address: the IMS sends a MoA's token there
  * when the registration came from elsewhere (the hosts' handover, or the
@@ -107,6 +109,8 @@ void mat_register_changed(mat_register *r, int switched)
         r->switch_at = roam_now_ms();
         mat_conn_retry_now(r->conn);   /* a switch is news the IMS needs now */
         r->dg_fallback = 0;   /* another network: datagrams may get through there */
+        r->unproven_until = 0;
+        r->unproven_ms = 0;
     }
     r->dirty = 1;
 }
@@ -199,6 +203,11 @@ void mat_register_send(mat_register *r, const ims_mapping *want)
     int act = ims_mapping_active(want);
     if (!r->dirty || act < 0)
         return;
+    if (r->unproven_until) {
+        if (roam_now_ms() < r->unproven_until)
+            return;
+        r->unproven_until = 0;
+    }
     char src[INET6_ADDRSTRLEN];
     ims_addr_str(want->b[act].moa, src, sizeof src);
     if (r->use_dgram && !r->dg_fallback)
@@ -231,6 +240,8 @@ static void acked(mat_register *r, const ims_mapping *want, const ims_mapping *p
 {
     r->acked = *p;
     r->last_seq = p->seq;
+    r->unproven_until = 0;
+    r->unproven_ms = 0;
     mat_conn_backoff_reset(r->conn);
     int64_t now = roam_now_ms();
     roam_log("IMS acknowledged seq %llu in %lld ms (%s)%s", (unsigned long long)p->seq,
@@ -264,10 +275,13 @@ void mat_register_message(mat_register *r, const ims_mapping *want, const ims_me
         /* Its token went to the new address, which does not reach us (a
          * standby network before the move): datagrams carry tokens, so
          * the retry goes by datagram. */
+        r->unproven_ms = r->unproven_ms ? r->unproven_ms * 2 : UNPROVEN_FIRST_MS;
+        if (r->unproven_ms > UNPROVEN_MAX_MS)
+            r->unproven_ms = UNPROVEN_MAX_MS;
+        r->unproven_until = roam_now_ms() + r->unproven_ms;
         roam_log("IMS has not stored the registration: a new mobile address is not proven "
-                 "yet (%s)", text);
+                 "yet (%s); trying again in %d ms", text, r->unproven_ms);
         r->dg_fallback = 0;
-        mat_conn_backoff(r->conn);
         return;
     }
     if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE)
@@ -308,6 +322,7 @@ void mat_register_due(const mat_register *r, int64_t *due)
 {
     lower(due, mat_dgram_due(&r->dg));
     lower(due, r->confirm_by);
+    lower(due, r->unproven_until);
 }
 
 void mat_register_dgram_event(mat_register *r, const ims_mapping *want)

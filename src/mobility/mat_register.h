@@ -42,6 +42,12 @@ typedef struct mat_register {
     mat_presign pre;
     int chal_fd;                      /* [ims] challenge_port: the IMS's MoA challenges
                                        * for registrations not sent from the MoA */
+    /* A new address the IMS's challenge cannot reach (a standby network
+     * before the move) is tried again after unproven_ms, doubling up to
+     * UNPROVEN_MAX_MS, not after every back-off: each try costs the VM a
+     * TLS handshake.  A switch or an acknowledgement ends the wait. */
+    int64_t unproven_until;
+    int unproven_ms;
 } mat_register;
 
 /* Load the node's key and the IMS's ack key.  0, or -1 with err. */
