@@ -404,7 +404,8 @@ static void challenge(ims_server *s, const uint8_t hoa[IMS_ADDR_LEN], uint64_t s
         s->chal_sent = 0;
     }
     if (s->chal_sent >= CHALLENGES_PER_S) {
-        roam_log("no challenge to %s: over %d per second", a, CHALLENGES_PER_S);
+        if (s->chal_sent++ == CHALLENGES_PER_S)   /* one line per second is enough */
+            roam_log("no more challenges this second (%d sent), none to %s", CHALLENGES_PER_S, a);
         return;
     }
     struct sockaddr_in6 to = { .sin6_family = AF_INET6,
@@ -425,15 +426,15 @@ static void challenge(ims_server *s, const uint8_t hoa[IMS_ADDR_LEN], uint64_t s
         roam_log("challenge to [%s]:%d not sent: %s", a, ntohs(to.sin6_port), strerror(errno));
     else {
         s->chal_sent++;
-        roam_log("challenge for seq %llu sent to [%s]:%d", (unsigned long long)seq, a,
-                 ntohs(to.sin6_port));
+        roam_debug("challenge for seq %llu sent to [%s]:%d", (unsigned long long)seq, a,
+                   ntohs(to.sin6_port));
     }
 }
 
 /* With moa_secret: every MoA of m (registration r, its sequence number
  * above cur's) that cur does not bind needs its token in r.  0 if all
- * have one; else -1 after a challenge to each MoA without one (none when
- * the IMS is the only one that could be fooled, e.g. over the limit). */
+ * have one; else -1, after a challenge to each MoA without one (unless
+ * over the rate limit). */
 static int moas_proven(ims_server *s, const char *peer, const Roam__Ims__V1__Register *r,
                        const ims_mapping *cur, const ims_mapping *m,
                        const struct sockaddr_storage *from)

@@ -97,18 +97,28 @@ static size_t wait_dgram(int fd, uint8_t *buf, size_t cap, int ms)
     return n > 0 ? (size_t)n : 0;
 }
 
-/* The stored mapping of hoa: its seq (0: none), *has_moa whether it binds moa. */
+/* The stored mapping of hoa, asked over TLS (the server's thread owns the
+ * store): its seq (0: none), *has_moa whether it binds moa. */
 static uint64_t stored(fixture *fx, const uint8_t *hoa, const uint8_t *moa, int *has_moa)
 {
-    ims_mapping m;
     char err[ROAM_ERR_MAX];
+    uint64_t id, seq = 0;
+    ims_message *a = NULL;
     *has_moa = 0;
-    if (ims_store_get(fx->store, hoa, &m, NULL, err, sizeof err) != 1)
-        return 0;
-    for (size_t i = 0; i < m.n; i++)
-        if (memcmp(m.b[i].moa, moa, 16) == 0)
-            *has_moa = 1;
-    return m.seq;
+    ims_client *c = fx_client(fx);
+    if (c && ims_client_query(c, hoa, &id, err, sizeof err) == 0 &&
+        ims_client_wait(c, id, &a, 3000, NULL, NULL, err, sizeof err) == 1 &&
+        a->body_case == ROAM__IMS__V1__MESSAGE__BODY_MAPPING && a->mapping->known) {
+        ims_mapping m;
+        ims_mapping_from_pb(a->mapping, &m);
+        seq = m.seq;
+        for (size_t i = 0; i < m.n; i++)
+            if (memcmp(m.b[i].moa, moa, 16) == 0)
+                *has_moa = 1;
+    }
+    ims_msg_free(a);
+    ims_client_close(c);
+    return seq;
 }
 
 static ims_mapping mapping(const uint8_t *hoa, uint64_t seq, const uint8_t *act,
