@@ -91,6 +91,14 @@ write("fuzz_net", "rarp", bytes([4]) + rarp)
 # IMS: first byte 0 = framed message payload, 1 = datagram (fuzz/fuzz_ims.c)
 write("fuzz_ims", "empty-msg", bytes([0]) + field(1, 1))
 write("fuzz_ims", "empty-dgram", bytes([1]) + field(1, 1))
+IMS_HOA = bytes.fromhex("20010db8000d00000000000000000010")
+IMS_MOA = bytes.fromhex("20010db8000a00000000000000000005")
+TOKEN = bytes(range(32))
+ims_register = (field(1, IMS_HOA) + field(2, 7) + field(3, field(1, IMS_MOA) + field(2, 2)) +
+                field(4, bytes(64)) + field(5, TOKEN))
+write("fuzz_ims", "register-token-dgram", bytes([1]) + field(1, 1) + field(10, ims_register))
+write("fuzz_ims", "moa-challenge-dgram", bytes([1]) + field(1, 1) +
+      field(16, field(1, IMS_HOA) + field(2, 7) + field(3, IMS_MOA) + field(4, TOKEN)))
 
 # configurations: first byte 0 = roamd, 1 = roam-ims, 2 = roam-mat (fuzz/fuzz_config.c)
 write("fuzz_config", "roamd", b"\x00" + b"""[roamd]

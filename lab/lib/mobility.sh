@@ -67,6 +67,8 @@ mob_keys() {
         die "roam-mat keygen failed"
     [ -s "$k/ims-ack.key" ] || "$(roam_bin roam-mat)" keygen --key "$k/ims-ack.key" \
         --pub "$k/ims-ack.pub" || die "roam-mat keygen (IMS ack key) failed"
+    [ -s "$k/moa.secret" ] || (umask 077 && head -c 32 /dev/urandom >"$k/moa.secret") ||
+        die "cannot write the IMS's MoA token secret"
     [ "$MOB_STORE" != etcd ] || mob_etcd_keys
 }
 
@@ -177,6 +179,11 @@ cert = $MOB_KEYS/ims.pem
 key = $MOB_KEYS/ims.key
 ack_key = $MOB_KEYS/ims-ack.key
 database = $RUN/ims.sqlite
+CONF
+    # MOB_MOA_PROOF=1: new mobile addresses proven by return routability
+    # (docs/mobility.md); off by default while it costs the handover
+    [ "${MOB_MOA_PROOF:-0}" = 0 ] || echo "moa_secret = $MOB_KEYS/moa.secret"
+    cat <<CONF
 ; the lab's correspondents have no client certificate
 open_queries = 1
 CONF

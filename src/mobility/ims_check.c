@@ -10,6 +10,7 @@
 #include "hostport.h"
 #include "ims_config.h"
 #include "ims_sign.h"
+#include "ims_token.h"
 #include "tls_check.h"
 
 /* [store] with etcd: the TLS files load as the store would load them
@@ -35,6 +36,14 @@ static void check_files(const ims_config *c, const char *path, roam_diag *d)
         if (!k)
             roam_diag_at(d, path, ims_config_line(c, "ack_key"), "key 'ack_key': %s", why);
         EVP_PKEY_free(k);
+    }
+    if (c->moa_secret[0]) {
+        ims_token_key k;
+        if (ims_token_key_load(&k, c->moa_secret, c->server.moa_token_epoch_s, why,
+                               sizeof why) < 0)
+            roam_diag_at(d, path, ims_config_line(c, "moa_secret"), "key 'moa_secret': %s",
+                         why);
+        ims_token_key_clear(&k);
     }
     if (!c->etcd && roam_fs_writable(c->database, why, sizeof why) < 0)
         roam_diag_at(d, path, ims_config_line(c, "database"), "key 'database': %s", why);

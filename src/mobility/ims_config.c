@@ -121,6 +121,9 @@ static const struct roam_cfg_key keys[] = {
     ROAM_CFG_INT_KEY(ims_config, "store", "timeout_ms", etcd_timeout_ms, 100, 60000),
     ROAM_CFG_FUNC_KEY("ims", "seccomp", set_seccomp, 0),
     INT("open_queries", server.open_queries, 0, 1),
+    STR("moa_secret", moa_secret),
+    INT("moa_token_epoch_s", server.moa_token_epoch_s, 1, 3600),
+    INT("challenge_port", server.challenge_port, 1, 65535),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");
@@ -152,10 +155,16 @@ static int load(ims_config *c, const char *path, roam_diag *d)
     c->server.key = c->key;
     c->server.client_ca = c->client_ca[0] ? c->client_ca : NULL;
     c->server.ack_key = c->ack_key[0] ? c->ack_key : NULL;
+    c->server.moa_secret = c->moa_secret[0] ? c->moa_secret : NULL;
     c->etcd_cfg = (ims_etcd_config){ c->endpoints, c->etcd_ca, c->etcd_cert, c->etcd_key,
                                      c->etcd_prefix, c->etcd_timeout_ms };
     if (r == 0 && path && c->etcd && !c->endpoints[0]) {
         roam_diag_at(d, path, 0, "[store] backend = etcd needs [store] endpoints");
+        r = -1;
+    }
+    if (r == 0 && path && c->moa_secret[0] && !c->ack_key[0]) {
+        roam_diag_at(d, path, ims_config_line(c, "moa_secret"),
+                     "[ims] moa_secret needs [ims] ack_key (challenges go by UDP)");
         r = -1;
     }
     if (r == 0 && path && !c->etcd_cert[0] != !c->etcd_key[0]) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "ims_token.h"
 #include "pb_guard.h"
 
 static int check_addr_field(const ProtobufCBinaryData *d, const char *what,
@@ -51,6 +52,13 @@ int ims_msg_validate(const ims_message *m, char *err, size_t errlen)
         if (r->signature.len != IMS_SIG_LEN)
             return roam_errf(err, errlen, "signature is %zu bytes, not %d", r->signature.len,
                              IMS_SIG_LEN);
+        if (r->n_moa_tokens > IMS_MAX_BINDINGS)
+            return roam_errf(err, errlen, "%zu mobile address tokens, at most %d allowed",
+                             r->n_moa_tokens, IMS_MAX_BINDINGS);
+        for (size_t i = 0; i < r->n_moa_tokens; i++)
+            if (r->moa_tokens[i].len != IMS_TOKEN_LEN)
+                return roam_errf(err, errlen, "mobile address token %zu is %zu bytes, not %d",
+                                 i, r->moa_tokens[i].len, IMS_TOKEN_LEN);
         return check_bindings(r->bindings, r->n_bindings, err, errlen);
     }
     case ROAM__IMS__V1__MESSAGE__BODY_QUERY:
@@ -82,6 +90,20 @@ int ims_msg_validate(const ims_message *m, char *err, size_t errlen)
         if (k->signature.len && k->signature.len != IMS_SIG_LEN)
             return roam_errf(err, errlen, "ack signature is %zu bytes, not %d",
                              k->signature.len, IMS_SIG_LEN);
+        return 0;
+    }
+    case ROAM__IMS__V1__MESSAGE__BODY_MOA_CHALLENGE: {
+        const Roam__Ims__V1__MoaChallenge *c = m->moa_challenge;
+        if (has_unknown(&c->base))
+            return roam_errf(err, errlen, "challenge carries unknown fields");
+        if (check_addr_field(&c->hoa, "home address", err, errlen) < 0 ||
+            check_addr_field(&c->moa, "mobile address", err, errlen) < 0)
+            return -1;
+        if (c->seq == 0)
+            return roam_errf(err, errlen, "sequence number 0 is never valid");
+        if (c->token.len != IMS_TOKEN_LEN)
+            return roam_errf(err, errlen, "token is %zu bytes, not %d", c->token.len,
+                             IMS_TOKEN_LEN);
         return 0;
     }
     case ROAM__IMS__V1__MESSAGE__BODY_ERROR:

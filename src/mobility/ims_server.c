@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -21,6 +22,7 @@
 #include "ims_dgram.h"
 #include "ims_msg.h"
 #include "ims_sign.h"
+#include "ims_token.h"
 #include "log.h"
 #include "sock.h"
 #include "tls.h"
@@ -34,6 +36,10 @@ enum { TAG_LISTEN = 1, TAG_STOP = 2, TAG_HANDSHAKE = 3, TAG_UDP = 4, TAG_WATCH =
 
 /* Datagrams handled per wakeup, so a flood cannot starve the connections. */
 #define UDP_BATCH 32
+
+/* Challenges sent per second at most: each answers a registration its
+ * owner signed, but an owner could sign many naming any addresses. */
+#define CHALLENGES_PER_S 200
 
 typedef struct conn {
     roam_tls_conn *tls;
@@ -68,6 +74,9 @@ struct ims_server {
     int listen_fd, stop_fd, ep;
     int udp_fd;                     /* registration datagrams; -1 without ack_key */
     EVP_PKEY *ack_key;
+    ims_token_key *tokens;          /* NULL: MoAs are not proven (no moa_secret) */
+    int64_t chal_sec;               /* the second chal_sent counts */
+    int chal_sent;
     int hs_pipe[2];
     int inflight;                   /* handshake threads running */
     roam_pool *pool;                /* handshakes and connections, per source */
@@ -86,6 +95,8 @@ void ims_server_config_defaults(ims_server_config *cfg)
     cfg->handshake_timeout_ms = 5000;
     cfg->idle_timeout_ms = 120000;
     cfg->output_buffer = 65536;
+    cfg->moa_token_epoch_s = 30;
+    cfg->challenge_port = IMS_CHALLENGE_PORT;
 }
 
 static int ep_add(int ep, int fd, uint32_t events, uint64_t tag)
@@ -133,6 +144,15 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
                   IMS_FRAME_MAX + 4);
         return NULL;
     }
+    if (cfg->moa_secret && !cfg->ack_key) {
+        /* Challenges go out by UDP, and their answers mostly come back so. */
+        roam_errf(err, errlen, "[ims] moa_secret needs [ims] ack_key (registration datagrams)");
+        return NULL;
+    }
+    if (cfg->challenge_port < 1 || cfg->challenge_port > 65535) {
+        roam_errf(err, errlen, "challenge port %d out of range", cfg->challenge_port);
+        return NULL;
+    }
     ims_server *s = calloc(1, sizeof *s);
     if (!s) {
         roam_errf(err, errlen, "out of memory");
@@ -171,6 +191,15 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
     }
     if (cfg->ack_key && udp_open(s, err, errlen) < 0)
         goto fail;
+    if (cfg->moa_secret) {
+        if (!(s->tokens = malloc(sizeof *s->tokens))) {
+            roam_errf(err, errlen, "out of memory");
+            goto fail;
+        }
+        if (ims_token_key_load(s->tokens, cfg->moa_secret, cfg->moa_token_epoch_s, err,
+                               errlen) < 0)
+            goto fail;
+    }
     /* Changes other front-ends commit reach our subscribers through the
      * store's change feed (none with SQLite: we are its only server). */
     if (ims_store_watch_start(store, err, errlen) < 0)
@@ -341,13 +370,102 @@ static void push(ims_server *s, const ims_mapping *m)
 
 /* ---- requests ---- */
 
-/* Verify and store registration r from peer (logged as REFUSED if refused).
- * 1: stored, *m is it.  2 (only if repeat_ok): the very registration stored
- * already (same sequence number and bindings: a retransmitted datagram whose
- * ack was lost).  0: refused, *code, *current and *text say why. */
+/* 1 if cur binds moa: the HoA proved it when it registered it. */
+static int holds(const ims_mapping *cur, const uint8_t moa[IMS_ADDR_LEN])
+{
+    for (size_t i = 0; i < cur->n; i++)
+        if (memcmp(cur->b[i].moa, moa, IMS_ADDR_LEN) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 if r carries moa's token. */
+static int has_token(const ims_server *s, const Roam__Ims__V1__Register *r,
+                     const uint8_t moa[IMS_ADDR_LEN], int64_t now_s)
+{
+    for (size_t i = 0; i < r->n_moa_tokens; i++)
+        if (ims_token_check(s->tokens, r->hoa.data, moa, r->seq, now_s, r->moa_tokens[i].data,
+                            r->moa_tokens[i].len))
+            return 1;
+    return 0;
+}
+
+/* Send moa the token of registration (hoa, seq): to from (where the
+ * registration datagram came from) if that is moa itself, so the socket
+ * that sent it hears the answer; else to moa's challenge port. */
+static void challenge(ims_server *s, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,
+                      const uint8_t moa[IMS_ADDR_LEN], const struct sockaddr_storage *from,
+                      int64_t now_s)
+{
+    char a[INET6_ADDRSTRLEN], err[ROAM_ERR_MAX];
+    ims_addr_str(moa, a, sizeof a);
+    if (now_s != s->chal_sec) {
+        s->chal_sec = now_s;
+        s->chal_sent = 0;
+    }
+    if (s->chal_sent >= CHALLENGES_PER_S) {
+        if (s->chal_sent++ == CHALLENGES_PER_S)   /* one line per second is enough */
+            roam_log("no more challenges this second (%d sent), none to %s", CHALLENGES_PER_S, a);
+        return;
+    }
+    struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+                               .sin6_port = htons((uint16_t)s->cfg.challenge_port) };
+    memcpy(&to.sin6_addr, moa, IMS_ADDR_LEN);
+    if (from && from->ss_family == AF_INET6 &&
+        memcmp(&((const struct sockaddr_in6 *)from)->sin6_addr, moa, IMS_ADDR_LEN) == 0)
+        to = *(const struct sockaddr_in6 *)from;
+    uint8_t tok[IMS_TOKEN_LEN], out[IMS_DGRAM_MAX];
+    size_t len = 0;
+    if (ims_token_make(s->tokens, hoa, moa, seq, now_s, tok) == 0)
+        len = ims_dgram_challenge(hoa, seq, moa, tok, out, err, sizeof err);
+    else
+        roam_errf(err, sizeof err, "cannot compute the token");
+    if (len == 0)
+        roam_log("no challenge to %s: %s", a, err);
+    else if (sendto(s->udp_fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to) < 0)
+        roam_log("challenge to [%s]:%d not sent: %s", a, ntohs(to.sin6_port), strerror(errno));
+    else {
+        s->chal_sent++;
+        roam_debug("challenge for seq %llu sent to [%s]:%d", (unsigned long long)seq, a,
+                   ntohs(to.sin6_port));
+    }
+}
+
+/* With moa_secret: every MoA of m (registration r, its sequence number
+ * above cur's) that cur does not bind needs its token in r.  0 if all
+ * have one; else -1, after a challenge to each MoA without one (unless
+ * over the rate limit). */
+static int moas_proven(ims_server *s, const char *peer, const Roam__Ims__V1__Register *r,
+                       const ims_mapping *cur, const ims_mapping *m,
+                       const struct sockaddr_storage *from)
+{
+    if (!s->tokens || m->seq <= cur->seq)
+        return 0;   /* a stale or repeated registration is answered as such */
+    int64_t now_s = (int64_t)time(NULL);
+    int missing = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (holds(cur, m->b[i].moa) || has_token(s, r, m->b[i].moa, now_s))
+            continue;
+        char h[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
+        roam_log("REFUSED registration for %s seq %llu from %s: mobile address %s not proven "
+                 "(%s)", ims_addr_str(m->hoa, h, sizeof h), (unsigned long long)m->seq, peer,
+                 ims_addr_str(m->b[i].moa, a, sizeof a),
+                 r->n_moa_tokens ? "no valid token: forged, expired or for another registration"
+                                 : "no token yet");
+        challenge(s, m->hoa, m->seq, m->b[i].moa, from, now_s);
+        missing++;
+    }
+    return missing ? -1 : 0;
+}
+
+/* Verify and store registration r from peer (logged as REFUSED if refused;
+ * from: the datagram's source, NULL over TLS).  1: stored, *m is it.  2
+ * (only if repeat_ok): the very registration stored already (same sequence
+ * number and bindings: a retransmitted datagram whose ack was lost).  0:
+ * refused, *code, *current and *text say why. */
 static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__Register *r,
-                          int repeat_ok, ims_mapping *m, Roam__Ims__V1__ErrorCode *code,
-                          uint64_t *current, const char **text)
+                          const struct sockaddr_storage *from, int repeat_ok, ims_mapping *m,
+                          Roam__Ims__V1__ErrorCode *code, uint64_t *current, const char **text)
 {
     char a[INET6_ADDRSTRLEN], err[ROAM_ERR_MAX];
     ims_mapping cur;
@@ -379,6 +497,11 @@ static int register_apply(ims_server *s, const char *peer, const Roam__Ims__V1__
         *code = v < 0 ? ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_INTERNAL
                       : ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_BAD_SIGNATURE;
         *text = v < 0 ? "cannot verify" : "bad signature";
+        return 0;
+    }
+    if (moas_proven(s, peer, r, &cur, m, from) < 0) {
+        *code = ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_UNVERIFIED;
+        *text = "a new mobile address is not proven: its token was sent to it";
         return 0;
     }
     uint64_t stored = 0;
@@ -423,7 +546,7 @@ static void on_register(ims_server *s, conn *c, uint64_t id, const Roam__Ims__V1
     uint64_t current;
     const char *text;
     /* Over TLS nothing is retransmitted: a repeat is a replay. */
-    if (register_apply(s, c->peer, r, 0, &m, &code, &current, &text) == 0) {
+    if (register_apply(s, c->peer, r, NULL, 0, &m, &code, &current, &text) == 0) {
         send_error(c, id, code, current, text);
         return;
     }
@@ -629,7 +752,7 @@ static void on_udp(ims_server *s)
         Roam__Ims__V1__ErrorCode code;
         uint64_t current;
         const char *text;
-        int rc = register_apply(s, peer, m->register_, 1, &reg, &code, &current, &text);
+        int rc = register_apply(s, peer, m->register_, &from, 1, &reg, &code, &current, &text);
         ims_msg_free(m);
         if (rc == 0)
             continue;
@@ -920,6 +1043,10 @@ void ims_server_free(ims_server *s)
     roam_pool_free(s->pool);
     roam_tls_ctx_free(s->tls);
     EVP_PKEY_free(s->ack_key);
+    if (s->tokens) {
+        ims_token_key_clear(s->tokens);
+        free(s->tokens);
+    }
     int fds[] = { s->listen_fd, s->stop_fd, s->ep, s->hs_pipe[0], s->hs_pipe[1], s->udp_fd };
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (fds[i] >= 0)

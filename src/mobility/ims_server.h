@@ -32,6 +32,12 @@ typedef struct ims_server_config {
     size_t output_buffer;          /* bytes queued per connection before it is dropped */
     int open_queries;              /* Query and Subscribe also without a client
                                     * certificate (client_ca NULL): a lab's setting */
+    const char *moa_secret;        /* non-NULL: file of the shared secret of MoA tokens
+                                    * (ims_token.h); a new MoA is stored only with its
+                                    * token.  Needs ack_key (the UDP socket) */
+    int moa_token_epoch_s;         /* a token is good for one to two of these */
+    int challenge_port;            /* where a challenge goes when the registration did
+                                    * not come from the MoA itself */
 } ims_server_config;
 
 /* Defaults documented in docs/mobility.md. */

@@ -15,6 +15,7 @@
 #define IMS_FRAME_MAX 4096        /* every IMS message fits easily */
 #define IMS_ERRMSG_MAX 512        /* Error.message */
 #define IMS_DEFAULT_PORT "4780"
+#define IMS_CHALLENGE_PORT 4781    /* UDP: where MoA challenges go (ims_token.h) */
 #define IMS_PROTO_VERSION 1u
 
 enum ims_state { IMS_STANDBY = 1, IMS_ACTIVE = 2 };

@@ -146,6 +146,7 @@ static const struct roam_cfg_key keys[] = {
     FUNC("ims", "fallback", set_fallback),
     INT("ims", "probe_ms", probe_ms, 0, 3600000),
     FUNC("agent", "seccomp", set_seccomp),
+    INT("ims", "challenge_port", challenge_port, 0, 65535),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= MAT_CFG_KEYS_MAX, "raise MAT_CFG_KEYS_MAX");
@@ -164,6 +165,7 @@ int mat_config_read(mat_config *c, const char *path, roam_diag *d)
     c->probe_ms = 10000;
     c->handover = 1;
     c->threaded_napi = 1;
+    c->challenge_port = IMS_CHALLENGE_PORT;
     int before = d->count;
     struct roam_cfg cfg = { keys, NKEYS, c, c->key_line, NULL };
     roam_cfg_check_file(&cfg, path, d);

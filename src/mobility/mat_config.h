@@ -51,6 +51,7 @@ typedef struct mat_config {
     size_t n_hoas;
     uint8_t hoas[IMS_MAX_SUBSCRIBE][IMS_ADDR_LEN];
     enum roam_sandbox_mode seccomp;                /* [agent] seccomp (default yes: 0) */
+    int challenge_port;                            /* [ims] challenge_port (0: none) */
     int key_line[MAT_CFG_KEYS_MAX];                /* where each key was set (mat_config_line) */
 } mat_config;
 

@@ -39,6 +39,7 @@ static void transmit(mat_dgram *d)
 void mat_dgram_start(mat_dgram *d, int fd, int64_t sent_at)
 {
     d->fd = fd;
+    memset(d->have_token, 0, sizeof d->have_token);
     d->since = roam_now_ms();
     d->interval = DGRAM_FIRST_MS;
     d->sends = 0;
@@ -84,6 +85,8 @@ int mat_dgram_readable(mat_dgram *d, const uint8_t ims_pub[IMS_PUBKEY_LEN], cons
             return 0;
         }
         char err[ROAM_ERR_MAX];
+        if (mat_dgram_token(d, buf, (size_t)n))
+            continue;
         if (!ims_dgram_ack_ok(buf, (size_t)n, ims_pub, &d->pending, err, sizeof err)) {
             roam_log("ignored a datagram from the IMS address: %s", err);
             continue;
@@ -92,4 +95,37 @@ int mat_dgram_readable(mat_dgram *d, const uint8_t ims_pub[IMS_PUBKEY_LEN], cons
         return 1;
     }
     return 0;
+}
+
+int mat_dgram_token(mat_dgram *d, const uint8_t *buf, size_t len)
+{
+    char err[ROAM_ERR_MAX];
+    size_t k;
+    uint8_t tok[IMS_TOKEN_LEN];
+    if (d->fd < 0 || !ims_dgram_challenge_for(buf, len, &d->pending, &k, tok, err, sizeof err))
+        return 0;
+    if (d->have_token[k] && memcmp(d->tokens[k], tok, IMS_TOKEN_LEN) == 0)
+        return 1;   /* a copy: the registration with it is on its way */
+    memcpy(d->tokens[k], tok, IMS_TOKEN_LEN);
+    d->have_token[k] = 1;
+    uint8_t held[IMS_MAX_BINDINGS][IMS_TOKEN_LEN], out[IMS_DGRAM_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < d->pending.n && i < IMS_MAX_BINDINGS; i++)
+        if (d->have_token[i])
+            memcpy(held[n++], d->tokens[i], IMS_TOKEN_LEN);
+    size_t olen = ims_dgram_with_tokens(d->buf, d->len, (const uint8_t(*)[IMS_TOKEN_LEN])held, n,
+                                        out, err, sizeof err);
+    if (olen == 0) {
+        roam_log("registration seq %llu: cannot add the IMS's token: %s",
+                 (unsigned long long)d->pending.seq, err);
+        return 1;
+    }
+    memcpy(d->buf, out, olen);
+    d->len = olen;
+    roam_log("registration seq %llu: proving mobile address %zu to the IMS (%zu token(s))",
+             (unsigned long long)d->pending.seq, k, n);
+    /* At once, outside the retransmission schedule: the IMS waits for it. */
+    if (send(d->fd, d->buf, d->len, MSG_DONTWAIT) < 0)
+        roam_debug("registration datagram not sent: %s", strerror(errno));
+    return 1;
 }

@@ -19,6 +19,10 @@ typedef struct mat_dgram {
     ims_mapping pending;              /* what it registers, with its seq */
     int64_t since, next;              /* monotonic ms: first sent, next try due */
     int interval, sends;
+    /* The IMS's tokens for pending's new addresses (docs/mobility.md,
+     * "Proof of the mobile address"), by binding. */
+    uint8_t tokens[IMS_MAX_BINDINGS][IMS_TOKEN_LEN];
+    int have_token[IMS_MAX_BINDINGS];
 } mat_dgram;
 
 void mat_dgram_init(mat_dgram *d);
@@ -39,7 +43,13 @@ int mat_dgram_timer(mat_dgram *d, const char **why);
 
 /* The socket is readable: 1 acknowledged (closed, pending stored), -1 the
  * IMS takes no datagrams (why set), 0 nothing yet.  ims_pub checks the
- * acknowledgement's signature. */
+ * acknowledgement's signature.  A challenge for one of pending's addresses
+ * makes the registration go again at once, with the token (mat_dgram_token). */
 int mat_dgram_readable(mat_dgram *d, const uint8_t ims_pub[IMS_PUBKEY_LEN], const char **why);
+
+/* buf[0..len) (from any socket) is a challenge for the datagram in flight:
+ * take its token and send the registration again now with every token
+ * held.  1 if it was one, 0 if not. */
+int mat_dgram_token(mat_dgram *d, const uint8_t *buf, size_t len);
 
 #endif

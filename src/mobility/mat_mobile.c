@@ -253,6 +253,11 @@ int mat_mobile_pollfds(mat_mobile *m, struct pollfd *p)
         m->at_dg = n;
         p[n++] = (struct pollfd){ .fd = m->reg.dg.fd, .events = POLLIN };
     }
+    m->at_chal = -1;
+    if (m->reg.chal_fd >= 0) {
+        m->at_chal = n;
+        p[n++] = (struct pollfd){ .fd = m->reg.chal_fd, .events = POLLIN };
+    }
     m->at_move = n;
     m->n_move = (int)mat_move_pollfds(m->move, &p[n], MAT_MAX_IFACES + 1);
     n += m->n_move;
@@ -281,6 +286,8 @@ int mat_mobile_events(mat_mobile *m, const struct pollfd *p, char *err, size_t e
     char src[INET6_ADDRSTRLEN];
     successor_src(m, src);
     mat_preopen_events(&m->preopen, &p[m->at_pre], m->n_pre, src);
+    if (m->at_chal >= 0 && p[m->at_chal].revents)
+        mat_register_challenge_event(&m->reg);
     if (m->at_dg >= 0 && m->reg.dg.fd >= 0 && p[m->at_dg].revents)
         mat_register_dgram_event(&m->reg, &m->want);
     return 0;

@@ -27,7 +27,7 @@
 #include "mat_rules.h"
 
 /* Descriptors mat_mobile_pollfds adds at most. */
-#define MAT_MOBILE_POLLFDS (4 + MAT_MAX_IFACES + 1)
+#define MAT_MOBILE_POLLFDS (5 + MAT_MAX_IFACES + 1)
 
 typedef struct mat_mobile {
     const mat_config *cfg;
@@ -47,7 +47,7 @@ typedef struct mat_mobile {
     int64_t apply_at;                 /* rules due then (monotonic ms; 0: applied) */
     int reg_open;                     /* mat_register_init ran */
     /* where mat_mobile_pollfds put each descriptor (-1: not polled) */
-    int at_nl, at_pre, n_pre, at_dg, at_move, n_move;
+    int at_nl, at_pre, n_pre, at_dg, at_move, n_move, at_chal;
 } mat_mobile;
 
 /* Load the key, open netlink and the move watcher, add the HoA, tune the

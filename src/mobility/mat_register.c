@@ -2,7 +2,10 @@
 #include "mat_register.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -13,6 +16,30 @@
 #include "log.h"
 
 #define ANSWER_TIMEOUT_MS 5000
+#define UNPROVEN_FIRST_MS 2000
+#define UNPROVEN_MAX_MS 60000
+
+/* The challenge port on every address: the IMS sends a MoA's token there
+ * when the registration came from elsewhere (the hosts' handover, or the
+ * active address registering a standby one).  Without it those
+ * registrations are proven only once they are sent from the MoA itself,
+ * so a failure is logged, not fatal. */
+static int challenge_socket(int port)
+{
+    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int on = 1;
+    struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+                              .sin6_addr = IN6ADDR_ANY_INIT };
+    if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0 ||
+        bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        roam_log("warning: no challenge port %d (%s): new addresses are proven to the IMS "
+                 "only from themselves", port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 int mat_register_init(mat_register *r, const mat_config *cfg, mat_conn *conn,
                       const mat_ifset *ifs, mat_preopen *preopen, char *err, size_t errlen)
@@ -24,12 +51,15 @@ int mat_register_init(mat_register *r, const mat_config *cfg, mat_conn *conn,
     r->preopen = preopen;
     mat_dgram_init(&r->dg);
     mat_presign_init(&r->pre);
+    r->chal_fd = -1;
     if (!(r->key = ims_key_load_private(cfg->key, err, errlen)))
         return -1;
     if (cfg->ims_ack_pubkey[0]) {
         if (ims_key_load_public(cfg->ims_ack_pubkey, r->ims_pub, err, errlen) < 0)
             return -1;
         r->use_dgram = 1;
+        if (cfg->challenge_port)
+            r->chal_fd = challenge_socket(cfg->challenge_port);
     }
     return 0;
 }
@@ -38,6 +68,9 @@ void mat_register_free(mat_register *r)
 {
     mat_dgram_close(&r->dg);
     mat_presign_drop(&r->pre);
+    if (r->chal_fd >= 0)
+        close(r->chal_fd);
+    r->chal_fd = -1;
     EVP_PKEY_free(r->key);
     r->key = NULL;
 }
@@ -76,6 +109,8 @@ void mat_register_changed(mat_register *r, int switched)
         r->switch_at = roam_now_ms();
         mat_conn_retry_now(r->conn);   /* a switch is news the IMS needs now */
         r->dg_fallback = 0;   /* another network: datagrams may get through there */
+        r->unproven_until = 0;
+        r->unproven_ms = 0;
     }
     r->dirty = 1;
 }
@@ -168,6 +203,11 @@ void mat_register_send(mat_register *r, const ims_mapping *want)
     int act = ims_mapping_active(want);
     if (!r->dirty || act < 0)
         return;
+    if (r->unproven_until) {
+        if (roam_now_ms() < r->unproven_until)
+            return;
+        r->unproven_until = 0;
+    }
     char src[INET6_ADDRSTRLEN];
     ims_addr_str(want->b[act].moa, src, sizeof src);
     if (r->use_dgram && !r->dg_fallback)
@@ -200,6 +240,8 @@ static void acked(mat_register *r, const ims_mapping *want, const ims_mapping *p
 {
     r->acked = *p;
     r->last_seq = p->seq;
+    r->unproven_until = 0;
+    r->unproven_ms = 0;
     mat_conn_backoff_reset(r->conn);
     int64_t now = roam_now_ms();
     roam_log("IMS acknowledged seq %llu in %lld ms (%s)%s", (unsigned long long)p->seq,
@@ -227,6 +269,19 @@ void mat_register_message(mat_register *r, const ims_mapping *want, const ims_me
     if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_STALE_SEQ) {
         roam_log("IMS has seq %llu already: retrying above it", (unsigned long long)e->current_seq);
         r->last_seq = e->current_seq;
+        return;
+    }
+    if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_UNVERIFIED) {
+        /* Its token went to the new address, which does not reach us (a
+         * standby network before the move): datagrams carry tokens, so
+         * the retry goes by datagram. */
+        r->unproven_ms = r->unproven_ms ? r->unproven_ms * 2 : UNPROVEN_FIRST_MS;
+        if (r->unproven_ms > UNPROVEN_MAX_MS)
+            r->unproven_ms = UNPROVEN_MAX_MS;
+        r->unproven_until = roam_now_ms() + r->unproven_ms;
+        roam_log("IMS has not stored the registration: a new mobile address is not proven "
+                 "yet (%s); trying again in %d ms", text, r->unproven_ms);
+        r->dg_fallback = 0;
         return;
     }
     if (e->code == ROAM__IMS__V1__ERROR_CODE__ERROR_CODE_MOA_IN_USE)
@@ -267,6 +322,7 @@ void mat_register_due(const mat_register *r, int64_t *due)
 {
     lower(due, mat_dgram_due(&r->dg));
     lower(due, r->confirm_by);
+    lower(due, r->unproven_until);
 }
 
 void mat_register_dgram_event(mat_register *r, const ims_mapping *want)
@@ -277,4 +333,16 @@ void mat_register_dgram_event(mat_register *r, const ims_mapping *want)
         dg_give_up(r, why);
     else if (v > 0)
         acked(r, want, &r->dg.pending, r->dg.since, "datagram");
+}
+
+void mat_register_challenge_event(mat_register *r)
+{
+    for (int i = 0; i < 8 && r->chal_fd >= 0; i++) {
+        uint8_t buf[IMS_DGRAM_MAX + 1];
+        ssize_t n = recv(r->chal_fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0)
+            return;
+        if (!mat_dgram_token(&r->dg, buf, (size_t)n))
+            roam_debug("ignored a datagram on the challenge port");
+    }
 }

@@ -40,6 +40,14 @@ typedef struct mat_register {
     mat_dgram dg;
     int dg_fallback;                  /* datagrams went unanswered: TLS until it acks */
     mat_presign pre;
+    int chal_fd;                      /* [ims] challenge_port: the IMS's MoA challenges
+                                       * for registrations not sent from the MoA */
+    /* A new address the IMS's challenge cannot reach (a standby network
+     * before the move) is tried again after unproven_ms, doubling up to
+     * UNPROVEN_MAX_MS, not after every back-off: each try costs the VM a
+     * TLS handshake.  A switch or an acknowledgement ends the wait. */
+    int64_t unproven_until;
+    int unproven_ms;
 } mat_register;
 
 /* Load the node's key and the IMS's ack key.  0, or -1 with err. */
@@ -71,6 +79,10 @@ void mat_register_due(const mat_register *r, int64_t *due);
 
 /* The datagram socket is readable. */
 void mat_register_dgram_event(mat_register *r, const ims_mapping *want);
+
+/* The challenge port is readable: a token for the datagram in flight
+ * sends it again at once with the token. */
+void mat_register_challenge_event(mat_register *r);
 
 /* A message from the IMS over TLS. */
 void mat_register_message(mat_register *r, const ims_mapping *want, const ims_message *msg);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../proto/certs.h"
 #include "errbuf.h"
@@ -79,6 +80,10 @@ int fx_start(fixture *fx, int max_connections)
     if (fx->max_per_source)
         cfg.max_per_source = fx->max_per_source;
     cfg.open_queries = !fx->closed_queries;
+    if (fx->moa_secret[0])
+        cfg.moa_secret = fx->moa_secret;
+    if (fx->challenge_port)
+        cfg.challenge_port = fx->challenge_port;
     fx->server = ims_server_new(&cfg, fx->store, err, sizeof err);
     if (!fx->server) {
         fprintf(stderr, "%s\n", err);
@@ -126,4 +131,37 @@ void fx_done(fixture *fx)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "cannot remove %s\n", fx->dir);
+}
+
+int fx_etcd_start(fixture *fx, etcd_cluster *ec, int port, int *bare_refused)
+{
+    char dir[300], err[ROAM_ERR_MAX];
+    struct test_ca eca;
+    fx_path(fx, "etcd", dir, sizeof dir);
+    fx_path(fx, "etcd-ca.pem", ec->ca, sizeof ec->ca);
+    fx_path(fx, "etcd.pem", ec->srv_cert, sizeof ec->srv_cert);
+    fx_path(fx, "etcd.key", ec->srv_key, sizeof ec->srv_key);
+    fx_path(fx, "etcd-client.pem", ec->cli_cert, sizeof ec->cli_cert);
+    fx_path(fx, "etcd-client.key", ec->cli_key, sizeof ec->cli_key);
+    int ok = certs_make_ca(&eca, "etcd test CA", ec->ca) == 0;
+    if (ok) {
+        ok = certs_make_leaf(&eca, "etcd", "IP:127.0.0.1", ec->srv_cert, ec->srv_key) == 0 &&
+             certs_make_leaf(&eca, "roam-ims", "DNS:roam-ims", ec->cli_cert, ec->cli_key) == 0;
+        certs_free_ca(&eca);
+    }
+    ok = ok && mkdir(dir, 0700) == 0 && ec_start(ec, dir, 1, port) == 0;
+    if (!ok) {
+        ec_stop(ec);
+        return -1;
+    }
+    snprintf(fx->etcd, sizeof fx->etcd, "%s", ec->endpoints);
+    snprintf(fx->etcd_ca, sizeof fx->etcd_ca, "%s", ec->ca);
+    snprintf(fx->etcd_cert, sizeof fx->etcd_cert, "%s", ec->cli_cert);
+    snprintf(fx->etcd_key, sizeof fx->etcd_key, "%s", ec->cli_key);
+    /* Without the client certificate the member refuses. */
+    ims_etcd_config bare = { .endpoints = ec->endpoints, .ca = ec->ca, .timeout_ms = 2000 };
+    ims_store *st = ims_store_open_etcd(&bare, err, sizeof err);
+    *bare_refused = !st;
+    ims_store_close(st);
+    return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include "etcd_cluster.h"
 #include "ims_client.h"
 #include "ims_server.h"
 #include "ims_store.h"
@@ -20,6 +21,8 @@ typedef struct fixture {
     int max_per_source;         /* likewise */
     int closed_queries;         /* non-zero: the server's default, Query and Subscribe
                                  * only with a client certificate (else open) */
+    char moa_secret[300];       /* non-empty: new MoAs need their token */
+    int challenge_port;         /* non-zero: the server's (else its default) */
     char etcd[256];             /* non-empty: etcd endpoints, the store's backend */
     char etcd_ca[300], etcd_cert[300], etcd_key[300];   /* its TLS, if set */
     char prefix[64];            /* the etcd key prefix (set by fx_init) */
@@ -45,6 +48,12 @@ void fx_stop(fixture *fx);
 
 /* Connected client, or NULL. */
 ims_client *fx_client(fixture *fx);
+
+/* A one-member etcd cluster on port (0: free ports found at start; https,
+ * client certificates made in the fixture's directory), set as the fixture's store; *bare_refused
+ * says whether the member refused a client without a certificate, as it
+ * must.  0 or -1 (ec stopped then). */
+int fx_etcd_start(fixture *fx, etcd_cluster *ec, int port, int *bare_refused);
 
 /* Stop, remove the directory. */
 void fx_done(fixture *fx);

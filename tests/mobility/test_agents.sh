@@ -55,8 +55,9 @@ ok $? "the mobile node's veths receive through NAPI (GRO on)"
 
 # ---- IMS ----
 "$PKI_BIN" "$D" "IP:2001:db8:f::2" && "$MAT_BIN" keygen --key "$D/mn.key" --pub "$D/mn.pub" &&
-    "$MAT_BIN" keygen --key "$D/ims-ack.key" --pub "$D/ims-ack.pub"
-ok $? "test PKI, the mobile node's and the IMS's ack key pairs"
+    "$MAT_BIN" keygen --key "$D/ims-ack.key" --pub "$D/ims-ack.pub" &&
+    (umask 077 && head -c 32 /dev/urandom >"$D/moa.secret")
+ok $? "test PKI, the mobile node's and the IMS's ack key pairs, the MoA token secret"
 cat >"$D/ims.conf" <<CONF
 [ims]
 listen = 2001:db8:f::2
@@ -64,6 +65,7 @@ cert = $D/ims.pem
 key = $D/ims.key
 database = $D/ims.sqlite
 ack_key = $D/ims-ack.key
+moa_secret = $D/moa.secret
 open_queries = 1
 [enroll]
 vm = 2001:db8:d::10 $D/mn.pub
@@ -293,7 +295,9 @@ ok $? "the agent's default route follows"
 x $C ping -c 2 -i 0.2 -W 1 2001:db8:d::10 >/dev/null
 ok $? "ping to the HoA through a::5"
 
-grep -c "REFUSED" "$D/ims.log" | grep -qx 0; ok $? "IMS refused nothing so far"
+grep "REFUSED" "$D/ims.log" | grep -vc "not proven" | grep -qx 0; ok $? "IMS refused nothing so far but unproven addresses"
+grep -q "proving mobile address" "$D/mn.log" && ! grep "not proven" "$D/ims.log" | grep -qv "no token yet"
+ok $? "new addresses proven: the agent repeated each challenged registration with its token"
 
 # ---- an announcement while the standby network is unreachable: undone ----
 ip -n $R link set r-m1 down && sleep 0.3 && ip -n $R link set r-m1 up &&
@@ -337,8 +341,10 @@ after="$(x $M cat /sys/class/net/eth0/threaded /sys/class/net/eth1/threaded | tr
 ok $? "SIGTERM: NAPI threading, its threads' priority and ignore_routes_with_linkdown put back ($after)"
 # The undone switch's datagrams that were held up on the way may arrive
 # late: the IMS must refuse them (their sequence number is below the undo's).
-! grep "REFUSED" "$D/ims.log" | grep -qv "from \[2001:db8:b::5\].*not above"
-ok $? "IMS refused nothing but the undone switch's late datagrams"
+# New addresses are refused until proven (a challenge each).
+! grep "REFUSED" "$D/ims.log" | grep -v "not proven (no token yet)" |
+    grep -qv "from \[2001:db8:b::5\].*not above"
+ok $? "IMS refused nothing but unproven addresses and the undone switch's late datagrams"
 if [ $FAIL != 0 ]; then for f in ims mn cn cn2; do sed "s/^/# $f: /" "$D/$f.log"; done; fi
 echo "1..$N"
 [ $FAIL = 0 ]
