@@ -146,6 +146,12 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
      * handshakes with the destination overlap the challenge's round trips. */
     if (!accept)
         *early = roamd_peer_early_start(d, au->dst);
+    /* The source may ask for the admission before this authentication
+     * ends: its query waits for the outcome (roamd_handle_client ends it). */
+    if (accept && !au->dry_run &&
+        roamd_admission_expect(d->adm, au->query_id.data, roam_now_ms()) < 0)
+        roam_log("client %s: query %s: too many authentications under way; "
+                 "an early admission query is refused", addr, qid);
     int r = roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, o);
     free(policy);
     if (r < 0) {
@@ -192,8 +198,10 @@ void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
     const Roam__V1__Authenticate *au = env->authenticate;
     char qid[ROAMD_QID_LEN], what[80];
     roamd_qid(qid, au->query_id.data, au->query_id.len);
-    if (authenticate(d, c, addr, au, qid, roam_now_ms(), &o, &early) < 0 ||
-        au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
+    int r = authenticate(d, c, addr, au, qid, roam_now_ms(), &o, &early);
+    if (au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
+        roamd_admission_expect_end(d->adm, au->query_id.data);
+    if (r < 0 || au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         goto out;
     /* The source: the client says where to. */
     snprintf(what, sizeof what, "query %s: no Migrate after authentication: ", qid);
