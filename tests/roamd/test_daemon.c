@@ -1031,6 +1031,10 @@ static void test_client_dry_run(const abe_key_t *alice, const abe_key_t *nob4)
     int rc = client_dry_run(alice, 100, &res);
     tap_ok(rc == 0 && res.ok, "roam migrate --dry-run to another daemon passes (%s)",
            rc == 0 ? "ok" : res.error);
+    /* Sent behind the Response, Migrate cannot carry the authentications'
+     * times: the source's audit shows none, the client's report has them. */
+    tap_ok(audited("\"bandwidth_mibs\":100,", "\"auth\":0,") && res.timings.auth_us > 0,
+           "the client's Migrate went out in the same flight as its Response");
     tap_eq(roamd_admission_count(d2.adm, roam_now_ms()), 0,
            "the destination recorded no admission");
     rc = client_dry_run(nob4, 0, &res);
@@ -1044,6 +1048,66 @@ static void test_client_dry_run(const abe_key_t *alice, const abe_key_t *nob4)
     stop2 = 1;
     pthread_join(t2, NULL);
     roamd_fini(&d2);
+}
+
+/* A Migrate sent in the same flight as a Response that fails the source's
+ * check causes nothing: the client gets the refusal, and the source neither
+ * asks the destination for an admission nor starts a migration. */
+static void test_pipelined_bad_proof(roam_tls_ctx *ctx)
+{
+    uint8_t q[16] = { 0x51, 0x1f };
+    const char *qhex = "511f0000000000000000000000000000";
+    roam_tls_conn *c = dial(ctx, port);
+    if (!tap_ok(c != NULL, "connect for a pipelined Migrate (%s)", err))
+        return;
+    roam_stream s = roam_tls_stream(c);
+    Roam__V1__Authenticate au = ROAM__V1__AUTHENTICATE__INIT;
+    au.role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    au.vm = "vm1";
+    au.src = "127.0.0.1";
+    au.dst = "127.0.0.1";
+    au.query_id.data = q;
+    au.query_id.len = 16;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_AUTHENTICATE;
+    env.authenticate = &au;
+    int challenged = roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+                     roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_CHALLENGE, &in, 5000, err,
+                                     sizeof err) == ROAM_OK;
+    roam_msg_free(in);
+    in = NULL;
+    uint8_t mac[ROAM_MAC_LEN] = { 0 };   /* not the MAC the challenge's key gives */
+    Roam__V1__Response r = ROAM__V1__RESPONSE__INIT;
+    r.mac.data = mac;
+    r.mac.len = sizeof mac;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RESPONSE;
+    env.response = &r;
+    Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+    roam_envelope menv = ROAM__V1__ENVELOPE__INIT;
+    menv.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+    menv.migrate = &m;
+    int sent = challenged && roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+               roam_msg_send(&s, &menv, 2000, err, sizeof err) == ROAM_OK;
+    int refused = 0, more = 0;
+    if (sent && roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK)
+        refused = (in->body_case == ROAM__V1__ENVELOPE__BODY_RESULT && !in->result->ok) ||
+                  in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR;
+    roam_msg_free(in);
+    in = NULL;
+    while (refused && roam_msg_recv(&s, &in, 3000, err, sizeof err) == ROAM_OK) {
+        more++;
+        roam_msg_free(in);
+        in = NULL;
+    }
+    roam_tls_close(c, 500);
+    tap_ok(sent && refused && !more,
+           "Migrate behind a failing Response: refused, nothing after the refusal (%d more)",
+           more);
+    tap_ok(audited("\"outcome\":\"refused\"", qhex), "the failed proof is audited");
+    settle();
+    tap_eq(audited_count("\"event\":\"migrate\"", qhex) +
+           audited_count("\"event\":\"admission\"", qhex), 0,
+           "no admission asked, no migration started for it");
 }
 
 static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *msk,
@@ -1158,6 +1222,7 @@ int main(void)
         roam_tls_close(c, 500);
     }
 
+    test_pipelined_bad_proof(ctx);
     test_dry_run(ctx, alice, nob4);
     test_client_dry_run(alice, nob4);
 
