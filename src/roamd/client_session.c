@@ -190,28 +190,24 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
 void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
 {
     int io = d->cfg.io_timeout_ms;
-    roam_envelope *env = NULL, *mig = NULL;
+    roam_envelope *env = NULL;
     struct roamd_auth_outcome o;
     struct roamd_peer_early *early = NULL;
     if (expect(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, &env, io, addr, "") < 0)
         goto out;
     const Roam__V1__Authenticate *au = env->authenticate;
-    char qid[ROAMD_QID_LEN], what[80];
+    char qid[ROAMD_QID_LEN];
     roamd_qid(qid, au->query_id.data, au->query_id.len);
     int r = authenticate(d, c, addr, au, qid, roam_now_ms(), &o, &early);
     if (au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         roamd_admission_expect_end(d->adm, au->query_id.data);
     if (r < 0 || au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         goto out;
-    /* The source: the client says where to. */
-    snprintf(what, sizeof what, "query %s: no Migrate after authentication: ", qid);
-    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr, what) == 0) {
-        roamd_source_migrate(d, c, addr, au, mig->migrate, &o, early);
-        early = NULL;   /* the flow took it */
-    }
+    /* The source: the flow reads the client's Migrate itself. */
+    roamd_source_migrate(d, c, addr, au, &o, early);
+    early = NULL;   /* the flow took it */
 out:
     roamd_peer_early_drop(early);
-    roam_msg_free(mig);
     roam_msg_free(env);
     roam_tls_close(c, 1000);
 }
