@@ -771,7 +771,8 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
  * the source's TCP connection was accepted. */
 enum { FAKE_STALL, FAKE_GARBAGE, FAKE_BAD_RA, FAKE_PIPELINE };
 static int fake_mode, fake_listen = -1, fake_second;
-static int64_t fake_accepted_us, migrate_sent_us;
+static int64_t fake_accepted_us, fake_query_us, migrate_sent_us;
+static int migrate_delay_ms;   /* a client that sends Migrate only after its Result */
 static roam_tls_ctx *fake_ctx;
 
 static void *fake_peer(void *arg)
@@ -789,6 +790,7 @@ static void *fake_peer(void *arg)
     roam_envelope *in = NULL;
     if (roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY, &in, 2000, e,
                         sizeof e) == ROAM_OK) {
+        fake_query_us = roam_mono_us();
         if (fake_mode == FAKE_STALL) {
             usleep(1500000);
         } else if (fake_mode == FAKE_PIPELINE) {
@@ -848,6 +850,8 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const abe_key_t *key, int mod
         roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
         env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
         env.migrate = &m;
+        if (migrate_delay_ms)
+            usleep((useconds_t)migrate_delay_ms * 1000);
         migrate_sent_us = roam_mono_us();
         roam_msg_send(&s, &env, 2000, err, sizeof err);
         while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
@@ -1328,6 +1332,14 @@ int main(void)
            fake_second);
     tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION || ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
            "a destination that closes unanswered: a clean failure (%s)", why);
+    /* The admission query does not wait for the user's Migrate. */
+    fake_query_us = 0;
+    migrate_delay_ms = 300;
+    ph = migrate_against_fake(ctx, alice, FAKE_PIPELINE, why, sizeof why);
+    migrate_delay_ms = 0;
+    tap_ok(fake_query_us > 0 && fake_query_us < migrate_sent_us,
+           "the source asks for the admission before the client's Migrate came "
+           "(%lld us before)", (long long)(migrate_sent_us - fake_query_us));
     tap_ok(alive(ctx, alice), "daemon alive after the misbehaving destinations");
     d.cfg.peer_port = roamd_peer_port(&d);
     close(fake_listen);
