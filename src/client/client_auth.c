@@ -180,6 +180,8 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
     Roam__V1__Phase ph = sealed ? ROAM__V1__PHASE__PHASE_SOURCE_AUTH
                                 : ROAM__V1__PHASE__PHASE_DEST_AUTH;
     int got = 0;
+    if (req->challenged)
+        req->challenged(req->arg);
     if (abe_kem_decaps(id->mpk, id->key, ch->ciphertext.data, ch->ciphertext.len, NULL, k) != ABE_OK) {
         if (sealed)
             explain(id, DISCLOSE_REFUSAL, ch->policy, err, errlen);
@@ -214,6 +216,11 @@ int roam_client_authenticate(roam_tls_conn *c, const struct roam_client_id *id,
     env.response = &r;
     if (send_env(c, &env, timeout_ms, err, errlen) < 0)
         goto out;
+    /* A failure to send it is not the authentication's: the Result (a
+     * refusal, maybe, that closed the connection) still says how it went. */
+    if (req->behind && req->ready && req->ready(req->arg) &&
+        send_env(c, (roam_envelope *)req->behind, timeout_ms, why, sizeof why) == 0)
+        *req->behind_sent = 1;
     st = roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_RESULT, &res, timeout_ms, why, sizeof why);
     if (st != ROAM_OK) {
         roam_errf(err, errlen, "%s", why);

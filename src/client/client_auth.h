@@ -27,6 +27,17 @@ struct roam_auth_req {
     uint8_t query_id[16];
     int dry_run;                 /* Authenticate.dry_run: checks only */
     uint8_t *locate_key;         /* if set: gets the 32-byte locate key (src/proto/locate.h) */
+    /* Optional: a message sent in the same flight as the Response (the
+     * source's Migrate), when ready(arg), asked once the challenge is
+     * answered, returns 1; *behind_sent then says it went out.  The daemon
+     * reads it only once the Response passed its check. */
+    const roam_envelope *behind;
+    int (*ready)(void *arg);
+    void *arg;
+    int *behind_sent;
+    /* Optional: told when the challenge arrived (the daemon is past its
+     * pre-checks and expects this query's Response). */
+    void (*challenged)(void *arg);
 };
 
 /* Authenticate on an open connection.  0 ok; with err = a sentence for the

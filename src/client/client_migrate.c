@@ -97,6 +97,12 @@ static roam_tls_conn *authenticate(roam_tls_ctx *ctx, const struct roam_migrate_
     enum roam_outcome o = ROAM_OUTCOME_UNREACHABLE;
     roam_tls_conn *c = dial(ctx, hostport, who, req->timeout_ms, &o, err, sizeof err);
     int r = c ? roam_client_authenticate(c, id, ar, req->timeout_ms, err, sizeof err) : -1;
+    if (r == -1 && ar->behind_sent && *ar->behind_sent) {
+        /* Migrate went out behind the Response: the source may act on it. */
+        fail_unknown(res, req, err);
+        roam_tls_close(c, 1000);
+        return NULL;
+    }
     if (r < 0) {
         fail(res, r == ROAM_AUTH_REFUSED ? ROAM_OUTCOME_REFUSED : o, phase, err);
         roam_tls_close(c, 1000);
@@ -117,7 +123,40 @@ struct dest_auth {
     struct roam_migrate_result res;
     uint64_t took_us;
     int ok;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int challenged, ended;   /* under mu */
 };
+
+static void dest_mark(struct dest_auth *d, int *flag)
+{
+    pthread_mutex_lock(&d->mu);
+    *flag = 1;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+static void dest_challenged(void *arg)
+{
+    struct dest_auth *d = arg;
+    dest_mark(d, &d->challenged);
+}
+
+/* May Migrate follow the source's Response?  Only once the destination
+ * sent its challenge: it then waits for this query's outcome before it
+ * answers the source's admission query, instead of refusing it as
+ * unknown.  A destination that failed before: no, Migrate waits for both
+ * Results as it always did. */
+static int dest_ready(void *arg)
+{
+    struct dest_auth *d = arg;
+    pthread_mutex_lock(&d->mu);
+    while (!d->challenged && !d->ended)
+        pthread_cond_wait(&d->cv, &d->mu);
+    int r = d->challenged;
+    pthread_mutex_unlock(&d->mu);
+    return r;
+}
 
 static void *dest_auth_run(void *arg)
 {
@@ -127,43 +166,54 @@ static void *dest_auth_run(void *arg)
     d->took_us = (uint64_t)(roam_mono_us() - d->t0);
     d->ok = c != NULL;
     roam_tls_close(c, 1000);
+    dest_mark(d, &d->ended);
     return NULL;
 }
 
 /* Both authentications of query ar, started together at t0: neither
- * depends on the other (the admission that the destination records is
- * only asked for after Migrate, once both succeeded), so running them side
- * by side saves the destination's round trips from the critical path.
- * The source connection, or NULL with the failure recorded: the
- * destination's when it failed, as if it had gone first. */
+ * depends on the other, so running them side by side saves the
+ * destination's round trips from the critical path; and ar->behind
+ * (Migrate) follows the source's Response once the destination sent its
+ * challenge.  The source connection, or NULL with the source's failure
+ * recorded in res; *dfail set (with the destination's failure in *dres)
+ * when the destination failed. */
 static roam_tls_conn *authenticate_both(roam_tls_ctx *ctx, const struct roam_migrate_req *req,
                                         const struct roam_client_id *id,
                                         struct roam_auth_req *ar, int64_t t0,
-                                        struct roam_migrate_result *res)
+                                        struct roam_migrate_result *res,
+                                        struct roam_migrate_result *dres, int *dfail)
 {
     show(req, "authenticating at the destination and the source ...", 0);
     struct dest_auth d = { .ctx = ctx, .req = req, .id = id, .ar = *ar, .t0 = t0 };
+    pthread_mutex_init(&d.mu, NULL);
+    pthread_cond_init(&d.cv, NULL);
     d.ar.role = ROAM__V1__ROLE__ROLE_ACCEPT;
     d.ar.locate_key = res->locate_dst;   /* a field the main thread leaves alone */
+    d.ar.behind = NULL;
+    d.ar.behind_sent = NULL;
+    d.ar.ready = NULL;
+    d.ar.challenged = dest_challenged;
+    d.ar.arg = &d;
     pthread_t th;
     int threaded = pthread_create(&th, NULL, dest_auth_run, &d) == 0;
     if (!threaded)
         dest_auth_run(&d);   /* no thread: one after the other, as before */
     ar->role = ROAM__V1__ROLE__ROLE_MIGRATE;
     ar->locate_key = res->locate_src;
+    ar->ready = dest_ready;
+    ar->arg = &d;
     roam_tls_conn *src = authenticate(ctx, req, id, ar, req->from, "source",
                                       ROAM__V1__PHASE__PHASE_SOURCE_AUTH, res);
     uint64_t src_us = (uint64_t)(roam_mono_us() - t0);
     if (threaded)
         pthread_join(th, NULL);
+    pthread_cond_destroy(&d.cv);
+    pthread_mutex_destroy(&d.mu);
     show(req, "", 0);
-    if (!d.ok) {
-        roam_tls_close(src, 1000);
-        fail(res, d.res.outcome, d.res.failed_phase, d.res.error);
-        return NULL;
-    }
-    if (!src)
-        return NULL;
+    *dfail = !d.ok;
+    *dres = d.res;
+    if (!src || !d.ok)
+        return src;
     res->timings.dest_auth_us = d.took_us;
     res->timings.source_auth_us = src_us;
     res->timings.auth_us = (uint64_t)(roam_mono_us() - t0);
@@ -239,13 +289,17 @@ static void take_result(const Roam__V1__MigrateDone *done, int dry_run, int64_t 
         /* Copy the numbers only: the message's own bookkeeping (unknown
          * fields) belongs to the envelope, freed by the caller. */
         const Roam__V1__PhaseTimings *t = done->timings;
-        res->timings.dest_auth_us = t->dest_auth_us;
-        res->timings.source_auth_us = t->source_auth_us;
+        /* A Migrate sent behind the Response told the source no
+         * authentication times: ours stand. */
+        if (t->auth_us) {
+            res->timings.dest_auth_us = t->dest_auth_us;
+            res->timings.source_auth_us = t->source_auth_us;
+            res->timings.auth_us = t->auth_us;
+        }
         res->timings.pre_processing_us = t->pre_processing_us;
         res->timings.migration_us = t->migration_us;
         res->timings.post_processing_us = t->post_processing_us;
         res->timings.switchover_us = t->switchover_us;
-        res->timings.auth_us = t->auth_us;
     }
     res->timings.total_us = (uint64_t)(roam_mono_us() - t0);
     if (!done->ok) {
@@ -286,18 +340,40 @@ int roam_client_migrate(const struct roam_migrate_req *req, const struct roam_cl
     }
     memcpy(res->query_id, ar.query_id, sizeof res->query_id);
     res->have_query_id = 1;
+    /* Migrate in the same flight as the source's Response: the bandwidth
+     * only, as the authentications' times are not known yet. */
+    Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+    m.bandwidth_mibs = req->bandwidth_mibs;
+    roam_envelope menv = ROAM__V1__ENVELOPE__INIT;
+    menv.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+    menv.migrate = &m;
+    int sent = 0, dfail = 0;
+    ar.behind = &menv;
+    ar.behind_sent = &sent;
+    struct roam_migrate_result dres;
     int64_t t0 = roam_mono_us();
-    roam_tls_conn *src = authenticate_both(ctx, req, id, &ar, t0, res);
+    roam_tls_conn *src = authenticate_both(ctx, req, id, &ar, t0, res, &dres, &dfail);
+    if (src && dfail && !sent) {
+        roam_tls_close(src, 1000);   /* never asked to migrate */
+        src = NULL;
+    }
     roam_envelope *done = NULL;
     if (src) {
         roam_stream s = roam_tls_stream(src);
-        if (request_migration(&s, req, res) == 0)
+        if (sent || request_migration(&s, req, res) == 0)
             done = follow_progress(&s, req, res);
     }
     if (done) {
         show(req, req->dry_run ? "dry run done" : "done", 1);
         take_result(done->migrate_done, req->dry_run, t0, res);
     }
+    /* The destination's failure is the one to report, as if it had gone
+     * first, unless the source, already asked to migrate, says it did, or
+     * cannot say whether it did while the destination's own failure (not
+     * a refusal) left its admission possible. */
+    if (dfail && !res->ok &&
+        !(res->outcome == ROAM_OUTCOME_UNKNOWN && dres.outcome != ROAM_OUTCOME_REFUSED))
+        fail(res, dres.outcome, dres.failed_phase, dres.error);
     roam_msg_free(done);
     roam_tls_close(src, 1000);
     roam_tls_ctx_free(ctx);

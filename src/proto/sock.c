@@ -47,8 +47,29 @@ static int connect_one(int fd, const struct addrinfo *ai, int64_t deadline,
     return 0;
 }
 
+static int tcp_connect(const char *host, const char *port, int timeout_ms, int fastopen,
+                       char *err, size_t errlen);
+
 int roam_tcp_connect(const char *host, const char *port, int timeout_ms,
                      char *err, size_t errlen)
+{
+    return tcp_connect(host, port, timeout_ms, 0, err, errlen);
+}
+
+int roam_tcp_connect_fastopen(const char *host, const char *port, int timeout_ms,
+                              char *err, size_t errlen)
+{
+    return tcp_connect(host, port, timeout_ms, 1, err, errlen);
+}
+
+void roam_tcp_listen_fastopen(int fd)
+{
+    int qlen = 64;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof qlen);
+}
+
+static int tcp_connect(const char *host, const char *port, int timeout_ms, int fastopen,
+                       char *err, size_t errlen)
 {
     int64_t deadline = roam_deadline(timeout_ms);
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC };
@@ -65,6 +86,11 @@ int roam_tcp_connect(const char *host, const char *port, int timeout_ms,
             roam_errf(why, sizeof why, "socket: %s", strerror(errno));
             continue;
         }
+        /* Without the kernel's support or a cookie for this server it is a
+         * plain connect: the option is a wish, never an error. */
+        int one = 1;
+        if (fastopen)
+            (void)setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one, sizeof one);
         if (connect_one(fd, ai, deadline, why, sizeof why) == 0 && set_nodelay(fd) == 0)
             break;
         close(fd);

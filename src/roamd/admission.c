@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include "deadline.h"
 #include "errbuf.h"
 #include "ratelimit.h"
 #include "wire_limits.h"
@@ -26,8 +29,13 @@ struct entry {
 
 struct roamd_admissions {
     pthread_mutex_t lock;
+    pthread_cond_t added;   /* signalled at every new admission and expect_end */
     int64_t lifetime_ms;
     struct entry e[ROAMD_ADMISSIONS_MAX];
+    struct expected {
+        int64_t expires_ms;   /* 0: free */
+        uint8_t qid[16];
+    } x[ROAMD_ADMISSIONS_MAX];   /* accept authentications under way */
 };
 
 roamd_admissions *roamd_admissions_new(int64_t lifetime_ms)
@@ -35,6 +43,20 @@ roamd_admissions *roamd_admissions_new(int64_t lifetime_ms)
     roamd_admissions *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0) {
+        free(t);
+        return NULL;
+    }
+    /* Waits are bounded on the monotonic clock, as every other deadline. */
+    int rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    if (rc == 0)
+        rc = pthread_cond_init(&t->added, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) {
+        free(t);
+        return NULL;
+    }
     pthread_mutex_init(&t->lock, NULL);
     t->lifetime_ms = lifetime_ms;
     return t;
@@ -44,6 +66,7 @@ void roamd_admissions_free(roamd_admissions *t)
 {
     if (!t)
         return;
+    pthread_cond_destroy(&t->added);
     pthread_mutex_destroy(&t->lock);
     free(t);
 }
@@ -114,30 +137,92 @@ int roamd_admission_add_for(roamd_admissions *t, const char *client, const char 
     strcpy(slot->src, src);
     strcpy(slot->client, client);
     r = 0;
+    pthread_cond_broadcast(&t->added);
 out:
     pthread_mutex_unlock(&t->lock);
     return r;
+}
+
+/* With t->lock held. */
+static int take_locked(roamd_admissions *t, const char *vm, const char *src,
+                       const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen)
+{
+    struct entry *e = find(t, qid);
+    if (e && now_ms >= e->expires_ms) {
+        memset(e, 0, sizeof *e);
+        return roam_errf(err, errlen, "admission expired");
+    }
+    if (!e)
+        return roam_errf(err, errlen,
+                         "no admission for this query id (never granted, or expired)");
+    if (strcmp(e->vm, vm) != 0 || strcmp(e->src, src) != 0)
+        return roam_errf(err, errlen, "admission was granted for another VM or source");
+    if (e->used)
+        return roam_errf(err, errlen, "admission already used");
+    e->used = 1;
+    return 0;
 }
 
 int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
                          const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen)
 {
     pthread_mutex_lock(&t->lock);
-    int r = -1;
-    struct entry *e = find(t, qid);
-    if (e && now_ms >= e->expires_ms) {
-        memset(e, 0, sizeof *e);
-        roam_errf(err, errlen, "admission expired");
-    } else if (!e) {
-        roam_errf(err, errlen, "no admission for this query id (never granted, or expired)");
-    } else if (strcmp(e->vm, vm) != 0 || strcmp(e->src, src) != 0) {
-        roam_errf(err, errlen, "admission was granted for another VM or source");
-    } else if (e->used) {
-        roam_errf(err, errlen, "admission already used");
-    } else {
-        e->used = 1;
-        r = 0;
+    int r = take_locked(t, vm, src, qid, now_ms, err, errlen);
+    pthread_mutex_unlock(&t->lock);
+    return r;
+}
+
+static struct expected *expected(roamd_admissions *t, const uint8_t qid[16], int64_t now_ms)
+{
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX; i++)
+        if (t->x[i].expires_ms > now_ms && memcmp(t->x[i].qid, qid, 16) == 0)
+            return &t->x[i];
+    return NULL;
+}
+
+int roamd_admission_expect(roamd_admissions *t, const uint8_t qid[16], int64_t now_ms)
+{
+    pthread_mutex_lock(&t->lock);
+    struct expected *slot = NULL;
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX && !slot; i++)
+        if (t->x[i].expires_ms <= now_ms)
+            slot = &t->x[i];
+    if (slot) {
+        slot->expires_ms = now_ms + t->lifetime_ms;
+        memcpy(slot->qid, qid, 16);
     }
+    pthread_mutex_unlock(&t->lock);
+    return slot ? 0 : -1;
+}
+
+void roamd_admission_expect_end(roamd_admissions *t, const uint8_t qid[16])
+{
+    pthread_mutex_lock(&t->lock);
+    for (size_t i = 0; i < ROAMD_ADMISSIONS_MAX; i++)
+        if (t->x[i].expires_ms && memcmp(t->x[i].qid, qid, 16) == 0)
+            t->x[i].expires_ms = 0;
+    pthread_cond_broadcast(&t->added);
+    pthread_mutex_unlock(&t->lock);
+}
+
+int roamd_admission_take_wait(roamd_admissions *t, const char *vm, const char *src,
+                              const uint8_t qid[16], int wait_ms, char *err, size_t errlen)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&t->lock);
+    int rc = 0;
+    /* Only an admission still being authenticated is worth waiting for:
+     * an unknown query id, or any other refusal, is final at once. */
+    while (rc == 0 && !find(t, qid) && expected(t, qid, roam_now_ms()))
+        rc = pthread_cond_timedwait(&t->added, &t->lock, &until);
+    int r = take_locked(t, vm, src, qid, roam_now_ms(), err, errlen);
     pthread_mutex_unlock(&t->lock);
     return r;
 }

@@ -37,6 +37,28 @@ int roamd_admission_add_for(roamd_admissions *t, const char *client, const char 
 int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
                          const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
 
+/* How long an AdmissionQuery may wait for its admission: the source asks as
+ * soon as its own check of the client passed, which can be before the
+ * client's accept authentication here ended. */
+#define ROAMD_ADMISSION_WAIT_MS 5000
+
+/* An accept authentication of qid began (its challenge is about to go
+ * out): a query for qid waits for its outcome.  -1 (nothing recorded;
+ * queries then do not wait) when ROAMD_ADMISSIONS_MAX are already under
+ * way.  Entries expire with the table's lifetime. */
+int roamd_admission_expect(roamd_admissions *t, const uint8_t qid[16], int64_t now_ms);
+
+/* That authentication ended, granted (after roamd_admission_add*) or not:
+ * the queries waiting for it stop.  Unknown qid: nothing happens. */
+void roamd_admission_expect_end(roamd_admissions *t, const uint8_t qid[16]);
+
+/* roamd_admission_take, but while no admission with qid exists and an
+ * accept authentication of qid is under way, wait up to wait_ms (monotonic
+ * clock) for its outcome.  The caller's thread waits; nothing else is held
+ * for it.  0, or -1 with err as roamd_admission_take. */
+int roamd_admission_take_wait(roamd_admissions *t, const char *vm, const char *src,
+                              const uint8_t qid[16], int wait_ms, char *err, size_t errlen);
+
 /* The destination's libvirt asks (through the qemu hook) whether an
  * incoming migration of vm may start: claim the admission for vm that an
  * AdmissionQuery took and that no migration claimed yet, within its

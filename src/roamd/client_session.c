@@ -159,6 +159,12 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
      * handshakes with the destination overlap the challenge's round trips. */
     if (!accept && policy)
         *early = roamd_peer_early_start(d, au->dst);
+    /* The source may ask for the admission before this authentication
+     * ends: its query waits for the outcome (roamd_handle_client ends it). */
+    if (accept && !au->dry_run &&
+        roamd_admission_expect(d->adm, au->query_id.data, roam_now_ms()) < 0)
+        roam_log("client %s: query %s: too many authentications under way; "
+                 "an early admission query is refused", addr, qid);
     int r = accept ? roamd_challenge(d->policies, d->mpk, c, au, policy, phase, io, started, o)
                    : roamd_challenge_sealed(d->policies, d->mpk, c, au,
                                             d->cfg.disclose_policy[0] ? d->cfg.disclose_policy
@@ -205,7 +211,7 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
 void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
 {
     int io = d->cfg.io_timeout_ms;
-    roam_envelope *env = NULL, *mig = NULL;
+    roam_envelope *env = NULL;
     struct roamd_auth_outcome o;
     struct roamd_peer_early *early = NULL;
     if (expect_either(c, ROAM__V1__ENVELOPE__BODY_AUTHENTICATE, ROAM__V1__ENVELOPE__BODY_LOCATE,
@@ -216,21 +222,19 @@ void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
         goto out;
     }
     const Roam__V1__Authenticate *au = env->authenticate;
-    char qid[ROAMD_QID_LEN], what[80];
+    char qid[ROAMD_QID_LEN];
     roamd_qid(qid, au->query_id.data, au->query_id.len);
-    if (authenticate(d, c, addr, au, qid, roam_now_ms(), &o, &early) < 0 ||
-        au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
+    int r = authenticate(d, c, addr, au, qid, roam_now_ms(), &o, &early);
+    if (au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
+        roamd_admission_expect_end(d->adm, au->query_id.data);
+    if (r < 0 || au->role == ROAM__V1__ROLE__ROLE_ACCEPT)
         goto out;
-    /* The source: the client says where to. */
-    snprintf(what, sizeof what, "query %s: no Migrate after authentication: ", qid);
-    if (expect(c, ROAM__V1__ENVELOPE__BODY_MIGRATE, &mig, io, addr, what) == 0) {
-        roamd_source_migrate(d, c, addr, au, mig->migrate, &o, early);
-        early = NULL;   /* the flow took it */
-    }
+    /* The source: the flow reads the client's Migrate itself. */
+    roamd_source_migrate(d, c, addr, au, &o, early);
+    early = NULL;   /* the flow took it */
 out:
     OPENSSL_cleanse(o.locate_key, sizeof o.locate_key);
     roamd_peer_early_drop(early);
-    roam_msg_free(mig);
     roam_msg_free(env);
     roam_tls_close(c, 1000);
 }

@@ -180,6 +180,7 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->peer_fd = roam_tcp_listen(ph, cfg->peer_listen_port, 64, why, sizeof why);
     if (d->peer_fd < 0)
         return roam_errf(err, errlen, "key 'peer_listen': %s", why);
+    roam_tcp_listen_fastopen(d->peer_fd);   /* the source's link opens in the SYN */
     if (cfg->hook_socket[0]) {
         d->hook_fd = roamd_hook_listen(cfg->hook_socket, why, sizeof why);
         if (d->hook_fd < 0)

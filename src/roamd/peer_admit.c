@@ -31,8 +31,8 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
             snprintf(why, sizeof why, "admission table full");
         else
             ok = 1;
-    } else if (roamd_admission_take(p->d->adm, q->vm, q->src, q->query_id.data, roam_now_ms(),
-                                    why, sizeof why) == 0)
+    } else if (roamd_admission_take_wait(p->d->adm, q->vm, q->src, q->query_id.data,
+                                         ROAMD_ADMISSION_WAIT_MS, why, sizeof why) == 0)
         ok = 1;
     const char *outcome = !ok ? "refused" : q->dry_run ? "would-grant (dry run)" : "granted";
     if (roamd_peer_session_audit(p, "admission", outcome, ok ? NULL : why, NULL) < 0 && ok) {

@@ -43,7 +43,7 @@ roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst, char *err, size
     }
     char why[ROAM_ERR_MAX];
     int io = d->cfg.io_timeout_ms;
-    int fd = roam_tcp_connect(host, dflt, io, why, sizeof why);
+    int fd = roam_tcp_connect_fastopen(host, dflt, io, why, sizeof why);
     if (fd < 0) {
         roam_errf(err, errlen, "destination daemon %s port %s unreachable: %s", host, dflt, why);
         return NULL;

@@ -1,8 +1,9 @@
 /* The source's link to the destination daemon, opened in the background
  * while the client still authenticates: TCP and the mutual TLS handshake
- * then cost the migration no round trip of their own.  Nothing is sent on
- * it before the user is authenticated and asked to migrate; a link not
- * taken is closed. */
+ * then cost the migration no round trip of their own (with TCP Fast
+ * Open, whose SYN carries the ClientHello, not even the one the challenge
+ * leaves them).  Nothing is sent on it before the client's proof passed
+ * this daemon's check; a link not taken is closed. */
 #ifndef ROAMD_PEER_EARLY_H
 #define ROAMD_PEER_EARLY_H
 

@@ -51,6 +51,7 @@ struct flow {
     char dest_uri[ROAMD_PATH_MAX];
     uint64_t bandwidth_mibs;           /* the client's cap for libvirt; 0: none */
     int dry_run;                       /* checks only: nothing is changed */
+    roam_envelope *mig;                /* the client's Migrate, once read */
     struct roamd_src_disks disks;      /* the VM's disks and how they move */
     struct roamd_inflight rec;         /* the crash-safe record, once a host changes */
     int rec_on, rec_keep;              /* written; kept for the next start's reconciliation */
@@ -477,10 +478,32 @@ static void post_process(struct flow *f)
     roam_msg_free(done);
 }
 
+/* The user's go-ahead, read once the admission query is out: a client
+ * sends it behind its Response (or, an older one, after the Result).
+ * Nothing on this host or the destination changes before it came. */
+static int take_migrate(struct flow *f)
+{
+    const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
+    roam_stream s = roam_tls_stream(f->c);
+    char err[ROAM_ERR_MAX];
+    if (roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_MIGRATE, &f->mig, f->d->cfg.io_timeout_ms,
+                        err, sizeof err) != ROAM_OK)
+        return fail(f, PRE, "no Migrate after authentication: %s", err);
+    const Roam__V1__Migrate *m = f->mig->migrate;
+    f->t.dest_auth_us = m->dest_auth_us;
+    f->t.source_auth_us = m->source_auth_us;
+    f->t.auth_us = m->auth_us;
+    f->bandwidth_mibs = m->bandwidth_mibs;
+    if (m->bandwidth_mibs > ROAM_BANDWIDTH_MAX_MIBS)
+        return fail(f, PRE, "bandwidth %u MiB/s out of range (1..%d, or 0 for libvirt's default)",
+                    m->bandwidth_mibs, ROAM_BANDWIDTH_MAX_MIBS);
+    return 0;
+}
+
 static void flow_run(struct flow *f)
 {
     send_progress(f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING, NULL);
-    if (find_vm(f) < 0 || admit(f) < 0)
+    if (find_vm(f) < 0 || admit(f) < 0 || take_migrate(f) < 0)
         return;
     if (f->dry_run) {
         /* Every check passed; no NIC, RA or migration job was touched. */
@@ -494,7 +517,7 @@ static void flow_run(struct flow *f)
 }
 
 void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
-                          const Roam__V1__Authenticate *au, const Roam__V1__Migrate *m,
+                          const Roam__V1__Authenticate *au,
                           const struct roamd_auth_outcome *auth,
                           struct roamd_peer_early *early)
 {
@@ -509,18 +532,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
     f.auth = auth;
     f.start_us = roam_mono_us();
     roam__v1__phase_timings__init(&f.t);
-    f.t.dest_auth_us = m->dest_auth_us;
-    f.t.source_auth_us = m->source_auth_us;
-    f.t.auth_us = m->auth_us;
     f.dry_run = au->dry_run != 0;
-    f.bandwidth_mibs = m->bandwidth_mibs;
-    if (m->bandwidth_mibs > ROAM_BANDWIDTH_MAX_MIBS) {
-        fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
-             "bandwidth %u MiB/s out of range (1..%d, or 0 for libvirt's default)",
-             m->bandwidth_mibs, ROAM_BANDWIDTH_MAX_MIBS);
-        roamd_peer_early_drop(f.early);
-        return;
-    }
     if (roamd_vm_lock(d, au->vm) < 0) {
         fail(&f, ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
              "a migration of VM %s is already running here", au->vm);
@@ -532,6 +544,7 @@ void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
         roamd_inflight_end(d, &f.rec);
     roamd_peer_early_drop(f.early);   /* a flow that failed before it needed the link */
     roamd_src_disks_free(&f.disks);
+    roam_msg_free(f.mig);
     if (f.dom)
         virDomainFree(f.dom);
     roamd_vm_unlock(d, au->vm);

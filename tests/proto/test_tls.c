@@ -299,6 +299,84 @@ static void test_tcp_ip_name(roam_tls_ctx *sctx, roam_tls_ctx *cctx)
     close(lfd);
 }
 
+/* A listener's accept, then the TLS server: with a deferred (Fast Open)
+ * connect the SYN leaves only with the ClientHello, so the accept must not
+ * wait in the client's thread. */
+struct fo_server {
+    int lfd;
+    struct server srv;
+};
+
+static void *fo_accept(void *arg)
+{
+    struct fo_server *f = arg;
+    f->srv.fd = roam_tcp_accept(f->lfd, 3000, f->srv.err, sizeof f->srv.err);
+    if (f->srv.fd >= 0)
+        server_main(&f->srv);
+    return NULL;
+}
+
+/* The kernel's count of connects whose SYN carried data (this namespace). */
+static long fastopen_active(void)
+{
+    char head[8192], vals[8192];
+    long n = -1;
+    FILE *f = fopen("/proc/net/netstat", "r");
+    while (f && n < 0 && fgets(head, sizeof head, f) && fgets(vals, sizeof vals, f)) {
+        if (strncmp(head, "TcpExt:", 7) != 0)
+            continue;
+        char *hs, *vs, *h = strtok_r(head, " \n", &hs), *v = strtok_r(vals, " \n", &vs);
+        for (; h && v; h = strtok_r(NULL, " \n", &hs), v = strtok_r(NULL, " \n", &vs))
+            if (strcmp(h, "TCPFastOpenActive") == 0)
+                n = atol(v);
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* TLS over TCP Fast Open: the first connection gets a cookie (where the
+ * host lets listeners take Fast Open), the next ones carry the ClientHello
+ * in the SYN; where it does not, the same calls make plain connections. */
+static void test_fastopen(roam_tls_ctx *sctx, roam_tls_ctx *cctx)
+{
+    int lfd = roam_tcp_listen("127.0.0.1", "0", 4, err, sizeof err);
+    if (!tap_ok(lfd >= 0, "listen for Fast Open (%s)", lfd >= 0 ? "ok" : err))
+        return;
+    roam_tcp_listen_fastopen(lfd);
+    char port[16];
+    snprintf(port, sizeof port, "%d", roam_sock_port(lfd));
+    int ok = 0;
+    long before = fastopen_active();
+    for (int round = 0; round < 3; round++) {
+        struct fo_server f = { .lfd = lfd, .srv = { .ctx = sctx, .timeout_ms = 3000 } };
+        pthread_t th;
+        pthread_create(&th, NULL, fo_accept, &f);
+        int cfd = roam_tcp_connect_fastopen("127.0.0.1", port, 2000, err, sizeof err);
+        roam_tls_conn *c = cfd >= 0 ? roam_tls_connect(cctx, cfd, "127.0.0.1", 3000, err,
+                                                       sizeof err)
+                                    : NULL;
+        ok += c != NULL;
+        roam_tls_close(c, 1000);
+        pthread_join(th, NULL);
+        ok += f.srv.accepted;
+    }
+    tap_eq(ok, 6, "three TLS connections over Fast Open connects (%s)", ok == 6 ? "ok" : err);
+    int tfo = 0;
+    FILE *sys = fopen("/proc/sys/net/ipv4/tcp_fastopen", "r");
+    if (sys && fscanf(sys, "%d", &tfo) != 1)
+        tfo = 0;
+    if (sys)
+        fclose(sys);
+    long after = fastopen_active();
+    if ((tfo & 3) == 3)
+        tap_ok(after > before, "with net.ipv4.tcp_fastopen = %d the ClientHello rode in the "
+               "SYN (%ld times)", tfo, after - before);
+    else
+        tap_skip("net.ipv4.tcp_fastopen is not 3 here: plain connects only");
+    close(lfd);
+}
+
 static void test_mutual(roam_tls_ctx *msctx, roam_tls_ctx *good, roam_tls_ctx *bad,
                         roam_tls_ctx *anon)
 {
@@ -454,6 +532,7 @@ int main(void)
         test_server_auth(sctx, cctx);
         test_client_verification(sctx, cctx, wrong);
         test_tcp_ip_name(sctx, cctx);
+        test_fastopen(sctx, cctx);
         test_mutual(msctx, good, bad, cctx);
         test_deadlines(sctx, cctx);
         test_bad_config();

@@ -962,7 +962,8 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
  * the source's TCP connection was accepted. */
 enum { FAKE_STALL, FAKE_GARBAGE, FAKE_BAD_RA, FAKE_PIPELINE };
 static int fake_mode, fake_listen = -1, fake_second;
-static int64_t fake_accepted_us, migrate_sent_us;
+static int64_t fake_accepted_us, fake_query_us, migrate_sent_us;
+static int migrate_delay_ms;   /* a client that sends Migrate only after its Result */
 static roam_tls_ctx *fake_ctx;
 
 static void *fake_peer(void *arg)
@@ -980,6 +981,7 @@ static void *fake_peer(void *arg)
     roam_envelope *in = NULL;
     if (roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_ADMISSION_QUERY, &in, 2000, e,
                         sizeof e) == ROAM_OK) {
+        fake_query_us = roam_mono_us();
         if (fake_mode == FAKE_STALL) {
             usleep(1500000);
         } else if (fake_mode == FAKE_PIPELINE) {
@@ -1039,6 +1041,8 @@ static int migrate_against_fake(roam_tls_ctx *ctx, const abe_key_t *key, int mod
         roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
         env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
         env.migrate = &m;
+        if (migrate_delay_ms)
+            usleep((useconds_t)migrate_delay_ms * 1000);
         migrate_sent_us = roam_mono_us();
         roam_msg_send(&s, &env, 2000, err, sizeof err);
         while (roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK) {
@@ -1301,6 +1305,10 @@ static void test_client_dry_run(const abe_key_t *alice, const abe_key_t *nob4)
     int rc = client_dry_run(alice, 100, &res);
     tap_ok(rc == 0 && res.ok, "roam migrate --dry-run to another daemon passes (%s)",
            rc == 0 ? "ok" : res.error);
+    /* Sent behind the Response, Migrate cannot carry the authentications'
+     * times: the source's audit shows none, the client's report has them. */
+    tap_ok(audited("\"bandwidth_mibs\":100,", "\"auth\":0,") && res.timings.auth_us > 0,
+           "the client's Migrate went out in the same flight as its Response");
     tap_eq(roamd_admission_count(d2.adm, roam_now_ms()), 0,
            "the destination recorded no admission");
     rc = client_dry_run(nob4, 0, &res);
@@ -1314,6 +1322,66 @@ static void test_client_dry_run(const abe_key_t *alice, const abe_key_t *nob4)
     stop2 = 1;
     pthread_join(t2, NULL);
     roamd_fini(&d2);
+}
+
+/* A Migrate sent in the same flight as a Response that fails the source's
+ * check causes nothing: the client gets the refusal, and the source neither
+ * asks the destination for an admission nor starts a migration. */
+static void test_pipelined_bad_proof(roam_tls_ctx *ctx)
+{
+    uint8_t q[16] = { 0x51, 0x1f };
+    const char *qhex = "511f0000000000000000000000000000";
+    roam_tls_conn *c = dial(ctx, port);
+    if (!tap_ok(c != NULL, "connect for a pipelined Migrate (%s)", err))
+        return;
+    roam_stream s = roam_tls_stream(c);
+    Roam__V1__Authenticate au = ROAM__V1__AUTHENTICATE__INIT;
+    au.role = ROAM__V1__ROLE__ROLE_MIGRATE;
+    au.vm = "vm1";
+    au.src = "127.0.0.1";
+    au.dst = "127.0.0.1";
+    au.query_id.data = q;
+    au.query_id.len = 16;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT, *in = NULL;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_AUTHENTICATE;
+    env.authenticate = &au;
+    int challenged = roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+                     roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_CHALLENGE, &in, 5000, err,
+                                     sizeof err) == ROAM_OK;
+    roam_msg_free(in);
+    in = NULL;
+    uint8_t mac[ROAM_MAC_LEN] = { 0 };   /* not the MAC the challenge's key gives */
+    Roam__V1__Response r = ROAM__V1__RESPONSE__INIT;
+    r.mac.data = mac;
+    r.mac.len = sizeof mac;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_RESPONSE;
+    env.response = &r;
+    Roam__V1__Migrate m = ROAM__V1__MIGRATE__INIT;
+    roam_envelope menv = ROAM__V1__ENVELOPE__INIT;
+    menv.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE;
+    menv.migrate = &m;
+    int sent = challenged && roam_msg_send(&s, &env, 2000, err, sizeof err) == ROAM_OK &&
+               roam_msg_send(&s, &menv, 2000, err, sizeof err) == ROAM_OK;
+    int refused = 0, more = 0;
+    if (sent && roam_msg_recv(&s, &in, 5000, err, sizeof err) == ROAM_OK)
+        refused = (in->body_case == ROAM__V1__ENVELOPE__BODY_RESULT && !in->result->ok) ||
+                  in->body_case == ROAM__V1__ENVELOPE__BODY_ERROR;
+    roam_msg_free(in);
+    in = NULL;
+    while (refused && roam_msg_recv(&s, &in, 3000, err, sizeof err) == ROAM_OK) {
+        more++;
+        roam_msg_free(in);
+        in = NULL;
+    }
+    roam_tls_close(c, 500);
+    tap_ok(sent && refused && !more,
+           "Migrate behind a failing Response: refused, nothing after the refusal (%d more)",
+           more);
+    tap_ok(audited("\"outcome\":\"refused\"", qhex), "the failed proof is audited");
+    settle();
+    tap_eq(audited_count("\"event\":\"migrate\"", qhex) +
+           audited_count("\"event\":\"admission\"", qhex), 0,
+           "no admission asked, no migration started for it");
 }
 
 static int setup(const abe_key_t **alice_out, abe_key_t **nob4_out, abe_msk_t *msk,
@@ -1430,6 +1498,7 @@ int main(void)
         roam_tls_close(c, 500);
     }
 
+    test_pipelined_bad_proof(ctx);
     test_dry_run(ctx, alice, nob4);
     test_client_dry_run(alice, nob4);
     test_locate(ctx, alice);
@@ -1536,6 +1605,14 @@ int main(void)
            fake_second);
     tap_ok(ph == ROAM__V1__PHASE__PHASE_ADMISSION || ph == ROAM__V1__PHASE__PHASE_PRE_PROCESSING,
            "a destination that closes unanswered: a clean failure (%s)", why);
+    /* The admission query does not wait for the user's Migrate. */
+    fake_query_us = 0;
+    migrate_delay_ms = 300;
+    ph = migrate_against_fake(ctx, alice, FAKE_PIPELINE, why, sizeof why);
+    migrate_delay_ms = 0;
+    tap_ok(fake_query_us > 0 && fake_query_us < migrate_sent_us,
+           "the source asks for the admission before the client's Migrate came "
+           "(%lld us before)", (long long)(migrate_sent_us - fake_query_us));
     tap_ok(alive(ctx, alice), "daemon alive after the misbehaving destinations");
     d.cfg.peer_port = roamd_peer_port(&d);
     close(fake_listen);

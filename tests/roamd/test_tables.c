@@ -1,9 +1,12 @@
 /* Admission table (single use, expiry, binding to vm and src, bounds) and
  * the per-address challenge rate limit. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "admission.h"
+#include "deadline.h"
 #include "errbuf.h"
 #include "ratelimit.h"
 #include "tap.h"
@@ -108,6 +111,77 @@ static void test_admissions(void)
     roamd_admissions_free(t);
 }
 
+/* The destination holds an AdmissionQuery that came before the client's
+ * accept authentication ended: it takes the admission recorded meanwhile,
+ * and gives up after its bound when none comes. */
+struct late_add {
+    roamd_admissions *t;
+    uint8_t qid[16];
+    int refuse;   /* the authentication ends without an admission */
+};
+
+static void *add_later(void *arg)
+{
+    struct late_add *a = arg;
+    char why[ROAM_ERR_MAX];
+    struct timespec ts = { 0, 150 * 1000000L };
+    nanosleep(&ts, NULL);
+    if (a->refuse) {
+        roamd_admission_expect_end(a->t, a->qid);
+        return NULL;
+    }
+    roamd_admission_add(a->t, "vm", "src-a", a->qid, roam_now_ms(), why, sizeof why);
+    return NULL;
+}
+
+static void test_admission_wait(void)
+{
+    struct late_add a = { .t = roamd_admissions_new(60000), .qid = { 7 } };
+    pthread_t th;
+    int64_t t0 = roam_now_ms();
+    roamd_admission_expect(a.t, a.qid, t0);
+    tap_ok(pthread_create(&th, NULL, add_later, &a) == 0, "admission added 150 ms later");
+    int r = roamd_admission_take_wait(a.t, "vm", "src-a", a.qid, 2000, err, sizeof err);
+    int64_t took = roam_now_ms() - t0;
+    pthread_join(th, NULL);
+    tap_ok(r == 0 && took >= 140 && took < 1500,
+           "a query waiting for its admission takes it when it is recorded (%lld ms)",
+           (long long)took);
+    roamd_admission_expect_end(a.t, a.qid);
+    t0 = roam_now_ms();
+    r = roamd_admission_take_wait(a.t, "vm", "src-a", a.qid, 2000, err, sizeof err);
+    took = roam_now_ms() - t0;
+    tap_ok(r < 0 && strstr(err, "already used") && took < 100,
+           "a used admission is refused at once, without waiting (%s, %lld ms)", err,
+           (long long)took);
+    uint8_t none[16] = { 8 };
+    t0 = roam_now_ms();
+    r = roamd_admission_take_wait(a.t, "vm", "src-a", none, 2000, err, sizeof err);
+    took = roam_now_ms() - t0;
+    tap_ok(r < 0 && strstr(err, "no admission") && took < 100,
+           "a query no authentication here expects is refused at once (%lld ms)",
+           (long long)took);
+    roamd_admission_expect(a.t, none, roam_now_ms());
+    t0 = roam_now_ms();
+    r = roamd_admission_take_wait(a.t, "vm", "src-a", none, 300, err, sizeof err);
+    took = roam_now_ms() - t0;
+    tap_ok(r < 0 && strstr(err, "no admission") && took >= 290 && took < 1500,
+           "a query whose admission never comes is refused after its bound (%s, %lld ms)", err,
+           (long long)took);
+    struct late_add b = { .t = a.t, .qid = { 9 }, .refuse = 1 };
+    t0 = roam_now_ms();
+    roamd_admission_expect(a.t, b.qid, t0);
+    pthread_create(&th, NULL, add_later, &b);
+    r = roamd_admission_take_wait(a.t, "vm", "src-a", b.qid, 2000, err, sizeof err);
+    took = roam_now_ms() - t0;
+    pthread_join(th, NULL);
+    tap_ok(r < 0 && took >= 140 && took < 1500,
+           "a refused authentication ends the wait at once (%lld ms)", (long long)took);
+    tap_ok(ROAMD_ADMISSION_WAIT_MS > 0 && ROAMD_ADMISSION_WAIT_MS <= 5000,
+           "the daemon's bound is at most 5 s (%d ms)", ROAMD_ADMISSION_WAIT_MS);
+    roamd_admissions_free(a.t);
+}
+
 static void test_rate(void)
 {
     roamd_ratelimit *r = roamd_ratelimit_new(3);
@@ -135,6 +209,7 @@ int main(void)
 {
     test_admissions();
     test_claims();
+    test_admission_wait();
     test_rate();
     return tap_done();
 }
