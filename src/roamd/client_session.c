@@ -87,7 +87,7 @@ static int audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authent
     return 0;
 }
 
-/* Read the client's next message, which must be `body`.  On failure log
+/* Read the client's next message, which must be `body` or `also`.  On failure log
  * it (after what) and, if the client is still there to read it, answer a
  * protocol error. */
 static int expect_either(roam_tls_conn *c, roam_body body, roam_body also, roam_envelope **env,
@@ -102,12 +102,6 @@ static int expect_either(roam_tls_conn *c, roam_body body, roam_body also, roam_
     if (st != ROAM_CLOSED && st != ROAM_EIO)
         (void)roam_msg_send_error(&s, ROAM__V1__PHASE__PHASE_PROTOCOL, err, io, e2, sizeof e2);
     return -1;
-}
-
-static int expect(roam_tls_conn *c, roam_body body, roam_envelope **env, int io,
-                  const char *addr, const char *what)
-{
-    return expect_either(c, body, body, env, io, addr, what);
 }
 
 /* Before any challenge: is this the server the client names, is the client

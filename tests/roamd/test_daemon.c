@@ -847,7 +847,9 @@ static void test_rogue_ra(roam_tls_ctx *ctx, const abe_key_t *key)
     rogue_stop = 0;
     pthread_create(&t, NULL, rogue_run, NULL);
     roamd_peer *p = NULL;
+    dial_src = "127.0.0.11";   /* a rate bucket of its own */
     int r = admit(ctx, key, q);
+    dial_src = NULL;
     if (r == 0)
         p = roamd_peer_connect(&d, "127.0.0.1", err, sizeof err);
     if (p && roamd_peer_admission(p, "vm1", "127.0.0.1", q, err, sizeof err) == 0)
@@ -1650,6 +1652,7 @@ int main(void)
     tap_ok(alive(ctx, alice), "served again once the stalled sessions timed out");
 
     /* Fail closed: a grant that cannot be audited is refused. */
+    dial_src = "127.0.0.12";   /* a rate bucket of its own */
     roamd_audit *audit = d.audit;
     d.audit = roamd_audit_open("/dev/full", err, sizeof err);
     q[0] = 9;
@@ -1659,6 +1662,7 @@ int main(void)
     roamd_audit_close(d.audit);
     d.audit = audit;
     tap_ok(alive(ctx, alice), "granted again once the audit log is writable");
+    dial_src = NULL;
 
     stop_flag = 1;
     pthread_join(t, NULL);
