@@ -11,6 +11,7 @@
 #include "conn_limit.h"
 #include "diag.h"
 #include "hostport.h"
+#include "virt_migrate.h"
 
 #define ROAMD_PATH_MAX 1024
 #define ROAMD_HOST_MAX 256
@@ -75,6 +76,8 @@ struct roamd_config {
     char state_dir[ROAMD_PATH_MAX];
     char peer_pins[ROAMD_PATH_MAX];   /* "" = none: any peer_ca CA vouches for any host */
     char storage_base_dir[ROAMD_PATH_MAX];  /* base images disks may be overlays on; "" none */
+    /* [migration] parallel, compression, auto_converge, postcopy */
+    struct roam_migrate_tuning migration_tune;
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };
