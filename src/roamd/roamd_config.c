@@ -263,7 +263,8 @@ void roamd_config_defaults(struct roamd_config *c)
     c->migration_tls = 1;
     c->max_waiting = 1024;
     c->max_disk_gib = 64;
-    c->migration_tune = (struct roam_migrate_tuning){ .parallel = 1, .auto_converge = 1 };
+    c->migration_tune = (struct roam_migrate_tuning){ .parallel = 1, .auto_converge = 1,
+                                                    .compression = ROAM_MIGRATE_COMP_XBZRLE };
 }
 
 int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)

@@ -42,7 +42,8 @@ int roam_migrate_tuning_check(const struct roam_migrate_tuning *t, char *err, si
                          comp_names[t->compression]);
     /* xbzrle works on the main stream only; QEMU refuses it beside multifd. */
     if (t->compression == ROAM_MIGRATE_COMP_XBZRLE && par)
-        return roam_errf(err, errlen, "compression xbzrle does not go with parallel >= 2");
+        return roam_errf(err, errlen, "compression xbzrle does not go with parallel >= 2 "
+                         "(set compression = none, zstd or zlib)");
     /* QEMU of this generation cannot post-copy over multifd channels. */
     if (t->postcopy_after && par)
         return roam_errf(err, errlen, "postcopy does not go with parallel >= 2");

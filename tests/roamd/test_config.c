@@ -75,9 +75,11 @@ int main(void)
     check_err("[migration]\ntls = sometimes\n", ":9: key 'tls': 'sometimes' is not yes or no",
               "tls neither yes nor no");
     tap_ok(parse("") == 0 && c.migration_tune.parallel == 1 &&
-           c.migration_tune.compression == ROAM_MIGRATE_COMP_NONE &&
+           c.migration_tune.compression == ROAM_MIGRATE_COMP_XBZRLE &&
            c.migration_tune.auto_converge == 1 && c.migration_tune.postcopy_after == 0,
-           "[migration] tuning defaults: one connection, no compression, auto-converge, no post-copy");
+           "[migration] tuning defaults: one connection, xbzrle, auto-converge, no post-copy");
+    check_err("[migration]\nparallel = 2\n", ":9: [migration] compression xbzrle does not go with "
+              "parallel >= 2 (set compression = none, zstd or zlib)", "parallel with the default xbzrle");
     tap_ok(parse("[migration]\nparallel = 4\ncompression = zstd\nauto_converge = no\n") == 0 &&
            c.migration_tune.parallel == 4 && c.migration_tune.compression == ROAM_MIGRATE_COMP_ZSTD &&
            !c.migration_tune.auto_converge, "[migration] parallel 4, zstd, no auto-converge (%s)", err);
@@ -98,8 +100,8 @@ int main(void)
     check_err("[migration]\npostcopy = 2x\n", "number of passes", "postcopy 2x");
     check_err("[migration]\ncompression = zstd\n", ":9: [migration] compression zstd needs "
               "parallel >= 2", "zstd on one connection");
-    check_err("[migration]\nparallel = 2\npostcopy = 1\n",
-              ":10: [migration] postcopy does not go with parallel >= 2", "post-copy with multifd");
+    check_err("[migration]\nparallel = 2\ncompression = none\npostcopy = 1\n",
+              ":11: [migration] postcopy does not go with parallel >= 2", "post-copy with multifd");
     tap_ok(c.ims_port == 0, "no IMS for handovers by default");
     uint8_t ims[16];
     inet_pton(AF_INET6, "2001:db8:d::2", ims);
