@@ -8,6 +8,8 @@
 # Per run ($RUN, removed by down): roamd configs, logs, pids, audit logs.
 # ROAM_MIGRATION_TLS=yes|no overrides the lab's `[migration] tls` for the
 # roamd started next (a lab up with --no-tls permits both).
+# ROAM_MIGRATION_TUNING: extra `[migration]` lines for that roamd (e.g.
+# "parallel = 2", newline-separated; bench/migration/run --variant).
 # shellcheck shell=bash
 
 ROAM_SRC=$(cd "$LAB_DIR/.." && pwd)
@@ -119,6 +121,7 @@ $(hook_conf "$h")
 
 [migration]
 tls = ${ROAM_MIGRATION_TLS:-$(lab_tls)}
+${ROAM_MIGRATION_TUNING:-}
 CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then

@@ -2,6 +2,7 @@
 #include "migration_job.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -45,6 +46,24 @@ static void wait_ms(struct mig_job *m, int ms)
     pthread_cond_timedwait(&m->cond, &m->lock, &ts);
 }
 
+/* Switch to post-copy once the memory copy has made `after` passes (the
+ * dirty rate outruns the link).  1 once switched, 0 not yet (or failed:
+ * pre-copy goes on). */
+static int maybe_postcopy(virDomainPtr dom, int after, const char *vm)
+{
+    struct roam_job_stats st;
+    char why[ROAM_ERR_MAX];
+    if (roam_virt_job_stats(dom, 0, &st, why, sizeof why) < 0 || !st.has_iteration ||
+        st.memory_iteration <= (uint64_t)after)
+        return 0;
+    if (roam_virt_start_postcopy(dom, why, sizeof why) < 0) {
+        roam_log("migration of %s: %s; pre-copy goes on", vm, why);
+        return 0;
+    }
+    roam_log("migration of %s: post-copy after %d passes", vm, after);
+    return 1;
+}
+
 int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o, const char *vm,
                             int timeout_ms, int tick_ms, void (*tick)(void *ctx), void *ctx,
                             char *err, size_t errlen)
@@ -62,7 +81,7 @@ int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o,
         return roam_errf(err, errlen, "cannot start the migration thread");
     }
     int64_t deadline = roam_deadline(timeout_ms);
-    int aborted = 0;
+    int aborted = 0, postcopy = 0;
     pthread_mutex_lock(&m.lock);
     while (!m.done) {
         wait_ms(&m, tick_ms);
@@ -70,7 +89,11 @@ int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o,
             break;
         pthread_mutex_unlock(&m.lock);
         tick(ctx);
-        if (!aborted && roam_remaining_ms(deadline) == 0) {
+        if (!postcopy && o->tune.postcopy_after)
+            postcopy = maybe_postcopy(dom, o->tune.postcopy_after, vm);
+        /* Past the switch the guest runs on the destination: an abort
+         * would lose it, so the deadline no longer applies. */
+        if (!aborted && !postcopy && roam_remaining_ms(deadline) == 0) {
             char why[ROAM_ERR_MAX];
             roam_log("migration of %s exceeds migration_timeout: aborting", vm);
             (void)roam_virt_abort_job(dom, why, sizeof why);
@@ -85,4 +108,14 @@ int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o,
     if (m.rc < 0)
         return roam_errf(err, errlen, "%s%s", aborted ? "timed out and aborted: " : "", m.err);
     return 0;
+}
+
+void roamd_migration_job_audit(struct roam_json *j, const struct roam_migrate_tuning *t)
+{
+    roam_json_obj_begin(j, "tuning");
+    roam_json_i64(j, "parallel", t->parallel < 2 ? 1 : t->parallel);
+    roam_json_str(j, "compression", roam_migrate_compression_name(t->compression));
+    roam_json_bool(j, "auto_converge", t->auto_converge);
+    roam_json_i64(j, "postcopy_after", t->postcopy_after);
+    roam_json_obj_end(j);
 }

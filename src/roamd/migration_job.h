@@ -9,6 +9,7 @@
 #include <libvirt/libvirt.h>
 #include <stddef.h>
 
+#include "json.h"
 #include "virt_migrate.h"
 
 /* Migrate dom per o, calling tick(ctx) every tick_ms until it ends; after
@@ -17,5 +18,9 @@
 int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o, const char *vm,
                             int timeout_ms, int tick_ms, void (*tick)(void *ctx), void *ctx,
                             char *err, size_t errlen);
+
+/* Write t as the audit record's "tuning" object: parallel, compression,
+ * auto_converge, postcopy_after (0: never). */
+void roamd_migration_job_audit(struct roam_json *j, const struct roam_migrate_tuning *t);
 
 #endif

@@ -2,6 +2,7 @@
 #include "roamd_config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,35 @@ static int set_base_dir(void *obj, const char *name, const char *v, char *why, s
     return set_dirs(C(obj)->storage_base_dir, sizeof C(obj)->storage_base_dir, v, why, whylen);
 }
 
+/* compression = none | xbzrle | zstd | zlib */
+static int set_compression(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    int c = roam_migrate_compression_parse(v);
+    if (c < 0)
+        return roam_errf(why, whylen, "'%s' is not none, xbzrle, zstd or zlib", v);
+    C(obj)->migration_tune.compression = c;
+    return 0;
+}
+
+/* postcopy = no | PASSES: post-copy after that many passes of pre-copy. */
+static int set_postcopy(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    if (strcmp(v, "no") == 0) {
+        C(obj)->migration_tune.postcopy_after = 0;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < 1 || n > ROAM_MIGRATE_POSTCOPY_AFTER_MAX)
+        return roam_errf(why, whylen, "'%s' is not 'no' or a number of passes in 1..%d", v,
+                         ROAM_MIGRATE_POSTCOPY_AFTER_MAX);
+    C(obj)->migration_tune.postcopy_after = (int)n;
+    return 0;
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -193,6 +223,10 @@ static const struct roam_cfg_key keys[] = {
     STR("roamd", peer_pins, peer_pins, 0),
     FUNC("storage", base_dir, set_base_dir),
     STR("roamd", disclose_policy, disclose_policy, 0),
+    INT("migration", parallel, migration_tune.parallel, 1, ROAM_MIGRATE_PARALLEL_MAX),
+    FUNC("migration", compression, set_compression),
+    BOOL("migration", auto_converge, migration_tune.auto_converge),
+    FUNC("migration", postcopy, set_postcopy),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");
@@ -230,6 +264,8 @@ void roamd_config_defaults(struct roamd_config *c)
     c->migration_tls = 1;
     c->max_waiting = 1024;
     c->max_disk_gib = 64;
+    c->migration_tune = (struct roam_migrate_tuning){ .parallel = 1, .auto_converge = 1,
+                                                    .compression = ROAM_MIGRATE_COMP_XBZRLE };
 }
 
 int roamd_config_router_check(const struct roamd_config *c, char *err, size_t errlen)
@@ -280,6 +316,14 @@ static int finish(struct roamd_config *c, const char *file, roam_diag *d)
     if (c->storage_shared && !c->storage_pool[0])
         roam_diag_at(d, file, roamd_config_line(c, "storage", "shared"),
                      "key 'shared': needs 'pool' in [storage] (the shared images' pool)");
+    char why[ROAM_ERR_MAX];
+    if (roam_migrate_tuning_check(&c->migration_tune, why, sizeof why) < 0) {
+        int l = 0;
+        static const char *const tk[] = { "postcopy", "compression", "parallel" };
+        for (size_t i = 0; !l && i < sizeof tk / sizeof tk[0]; i++)
+            l = roamd_config_line(c, "migration", tk[i]);
+        roam_diag_at(d, file, l, "[migration] %s", why);
+    }
     return d->count ? -1 : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "conn_limit.h"
 #include "diag.h"
 #include "hostport.h"
+#include "virt_migrate.h"
 
 #define ROAMD_PATH_MAX 1024
 #define ROAMD_HOST_MAX 256
@@ -79,6 +80,8 @@ struct roamd_config {
      * policy, whether a VM is here and its policy (docs/protocol.md §4);
      * "" = accept_policy */
     char disclose_policy[ROAMD_POLICY_MAX];
+    /* [migration] parallel, compression, auto_converge, postcopy */
+    struct roam_migrate_tuning migration_tune;
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

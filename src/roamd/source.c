@@ -118,6 +118,7 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
     if (f->dest_uri[0])
         roam_json_str(&j, "dest_uri", f->dest_uri);
     roam_json_bool(&j, "tls", f->d->cfg.migration_tls);
+    roamd_migration_job_audit(&j, &f->d->cfg.migration_tune);
     roam_json_obj_begin(&j, "timings_us");
     roam_json_u64(&j, "dest_auth", f->t.dest_auth_us);
     roam_json_u64(&j, "source_auth", f->t.source_auth_us);
@@ -422,7 +423,8 @@ static int migrate(struct flow *f)
         roam_log("query %s: RA re-delivery watcher did not start; relying on the first RA "
                  "and the guest's own registration", f->qid);
     struct roam_migrate_opts o = { .dest_uri = f->dest_uri, .bandwidth_mibs = f->bandwidth_mibs,
-                                   .tls = f->d->cfg.migration_tls };
+                                   .tls = f->d->cfg.migration_tls,
+                                   .tune = f->d->cfg.migration_tune };
     roamd_src_disks_opts(&f->disks, &o);
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
     char who[ROAMD_QID_LEN + 300];   /* the job's log names the VM and the query */

@@ -13,6 +13,37 @@
 
 #include <libvirt/libvirt.h>
 
+/* How guest memory crosses the link (roamd's [migration] tuning keys). */
+enum roam_migrate_compression {
+    ROAM_MIGRATE_COMP_NONE,
+    ROAM_MIGRATE_COMP_XBZRLE,   /* delta of re-sent pages, on the main stream */
+    ROAM_MIGRATE_COMP_ZSTD,     /* per multifd channel: needs parallel >= 2 */
+    ROAM_MIGRATE_COMP_ZLIB,     /* the same */
+};
+
+struct roam_migrate_tuning {
+    int parallel;               /* data connections; 0 or 1: one (no multifd) */
+    int compression;            /* enum roam_migrate_compression */
+    int auto_converge;          /* throttle the guest's vCPUs while it outruns the link */
+    /* 0: never post-copy.  N: switch to post-copy once the memory copy
+     * starts pass N + 1 (the guest then runs on the destination and fetches
+     * the pages still missing: a failure from there on loses the VM). */
+    int postcopy_after;
+};
+
+#define ROAM_MIGRATE_PARALLEL_MAX 16
+#define ROAM_MIGRATE_POSTCOPY_AFTER_MAX 64
+
+/* "none", "xbzrle", "zstd", "zlib"; NULL when out of range. */
+const char *roam_migrate_compression_name(int c);
+/* The compression named s, or -1. */
+int roam_migrate_compression_parse(const char *s);
+
+/* 0, or -1 with err when t asks for what cannot go together (a multifd
+ * compression without parallel connections, post-copy with them) or is out
+ * of range. */
+int roam_migrate_tuning_check(const struct roam_migrate_tuning *t, char *err, size_t errlen);
+
 struct roam_migrate_opts {
     const char *dest_uri;     /* destination libvirtd, e.g. "qemu+tls://dst/system" */
     const char *migrate_uri;  /* optional data channel, e.g. "tcp://[2001:db8::2]" */
@@ -33,6 +64,7 @@ struct roam_migrate_opts {
      * only the overlays' data is copied (VIR_MIGRATE_NON_SHARED_INC instead
      * of _DISK). */
     int incremental_disks;
+    struct roam_migrate_tuning tune;
 };
 
 /* The flags roam always migrates with. */
@@ -44,6 +76,12 @@ struct roam_migrate_opts {
  * o->tls, libvirt fails the migration rather than send anything in clear. */
 unsigned int roam_virt_migrate_flags(const struct roam_migrate_opts *o);
 
+/* The typed parameters of one migration (the URIs, names, bandwidth, disks
+ * and tuning of o), for virDomainMigrateToURI3.  0 with *params and *n set (free
+ * with virTypedParamsFree), or -1 with err. */
+int roam_virt_migrate_params(const struct roam_migrate_opts *o, virTypedParameterPtr *params,
+                             int *n, char *err, size_t errlen);
+
 /* Migrate dom; 0 when it runs on the destination, -1 with libvirt's reason. */
 int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
                       char *err, size_t errlen);
@@ -51,6 +89,10 @@ int roam_virt_migrate(virDomainPtr dom, const struct roam_migrate_opts *o,
 /* Abort dom's running job (a migration being rolled back).  0, or -1 with
  * libvirt's reason (also when no job runs). */
 int roam_virt_abort_job(virDomainPtr dom, char *err, size_t errlen);
+
+/* Switch dom's running migration to post-copy (needs VIR_MIGRATE_POSTCOPY,
+ * i.e. tune.postcopy_after).  0, or -1 with libvirt's reason. */
+int roam_virt_start_postcopy(virDomainPtr dom, char *err, size_t errlen);
 
 /* A migration job's progress.  has_* tell which fields libvirt reported. */
 struct roam_job_stats {

@@ -74,6 +74,34 @@ int main(void)
            "[migration] tls = no (%s)", err);
     check_err("[migration]\ntls = sometimes\n", ":9: key 'tls': 'sometimes' is not yes or no",
               "tls neither yes nor no");
+    tap_ok(parse("") == 0 && c.migration_tune.parallel == 1 &&
+           c.migration_tune.compression == ROAM_MIGRATE_COMP_XBZRLE &&
+           c.migration_tune.auto_converge == 1 && c.migration_tune.postcopy_after == 0,
+           "[migration] tuning defaults: one connection, xbzrle, auto-converge, no post-copy");
+    check_err("[migration]\nparallel = 2\n", ":9: [migration] compression xbzrle does not go with "
+              "parallel >= 2 (set compression = none, zstd or zlib)", "parallel with the default xbzrle");
+    tap_ok(parse("[migration]\nparallel = 4\ncompression = zstd\nauto_converge = no\n") == 0 &&
+           c.migration_tune.parallel == 4 && c.migration_tune.compression == ROAM_MIGRATE_COMP_ZSTD &&
+           !c.migration_tune.auto_converge, "[migration] parallel 4, zstd, no auto-converge (%s)", err);
+    tap_ok(parse("[migration]\ncompression = xbzrle\npostcopy = 3\n") == 0 &&
+           c.migration_tune.compression == ROAM_MIGRATE_COMP_XBZRLE &&
+           c.migration_tune.postcopy_after == 3, "[migration] xbzrle, post-copy after 3 passes (%s)",
+           err);
+    tap_ok(parse("[migration]\npostcopy = no\n") == 0 && c.migration_tune.postcopy_after == 0,
+           "[migration] postcopy = no (%s)", err);
+    check_err("[migration]\nparallel = 0\n", ":9: key 'parallel'", "parallel 0");
+    check_err("[migration]\nparallel = 17\n", ":9: key 'parallel'", "parallel 17");
+    check_err("[migration]\ncompression = lz4\n",
+              ":9: key 'compression': 'lz4' is not none, xbzrle, zstd or zlib", "compression lz4");
+    check_err("[migration]\npostcopy = yes\n",
+              ":9: key 'postcopy': 'yes' is not 'no' or a number of passes in 1..64",
+              "postcopy yes");
+    check_err("[migration]\npostcopy = 65\n", "number of passes in 1..64", "postcopy 65");
+    check_err("[migration]\npostcopy = 2x\n", "number of passes", "postcopy 2x");
+    check_err("[migration]\ncompression = zstd\n", ":9: [migration] compression zstd needs "
+              "parallel >= 2", "zstd on one connection");
+    check_err("[migration]\nparallel = 2\ncompression = none\npostcopy = 1\n",
+              ":11: [migration] postcopy does not go with parallel >= 2", "post-copy with multifd");
     tap_ok(c.ims_port == 0, "no IMS for handovers by default");
     uint8_t ims[16];
     inet_pton(AF_INET6, "2001:db8:d::2", ims);
