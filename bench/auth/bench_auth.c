@@ -25,6 +25,7 @@
 #include <openssl/rand.h>
 
 #include "abe.h"
+#include "bench_time.h"
 
 #define MAX_ROWS 32
 #define MIN_SECONDS 0.4
@@ -43,36 +44,12 @@ static size_t n_rows;
 static double keygen_ms, keygen_best;
 static size_t keygen_attrs;
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench-auth: %s\n", what);
-    exit(1);
-}
 
 static void *xalloc(size_t n)
 {
     void *p = calloc(1, n);
     if (p == NULL)
-        die("out of memory");
+        bench_die("out of memory");
     return p;
 }
 
@@ -86,25 +63,25 @@ static void measure(const char *name, unsigned n, const char *policy, const abe_
     abe_prepared_t *pp = xalloc(sizeof *pp);
     if (prepared &&
         abe_prepare_text(pp, policy, strlen(policy), 1, &err) != ABE_OK)
-        die(err.msg);
+        bench_die(err.msg);
     static double enc[MAX_ITERS], dec[MAX_ITERS];
-    double start = now_ms();
+    double start = bench_now_ms();
     unsigned iters = 0;
-    while (iters < MAX_ITERS && (iters < MIN_ITERS || now_ms() - start < MIN_SECONDS * 1e3)) {
+    while (iters < MAX_ITERS && (iters < MIN_ITERS || bench_now_ms() - start < MIN_SECONDS * 1e3)) {
         size_t len;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (!prepared &&
             abe_prepare_text(pp, policy, strlen(policy), 0, &err) != ABE_OK)
-            die(err.msg);
+            bench_die(err.msg);
         if (abe_kem_encaps(mpk, pp, ct, sizeof ct, &len, k1) != ABE_OK)
-            die("encaps failed");
+            bench_die("encaps failed");
         if (!prepared)
             abe_prepared_clear(pp);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         if (abe_kem_decaps(mpk, key, ct, len, prepared ? pp : NULL, k2) != ABE_OK ||
             memcmp(k1, k2, sizeof k1) != 0)
-            die("decaps failed");
-        double t2 = now_ms();
+            bench_die("decaps failed");
+        double t2 = bench_now_ms();
         enc[iters] = t1 - t0;
         dec[iters] = t2 - t1;
         iters++;
@@ -113,7 +90,7 @@ static void measure(const char *name, unsigned n, const char *policy, const abe_
         abe_prepared_clear(pp);
     free(pp);
     if (n_rows == MAX_ROWS)
-        die("too many rows");
+        bench_die("too many rows");
     row_t *r = &rows[n_rows++];
     snprintf(r->name, sizeof r->name, "%s/%s", name, prepared ? "prepared" : "unprepared");
     r->n = n;
@@ -121,15 +98,15 @@ static void measure(const char *name, unsigned n, const char *policy, const abe_
     for (unsigned i = 0; i < iters; i++)
         if (enc[i] + dec[i] < r->best)
             r->best = enc[i] + dec[i];
-    r->enc = median(enc, iters);
-    r->dec = median(dec, iters);
+    r->enc = bench_median(enc, iters);
+    r->dec = bench_median(dec, iters);
 }
 
 static void random_attr(char out[11])
 {
     uint8_t b[10];
     if (RAND_bytes(b, sizeof b) != 1)
-        die("RAND_bytes failed");
+        bench_die("RAND_bytes failed");
     out[0] = (char)('a' + b[0] % 26);   /* names start with a letter */
     for (int i = 1; i < 10; i++)
         out[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[b[i] % 62];
@@ -160,7 +137,7 @@ static void flat_set_make(struct flat_set *f, unsigned n, const abe_mpk_t *mpk,
     f->key = xalloc(sizeof *f->key);
     abe_error_t err;
     if (abe_key_set_attrs(f->key, texts, n, &err) != ABE_OK || abe_keygen(f->key, mpk, msk) != ABE_OK)
-        die("keygen failed");
+        bench_die("keygen failed");
 }
 
 static void flat_set_free(struct flat_set *f)
@@ -191,17 +168,17 @@ static void numeric_policy(const abe_mpk_t *mpk, const abe_msk_t *msk)
     abe_key_t *key = xalloc(sizeof *key);
     abe_error_t err;
     static double kg[MAX_ITERS];
-    double start = now_ms();
+    double start = bench_now_ms();
     unsigned iters = 0;
-    while (iters < MAX_ITERS && (iters < MIN_ITERS || now_ms() - start < MIN_SECONDS * 1e3)) {
-        double t0 = now_ms();
+    while (iters < MAX_ITERS && (iters < MIN_ITERS || bench_now_ms() - start < MIN_SECONDS * 1e3)) {
+        double t0 = bench_now_ms();
         if (abe_key_set_attrs(key, texts, 5, &err) != ABE_OK ||
             abe_keygen(key, mpk, msk) != ABE_OK)
-            die("keygen failed");
-        kg[iters++] = now_ms() - t0;
+            bench_die("keygen failed");
+        kg[iters++] = bench_now_ms() - t0;
     }
-    keygen_ms = median(kg, iters);
-    keygen_best = kg[0];   /* sorted by median() */
+    keygen_ms = bench_median(kg, iters);
+    keygen_best = kg[0];   /* sorted by bench_median() */
     keygen_attrs = abe_attr_set_count(&key->attrs);
     const char *pol = "grade >= 3 and expiry >= 2026-11-25";
     measure("numeric", 2, pol, mpk, key, 1);
@@ -220,26 +197,26 @@ static void paper_row(const char *kind, unsigned n, const char *policy, const ab
     abe_error_t err;
     abe_prepared_t *pp = xalloc(sizeof *pp);
     if (abe_prepare_text(pp, policy, strlen(policy), 1, &err) != ABE_OK)
-        die(err.msg);
+        bench_die(err.msg);
     double enc_sum = 0, dec_sum = 0;
     for (unsigned i = 0; i < iters; i++) {
         size_t len;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (abe_kem_encaps(mpk, pp, ct, sizeof ct, &len, k1) != ABE_OK)
-            die("encaps failed");
-        double t1 = now_ms();
+            bench_die("encaps failed");
+        double t1 = bench_now_ms();
         if (abe_kem_decaps(mpk, key, ct, len, pp, k2) != ABE_OK || memcmp(k1, k2, sizeof k1) != 0)
-            die("decaps failed");
-        double t2 = now_ms();
+            bench_die("decaps failed");
+        double t2 = bench_now_ms();
         enc_sum += t1 - t0;
         dec_sum += t2 - t1;
         tot[i] = t2 - t0;
     }
     abe_prepared_clear(pp);
     free(pp);
-    double mean = (enc_sum + dec_sum) / iters, med = median(tot, iters);
+    double mean = (enc_sum + dec_sum) / iters, med = bench_median(tot, iters);
     printf("%s-%u,%u,%u,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", kind, n, n, iters, enc_sum / iters,
-           dec_sum / iters, mean, med, tot[0], tot[iters - 1]);   /* sorted by median() */
+           dec_sum / iters, mean, med, tot[0], tot[iters - 1]);   /* sorted by bench_median() */
     fflush(stdout);
 }
 
@@ -248,9 +225,9 @@ static int paper_main(unsigned iters, unsigned max_attrs)
     abe_mpk_t *mpk = xalloc(sizeof *mpk);
     abe_msk_t msk;
     if (abe_params() == NULL)
-        die("parameters");
+        bench_die("parameters");
     if (abe_setup(mpk, &msk) != ABE_OK)
-        die("setup failed");
+        bench_die("setup failed");
     printf("policy,n_attrs,iters,encaps_mean_ms,decaps_mean_ms,mean_ms,median_ms,min_ms,max_ms\n");
     static struct flat_set f;
     for (unsigned n = 1; n <= max_attrs; n++) {
@@ -293,12 +270,12 @@ int main(int argc, char **argv)
 
     abe_mpk_t *mpk = xalloc(sizeof *mpk);
     abe_msk_t msk;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (abe_params() == NULL)
-        die("parameters");
-    double tp = now_ms() - t0;
+        bench_die("parameters");
+    double tp = bench_now_ms() - t0;
     if (abe_setup(mpk, &msk) != ABE_OK)
-        die("setup failed");
+        bench_die("setup failed");
     static const unsigned ns[] = {1, 2, 4, 8, 16};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
         flat_policies(mpk, &msk, ns[i]);

@@ -15,41 +15,18 @@
 #include <time.h>
 
 #include "abe.h"
+#include "bench_time.h"
 #include "seal.h"
 
 #define MAX_ITERS 2000
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench-sealed: %s\n", what);
-    exit(1);
-}
 
 static abe_prepared_t *prepare(const char *text)
 {
     abe_prepared_t *pp = calloc(1, sizeof *pp);
     abe_error_t err;
     if (!pp || abe_prepare_with_expiry(pp, text, strlen(text), "2026-01-01", 1, &err) != ABE_OK)
-        die("policy does not prepare");
+        bench_die("policy does not prepare");
     return pp;
 }
 
@@ -61,14 +38,14 @@ static void plain(const abe_mpk_t *mpk, const abe_key_t *key, const abe_prepared
 {
     uint8_t k[ABE_KEM_KEY_BYTES], k2[ABE_KEM_KEY_BYTES];
     size_t len;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (abe_kem_encaps(mpk, vm, ct1, sizeof ct1, &len, k) != ABE_OK)
-        die("encaps");
-    double t1 = now_ms();
+        bench_die("encaps");
+    double t1 = bench_now_ms();
     if (abe_kem_decaps(mpk, key, ct1, len, NULL, k2) != ABE_OK || memcmp(k, k2, sizeof k))
-        die("decaps");
+        bench_die("decaps");
     *s = t1 - t0;
-    *c = now_ms() - t1;
+    *c = bench_now_ms() - t1;
 }
 
 /* One sealed round. */
@@ -80,25 +57,25 @@ static void sealed(const abe_mpk_t *mpk, const abe_key_t *key, const abe_prepare
     size_t l1, l2, sl;
     uint8_t *sp = NULL;
     char err[256];
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (abe_kem_encaps(mpk, outer, ct1, sizeof ct1, &l1, ko) != ABE_OK ||
         abe_kem_encaps(mpk, vm, ct2, sizeof ct2, &l2, ki) != ABE_OK)
-        die("encaps");
+        bench_die("encaps");
     struct roam_inner in = { .kind = ROAM_INNER_CHALLENGE, .ct = ct2, .ct_len = l2,
                              .text = "(B4 or M1) and expiry >= 2026-01-01" }, out;
     if (roam_seal(ko, nonce, &in, &sp, &sl, err, sizeof err) < 0)
-        die(err);
-    double t1 = now_ms();
+        bench_die(err);
+    double t1 = bench_now_ms();
     if (abe_kem_decaps(mpk, key, ct1, l1, NULL, co) != ABE_OK ||
         roam_unseal(co, nonce, sp, sl, &out, err, sizeof err) < 0 ||
         abe_kem_decaps(mpk, key, out.ct, out.ct_len, NULL, ci) != ABE_OK ||
         roam_response_key(co, ci, r2, err, sizeof err) < 0)
-        die("the client's side");
-    double t2 = now_ms();
+        bench_die("the client's side");
+    double t2 = bench_now_ms();
     /* The server derives the response key when the response comes. */
     if (roam_response_key(ko, ki, r1, err, sizeof err) < 0 || memcmp(r1, r2, sizeof r1))
-        die("response keys differ");
-    *s = t1 - t0 + now_ms() - t2;
+        bench_die("response keys differ");
+    *s = t1 - t0 + bench_now_ms() - t2;
     *c = t2 - t1;
     roam_inner_free(&out);
     free(sp);
@@ -118,7 +95,7 @@ int main(int argc, char **argv)
     abe_error_t aerr;
     if (!mpk || !msk || !key || abe_setup(mpk, msk) != ABE_OK ||
         abe_key_set_attrs(key, attrs, 3, &aerr) != ABE_OK || abe_keygen(key, mpk, msk) != ABE_OK)
-        die("setup");
+        bench_die("setup");
     abe_prepared_t *outer = prepare("customer"), *vm = prepare("B4 or M1");
     static double ps[MAX_ITERS], pc[MAX_ITERS], pt[MAX_ITERS], ss[MAX_ITERS], sc[MAX_ITERS],
         st[MAX_ITERS];
@@ -131,18 +108,18 @@ int main(int argc, char **argv)
         psum += pt[i];
         ssum += st[i];
     }
-    double pm = median(pt, iters), sm = median(st, iters);
+    double pm = bench_median(pt, iters), sm = bench_median(st, iters);
     printf("%-8s %6s %12s %12s %12s %12s\n", "variant", "iters", "server_med", "client_med",
            "total_med", "total_mean");
-    printf("%-8s %6u %12.3f %12.3f %12.3f %12.3f\n", "plain", iters, median(ps, iters),
-           median(pc, iters), pm, psum / iters);
-    printf("%-8s %6u %12.3f %12.3f %12.3f %12.3f\n", "sealed", iters, median(ss, iters),
-           median(sc, iters), sm, ssum / iters);
+    printf("%-8s %6u %12.3f %12.3f %12.3f %12.3f\n", "plain", iters, bench_median(ps, iters),
+           bench_median(pc, iters), pm, psum / iters);
+    printf("%-8s %6u %12.3f %12.3f %12.3f %12.3f\n", "sealed", iters, bench_median(ss, iters),
+           bench_median(sc, iters), sm, ssum / iters);
     printf("added: %.3f ms per authentication (medians), x%.2f\n\n", sm - pm, sm / pm);
     printf("variant,iters,server_median_ms,client_median_ms,total_median_ms,total_mean_ms\n");
-    printf("plain,%u,%.3f,%.3f,%.3f,%.3f\n", iters, median(ps, iters), median(pc, iters), pm,
+    printf("plain,%u,%.3f,%.3f,%.3f,%.3f\n", iters, bench_median(ps, iters), bench_median(pc, iters), pm,
            psum / iters);
-    printf("sealed,%u,%.3f,%.3f,%.3f,%.3f\n", iters, median(ss, iters), median(sc, iters), sm,
+    printf("sealed,%u,%.3f,%.3f,%.3f,%.3f\n", iters, bench_median(ss, iters), bench_median(sc, iters), sm,
            ssum / iters);
     abe_prepared_clear(outer);
     abe_prepared_clear(vm);
