@@ -12,11 +12,13 @@ SESS_TCP_PORT=7007
 # if it runs no more (an earlier session may have ended with it).
 sess_echo_up() { # ADDR
     sess_echo_answers "$1" && return 0
+    # One that runs but no longer answers (seen after a session that timed
+    # out mid-migration) is started afresh.
     if [ -n "$(guest_exec 10 'pidof roam-tcp' 2>/dev/null)" ]; then
-        log "the guest's TCP echo service runs but does not answer at $1"
-    else
-        guest_exec 10 "roam-tcp echo $SESS_TCP_PORT >/dev/null 2>&1 &" >/dev/null
+        log "the guest's TCP echo service runs but does not answer at $1: starting it again"
+        guest_exec 10 'killall roam-tcp; sleep 0.2' >/dev/null 2>&1
     fi
+    guest_exec 10 "roam-tcp echo $SESS_TCP_PORT >/dev/null 2>&1 &" >/dev/null
     wait_for 20 sess_echo_answers "$1"
 }
 sess_echo_answers() { ip netns exec "$NS_U" "$STATE/bin/roam-tcp" client "$1" "$SESS_TCP_PORT" 0.2 50 >/dev/null 2>&1; }
