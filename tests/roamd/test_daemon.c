@@ -239,6 +239,24 @@ static int raw_respond(roam_tls_conn *c, const Roam__V1__Authenticate *au,
  * A key that satisfies the VM's migrate policy but not the disclose policy
  * is refused; a caller who does satisfy it cannot get past a tampered
  * outer or inner part, nor answer with the outer key alone. */
+/* Decapsulate ch's outer part, open the sealed part, decapsulate the
+ * inner ciphertext, and derive the response key from both (into both):
+ * what a client whose key satisfies both policies does.  1 or 0. */
+static int open_both(const abe_key_t *key, const Roam__V1__Challenge *ch, uint8_t both[32])
+{
+    uint8_t k1[32], k2[32];
+    char why[ROAM_ERR_MAX];
+    struct roam_inner inner = { 0 };
+    int ok = ch && abe_kem_decaps(mpk, key, ch->ciphertext.data, ch->ciphertext.len, NULL, k1) ==
+                       ABE_OK &&
+             roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len, &inner, why,
+                         sizeof why) == 0 &&
+             abe_kem_decaps(mpk, key, inner.ct, inner.ct_len, NULL, k2) == ABE_OK &&
+             roam_response_key(k1, k2, both, why, sizeof why) == 0;
+    roam_inner_free(&inner);
+    return ok;
+}
+
 static void test_disclose(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_msk_t *msk)
 {
     char exp[40], today[11], why[ROAM_MESSAGE_MAX];
@@ -330,13 +348,7 @@ static void test_disclose(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_m
     /* The right keys over a transcript of another sealed part. */
     in = raw_challenge(ctx, "vm1", q, &au, &c);
     ch = in ? in->challenge : NULL;
-    opened = ch && abe_kem_decaps(mpk, alice, ch->ciphertext.data, ch->ciphertext.len, NULL,
-                                  k1) == ABE_OK &&
-             roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len, &inner, err,
-                         sizeof err) == 0 &&
-             abe_kem_decaps(mpk, alice, inner.ct, inner.ct_len, NULL, k2) == ABE_OK &&
-             roam_response_key(k1, k2, both, err, sizeof err) == 0;
-    roam_inner_free(&inner);
+    opened = open_both(alice, ch, both);
     if (opened)
         ch->sealed.data[0] ^= 1;
     tap_eq(opened ? raw_respond(c, &au, ch, both, &ph, m, sizeof m) : -1, 0,
@@ -346,13 +358,7 @@ static void test_disclose(roam_tls_ctx *ctx, const abe_key_t *alice, const abe_m
         roam_tls_close(c, 500);
     in = raw_challenge(ctx, "vm1", q, &au, &c);
     ch = in ? in->challenge : NULL;
-    opened = ch && abe_kem_decaps(mpk, alice, ch->ciphertext.data, ch->ciphertext.len, NULL,
-                                  k1) == ABE_OK &&
-             roam_unseal(k1, ch->nonce.data, ch->sealed.data, ch->sealed.len, &inner, err,
-                         sizeof err) == 0 &&
-             abe_kem_decaps(mpk, alice, inner.ct, inner.ct_len, NULL, k2) == ABE_OK &&
-             roam_response_key(k1, k2, both, err, sizeof err) == 0;
-    roam_inner_free(&inner);
+    opened = open_both(alice, ch, both);
     tap_eq(opened ? raw_respond(c, &au, ch, both, &ph, m, sizeof m) : -1, 1,
            "both keys over the challenge as sent: granted");
     roam_msg_free(in);
