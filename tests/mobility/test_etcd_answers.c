@@ -27,6 +27,8 @@ static const char *answer_status = "200 OK";
 static char *answer;                       /* the next body */
 static size_t answer_len;
 
+static pthread_mutex_t answer_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static void *serve(void *arg)
 {
     (void)arg;
@@ -47,6 +49,9 @@ static void *serve(void *arg)
             if (end && (!cl || got >= (size_t)(end + 4 - req) + (size_t)atoi(cl + 15)))
                 break;
         }
+        /* The answer is main's: it may set the next one as soon as the
+         * client has read this one, before this thread is done with it. */
+        pthread_mutex_lock(&answer_mu);
         char head[256];
         int hl = snprintf(head, sizeof head,
                           "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
@@ -61,15 +66,18 @@ static void *serve(void *arg)
             off += (size_t)n;
         }
         close(fd);
+        pthread_mutex_unlock(&answer_mu);
     }
 }
 
 static void say(const char *status, const char *body)
 {
+    pthread_mutex_lock(&answer_mu);
     free(answer);
     answer = strdup(body);
     answer_len = strlen(body);
     answer_status = status;
+    pthread_mutex_unlock(&answer_mu);
 }
 
 static uint8_t HOA[16], OTHER[16], PUB[32];
