@@ -42,3 +42,39 @@ diag() { sed 's/^/# /'; }
 
 exec 9>"$STATE/e2e.lock"
 flock -n 9 || { echo "Bail out! another e2e run holds $STATE/e2e.lock"; exit 1; }
+
+# The watchdog.  meson kills a test at its timeout without a word, and a
+# step that hangs (a virsh call, a migration job) then leaves no trace of
+# where.  Past E2E_DEADLINE_S (set in meson.build, a minute under meson's
+# timeout) the watchdog prints the test's processes with their ages, as TAP
+# comments and on stderr, and kills them all, so the run fails naming the
+# stuck step.  It polls, so it never outlives the test by more than 2 s.
+e2e_descendants() { # PID SKIP: PID and its descendants outside SKIP's tree, one a line
+    ps -e -o pid=,ppid= | awk -v root="$1" -v skip="$2" '
+        { kids[$2] = kids[$2] " " $1 }
+        END { q[1] = root; n = 1
+              for (i = 1; i <= n; i++) { print q[i]; c = split(kids[q[i]], k, " ")
+                                          for (j = 1; j <= c; j++) if (k[j] != skip) q[++n] = k[j] } }'
+}
+e2e_watchdog() {
+    local me=$1 t=$2 self=$BASHPID end
+    end=$(( $(date +%s) + t ))
+    while kill -0 "$me" 2>/dev/null; do
+        if [ "$(date +%s)" -ge "$end" ]; then
+            local pids
+            pids=$(e2e_descendants "$me" "$self" | paste -sd, -)
+            {
+                echo "Bail out! still running after $t s (E2E_DEADLINE_S); its processes (pid, seconds, command):"
+                ps -o pid=,etimes=,args= -p "$pids" | cut -c1-300 | sed 's/^/#   /'
+            } | tee /dev/stderr
+            local -a list
+            IFS=, read -ra list <<<"$pids"
+            kill -KILL "${list[@]}" 2>/dev/null
+            return
+        fi
+        sleep 2
+    done
+}
+if [ "${E2E_DEADLINE_S:-0}" -gt 0 ]; then
+    e2e_watchdog $$ "$E2E_DEADLINE_S" </dev/null 9>&- &
+fi

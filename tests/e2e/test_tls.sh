@@ -50,8 +50,10 @@ pattern_in_guest() {
         "$STATE/bin/pattern" "$seed" "$PATTERN_MIB" "$RUN/pattern"
 }
 
+# tcpdump's stdout is not the caller's: a capture left running would
+# otherwise hold a $(...) around it open for ever.
 capture_start() { # FILE: everything on the router's link to B, not promiscuous
-    ip netns exec "$NS_R" tcpdump -p -i to-b -s 0 -U -w "$1" ip6 2>"$1.log" &
+    ip netns exec "$NS_R" tcpdump -p -i to-b -s 0 -U -w "$1" ip6 </dev/null >/dev/null 2>"$1.log" &
     CAP_PID=$!
     wait_for 10 grep -q 'listening on' "$1.log"
 }
@@ -63,7 +65,7 @@ wire_hits() { "$MATCH" "$RUN/pattern" "$1"; }
 # Migrates A -> B with roam under capture; prints the matcher's answer.
 captured_migration() { # NAME
     local pcap=$RUN/$1.pcap out=$RUN/$1.out
-    capture_start "$pcap" || { echo "capture did not start"; return 1; }
+    capture_start "$pcap" || { capture_stop; echo "capture did not start"; return 1; }
     roam_migrate alice A B >"$out" 2>&1
     local rc=$?
     capture_stop
@@ -82,17 +84,21 @@ for h in A B; do
     point "$(if grep -q ':16509 ' <<<"$ss"; then echo 1; else echo 0; fi)" "1: host $h: no TCP listener for libvirt (16509)"
     point "$(grep -q "\[$(host_addr "$h")\]:16514 " <<<"$ss"; echo $?)" "1: host $h: libvirtd TLS on its lab address"
 done
+# Every libvirt call below is bounded (V_T seconds): a libvirtd that stops
+# answering fails its point instead of hanging the test.
+V_T=300
 user_uri="qemu+tls://[$(host_addr B)]/system?pkipath=$(user_pki)"
-out=$(ip netns exec "$NS_U" virsh -c "$user_uri" version 2>&1); rc=$?
+out=$(timeout 60 ip netns exec "$NS_U" virsh -c "$user_uri" version 2>&1); rc=$?
 point "$([ $rc -ne 0 ] && grep -q 'TLS' <<<"$out"; echo $?)" "1: user node's certificate (lab CA, DN not listed) refused by B"
 diag <<<"$out"
 check "1: A's host identity accepted by B (from the user node's network)" \
-    ip netns exec "$NS_U" virsh -c "$(host_tls_uri A B)" version
+    timeout 60 ip netns exec "$NS_U" virsh -c "$(host_tls_uri A B)" version
 check "1: A's host identity refused by A itself (A admits only B)" \
-    sh -c "! ip netns exec '$NS_U' virsh -c 'qemu+tls://[$(host_addr A)]/system?pkipath=$(host_pki A)' version"
+    sh -c "timeout 60 ip netns exec '$NS_U' virsh -c 'qemu+tls://[$(host_addr A)]/system?pkipath=$(host_pki A)' version; rc=\$?; [ \$rc -ne 0 ] && [ \$rc -ne 124 ]"
 
 # 2. clear migration refused by libvirt's own setting
-out=$(virsh_h A migrate --live --p2p --persistent --undefinesource "$VM" "$(host_tls_uri A B)" 2>&1); rc=$?
+out=$(timeout $V_T virsh -q -c "$(host_uri A)" migrate --live --p2p --persistent --undefinesource "$VM" \
+      "$(host_tls_uri A B)" 2>&1); rc=$?
 point "$([ $rc -ne 0 ] && grep -q 'TLS' <<<"$out"; echo $?)" "2: plain virsh migrate in clear refused"
 diag <<<"$out"
 check "2: the VM still runs on A" on A
@@ -144,7 +150,7 @@ libvirtd_restart_b() { libvirtd_stop B; libvirtd_start B; libvirtd_wait B; }
 roamd_stop B
 LAB_TLS_FORCE=1 libvirtd_restart_b
 mapfile -t disk_args < <(baseline_disk_args A B)
-out=$(virsh_h A migrate --live --p2p --persistent --undefinesource "${disk_args[@]}" "$VM" \
+out=$(timeout $V_T virsh -q -c "$(host_uri A)" migrate --live --p2p --persistent --undefinesource "${disk_args[@]}" "$VM" \
       "$(host_tls_uri A B)" 2>&1); rc=$?
 point "$([ $rc -ne 0 ] && grep -q 'TLS' <<<"$out"; echo $?)" "5: B with migrate_tls_force refuses a clear migration from A"
 diag <<<"$out"
