@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "errbuf.h"
 #include "log.h"
+#include "ra_guard.h"
 #include "reconcile.h"
 #include "roamd_config.h"
 #include "server.h"
@@ -74,6 +75,9 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     static struct roamd d;
+    /* Guards that a roamd which died left on standby taps (ra_guard.h). */
+    if (roamd_ra_guard_reset(err, sizeof err) < 0)
+        roam_log("%s: a standby NIC may hear this host's router while its VM leaves", err);
     /* In-flight records left by a roamd that died mid-migration are
      * resolved (or their VMs held) before any client is served. */
     if (roamd_init(&d, &cfg, err, sizeof err) < 0 ||

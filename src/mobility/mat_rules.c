@@ -11,6 +11,7 @@
 #include <nftables/libnftables.h>
 
 #include "errbuf.h"
+#include "nft_exec.h"
 
 struct mat_nft {
     struct nft_ctx *ctx;
@@ -276,15 +277,12 @@ char *mat_rules_render(const mat_table *t, int full)
 mat_nft *mat_nft_open(char *err, size_t errlen)
 {
     mat_nft *n = calloc(1, sizeof *n);
-    if (!n || !(n->ctx = nft_ctx_new(NFT_CTX_DEFAULT))) {
-        free(n);
-        roam_errf(err, errlen, "cannot create an nftables context");
+    if (!n) {
+        roam_errf(err, errlen, "out of memory for an nftables context");
         return NULL;
     }
-    /* Keep nft's messages for our error text instead of its stdout/stderr. */
-    if (nft_ctx_buffer_output(n->ctx) != 0 || nft_ctx_buffer_error(n->ctx) != 0) {
-        mat_nft_close(n);
-        roam_errf(err, errlen, "cannot buffer nftables output");
+    if (!(n->ctx = roam_nft_ctx_new(err, errlen))) {
+        free(n);
         return NULL;
     }
     return n;
@@ -300,17 +298,7 @@ void mat_nft_close(mat_nft *n)
 
 static int run(mat_nft *n, const char *script, const char *what, char *err, size_t errlen)
 {
-    int rc = nft_run_cmd_from_buffer(n->ctx, script);
-    if (rc != 0) {
-        const char *e = nft_ctx_get_error_buffer(n->ctx);
-        char line[256];
-        size_t k = 0;   /* nft's first error line is the useful one */
-        for (; e && e[k] && e[k] != '\n' && k + 1 < sizeof line; k++)
-            line[k] = e[k];
-        line[k] = '\0';
-        return roam_errf(err, errlen, "nftables %s failed: %s", what, k ? line : "unknown error");
-    }
-    return 0;
+    return roam_nft_exec(n->ctx, script, what, err, errlen);
 }
 
 int mat_rules_install(mat_nft *n, const mat_table *t, char *err, size_t errlen)

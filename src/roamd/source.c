@@ -17,6 +17,7 @@
 #include "query_id.h"
 #include "reconcile.h"
 #include "ra_deliver.h"
+#include "ra_guard.h"
 #include "source_disks.h"
 #include "text.h"
 #include "virt.h"
@@ -41,6 +42,7 @@ struct flow {
     virDomainPtr dom;
     struct roam_iface primary, secondary;
     int linked_up;
+    int ra_guarded;                    /* the secondary's tap deaf to this host's routers */
     roamd_peer *peer;
     struct roamd_peer_early *early;    /* the link opened during authentication */
     struct roamd_ra_delivery rd;
@@ -190,6 +192,16 @@ static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
         roam_log("client %s: query %s: could not send the result: %s", f->addr, f->qid, err);
 }
 
+/* The secondary NIC is no longer the standby here: it left with the VM, or
+ * its link is down again. */
+static void ra_unguard(struct flow *f)
+{
+    char err[ROAM_ERR_MAX];
+    if (f->ra_guarded && roamd_ra_guard_del(f->secondary.target, err, sizeof err) < 0)
+        roam_log("query %s: %s", f->qid, err);
+    f->ra_guarded = 0;
+}
+
 /* Undo pre-processing: the VM stays here with its secondary NIC down. */
 static void rollback(struct flow *f, Roam__V1__Phase phase, const char *why)
 {
@@ -204,6 +216,7 @@ static void rollback(struct flow *f, Roam__V1__Phase phase, const char *why)
         f->rec_keep = 1;   /* the next start tries again */
     }
     f->linked_up = 0;
+    ra_unguard(f);
     roamd_peer_abort(f->peer, phase, why);
     f->peer = NULL;
 }
@@ -398,6 +411,12 @@ static int pre_process(struct flow *f)
     f->rd_open = 1;
     if (record(f, ROAMD_STEP_LINKING, err, sizeof err) < 0)
         return fail(f, PRE, "%s", err);
+    /* Without the guard the move still works; the VM may only take this
+     * network's RA on the standby NIC and switch more slowly (ra_guard.h). */
+    if (roamd_ra_guard_add(f->secondary.target, err, sizeof err) < 0)
+        roam_log("query %s: %s; the standby NIC may hear this host's router", f->qid, err);
+    else
+        f->ra_guarded = 1;
     if (roam_virt_set_link(f->dom, f->secondary.mac, 1, err, sizeof err) < 0)
         return fail(f, PRE, "cannot link up the secondary NIC: %s", err);
     f->linked_up = 1;
@@ -439,6 +458,7 @@ static int migrate(struct flow *f)
                     o.tls ? "TLS; never retried in clear" : "in clear, [migration] tls = no", err);
     /* The VM now runs on the destination: nothing here to roll back. */
     f->linked_up = 0;
+    ra_unguard(f);
     if (record(f, ROAMD_STEP_MIGRATED, err, sizeof err) < 0)
         roam_log("query %s: %s", f->qid, err);   /* the VM has moved all the same */
     virConnectPtr conn = roamd_virt(f->d, err, sizeof err);
