@@ -81,6 +81,7 @@ guest_exec() {
     id=$$-$RANDOM
     exec 8>"$RUN/agent.lock"; flock -w "$t" 8 || return 124
     coproc AGENT { exec socat - "UNIX-CONNECT:$(agent_sock "$h")" 2>/dev/null; }
+    local socat_pid=$AGENT_PID
     printf '%s %s\n' "$id" "$(printf '%s ' "$@" | tr '\n' ' ')" >&"${AGENT[1]}"
     while IFS= read -r -t "$t" line <&"${AGENT[0]}"; do
         case $line in
@@ -89,7 +90,11 @@ guest_exec() {
             *) [ -z "$started" ] || printf '%s\n' "$line" ;;
         esac
     done
-    kill "$AGENT_PID" 2>/dev/null; wait "$AGENT_PID" 2>/dev/null
+    # Seen in a loaded CI run: the socat was still alive with no signal
+    # pending, in poll() (our end of its stdin is open, so no EOF), and the
+    # wait below never returned: the test hung until meson killed it.  So the
+    # pid is taken right at the start, and the kill is one socat cannot defer.
+    kill -KILL "$socat_pid" 2>/dev/null; wait "$socat_pid" 2>/dev/null
     exec 8>&-
     return "$rc"
 }
