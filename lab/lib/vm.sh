@@ -90,10 +90,11 @@ guest_exec() {
             *) [ -z "$started" ] || printf '%s\n' "$line" ;;
         esac
     done
-    # Seen in a loaded CI run: the socat was still alive with no signal
-    # pending, in poll() (our end of its stdin is open, so no EOF), and the
-    # wait below never returned: the test hung until meson killed it.  So the
-    # pid is taken right at the start, and the kill is one socat cannot defer.
+    # SIGKILL: socat's SIGTERM handler only queues the exit for its main
+    # loop, and a socat caught elsewhere (seen under load: in poll(), no
+    # signal pending, our end of its stdin open) never gets there; the wait
+    # below then hung the test until meson killed it.  The pid is the one
+    # taken at the start.
     kill -KILL "$socat_pid" 2>/dev/null; wait "$socat_pid" 2>/dev/null
     exec 8>&-
     return "$rc"
