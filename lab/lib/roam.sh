@@ -111,6 +111,7 @@ uplink = $VM_BRIDGE
 router_mac = $(router_mac "$h")
 audit_log = $RUN/roamd-$n.audit.jsonl
 state_dir = $RUN/roamd-$n.state
+seccomp = ${ROAM_LAB_SECCOMP:-yes}
 
 [limits]
 io_timeout_ms = 10000

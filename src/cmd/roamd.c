@@ -80,8 +80,11 @@ int main(int argc, char **argv)
         roam_log("%s: a standby NIC may hear this host's router while its VM leaves", err);
     /* In-flight records left by a roamd that died mid-migration are
      * resolved (or their VMs held) before any client is served. */
+    /* Then, with the files read, the sockets bound and the threads started,
+     * the seccomp filter: from here on only what serving needs. */
     if (roamd_init(&d, &cfg, err, sizeof err) < 0 ||
-        roamd_reconcile_start(&d, err, sizeof err) < 0) {
+        roamd_reconcile_start(&d, err, sizeof err) < 0 ||
+        roamd_sandbox_apply(&cfg, err, sizeof err) < 0) {
         fprintf(stderr, "roamd: %s: %s\n", path, err);
         roamd_reconcile_stop(&d);
         roamd_fini(&d);

@@ -18,6 +18,7 @@
 #include "errbuf.h"
 #include "hook_io.h"
 #include "metadata.h"
+#include "sandbox.h"
 #include "sock.h"
 #include "virt.h"
 
@@ -186,6 +187,14 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
         if (d->hook_fd < 0)
             return roam_errf(err, errlen, "key 'socket' in [hook]: %s", why);
     }
+    return 0;
+}
+
+int roamd_sandbox_apply(const struct roamd_config *cfg, char *err, size_t errlen)
+{
+    char why[ROAM_ERR_MAX];
+    if (roam_sandbox_apply(cfg->seccomp, why, sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'seccomp': %s", why);
     return 0;
 }
 

@@ -57,6 +57,12 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
 
 void roamd_fini(struct roamd *d);
 
+/* Apply cfg's [roamd] seccomp mode (sandbox.h) to the whole process: called
+ * once the files are read, the sockets bound and the threads started
+ * (roamd_init, the reconciler).  Serving then needs nothing the filter
+ * forbids.  0, or -1 with err (the caller stops). */
+int roamd_sandbox_apply(const struct roamd_config *cfg, char *err, size_t errlen);
+
 /* The master public key file at path, decoded into *out (malloc'd; free
  * it).  0, or -1 with err naming the file (missing, not an MPK, bad). */
 int roamd_load_mpk(const char *path, abe_mpk_t **out, char *err, size_t errlen);

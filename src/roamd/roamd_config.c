@@ -165,6 +165,12 @@ static int set_postcopy(void *obj, const char *name, const char *v, char *why, s
     return 0;
 }
 
+static int set_seccomp(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    return roam_sandbox_mode_parse(v, &C(obj)->seccomp, why, whylen);
+}
+
 #undef C
 
 #define STR(sec, n, f, req) ROAM_CFG_STR_KEY(struct roamd_config, sec, #n, f, \
@@ -227,6 +233,7 @@ static const struct roam_cfg_key keys[] = {
     FUNC("migration", compression, set_compression),
     BOOL("migration", auto_converge, migration_tune.auto_converge),
     FUNC("migration", postcopy, set_postcopy),
+    FUNC("roamd", seccomp, set_seccomp),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");

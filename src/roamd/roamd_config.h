@@ -11,6 +11,7 @@
 #include "conn_limit.h"
 #include "diag.h"
 #include "hostport.h"
+#include "sandbox.h"
 #include "virt_migrate.h"
 
 #define ROAMD_PATH_MAX 1024
@@ -82,6 +83,8 @@ struct roamd_config {
     char disclose_policy[ROAMD_POLICY_MAX];
     /* [migration] parallel, compression, auto_converge, postcopy */
     struct roam_migrate_tuning migration_tune;
+    /* [roamd] seccomp: the filter applied once started (default yes: 0) */
+    enum roam_sandbox_mode seccomp;
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

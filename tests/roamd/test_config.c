@@ -194,6 +194,15 @@ int main(void)
     r = roamd_config_load(&c, "/nonexistent/roamd.conf", err, sizeof err);
     tap_ok(r < 0 && strstr(err, "/nonexistent/roamd.conf: cannot open"), "missing file: %s", err);
 
+    tap_ok(parse("") == 0 && c.seccomp == ROAM_SANDBOX_ON, "seccomp filter on by default");
+    tap_ok(parse("seccomp = report\n") == 0 && c.seccomp == ROAM_SANDBOX_REPORT,
+           "seccomp = report (%s)", err);
+    tap_ok(parse("seccomp = no\n") == 0 && c.seccomp == ROAM_SANDBOX_OFF, "seccomp = no (%s)",
+           err);
+    check_err("seccomp = off\n", ":8: key 'seccomp': not 'yes', 'report' or 'no'",
+              "seccomp neither yes, report nor no");
+    check_err("[limits]\nseccomp = yes\n", "seccomp", "seccomp outside [roamd] refused");
+
     char h[64], p[8];
     tap_ok(roam_split_hostport("[2001:db8::1]:7443", h, sizeof h, p, sizeof p, "1") == 0 &&
            strcmp(h, "2001:db8::1") == 0 && strcmp(p, "7443") == 0, "[v6]:port");
