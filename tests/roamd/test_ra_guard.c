@@ -4,7 +4,8 @@
  * one, and everything else still to that one; a frame written into the tap
  * itself (as roamd delivers the destination's RA) still arrives; removing
  * the guard, or a reset, lets RAs through again; removing a guard that is
- * not there is no error; names that are not tap names are refused. */
+ * not there is no error; names that are not tap names are refused.  The
+ * guard runs in roamd, so these calls run under roamd's seccomp filter. */
 #define _GNU_SOURCE   /* unshare, CLONE_NEWNET */
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -20,6 +21,7 @@
 
 #include "errbuf.h"
 #include "ra_guard.h"
+#include "sandbox.h"
 #include "tap.h"
 
 /* The router's side of the uplink, and the far ends of two VM taps: the
@@ -139,6 +141,9 @@ int main(void)
         sbtap = packet_open(STANDBY_TAP);
     if (!tap_ok(up >= 0 && sb >= 0 && ot >= 0 && sbtap >= 0, "packet sockets on the links"))
         return tap_done();
+    /* The links are made (system() forks, which the filter forbids). */
+    tap_ok(roam_sandbox_apply(ROAM_SANDBOX_ON, err, sizeof err) == 0,
+           "roamd's seccomp filter applied (%s)", err);
     usleep(200 * 1000);   /* the ports forward */
     int s, o, rc;
 
