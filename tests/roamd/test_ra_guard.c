@@ -142,10 +142,10 @@ int main(void)
     if (!tap_ok(up >= 0 && sb >= 0 && ot >= 0 && sbtap >= 0, "packet sockets on the links"))
         return tap_done();
     /* The links are made (system() forks, which the filter forbids). */
-    tap_ok(roam_sandbox_apply(ROAM_SANDBOX_ON, err, sizeof err) == 0,
-           "roamd's seccomp filter applied (%s)", err);
+    int rc = roam_sandbox_apply(ROAM_SANDBOX_ON, err, sizeof err);
+    tap_ok(rc == 0, "roamd's seccomp filter applied (%s)", why(rc));
     usleep(200 * 1000);   /* the ports forward */
-    int s, o, rc;
+    int s, o;
 
     flood(up, sb, ot, 134, &s, &o);
     tap_ok(s == 1 && o == 1, "no guard: the router's RA reaches both VM NICs (%d %d)", s, o);
