@@ -82,6 +82,9 @@ struct roamd_config {
     char disclose_policy[ROAMD_POLICY_MAX];
     /* [migration] parallel, compression, auto_converge, postcopy */
     struct roam_migrate_tuning migration_tune;
+    /* [mobility] attest_key: Ed25519 private key (PEM) this host attests
+     * handovers' mobile addresses with; "" = none */
+    char attest_key[ROAMD_PATH_MAX];
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };
