@@ -4,8 +4,10 @@
  * switch to it before the guest, slow to resume, notices it has moved.
  * The registration is the VM's own (signed, single-use: the IMS wants a
  * strictly increasing sequence number and acknowledges an exact repeat, so
- * the guest's own later send still gets its answer).  Nothing here waits:
- * it runs on the post-processing's critical path. */
+ * the guest's own later send still gets its answer); with an attestation
+ * key this host adds its own word for the mobile address it has checked,
+ * which spares the VM the IMS's challenge.  Nothing here waits: it runs on
+ * the post-processing's critical path. */
 #ifndef ROAMD_HANDOVER_SEND_H
 #define ROAMD_HANDOVER_SEND_H
 
