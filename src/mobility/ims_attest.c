@@ -132,8 +132,9 @@ static int in_prefix(const ims_attestor *e, const uint8_t a[IMS_ADDR_LEN])
     return rest == 0 || ((e->prefix[full] ^ a[full]) & (0xff00 >> rest)) == 0;
 }
 
-/* How far an attestation got: each step of the check is a stage. */
-enum { NONE, UNKNOWN_KEY, OTHER_PREFIX, STALE, BAD_SIG, INTERNAL };
+/* How far an attestation got: each step of the check is a stage, and the
+ * later the stage it failed at, the more its reason tells. */
+enum { PROVEN, UNKNOWN_KEY, OTHER_PREFIX, STALE, BAD_SIG, INTERNAL };
 
 static const char *const reasons[] = {
     [UNKNOWN_KEY] = "attestation by an unknown host key",
@@ -146,7 +147,7 @@ static const char *const reasons[] = {
 
 _Static_assert(IMS_ATTEST_SKEW_S == 60, "the reason above says 60 s");
 
-/* The stage attestation a (of moa) reaches; 0 if it proves moa. */
+/* The stage at which attestation pa fails, or PROVEN. */
 static int check_one(const ims_attestors *t, const Roam__Ims__V1__Register *r,
                      const Roam__Ims__V1__MoaAttestation *pa, int64_t now_s)
 {
@@ -170,7 +171,7 @@ static int check_one(const ims_attestors *t, const Roam__Ims__V1__Register *r,
             return STALE;   /* another line of the same key would say the same */
         char err[ROAM_ERR_MAX];
         int v = roam_moa_attest_verify(e->pub, r->hoa.data, r->seq, &a, err, sizeof err);
-        return v == 1 ? 0 : v == 0 ? BAD_SIG : INTERNAL;
+        return v == 1 ? PROVEN : v == 0 ? BAD_SIG : INTERNAL;
     }
     return stage;
 }
@@ -178,19 +179,19 @@ static int check_one(const ims_attestors *t, const Roam__Ims__V1__Register *r,
 int ims_attest_check(const ims_attestors *t, const Roam__Ims__V1__Register *r,
                      const uint8_t moa[IMS_ADDR_LEN], int64_t now_s, const char **why)
 {
-    int best = NONE;
+    int best = PROVEN;   /* none seen yet */
     *why = NULL;
     for (size_t i = 0; i < r->n_moa_attestations; i++) {
         const Roam__Ims__V1__MoaAttestation *pa = r->moa_attestations[i];
         if (memcmp(pa->moa.data, moa, IMS_ADDR_LEN) != 0)
             continue;
         int stage = check_one(t, r, pa, now_s);
-        if (stage == 0)
+        if (stage == PROVEN)
             return 1;
         if (stage > best)
             best = stage;
     }
-    if (best != NONE)
+    if (best != PROVEN)
         *why = reasons[best];
     return best == INTERNAL ? -1 : 0;
 }
