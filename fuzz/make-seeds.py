@@ -4,6 +4,7 @@ network packets and configuration files.  The object and armor seeds come
 from roam-kgc (fuzz/README.md), the policy seeds from tests/vectors/abe.
 Run from the top of the tree; it overwrites only the files it names."""
 import base64
+import hashlib
 import json
 import os
 import struct
@@ -97,6 +98,14 @@ TOKEN = bytes(range(32))
 ims_register = (field(1, IMS_HOA) + field(2, 7) + field(3, field(1, IMS_MOA) + field(2, 2)) +
                 field(4, bytes(64)) + field(5, TOKEN))
 write("fuzz_ims", "register-token-dgram", bytes([1]) + field(1, 1) + field(10, ims_register))
+# A host attestation (Register field 6) by the harness's attestor (RFC 8032
+# test key 1, key id its SHA-256 cut to 8 bytes), at the harness's time.
+ATTEST_PUB = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+ATTEST = (field(1, IMS_MOA) + field(2, 1765000000) +
+          field(3, hashlib.sha256(ATTEST_PUB).digest()[:8]) + field(4, bytes(64)))
+write("fuzz_ims", "register-attested-dgram", bytes([1]) + field(1, 1) +
+      field(10, field(1, IMS_HOA) + field(2, 7) + field(3, field(1, IMS_MOA) + field(2, 2)) +
+            field(4, bytes(64)) + field(6, ATTEST)))
 write("fuzz_ims", "moa-challenge-dgram", bytes([1]) + field(1, 1) +
       field(16, field(1, IMS_HOA) + field(2, 7) + field(3, IMS_MOA) + field(4, TOKEN)))
 

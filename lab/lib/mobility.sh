@@ -6,8 +6,14 @@
 # roam_bin), by bench/interruption and the e2e tests.
 #
 # Persistent: $STATE/mobility-keys (IMS CA and certificate, the VM's
-# Ed25519 key pair, the IMS's Ed25519 key for registration datagram acks), $STATE/mobility-guest (the overlay).  Per run ($RUN):
-# ims.conf, ims.sqlite, logs, pids.
+# Ed25519 key pair, the IMS's Ed25519 key for registration datagram acks,
+# each host's Ed25519 key attesting mobile addresses), $STATE/mobility-guest (the overlay).  Per run ($RUN):
+# ims.conf, attestors, ims.sqlite, logs, pids.
+#
+# MOB_MOA_PROOF (default 1): the IMS wants every new mobile address proven
+# ([ims] moa_secret), by the VM's answer to a challenge or by the
+# attestation of the host whose prefix holds it (the destination's roamd
+# attests the address it checked, [mobility] attest_key); 0 turns it off.
 #
 # ROAM_LAB_IMS=etcd (set it before mob_overlay, it goes into the guest's
 # configuration; `lab/lab up --ims etcd` does all of it): the IMS is instead
@@ -69,6 +75,11 @@ mob_keys() {
         --pub "$k/ims-ack.pub" || die "roam-mat keygen (IMS ack key) failed"
     [ -s "$k/moa.secret" ] || (umask 077 && head -c 32 /dev/urandom >"$k/moa.secret") ||
         die "cannot write the IMS's MoA token secret"
+    local h
+    for h in a b; do
+        [ -s "$k/attest-$h.key" ] || "$(roam_bin roam-mat)" keygen --key "$k/attest-$h.key" \
+            --pub "$k/attest-$h.pub" || die "roam-mat keygen (host ${h^^}'s attestation key) failed"
+    done
     [ "$MOB_STORE" != etcd ] || mob_etcd_keys
 }
 
@@ -180,9 +191,12 @@ key = $MOB_KEYS/ims.key
 ack_key = $MOB_KEYS/ims-ack.key
 database = $RUN/ims.sqlite
 CONF
-    # MOB_MOA_PROOF=1: new mobile addresses proven by return routability
-    # (docs/mobility.md); off by default while it costs the handover
-    [ "${MOB_MOA_PROOF:-0}" = 0 ] || echo "moa_secret = $MOB_KEYS/moa.secret"
+    # New mobile addresses proven (docs/mobility.md), by return routability
+    # or by the attestation of the host whose prefix holds them
+    if [ "${MOB_MOA_PROOF:-1}" != 0 ]; then
+        echo "moa_secret = $MOB_KEYS/moa.secret"
+        mob_attestors >"$RUN/attestors" && echo "attestors = $RUN/attestors"
+    fi
     cat <<CONF
 ; the lab's correspondents have no client certificate
 open_queries = 1
@@ -202,6 +216,21 @@ CONF
 }
 
 mob_ims2_conf() { mob_ims_conf "$MOB_IMS_ADDR2" 1; }
+
+# The IMS's attestors file: each host's prefix and attestation key.
+mob_attestors() {
+    local h
+    echo "# provider hosts (written by lab/lib/mobility.sh)"
+    for h in A B; do
+        echo "$(host_prefix "$h")::/64 $MOB_KEYS/attest-${h,,}.pub"
+    done
+}
+
+# roamd's attestation key on HOST (nothing without one).
+mob_attest_line() {
+    local f=$MOB_KEYS/attest-${1,,}.key
+    if [ -s "$f" ]; then echo "attest_key = $f"; fi
+}
 
 # etcdctl against MEMBERS (comma-separated indexes, default all) ARGS...,
 # from the services node.

@@ -127,6 +127,7 @@ CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then
         printf '\n[mobility]\nims = [%s]:%s\n' "$MOB_IMS_ADDR" "$MOB_IMS_PORT"
+        mob_attest_line "$h"
     fi
     # Incoming disks go to the lab's pool (lab/lib/libvirt.sh); shared
     # storage is copied by nobody.

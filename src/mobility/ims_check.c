@@ -8,6 +8,7 @@
 #include "errbuf.h"
 #include "fscheck.h"
 #include "hostport.h"
+#include "ims_attest.h"
 #include "ims_config.h"
 #include "ims_sign.h"
 #include "ims_token.h"
@@ -44,6 +45,11 @@ static void check_files(const ims_config *c, const char *path, roam_diag *d)
             roam_diag_at(d, path, ims_config_line(c, "moa_secret"), "key 'moa_secret': %s",
                          why);
         ims_token_key_clear(&k);
+    }
+    if (c->attestors[0]) {
+        ims_attestors t;
+        ims_attestors_load(&t, c->attestors, d);   /* each problem at its own line */
+        ims_attestors_free(&t);
     }
     if (!c->etcd && roam_fs_writable(c->database, why, sizeof why) < 0)
         roam_diag_at(d, path, ims_config_line(c, "database"), "key 'database': %s", why);

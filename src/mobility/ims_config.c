@@ -124,6 +124,7 @@ static const struct roam_cfg_key keys[] = {
     STR("moa_secret", moa_secret),
     INT("moa_token_epoch_s", server.moa_token_epoch_s, 1, 3600),
     INT("challenge_port", server.challenge_port, 1, 65535),
+    STR("attestors", attestors),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");
@@ -156,6 +157,7 @@ static int load(ims_config *c, const char *path, roam_diag *d)
     c->server.client_ca = c->client_ca[0] ? c->client_ca : NULL;
     c->server.ack_key = c->ack_key[0] ? c->ack_key : NULL;
     c->server.moa_secret = c->moa_secret[0] ? c->moa_secret : NULL;
+    c->server.attestors = c->attestors[0] ? c->attestors : NULL;
     c->etcd_cfg = (ims_etcd_config){ c->endpoints, c->etcd_ca, c->etcd_cert, c->etcd_key,
                                      c->etcd_prefix, c->etcd_timeout_ms };
     if (r == 0 && path && c->etcd && !c->endpoints[0]) {
@@ -165,6 +167,12 @@ static int load(ims_config *c, const char *path, roam_diag *d)
     if (r == 0 && path && c->moa_secret[0] && !c->ack_key[0]) {
         roam_diag_at(d, path, ims_config_line(c, "moa_secret"),
                      "[ims] moa_secret needs [ims] ack_key (challenges go by UDP)");
+        r = -1;
+    }
+    if (r == 0 && path && c->attestors[0] && !c->moa_secret[0]) {
+        roam_diag_at(d, path, ims_config_line(c, "attestors"),
+                     "[ims] attestors needs [ims] moa_secret (without it no mobile address "
+                     "needs a proof)");
         r = -1;
     }
     if (r == 0 && path && !c->etcd_cert[0] != !c->etcd_key[0]) {

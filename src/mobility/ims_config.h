@@ -41,6 +41,7 @@ typedef struct ims_config {
     ims_etcd_config etcd_cfg;          /* strings point into the fields above */
     enum roam_sandbox_mode seccomp;    /* [ims] seccomp (default yes: 0) */
     char moa_secret[IMS_CFG_PATH_MAX]; /* [ims] moa_secret: MoAs must be proven */
+    char attestors[IMS_CFG_PATH_MAX];  /* [ims] attestors: hosts that may attest MoAs */
     int key_line[IMS_CFG_KEYS_MAX];    /* where each key was set (ims_config_line) */
     int line_now;                      /* while reading */
 } ims_config;

@@ -5,6 +5,7 @@
 
 #include "errbuf.h"
 #include "ims_token.h"
+#include "moa_attest.h"
 #include "pb_guard.h"
 
 static int check_addr_field(const ProtobufCBinaryData *d, const char *what,
@@ -33,6 +34,27 @@ static int has_unknown(const ProtobufCMessage *m)
     return m && m->n_unknown_fields != 0;
 }
 
+/* Register.moa_attestations: at most as many as bindings, each of the
+ * right sizes (what they prove is the server's to check). */
+static int check_attestations(const Roam__Ims__V1__Register *r, char *err, size_t errlen)
+{
+    if (r->n_moa_attestations > IMS_MAX_BINDINGS)
+        return roam_errf(err, errlen, "%zu mobile address attestations, at most %d allowed",
+                         r->n_moa_attestations, IMS_MAX_BINDINGS);
+    for (size_t i = 0; i < r->n_moa_attestations; i++) {
+        const Roam__Ims__V1__MoaAttestation *a = r->moa_attestations[i];
+        if (!a || has_unknown(&a->base))
+            return roam_errf(err, errlen, "attestation %zu carries unknown fields", i);
+        if (check_addr_field(&a->moa, "attested mobile address", err, errlen) < 0)
+            return -1;
+        if (a->key_id.len != ROAM_ATTEST_KEY_ID_LEN || a->signature.len != IMS_SIG_LEN)
+            return roam_errf(err, errlen, "attestation %zu: key id of %zu bytes and signature "
+                             "of %zu, not %d and %d", i, a->key_id.len, a->signature.len,
+                             ROAM_ATTEST_KEY_ID_LEN, IMS_SIG_LEN);
+    }
+    return 0;
+}
+
 int ims_msg_validate(const ims_message *m, char *err, size_t errlen)
 {
     if (m->version != IMS_PROTO_VERSION)
@@ -59,6 +81,8 @@ int ims_msg_validate(const ims_message *m, char *err, size_t errlen)
             if (r->moa_tokens[i].len != IMS_TOKEN_LEN)
                 return roam_errf(err, errlen, "mobile address token %zu is %zu bytes, not %d",
                                  i, r->moa_tokens[i].len, IMS_TOKEN_LEN);
+        if (check_attestations(r, err, errlen) < 0)
+            return -1;
         return check_bindings(r->bindings, r->n_bindings, err, errlen);
     }
     case ROAM__IMS__V1__MESSAGE__BODY_QUERY:

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "diag.h"
 #include "errbuf.h"
 #include "framebuf.h"
+#include "ims_attest.h"
 #include "ims_dgram.h"
 #include "ims_msg.h"
 #include "ims_sign.h"
@@ -75,6 +77,7 @@ struct ims_server {
     int udp_fd;                     /* registration datagrams; -1 without ack_key */
     EVP_PKEY *ack_key;
     ims_token_key *tokens;          /* NULL: MoAs are not proven (no moa_secret) */
+    ims_attestors attestors;        /* hosts that may attest MoAs (none: n = 0) */
     int64_t chal_sec;               /* the second chal_sent counts */
     int chal_sent;
     int hs_pipe[2];
@@ -149,6 +152,11 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
         roam_errf(err, errlen, "[ims] moa_secret needs [ims] ack_key (registration datagrams)");
         return NULL;
     }
+    if (cfg->attestors && !cfg->moa_secret) {
+        /* Without moa_secret no MoA needs a proof: the list would be a lie. */
+        roam_errf(err, errlen, "[ims] attestors needs [ims] moa_secret");
+        return NULL;
+    }
     if (cfg->challenge_port < 1 || cfg->challenge_port > 65535) {
         roam_errf(err, errlen, "challenge port %d out of range", cfg->challenge_port);
         return NULL;
@@ -199,6 +207,12 @@ ims_server *ims_server_new(const ims_server_config *cfg, ims_store *store,
         if (ims_token_key_load(s->tokens, cfg->moa_secret, cfg->moa_token_epoch_s, err,
                                errlen) < 0)
             goto fail;
+    }
+    if (cfg->attestors) {
+        roam_diag d = roam_diag_first(err, errlen);
+        if (ims_attestors_load(&s->attestors, cfg->attestors, &d) < 0)
+            goto fail;
+        roam_log("%zu attestor line(s) from %s", s->attestors.n, cfg->attestors);
     }
     /* Changes other front-ends commit reach our subscribers through the
      * store's change feed (none with SQLite: we are its only server). */
@@ -432,9 +446,10 @@ static void challenge(ims_server *s, const uint8_t hoa[IMS_ADDR_LEN], uint64_t s
 }
 
 /* With moa_secret: every MoA of m (registration r, its sequence number
- * above cur's) that cur does not bind needs its token in r.  0 if all
- * have one; else -1, after a challenge to each MoA without one (unless
- * over the rate limit). */
+ * above cur's) that cur does not bind needs its token in r, or an
+ * attestation by a host whose prefix holds it.  0 if all have one; else
+ * -1, after a challenge to each MoA without one (unless over the rate
+ * limit): a refused attestation is answered as a missing one. */
 static int moas_proven(ims_server *s, const char *peer, const Roam__Ims__V1__Register *r,
                        const ims_mapping *cur, const ims_mapping *m,
                        const struct sockaddr_storage *from)
@@ -447,11 +462,19 @@ static int moas_proven(ims_server *s, const char *peer, const Roam__Ims__V1__Reg
         if (holds(cur, m->b[i].moa) || has_token(s, r, m->b[i].moa, now_s))
             continue;
         char h[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
+        const char *att = NULL;
+        if (ims_attest_check(&s->attestors, r, m->b[i].moa, now_s, &att) == 1) {
+            roam_debug("%s seq %llu: mobile address %s attested by its host",
+                       ims_addr_str(m->hoa, h, sizeof h), (unsigned long long)m->seq,
+                       ims_addr_str(m->b[i].moa, a, sizeof a));
+            continue;
+        }
         roam_log("REFUSED registration for %s seq %llu from %s: mobile address %s not proven "
-                 "(%s)", ims_addr_str(m->hoa, h, sizeof h), (unsigned long long)m->seq, peer,
+                 "(%s%s%s)", ims_addr_str(m->hoa, h, sizeof h), (unsigned long long)m->seq, peer,
                  ims_addr_str(m->b[i].moa, a, sizeof a),
                  r->n_moa_tokens ? "no valid token: forged, expired or for another registration"
-                                 : "no token yet");
+                                 : "no token yet",
+                 att ? "; " : "", att ? att : "");
         challenge(s, m->hoa, m->seq, m->b[i].moa, from, now_s);
         missing++;
     }
@@ -1047,6 +1070,7 @@ void ims_server_free(ims_server *s)
         ims_token_key_clear(s->tokens);
         free(s->tokens);
     }
+    ims_attestors_free(&s->attestors);
     int fds[] = { s->listen_fd, s->stop_fd, s->ep, s->hs_pipe[0], s->hs_pipe[1], s->udp_fd };
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (fds[i] >= 0)

@@ -38,6 +38,8 @@ typedef struct ims_server_config {
     int moa_token_epoch_s;         /* a token is good for one to two of these */
     int challenge_port;            /* where a challenge goes when the registration did
                                     * not come from the MoA itself */
+    const char *attestors;         /* non-NULL (with moa_secret): file of the hosts whose
+                                    * attestations also prove a MoA (ims_attest.h) */
 } ims_server_config;
 
 /* Defaults documented in docs/mobility.md. */

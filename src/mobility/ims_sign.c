@@ -10,9 +10,12 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "ed25519.h"
 #include "errbuf.h"
 
 _Static_assert(sizeof IMS_ACK_LABEL <= sizeof IMS_SIGN_LABEL, "IMS_SIGNED_MAX covers both labels");
+_Static_assert(IMS_SIG_LEN == ROAM_ED25519_SIG_LEN && IMS_PUBKEY_LEN == ROAM_ED25519_PUB_LEN,
+               "one Ed25519");
 
 static size_t canonical(const char *label, size_t label_len, const uint8_t hoa[IMS_ADDR_LEN],
                         uint64_t seq, const ims_binding *b, size_t n,
@@ -80,50 +83,19 @@ int ims_key_generate(const char *priv_path, const char *pub_path, char *err, siz
     return rc;
 }
 
-static EVP_PKEY *load_pem(const char *path, int priv, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        roam_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    ERR_clear_error();
-    EVP_PKEY *k = priv ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
-                       : PEM_read_PUBKEY(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!k) {
-        roam_errf_ssl(err, errlen, "%s holds no PEM %s key", path, priv ? "private" : "public");
-        return NULL;
-    }
-    if (EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
-        EVP_PKEY_free(k);
-        roam_errf(err, errlen, "%s is not an Ed25519 key", path);
-        return NULL;
-    }
-    return k;
-}
-
 EVP_PKEY *ims_key_load_private(const char *path, char *err, size_t errlen)
 {
-    return load_pem(path, 1, err, errlen);
+    return roam_ed25519_load_private(path, 0, err, errlen);
 }
 
 int ims_key_raw_public(EVP_PKEY *key, uint8_t pub[IMS_PUBKEY_LEN])
 {
-    size_t n = IMS_PUBKEY_LEN;
-    return EVP_PKEY_get_raw_public_key(key, pub, &n) == 1 && n == IMS_PUBKEY_LEN ? 0 : -1;
+    return roam_ed25519_raw_public(key, pub);
 }
 
 int ims_key_load_public(const char *path, uint8_t pub[IMS_PUBKEY_LEN], char *err, size_t errlen)
 {
-    EVP_PKEY *k = load_pem(path, 0, err, errlen);
-    if (!k)
-        return -1;
-    int rc = ims_key_raw_public(k, pub);
-    EVP_PKEY_free(k);
-    if (rc < 0)
-        roam_errf(err, errlen, "%s: cannot extract the raw public key", path);
-    return rc;
+    return roam_ed25519_load_public(path, pub, err, errlen);
 }
 
 static int sign_canonical(EVP_PKEY *key, const char *label, size_t label_len,
@@ -135,13 +107,7 @@ static int sign_canonical(EVP_PKEY *key, const char *label, size_t label_len,
     size_t len = canonical(label, label_len, hoa, seq, b, n, msg);
     if (len == 0)
         return roam_errf(err, errlen, "too many bindings to sign");
-    ERR_clear_error();
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    size_t siglen = IMS_SIG_LEN;
-    int ok = md && EVP_DigestSignInit(md, NULL, NULL, NULL, key) == 1 &&
-             EVP_DigestSign(md, sig, &siglen, msg, len) == 1 && siglen == IMS_SIG_LEN;
-    EVP_MD_CTX_free(md);
-    return ok ? 0 : roam_errf_ssl(err, errlen, "Ed25519 signing failed");
+    return roam_ed25519_sign(key, msg, len, sig, err, errlen);
 }
 
 static int verify_canonical(const uint8_t pub[IMS_PUBKEY_LEN], const char *label,
@@ -153,20 +119,7 @@ static int verify_canonical(const uint8_t pub[IMS_PUBKEY_LEN], const char *label
     size_t len = canonical(label, label_len, hoa, seq, b, n, msg);
     if (len == 0)
         return 0;
-    ERR_clear_error();
-    EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, IMS_PUBKEY_LEN);
-    if (!k)
-        return roam_errf_ssl(err, errlen, "bad stored Ed25519 public key");
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int rc = -1;
-    if (md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) == 1)
-        rc = EVP_DigestVerify(md, sig, IMS_SIG_LEN, msg, len) == 1 ? 1 : 0;
-    else
-        roam_errf_ssl(err, errlen, "cannot set up Ed25519 verification");
-    ERR_clear_error();   /* a failed verification queues an error: not ours to report */
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(k);
-    return rc;
+    return roam_ed25519_verify(pub, msg, len, sig, err, errlen);
 }
 
 int ims_sign_register(EVP_PKEY *key, const uint8_t hoa[IMS_ADDR_LEN], uint64_t seq,

@@ -204,3 +204,45 @@ int roam_handover_reg_parse(const uint8_t *p, size_t len, roam_handover_reg *out
         return roam_errf(err, errlen, "not a registration: no Register in the message");
     return reg_body(&body, out, err, errlen);
 }
+
+void roam_pb_varint_put(struct roam_wbuf *w, uint64_t v)
+{
+    while (v >= 0x80) {
+        roam_wbuf_u8(w, (uint8_t)(v | 0x80));
+        v >>= 7;
+    }
+    roam_wbuf_u8(w, (uint8_t)v);
+}
+
+size_t roam_handover_reg_append(const uint8_t *reg, size_t len, const uint8_t *field,
+                                size_t flen, uint8_t *out, size_t cap, char *err,
+                                size_t errlen)
+{
+    roam_handover_reg shape;
+    if (roam_handover_reg_parse(reg, len, &shape, err, errlen) < 0)
+        return 0;
+    struct roam_rbuf r;
+    struct roam_wbuf w;
+    struct field f;
+    roam_rbuf_init(&r, reg, len);
+    roam_wbuf_init(&w, out, cap);
+    while (roam_rbuf_left(&r)) {
+        size_t at = len - roam_rbuf_left(&r);
+        if (next_field(&r, "the message", &f, err, errlen) < 0)
+            return 0;
+        if (f.num != MSG_REGISTER) {   /* version, id: as they came */
+            roam_wbuf_bytes(&w, reg + at, len - roam_rbuf_left(&r) - at);
+            continue;
+        }
+        roam_pb_varint_put(&w, MSG_REGISTER << 3 | WT_LEN);
+        roam_pb_varint_put(&w, f.len + flen);
+        roam_wbuf_bytes(&w, f.p, f.len);
+        roam_wbuf_bytes(&w, field, flen);
+    }
+    if (roam_wbuf_failed(&w)) {
+        roam_errf(err, errlen, "registration of %zu bytes and a field of %zu do not fit %zu",
+                  len, flen, cap);
+        return 0;
+    }
+    return w.len;
+}

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytebuf.h"
+
 #define ROAM_HANDOVER_REG_BINDINGS 8     /* = IMS_MAX_BINDINGS */
 /* The longest registration of that shape, every varint at 10 bytes, is
  * 287 bytes; anything longer is refused before it is read. */
@@ -35,5 +37,18 @@ typedef struct roam_handover_reg {
  * shape; -1 with err naming the first flaw. */
 int roam_handover_reg_parse(const uint8_t *p, size_t len, roam_handover_reg *out, char *err,
                             size_t errlen);
+
+/* Append v to w as a protobuf varint (w's sticky error if it does not fit). */
+void roam_pb_varint_put(struct roam_wbuf *w, uint64_t v);
+
+/* reg (len bytes, a registration of that shape) with field, a complete
+ * encoded field of the Register (moa_attest.h's attestation), appended to
+ * its Register, into out: the message's other fields copied as they are,
+ * the Register's length rewritten.  The owner's signature covers canonical
+ * bytes, not this encoding, so it still holds.  The new length, or 0 with
+ * err (not of that shape, or out too small). */
+size_t roam_handover_reg_append(const uint8_t *reg, size_t len, const uint8_t *field,
+                                size_t flen, uint8_t *out, size_t cap, char *err,
+                                size_t errlen);
 
 #endif

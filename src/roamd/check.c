@@ -16,6 +16,7 @@
 #include "fscheck.h"
 #include "hostport.h"
 #include "reconcile.h"
+#include "handover_send.h"
 #include "peer_pins.h"
 #include "roamd_config.h"
 #include "tls_check.h"
@@ -97,6 +98,20 @@ static void check_pins(const struct ctx *x)
     if (!p)
         roam_diag_at(x->d, x->file, line(x, "peer_pins"), "key 'peer_pins': %s", why);
     roamd_peer_pins_free(p);
+}
+
+/* The attestation key loads as start-up would load it (a secret). */
+static void check_attest_key(const struct ctx *x)
+{
+    char why[ROAM_ERR_MAX];
+    struct roamd_attester a;
+    if (!x->c->attest_key[0])
+        return;
+    if (roamd_attester_load(&a, x->c->attest_key, why, sizeof why) < 0)
+        roam_diag_at(x->d, x->file, roamd_config_line(x->c, "mobility", "attest_key"),
+                     "key 'attest_key' in [mobility]: %s", why);
+    else
+        roamd_attester_free(&a);
 }
 
 static void check_addr(const struct ctx *x, const char *key, const char *host)
@@ -190,6 +205,7 @@ int roamd_check(const char *path, roam_diag *d)
         check_policy(&x);
         check_tls(&x);
         check_pins(&x);
+        check_attest_key(&x);
         if (roam_fs_writable(c->audit_log, why, sizeof why) < 0)
             roam_diag_at(d, path, line(&x, "audit_log"), "key 'audit_log': %s", why);
         if (roamd_config_router_check(c, why, sizeof why) < 0)

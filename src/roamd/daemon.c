@@ -154,6 +154,9 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
         return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
     if (cfg->peer_pins[0] && !(d->pins = roamd_peer_pins_load(cfg->peer_pins, why, sizeof why)))
         return roam_errf(err, errlen, "key 'peer_pins': %s", why);
+    if (cfg->attest_key[0] && roamd_attester_load(&d->attest, cfg->attest_key, why,
+                                                  sizeof why) < 0)
+        return roam_errf(err, errlen, "key 'attest_key' in [mobility]: %s", why);
     d->audit = roamd_audit_open(cfg->audit_log, why, sizeof why);
     if (!d->audit)
         return roam_errf(err, errlen, "key 'audit_log': %s", why);
@@ -254,6 +257,7 @@ void roamd_fini(struct roamd *d)
     roam_tls_ctx_free(d->peer_tls_server);
     roam_tls_ctx_free(d->peer_tls_client);
     roamd_peer_pins_free(d->pins);
+    roamd_attester_free(&d->attest);
     free(d->mpk);
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->idle);

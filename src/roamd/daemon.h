@@ -17,6 +17,7 @@
 #include "admission.h"
 #include "audit.h"
 #include "conn_limit.h"
+#include "handover_send.h"
 #include "log.h"
 #include "policy_cache.h"
 #include "ra_cache.h"
@@ -49,6 +50,7 @@ struct roamd {
     int hook_fd;                    /* [hook] socket, or -1 (hook_server.h) */
     struct roamd_reconciler *reconciler;  /* pending in-flight records (reconcile.h) */
     roamd_peer_pins *pins;          /* peer_pins, or NULL */
+    struct roamd_attester attest;   /* [mobility] attest_key (key NULL: none) */
 };
 
 /* Load keys, certificates, open libvirt, the audit log and the listeners.

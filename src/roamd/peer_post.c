@@ -99,7 +99,10 @@ static int fire_handover(struct peer_session *p, int pkt_fd, const uint8_t vm_ma
     char why[ROAM_ERR_MAX];
     if (roamd_router_hello(pkt_fd, p->ho.moa, vm_mac, &p->router, why, sizeof why) < 0)
         roamd_peer_session_audit(p, "router-hello", "failed", why, NULL);
-    int fd = roamd_registration_send(&p->ho, why, sizeof why);
+    why[0] = '\0';
+    int fd = roamd_registration_send(&p->ho, &p->d->attest, &p->ho_attested, why, sizeof why);
+    if (fd >= 0 && p->d->attest.key && !p->ho_attested)
+        roamd_peer_session_audit(p, "attestation", "failed", why, NULL);
     if (fd < 0) {
         roamd_peer_session_audit(p, "handover", "failed", why, NULL);
         return -1;
@@ -127,6 +130,7 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
     roam_json_i64(&j, "ims_port", p->ho.ims_port);
     roam_json_i64(&j, "registration_bytes", (int64_t)p->ho.reg_len);
     roam_json_bool(&j, "ims_answered", answered);
+    roam_json_bool(&j, "attested", p->ho_attested);
     char qid[ROAMD_QID_LEN];
     if (roamd_audit_commit(p->d->audit, &j, err, sizeof err) < 0)
         roam_log("query %s: AUDIT FAILURE: %s", roamd_qid(qid, p->qid, 16), err);

@@ -28,6 +28,7 @@ struct peer_session {
     struct in6_addr router;       /* the RA's source: the router's link-local address */
     roam_handover ho;             /* the latest SwitchHandover, if have_ho */
     int have_ho;
+    int ho_attested;              /* the handover went out with this host's attestation */
     /* Volumes created here for the incoming disks (peer_disks.h): removed
      * unless the VM ends up running here. */
     char disk_created[ROAM_DISKS_MAX][ROAM_DISK_PATH_MAX + 1];

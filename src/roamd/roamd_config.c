@@ -234,6 +234,7 @@ static const struct roam_cfg_key keys[] = {
     BOOL("migration", auto_converge, migration_tune.auto_converge),
     FUNC("migration", postcopy, set_postcopy),
     FUNC("roamd", seccomp, set_seccomp),
+    STR("mobility", attest_key, attest_key, 0),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= ROAMD_CONFIG_KEYS_MAX, "raise ROAMD_CONFIG_KEYS_MAX");

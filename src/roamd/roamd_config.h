@@ -85,6 +85,9 @@ struct roamd_config {
     struct roam_migrate_tuning migration_tune;
     /* [roamd] seccomp: the filter applied once started (default yes: 0) */
     enum roam_sandbox_mode seccomp;
+    /* [mobility] attest_key: Ed25519 private key (PEM) this host attests
+     * handovers' mobile addresses with; "" = none */
+    char attest_key[ROAMD_PATH_MAX];
     /* The line each key of the file was set on (roamd_config_line). */
     int key_line[ROAMD_CONFIG_KEYS_MAX];
 };

@@ -84,6 +84,8 @@ int fx_start(fixture *fx, int max_connections)
         cfg.moa_secret = fx->moa_secret;
     if (fx->challenge_port)
         cfg.challenge_port = fx->challenge_port;
+    if (fx->attestors[0])
+        cfg.attestors = fx->attestors;
     fx->server = ims_server_new(&cfg, fx->store, err, sizeof err);
     if (!fx->server) {
         fprintf(stderr, "%s\n", err);

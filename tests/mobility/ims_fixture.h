@@ -24,6 +24,7 @@ typedef struct fixture {
     char moa_secret[300];       /* non-empty: new MoAs need their token */
     int challenge_port;         /* non-zero: the server's (else its default) */
     char etcd[256];             /* non-empty: etcd endpoints, the store's backend */
+    char attestors[300];        /* non-empty: hosts whose attestations prove MoAs */
     char etcd_ca[300], etcd_cert[300], etcd_key[300];   /* its TLS, if set */
     char prefix[64];            /* the etcd key prefix (set by fx_init) */
     roam_tls_ctx *client_tls;

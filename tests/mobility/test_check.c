@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../proto/certs.h"
 #include "diag.h"
@@ -122,6 +123,24 @@ int main(void)
     tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", extra, "mn.pub") == 2 &&
            has("8: key 'ca': cannot read ") && has("9: keys 'cert'/'key'"),
            "roam-ims: etcd CA missing, client certificate and key not matching: %s", check_out);
+
+    /* [ims] attestors: a bad line of the file reported at its own line */
+    char att[300], sec[300];
+    snprintf(att, sizeof att, "%s", check_path("attestors"));
+    snprintf(sec, sizeof sec, "%s", check_path("moa.secret"));
+    FILE *af = fopen(att, "w"), *sf = fopen(sec, "w");
+    if (!af || !sf || fprintf(af, "2001:db8:b::/64 %s\n2001:db8:b::1/64 %s\n",
+                              check_path("mn.pub"), check_path("mn.pub")) < 0 ||
+        fputs("0123456789abcdef0123456789abcdef", sf) < 0 || fclose(af) != 0 ||
+        fclose(sf) != 0 || chmod(sec, 0600) != 0)
+        exit(2);
+    snprintf(extra, sizeof extra, "ack_key = %s\nmoa_secret = %s\nattestors = %s\n",
+             check_path("mn.key"), sec, att);
+    char want[700];
+    snprintf(want, sizeof want, "%s:2: ", att);
+    tap_ok(ims("ims.pem", "ims.key", "ims.sqlite", extra, "mn.pub") == 1 &&
+           strstr(check_out, want) && strstr(check_out, "host bits"),
+           "roam-ims: a bad attestors line, at its line in that file: %s", check_out);
 
     /* roam-mat */
     tap_eq(mat("ca.pem", "mn.key", ""), 0, "roam-mat: a valid configuration passes (%s)", check_out);

@@ -176,6 +176,14 @@ static void test_ims(void)
     tap_ok(ims("[ims]\nseccomp = 1\n", &c) < 0 && says(2, "key 'seccomp'"),
            "roam-ims: a bad seccomp value refused (%s)", err);
     ims_config_free(&c);
+    tap_ok(ims("[ims]\nack_key = /k\nmoa_secret = /s\nattestors = /etc/roam/attestors\n", &c) == 0 &&
+           strcmp(c.server.attestors, "/etc/roam/attestors") == 0,
+           "roam-ims: attestors read (%s)", err);
+    ims_config_free(&c);
+    tap_ok(ims("[ims]\nattestors = /etc/roam/attestors\n", &c) < 0 &&
+           says(2, "[ims] attestors needs [ims] moa_secret"),
+           "roam-ims: attestors without moa_secret refused (%s)", err);
+    ims_config_free(&c);
 }
 
 int main(void)

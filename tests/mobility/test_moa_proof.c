@@ -8,7 +8,11 @@
  * tenant's MoA); the challenge round trip, driven by the agent's datagram
  * code, stores it; forged, expired, replayed and other registrations'
  * tokens are refused; a token made with the shared secret elsewhere (another
- * front-end) is accepted; MoAs already bound need no new proof. */
+ * front-end) is accepted; MoAs already bound need no new proof.  A new MoA
+ * attested by the host whose prefix holds it ([ims] attestors, as roamd
+ * replays a migrating VM's registration) is stored without a challenge;
+ * an attestation by another prefix's host, stale, moved from another
+ * registration or altered is refused and the usual challenge goes out. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -24,12 +28,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ed25519.h"
 #include "errbuf.h"
+#include "handover_reg.h"
 #include "ims_dgram.h"
 #include "ims_fixture.h"
 #include "ims_sign.h"
 #include "ims_token.h"
 #include "mat_dgram.h"
+#include "moa_attest.h"
 #include "tap.h"
 
 #define CHALLENGE_PORT 4781
@@ -301,6 +308,75 @@ static void test_tls(fixture *fx, EVP_PKEY *key)
         close(cfd);
 }
 
+/* The registration datagram of m with host's attestation of moa for
+ * (m's hoa, att_seq) at time t appended, as roamd sends it at the RARP. */
+static size_t attested_dgram(EVP_PKEY *key, const ims_mapping *m, EVP_PKEY *host,
+                             uint64_t att_seq, const uint8_t *moa, int64_t t, int flip,
+                             uint8_t out[IMS_DGRAM_MAX])
+{
+    char err[ROAM_ERR_MAX];
+    uint8_t plain[IMS_DGRAM_MAX], pub[32], id[8], f[ROAM_ATTEST_FIELD_MAX];
+    roam_moa_attest a;
+    size_t len = ims_dgram_register(key, m->hoa, m->seq, m->b, m->n, plain, err, sizeof err);
+    if (!len || roam_ed25519_raw_public(host, pub) < 0 || roam_attest_key_id(pub, id) < 0 ||
+        roam_moa_attest_sign(host, id, m->hoa, att_seq, moa, (uint64_t)t, &a, err,
+                             sizeof err) < 0)
+        return 0;
+    a.sig[0] ^= (uint8_t)flip;
+    size_t fl = roam_moa_attest_field(&a, f, sizeof f);
+    return fl ? roam_handover_reg_append(plain, len, f, fl, out, IMS_DGRAM_MAX, err, sizeof err)
+              : 0;
+}
+
+/* Host attestations, sent from elsewhere than the MoA (the host's address). */
+static void test_attested(fixture *fx, EVP_PKEY *key, EVP_PKEY *host_a, EVP_PKEY *host_b,
+                          const uint8_t ack_pub[IMS_PUBKEY_LEN])
+{
+    int has;
+    uint8_t d[IMS_DGRAM_MAX], ch[IMS_DGRAM_MAX + 1];
+    int fd = udp_sock("::1", 0, fx->port);
+    int cfd = udp_sock(LOCAL[1], CHALLENGE_PORT, NULL);   /* MOA_B, in B's prefix */
+    tap_ok(fd >= 0 && cfd >= 0, "sockets for the host and the new MoA");
+    ims_mapping m = mapping(HOA, 5000, MOA_B, MOA_A);
+    int64_t now = (int64_t)time(NULL);
+    static const struct {
+        int host_a;
+        int64_t age;
+        uint64_t seq_off;
+        int flip;
+        const char *what;
+    } bad[] = {
+        { 1, 0, 0, 0, "by the host of another prefix" },
+        { 0, 120, 0, 0, "signed 120 s ago" },
+        { 0, 0, 1, 0, "made for another registration (seq 4999)" },
+        { 0, 0, 0, 1, "with a flipped signature bit" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t n = attested_dgram(key, &m, bad[i].host_a ? host_a : host_b,
+                                  m.seq - bad[i].seq_off, MOA_B, now - bad[i].age, bad[i].flip, d);
+        tap_ok(n && !acked(fd, d, n, ack_pub, &m), "an attestation %s: no ack", bad[i].what);
+        size_t cn = 0, k = 0;
+        uint8_t tok[IMS_TOKEN_LEN];
+        size_t got;
+        while ((got = wait_dgram(cfd, ch, sizeof ch, cn ? 100 : 1000)) > 0)
+            cn = got;   /* the last of them: retransmissions drew more */
+        tap_ok(cn && ims_dgram_challenge_for(ch, cn, &m, &k, tok, NULL, 0) == 1,
+               "... and the usual challenge went to the MoA");
+    }
+    tap_ok(stored(fx, HOA, MOA_B, &has) == 3002 && !has, "none of them was stored");
+    size_t n = attested_dgram(key, &m, host_b, m.seq, MOA_B, now, 0, d);
+    tap_ok(n && acked(fd, d, n, ack_pub, &m), "attested by the host of its prefix: acknowledged");
+    tap_ok(stored(fx, HOA, MOA_B, &has) == 5000 && has, "... the new MoA stored");
+    tap_ok(wait_dgram(cfd, ch, sizeof ch, 300) == 0, "... without any challenge");
+    uint8_t plain[IMS_DGRAM_MAX];
+    char err[ROAM_ERR_MAX];
+    size_t pn = ims_dgram_register(key, HOA, m.seq, m.b, m.n, plain, err, sizeof err);
+    tap_ok(pn && acked(fd, plain, pn, ack_pub, &m),
+           "the guest's own registration after it: acknowledged as a retransmission");
+    close(fd);
+    close(cfd);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -367,6 +443,22 @@ int main(void)
     tap_ok(chmod(fx.moa_secret, 0600) == 0 &&
                ims_token_key_load(&tk, fx.moa_secret, 30, err, sizeof err) == 0,
            "the secret loads once private");
+    /* Hosts A and B, each attesting addresses in its own prefix. */
+    char hak[300], hap[300], hbk[300], hbp[300];
+    fx_path(&fx, "host-a.key", hak, sizeof hak);
+    fx_path(&fx, "host-a.pub", hap, sizeof hap);
+    fx_path(&fx, "host-b.key", hbk, sizeof hbk);
+    fx_path(&fx, "host-b.pub", hbp, sizeof hbp);
+    fx_path(&fx, "attestors", fx.attestors, sizeof fx.attestors);
+    FILE *af = NULL;
+    ok = ims_key_generate(hak, hap, err, sizeof err) == 0 &&
+         ims_key_generate(hbk, hbp, err, sizeof err) == 0 && (af = fopen(fx.attestors, "w")) &&
+         fprintf(af, "2001:db8:a::/64 %s\n2001:db8:b::/64 %s\n", hap, hbp) > 0;
+    if (af)
+        ok = fclose(af) == 0 && ok;
+    EVP_PKEY *host_a = ims_key_load_private(hak, err, sizeof err);
+    EVP_PKEY *host_b = ims_key_load_private(hbk, err, sizeof err);
+    tap_ok(ok && host_a && host_b, "hosts' keys and the attestors file");
     tap_eq(fx_start(&fx, 0), 0, "server with moa_secret on port %s", fx.port);
     tap_ok(ims_store_enroll(fx.store, HOA, raw, err, sizeof err) == 0 &&
                ims_store_enroll(fx.store, HOA2, eraw, err, sizeof err) == 0,
@@ -376,10 +468,13 @@ int main(void)
     test_refused(&fx, key, evil, &tk, ack_raw);
     test_accepted(&fx, key, &tk, ack_raw);
     test_tls(&fx, key);
+    test_attested(&fx, key, host_a, host_b, ack_raw);
 
     ims_token_key_clear(&tk);
     EVP_PKEY_free(key);
     EVP_PKEY_free(evil);
+    EVP_PKEY_free(host_a);
+    EVP_PKEY_free(host_b);
     fx_stop(&fx);
     ec_stop(&ec);
     fx_done(&fx);
