@@ -17,6 +17,7 @@
 
 #include "sandbox.h"
 #include "tap.h"
+#include "wait_status.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -115,16 +116,6 @@ static int run(enum roam_sandbox_mode mode, enum action what, char *out, size_t 
     return st;
 }
 
-static int killed_by_sigsys(int st)
-{
-    return st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS;
-}
-
-static int exited(int st, int code)
-{
-    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
 int main(void)
 {
     enum roam_sandbox_mode m;
@@ -140,30 +131,30 @@ int main(void)
 
     char out[512];
     int st = run(ROAM_SANDBOX_ON, SERVE, out, sizeof out);
-    if (exited(st, NO_FILTER)) {
+    if (test_exited_with(st, NO_FILTER)) {
         printf("# %s\n", out);
         tap_skip("seccomp filters cannot be loaded here");
         return tap_done();
     }
-    tap_ok(exited(st, 0), "under the filter, files, sockets, threads and memory work (status %#x)",
+    tap_ok(test_exited_with(st, 0), "under the filter, files, sockets, threads and memory work (status %#x)",
            st);
-    tap_ok(killed_by_sigsys(run(ROAM_SANDBOX_ON, EXEC, out, sizeof out)),
+    tap_ok(test_died_of(run(ROAM_SANDBOX_ON, EXEC, out, sizeof out), SIGSYS),
            "execve kills the process with SIGSYS");
-    tap_ok(killed_by_sigsys(run(ROAM_SANDBOX_ON, UNSHARE, out, sizeof out)),
+    tap_ok(test_died_of(run(ROAM_SANDBOX_ON, UNSHARE, out, sizeof out), SIGSYS),
            "unshare kills the process with SIGSYS");
 #ifdef SANITIZED
     tap_skip("fork: sanitizer builds allow clone for LeakSanitizer");
 #else
-    tap_ok(killed_by_sigsys(run(ROAM_SANDBOX_ON, FORK, out, sizeof out)),
+    tap_ok(test_died_of(run(ROAM_SANDBOX_ON, FORK, out, sizeof out), SIGSYS),
            "fork kills the process with SIGSYS");
 #endif
     st = run(ROAM_SANDBOX_REPORT, EXEC, out, sizeof out);
-    tap_ok(killed_by_sigsys(st), "report: execve still kills the process");
+    tap_ok(test_died_of(st, SIGSYS), "report: execve still kills the process");
     tap_ok(strstr(out, "seccomp: forbidden system call ") != NULL,
            "report: the call is named on stderr ('%s')", out);
-    tap_ok(exited(run(ROAM_SANDBOX_REPORT, SERVE, out, sizeof out), 0),
+    tap_ok(test_exited_with(run(ROAM_SANDBOX_REPORT, SERVE, out, sizeof out), 0),
            "report: serving works as under 'yes'");
-    tap_ok(exited(run(ROAM_SANDBOX_OFF, EXEC, out, sizeof out), 0),
+    tap_ok(test_exited_with(run(ROAM_SANDBOX_OFF, EXEC, out, sizeof out), 0),
            "no: nothing is filtered (execve runs /bin/true)");
     return tap_done();
 }

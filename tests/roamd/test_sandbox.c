@@ -30,6 +30,7 @@
 #include "roamd_config.h"
 #include "sock.h"
 #include "tap.h"
+#include "wait_status.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -176,16 +177,6 @@ static int run(const struct roamd_config *cfg, enum action what, const char *uni
     return st;
 }
 
-static int sigsys(int st)
-{
-    return st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS;
-}
-
-static int exited(int st, int code)
-{
-    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
 /* Starts the roamd program on a config with extra in [roamd]: its pid, and
  * its client port in *port; -1 if it did not get ready within 10 s. */
 static pid_t start_roamd(const char *roamd, const char *name, const char *extra, int *port)
@@ -295,7 +286,7 @@ static void test_program(const char *roamd)
     tap_ok(waitpid(pid, NULL, WNOHANG) == 0 && kill(pid, 0) == 0,
            "and is still running after it");
     int st = stop(pid);
-    tap_ok(exited(st, 0), "SIGTERM stops it cleanly under the filter (status %#x)", st);
+    tap_ok(test_exited_with(st, 0), "SIGTERM stops it cleanly under the filter (status %#x)", st);
 
     pid = start_roamd(roamd, "off", "seccomp = no\n", &port);
     tap_ok(pid > 0 && seccomp_of(pid) == 0, "seccomp = no: roamd runs unfiltered");
@@ -328,21 +319,21 @@ int main(int argc, char **argv)
         tap_diag("unix socket %s: %s", sock, strerror(errno));
 
     int st = run(&cfg, SERVE, sock);
-    if (exited(st, NO_FILTER)) {
+    if (test_exited_with(st, NO_FILTER)) {
         tap_skip("seccomp filters cannot be loaded here");
     } else {
-        tap_ok(exited(st, 0), "under roamd's filter, unix, netlink and TCP sockets and threads "
+        tap_ok(test_exited_with(st, 0), "under roamd's filter, unix, netlink and TCP sockets and threads "
                "work (status %#x)", st);
-        tap_ok(sigsys(run(&cfg, EXEC, sock)), "execve kills roamd's process with SIGSYS");
+        tap_ok(test_died_of(run(&cfg, EXEC, sock), SIGSYS), "execve kills roamd's process with SIGSYS");
 #ifdef SANITIZED
         tap_skip("fork: sanitizer builds allow clone for LeakSanitizer");
 #else
-        tap_ok(sigsys(run(&cfg, FORK, sock)), "fork kills roamd's process with SIGSYS");
+        tap_ok(test_died_of(run(&cfg, FORK, sock), SIGSYS), "fork kills roamd's process with SIGSYS");
 #endif
         conf_text(text, sizeof text, "apply", "seccomp = no\n");
         roamd_config_defaults(&cfg);
         tap_ok(roamd_config_parse_string(&cfg, text, "roamd.conf", err, sizeof err) == 0 &&
-                   exited(run(&cfg, EXEC, sock), 0),
+                   test_exited_with(run(&cfg, EXEC, sock), 0),
                "seccomp = no: nothing is filtered (execve runs /bin/true)");
         test_program(argv[1]);
     }
