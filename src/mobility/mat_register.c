@@ -122,6 +122,12 @@ static void dg_give_up(mat_register *r, const char *why)
         roam_log("registration datagram seq %llu: %s", (unsigned long long)r->dg.pending.seq, why);
         mat_dgram_close(&r->dg);
         r->confirm_by = roam_now_ms();   /* the trial ends now */
+        /* If the trial ends by going back, that switch starts datagrams
+         * afresh; if the old NIC's link went down meanwhile, the link
+         * state has decided, this address stays and nothing else would
+         * send its registration: TLS does (to the next front-end). */
+        r->dg_fallback = 1;
+        r->dirty = 1;
         return;
     }
     roam_log("registration datagram seq %llu: %s; registering over TLS",
