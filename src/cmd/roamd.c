@@ -82,12 +82,12 @@ int main(int argc, char **argv)
      * resolved (or their VMs held) before any client is served. */
     /* Then, with the files read, the sockets bound and the threads started,
      * the seccomp filter: from here on only what serving needs. */
-    if (roamd_init(&d, &cfg, err, sizeof err) < 0 ||
+    if (roamd_start(&d, &cfg, err, sizeof err) < 0 ||
         roamd_reconcile_start(&d, err, sizeof err) < 0 ||
         roamd_sandbox_apply(&cfg, err, sizeof err) < 0) {
         fprintf(stderr, "roamd: %s: %s\n", path, err);
         roamd_reconcile_stop(&d);
-        roamd_fini(&d);
+        roamd_stop(&d);
         return 1;
     }
     roam_log("%s ready: clients on port %d, peers on port %d, libvirt %s, bridge %s, uplink %s",
@@ -99,6 +99,6 @@ int main(int argc, char **argv)
     roamd_run(&d, &stop_flag);
     roam_log("stopping");
     roamd_reconcile_stop(&d);
-    roamd_fini(&d);
+    roamd_stop(&d);
     return 0;
 }

@@ -29,7 +29,7 @@
 #endif
 #endif
 
-static const char *const allowed[] = {
+static const char *const daemon_calls[] = {
     /* files: configuration, certificates, keys, the SQLite store and its
      * journal, logs, /proc and /sys (NAPI threads) */
     "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
@@ -64,9 +64,51 @@ static const char *const allowed[] = {
     /* signals (SIGTERM's handler, abort()) and leaving */
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "tgkill",
     "restart_syscall", "exit", "exit_group",
+    /* reaping a child started before the filter (roamd's network process),
+     * and ending it if it will not go */
+    "wait4", "kill",
 #ifdef SANITIZED
-    "ptrace", "wait4", "waitpid", "fork", "vfork",
+    "ptrace", "waitpid", "fork", "vfork",
 #endif
+};
+
+/* roamd's network process (its worker): TLS and frames on sockets it was
+ * given or accepted, and nothing else.  No file is opened, no socket made
+ * but a socket pair, no address bound or connected: those answer an error
+ * (EACCES, EPERM) rather than kill, so that a library trying one fails the
+ * way it would without permission. */
+static const char *const network_calls[] = {
+    "read", "write", "readv", "writev", "close", "fcntl", "fcntl64", "fstat", "newfstatat",
+    "ioctl", "lseek",
+    "brk", "mmap", "mmap2", "munmap", "mprotect", "mremap", "madvise",
+    "poll", "ppoll", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2",
+    "socketpair", "accept", "accept4", "getsockname", "getpeername", "setsockopt",
+    "getsockopt", "sendto", "recvfrom", "sendmsg", "recvmsg", "shutdown",
+    "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
+    "getrandom", "getpid", "gettid", "getppid", "getuid", "geteuid", "getgid", "getegid",
+    "getrlimit", "prlimit64", "sched_yield", "sched_getaffinity", "getrusage",
+    "futex", "set_robust_list", "get_robust_list", "set_tid_address", "rseq", "membarrier",
+    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "tgkill",
+    "restart_syscall", "exit", "exit_group",
+#ifdef SANITIZED
+    "ptrace", "wait4", "waitpid", "fork", "vfork", "open", "openat", "readlink", "readlinkat",
+    "getdents64", "sysinfo", "prctl", "uname",
+#endif
+};
+
+/* Calls the network process is refused with an error: making sockets
+ * (libvirt's socket, raw sockets), opening, creating or removing files. */
+static const struct {
+    const char *name;
+    int err;
+} network_refused[] = {
+    { "socket", EPERM }, { "connect", EPERM }, { "bind", EPERM }, { "listen", EPERM },
+#ifndef SANITIZED
+    { "open", EACCES }, { "openat", EACCES },
+#endif
+    { "openat2", EACCES }, { "creat", EACCES }, { "unlink", EACCES }, { "unlinkat", EACCES },
+    { "rename", EACCES }, { "renameat", EACCES }, { "renameat2", EACCES }, { "mkdir", EACCES },
+    { "mkdirat", EACCES }, { "truncate", EACCES },
 };
 
 int roam_sandbox_mode_parse(const char *v, enum roam_sandbox_mode *out, char *why,
@@ -110,17 +152,34 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
     _exit(128 + sig);
 }
 
-static int add_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+/* One rule: the call named, answered by action.  A name this
+ * architecture lacks (open on arm64, ...) is skipped. */
+static int add_rule(scmp_filter_ctx ctx, const char *name, uint32_t action, char *err,
+                    size_t errlen)
 {
-    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
-        int nr = seccomp_syscall_resolve_name(allowed[i]);
-        if (nr == __NR_SCMP_ERROR || nr < 0)
-            continue;   /* not a call of this architecture (open on arm64, ...) */
-        int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
-        if (rc < 0)
-            return roam_errf(err, errlen, "seccomp: cannot allow %s: %s", allowed[i],
-                             strerror(-rc));
-    }
+    int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR || nr < 0)
+        return 0;
+    int rc = seccomp_rule_add(ctx, action, nr, 0);
+    if (rc < 0)
+        return roam_errf(err, errlen, "seccomp: cannot add %s: %s", name, strerror(-rc));
+    return 0;
+}
+
+static int add_rules(scmp_filter_ctx ctx, enum roam_sandbox_profile profile, char *err,
+                     size_t errlen)
+{
+    int net = profile == ROAM_SANDBOX_NETWORK;
+    const char *const *list = net ? network_calls : daemon_calls;
+    size_t n = net ? sizeof network_calls / sizeof network_calls[0]
+                   : sizeof daemon_calls / sizeof daemon_calls[0];
+    for (size_t i = 0; i < n; i++)
+        if (add_rule(ctx, list[i], SCMP_ACT_ALLOW, err, errlen) < 0)
+            return -1;
+    for (size_t i = 0; net && i < sizeof network_refused / sizeof network_refused[0]; i++)
+        if (add_rule(ctx, network_refused[i].name, SCMP_ACT_ERRNO((uint32_t)network_refused[i].err),
+                     err, errlen) < 0)
+            return -1;
     /* glibc starts threads with clone3 when it exists, whose flags sit in
      * memory a filter cannot read: answer ENOSYS so that it falls back to
      * clone, whose flags (the first argument) the next rule checks. */
@@ -140,6 +199,12 @@ static int add_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
 
 int roam_sandbox_apply(enum roam_sandbox_mode mode, char *err, size_t errlen)
 {
+    return roam_sandbox_apply_profile(ROAM_SANDBOX_DAEMON, mode, err, errlen);
+}
+
+int roam_sandbox_apply_profile(enum roam_sandbox_profile profile, enum roam_sandbox_mode mode,
+                               char *err, size_t errlen)
+{
     if (mode == ROAM_SANDBOX_OFF)
         return 0;
     if (mode == ROAM_SANDBOX_REPORT) {
@@ -155,7 +220,7 @@ int roam_sandbox_apply(enum roam_sandbox_mode mode, char *err, size_t errlen)
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
     if (rc < 0)
         roam_errf(err, errlen, "seccomp: cannot cover every thread: %s", strerror(-rc));
-    else if (add_rules(ctx, err, errlen) < 0)
+    else if (add_rules(ctx, profile, err, errlen) < 0)
         rc = -1;
     else if ((rc = seccomp_load(ctx)) < 0)
         roam_errf(err, errlen, "seccomp: cannot load the filter: %s", strerror(-rc));

@@ -16,6 +16,14 @@ enum roam_sandbox_mode {
     ROAM_SANDBOX_OFF,     /* no filter, for debugging */
 };
 
+/* Which allowlist: a daemon's (above), or the far narrower one of roamd's
+ * network process (sandbox.c, network_calls: sockets it was given, no
+ * files, no new sockets but socket pairs). */
+enum roam_sandbox_profile {
+    ROAM_SANDBOX_DAEMON,
+    ROAM_SANDBOX_NETWORK,
+};
+
 /* A configuration value: "yes" ON, "report" REPORT, "no" OFF; 0, or -1
  * with why (the reason, for the config reader to prefix with the key). */
 int roam_sandbox_mode_parse(const char *v, enum roam_sandbox_mode *out, char *why,
@@ -25,5 +33,9 @@ int roam_sandbox_mode_parse(const char *v, enum roam_sandbox_mode *out, char *wh
  * cannot be lifted again.  0, or -1 with err (the process is then
  * unchanged; the caller refuses to serve). */
 int roam_sandbox_apply(enum roam_sandbox_mode mode, char *err, size_t errlen);
+
+/* The same with profile's allowlist. */
+int roam_sandbox_apply_profile(enum roam_sandbox_profile profile, enum roam_sandbox_mode mode,
+                               char *err, size_t errlen);
 
 #endif

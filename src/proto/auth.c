@@ -5,9 +5,9 @@
 
 #include "errbuf.h"
 
-int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
-                         roam_tls_conn *conn, struct roam_transcript *t,
-                         char *err, size_t errlen)
+int roam_auth_transcript_x(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
+                           const uint8_t exporter[ROAM_TLS_EXPORTER_LEN],
+                           struct roam_transcript *t, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
     /* Re-check what validation guarantees: this copies fixed sizes. */
@@ -27,5 +27,16 @@ int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Chall
     t->sealed = ch->sealed.len > 0;
     if (t->sealed && roam_sha256(ch->sealed.data, ch->sealed.len, t->sealed_hash, err, errlen) < 0)
         return -1;
-    return roam_tls_exporter(conn, t->exporter, err, errlen);
+    memcpy(t->exporter, exporter, sizeof t->exporter);
+    return 0;
+}
+
+int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
+                         roam_tls_conn *conn, struct roam_transcript *t,
+                         char *err, size_t errlen)
+{
+    uint8_t exporter[ROAM_TLS_EXPORTER_LEN];
+    if (roam_tls_exporter(conn, exporter, err, errlen) < 0)
+        return -1;
+    return roam_auth_transcript_x(au, ch, exporter, t, err, errlen);
 }

@@ -6,6 +6,7 @@
 #define ROAM_PROTO_AUTH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "msg.h"
 #include "tls.h"
@@ -16,5 +17,11 @@
 int roam_auth_transcript(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
                          roam_tls_conn *conn, struct roam_transcript *t,
                          char *err, size_t errlen);
+
+/* The same with the connection's exporter given (a process that relays
+ * the connection rather than holding it). */
+int roam_auth_transcript_x(const Roam__V1__Authenticate *au, const Roam__V1__Challenge *ch,
+                           const uint8_t exporter[ROAM_TLS_EXPORTER_LEN],
+                           struct roam_transcript *t, char *err, size_t errlen);
 
 #endif

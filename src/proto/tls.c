@@ -17,6 +17,7 @@
 
 #include "deadline.h"
 #include "errbuf.h"
+#include "peer_cert.h"
 #include "transcript.h"
 
 _Static_assert(ROAM_TLS_EXPORTER_LEN == ROAM_EXPORTER_LEN, "exporter length");
@@ -392,6 +393,11 @@ roam_stream roam_tls_stream(roam_tls_conn *c)
     return s;
 }
 
+int roam_tls_pending(roam_tls_conn *c)
+{
+    return SSL_has_pending(c->ssl);
+}
+
 int roam_tls_exporter(roam_tls_conn *c, uint8_t out[ROAM_TLS_EXPORTER_LEN],
                       char *err, size_t errlen)
 {
@@ -426,75 +432,32 @@ int roam_tls_peer_subject(roam_tls_conn *c, char *buf, size_t len)
     return rc;
 }
 
-static void to_hex(const unsigned char *md, unsigned n, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[2 * n] = '\0';
-}
-
 int roam_tls_peer_fingerprint(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX])
 {
-    X509 *cert = SSL_get0_peer_certificate(c->ssl);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (!cert || !X509_digest(cert, EVP_sha256(), md, &n) || n != 32)
-        return -1;
-    to_hex(md, n, hex);
-    return 0;
+    return roam_x509_fingerprint(SSL_get0_peer_certificate(c->ssl), hex);
 }
 
 int roam_tls_peer_spki(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX])
 {
-    X509 *cert = SSL_get0_peer_certificate(c->ssl);
-    unsigned char *der = NULL, md[32];
-    int n = cert ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der) : -1;
-    int ok = n > 0 && EVP_Digest(der, (size_t)n, md, NULL, EVP_sha256(), NULL) == 1;
-    OPENSSL_free(der);
-    if (!ok)
-        return -1;
-    to_hex(md, sizeof md, hex);
-    return 0;
+    return roam_x509_spki(SSL_get0_peer_certificate(c->ssl), hex);
 }
 
 int roam_tls_peer_chains_to(roam_tls_conn *c, const char *ca_file, char *err, size_t errlen)
 {
-    X509 *cert = SSL_get0_peer_certificate(c->ssl);
-    if (!cert)
-        return roam_errf(err, errlen, "the peer sent no certificate");
-    ERR_clear_error();
-    X509_STORE *store = X509_STORE_new();
-    X509_STORE_CTX *x = X509_STORE_CTX_new();
-    int rc = -1;
-    if (!store || !x || X509_STORE_load_file(store, ca_file) != 1)
-        roam_errf_ssl(err, errlen, "cannot load CA file %s", ca_file);
-    else if (X509_STORE_CTX_init(x, store, cert, SSL_get_peer_cert_chain(c->ssl)) != 1)
-        roam_errf_ssl(err, errlen, "cannot check the peer certificate");
-    else if (X509_verify_cert(x) != 1)
-        roam_errf(err, errlen, "not issued under %s: %s", ca_file,
-                  X509_verify_cert_error_string(X509_STORE_CTX_get_error(x)));
-    else
-        rc = 0;
-    X509_STORE_CTX_free(x);
-    X509_STORE_free(store);
-    ERR_clear_error();
-    return rc;
+    return roam_x509_chains_to(SSL_get0_peer_certificate(c->ssl),
+                               SSL_get_peer_cert_chain(c->ssl), ca_file, err, errlen);
 }
 
 int roam_tls_peer_has_name(roam_tls_conn *c, const char *name)
 {
-    X509 *cert = SSL_get0_peer_certificate(c->ssl);
-    if (!cert || !name || !*name)
-        return -1;
-    unsigned char ip[16];
-    if (inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1)
-        return X509_check_ip_asc(cert, name, 0) == 1 ? 0 : -1;
-    /* A peer names its own host exactly: a wildcard would let one
-     * certificate stand for every host under it. */
-    return X509_check_host(cert, name, 0, X509_CHECK_FLAG_NO_WILDCARDS, NULL) == 1 ? 0 : -1;
+    return roam_x509_has_name(SSL_get0_peer_certificate(c->ssl), name);
+}
+
+int roam_tls_peer_chain_der(roam_tls_conn *c, uint8_t *out, size_t cap, size_t *len,
+                            char *err, size_t errlen)
+{
+    return roam_x509_chain_der(SSL_get0_peer_certificate(c->ssl),
+                               SSL_get_peer_cert_chain(c->ssl), out, cap, len, err, errlen);
 }
 
 /* Closing a socket with unread bytes makes the kernel answer with a reset,

@@ -61,6 +61,10 @@ void roam_tls_abort(roam_tls_conn *c);
 /* The connection as a stream for frame.h / msg.h.  Valid until close. */
 roam_stream roam_tls_stream(roam_tls_conn *c);
 
+/* 1 if bytes already read from the socket wait in the connection (a poll
+ * on its fd would not report them), else 0. */
+int roam_tls_pending(roam_tls_conn *c);
+
 /* The RFC 8446 §7.5 exporter with label ROAM_TLS_EXPORTER_LABEL and no
  * context: both ends get the same 32 bytes, unique to this connection. */
 int roam_tls_exporter(roam_tls_conn *c, uint8_t out[ROAM_TLS_EXPORTER_LEN],
@@ -84,6 +88,11 @@ int roam_tls_peer_spki(roam_tls_conn *c, char hex[ROAM_TLS_FINGERPRINT_HEX]);
  * to a CA in ca_file alone; -1 with err otherwise.  Lets a daemon hold one
  * provider's CA to that provider's hosts, whatever else it trusts. */
 int roam_tls_peer_chains_to(roam_tls_conn *c, const char *ca_file, char *err, size_t errlen);
+
+/* The peer's certificate and intermediates as DER (peer_cert.h), for a
+ * process that checks them without holding the connection.  0, or -1. */
+int roam_tls_peer_chain_der(roam_tls_conn *c, uint8_t *out, size_t cap, size_t *len,
+                            char *err, size_t errlen);
 
 /* Send close_notify (waiting at most timeout_ms), free, close the fd.  When
  * the peer's bytes wait unread, reads them (within the same timeout) until

@@ -18,17 +18,17 @@
 #include "text.h"
 #include "transcript.h"
 
-static void send_result(roam_tls_conn *conn, Roam__V1__Result *r, int io_timeout_ms)
+static void send_result(roamd_link *conn, Roam__V1__Result *r, int io_timeout_ms)
 {
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_RESULT;
     env.result = r;
-    roam_stream s = roam_tls_stream(conn);
+    roam_stream s = conn->s;
     char err[ROAM_ERR_MAX];
     (void)roam_msg_send(&s, &env, io_timeout_ms, err, sizeof err);
 }
 
-void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *msg,
+void roamd_send_refusal(roamd_link *conn, Roam__V1__Phase phase, const char *msg,
                         int io_timeout_ms)
 {
     char clean[ROAM_MESSAGE_MAX];
@@ -42,7 +42,7 @@ void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *
     send_result(conn, &r, io_timeout_ms);
 }
 
-void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms)
+void roamd_send_ok(roamd_link *conn, int io_timeout_ms)
 {
     Roam__V1__Result r = ROAM__V1__RESULT__INIT;
     r.ok = 1;
@@ -186,7 +186,7 @@ static const char *prepare_sealed(roamd_policy_cache *cache, const abe_mpk_t *mp
 /* Does the client's MAC verify over the transcript of au and ch on conn,
  * under the outer key (accept role) or the key of both (migrate role)?  0,
  * or -1 with out->reason; the time goes to out->daemon_us. */
-static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+static int verify(const struct pending *p, roamd_link *conn, const Roam__V1__Authenticate *au,
                   const Roam__V1__Challenge *ch, const Roam__V1__Response *resp,
                   struct roamd_auth_outcome *out)
 {
@@ -197,7 +197,7 @@ static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__
     memcpy(key, p->outer.key, sizeof key);
     int ok = (!p->sealed || roam_response_key(p->outer.key, p->inner.key, key, err,
                                               sizeof err) >= 0) &&
-             roam_auth_transcript(au, ch, conn, &t, err, sizeof err) >= 0 &&
+             roam_auth_transcript_x(au, ch, conn->exporter, &t, err, sizeof err) >= 0 &&
              roam_transcript_verify(key, sizeof key, &t, resp->mac.data, resp->mac.len,
                                     err, sizeof err) >= 0 &&
              roam_locate_key(key, sizeof key, &t, out->locate_key, err, sizeof err) >= 0;
@@ -216,12 +216,12 @@ static int verify(const struct pending *p, roam_tls_conn *conn, const Roam__V1__
 
 /* Send the challenge, read and check the response.  0 granted; -1 refused
  * (answered when someone is there to read it). */
-static int exchange(struct pending *p, roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+static int exchange(struct pending *p, roamd_link *conn, const Roam__V1__Authenticate *au,
                     Roam__V1__Phase phase, int io_timeout_ms, struct roamd_auth_outcome *out)
 {
     roam_envelope *resp = NULL;
     char err[ROAM_ERR_MAX];
-    roam_stream s = roam_tls_stream(conn);
+    roam_stream s = conn->s;
     const char *client_msg = NULL;
     int rc = -1;
     Roam__V1__Challenge ch = ROAM__V1__CHALLENGE__INIT;
@@ -270,7 +270,7 @@ done:
 
 /* Run a prepared challenge, or answer client_msg; then wipe p. */
 static int run(roamd_policy_cache *cache, struct pending *p, const char *client_msg,
-               roam_tls_conn *conn, const Roam__V1__Authenticate *au, Roam__V1__Phase phase,
+               roamd_link *conn, const Roam__V1__Authenticate *au, Roam__V1__Phase phase,
                int io_timeout_ms, int64_t started_ms, int64_t t0, struct roamd_auth_outcome *out)
 {
     int rc = -1;
@@ -287,7 +287,7 @@ static int run(roamd_policy_cache *cache, struct pending *p, const char *client_
     return rc;
 }
 
-int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_conn *conn,
+int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roamd_link *conn,
                     const Roam__V1__Authenticate *au, const char *policy, Roam__V1__Phase phase,
                     int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out)
 {
@@ -300,7 +300,7 @@ int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_co
 }
 
 int roamd_challenge_sealed(roamd_policy_cache *cache, const abe_mpk_t *mpk,
-                           roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+                           roamd_link *conn, const Roam__V1__Authenticate *au,
                            const char *disclose_policy, const char *vm_policy,
                            const char *notice, int io_timeout_ms, int64_t started_ms,
                            struct roamd_auth_outcome *out)

@@ -13,7 +13,7 @@
 #include "abe.h"
 #include "msg.h"
 #include "policy_cache.h"
-#include "tls.h"
+#include "link.h"
 
 #define ROAMD_FULL_POLICY_MAX 4200
 
@@ -31,7 +31,7 @@ struct roamd_auth_outcome {
  * itself (when the client is still there) and returns -1 (out says why).
  * On success it returns 0 without answering: the caller records the
  * decision (audit, admission) first, then calls roamd_send_ok. */
-int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_conn *conn,
+int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roamd_link *conn,
                     const Roam__V1__Authenticate *au, const char *policy, Roam__V1__Phase phase,
                     int io_timeout_ms, int64_t started_ms, struct roamd_auth_outcome *out);
 
@@ -42,15 +42,15 @@ int roamd_challenge(roamd_policy_cache *cache, const abe_mpk_t *mpk, roam_tls_co
  * sees the same bytes' length and the same refusal either way.  Returns as
  * roamd_challenge; a notice is always refused (out->reason says why). */
 int roamd_challenge_sealed(roamd_policy_cache *cache, const abe_mpk_t *mpk,
-                           roam_tls_conn *conn, const Roam__V1__Authenticate *au,
+                           roamd_link *conn, const Roam__V1__Authenticate *au,
                            const char *disclose_policy, const char *vm_policy,
                            const char *notice, int io_timeout_ms, int64_t started_ms,
                            struct roamd_auth_outcome *out);
 
-void roamd_send_ok(roam_tls_conn *conn, int io_timeout_ms);
+void roamd_send_ok(roamd_link *conn, int io_timeout_ms);
 
 /* Send Result{!ok, Error{phase, msg}}: refusals before any challenge. */
-void roamd_send_refusal(roam_tls_conn *conn, Roam__V1__Phase phase, const char *msg,
+void roamd_send_refusal(roamd_link *conn, Roam__V1__Phase phase, const char *msg,
                         int io_timeout_ms);
 
 #endif

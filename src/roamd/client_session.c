@@ -90,10 +90,10 @@ static int audit_auth(struct roamd *d, const char *addr, const Roam__V1__Authent
 /* Read the client's next message, which must be `body` or `also`.  On failure log
  * it (after what) and, if the client is still there to read it, answer a
  * protocol error. */
-static int expect_either(roam_tls_conn *c, roam_body body, roam_body also, roam_envelope **env,
+static int expect_either(roamd_link *c, roam_body body, roam_body also, roam_envelope **env,
                          int io, const char *addr, const char *what)
 {
-    roam_stream s = roam_tls_stream(c);
+    roam_stream s = c->s;
     char err[ROAM_ERR_MAX], e2[ROAM_ERR_MAX];
     roam_status st = roam_msg_expect_either(&s, body, also, env, io, err, sizeof err);
     if (st == ROAM_OK)
@@ -133,7 +133,7 @@ static int precheck(struct roamd *d, const char *addr, const Roam__V1__Authentic
  * For the migrate role, once the pre-checks pass, the link to the
  * destination opens meanwhile (*early; drop it when not used).
  * 0 granted (o says how), -1 refused. */
-static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
+static int authenticate(struct roamd *d, roamd_link *c, const char *addr,
                         const Roam__V1__Authenticate *au, const char *qid, int64_t started,
                         struct roamd_auth_outcome *o, struct roamd_peer_early **early)
 {
@@ -202,7 +202,7 @@ static int authenticate(struct roamd *d, roam_tls_conn *c, const char *addr,
     return 0;
 }
 
-void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *addr)
+void roamd_handle_client(struct roamd *d, roamd_link *c, const char *addr)
 {
     int io = d->cfg.io_timeout_ms;
     roam_envelope *env = NULL;
@@ -230,5 +230,5 @@ out:
     OPENSSL_cleanse(o.locate_key, sizeof o.locate_key);
     roamd_peer_early_drop(early);
     roam_msg_free(env);
-    roam_tls_close(c, 1000);
+    roamd_link_close(c);
 }

@@ -5,9 +5,10 @@
 #define ROAMD_CLIENT_SESSION_H
 
 #include "daemon.h"
+#include "link.h"
 
-/* Serve the client on c, its TLS handshake done (server.c; c is owned from
- * here on; runs in a session thread). */
-void roamd_handle_client(struct roamd *d, roam_tls_conn *c, const char *peer_addr);
+/* Serve the client on c, its TLS handshake done (net_monitor.c; c is owned
+ * from here on; runs in a session thread). */
+void roamd_handle_client(struct roamd *d, roamd_link *c, const char *peer_addr);
 
 #endif

@@ -20,6 +20,7 @@
 #include "metadata.h"
 #include "sandbox.h"
 #include "sock.h"
+#include "tls.h"
 #include "virt.h"
 
 int roamd_load_mpk(const char *path, abe_mpk_t **out, char *err, size_t errlen)
@@ -108,22 +109,22 @@ static void prewarm_vm_policies(struct roamd *d)
 
 /* One pool per listener (conn_limit.h), so clients never take a peer's
  * place.  0 or -1. */
-static int new_pools(struct roamd *d)
+/* The TLS files load (the network process loads them again for itself):
+ * a mistake is reported here, naming its key, before anything starts. */
+static int check_tls(const struct roamd_config *cfg, char *err, size_t errlen)
 {
-    const struct roamd_config *c = &d->cfg;
-    struct roam_pool_limits l = {
-        .startups = c->max_startups,
-        .sessions = c->max_client_sessions ? c->max_client_sessions : c->max_sessions,
-        .per_source = c->max_per_source,
-        .per_source_sessions = 1,
-    };
-    d->client_pool = roam_pool_new(&l);
-    /* Peers are authenticated by the handshake (mutual TLS): once through
-     * it, a provider may run as many migrations as its sessions allow. */
-    l.sessions = c->max_peer_sessions ? c->max_peer_sessions : c->max_sessions;
-    l.per_source_sessions = 0;
-    d->peer_pool = roam_pool_new(&l);
-    return d->client_pool && d->peer_pool ? 0 : -1;
+    char why[ROAM_ERR_MAX];
+    roam_tls_ctx *c = roam_tls_server_ctx(cfg->cert, cfg->key, NULL, why, sizeof why);
+    if (!c)
+        return roam_errf(err, errlen, "keys 'cert'/'key': %s", why);
+    roam_tls_ctx_free(c);
+    if (!(c = roam_tls_server_ctx(cfg->peer_cert, cfg->peer_key, cfg->peer_ca, why, sizeof why)))
+        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    roam_tls_ctx_free(c);
+    if (!(c = roam_tls_client_ctx(cfg->peer_ca, cfg->peer_cert, cfg->peer_key, why, sizeof why)))
+        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    roam_tls_ctx_free(c);
+    return 0;
 }
 
 int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen)
@@ -141,17 +142,8 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
         return -1;
     if (load_mpk(d, err, errlen) < 0 || check_accept_policy(d, err, errlen) < 0)
         return -1;
-    d->client_tls = roam_tls_server_ctx(cfg->cert, cfg->key, NULL, why, sizeof why);
-    if (!d->client_tls)
-        return roam_errf(err, errlen, "keys 'cert'/'key': %s", why);
-    d->peer_tls_server = roam_tls_server_ctx(cfg->peer_cert, cfg->peer_key, cfg->peer_ca,
-                                             why, sizeof why);
-    if (!d->peer_tls_server)
-        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
-    d->peer_tls_client = roam_tls_client_ctx(cfg->peer_ca, cfg->peer_cert, cfg->peer_key,
-                                             why, sizeof why);
-    if (!d->peer_tls_client)
-        return roam_errf(err, errlen, "keys 'peer_cert'/'peer_key'/'peer_ca': %s", why);
+    if (check_tls(cfg, err, errlen) < 0)
+        return -1;
     if (cfg->peer_pins[0] && !(d->pins = roamd_peer_pins_load(cfg->peer_pins, why, sizeof why)))
         return roam_errf(err, errlen, "key 'peer_pins': %s", why);
     if (cfg->attest_key[0] && roamd_attester_load(&d->attest, cfg->attest_key, why,
@@ -160,8 +152,6 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     d->audit = roamd_audit_open(cfg->audit_log, why, sizeof why);
     if (!d->audit)
         return roam_errf(err, errlen, "key 'audit_log': %s", why);
-    if (new_pools(d) < 0)
-        return roam_errf(err, errlen, "out of memory");
     d->adm = roamd_admissions_new((int64_t)cfg->admission_lifetime_s * 1000);
     d->rate = roamd_ratelimit_new(cfg->challenges_per_minute);
     if (!d->adm || !d->rate)
@@ -185,6 +175,8 @@ int roamd_init(struct roamd *d, const struct roamd_config *cfg, char *err, size_
     if (d->peer_fd < 0)
         return roam_errf(err, errlen, "key 'peer_listen': %s", why);
     roam_tcp_listen_fastopen(d->peer_fd);   /* the source's link opens in the SYN */
+    d->client_port = roam_sock_port(d->listen_fd);
+    d->peer_port = roam_sock_port(d->peer_fd);
     if (cfg->hook_socket[0]) {
         d->hook_fd = roamd_hook_listen(cfg->hook_socket, why, sizeof why);
         if (d->hook_fd < 0)
@@ -226,12 +218,12 @@ virConnectPtr roamd_virt(struct roamd *d, char *err, size_t errlen)
 
 int roamd_client_port(const struct roamd *d)
 {
-    return roam_sock_port(d->listen_fd);
+    return d->client_port;
 }
 
 int roamd_peer_port(const struct roamd *d)
 {
-    return roam_sock_port(d->peer_fd);
+    return d->peer_port;
 }
 
 void roamd_fini(struct roamd *d)
@@ -249,13 +241,8 @@ void roamd_fini(struct roamd *d)
         virConnectClose(d->virt);
     roamd_audit_close(d->audit);
     roamd_admissions_free(d->adm);
-    roam_pool_free(d->client_pool);
-    roam_pool_free(d->peer_pool);
     roamd_ratelimit_free(d->rate);
     roamd_policy_cache_free(d->policies);
-    roam_tls_ctx_free(d->client_tls);
-    roam_tls_ctx_free(d->peer_tls_server);
-    roam_tls_ctx_free(d->peer_tls_client);
     roamd_peer_pins_free(d->pins);
     roamd_attester_free(&d->attest);
     free(d->mpk);

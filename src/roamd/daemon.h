@@ -16,7 +16,6 @@
 #include "abe.h"
 #include "admission.h"
 #include "audit.h"
-#include "conn_limit.h"
 #include "handover_send.h"
 #include "log.h"
 #include "policy_cache.h"
@@ -24,24 +23,21 @@
 #include "peer_pins.h"
 #include "ratelimit.h"
 #include "roamd_config.h"
-#include "tls.h"
 
 #define ROAMD_BUSY_VMS 64
 
 struct roamd {
     struct roamd_config cfg;
     abe_mpk_t *mpk;
-    roam_tls_ctx *client_tls;       /* server side, for users */
-    roam_tls_ctx *peer_tls_server;  /* server side, demands a peer certificate */
-    roam_tls_ctx *peer_tls_client;  /* our certificate, toward peer daemons */
+    struct roamd_net *net;          /* the network process (net_monitor.h) */
     virConnectPtr virt;             /* use roamd_virt(): it reconnects */
     roamd_admissions *adm;
     roamd_ratelimit *rate;
     roamd_audit *audit;
     roamd_ra_cache *ra;             /* NULL if the uplink listener could not start */
     roamd_policy_cache *policies;
-    int listen_fd, peer_fd;
-    roam_pool *client_pool, *peer_pool;  /* connections per listener (server.c) */
+    int listen_fd, peer_fd;         /* until the network process takes them */
+    int client_port, peer_port;     /* where they listen */
 
     pthread_mutex_t lock;           /* guards the fields below */
     pthread_cond_t idle;            /* signalled when a session ends */

@@ -68,7 +68,7 @@ static int pending_here(const char *dir, const char *qid)
     return found;
 }
 
-static void answer(roam_tls_conn *c, Roam__V1__VmLocation where, int pending, int io)
+static void answer(roamd_link *c, Roam__V1__VmLocation where, int pending, int io)
 {
     Roam__V1__LocateAnswer la = ROAM__V1__LOCATE_ANSWER__INIT;
     la.location = where;
@@ -76,7 +76,7 @@ static void answer(roam_tls_conn *c, Roam__V1__VmLocation where, int pending, in
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_LOCATE_ANSWER;
     env.locate_answer = &la;
-    roam_stream s = roam_tls_stream(c);
+    roam_stream s = c->s;
     char err[ROAM_ERR_MAX];
     (void)roam_msg_send(&s, &env, io, err, sizeof err);
 }
@@ -87,7 +87,7 @@ static const char *location_name(Roam__V1__VmLocation w)
            : w == ROAM__V1__VM_LOCATION__LOCATE_ABSENT ? "absent" : "unknown";
 }
 
-void roamd_handle_locate(struct roamd *d, roam_tls_conn *c, const char *addr,
+void roamd_handle_locate(struct roamd *d, roamd_link *c, const char *addr,
                          const Roam__V1__Locate *lq)
 {
     int io = d->cfg.io_timeout_ms;
@@ -95,8 +95,8 @@ void roamd_handle_locate(struct roamd *d, roam_tls_conn *c, const char *addr,
     const char *sd = roamd_state_dir(&d->cfg, dir, sizeof dir);
     uint8_t exporter[ROAM_EXPORTER_LEN];
     roamd_qid(qid, lq->query_id.data, lq->query_id.len);
-    if (roam_tls_exporter(c, exporter, err, sizeof err) < 0 ||
-        !verified(sd, lq->query_id.data, exporter, &lq->mac, vm)) {
+    memcpy(exporter, c->exporter, sizeof exporter);
+    if (!verified(sd, lq->query_id.data, exporter, &lq->mac, vm)) {
         roam_log("client %s: locate: unknown query or MAC not verified", addr);
         answer(c, ROAM__V1__VM_LOCATION__LOCATE_UNKNOWN, 0, io);
         return;

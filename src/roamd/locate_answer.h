@@ -13,7 +13,7 @@
 
 #include "daemon.h"
 #include "msg.h"
-#include "tls.h"
+#include "link.h"
 
 /* Remember the locate key of a granted authentication au (not a dry run)
  * on this host; a failure is logged (the client then only gets "unknown"
@@ -22,7 +22,7 @@ void roamd_locate_remember(struct roamd *d, const Roam__V1__Authenticate *au,
                            const uint8_t key[32]);
 
 /* Answer lq on c (one LocateAnswer). */
-void roamd_handle_locate(struct roamd *d, roam_tls_conn *c, const char *addr,
+void roamd_handle_locate(struct roamd *d, roamd_link *c, const char *addr,
                          const Roam__V1__Locate *lq);
 
 #endif

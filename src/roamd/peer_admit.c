@@ -20,9 +20,9 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
     int ok = 0;
     if (roam_split_hostport(q->src, host, sizeof host, port, sizeof port, "0") < 0)
         snprintf(why, sizeof why, "source %s is not HOST[:PORT]", q->src);
-    else if (roam_tls_peer_has_name(p->c, host) != 0)
+    else if (roam_peer_cert_has_name(p->c->peer, host) != 0)
         snprintf(why, sizeof why, "the peer certificate does not name the source %s", host);
-    else if (roamd_peer_pins_check(p->d->pins, p->c, host, why, sizeof why) != 0) {
+    else if (roamd_peer_pins_check(p->d->pins, p->c->peer, host, why, sizeof why) != 0) {
         /* why says which pin it missed */
     } else if (q->dry_run) {
         /* A dry-run authentication recorded no admission: say whether one

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "errbuf.h"
+#include "net_monitor.h"
 #include "sock.h"
 
 /* Requests may be sent ahead of the answers they wait for (one flight
@@ -18,7 +19,7 @@
 #define OWED_MAX 4
 
 struct roamd_peer {
-    roam_tls_conn *conn;
+    roamd_link *conn;
     roam_stream s;
     int io_timeout_ms;
     roam_body owed[OWED_MAX];
@@ -54,20 +55,21 @@ roamd_peer *roamd_peer_connect(struct roamd *d, const char *dst, char *err, size
         roam_errf(err, errlen, "out of memory");
         return NULL;
     }
-    /* roam_tls_connect owns fd from here on, success or not. */
-    p->conn = roam_tls_connect(d->peer_tls_client, fd, host, io, why, sizeof why);
+    /* The network process runs TLS on fd and relays it; fd is its own
+     * from here on, success or not. */
+    p->conn = roamd_net_dial(d, fd, host, io, why, sizeof why);
     if (!p->conn) {
         free(p);
         roam_errf(err, errlen, "TLS with destination daemon %s: %s", host, why);
         return NULL;
     }
-    if (roamd_peer_pins_check(d->pins, p->conn, host, why, sizeof why) != 0) {
-        roam_tls_close(p->conn, 500);
+    if (roamd_peer_pins_check(d->pins, p->conn->peer, host, why, sizeof why) != 0) {
+        roamd_link_close(p->conn);
         free(p);
         roam_errf(err, errlen, "destination daemon %s: %s", host, why);
         return NULL;
     }
-    p->s = roam_tls_stream(p->conn);
+    p->s = p->conn->s;
     p->io_timeout_ms = io;
     return p;
 }
@@ -371,6 +373,6 @@ void roamd_peer_close(roamd_peer *p)
         return;
     roam_msg_free(p->ra_in);
     roam_msg_free(p->disks_in);
-    roam_tls_close(p->conn, 1000);
+    roamd_link_close(p->conn);
     free(p);
 }

@@ -120,13 +120,13 @@ void roamd_peer_pins_free(roamd_peer_pins *p)
     free(p);
 }
 
-int roamd_peer_pins_check(const roamd_peer_pins *p, roam_tls_conn *c, const char *host,
+int roamd_peer_pins_check(const roamd_peer_pins *p, const roam_peer_cert *c, const char *host,
                           char *why, size_t whylen)
 {
     if (!p)
         return 0;
-    char spki[ROAM_TLS_FINGERPRINT_HEX], last[ROAM_ERR_MAX] = "";
-    int have_spki = roam_tls_peer_spki(c, spki) == 0, listed = 0;
+    char spki[ROAM_PEER_CERT_HEX], last[ROAM_ERR_MAX] = "";
+    int have_spki = roam_peer_cert_spki(c, spki) == 0, listed = 0;
     for (int i = 0; i < p->n; i++) {
         const struct pin *q = &p->pin[i];
         if (!same_host(q->host, host))
@@ -136,7 +136,7 @@ int roamd_peer_pins_check(const roamd_peer_pins *p, roam_tls_conn *c, const char
             return 0;
         if (q->kind == PIN_SPKI)
             snprintf(last, sizeof last, "its key (sha256:%s) is not pinned", have_spki ? spki : "?");
-        else if (roam_tls_peer_chains_to(c, q->value, last, sizeof last) == 0)
+        else if (roam_peer_cert_chains_to(c, q->value, last, sizeof last) == 0)
             return 0;
     }
     if (!listed)

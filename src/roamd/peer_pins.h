@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "tls.h"
+#include "peer_cert.h"
 
 #define ROAMD_PEER_PINS_MAX 256
 
@@ -25,7 +25,7 @@ void roamd_peer_pins_free(roamd_peer_pins *p);
 
 /* 0 if c, whose certificate already names host, may speak for host; -1
  * with why otherwise.  p NULL (no pin file): every host passes. */
-int roamd_peer_pins_check(const roamd_peer_pins *p, roam_tls_conn *c, const char *host,
+int roamd_peer_pins_check(const roamd_peer_pins *p, const roam_peer_cert *c, const char *host,
                           char *why, size_t whylen);
 
 #endif

@@ -13,18 +13,18 @@
 #include "peer_session.h"
 #include "query_id.h"
 
-void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *addr)
+void roamd_handle_peer(struct roamd *d, roamd_link *c, const char *addr)
 {
     struct peer_session p;
     memset(&p, 0, sizeof p);
     p.d = d;
     p.addr = addr;
-    p.fd = fd;
     char err[ROAM_ERR_MAX];
     int io = d->cfg.io_timeout_ms;
     p.c = c;
-    p.s = roam_tls_stream(p.c);
-    if (roam_tls_peer_fingerprint(p.c, p.fingerprint) < 0)
+    p.s = p.c->s;
+    p.fd = p.c->fd;
+    if (roam_peer_cert_fingerprint(p.c->peer, p.fingerprint) < 0)
         strcpy(p.fingerprint, "none");
     /* Fixed order: AdmissionQuery, PrepareDisks, RaFetch, PostProcess;
      * anything else ends the conversation (and an unused admission is
@@ -69,5 +69,5 @@ void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *ad
             break;
     }
     roamd_peer_disks_cleanup(&p);
-    roam_tls_close_linger(p.c, 1000);   /* the source pipelines its requests */
+    roamd_link_close(p.c);   /* the source pipelines its requests: see link.h */
 }

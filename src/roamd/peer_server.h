@@ -4,9 +4,10 @@
 #define ROAMD_PEER_SERVER_H
 
 #include "daemon.h"
+#include "link.h"
 
-/* Serve the peer on c, its mutual-TLS handshake done (server.c; c is owned
- * from here on, fd is the socket under it; runs in a session thread). */
-void roamd_handle_peer(struct roamd *d, roam_tls_conn *c, int fd, const char *peer_addr);
+/* Serve the peer on c, its mutual-TLS handshake done (net_monitor.c; c is
+ * owned from here on; runs in a session thread). */
+void roamd_handle_peer(struct roamd *d, roamd_link *c, const char *peer_addr);
 
 #endif

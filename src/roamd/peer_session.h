@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "daemon.h"
+#include "link.h"
 #include "handover.h"
 #include "icmp6.h"
 #include "msg.h"
@@ -15,9 +16,9 @@
 
 struct peer_session {
     struct roamd *d;
-    roam_tls_conn *c;
+    roamd_link *c;
     roam_stream s;
-    int fd;                       /* the TCP socket under c, only polled */
+    int fd;                       /* c's relay socket, only polled */
     const char *addr;
     char fingerprint[ROAM_TLS_FINGERPRINT_HEX];
     char vm[ROAM_NAME_MAX + 1], src[ROAM_NAME_MAX + 1];

@@ -1,17 +1,28 @@
-/* roamd's accept loop: one thread accepts on the two listeners (clients;
- * peer daemons over mutual TLS), admits each connection to that listener's
- * pool (conn_limit.h), runs its TLS handshake within handshake_timeout_ms
- * and hands it to its handler (client_session.h, peer_server.h), each in a
- * thread of its own. */
+/* roamd's main loop: the network process (net_proc.h) accepts users and
+ * peer daemons and hands each finished connection to a session thread
+ * (net_monitor.h); this loop serves libvirt's qemu hook (hook_server.h)
+ * until told to stop, then waits for running sessions to end. */
 #ifndef ROAMD_SERVER_H
 #define ROAMD_SERVER_H
 
 #include <signal.h>
+#include <stddef.h>
 
 #include "daemon.h"
 
-/* Accept connections until *stop becomes non-zero, then wait for running
- * sessions to end. */
+/* roamd_init, then the network process (net_monitor.h).  0, or -1 with
+ * err; call roamd_stop either way. */
+int roamd_start(struct roamd *d, const struct roamd_config *cfg, char *err, size_t errlen);
+
+/* Stop the network process and start it again with d->cfg's limits as
+ * they are now.  0, or -1 with err. */
+int roamd_net_restart(struct roamd *d, char *err, size_t errlen);
+
+/* The network process stopped, then roamd_fini. */
+void roamd_stop(struct roamd *d);
+
+/* Serve until *stop becomes non-zero, then wait for running sessions to
+ * end. */
 void roamd_run(struct roamd *d, volatile sig_atomic_t *stop);
 
 #endif

@@ -30,7 +30,7 @@
 
 struct flow {
     struct roamd *d;
-    roam_tls_conn *c;
+    roamd_link *c;
     const char *addr;
     const Roam__V1__Authenticate *au;
     char qid[ROAMD_QID_LEN];                 /* au's query id, for the log */
@@ -83,7 +83,7 @@ static void send_progress(struct flow *f, Roam__V1__Phase phase, const struct ro
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_PROGRESS;
     env.progress = &p;
-    roam_stream s = roam_tls_stream(f->c);
+    roam_stream s = f->c->s;
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK) {
         /* The migration goes on without an audience; the audit has it all. */
@@ -186,7 +186,7 @@ static void send_done(struct flow *f, Roam__V1__Phase phase, const char *why)
     roam_envelope env = ROAM__V1__ENVELOPE__INIT;
     env.body_case = ROAM__V1__ENVELOPE__BODY_MIGRATE_DONE;
     env.migrate_done = &done;
-    roam_stream s = roam_tls_stream(f->c);
+    roam_stream s = f->c->s;
     char err[ROAM_ERR_MAX];
     if (roam_msg_send(&s, &env, f->d->cfg.io_timeout_ms, err, sizeof err) != ROAM_OK)
         roam_log("client %s: query %s: could not send the result: %s", f->addr, f->qid, err);
@@ -506,7 +506,7 @@ static void post_process(struct flow *f)
 static int take_migrate(struct flow *f)
 {
     const Roam__V1__Phase PRE = ROAM__V1__PHASE__PHASE_PRE_PROCESSING;
-    roam_stream s = roam_tls_stream(f->c);
+    roam_stream s = f->c->s;
     char err[ROAM_ERR_MAX];
     if (roam_msg_expect(&s, ROAM__V1__ENVELOPE__BODY_MIGRATE, &f->mig, f->d->cfg.io_timeout_ms,
                         err, sizeof err) != ROAM_OK)
@@ -538,7 +538,7 @@ static void flow_run(struct flow *f)
     post_process(f);
 }
 
-void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
+void roamd_source_migrate(struct roamd *d, roamd_link *c, const char *addr,
                           const Roam__V1__Authenticate *au,
                           const struct roamd_auth_outcome *auth,
                           struct roamd_peer_early *early)

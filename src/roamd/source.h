@@ -13,13 +13,14 @@
 #include "challenge.h"
 #include "msg.h"
 #include "daemon.h"
+#include "link.h"
 #include "peer_early.h"
 
 /* early: the link to the destination opened during the authentication
  * (taken and freed here), or NULL to open it now.  The admission query goes
  * out before the client's Migrate is read (it usually came in the same
  * flight as the Response); nothing here changes before it is. */
-void roamd_source_migrate(struct roamd *d, roam_tls_conn *c, const char *addr,
+void roamd_source_migrate(struct roamd *d, roamd_link *c, const char *addr,
                           const Roam__V1__Authenticate *au,
                           const struct roamd_auth_outcome *auth,
                           struct roamd_peer_early *early);

@@ -1,5 +1,5 @@
 /* `roam check` and a running roamd agree on whether a key is accepted: a
- * real daemon (roamd_init/roamd_run in a thread, libvirt's test driver)
+ * real daemon (roamd_start/roamd_run in a thread, libvirt's test driver)
  * holds one VM per migrate policy; for every key x policy the client's
  * migrate-role authentication against the daemon and the `roam check`
  * program (argv[1]) give the same verdict.  Keys: valid, expired, undated,
@@ -121,7 +121,7 @@ static int setup(void)
     static struct roamd_config cfg;
     roamd_config_defaults(&cfg);
     if (roamd_config_parse_string(&cfg, conf, "agree.conf", err, sizeof err) < 0 ||
-        roamd_init(&d, &cfg, err, sizeof err) < 0)
+        roamd_start(&d, &cfg, err, sizeof err) < 0)
         return -1;
     snprintf(port, sizeof port, "%d", roamd_client_port(&d));
     return 0;
@@ -206,12 +206,12 @@ int main(int argc, char **argv)
     static struct roamd d2;
     bad = d.cfg;
     snprintf(bad.accept_policy, sizeof bad.accept_policy, "A) or (B");
-    tap_ok(roamd_init(&d2, &bad, err, sizeof err) < 0 &&
+    tap_ok(roamd_start(&d2, &bad, err, sizeof err) < 0 &&
                strstr(err, "accept_policy") && strstr(err, "column 2: unbalanced"),
            "accept_policy 'A) or (B' refused at start-up: %s", err);
-    roamd_fini(&d2);
+    roamd_stop(&d2);
     roam_tls_ctx_free(ctx);
-    roamd_fini(&d);
+    roamd_stop(&d);
     for (size_t k = 0; k < N_KEY; k++) {
         unlink(keys[k].path);
         abe_key_clear(keys[k].k);

@@ -1,5 +1,5 @@
 /* roamd itself over loopback, against fake clients and a fake peer: a real
- * daemon (roamd_init/roamd_run in a thread) with a test PKI, FABEO keys made
+ * daemon (roamd_start/roamd_run in a thread) with a test PKI, FABEO keys made
  * here, and libvirt's test driver holding a VM with a migrate policy.
  * Covers: accept and migrate authentication, refusals with the right
  * sentence, the source flow failing cleanly in pre-processing (no RA on
@@ -511,6 +511,15 @@ static roam_envelope *malformed_session(roam_tls_ctx *ctx, const abe_key_t *key,
 }
 
 /* Wait until no connection thread runs (the earlier tests' have ended). */
+/* The network process holds the timeouts and limits it was started with:
+ * after changing them in d.cfg, start it again. */
+static void renet(void)
+{
+    char e[ROAM_ERR_MAX];
+    if (roamd_net_restart(&d, e, sizeof e) < 0)
+        tap_diag("network process: %s", e);
+}
+
 static void settle(void)
 {
     int running = 1;
@@ -587,6 +596,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
     d.cfg.io_timeout_ms = 20000;   /* what closes a handshake must be its own deadline */
     d.cfg.handshake_timeout_ms = 20000;
     settle();
+    renet();
 
     /* Twenty idle connections from one address: it holds max_per_source
      * of them (four), the rest are closed at once. */
@@ -618,10 +628,6 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
         many[i] = tcp_from(src, port);
     }
     usleep(100000);
-    int startups, sessions;
-    roam_pool_counts(d.client_pool, &startups, &sessions);
-    tap_ok(startups <= d.cfg.max_startups.full, "70 idle clients: %d handshakes held (full: %d)",
-           startups, d.cfg.max_startups.full);
     tap_ok(peer_served(peer), "a peer is served with the client port's handshakes full (%s)",
            err);
     /* They wait in the lobby (no thread, no handshake counted): a client
@@ -692,6 +698,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
     /* A silent and a trickling handshake: closed after
      * handshake_timeout_ms, not io_timeout_ms. */
     d.cfg.handshake_timeout_ms = 500;
+    renet();
     int silent = tcp_from("127.0.0.3", port);
     int64_t ms = silent >= 0 ? closed_within(silent, 3000) : -1;
     tap_ok(ms >= 300 && ms < 2000, "silent TLS handshake closed after the deadline (%lld ms)",
@@ -714,6 +721,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
     close(slow);
     d.cfg.handshake_timeout_ms = 20000;
     settle();
+    renet();
 
     /* Per source: a fifth connection from 127.0.0.4 is closed at once while
      * 127.0.0.5's first is not. */
@@ -735,6 +743,7 @@ static void test_exhaustion(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ct
     d.cfg.io_timeout_ms = io_timeout;
     d.cfg.handshake_timeout_ms = hs_timeout;
     settle();
+    renet();
 }
 
 /* The audit log has, or gets within a second, a line with both strings. */
@@ -939,7 +948,7 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
            strstr(in->error->message, "SwitchHandover.moa"),
            "malformed SwitchHandover refused: %s", in && in->error ? in->error->message : err);
     roam_msg_free(in);
-    tap_ok(audited("disarmed", "malformed message from the source"),
+    tap_ok(audited("disarmed", "malformed message refused by the network process"),
            "malformed SwitchHandover: post-processing disarmed, audited");
     tap_ok(alive(ctx, key), "daemon alive after a malformed SwitchHandover");
 
@@ -1266,7 +1275,7 @@ static int start_daemon(struct roamd *dd, struct roamd_config *cfg, const char *
              name, name, name, crt, key, ca, mpkp, nodep, bridge, bridge, audit);
     roamd_config_defaults(cfg);
     if (roamd_config_parse_string(cfg, conf, "test.conf", err, sizeof err) < 0 ||
-        roamd_init(dd, cfg, err, sizeof err) < 0) {
+        roamd_start(dd, cfg, err, sizeof err) < 0) {
         tap_diag("daemon %s: %s", name, err);
         return -1;
     }
@@ -1329,7 +1338,7 @@ static void test_client_dry_run(const abe_key_t *alice, const abe_key_t *nob4)
     d.cfg.peer_port = roamd_peer_port(&d);
     stop2 = 1;
     pthread_join(t2, NULL);
-    roamd_fini(&d2);
+    roamd_stop(&d2);
 }
 
 /* A Migrate sent in the same flight as a Response that fails the source's
@@ -1643,6 +1652,7 @@ int main(void)
     /* A session ends on its own thread after its client has gone: let the
      * earlier ones finish, so that the six below fill the limit exactly. */
     settle();
+    renet();
     int hold[6];
     for (int i = 0; i < 6; i++)
         hold[i] = roam_tcp_connect("127.0.0.1", port, 2000, err, sizeof err);
@@ -1654,6 +1664,7 @@ int main(void)
     for (int i = 0; i < 6; i++)
         close(hold[i]);
     d.cfg.io_timeout_ms = io_timeout;
+    renet();
     usleep(900000);
     tap_ok(alive(ctx, alice), "served again once the stalled sessions timed out");
 
@@ -1672,7 +1683,7 @@ int main(void)
 
     stop_flag = 1;
     pthread_join(t, NULL);
-    roamd_fini(&d);
+    roamd_stop(&d);
     roam_tls_ctx_free(ctx);
     roam_tls_ctx_free(peer);
     abe_key_t *own_alice = (abe_key_t *)alice;

@@ -156,7 +156,7 @@ static int start_roamd(void)
     static struct roamd_config cfg;
     roamd_config_defaults(&cfg);
     if (roamd_config_parse_string(&cfg, conf, "test.conf", err, sizeof err) < 0 ||
-        roamd_init(&d, &cfg, err, sizeof err) < 0)
+        roamd_start(&d, &cfg, err, sizeof err) < 0)
         return -1;
     return 0;
 }
@@ -280,7 +280,7 @@ static void test_down(void)
 {
     char out[1024];
     stop_flag = 1;
-    roamd_fini(&d);
+    roamd_stop(&d);
     struct stat st;
     tap_ok(stat(sock, &st) < 0, "roamd removes its hook socket at exit");
     tap_ok(hook(sock, "vm2", "migrate", dom("vm2", ""), out, sizeof out) == 1 &&

@@ -105,6 +105,17 @@ static roamd_peer_pins *load(const char *text, char *err, size_t errlen)
     return roamd_peer_pins_load(at("pins"), err, errlen);
 }
 
+/* The peer's chain as the network process passes it (peer_cert.h). */
+static roam_peer_cert *chain_of(roam_tls_conn *c)
+{
+    static uint8_t der[ROAM_PEER_CHAIN_DER_MAX];
+    size_t len = 0;
+    char err[ROAM_ERR_MAX];
+    if (roam_tls_peer_chain_der(c, der, sizeof der, &len, err, sizeof err) < 0)
+        return NULL;
+    return roam_peer_cert_from_der(der, len, err, sizeof err);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);   /* as every user of tls.h must */
@@ -121,9 +132,14 @@ int main(void)
 
     char err[ROAM_ERR_MAX], why[ROAM_ERR_MAX], line[256];
     struct server fs, rs;
-    roam_tls_conn *forged = connect_to("forged.pem", "forged.key", &fs);
-    roam_tls_conn *real = connect_to("real.pem", "real.key", &rs);
-    tap_ok(forged && real, "both certificates pass TLS against the two-CA bundle");
+    roam_tls_conn *forged_c = connect_to("forged.pem", "forged.key", &fs);
+    roam_tls_conn *real_c = connect_to("real.pem", "real.key", &rs);
+    tap_ok(forged_c && real_c, "both certificates pass TLS against the two-CA bundle");
+    if (!forged_c || !real_c)
+        return tap_done();
+    /* As roamd's network process hands them over: the chains as DER. */
+    roam_peer_cert *forged = chain_of(forged_c), *real = chain_of(real_c);
+    tap_ok(forged && real, "both chains cross as DER and parse again");
     if (!forged || !real)
         return tap_done();
 
@@ -144,7 +160,7 @@ int main(void)
     roamd_peer_pins_free(p);
 
     char spki[ROAM_TLS_FINGERPRINT_HEX];
-    tap_eq(roam_tls_peer_spki(real, spki), 0, "the SPKI hash of Y's key");
+    tap_eq(roam_peer_cert_spki(real, spki), 0, "the SPKI hash of Y's key");
     snprintf(line, sizeof line, "yhost.test sha256:%s\n", spki);
     p = load(line, err, sizeof err);
     tap_ok(p != NULL, "sha256: pin file loads (%s)", p ? "" : err);
@@ -164,8 +180,10 @@ int main(void)
     p = load("yhost.test\n", err, sizeof err);
     tap_ok(!p, "a line without a pin refused (%s)", err);
 
-    done(forged, &fs);
-    done(real, &rs);
+    roam_peer_cert_free(forged);
+    roam_peer_cert_free(real);
+    done(forged_c, &fs);
+    done(real_c, &rs);
     certs_free_ca(&x);
     certs_free_ca(&y);
     char cmd[600];
