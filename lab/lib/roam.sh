@@ -37,14 +37,14 @@ roam_bin() { echo "$ROAM_BUILD/src/cmd/$1"; }
 roam_build() {
     # Inside `meson test` the build is done (and busy): only check it.
     if [ -n "${ROAM_NO_BUILD:-}" ]; then
-        if ! { [ -x "$(roam_bin roamd)" ] && [ -x "$(roam_bin roam)" ]; }; then die "no roam build in $ROAM_BUILD"; fi
+        if ! { [ -x "$(roam_bin roamd)" ] && [ -x "$(roam_bin roamd-net)" ] && [ -x "$(roam_bin roam)" ]; }; then die "no roam build in $ROAM_BUILD"; fi
         return 0
     fi
     if [ ! -f "$ROAM_BUILD/build.ninja" ]; then
         meson setup "$ROAM_BUILD" "$ROAM_SRC" >"$STATE/roam-build.log" 2>&1 ||
             die "meson setup failed (see $STATE/roam-build.log)"
     fi
-    ninja -C "$ROAM_BUILD" src/cmd/roamd src/cmd/roam src/cmd/roam-kgc src/cmd/roam-hook >>"$STATE/roam-build.log" 2>&1 ||
+    ninja -C "$ROAM_BUILD" src/cmd/roamd src/cmd/roamd-net src/cmd/roam src/cmd/roam-kgc src/cmd/roam-hook >>"$STATE/roam-build.log" 2>&1 ||
         die "build failed (see $STATE/roam-build.log)"
 }
 

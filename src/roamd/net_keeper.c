@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -66,8 +67,29 @@ static int configure(struct roamd_netd *n, const struct roamd_net_msg *m, char *
     return 0;
 }
 
-/* Root gives way to nobody: no capabilities survive a change of all three
- * user ids away from 0, and no exec could win them back. */
+/* Every capability gone, or -1.  roamd cleared its ambient set before
+ * starting us (net_monitor.c), so under an unprivileged roamd there is
+ * none to begin with; capset may itself be filtered (systemd's
+ * @privileged), so what counts is what remains. */
+static int drop_capabilities(char *err, size_t errlen)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct none[2], now[2];
+    memset(none, 0, sizeof none);
+    (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    (void)syscall(SYS_capset, &h, none);
+    h.pid = 0;
+    if (syscall(SYS_capget, &h, now) < 0)
+        return roam_errf(err, errlen, "capget: %s", strerror(errno));
+    for (int i = 0; i < 2; i++)
+        if (now[i].effective || now[i].permitted || now[i].inheritable)
+            return roam_errf(err, errlen, "capabilities remain (permitted 0x%x%08x) and cannot "
+                             "be dropped", now[1].permitted, now[0].permitted);
+    return 0;
+}
+
+/* Root gives way to nobody, and no capability is left: what a worker
+ * could still reach is what nobody can, less what its filter forbids. */
 static int drop_privileges(char *err, size_t errlen)
 {
     if (geteuid() == 0) {
@@ -88,7 +110,7 @@ static int drop_privileges(char *err, size_t errlen)
      * read its memory (TLS keys). */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         return roam_errf(err, errlen, "prctl: %s", strerror(errno));
-    return 0;
+    return drop_capabilities(err, errlen);
 }
 
 /* Wait until the worker ends (1, *status) or the monitor hangs up (0). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -306,6 +307,9 @@ int roamd_net_start(struct roamd *d, roamd_net_conn_fn on_conn, char *err, size_
     d->net = net;
     char path[PATH_MAX];
     const char *prog = roamd_net_program(path, sizeof path);
+    /* Ambient capabilities (CAP_NET_RAW under the systemd unit) would pass
+     * to the program; roamd itself starts nothing else, and keeps its own. */
+    (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     net->pid = spawn(prog, sv[1], d->listen_fd, d->peer_fd);
     close(sv[1]);
     if (net->pid < 0)

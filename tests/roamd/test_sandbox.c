@@ -1,12 +1,17 @@
-/* roamd's seccomp filter ([roamd] seccomp, roamd_sandbox_apply in
- * daemon.h).  The mode a roamd configuration names is the one applied:
+/* roamd's seccomp filters ([roamd] seccomp, roamd_sandbox_apply in
+ * daemon.h, and its network process's, net_proc.h).  The mode a roamd configuration names is the one applied:
  * under the default, starting a program or forking kills the process with
  * SIGSYS while what serving needs still works; under "no" nothing is
  * filtered.  Each apply runs in a child, which the filter cannot leave.
  * Then the roamd program (argv[1]) on loopback, with libvirt's test
  * driver: it runs under the filter by default (Seccomp: 2 in /proc), serves
  * a full authentication, survives it and stops cleanly on SIGTERM; with
- * "seccomp = no" it runs unfiltered. */
+ * "seccomp = no" it runs unfiltered.  Its network process's worker runs as
+ * nobody (when roamd is root), without capabilities, under its own filter,
+ * which refuses sockets (libvirt's, raw ones) and files with an error and
+ * kills on execve; killed, the worker is reported and replaced, and roamd
+ * serves on. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -28,6 +33,7 @@
 #include "daemon.h"
 #include "errbuf.h"
 #include "roamd_config.h"
+#include "sandbox.h"
 #include "sock.h"
 #include "tap.h"
 #include "wait_status.h"
@@ -111,7 +117,7 @@ static void conf_text(char *out, size_t cap, const char *name, const char *extra
              dir, dir, dir, dir, dir, dir, name, extra);
 }
 
-enum action { SERVE, EXEC, FORK };
+enum action { SERVE, EXEC, FORK, NET, NET_EXEC };
 
 static void *thread_main(void *arg)
 {
@@ -145,13 +151,56 @@ static int serve_like(const char *unix_path)
     return 0;
 }
 
-/* Applies cfg's mode in a child that then does `what`; its wait status. */
+/* Under the network process's filter: what it must be refused, each with
+ * its error, and what it needs.  0, or the number of the first surprise. */
+static int net_like(const char *unix_path)
+{
+    struct sockaddr_un u = { .sun_family = AF_UNIX };
+    snprintf(u.sun_path, sizeof u.sun_path, "%s", unix_path);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s >= 0 || errno != EPERM)
+        return 1;   /* so libvirt's socket, or the hook's, is out of reach */
+    if (socket(AF_PACKET, SOCK_RAW, 0) >= 0 || errno != EPERM)
+        return 2;
+    if (socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6) >= 0 || errno != EPERM)
+        return 3;
+    if (socket(AF_INET6, SOCK_STREAM, 0) >= 0 || errno != EPERM)
+        return 4;
+#ifndef SANITIZED
+    if (open("/etc/hostname", O_RDONLY) >= 0 || errno != EACCES)
+        return 5;
+#endif
+    if (open("/tmp/roamd-net-probe", O_WRONLY | O_CREAT, 0600) >= 0 || errno != EACCES)
+        return 6;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return 7;
+    close(sv[0]);
+    close(sv[1]);
+    pthread_t t;
+    void *ret = NULL;
+    if (pthread_create(&t, NULL, thread_main, &u) != 0 || pthread_join(t, &ret) != 0 ||
+        ret != &u)
+        return 8;
+    return 0;
+}
+
+/* Applies cfg's mode (the network process's filter for NET) in a child
+ * that then does `what`; its wait status. */
 static int run(const struct roamd_config *cfg, enum action what, const char *unix_path)
 {
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
         char why[ROAM_ERR_MAX];
+        if (what == NET || what == NET_EXEC) {
+            if (roam_sandbox_apply_profile(ROAM_SANDBOX_NETWORK, ROAM_SANDBOX_ON, why,
+                                           sizeof why) < 0)
+                _exit(NO_FILTER);
+            if (what == NET_EXEC)
+                execl("/bin/true", "true", (char *)NULL);
+            _exit(what == NET ? net_like(unix_path) : 10);
+        }
         if (roamd_sandbox_apply(cfg, why, sizeof why) < 0) {
             fprintf(stderr, "%s\n", why);
             _exit(NO_FILTER);
@@ -168,6 +217,9 @@ static int run(const struct roamd_config *cfg, enum action what, const char *uni
                 _exit(0);
             _exit(p < 0 ? 11 : 12);
         }
+        case NET:
+        case NET_EXEC:
+            break;
         }
         _exit(13);
     }
@@ -236,6 +288,75 @@ static int seccomp_of(pid_t pid)
     return v;
 }
 
+/* The one child of pid whose name is comm, or -1. */
+static pid_t child_named(pid_t pid, const char *comm)
+{
+    DIR *proc = opendir("/proc");
+    pid_t found = -1;
+    struct dirent *e;
+    while (proc && (e = readdir(proc))) {
+        char p[300], line[512], name[64];
+        int ppid = 0;
+        snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(p, "r");
+        if (!f)
+            continue;
+        if (fgets(line, sizeof line, f)) {
+            char *open_ = strchr(line, '('), *close_ = strrchr(line, ')');
+            if (open_ && close_ && close_ > open_ && sscanf(close_ + 2, "%*c %d", &ppid) == 1) {
+                snprintf(name, sizeof name, "%.*s", (int)(close_ - open_ - 1), open_ + 1);
+                if (ppid == pid && strcmp(name, comm) == 0)
+                    found = atoi(e->d_name);
+            }
+        }
+        fclose(f);
+    }
+    if (proc)
+        closedir(proc);
+    return found;
+}
+
+/* A line of /proc/PID/status: its value after the key, in out. */
+static int status_of(pid_t pid, const char *key, char *out, size_t cap)
+{
+    char p[64], line[256];
+    snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(p, "r");
+    int found = -1;
+    size_t k = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, k) == 0 && line[k] == ':') {
+            const char *v = line + k + 1;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            snprintf(out, cap, "%.*s", (int)strcspn(v, "\n"), v);
+            found = 0;
+        }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* The log at path has a line with text within limit_ms. */
+static int logged(const char *name, const char *text, int limit_ms)
+{
+    char log[512], line[1024];
+    snprintf(log, sizeof log, "%s/%s.log", dir, name);
+    for (int t = 0; t <= limit_ms; t += 100) {
+        FILE *f = fopen(log, "r");
+        int hit = 0;
+        while (f && !hit && fgets(line, sizeof line, f))
+            hit = strstr(line, text) != NULL;
+        if (f)
+            fclose(f);
+        if (hit)
+            return 1;
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
 /* A full migrate-role authentication for vm1: 1 accepted, 0 refused. */
 static int authenticates(int port, char *why, size_t cap)
 {
@@ -273,6 +394,47 @@ static int stop(pid_t pid)
     return -1;
 }
 
+/* roamd's network process: a keeper and its worker, which holds nothing
+ * roamd could lose to it; killed, it is reported and replaced. */
+static void test_network_process(pid_t roamd, int port)
+{
+    char v[128] = "", why[ROAM_MESSAGE_MAX] = "";
+    pid_t keeper = child_named(roamd, "roamd-net");
+    pid_t worker = keeper > 0 ? child_named(keeper, "roamd-net") : -1;
+    if (!tap_ok(keeper > 0 && worker > 0, "roamd runs a network process: keeper %d, worker %d",
+                (int)keeper, (int)worker))
+        return;
+    tap_eq(seccomp_of(worker), 2, "its worker runs under a seccomp filter");
+    tap_ok(status_of(worker, "NoNewPrivs", v, sizeof v) == 0 && strcmp(v, "1") == 0,
+           "with no_new_privs");
+    tap_ok(status_of(worker, "CapEff", v, sizeof v) == 0 && strspn(v, "0") == strlen(v) &&
+               status_of(worker, "CapPrm", v, sizeof v) == 0 && strspn(v, "0") == strlen(v),
+           "and no capability (CapEff, CapPrm 0)");
+    if (geteuid() == 0)
+        tap_ok(status_of(worker, "Uid", v, sizeof v) == 0 && atoi(v) != 0 &&
+                   status_of(keeper, "Uid", v, sizeof v) == 0 && atoi(v) != 0,
+               "keeper and worker are not root (Uid %s)", v);
+    else
+        tap_skip("root's drop to nobody: not root");
+    kill(worker, SIGSYS);
+    tap_ok(logged("on", "killed by signal 31 (SIGSYS", 5000),
+           "a worker killed by SIGSYS is reported by roamd");
+    pid_t again = -1;
+    for (int i = 0; i < 50 && (again = child_named(keeper, "roamd-net")) <= 0; i++) {
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    tap_ok(again > 0 && again != worker && kill(roamd, 0) == 0,
+           "roamd survives it, and a new worker (%d) takes over", (int)again);
+    int served = 0;
+    for (int i = 0; i < 20 && !served; i++)
+        if (!(served = authenticates(port, why, sizeof why))) {
+            struct timespec ts = { 0, 100 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+    tap_ok(served, "which serves a full authentication (%s)", why[0] ? why : "accepted");
+}
+
 static void test_program(const char *roamd)
 {
     char why[ROAM_MESSAGE_MAX] = "";
@@ -285,8 +447,10 @@ static void test_program(const char *roamd)
            why[0] ? why : "accepted");
     tap_ok(waitpid(pid, NULL, WNOHANG) == 0 && kill(pid, 0) == 0,
            "and is still running after it");
+    test_network_process(pid, port);
     int st = stop(pid);
     tap_ok(test_exited_with(st, 0), "SIGTERM stops it cleanly under the filter (status %#x)", st);
+    tap_ok(child_named(pid, "roamd-net") < 0, "and its network process is gone with it");
 
     pid = start_roamd(roamd, "off", "seccomp = no\n", &port);
     tap_ok(pid > 0 && seccomp_of(pid) == 0, "seccomp = no: roamd runs unfiltered");
@@ -335,6 +499,12 @@ int main(int argc, char **argv)
         tap_ok(roamd_config_parse_string(&cfg, text, "roamd.conf", err, sizeof err) == 0 &&
                    test_exited_with(run(&cfg, EXEC, sock), 0),
                "seccomp = no: nothing is filtered (execve runs /bin/true)");
+        st = run(&cfg, NET, sock);
+        tap_ok(test_exited_with(st, 0), "under the network process's filter: unix, packet, raw "
+               "and TCP sockets refused (EPERM), files too (EACCES), socket pairs and threads "
+               "work (status %#x)", st);
+        tap_ok(test_died_of(run(&cfg, NET_EXEC, sock), SIGSYS),
+               "execve kills a process under the network process's filter with SIGSYS");
         test_program(argv[1]);
     }
     if (lfd >= 0)
