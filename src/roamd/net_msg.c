@@ -121,7 +121,9 @@ int roamd_net_encode(const struct roamd_net_msg *m, uint8_t *out, size_t cap)
     return roamd_net_decode(out, o.n, &check, why, sizeof why) == 0 ? (int)o.n : -1;
 }
 
-/* ---- decoding ---- */
+/* ---- decoding ----
+ * Fields come in ascending tag order, as encoding writes them: one
+ * message, one encoding. */
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -218,8 +220,8 @@ int roamd_net_decode(const uint8_t *buf, size_t len, struct roamd_net_msg *m, ch
         if (t == 0 || t >= T_COUNT || !(may & BIT(t)))
             return roam_errf(err, errlen, "field %u does not belong in message type %u", t,
                              m->type);
-        if (seen & BIT(t))
-            return roam_errf(err, errlen, "field %u twice", t);
+        if (seen >> t)
+            return roam_errf(err, errlen, "field %u twice or out of order", t);
         seen |= BIT(t);
         if (field(m, (enum tag)t, buf + at, flen) < 0)
             return roam_errf(err, errlen, "field %u (%zu bytes) out of bounds", t, flen);

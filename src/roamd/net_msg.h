@@ -6,8 +6,8 @@
  *   type (1 byte) | version (1 byte, ROAMD_NET_VERSION) | fields
  *   field = tag (1 byte) | length (2 bytes, big-endian) | value
  *
- * each field at most once, the ones its type requires all present, none
- * other, no trailing bytes.  File descriptors travel beside (net_chan.h). */
+ * each field at most once and in ascending tag order, the ones its type
+ * requires all present, none other, no trailing bytes.  File descriptors travel beside (net_chan.h). */
 #ifndef ROAMD_NET_MSG_H
 #define ROAMD_NET_MSG_H
 
