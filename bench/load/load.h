@@ -74,8 +74,8 @@ struct holders {
 int holders_start(struct holders *h);
 void holders_join(struct holders *h);
 
-/* One sample of a process: CPU time (ms, user + system), resident set and
- * its peak (kB). */
+/* One sample of a process with every process below it (summed): CPU time
+ * (ms, user + system), resident set and its peak (kB). */
 struct proc_sample {
     double cpu_ms;
     long rss_kb, hwm_kb;
