@@ -15,6 +15,7 @@
 #include "errbuf.h"
 #include "fscheck.h"
 #include "hostport.h"
+#include "net_monitor.h"
 #include "reconcile.h"
 #include "handover_send.h"
 #include "peer_pins.h"
@@ -188,6 +189,17 @@ int roamd_check_inflight(const char *path, FILE *out)
     return (int)n;
 }
 
+/* The network process's program, which roamd cannot serve without. */
+static void check_net_program(const struct ctx *x)
+{
+    char buf[4096];
+    const char *prog = roamd_net_program(buf, sizeof buf);
+    if (access(prog, X_OK) < 0)
+        roam_diag_at(x->d, x->file, 0, "roamd's network process %s: %s (install roamd-net "
+                     "beside roamd or in libexecdir/roam, or name it in ROAMD_NET_PROGRAM)",
+                     prog, strerror(errno));
+}
+
 int roamd_check(const char *path, roam_diag *d)
 {
     struct roamd_config *c = malloc(sizeof *c);
@@ -216,6 +228,7 @@ int roamd_check(const char *path, roam_diag *d)
             check_addr(&x, "name", c->name);
         check_hook_socket(&x);
         check_state_dir(&x);
+        check_net_program(&x);
     }
     free(c);
     return d->count > before ? -1 : 0;

@@ -83,7 +83,9 @@ static void take_conn(struct roamd_net *net, const struct roamd_net_msg *m, int 
     struct roamd *d = net->d;
     char err[ROAM_ERR_MAX];
     int peer = m->kind == ROAMD_NET_PEER;
-    int cap = d->cfg.max_client_sessions + d->cfg.max_peer_sessions + 16;
+    const struct roamd_config *c = &d->cfg;
+    int cap = (c->max_client_sessions ? c->max_client_sessions : c->max_sessions) +
+              (c->max_peer_sessions ? c->max_peer_sessions : c->max_sessions) + 16;
     pthread_mutex_lock(&d->lock);
     int full = d->sessions >= cap;
     pthread_mutex_unlock(&d->lock);

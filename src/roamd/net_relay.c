@@ -34,7 +34,10 @@ struct inbox {
     int64_t deadline;     /* the whole frame by then (io_timeout_ms) */
 };
 
-enum { PULL_MORE = 0, PULL_FRAME = 1, PULL_CLOSED = -1, PULL_FAILED = -2 };
+/* PULL_FAILED is the transport's (a reset, a cut), which the session
+ * learns as the end of its stream, as it would have on the connection
+ * itself; PULL_REFUSED is the sender's fault (a frame over the bound). */
+enum { PULL_MORE = 0, PULL_FRAME = 1, PULL_CLOSED = -1, PULL_FAILED = -2, PULL_REFUSED = -3 };
 
 /* Take what the connection holds now, without waiting. */
 static int pull(const roam_stream *ts, struct inbox *in, size_t max, int io_ms, char *err,
@@ -67,7 +70,7 @@ static int pull(const roam_stream *ts, struct inbox *in, size_t max, int io_ms, 
             if (in->len == 0 || in->len > max) {
                 roam_errf(err, errlen, "a frame of %zu bytes (allowed 1..%zu here)", in->len,
                           max);
-                return PULL_FAILED;
+                return PULL_REFUSED;
             }
             if (!(in->buf = malloc(in->len))) {
                 roam_errf(err, errlen, "out of memory");
@@ -172,9 +175,11 @@ static void relay(struct roamd_net_relay_args *a)
             continue;
         if (k == PULL_MORE)
             continue;
-        if (k == PULL_FAILED)
+        if (k == PULL_REFUSED)
             refuse(a, &ts, &rs, err);
-        tls_open = k != PULL_CLOSED;
+        else if (k == PULL_FAILED)
+            roam_log("%s %s: %s", a->peer ? "peer" : "client", a->addr, err);
+        tls_open = k == PULL_REFUSED;
         break;
     }
     free(in.buf);

@@ -189,6 +189,17 @@ int main(void)
            has("9: key 'disclose_policy': policy does not compile: "),
            "a disclose policy that does not compile: %s", check_out);
 
+    char saved[4096];
+    snprintf(saved, sizeof saved, "%s", getenv("ROAMD_NET_PROGRAM") ? getenv("ROAMD_NET_PROGRAM")
+                                                                     : "");
+    setenv("ROAMD_NET_PROGRAM", "/nonexistent/roamd-net", 1);
+    tap_ok(check("") == 1 && strstr(check_out, "network process /nonexistent/roamd-net"),
+           "no network process program: told (%s)", check_out);
+    if (saved[0])
+        setenv("ROAMD_NET_PROGRAM", saved, 1);
+    else
+        unsetenv("ROAMD_NET_PROGRAM");
+
     snprintf(extra, sizeof extra, "%s/missing.conf", check_dir);
     d = (roam_diag){ .emit = check_collect };
     check_out[0] = '\0';
