@@ -46,6 +46,17 @@ else
     echo "ok $n # SKIP gnuplot is not installed: no plots to check"
 fi
 
+# The WAN target (L3 WAN within one RTT of L2 WAN), from a series beside the
+# results: 40 %: beyond downtime L2 100, 120 -> 110, L3 150, 140 -> 145:
+# +35, 9 ms over the 25.67 ms RTT; 80 %: L2 100, L3 110: +10, met.
+expect 0 "the report takes an L2/L3 WAN series" python3 "$REPORT" "$T/res" --doc "$T"/docs/wan.md --wan "$FIX"/wan/series-wan.csv
+md="$T"/docs/wan.md
+has "| 40 | 2 | 310 (300–320) | 200 (200–200) | 110 (100–120) | 2 | 345 (340–350) | 200 (200–200) | 145 (140–150) | +35 | +35 | 3/4 | missed by 9 ms |" "WAN target: medians, spread, TCP and a miss by the right margin"
+has "| 80 | 1 | 400 (400–400) | 300 (300–300) | 100 (100–100) | 1 | 410 (410–410) | 300 (300–300) | 110 (110–110) | +10 | +10 | 2/2 | met |" "WAN target: met within one RTT"
+has "Fixture WAN conditions: the machine was idle." "WAN target: the series' conditions are quoted"
+expect 2 "a missing WAN series is refused" python3 "$REPORT" "$T/res" --wan "$T/nonexistent.csv"
+md="$T"/docs/evaluation.md
+
 expect 0 "a results dir without measurements still gives a page" python3 "$REPORT" "$T/empty" --doc "$T"/docs/empty.md
 grep -q "Not measured in this run" "$T"/docs/empty.md; ok $? "... which says what was not measured"
 expect 2 "a missing results dir is refused" python3 "$REPORT" "$T/nonexistent"
