@@ -10,15 +10,9 @@
 
 #include "errbuf.h"
 
-int roamd_net_send(int sock, const struct roamd_net_msg *m, int fd)
+int roamd_net_send_bytes(int sock, const uint8_t *p, size_t n, int fd)
 {
-    uint8_t buf[ROAMD_NET_MSG_MAX];
-    int n = roamd_net_encode(m, buf, sizeof buf);
-    if (n < 0 || (fd >= 0) != (roamd_net_wants_fd(m) != 0)) {
-        errno = EINVAL;
-        return -1;
-    }
-    struct iovec iov = { buf, (size_t)n };
+    struct iovec iov = { (void *)p, n };
     union {
         struct cmsghdr h;
         char space[CMSG_SPACE(sizeof(int))];
@@ -38,7 +32,18 @@ int roamd_net_send(int sock, const struct roamd_net_msg *m, int fd)
     do
         w = sendmsg(sock, &mh, MSG_NOSIGNAL);
     while (w < 0 && errno == EINTR);
-    return w == n ? 0 : -1;
+    return w == (ssize_t)n ? 0 : -1;
+}
+
+int roamd_net_send(int sock, const struct roamd_net_msg *m, int fd)
+{
+    uint8_t buf[ROAMD_NET_MSG_MAX];
+    int n = roamd_net_encode(m, buf, sizeof buf);
+    if (n < 0 || (fd >= 0) != (roamd_net_wants_fd(m) != 0)) {
+        errno = EINVAL;
+        return -1;
+    }
+    return roamd_net_send_bytes(sock, buf, (size_t)n, fd);
 }
 
 /* Every descriptor in mh's control data: the first in *fd, the others

@@ -10,6 +10,11 @@
 
 #include "net_msg.h"
 
+/* Send n bytes as one datagram, with fd beside them unless it is -1: what
+ * roamd_net_send does once m is encoded (and tests, to send what it would
+ * refuse to).  0 or -1. */
+int roamd_net_send_bytes(int sock, const uint8_t *p, size_t n, int fd);
+
 /* Send m, with fd when its type carries one (else pass -1).  0 or -1. */
 int roamd_net_send(int sock, const struct roamd_net_msg *m, int fd);
 

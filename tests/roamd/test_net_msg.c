@@ -151,28 +151,6 @@ static int open_fds(void)
     return n;
 }
 
-/* Send raw bytes with or without a descriptor. */
-static int send_raw(int sock, const uint8_t *p, size_t n, int fd)
-{
-    struct iovec iov = { (void *)p, n };
-    union {
-        struct cmsghdr h;
-        char space[CMSG_SPACE(sizeof(int))];
-    } ctl;
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-    if (fd >= 0) {
-        memset(&ctl, 0, sizeof ctl);
-        mh.msg_control = ctl.space;
-        mh.msg_controllen = sizeof ctl.space;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    }
-    return sendmsg(sock, &mh, 0) == (ssize_t)n ? 0 : -1;
-}
-
 static void test_channel(void)
 {
     int sv[2], pipe_[2];
@@ -193,13 +171,13 @@ static void test_channel(void)
     tap_ok(roamd_net_send(sv[0], &m, -1) < 0 && errno == EINVAL,
            "CONN without a descriptor is not sent");
     int n = roamd_net_encode(&m, back, sizeof back);
-    tap_ok(send_raw(sv[0], back, (size_t)n, -1) == 0 &&
+    tap_ok(roamd_net_send_bytes(sv[0], back, (size_t)n, -1) == 0 &&
                roamd_net_recv(sv[1], buf, &d, &fd, err, sizeof err) < 0 && fd < 0 &&
                strstr(err, "descriptor is missing"),
            "a CONN that arrives without one is refused (%s)", err);
     struct roamd_net_msg r = sample(ROAMD_NET_READY);
     n = roamd_net_encode(&r, back, sizeof back);
-    tap_ok(send_raw(sv[0], back, (size_t)n, pipe_[1]) == 0 &&
+    tap_ok(roamd_net_send_bytes(sv[0], back, (size_t)n, pipe_[1]) == 0 &&
                roamd_net_recv(sv[1], buf, &d, &fd, err, sizeof err) < 0 && fd < 0 &&
                strstr(err, "descriptors where none belong"),
            "a READY that brings a descriptor is refused (%s)", err);
