@@ -17,7 +17,9 @@
 #   7. the IMS SIGKILLed at about half of the memory copy, restarted once
 #      the VM runs on the destination: the VM moves all the same, and its
 #      registration reaches the IMS when it is back;
-#   8. destination libvirtd SIGKILLed at about half of the memory copy
+#   8. destination roamd SIGKILLed in the RA fetch (the router's RAs
+#      dropped, so the destination waits for one);
+#   9. destination libvirtd SIGKILLed at about half of the memory copy
 #      (libvirt then fails the job, or completes it: either is fine, as
 #      long as the VM runs once and its NICs match where it runs); last,
 #      since what it leaves is libvirt's to decide.
@@ -297,16 +299,64 @@ echo "# 7: registration caught up $(( $(now_ms) - t_ims )) ms after the IMS rest
 wait_for 30 no_records "$from"
 point $? "7: no in-flight record left on $from"
 
-# 8. B -> A, destination libvirtd (A) killed at half of the copy (from B:
+# 8. The destination's roamd SIGKILLed while it waits for the router's RA
+# (every RA dropped on the router, the destination's cache emptied by a
+# restart, so it solicits and waits ra_timeout_ms): the source gets no RA
+# and changes nothing; the VM stays, its NICs as before.
+from=$(vm_host) to=$(other_host "$(vm_host)")
+before=$(links "$from")
+block_ras() { # add|delete
+    if [ "$1" = add ]; then
+        nsx "$NS_R" nft -f - <<NFT
+table inet roam_faults_ra {
+    chain output {
+        type filter hook output priority 0; policy accept;
+        icmpv6 type nd-router-advert drop
+    }
+    chain forward {
+        type filter hook forward priority -10; policy accept;
+        icmpv6 type nd-router-advert drop
+    }
+}
+NFT
+    else
+        nsx "$NS_R" nft delete table inet roam_faults_ra
+    fi
+}
+admitted() { grep -c '"outcome":"admitted"' "$(roamd_audit "$1")"; }
+block_ras add
+roamd_stop "$to"
+roamd_start "$to"
+n0=$(admitted "$to")
+roam_migrate alice "$from" "$to" >"$out" 2>&1 &
+mig=$!
+more_admitted() { [ "$(admitted "$to")" -gt "$n0" ]; }
+wait_for 30 more_admitted
+point $? "8: the destination admitted the migration and asks for the RA"
+echo "# 8: killing roamd $to"
+roamd_kill "$to"
+wait $mig
+rc=$?
+diag <"$out"
+point "$([ $rc -ne 0 ]; echo $?)" "8: the migration failed (exit $rc)"
+check "8: the VM runs on $from only" only_on "$from"
+check "8: its NICs as before ($before)" links_are "$from" "$before"
+q=$(query_of)
+check "8: the source audited the failure ($q)" audit_has "$from" "\"query_id\":\"$q\".*\"outcome\":\"failed\""
+block_ras delete
+clean_restart "$to" 8
+check "8: no in-flight record left on $from" no_records "$from"
+
+# 9. B -> A, destination libvirtd (A) killed at half of the copy (from B:
 # bring the VM there first if the cells before left it on A).
 if [ "$(vm_host)" != B ]; then
     roam_migrate alice A B >"$out" 2>&1
-    point $? "8: before: the VM back to B"
+    point $? "9: before: the VM back to B"
 fi
 before=$(links B)
 migrate_bg B A
-at_half 8 B
-echo "# 8: killing libvirtd A"
+at_half 9 B
+echo "# 9: killing libvirtd A"
 libvirtd_kill A
 wait $mig
 rc=$?
@@ -321,20 +371,20 @@ diag <"$out.lv"
 # swapped by A's post-processing).  Either way exactly once.
 if [ $rc -eq 5 ]; then
     to=B want=$before
-    check "8: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
+    check "9: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
 else
     to=A want=up/down
-    point "$([ $rc -eq 0 ]; echo $?)" "8: the migration completed all the same (exit 0, got $rc)"
+    point "$([ $rc -eq 0 ]; echo $?)" "9: the migration completed all the same (exit 0, got $rc)"
 fi
-echo "# 8: exit $rc: the VM should run on $to"
+echo "# 9: exit $rc: the VM should run on $to"
 wait_for 30 only_on $to
-point $? "8: the VM runs on $to only ($(state_on A)/$(state_on B))"
+point $? "9: the VM runs on $to only ($(state_on A)/$(state_on B))"
 wait_for 10 links_are $to "$want"
-point $? "8: $to's NICs as they should be ($(links $to), want $want)"
-check "8: guest answers" guest_ready
+point $? "9: $to's NICs as they should be ($(links $to), want $want)"
+check "9: guest answers" guest_ready
 wait_for 30 no_records A
-point $? "8: A has no in-flight record left ($(records A | tr '\n' ' '))"
-check "8: B has no in-flight record left" no_records B
+point $? "9: A has no in-flight record left ($(records A | tr '\n' ' '))"
+check "9: B has no in-flight record left" no_records B
 
 # After all of it: a plain migration works.
 from=$(vm_host) to=$(other_host "$(vm_host)")
