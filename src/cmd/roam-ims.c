@@ -70,13 +70,24 @@ static void probe_store_files(const ims_config *cfg)
              strerror(errno));
 }
 
+/* The store process's death stops us.  Changing user clears this, so it
+ * is set again after that. */
+static int parent_watch(pid_t store_pid, char *err, size_t errlen)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0)
+        return roam_errf(err, errlen, "prctl: %s", strerror(errno));
+    if (getppid() != store_pid)
+        return roam_errf(err, errlen, "the store process is gone");
+    return 0;
+}
+
 /* The network process: TLS, datagrams, messages, signatures; the store
  * only through req and feed.  Returns the exit code. */
 static int serve_network(ims_config *cfg, pid_t store_pid, int req, int feed)
 {
     char err[ROAM_ERR_MAX];
-    if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() != store_pid) {
-        roam_log("network process: the store process is gone");
+    if (parent_watch(store_pid, err, sizeof err) < 0) {
+        roam_log("network process: %s", err);
         return 1;
     }
     ims_store *st = ims_store_open_remote(req, feed, err, sizeof err);
@@ -94,7 +105,7 @@ static int serve_network(ims_config *cfg, pid_t store_pid, int req, int feed)
     if (stop_asked)
         ims_server_stop(s);
     /* Everything read and bound: from here on only what serving needs. */
-    if (roam_privdrop(err, sizeof err) < 0 ||
+    if (roam_privdrop(err, sizeof err) < 0 || parent_watch(store_pid, err, sizeof err) < 0 ||
         roam_sandbox_apply_profile(ROAM_SANDBOX_NETWORK, cfg->seccomp, err, sizeof err) < 0) {
         roam_log("network process: %s", err);
         running = NULL;
