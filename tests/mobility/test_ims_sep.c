@@ -3,7 +3,10 @@
  * network process's store (ims_store_open_remote) against a store process
  * loop (ims_sep_store_serve) on a real SQLite file: get, the
  * compare-and-set update, the feed, what only the store process may do,
- * and a request the codec refuses ending the service. */
+ * and a request the codec refuses ending the service; on etcd, another
+ * front-end's commit reaching the network process through the store
+ * process's change feed. */
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include "errbuf.h"
+#include "etcd_cluster.h"
 #include "ims_sep_msg.h"
 #include "ims_sep_store.h"
 #include "ims_store.h"
@@ -310,9 +314,80 @@ static void processes(void)
         tap_diag("could not remove %s", dir);
 }
 
+/* Etcd: front-end B commits; A's network process hears it through A's
+ * store process, and A's updates through it reach B. */
+static void feed(void)
+{
+    if (!ec_available()) {
+        tap_skip("no etcd binary: the change feed through the store process");
+        return;
+    }
+    static etcd_cluster c;
+    char dir[] = "/tmp/roam-ims-sep-etcd.XXXXXX", err[ROAM_ERR_MAX] = "";
+    if (!mkdtemp(dir) || ec_start(&c, dir, 1, 0) < 0) {
+        tap_ok(0, "a one-member etcd cluster");
+        return;
+    }
+    ims_etcd_config cfg = { .endpoints = c.endpoints, .prefix = "/roam-test-sep/",
+                            .timeout_ms = 2000 };
+    ims_store *sa = ims_store_open_etcd(&cfg, err, sizeof err);
+    ims_store *sb = sa ? ims_store_open_etcd(&cfg, err, sizeof err) : NULL;
+    uint8_t hoa[IMS_ADDR_LEN], pub[IMS_PUBKEY_LEN];
+    addr(hoa, 0x20);
+    memset(pub, 0x33, sizeof pub);
+    tap_ok(sb && ims_store_enroll(sb, hoa, pub, err, sizeof err) == 0,
+           "two front-ends' stores on one cluster, a HoA enrolled %s", err);
+    struct store_thread t;
+    pthread_t th;
+    int req, fd;
+    ims_store *rs = NULL;
+    if (sb && start(&t, &th, sa, &req, &fd) == 0)
+        rs = ims_store_open_remote(req, fd, err, sizeof err);
+    tap_ok(rs && ims_store_watch_start(rs, err, sizeof err) == 0 && ims_store_watch_fd(rs) >= 0,
+           "A's network process starts the feed through A's store process %s", err);
+    if (!rs) {
+        ec_stop(&c);
+        return;
+    }
+    ims_mapping m;
+    mapping(&m, 0x20, 2);
+    m.seq = 3;
+    uint64_t cur;
+    tap_eq(ims_store_update(sb, &m, &cur, err, sizeof err), 0, "B stores seq 3 %s", err);
+    ims_change ch[64];
+    size_t n = 0;
+    int lost = 0;
+    for (int i = 0; i < 50 && n == 0; i++) {
+        struct pollfd p = { ims_store_watch_fd(rs), POLLIN, 0 };
+        if (poll(&p, 1, 100) > 0)
+            n = ims_store_watch_take(rs, ch, 64, &lost);
+    }
+    tap_ok(n >= 1 && ch[n - 1].known && ch[n - 1].m.seq == 3 &&
+               memcmp(ch[n - 1].m.hoa, hoa, IMS_ADDR_LEN) == 0 && ch[n - 1].m.n == 2,
+           "A's network process hears B's commit (%zu change(s))", n);
+    m.seq = 4;
+    ims_mapping back;
+    tap_ok(ims_store_update(rs, &m, &cur, err, sizeof err) == 0 &&
+               ims_store_get(sb, hoa, &back, NULL, err, sizeof err) == 1 && back.seq == 4,
+           "A's network process's update reaches B %s", err);
+    ims_store_close(rs);
+    pthread_join(th, NULL);
+    tap_eq(t.rc, 0, "A's store process loop ends with its network process");
+    close(t.req);
+    close(t.feed);
+    ims_store_close(sa);
+    ims_store_close(sb);
+    ec_stop(&c);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        tap_diag("could not remove %s", dir);
+}
+
 int main(void)
 {
     codec();
     processes();
+    feed();
     return tap_done();
 }
