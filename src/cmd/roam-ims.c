@@ -1,30 +1,42 @@
 /* roam-ims: the mobility mapping server, and its administration commands
  * (enroll, revoke, list) and a query client.  See roam-ims(8). */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli_msg.h"
 #include "errbuf.h"
 #include "ims_check.h"
 #include "ims_client.h"
 #include "ims_config.h"
+#include "ims_sep_store.h"
 #include "ims_server.h"
 #include "ims_sign.h"
 #include "ims_store.h"
 #include "log.h"
+#include "privdrop.h"
 #include "sandbox.h"
 
 static ims_server *running;
+static pid_t network_pid;              /* in the store process */
+static volatile sig_atomic_t stop_asked;
 
 static void on_stop(int sig)
 {
-    (void)sig;
+    stop_asked = 1;
     if (running)
         ims_server_stop(running);
+    if (network_pid > 0)
+        kill(network_pid, sig);
 }
 
 static void usage(FILE *f)
@@ -39,23 +51,49 @@ static void usage(FILE *f)
         "       roam-ims --help | --version\n");
 }
 
-static int serve(ims_config *cfg)
+/* What the network process could still reach of the store's files: the
+ * database (or the etcd client key) should be out of reach, by the filter
+ * or by being nobody; say which, and warn when it is not. */
+static void probe_store_files(const ims_config *cfg)
+{
+    const char *path = cfg->etcd ? cfg->etcd_key : cfg->database;
+    if (!*path)
+        return;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0) {
+        close(fd);
+        roam_log("warning: the network process can still read %s ([ims] seccomp off and not "
+                 "started as root?)", path);
+        return;
+    }
+    roam_log("network process %d: %s is out of reach (%s)", (int)getpid(), path,
+             strerror(errno));
+}
+
+/* The store process's death stops us.  Changing user clears this, so it
+ * is set again after that. */
+static int parent_watch(pid_t store_pid, char *err, size_t errlen)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0)
+        return roam_errf(err, errlen, "prctl: %s", strerror(errno));
+    if (getppid() != store_pid)
+        return roam_errf(err, errlen, "the store process is gone");
+    return 0;
+}
+
+/* The network process: TLS, datagrams, messages, signatures; the store
+ * only through req and feed.  Returns the exit code. */
+static int serve_network(ims_config *cfg, pid_t store_pid, int req, int feed)
 {
     char err[ROAM_ERR_MAX];
-    ims_store *st = ims_config_open_store(cfg, NULL, 1, err, sizeof err);
+    if (parent_watch(store_pid, err, sizeof err) < 0) {
+        roam_log("network process: %s", err);
+        return 1;
+    }
+    ims_store *st = ims_store_open_remote(req, feed, err, sizeof err);
     if (!st) {
         roam_log("%s", err);
         return 1;
-    }
-    for (size_t i = 0; i < cfg->n_enroll; i++) {
-        uint8_t pub[IMS_PUBKEY_LEN];
-        char a[INET6_ADDRSTRLEN];
-        if (ims_key_load_public(cfg->enroll[i].pubkey, pub, err, sizeof err) < 0 ||
-            ims_store_enroll(st, cfg->enroll[i].hoa, pub, err, sizeof err) < 0) {
-            roam_log("enroll %s: %s", ims_addr_str(cfg->enroll[i].hoa, a, sizeof a), err);
-            ims_store_close(st);
-            return 1;
-        }
     }
     ims_server *s = ims_server_new(&cfg->server, st, err, sizeof err);
     if (!s) {
@@ -64,18 +102,18 @@ static int serve(ims_config *cfg)
         return 1;
     }
     running = s;
-    struct sigaction sa = { .sa_handler = on_stop };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    if (stop_asked)
+        ims_server_stop(s);
     /* Everything read and bound: from here on only what serving needs. */
-    if (roam_sandbox_apply(cfg->seccomp, err, sizeof err) < 0) {
-        roam_log("%s", err);
+    if (roam_privdrop(err, sizeof err) < 0 || parent_watch(store_pid, err, sizeof err) < 0 ||
+        roam_sandbox_apply_profile(ROAM_SANDBOX_NETWORK, cfg->seccomp, err, sizeof err) < 0) {
+        roam_log("network process: %s", err);
         running = NULL;
         ims_server_free(s);
         ims_store_close(st);
         return 1;
     }
+    probe_store_files(cfg);
     roam_log("serving on port %d%s (%s %s, %zu enrolled from config)", ims_server_port(s),
             cfg->server.ack_key ? ", registration datagrams on UDP too" : "",
             cfg->etcd ? "etcd" : "database", cfg->etcd ? cfg->endpoints : cfg->database,
@@ -86,6 +124,98 @@ static int serve(ims_config *cfg)
     running = NULL;
     ims_server_free(s);
     ims_store_close(st);
+    return rc < 0 ? 1 : 0;
+}
+
+/* The store process: opens the store, enrolls what the configuration
+ * lists, then answers the network process until it ends.  0 or -1. */
+static int serve_store(ims_config *cfg, int req, int feed)
+{
+    char err[ROAM_ERR_MAX];
+    ims_store *st = ims_config_open_store(cfg, NULL, 1, err, sizeof err);
+    if (!st) {
+        roam_log("%s", err);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->n_enroll; i++) {
+        uint8_t pub[IMS_PUBKEY_LEN];
+        char a[INET6_ADDRSTRLEN];
+        if (ims_key_load_public(cfg->enroll[i].pubkey, pub, err, sizeof err) < 0 ||
+            ims_store_enroll(st, cfg->enroll[i].hoa, pub, err, sizeof err) < 0) {
+            roam_log("enroll %s: %s", ims_addr_str(cfg->enroll[i].hoa, a, sizeof a), err);
+            ims_store_close(st);
+            return -1;
+        }
+    }
+    int rc = roam_sandbox_apply(cfg->seccomp, err, sizeof err);
+    if (rc == 0)
+        rc = ims_sep_store_serve(st, req, feed, err, sizeof err);
+    if (rc < 0)
+        roam_log("%s", err);
+    ims_store_close(st);
+    return rc;
+}
+
+/* Two processes (docs/mobility.md, "roam-ims's two processes"): this one
+ * keeps the store, a child serves the network. */
+static int serve(ims_config *cfg)
+{
+    int req[2], feed[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, req) < 0) {
+        roam_log("socketpair: %s", strerror(errno));
+        return 1;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, feed) < 0) {
+        roam_log("socketpair: %s", strerror(errno));
+        close(req[0]);
+        close(req[1]);
+        return 1;
+    }
+    /* A stop asked for around the fork reaches both processes. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    struct sigaction sa = { .sa_handler = on_stop };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    pid_t store_pid = getpid();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        close(req[0]);
+        close(feed[0]);
+        exit(serve_network(cfg, store_pid, req[1], feed[1]));
+    }
+    network_pid = pid;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    close(req[1]);
+    close(feed[1]);
+    if (pid < 0) {
+        roam_log("fork: %s", strerror(errno));
+        close(req[0]);
+        close(feed[0]);
+        return 1;
+    }
+    int rc = serve_store(cfg, req[0], feed[0]);
+    close(req[0]);
+    close(feed[0]);
+    if (rc < 0)
+        kill(pid, SIGTERM);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    network_pid = 0;
+    if (WIFSIGNALED(status)) {
+        roam_log("network process killed by signal %d%s", WTERMSIG(status),
+                 WTERMSIG(status) == SIGSYS ? " (a call its seccomp filter forbids)" : "");
+        rc = -1;
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        rc = -1;
+    }
     roam_log("stopped");
     return rc < 0 ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include "errbuf.h"
 #include "ims_etcd.h"
 #include "ims_sqlite.h"
+#include "ims_store_remote.h"
 
 struct ims_store {
     const ims_store_ops *ops;
@@ -40,6 +41,11 @@ ims_store *ims_store_open_existing(const char *path, char *err, size_t errlen)
 ims_store *ims_store_open_etcd(const ims_etcd_config *cfg, char *err, size_t errlen)
 {
     return wrap(&ims_etcd_ops, ims_etcd_open(cfg, err, errlen), err, errlen);
+}
+
+ims_store *ims_store_open_remote(int req, int feed, char *err, size_t errlen)
+{
+    return wrap(&ims_remote_ops, ims_remote_open(req, feed, err, errlen), err, errlen);
 }
 
 void ims_store_close(ims_store *s)

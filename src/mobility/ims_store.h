@@ -28,6 +28,11 @@ ims_store *ims_store_open_existing(const char *path, char *err, size_t errlen);
  * answers).  NULL with err. */
 ims_store *ims_store_open_etcd(const ims_etcd_config *cfg, char *err, size_t errlen);
 
+/* The store of roam-ims's network process: requests over req to the store
+ * process, which pushes its change feed over feed (ims_store_remote.h).
+ * Takes both sockets over.  NULL with err. */
+ims_store *ims_store_open_remote(int req, int feed, char *err, size_t errlen);
+
 void ims_store_close(ims_store *s);
 
 /* Enroll hoa with pub, or replace its key.  The sequence number and the
