@@ -7,13 +7,9 @@
 #include "net_proc.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +18,7 @@
 #include "errbuf.h"
 #include "log.h"
 #include "net_chan.h"
+#include "privdrop.h"
 
 /* Workers that die within this long of starting count as a crash loop;
  * after this many in a row the keeper gives up (and the monitor reports
@@ -67,52 +64,6 @@ static int configure(struct roamd_netd *n, const struct roamd_net_msg *m, char *
     return 0;
 }
 
-/* Every capability gone, or -1.  roamd cleared its ambient set before
- * starting us (net_monitor.c), so under an unprivileged roamd there is
- * none to begin with; capset may itself be filtered (systemd's
- * @privileged), so what counts is what remains. */
-static int drop_capabilities(char *err, size_t errlen)
-{
-    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-    struct __user_cap_data_struct none[2], now[2];
-    memset(none, 0, sizeof none);
-    (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-    (void)syscall(SYS_capset, &h, none);
-    h.pid = 0;
-    if (syscall(SYS_capget, &h, now) < 0)
-        return roam_errf(err, errlen, "capget: %s", strerror(errno));
-    for (int i = 0; i < 2; i++)
-        if (now[i].effective || now[i].permitted || now[i].inheritable)
-            return roam_errf(err, errlen, "capabilities remain (permitted 0x%x%08x) and cannot "
-                             "be dropped", now[1].permitted, now[0].permitted);
-    return 0;
-}
-
-/* Root gives way to nobody, and no capability is left: what a worker
- * could still reach is what nobody can, less what its filter forbids. */
-static int drop_privileges(char *err, size_t errlen)
-{
-    if (geteuid() == 0) {
-        uid_t uid = 65534;
-        gid_t gid = 65534;
-        struct passwd *pw = getpwnam("nobody");
-        if (pw) {
-            uid = pw->pw_uid;
-            gid = pw->pw_gid;
-        }
-        if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-            setresuid(uid, uid, uid) < 0)
-            return roam_errf(err, errlen, "cannot become nobody: %s", strerror(errno));
-        if (setuid(0) == 0)
-            return roam_errf(err, errlen, "root came back after dropping it");
-    }
-    /* Not dumpable: another process of the same user cannot trace it or
-     * read its memory (TLS keys). */
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        return roam_errf(err, errlen, "prctl: %s", strerror(errno));
-    return drop_capabilities(err, errlen);
-}
-
 /* Wait until the worker ends (1, *status) or the monitor hangs up (0). */
 static int wait_worker(int ctl, pid_t pid, int *status)
 {
@@ -155,7 +106,7 @@ int roamd_net_keeper_main(int ctl, int listen_fd, int peer_fd)
     n.ctl = ctl;
     n.listen_fd = listen_fd;
     n.peer_fd = peer_fd;
-    if (configure(&n, &m, err, sizeof err) < 0 || drop_privileges(err, sizeof err) < 0) {
+    if (configure(&n, &m, err, sizeof err) < 0 || roam_privdrop(err, sizeof err) < 0) {
         roam_log("network process: %s", err);
         return 1;
     }
