@@ -109,7 +109,8 @@ write("fuzz_ims", "register-attested-dgram", bytes([1]) + field(1, 1) +
 write("fuzz_ims", "moa-challenge-dgram", bytes([1]) + field(1, 1) +
       field(16, field(1, IMS_HOA) + field(2, 7) + field(3, IMS_MOA) + field(4, TOKEN)))
 
-# configurations: first byte 0 = roamd, 1 = roam-ims, 2 = roam-mat (fuzz/fuzz_config.c)
+# configurations: first byte 0 = roamd, 1 = roam-ims, 2 = roam-mat; 0xf1 and
+# 0xf2: roam-ims's and roam-mat's read by path (fuzz/fuzz_config.c)
 write("fuzz_config", "roamd", b"\x00" + b"""[roamd]
 listen = [::]:7400
 cert = /etc/roam/roamd.crt
@@ -120,7 +121,7 @@ accept_policy = HCU and grade >= 2
 uplink = br0
 max_sessions = 16
 """)
-write("fuzz_config", "ims", b"\x01" + b"""[ims]
+IMS_CONF = b"""[ims]
 listen = ::
 port = 7420
 cert = /etc/roam/ims.crt
@@ -130,14 +131,18 @@ database = /var/lib/roam/ims.db
 
 [enroll]
 vm1 = 2001:db8:1::10 /etc/roam/vm1.pub
-""")
-write("fuzz_config", "mat", b"\x02" + b"""[mat]
+"""
+MAT_CONF = b"""[mat]
 mode = mobile
 ims = [2001:db8::1]:7420
 
 [mobile]
 hoa = 2001:db8:1::10
-""")
+"""
+write("fuzz_config", "ims", b"\x01" + IMS_CONF)
+write("fuzz_config", "mat", b"\x02" + MAT_CONF)
+write("fuzz_config", "ims-file", b"\xf1" + IMS_CONF)
+write("fuzz_config", "mat-file", b"\xf2" + MAT_CONF)
 
 # the hook socket: first byte even = request, odd = answer (fuzz/fuzz_hook.c)
 def hook_req(name, xml):

@@ -19,7 +19,20 @@ static int set_enroll(void *obj, const char *name, const char *v, char *why, siz
     ims_config *c = obj;
     if (c->n_enroll == IMS_CFG_ENROLL_MAX)
         return roam_errf(why, whylen, "more than %d [enroll] entries", IMS_CFG_ENROLL_MAX);
+    /* Grown as entries come: most files have a few, and the whole table
+     * would cost every read a quarter of a megabyte. */
+    if (c->n_enroll == c->enroll_cap) {
+        size_t cap = c->enroll_cap ? c->enroll_cap * 2 : 16;
+        if (cap > IMS_CFG_ENROLL_MAX)
+            cap = IMS_CFG_ENROLL_MAX;
+        ims_enroll_entry *grown = realloc(c->enroll, cap * sizeof *grown);
+        if (!grown)
+            return roam_errf(why, whylen, "out of memory");
+        c->enroll = grown;
+        c->enroll_cap = cap;
+    }
     ims_enroll_entry *e = &c->enroll[c->n_enroll];
+    memset(e, 0, sizeof *e);
     e->line = c->line_now;
     char buf[IMS_CFG_PATH_MAX + 64];
     char *save = NULL, *hoa = NULL, *file = NULL;
@@ -129,7 +142,8 @@ static const struct roam_cfg_key keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= IMS_CFG_KEYS_MAX, "raise IMS_CFG_KEYS_MAX");
 
-static int load(ims_config *c, const char *path, roam_diag *d)
+/* text, if not NULL, stands for the file called path (one reader for both). */
+static int load(ims_config *c, const char *path, const char *text, roam_diag *d)
 {
     memset(c, 0, sizeof *c);
     ims_server_config_defaults(&c->server);
@@ -140,15 +154,11 @@ static int load(ims_config *c, const char *path, roam_diag *d)
     strcpy(c->etcd_prefix, "/roam/ims/");
     c->etcd_timeout_ms = 2000;
     c->log_level = 1;
-    c->enroll = calloc(IMS_CFG_ENROLL_MAX, sizeof *c->enroll);
-    if (!c->enroll) {
-        roam_diag_at(d, path ? path : "roam-ims", 0, "out of memory");
-        return -1;
-    }
     int r = 0;
     if (path) {
         struct roam_cfg cfg = { keys, NKEYS, c, c->key_line, &c->line_now };
-        r = roam_cfg_check_file(&cfg, path, d);
+        r = text ? roam_cfg_check_string(&cfg, text, path, d)
+                 : roam_cfg_check_file(&cfg, path, d);
     }
     c->server.listen = c->listen;
     c->server.port = c->port;
@@ -186,12 +196,19 @@ static int load(ims_config *c, const char *path, roam_diag *d)
 int ims_config_load(ims_config *c, const char *path, char *err, size_t errlen)
 {
     roam_diag d = roam_diag_first(err, errlen);
-    return load(c, path, &d);
+    return load(c, path, NULL, &d);
+}
+
+int ims_config_parse_string(ims_config *c, const char *text, const char *name, char *err,
+                            size_t errlen)
+{
+    roam_diag d = roam_diag_first(err, errlen);
+    return load(c, name, text, &d);
 }
 
 int ims_config_read(ims_config *c, const char *path, roam_diag *d)
 {
-    return load(c, path, d);
+    return load(c, path, NULL, d);
 }
 
 int ims_config_line(const ims_config *c, const char *key)
@@ -219,4 +236,5 @@ void ims_config_free(ims_config *c)
 {
     free(c->enroll);
     c->enroll = NULL;
+    c->n_enroll = c->enroll_cap = 0;
 }

@@ -31,7 +31,8 @@ typedef struct ims_config {
     char database[IMS_CFG_PATH_MAX];
     int log_level;
     size_t n_enroll;
-    ims_enroll_entry *enroll;          /* malloc'ed, IMS_CFG_ENROLL_MAX entries */
+    ims_enroll_entry *enroll;          /* malloc'ed, enroll_cap entries (at most */
+    size_t enroll_cap;                 /* IMS_CFG_ENROLL_MAX), NULL while none */
     /* [store] */
     int etcd;                          /* backend = etcd (else sqlite) */
     char endpoints[ETCD_ENDPOINTS_MAX * (ETCD_URL_MAX + 1)];
@@ -53,6 +54,11 @@ void ims_config_free(ims_config *c);
 
 /* Same, reporting every problem to d (roam-ims --check); path not NULL. */
 int ims_config_read(ims_config *c, const char *path, roam_diag *d);
+
+/* Same as ims_config_load, from text; name (not NULL) stands for the file in
+ * messages (tests, fuzzing). */
+int ims_config_parse_string(ims_config *c, const char *text, const char *name, char *err,
+                            size_t errlen);
 
 /* The line where key of [ims] was set, 0 if it kept its default. */
 int ims_config_line(const ims_config *c, const char *key);

@@ -151,7 +151,8 @@ static const struct roam_cfg_key keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= MAT_CFG_KEYS_MAX, "raise MAT_CFG_KEYS_MAX");
 
-int mat_config_read(mat_config *c, const char *path, roam_diag *d)
+/* text, if not NULL, stands for the file called path (one reader for both). */
+static int read_config(mat_config *c, const char *path, const char *text, roam_diag *d)
 {
     memset(c, 0, sizeof *c);
     strcpy(c->table, "roam_mat");
@@ -168,9 +169,13 @@ int mat_config_read(mat_config *c, const char *path, roam_diag *d)
     c->challenge_port = IMS_CHALLENGE_PORT;
     int before = d->count;
     struct roam_cfg cfg = { keys, NKEYS, c, c->key_line, NULL };
-    roam_cfg_check_file(&cfg, path, d);
-    if (access(path, R_OK) < 0)
-        return -1;   /* no file: the checks below would only add noise */
+    if (text) {
+        roam_cfg_check_string(&cfg, text, path, d);
+    } else {
+        roam_cfg_check_file(&cfg, path, d);
+        if (access(path, R_OK) < 0)
+            return -1;   /* no file: the checks below would only add noise */
+    }
     if (!c->role)
         roam_diag_at(d, path, 0, "[agent] mode must be mobile or correspondent");
     if (!c->ims_address[0])
@@ -190,7 +195,19 @@ int mat_config_read(mat_config *c, const char *path, roam_diag *d)
 int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen)
 {
     roam_diag d = roam_diag_first(err, errlen);
-    return mat_config_read(c, path, &d);
+    return read_config(c, path, NULL, &d);
+}
+
+int mat_config_read(mat_config *c, const char *path, roam_diag *d)
+{
+    return read_config(c, path, NULL, d);
+}
+
+int mat_config_parse_string(mat_config *c, const char *text, const char *name, char *err,
+                            size_t errlen)
+{
+    roam_diag d = roam_diag_first(err, errlen);
+    return read_config(c, name, text, &d);
 }
 
 size_t mat_config_ims_hosts(const mat_config *c)

@@ -61,6 +61,11 @@ int mat_config_load(mat_config *c, const char *path, char *err, size_t errlen);
 /* Same, reporting every problem to d (roam-mat --check). */
 int mat_config_read(mat_config *c, const char *path, roam_diag *d);
 
+/* Same as mat_config_load, from text; name (not NULL) stands for the file in
+ * messages (tests, fuzzing). */
+int mat_config_parse_string(mat_config *c, const char *text, const char *name, char *err,
+                            size_t errlen);
+
 /* The i-th IMS front-end: address, then the fallbacks (i modulo their
  * number). */
 const char *mat_config_ims_host(const mat_config *c, size_t i);

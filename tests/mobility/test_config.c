@@ -186,6 +186,74 @@ static void test_ims(void)
     ims_config_free(&c);
 }
 
+/* [enroll] text with n entries, each HoA and key file its own. */
+static char *enroll_lines(size_t n)
+{
+    size_t cap = 16 + n * 48, used = 0;
+    char *t = malloc(cap);
+    if (!t) {
+        perror("malloc");
+        exit(1);
+    }
+    used += (size_t)snprintf(t, cap, "[enroll]\n");
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(t + used, cap - used, "vm%zu = 2001:db8:e::%zx /k/%zu.pub\n",
+                                 i, i + 1, i);
+    return t;
+}
+
+/* The entries live in a table grown as they come, up to IMS_CFG_ENROLL_MAX. */
+static void test_ims_enroll_many(void)
+{
+    ims_config c;
+    char *t = enroll_lines(IMS_CFG_ENROLL_MAX);
+    tap_ok(ims(t, &c) == 0 && c.n_enroll == IMS_CFG_ENROLL_MAX &&
+           strcmp(c.enroll[0].pubkey, "/k/0.pub") == 0 && c.enroll[0].line == 2 &&
+           strcmp(c.enroll[IMS_CFG_ENROLL_MAX - 1].pubkey, "/k/1023.pub") == 0 &&
+           c.enroll[IMS_CFG_ENROLL_MAX - 1].hoa[15] == 0x00 &&
+           c.enroll[IMS_CFG_ENROLL_MAX - 1].hoa[14] == 0x04,
+           "roam-ims: %d [enroll] entries all kept (%s)", IMS_CFG_ENROLL_MAX, err);
+    ims_config_free(&c);
+    free(t);
+    t = enroll_lines(IMS_CFG_ENROLL_MAX + 1);
+    tap_ok(ims(t, &c) < 0 && says(IMS_CFG_ENROLL_MAX + 2, "key 'vm1024': more than 1024"),
+           "roam-ims: one [enroll] entry too many refused (%s)", err);
+    ims_config_free(&c);
+    free(t);
+    tap_ok(ims("[ims]\nport = 5000\n", &c) == 0 && c.n_enroll == 0 && c.enroll == NULL,
+           "roam-ims: no [enroll] entries, no table (%s)", err);
+    ims_config_free(&c);
+}
+
+/* The readers' entry points on text go through the same table and checks
+ * as the files, with the name given standing for the file. */
+static void test_from_text(void)
+{
+    ims_config ic;
+    tap_ok(ims_config_parse_string(&ic, "[ims]\nport = 5000\n[enroll]\n"
+                                   "vm1 = 2001:db8:e::10 /k.pub\n", "ims.conf", err,
+                                   sizeof err) == 0 &&
+           strcmp(ic.port, "5000") == 0 && ic.n_enroll == 1 && ic.enroll[0].line == 4,
+           "roam-ims: a file's text read (%s)", err);
+    ims_config_free(&ic);
+    tap_ok(ims_config_parse_string(&ic, "[ims]\nattestors = /a\n", "ims.conf", err,
+                                   sizeof err) < 0 &&
+           strncmp(err, "ims.conf:2: [ims] attestors needs", 33) == 0,
+           "roam-ims: text gets the file's checks, under its name (%s)", err);
+    ims_config_free(&ic);
+    mat_config mc;
+    tap_ok(mat_config_parse_string(&mc, mat_base, "mat.conf", err, sizeof err) == 0 &&
+           mc.role == MAT_MOBILE && mc.n_ifaces == 2 && mat_config_line(&mc, "mobile", "hoa") == 6,
+           "roam-mat: a file's text read (%s)", err);
+    tap_ok(mat_config_parse_string(&mc, "[agent]\nmode = mobile\nmode = mobile\n", "mat.conf",
+                                   err, sizeof err) < 0 &&
+           strncmp(err, "mat.conf:3: key 'mode' set twice", 32) == 0,
+           "roam-mat: text gets the file's checks, under its name (%s)", err);
+    tap_ok(mat_config_parse_string(&mc, "", "mat.conf", err, sizeof err) < 0 &&
+           strstr(err, "mat.conf: [agent] mode must be") == err,
+           "roam-mat: empty text is an empty file (%s)", err);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -195,6 +263,8 @@ int main(void)
     snprintf(path, sizeof path, "%s/test.conf", dir);
     test_mat();
     test_ims();
+    test_ims_enroll_many();
+    test_from_text();
     unlink(path);
     rmdir(dir);
     return tap_done();
