@@ -219,20 +219,37 @@ clean_restart "$from" 5
 # keepalive decide.  The job completes after the cut, or fails and the VM
 # stays: exactly once either way, NICs as they should be, both audited.
 before=$(links "$from")
-cut_links() { # add|delete
-    if [ "$1" = add ]; then
-        nsx "$NS_R" nft -f - <<NFT
-table inet roam_faults_cut {
-    chain forward {
-        type filter hook forward priority -10; policy accept;
-        ip6 saddr $(host_prefix A)::/48 ip6 daddr $(host_prefix B)::/48 drop
-        ip6 saddr $(host_prefix B)::/48 ip6 daddr $(host_prefix A)::/48 drop
-    }
-}
-NFT
-    else
-        nsx "$NS_R" nft delete table inet roam_faults_cut
+# A table of drop rules on the router: router_drops NAME add RULES... adds
+# it with each rule in the forward chain (and, with --output first, in the
+# output chain too); router_drops NAME delete removes it.
+router_drops() {
+    local name=$1 op=$2; shift 2
+    if [ "$op" = delete ]; then
+        nsx "$NS_R" nft delete table inet "$name"
+        return
     fi
+    local out=0 r rules=""
+    if [ "${1:-}" = --output ]; then out=1; shift; fi
+    for r in "$@"; do rules+="        $r"$'\n'; done
+    {
+        echo "table inet $name {"
+        echo "    chain forward {"
+        echo "        type filter hook forward priority -10; policy accept;"
+        printf '%s' "$rules"
+        echo "    }"
+        if [ $out = 1 ]; then
+            echo "    chain output {"
+            echo "        type filter hook output priority 0; policy accept;"
+            printf '%s' "$rules"
+            echo "    }"
+        fi
+        echo "}"
+    } | nsx "$NS_R" nft -f -
+}
+cut_links() { # add|delete
+    router_drops roam_faults_cut "$1" \
+        "ip6 saddr $(host_prefix A)::/48 ip6 daddr $(host_prefix B)::/48 drop" \
+        "ip6 saddr $(host_prefix B)::/48 ip6 daddr $(host_prefix A)::/48 drop"
 }
 migrate_bg "$from" "$to"
 at_half 6 "$from"
@@ -306,22 +323,7 @@ point $? "7: no in-flight record left on $from"
 from=$(vm_host) to=$(other_host "$(vm_host)")
 before=$(links "$from")
 block_ras() { # add|delete
-    if [ "$1" = add ]; then
-        nsx "$NS_R" nft -f - <<NFT
-table inet roam_faults_ra {
-    chain output {
-        type filter hook output priority 0; policy accept;
-        icmpv6 type nd-router-advert drop
-    }
-    chain forward {
-        type filter hook forward priority -10; policy accept;
-        icmpv6 type nd-router-advert drop
-    }
-}
-NFT
-    else
-        nsx "$NS_R" nft delete table inet roam_faults_ra
-    fi
+    router_drops roam_faults_ra "$1" --output "icmpv6 type nd-router-advert drop"
 }
 admitted() { grep -c '"outcome":"admitted"' "$(roamd_audit "$1")"; }
 block_ras add
