@@ -166,6 +166,20 @@ static int add_rule(scmp_filter_ctx ctx, const char *name, uint32_t action, char
     return 0;
 }
 
+#ifdef SANITIZED
+/* name is on the network list already, or refused there. */
+static int listed(const char *name)
+{
+    for (size_t i = 0; i < sizeof network_calls / sizeof network_calls[0]; i++)
+        if (strcmp(network_calls[i], name) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof network_refused / sizeof network_refused[0]; i++)
+        if (strcmp(network_refused[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+#endif
+
 static int add_rules(scmp_filter_ctx ctx, enum roam_sandbox_profile profile, char *err,
                      size_t errlen)
 {
@@ -180,6 +194,15 @@ static int add_rules(scmp_filter_ctx ctx, enum roam_sandbox_profile profile, cha
         if (add_rule(ctx, network_refused[i].name, SCMP_ACT_ERRNO((uint32_t)network_refused[i].err),
                      err, errlen) < 0)
             return -1;
+#ifdef SANITIZED
+    /* LeakSanitizer's check at exit needs what the daemons' list allows
+     * (its tracer, /proc, pipes): a sanitized network process gets that
+     * too, less the calls it is refused. */
+    for (size_t i = 0; net && i < sizeof daemon_calls / sizeof daemon_calls[0]; i++)
+        if (!listed(daemon_calls[i]) &&
+            add_rule(ctx, daemon_calls[i], SCMP_ACT_ALLOW, err, errlen) < 0)
+            return -1;
+#endif
     /* glibc starts threads with clone3 when it exists, whose flags sit in
      * memory a filter cannot read: answer ENOSYS so that it falls back to
      * clone, whose flags (the first argument) the next rule checks. */

@@ -53,6 +53,7 @@ struct roamd_net {
     uint32_t next_dial;
     struct dial_wait *dials;
     roamd_net_conn_fn on_conn;
+    uint8_t buf[ROAMD_NET_MSG_MAX];   /* what the channel brings (one reader) */
 };
 
 const char *roamd_net_program(char *buf, size_t len)
@@ -204,7 +205,7 @@ static void describe(int status, char *buf, size_t len)
 static void *reader_thread(void *arg)
 {
     struct roamd_net *net = arg;
-    static uint8_t buf[ROAMD_NET_MSG_MAX];
+    uint8_t *buf = net->buf;
     char err[ROAM_ERR_MAX], how[128];
     for (;;) {
         struct roamd_net_msg m;
@@ -316,13 +317,13 @@ int roamd_net_start(struct roamd *d, roamd_net_conn_fn on_conn, char *err, size_
     close(sv[1]);
     if (net->pid < 0)
         return roam_errf(err, errlen, "cannot start the network process %s", prog);
-    static struct roamd_net_msg m;
+    struct roamd_net_msg m;
     config_msg(&d->cfg, &m);
     if (roamd_net_send(net->ctl, &m, -1) < 0)
         return roam_errf(err, errlen, "network process %s: %s", prog, strerror(errno));
     /* It loads TLS and starts a worker: READY, or it says why on stderr
      * and hangs up. */
-    static uint8_t buf[ROAMD_NET_MSG_MAX];
+    uint8_t *buf = net->buf;   /* the reader starts after this */
     char why[ROAM_ERR_MAX];
     int fd, r = 0;
     struct pollfd p = { net->ctl, POLLIN, 0 };
