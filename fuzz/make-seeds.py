@@ -31,7 +31,7 @@ def field(num, value):
 
 
 def envelope(body_num, body):
-    return field(1, 5) + field(body_num, body)   # version 5 (ROAM_PROTO_VERSION)
+    return field(1, 6) + field(body_num, body)   # version 6 (ROAM_PROTO_VERSION)
 
 
 def frame(payload):
@@ -56,6 +56,7 @@ wire = {
     "admission-query": envelope(17, field(1, "vm1") + field(2, "src.test") + field(3, QID)),
     "ra-fetch": envelope(19, field(1, "vm1") + field(2, QID)),
     "error": envelope(21, error),
+    "switch-now": envelope(25, b""),
     # The source's challenge: an outer ciphertext, the policy shown, the
     # nonce and a sealed part of the smallest bucket (8 KiB and the tag).
     "challenge-sealed": envelope(11, field(1, bytes(range(256)) * 6) +

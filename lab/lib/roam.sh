@@ -8,6 +8,7 @@
 # Per run ($RUN, removed by down): roamd configs, logs, pids, audit logs.
 # ROAM_MIGRATION_TLS=yes|no overrides the lab's `[migration] tls` for the
 # roamd started next (a lab up with --no-tls permits both).
+# ROAM_SWITCH_AT: `[mobility] switch_at` (pause, the default, or rarp).
 # ROAM_MIGRATION_TUNING: extra `[migration]` lines for that roamd (e.g.
 # "parallel = 2", newline-separated; bench/migration/run --variant).
 # shellcheck shell=bash
@@ -126,7 +127,8 @@ ${ROAM_MIGRATION_TUNING:-}
 CONF
     # Handovers go to the lab's IMS only (lab/lib/mobility.sh), when it runs.
     if [ -n "${MOB_IMS_ADDR:-}" ]; then
-        printf '\n[mobility]\nims = [%s]:%s\n' "$MOB_IMS_ADDR" "$MOB_IMS_PORT"
+        printf '\n[mobility]\nims = [%s]:%s\nswitch_at = %s\n' "$MOB_IMS_ADDR" "$MOB_IMS_PORT" \
+            "${ROAM_SWITCH_AT:-pause}"
         mob_attest_line "$h"
     fi
     # Incoming disks go to the lab's pool (lab/lib/libvirt.sh); shared

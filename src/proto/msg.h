@@ -14,7 +14,7 @@
 #include "wire_limits.h"
 
 /* The protocol version this build speaks (roam.proto, Envelope.version). */
-#define ROAM_PROTO_VERSION 5u
+#define ROAM_PROTO_VERSION 6u
 
 typedef Roam__V1__Envelope roam_envelope;
 typedef Roam__V1__Envelope__BodyCase roam_body;

@@ -13,11 +13,17 @@
 struct mig_job {
     virDomainPtr dom;
     const struct roam_migrate_opts *o;
+    const struct roamd_job_calls *c;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int done, rc;
+    int paused;            /* the pause watcher saw the switch-over begin */
     char err[ROAM_ERR_MAX];
 };
+
+/* How long the pause watcher waits per look before checking whether the
+ * job has ended without a pause. */
+#define PAUSE_WAIT_SLICE_MS 50
 
 static void *mig_thread(void *arg)
 {
@@ -31,6 +37,33 @@ static void *mig_thread(void *arg)
     pthread_cond_signal(&m->cond);
     pthread_mutex_unlock(&m->lock);
     return NULL;
+}
+
+/* The pause watcher: waits for the domain's SUSPENDED event with detail
+ * MIGRATED (pre-copy's last copy) or POSTCOPY, then wakes the flow's
+ * thread.  Ends with the job. */
+static void *pause_thread(void *arg)
+{
+    struct mig_job *m = arg;
+    for (;;) {
+        pthread_mutex_lock(&m->lock);
+        int done = m->done;
+        pthread_mutex_unlock(&m->lock);
+        if (done)
+            return NULL;
+        struct roam_virt_event ev;
+        if (!roam_virt_watch_wait(m->c->watch, m->c->name, VIR_DOMAIN_EVENT_SUSPENDED, -1,
+                                  PAUSE_WAIT_SLICE_MS, &ev))
+            continue;
+        if (ev.detail != VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED &&
+            ev.detail != VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY)
+            continue;
+        pthread_mutex_lock(&m->lock);
+        m->paused = 1;
+        pthread_cond_signal(&m->cond);
+        pthread_mutex_unlock(&m->lock);
+        return NULL;
+    }
 }
 
 /* Wait on m->cond for at most ms (m->lock held). */
@@ -65,30 +98,42 @@ static int maybe_postcopy(virDomainPtr dom, int after, const char *vm)
 }
 
 int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o, const char *vm,
-                            int timeout_ms, int tick_ms, void (*tick)(void *ctx), void *ctx,
-                            char *err, size_t errlen)
+                            int timeout_ms, const struct roamd_job_calls *c, char *err,
+                            size_t errlen)
 {
     struct mig_job m;
     memset(&m, 0, sizeof m);
     m.dom = dom;
     m.o = o;
+    m.c = c;
     pthread_mutex_init(&m.lock, NULL);
     pthread_cond_init(&m.cond, NULL);
-    pthread_t t;
+    pthread_t t, pt;
     if (pthread_create(&t, NULL, mig_thread, &m) != 0) {
         pthread_mutex_destroy(&m.lock);
         pthread_cond_destroy(&m.cond);
         return roam_errf(err, errlen, "cannot start the migration thread");
     }
+    /* Without its watcher the handover waits for the RARP, as before. */
+    int watching = c->watch && c->paused && pthread_create(&pt, NULL, pause_thread, &m) == 0;
     int64_t deadline = roam_deadline(timeout_ms);
-    int aborted = 0, postcopy = 0;
+    int aborted = 0, postcopy = 0, told = 0;
     pthread_mutex_lock(&m.lock);
     while (!m.done) {
-        wait_ms(&m, tick_ms);
+        if (!m.paused || told)
+            wait_ms(&m, c->tick_ms);
+        if (m.paused && !told) {
+            /* The switch-over has begun: first thing, before the job ends. */
+            told = 1;
+            pthread_mutex_unlock(&m.lock);
+            c->paused(c->ctx);
+            pthread_mutex_lock(&m.lock);
+            continue;
+        }
         if (m.done)
             break;
         pthread_mutex_unlock(&m.lock);
-        tick(ctx);
+        c->tick(c->ctx);
         if (!postcopy && o->tune.postcopy_after)
             postcopy = maybe_postcopy(dom, o->tune.postcopy_after, vm);
         /* Past the switch the guest runs on the destination: an abort
@@ -103,6 +148,8 @@ int roamd_migration_job_run(virDomainPtr dom, const struct roam_migrate_opts *o,
     }
     pthread_mutex_unlock(&m.lock);
     pthread_join(t, NULL);
+    if (watching)
+        pthread_join(pt, NULL);
     pthread_mutex_destroy(&m.lock);
     pthread_cond_destroy(&m.cond);
     if (m.rc < 0)

@@ -348,6 +348,15 @@ int roamd_peer_handover(roamd_peer *p, const roam_handover *h, char *err, size_t
     return send_env(p, &env, err, errlen);
 }
 
+int roamd_peer_switch_now(roamd_peer *p, char *err, size_t errlen)
+{
+    Roam__V1__SwitchNow sn = ROAM__V1__SWITCH_NOW__INIT;
+    roam_envelope env = ROAM__V1__ENVELOPE__INIT;
+    env.body_case = ROAM__V1__ENVELOPE__BODY_SWITCH_NOW;
+    env.switch_now = &sn;
+    return send_env(p, &env, err, errlen);
+}
+
 int roamd_peer_wait_done(roamd_peer *p, int timeout_ms, roam_envelope **out, char *err,
                          size_t errlen)
 {

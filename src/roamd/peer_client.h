@@ -73,6 +73,11 @@ int roamd_peer_arm(roamd_peer *p, const char *vm, const uint8_t qid[16],
  * before the VM runs on the destination.  No answer comes.  0 or -1. */
 int roamd_peer_handover(roamd_peer *p, const roam_handover *h, char *err, size_t errlen);
 
+/* Tell the destination the VM is paused for its last copy (SwitchNow), so
+ * that it sends the handover now rather than at the RARP.  No answer
+ * comes.  0 or -1. */
+int roamd_peer_switch_now(roamd_peer *p, char *err, size_t errlen);
+
 /* Wait up to timeout_ms for PostProcessDone (*out: free with roam_msg_free).
  * 0 (even if !ok: read the message), -1 on transport/protocol failure. */
 int roamd_peer_wait_done(roamd_peer *p, int timeout_ms, roam_envelope **out, char *err,

@@ -123,6 +123,7 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
     roam_json_str(&j, "vm", p->vm);
     roam_json_hex(&j, "query_id", p->qid, 16);
     roam_json_str(&j, "outcome", "sent");
+    roam_json_str(&j, "at", p->ho_early ? "pause" : "rarp");
     inet_ntop(AF_INET6, p->ho.moa, a, sizeof a);
     roam_json_str(&j, "moa", a);
     inet_ntop(AF_INET6, p->ho.ims_addr, a, sizeof a);
@@ -136,16 +137,38 @@ static void audit_ims_answer(struct peer_session *p, int udp_fd, int64_t deadlin
         roam_log("query %s: AUDIT FAILURE: %s", roamd_qid(qid, p->qid, 16), err);
 }
 
-/* Wait for RARP from one of the VM's MACs, or for the source to give up;
- * SwitchHandover messages (from the guest's NIC m2) are taken on the way.
- * A source whose connection breaks without a word (its roamd died) has not
- * given up: libvirt's job runs on without it, so the VM may still arrive,
- * and is waited for until the deadline.  1 seen, 0 source aborted or
- * misbehaved, 2 source went away and no VM came (yet), -1 timeout or
- * error (why). */
-static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, const uint8_t *m2,
-                     int64_t deadline, char *why, size_t cap)
+/* The switch as it goes: what wait_rarp needs to send the handover early
+ * and to tell when it did. */
+struct switch_run {
+    int cap_fd;                           /* the bridge, for RARPs and the router hello */
+    const uint8_t *m1, *m2;               /* the VM's primary and secondary MACs */
+    int64_t t0;                           /* PostProcess arrival */
+    Roam__V1__PostProcessDone *done;
+    int *ims_fd;                          /* the registration's socket, once sent */
+};
+
+/* SwitchNow from the source: the VM is paused for its last copy, so the
+ * handover goes out now (once), if one came and held up. */
+static void on_switch_now(struct peer_session *p, struct switch_run *sr)
 {
+    if (!p->have_ho || *sr->ims_fd >= 0)
+        return;
+    *sr->ims_fd = fire_handover(p, sr->cap_fd, sr->m2, sr->t0, sr->done);
+    p->ho_early = *sr->ims_fd >= 0;
+}
+
+/* Wait for RARP from one of the VM's MACs, or for the source to give up;
+ * SwitchHandover and SwitchNow messages (the handover from the guest's NIC
+ * m2, and the moment to send it) are taken on the way.  A source whose
+ * connection breaks without a word (its roamd died) has not given up:
+ * libvirt's job runs on without it, so the VM may still arrive, and is
+ * waited for until the deadline.  1 seen, 0 source aborted or misbehaved,
+ * 2 source went away and no VM came (yet), -1 timeout or error (why). */
+static int wait_rarp(struct peer_session *p, struct switch_run *sr, int64_t deadline, char *why,
+                     size_t cap)
+{
+    int cap_fd = sr->cap_fd;
+    const uint8_t *m1 = sr->m1, *m2 = sr->m2;
     int io = p->d->cfg.io_timeout_ms;
     int gone = 0;
     for (;;) {
@@ -175,6 +198,11 @@ static int wait_rarp(struct peer_session *p, int cap_fd, const uint8_t *m1, cons
             roam_status st = roam_msg_recv(&p->s, &env, 1000, err, sizeof err);
             if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_SWITCH_HANDOVER) {
                 on_switch_handover(p, env->switch_handover, m2);
+                roam_msg_free(env);
+                continue;
+            }
+            if (st == ROAM_OK && env->body_case == ROAM__V1__ENVELOPE__BODY_SWITCH_NOW) {
+                on_switch_now(p, sr);
                 roam_msg_free(env);
                 continue;
             }
@@ -213,11 +241,15 @@ static int await_rarp(struct peer_session *p, const Roam__V1__PostProcess *pp, i
     if (fd < 0)
         return -1;
     int64_t deadline = roam_deadline(p->d->cfg.switchover_timeout_s * 1000);
-    int r = wait_rarp(p, fd, pp->primary_mac.data, pp->secondary_mac.data, deadline, why, cap);
+    struct switch_run sr = { .cap_fd = fd, .m1 = pp->primary_mac.data,
+                             .m2 = pp->secondary_mac.data, .t0 = t0, .done = done,
+                             .ims_fd = ims_fd };
+    int r = wait_rarp(p, &sr, deadline, why, cap);
     if (r == 1) {
         done->rarp_at_us = (uint64_t)(roam_mono_us() - t0);
-        /* First thing at the RARP: the handover is what the guest waits for. */
-        if (p->have_ho)
+        /* First thing at the RARP: the handover is what the guest waits for
+         * (unless it went out at the pause already). */
+        if (p->have_ho && *ims_fd < 0)
             *ims_fd = fire_handover(p, fd, pp->secondary_mac.data, t0, done);
     }
     close(fd);
@@ -337,6 +369,13 @@ static int post_process(struct peer_session *p, const Roam__V1__PostProcess *pp,
     if (r == 0 || r == 2) {
         roamd_admission_drop(p->d->adm, p->qid);
         roamd_peer_session_audit(p, "post-processing", "disarmed", why, NULL);
+        if (ims_fd >= 0) {
+            /* Sent at the pause, and the VM did not come: the guest's next
+             * registration, when its standby link goes down on the source,
+             * takes the correspondents back (docs/roamd.md, "Handover"). */
+            audit_ims_answer(p, ims_fd, roam_deadline(0));
+            close(ims_fd);
+        }
         /* Nobody to report to.  A source gone without a word may still have
          * a job running longer than we waited: its record stays, for the
          * next start to finish or drop. */
@@ -363,8 +402,17 @@ static int post_process(struct peer_session *p, const Roam__V1__PostProcess *pp,
         done.address.len = 16;
     }
     if (confirm_address(p, pp->secondary_mac.data, &addr, have_addr, why, sizeof why) < 0) {
+        /* The switch is finished all the same: the primary NIC's address is
+         * in the source's prefix and routes nowhere here, and a VM left with
+         * both NICs up could not be migrated again.  The failure is still
+         * reported, so the owner knows the new address was not seen. */
+        size_t n = strlen(why);
+        snprintf(why + n, sizeof why - n, " (the primary NIC is %s all the same)",
+                 deferred ? "taken down" : "down");
         report_failure(p, &done, why, ims_fd);
-        return deferred;   /* a deferred link-down has not happened */
+        int kept = after_report(p, pp, &done, t0, -1, deferred) < 0;
+        prewarm_arrived(p);
+        return kept;
     }
     if (p->d->cfg.confirm_timeout_ms > 0)
         done.confirmed_at_us = (uint64_t)(roam_mono_us() - t0);

@@ -30,6 +30,7 @@ struct peer_session {
     roam_handover ho;             /* the latest SwitchHandover, if have_ho */
     int have_ho;
     int ho_attested;              /* the handover went out with this host's attestation */
+    int ho_early;                 /* it went out at the source's SwitchNow, before the RARP */
     /* Volumes created here for the incoming disks (peer_disks.h): removed
      * unless the VM ends up running here. */
     char disk_created[ROAM_DISKS_MAX][ROAM_DISK_PATH_MAX + 1];

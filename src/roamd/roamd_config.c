@@ -165,6 +165,19 @@ static int set_postcopy(void *obj, const char *name, const char *v, char *why, s
     return 0;
 }
 
+/* switch_at = pause | rarp: when the destination sends the handover. */
+static int set_switch_at(void *obj, const char *name, const char *v, char *why, size_t whylen)
+{
+    (void)name;
+    if (strcmp(v, "pause") == 0)
+        C(obj)->switch_at_pause = 1;
+    else if (strcmp(v, "rarp") == 0)
+        C(obj)->switch_at_pause = 0;
+    else
+        return roam_errf(why, whylen, "'%s' is not 'pause' or 'rarp'", v);
+    return 0;
+}
+
 static int set_seccomp(void *obj, const char *name, const char *v, char *why, size_t whylen)
 {
     (void)name;
@@ -216,6 +229,7 @@ static const struct roam_cfg_key keys[] = {
     INT("limits", migration_timeout, migration_timeout_s, 10, 86400),
     BOOL("mobility", handover, handover),
     FUNC("mobility", ims, set_ims),
+    FUNC("mobility", switch_at, set_switch_at),
     STR("storage", pool, storage_pool, 0),
     STR("hook", socket, hook_socket, 0),
     FUNC("hook", boot_dirs, set_boot_dirs),
@@ -266,6 +280,7 @@ void roamd_config_defaults(struct roamd_config *c)
     c->link_down_delay_ms = 300;
     c->migration_timeout_s = 600;
     c->handover = 1;
+    c->switch_at_pause = 1;
     strcpy(c->hook_boot_dirs, "/usr/share/OVMF:/usr/share/qemu:/usr/share/seabios");
     strcpy(c->hook_vm_dirs, "/var/log/libvirt/qemu:/var/lib/libvirt/qemu/channel/target:"
            "/var/lib/libvirt/qemu/nvram");

@@ -59,6 +59,8 @@ struct roamd_config {
     int migration_timeout_s;
     /* [mobility] */
     int handover;                     /* send the VM's signed registration at its RARP */
+    int switch_at_pause;              /* switch_at = pause: the source asks for the
+                                       * handover when libvirt pauses the VM */
     unsigned char ims_addr[16];       /* ims = [IPV6]:PORT: the only IMS handovers go to */
     int ims_port;                     /* 0: none configured, every handover refused */
     /* [hook]: libvirt's qemu hook asks here before a migration comes in */

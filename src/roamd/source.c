@@ -49,6 +49,9 @@ struct flow {
     int rd_open;
     int handovers_sent;                /* SwitchHandover messages to the destination */
     int64_t handover_sent_us;          /* the last one, since the migration started */
+    int64_t paused_us;                 /* libvirt paused the VM for the switch-over, since
+                                        * the migration started; 0: not seen */
+    int switch_now_sent;               /* SwitchNow went to the destination */
     Roam__V1__PostProcessDone *post;   /* the destination's report */
     char dest_uri[ROAMD_PATH_MAX];
     uint64_t bandwidth_mibs;           /* the client's cap for libvirt; 0: none */
@@ -146,6 +149,10 @@ static void audit_flow(struct flow *f, const char *outcome, Roam__V1__Phase phas
         roam_json_i64(&j, "sent", f->handovers_sent);
         if (f->handovers_sent)
             roam_json_i64(&j, "sent_after_us", f->handover_sent_us);
+        roam_json_str(&j, "switch_at", f->d->cfg.switch_at_pause ? "pause" : "rarp");
+        if (f->paused_us)
+            roam_json_i64(&j, "paused_after_us", f->paused_us);
+        roam_json_bool(&j, "switch_now_sent", f->switch_now_sent);
         if (!f->d->cfg.handover)
             roam_json_str(&j, "disabled", "handover = no");
         if (f->rd.ho_error[0])
@@ -305,6 +312,47 @@ static void on_tick(void *ctx)
     }
 }
 
+/* libvirt paused the VM for its last copy: with switch_at = pause, the
+ * destination sends the handover now, the latest one forwarded first. */
+static void on_paused(void *ctx)
+{
+    struct mig_tick *t = ctx;
+    struct flow *f = t->f;
+    f->paused_us = roam_mono_us() - f->migration_start_us;
+    forward_handover(f);
+    if (!f->handovers_sent)
+        return;   /* nothing to send early: the guest registers by itself */
+    char err[ROAM_ERR_MAX];
+    if (roamd_peer_switch_now(f->peer, err, sizeof err) < 0) {
+        roam_log("query %s: SwitchNow not sent (the handover waits for the RARP): %s", f->qid,
+                 err);
+        return;
+    }
+    f->switch_now_sent = 1;
+}
+
+/* A lifecycle watch on a connection of its own, for on_paused: NULL (and
+ * the handover waits for the RARP) when it is not wanted or cannot be had. */
+static roam_virt_watch *pause_watch(struct flow *f, virConnectPtr *conn)
+{
+    char err[ROAM_ERR_MAX];
+    *conn = NULL;
+    if (!f->d->cfg.handover || !f->d->cfg.switch_at_pause)
+        return NULL;
+    roam_virt_watch *w = NULL;
+    if (roam_virt_event_loop_start(err, sizeof err) == 0 &&
+        (*conn = roamd_virt(f->d, err, sizeof err)) != NULL)
+        w = roam_virt_watch_lifecycle(*conn, err, sizeof err);
+    if (!w) {
+        roam_log("query %s: no lifecycle watch (the handover waits for the RARP): %s", f->qid,
+                 err);
+        if (*conn)
+            virConnectClose(*conn);
+        *conn = NULL;
+    }
+    return w;
+}
+
 /* The phases below return 0, or -1 once fail() has rolled back and told
  * the client. */
 
@@ -448,9 +496,17 @@ static int migrate(struct flow *f)
     struct mig_tick tick = { .f = f, .next_progress = roam_now_ms() + PROGRESS_MS };
     char who[ROAMD_QID_LEN + 300];   /* the job's log names the VM and the query */
     snprintf(who, sizeof who, "%s (query %s)", f->au->vm, f->qid);
+    virConnectPtr wconn;
+    struct roamd_job_calls calls = { .tick_ms = HANDOVER_POLL_MS, .tick = on_tick,
+                                     .watch = pause_watch(f, &wconn), .name = f->au->vm,
+                                     .paused = on_paused, .ctx = &tick };
     int rc = roamd_migration_job_run(f->dom, &o, who, f->d->cfg.migration_timeout_s * 1000,
-                                     HANDOVER_POLL_MS, on_tick, &tick, err, sizeof err);
+                                     &calls, err, sizeof err);
     f->t.migration_us = (uint64_t)(roam_mono_us() - m0);
+    if (calls.watch) {
+        roam_virt_watch_free(calls.watch);
+        virConnectClose(wconn);
+    }
     roamd_ra_deliver_stop(&f->rd);
     f->rd_open = 0;
     if (rc < 0)

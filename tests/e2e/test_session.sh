@@ -29,13 +29,18 @@ point "$rc" "bench/interruption l3 run completed (exit $rc)"
 [ "${survived:-0}" = 1 ]; point $? "TCP session to the home address survived the migration"
 # The handover end to end: the VM offered its switch registration on its
 # secondary NIC, the source's roamd forwarded it, the destination's sent it
-# to the IMS at the RARP, and the IMS stored it from the host's address.
+# to the IMS (at libvirt's pause), and the IMS stored it from the host's address.
 # The newest run: ls -t sorts by time, and bench/interruption names its
 # folders with a date, so the names have no odd characters.
 # shellcheck disable=SC2012
 ev=$(ls -dt "$ROAM_LAB_STATE"/bench-interruption/*/ 2>/dev/null | head -n 1)
 grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.40.1.jsonl" 2>/dev/null
-point $? "the destination's roamd sent the VM's registration at the RARP and the IMS answered"
+point $? "the destination's roamd sent the VM's registration and the IMS answered"
+# switch_at = pause (the default): the source saw libvirt pause the VM for
+# its last copy and said so; the destination sent the handover then.
+grep -q '"event":"handover".*"at":"pause"' "$ev/audit-dst.40.1.jsonl" 2>/dev/null &&
+    grep -q '"switch_now_sent":true' "$ev/audit-src.40.1.jsonl" 2>/dev/null
+point $? "the handover went out at libvirt's pause, before the RARP (switch_at = pause)"
 # With the proof of the mobile address (MOB_MOA_PROOF, on by default) the
 # destination attests the address it checked, so the IMS takes the host's
 # copy without a challenge; without the proof it needs none.

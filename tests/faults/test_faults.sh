@@ -19,7 +19,10 @@
 #      registration reaches the IMS when it is back;
 #   8. destination roamd SIGKILLed in the RA fetch (the router's RAs
 #      dropped, so the destination waits for one);
-#   9. destination libvirtd SIGKILLed at about half of the memory copy
+#   9. the guest's answers to the destination's address check dropped: the
+#      move is reported with post-processing failed, and the NICs are
+#      swapped all the same;
+#  10. destination libvirtd SIGKILLed at about half of the memory copy
 #      (libvirt then fails the job, or completes it: either is fine, as
 #      long as the VM runs once and its NICs match where it runs); last,
 #      since what it leaves is libvirt's to decide.
@@ -261,8 +264,13 @@ echo "# 6: link back after $(( $(now_ms) - ${t_cut:-0} )) ms"
 wait $mig
 rc=$?
 diag <"$out"
-if [ $rc -eq 0 ]; then
+# Exit 7: the VM moved but the destination could not confirm its new
+# address in time (a guest under TCG that the stall left slow); the switch
+# is finished all the same, so the VM is as after a move.
+if [ $rc -eq 0 ] || [ $rc -eq 7 ]; then
     where=$to want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+    [ $rc -eq 7 ] && { grep -q "all the same" "$out"
+        point $? "6: exit 7 says the primary NIC went down all the same"; }
 else
     where=$from want=$before
     point "$([ $rc -eq 5 ]; echo $?)" "6: the migration failed with the VM on the source (exit 5, got $rc)"
@@ -349,16 +357,53 @@ block_ras delete
 clean_restart "$to" 8
 check "8: no in-flight record left on $from" no_records "$from"
 
-# 9. B -> A, destination libvirtd (A) killed at half of the copy (from B:
+# 9. The guest does not answer the destination's address check in time
+# (its Neighbor Advertisements to the destination host dropped on that
+# host's VM bridge): the client is told the VM moved but post-processing
+# failed, and the destination takes the primary NIC down all the same, so
+# the VM is as after any move and moves on.
+from=$(vm_host) to=$(other_host "$(vm_host)")
+standby=$(if links_are "$from" up/down; then echo "$MAC_SECONDARY"; else echo "$MAC_PRIMARY"; fi)
+block_nas() { # add|delete
+    if [ "$1" = add ]; then
+        printf 'table bridge roam_faults_na {\n chain input {\n  type filter hook input priority 0; policy accept;\n  ether saddr %s icmpv6 type nd-neighbor-advert drop\n }\n}\n' \
+            "$standby" | nsx "$(host_ns "$to")" nft -f -
+    else
+        nsx "$(host_ns "$to")" nft delete table bridge roam_faults_na
+    fi
+}
+block_nas add
+point $? "9: the guest's Neighbor Advertisements to $to dropped there"
+roam_migrate alice "$from" "$to" >"$out" 2>&1
+rc=$?
+block_nas delete
+diag <"$out"
+point "$([ $rc -eq 7 ]; echo $?)" "9: moved, post-processing failed (exit 7, got $rc)"
+grep -q "did not answer for .* all the same" "$out"
+point $? "9: the client is told the address went unconfirmed and the primary NIC down all the same"
+want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+check "9: the VM runs on $to only" only_on "$to"
+wait_for 10 links_are "$to" "$want"
+point $? "9: $to's NICs swapped all the same ($(links "$to"), want $want)"
+q=$(query_of)
+check "9: $to audited the link-down ($q)" audit_has "$to" "\"event\":\"link-down\".*\"query_id\":\"$q\".*\"outcome\":\"done\""
+wait_for 30 no_records "$to"
+point $? "9: no in-flight record left on $to"
+roam_migrate alice "$to" "$from" >"$out" 2>&1
+rc=$?
+diag <"$out"
+point $rc "9: and the VM moves on, $to -> $from (exit $rc)"
+
+# 10. B -> A, destination libvirtd (A) killed at half of the copy (from B:
 # bring the VM there first if the cells before left it on A).
 if [ "$(vm_host)" != B ]; then
     roam_migrate alice A B >"$out" 2>&1
-    point $? "9: before: the VM back to B"
+    point $? "10: before: the VM back to B"
 fi
 before=$(links B)
 migrate_bg B A
-at_half 9 B
-echo "# 9: killing libvirtd A"
+at_half 10 B
+echo "# 10: killing libvirtd A"
 libvirtd_kill A
 wait $mig
 rc=$?
@@ -373,20 +418,22 @@ diag <"$out.lv"
 # swapped by A's post-processing).  Either way exactly once.
 if [ $rc -eq 5 ]; then
     to=B want=$before
-    check "9: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
+    check "10: B audited the failed migration" audit_has B '"outcome":"failed".*"failed_phase":"migration"'
 else
     to=A want=up/down
-    point "$([ $rc -eq 0 ]; echo $?)" "9: the migration completed all the same (exit 0, got $rc)"
+    point "$([ $rc -eq 0 ]; echo $?)" "10: the migration completed all the same (exit 0, got $rc)"
 fi
-echo "# 9: exit $rc: the VM should run on $to"
+echo "# 10: exit $rc: the VM should run on $to"
 wait_for 30 only_on $to
-point $? "9: the VM runs on $to only ($(state_on A)/$(state_on B))"
+point $? "10: the VM runs on $to only ($(state_on A)/$(state_on B))"
 wait_for 10 links_are $to "$want"
-point $? "9: $to's NICs as they should be ($(links $to), want $want)"
-check "9: guest answers" guest_ready
+point $? "10: $to's NICs as they should be ($(links $to), want $want)"
+# (a guest that libvirt resumed after the failed job may take a moment)
+wait_for 30 guest_ready
+point $? "10: the guest answers"
 wait_for 30 no_records A
-point $? "9: A has no in-flight record left ($(records A | tr '\n' ' '))"
-check "9: B has no in-flight record left" no_records B
+point $? "10: A has no in-flight record left ($(records A | tr '\n' ' '))"
+check "10: B has no in-flight record left" no_records B
 
 # After all of it: a plain migration works.
 from=$(vm_host) to=$(other_host "$(vm_host)")

@@ -52,6 +52,13 @@ int main(void)
               "handover neither yes nor no");
     check_err("[mobility]\nhandover = no\nhandover = yes\n", "key 'handover' set twice",
               "handover set twice");
+    tap_ok(parse("") == 0 && c.switch_at_pause == 1, "[mobility] switch_at is pause by default");
+    tap_ok(parse("[mobility]\nswitch_at = rarp\n") == 0 && c.switch_at_pause == 0,
+           "[mobility] switch_at = rarp (%s)", err);
+    tap_ok(parse("[mobility]\nswitch_at = pause\n") == 0 && c.switch_at_pause == 1,
+           "[mobility] switch_at = pause (%s)", err);
+    check_err("[mobility]\nswitch_at = later\n", "'later' is not 'pause' or 'rarp'",
+              "switch_at neither pause nor rarp");
     tap_ok(parse("") == 0 && !c.hook_socket[0] && !c.storage_pool[0] &&
            strstr(c.hook_boot_dirs, "/usr/share/OVMF") &&
            strstr(c.hook_vm_dirs, "/var/log/libvirt/qemu"),

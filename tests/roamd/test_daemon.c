@@ -900,6 +900,70 @@ static void test_source_gone(roam_tls_ctx *ctx, const abe_key_t *key)
         close(vm_fd);
 }
 
+/* switch_at = pause: at the source's SwitchNow (the VM paused for its last
+ * copy) the destination sends the router hello and the registration before
+ * any RARP, and not again at the RARP. */
+static void test_switch_now(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd)
+{
+    uint8_t reg[2048], ns[256];
+    roamd_peer *p = armed_peer(ctx, key);
+    int vm_fd = holab_vm_open();
+    int sent = p && roamd_peer_handover(p, &sample_ho, err, sizeof err) == 0 &&
+               roamd_peer_switch_now(p, err, sizeof err) == 0;
+    size_t reg_len = sent ? holab_ims_recv(ims_fd, reg, sizeof reg, 2000) : 0;
+    size_t ns_len = vm_fd >= 0 && sent ? holab_recv_ns(vm_fd, sample_ho.moa, ns, sizeof ns, 500)
+                                       : 0;
+    tap_ok(reg_len == sample_ho.reg_len && memcmp(reg, sample_ho.reg, reg_len) == 0 &&
+           ns_len > 0,
+           "SwitchNow: registration (%zu bytes) and router hello (%zu) out before any RARP",
+           reg_len, ns_len);
+    roam_envelope *in = NULL;
+    if (sent && vm_fd >= 0 && holab_rarp(vm_secondary) == 0 &&
+        roamd_peer_wait_done(p, 5000, &in, err, sizeof err) < 0)
+        in = NULL;
+    size_t again = holab_ims_recv(ims_fd, reg, sizeof reg, 300);
+    int done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+    tap_ok(done && in->post_process_done->ok && in->post_process_done->handover_at_us > 0 &&
+           in->post_process_done->handover_at_us < in->post_process_done->rarp_at_us &&
+           again == 0,
+           "SwitchNow: handover at %llu us, before the RARP at %llu us, not repeated (%zu)",
+           done ? (unsigned long long)in->post_process_done->handover_at_us : 0ULL,
+           done ? (unsigned long long)in->post_process_done->rarp_at_us : 0ULL, again);
+    roam_msg_free(in);
+    tap_ok(audited("\"at\":\"pause\"", "\"ims_answered\":true"),
+           "SwitchNow: the audit says the handover went out at the pause");
+    if (vm_fd >= 0)
+        close(vm_fd);
+    roamd_peer_close(p);
+
+    /* A SwitchNow without a SwitchHandover sends nothing. */
+    p = armed_peer(ctx, key);
+    sent = p && roamd_peer_switch_now(p, err, sizeof err) == 0;
+    reg_len = holab_ims_recv(ims_fd, reg, sizeof reg, 300);
+    tap_ok(sent && reg_len == 0, "SwitchNow without a handover: nothing sent (%zu bytes)",
+           reg_len);
+    roamd_peer_abort(p, ROAM__V1__PHASE__PHASE_MIGRATION, "test: no VM comes");   /* closes */
+}
+
+/* The secondary NIC does not answer for its address: the report says so,
+ * and that the primary NIC goes down all the same (a VM left with both NICs
+ * up could not move again; the test driver cannot change a link, so the
+ * link itself is checked on the lab, tests/faults). */
+static void test_unconfirmed(roam_tls_ctx *ctx, const abe_key_t *key, int ims_fd)
+{
+    d.cfg.confirm_timeout_ms = 300;
+    uint8_t ns[256], reg[2048];
+    size_t ns_len, reg_len;
+    roam_envelope *in = handover_session(ctx, key, ims_fd, ns, &ns_len, reg, &reg_len);
+    d.cfg.confirm_timeout_ms = 0;
+    int done = in && in->body_case == ROAM__V1__ENVELOPE__BODY_POST_PROCESS_DONE;
+    const char *msg = done && in->post_process_done->error ? in->post_process_done->error->message
+                                                           : "";
+    tap_ok(done && !in->post_process_done->ok && strstr(msg, "did not answer") &&
+           strstr(msg, "taken down all the same"), "unconfirmed address reported: %s", msg);
+    roam_msg_free(in);
+}
+
 static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx *peer)
 {
     int confirm = d.cfg.confirm_timeout_ms;
@@ -953,6 +1017,11 @@ static void test_handover(roam_tls_ctx *ctx, const abe_key_t *key, roam_tls_ctx 
     tap_ok(alive(ctx, key), "daemon alive after a malformed SwitchHandover");
 
     test_handover_refusals(ctx, key, ims_fd, ims_port);
+    dial_src = "127.0.0.14";   /* rate buckets of their own */
+    test_switch_now(ctx, key, ims_fd);
+    dial_src = "127.0.0.15";
+    test_unconfirmed(ctx, key, ims_fd);
+    dial_src = NULL;
 
     d.cfg.handover = 0;
     in = handover_session(ctx, key, ims_fd, ns, &ns_len, reg, &reg_len);
