@@ -34,22 +34,22 @@ point "$rc" "bench/interruption l3 run completed (exit $rc)"
 # folders with a date, so the names have no odd characters.
 # shellcheck disable=SC2012
 ev=$(ls -dt "$ROAM_LAB_STATE"/bench-interruption/*/ 2>/dev/null | head -n 1)
-grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.40.1.jsonl" 2>/dev/null
+grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.l3.40.1.jsonl" 2>/dev/null
 point $? "the destination's roamd sent the VM's registration and the IMS answered"
 # switch_at = pause (the default): the source saw libvirt pause the VM for
 # its last copy and said so; the destination sent the handover then.
-grep -q '"event":"handover".*"at":"pause"' "$ev/audit-dst.40.1.jsonl" 2>/dev/null &&
-    grep -q '"switch_now_sent":true' "$ev/audit-src.40.1.jsonl" 2>/dev/null
+grep -q '"event":"handover".*"at":"pause"' "$ev/audit-dst.l3.40.1.jsonl" 2>/dev/null &&
+    grep -q '"switch_now_sent":true' "$ev/audit-src.l3.40.1.jsonl" 2>/dev/null
 point $? "the handover went out at libvirt's pause, before the RARP (switch_at = pause)"
 # With the proof of the mobile address (MOB_MOA_PROOF, on by default) the
 # destination attests the address it checked, so the IMS takes the host's
 # copy without a challenge; without the proof it needs none.
-grep -q "registered .* 1 address(es), active 2001:db8:b:.* (from \[2001:db8:b::2\]" "$ev/ims.40.1.log" 2>/dev/null
+grep -q "registered .* 1 address(es), active 2001:db8:b:.* (from \[2001:db8:b::2\]" "$ev/ims.l3.40.1.log" 2>/dev/null
 point $? "the IMS stored the switch from the destination host before the VM sent it"
 if [ "${MOB_MOA_PROOF:-1}" != 0 ]; then
     # (the host's copy, stored above, was proven by nothing else: before
     # the move the VM could not answer for the new address)
-    grep -q '"event":"handover".*"attested":true' "$ev/audit-dst.40.1.jsonl" 2>/dev/null
+    grep -q '"event":"handover".*"attested":true' "$ev/audit-dst.l3.40.1.jsonl" 2>/dev/null
     point $? "the destination attested the new address, which the IMS took as its proof"
 fi
 if [ "$rc" != 0 ] || [ "${survived:-0}" != 1 ]; then sed 's/^/# /' "$log" | tail -40; fi

@@ -39,8 +39,8 @@ ev=$(ls -dt "$STATE"/bench-interruption/*/ 2>/dev/null | head -n 1)
 n=0 failed=0
 point() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi; }
 # The correspondent's last rule for the HoA and the store's active MoA.
-cn_moa() { sed -n "s/.*rules: $HOA -> \([0-9a-f:]*\) .*/\1/p" "$ev/mat-cn.$LOAD.$1.log" | tail -n 1; }
-store_moa() { sed -n 's/.* \([0-9a-f:]*\)=active.*/\1/p' "$ev/query.$LOAD.$1" 2>/dev/null; }
+cn_moa() { sed -n "s/.*rules: $HOA -> \([0-9a-f:]*\) .*/\1/p" "$ev/mat-cn.l3.$LOAD.$1.log" | tail -n 1; }
+store_moa() { sed -n 's/.* \([0-9a-f:]*\)=active.*/\1/p' "$ev/query.l3.$LOAD.$1" 2>/dev/null; }
 same_mapping() { # RUN
     local a b; a=$(cn_moa "$1") b=$(store_moa "$1")
     [ -n "$a" ] && [ "$a" = "$b" ]
@@ -55,8 +55,8 @@ for r in 1 2; do
     [ "${survived:-0}" = 1 ]
     point $? "run $r: TCP session to the home address survived"
     [ "$r" = 2 ] || {
-        grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.$LOAD.1.jsonl" 2>/dev/null
-        point $? "run 1: the destination's roamd sent the VM's registration at the RARP and the IMS answered"
+        grep -q '"event":"handover".*"outcome":"sent".*"ims_answered":true' "$ev/audit-dst.l3.$LOAD.1.jsonl" 2>/dev/null
+        point $? "run 1: the destination's roamd sent the VM's registration and the IMS answered"
     }
     same_mapping "$r"
 done
@@ -66,11 +66,11 @@ point $? "run 2: the agents' front-end was SIGKILLed during the memory copy, bef
 # kill) and after run 2.
 on() { sed -n 's/.*connected to the IMS \([0-9a-f:]*\).*/\1/p' "$ev/$1" 2>/dev/null | tail -n 1; }
 for a in mat-cn:correspondent guest-mat:"VM's agent"; do
-    b=$(on "${a%%:*}.$LOAD.1.log") c=$(on "${a%%:*}.$LOAD.2.log")
+    b=$(on "${a%%:*}.l3.$LOAD.1.log") c=$(on "${a%%:*}.l3.$LOAD.2.log")
     [ "$b" = 2001:db8:d::2 ] && [ "$c" = 2001:db8:d::3 ]
     point $? "run 2: the ${a#*:} moved from the killed front-end to the other (${b:-none} -> ${c:-none})"
 done
-grep -q "registered $HOA .* active 2001:db8:" "$ev/ims2.$LOAD.2.log" 2>/dev/null
+grep -q "registered $HOA .* active 2001:db8:" "$ev/ims2.l3.$LOAD.2.log" 2>/dev/null
 point $? "run 2: the other front-end stored the VM's switch"
 grep -E 'SIGKILL|case l3' "$log" | sed 's/^/# /'
 if [ "$failed" != 0 ] || [ "$rc" != 0 ]; then tail -40 "$log" | sed 's/^/# /'; fi
