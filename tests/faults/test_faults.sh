@@ -8,7 +8,7 @@
 # left) and that the next migration works:
 #   1. source roamd SIGKILLed at about half of the memory copy;
 #   2. source roamd SIGKILLed during post-processing (VM running on the
-#      destination, the source's libvirt call not yet returned);
+#      destination, the source waiting for its report);
 #   3. destination roamd SIGKILLed at about half of the memory copy;
 #   4. destination roamd dead at the destination authentication;
 #   5. source roamd dead at the source authentication;
@@ -139,16 +139,33 @@ check "1: B took the old primary down" audit_has B '"event":"link-down".*"outcom
 clean_restart A 1
 check "1: A audited the reconciliation: moved" audit_has A '"event":"reconcile".*"outcome":"moved"'
 
+# The guest's Neighbor Advertisements to host H's own stack dropped on its
+# VM bridge (add) or let through again (delete): H's check of the VM's new
+# address gets no answer meanwhile.  block_nas H add|delete [MAC]
+block_nas() {
+    if [ "$2" = add ]; then
+        printf 'table bridge roam_faults_na {\n chain input {\n  type filter hook input priority 0; policy accept;\n  ether saddr %s icmpv6 type nd-neighbor-advert drop\n }\n}\n' \
+            "$3" | nsx "$(host_ns "$1")" nft -f -
+    else
+        nsx "$(host_ns "$1")" nft delete table bridge roam_faults_na
+    fi
+}
+# The NIC that becomes the VM's active one when it leaves H: the one down there.
+standby_mac() { if links_are "$1" up/down; then echo "$MAC_SECONDARY"; else echo "$MAC_PRIMARY"; fi; }
+
 # 2. B -> A, source roamd (B) killed during post-processing: once the VM
 # runs on A, while A post-processes (RARP, link-down, address check) and
-# B's libvirt call has not returned yet.  (The source's own part of
-# post-processing, after that call, only waits about a millisecond for A's
-# report: too short a window to aim a kill at.)
+# B still waits for A's report.  A's address check is held up (the guest's
+# answers dropped until just after the kill) so that the window is seconds
+# long, not the few hundred ms in which B's libvirt call returns and A
+# reports.
+block_nas A add "$(standby_mac B)"
 migrate_bg B A
 running_on() { [ "$(state_on "$1")" = running ]; }
 wait_for 60 running_on A || echo "# 2: switch-over not seen"
 echo "# 2: killing roamd B ($(records B | tr '\n' ' '))"
 roamd_kill B
+block_nas A delete
 sleep 2
 roamd_start B
 wait $mig
@@ -363,20 +380,11 @@ check "8: no in-flight record left on $from" no_records "$from"
 # failed, and the destination takes the primary NIC down all the same, so
 # the VM is as after any move and moves on.
 from=$(vm_host) to=$(other_host "$(vm_host)")
-standby=$(if links_are "$from" up/down; then echo "$MAC_SECONDARY"; else echo "$MAC_PRIMARY"; fi)
-block_nas() { # add|delete
-    if [ "$1" = add ]; then
-        printf 'table bridge roam_faults_na {\n chain input {\n  type filter hook input priority 0; policy accept;\n  ether saddr %s icmpv6 type nd-neighbor-advert drop\n }\n}\n' \
-            "$standby" | nsx "$(host_ns "$to")" nft -f -
-    else
-        nsx "$(host_ns "$to")" nft delete table bridge roam_faults_na
-    fi
-}
-block_nas add
+block_nas "$to" add "$(standby_mac "$from")"
 point $? "9: the guest's Neighbor Advertisements to $to dropped there"
 roam_migrate alice "$from" "$to" >"$out" 2>&1
 rc=$?
-block_nas delete
+block_nas "$to" delete
 diag <"$out"
 point "$([ $rc -eq 7 ]; echo $?)" "9: moved, post-processing failed (exit 7, got $rc)"
 grep -q "did not answer for .* all the same" "$out"
