@@ -164,8 +164,9 @@ migrate_bg B A
 running_on() { [ "$(state_on "$1")" = running ]; }
 wait_for 60 running_on A || echo "# 2: switch-over not seen"
 echo "# 2: killing roamd B ($(records B | tr '\n' ' '))"
+kill -9 "$(cat "$(roamd_pidfile B)")" 2>/dev/null
+block_nas A delete   # at once: A's check has 5 s from the VM's RARP
 roamd_kill B
-block_nas A delete
 sleep 2
 roamd_start B
 wait $mig
@@ -176,7 +177,8 @@ wait_for 30 only_on A
 point $? "2: the VM runs on A only ($(state_on A)/$(state_on B))"
 wait_for 10 links_are A up/down
 point $? "2: on A the roles swapped back ($(links A))"
-check "2: A audited its post-processing" audit_has A '"event":"post-processing".*"outcome":"done"'
+wait_for 10 audit_has A '"event":"post-processing".*"outcome":"done"'
+point $? "2: A audited its post-processing"
 clean_restart B 2
 check "2: B audited the reconciliation: moved" \
     audit_has B '"event":"reconcile".*"role":"source".*"outcome":"moved"'
