@@ -10,7 +10,7 @@
 #          switch registration to the IMS, and the correspondent ends with
 #          the store's mapping;
 #   run 2: the front-end the VM's agent and the correspondent use is
-#          SIGKILLed once the memory copy started (before the switch): the
+#          SIGKILLed once the copy started (before the switch): the
 #          session survives, both agents move to the other front-end, and
 #          the correspondent ends with the store's mapping.
 # Its own lab state dir (ROAM_SESSION_ETCD_STATE, default
@@ -60,8 +60,8 @@ for r in 1 2; do
     }
     same_mapping "$r"
 done
-grep -q "SIGKILLed at the memory copy.*still running after it: yes" "$log"
-point $? "run 2: the agents' front-end was SIGKILLed during the memory copy, before the switch"
+grep -q "SIGKILLed during the copy.*still running after it: yes" "$log"
+point $? "run 2: the agents' front-end was SIGKILLed during the copy, before the switch"
 # Each agent's front-end: the last it connected to, after run 1 (before the
 # kill) and after run 2.
 on() { sed -n 's/.*connected to the IMS \([0-9a-f:]*\).*/\1/p' "$ev/$1" 2>/dev/null | tail -n 1; }
