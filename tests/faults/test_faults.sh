@@ -37,87 +37,28 @@ source "$(dirname "$0")/../e2e/e2e_env.sh"
 ROAM_LAB_IMS=sqlite
 # shellcheck source=../../lab/lib/mobility.sh
 source "$SRC/lab/lib/mobility.sh"
+# shellcheck source=faults_lib.sh
+source "$(dirname "$0")/faults_lib.sh"
 BW=${ROAM_FAULTS_BANDWIDTH:-24}
 
 cleanup() { roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1; }
 trap cleanup EXIT
 
 t0=$(now_ms)
-"$LAB" down >/dev/null 2>&1
-if ! "$LAB" up --no-disk --ims sqlite 2>&1 | diag; then echo "Bail out! lab up failed"; exit 1; fi
-vm_host >/dev/null || { echo "Bail out! lab VM not running"; exit 1; }
-roam_up 2>&1 | diag
-if ! { roamd_running A && roamd_running B; }; then echo "Bail out! roamd did not start"; exit 1; fi
-echo "# lab and daemons up in $(( $(now_ms) - t0 )) ms"
-# Guest memory in use and changing (a fresh guest's is mostly zero pages,
-# which cross at once), slower than the copy so that every migration ends.
-"$LAB" guest-exec 'dirty 50 6 >/dev/null 2>&1 &' >/dev/null 2>&1
+faults_lab_up "$t0" || exit 1
 
-link_of() { virsh_h "$1" domif-getlink "$VM" "$2" 2>/dev/null | awk '{print $2}'; }
-links() { echo "$(link_of "$1" "$MAC_PRIMARY")/$(link_of "$1" "$MAC_SECONDARY")"; }
-links_are() { [ "$(links "$1")" = "$2" ]; }
-state_on() { virsh_h "$1" domstate "$VM" 2>/dev/null | head -n 1; }
-# Running on H, and on the other host neither running nor paused.
-only_on() {
-    [ "$(state_on "$1")" = running ] || return 1
-    case $(state_on "$(other_host "$1")") in running | paused) return 1 ;; esac
-}
-audit_has() { grep -q "$2" "$(roamd_audit "$1")"; }
-records() { # HOST: its in-flight records' names (set-aside *.bad ones too)
-    local f
-    for f in "$RUN/roamd-${1,,}.state/inflight/"*; do [ -e "$f" ] && basename "$f"; done
-}
-no_records() { [ -z "$(records "$1")" ]; }
-# The outgoing job's memory figures (virsh picks a unit per figure).
-job_mem() { virsh_h "$1" domjobinfo "$VM" 2>/dev/null | grep -E '^(Job type|Memory (remaining|total)):'; }
-job_half() { # HOST: the outgoing job runs and at most half of the memory remains
-    job_mem "$1" | awk '
-        function bytes(v, u) { return v * (u == "GiB" ? 2^30 : u == "MiB" ? 2^20 : u == "KiB" ? 2^10 : 1) }
-        /^Job type:/ { run = $3 == "Unbounded" }
-        /^Memory remaining:/ { r = bytes($3, $4) } /^Memory total:/ { t = bytes($3, $4) }
-        END { exit !(run && t > 0 && r * 2 <= t) }'
-}
-at_half() { # CELL HOST: wait for half of the copy, and say how far it is
-    wait_for 60 job_half "$2" || echo "# $1: job not seen at half"
-    echo "# $1: $(job_mem "$2" | tr '\n' ' ')"
-}
-roamd_kill() { # HOST: SIGKILL, as a crash would
-    local f; f=$(roamd_pidfile "$1")
-    kill -9 "$(cat "$f")" 2>/dev/null
-    wait_for 5 pid_gone "$(cat "$f")"
-    rm -f "$f"
-}
-libvirtd_kill() { # HOST: SIGKILL libvirtd alone (its QEMUs live on)
-    local p; p=$(cat "$(host_dir "$1")/libvirtd.pid")
-    kill -9 "$p" 2>/dev/null
-    wait_for 5 pid_gone "$p"
-}
-out=$RUN/faults.out
-migrate_bg() { roam_migrate alice "$1" "$2" --bandwidth "$BW" --locate-wait 90 >"$out" 2>&1 & mig=$!; }
 # The client's verdict after a lost source, from both hosts' answers.
 told_moved() { # CELL HOST RC
     point "$([ "$3" -eq 0 ]; echo $?)" "$1: the client learns from both hosts that the VM moved (exit 0, got $3)"
     check "$1: ... and says it runs on $2 and both finished" \
         grep -q "runs on \[$(host_addr "$2")\], and both hosts have finished" "$out"
 }
-query_of() { grep -o 'query id [0-9a-f]\{32\}' "$out" | awk '{print $3}'; }
-# The restarted daemon: up, every record resolved within 30 s, --check
-# lists none.
-clean_restart() { # HOST CELL
-    roamd_start "$1"
-    wait_for 30 no_records "$1"
-    point $? "$2: restarted roamd $1 resolved its in-flight records ($(records "$1" | tr '\n' ' '))"
-    local c
-    c=$(ip netns exec "$(host_ns "$1")" "$(roam_bin roamd)" -c "$RUN/roamd-${1,,}.conf" --check 2>&1)
-    case $c in *in-flight*) point 1 "$2: roamd --check on $1 lists no in-flight migration" ;;
-               *) point 0 "$2: roamd --check on $1 lists no in-flight migration" ;; esac
-}
 
 # 1. A -> B, source roamd (A) killed at half of the copy: libvirt's job
 # goes on without it; B finishes the post-processing alone; A's next start
 # finds the VM gone and records the move.
 migrate_bg A B
-at_half 1 A
+at_copy 1 A 50
 echo "# 1: killing roamd A, restarting it while the client asks where the VM runs"
 roamd_kill A
 sleep 2
@@ -139,20 +80,6 @@ check "1: B took the old primary down" audit_has B '"event":"link-down".*"outcom
 clean_restart A 1
 check "1: A audited the reconciliation: moved" audit_has A '"event":"reconcile".*"outcome":"moved"'
 
-# The guest's Neighbor Advertisements to host H's own stack dropped on its
-# VM bridge (add) or let through again (delete): H's check of the VM's new
-# address gets no answer meanwhile.  block_nas H add|delete [MAC]
-block_nas() {
-    if [ "$2" = add ]; then
-        printf 'table bridge roam_faults_na {\n chain input {\n  type filter hook input priority 0; policy accept;\n  ether saddr %s icmpv6 type nd-neighbor-advert drop\n }\n}\n' \
-            "$3" | nsx "$(host_ns "$1")" nft -f -
-    else
-        nsx "$(host_ns "$1")" nft delete table bridge roam_faults_na
-    fi
-}
-# The NIC that becomes the VM's active one when it leaves H: the one down there.
-standby_mac() { if links_are "$1" up/down; then echo "$MAC_SECONDARY"; else echo "$MAC_PRIMARY"; fi; }
-
 # 2. B -> A, source roamd (B) killed during post-processing: once the VM
 # runs on A, while A post-processes (RARP, link-down, address check) and
 # B still waits for A's report.  A's address check is held up (the guest's
@@ -161,7 +88,6 @@ standby_mac() { if links_are "$1" up/down; then echo "$MAC_SECONDARY"; else echo
 # reports.
 block_nas A add "$(standby_mac B)"
 migrate_bg B A
-running_on() { [ "$(state_on "$1")" = running ]; }
 wait_for 60 running_on A || echo "# 2: switch-over not seen"
 echo "# 2: killing roamd B ($(records B | tr '\n' ' '))"
 kill -9 "$(cat "$(roamd_pidfile B)")" 2>/dev/null
@@ -186,7 +112,7 @@ check "2: B audited the reconciliation: moved" \
 # 3. A -> B, destination roamd (B) killed at half of the copy: the VM
 # arrives with both NICs up; B's next start finishes the post-processing.
 migrate_bg A B
-at_half 3 A
+at_copy 3 A 50
 echo "# 3: killing roamd B"
 roamd_kill B
 wait $mig
@@ -241,40 +167,8 @@ clean_restart "$from" 5
 # keepalive decide.  The job completes after the cut, or fails and the VM
 # stays: exactly once either way, NICs as they should be, both audited.
 before=$(links "$from")
-# A table of drop rules on the router: router_drops NAME add RULES... adds
-# it with each rule in the forward chain (and, with --output first, in the
-# output chain too); router_drops NAME delete removes it.
-router_drops() {
-    local name=$1 op=$2; shift 2
-    if [ "$op" = delete ]; then
-        nsx "$NS_R" nft delete table inet "$name"
-        return
-    fi
-    local out=0 r rules=""
-    if [ "${1:-}" = --output ]; then out=1; shift; fi
-    for r in "$@"; do rules+="        $r"$'\n'; done
-    {
-        echo "table inet $name {"
-        echo "    chain forward {"
-        echo "        type filter hook forward priority -10; policy accept;"
-        printf '%s' "$rules"
-        echo "    }"
-        if [ $out = 1 ]; then
-            echo "    chain output {"
-            echo "        type filter hook output priority 0; policy accept;"
-            printf '%s' "$rules"
-            echo "    }"
-        fi
-        echo "}"
-    } | nsx "$NS_R" nft -f -
-}
-cut_links() { # add|delete
-    router_drops roam_faults_cut "$1" \
-        "ip6 saddr $(host_prefix A)::/48 ip6 daddr $(host_prefix B)::/48 drop" \
-        "ip6 saddr $(host_prefix B)::/48 ip6 daddr $(host_prefix A)::/48 drop"
-}
 migrate_bg "$from" "$to"
-at_half 6 "$from"
+at_copy 6 "$from" 50
 echo "# 6: cutting the link for 5 s"
 cut_links add && t_cut=$(now_ms)
 sleep 5
@@ -287,7 +181,7 @@ diag <"$out"
 # address in time (a guest under TCG that the stall left slow); the switch
 # is finished all the same, so the VM is as after a move.
 if [ $rc -eq 0 ] || [ $rc -eq 7 ]; then
-    where=$to want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+    where=$to want=$(arrived_links "$to")
     [ $rc -eq 7 ] && { grep -q "all the same" "$out"
         point $? "6: exit 7 says the primary NIC went down all the same"; }
 else
@@ -315,27 +209,23 @@ check "6: nor on $to" no_records "$to"
 # once the VM runs on the destination, it gets the VM's registration from
 # the guest's agent, which retries (docs/mobility.md).
 from=$(vm_host) to=$(other_host "$(vm_host)")
-ims_active_on() { mob_query "$MOB_IMS_ADDR" 2>/dev/null | grep -q " $(host_prefix "$1"):[0-9a-f:]*=active"; }
 wait_for 30 ims_active_on "$from"
 point $? "7: before: the IMS maps the VM to an address of $from ($(mob_query "$MOB_IMS_ADDR" 2>&1))"
 migrate_bg "$from" "$to"
-at_half 7 "$from"
-ims_pid=$(cat "$RUN/ims.pid")
-echo "# 7: killing roam-ims ($ims_pid)"
-kill -9 "$ims_pid" 2>/dev/null
-wait_for 5 pid_gone "$ims_pid"
-rm -f "$RUN/ims.pid"
+at_copy 7 "$from" 50
+echo "# 7: killing roam-ims"
+ims_kill
 wait $mig
 rc=$?
 diag <"$out"
 point "$([ $rc -eq 0 ]; echo $?)" "7: the VM moved all the same (exit 0, got $rc)"
 wait_for 30 only_on "$to"
 point $? "7: the VM runs on $to only ($(state_on A)/$(state_on B))"
-want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+want=$(arrived_links "$to")
 wait_for 10 links_are "$to" "$want"
 point $? "7: $to's NICs swapped ($(links "$to"))"
 check "7: $to audited its handover" audit_has "$to" '"event":"handover"'
-mob_daemon_start ims "$NS_S" mob_ims_conf "$(roam_bin roam-ims)"
+ims_start
 t_ims=$(now_ms)
 wait_for 60 ims_active_on "$to"
 point $? "7: back, the IMS maps the VM to an address of $to within 60 s ($(mob_query "$MOB_IMS_ADDR" 2>&1))"
@@ -349,10 +239,6 @@ point $? "7: no in-flight record left on $from"
 # and changes nothing; the VM stays, its NICs as before.
 from=$(vm_host) to=$(other_host "$(vm_host)")
 before=$(links "$from")
-block_ras() { # add|delete
-    router_drops roam_faults_ra "$1" --output "icmpv6 type nd-router-advert drop"
-}
-admitted() { grep -c '"outcome":"admitted"' "$(roamd_audit "$1")"; }
 block_ras add
 roamd_stop "$to"
 roamd_start "$to"
@@ -391,7 +277,7 @@ diag <"$out"
 point "$([ $rc -eq 7 ]; echo $?)" "9: moved, post-processing failed (exit 7, got $rc)"
 grep -q "did not answer for .* all the same" "$out"
 point $? "9: the client is told the address went unconfirmed and the primary NIC down all the same"
-want=$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)
+want=$(arrived_links "$to")
 check "9: the VM runs on $to only" only_on "$to"
 wait_for 10 links_are "$to" "$want"
 point $? "9: $to's NICs swapped all the same ($(links "$to"), want $want)"
@@ -412,16 +298,13 @@ if [ "$(vm_host)" != B ]; then
 fi
 before=$(links B)
 migrate_bg B A
-at_half 10 B
+at_copy 10 B 50
 echo "# 10: killing libvirtd A"
 libvirtd_kill A
 wait $mig
 rc=$?
 diag <"$out"
-# (in subshells: the lab's helpers exit on failure; a slow start is retried)
-restart_libvirtd() { (libvirtd_start "$1" && libvirtd_wait "$1"); }
-restart_libvirtd A >"$out.lv" 2>&1 || { sleep 5; restart_libvirtd A >>"$out.lv" 2>&1; } ||
-    tail -n 5 "$(host_dir A)/libvirtd.out" >>"$out.lv"
+restart_libvirtd A "$out.lv"
 diag <"$out.lv"
 # libvirt's own outcome: the job fails (the VM stays on B, NICs as before)
 # or, when the stream outlives the daemon, completes (the VM on A, NICs
@@ -453,7 +336,7 @@ rc=$?
 diag <"$out"
 point $rc "after: $from -> $to works"
 check "after: VM runs on $to only" only_on "$to"
-check "after: NICs swapped on $to" links_are "$to" "$(if [ "$to" = A ]; then echo up/down; else echo down/up; fi)"
+check "after: NICs swapped on $to" links_are "$to" "$(arrived_links "$to")"
 
 echo "# faults total $(( $(now_ms) - t0 )) ms"
 echo "1..$n"
