@@ -138,6 +138,8 @@ static int report(const struct answer *a, const struct roam_migrate_result *res)
         if (res->error[0])   /* learnt from the hosts after the source went silent */
             cli_err("%s", res->error);
         printf("%s now runs on %s\n", a->vm, a->to);
+        if (qid[0])
+            printf("query id %s (both servers' logs carry it)\n", qid);
         return 0;
     }
     /* "migration failed: <libvirt's reason>" already names its phase. */

@@ -190,6 +190,7 @@ int roamd_admission_expect(roamd_admissions *t, const uint8_t qid[16], int64_t n
     if (slot) {
         slot->expires_ms = now_ms + t->lifetime_ms;
         memcpy(slot->qid, qid, 16);
+        pthread_cond_broadcast(&t->added);   /* a query may wait for it to begin */
     }
     pthread_mutex_unlock(&t->lock);
     return slot ? 0 : -1;
@@ -217,11 +218,18 @@ int roamd_admission_take_wait(roamd_admissions *t, const char *vm, const char *s
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&t->lock);
-    int rc = 0;
-    /* Only an admission still being authenticated is worth waiting for:
-     * an unknown query id, or any other refusal, is final at once. */
-    while (rc == 0 && !find(t, qid) && expected(t, qid, roam_now_ms()))
+    int rc = 0, began = 0;
+    /* The client's authentication here may not have begun yet: its
+     * connection can be slower than the source's (a longer path, a lost
+     * SYN).  So wait while it has not begun, or is under way; once it
+     * ended without an admission, the refusal is final at once. */
+    while (rc == 0 && !find(t, qid)) {
+        if (expected(t, qid, roam_now_ms()))
+            began = 1;
+        else if (began)
+            break;
         rc = pthread_cond_timedwait(&t->added, &t->lock, &until);
+    }
     int r = take_locked(t, vm, src, qid, roam_now_ms(), err, errlen);
     pthread_mutex_unlock(&t->lock);
     return r;

@@ -37,11 +37,6 @@ int roamd_admission_add_for(roamd_admissions *t, const char *client, const char 
 int roamd_admission_take(roamd_admissions *t, const char *vm, const char *src,
                          const uint8_t qid[16], int64_t now_ms, char *err, size_t errlen);
 
-/* How long an AdmissionQuery may wait for its admission: the source asks as
- * soon as its own check of the client passed, which can be before the
- * client's accept authentication here ended. */
-#define ROAMD_ADMISSION_WAIT_MS 5000
-
 /* An accept authentication of qid began (its challenge is about to go
  * out): a query for qid waits for its outcome.  -1 (nothing recorded;
  * queries then do not wait) when ROAMD_ADMISSIONS_MAX are already under
@@ -53,9 +48,11 @@ int roamd_admission_expect(roamd_admissions *t, const uint8_t qid[16], int64_t n
 void roamd_admission_expect_end(roamd_admissions *t, const uint8_t qid[16]);
 
 /* roamd_admission_take, but while no admission with qid exists and an
- * accept authentication of qid is under way, wait up to wait_ms (monotonic
- * clock) for its outcome.  The caller's thread waits; nothing else is held
- * for it.  0, or -1 with err as roamd_admission_take. */
+ * accept authentication of qid has not begun or is under way, wait up to
+ * wait_ms (monotonic clock) for its outcome; one that began and ended
+ * without an admission ends the wait at once.  The caller's thread waits
+ * (only authenticated peers ask); nothing else is held for it.  0, or -1
+ * with err as roamd_admission_take. */
 int roamd_admission_take_wait(roamd_admissions *t, const char *vm, const char *src,
                               const uint8_t qid[16], int wait_ms, char *err, size_t errlen);
 

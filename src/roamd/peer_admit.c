@@ -32,7 +32,7 @@ int roamd_peer_admit(struct peer_session *p, const Roam__V1__AdmissionQuery *q)
         else
             ok = 1;
     } else if (roamd_admission_take_wait(p->d->adm, q->vm, q->src, q->query_id.data,
-                                         ROAMD_ADMISSION_WAIT_MS, why, sizeof why) == 0)
+                                         p->d->cfg.admission_wait_ms, why, sizeof why) == 0)
         ok = 1;
     const char *outcome = !ok ? "refused" : q->dry_run ? "would-grant (dry run)" : "granted";
     if (roamd_peer_session_audit(p, "admission", outcome, ok ? NULL : why, NULL) < 0 && ok) {

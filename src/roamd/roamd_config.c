@@ -220,6 +220,7 @@ static const struct roam_cfg_key keys[] = {
     INT("limits", handshake_timeout_ms, handshake_timeout_ms, 100, 60000),
     INT("limits", challenges_per_minute, challenges_per_minute, 1, 100000),
     INT("limits", admission_lifetime, admission_lifetime_s, 1, 60),
+    INT("limits", admission_wait_ms, admission_wait_ms, 0, 60000),
     INT("limits", io_timeout_ms, io_timeout_ms, 100, 600000),
     INT("limits", ra_timeout_ms, ra_timeout_ms, 100, 60000),
     INT("limits", ra_max_age, ra_max_age_s, 0, 3600),
@@ -272,6 +273,7 @@ void roamd_config_defaults(struct roamd_config *c)
     c->handshake_timeout_ms = 5000;
     c->challenges_per_minute = 30;
     c->admission_lifetime_s = 60;
+    c->admission_wait_ms = 5000;
     c->io_timeout_ms = 10000;
     c->ra_timeout_ms = 3000;
     c->ra_max_age_s = 10;

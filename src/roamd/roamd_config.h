@@ -50,6 +50,7 @@ struct roamd_config {
     int handshake_timeout_ms;
     int challenges_per_minute;
     int admission_lifetime_s;
+    int admission_wait_ms;
     int io_timeout_ms;
     int ra_timeout_ms;
     int ra_max_age_s;

@@ -26,10 +26,13 @@
 # took part in a move (of one at least otherwise); the IMS maps the VM to
 # an address of the host it runs on.  It prints the outcome table and
 # writes it as CSV ($ROAM_FAULTS_MATRIX_CSV, default
-# lab/state/faults-matrix/matrix.csv).  Not in CI (40 cells, about 25
+# lab/state/faults-matrix/matrix.csv).  Not in CI (40 cells, about 9
 # minutes here): run it as
 #   ROAM_BUILD=build tests/faults/matrix.sh
-# PHASES and FAULTS (space-separated) pick a part of the matrix.
+# PHASES and FAULTS (space-separated) pick a part of the matrix;
+# ROAM_FAULTS_KEEP=1 leaves the lab up at the end (its daemons then hold
+# the state dir's e2e lock: ROAM_LAB_STATE=lab/state/faults-matrix
+# lab/lab down ends it).
 set -u
 E2E_STATE=${ROAM_FAULTS_STATE:-faults-matrix}
 # shellcheck source=../e2e/e2e_env.sh
@@ -44,7 +47,14 @@ PHASES=${PHASES:-dst-auth src-auth admission ra copy10 copy50 copy90 post}
 FAULTS=${FAULTS:-src dst libvirtd ims cut}
 CSV=${ROAM_FAULTS_MATRIX_CSV:-$STATE/matrix.csv}
 
-cleanup() { roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1; }
+# The hosts' audit and daemon logs are kept in $STATE/evidence; with
+# ROAM_FAULTS_KEEP=1 the lab stays up afterwards, for a look.
+cleanup() {
+    mkdir -p "$STATE/evidence"
+    cp "$RUN"/roamd-*.audit.jsonl "$RUN"/roamd-*.log* "$RUN"/ims.log "$STATE/evidence/" 2>/dev/null
+    [ "${ROAM_FAULTS_KEEP:-0}" = 1 ] && return
+    roam_down 2>/dev/null; "$LAB" down >/dev/null 2>&1
+}
 trap cleanup EXIT
 t0=$(now_ms)
 faults_lab_up "$t0" || exit 1
@@ -104,8 +114,21 @@ restore() {
 }
 restore_after() { case $1 in cut) echo 4 ;; *) echo 1 ;; esac; }
 
+# What the guest says of itself (an uptime that went down: it rebooted),
+# and when it does not answer, what its host says of it.
+guest_evidence() { # CELL HOST
+    local up
+    up=$(guest_exec 5 cat /proc/uptime 2>/dev/null | awk '{print $1}')
+    echo "# $1: guest uptime ${up:-?} s"
+    [ -n "$up" ] || [ "$2" = none ] || {
+        echo "# $1: on $2: $(state_on "$2"), agent socket $([ -S "$(agent_sock "$2")" ] && echo present || echo absent)"
+        tail -n 20 "$(host_dir "$2")/log/qemu/$VM.console" 2>/dev/null | diag
+    }
+}
+
 declare -A outcome
 moved_rc() { case $1 in 0 | 7 | 8) return 0 ;; *) return 1 ;; esac; }
+runs_once() { only_on "$to" || only_on "$from"; }
 all_clean() { no_ra_guard A && no_ra_guard B && no_records A && no_records B; }
 daemons_up() { roamd_running A && roamd_running B && mob_pid_alive "$RUN/ims.pid" && virsh_h "$to" version >/dev/null 2>&1; }
 
@@ -127,7 +150,7 @@ cell() { # PHASE FAULT
     wait "$mig"
     rc=$?
     diag <"$out"
-    wait_for 60 only_on "$to" || wait_for 1 only_on "$from"
+    wait_for 60 runs_once
     if only_on "$to"; then where=$to; elif only_on "$from"; then where=$from; else where=none; fi
     point "$([ "$where" != none ]; echo $?)" "$c: the VM runs exactly once, on $where ($(state_on A)/$(state_on B))"
     if moved_rc "$rc"; then [ "$where" = "$to" ]; else [ "$where" = "$from" ]; fi
@@ -148,6 +171,7 @@ cell() { # PHASE FAULT
     point $? "$c: the query ${q:-(none)} audited"
     wait_for 30 guest_ready
     point $? "$c: the guest answers"
+    guest_evidence "$c" "$where"
     [ "$where" = none ] || { wait_for 60 ims_active_on "$where"
         point $? "$c: the IMS maps the VM to an address of $where"; }
     check "$c: every daemon runs" daemons_up

@@ -39,6 +39,7 @@ int main(void)
     tap_eq(parse(""), 0, "minimal config parses (%s)", err);
     tap_ok(strcmp(c.listen_port, "7443") == 0 && strcmp(c.listen_host, "::") == 0 &&
            c.peer_port == 7444 && c.max_sessions == 16 && c.admission_lifetime_s == 60 &&
+           c.admission_wait_ms == 5000 &&
            strcmp(c.libvirt_uri, "qemu:///system") == 0 && strcmp(c.uplink, "br0") == 0 &&
            strcmp(c.peer_cert, c.cert) == 0 && c.link_down_delay_ms == 300 && c.handover == 1,
            "defaults (uplink follows bridge, peer cert follows cert)");
@@ -158,6 +159,10 @@ int main(void)
     check_err("[limits]\nmax_sessions = 12abc\n", ":9: key 'max_sessions'", "trailing junk");
     check_err("[limits]\nadmission_lifetime = 61\n", "'admission_lifetime': not an integer in 1..60",
               "admission lifetime capped at 60 s");
+    tap_ok(parse("[limits]\nadmission_wait_ms = 1500\n") == 0 && c.admission_wait_ms == 1500,
+           "admission_wait_ms read (%s)", err);
+    check_err("[limits]\nadmission_wait_ms = 60001\n",
+              "'admission_wait_ms': not an integer in 0..60000", "admission wait capped at 60 s");
     check_err("listen = [::1\n", ":8: key 'listen'", "unclosed bracket");
     check_err("listen = host:99999\n", ":8: key 'listen'", "port out of range");
     check_err("bridge = a/b\n", ":8: key 'bridge': 'a/b' is not an interface name", "bad ifname");

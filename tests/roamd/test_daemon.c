@@ -1340,6 +1340,7 @@ static int start_daemon(struct roamd *dd, struct roamd_config *cfg, const char *
              "router = " HOLAB_ROUTER "\nrouter_mac = 52:54:00:aa:00:01\n"
              "migrate_uri = test://{host}/default\n"
              "[limits]\nmax_sessions = 6\nio_timeout_ms = 700\nra_timeout_ms = 300\n"
+             "admission_wait_ms = 300\n"
              "ra_max_age = 0\nmax_waiting = 80\n",
              name, name, name, crt, key, ca, mpkp, nodep, bridge, bridge, audit);
     roamd_config_defaults(cfg);
