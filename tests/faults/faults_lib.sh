@@ -161,3 +161,13 @@ faults_lab_up() {
     echo "# lab and daemons up in $(( $(now_ms) - t0 )) ms"
     "$LAB" guest-exec 'dirty 50 6 >/dev/null 2>&1 &' >/dev/null 2>&1
 }
+
+# After a failure: the end of the guest's console on each host (a panic or
+# a lockup shows there; the kernel runs with "quiet", so errors only).
+guest_consoles() {
+    local h
+    for h in A B; do
+        echo "# the guest's console on $h (last 30 lines):"
+        tail -n 30 "$(host_dir "$h")/log/qemu/$VM.console" 2>/dev/null | diag
+    done
+}

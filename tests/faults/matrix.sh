@@ -208,6 +208,7 @@ point $rc "after: $from -> $to works"
     done
 } | diag
 echo "# CSV: $CSV"
+[ "$failed" -eq 0 ] || guest_consoles
 echo "# faults matrix total $(( $(now_ms) - t0 )) ms"
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"

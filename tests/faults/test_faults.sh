@@ -339,5 +339,6 @@ check "after: VM runs on $to only" only_on "$to"
 check "after: NICs swapped on $to" links_are "$to" "$(arrived_links "$to")"
 
 echo "# faults total $(( $(now_ms) - t0 )) ms"
+[ "$failed" -eq 0 ] || guest_consoles
 echo "1..$n"
 [ "$failed" -eq 0 ]
