@@ -162,6 +162,16 @@ faults_lab_up() {
     "$LAB" guest-exec 'dirty 50 6 >/dev/null 2>&1 &' >/dev/null 2>&1
 }
 
+# After all of it: a plain migration works.  Sets from, to and rc.
+after_plain_migration() {
+    from=$(vm_host) to=$(other_host "$(vm_host)")
+    "$LAB" guest-exec 'killall dirty' >/dev/null 2>&1
+    roam_migrate alice "$from" "$to" >"$out" 2>&1
+    rc=$?
+    diag <"$out"
+    point $rc "after: $from -> $to works"
+}
+
 # After a failure: the end of the guest's console on each host (a panic or
 # a lockup shows there; the kernel runs with "quiet", so errors only).
 guest_consoles() {

@@ -189,13 +189,7 @@ for p in $PHASES; do
     done
 done
 
-# After all of it: a plain migration works.
-from=$(vm_host) to=$(other_host "$(vm_host)")
-"$LAB" guest-exec 'killall dirty' >/dev/null 2>&1
-roam_migrate alice "$from" "$to" >"$out" 2>&1
-rc=$?
-diag <"$out"
-point $rc "after: $from -> $to works"
+after_plain_migration
 
 # The outcome table (exit status of roam migrate; FAILED: a check failed).
 {

@@ -328,13 +328,7 @@ wait_for 30 no_records A
 point $? "10: A has no in-flight record left ($(records A | tr '\n' ' '))"
 check "10: B has no in-flight record left" no_records B
 
-# After all of it: a plain migration works.
-from=$(vm_host) to=$(other_host "$(vm_host)")
-"$LAB" guest-exec 'killall dirty' >/dev/null 2>&1
-roam_migrate alice "$from" "$to" >"$out" 2>&1
-rc=$?
-diag <"$out"
-point $rc "after: $from -> $to works"
+after_plain_migration
 check "after: VM runs on $to only" only_on "$to"
 check "after: NICs swapped on $to" links_are "$to" "$(arrived_links "$to")"
 

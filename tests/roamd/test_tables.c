@@ -139,68 +139,68 @@ static void *add_later(void *arg)
     return NULL;
 }
 
-static void test_admission_wait(void)
+/* Take x's admission, waiting up to wait_ms, while add_later(x) runs on a
+ * thread (x's authentication begun first unless x->begin); *took: ms. */
+static int take_while(struct late_add *x, int wait_ms, long long *took)
 {
-    struct late_add a = { .t = roamd_admissions_new(60000), .qid = { 7 } };
     pthread_t th;
     int64_t t0 = roam_now_ms();
-    roamd_admission_expect(a.t, a.qid, t0);
-    tap_ok(pthread_create(&th, NULL, add_later, &a) == 0, "admission added 150 ms later");
-    int r = roamd_admission_take_wait(a.t, "vm", "src-a", a.qid, 2000, err, sizeof err);
-    int64_t took = roam_now_ms() - t0;
-    pthread_join(th, NULL);
+    if (!x->begin)
+        roamd_admission_expect(x->t, x->qid, t0);
+    int made = pthread_create(&th, NULL, add_later, x) == 0;
+    int r = roamd_admission_take_wait(x->t, "vm", "src-a", x->qid, wait_ms, err, sizeof err);
+    *took = (long long)(roam_now_ms() - t0);
+    if (made)
+        pthread_join(th, NULL);
+    return r;
+}
+
+/* Without a thread: how a take of qid ends after waiting up to wait_ms. */
+static int take_alone(roamd_admissions *t, const uint8_t qid[16], int wait_ms, long long *took)
+{
+    int64_t t0 = roam_now_ms();
+    int r = roamd_admission_take_wait(t, "vm", "src-a", qid, wait_ms, err, sizeof err);
+    *took = (long long)(roam_now_ms() - t0);
+    return r;
+}
+
+static void test_admission_wait(void)
+{
+    long long took;
+    struct late_add a = { .t = roamd_admissions_new(60000), .qid = { 7 } };
+    int r = take_while(&a, 2000, &took);
     tap_ok(r == 0 && took >= 140 && took < 1500,
-           "a query waiting for its admission takes it when it is recorded (%lld ms)",
-           (long long)took);
+           "a query waiting for its admission takes it when it is recorded 150 ms later "
+           "(%lld ms)", took);
     roamd_admission_expect_end(a.t, a.qid);
-    t0 = roam_now_ms();
-    r = roamd_admission_take_wait(a.t, "vm", "src-a", a.qid, 2000, err, sizeof err);
-    took = roam_now_ms() - t0;
+    r = take_alone(a.t, a.qid, 2000, &took);
     tap_ok(r < 0 && strstr(err, "already used") && took < 100,
-           "a used admission is refused at once, without waiting (%s, %lld ms)", err,
-           (long long)took);
+           "a used admission is refused at once, without waiting (%s, %lld ms)", err, took);
     uint8_t none[16] = { 8 };
-    t0 = roam_now_ms();
-    r = roamd_admission_take_wait(a.t, "vm", "src-a", none, 300, err, sizeof err);
-    took = roam_now_ms() - t0;
+    r = take_alone(a.t, none, 300, &took);
     tap_ok(r < 0 && strstr(err, "no admission") && took >= 290 && took < 1500,
            "a query whose authentication never begins here is refused after its bound (%lld ms)",
-           (long long)took);
+           took);
     /* The client's connection here slower than the source's: the query
      * comes before the authentication begins, and takes its admission. */
     struct late_add c = { .t = a.t, .qid = { 10 }, .begin = 1 };
-    t0 = roam_now_ms();
-    pthread_create(&th, NULL, add_later, &c);
-    r = roamd_admission_take_wait(a.t, "vm", "src-a", c.qid, 2000, err, sizeof err);
-    took = roam_now_ms() - t0;
-    pthread_join(th, NULL);
+    r = take_while(&c, 2000, &took);
     tap_ok(r == 0 && took >= 290 && took < 1500,
            "a query that came before its authentication began takes the admission (%lld ms)",
-           (long long)took);
+           took);
     struct late_add d = { .t = a.t, .qid = { 11 }, .begin = 1, .refuse = 1 };
-    t0 = roam_now_ms();
-    pthread_create(&th, NULL, add_later, &d);
-    r = roamd_admission_take_wait(a.t, "vm", "src-a", d.qid, 2000, err, sizeof err);
-    took = roam_now_ms() - t0;
-    pthread_join(th, NULL);
+    r = take_while(&d, 2000, &took);
     tap_ok(r < 0 && took >= 290 && took < 1500,
-           "... and is refused when it ends without one, at once (%lld ms)", (long long)took);
+           "... and is refused when it ends without one, at once (%lld ms)", took);
     roamd_admission_expect(a.t, none, roam_now_ms());
-    t0 = roam_now_ms();
-    r = roamd_admission_take_wait(a.t, "vm", "src-a", none, 300, err, sizeof err);
-    took = roam_now_ms() - t0;
+    r = take_alone(a.t, none, 300, &took);
     tap_ok(r < 0 && strstr(err, "no admission") && took >= 290 && took < 1500,
            "a query whose admission never comes is refused after its bound (%s, %lld ms)", err,
-           (long long)took);
+           took);
     struct late_add b = { .t = a.t, .qid = { 9 }, .refuse = 1 };
-    t0 = roam_now_ms();
-    roamd_admission_expect(a.t, b.qid, t0);
-    pthread_create(&th, NULL, add_later, &b);
-    r = roamd_admission_take_wait(a.t, "vm", "src-a", b.qid, 2000, err, sizeof err);
-    took = roam_now_ms() - t0;
-    pthread_join(th, NULL);
+    r = take_while(&b, 2000, &took);
     tap_ok(r < 0 && took >= 140 && took < 1500,
-           "a refused authentication ends the wait at once (%lld ms)", (long long)took);
+           "a refused authentication ends the wait at once (%lld ms)", took);
     roamd_admissions_free(a.t);
 }
 
